@@ -1,0 +1,64 @@
+# Gongzhi: `make run` serves the demo district on 127.0.0.1:8000; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: run test install assets lint types migrations-check pytest test-postgres test-browser bench seed clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+gongzhi/static/vendor/.built: node_modules/.package-lock.json scripts/copy-vendor.mjs
+	npm run --silent build
+	touch $@
+
+assets: gongzhi/static/vendor/.built
+
+run: install assets
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py demo_logins
+	@echo "共治 running at http://$(HOST):$(PORT)/  (console /console/, resident H5 /h5/, API /api/v1/docs)"
+	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
+
+lint: install
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+types: install
+	$(VENV)/bin/mypy gongzhi config bench
+
+migrations-check: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+pytest: install assets
+	$(VENV)/bin/pytest -n 2 -m "not browser"
+
+test: lint types migrations-check pytest
+	npm test --silent
+
+test-postgres: install assets
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n 2 -m "not browser"
+
+test-browser: install assets
+	$(PY) -m pip install --quiet -e ".[browser]"
+	$(VENV)/bin/pytest -m browser -p no:xdist
+
+bench: install
+	$(PY) -m bench.point_to_grid
+
+clean:
+	rm -rf $(VENV) node_modules gongzhi/static/vendor staticfiles var

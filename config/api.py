@@ -1,0 +1,85 @@
+"""The JSON API under /api/v1/: one router per app, one error shape for all of them."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from gongzhi.core.errors import ApplicationError
+
+api = NinjaAPI(
+    title="共治 API",
+    version="1",
+    description="党建引领网格化基层治理平台 · JSON API。错误统一为 {code, message, fields}。",
+    urls_namespace="api",
+)
+
+
+def _error(
+    request: HttpRequest, status: int, code: str, message: str, fields: dict | None = None
+) -> HttpResponse:
+    return api.create_response(
+        request, {"code": code, "message": message, "fields": fields or {}}, status=status
+    )
+
+
+@api.exception_handler(ApplicationError)
+def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+_TYPE_MESSAGES = {
+    "missing": "必填项",
+    "int_parsing": "应为整数",
+    "float_parsing": "应为数字",
+    "string_type": "应为文本",
+    "string_too_long": "过长",
+    "json_invalid": "JSON格式错误",
+    "bool_parsing": "应为是/否",
+}
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    fields: dict[str, str] = {}
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "form", "payload")]
+        name = ".".join(loc) or "body"
+        fields[name] = _TYPE_MESSAGES.get(err.get("type", ""), "格式不正确")
+    first = next(iter(fields.items()), ("", ""))
+    return _error(request, 400, "invalid", f"请求参数有误：{first[0]} {first[1]}".strip(), fields)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "unauthenticated", "请先登录")
+
+
+@api.exception_handler(Http404)
+def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not_found", "记录不存在或无权查看")
+
+
+@api.exception_handler(PermissionDenied)
+def on_403(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _error(request, 403, "forbidden", "没有权限执行此操作")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    messages = {403: "CSRF校验失败或没有权限", 405: "不支持的请求方法", 413: "上传内容过大"}
+    return _error(request, exc.status_code, "http_error", messages.get(exc.status_code, str(exc)))
+
+
+from gongzhi.accounts.api import router as accounts_router  # noqa: E402
+from gongzhi.console.api import router as overview_router  # noqa: E402
+from gongzhi.people.api import router as people_router  # noqa: E402
+from gongzhi.places.api import router as places_router  # noqa: E402
+
+api.add_router("/", overview_router)
+api.add_router("/auth", accounts_router)
+api.add_router("/", places_router)
+api.add_router("/", people_router)

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from config.api import api
+
+admin.site.site_header = "共治 · 基础数据管理"
+admin.site.site_title = "共治"
+admin.site.index_title = "参考数据"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="console:home", permanent=False)),
+    path("api/v1/", api.urls),
+    path("console/", include("gongzhi.console.urls")),
+    path("h5/", include("gongzhi.h5.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

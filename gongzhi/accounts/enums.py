@@ -1,0 +1,61 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    DISTRICT_ADMIN = "district_admin", _("区级管理员")
+    SUBDISTRICT_STAFF = "subdistrict_staff", _("街道工作人员")
+    COMMUNITY_WORKER = "community_worker", _("社区工作者")
+    COMMUNITY_SECRETARY = "community_secretary", _("社区党组织书记")
+    GRID_HEAD = "grid_head", _("网格长")
+    GRID_WORKER = "grid_worker", _("网格员")
+    DEPARTMENT_HANDLER = "department_handler", _("部门经办人")
+    UNIT_LIAISON = "unit_liaison", _("驻区单位联络人")
+    PARTY_MEMBER = "party_member", _("党员")
+    RESIDENT = "resident", _("居民")
+    AUDITOR = "auditor", _("审计员")
+
+
+class ScopeLevel(models.TextChoices):
+    DISTRICT = "district", _("区县")
+    SUBDISTRICT = "subdistrict", _("街道")
+    COMMUNITY = "community", _("社区")
+    GRID = "grid", _("网格")
+    DEPARTMENT = "department", _("部门")
+    HOUSEHOLD = "household", _("住户")
+
+
+# The level each role's assignment is scoped to.
+ROLE_LEVEL: dict[str, str] = {
+    Role.DISTRICT_ADMIN: ScopeLevel.DISTRICT,
+    Role.AUDITOR: ScopeLevel.DISTRICT,
+    Role.SUBDISTRICT_STAFF: ScopeLevel.SUBDISTRICT,
+    Role.COMMUNITY_WORKER: ScopeLevel.COMMUNITY,
+    Role.COMMUNITY_SECRETARY: ScopeLevel.COMMUNITY,
+    Role.GRID_HEAD: ScopeLevel.GRID,
+    Role.GRID_WORKER: ScopeLevel.GRID,
+    Role.DEPARTMENT_HANDLER: ScopeLevel.DEPARTMENT,
+    Role.UNIT_LIAISON: ScopeLevel.COMMUNITY,
+    Role.PARTY_MEMBER: ScopeLevel.COMMUNITY,
+    Role.RESIDENT: ScopeLevel.HOUSEHOLD,
+}
+
+# Roles whose place scope covers the population register of that place.
+POPULATION_ROLES = frozenset(
+    {
+        Role.DISTRICT_ADMIN,
+        Role.AUDITOR,
+        Role.SUBDISTRICT_STAFF,
+        Role.COMMUNITY_WORKER,
+        Role.COMMUNITY_SECRETARY,
+        Role.GRID_HEAD,
+        Role.GRID_WORKER,
+    }
+)
+# Roles that may change population data in their scope.
+POPULATION_EDITORS = frozenset(
+    {Role.DISTRICT_ADMIN, Role.COMMUNITY_WORKER, Role.COMMUNITY_SECRETARY, Role.GRID_HEAD, Role.GRID_WORKER}
+)
+# Roles that may reveal a full ID or phone number (each reveal is audited).
+REVEALERS = POPULATION_EDITORS
+STAFF_ROLES = POPULATION_ROLES | {Role.DEPARTMENT_HANDLER}

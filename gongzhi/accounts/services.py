@@ -1,0 +1,257 @@
+from __future__ import annotations
+
+import hashlib
+import hmac as std_hmac
+import logging
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from gongzhi.accounts.enums import ROLE_LEVEL, Role, ScopeLevel
+from gongzhi.accounts.models import OneTimeCode, RoleAssignment, User
+from gongzhi.accounts.scope import forget_scope, scope_of
+from gongzhi.audit.services import audit_record
+from gongzhi.core import ids
+from gongzhi.core.errors import ApplicationError, Forbidden, ValidationFailed, field_error
+from gongzhi.places.models import Community, Department, District, Grid, Household, Subdistrict
+
+logger = logging.getLogger("gongzhi.accounts")
+
+_LEVEL_MODEL = {
+    ScopeLevel.DISTRICT: District,
+    ScopeLevel.SUBDISTRICT: Subdistrict,
+    ScopeLevel.COMMUNITY: Community,
+    ScopeLevel.GRID: Grid,
+}
+
+
+def _require_admin(actor: User | None) -> None:
+    """Accounts are created by the system (actor None: seed, commands) or a district admin."""
+    if actor is None or actor.is_superuser:
+        return
+    if not scope_of(actor).has_role(Role.DISTRICT_ADMIN):
+        raise Forbidden("只有区级管理员可以管理账号")
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    password: str | None,
+    display_name: str = "",
+    phone: str = "",
+    is_staff: bool = False,
+    validate_password: bool = True,
+) -> User:
+    _require_admin(actor)
+    username = (username or "").strip()
+    if not username:
+        raise field_error("username", "请填写用户名", code="required")
+    if User.objects.filter(username=username).exists():
+        raise ApplicationError(
+            f"用户名“{username}”已存在", code="duplicate", fields={"username": "用户名已存在"}
+        )
+    user = User(username=username, display_name=display_name, is_staff=is_staff)
+    if phone:
+        protected = ids.Protected.of_phone(ids.normalise_phone(phone))
+        user.phone_encrypted, user.phone_hash, user.phone_masked = (
+            protected.encrypted,
+            protected.hash,
+            protected.masked,
+        )
+    if password:
+        if validate_password:
+            try:
+                password_validation.validate_password(password, user)
+            except DjangoValidationError as exc:
+                raise field_error("password", "；".join(str(m) for m in exc.messages)) from exc
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    audit_record(actor=actor, target=user, event="accounts.user_created", data={"username": username})
+    return user
+
+
+@transaction.atomic
+def role_assign(
+    *,
+    actor: User | None,
+    user: User,
+    role: str,
+    place_code: str = "",
+    department: Department | None = None,
+    household: Household | None = None,
+) -> RoleAssignment:
+    _require_admin(actor)
+    if role not in Role.values:
+        raise field_error("role", f"未知角色“{role}”")
+    level = ROLE_LEVEL[role]
+    if level == ScopeLevel.DEPARTMENT:
+        if department is None:
+            raise field_error("department", "部门经办人必须指定部门", code="required")
+        place_code = ""
+    elif level == ScopeLevel.HOUSEHOLD:
+        if household is None:
+            raise field_error("household", "居民角色必须关联住户", code="required")
+        place_code = ""
+    else:
+        model = _LEVEL_MODEL[ScopeLevel(level)]
+        if not model.objects.filter(code=place_code).exists():
+            raise field_error("place_code", f"{ScopeLevel(level).label}代码“{place_code}”不存在")
+    ra, created = RoleAssignment.objects.get_or_create(
+        user=user,
+        role=role,
+        place_code=place_code,
+        department=department,
+        household=household,
+        active=True,
+        defaults={"level": level},
+    )
+    if created:
+        target_codes = {}
+        if place_code:
+            target_codes = {"scope": place_code}
+        audit_record(
+            actor=actor,
+            target=user,
+            event="accounts.role_assigned",
+            data={
+                "role": role,
+                "level": level,
+                **target_codes,
+                "department": department.pk if department else None,
+                "household": household.pk if household else None,
+            },
+        )
+    forget_scope(user)
+    return ra
+
+
+@transaction.atomic
+def role_revoke(*, actor: User | None, assignment_id: int) -> None:
+    _require_admin(actor)
+    ra = RoleAssignment.objects.select_for_update().select_related("user").get(pk=assignment_id)
+    if not ra.active:
+        return
+    ra.active = False
+    ra.save(update_fields=["active", "updated_at"])
+    audit_record(
+        actor=actor,
+        target=ra.user,
+        event="accounts.role_revoked",
+        data={"role": ra.role, "scope": ra.place_code},
+    )
+    forget_scope(ra.user)
+
+
+# --- resident sign-in with a one-time code ------------------------------------------------------
+
+
+def log_sender(phone: str, code: str) -> None:
+    logger.info("验证码 %s 已发送至 %s（开发环境：写入日志）", code, ids.mask_phone(phone))
+
+
+def _code_hash(phone_hash: str, code: str) -> str:
+    return hashlib.sha256(f"{phone_hash}:{code}:{settings.SECRET_KEY}".encode()).hexdigest()
+
+
+@transaction.atomic
+def otp_request(*, phone: str) -> None:
+    """Sends a 6-digit code. At most one per minute per phone; the reply is the same whether or not the
+    phone belongs to a registered resident, so the endpoint does not reveal who lives here."""
+    normalised = ids.normalise_phone(phone)
+    if not ids.is_mobile(normalised):
+        raise field_error("phone", "请填写11位手机号码")
+    phone_hash = ids.keyed_hash(normalised)
+    now = timezone.now()
+    if OneTimeCode.objects.filter(
+        phone_hash=phone_hash, created_at__gte=now - timedelta(seconds=60)
+    ).exists():
+        raise ApplicationError("验证码发送过于频繁，请一分钟后再试", code="rate_limited", status=429)
+    code = f"{secrets.randbelow(10**6):06d}"
+    OneTimeCode.objects.filter(phone_hash=phone_hash, used=False).update(used=True)
+    OneTimeCode.objects.create(
+        phone_hash=phone_hash,
+        code_hash=_code_hash(phone_hash, code),
+        expires_at=now + timedelta(seconds=settings.OTP_TTL_SECONDS),
+    )
+    sender = import_string(settings.SMS_SENDER)
+    transaction.on_commit(lambda: sender(normalised, code))
+
+
+@transaction.atomic
+def _otp_consume(*, phone_hash: str, code: str) -> bool:
+    """Marks the code used on success, counts the attempt on failure; commits either way."""
+    otp = (
+        OneTimeCode.objects.select_for_update()
+        .filter(phone_hash=phone_hash, used=False, expires_at__gt=timezone.now())
+        .order_by("-id")
+        .first()
+    )
+    if otp is None:
+        return False
+    if otp.attempts >= settings.OTP_MAX_ATTEMPTS:
+        otp.used = True
+        otp.save(update_fields=["used"])
+        return False
+    if not std_hmac.compare_digest(otp.code_hash, _code_hash(phone_hash, (code or "").strip())):
+        otp.attempts += 1
+        otp.save(update_fields=["attempts"])
+        return False
+    otp.used = True
+    otp.save(update_fields=["used"])
+    return True
+
+
+def otp_verify(*, phone: str, code: str) -> User:
+    """Checks the code and returns the resident's account, creating it on first sign-in if the phone
+    belongs to a person registered in a household."""
+    normalised = ids.normalise_phone(phone)
+    phone_hash = ids.keyed_hash(normalised)
+    if not _otp_consume(phone_hash=phone_hash, code=code):
+        raise ValidationFailed("验证码错误或已过期", code="bad_code", fields={"code": "验证码错误或已过期"})
+    return resident_account_for_phone(phone_hash=phone_hash)
+
+
+@transaction.atomic
+def resident_account_for_phone(*, phone_hash: str) -> User:
+    from gongzhi.people.models import Person
+
+    person = (
+        Person.objects.select_for_update()
+        .filter(phone_hash=phone_hash, household__isnull=False)
+        .order_by("id")
+        .first()
+    )
+    if person is None:
+        raise ApplicationError(
+            "该手机号未在社区登记，请联系所在网格员登记后再登录", code="not_registered", status=403
+        )
+    if person.user_id:
+        return person.user  # type: ignore[return-value]
+    user = User(
+        username=f"r{person.pk}",
+        display_name=person.name,
+        phone_encrypted=person.phone_encrypted,
+        phone_hash=person.phone_hash,
+        phone_masked=person.phone_masked,
+    )
+    user.set_unusable_password()
+    user.save()
+    person.user = user
+    person.save(update_fields=["user", "updated_at"])
+    RoleAssignment.objects.create(
+        user=user, role=Role.RESIDENT, level=ScopeLevel.HOUSEHOLD, household=person.household
+    )
+    audit_record(
+        actor=user, target=person, event="accounts.resident_registered", data={"user": user.username}
+    )
+    return user

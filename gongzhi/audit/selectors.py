@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from gongzhi.audit.models import AuditEvent
+from gongzhi.audit.services import target_type_of
+
+if TYPE_CHECKING:
+    from django.db import models
+
+    from gongzhi.accounts.models import User
+
+
+def audit_timeline_for_target(*, actor: User, target: models.Model, limit: int = 200) -> QuerySet[AuditEvent]:
+    """The caller has already read ``target`` through its own scoped selector."""
+    return (
+        AuditEvent.objects.filter(target_type=target_type_of(target), target_id=str(target.pk))
+        .select_related("actor")
+        .order_by("-id")[:limit]
+    )
+
+
+def audit_event_list_for_actor(
+    *, actor: User, event_type: str = "", before_id: int | None = None, limit: int = 50
+):
+    from gongzhi.accounts.scope import scope_of
+
+    scope = scope_of(actor)
+    qs = AuditEvent.objects.filter(scope.place_q())
+    if event_type:
+        qs = qs.filter(event_type=event_type)
+    if before_id:
+        qs = qs.filter(id__lt=before_id)
+    return qs.select_related("actor").order_by("-id")[:limit]

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import models, transaction
+
+from gongzhi.audit.models import AuditEvent
+
+if TYPE_CHECKING:
+    from gongzhi.accounts.models import User
+
+
+def target_type_of(target: models.Model) -> str:
+    return f"{target._meta.app_label}.{target._meta.model_name}"
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    target: models.Model,
+    event: str,
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Writes the audit row for a change; must run inside the service's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record must be called inside the service's transaction")
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=actor.display_label if actor is not None and actor.pk else "系统",
+        event_type=event,
+        target_type=target_type_of(target),
+        target_id=str(target.pk),
+        target_label=str(target)[:200],
+        district_code=getattr(target, "district_code", "") or "",
+        subdistrict_code=getattr(target, "subdistrict_code", "") or "",
+        community_code=getattr(target, "community_code", "") or "",
+        grid_code=getattr(target, "grid_code", "") or "",
+        data=data or {},
+    )

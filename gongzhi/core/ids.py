@@ -1,0 +1,144 @@
+"""Personal identifiers (PIPL): validation, SM4 encryption at rest, keyed SM3 hash, masking.
+
+A sensitive value is stored as three columns: ciphertext (SM4-GCM, random nonce), a keyed HMAC-SM3 hash
+for exact lookup, and the masked form for display. The plain value exists only in memory.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes, hmac
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from django.conf import settings
+from stdnum import cn
+from stdnum.exceptions import ValidationError as StdnumError
+
+from gongzhi.core.errors import field_error
+
+_VERSION = b"\x01"
+
+
+@lru_cache(maxsize=4)
+def _keys(master: str) -> tuple[bytes, bytes]:
+    if not master:
+        raise RuntimeError("GONGZHI_DATA_KEY 未配置：无法加密个人信息")
+    root = hashlib.sha256(master.encode()).digest()
+    enc = hashlib.sha256(b"gongzhi-sm4" + root).digest()[:16]
+    mac = hashlib.sha256(b"gongzhi-sm3-hmac" + root).digest()
+    return enc, mac
+
+
+def encrypt(plain: str) -> str:
+    enc_key, _ = _keys(settings.GONGZHI_DATA_KEY)
+    nonce = os.urandom(12)
+    encryptor = Cipher(algorithms.SM4(enc_key), modes.GCM(nonce)).encryptor()
+    body = encryptor.update(plain.encode()) + encryptor.finalize()
+    return base64.b64encode(_VERSION + nonce + encryptor.tag + body).decode()
+
+
+def decrypt(token: str) -> str:
+    enc_key, _ = _keys(settings.GONGZHI_DATA_KEY)
+    raw = base64.b64decode(token)
+    if raw[:1] != _VERSION:
+        raise ValueError("unknown ciphertext version")
+    nonce, tag, body = raw[1:13], raw[13:29], raw[29:]
+    decryptor = Cipher(algorithms.SM4(enc_key), modes.GCM(nonce, tag)).decryptor()
+    try:
+        return (decryptor.update(body) + decryptor.finalize()).decode()
+    except InvalidTag as exc:  # wrong key or tampered row: never return garbage
+        raise ValueError("ciphertext failed authentication") from exc
+
+
+def keyed_hash(normalised: str) -> str:
+    _, mac_key = _keys(settings.GONGZHI_DATA_KEY)
+    h = hmac.HMAC(mac_key, hashes.SM3())
+    h.update(normalised.encode())
+    return h.finalize().hex()
+
+
+# --- ID numbers (居民身份证号码) ---------------------------------------------------------------
+
+
+def normalise_id_number(value: str, field: str = "id_number") -> str:
+    raw = (value or "").strip().upper().replace(" ", "")
+    if not raw:
+        raise field_error(field, "请填写身份证号码", code="required")
+    if len(raw) != 18:
+        raise field_error(field, f"身份证号码应为18位，收到{len(raw)}位")
+    try:
+        return str(cn.ric.validate(raw))
+    except StdnumError as exc:
+        reason = {
+            "InvalidChecksum": "校验位错误",
+            "InvalidComponent": "出生日期或地区码无效",
+            "InvalidFormat": "格式错误",
+            "InvalidLength": "位数错误",
+        }.get(type(exc).__name__, "无效")
+        raise field_error(field, f"身份证号码{reason}") from exc
+
+
+def birth_date_of(id_number: str) -> dt.date:
+    return cn.ric.get_birth_date(id_number)
+
+
+def gender_of(id_number: str) -> str:
+    return "male" if int(id_number[16]) % 2 else "female"
+
+
+def mask_id_number(id_number: str) -> str:
+    return id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:]
+
+
+# --- phone numbers (CN) ---------------------------------------------------------------------
+
+
+def normalise_phone(value: str, field: str = "phone") -> str:
+    """Returns the national number: 11-digit mobile, or area code + number for a fixed line."""
+    raw = (value or "").strip()
+    if not raw:
+        raise field_error(field, "请填写手机号码", code="required")
+    try:
+        parsed = phonenumbers.parse(raw, "CN")
+    except phonenumbers.NumberParseException as exc:
+        raise field_error(field, f"电话号码“{raw}”格式错误") from exc
+    if parsed.country_code != 86 or not phonenumbers.is_valid_number(parsed):
+        raise field_error(field, f"电话号码“{raw}”不是有效的中国大陆号码")
+    national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+    digits = "".join(ch for ch in national if ch.isdigit())
+    return digits
+
+
+def is_mobile(phone: str) -> bool:
+    return len(phone) == 11 and phone.startswith("1")
+
+
+def mask_phone(phone: str) -> str:
+    if len(phone) <= 7:
+        return "*" * (len(phone) - 2) + phone[-2:]
+    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+@dataclass(frozen=True)
+class Protected:
+    """The three stored forms of one sensitive value."""
+
+    encrypted: str
+    hash: str
+    masked: str
+    last4: str
+
+    @classmethod
+    def of_id_number(cls, normalised: str) -> Protected:
+        return cls(encrypt(normalised), keyed_hash(normalised), mask_id_number(normalised), normalised[-4:])
+
+    @classmethod
+    def of_phone(cls, normalised: str) -> Protected:
+        return cls(encrypt(normalised), keyed_hash(normalised), mask_phone(normalised), normalised[-4:])

@@ -1,0 +1,234 @@
+"""People: registering and changing persons, revealing protected identifiers. One transaction each."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+
+from gongzhi.accounts.scope import scope_of
+from gongzhi.audit.services import audit_record
+from gongzhi.core import ids, pinyin
+from gongzhi.core.errors import ApplicationError, Forbidden, NotFound, ValidationFailed, field_error
+from gongzhi.people.enums import Gender, PersonTag, Relation, ResidenceType
+from gongzhi.people.models import Person
+from gongzhi.places.models import Household
+
+if TYPE_CHECKING:
+    from gongzhi.accounts.models import User
+
+
+@dataclass
+class PersonInput:
+    """A person as entered (form, API, xlsx row), before validation."""
+
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    relation: str = Relation.HEAD
+    residence_type: str = ResidenceType.REGISTERED
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CleanPerson:
+    name: str
+    id_number: str
+    phone: str
+    relation: str
+    residence_type: str
+    tags: list[str]
+    gender: str
+    birth_date: dt.date | None
+
+
+def clean_person(data: PersonInput) -> CleanPerson:
+    """Validates every field and reports all field errors at once, in Chinese."""
+    errors: dict[str, str] = {}
+    name = (data.name or "").strip()
+    if not name:
+        errors["name"] = "请填写姓名"
+    elif len(name) > 50:
+        errors["name"] = "姓名不能超过50个字"
+    id_number = ""
+    if data.id_number and data.id_number.strip():
+        try:
+            id_number = ids.normalise_id_number(data.id_number)
+        except ValidationFailed as exc:
+            errors.update(exc.fields)
+    phone = ""
+    if data.phone and data.phone.strip():
+        try:
+            phone = ids.normalise_phone(data.phone)
+        except ValidationFailed as exc:
+            errors.update(exc.fields)
+    if data.relation not in Relation.values:
+        errors["relation"] = f"与户主关系“{data.relation}”无效"
+    if data.residence_type not in ResidenceType.values:
+        errors["residence_type"] = f"居住类型“{data.residence_type}”无效"
+    bad_tags = [t for t in data.tags if t not in PersonTag.values]
+    if bad_tags:
+        errors["tags"] = f"未知标签：{'、'.join(bad_tags)}"
+    if errors:
+        first = next(iter(errors.values()))
+        raise ValidationFailed(first, fields=errors)
+    return CleanPerson(
+        name=name,
+        id_number=id_number,
+        phone=phone,
+        relation=data.relation,
+        residence_type=data.residence_type,
+        tags=sorted(set(data.tags)),
+        gender=ids.gender_of(id_number) if id_number else "",
+        birth_date=ids.birth_date_of(id_number) if id_number else None,
+    )
+
+
+def build_person(clean: CleanPerson, household: Household) -> Person:
+    """An unsaved Person with its protected columns filled; used by create, import and the demo."""
+    person = Person(
+        household=household,
+        name=clean.name,
+        name_pinyin=pinyin.full(clean.name),
+        name_initials=pinyin.initials(clean.name),
+        gender=clean.gender,
+        birth_date=clean.birth_date,
+        relation=clean.relation,
+        residence_type=clean.residence_type,
+        tags=clean.tags,
+    )
+    person.set_place_codes(grid_code=household.grid_code)
+    if clean.id_number:
+        p = ids.Protected.of_id_number(clean.id_number)
+        person.id_number_encrypted, person.id_number_hash, person.id_number_masked = (
+            p.encrypted,
+            p.hash,
+            p.masked,
+        )
+    if clean.phone:
+        p = ids.Protected.of_phone(clean.phone)
+        person.phone_encrypted, person.phone_hash, person.phone_masked, person.phone_last4 = (
+            p.encrypted,
+            p.hash,
+            p.masked,
+            p.last4,
+        )
+    return person
+
+
+def _require_editor(actor: User | None, obj: Any) -> None:
+    if actor is None or actor.is_superuser:
+        return
+    scope = scope_of(actor)
+    if not scope.can_edit_population(obj):
+        if scope.sees_population(obj):
+            raise Forbidden("您的角色只能查看，不能修改人口信息")
+        raise NotFound()
+
+
+def _duplicate_id(id_hash: str, exclude_id: int | None = None) -> None:
+    qs = Person.objects.filter(id_number_hash=id_hash)
+    if exclude_id:
+        qs = qs.exclude(pk=exclude_id)
+    if qs.exists():
+        raise ApplicationError(
+            "该身份证号码已登记", code="duplicate", status=409, fields={"id_number": "该身份证号码已登记"}
+        )
+
+
+@transaction.atomic
+def person_create(*, actor: User | None, household_id: int, data: PersonInput) -> Person:
+    household = Household.objects.select_for_update().filter(pk=household_id).first()
+    if household is None:
+        raise NotFound("住户不存在或无权查看")
+    _require_editor(actor, household)
+    clean = clean_person(data)
+    person = build_person(clean, household)
+    if person.id_number_hash:
+        _duplicate_id(person.id_number_hash)
+    person.save()
+    audit_record(
+        actor=actor,
+        target=person,
+        event="people.person_created",
+        data={"household": household.pk, "relation": clean.relation, "residence_type": clean.residence_type},
+    )
+    return person
+
+
+_EDITABLE = ("name", "relation", "residence_type", "tags")
+
+
+@transaction.atomic
+def person_update(*, actor: User | None, person_id: int, data: PersonInput) -> Person:
+    person = Person.objects.select_for_update().filter(pk=person_id).first()
+    if person is None:
+        raise NotFound()
+    _require_editor(actor, person)
+    clean = clean_person(data)
+    old: dict[str, Any] = {}
+    new: dict[str, Any] = {}
+    for key in _EDITABLE:
+        if getattr(person, key) != getattr(clean, key):
+            old[key], new[key] = getattr(person, key), getattr(clean, key)
+            setattr(person, key, getattr(clean, key))
+    if "name" in new:
+        person.name_pinyin, person.name_initials = pinyin.full(clean.name), pinyin.initials(clean.name)
+    if clean.id_number:
+        h = ids.keyed_hash(clean.id_number)
+        if h != person.id_number_hash:
+            _duplicate_id(h, person.pk)
+            p = ids.Protected.of_id_number(clean.id_number)
+            old["id_number"], new["id_number"] = person.id_number_masked, p.masked
+            person.id_number_encrypted, person.id_number_hash, person.id_number_masked = (
+                p.encrypted,
+                p.hash,
+                p.masked,
+            )
+            person.gender, person.birth_date = clean.gender, clean.birth_date
+    if clean.phone:
+        h = ids.keyed_hash(clean.phone)
+        if h != person.phone_hash:
+            p = ids.Protected.of_phone(clean.phone)
+            old["phone"], new["phone"] = person.phone_masked, p.masked
+            person.phone_encrypted, person.phone_hash, person.phone_masked, person.phone_last4 = (
+                p.encrypted,
+                p.hash,
+                p.masked,
+                p.last4,
+            )
+    if not new:
+        return person
+    person.save()
+    # Audit rows hold masked values only: the trail must not become a copy of the register.
+    audit_record(actor=actor, target=person, event="people.person_updated", data={"old": old, "new": new})
+    return person
+
+
+@transaction.atomic
+def person_reveal(*, actor: User, person_id: int, field_name: str, reason: str = "") -> str:
+    """Returns the full ID number or phone; needs the reveal permission and leaves an audit row."""
+    if field_name not in ("id_number", "phone"):
+        raise field_error("field", "只能查看身份证号码或联系电话")
+    person = Person.objects.filter(pk=person_id).first()
+    scope = scope_of(actor)
+    if person is None or not scope.sees_population(person):
+        raise NotFound()
+    own = person.user_id == actor.pk
+    if not own and not actor.has_perm("people.reveal_person", person):
+        raise Forbidden("您没有查看完整个人信息的权限")
+    token = person.id_number_encrypted if field_name == "id_number" else person.phone_encrypted
+    if not token:
+        raise NotFound("该人员未登记此项信息")
+    audit_record(
+        actor=actor,
+        target=person,
+        event="people.person_revealed",
+        data={"field": field_name, "reason": (reason or "")[:200]},
+    )
+    return ids.decrypt(token)
+
+
+GENDER_LABEL = dict(Gender.choices)

@@ -1,0 +1,31 @@
+import json
+
+from gongzhi.core.testing import PASSWORD
+
+
+def login(client, username):
+    r = client.post(
+        "/api/v1/auth/login",
+        json.dumps({"username": username, "password": PASSWORD}),
+        content_type="application/json",
+    )
+    assert r.status_code == 200, r.content
+    return r.json()
+
+
+def test_grid_worker_sees_only_own_grid(district, client):
+    login(client, "grid_worker")
+    r = client.get("/api/v1/persons?limit=200")
+    assert r.status_code == 200
+    codes = {p["grid_code"] for p in r.json()["items"]}
+    assert codes == {district.grids["g1"].code}
+
+
+def test_overview(district, client):
+    r = client.get("/api/v1/overview")
+    assert r.json() == {
+        "communities": 3,
+        "grids": {"residential": 4, "reserved": 0, "dedicated": 0},
+        "households": 12,
+        "persons": 24,
+    }

@@ -1,0 +1,363 @@
+"""Places: every write to the administrative tree, households and grid teams goes through here."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+
+from gongzhi.accounts.enums import Role
+from gongzhi.accounts.scope import scope_of
+from gongzhi.audit.services import audit_record
+from gongzhi.core import codes, ids
+from gongzhi.core.errors import ApplicationError, Forbidden, NotFound, field_error
+from gongzhi.places import geo
+from gongzhi.places.enums import DedicatedCover, GridKind, SubdistrictKind, TeamRole
+from gongzhi.places.models import (
+    Building,
+    Community,
+    Department,
+    District,
+    Estate,
+    Grid,
+    GridTeamMember,
+    Household,
+    Subdistrict,
+)
+
+if TYPE_CHECKING:
+    from gongzhi.accounts.models import User
+
+
+def _require_district_admin(actor: User | None, district_code: str) -> None:
+    if actor is None or actor.is_superuser:
+        return
+    scope = scope_of(actor)
+    if not any(r == Role.DISTRICT_ADMIN and code == district_code for r, _lvl, code in scope.places):
+        raise Forbidden("只有本区管理员可以维护区划和网格")
+
+
+def _require_community_editor(actor: User | None, obj: Any) -> None:
+    if actor is None or actor.is_superuser:
+        return
+    if not scope_of(actor).can_edit_population(obj):
+        raise NotFound()
+
+
+def _name(value: str, field: str = "name", label: str = "名称", max_length: int = 50) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise field_error(field, f"请填写{label}", code="required")
+    if len(value) > max_length:
+        raise field_error(field, f"{label}不能超过{max_length}个字")
+    return value
+
+
+@transaction.atomic
+def district_create(*, actor: User | None, code: str, name: str) -> District:
+    code = codes.validate_district_code(code)
+    if District.objects.filter(code=code).exists():
+        raise field_error("code", f"区县代码{code}已存在", code="duplicate")
+    district = District.objects.create(code=code, name=_name(name))
+    audit_record(
+        actor=actor, target=district, event="places.district_created", data={"code": code, "name": name}
+    )
+    return district
+
+
+@transaction.atomic
+def subdistrict_create(*, actor: User | None, district: District, code: str, name: str) -> Subdistrict:
+    _require_district_admin(actor, district.code)
+    code = codes.validate_subdistrict_code(code, district.code)
+    if Subdistrict.objects.filter(code=code).exists():
+        raise field_error("code", f"街道代码{code}已存在", code="duplicate")
+    kind = SubdistrictKind(codes.township_kind(int(code[6:9])).value)
+    sub = Subdistrict.objects.create(district=district, code=code, name=_name(name), kind=kind)
+    audit_record(
+        actor=actor, target=sub, event="places.subdistrict_created", data={"code": code, "name": name}
+    )
+    return sub
+
+
+@transaction.atomic
+def community_create(
+    *,
+    actor: User | None,
+    subdistrict: Subdistrict,
+    code: str,
+    name: str,
+    kind: str | None = None,
+    boundary: dict | None = None,
+) -> Community:
+    _require_district_admin(actor, subdistrict.code[:6])
+    code = codes.validate_community_code(code, subdistrict.code, kind)
+    if Community.objects.filter(code=code).exists():
+        raise field_error("code", f"社区代码{code}已存在", code="duplicate")
+    if boundary is not None:
+        boundary = geo.to_geojson(geo.parse_boundary(boundary))
+    community = Community.objects.create(
+        subdistrict=subdistrict,
+        code=code,
+        name=_name(name),
+        kind=codes.community_kind(code).value,
+        boundary=boundary,
+    )
+    audit_record(
+        actor=actor, target=community, event="places.community_created", data={"code": code, "name": name}
+    )
+    return community
+
+
+def _apply_boundary(grid: Grid, boundary: dict | None) -> None:
+    if boundary is None:
+        grid.boundary = None
+        grid.min_lng = grid.min_lat = grid.max_lng = grid.max_lat = grid.center_lng = grid.center_lat = None
+        return
+    geom = geo.parse_boundary(boundary)
+    grid.boundary = geo.to_geojson(geom)
+    grid.min_lng, grid.min_lat, grid.max_lng, grid.max_lat = geom.bounds
+    centre = geom.representative_point()
+    grid.center_lng, grid.center_lat = centre.x, centre.y
+
+
+def validate_grid_fields(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    covers: str = "",
+    covers_name: str = "",
+    community_code: str | None = None,
+) -> dict[str, str]:
+    code = codes.validate_grid_code(code, community_code)
+    if kind not in GridKind.values:
+        raise field_error("kind", f"网格类型“{kind}”无效，应为居民网格、预留网格或专属网格")
+    if kind == GridKind.DEDICATED:
+        if covers not in DedicatedCover.values:
+            raise field_error(
+                "covers", "专属网格必须注明覆盖对象类型（园区、楼宇、市场、医院、学校、工业园区等）"
+            )
+        covers_name = _name(covers_name, "covers_name", "专属对象名称", 100)
+    else:
+        covers, covers_name = "", ""
+    return {"code": code, "name": _name(name), "kind": kind, "covers": covers, "covers_name": covers_name}
+
+
+@transaction.atomic
+def grid_create(
+    *,
+    actor: User | None,
+    community: Community,
+    code: str,
+    name: str,
+    kind: str,
+    covers: str = "",
+    covers_name: str = "",
+    boundary: dict | None = None,
+) -> Grid:
+    _require_district_admin(actor, community.code[:6])
+    fields = validate_grid_fields(
+        code=code, name=name, kind=kind, covers=covers, covers_name=covers_name, community_code=community.code
+    )
+    if Grid.objects.filter(code=fields["code"]).exists():
+        raise field_error("code", f"网格编码{fields['code']}已存在", code="duplicate")
+    grid = Grid(community=community, **fields)
+    grid.set_place_codes(grid_code=grid.code)
+    _apply_boundary(grid, boundary)
+    grid.save()
+    audit_record(actor=actor, target=grid, event="places.grid_created", data={**fields})
+    return grid
+
+
+@transaction.atomic
+def grid_update(*, actor: User | None, grid_id: int, **changes: Any) -> Grid:
+    grid = Grid.objects.select_for_update().filter(pk=grid_id).first()
+    if grid is None:
+        raise NotFound()
+    _require_district_admin(actor, grid.district_code)
+    old: dict[str, Any] = {}
+    new: dict[str, Any] = {}
+    if "boundary" in changes:
+        old["boundary"] = grid.boundary is not None
+        _apply_boundary(grid, changes.pop("boundary"))
+        new["boundary"] = grid.boundary is not None
+    if changes:
+        merged = {
+            "code": grid.code,
+            "name": changes.get("name", grid.name),
+            "kind": changes.get("kind", grid.kind),
+            "covers": changes.get("covers", grid.covers),
+            "covers_name": changes.get("covers_name", grid.covers_name),
+        }
+        fields = validate_grid_fields(**merged, community_code=grid.community.code)
+        for key in ("name", "kind", "covers", "covers_name"):
+            if getattr(grid, key) != fields[key]:
+                old[key], new[key] = getattr(grid, key), fields[key]
+                setattr(grid, key, fields[key])
+    if not new:
+        return grid
+    grid.save()
+    audit_record(actor=actor, target=grid, event="places.grid_updated", data={"old": old, "new": new})
+    return grid
+
+
+@transaction.atomic
+def department_create(*, actor: User | None, district: District, code: str, name: str) -> Department:
+    _require_district_admin(actor, district.code)
+    code = _name(code, "code", "部门代码", 30)
+    if Department.objects.filter(district=district, code=code).exists():
+        raise field_error("code", f"部门代码{code}已存在", code="duplicate")
+    dep = Department.objects.create(district=district, code=code, name=_name(name, max_length=100))
+    audit_record(
+        actor=actor, target=dep, event="places.department_created", data={"code": code, "name": dep.name}
+    )
+    return dep
+
+
+# --- estates, buildings, households ----------------------------------------------------------------
+
+_SPACES = re.compile(r"\s+")
+
+
+def address_key(*parts: str) -> str:
+    return "|".join(_SPACES.sub("", p or "").upper() for p in parts)
+
+
+def compose_address(estate: str, building: str, entrance: str, door: str) -> str:
+    out = estate or ""
+    if building:
+        out += building if building.endswith(("号楼", "栋", "幢")) else f"{building}号楼"
+    if entrance:
+        out += entrance if entrance.endswith("单元") else f"{entrance}单元"
+    if door:
+        out += door if door.endswith(("室", "号")) else f"{door}室"
+    return out
+
+
+@transaction.atomic
+def estate_get_or_create(
+    *, actor: User | None, community: Community, name: str, grid_code: str = ""
+) -> Estate:
+    name = _name(name, "estate", "小区名称", 100)
+    estate = Estate.objects.filter(community=community, name=name).first()
+    if estate:
+        return estate
+    estate = Estate(community=community, name=name)
+    estate.set_place_codes(community_code=community.code, grid_code=grid_code)
+    _require_community_editor(actor, estate)
+    estate.save()
+    audit_record(actor=actor, target=estate, event="places.estate_created", data={"name": name})
+    return estate
+
+
+@transaction.atomic
+def building_get_or_create(*, actor: User | None, grid: Grid, estate: Estate | None, number: str) -> Building:
+    number = _name(number, "building", "楼号", 30)
+    building = Building.objects.filter(grid=grid, estate=estate, number=number).first()
+    if building:
+        return building
+    building = Building(grid=grid, estate=estate, number=number)
+    building.set_place_codes(grid_code=grid.code)
+    _require_community_editor(actor, building)
+    building.save()
+    audit_record(actor=actor, target=building, event="places.building_created", data={"number": number})
+    return building
+
+
+@transaction.atomic
+def household_create(
+    *,
+    actor: User | None,
+    grid: Grid,
+    estate_name: str = "",
+    building_number: str = "",
+    entrance: str = "",
+    door: str = "",
+    address: str = "",
+) -> Household:
+    probe = Household(grid=grid)
+    probe.set_place_codes(grid_code=grid.code)
+    _require_community_editor(actor, probe)
+    estate = (
+        estate_get_or_create(actor=actor, community=grid.community, name=estate_name) if estate_name else None
+    )
+    building = (
+        building_get_or_create(actor=actor, grid=grid, estate=estate, number=building_number)
+        if building_number
+        else None
+    )
+    address = (address or "").strip() or compose_address(estate_name, building_number, entrance, door)
+    if not address:
+        raise field_error("address", "请填写住户地址（小区、楼栋、单元、门牌号）", code="required")
+    key = (
+        address_key(estate_name, building_number, entrance, door)
+        if (estate_name or door)
+        else address_key(address)
+    )
+    if Household.objects.filter(grid=grid, address_key=key).exists():
+        raise ApplicationError(f"网格内已有住户“{address}”", code="duplicate", status=409)
+    household = Household(
+        grid=grid,
+        building=building,
+        entrance=entrance.strip(),
+        door=door.strip(),
+        address=address,
+        address_key=key,
+    )
+    household.set_place_codes(grid_code=grid.code)
+    household.save()
+    audit_record(actor=actor, target=household, event="places.household_created", data={"address": address})
+    return household
+
+
+@transaction.atomic
+def team_member_add(
+    *,
+    actor: User | None,
+    grid: Grid,
+    role: str,
+    name: str,
+    phone: str = "",
+    user: User | None = None,
+    note: str = "",
+) -> GridTeamMember:
+    _require_community_editor(actor, grid)
+    if role not in TeamRole.values:
+        raise field_error("role", f"队伍角色“{role}”无效")
+    member = GridTeamMember(grid=grid, role=role, name=_name(name, label="姓名"), user=user, note=note[:100])
+    member.set_place_codes(grid_code=grid.code)
+    if phone:
+        protected = ids.Protected.of_phone(ids.normalise_phone(phone))
+        member.phone_encrypted, member.phone_hash, member.phone_masked = (
+            protected.encrypted,
+            protected.hash,
+            protected.masked,
+        )
+    if (
+        role == TeamRole.GRID_HEAD
+        and GridTeamMember.objects.filter(grid=grid, role=TeamRole.GRID_HEAD).exists()
+    ):
+        raise ApplicationError(
+            f"网格“{grid.name}”已有网格长，一个网格只能有一名网格长", code="conflict", status=409
+        )
+    member.save()
+    audit_record(
+        actor=actor, target=grid, event="places.team_member_added", data={"role": role, "name": member.name}
+    )
+    return member
+
+
+@transaction.atomic
+def team_member_remove(*, actor: User | None, member_id: int) -> None:
+    member = GridTeamMember.objects.select_for_update().select_related("grid").filter(pk=member_id).first()
+    if member is None:
+        raise NotFound()
+    _require_community_editor(actor, member.grid)
+    member.delete()
+    audit_record(
+        actor=actor,
+        target=member.grid,
+        event="places.team_member_removed",
+        data={"role": member.role, "name": member.name},
+    )
