@@ -14,6 +14,8 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="console:home", permanent=False)),
     path("api/v1/", api.urls),
     path("console/", include("gongzhi.console.urls")),
+    path("console/places/", include("gongzhi.places.urls")),
+    path("console/people/", include("gongzhi.people.urls")),
     path("h5/", include("gongzhi.h5.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
