@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "gongzhi.people",
     "gongzhi.console",
     "gongzhi.h5",
+    "gongzhi.demo",
 ]
 
 MIDDLEWARE = [
@@ -125,7 +126,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "gongzhi.accounts.hashers.Argon2idHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -49,6 +49,7 @@ def user_create(
     phone: str = "",
     is_staff: bool = False,
     validate_password: bool = True,
+    note: dict | None = None,
 ) -> User:
     _require_admin(actor)
     username = (username or "").strip()
@@ -76,7 +77,9 @@ def user_create(
     else:
         user.set_unusable_password()
     user.save()
-    audit_record(actor=actor, target=user, event="accounts.user_created", data={"username": username})
+    audit_record(
+        actor=actor, target=user, event="accounts.user_created", data={"username": username, **(note or {})}
+    )
     return user
 
 
@@ -254,4 +257,42 @@ def resident_account_for_phone(*, phone_hash: str) -> User:
     audit_record(
         actor=user, target=person, event="accounts.resident_registered", data={"user": user.username}
     )
+    return user
+
+
+@transaction.atomic
+def resident_account_create(
+    *,
+    actor: User | None,
+    person_id: int,
+    username: str,
+    password: str | None = None,
+    note: dict | None = None,
+) -> User:
+    """Staff open an account for a registered resident (who may also sign in with a one-time code)."""
+    from gongzhi.people.models import Person
+
+    _require_admin(actor)
+    person = Person.objects.select_for_update().filter(pk=person_id, household__isnull=False).first()
+    if person is None:
+        raise field_error("person", "人员不存在或未登记住户")
+    if person.user_id:
+        raise ApplicationError(f"{person.name}已有居民账号", code="duplicate", status=409)
+    user = user_create(
+        actor=actor,
+        username=username,
+        password=password,
+        display_name=person.name,
+        validate_password=False,
+        note=note,
+    )
+    user.phone_encrypted, user.phone_hash, user.phone_masked = (
+        person.phone_encrypted,
+        person.phone_hash,
+        person.phone_masked,
+    )
+    user.save(update_fields=["phone_encrypted", "phone_hash", "phone_masked"])
+    person.user = user
+    person.save(update_fields=["user", "updated_at"])
+    role_assign(actor=actor, user=user, role=Role.RESIDENT, household=person.household)
     return user

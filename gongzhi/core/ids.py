@@ -73,16 +73,30 @@ def normalise_id_number(value: str, field: str = "id_number") -> str:
         raise field_error(field, "请填写身份证号码", code="required")
     if len(raw) != 18:
         raise field_error(field, f"身份证号码应为18位，收到{len(raw)}位")
+    if not raw[:17].isdigit() or not (raw[17].isdigit() or raw[17] == "X"):
+        raise field_error(field, "身份证号码格式错误：前17位应为数字，最后一位为数字或X")
     try:
-        return str(cn.ric.validate(raw))
+        birth = cn.ric.get_birth_date(raw)
     except StdnumError as exc:
-        reason = {
-            "InvalidChecksum": "校验位错误",
-            "InvalidComponent": "出生日期或地区码无效",
-            "InvalidFormat": "格式错误",
-            "InvalidLength": "位数错误",
-        }.get(type(exc).__name__, "无效")
-        raise field_error(field, f"身份证号码{reason}") from exc
+        raise field_error(field, "身份证号码中的出生日期无效") from exc
+    if cn.ric.calc_check_digit(raw) != raw[17]:
+        raise field_error(field, "身份证号码校验位错误")
+    if not _birth_place_known(raw[:6], birth.year):
+        raise field_error(field, f"身份证号码的地区码{raw[:6]}在{birth.year}年不存在")
+    return raw
+
+
+@lru_cache(maxsize=8192)
+def _birth_place_known(area: str, year: int) -> bool:
+    """python-stdnum's place check depends only on the area code and the birth year, and costs a
+    database scan per call; cached, a register of 150 000 persons validates in seconds."""
+    body = f"{area}{year}0101001"
+    probe = body + cn.ric.calc_check_digit(body + "0")
+    try:
+        cn.ric.get_birth_place(probe)
+    except StdnumError:
+        return False
+    return True
 
 
 def birth_date_of(id_number: str) -> dt.date:
@@ -111,9 +125,9 @@ def normalise_phone(value: str, field: str = "phone") -> str:
         raise field_error(field, f"电话号码“{raw}”格式错误") from exc
     if parsed.country_code != 86 or not phonenumbers.is_valid_number(parsed):
         raise field_error(field, f"电话号码“{raw}”不是有效的中国大陆号码")
-    national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
-    digits = "".join(ch for ch in national if ch.isdigit())
-    return digits
+    digits = str(parsed.national_number)
+    # Mobiles are 11 digits starting with 1; fixed lines are written with their trunk prefix 0.
+    return digits if is_mobile(digits) else "0" + digits
 
 
 def is_mobile(phone: str) -> bool:

@@ -1,0 +1,241 @@
+"""Builds the demo district through the services, so its audit trail is as real as a user's."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pypinyin import lazy_pinyin
+
+from gongzhi.accounts.enums import Role
+from gongzhi.accounts.models import User
+from gongzhi.accounts.services import resident_account_create, role_assign, user_create
+from gongzhi.demo import layout
+from gongzhi.demo.population import PopulationGenerator
+from gongzhi.people.models import Person
+from gongzhi.people.services import grid_population_register
+from gongzhi.places.enums import GridKind, TeamRole
+from gongzhi.places.models import Community, Department, Grid
+from gongzhi.places.services import (
+    community_create,
+    department_create,
+    district_create,
+    grid_create,
+    subdistrict_create,
+    team_member_add,
+)
+
+DEMO_PASSWORD = "Gongzhi@2026"  # printed by demo_logins; for a demo database only
+DEMO_NOTE = {"demo": True}
+
+
+@dataclass
+class SeedStats:
+    communities: int = 0
+    grids: int = 0
+    households: int = 0
+    persons: int = 0
+    accounts: int = 0
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _py(name: str) -> str:
+    return "".join(lazy_pinyin(name.removesuffix("社区").removesuffix("街道")))
+
+
+class DemoSeeder:
+    def __init__(self, seed: int = 2026, progress: Callable[[str], None] = print, scale: float = 1.0) -> None:
+        self.seed = seed
+        self.progress = progress
+        self.scale = scale  # fraction of households per grid (tests use a small one)
+        self.gen = PopulationGenerator(seed)
+        self.stats = SeedStats()
+
+    # -- accounts ---------------------------------------------------------------------------------
+    def account(self, username: str, display_name: str, role: str, phone: str = "", **scope) -> User:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = user_create(
+                actor=None,
+                username=username,
+                password=DEMO_PASSWORD,
+                display_name=display_name,
+                phone=phone,
+                is_staff=role == Role.DISTRICT_ADMIN,
+                validate_password=False,
+                note=DEMO_NOTE,
+            )
+            self.stats.accounts += 1
+        role_assign(actor=None, user=user, role=role, **scope)
+        return user
+
+    def name(self, male: bool | None = None) -> str:
+        male = self.gen.rng.random() < 0.5 if male is None else male
+        return self.gen.fake.last_name() + (
+            self.gen.fake.first_name_male() if male else self.gen.fake.first_name_female()
+        )
+
+    # -- the district -----------------------------------------------------------------------------
+    def run(self) -> SeedStats:
+        started = time.monotonic()
+        plans = layout.plan()
+        self.first_community = plans[0].code
+        district = district_create(actor=None, code=layout.DISTRICT[0], name=layout.DISTRICT[1])
+        admin = self.account("admin", "区网格化服务中心管理员", Role.DISTRICT_ADMIN, place_code=district.code)
+        self.account("auditor", "区纪委审计员", Role.AUDITOR, place_code=district.code)
+        for code, name in layout.DEPARTMENTS:
+            dep = department_create(actor=admin, district=district, code=code, name=name)
+            self.account(f"{code}-jb", f"{name}经办人", Role.DEPARTMENT_HANDLER, department=dep)
+
+        subdistricts = {}
+        instructors: dict[str, str] = {}
+        for code, name, _communities in layout.SUBDISTRICTS:
+            sub = subdistrict_create(actor=admin, district=district, code=code, name=name)
+            subdistricts[code] = sub
+            self.account(f"{_py(name)}-jd", f"{name}工作人员", Role.SUBDISTRICT_STAFF, place_code=code)
+            instructors[code] = self.name()
+
+        t = time.monotonic()
+        for cp in plans:
+            community = community_create(
+                actor=admin,
+                subdistrict=subdistricts[cp.subdistrict_code],
+                code=cp.code,
+                name=cp.name,
+                boundary=cp.boundary,
+            )
+            self.stats.communities += 1
+            grids = [
+                grid_create(
+                    actor=admin,
+                    community=community,
+                    code=g.code,
+                    name=g.name,
+                    kind=g.kind,
+                    covers=g.covers,
+                    covers_name=g.covers_name,
+                    boundary=g.boundary,
+                )
+                for g in cp.grids
+            ]
+            self.stats.grids += len(grids)
+            self.team(community, grids, instructors[cp.subdistrict_code])
+            self.progress(f"  社区 {cp.name}：{len(grids)} 个网格及网格队伍已建立")
+        self.stats.timings["places_and_teams"] = round(time.monotonic() - t, 1)
+
+        t = time.monotonic()
+        residential = list(Grid.objects.filter(kind=GridKind.RESIDENTIAL).order_by("code"))
+        for i, grid in enumerate(residential, start=1):
+            count = max(1, round(self.gen.rng.randint(300, 500) * self.scale))
+            households = self.gen.grid_households(grid.name, count, i)
+            self.stats.persons += grid_population_register(actor=None, grid_id=grid.pk, households=households)
+            self.stats.households += len(households)
+            if i % 10 == 0 or i == len(residential):
+                self.progress(
+                    f"  人口：{i}/{len(residential)} 个居民网格，{self.stats.households} 户 {self.stats.persons} 人"
+                )
+        self.stats.timings["population"] = round(time.monotonic() - t, 1)
+        self.residents(admin)
+        self.stats.seconds = round(time.monotonic() - started, 1)
+        return self.stats
+
+    def team(self, community: Community, grids: list[Grid], instructor: str) -> None:
+        """1 + X + N per grid: the head is a community worker, X full- or part-time grid workers, N volunteers;
+        plus the subdistrict's grid instructor and building captains."""
+        py = _py(community.name)
+        self.account(
+            f"{py}-sj", f"{community.name}党委书记", Role.COMMUNITY_SECRETARY, place_code=community.code
+        )
+        heads = []
+        for n in range(1, 4):
+            name = self.name()
+            heads.append(self.account(f"{py}-sg{n}", name, Role.COMMUNITY_WORKER, place_code=community.code))
+        full_time = community.code[:9] + "000" == layout.FULL_TIME_WORKERS_SUBDISTRICT
+        residential = [g for g in grids if g.kind == GridKind.RESIDENTIAL]
+        n_workers = layout.FULL_TIME_WORKERS_PER_COMMUNITY if full_time else len(residential)
+        workers = [
+            self.account(
+                f"{py}-wg{n:02d}",
+                self.name(),
+                Role.GRID_WORKER,
+                place_code=residential[(n - 1) % len(residential)].code,
+                phone=self.gen.phone(),
+            )
+            for n in range(1, n_workers + 1)
+        ]
+        for i, grid in enumerate(grids):
+            head = heads[i % len(heads)]
+            role_assign(actor=None, user=head, role=Role.GRID_HEAD, place_code=grid.code)
+            team_member_add(
+                actor=None, grid=grid, role=TeamRole.GRID_HEAD, name=head.display_label, user=head
+            )
+            if grid.kind == GridKind.RESIDENTIAL:
+                mine = [w for j, w in enumerate(workers) if j % len(residential) == residential.index(grid)]
+            else:
+                mine = [workers[i % len(workers)]]
+                role_assign(actor=None, user=mine[0], role=Role.GRID_WORKER, place_code=grid.code)
+            for w in mine:
+                team_member_add(
+                    actor=None, grid=grid, role=TeamRole.GRID_WORKER, name=w.display_label, user=w
+                )
+            if not full_time and grid.kind == GridKind.RESIDENTIAL:
+                team_member_add(
+                    actor=None,
+                    grid=grid,
+                    role=TeamRole.PART_TIME_WORKER,
+                    name=self.name(),
+                    phone=self.gen.phone(),
+                    note="卫健协管员",
+                )
+            team_member_add(
+                actor=None, grid=grid, role=TeamRole.INSTRUCTOR, name=instructor, note="街道网格指导员"
+            )
+            if grid.kind == GridKind.RESIDENTIAL:
+                for _ in range(self.gen.rng.randint(2, 4)):
+                    team_member_add(
+                        actor=None,
+                        grid=grid,
+                        role=TeamRole.VOLUNTEER,
+                        name=self.name(),
+                        phone=self.gen.phone(),
+                    )
+                for b in range(1, 3):
+                    team_member_add(
+                        actor=None,
+                        grid=grid,
+                        role=TeamRole.BUILDING_CAPTAIN,
+                        name=self.name(),
+                        phone=self.gen.phone(),
+                        note=f"{b}号楼",
+                    )
+        if community.code == self.first_community:
+            self.account(f"unit-{py}", "驻区单位联络人", Role.UNIT_LIAISON, place_code=community.code)
+            self.account(f"dy-{py}", self.name(), Role.PARTY_MEMBER, place_code=community.code)
+
+    def residents(self, admin: User) -> None:
+        first_grid = Grid.objects.filter(kind=GridKind.RESIDENTIAL).order_by("code").first()
+        if first_grid is None:
+            return
+        heads = (
+            Person.objects.filter(grid_code=first_grid.code, relation="head")
+            .exclude(phone_hash="")
+            .order_by("id")[:2]
+        )
+        for n, person in enumerate(heads, start=1):
+            resident_account_create(
+                actor=admin, person_id=person.pk, username=f"jumin{n}", password=DEMO_PASSWORD, note=DEMO_NOTE
+            )
+            self.stats.accounts += 1
+
+
+def district_is_empty() -> bool:
+    return not Grid.objects.exists() and not Department.objects.exists()
+
+
+def seed_demo(seed: int = 2026, progress: Callable[[str], None] = print, scale: float = 1.0) -> SeedStats:
+    if not district_is_empty():
+        raise RuntimeError("数据库中已有区划数据，演示数据只能写入空数据库")
+    # Each service below runs in its own transaction: a crash leaves whole batches, never half a grid.
+    return DemoSeeder(seed, progress, scale).run()
