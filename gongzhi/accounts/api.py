@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from ninja import Router, Schema
 
 from gongzhi.accounts import services
+from gongzhi.accounts.models import User
 from gongzhi.accounts.scope import scope_of
 from gongzhi.core.api import ERRORS, session_auth
 from gongzhi.core.errors import ApplicationError
@@ -46,7 +49,7 @@ class OkOut(Schema):
 
 
 def _me(request: HttpRequest) -> dict:
-    user = request.user
+    user = cast(User, request.user)
     roles = [
         {
             "role": ra.role,
@@ -54,11 +57,11 @@ def _me(request: HttpRequest) -> dict:
             "scope": ra.place_code
             or (str(ra.department_id) if ra.department_id else f"household:{ra.household_id}"),
         }
-        for ra in user.role_assignments.filter(active=True)  # type: ignore[union-attr]
+        for ra in user.role_assignments.filter(active=True)
     ]
     return {
-        "username": user.username,  # type: ignore[union-attr]
-        "display_name": user.display_label,  # type: ignore[union-attr]
+        "username": user.username,
+        "display_name": user.display_label,
         "roles": roles,
         "csrf_token": get_token(request),
     }

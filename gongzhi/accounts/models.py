@@ -69,3 +69,6 @@ class OneTimeCode(models.Model):
     class Meta:
         verbose_name = _("验证码")
         verbose_name_plural = _("验证码")
+
+    def __str__(self) -> str:
+        return f"验证码 #{self.pk}"

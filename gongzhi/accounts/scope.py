@@ -106,7 +106,7 @@ def scope_of(actor: User | None) -> Scope:
     households: set[int] = set()
     roles: set[str] = set()
     for ra in actor.role_assignments.filter(active=True).only(
-        "role", "level", "place_code", "department_id", "household_id"
+        "user_id", "role", "level", "place_code", "department_id", "household_id"
     ):
         roles.add(ra.role)
         if ra.level == ScopeLevel.DEPARTMENT and ra.department_id:

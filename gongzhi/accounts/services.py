@@ -23,7 +23,7 @@ from gongzhi.places.models import Community, Department, District, Grid, Househo
 
 logger = logging.getLogger("gongzhi.accounts")
 
-_LEVEL_MODEL = {
+_LEVEL_MODEL: dict[ScopeLevel, type[District] | type[Subdistrict] | type[Community] | type[Grid]] = {
     ScopeLevel.DISTRICT: District,
     ScopeLevel.SUBDISTRICT: Subdistrict,
     ScopeLevel.COMMUNITY: Community,

@@ -1,23 +1,73 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib.auth import authenticate, login, logout
-from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from gongzhi.places.selectors import overview_counts
+from gongzhi.accounts.lockout import lockout_response
+from gongzhi.audit.enums import EVENT_LABELS
+from gongzhi.audit.selectors import audit_event_list_for_actor
+from gongzhi.audit.services import audit_record
+from gongzhi.console.access import console_login_required, home_url_for, is_h5_only, require_audit_reader
+from gongzhi.console.figures import district_figures, scope_figures
+
+BAD_CREDENTIALS = "用户名或密码错误"
+AUDIT_PAGE_SIZE = 50
 
 
+def _safe_next(request: HttpRequest, candidate: str) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
+
+
+def _after_login(request: HttpRequest, next_url: str) -> str:
+    # A resident who signs in here goes to the H5 site whatever ``next`` says: the console is not theirs.
+    if is_h5_only(request.user):
+        return home_url_for(request.user)
+    return next_url or home_url_for(request.user)
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
 def login_view(request: HttpRequest) -> HttpResponse:
+    next_url = _safe_next(request, request.POST.get("next") or request.GET.get("next", ""))
+    if request.method != "POST" and request.user.is_authenticated:
+        return redirect(_after_login(request, next_url))
     error = ""
+    username = ""
+    status = 200
     if request.method == "POST":
-        user = authenticate(
-            request, username=request.POST.get("username", ""), password=request.POST.get("password", "")
-        )
+        username = request.POST.get("username", "").strip()[:150]
+        password = request.POST.get("password", "")
+        user = authenticate(request, username=username, password=password) if username and password else None
+        if getattr(request, "axes_locked_out", False):
+            return lockout_response(request)
         if user is not None:
             login(request, user)
-            return redirect(request.GET.get("next") or "console:home")
-        error = "用户名或密码错误"
-    return render(request, "console/login.html", {"error": error})
+            with transaction.atomic():
+                audit_record(actor=user, target=user, event="accounts.logged_in", data={"channel": "console"})
+            return redirect(_after_login(request, next_url))
+        error = BAD_CREDENTIALS
+        status = 400
+    return render(
+        request,
+        "console/login.html",
+        {"error": error, "username": username, "next": next_url},
+        status=status,
+    )
 
 
 @require_POST
@@ -26,6 +76,44 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("console:login")
 
 
-@login_required
+@console_login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "console/home.html", {"overview": overview_counts()})
+    mine = scope_figures(actor=request.user)  # type: ignore[arg-type]
+    context: dict[str, Any] = {
+        "district": district_figures(),
+        "mine": mine,
+        "chart": {"kinds": mine["kinds"], "rows": mine["by_community"], "y_label": gettext("网格数")},
+    }
+    return render(request, "console/home.html", context)
+
+
+@console_login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    require_audit_reader(request)
+    event_type = request.GET.get("event", "")
+    if event_type not in EVENT_LABELS:
+        event_type = ""
+    try:
+        before = int(request.GET.get("before", "")) or None
+    except ValueError:
+        before = None
+    rows = list(
+        audit_event_list_for_actor(
+            actor=request.user,  # type: ignore[arg-type]
+            event_type=event_type,
+            before_id=before,
+            limit=AUDIT_PAGE_SIZE + 1,
+        )
+    )
+    events, more = rows[:AUDIT_PAGE_SIZE], len(rows) > AUDIT_PAGE_SIZE
+    return render(
+        request,
+        "audit/console/event_list.html",
+        {
+            "events": events,
+            "event_type": event_type,
+            "event_choices": sorted(((k, str(v)) for k, v in EVENT_LABELS.items()), key=lambda kv: kv[0]),
+            "next_before": events[-1].pk if more and events else None,
+            "paged": before is not None,
+        },
+    )

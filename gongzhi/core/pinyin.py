@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from pypinyin import Style, lazy_pinyin
+from functools import lru_cache
+
+from pypinyin import lazy_pinyin
+
+
+@lru_cache(maxsize=65536)
+def keys(text: str) -> tuple[str, str]:
+    """(full pinyin, initials) from one conversion; names repeat, so the cache saves most of them."""
+    syllables = [s for s in lazy_pinyin(text, errors="ignore") if s]
+    return "".join(syllables).lower(), "".join(s[0] for s in syllables).lower()
 
 
 def full(text: str) -> str:
-    return "".join(lazy_pinyin(text, errors="ignore")).lower()
+    return keys(text)[0]
 
 
 def initials(text: str) -> str:
-    return "".join(p[0] for p in lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore") if p).lower()
+    return keys(text)[1]

@@ -111,7 +111,7 @@ def plan() -> list[CommunityPlan]:
         )
         short = name.removesuffix("社区")
         for seq, (kind, boundary) in enumerate(
-            zip(kinds, cells(x0, y0, *COMMUNITY_SIZE, len(kinds))), start=1
+            zip(kinds, cells(x0, y0, *COMMUNITY_SIZE, len(kinds)), strict=True), start=1
         ):
             grid = GridPlan(code=f"{code}{seq:03d}", name=f"{short}第{seq}网格", kind=kind, boundary=boundary)
             if kind == "reserved":

@@ -1,6 +1,145 @@
+"""Resident pages for phones: sign in with a one-time code, see one's own household."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth import login, logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_POST
+
+from gongzhi.accounts import services as accounts
+from gongzhi.accounts.scope import scope_of
+from gongzhi.core import ids
+from gongzhi.core.errors import ApplicationError
+from gongzhi.people.selectors import person_list_for_actor
+from gongzhi.places.selectors import household_get_for_actor
+
+CODE_SENT = "验证码已发送至{phone}，{minutes}分钟内有效"
 
 
+def h5_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), login_url=reverse("h5:login"))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _safe_next(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next", "")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
+
+
+def _masked(phone: str) -> str:
+    try:
+        return ids.mask_phone(ids.normalise_phone(phone))
+    except ApplicationError:
+        return ""
+
+
+def _login_page(
+    request: HttpRequest,
+    *,
+    step: str = "phone",
+    phone: str = "",
+    error: str = "",
+    info: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "h5/login.html",
+        {
+            "step": step,
+            "phone": phone[:20],
+            "error": error,
+            "info": info,
+            "next": _safe_next(request),
+        },
+        status=status,
+    )
+
+
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("h5:login")
     return render(request, "h5/home.html")
+
+
+@never_cache
+@require_GET
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(_safe_next(request) or "h5:home")
+    return _login_page(request)
+
+
+@never_cache
+@require_POST
+def otp_request(request: HttpRequest) -> HttpResponse:
+    phone = request.POST.get("phone", "").strip()
+    try:
+        accounts.otp_request(phone=phone)
+    except ApplicationError as exc:
+        # A rate limit keeps the code step open: the code sent a moment ago is still good.
+        step = "code" if exc.code == "rate_limited" else "phone"
+        return _login_page(request, step=step, phone=phone, error=exc.message, status=exc.status)
+    from django.conf import settings
+
+    info = CODE_SENT.format(phone=_masked(phone), minutes=max(1, settings.OTP_TTL_SECONDS // 60))
+    return _login_page(request, step="code", phone=phone, info=info)
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@require_POST
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    phone = request.POST.get("phone", "").strip()
+    code = request.POST.get("code", "").strip()
+    if not code:
+        return _login_page(request, step="code", phone=phone, error="请填写短信验证码", status=400)
+    try:
+        user = accounts.otp_verify(phone=phone, code=code)
+    except ApplicationError as exc:
+        message = exc.message
+        if exc.code == "bad_code":
+            message += "。多次输错后验证码将失效，请重新获取"
+        step = "phone" if exc.code == "not_registered" else "code"
+        return _login_page(request, step=step, phone=phone, error=message, status=exc.status)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return redirect(_safe_next(request) or "h5:family")
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("h5:login")
+
+
+@h5_login_required
+@require_GET
+def family(request: HttpRequest) -> HttpResponse:
+    """The signed-in resident's own household(s): members with masked ID and phone numbers."""
+    user = request.user
+    households = []
+    for household_id in sorted(scope_of(user).household_ids):  # type: ignore[arg-type]
+        household = household_get_for_actor(actor=user, household_id=household_id)  # type: ignore[arg-type]
+        members = list(person_list_for_actor(actor=user, household_id=household_id))  # type: ignore[arg-type]
+        households.append({"household": household, "members": members})
+    return render(request, "h5/family.html", {"households": households})

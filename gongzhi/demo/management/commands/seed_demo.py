@@ -15,16 +15,14 @@ class Command(BaseCommand):
         parser.add_argument("--scale", type=float, default=1.0, help="每个居民网格户数的比例（测试用小值）")
         parser.add_argument("--json", action="store_true", help="完成后以JSON输出统计")
 
-    def handle(self, *args, seed, if_empty, scale, json: bool, **options):  # type: ignore[override]
+    def handle(self, *args, seed, if_empty, scale, json: bool, **options):
         if not district_is_empty():
             if if_empty:
                 self.stdout.write("数据库已有数据，跳过演示数据生成。")
                 return
             raise CommandError("数据库中已有区划数据，演示数据只能写入空数据库（或使用 --if-empty 跳过）")
         self.stdout.write(f"正在生成演示区（种子 {seed}）……")
-        stats = seed_demo(
-            seed=seed, progress=lambda line: (self.stdout.write(line), sys.stdout.flush()), scale=scale
-        )
+        stats = seed_demo(seed=seed, progress=self.progress, scale=scale)
         summary = (
             f"完成：{stats.communities} 个社区，{stats.grids} 个网格，{stats.households} 户，{stats.persons} 人，"
             f"{stats.accounts} 个账号，用时 {stats.seconds} 秒"
@@ -32,6 +30,10 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(summary))
         if json:
             self.stdout.write(_json(stats))
+
+    def progress(self, line: str) -> None:
+        self.stdout.write(line)
+        sys.stdout.flush()
 
 
 def _json(stats) -> str:

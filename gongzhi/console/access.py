@@ -1,0 +1,68 @@
+"""Who may use the staff console, and where everyone else is sent.
+
+Residents, in-service party members and unit liaisons use the H5 pages on their phones; the console is
+for staff. A missing page and a forbidden one answer the same 404 (DESIGN: scope).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from gongzhi.accounts.enums import Role
+from gongzhi.accounts.scope import scope_of
+
+if TYPE_CHECKING:
+    from gongzhi.accounts.models import User
+
+# Roles that use the H5 site, not the console.
+H5_ROLES = frozenset({Role.RESIDENT, Role.PARTY_MEMBER, Role.UNIT_LIAISON})
+# Roles that may read the audit log (within their scope).
+AUDIT_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.AUDITOR, Role.COMMUNITY_SECRETARY, Role.SUBDISTRICT_STAFF})
+
+
+def is_h5_only(user: User | Any) -> bool:
+    """True for a signed-in user whose every role belongs on the H5 site."""
+    if not getattr(user, "is_authenticated", False) or user.is_superuser:
+        return False
+    roles = scope_of(user).roles
+    return bool(roles) and roles <= H5_ROLES
+
+
+def can_read_audit(user: User | Any) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_superuser or scope_of(user).has_role(*AUDIT_ROLES))
+
+
+def home_url_for(user: User | Any) -> str:
+    from django.urls import reverse
+
+    return reverse("h5:home") if is_h5_only(user) else reverse("console:home")
+
+
+def console_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """``login_required`` for console pages, which also sends residents to the H5 site.
+
+    Other apps' console views can use it in place of ``login_required``.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if is_h5_only(request.user):
+            return redirect("h5:home")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def require_audit_reader(request: HttpRequest) -> None:
+    if not can_read_audit(request.user):
+        raise Http404

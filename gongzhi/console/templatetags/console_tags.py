@@ -1,0 +1,96 @@
+"""Navigation for the staff console.
+
+Other apps add their pages under /console/<app>/ at their own pace, so a link whose URL name does not
+(yet) exist is hidden rather than breaking every console page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from gongzhi.console.access import can_read_audit
+
+register = template.Library()
+
+
+@register.simple_tag
+def nav_url(name: str, *args: Any, **kwargs: Any) -> str:
+    """``{% nav_url 'places:map' as u %}{% if u %}<a href="{{ u }}">…{% endif %}``: "" when unknown."""
+    try:
+        return reverse(name, args=args or None, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return ""
+
+
+@dataclass
+class NavLink:
+    name: str
+    label: Any
+    url: str = ""
+    active: bool = False
+
+
+@dataclass
+class NavSection:
+    label: Any
+    links: list[NavLink] = field(default_factory=list)
+    active: bool = False
+
+
+# (section label, [(url name, link label)], who sees it)
+NAV: list[tuple[Any, list[tuple[str, Any]], str]] = [
+    (_("首页"), [("console:home", _("工作台"))], ""),
+    (
+        _("区划网格"),
+        [
+            ("places:tree", _("区划树")),
+            ("places:map", _("网格地图")),
+            ("places:band_report", _("网格户数核查")),
+            ("places:grid_import", _("导入网格")),
+        ],
+        "",
+    ),
+    (_("实有人口"), [("people:search", _("人员查询")), ("people:import", _("人口导入"))], ""),
+    (_("审计日志"), [("console:audit", _("操作记录"))], "audit"),
+    (_("系统管理"), [("admin:index", _("基础数据管理"))], "admin"),
+]
+
+
+def _allowed(who: str, user: Any) -> bool:
+    if who == "audit":
+        return can_read_audit(user)
+    if who == "admin":
+        return bool(user.is_staff or user.is_superuser)
+    return True
+
+
+@register.inclusion_tag("console/partials/_nav.html", takes_context=True)
+def console_nav(context: template.Context) -> dict[str, Any]:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    match = getattr(request, "resolver_match", None)
+    current = match.view_name if match else ""
+    current_ns = match.namespace if match else ""
+    sections: list[NavSection] = []
+    if user is None or not user.is_authenticated:
+        return {"sections": sections}
+    for label, links, who in NAV:
+        if not _allowed(who, user):
+            continue
+        section = NavSection(label=label)
+        for name, link_label in links:
+            url = nav_url(name)
+            if url:
+                section.links.append(NavLink(name=name, label=link_label, url=url, active=name == current))
+        if not section.links:
+            continue
+        section.active = any(link.active for link in section.links) or (
+            bool(current_ns) and section.links[0].name.split(":")[0] == current_ns and current_ns != "console"
+        )
+        sections.append(section)
+    return {"sections": sections}
