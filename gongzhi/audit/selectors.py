@@ -25,10 +25,16 @@ def audit_timeline_for_target(*, actor: User, target: models.Model, limit: int =
 def audit_event_list_for_actor(
     *, actor: User, event_type: str = "", before_id: int | None = None, limit: int = 50
 ):
+    from django.db.models import Q
+
+    from gongzhi.accounts.enums import ACCOUNT_AUDIT_READERS, AUDIT_READERS
     from gongzhi.accounts.scope import scope_of
 
     scope = scope_of(actor)
-    qs = AuditEvent.objects.filter(scope.place_q())
+    q = scope.place_q(AUDIT_READERS)
+    if scope.superuser or scope.has_role(*ACCOUNT_AUDIT_READERS):
+        q |= Q(district_code="")
+    qs = AuditEvent.objects.filter(q)
     if event_type:
         qs = qs.filter(event_type=event_type)
     if before_id:

@@ -14,7 +14,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from gongzhi.accounts.enums import Role
+from gongzhi.accounts.enums import AUDIT_READERS, Role
 from gongzhi.accounts.scope import scope_of
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 # Roles that use the H5 site, not the console.
 H5_ROLES = frozenset({Role.RESIDENT, Role.PARTY_MEMBER, Role.UNIT_LIAISON})
 # Roles that may read the audit log (within their scope).
-AUDIT_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.AUDITOR, Role.COMMUNITY_SECRETARY, Role.SUBDISTRICT_STAFF})
+AUDIT_ROLES = AUDIT_READERS
 
 
 def is_h5_only(user: User | Any) -> bool:

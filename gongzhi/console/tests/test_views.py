@@ -392,3 +392,16 @@ def test_audit_page_query_count_does_not_grow_with_events(district, django_asser
     with django_assert_num_queries(4):
         response = client.get("/console/audit/")
     assert len(response.context["events"]) == 50
+
+
+def test_account_events_reach_district_auditors_but_not_community_secretaries(district):
+    from gongzhi.audit.models import AuditEvent
+
+    created = AuditEvent.objects.filter(event_type="accounts.user_created").count()
+    assert created > 0
+    auditor = signed_in(district, "auditor")
+    listed = auditor.get("/console/audit/?event=accounts.user_created").context["events"]
+    assert len(listed) == min(created, 50)
+    secretary = signed_in(district, "community_secretary")
+    listed = secretary.get("/console/audit/?event=accounts.user_created").context["events"]
+    assert len(listed) == 0
