@@ -61,5 +61,7 @@ REVEALERS = POPULATION_EDITORS
 STAFF_ROLES = POPULATION_ROLES | {Role.DEPARTMENT_HANDLER}
 # Roles that read the audit trail of their place; the district-level ones also read account events,
 # which belong to no place.
-AUDIT_READERS = frozenset({Role.DISTRICT_ADMIN, Role.AUDITOR, Role.COMMUNITY_SECRETARY, Role.SUBDISTRICT_STAFF})
+AUDIT_READERS = frozenset(
+    {Role.DISTRICT_ADMIN, Role.AUDITOR, Role.COMMUNITY_SECRETARY, Role.SUBDISTRICT_STAFF}
+)
 ACCOUNT_AUDIT_READERS = frozenset({Role.DISTRICT_ADMIN, Role.AUDITOR})

@@ -15,6 +15,7 @@ EVENT_LABELS = {
     "places.team_member_added": _("加入网格队伍"),
     "places.team_member_removed": _("移出网格队伍"),
     "places.department_created": _("创建部门"),
+    "places.department_updated": _("修改部门"),
     "people.person_created": _("登记人员"),
     "people.person_updated": _("修改人员信息"),
     "people.persons_bulk_created": _("批量登记人员"),

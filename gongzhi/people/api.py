@@ -1,14 +1,43 @@
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import TYPE_CHECKING, Any, cast
 
-from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
-from gongzhi.core.api import ERRORS, page_of, session_auth
-from gongzhi.people import selectors, services
+from gongzhi.audit.enums import EVENT_LABELS
+from gongzhi.core.api import ERRORS, ErrorOut, page_of, session_auth
+from gongzhi.core.errors import ApplicationError, ValidationFailed
+from gongzhi.people import importer, selectors, services
+from gongzhi.people.enums import ImportStatus
+
+if TYPE_CHECKING:
+    from gongzhi.accounts.models import User
+    from gongzhi.people.models import PopulationImport
 
 router = Router(tags=["人口"], auth=session_auth)
+
+_XLSX = {
+    200: {
+        "description": "Excel文件（.xlsx）",
+        "content": {importer.XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+def _actor(request: HttpRequest) -> User:
+    return cast("User", request.user)
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=importer.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 class PersonOut(Schema):
@@ -80,10 +109,100 @@ class RevealOut(Schema):
     value: str
 
 
+class PersonPatch(Schema):
+    """Only the fields sent are changed; an empty ID number or phone keeps the registered one."""
+
+    name: str | None = Field(None, max_length=50)
+    id_number: str | None = Field(None, max_length=30)
+    phone: str | None = Field(None, max_length=30)
+    relation: str | None = None
+    residence_type: str | None = None
+    tags: list[str] | None = None
+
+
+class HouseholdOut(Schema):
+    id: int
+    address: str
+    entrance: str
+    door: str
+    grid_code: str
+    community_code: str
+    members: list[PersonOut]
+
+
+class TimelineEventOut(Schema):
+    id: int
+    at: dt.datetime
+    event: str
+    label: str
+    actor: str
+    data: dict
+
+
+class ImportErrorOut(Schema):
+    row: int | None
+    column: str
+    message: str
+
+
+class ImportOut(Schema):
+    id: int
+    status: str
+    status_label: str
+    dry_run: bool
+    file_name: str
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    households_created: int
+    error_count: int
+    errors: list[ImportErrorOut]
+    report_url: str | None
+
+
+class ImportRejectedOut(ErrorOut):
+    id: int | None = None
+    status: str = ImportStatus.REJECTED
+    status_label: str = ""
+    dry_run: bool = False
+    file_name: str = ""
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    households_created: int = 0
+    error_count: int = 0
+    errors: list[ImportErrorOut] = []
+    report_url: str | None = None
+
+
+def import_body(record: PopulationImport) -> dict[str, Any]:
+    return {
+        "id": record.pk,
+        "status": record.status,
+        "status_label": str(record.get_status_display()),
+        "dry_run": record.dry_run,
+        "file_name": record.file_name,
+        "rows": record.rows,
+        "created": record.created,
+        "updated": record.updated,
+        "unchanged": record.unchanged,
+        "households_created": record.households_created,
+        "error_count": record.error_count,
+        "errors": record.errors,
+        "report_url": (
+            reverse("api:person_import_errors", kwargs={"import_id": record.pk})
+            if record.error_count
+            else None
+        ),
+    }
+
+
 @router.get("/persons", response={200: PersonPage, **ERRORS}, summary="人员列表与搜索（按数据范围）")
 def person_list(request: HttpRequest, filters: Query[PersonFilter]):
     rows = selectors.person_list_for_actor(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=_actor(request),
         q=filters.q,
         grid_code=filters.grid_code,
         community_code=filters.community_code,
@@ -95,9 +214,143 @@ def person_list(request: HttpRequest, filters: Query[PersonFilter]):
     return page_of(list(rows), filters.limit)
 
 
+# Fixed paths first: they must not be taken for /persons/{person_id}.
+@router.get(
+    "/persons/export.xlsx",
+    response=ERRORS,
+    openapi_extra={"responses": _XLSX},
+    summary="导出人员名单（Excel，仅脱敏信息，留痕）",
+)
+def person_export(request: HttpRequest, filters: Query[PersonFilter]):
+    content, _count = services.persons_export(
+        actor=_actor(request),
+        q=filters.q,
+        grid_code=filters.grid_code,
+        community_code=filters.community_code,
+        household_id=filters.household_id,
+        tag=filters.tag,
+    )
+    return xlsx_response(content, f"实有人口_{timezone.localdate():%Y%m%d}.xlsx")
+
+
+@router.get(
+    "/persons/import-template.xlsx",
+    response=ERRORS,
+    openapi_extra={"responses": _XLSX},
+    summary="下载实有人口导入模板",
+)
+def person_import_template(request: HttpRequest):
+    return xlsx_response(template_for(_actor(request)), "实有人口导入模板.xlsx")
+
+
+def template_for(actor: User) -> bytes:
+    from gongzhi.places.selectors import grid_list_for_actor
+
+    grid = grid_list_for_actor(actor=actor, limit=1).first()
+    return importer.template_workbook(example_grid_code=grid.code if grid else "370115001001001")
+
+
+@router.post(
+    "/persons/import",
+    response={200: ImportOut, **ERRORS, 400: ImportRejectedOut},
+    summary="从Excel导入实有人口（全部通过校验才写入；dry_run 仅校验）",
+)
+def person_import(
+    request: HttpRequest,
+    file: UploadedFile | None = File(None, description="实有人口 .xlsx 文件"),  # noqa: B008
+    dry_run: bool = Form(False, description="仅校验，不写入"),
+):
+    if file is None:
+        raise ValidationFailed("请选择要上传的Excel文件", fields={"file": "请选择文件"})
+    importer.check_upload(file.name or "", file.size or 0)  # before reading a byte of it
+    record = services.population_import(
+        actor=_actor(request), file_name=file.name or "", content=file.read(), dry_run=dry_run
+    )
+    body = import_body(record)
+    if record.status == ImportStatus.REJECTED:
+        raise ApplicationError(
+            f"导入文件中有{record.error_count}处错误，未写入任何数据；请按错误报告修改后重新导入",
+            code="import_rejected",
+            extra=body,
+        )
+    return body
+
+
+@router.get("/persons/imports/{import_id}", response={200: ImportOut, **ERRORS}, summary="导入记录")
+def person_import_detail(request: HttpRequest, import_id: int):
+    return import_body(selectors.population_import_get_for_actor(actor=_actor(request), import_id=import_id))
+
+
+@router.get(
+    "/persons/imports/{import_id}/errors.xlsx",
+    response=ERRORS,
+    openapi_extra={"responses": _XLSX},
+    url_name="person_import_errors",
+    summary="下载导入错误报告",
+)
+def person_import_errors(request: HttpRequest, import_id: int):
+    record = selectors.population_import_get_for_actor(actor=_actor(request), import_id=import_id)
+    content = importer.error_report_workbook(
+        errors=record.errors, headers=record.headers, rows=record.error_rows
+    )
+    return xlsx_response(content, f"导入错误报告_{record.pk}.xlsx")
+
+
+@router.get(
+    "/households/{household_id}", response={200: HouseholdOut, **ERRORS}, summary="住户及成员（脱敏）"
+)
+def household_detail(request: HttpRequest, household_id: int):
+    household, members = selectors.household_get_for_actor(actor=_actor(request), household_id=household_id)
+    return {
+        "id": household.pk,
+        "address": household.address,
+        "entrance": household.entrance,
+        "door": household.door,
+        "grid_code": household.grid_code,
+        "community_code": household.community_code,
+        "members": members,
+    }
+
+
+@router.get(
+    "/persons/{person_id}/timeline",
+    response={200: list[TimelineEventOut], **ERRORS},
+    summary="人员操作记录（审计时间线）",
+)
+def person_timeline(request: HttpRequest, person_id: int):
+    _person, events = selectors.person_timeline_for_actor(actor=_actor(request), person_id=person_id)
+    return [
+        {
+            "id": e.pk,
+            "at": e.created_at,
+            "event": e.event_type,
+            "label": str(EVENT_LABELS.get(e.event_type, e.event_type)),
+            "actor": e.actor_label,
+            "data": e.data,
+        }
+        for e in events
+    ]
+
+
+@router.patch("/persons/{person_id}", response={200: PersonOut, **ERRORS}, summary="修改人员信息")
+def person_patch(request: HttpRequest, person_id: int, payload: PersonPatch):
+    actor = _actor(request)
+    current = selectors.person_get_for_actor(actor=actor, person_id=person_id)
+    data = services.PersonInput(
+        name=current.name if payload.name is None else payload.name,
+        id_number=payload.id_number or "",
+        phone=payload.phone or "",
+        relation=current.relation if payload.relation is None else payload.relation,
+        residence_type=current.residence_type if payload.residence_type is None else payload.residence_type,
+        tags=list(current.tags or []) if payload.tags is None else payload.tags,
+    )
+    services.person_update(actor=actor, person_id=person_id, data=data)
+    return selectors.person_get_for_actor(actor=actor, person_id=person_id)
+
+
 @router.get("/persons/{person_id}", response={200: PersonOut, **ERRORS}, summary="人员详情（脱敏）")
 def person_detail(request: HttpRequest, person_id: int):
-    return selectors.person_get_for_actor(actor=request.user, person_id=person_id)  # type: ignore[arg-type]
+    return selectors.person_get_for_actor(actor=_actor(request), person_id=person_id)
 
 
 @router.post("/persons", response={201: PersonOut, **ERRORS}, summary="登记人员")
@@ -110,8 +363,8 @@ def person_create(request: HttpRequest, payload: PersonIn):
         residence_type=payload.residence_type,
         tags=payload.tags,
     )
-    person = services.person_create(actor=request.user, household_id=payload.household_id, data=data)  # type: ignore[arg-type]
-    return 201, person
+    person = services.person_create(actor=_actor(request), household_id=payload.household_id, data=data)
+    return Status(201, person)
 
 
 @router.post(
@@ -121,9 +374,6 @@ def person_create(request: HttpRequest, payload: PersonIn):
 )
 def person_reveal(request: HttpRequest, person_id: int, payload: RevealIn):
     value = services.person_reveal(
-        actor=request.user,
-        person_id=person_id,
-        field_name=payload.field,
-        reason=payload.reason,  # type: ignore[arg-type]
+        actor=_actor(request), person_id=person_id, field_name=payload.field, reason=payload.reason
     )
     return {"field": payload.field, "value": value}

@@ -54,3 +54,9 @@ RESIDENCE_BY_LABEL = {str(label): value for value, label in ResidenceType.choice
     "常住": ResidenceType.RESIDENT,
     "流动": ResidenceType.MIGRANT,
 }
+
+
+class ImportStatus(models.TextChoices):
+    APPLIED = "applied", _("已导入")
+    REJECTED = "rejected", _("未通过校验")
+    CHECKED = "checked", _("校验通过（未写入）")  # a dry run that found no errors

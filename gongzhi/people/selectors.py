@@ -7,13 +7,15 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
+from gongzhi.accounts.enums import POPULATION_ROLES
 from gongzhi.accounts.scope import scope_of
 from gongzhi.core import ids
 from gongzhi.core.errors import NotFound, ValidationFailed
-from gongzhi.people.models import Person
+from gongzhi.people.models import Person, PopulationImport
 
 if TYPE_CHECKING:
     from gongzhi.accounts.models import User
+    from gongzhi.places.models import Household
 
 _LETTERS = re.compile(r"^[a-zA-Z]+$")
 
@@ -87,3 +89,41 @@ def person_get_for_actor(*, actor: User, person_id: int) -> Person:
 
 def household_members(*, actor: User, household_id: int) -> QuerySet[Person]:
     return person_list_for_actor(actor=actor, household_id=household_id)
+
+
+def person_timeline_for_actor(*, actor: User, person_id: int, limit: int = 200) -> tuple[Person, list]:
+    """The audit events of one person, once the person itself has been read with the actor's scope."""
+    from gongzhi.audit.selectors import audit_timeline_for_target
+
+    person = person_get_for_actor(actor=actor, person_id=person_id)
+    return person, list(audit_timeline_for_target(actor=actor, target=person, limit=limit))
+
+
+def household_get_for_actor(*, actor: User, household_id: int) -> tuple[Household, list[Person]]:
+    """A household and its members (masked columns only are ever shown), within the actor's scope."""
+    from gongzhi.places.selectors import household_get_for_actor as place_household
+
+    household = place_household(actor=actor, household_id=household_id)
+    return household, list(household_members(actor=actor, household_id=household.pk))
+
+
+def _import_q(actor: User) -> Q:
+    scope = scope_of(actor)
+    return Q(actor_id=actor.pk) | scope.place_q(POPULATION_ROLES)
+
+
+def population_import_get_for_actor(*, actor: User, import_id: int) -> PopulationImport:
+    """The uploader, and whoever's population scope covers the uploader's, may read an import."""
+    record = PopulationImport.objects.filter(_import_q(actor), pk=import_id).first()
+    if record is None:
+        raise NotFound()
+    return record
+
+
+def population_import_list_for_actor(*, actor: User, limit: int = 20) -> QuerySet[PopulationImport]:
+    return (
+        PopulationImport.objects.filter(_import_q(actor))
+        .select_related("actor")
+        .defer("errors", "error_rows")
+        .order_by("-id")[:limit]
+    )

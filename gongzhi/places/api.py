@@ -1,12 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from gongzhi.core.api import ERRORS, page_of, session_auth
-from gongzhi.places import selectors
+from gongzhi.core.api import ERRORS, ErrorOut, page_of, session_auth
+from gongzhi.core.errors import ApplicationError, NotFound
+from gongzhi.places import selectors, services
+from gongzhi.places.enums import RESIDENTIAL_BAND
 
 router = Router(tags=["网格"], auth=session_auth)
 
@@ -62,6 +64,118 @@ class GridDetailOut(GridOut):
     team: list[TeamMemberOut]
     figures: dict[str, int]
 
+    # The handler reads the team and figures through the selectors and hangs them on the grid.
+    @staticmethod
+    def resolve_team(obj: Any) -> list[Any]:
+        return obj.team_list
+
+    @staticmethod
+    def resolve_figures(obj: Any) -> dict[str, int]:
+        return obj.figures
+
+
+class GridProperties(Schema):
+    code: str
+    name: str
+    kind: str
+    kind_label: str
+    covers: str
+    covers_name: str
+    community_code: str
+
+
+class GridFeatureOut(Schema):
+    type: Literal["Feature"]
+    id: str
+    geometry: dict | None
+    properties: GridProperties
+
+
+class GridFeatureCollectionOut(Schema):
+    type: Literal["FeatureCollection"]
+    features: list[GridFeatureOut]
+
+
+class GeoJSONFilter(Schema):
+    community_code: str = Field("", max_length=12)
+
+
+class GridImportIn(Schema):
+    community_code: str = Field(..., max_length=12)
+    feature_collection: dict
+    accept_gaps: bool = False
+    dry_run: bool = False
+
+
+class ImportErrorOut(Schema):
+    index: int | None
+    code: str
+    field: str
+    message: str
+
+
+class OverlapOut(Schema):
+    codes: list[str]
+    area_m2: float
+    lng: float
+    lat: float
+
+
+class GapOut(Schema):
+    area_m2: float
+    lng: float
+    lat: float
+    geometry: dict
+
+
+class OutsideOut(Schema):
+    code: str
+    area_m2: float
+
+
+class ImportReportOut(Schema):
+    community_code: str
+    community_name: str
+    dry_run: bool
+    accept_gaps: bool
+    saved: bool
+    blocked: bool
+    message: str
+    features: int
+    created: list[str]
+    updated: list[str]
+    unchanged: list[str]
+    errors: list[ImportErrorOut]
+    overlaps: list[OverlapOut]
+    gaps: list[GapOut]
+    gap_area_m2: float
+    gap_basis: str
+    outside: list[OutsideOut]
+
+
+class ImportRefusedOut(ErrorOut):
+    report: ImportReportOut
+
+
+class LocateQuery(Schema):
+    lng: float = Field(..., ge=-180, le=180)
+    lat: float = Field(..., ge=-90, le=90)
+
+
+class BandRowOut(Schema):
+    code: str
+    name: str
+    community: str
+    community_code: str
+    households: int
+    problem: str
+
+
+class BandReportOut(Schema):
+    low: int
+    high: int
+    items: list[BandRowOut]
+
 
 @router.get("/grids", response={200: GridPage, **ERRORS}, summary="网格列表（按数据范围）")
 def grid_list(request: HttpRequest, filters: Query[GridFilter]):
@@ -76,13 +190,82 @@ def grid_list(request: HttpRequest, filters: Query[GridFilter]):
     return page_of(list(rows), filters.limit)
 
 
-@router.get("/grids/{code}", response={200: GridDetailOut, **ERRORS}, summary="网格详情：队伍与数字")
+@router.get(
+    "/grids/geojson",
+    response={200: GridFeatureCollectionOut, **ERRORS},
+    url_name="grid_geojson",
+    summary="网格边界（GeoJSON，按数据范围）",
+)
+def grid_geojson(request: HttpRequest, filters: Query[GeoJSONFilter]):
+    return selectors.grids_feature_collection(
+        actor=request.user,  # type: ignore[arg-type]
+        community_code=filters.community_code,
+    )
+
+
+@router.post(
+    "/grids/import",
+    response={200: ImportReportOut, 400: ImportRefusedOut, **{k: v for k, v in ERRORS.items() if k != 400}},
+    summary="导入社区网格边界（GeoJSON），仅区级管理员",
+)
+def grid_import(request: HttpRequest, payload: GridImportIn):
+    """200 with the report when the file passes (and, unless ``dry_run``, is saved); 400 with the same
+    report under ``report`` when it does not: nothing is saved then."""
+    community = (
+        selectors.import_communities_for_actor(actor=request.user)  # type: ignore[arg-type]
+        .filter(code=payload.community_code.strip())
+        .first()
+    )
+    if community is None:
+        raise NotFound()
+    report = services.grids_import_geojson(
+        actor=request.user,  # type: ignore[arg-type]
+        community_id=community.pk,
+        feature_collection=payload.feature_collection,
+        accept_gaps=payload.accept_gaps,
+        dry_run=payload.dry_run,
+    )
+    if report.blocked:
+        raise ApplicationError(
+            report.message,
+            code="import_refused",
+            fields=report.field_messages(),
+            extra={"report": report.as_dict()},
+        )
+    return report.as_dict()
+
+
+@router.get("/grids/locate", response={200: GridOut, **ERRORS}, summary="坐标所在网格（WGS-84）")
+def grid_locate(request: HttpRequest, point: Query[LocateQuery]):
+    grid = selectors.grid_for_point(
+        lng=point.lng,
+        lat=point.lat,
+        actor=request.user,  # type: ignore[arg-type]
+    )
+    if grid is None:
+        raise NotFound("该位置不在您可查看的任何网格内")
+    return grid
+
+
+@router.get(
+    "/grids/band-report",
+    response={200: BandReportOut, **ERRORS},
+    summary="户数不在300–500户之间的居民网格",
+)
+def grid_band_report(request: HttpRequest):
+    low, high = RESIDENTIAL_BAND
+    rows = selectors.households_outside_band(actor=request.user)  # type: ignore[arg-type]
+    return {"low": low, "high": high, "items": rows}
+
+
+@router.get(
+    "/grids/{code}",
+    response={200: GridDetailOut, **ERRORS},
+    summary="网格详情：队伍与数字",
+    url_name="grid_detail",
+)
 def grid_detail(request: HttpRequest, code: str):
     grid = selectors.grid_get_for_actor(actor=request.user, code=code)  # type: ignore[arg-type]
     grid.team_list = list(selectors.grid_team(grid=grid))  # type: ignore[attr-defined]
-    return {
-        **GridOut.from_orm(grid).dict(),
-        "boundary": grid.boundary,
-        "team": grid.team_list,  # type: ignore[attr-defined]
-        "figures": selectors.grid_figures(grid=grid),
-    }
+    grid.figures = selectors.grid_figures(grid=grid)  # type: ignore[attr-defined]
+    return grid

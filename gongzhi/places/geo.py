@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, Point, Polygon, shape
 from shapely.strtree import STRtree
@@ -44,7 +45,7 @@ def parse_boundary(geojson: Any, field: str = "boundary") -> Polygon | MultiPoly
 
 
 def to_geojson(geom: Polygon | MultiPolygon) -> dict[str, Any]:
-    return shapely.geometry.mapping(geom)  # type: ignore[return-value]
+    return shapely.geometry.mapping(geom)
 
 
 @dataclass(frozen=True)
@@ -54,50 +55,89 @@ class GridShape:
 
 
 class GridLocator:
-    """Point → grid code, through an STR-tree of grid polygons (prepared for fast containment)."""
+    """Point → grid code, through an STR-tree of grid polygons (prepared for fast containment).
+
+    Grids should not overlap, but their shared edges do: a point exactly on an edge (or vertex) lies in
+    every grid that touches it. The answer must not depend on the order the grids were loaded in, so the
+    rule is: a grid whose interior holds the point wins over one whose edge it lies on; among equals, the
+    smallest grid code. Shapes are kept sorted by code, so "smallest code" is "smallest index".
+    """
 
     def __init__(self, shapes: Iterable[GridShape]) -> None:
-        self._shapes = list(shapes)
-        geoms = [s.geom for s in self._shapes]
-        for g in geoms:
+        self._shapes = sorted(shapes, key=lambda s: s.code)
+        self._geoms = [s.geom for s in self._shapes]
+        for g in self._geoms:
             shapely.prepare(g)
-        self._tree = STRtree(geoms)
+        self._tree = STRtree(self._geoms)
 
     def __len__(self) -> int:
         return len(self._shapes)
 
+    @property
+    def codes(self) -> list[str]:
+        return [s.code for s in self._shapes]
+
+    def _best(self, point: Point, hits: Sequence[int]) -> list[int]:
+        """Indices of the grids holding ``point``, best first: interior before edge, then by code."""
+        ordered = sorted(int(i) for i in hits)
+        if len(ordered) < 2:
+            return ordered
+        inside = [i for i in ordered if self._geoms[i].contains(point)]
+        return inside + [i for i in ordered if i not in inside]
+
+    def candidates(self, lng: float, lat: float) -> list[str]:
+        """Every grid holding the point, best first (interior before edge, then by code)."""
+        point = Point(lng, lat)
+        return [
+            self._shapes[i].code for i in self._best(point, self._tree.query(point, predicate="intersects"))
+        ]
+
     def locate(self, lng: float, lat: float) -> str | None:
         point = Point(lng, lat)
-        for index in self._tree.query(point, predicate="intersects"):
-            return self._shapes[int(index)].code
-        return None
+        best = self._best(point, self._tree.query(point, predicate="intersects"))
+        return self._shapes[best[0]].code if best else None
 
-    def locate_many(self, points: list[tuple[float, float]]) -> list[str | None]:
-        """Vectorised: one tree query for all points."""
-        if not points:
+    def locate_many(self, points: Sequence[tuple[float, float]]) -> list[str | None]:
+        """Vectorised: one tree query for all points; only points held by several grids (on a shared
+        edge) are settled one by one."""
+        if len(points) == 0:
             return []
-        geoms = shapely.points(points)
-        out: list[str | None] = [None] * len(points)
+        geoms = shapely.points(np.asarray(points, dtype=float).reshape(-1, 2))
         point_idx, shape_idx = self._tree.query(geoms, predicate="intersects")
-        for p, s in zip(point_idx.tolist(), shape_idx.tolist(), strict=True):
-            if out[p] is None:
-                out[p] = self._shapes[s].code
-        return out
+        n = len(self._shapes)
+        best = np.full(len(geoms), n, dtype=np.int64)
+        best[point_idx] = shape_idx  # right where a point has one grid, the usual case
+        hits = np.bincount(point_idx, minlength=len(geoms))
+        shared = np.flatnonzero(hits > 1)
+        if len(shared):
+            order = np.argsort(point_idx, kind="stable")
+            sorted_points, sorted_shapes = point_idx[order], shape_idx[order]
+            starts = np.searchsorted(sorted_points, shared, side="left")
+            for p, start in zip(shared.tolist(), starts.tolist(), strict=True):
+                held_by = sorted_shapes[start : start + hits[p]].tolist()
+                best[p] = self._best(geoms[p], held_by)[0]
+        codes = self.codes
+        return [codes[i] if i < n else None for i in best.tolist()]
 
 
 _lock = threading.Lock()
-_cached: tuple[tuple[int, str], GridLocator] | None = None
+_cached: tuple[tuple[Any, ...], GridLocator] | None = None
 
 
 def grid_locator() -> GridLocator:
-    """The process-wide locator, rebuilt when any grid's boundary changed (count + last update)."""
+    """The process-wide locator, rebuilt when any grid changed (count, last update, highest id).
+
+    Every boundary change goes through the grid services, which save the grid and so move ``updated_at``.
+    """
     global _cached
-    from django.db.models import Count, Max
+    from django.db.models import Count, Max, Q
 
     from gongzhi.places.models import Grid
 
-    agg = Grid.objects.filter(boundary__isnull=False).aggregate(n=Count("id"), last=Max("updated_at"))
-    version = (agg["n"], str(agg["last"]))
+    agg = Grid.objects.aggregate(
+        n=Count("id", filter=Q(boundary__isnull=False)), last=Max("updated_at"), top=Max("id")
+    )
+    version = (agg["n"], str(agg["last"]), agg["top"])
     with _lock:
         if _cached is not None and _cached[0] == version:
             return _cached[1]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 
+from gongzhi.accounts.enums import Role
 from gongzhi.accounts.scope import scope_of
 from gongzhi.core.errors import NotFound
-from gongzhi.places.enums import RESIDENTIAL_BAND, GridKind
+from gongzhi.places import boundaries, geo
+from gongzhi.places.enums import RESIDENTIAL_BAND, GridKind, TeamRole
 from gongzhi.places.models import Community, Grid, GridTeamMember, Household, Subdistrict
 
 if TYPE_CHECKING:
@@ -97,9 +100,10 @@ def community_list_for_actor(*, actor: User) -> QuerySet[Community]:
 
 
 def place_tree_for_actor(*, actor: User) -> list[dict[str, Any]]:
-    """District → subdistrict → community → grid with household and person counts, within scope.
+    """District → subdistrict → community → grid with household, person and grid counts, within scope.
 
-    Counts come from two grouped queries over the scoped grids, not one query per node.
+    Four queries whatever the size of the tree: the scope, the scoped grids with their household counts,
+    persons grouped by grid, and the communities in scope (so a community with no grid yet still shows).
     """
     from gongzhi.people.models import Person
 
@@ -120,36 +124,45 @@ def place_tree_for_actor(*, actor: User) -> list[dict[str, Any]]:
         if grids
         else {}
     )
+    communities = list(
+        community_list_for_actor(actor=actor).select_related("subdistrict__district")
+        if scope.is_staff_scope
+        else []
+    )
     tree: dict[str, dict[str, Any]] = {}
-    for g in grids:
-        c = g.community
+
+    def node(level: str, code: str, name: str) -> dict[str, Any]:
+        return {"code": code, "name": name, "level": level, "households": 0, "persons": 0, "grids": 0}
+
+    def community_node(c: Community) -> dict[str, Any]:
         s = c.subdistrict
         d = s.district
-        dn = tree.setdefault(d.code, {"code": d.code, "name": d.name, "level": "district", "children": {}})
-        sn = dn["children"].setdefault(
-            s.code, {"code": s.code, "name": s.name, "level": "subdistrict", "children": {}}
+        dn = tree.setdefault(d.code, {**node("district", d.code, d.name), "children": {}})
+        sn = dn["children"].setdefault(s.code, {**node("subdistrict", s.code, s.name), "children": {}})
+        return sn["children"].setdefault(
+            c.code, {**node("community", c.code, c.name), "kind": c.kind, "children": {}}
         )
-        cn = sn["children"].setdefault(
-            c.code, {"code": c.code, "name": c.name, "level": "community", "children": {}}
-        )
-        cn["children"][g.code] = {
-            "code": g.code,
-            "name": g.name,
-            "level": "grid",
+
+    for c in communities:
+        community_node(c)
+    for g in grids:
+        community_node(g.community)["children"][g.code] = {
+            **node("grid", g.code, g.name),
             "kind": g.kind,
-            "households": g.n_households,  # type: ignore[attr-defined]
+            "kind_label": g.get_kind_display(),
+            "households": g.n_households,
             "persons": persons_by_grid.get(g.code, 0),
             "grids": 1,
             "children": {},
         }
 
-    def roll(node: dict[str, Any]) -> dict[str, Any]:
-        children = [roll(child) for child in node["children"].values()]
-        if children:
+    def roll(n: dict[str, Any]) -> dict[str, Any]:
+        children = [roll(child) for child in n["children"].values()]
+        if n["level"] != "grid":
             for key in ("households", "persons", "grids"):
-                node[key] = sum(ch[key] for ch in children)
-        node["children"] = children
-        return node
+                n[key] = sum(ch[key] for ch in children)
+        n["children"] = children
+        return n
 
     return [roll(n) for n in tree.values()]
 
@@ -174,8 +187,10 @@ def households_outside_band(*, actor: User) -> list[dict[str, Any]]:
             "code": g.code,
             "name": g.name,
             "community": g.community.name,
-            "households": g.n,  # type: ignore[attr-defined]
-            "problem": "少于300户" if g.n < low else "多于500户",  # type: ignore[attr-defined]
+            "community_code": g.community_code,
+            "households": g.n,
+            "problem": f"少于{low}户" if g.n < low else f"多于{high}户",
+            "low": g.n < low,
         }
         for g in rows
     ]
@@ -199,3 +214,83 @@ def overview_counts() -> dict[str, Any]:
         "households": Household.objects.count(),
         "persons": Person.objects.count(),
     }
+
+
+# --- geometry ----------------------------------------------------------------------------------------
+
+
+def grids_feature_collection(*, actor: User, community_code: str = "") -> dict[str, Any]:
+    """The grids the actor may see as a GeoJSON FeatureCollection (what the map draws and export gives).
+
+    A grid with no boundary yet is a feature with ``geometry: null``; importing the file back changes
+    nothing.
+    """
+    grids = grid_list_for_actor(actor=actor, community_code=community_code).select_related(None)
+    return boundaries.feature_collection(list(grids.order_by("code")))
+
+
+def grid_for_point(*, lng: float, lat: float, actor: User | None = None) -> Grid | None:
+    """The grid a WGS-84 point lies in; with an actor, only among the grids that actor may see.
+
+    On an edge shared by two grids the locator's rule decides (interior first, then smallest code);
+    with an actor, the first of those the actor may see.
+    """
+    if not (math.isfinite(lng) and math.isfinite(lat)):
+        return None
+    candidates = geo.grid_locator().candidates(lng, lat)
+    if not candidates:
+        return None
+    qs = Grid.objects.filter(code__in=candidates)
+    if actor is not None:
+        qs = qs.filter(_grid_scope_q(actor))
+    found = {g.code: g for g in qs.select_related("community")}
+    return next((found[c] for c in candidates if c in found), None)
+
+
+# --- grid import -------------------------------------------------------------------------------------
+
+
+def import_communities_for_actor(*, actor: User) -> QuerySet[Community]:
+    """Communities whose grids the actor may import: a district admin's district, or everything."""
+    scope = scope_of(actor)
+    if scope.superuser:
+        return Community.objects.select_related("subdistrict").order_by("code")
+    districts = sorted(scope.codes(frozenset({Role.DISTRICT_ADMIN}))["district"])
+    return (
+        Community.objects.filter(subdistrict__district__code__in=districts)
+        .select_related("subdistrict")
+        .order_by("code")
+    )
+
+
+def grid_team_groups(*, grid: Grid) -> list[dict[str, Any]]:
+    """The team as "1+X+N": the grid head, the grid workers, the volunteers and captains, the instructor.
+
+    The captains (楼长, 楼道长) are counted with the N: they are residents who volunteer for a building.
+    """
+    groups: list[tuple[str, str, tuple[str, ...]]] = [
+        ("1", "网格长", (TeamRole.GRID_HEAD,)),
+        ("X", "网格员", (TeamRole.GRID_WORKER, TeamRole.PART_TIME_WORKER)),
+        (
+            "N",
+            "党员志愿者、楼长、楼道长",
+            (TeamRole.VOLUNTEER, TeamRole.BUILDING_CAPTAIN, TeamRole.STAIRWELL_CAPTAIN),
+        ),
+        ("", "网格指导员", (TeamRole.INSTRUCTOR,)),
+    ]
+    members = list(grid_team(grid=grid))
+    return [
+        {
+            "tag": tag,
+            "label": label,
+            "members": sorted(
+                (m for m in members if m.role in roles), key=lambda m: (roles.index(m.role), m.pk)
+            ),
+        }
+        for tag, label, roles in groups
+    ]
+
+
+def can_import_grids(*, actor: User) -> bool:
+    scope = scope_of(actor)
+    return scope.superuser or scope.has_role(Role.DISTRICT_ADMIN)

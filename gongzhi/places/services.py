@@ -11,8 +11,8 @@ from gongzhi.accounts.enums import Role
 from gongzhi.accounts.scope import scope_of
 from gongzhi.audit.services import audit_record
 from gongzhi.core import codes, ids
-from gongzhi.core.errors import ApplicationError, Forbidden, NotFound, field_error
-from gongzhi.places import geo
+from gongzhi.core.errors import ApplicationError, Forbidden, NotFound, ValidationFailed, field_error
+from gongzhi.places import boundaries, geo
 from gongzhi.places.enums import DedicatedCover, GridKind, SubdistrictKind, TeamRole
 from gongzhi.places.models import (
     Building,
@@ -121,16 +121,12 @@ def _apply_boundary(grid: Grid, boundary: dict | None) -> None:
     grid.center_lng, grid.center_lat = centre.x, centre.y
 
 
-def validate_grid_fields(
-    *,
-    code: str,
-    name: str,
-    kind: str,
-    covers: str = "",
-    covers_name: str = "",
-    community_code: str | None = None,
+def validate_grid_attributes(
+    *, name: str, kind: str, covers: str = "", covers_name: str = ""
 ) -> dict[str, str]:
-    code = codes.validate_grid_code(code, community_code)
+    """Name, kind and (for a dedicated grid) what it covers; the rules shared by create, update, import."""
+    if not kind:
+        raise field_error("kind", "请选择网格类型（居民网格、预留网格或专属网格）", code="required")
     if kind not in GridKind.values:
         raise field_error("kind", f"网格类型“{kind}”无效，应为居民网格、预留网格或专属网格")
     if kind == GridKind.DEDICATED:
@@ -141,7 +137,21 @@ def validate_grid_fields(
         covers_name = _name(covers_name, "covers_name", "专属对象名称", 100)
     else:
         covers, covers_name = "", ""
-    return {"code": code, "name": _name(name), "kind": kind, "covers": covers, "covers_name": covers_name}
+    return {"name": _name(name), "kind": kind, "covers": covers, "covers_name": covers_name}
+
+
+def validate_grid_fields(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    covers: str = "",
+    covers_name: str = "",
+    community_code: str | None = None,
+) -> dict[str, str]:
+    code = codes.validate_grid_code(code, community_code)
+    attrs = validate_grid_attributes(name=name, kind=kind, covers=covers, covers_name=covers_name)
+    return {"code": code, **attrs}
 
 
 @transaction.atomic
@@ -179,9 +189,12 @@ def grid_update(*, actor: User | None, grid_id: int, **changes: Any) -> Grid:
     old: dict[str, Any] = {}
     new: dict[str, Any] = {}
     if "boundary" in changes:
-        old["boundary"] = grid.boundary is not None
-        _apply_boundary(grid, changes.pop("boundary"))
-        new["boundary"] = grid.boundary is not None
+        boundary = changes.pop("boundary")
+        geom = geo.parse_boundary(boundary) if boundary is not None else None
+        if not boundaries.same_boundary(grid.boundary, geom):
+            old["boundary"] = grid.boundary is not None
+            _apply_boundary(grid, boundary)
+            new["boundary"] = "changed" if grid.boundary is not None else False
     if changes:
         merged = {
             "code": grid.code,
@@ -190,7 +203,7 @@ def grid_update(*, actor: User | None, grid_id: int, **changes: Any) -> Grid:
             "covers": changes.get("covers", grid.covers),
             "covers_name": changes.get("covers_name", grid.covers_name),
         }
-        fields = validate_grid_fields(**merged, community_code=grid.community.code)
+        fields = validate_grid_fields(**merged, community_code=grid.community_code)
         for key in ("name", "kind", "covers", "covers_name"):
             if getattr(grid, key) != fields[key]:
                 old[key], new[key] = getattr(grid, key), fields[key]
@@ -203,6 +216,124 @@ def grid_update(*, actor: User | None, grid_id: int, **changes: Any) -> Grid:
 
 
 @transaction.atomic
+def grids_import_geojson(
+    *,
+    actor: User | None,
+    community_id: int,
+    feature_collection: dict,
+    accept_gaps: bool = False,
+    dry_run: bool = False,
+) -> boundaries.ImportReport:
+    """Create and update a community's grids from a GeoJSON FeatureCollection, all or nothing.
+
+    Every feature is checked (code, name, kind, geometry), then the grids as they would be after the
+    import (the file plus the community's saved grids not in it) are checked for overlaps and gaps.
+    Any error or overlap refuses the whole file; gaps refuse it unless ``accept_gaps``. A refused or
+    dry-run import returns the report and writes nothing. Grids in the file that match what is saved
+    are left alone, so importing an export changes nothing.
+    """
+    community = Community.objects.select_for_update().filter(pk=community_id).first()
+    if community is None:
+        raise NotFound()
+    try:
+        _require_district_admin(actor, community.code[:6])
+    except Forbidden:
+        raise NotFound() from None
+    existing = {g.code: g for g in Grid.objects.select_for_update().filter(community=community)}
+    report = boundaries.ImportReport(
+        community_code=community.code, community_name=community.name, dry_run=dry_run, accept_gaps=accept_gaps
+    )
+    features = boundaries.read_features(
+        feature_collection, community_code=community.code, existing=existing, report=report
+    )
+    for f in features:
+        try:
+            attrs = validate_grid_attributes(
+                name=f.name, kind=f.kind, covers=f.covers, covers_name=f.covers_name
+            )
+        except ValidationFailed as exc:
+            report.errors_from(f.index, f.code, exc)
+            continue
+        f.name, f.kind, f.covers, f.covers_name = (
+            attrs["name"],
+            attrs["kind"],
+            attrs["covers"],
+            attrs["covers_name"],
+        )
+
+    # The community as it would be after the import: the file's grids plus the saved ones not in it.
+    in_file = {f.code: f for f in features if f.code_ok}
+    shapes: dict[str, Any] = {}
+    for code, grid in existing.items():
+        saved_geom = in_file[code].geom if code in in_file else None
+        if saved_geom is not None:
+            shapes[code] = saved_geom
+        elif grid.boundary is not None:
+            shapes[code] = geo.parse_boundary(grid.boundary)
+    for code, f in in_file.items():
+        if code not in existing and f.geom is not None:
+            shapes[code] = f.geom
+    community_geom = geo.parse_boundary(community.boundary) if community.boundary else None
+    boundaries.check_layout(report, shapes, community_geom)
+
+    for code, f in in_file.items():
+        saved = existing.get(code)
+        if saved is None:
+            report.created.append(code)
+        elif (saved.name, saved.kind, saved.covers, saved.covers_name) == (
+            f.name,
+            f.kind,
+            f.covers,
+            f.covers_name,
+        ) and (f.geom is None or boundaries.same_boundary(saved.boundary, f.geom)):
+            report.unchanged.append(code)
+        else:
+            report.updated.append(code)
+    if report.blocked or dry_run:
+        return report
+
+    for code in report.created:
+        f = in_file[code]
+        grid_create(
+            actor=actor,
+            community=community,
+            code=code,
+            name=f.name,
+            kind=f.kind,
+            covers=f.covers,
+            covers_name=f.covers_name,
+            boundary=f.boundary,
+        )
+    for code in report.updated:
+        f = in_file[code]
+        changes: dict[str, Any] = {
+            "name": f.name,
+            "kind": f.kind,
+            "covers": f.covers,
+            "covers_name": f.covers_name,
+        }
+        if f.boundary is not None:
+            changes["boundary"] = f.boundary
+        grid_update(actor=actor, grid_id=existing[code].pk, **changes)
+    report.saved = True
+    if report.created or report.updated:
+        audit_record(
+            actor=actor,
+            target=community,
+            event="places.grids_imported",
+            data={
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": len(report.unchanged),
+                "gaps": len(report.gaps),
+                "gap_area_m2": report.gap_area_m2,
+                "accept_gaps": accept_gaps,
+            },
+        )
+    return report
+
+
+@transaction.atomic
 def department_create(*, actor: User | None, district: District, code: str, name: str) -> Department:
     _require_district_admin(actor, district.code)
     code = _name(code, "code", "部门代码", 30)
@@ -211,6 +342,27 @@ def department_create(*, actor: User | None, district: District, code: str, name
     dep = Department.objects.create(district=district, code=code, name=_name(name, max_length=100))
     audit_record(
         actor=actor, target=dep, event="places.department_created", data={"code": code, "name": dep.name}
+    )
+    return dep
+
+
+@transaction.atomic
+def department_update(*, actor: User | None, department_id: int, name: str) -> Department:
+    dep = Department.objects.select_for_update().select_related("district").filter(pk=department_id).first()
+    if dep is None:
+        raise NotFound()
+    _require_district_admin(actor, dep.district.code)
+    name = _name(name, max_length=100)
+    if name == dep.name:
+        return dep
+    old = dep.name
+    dep.name = name
+    dep.save(update_fields=["name", "updated_at"])
+    audit_record(
+        actor=actor,
+        target=dep,
+        event="places.department_updated",
+        data={"old": {"name": old}, "new": {"name": name}},
     )
     return dep
 

@@ -1,10 +1,218 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Console pages for places: the place tree, the grid map, a grid's page, the band report, grid import.
 
-from gongzhi.places.selectors import place_tree_for_actor
+Every read goes through ``selectors`` (scope applied); the import goes through ``services``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from gongzhi.console.access import console_login_required as login_required
+from gongzhi.core.errors import ApplicationError, NotFound
+from gongzhi.places import selectors, services
+from gongzhi.places.enums import RESIDENTIAL_BAND, GridKind
+
+if TYPE_CHECKING:
+    from gongzhi.accounts.models import User
+
+# One colour per grid kind: the map's polygons and its legend read them from the page.
+KIND_COLOURS = {
+    GridKind.RESIDENTIAL: "#2f6fb3",
+    GridKind.RESERVED: "#8a8f99",
+    GridKind.DEDICATED: "#d9822b",
+}
+IMPORT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _actor(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _kinds() -> list[dict[str, str]]:
+    return [{"value": k.value, "label": str(k.label), "colour": KIND_COLOURS[k]} for k in GridKind]
+
+
+def _common(request: HttpRequest, current: str) -> dict[str, Any]:
+    return {"current": current, "can_import": selectors.can_import_grids(actor=_actor(request))}
 
 
 @login_required
 def place_tree(request: HttpRequest) -> HttpResponse:
-    return render(request, "places/console/tree.html", {"tree": place_tree_for_actor(actor=request.user)})
+    tree = selectors.place_tree_for_actor(actor=_actor(request))
+    communities = sum(len(s["children"]) for d in tree for s in d["children"])
+    return render(
+        request,
+        "places/console/tree.html",
+        # A community worker's one or two communities open at once; a district's dozens stay folded.
+        {**_common(request, "tree"), "tree": tree, "open_communities": communities <= 3},
+    )
+
+
+@login_required
+def grid_map(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    communities = list(selectors.community_list_for_actor(actor=actor))
+    community_code = request.GET.get("community", "")
+    if community_code not in {c.code for c in communities}:
+        community_code = ""
+    focus = request.GET.get("grid", "")[:15]
+    geojson_url = reverse("api:grid_geojson")
+    if community_code:
+        geojson_url += f"?community_code={community_code}"
+    return render(
+        request,
+        "places/console/map.html",
+        {
+            **_common(request, "map"),
+            "communities": communities,
+            "community_code": community_code,
+            "focus": focus,
+            "geojson_url": geojson_url,
+            "kinds": _kinds(),
+        },
+    )
+
+
+@login_required
+def grid_detail(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        grid = selectors.grid_get_for_actor(actor=_actor(request), code=code)
+    except NotFound:
+        raise Http404 from None
+    figures = selectors.grid_figures(grid=grid)
+    low, high = RESIDENTIAL_BAND
+    band = ""
+    if grid.kind == GridKind.RESIDENTIAL:
+        if figures["households"] < low:
+            band = f"户数少于{low}户，不在居民网格{low}–{high}户的标准内"
+        elif figures["households"] > high:
+            band = f"户数多于{high}户，不在居民网格{low}–{high}户的标准内"
+    return render(
+        request,
+        "places/console/grid_detail.html",
+        {
+            **_common(request, "detail"),
+            "grid": grid,
+            "groups": selectors.grid_team_groups(grid=grid),
+            "figures": figures,
+            "band": band,
+            "kinds": _kinds(),
+            "geojson_url": f"{reverse('api:grid_geojson')}?community_code={grid.community_code}",
+        },
+    )
+
+
+@login_required
+def band_report(request: HttpRequest) -> HttpResponse:
+    low, high = RESIDENTIAL_BAND
+    rows = selectors.households_outside_band(actor=_actor(request))
+    return render(
+        request,
+        "places/console/band_report.html",
+        {
+            **_common(request, "band"),
+            "rows": rows,
+            "low": low,
+            "high": high,
+            "n_low": sum(1 for r in rows if r["low"]),
+            "n_high": sum(1 for r in rows if not r["low"]),
+        },
+    )
+
+
+@login_required
+def grid_export(request: HttpRequest) -> HttpResponse:
+    """The grids in scope as a .geojson download (what the import page takes back)."""
+    community_code = request.GET.get("community", "")[:12]
+    if not community_code.isdigit():
+        community_code = ""
+    fc = selectors.grids_feature_collection(actor=_actor(request), community_code=community_code)
+    response = HttpResponse(
+        json.dumps(fc, ensure_ascii=False, separators=(",", ":")), content_type="application/geo+json"
+    )
+    name = f"grids-{community_code or 'all'}.geojson"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _read_upload(request: HttpRequest) -> tuple[Any, str]:
+    """The uploaded file as parsed JSON, or an error message in Chinese."""
+    upload = request.FILES.get("file")
+    if upload is None:
+        return None, "请选择要上传的GeoJSON文件"
+    if not (upload.name or "").lower().endswith((".geojson", ".json")):
+        return None, "文件应为 .geojson 或 .json 格式"
+    if upload.size and upload.size > IMPORT_MAX_BYTES:
+        return None, f"文件过大（上限{IMPORT_MAX_BYTES // 1024 // 1024}MB）"
+    try:
+        return json.loads(upload.read().decode("utf-8-sig")), ""
+    except UnicodeDecodeError:
+        return None, "文件编码应为UTF-8"
+    except json.JSONDecodeError as exc:
+        return None, f"文件不是有效的JSON（第{exc.lineno}行第{exc.colno}列）"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def grid_import(request: HttpRequest) -> HttpResponse:
+    """Upload → check (a dry run, showing errors, overlaps and gaps) → confirm → saved. Admins only."""
+    actor = _actor(request)
+    communities = list(selectors.import_communities_for_actor(actor=actor))
+    if not communities:
+        raise Http404
+    ctx: dict[str, Any] = {
+        **_common(request, "import"),
+        "communities": communities,
+        "community_code": "",
+        "accept_gaps": False,
+        "error": "",
+        "report": None,
+        "payload": "",
+    }
+    if request.method == "GET":
+        ctx["community_code"] = request.GET.get("community", "")
+        return render(request, "places/console/import.html", ctx)
+
+    step = request.POST.get("step", "check")
+    community_code = request.POST.get("community", "")
+    community = next((c for c in communities if c.code == community_code), None)
+    ctx.update(community_code=community_code, accept_gaps=request.POST.get("accept_gaps") == "on")
+    if community is None:
+        ctx["error"] = "请选择社区"
+        return render(request, "places/console/import.html", ctx, status=400)
+    if step == "confirm":
+        try:
+            data = json.loads(request.POST.get("payload", ""))
+        except json.JSONDecodeError:
+            ctx["error"] = "确认的数据已损坏，请重新上传文件"
+            return render(request, "places/console/import.html", ctx, status=400)
+    else:
+        data, problem = _read_upload(request)
+        if problem:
+            ctx["error"] = problem
+            return render(request, "places/console/import.html", ctx, status=400)
+    try:
+        report = services.grids_import_geojson(
+            actor=actor,
+            community_id=community.pk,
+            feature_collection=data,
+            accept_gaps=ctx["accept_gaps"],
+            dry_run=step != "confirm",
+        )
+    except NotFound:
+        raise Http404 from None
+    except ApplicationError as exc:
+        ctx["error"] = exc.message
+        return render(request, "places/console/import.html", ctx, status=400)
+    ctx["report"] = report
+    ctx["community"] = community
+    if not report.saved and not report.errors and not report.overlaps:
+        # Passed (or only gaps, which the confirm step asks to accept): carry the file to the confirm form.
+        ctx["payload"] = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return render(request, "places/console/import.html", ctx)

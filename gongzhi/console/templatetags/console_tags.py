@@ -13,6 +13,7 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.accounts.scope import scope_of
 from gongzhi.console.access import can_read_audit
 
 register = template.Library()
@@ -43,7 +44,7 @@ class NavSection:
 
 
 # (section label, [(url name, link label)], who sees it)
-NAV: list[tuple[Any, list[tuple[str, Any]], str]] = [
+NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
     (_("首页"), [("console:home", _("工作台"))], ""),
     (
         _("区划网格"),
@@ -51,11 +52,15 @@ NAV: list[tuple[Any, list[tuple[str, Any]], str]] = [
             ("places:tree", _("区划树")),
             ("places:map", _("网格地图")),
             ("places:band_report", _("网格户数核查")),
-            ("places:grid_import", _("导入网格")),
+            ("places:grid_import", _("导入网格"), "grid_admin"),
         ],
         "",
     ),
-    (_("实有人口"), [("people:search", _("人员查询")), ("people:import", _("人口导入"))], ""),
+    (
+        _("实有人口"),
+        [("people:search", _("人员查询")), ("people:import", _("人口导入"), "population_editor")],
+        "",
+    ),
     (_("审计日志"), [("console:audit", _("操作记录"))], "audit"),
     (_("系统管理"), [("admin:index", _("基础数据管理"))], "admin"),
 ]
@@ -66,6 +71,15 @@ def _allowed(who: str, user: Any) -> bool:
         return can_read_audit(user)
     if who == "admin":
         return bool(user.is_staff or user.is_superuser)
+    if who == "grid_admin":
+        from gongzhi.places.selectors import can_import_grids
+
+        return can_import_grids(actor=user)
+    if who == "population_editor":
+        from gongzhi.accounts.enums import POPULATION_EDITORS
+
+        scope = scope_of(user)
+        return scope.superuser or bool(scope.roles & POPULATION_EDITORS)
     return True
 
 
@@ -83,7 +97,9 @@ def console_nav(context: template.Context) -> dict[str, Any]:
         if not _allowed(who, user):
             continue
         section = NavSection(label=label)
-        for name, link_label in links:
+        for name, link_label, *link_who in links:
+            if link_who and not _allowed(link_who[0], user):
+                continue
             url = nav_url(name)
             if url:
                 section.links.append(NavLink(name=name, label=link_label, url=url, active=name == current))

@@ -1,0 +1,1 @@
+"""Benchmarks: commands anyone can run, each printing one JSON document (DESIGN: performance)."""

@@ -1,0 +1,418 @@
+"""The population register as an Excel file: reading an upload, writing the template, the error report
+and the export. Nothing here touches the database; ``services.population_import`` does.
+
+An upload is refused as a whole (``ValidationFailed``, a Chinese message, HTTP 400) when it is not an
+xlsx file, is damaged, too large, has too many rows or lacks a required column. Problems inside a row
+are not decided here except those only the raw cell shows (an ID number Excel turned into a number, a
+door number it turned into a date); the service validates every row and collects all errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from gongzhi.core.errors import ValidationFailed
+from gongzhi.people.enums import PersonTag, Relation, ResidenceType
+
+logger = logging.getLogger(__name__)
+
+SHEET = "实有人口"
+HELP_SHEET = "填写说明"
+GRID, ESTATE, BUILDING, ENTRANCE, DOOR = "网格编码", "小区", "楼栋", "单元", "门牌号"
+NAME, ID_NUMBER, PHONE, RELATION, RESIDENCE, TAGS = (
+    "姓名",
+    "身份证号码",
+    "联系电话",
+    "与户主关系",
+    "居住类型",
+    "标签",
+)
+HEADERS: tuple[str, ...] = (
+    GRID,
+    ESTATE,
+    BUILDING,
+    ENTRANCE,
+    DOOR,
+    NAME,
+    ID_NUMBER,
+    PHONE,
+    RELATION,
+    RESIDENCE,
+    TAGS,
+)
+REQUIRED_HEADERS: tuple[str, ...] = (GRID, DOOR, NAME, RELATION)
+# Columns Excel must keep as text: long digit strings lose digits as numbers, "1-101" becomes a date.
+TEXT_COLUMNS = (GRID, ESTATE, BUILDING, ENTRANCE, DOOR, NAME, ID_NUMBER, PHONE)
+# Headers other registers use for the same column.
+HEADER_ALIASES = {
+    "网格编号": GRID,
+    "网格代码": GRID,
+    "小区名称": ESTATE,
+    "楼号": BUILDING,
+    "楼栋号": BUILDING,
+    "单元号": ENTRANCE,
+    "门牌": DOOR,
+    "房号": DOOR,
+    "户号": DOOR,
+    "身份证号": ID_NUMBER,
+    "公民身份号码": ID_NUMBER,
+    "手机号": PHONE,
+    "手机号码": PHONE,
+    "电话": PHONE,
+    "联系方式": PHONE,
+    "户主关系": RELATION,
+    "与户主的关系": RELATION,
+    "人口类型": RESIDENCE,
+    "居住类别": RESIDENCE,
+    "人员标签": TAGS,
+    "人员类别": TAGS,
+}
+TAG_SEPARATORS = re.compile(r"[、,，;；\s]+")
+# The template's example row; an upload that still carries it is refused on that row.
+EXAMPLE_ID_NUMBER = "370102199003071238"
+WIDTHS = {GRID: 19, ESTATE: 16, BUILDING: 8, ENTRANCE: 7, DOOR: 10, NAME: 10, ID_NUMBER: 22, PHONE: 15}
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor="B22222")
+_REQUIRED_FILL = PatternFill("solid", fgColor="8B0000")
+# A 10 MB upload of xlsx expands to far less than this; more means a zip bomb, not a register.
+_MAX_UNZIPPED = 300 * 1024 * 1024
+
+
+def max_file_bytes() -> int:
+    return int(getattr(settings, "IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+
+
+def max_rows() -> int:
+    return int(getattr(settings, "IMPORT_MAX_ROWS", 50_000))
+
+
+@dataclass
+class SheetRow:
+    number: int  # as Excel shows it: the header is row 1
+    values: dict[str, str]
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (column, Chinese reason)
+
+    def get(self, header: str) -> str:
+        return self.values.get(header, "")
+
+    def raw(self) -> list[str]:
+        return [self.values.get(h, "") for h in HEADERS]
+
+
+@dataclass
+class Sheet:
+    headers: list[str]  # the recognised headers present in the file, in HEADERS order
+    rows: list[SheetRow]
+
+
+def check_upload(file_name: str, size: int) -> None:
+    name = (file_name or "").strip().lower()
+    if name.endswith(".xls"):
+        raise ValidationFailed(
+            "暂不支持旧版 .xls 文件，请在Excel中“另存为” .xlsx 格式后再上传",
+            fields={"file": "文件格式不支持"},
+        )
+    if not name.endswith(".xlsx"):
+        raise ValidationFailed(
+            "请上传 .xlsx 格式的Excel文件（可先下载导入模板）", fields={"file": "文件格式不支持"}
+        )
+    if size <= 0:
+        raise ValidationFailed("上传的文件是空的", fields={"file": "文件为空"})
+    limit = max_file_bytes()
+    if size > limit:
+        raise ValidationFailed(
+            f"文件过大（{size / 1024 / 1024:.1f}MB），单个文件不能超过{limit // 1024 // 1024}MB，请分批导入",
+            fields={"file": "文件过大"},
+        )
+
+
+def _not_xlsx() -> ValidationFailed:
+    return ValidationFailed(
+        "文件不是有效的Excel（.xlsx）文件，可能已损坏或只是改了扩展名", fields={"file": "文件无法读取"}
+    )
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d")
+    return str(value).strip()
+
+
+def _normal_header(value: object) -> str:
+    text = re.sub(r"[\s*＊]", "", _text(value))
+    return HEADER_ALIASES.get(text, text)
+
+
+def _cell(header: str, value: object, problems: list[tuple[str, str]]) -> str:
+    if header == ID_NUMBER and isinstance(value, float):
+        problems.append(
+            (header, "身份证号码被Excel存成了数字，末几位已丢失；请将该列设为“文本”格式后重新填写")
+        )
+    elif header in TEXT_COLUMNS and isinstance(value, dt.datetime | dt.date | dt.time):
+        problems.append((header, f"{header}被Excel自动转换成了日期；请将该列设为“文本”格式后重新填写"))
+    return _text(value)
+
+
+def read_population_sheet(content: bytes) -> Sheet:
+    """Reads the sheet 实有人口 (or the only sheet) of an xlsx file; refuses files it cannot trust."""
+    if not content.startswith(b"PK\x03\x04"):
+        raise _not_xlsx()
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > _MAX_UNZIPPED:
+                raise ValidationFailed(
+                    "文件解压后过大，不像是人口登记表，已拒绝", fields={"file": "文件异常"}
+                )
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except ValidationFailed:
+        raise
+    except Exception as exc:  # openpyxl raises a dozen different types for a damaged file
+        logger.info("population import: unreadable xlsx (%s)", type(exc).__name__)
+        raise _not_xlsx() from exc
+    try:
+        return _read_sheet(workbook)
+    except ValidationFailed:
+        raise
+    except Exception as exc:
+        logger.info("population import: unreadable sheet (%s)", type(exc).__name__)
+        raise _not_xlsx() from exc
+    finally:
+        workbook.close()
+
+
+def _read_sheet(workbook) -> Sheet:
+    names = workbook.sheetnames
+    if SHEET in names:
+        ws = workbook[SHEET]
+    elif len([n for n in names if n != HELP_SHEET]) == 1:
+        ws = workbook[next(n for n in names if n != HELP_SHEET)]
+    else:
+        raise ValidationFailed(f"文件中没有名为“{SHEET}”的工作表", fields={"file": "缺少工作表"})
+    ws.reset_dimensions()  # some writers leave a wrong or missing dimension; read what is there
+    rows = ws.iter_rows(values_only=True)
+    header_row = next(rows, None) or ()
+    columns: dict[int, str] = {}
+    for index, value in enumerate(header_row[:60]):
+        header = _normal_header(value)
+        if header in HEADERS:
+            if header in columns.values():
+                raise ValidationFailed(f"列“{header}”出现了两次，请删除多余的列", fields={"file": "列名重复"})
+            columns[index] = header
+    missing = [h for h in REQUIRED_HEADERS if h not in columns.values()]
+    if missing:
+        raise ValidationFailed(
+            f"第1行缺少必填列：{'、'.join(missing)}。请使用导入模板，列名需与模板一致",
+            fields={"file": "缺少必填列"},
+        )
+    limit = max_rows()
+    out: list[SheetRow] = []
+    last_column = max(columns) + 1
+    for number, values in enumerate(rows, start=2):
+        cells = values[:last_column] if values else ()
+        if not any(v is not None and _text(v) != "" for v in cells):
+            if number > limit * 2 + 1000:  # a sheet of formatted but empty rows: stop scanning
+                break
+            continue
+        if len(out) >= limit:
+            raise ValidationFailed(
+                f"文件数据超过{limit}行，请拆分成多个文件分批导入", fields={"file": "行数过多"}
+            )
+        problems: list[tuple[str, str]] = []
+        row = {
+            header: _cell(header, cells[index] if index < len(cells) else None, problems)
+            for index, header in columns.items()
+        }
+        out.append(SheetRow(number=number, values=row, problems=problems))
+    present = [h for h in HEADERS if h in columns.values()]
+    return Sheet(headers=present, rows=out)
+
+
+def split_tags(text: str) -> list[str]:
+    return [t for t in TAG_SEPARATORS.split(text or "") if t]
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+
+def _save(workbook: Workbook) -> bytes:
+    buf = io.BytesIO()
+    workbook.save(buf)
+    return buf.getvalue()
+
+
+def _style_header(ws, headers: Sequence[str], required: Iterable[str] = ()) -> None:
+    required = set(required)
+    for col, header in enumerate(headers, start=1):
+        cell = ws.cell(row=1, column=col)
+        cell.font = _HEADER_FONT
+        cell.fill = _REQUIRED_FILL if header in required else _HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        ws.column_dimensions[get_column_letter(col)].width = WIDTHS.get(header, 12)
+    ws.freeze_panes = "A2"
+
+
+def template_workbook(*, example_grid_code: str = "370115001001001") -> bytes:
+    """The import template: headers, one example row, drop-down lists, text columns and a help sheet."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = SHEET
+    ws.append(list(HEADERS))
+    _style_header(ws, HEADERS, REQUIRED_HEADERS)
+    ws.column_dimensions[get_column_letter(HEADERS.index(TAGS) + 1)].width = 26
+    ws.column_dimensions[get_column_letter(HEADERS.index(RELATION) + 1)].width = 14
+    ws.column_dimensions[get_column_letter(HEADERS.index(RESIDENCE) + 1)].width = 12
+    example = {
+        GRID: example_grid_code,
+        ESTATE: "银山小区",
+        BUILDING: "3",
+        ENTRANCE: "1",
+        DOOR: "101",
+        NAME: "张三",
+        ID_NUMBER: EXAMPLE_ID_NUMBER,
+        PHONE: "13912345678",
+        RELATION: str(Relation.HEAD.label),
+        RESIDENCE: str(ResidenceType.REGISTERED.label),
+        TAGS: f"{PersonTag.PARTY_MEMBER.label}、{PersonTag.VETERAN.label}",
+    }
+    ws.append([example[h] for h in HEADERS])
+    last = max_rows() + 1
+    for header in TEXT_COLUMNS:
+        letter = get_column_letter(HEADERS.index(header) + 1)
+        ws.column_dimensions[letter].number_format = "@"
+        for row in (2,):
+            ws[f"{letter}{row}"].number_format = "@"
+    for header, labels in (
+        (RELATION, [str(label) for label in Relation.labels]),
+        (RESIDENCE, [str(label) for label in ResidenceType.labels]),
+    ):
+        letter = get_column_letter(HEADERS.index(header) + 1)
+        dv = DataValidation(
+            type="list",
+            formula1='"' + ",".join(labels) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="请从列表中选择",
+            error=f"{header}只能是：{'、'.join(labels)}",
+            promptTitle=header,
+            prompt="请从下拉列表中选择",
+            showInputMessage=True,
+        )
+        dv.add(f"{letter}2:{letter}{last}")
+        ws.add_data_validation(dv)
+
+    help_ws = wb.create_sheet(HELP_SHEET)
+    help_ws.append(["列", "是否必填", "说明"])
+    _style_header(help_ws, ["列", "是否必填", "说明"])
+    help_ws.column_dimensions["A"].width = 14
+    help_ws.column_dimensions["B"].width = 10
+    help_ws.column_dimensions["C"].width = 90
+    notes = {
+        GRID: "15位网格编码（6位区县+3位街道+3位社区+3位序号），只能填写您管辖范围内的网格",
+        ESTATE: "小区名称；农村可填写村民小组",
+        BUILDING: "楼号，如 3 或 3号楼",
+        ENTRANCE: "单元号，如 1",
+        DOOR: "门牌号/房号，如 101；同一网格内 小区+楼栋+单元+门牌号 相同的人员视为同一户",
+        NAME: "姓名，不超过50个字",
+        ID_NUMBER: (
+            "18位居民身份证号码；请保持“文本”格式，否则Excel会丢失末几位。已登记在其他住户的号码不能导入"
+        ),
+        PHONE: "手机号或固定电话（固话请带区号）；留空不会清除已登记的号码",
+        RELATION: "从下拉列表选择：" + "、".join(str(label) for label in Relation.labels),
+        RESIDENCE: "从下拉列表选择："
+        + "、".join(str(label) for label in ResidenceType.labels)
+        + "；留空按户籍人口登记",
+        TAGS: "可填多个，用顿号（、）、逗号或分号分隔："
+        + "、".join(str(label) for label in PersonTag.labels),
+    }
+    for header in HEADERS:
+        help_ws.append([header, "必填" if header in REQUIRED_HEADERS else "选填", notes[header]])
+    help_ws.append([])
+    for line in (
+        "1. 第2行是示例，导入前请删除。每行一人，第1行列名不要修改。",
+        f"2. 单个文件最多{max_rows()}行、{max_file_bytes() // 1024 // 1024}MB；数据较多时请按网格分批导入。",
+        "3. 导入前会逐行校验，只要有一行有错就不会写入任何数据；可下载错误报告，按行号修改后重新导入。",
+        "4. 已登记的人员按身份证号码匹配（未填身份证号码的按同一住户内的姓名匹配），有变化的项会被更新。",
+        "5. 同一文件重复导入不会产生重复数据。可先选择“仅校验”，确认无误后再正式导入。",
+        "6. 身份证号码和电话号码加密保存，系统中只显示脱敏后的号码。",
+    ):
+        help_ws.append([line])
+    for row in help_ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return _save(wb)
+
+
+def error_report_workbook(*, errors: list[dict], headers: list[str], rows: dict[str, list[str]]) -> bytes:
+    """行号 · 列 · 错误原因, then the row's original values (ID and phone masked)."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("错误报告")
+    columns = ["行号", "列", "错误原因", *HEADERS]
+    for col, header in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = (
+            40 if header == "错误原因" else WIDTHS.get(header, 12)
+        )
+    ws.freeze_panes = "A2"
+    ws.append(columns)
+    for err in errors:
+        values = rows.get(str(err.get("row")), [])
+        ws.append([err.get("row") or "", err.get("column", ""), err.get("message", ""), *values])
+    return _save(wb)
+
+
+EXPORT_HEADERS = (
+    "网格编码",
+    "住址",
+    "姓名",
+    "性别",
+    "出生日期",
+    "与户主关系",
+    "居住类型",
+    "标签",
+    "身份证号码（脱敏）",
+    "联系电话（脱敏）",
+)
+
+
+def persons_workbook(rows: Iterable[Sequence[object]]) -> bytes:
+    """The export: masked values only, streamed row by row (write-only keeps 50 000 rows cheap)."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(SHEET)
+    widths = {"住址": 36, "身份证号码（脱敏）": 22, "联系电话（脱敏）": 15, "标签": 24, "网格编码": 19}
+    for col, header in enumerate(EXPORT_HEADERS, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = widths.get(header, 11)
+    ws.freeze_panes = "A2"
+    ws.append(list(EXPORT_HEADERS))
+    for row in rows:
+        ws.append(list(row))
+    return _save(wb)
+
+
+def mask_raw(header: str, value: str) -> str:
+    """Masks what the uploader typed in an ID or phone cell, valid or not, for the stored report."""
+    if not value or header not in (ID_NUMBER, PHONE):
+        return value
+    keep = (4, 4) if header == ID_NUMBER else (3, 4)
+    if len(value) <= sum(keep):
+        return "*" * max(len(value) - 2, 1) + value[-2:] if len(value) > 2 else "*" * len(value)
+    return value[: keep[0]] + "*" * (len(value) - sum(keep)) + value[-keep[1] :]
