@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gongzhi.core.testing import SmallDistrict, build_small_district
+from gongzhi.testing import SmallDistrict, build_small_district
 
 
 @pytest.fixture

@@ -13,11 +13,11 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.accounts.enums import ROLE_LEVEL, ScopeLevel
 from gongzhi.accounts.models import RoleAssignment, User
 from gongzhi.accounts.services import role_assign, role_revoke, user_create
 from gongzhi.core import ids
 from gongzhi.core.errors import ApplicationError
+from gongzhi.core.roles import ROLE_LEVEL, ScopeLevel
 
 
 class UserAddForm(forms.ModelForm):

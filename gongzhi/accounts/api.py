@@ -9,9 +9,9 @@ from ninja import Router, Schema
 
 from gongzhi.accounts import services
 from gongzhi.accounts.models import User
-from gongzhi.accounts.scope import scope_of
 from gongzhi.core.api import ERRORS, session_auth
 from gongzhi.core.errors import ApplicationError
+from gongzhi.core.scope import scope_of
 
 router = Router(tags=["登录"])
 

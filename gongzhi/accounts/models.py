@@ -4,8 +4,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.accounts.enums import Role, ScopeLevel
 from gongzhi.core.models import TimeStampedModel
+from gongzhi.core.roles import Role, ScopeLevel
 
 
 class User(AbstractUser):

@@ -13,12 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from gongzhi.accounts.enums import ROLE_LEVEL, Role, ScopeLevel
 from gongzhi.accounts.models import OneTimeCode, RoleAssignment, User
-from gongzhi.accounts.scope import forget_scope, scope_of
 from gongzhi.audit.services import audit_record
 from gongzhi.core import ids
 from gongzhi.core.errors import ApplicationError, Forbidden, ValidationFailed, field_error
+from gongzhi.core.roles import ROLE_LEVEL, Role, ScopeLevel
+from gongzhi.core.scope import forget_scope, scope_of
 from gongzhi.places.models import Community, Department, District, Grid, Household, Subdistrict
 
 logger = logging.getLogger("gongzhi.accounts")

@@ -10,10 +10,12 @@ from gongzhi.audit.services import target_type_of
 if TYPE_CHECKING:
     from django.db import models
 
-    from gongzhi.accounts.models import User
+    from gongzhi.core.types import Actor
 
 
-def audit_timeline_for_target(*, actor: User, target: models.Model, limit: int = 200) -> QuerySet[AuditEvent]:
+def audit_timeline_for_target(
+    *, actor: Actor, target: models.Model, limit: int = 200
+) -> QuerySet[AuditEvent]:
     """The caller has already read ``target`` through its own scoped selector."""
     return (
         AuditEvent.objects.filter(target_type=target_type_of(target), target_id=str(target.pk))
@@ -23,12 +25,12 @@ def audit_timeline_for_target(*, actor: User, target: models.Model, limit: int =
 
 
 def audit_event_list_for_actor(
-    *, actor: User, event_type: str = "", before_id: int | None = None, limit: int = 50
+    *, actor: Actor, event_type: str = "", before_id: int | None = None, limit: int = 50
 ):
     from django.db.models import Q
 
-    from gongzhi.accounts.enums import ACCOUNT_AUDIT_READERS, AUDIT_READERS
-    from gongzhi.accounts.scope import scope_of
+    from gongzhi.core.roles import ACCOUNT_AUDIT_READERS, AUDIT_READERS
+    from gongzhi.core.scope import scope_of
 
     scope = scope_of(actor)
     q = scope.place_q(AUDIT_READERS)

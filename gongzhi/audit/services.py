@@ -7,7 +7,7 @@ from django.db import models, transaction
 from gongzhi.audit.models import AuditEvent
 
 if TYPE_CHECKING:
-    from gongzhi.accounts.models import User
+    from gongzhi.core.types import Actor
 
 
 def target_type_of(target: models.Model) -> str:
@@ -16,7 +16,7 @@ def target_type_of(target: models.Model) -> str:
 
 def audit_record(
     *,
-    actor: User | None,
+    actor: Actor | None,
     target: models.Model,
     event: str,
     data: dict[str, Any] | None = None,
@@ -25,8 +25,9 @@ def audit_record(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must be called inside the service's transaction")
     return AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.pk else None,
-        actor_label=actor.display_label if actor is not None and actor.pk else "系统",
+        actor_id=actor.pk if actor is not None else None,
+        actor_label=getattr(actor, "display_label", "")
+        or (actor.get_username() if actor is not None else "系统"),
         event_type=event,
         target_type=target_type_of(target),
         target_id=str(target.pk),

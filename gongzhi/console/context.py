@@ -9,8 +9,8 @@ from django.utils.translation import gettext
 
 
 def _role_labels(request: HttpRequest) -> list[str]:
-    from gongzhi.accounts.enums import Role
-    from gongzhi.accounts.scope import scope_of
+    from gongzhi.core.roles import Role
+    from gongzhi.core.scope import scope_of
 
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

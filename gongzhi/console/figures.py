@@ -49,7 +49,7 @@ def _index(nodes: list[dict[str, Any]], out: dict[str, str]) -> dict[str, str]:
 
 def _scope_names(actor: User, tree: list[dict[str, Any]]) -> list[str]:
     """The places the actor works in, by name: 济阳街道, 银山社区第1网格 …"""
-    from gongzhi.accounts.scope import scope_of
+    from gongzhi.core.scope import scope_of
 
     scope = scope_of(actor)
     names = _index(tree, {})

@@ -17,8 +17,8 @@ from gongzhi.accounts.lockout import lockout_response
 from gongzhi.audit.enums import EVENT_LABELS
 from gongzhi.audit.selectors import audit_event_list_for_actor
 from gongzhi.audit.services import audit_record
-from gongzhi.console.access import console_login_required, home_url_for, is_h5_only, require_audit_reader
 from gongzhi.console.figures import district_figures, scope_figures
+from gongzhi.core.access import console_login_required, home_url_for, is_h5_only, require_audit_reader
 
 BAD_CREDENTIALS = "用户名或密码错误"
 AUDIT_PAGE_SIZE = 50

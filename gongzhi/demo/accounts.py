@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from gongzhi.accounts.enums import Role
 from gongzhi.accounts.models import RoleAssignment
 from gongzhi.audit.models import AuditEvent
+from gongzhi.core.roles import Role
 from gongzhi.demo.seed import DEMO_PASSWORD
 from gongzhi.places.models import Community, Department, District, Grid, Household, Subdistrict
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 from pypinyin import lazy_pinyin
 
-from gongzhi.accounts.enums import Role
 from gongzhi.accounts.models import User
 from gongzhi.accounts.services import resident_account_create, role_assign, user_create
+from gongzhi.core.roles import Role
 from gongzhi.demo import layout
 from gongzhi.demo.population import PopulationGenerator
 from gongzhi.people.models import Person

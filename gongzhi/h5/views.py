@@ -17,9 +17,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.accounts import services as accounts
-from gongzhi.accounts.scope import scope_of
 from gongzhi.core import ids
 from gongzhi.core.errors import ApplicationError
+from gongzhi.core.scope import scope_of
 from gongzhi.people.selectors import person_list_for_actor
 from gongzhi.places.selectors import household_get_for_actor
 

@@ -13,7 +13,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from gongzhi.accounts.scope import scope_of
+from gongzhi.core.scope import scope_of
 from gongzhi.people.models import Person, PopulationImport
 
 

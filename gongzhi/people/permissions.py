@@ -2,7 +2,7 @@
 
 import rules
 
-from gongzhi.accounts.scope import scope_of
+from gongzhi.core.scope import scope_of
 
 
 @rules.predicate

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
-from gongzhi.accounts.enums import POPULATION_ROLES
-from gongzhi.accounts.scope import scope_of
 from gongzhi.core import ids
 from gongzhi.core.errors import NotFound, ValidationFailed
+from gongzhi.core.roles import POPULATION_ROLES
+from gongzhi.core.scope import scope_of
 from gongzhi.people.models import Person, PopulationImport
 
 if TYPE_CHECKING:

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from gongzhi.accounts.enums import POPULATION_EDITORS, POPULATION_ROLES
-from gongzhi.accounts.scope import scope_of
 from gongzhi.audit.services import audit_record
 from gongzhi.core import ids, pinyin
 from gongzhi.core.errors import ApplicationError, Conflict, Forbidden, NotFound, ValidationFailed, field_error
+from gongzhi.core.roles import POPULATION_EDITORS, POPULATION_ROLES
+from gongzhi.core.scope import scope_of
 from gongzhi.people import importer
 from gongzhi.people.enums import (
     RELATION_BY_LABEL,

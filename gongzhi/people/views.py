@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gongzhi.accounts.enums import POPULATION_EDITORS
-from gongzhi.accounts.scope import scope_of
-from gongzhi.console.access import console_login_required as login_required
+from gongzhi.core.access import console_login_required as login_required
 from gongzhi.core.errors import ApplicationError, Forbidden, NotFound
+from gongzhi.core.roles import POPULATION_EDITORS
+from gongzhi.core.scope import scope_of
 from gongzhi.people import importer, selectors, services
 from gongzhi.people.api import template_for, xlsx_response
 from gongzhi.people.enums import ImportStatus, PersonTag

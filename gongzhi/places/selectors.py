@@ -7,18 +7,18 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 
-from gongzhi.accounts.enums import Role
-from gongzhi.accounts.scope import scope_of
 from gongzhi.core.errors import NotFound
+from gongzhi.core.roles import Role
+from gongzhi.core.scope import scope_of
 from gongzhi.places import boundaries, geo
 from gongzhi.places.enums import RESIDENTIAL_BAND, GridKind, TeamRole
 from gongzhi.places.models import Community, Grid, GridTeamMember, Household, Subdistrict
 
 if TYPE_CHECKING:
-    from gongzhi.accounts.models import User
+    from gongzhi.core.types import Actor
 
 
-def _grid_scope_q(actor: User) -> Q:
+def _grid_scope_q(actor: Actor) -> Q:
     scope = scope_of(actor)
     q = scope.place_q()
     if scope.household_ids:
@@ -35,7 +35,7 @@ def _grid_scope_q(actor: User) -> Q:
 
 def grid_list_for_actor(
     *,
-    actor: User,
+    actor: Actor,
     community_code: str = "",
     kind: str = "",
     q: str = "",
@@ -59,7 +59,7 @@ def grid_list_for_actor(
     return qs[:limit] if limit else qs
 
 
-def grid_get_for_actor(*, actor: User, code: str) -> Grid:
+def grid_get_for_actor(*, actor: Actor, code: str) -> Grid:
     grid = (
         Grid.objects.filter(_grid_scope_q(actor), code=code).select_related("community__subdistrict").first()
     )
@@ -82,7 +82,7 @@ def grid_figures(*, grid: Grid) -> dict[str, int]:
     }
 
 
-def community_list_for_actor(*, actor: User) -> QuerySet[Community]:
+def community_list_for_actor(*, actor: Actor) -> QuerySet[Community]:
     scope = scope_of(actor)
     if scope.superuser:
         return Community.objects.all().order_by("code")
@@ -99,7 +99,7 @@ def community_list_for_actor(*, actor: User) -> QuerySet[Community]:
     return Community.objects.filter(q).select_related("subdistrict").order_by("code")
 
 
-def place_tree_for_actor(*, actor: User) -> list[dict[str, Any]]:
+def place_tree_for_actor(*, actor: Actor) -> list[dict[str, Any]]:
     """District → subdistrict → community → grid with household, person and grid counts, within scope.
 
     Four queries whatever the size of the tree: the scope, the scoped grids with their household counts,
@@ -167,12 +167,12 @@ def place_tree_for_actor(*, actor: User) -> list[dict[str, Any]]:
     return [roll(n) for n in tree.values()]
 
 
-def subdistrict_list_for_actor(*, actor: User) -> QuerySet[Subdistrict]:
+def subdistrict_list_for_actor(*, actor: Actor) -> QuerySet[Subdistrict]:
     codes = {c[:9] + "000" for c in community_list_for_actor(actor=actor).values_list("code", flat=True)}
     return Subdistrict.objects.filter(code__in=codes).order_by("code")
 
 
-def households_outside_band(*, actor: User) -> list[dict[str, Any]]:
+def households_outside_band(*, actor: Actor) -> list[dict[str, Any]]:
     """Residential grids whose household count falls outside 300–500 (the report of issue #2)."""
     low, high = RESIDENTIAL_BAND
     rows = (
@@ -196,7 +196,7 @@ def households_outside_band(*, actor: User) -> list[dict[str, Any]]:
     ]
 
 
-def household_get_for_actor(*, actor: User, household_id: int) -> Household:
+def household_get_for_actor(*, actor: Actor, household_id: int) -> Household:
     hh = Household.objects.filter(scope_of(actor).population_q(household_field="id"), pk=household_id).first()
     if hh is None:
         raise NotFound()
@@ -219,7 +219,7 @@ def overview_counts() -> dict[str, Any]:
 # --- geometry ----------------------------------------------------------------------------------------
 
 
-def grids_feature_collection(*, actor: User, community_code: str = "") -> dict[str, Any]:
+def grids_feature_collection(*, actor: Actor, community_code: str = "") -> dict[str, Any]:
     """The grids the actor may see as a GeoJSON FeatureCollection (what the map draws and export gives).
 
     A grid with no boundary yet is a feature with ``geometry: null``; importing the file back changes
@@ -229,7 +229,7 @@ def grids_feature_collection(*, actor: User, community_code: str = "") -> dict[s
     return boundaries.feature_collection(list(grids.order_by("code")))
 
 
-def grid_for_point(*, lng: float, lat: float, actor: User | None = None) -> Grid | None:
+def grid_for_point(*, lng: float, lat: float, actor: Actor | None = None) -> Grid | None:
     """The grid a WGS-84 point lies in; with an actor, only among the grids that actor may see.
 
     On an edge shared by two grids the locator's rule decides (interior first, then smallest code);
@@ -250,7 +250,7 @@ def grid_for_point(*, lng: float, lat: float, actor: User | None = None) -> Grid
 # --- grid import -------------------------------------------------------------------------------------
 
 
-def import_communities_for_actor(*, actor: User) -> QuerySet[Community]:
+def import_communities_for_actor(*, actor: Actor) -> QuerySet[Community]:
     """Communities whose grids the actor may import: a district admin's district, or everything."""
     scope = scope_of(actor)
     if scope.superuser:
@@ -291,6 +291,6 @@ def grid_team_groups(*, grid: Grid) -> list[dict[str, Any]]:
     ]
 
 
-def can_import_grids(*, actor: User) -> bool:
+def can_import_grids(*, actor: Actor) -> bool:
     scope = scope_of(actor)
     return scope.superuser or scope.has_role(Role.DISTRICT_ADMIN)

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from gongzhi.accounts.enums import Role
-from gongzhi.accounts.scope import scope_of
 from gongzhi.audit.services import audit_record
 from gongzhi.core import codes, ids
 from gongzhi.core.errors import ApplicationError, Forbidden, NotFound, ValidationFailed, field_error
+from gongzhi.core.roles import Role
+from gongzhi.core.scope import scope_of
 from gongzhi.places import boundaries, geo
 from gongzhi.places.enums import DedicatedCover, GridKind, SubdistrictKind, TeamRole
 from gongzhi.places.models import (
@@ -27,10 +27,10 @@ from gongzhi.places.models import (
 )
 
 if TYPE_CHECKING:
-    from gongzhi.accounts.models import User
+    from gongzhi.core.types import Actor
 
 
-def _require_district_admin(actor: User | None, district_code: str) -> None:
+def _require_district_admin(actor: Actor | None, district_code: str) -> None:
     if actor is None or actor.is_superuser:
         return
     scope = scope_of(actor)
@@ -38,7 +38,7 @@ def _require_district_admin(actor: User | None, district_code: str) -> None:
         raise Forbidden("只有本区管理员可以维护区划和网格")
 
 
-def _require_community_editor(actor: User | None, obj: Any) -> None:
+def _require_community_editor(actor: Actor | None, obj: Any) -> None:
     if actor is None or actor.is_superuser:
         return
     if not scope_of(actor).can_edit_population(obj):
@@ -55,7 +55,7 @@ def _name(value: str, field: str = "name", label: str = "名称", max_length: in
 
 
 @transaction.atomic
-def district_create(*, actor: User | None, code: str, name: str) -> District:
+def district_create(*, actor: Actor | None, code: str, name: str) -> District:
     code = codes.validate_district_code(code)
     if District.objects.filter(code=code).exists():
         raise field_error("code", f"区县代码{code}已存在", code="duplicate")
@@ -67,7 +67,7 @@ def district_create(*, actor: User | None, code: str, name: str) -> District:
 
 
 @transaction.atomic
-def subdistrict_create(*, actor: User | None, district: District, code: str, name: str) -> Subdistrict:
+def subdistrict_create(*, actor: Actor | None, district: District, code: str, name: str) -> Subdistrict:
     _require_district_admin(actor, district.code)
     code = codes.validate_subdistrict_code(code, district.code)
     if Subdistrict.objects.filter(code=code).exists():
@@ -83,7 +83,7 @@ def subdistrict_create(*, actor: User | None, district: District, code: str, nam
 @transaction.atomic
 def community_create(
     *,
-    actor: User | None,
+    actor: Actor | None,
     subdistrict: Subdistrict,
     code: str,
     name: str,
@@ -157,7 +157,7 @@ def validate_grid_fields(
 @transaction.atomic
 def grid_create(
     *,
-    actor: User | None,
+    actor: Actor | None,
     community: Community,
     code: str,
     name: str,
@@ -181,7 +181,7 @@ def grid_create(
 
 
 @transaction.atomic
-def grid_update(*, actor: User | None, grid_id: int, **changes: Any) -> Grid:
+def grid_update(*, actor: Actor | None, grid_id: int, **changes: Any) -> Grid:
     grid = Grid.objects.select_for_update().filter(pk=grid_id).first()
     if grid is None:
         raise NotFound()
@@ -218,7 +218,7 @@ def grid_update(*, actor: User | None, grid_id: int, **changes: Any) -> Grid:
 @transaction.atomic
 def grids_import_geojson(
     *,
-    actor: User | None,
+    actor: Actor | None,
     community_id: int,
     feature_collection: dict,
     accept_gaps: bool = False,
@@ -334,7 +334,7 @@ def grids_import_geojson(
 
 
 @transaction.atomic
-def department_create(*, actor: User | None, district: District, code: str, name: str) -> Department:
+def department_create(*, actor: Actor | None, district: District, code: str, name: str) -> Department:
     _require_district_admin(actor, district.code)
     code = _name(code, "code", "部门代码", 30)
     if Department.objects.filter(district=district, code=code).exists():
@@ -347,7 +347,7 @@ def department_create(*, actor: User | None, district: District, code: str, name
 
 
 @transaction.atomic
-def department_update(*, actor: User | None, department_id: int, name: str) -> Department:
+def department_update(*, actor: Actor | None, department_id: int, name: str) -> Department:
     dep = Department.objects.select_for_update().select_related("district").filter(pk=department_id).first()
     if dep is None:
         raise NotFound()
@@ -389,7 +389,7 @@ def compose_address(estate: str, building: str, entrance: str, door: str) -> str
 
 @transaction.atomic
 def estate_get_or_create(
-    *, actor: User | None, community: Community, name: str, grid_code: str = ""
+    *, actor: Actor | None, community: Community, name: str, grid_code: str = ""
 ) -> Estate:
     name = _name(name, "estate", "小区名称", 100)
     estate = Estate.objects.filter(community=community, name=name).first()
@@ -404,7 +404,9 @@ def estate_get_or_create(
 
 
 @transaction.atomic
-def building_get_or_create(*, actor: User | None, grid: Grid, estate: Estate | None, number: str) -> Building:
+def building_get_or_create(
+    *, actor: Actor | None, grid: Grid, estate: Estate | None, number: str
+) -> Building:
     number = _name(number, "building", "楼号", 30)
     building = Building.objects.filter(grid=grid, estate=estate, number=number).first()
     if building:
@@ -420,7 +422,7 @@ def building_get_or_create(*, actor: User | None, grid: Grid, estate: Estate | N
 @transaction.atomic
 def household_create(
     *,
-    actor: User | None,
+    actor: Actor | None,
     grid: Grid,
     estate_name: str = "",
     building_number: str = "",
@@ -466,18 +468,24 @@ def household_create(
 @transaction.atomic
 def team_member_add(
     *,
-    actor: User | None,
+    actor: Actor | None,
     grid: Grid,
     role: str,
     name: str,
     phone: str = "",
-    user: User | None = None,
+    user: Actor | None = None,
     note: str = "",
 ) -> GridTeamMember:
     _require_community_editor(actor, grid)
     if role not in TeamRole.values:
         raise field_error("role", f"队伍角色“{role}”无效")
-    member = GridTeamMember(grid=grid, role=role, name=_name(name, label="姓名"), user=user, note=note[:100])
+    member = GridTeamMember(
+        grid=grid,
+        role=role,
+        name=_name(name, label="姓名"),
+        user_id=user.pk if user else None,
+        note=note[:100],
+    )
     member.set_place_codes(grid_code=grid.code)
     if phone:
         protected = ids.Protected.of_phone(ids.normalise_phone(phone))
@@ -501,7 +509,7 @@ def team_member_add(
 
 
 @transaction.atomic
-def team_member_remove(*, actor: User | None, member_id: int) -> None:
+def team_member_remove(*, actor: Actor | None, member_id: int) -> None:
     member = GridTeamMember.objects.select_for_update().select_related("grid").filter(pk=member_id).first()
     if member is None:
         raise NotFound()

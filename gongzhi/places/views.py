@@ -13,13 +13,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from gongzhi.console.access import console_login_required as login_required
+from gongzhi.core.access import console_login_required as login_required
 from gongzhi.core.errors import ApplicationError, NotFound
 from gongzhi.places import selectors, services
 from gongzhi.places.enums import RESIDENTIAL_BAND, GridKind
 
 if TYPE_CHECKING:
-    from gongzhi.accounts.models import User
+    from gongzhi.core.types import Actor
 
 # One colour per grid kind: the map's polygons and its legend read them from the page.
 KIND_COLOURS = {
@@ -30,7 +30,7 @@ KIND_COLOURS = {
 IMPORT_MAX_BYTES = 10 * 1024 * 1024
 
 
-def _actor(request: HttpRequest) -> User:
+def _actor(request: HttpRequest) -> Actor:
     return request.user  # type: ignore[return-value]
 
 

@@ -3,7 +3,7 @@ from axes.utils import reset
 
 from gongzhi.accounts import testing
 from gongzhi.audit.models import AuditEvent
-from gongzhi.core.testing import PASSWORD
+from gongzhi.testing import PASSWORD
 
 
 def post(client, url, data):

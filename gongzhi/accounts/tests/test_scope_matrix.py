@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from gongzhi.core.testing import PASSWORD
+from gongzhi.testing import PASSWORD
 
 # user → grids whose persons they may read ("own" = the resident's own household only)
 EXPECTED = {
@@ -62,7 +62,7 @@ def test_person_list_detail_and_search_respect_scope(district, client, user_key)
 
 
 def test_exact_id_number_and_phone_search_are_scoped(district, client):
-    from gongzhi.core.testing import id_number_for
+    from gongzhi.testing import id_number_for
 
     login(client, "grid_worker")
     g2_person_id_number = id_number_for(7)  # seq 7 is the first person of g2 in build_small_district

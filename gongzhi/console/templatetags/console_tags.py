@@ -13,8 +13,8 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.accounts.scope import scope_of
-from gongzhi.console.access import can_read_audit
+from gongzhi.core.access import can_read_audit
+from gongzhi.core.scope import scope_of
 
 register = template.Library()
 
@@ -76,7 +76,7 @@ def _allowed(who: str, user: Any) -> bool:
 
         return can_import_grids(actor=user)
     if who == "population_editor":
-        from gongzhi.accounts.enums import POPULATION_EDITORS
+        from gongzhi.core.roles import POPULATION_EDITORS
 
         scope = scope_of(user)
         return scope.superuser or bool(scope.roles & POPULATION_EDITORS)

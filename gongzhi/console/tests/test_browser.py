@@ -119,8 +119,8 @@ def db_figures() -> dict[str, int]:
 def test_staff_signs_in_sees_figures_and_finds_a_person(staff_page, district):
     from django.db import transaction
 
-    from gongzhi.core.testing import PASSWORD, id_number_for
     from gongzhi.people.services import PersonInput, person_create
+    from gongzhi.testing import PASSWORD, id_number_for
 
     with transaction.atomic():
         person_create(
@@ -230,7 +230,7 @@ def test_resident_signs_in_on_h5_and_sees_only_own_household(phone_page, distric
 
 
 def test_resident_is_sent_from_console_to_h5(staff_page, district):
-    from gongzhi.core.testing import PASSWORD
+    from gongzhi.testing import PASSWORD
 
     p = staff_page
     sign_in(p, "resident", PASSWORD)

@@ -10,10 +10,10 @@ from django.urls import reverse
 from gongzhi.audit.models import AuditEvent
 from gongzhi.audit.selectors import audit_event_list_for_actor
 from gongzhi.console.tests.helpers import assert_no_inline_script, figures
-from gongzhi.core.testing import PASSWORD
 from gongzhi.people.models import Person
 from gongzhi.places.enums import RESIDENTIAL_BAND
 from gongzhi.places.models import Community, Grid, Household
+from gongzhi.testing import PASSWORD
 
 LOGIN = "/console/login/"
 LOCKED = "登录失败次数过多"

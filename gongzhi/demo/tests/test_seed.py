@@ -4,8 +4,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from gongzhi.accounts.enums import Role
 from gongzhi.audit.models import AuditEvent
+from gongzhi.core.roles import Role
 from gongzhi.people.models import Person
 from gongzhi.places.models import Grid, Household
 

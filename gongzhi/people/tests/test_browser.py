@@ -58,7 +58,7 @@ def page(live_server, transactional_db) -> Iterator[tuple[object, str, list[str]
 
 
 def sign_in(pg, base: str, username: str) -> None:
-    from gongzhi.core.testing import PASSWORD
+    from gongzhi.testing import PASSWORD
 
     pg.goto(base + "/console/login/")
     pg.fill("#id_username", username)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from gongzhi.audit.models import AuditEvent
 from gongzhi.core import ids
-from gongzhi.core.testing import id_number_for
 from gongzhi.people import importer, services
 from gongzhi.people.models import Person
 from gongzhi.people.tests.helpers import login, read_xlsx
+from gongzhi.testing import id_number_for
 
 EXPORT_URL = "/api/v1/persons/export.xlsx"
 

@@ -11,12 +11,12 @@ from openpyxl import load_workbook
 from gongzhi.audit.models import AuditEvent
 from gongzhi.core import ids
 from gongzhi.core.errors import Forbidden, ValidationFailed
-from gongzhi.core.testing import id_number_for
 from gongzhi.people import importer, services
 from gongzhi.people.enums import ImportStatus, Relation, ResidenceType
 from gongzhi.people.models import Person, PopulationImport
 from gongzhi.people.tests.helpers import login, person_row, read_xlsx, upload, xlsx_bytes
 from gongzhi.places.models import Household
+from gongzhi.testing import id_number_for
 
 IMPORT_URL = "/api/v1/persons/import"
 

@@ -1,6 +1,6 @@
 import json
 
-from gongzhi.core.testing import PASSWORD
+from gongzhi.testing import PASSWORD
 
 
 def login(client, username):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gongzhi.core.testing import square
+from gongzhi.testing import square
 
 
 def feature(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 from gongzhi.audit.models import AuditEvent
-from gongzhi.core.testing import PASSWORD
 from gongzhi.places.models import Grid
 from gongzhi.places.tests.geojson import collection, feature, rect, square
+from gongzhi.testing import PASSWORD
 
 A1 = "370115001001"
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from gongzhi.accounts.scope import scope_of
+from gongzhi.core.scope import scope_of
 from gongzhi.places import selectors, services
 from gongzhi.places.tests.geojson import square
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gongzhi.accounts.enums import Role
 from gongzhi.accounts.models import User
 from gongzhi.accounts.services import role_assign, user_create
+from gongzhi.core.roles import Role
 from gongzhi.people.models import Person
 from gongzhi.people.services import PersonInput, person_create
 from gongzhi.places.models import Community, Department, District, Grid, Household, Subdistrict

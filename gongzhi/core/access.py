@@ -14,11 +14,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from gongzhi.accounts.enums import AUDIT_READERS, Role
-from gongzhi.accounts.scope import scope_of
+from gongzhi.core.roles import AUDIT_READERS, Role
+from gongzhi.core.scope import scope_of
 
 if TYPE_CHECKING:
-    from gongzhi.accounts.models import User
+    from gongzhi.core.types import Actor
 
 # Roles that use the H5 site, not the console.
 H5_ROLES = frozenset({Role.RESIDENT, Role.PARTY_MEMBER, Role.UNIT_LIAISON})
@@ -26,7 +26,7 @@ H5_ROLES = frozenset({Role.RESIDENT, Role.PARTY_MEMBER, Role.UNIT_LIAISON})
 AUDIT_ROLES = AUDIT_READERS
 
 
-def is_h5_only(user: User | Any) -> bool:
+def is_h5_only(user: Actor | Any) -> bool:
     """True for a signed-in user whose every role belongs on the H5 site."""
     if not getattr(user, "is_authenticated", False) or user.is_superuser:
         return False
@@ -34,13 +34,13 @@ def is_h5_only(user: User | Any) -> bool:
     return bool(roles) and roles <= H5_ROLES
 
 
-def can_read_audit(user: User | Any) -> bool:
+def can_read_audit(user: Actor | Any) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return bool(user.is_superuser or scope_of(user).has_role(*AUDIT_ROLES))
 
 
-def home_url_for(user: User | Any) -> str:
+def home_url_for(user: Actor | Any) -> str:
     from django.urls import reverse
 
     return reverse("h5:home") if is_h5_only(user) else reverse("console:home")

@@ -8,12 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.apps import apps
 from django.db.models import Q
 
-from gongzhi.accounts.enums import POPULATION_EDITORS, POPULATION_ROLES, REVEALERS, Role, ScopeLevel
+from gongzhi.core.roles import POPULATION_EDITORS, POPULATION_ROLES, REVEALERS, Role, ScopeLevel
 
 if TYPE_CHECKING:
-    from gongzhi.accounts.models import User
+    from gongzhi.core.types import Actor
 
 _NOTHING = Q(pk__in=[])
 
@@ -94,7 +95,7 @@ class Scope:
         return out
 
 
-def scope_of(actor: User | None) -> Scope:
+def scope_of(actor: Actor | None) -> Scope:
     """Computed once per user object (the request's user is one object for the whole request)."""
     if actor is None or not actor.is_authenticated or not actor.is_active:
         return Scope()
@@ -105,8 +106,10 @@ def scope_of(actor: User | None) -> Scope:
     departments: set[int] = set()
     households: set[int] = set()
     roles: set[str] = set()
-    for ra in actor.role_assignments.filter(active=True).only(
-        "user_id", "role", "level", "place_code", "department_id", "household_id"
+    # Through the app registry: core reads the accounts table without importing the accounts app.
+    role_assignment = apps.get_model("accounts", "RoleAssignment")
+    for ra in role_assignment.objects.filter(user_id=actor.pk, active=True).only(
+        "role", "level", "place_code", "department_id", "household_id"
     ):
         roles.add(ra.role)
         if ra.level == ScopeLevel.DEPARTMENT and ra.department_id:
@@ -126,7 +129,7 @@ def scope_of(actor: User | None) -> Scope:
     return scope
 
 
-def forget_scope(actor: User) -> None:
+def forget_scope(actor: Actor) -> None:
     if hasattr(actor, "_gongzhi_scope"):
         del actor._gongzhi_scope
 

@@ -54,7 +54,7 @@ DATA_LABELS: dict[str, Any] = {
 
 def _choice_labels() -> dict[str, Any]:
     """Keys whose values are choices, with the enum that names them."""
-    from gongzhi.accounts.enums import Role, ScopeLevel
+    from gongzhi.core.roles import Role, ScopeLevel
     from gongzhi.people.enums import Gender, PersonTag, Relation, ResidenceType
     from gongzhi.places.enums import GridKind
 
