@@ -113,3 +113,33 @@ def subdistrict_of(community_code: str) -> str:
 
 def community_of_grid(grid_code: str) -> str:
     return grid_code[:12]
+
+
+_LEVELS = ("district", "subdistrict", "community", "grid")
+
+
+def place_chain(code: str) -> list[str]:
+    """A place code with the codes of the places above it, district first."""
+    if len(code) == 6:
+        return [code]
+    if len(code) == 12 and code.endswith("000"):
+        return [code[:6], code]
+    if len(code) == 12:
+        return [code[:6], code[:9] + "000", code]
+    if len(code) == 15:
+        return [code[:6], code[:9] + "000", code[:12], code]
+    return []
+
+
+def common_place(codes: list[str] | set[str]) -> dict[str, str]:
+    """The place codes of the smallest place containing all the given places ({} when none)."""
+    chains = [c for c in (place_chain(code) for code in codes) if c]
+    out: dict[str, str] = {}
+    if not chains:
+        return out
+    for depth, level in enumerate(_LEVELS):
+        values = {chain[depth] if len(chain) > depth else "" for chain in chains}
+        if len(values) != 1 or "" in values:
+            break
+        out[f"{level}_code"] = values.pop()
+    return out

@@ -12,7 +12,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from gongzhi.audit.enums import EVENT_LABELS
 from gongzhi.core.api import ERRORS, ErrorOut, page_of, session_auth
 from gongzhi.core.errors import ApplicationError, ValidationFailed
-from gongzhi.people import importer, selectors, services
+from gongzhi.people import exports, imports, selectors, services, sheets
 from gongzhi.people.enums import ImportStatus
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ router = Router(tags=["人口"], auth=session_auth)
 _XLSX = {
     200: {
         "description": "Excel文件（.xlsx）",
-        "content": {importer.XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+        "content": {sheets.XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
     }
 }
 
@@ -34,7 +34,7 @@ def _actor(request: HttpRequest) -> User:
 
 
 def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=importer.XLSX_CONTENT_TYPE)
+    response = HttpResponse(content, content_type=sheets.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
     response["Cache-Control"] = "no-store"
     return response
@@ -222,7 +222,7 @@ def person_list(request: HttpRequest, filters: Query[PersonFilter]):
     summary="导出人员名单（Excel，仅脱敏信息，留痕）",
 )
 def person_export(request: HttpRequest, filters: Query[PersonFilter]):
-    content, _count = services.persons_export(
+    content, _count = exports.persons_export(
         actor=_actor(request),
         q=filters.q,
         grid_code=filters.grid_code,
@@ -247,7 +247,7 @@ def template_for(actor: User) -> bytes:
     from gongzhi.places.selectors import grid_list_for_actor
 
     grid = grid_list_for_actor(actor=actor, limit=1).first()
-    return importer.template_workbook(example_grid_code=grid.code if grid else "370115001001001")
+    return sheets.template_workbook(example_grid_code=grid.code if grid else "370115001001001")
 
 
 @router.post(
@@ -262,8 +262,8 @@ def person_import(
 ):
     if file is None:
         raise ValidationFailed("请选择要上传的Excel文件", fields={"file": "请选择文件"})
-    importer.check_upload(file.name or "", file.size or 0)  # before reading a byte of it
-    record = services.population_import(
+    sheets.check_upload(file.name or "", file.size or 0)  # before reading a byte of it
+    record = imports.population_import(
         actor=_actor(request), file_name=file.name or "", content=file.read(), dry_run=dry_run
     )
     body = import_body(record)
@@ -290,7 +290,7 @@ def person_import_detail(request: HttpRequest, import_id: int):
 )
 def person_import_errors(request: HttpRequest, import_id: int):
     record = selectors.population_import_get_for_actor(actor=_actor(request), import_id=import_id)
-    content = importer.error_report_workbook(
+    content = sheets.error_report_workbook(
         errors=record.errors, headers=record.headers, rows=record.error_rows
     )
     return xlsx_response(content, f"导入错误报告_{record.pk}.xlsx")

@@ -21,7 +21,7 @@ from gongzhi.core.access import console_login_required as login_required
 from gongzhi.core.errors import ApplicationError, Forbidden, NotFound
 from gongzhi.core.roles import POPULATION_EDITORS
 from gongzhi.core.scope import scope_of
-from gongzhi.people import importer, selectors, services
+from gongzhi.people import exports, imports, selectors, services, sheets
 from gongzhi.people.api import template_for, xlsx_response
 from gongzhi.people.enums import ImportStatus, PersonTag
 
@@ -176,8 +176,8 @@ def person_import(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     scope = scope_of(actor)
     context: dict[str, Any] = {
-        "max_rows": importer.max_rows(),
-        "max_mb": importer.max_file_bytes() // 1024 // 1024,
+        "max_rows": sheets.max_rows(),
+        "max_mb": sheets.max_file_bytes() // 1024 // 1024,
         "can_import": scope.superuser or bool(scope.roles & POPULATION_EDITORS),
     }
     if request.method == "POST":
@@ -187,8 +187,8 @@ def person_import(request: HttpRequest) -> HttpResponse:
         try:
             if upload is None:
                 raise ApplicationError("请选择要上传的Excel文件")
-            importer.check_upload(upload.name or "", upload.size or 0)
-            record = services.population_import(
+            sheets.check_upload(upload.name or "", upload.size or 0)
+            record = imports.population_import(
                 actor=actor, file_name=upload.name or "", content=upload.read(), dry_run=dry_run
             )
         except Forbidden as exc:
@@ -221,7 +221,7 @@ def import_errors(request: HttpRequest, import_id: int) -> HttpResponse:
         record = selectors.population_import_get_for_actor(actor=_actor(request), import_id=import_id)
     except ApplicationError as exc:
         raise _http(exc) from exc
-    content = importer.error_report_workbook(
+    content = sheets.error_report_workbook(
         errors=record.errors, headers=record.headers, rows=record.error_rows
     )
     return xlsx_response(content, f"导入错误报告_{record.pk}.xlsx")
@@ -233,7 +233,7 @@ def person_export(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     filters.pop("after_id")
     try:
-        content, _count = services.persons_export(actor=_actor(request), **filters)
+        content, _count = exports.persons_export(actor=_actor(request), **filters)
     except (NotFound, Forbidden) as exc:
         raise _http(exc) from exc
     except ApplicationError as exc:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
-from gongzhi.people.importer import HEADERS, SHEET, XLSX_CONTENT_TYPE
+from gongzhi.people.sheets import HEADERS, SHEET, XLSX_CONTENT_TYPE
 from gongzhi.testing import PASSWORD, id_number_for
 
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from gongzhi.accounts.models import User
 from gongzhi.core import ids
-from gongzhi.people import services
+from gongzhi.people import imports
 from gongzhi.people.tests.helpers import person_row, xlsx_bytes
 
 
@@ -36,7 +36,7 @@ def test_person_admin_is_read_only_and_masked(district, client):
 
 def test_population_import_admin_is_read_only(district, client):
     g1 = district.grids["g1"].code
-    record = services.population_import(
+    record = imports.population_import(
         actor=district.user("grid_worker"),
         file_name="名单.xlsx",
         content=xlsx_bytes([person_row(g1, "1", "", 1)]),

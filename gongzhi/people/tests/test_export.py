@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gongzhi.audit.models import AuditEvent
 from gongzhi.core import ids
-from gongzhi.people import importer, services
+from gongzhi.people import exports, sheets
 from gongzhi.people.models import Person
 from gongzhi.people.tests.helpers import login, read_xlsx
 from gongzhi.testing import id_number_for
@@ -27,10 +27,10 @@ def test_export_contains_only_in_scope_persons_and_only_masked_values(district, 
     login(client, "grid_worker")
     r = client.get(EXPORT_URL)
     assert r.status_code == 200, r.content
-    assert r["Content-Type"] == importer.XLSX_CONTENT_TYPE
+    assert r["Content-Type"] == sheets.XLSX_CONTENT_TYPE
     assert "attachment" in r["Content-Disposition"] and ".xlsx" in r["Content-Disposition"]
     rows = read_xlsx(r.content)
-    assert rows[0] == importer.EXPORT_HEADERS
+    assert rows[0] == sheets.EXPORT_HEADERS
     data = rows[1:]
     g1 = district.grids["g1"]
     assert len(data) == len(district.persons["g1"]) == 6
@@ -85,7 +85,7 @@ def test_export_needs_a_population_role(district, client):
 
 
 def test_export_refuses_more_than_the_limit(district, client, monkeypatch):
-    monkeypatch.setattr(services, "EXPORT_MAX_ROWS", 5)
+    monkeypatch.setattr(exports, "EXPORT_MAX_ROWS", 5)
     login(client, "grid_worker")
     r = client.get(EXPORT_URL)
     assert r.status_code == 400

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from gongzhi.audit.models import AuditEvent
 from gongzhi.core import ids
 from gongzhi.core.errors import Forbidden, ValidationFailed
-from gongzhi.people import importer, services
+from gongzhi.people import imports, sheets
 from gongzhi.people.enums import ImportStatus, Relation, ResidenceType
 from gongzhi.people.models import Person, PopulationImport
 from gongzhi.people.tests.helpers import login, person_row, read_xlsx, upload, xlsx_bytes
@@ -134,10 +134,10 @@ def test_reimport_updates_only_changed_persons(district, client):
 def test_name_change_is_matched_by_id_number(district):
     grid_worker = district.user("grid_worker")
     rows = _valid_rows(district)
-    services.population_import(actor=grid_worker, file_name="a.xlsx", content=xlsx_bytes(rows))
+    imports.population_import(actor=grid_worker, file_name="a.xlsx", content=xlsx_bytes(rows))
     pk = Person.objects.get(name="王一").pk
     rows[0][5] = "王壹"
-    record = services.population_import(actor=grid_worker, file_name="a.xlsx", content=xlsx_bytes(rows))
+    record = imports.population_import(actor=grid_worker, file_name="a.xlsx", content=xlsx_bytes(rows))
     assert (record.created, record.updated) == (0, 1)
     renamed = Person.objects.get(pk=pk)
     assert renamed.name == "王壹" and renamed.name_pinyin == "wangyi"
@@ -146,10 +146,10 @@ def test_name_change_is_matched_by_id_number(district):
 def test_an_id_number_added_to_a_person_registered_without_one(district):
     grid_worker = district.user("grid_worker")
     rows = _valid_rows(district)
-    services.population_import(actor=grid_worker, file_name="a.xlsx", content=xlsx_bytes(rows))
+    imports.population_import(actor=grid_worker, file_name="a.xlsx", content=xlsx_bytes(rows))
     child = Person.objects.get(name="王小三")
     rows[2][6] = id_number_for(105, birth="19920315")
-    record = services.population_import(actor=grid_worker, file_name="a.xlsx", content=xlsx_bytes(rows))
+    record = imports.population_import(actor=grid_worker, file_name="a.xlsx", content=xlsx_bytes(rows))
     assert (record.created, record.updated, record.unchanged) == (0, 1, 4)
     child.refresh_from_db()
     assert child.id_number_masked.endswith(id_number_for(105, birth="19920315")[-4:])
@@ -180,12 +180,12 @@ def test_bad_rows_are_rejected_with_a_report_and_nothing_is_written(district, cl
 
     report = client.get(body["report_url"])
     assert report.status_code == 200
-    assert report["Content-Type"] == importer.XLSX_CONTENT_TYPE
+    assert report["Content-Type"] == sheets.XLSX_CONTENT_TYPE
     sheet = read_xlsx(report.content)
-    assert sheet[0] == ("行号", "列", "错误原因", *importer.HEADERS)
+    assert sheet[0] == ("行号", "列", "错误原因", *sheets.HEADERS)
     assert [(row[0], row[1]) for row in sheet[1:]] == [(5, "身份证号码"), (7, "联系电话")]
     assert sheet[1][2] == "身份证号码校验位错误"
-    assert sheet[1][3 + importer.HEADERS.index("姓名")] == "赵3"
+    assert sheet[1][3 + sheets.HEADERS.index("姓名")] == "赵3"
     cells = {str(c) for row in sheet for c in row if c is not None}
     assert bad_id not in cells and "12345" not in cells  # original values are kept masked
     assert ids.mask_id_number(bad_id) in cells
@@ -202,7 +202,7 @@ def test_every_row_is_validated_and_all_errors_collected(district):
         person_row(g1, "6", "戊", None, id_number="37012519"),  # row 7: short ID
         person_row(g1, "7", "己", 307, phone="abc"),  # row 8
     ]
-    record = services.population_import(
+    record = imports.population_import(
         actor=district.user("grid_worker"), file_name="a.xlsx", content=xlsx_bytes(rows)
     )
     assert record.status == ImportStatus.REJECTED
@@ -238,7 +238,7 @@ def test_out_of_scope_grid_is_rejected_for_a_grid_worker(district, client):
     assert _snapshot() == before
 
     # The community worker's scope covers both grids of the community.
-    record = services.population_import(
+    record = imports.population_import(
         actor=district.user("community_worker"), file_name="a.xlsx", content=xlsx_bytes(rows[:2])
     )
     assert record.status == ImportStatus.APPLIED and record.created == 2
@@ -256,7 +256,7 @@ def test_duplicates_and_registrations_elsewhere_are_errors(district):
         person_row(g1, "905", "戊", None),
         person_row(g1, "905", "戊", None, relation="子女"),  # row 7: same name, no ID, same household
     ]
-    record = services.population_import(
+    record = imports.population_import(
         actor=district.user("grid_worker"), file_name="a.xlsx", content=xlsx_bytes(rows)
     )
     found = {(e["row"], e["column"]): e["message"] for e in record.errors}
@@ -338,14 +338,14 @@ def test_a_role_that_cannot_edit_population_cannot_import(district, client):
         assert r.status_code == 403, username
         assert r.json()["message"] == "您的角色不能导入人口数据"
     with pytest.raises(Forbidden):
-        services.population_import(actor=district.user("auditor"), file_name="a.xlsx", content=content)
+        imports.population_import(actor=district.user("auditor"), file_name="a.xlsx", content=content)
 
 
 def test_cells_excel_mangled_are_reported(district):
     g1 = district.grids["g1"].code
     rows = [person_row(g1, "101", "数字身份证", None)]
     rows[0][6] = 3.70125199001011e17  # what Excel keeps of an ID typed into a number cell
-    record = services.population_import(
+    record = imports.population_import(
         actor=district.user("grid_worker"), file_name="a.xlsx", content=xlsx_bytes(rows)
     )
     assert record.errors == [
@@ -362,7 +362,7 @@ def test_numbers_typed_as_numbers_still_match(district):
     g1 = district.grids["g1"].code
     row = person_row(g1, "101", "测试新人", 104, estate="银山社区小区", building="1", entrance="1")
     row[2], row[3], row[4], row[0] = 1, 1, 101, int(g1)
-    record = services.population_import(
+    record = imports.population_import(
         actor=district.user("grid_worker"), file_name="a.xlsx", content=xlsx_bytes([row])
     )
     assert record.status == ImportStatus.APPLIED and record.households_created == 0
@@ -373,7 +373,7 @@ def test_empty_rows_are_skipped_and_row_numbers_stay_excel_rows(district):
     g1 = district.grids["g1"].code
     empty: list[object] = [None] * 11
     rows = [person_row(g1, "1", "甲", 701), empty, empty, person_row(g1, "2", "", 702)]
-    record = services.population_import(
+    record = imports.population_import(
         actor=district.user("grid_worker"), file_name="a.xlsx", content=xlsx_bytes(rows)
     )
     assert record.rows == 2
@@ -386,7 +386,7 @@ def test_header_aliases_and_optional_columns(district):
     content = xlsx_bytes(
         [[g1, "808", "别名列", "本人", id_number_for(801, birth="19920315")]], headers=headers
     )
-    record = services.population_import(
+    record = imports.population_import(
         actor=district.user("grid_worker"), file_name="a.xlsx", content=content
     )
     assert record.status == ImportStatus.APPLIED, record.errors
@@ -399,13 +399,13 @@ def test_tags_column_absent_keeps_tags_present_and_empty_clears_them(district):
     grid_worker = district.user("grid_worker")
     g1 = district.grids["g1"].code
     row = person_row(g1, "909", "标签人", 901, tags="党员")
-    services.population_import(actor=grid_worker, file_name="a.xlsx", content=xlsx_bytes([row]))
-    without_tags = xlsx_bytes([row[:10]], headers=importer.HEADERS[:10])
-    record = services.population_import(actor=grid_worker, file_name="a.xlsx", content=without_tags)
+    imports.population_import(actor=grid_worker, file_name="a.xlsx", content=xlsx_bytes([row]))
+    without_tags = xlsx_bytes([row[:10]], headers=sheets.HEADERS[:10])
+    record = imports.population_import(actor=grid_worker, file_name="a.xlsx", content=without_tags)
     assert record.unchanged == 1
     assert Person.objects.get(name="标签人").tags == ["party_member"]
     row[10] = ""
-    record = services.population_import(actor=grid_worker, file_name="a.xlsx", content=xlsx_bytes([row]))
+    record = imports.population_import(actor=grid_worker, file_name="a.xlsx", content=xlsx_bytes([row]))
     assert record.updated == 1
     assert Person.objects.get(name="标签人").tags == []
 
@@ -414,12 +414,12 @@ def test_template_download(district, client):
     login(client, "grid_worker")
     r = client.get("/api/v1/persons/import-template.xlsx")
     assert r.status_code == 200
-    assert r["Content-Type"] == importer.XLSX_CONTENT_TYPE
+    assert r["Content-Type"] == sheets.XLSX_CONTENT_TYPE
     assert "attachment" in r["Content-Disposition"]
     wb = load_workbook(io.BytesIO(r.content))
     assert wb.sheetnames == ["实有人口", "填写说明"]
     ws = wb["实有人口"]
-    assert [c.value for c in ws[1]] == list(importer.HEADERS)
+    assert [c.value for c in ws[1]] == list(sheets.HEADERS)
     assert ws["A2"].value == district.grids["g1"].code  # an example in the user's own grid
     assert ws.column_dimensions["G"].width >= 20  # 身份证号码
     assert ws["G2"].number_format == "@"
@@ -430,7 +430,7 @@ def test_template_download(district, client):
     assert "身份证号码" in help_rows
 
     # Uploading the template as it is points at the example row instead of importing it.
-    record = services.population_import(
+    record = imports.population_import(
         actor=district.user("grid_worker"), file_name="模板.xlsx", content=r.content
     )
     assert record.errors == [
@@ -440,7 +440,7 @@ def test_template_download(district, client):
 
 def test_error_report_is_scoped_to_the_uploader_and_their_scope(district, client):
     g1 = district.grids["g1"].code
-    record = services.population_import(
+    record = imports.population_import(
         actor=district.user("grid_worker"),
         file_name="a.xlsx",
         content=xlsx_bytes([person_row(g1, "1", "", 1001)]),
@@ -470,13 +470,13 @@ def test_import_queries_do_not_grow_with_rows(district, django_assert_max_num_qu
     # 600 persons in 200 households of 10 buildings: the bulk inserts, a few lookups, the places
     # services for each new estate/building — never a query per row.
     with django_assert_max_num_queries(100):
-        record = services.population_import(actor=grid_worker, file_name="a.xlsx", content=content)
+        record = imports.population_import(actor=grid_worker, file_name="a.xlsx", content=content)
     assert (record.created, record.households_created) == (600, 200)
     with django_assert_max_num_queries(10):
-        again = services.population_import(actor=grid_worker, file_name="a.xlsx", content=content)
+        again = imports.population_import(actor=grid_worker, file_name="a.xlsx", content=content)
     assert again.unchanged == 600
 
 
 def test_file_level_refusals_raise_validation_failed(district):
     with pytest.raises(ValidationFailed):
-        services.population_import(actor=None, file_name="a.xlsx", content=xlsx_bytes([]))
+        imports.population_import(actor=None, file_name="a.xlsx", content=xlsx_bytes([]))

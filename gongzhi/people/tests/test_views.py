@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from gongzhi.audit.models import AuditEvent
 from gongzhi.core import ids
-from gongzhi.people import views
+from gongzhi.people import exports, views
 from gongzhi.people.models import Person, PopulationImport
 from gongzhi.people.tests.helpers import person_row, read_xlsx, upload, xlsx_bytes
 
@@ -249,9 +249,8 @@ def test_console_export_and_template(district, as_user):
 
 
 def test_console_export_over_the_limit_goes_back_with_a_message(district, as_user, monkeypatch):
-    from gongzhi.people import services
 
-    monkeypatch.setattr(services, "EXPORT_MAX_ROWS", 1)
+    monkeypatch.setattr(exports, "EXPORT_MAX_ROWS", 1)
     client = as_user("grid_worker")
     r = client.get(reverse("people:export"), {"tag": "veteran", "q": "测试"}, follow=True)
     assert r.status_code == 200

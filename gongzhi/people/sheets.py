@@ -1,5 +1,5 @@
 """The population register as an Excel file: reading an upload, writing the template, the error report
-and the export. Nothing here touches the database; ``services.population_import`` does.
+and the export. Nothing here touches the database; ``imports.population_import`` does.
 
 An upload is refused as a whole (``ValidationFailed``, a Chinese message, HTTP 400) when it is not an
 xlsx file, is damaged, too large, has too many rows or lacks a required column. Problems inside a row

@@ -1,0 +1,534 @@
+"""Population import from xlsx: every row validated, all-or-nothing, idempotent, one audit row."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from gongzhi.audit.services import audit_record
+from gongzhi.core import ids, pinyin
+from gongzhi.core.codes import common_place
+from gongzhi.core.errors import Conflict, Forbidden, ValidationFailed
+from gongzhi.core.roles import POPULATION_EDITORS
+from gongzhi.core.scope import scope_of
+from gongzhi.people import sheets
+from gongzhi.people.enums import (
+    RELATION_BY_LABEL,
+    RESIDENCE_BY_LABEL,
+    TAG_BY_LABEL,
+    ImportStatus,
+    PersonTag,
+    Relation,
+    ResidenceType,
+)
+from gongzhi.people.models import Person, PopulationImport
+from gongzhi.people.services import CleanPerson, PersonInput, build_person, clean_person
+from gongzhi.places.models import Household
+
+if TYPE_CHECKING:
+    from gongzhi.accounts.models import User
+
+_RELATIONS = frozenset(Relation.values)
+_RESIDENCE_TYPES = frozenset(ResidenceType.values)
+_TAGS = frozenset(PersonTag.values)
+
+_COLUMN_OF_FIELD = {
+    "name": sheets.NAME,
+    "id_number": sheets.ID_NUMBER,
+    "phone": sheets.PHONE,
+    "relation": sheets.RELATION,
+    "residence_type": sheets.RESIDENCE,
+    "tags": sheets.TAGS,
+}
+_QUOTED = re.compile(r"“[^”]*”")
+_GRID_CODE = re.compile(r"^\d{15}$")
+# Stored and answered errors are capped; error_count keeps the real number.
+MAX_REPORTED_ERRORS = 10_000
+# What the matching needs of an existing person; every field an update writes is set before saving.
+_MATCH_FIELDS = (
+    "id",
+    "household_id",
+    "grid_code",
+    "name",
+    "relation",
+    "residence_type",
+    "tags",
+    "id_number_hash",
+    "phone_hash",
+)
+
+
+def _lookup(text: str, by_label: dict[str, str], values: frozenset[str]) -> str | None:
+    key = text.replace("(", "（").replace(")", "）").replace(" ", "")
+    if key in by_label:
+        return str(by_label[key])
+    return key if key in values else None
+
+
+@dataclass
+class _ImportRow:
+    sheet: sheets.SheetRow
+    grid_code: str = ""
+    estate: str = ""
+    building: str = ""
+    entrance: str = ""
+    door: str = ""
+    key: str = ""
+    clean: CleanPerson | None = None
+    id_hash: str = ""
+    phone_hash: str = ""
+    residence_given: bool = False
+    tags_given: bool = False
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def number(self) -> int:
+        return self.sheet.number
+
+
+def _prepare_row(row: sheets.SheetRow, headers: set[str]) -> _ImportRow:
+    """Everything that can be checked from the row alone (no database): CPU only, outside the transaction."""
+    from gongzhi.places.services import address_key, compose_address
+
+    out = _ImportRow(sheet=row, errors=list(row.problems))
+    flagged = {column for column, _ in out.errors}
+    out.grid_code = row.get(sheets.GRID).replace(" ", "")
+    if not out.grid_code:
+        out.errors.append((sheets.GRID, "请填写网格编码"))
+    elif not _GRID_CODE.match(out.grid_code):
+        out.errors.append((sheets.GRID, f"网格编码应为15位数字，收到“{out.grid_code[:30]}”"))
+    out.estate, out.building = row.get(sheets.ESTATE), row.get(sheets.BUILDING)
+    out.entrance, out.door = row.get(sheets.ENTRANCE), row.get(sheets.DOOR)
+    if not out.door and sheets.DOOR not in flagged:
+        out.errors.append((sheets.DOOR, "请填写门牌号"))
+    for header, value, limit in (
+        (sheets.ESTATE, out.estate, 100),
+        (sheets.BUILDING, out.building, 30),
+        (sheets.ENTRANCE, out.entrance, 10),
+        (sheets.DOOR, out.door, 30),
+    ):
+        if len(value) > limit:
+            out.errors.append((header, f"{header}不能超过{limit}个字"))
+    if len(compose_address(out.estate, out.building, out.entrance, out.door)) > 200:
+        out.errors.append((sheets.DOOR, "住址（小区+楼栋+单元+门牌号）不能超过200个字"))
+    out.key = address_key(out.estate, out.building, out.entrance, out.door)
+
+    relation_text = row.get(sheets.RELATION)
+    relation = _lookup(relation_text, RELATION_BY_LABEL, _RELATIONS) if relation_text else None
+    if not relation_text:
+        out.errors.append((sheets.RELATION, "请填写与户主关系"))
+    elif relation is None:
+        allowed = "、".join(str(label) for label in Relation.labels)
+        out.errors.append((sheets.RELATION, f"与户主关系“{relation_text[:20]}”无效，应为：{allowed}"))
+    residence_text = row.get(sheets.RESIDENCE)
+    out.residence_given = bool(residence_text)
+    residence = (
+        _lookup(residence_text, RESIDENCE_BY_LABEL, _RESIDENCE_TYPES)
+        if residence_text
+        else ResidenceType.REGISTERED
+    )
+    if residence is None:
+        allowed = "、".join(str(label) for label in ResidenceType.labels)
+        out.errors.append((sheets.RESIDENCE, f"居住类型“{residence_text[:20]}”无效，应为：{allowed}"))
+    out.tags_given = sheets.TAGS in headers
+    tags: list[str] = []
+    unknown: list[str] = []
+    for label in sheets.split_tags(row.get(sheets.TAGS)):
+        tag = TAG_BY_LABEL.get(label) or (label if label in _TAGS else None)
+        if tag is None:
+            unknown.append(label[:20])
+        else:
+            tags.append(tag)
+    if unknown:
+        allowed = "、".join(str(label) for label in PersonTag.labels)
+        out.errors.append((sheets.TAGS, f"未知标签：{'、'.join(unknown)}；可用标签：{allowed}"))
+
+    id_text = "" if sheets.ID_NUMBER in flagged else row.get(sheets.ID_NUMBER)
+    if id_text.upper() == sheets.EXAMPLE_ID_NUMBER:
+        out.errors.append((sheets.ID_NUMBER, "这是导入模板中的示例行，请删除后再导入"))
+        id_text = ""
+    data = PersonInput(
+        name=row.get(sheets.NAME),
+        id_number=id_text,
+        phone=row.get(sheets.PHONE),
+        relation=relation or Relation.OTHER,
+        residence_type=residence or ResidenceType.REGISTERED,
+        tags=tags,
+    )
+    try:
+        out.clean = clean_person(data)
+    except ValidationFailed as exc:
+        for field_name, message in exc.fields.items():
+            if field_name in ("relation", "residence_type", "tags"):
+                continue  # reported above with the label the user typed
+            column = _COLUMN_OF_FIELD.get(field_name, sheets.NAME)
+            # The phone message quotes the number; the stored report must not keep it in clear.
+            out.errors.append((column, _QUOTED.sub("", message) if column == sheets.PHONE else message))
+        if id_text and "id_number" not in exc.fields:
+            out.id_hash = ids.keyed_hash(ids.normalise_id_number(id_text))
+    if out.clean is not None:
+        if out.clean.id_number:
+            out.id_hash = ids.keyed_hash(out.clean.id_number)
+        if out.clean.phone:
+            out.phone_hash = ids.keyed_hash(out.clean.phone)
+    return out
+
+
+@dataclass
+class _ImportPlan:
+    grids: dict[str, Any]
+    new_households: dict[tuple[int, str], Household] = field(default_factory=dict)
+    new_household_rows: dict[tuple[int, str], _ImportRow] = field(default_factory=dict)
+    existing_households: dict[tuple[int, str], Household] = field(default_factory=dict)
+    creates: list[tuple[_ImportRow, tuple[int, str]]] = field(default_factory=list)
+    updates: list[tuple[Person, _ImportRow, dict[str, Any]]] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def _chunks(items: list[str], size: int = 2000):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _person_changes(person: Person, row: _ImportRow) -> dict[str, Any]:
+    clean = row.clean
+    assert clean is not None
+    changes: dict[str, Any] = {}
+    if person.name != clean.name:
+        changes["name"] = clean.name
+    if person.relation != clean.relation:
+        changes["relation"] = clean.relation
+    if row.residence_given and person.residence_type != clean.residence_type:
+        changes["residence_type"] = clean.residence_type
+    if row.tags_given and sorted(person.tags or []) != clean.tags:
+        changes["tags"] = clean.tags
+    if row.id_hash and person.id_number_hash != row.id_hash:
+        changes["id_number"] = clean.id_number
+    if row.phone_hash and person.phone_hash != row.phone_hash:
+        changes["phone"] = clean.phone
+    return changes
+
+
+def _plan_import(actor: User | None, rows: list[_ImportRow]) -> _ImportPlan:
+    """Reads what the file refers to in a handful of queries and decides, row by row, what to do."""
+    from gongzhi.places.models import Grid
+
+    scope = scope_of(actor) if actor is not None else None
+    unrestricted = actor is None or actor.is_superuser
+    codes = sorted({r.grid_code for r in rows if _GRID_CODE.match(r.grid_code)})
+    grids: dict[str, Grid] = {}
+    for chunk in _chunks(codes):
+        for grid in Grid.objects.filter(code__in=chunk).select_related("community"):
+            if unrestricted or (scope is not None and scope.can_edit_population(grid)):
+                grids[grid.code] = grid
+    plan = _ImportPlan(grids=grids)
+    for r in rows:
+        if _GRID_CODE.match(r.grid_code) and r.grid_code not in grids:
+            r.errors.append((sheets.GRID, "网格编码不存在或不在您的管辖范围内"))
+
+    # Duplicates inside the file.
+    seen_ids: dict[str, int] = {}
+    seen_names: dict[tuple[str, str, str], int] = {}
+    for r in rows:
+        if r.id_hash:
+            if r.id_hash in seen_ids:
+                r.errors.append((sheets.ID_NUMBER, f"身份证号码与第{seen_ids[r.id_hash]}行重复"))
+            else:
+                seen_ids[r.id_hash] = r.number
+        elif r.clean is not None:
+            name_key = (r.grid_code, r.key, r.clean.name)
+            if name_key in seen_names:
+                r.errors.append(
+                    (
+                        sheets.NAME,
+                        f"同一住户内与第{seen_names[name_key]}行同名且都未填身份证号码，请填写身份证号码以便区分",
+                    )
+                )
+            else:
+                seen_names[name_key] = r.number
+
+    households: dict[tuple[int, str], Household] = {}
+    persons: list[Person] = []
+    for chunk in _chunks(sorted(grids), 500):  # a few grids per file, but never past the parameter limit
+        households.update(
+            ((h.grid_id, h.address_key), h)
+            for h in Household.objects.filter(grid_code__in=chunk).only(
+                "id",
+                "grid_id",
+                "address_key",
+                "district_code",
+                "subdistrict_code",
+                "community_code",
+                "grid_code",
+            )
+        )
+        persons.extend(Person.objects.filter(grid_code__in=chunk).only(*_MATCH_FIELDS).order_by("id"))
+    by_hash = {p.id_number_hash: p for p in persons if p.id_number_hash}
+    by_household: dict[int, list[Person]] = {}
+    for p in persons:
+        if p.household_id:
+            by_household.setdefault(p.household_id, []).append(p)
+    elsewhere: set[str] = set()
+    for chunk in _chunks(sorted({r.id_hash for r in rows if r.id_hash and r.id_hash not in by_hash})):
+        elsewhere.update(
+            Person.objects.filter(id_number_hash__in=chunk).values_list("id_number_hash", flat=True)
+        )
+
+    matched: set[int] = set()
+
+    def by_name(household: Household | None, name: str, without_id_only: bool) -> Person | None:
+        if household is None:
+            return None
+        candidates = [p for p in by_household.get(household.pk, []) if p.name == name and p.pk not in matched]
+        if without_id_only:
+            candidates = [p for p in candidates if not p.id_number_hash]
+        else:  # prefer the ones that have no ID number: they are the ones this row can name
+            candidates.sort(key=lambda p: bool(p.id_number_hash))
+        return candidates[0] if candidates else None
+
+    def settle(r: _ImportRow, person: Person | None, hh_key: tuple[int, str]) -> None:
+        if person is None:
+            plan.creates.append((r, hh_key))
+            if hh_key not in households and hh_key not in plan.new_households:
+                plan.new_household_rows[hh_key] = r
+                plan.new_households[hh_key] = Household()  # filled in when applying
+            return
+        matched.add(person.pk)
+        changes = _person_changes(person, r)
+        if changes:
+            plan.updates.append((person, r, changes))
+        else:
+            plan.unchanged += 1
+
+    # Rows with an ID number first, so that a row without one cannot take a person an ID names.
+    ordered = [r for r in rows if r.id_hash] + [r for r in rows if not r.id_hash]
+    for r in ordered:
+        if r.errors or r.clean is None:
+            continue
+        grid = grids[r.grid_code]
+        hh_key = (grid.pk, r.key)
+        household = households.get(hh_key)
+        if r.id_hash:
+            person = by_hash.get(r.id_hash)
+            if person is not None:
+                if household is None or person.household_id != household.pk:
+                    r.errors.append(
+                        (sheets.ID_NUMBER, "该身份证号码已登记在其他住户，不能通过导入变更住址，请先核实")
+                    )
+                    continue
+            elif r.id_hash in elsewhere:
+                r.errors.append((sheets.ID_NUMBER, "该身份证号码已在其他网格登记，不能重复登记"))
+                continue
+            else:
+                person = by_name(household, r.clean.name, without_id_only=True)
+            settle(r, person, hh_key)
+        else:
+            settle(r, by_name(household, r.clean.name, without_id_only=False), hh_key)
+    plan.existing_households = households
+    return plan
+
+
+def _require_importer(actor: User | None) -> list[str]:
+    """The uploader's population-editing place codes; refuses a role that cannot edit the register."""
+    if actor is None or actor.is_superuser:
+        return []
+    codes = scope_of(actor).codes(POPULATION_EDITORS)
+    flat = sorted(c for level in codes.values() for c in level)
+    if not flat:
+        raise Forbidden("您的角色不能导入人口数据")
+    return flat
+
+
+def population_import(
+    *, actor: User | None, file_name: str, content: bytes, dry_run: bool = False
+) -> PopulationImport:
+    """Imports the population register from an xlsx file: all rows valid and applied, or nothing.
+
+    A file that cannot be read raises ``ValidationFailed``. Otherwise a ``PopulationImport`` is returned
+    (and kept) with status applied, rejected (row errors; nothing written) or checked (a clean dry run).
+    Re-importing the same file finds every person unchanged and writes nothing to the register.
+    """
+    scope_codes = _require_importer(actor)
+    sheets.check_upload(file_name, len(content))
+    sheet = sheets.read_population_sheet(content)
+    if not sheet.rows:
+        raise ValidationFailed(
+            "文件中没有数据行（第1行是列名，数据从第2行开始）", fields={"file": "没有数据"}
+        )
+    headers = set(sheet.headers)
+    rows = [_prepare_row(r, headers) for r in sheet.rows]
+    return _population_import_run(
+        actor=actor,
+        file_name=(file_name or "")[-255:],
+        sha256=hashlib.sha256(content).hexdigest(),
+        scope_codes=scope_codes,
+        rows=rows,
+        dry_run=dry_run,
+    )
+
+
+@transaction.atomic
+def _population_import_run(
+    *,
+    actor: User | None,
+    file_name: str,
+    sha256: str,
+    scope_codes: list[str],
+    rows: list[_ImportRow],
+    dry_run: bool,
+) -> PopulationImport:
+    plan = _plan_import(actor, rows)
+    record = PopulationImport(
+        actor=actor if actor is not None and actor.pk else None,
+        file_name=file_name,
+        sha256=sha256,
+        dry_run=dry_run,
+        rows=len(rows),
+        scope_codes=scope_codes,
+        **common_place(scope_codes),
+    )
+    order = {h: i for i, h in enumerate(sheets.HEADERS)}
+    errors = sorted(
+        ((r.number, column, message) for r in rows for column, message in r.errors),
+        key=lambda e: (e[0], order.get(e[1], 99)),
+    )
+    if errors:
+        reported = errors[:MAX_REPORTED_ERRORS]
+        bad_rows = {number for number, _, _ in reported}
+        record.status = ImportStatus.REJECTED
+        record.error_count = len(errors)
+        record.errors = [{"row": n, "column": c, "message": m} for n, c, m in reported]
+        record.headers = list(sheets.HEADERS)
+        record.error_rows = {
+            str(r.number): [sheets.mask_raw(h, v) for h, v in zip(sheets.HEADERS, r.sheet.raw(), strict=True)]
+            for r in rows
+            if r.number in bad_rows
+        }
+        record.save()
+        return record
+    record.created, record.updated, record.unchanged = len(plan.creates), len(plan.updates), plan.unchanged
+    record.households_created = len(plan.new_households)
+    if dry_run:
+        record.status = ImportStatus.CHECKED
+        record.save()
+        return record
+    record.status = ImportStatus.APPLIED
+    try:
+        with transaction.atomic():
+            _apply_import(actor, plan)
+    except IntegrityError as exc:
+        # Someone registered the same person or address between our reads and writes.
+        raise Conflict("导入期间数据已被他人修改，请重新导入", code="conflict") from exc
+    record.save()
+    if plan.creates or plan.updates:
+        audit_record(
+            actor=actor,
+            target=record,
+            event="people.import_applied",
+            data={
+                "file_name": file_name,
+                "sha256": sha256,
+                "rows": record.rows,
+                "created": record.created,
+                "updated": record.updated,
+                "unchanged": record.unchanged,
+                "households_created": record.households_created,
+                "grids": sorted(
+                    {r.grid_code for r, _ in plan.creates} | {p.grid_code for p, _, _ in plan.updates}
+                )[:100],
+            },
+        )
+    return record
+
+
+def _apply_import(actor: User | None, plan: _ImportPlan) -> None:
+    from gongzhi.places.services import (
+        building_get_or_create,
+        compose_address,
+        estate_get_or_create,
+    )
+
+    estates: dict[tuple[int, str], Any] = {}
+    buildings: dict[tuple[int, str, str], Any] = {}
+    for hh_key, r in plan.new_household_rows.items():
+        grid = plan.grids[r.grid_code]
+        estate = None
+        if r.estate:
+            ekey = (grid.community_id, r.estate)
+            if ekey not in estates:
+                estates[ekey] = estate_get_or_create(
+                    actor=actor, community=grid.community, name=r.estate, grid_code=grid.code
+                )
+            estate = estates[ekey]
+        building = None
+        if r.building:
+            bkey = (grid.pk, r.estate, r.building)
+            if bkey not in buildings:
+                buildings[bkey] = building_get_or_create(
+                    actor=actor, grid=grid, estate=estate, number=r.building
+                )
+            building = buildings[bkey]
+        hh = plan.new_households[hh_key]
+        hh.grid = grid
+        hh.building = building
+        hh.entrance, hh.door = r.entrance, r.door
+        hh.address = compose_address(r.estate, r.building, r.entrance, r.door)
+        hh.address_key = r.key
+        hh.set_place_codes(grid_code=grid.code)
+    new_households = list(plan.new_households.values())
+    Household.objects.bulk_create(new_households, batch_size=500)
+    if not all(h.pk for h in new_households):  # backends without RETURNING
+        grid_ids = {h.grid_id for h in new_households}
+        by_key = {
+            (g, k): i
+            for g, k, i in Household.objects.filter(grid_id__in=grid_ids).values_list(
+                "grid_id", "address_key", "id"
+            )
+        }
+        for h in new_households:
+            h.pk = h.id = by_key[(h.grid_id, h.address_key)]
+
+    households = {**plan.existing_households, **plan.new_households}
+    new_persons = [build_person(r.clean, households[hh_key]) for r, hh_key in plan.creates if r.clean]
+    Person.objects.bulk_create(new_persons, batch_size=500)
+
+    now = timezone.now()
+    groups: dict[tuple[str, ...], list[Person]] = {}
+    for person, r, changes in plan.updates:
+        clean = r.clean
+        assert clean is not None
+        written: set[str] = {"updated_at"}
+        for key in ("name", "relation", "residence_type", "tags"):
+            if key in changes:
+                setattr(person, key, changes[key])
+                written.add(key)
+        if "name" in changes:
+            person.name_pinyin, person.name_initials = pinyin.full(clean.name), pinyin.initials(clean.name)
+            written |= {"name_pinyin", "name_initials"}
+        if "id_number" in changes:
+            p = ids.Protected.of_id_number(clean.id_number)
+            person.id_number_encrypted, person.id_number_hash, person.id_number_masked = (
+                p.encrypted,
+                p.hash,
+                p.masked,
+            )
+            person.gender, person.birth_date = clean.gender, clean.birth_date
+            written |= {"id_number_encrypted", "id_number_hash", "id_number_masked", "gender", "birth_date"}
+        if "phone" in changes:
+            p = ids.Protected.of_phone(clean.phone)
+            person.phone_encrypted, person.phone_hash, person.phone_masked, person.phone_last4 = (
+                p.encrypted,
+                p.hash,
+                p.masked,
+                p.last4,
+            )
+            written |= {"phone_encrypted", "phone_hash", "phone_masked", "phone_last4"}
+        person.updated_at = now
+        groups.setdefault(tuple(sorted(written)), []).append(person)
+    for fields, persons in groups.items():
+        Person.objects.bulk_update(persons, list(fields), batch_size=500)
