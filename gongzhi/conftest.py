@@ -17,3 +17,20 @@ def api_client():
     from django.test import Client
 
     return Client()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole browser suite; Playwright is imported only by the tests that need it."""
+    import os
+
+    # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run inside one.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    from gongzhi.testing_browser import ARGS, CHROMIUM
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()

@@ -5,41 +5,13 @@ Run with: .venv/bin/pytest -m browser -p no:xdist gongzhi/console
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run inside one.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from gongzhi.testing_browser import SHOTS, watch
 
-sync_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-SHOTS = Path(os.environ.get("GONGZHI_SCREENSHOTS", "/tmp"))
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason="needs Debian's chromium at /usr/bin/chromium"),
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
+pytestmark = pytest.mark.browser
 
 
 class Page:
@@ -49,24 +21,7 @@ class Page:
         self.context = browser.new_context(locale="zh-CN", **context_args)
         self.page = self.context.new_page()
         self.base = base_url
-        self.errors: list[str] = []
-        self.page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
-        self.page.on("console", self._on_console)
-        # A page answered 400/429 on purpose is fine; a missing script, style or image is not.
-        self.page.on(
-            "response",
-            lambda r: (
-                self.errors.append(f"{r.status} {r.url}")
-                if r.status >= 400 and r.request.resource_type != "document"
-                else None
-            ),
-        )
-        self.page.set_default_timeout(15_000)
-
-    def _on_console(self, msg) -> None:
-        # "Failed to load resource" repeats a response status, which the response hook judges.
-        if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
-            self.errors.append(f"console: {msg.text}")
+        self.errors = watch(self.page)
 
     def goto(self, path: str) -> None:
         self.page.goto(self.base + path)

@@ -5,56 +5,22 @@ Run with: .venv/bin/pytest -m browser -p no:xdist gongzhi/people
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run inside one.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from gongzhi.testing_browser import SHOTS, watch
 
-sync_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-SHOTS = Path(os.environ.get("GONGZHI_SCREENSHOTS", "/tmp"))
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason="needs Debian's chromium at /usr/bin/chromium"),
-]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def page(live_server, transactional_db) -> Iterator[tuple[object, str, list[str]]]:
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        pg = context.new_page()
-        errors: list[str] = []
-        pg.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
-        pg.on(
-            "console",
-            lambda msg: (
-                errors.append(f"console: {msg.text}")
-                if msg.type == "error" and not msg.text.startswith("Failed to load resource")
-                else None
-            ),
-        )
-        pg.on(
-            "response",
-            lambda r: (
-                errors.append(f"{r.status} {r.url}")
-                if r.status >= 400 and r.request.resource_type != "document"
-                else None
-            ),
-        )
-        pg.set_default_timeout(15_000)
-        yield pg, live_server.url, errors
-        context.close()
-        browser.close()
+def page(browser, live_server, transactional_db) -> Iterator[tuple[object, str, list[str]]]:
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    errors = watch(pg)
+    yield pg, live_server.url, errors
+    context.close()
 
 
 def sign_in(pg, base: str, username: str) -> None:

@@ -5,28 +5,17 @@ Run alone with: .venv/bin/pytest -m browser -p no:xdist gongzhi/places
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run inside one.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from gongzhi.testing_browser import SHOTS, watch
 
-sync_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason="needs Debian's chromium at /usr/bin/chromium"),
-]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def signed_in_page(live_server, transactional_db, district) -> Iterator[tuple[object, list[str]]]:
+def signed_in_page(browser, live_server, transactional_db, district) -> Iterator[tuple[object, list[str]]]:
     from django.test import Client
 
     from gongzhi.places.services import team_member_add
@@ -36,22 +25,16 @@ def signed_in_page(live_server, transactional_db, district) -> Iterator[tuple[ob
     )
     client = Client()
     client.force_login(district.user("community_worker"))
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        host = live_server.url.split("//", 1)[1].split(":")[0]
-        context.add_cookies(
-            [{"name": "sessionid", "value": client.cookies["sessionid"].value, "domain": host, "path": "/"}]
-        )
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
-        page.on("console", lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None)
-        page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
-        page.base = live_server.url
-        yield page, errors
-        browser.close()
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    host = live_server.url.split("//", 1)[1].split(":")[0]
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "domain": host, "path": "/"}]
+    )
+    page = context.new_page()
+    errors = watch(page)
+    page.base = live_server.url
+    yield page, errors
+    context.close()
 
 
 def test_map_draws_grids_and_shows_the_team_on_click(signed_in_page, district):
@@ -72,8 +55,8 @@ def test_map_draws_grids_and_shows_the_team_on_click(signed_in_page, district):
     assert "3户" in text and "6人" in text
 
     page.locator(f"#grid-map path.grid-{district.grids['g2'].code}").click()
-    sync_api.expect(panel.locator("h2")).to_have_text(
-        "银山社区第2网格"
-    )  # no wait_for_function: CSP forbids eval
-    page.screenshot(path=os.environ.get("GONGZHI_SCREENSHOTS", "/tmp") + "/places-map.png")
+    from playwright.sync_api import expect
+
+    expect(panel.locator("h2")).to_have_text("银山社区第2网格")  # no wait_for_function: CSP forbids eval
+    page.screenshot(path=str(SHOTS / "places-map.png"))
     assert errors == []
