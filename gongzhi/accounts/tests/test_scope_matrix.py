@@ -26,6 +26,9 @@ EXPECTED = {
 }
 
 
+H5_USERS = {"resident", "party_member", "unit_liaison"}
+
+
 def visible_ids(district, user_key):
     expected = EXPECTED[user_key]
     if expected == "own":
@@ -128,3 +131,49 @@ def test_reveal_needs_permission_and_is_audited(district, client):
     other = district.persons["g2"][0]
     r = client.post(f"/api/v1/persons/{other.pk}/reveal", {"field": "phone"}, content_type="application/json")
     assert r.status_code == 404
+
+
+@pytest.mark.parametrize("user_key", sorted(EXPECTED))
+def test_console_pages_export_household_and_timeline_respect_scope(district, client, user_key):
+    """The other paths to a person: console detail and timeline pages, the household API, the xlsx export."""
+    import io
+
+    from openpyxl import load_workbook
+
+    login(client, user_key)
+    allowed = visible_ids(district, user_key)
+    for grid_persons in district.persons.values():
+        for person in grid_persons:
+            ok = person.pk in allowed
+            page = client.get(f"/console/people/{person.pk}/")
+            if user_key in H5_USERS:
+                # residents, party members and unit liaisons use the H5 pages; the console sends them there
+                assert page.status_code == 302 and page["Location"].startswith("/h5/")
+            else:
+                assert page.status_code == (200 if ok else 404), (user_key, person.pk)
+            assert client.get(f"/api/v1/persons/{person.pk}/timeline").status_code == (200 if ok else 404)
+            assert client.get(f"/api/v1/households/{person.household_id}").status_code == (200 if ok else 404)
+
+    r = client.get("/api/v1/persons/export.xlsx")
+    if not allowed or user_key in H5_USERS:
+        assert r.status_code in (403, 404) or not _exported_names(r)
+        return
+    assert r.status_code == 200
+    names = _exported_names(r)
+    assert names == {p.name for g in district.persons.values() for p in g if p.pk in allowed}
+    sheet = load_workbook(io.BytesIO(r.content), read_only=True).worksheets[0]
+    text = " ".join(str(c) for row in sheet.iter_rows(values_only=True) for c in row if c)
+    assert "13912340001" not in text  # masked only
+
+
+def _exported_names(response) -> set[str]:
+    import io
+
+    from openpyxl import load_workbook
+
+    if response.status_code != 200:
+        return set()
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    col = rows[0].index("姓名")
+    return {row[col] for row in rows[1:] if row[col]}
