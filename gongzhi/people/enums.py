@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,8 +41,14 @@ class PersonTag(models.TextChoices):
     VOLUNTEER = "volunteer", _("志愿者")
 
 
-TAG_BY_LABEL = {str(label): value for value, label in PersonTag.choices}
-RELATION_BY_LABEL = {str(label): value for value, label in Relation.choices} | {
+def _by_chinese_label(choices: list[tuple[str, Any]]) -> dict[str, str]:
+    """Label → value as a clerk writes it in a sheet: Chinese, whatever language is active at import."""
+    with translation.override("zh-hans"):
+        return {str(label): value for value, label in choices}
+
+
+TAG_BY_LABEL = _by_chinese_label(PersonTag.choices)
+RELATION_BY_LABEL = _by_chinese_label(Relation.choices) | {
     "本人": Relation.HEAD,
     "户主": Relation.HEAD,
     "子": Relation.CHILD,
@@ -49,7 +58,7 @@ RELATION_BY_LABEL = {str(label): value for value, label in Relation.choices} | {
     "儿媳": Relation.CHILD_IN_LAW,
     "女婿": Relation.CHILD_IN_LAW,
 }
-RESIDENCE_BY_LABEL = {str(label): value for value, label in ResidenceType.choices} | {
+RESIDENCE_BY_LABEL = _by_chinese_label(ResidenceType.choices) | {
     "户籍": ResidenceType.REGISTERED,
     "常住": ResidenceType.RESIDENT,
     "流动": ResidenceType.MIGRANT,

@@ -72,6 +72,7 @@ def _export_row(values: tuple[Any, ...]) -> tuple[Any, ...]:
     )
 
 
+@sheets.in_chinese
 def persons_export(
     *,
     actor: User,

@@ -344,6 +344,7 @@ def _require_importer(actor: User | None) -> list[str]:
     return flat
 
 
+@sheets.in_chinese
 def population_import(
     *, actor: User | None, file_name: str, content: bytes, dry_run: bool = False
 ) -> PopulationImport:

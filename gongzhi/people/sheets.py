@@ -14,10 +14,13 @@ import io
 import logging
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import wraps
+from typing import ParamSpec, TypeVar
 
 from django.conf import settings
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -90,6 +93,22 @@ _HEADER_FILL = PatternFill("solid", fgColor="B22222")
 _REQUIRED_FILL = PatternFill("solid", fgColor="8B0000")
 # A 10 MB upload of xlsx expands to far less than this; more means a zip bomb, not a register.
 _MAX_UNZIPPED = 300 * 1024 * 1024
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def in_chinese(fn: Callable[P, R]) -> Callable[P, R]:
+    """The sheets are a Chinese file format (headers, drop-downs, labels a clerk types): whatever language
+    the page is shown in, labels are written and read in Chinese."""
+
+    @wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with translation.override("zh-hans"):
+            return fn(*args, **kwargs)
+
+    return wrapper
 
 
 def max_file_bytes() -> int:
@@ -173,6 +192,7 @@ def _cell(header: str, value: object, problems: list[tuple[str, str]]) -> str:
     return _text(value)
 
 
+@in_chinese
 def read_population_sheet(content: bytes) -> Sheet:
     """Reads the sheet 实有人口 (or the only sheet) of an xlsx file; refuses files it cannot trust."""
     if not content.startswith(b"PK\x03\x04"):
@@ -271,6 +291,7 @@ def _style_header(ws, headers: Sequence[str], required: Iterable[str] = ()) -> N
     ws.freeze_panes = "A2"
 
 
+@in_chinese
 def template_workbook(*, example_grid_code: str = "370115001001001") -> bytes:
     """The import template: headers, one example row, drop-down lists, text columns and a help sheet."""
     wb = Workbook()
@@ -363,6 +384,7 @@ def template_workbook(*, example_grid_code: str = "370115001001001") -> bytes:
     return _save(wb)
 
 
+@in_chinese
 def error_report_workbook(*, errors: list[dict], headers: list[str], rows: dict[str, list[str]]) -> bytes:
     """行号 · 列 · 错误原因, then the row's original values (ID and phone masked)."""
     wb = Workbook(write_only=True)
@@ -394,6 +416,7 @@ EXPORT_HEADERS = (
 )
 
 
+@in_chinese
 def persons_workbook(rows: Iterable[Sequence[object]]) -> bytes:
     """The export: masked values only, streamed row by row (write-only keeps 50 000 rows cheap)."""
     wb = Workbook(write_only=True)

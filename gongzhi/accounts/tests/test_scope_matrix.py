@@ -176,4 +176,4 @@ def _exported_names(response) -> set[str]:
     sheet = load_workbook(io.BytesIO(response.content), read_only=True).worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     col = rows[0].index("姓名")
-    return {row[col] for row in rows[1:] if row[col]}
+    return {str(row[col]) for row in rows[1:] if row[col]}

@@ -8,9 +8,9 @@ from gongzhi.people.enums import PersonTag
 
 register = template.Library()
 
-_TAG_LABELS = {value: str(label) for value, label in PersonTag.choices}
+_TAG_LABELS = dict(PersonTag.choices)  # lazy: translated per request, never frozen at import
 
 
 @register.filter
 def tag_labels(tags: list[str] | None) -> list[str]:
-    return [_TAG_LABELS.get(t, t) for t in (tags or [])]
+    return [str(_TAG_LABELS.get(t, t)) for t in (tags or [])]
