@@ -6,6 +6,7 @@ from typing import Any
 
 from gongzhi.accounts.models import RoleAssignment
 from gongzhi.audit.models import AuditEvent
+from gongzhi.core import ids
 from gongzhi.core.roles import Role
 from gongzhi.demo.seed import DEMO_PASSWORD
 from gongzhi.places.models import Community, Department, District, Grid, Household, Subdistrict
@@ -52,6 +53,12 @@ def demo_logins() -> list[dict[str, Any]]:
                 "scope": scope,
                 "scope_label": label,
                 "display_name": ra.user.display_label,
+                # Demo residents also sign in on /h5/ with phone + code; their (fake) phone is shown for that.
+                **(
+                    {"phone": ids.decrypt(ra.user.phone_encrypted)}
+                    if ra.household_id and ra.user.phone_encrypted
+                    else {}
+                ),
             }
         )
     rows.sort(key=lambda r: (ROLE_ORDER.index(r["role"]), r["username"]))

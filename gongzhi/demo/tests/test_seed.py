@@ -57,6 +57,8 @@ def test_demo_logins_json_covers_every_role_and_they_log_in(small_demo, client):
     assert {row["role"] for row in logins} == set(Role.values)
     for row in logins:
         assert set(row) >= {"username", "password", "role", "scope"}
+    residents = [row for row in logins if row["role"] == "resident"]
+    assert residents and all(len(row["phone"]) == 11 for row in residents)
     seen = set()
     for row in logins:
         if row["role"] in seen:

@@ -30,4 +30,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {row['role_label']:<10} {row['username']:<16} 密码 {row['password']:<14} 范围 {row['scope_label']}"
             )
-        self.stdout.write("  居民也可在 /h5/ 用手机号+验证码登录（开发环境验证码写入服务日志）。")
+        residents = [row for row in logins if row.get("phone")]
+        if residents:
+            self.stdout.write(
+                f"  居民也可在 /h5/ 用手机号 {residents[0]['phone']} + 验证码登录（开发环境验证码写入服务日志）。"
+            )
