@@ -7,7 +7,6 @@ from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from ninja import Router, Schema
 
-from gongzhi.accounts import services
 from gongzhi.accounts.models import User
 from gongzhi.core.api import ERRORS, session_auth
 from gongzhi.core.errors import ApplicationError
@@ -34,21 +33,12 @@ class MeOut(Schema):
     csrf_token: str
 
 
-class PhoneIn(Schema):
-    phone: str
-
-
-class OtpVerifyIn(Schema):
-    phone: str
-    code: str
-
-
 class OkOut(Schema):
     ok: bool = True
     message: str = ""
 
 
-def _me(request: HttpRequest) -> dict:
+def me_of(request: HttpRequest) -> dict:
     user = cast(User, request.user)
     roles = [
         {
@@ -81,7 +71,7 @@ def api_login(request: HttpRequest, payload: LoginIn):
     if user is None:
         raise ApplicationError("用户名或密码错误", code="bad_credentials", status=401)
     login(request, user)
-    return _me(request)
+    return me_of(request)
 
 
 @router.post("/logout", response={200: OkOut}, auth=None, summary="退出登录")
@@ -93,17 +83,4 @@ def api_logout(request: HttpRequest):
 @router.get("/me", response={200: MeOut, **ERRORS}, auth=session_auth, summary="当前用户与角色")
 def me(request: HttpRequest):
     scope_of(request.user)  # type: ignore[arg-type]
-    return _me(request)
-
-
-@router.post("/otp/request", response={200: OkOut, **ERRORS}, auth=None, summary="居民：发送登录验证码")
-def otp_request(request: HttpRequest, payload: PhoneIn):
-    services.otp_request(phone=payload.phone)
-    return {"ok": True, "message": "验证码已发送"}
-
-
-@router.post("/otp/verify", response={200: MeOut, **ERRORS}, auth=None, summary="居民：验证码登录")
-def otp_verify(request: HttpRequest, payload: OtpVerifyIn):
-    user = services.otp_verify(phone=payload.phone, code=payload.code)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    return _me(request)
+    return me_of(request)

@@ -16,7 +16,7 @@ from django.utils.module_loading import import_string
 from gongzhi.accounts.models import OneTimeCode, RoleAssignment, User
 from gongzhi.audit.services import audit_record
 from gongzhi.core import ids
-from gongzhi.core.errors import ApplicationError, Forbidden, ValidationFailed, field_error
+from gongzhi.core.errors import ApplicationError, Forbidden, field_error
 from gongzhi.core.roles import ROLE_LEVEL, Role, ScopeLevel
 from gongzhi.core.scope import forget_scope, scope_of
 from gongzhi.places.models import Community, Department, District, Grid, Household, Subdistrict
@@ -31,7 +31,7 @@ _LEVEL_MODEL: dict[ScopeLevel, type[District] | type[Subdistrict] | type[Communi
 }
 
 
-def _require_admin(actor: User | None) -> None:
+def require_account_admin(actor: User | None) -> None:
     """Accounts are created by the system (actor None: seed, commands) or a district admin."""
     if actor is None or actor.is_superuser:
         return
@@ -51,7 +51,7 @@ def user_create(
     validate_password: bool = True,
     note: dict | None = None,
 ) -> User:
-    _require_admin(actor)
+    require_account_admin(actor)
     username = (username or "").strip()
     if not username:
         raise field_error("username", "请填写用户名", code="required")
@@ -93,7 +93,7 @@ def role_assign(
     department: Department | None = None,
     household: Household | None = None,
 ) -> RoleAssignment:
-    _require_admin(actor)
+    require_account_admin(actor)
     if role not in Role.values:
         raise field_error("role", f"未知角色“{role}”")
     level = ROLE_LEVEL[role]
@@ -140,7 +140,7 @@ def role_assign(
 
 @transaction.atomic
 def role_revoke(*, actor: User | None, assignment_id: int) -> None:
-    _require_admin(actor)
+    require_account_admin(actor)
     ra = RoleAssignment.objects.select_for_update().select_related("user").get(pk=assignment_id)
     if not ra.active:
         return
@@ -191,7 +191,7 @@ def otp_request(*, phone: str) -> None:
 
 
 @transaction.atomic
-def _otp_consume(*, phone_hash: str, code: str) -> bool:
+def otp_consume(*, phone_hash: str, code: str) -> bool:
     """Marks the code used on success, counts the attempt on failure; commits either way."""
     otp = (
         OneTimeCode.objects.select_for_update()
@@ -212,87 +212,3 @@ def _otp_consume(*, phone_hash: str, code: str) -> bool:
     otp.used = True
     otp.save(update_fields=["used"])
     return True
-
-
-def otp_verify(*, phone: str, code: str) -> User:
-    """Checks the code and returns the resident's account, creating it on first sign-in if the phone
-    belongs to a person registered in a household."""
-    normalised = ids.normalise_phone(phone)
-    phone_hash = ids.keyed_hash(normalised)
-    if not _otp_consume(phone_hash=phone_hash, code=code):
-        raise ValidationFailed("验证码错误或已过期", code="bad_code", fields={"code": "验证码错误或已过期"})
-    return resident_account_for_phone(phone_hash=phone_hash)
-
-
-@transaction.atomic
-def resident_account_for_phone(*, phone_hash: str) -> User:
-    from gongzhi.people.models import Person
-
-    person = (
-        Person.objects.select_for_update()
-        .filter(phone_hash=phone_hash, household__isnull=False)
-        .order_by("id")
-        .first()
-    )
-    if person is None:
-        raise ApplicationError(
-            "该手机号未在社区登记，请联系所在网格员登记后再登录", code="not_registered", status=403
-        )
-    if person.user_id:
-        return person.user  # type: ignore[return-value]
-    user = User(
-        username=f"r{person.pk}",
-        display_name=person.name,
-        phone_encrypted=person.phone_encrypted,
-        phone_hash=person.phone_hash,
-        phone_masked=person.phone_masked,
-    )
-    user.set_unusable_password()
-    user.save()
-    person.user = user
-    person.save(update_fields=["user", "updated_at"])
-    RoleAssignment.objects.create(
-        user=user, role=Role.RESIDENT, level=ScopeLevel.HOUSEHOLD, household=person.household
-    )
-    audit_record(
-        actor=user, target=person, event="accounts.resident_registered", data={"user": user.username}
-    )
-    return user
-
-
-@transaction.atomic
-def resident_account_create(
-    *,
-    actor: User | None,
-    person_id: int,
-    username: str,
-    password: str | None = None,
-    note: dict | None = None,
-) -> User:
-    """Staff open an account for a registered resident (who may also sign in with a one-time code)."""
-    from gongzhi.people.models import Person
-
-    _require_admin(actor)
-    person = Person.objects.select_for_update().filter(pk=person_id, household__isnull=False).first()
-    if person is None:
-        raise field_error("person", "人员不存在或未登记住户")
-    if person.user_id:
-        raise ApplicationError(f"{person.name}已有居民账号", code="duplicate", status=409)
-    user = user_create(
-        actor=actor,
-        username=username,
-        password=password,
-        display_name=person.name,
-        validate_password=False,
-        note=note,
-    )
-    user.phone_encrypted, user.phone_hash, user.phone_masked = (
-        person.phone_encrypted,
-        person.phone_hash,
-        person.phone_masked,
-    )
-    user.save(update_fields=["phone_encrypted", "phone_hash", "phone_masked"])
-    person.user = user
-    person.save(update_fields=["user", "updated_at"])
-    role_assign(actor=actor, user=user, role=Role.RESIDENT, household=person.household)
-    return user

@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from pypinyin import lazy_pinyin
 
 from gongzhi.accounts.models import User
-from gongzhi.accounts.services import resident_account_create, role_assign, user_create
+from gongzhi.accounts.services import role_assign, user_create
 from gongzhi.core.roles import Role
 from gongzhi.demo import layout
 from gongzhi.demo.population import PopulationGenerator
 from gongzhi.people.models import Person
-from gongzhi.people.services import grid_population_register
+from gongzhi.people.services import grid_population_register, resident_account_create
 from gongzhi.places.enums import GridKind, TeamRole
 from gongzhi.places.models import Community, Department, Grid
 from gongzhi.places.services import (

@@ -21,6 +21,7 @@ from gongzhi.core import ids
 from gongzhi.core.errors import ApplicationError
 from gongzhi.core.scope import scope_of
 from gongzhi.people.selectors import person_list_for_actor
+from gongzhi.people.services import resident_sign_in
 from gongzhi.places.selectors import household_get_for_actor
 
 CODE_SENT = "验证码已发送至{phone}，{minutes}分钟内有效"
@@ -115,7 +116,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     if not code:
         return _login_page(request, step="code", phone=phone, error="请填写短信验证码", status=400)
     try:
-        user = accounts.otp_verify(phone=phone, code=code)
+        user = resident_sign_in(phone=phone, code=code)
     except ApplicationError as exc:
         message = exc.message
         if exc.code == "bad_code":

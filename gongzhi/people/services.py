@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import transaction
 
+from gongzhi.accounts.models import RoleAssignment, User
+from gongzhi.accounts.services import otp_consume, require_account_admin, role_assign, user_create
 from gongzhi.audit.services import audit_record
 from gongzhi.core import ids, pinyin
 from gongzhi.core.errors import ApplicationError, Forbidden, NotFound, ValidationFailed, field_error
+from gongzhi.core.roles import Role, ScopeLevel
 from gongzhi.core.scope import scope_of
 from gongzhi.people.enums import (
     Gender,
@@ -20,9 +23,6 @@ from gongzhi.people.enums import (
 )
 from gongzhi.people.models import Person
 from gongzhi.places.models import Household
-
-if TYPE_CHECKING:
-    from gongzhi.accounts.models import User
 
 
 @dataclass
@@ -329,3 +329,86 @@ def grid_population_register(*, actor: User | None, grid_id: int, households: li
         data={"households": len(new_households), "persons": len(persons)},
     )
     return len(persons)
+
+
+# --- resident accounts --------------------------------------------------------------------------------
+
+
+def resident_sign_in(*, phone: str, code: str) -> User:
+    """A resident signs in with a one-time code: the code is checked (and spent) first, then the account
+    of the registered person with that phone is returned, opened on first sign-in."""
+    normalised = ids.normalise_phone(phone)
+    phone_hash = ids.keyed_hash(normalised)
+    if not otp_consume(phone_hash=phone_hash, code=code):
+        raise ValidationFailed("验证码错误或已过期", code="bad_code", fields={"code": "验证码错误或已过期"})
+    return resident_account_for_phone(phone_hash=phone_hash)
+
+
+@transaction.atomic
+def resident_account_for_phone(*, phone_hash: str) -> User:
+    person = (
+        Person.objects.select_for_update()
+        .filter(phone_hash=phone_hash, household__isnull=False)
+        .order_by("id")
+        .first()
+    )
+    if person is None:
+        raise ApplicationError(
+            "该手机号未在社区登记，请联系所在网格员登记后再登录", code="not_registered", status=403
+        )
+    if person.user_id:
+        return person.user  # type: ignore[return-value]
+    user = User(
+        username=f"r{person.pk}",
+        display_name=person.name,
+        phone_encrypted=person.phone_encrypted,
+        phone_hash=person.phone_hash,
+        phone_masked=person.phone_masked,
+    )
+    user.set_unusable_password()
+    user.save()
+    person.user = user
+    person.save(update_fields=["user", "updated_at"])
+    RoleAssignment.objects.create(
+        user=user, role=Role.RESIDENT, level=ScopeLevel.HOUSEHOLD, household=person.household
+    )
+    audit_record(
+        actor=user, target=person, event="accounts.resident_registered", data={"user": user.username}
+    )
+    return user
+
+
+@transaction.atomic
+def resident_account_create(
+    *,
+    actor: User | None,
+    person_id: int,
+    username: str,
+    password: str | None = None,
+    note: dict | None = None,
+) -> User:
+    """Staff open an account for a registered resident (who may also sign in with a one-time code)."""
+    require_account_admin(actor)
+    person = Person.objects.select_for_update().filter(pk=person_id, household__isnull=False).first()
+    if person is None:
+        raise field_error("person", "人员不存在或未登记住户")
+    if person.user_id:
+        raise ApplicationError(f"{person.name}已有居民账号", code="duplicate", status=409)
+    user = user_create(
+        actor=actor,
+        username=username,
+        password=password,
+        display_name=person.name,
+        validate_password=False,
+        note=note,
+    )
+    user.phone_encrypted, user.phone_hash, user.phone_masked = (
+        person.phone_encrypted,
+        person.phone_hash,
+        person.phone_masked,
+    )
+    user.save(update_fields=["phone_encrypted", "phone_hash", "phone_masked"])
+    person.user = user
+    person.save(update_fields=["user", "updated_at"])
+    role_assign(actor=actor, user=user, role=Role.RESIDENT, household=person.household)
+    return user

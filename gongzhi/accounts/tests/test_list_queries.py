@@ -7,7 +7,9 @@ from gongzhi.testing import PASSWORD
 
 def _login(client, username):
     r = client.post(
-        "/api/v1/auth/login", json.dumps({"username": username, "password": PASSWORD}), content_type="application/json"
+        "/api/v1/auth/login",
+        json.dumps({"username": username, "password": PASSWORD}),
+        content_type="application/json",
     )
     assert r.status_code == 200
 

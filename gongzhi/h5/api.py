@@ -1,0 +1,36 @@
+"""Resident sign-in by phone and one-time code, for the H5 pages and any resident app."""
+
+from __future__ import annotations
+
+from django.contrib.auth import login
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from gongzhi.accounts import services as accounts
+from gongzhi.accounts.api import MeOut, OkOut, me_of
+from gongzhi.core.api import ERRORS
+from gongzhi.people.services import resident_sign_in
+
+router = Router(tags=["登录"])
+
+
+class PhoneIn(Schema):
+    phone: str
+
+
+class OtpVerifyIn(Schema):
+    phone: str
+    code: str
+
+
+@router.post("/auth/otp/request", response={200: OkOut, **ERRORS}, auth=None, summary="居民：发送登录验证码")
+def otp_request(request: HttpRequest, payload: PhoneIn):
+    accounts.otp_request(phone=payload.phone)
+    return {"ok": True, "message": "验证码已发送"}
+
+
+@router.post("/auth/otp/verify", response={200: MeOut, **ERRORS}, auth=None, summary="居民：验证码登录")
+def otp_verify(request: HttpRequest, payload: OtpVerifyIn):
+    user = resident_sign_in(phone=payload.phone, code=payload.code)
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return me_of(request)
