@@ -14,6 +14,7 @@ EVENT_LABELS = {
     "places.households_bulk_created": _("批量登记住户"),
     "places.team_member_added": _("加入网格队伍"),
     "places.team_member_removed": _("移出网格队伍"),
+    "places.team_member_updated": _("修改网格队伍成员"),
     "places.department_created": _("创建部门"),
     "places.department_updated": _("修改部门"),
     "people.person_created": _("登记人员"),

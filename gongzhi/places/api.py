@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from gongzhi.core.api import ERRORS, ErrorOut, page_of, session_auth
 from gongzhi.core.errors import ApplicationError, NotFound
@@ -49,14 +49,33 @@ class GridFilter(Schema):
 
 
 class TeamMemberOut(Schema):
+    id: int
     role: str
     role_label: str
     name: str
     phone_masked: str
+    note: str
 
     @staticmethod
     def resolve_role_label(obj: Any) -> str:
         return str(obj.get_role_display())
+
+
+class TeamMemberIn(Schema):
+    role: str
+    name: str
+    phone: str = ""
+    note: str = ""
+    username: str = Field("", description="关联的工作人员账号（选填）：职责范围须覆盖本社区")
+
+
+class TeamMemberPatch(Schema):
+    """Only the fields sent change; ``phone: ""`` clears the phone."""
+
+    role: str | None = None
+    name: str | None = None
+    phone: str | None = None
+    note: str | None = None
 
 
 class GridDetailOut(GridOut):
@@ -269,3 +288,55 @@ def grid_detail(request: HttpRequest, code: str):
     grid.team_list = list(selectors.grid_team(grid=grid))  # type: ignore[attr-defined]
     grid.figures = selectors.grid_figures(grid=grid)  # type: ignore[attr-defined]
     return grid
+
+
+# The team routes sit under /grids/{code}/team: deeper than /grids/{code}, so they never shadow it or
+# the static /grids/… routes above, and those never take them.
+
+
+@router.post(
+    "/grids/{code}/team",
+    response={201: TeamMemberOut, **ERRORS},
+    summary="网格队伍：添加成员",
+    url_name="grid_team_add",
+)
+def grid_team_add(request: HttpRequest, code: str, payload: TeamMemberIn):
+    grid = selectors.grid_get_for_team_editor(actor=request.user, code=code)  # type: ignore[arg-type]
+    member = services.team_member_add(
+        actor=request.user,  # type: ignore[arg-type]
+        grid=grid,
+        role=payload.role,
+        name=payload.name,
+        phone=payload.phone,
+        note=payload.note,
+        username=payload.username,
+    )
+    return Status(201, member)
+
+
+@router.patch(
+    "/grids/{code}/team/{member_id}",
+    response={200: TeamMemberOut, **ERRORS},
+    summary="网格队伍：修改成员",
+    url_name="grid_team_member",
+)
+def grid_team_update(request: HttpRequest, code: str, member_id: int, payload: TeamMemberPatch):
+    grid = selectors.grid_get_for_team_editor(actor=request.user, code=code)  # type: ignore[arg-type]
+    member = selectors.grid_team_member_get(grid=grid, member_id=member_id)
+    return services.team_member_update(
+        actor=request.user,  # type: ignore[arg-type]
+        member_id=member.pk,
+        **payload.dict(exclude_unset=True),
+    )
+
+
+@router.delete(
+    "/grids/{code}/team/{member_id}",
+    response={204: None, **ERRORS},
+    summary="网格队伍：移出成员",
+)
+def grid_team_remove(request: HttpRequest, code: str, member_id: int):
+    grid = selectors.grid_get_for_team_editor(actor=request.user, code=code)  # type: ignore[arg-type]
+    member = selectors.grid_team_member_get(grid=grid, member_id=member_id)
+    services.team_member_remove(actor=request.user, member_id=member.pk)  # type: ignore[arg-type]
+    return Status(204, None)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 
-from gongzhi.core.errors import NotFound
+from gongzhi.core.errors import Forbidden, NotFound
 from gongzhi.core.roles import Role
 from gongzhi.core.scope import scope_of
 from gongzhi.places import boundaries, geo
@@ -268,27 +268,77 @@ def grid_team_groups(*, grid: Grid) -> list[dict[str, Any]]:
 
     The captains (楼长, 楼道长) are counted with the N: they are residents who volunteer for a building.
     """
-    groups: list[tuple[str, str, tuple[str, ...]]] = [
-        ("1", "网格长", (TeamRole.GRID_HEAD,)),
-        ("X", "网格员", (TeamRole.GRID_WORKER, TeamRole.PART_TIME_WORKER)),
+    groups: list[tuple[str, str, str, tuple[str, ...]]] = [
+        ("head", "1", "网格长", (TeamRole.GRID_HEAD,)),
+        ("workers", "X", "网格员", (TeamRole.GRID_WORKER, TeamRole.PART_TIME_WORKER)),
         (
+            "volunteers",
             "N",
             "党员志愿者、楼长、楼道长",
             (TeamRole.VOLUNTEER, TeamRole.BUILDING_CAPTAIN, TeamRole.STAIRWELL_CAPTAIN),
         ),
-        ("", "网格指导员", (TeamRole.INSTRUCTOR,)),
+        ("instructor", "", "网格指导员", (TeamRole.INSTRUCTOR,)),
     ]
     members = list(grid_team(grid=grid))
     return [
         {
+            "key": key,
             "tag": tag,
             "label": label,
             "members": sorted(
                 (m for m in members if m.role in roles), key=lambda m: (roles.index(m.role), m.pk)
             ),
         }
-        for tag, label, roles in groups
+        for key, tag, label, roles in groups
     ]
+
+
+def grid_team_summary(*, grid: Grid, groups: list[dict[str, Any]]) -> dict[str, Any]:
+    """Counts per group of ``grid_team_groups`` and what a residential grid lacks.
+
+    Every residential grid needs its "1" (a grid head) and at least one of the "X" (a full-time or
+    part-time grid worker); reserved and dedicated grids are staffed as their situation needs.
+    """
+    residential = grid.kind == GridKind.RESIDENTIAL
+    rows = [
+        {
+            "key": g["key"],
+            "tag": g["tag"],
+            "label": g["label"],
+            "count": len(g["members"]),
+            "missing": residential and g["key"] in ("head", "workers") and not g["members"],
+        }
+        for g in groups
+    ]
+    missing = {r["key"] for r in rows if r["missing"]}
+    return {
+        "groups": rows,
+        "total": sum(r["count"] for r in rows),
+        "missing_head": "head" in missing,
+        "missing_worker": "workers" in missing,
+    }
+
+
+def grid_get_for_team_editor(*, actor: Actor, code: str) -> Grid:
+    """A grid whose team the actor may change: 404 when the actor cannot see it, 403 when they can
+    see it but not change it (an auditor, a subdistrict office, a department)."""
+    grid = grid_get_for_actor(actor=actor, code=code)
+    if not can_edit_team(actor=actor, grid=grid):
+        raise Forbidden("没有权限维护该网格的队伍")
+    return grid
+
+
+def can_edit_team(*, actor: Actor, grid: Grid) -> bool:
+    # The same rule as services.team_member_add: population editors whose place covers the grid.
+    scope = scope_of(actor)
+    return scope.superuser or scope.can_edit_population(grid)
+
+
+def grid_team_member_get(*, grid: Grid, member_id: int) -> GridTeamMember:
+    member = grid.team.select_related("user").filter(pk=member_id).first()
+    if member is None:
+        raise NotFound()
+    return member
 
 
 def can_import_grids(*, actor: Actor) -> bool:

@@ -1,6 +1,8 @@
-"""Console pages for places: the place tree, the grid map, a grid's page, the band report, grid import.
+"""Console pages for places: the place tree, the grid map, a grid's page and its team, the band report,
+grid import.
 
-Every read goes through ``selectors`` (scope applied); the import goes through ``services``.
+Every read goes through ``selectors`` (scope applied); the import and the team forms go through
+``services``.
 """
 
 from __future__ import annotations
@@ -8,15 +10,19 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from gongzhi.core.access import console_login_required as login_required
-from gongzhi.core.errors import ApplicationError, NotFound
+from gongzhi.core.errors import ApplicationError, Forbidden, NotFound
 from gongzhi.places import selectors, services
-from gongzhi.places.enums import RESIDENTIAL_BAND, GridKind
+from gongzhi.places.enums import RESIDENTIAL_BAND, GridKind, TeamRole
+from gongzhi.places.models import Grid, GridTeamMember
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
@@ -79,12 +85,7 @@ def grid_map(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def grid_detail(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        grid = selectors.grid_get_for_actor(actor=_actor(request), code=code)
-    except NotFound:
-        raise Http404 from None
+def _detail_context(request: HttpRequest, grid: Grid) -> dict[str, Any]:
     figures = selectors.grid_figures(grid=grid)
     low, high = RESIDENTIAL_BAND
     band = ""
@@ -93,19 +94,181 @@ def grid_detail(request: HttpRequest, code: str) -> HttpResponse:
             band = f"户数少于{low}户，不在居民网格{low}–{high}户的标准内"
         elif figures["households"] > high:
             band = f"户数多于{high}户，不在居民网格{low}–{high}户的标准内"
+    return {
+        **_common(request, "detail"),
+        "grid": grid,
+        "figures": figures,
+        "band": band,
+        "kinds": _kinds(),
+        "geojson_url": f"{reverse('api:grid_geojson')}?community_code={grid.community_code}",
+    }
+
+
+@login_required
+def grid_detail(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        grid = selectors.grid_get_for_actor(actor=_actor(request), code=code)
+    except NotFound:
+        raise Http404 from None
     return render(
         request,
         "places/console/grid_detail.html",
-        {
-            **_common(request, "detail"),
-            "grid": grid,
-            "groups": selectors.grid_team_groups(grid=grid),
-            "figures": figures,
-            "band": band,
-            "kinds": _kinds(),
-            "geojson_url": f"{reverse('api:grid_geojson')}?community_code={grid.community_code}",
-        },
+        {**_detail_context(request, grid), **_team_context(request, grid)},
     )
+
+
+# --- the grid's team: add, edit, remove ------------------------------------------------------------
+#
+# Each form posts to its own URL and works without script: success redirects back to the grid page,
+# a refusal renders the page again with the messages in place (400/409). With htmx the same forms swap
+# only the team panel (#grid-team), and a refusal comes back as 200 so that htmx swaps it in.
+
+TEAM_FIELDS = ("role", "name", "phone", "note", "username")
+
+
+def _team_context(
+    request: HttpRequest,
+    grid: Grid,
+    *,
+    add: dict[str, Any] | None = None,
+    edit: dict[str, Any] | None = None,
+    confirm_remove: int | None = None,
+    notice: str = "",
+    error: str = "",
+) -> dict[str, Any]:
+    """The team panel: groups, the "1+X+N" summary, and the state of its forms."""
+    groups = selectors.grid_team_groups(grid=grid)
+    can_edit = selectors.can_edit_team(actor=_actor(request), grid=grid)
+    if can_edit:
+        for g in groups:
+            for m in g["members"]:
+                if edit and edit["id"] == m.pk:
+                    m.edit_form = edit
+                else:
+                    values = {"role": m.role, "name": m.name, "note": m.note}
+                    m.edit_form = {"id": m.pk, "values": values, "errors": {}, "message": ""}
+    return {
+        "grid": grid,
+        "groups": groups,
+        "team_summary": selectors.grid_team_summary(grid=grid, groups=groups),
+        "can_edit_team": can_edit,
+        "team_roles": TeamRole.choices,
+        "add_form": add or {"values": {}, "errors": {}, "message": ""},
+        "confirm_remove": confirm_remove,
+        "notice": notice,
+        "team_error": error,
+    }
+
+
+def _editable_grid(request: HttpRequest, code: str) -> Grid:
+    try:
+        return selectors.grid_get_for_team_editor(actor=_actor(request), code=code)
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc
+    except NotFound:
+        raise Http404 from None
+
+
+def _member(grid: Grid, member_id: int) -> GridTeamMember:
+    try:
+        return selectors.grid_team_member_get(grid=grid, member_id=member_id)
+    except NotFound:
+        raise Http404 from None
+
+
+def _form_state(exc: ApplicationError, values: dict[str, str], **extra: Any) -> dict[str, Any]:
+    # Field messages sit by their field; anything else (a 409) shows above the form.
+    message = "" if exc.fields else exc.message
+    return {"values": values, "errors": exc.fields, "message": message, **extra}
+
+
+def _team_response(request: HttpRequest, grid: Grid, *, status: int = 200, **state: Any) -> HttpResponse:
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "places/partials/_team.html", _team_context(request, grid, **state))
+    context = {**_detail_context(request, grid), **_team_context(request, grid, **state)}
+    return render(request, "places/console/grid_detail.html", context, status=status)
+
+
+def _team_done(request: HttpRequest, grid: Grid, notice: str) -> HttpResponse:
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "places/partials/_team.html", _team_context(request, grid, notice=notice))
+    messages.success(request, notice)
+    return redirect(reverse("places:grid_detail", args=[grid.code]) + "#grid-team")
+
+
+def _refused(exc: ApplicationError) -> None:
+    """Scope refusals become the page's 404/403; anything else is shown in the form."""
+    if isinstance(exc, NotFound):
+        raise Http404 from None
+    if isinstance(exc, Forbidden):
+        raise PermissionDenied(exc.message)
+
+
+@login_required
+@require_POST
+def team_add(request: HttpRequest, code: str) -> HttpResponse:
+    grid = _editable_grid(request, code)
+    values = {k: request.POST.get(k, "") for k in TEAM_FIELDS}
+    try:
+        member = services.team_member_add(
+            actor=_actor(request),
+            grid=grid,
+            role=values["role"],
+            name=values["name"],
+            phone=values["phone"],
+            note=values["note"],
+            username=values["username"],
+        )
+    except ApplicationError as exc:
+        _refused(exc)
+        return _team_response(request, grid, status=exc.status, add=_form_state(exc, values))
+    role = member.get_role_display()
+    return _team_done(
+        request, grid, _("已将%(name)s加入网格队伍（%(role)s）") % {"name": member.name, "role": role}
+    )
+
+
+@login_required
+@require_POST
+def team_update(request: HttpRequest, code: str, member_id: int) -> HttpResponse:
+    grid = _editable_grid(request, code)
+    member = _member(grid, member_id)
+    values = {k: request.POST.get(k, "") for k in ("role", "name", "phone", "note")}
+    # A blank phone box keeps the number (the form never shows it in full); a tick clears it.
+    phone: str | None = values["phone"].strip() or None
+    if request.POST.get("clear_phone") == "on" and phone is None:
+        phone = ""
+    try:
+        member = services.team_member_update(
+            actor=_actor(request),
+            member_id=member.pk,
+            role=values["role"],
+            name=values["name"],
+            phone=phone,
+            note=values["note"],
+        )
+    except ApplicationError as exc:
+        _refused(exc)
+        values.pop("phone")  # never echo a number back into the page
+        edit = _form_state(exc, values, id=member.pk)
+        return _team_response(request, grid, status=exc.status, edit=edit)
+    return _team_done(request, grid, _("已保存%(name)s的信息") % {"name": member.name})
+
+
+@login_required
+@require_POST
+def team_remove(request: HttpRequest, code: str, member_id: int) -> HttpResponse:
+    """The first post asks for confirmation (a small form in the member's row); the second removes."""
+    grid = _editable_grid(request, code)
+    member = _member(grid, member_id)
+    if request.POST.get("confirm") != "yes":
+        return _team_response(request, grid, confirm_remove=member.pk)
+    try:
+        services.team_member_remove(actor=_actor(request), member_id=member.pk)
+    except ApplicationError as exc:
+        _refused(exc)
+        return _team_response(request, grid, status=exc.status, error=exc.message)
+    return _team_done(request, grid, _("已将%(name)s移出网格队伍") % {"name": member.name})
 
 
 @login_required

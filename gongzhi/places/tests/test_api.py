@@ -195,12 +195,19 @@ def test_grid_detail_has_team_and_figures(district, client):
     from gongzhi.places.services import team_member_add
 
     g1 = district.grids["g1"]
-    team_member_add(actor=None, grid=g1, role="grid_head", name="王网格长", phone="13912345678")
+    head = team_member_add(actor=None, grid=g1, role="grid_head", name="王网格长", phone="13912345678")
     login(client, "grid_worker")
     body = client.get(f"/api/v1/grids/{g1.code}").json()
     assert body["kind_label"] == "居民网格" and body["community_name"] == "银山社区"
     assert body["team"] == [
-        {"role": "grid_head", "role_label": "网格长", "name": "王网格长", "phone_masked": "139****5678"}
+        {
+            "id": head.pk,
+            "role": "grid_head",
+            "role_label": "网格长",
+            "name": "王网格长",
+            "phone_masked": "139****5678",
+            "note": "",
+        }
     ]
     assert body["figures"] == {"households": 3, "persons": 6, "buildings": 1}
     assert body["boundary"]["type"] == "Polygon"
