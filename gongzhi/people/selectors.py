@@ -9,13 +9,13 @@ from django.db.models import Q, QuerySet
 
 from gongzhi.core import ids
 from gongzhi.core.errors import NotFound, ValidationFailed
-from gongzhi.core.roles import POPULATION_ROLES
+from gongzhi.core.roles import POPULATION_EDITORS, POPULATION_ROLES
 from gongzhi.core.scope import scope_of
 from gongzhi.people.models import Person, PopulationImport
 
 if TYPE_CHECKING:
     from gongzhi.accounts.models import User
-    from gongzhi.places.models import Household
+    from gongzhi.places.models import Grid, Household
 
 _LETTERS = re.compile(r"^[a-zA-Z]+$")
 
@@ -105,6 +105,55 @@ def household_get_for_actor(*, actor: User, household_id: int) -> tuple[Househol
 
     household = place_household(actor=actor, household_id=household_id)
     return household, list(household_members(actor=actor, household_id=household.pk))
+
+
+def person_get_for_editor(*, actor: User, person_id: int) -> Person:
+    """A person the actor may change; one they may only view is a 404 like a missing one."""
+    person = person_get_for_actor(actor=actor, person_id=person_id)
+    if not scope_of(actor).can_edit_population(person):
+        raise NotFound()
+    return person
+
+
+def household_get_for_editor(*, actor: User, household_id: int) -> Household:
+    """A household the actor may register persons in (a read-only role gets a 404)."""
+    from gongzhi.places.selectors import household_get_for_actor as place_household
+
+    household = place_household(actor=actor, household_id=household_id)
+    if not scope_of(actor).can_edit_population(household):
+        raise NotFound()
+    return household
+
+
+def can_edit_population(*, actor: User, obj: object) -> bool:
+    return scope_of(actor).can_edit_population(obj)
+
+
+def can_register_households(*, actor: User) -> bool:
+    """Whether the actor holds a role that may register households anywhere (the page's button)."""
+    scope = scope_of(actor)
+    return scope.superuser or bool(scope.roles & POPULATION_EDITORS)
+
+
+def registration_grids_for_actor(*, actor: User, limit: int | None = None) -> QuerySet[Grid]:
+    """The grids in which the actor may register a household: the grids in scope of an editing role."""
+    from gongzhi.places.selectors import grid_list_for_actor
+
+    qs = grid_list_for_actor(actor=actor).filter(scope_of(actor).place_q(POPULATION_EDITORS))
+    return qs[:limit] if limit else qs
+
+
+def registration_grid_get_for_actor(*, actor: User, grid_code: str) -> Grid:
+    from gongzhi.places.selectors import grid_list_for_actor
+
+    grid = (
+        grid_list_for_actor(actor=actor)
+        .filter(scope_of(actor).place_q(POPULATION_EDITORS), code=grid_code)
+        .first()
+    )
+    if grid is None:
+        raise NotFound("网格不存在或您无权在该网格登记住户")
+    return grid
 
 
 def _import_q(actor: User) -> Q:

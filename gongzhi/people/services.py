@@ -169,6 +169,65 @@ def person_create(*, actor: User | None, household_id: int, data: PersonInput) -
     return person
 
 
+@transaction.atomic
+def household_register(
+    *,
+    actor: User | None,
+    grid_id: int,
+    estate: str,
+    building: str,
+    entrance: str,
+    door: str,
+    head: PersonInput,
+) -> Person:
+    """Registers a new household in a grid together with its head, all or nothing.
+
+    The head and the address are checked first and every field error is reported at once; nothing is
+    written unless both are valid. The household (with any new estate or building) is created by
+    ``places.services.household_create`` and the head by ``person_create``, each leaving its own audit
+    row, inside this one transaction. Returns the head.
+    """
+    from gongzhi.places.models import Grid
+    from gongzhi.places.services import household_create
+
+    grid = Grid.objects.select_for_update().select_related("community").filter(pk=grid_id).first()
+    if grid is None:
+        raise NotFound("网格不存在或无权查看")
+    _require_editor(actor, grid)
+    estate, building, entrance, door = ((v or "").strip() for v in (estate, building, entrance, door))
+    errors: dict[str, str] = {}
+    for key, value, label, max_length in (
+        ("estate", estate, "小区名称", 100),
+        ("building", building, "楼号", 30),
+        ("entrance", entrance, "单元", 10),
+        ("door", door, "门牌号", 30),
+    ):
+        if len(value) > max_length:
+            errors[key] = f"{label}不能超过{max_length}个字"
+    if not door:
+        errors["door"] = "请填写门牌号"
+    if head.relation != Relation.HEAD:
+        errors["relation"] = "新登记住户的第一位人员应为户主"
+    try:
+        clean = clean_person(head)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    else:
+        if clean.id_number and Person.objects.filter(id_number_hash=ids.keyed_hash(clean.id_number)).exists():
+            errors["id_number"] = "该身份证号码已登记"
+    if errors:
+        raise ValidationFailed(next(iter(errors.values())), fields=errors)
+    household = household_create(
+        actor=actor,
+        grid=grid,
+        estate_name=estate,
+        building_number=building,
+        entrance=entrance,
+        door=door,
+    )
+    return person_create(actor=actor, household_id=household.pk, data=head)
+
+
 _EDITABLE = ("name", "relation", "residence_type", "tags")
 
 
@@ -283,7 +342,7 @@ def grid_population_register(*, actor: User | None, grid_id: int, households: li
     for item in households:
         if item.estate and item.estate not in estates:
             estates[item.estate] = estate_get_or_create(
-                actor=actor, community=grid.community, name=item.estate
+                actor=actor, community=grid.community, name=item.estate, grid_code=grid.code
             )
         estate = estates.get(item.estate)
         if item.building and (item.estate, item.building) not in buildings:

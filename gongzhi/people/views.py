@@ -1,4 +1,5 @@
-"""Console pages for the population register: search, person detail with audited reveal, import, export.
+"""Console pages for the population register: search, person detail with audited reveal, correcting a
+person, registering a household or a member by hand, import, export.
 
 Views are thin: every read goes through ``selectors`` (scope applied), every write through ``services``.
 A person outside the actor's scope is a 404, the same as a missing one.
@@ -15,13 +16,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core.access import console_login_required as login_required
 from gongzhi.core.errors import ApplicationError, Forbidden, NotFound
 from gongzhi.core.roles import POPULATION_EDITORS
 from gongzhi.core.scope import scope_of
-from gongzhi.people import exports, imports, selectors, services, sheets
+from gongzhi.people import exports, forms, imports, selectors, services, sheets
 from gongzhi.people.api import template_for, xlsx_response
 from gongzhi.people.enums import ImportStatus, PersonTag
 
@@ -87,6 +89,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
         grids=grids if len(grids) <= GRID_CHOICES_MAX else None,
         tags=PersonTag.choices,
         can_import=scope.superuser or bool(scope.roles & POPULATION_EDITORS),
+        can_register=selectors.can_register_households(actor=actor),
     )
     return render(request, "people/console/search.html", context)
 
@@ -105,6 +108,7 @@ def _detail_context(request: HttpRequest, person: Person) -> dict[str, Any]:
         "person": person,
         "members": members,
         "can_reveal": scope.superuser or scope.can_reveal(person) or person.user_id == actor.pk,
+        "can_edit": selectors.can_edit_population(actor=actor, obj=person),
         "events": list(audit_timeline_for_target(actor=actor, target=person, limit=50)),
         "reveal_fields": REVEAL_FIELDS,
     }
@@ -168,6 +172,147 @@ def person_timeline(request: HttpRequest, person_id: int) -> HttpResponse:
     except ApplicationError as exc:
         raise _http(exc) from exc
     return render(request, "people/partials/_timeline.html", {"events": events})
+
+
+def _form_response(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    # A form sent back with errors may echo a full ID or phone number as typed: keep it out of caches.
+    response = render(request, template, context)
+    if request.method == "POST":
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Correcting a person; the ID and phone numbers show masked and a blank one is kept as stored."""
+    actor = _actor(request)
+    try:
+        person = selectors.person_get_for_editor(actor=actor, person_id=person_id)
+    except ApplicationError as exc:
+        raise _http(exc) from exc
+    masks = {"id_number_masked": person.id_number_masked, "phone_masked": person.phone_masked}
+    if request.method == "POST":
+        form = forms.PersonEditForm(request.POST, **masks)
+        if form.is_valid():
+            try:
+                services.person_update(actor=actor, person_id=person.pk, data=form.person_input())
+            except (NotFound, Forbidden) as exc:
+                raise _http(exc) from exc
+            except ApplicationError as exc:
+                forms.add_errors(form, exc)
+            else:
+                messages.success(request, _("已保存%(name)s的信息") % {"name": form.cleaned_data["name"]})
+                return redirect("people:detail", person_id=person.pk)
+    else:
+        form = forms.PersonEditForm(
+            initial={
+                "name": person.name,
+                "relation": person.relation,
+                "residence_type": person.residence_type,
+                "tags": list(person.tags or []),
+            },
+            **masks,
+        )
+    return _form_response(request, "people/console/person_edit.html", {"person": person, "form": form})
+
+
+@login_required
+@require_GET
+def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
+    actor = _actor(request)
+    try:
+        household, members = selectors.household_get_for_actor(actor=actor, household_id=household_id)
+    except ApplicationError as exc:
+        raise _http(exc) from exc
+    context = {
+        "household": household,
+        "members": members,
+        "can_edit": selectors.can_edit_population(actor=actor, obj=household),
+    }
+    return render(request, "people/console/household_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_new(request: HttpRequest, household_id: int) -> HttpResponse:
+    """Registers one more person in an existing household."""
+    actor = _actor(request)
+    try:
+        household = selectors.household_get_for_editor(actor=actor, household_id=household_id)
+    except ApplicationError as exc:
+        raise _http(exc) from exc
+    if request.method == "POST":
+        form = forms.PersonForm(request.POST)
+        if form.is_valid():
+            try:
+                person = services.person_create(
+                    actor=actor, household_id=household.pk, data=form.person_input()
+                )
+            except (NotFound, Forbidden) as exc:
+                raise _http(exc) from exc
+            except ApplicationError as exc:
+                forms.add_errors(form, exc)
+            else:
+                messages.success(request, _("已登记%(name)s") % {"name": person.name})
+                return redirect("people:household_detail", household_id=household.pk)
+    else:
+        form = forms.PersonForm()
+    return _form_response(request, "people/console/member_new.html", {"household": household, "form": form})
+
+
+def _grid_choices(actor: User) -> list[tuple[str, str]] | None:
+    """The grids the actor may register in, as drop-down choices; None when there are too many."""
+    grids = list(selectors.registration_grids_for_actor(actor=actor, limit=GRID_CHOICES_MAX + 1))
+    if len(grids) > GRID_CHOICES_MAX:
+        return None
+    return [(g.code, f"{g.name}（{g.code}）") for g in grids]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_new(request: HttpRequest) -> HttpResponse:
+    """Registers a new household in a grid with its head, in one submission and one transaction."""
+    actor = _actor(request)
+    if not selectors.can_register_households(actor=actor):
+        raise Http404
+    grids = _grid_choices(actor)
+    if grids == []:
+        # An editing role whose places hold no grid yet: nothing to register in.
+        return render(request, "people/console/household_new.html", {"form": None})
+    if request.method == "POST":
+        form = forms.HouseholdRegisterForm(request.POST, grids=grids)
+        if form.is_valid():
+            try:
+                grid = selectors.registration_grid_get_for_actor(
+                    actor=actor, grid_code=form.cleaned_data["grid"]
+                )
+                head = services.household_register(
+                    actor=actor,
+                    grid_id=grid.pk,
+                    estate=form.cleaned_data["estate"],
+                    building=form.cleaned_data["building"],
+                    entrance=form.cleaned_data["entrance"],
+                    door=form.cleaned_data["door"],
+                    head=form.person_input(),
+                )
+            except (NotFound, Forbidden) as exc:
+                form.add_error("grid", exc.message)
+            except ApplicationError as exc:
+                forms.add_errors(form, exc)
+            else:
+                address = head.household.address if head.household else ""
+                messages.success(
+                    request,
+                    _("已登记住户%(address)s，户主%(name)s") % {"address": address, "name": head.name},
+                )
+                return redirect("people:household_detail", household_id=head.household_id)
+    else:
+        wanted = request.GET.get("grid", "").strip()[:15]
+        if grids is not None and len(grids) == 1:
+            wanted = grids[0][0]
+        form = forms.HouseholdRegisterForm(initial={"grid": wanted}, grids=grids)
+    return _form_response(request, "people/console/household_new.html", {"form": form})
 
 
 @login_required

@@ -435,7 +435,9 @@ def household_create(
     probe.set_place_codes(grid_code=grid.code)
     _require_community_editor(actor, probe)
     estate = (
-        estate_get_or_create(actor=actor, community=grid.community, name=estate_name) if estate_name else None
+        estate_get_or_create(actor=actor, community=grid.community, name=estate_name, grid_code=grid.code)
+        if estate_name
+        else None
     )
     building = (
         building_get_or_create(actor=actor, grid=grid, estate=estate, number=building_number)

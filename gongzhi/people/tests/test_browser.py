@@ -98,3 +98,58 @@ def test_search_reveal_and_import(page, district, tmp_path):
     assert "3" in table and "联系电话" in table
     pg.screenshot(path=str(SHOTS / "gongzhi-people-import-errors.png"), full_page=True)
     assert errors == [], errors  # no script errors, no CSP violations
+
+
+def test_register_a_household_add_a_member_and_correct_a_person(page, district):
+    """By hand, no Excel: 登记住户 from the search page, 登记新成员 on the household, 编辑 on a person."""
+    from django.urls import reverse
+
+    from gongzhi.people.models import Person
+    from gongzhi.testing import id_number_for
+
+    pg, base, errors = page
+    sign_in(pg, base, "grid_worker")
+    pg.goto(base + reverse("people:search"))
+    pg.click("[data-testid=household-new]")
+    pg.wait_for_url(f"**{reverse('people:household_new')}")
+    pg.fill("#id_estate", "浏览器小区")
+    pg.fill("#id_building", "7")
+    pg.fill("#id_entrance", "1")
+    pg.fill("#id_door", "202")
+    pg.fill("#id_name", "浏览器户主")
+    pg.fill("#id_id_number", id_number_for(901, birth="19930303")[:17] + "0")  # a wrong check digit
+    pg.check("text=退役军人")
+    pg.click("[data-testid=household-form] button[type=submit]")
+    pg.wait_for_selector("[data-testid=error-id_number] >> text=身份证号码校验位错误")
+    assert not Person.objects.filter(name="浏览器户主").exists()
+    assert pg.is_checked("text=退役军人")  # what was entered is kept for the correction
+    pg.screenshot(path=str(SHOTS / "gongzhi-people-household-new-error.png"), full_page=True)
+
+    pg.fill("#id_id_number", id_number_for(901, birth="19930303"))
+    pg.click("[data-testid=household-form] button[type=submit]")
+    pg.wait_for_selector("[data-testid=household-members] >> text=浏览器户主")
+    head = Person.objects.get(name="浏览器户主")
+    assert head.household is not None and head.household.address == "浏览器小区7号楼1单元202室"
+    assert head.tags == ["veteran"]
+
+    pg.click("[data-testid=member-new]")
+    pg.fill("#id_name", "浏览器成员")
+    pg.select_option("#id_relation", "spouse")
+    pg.fill("#id_phone", "13700001111")
+    pg.click("[data-testid=member-form] button[type=submit]")
+    pg.wait_for_selector("[data-testid=household-members] >> text=浏览器成员")
+    assert "137****1111" in pg.locator("[data-testid=household-members]").inner_text()
+    pg.screenshot(path=str(SHOTS / "gongzhi-people-household.png"), full_page=True)
+
+    pg.click("[data-testid=household-members] >> text=浏览器成员")
+    pg.click("[data-testid=person-edit]")
+    assert pg.get_attribute("#id_phone", "placeholder") == "137****1111"
+    assert pg.input_value("#id_phone") == ""
+    pg.screenshot(path=str(SHOTS / "gongzhi-people-edit.png"), full_page=True)
+    pg.fill("#id_name", "浏览器改名")
+    pg.click("[data-testid=person-edit-form] button[type=submit]")
+    pg.wait_for_selector("h1 >> text=浏览器改名")
+    pg.wait_for_selector("#person-timeline >> text=修改人员信息")
+    member = Person.objects.get(name="浏览器改名")
+    assert member.phone_masked == "137****1111"  # the blank phone was kept
+    assert errors == [], errors  # no script errors, no CSP violations
