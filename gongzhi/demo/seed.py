@@ -23,8 +23,8 @@ from gongzhi.places.services import (
     district_create,
     grid_create,
     subdistrict_create,
-    team_member_add,
 )
+from gongzhi.places.teams import team_member_add
 
 DEMO_PASSWORD = "Gongzhi@2026"  # printed by demo_logins; for a demo database only
 DEMO_NOTE = {"demo": True}

@@ -7,7 +7,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from gongzhi.core.api import ERRORS, ErrorOut, page_of, session_auth
 from gongzhi.core.errors import ApplicationError, NotFound
-from gongzhi.places import selectors, services
+from gongzhi.places import selectors, services, teams
 from gongzhi.places.enums import RESIDENTIAL_BAND
 
 router = Router(tags=["网格"], auth=session_auth)
@@ -302,7 +302,7 @@ def grid_detail(request: HttpRequest, code: str):
 )
 def grid_team_add(request: HttpRequest, code: str, payload: TeamMemberIn):
     grid = selectors.grid_get_for_team_editor(actor=request.user, code=code)  # type: ignore[arg-type]
-    member = services.team_member_add(
+    member = teams.team_member_add(
         actor=request.user,  # type: ignore[arg-type]
         grid=grid,
         role=payload.role,
@@ -323,7 +323,7 @@ def grid_team_add(request: HttpRequest, code: str, payload: TeamMemberIn):
 def grid_team_update(request: HttpRequest, code: str, member_id: int, payload: TeamMemberPatch):
     grid = selectors.grid_get_for_team_editor(actor=request.user, code=code)  # type: ignore[arg-type]
     member = selectors.grid_team_member_get(grid=grid, member_id=member_id)
-    return services.team_member_update(
+    return teams.team_member_update(
         actor=request.user,  # type: ignore[arg-type]
         member_id=member.pk,
         **payload.dict(exclude_unset=True),
@@ -338,5 +338,5 @@ def grid_team_update(request: HttpRequest, code: str, member_id: int, payload: T
 def grid_team_remove(request: HttpRequest, code: str, member_id: int):
     grid = selectors.grid_get_for_team_editor(actor=request.user, code=code)  # type: ignore[arg-type]
     member = selectors.grid_team_member_get(grid=grid, member_id=member_id)
-    services.team_member_remove(actor=request.user, member_id=member.pk)  # type: ignore[arg-type]
+    teams.team_member_remove(actor=request.user, member_id=member.pk)  # type: ignore[arg-type]
     return Status(204, None)

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gongzhi.core.access import console_login_required as login_required
 from gongzhi.core.errors import ApplicationError, Forbidden, NotFound
-from gongzhi.places import selectors, services
+from gongzhi.places import selectors, services, teams
 from gongzhi.places.enums import RESIDENTIAL_BAND, GridKind, TeamRole
 from gongzhi.places.models import Grid, GridTeamMember
 
@@ -210,7 +210,7 @@ def team_add(request: HttpRequest, code: str) -> HttpResponse:
     grid = _editable_grid(request, code)
     values = {k: request.POST.get(k, "") for k in TEAM_FIELDS}
     try:
-        member = services.team_member_add(
+        member = teams.team_member_add(
             actor=_actor(request),
             grid=grid,
             role=values["role"],
@@ -239,7 +239,7 @@ def team_update(request: HttpRequest, code: str, member_id: int) -> HttpResponse
     if request.POST.get("clear_phone") == "on" and phone is None:
         phone = ""
     try:
-        member = services.team_member_update(
+        member = teams.team_member_update(
             actor=_actor(request),
             member_id=member.pk,
             role=values["role"],
@@ -264,7 +264,7 @@ def team_remove(request: HttpRequest, code: str, member_id: int) -> HttpResponse
     if request.POST.get("confirm") != "yes":
         return _team_response(request, grid, confirm_remove=member.pk)
     try:
-        services.team_member_remove(actor=_actor(request), member_id=member.pk)
+        teams.team_member_remove(actor=_actor(request), member_id=member.pk)
     except ApplicationError as exc:
         _refused(exc)
         return _team_response(request, grid, status=exc.status, error=exc.message)

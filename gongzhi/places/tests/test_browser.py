@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 def signed_in_page(browser, live_server, transactional_db, district) -> Iterator[tuple[object, list[str]]]:
     from django.test import Client
 
-    from gongzhi.places.services import team_member_add
+    from gongzhi.places.teams import team_member_add
 
     team_member_add(
         actor=None, grid=district.grids["g1"], role="grid_head", name="王网格长", phone="13912345678"

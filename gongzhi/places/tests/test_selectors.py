@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from gongzhi.core.scope import scope_of
-from gongzhi.places import selectors, services
+from gongzhi.places import selectors, services, teams
 from gongzhi.places.tests.geojson import square
 
 INSIDE_G1 = (117.105, 36.985)
@@ -170,9 +170,9 @@ def test_import_communities(district):
 
 def test_grid_team_groups(district):
     g1 = district.grids["g1"]
-    services.team_member_add(actor=None, grid=g1, role="grid_head", name="王网格长", phone="13912345678")
-    services.team_member_add(actor=None, grid=g1, role="grid_worker", name="李网格员")
-    services.team_member_add(actor=None, grid=g1, role="volunteer", name="张志愿者")
-    services.team_member_add(actor=None, grid=g1, role="building_captain", name="赵楼长", note="3号楼")
+    teams.team_member_add(actor=None, grid=g1, role="grid_head", name="王网格长", phone="13912345678")
+    teams.team_member_add(actor=None, grid=g1, role="grid_worker", name="李网格员")
+    teams.team_member_add(actor=None, grid=g1, role="volunteer", name="张志愿者")
+    teams.team_member_add(actor=None, grid=g1, role="building_captain", name="赵楼长", note="3号楼")
     groups = {g["tag"]: [m.name for m in g["members"]] for g in selectors.grid_team_groups(grid=g1)}
     assert groups == {"1": ["王网格长"], "X": ["李网格员"], "N": ["张志愿者", "赵楼长"], "": []}

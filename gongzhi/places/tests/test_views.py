@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from gongzhi.audit.models import AuditEvent
 from gongzhi.places.models import Grid
-from gongzhi.places.services import team_member_add
+from gongzhi.places.teams import team_member_add
 from gongzhi.places.tests.geojson import collection, feature, rect, square
 
 A1 = "370115001001"
