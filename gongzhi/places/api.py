@@ -5,6 +5,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from gongzhi.core.access import actor_of
 from gongzhi.core.api import ERRORS, ErrorOut, page_of, session_auth
 from gongzhi.core.errors import ApplicationError, NotFound
 from gongzhi.places import selectors, services, teams
@@ -199,7 +200,7 @@ class BandReportOut(Schema):
 @router.get("/grids", response={200: GridPage, **ERRORS}, summary="网格列表（按数据范围）")
 def grid_list(request: HttpRequest, filters: Query[GridFilter]):
     rows = selectors.grid_list_for_actor(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=actor_of(request),
         community_code=filters.community_code,
         kind=filters.kind,
         q=filters.q,
@@ -217,7 +218,7 @@ def grid_list(request: HttpRequest, filters: Query[GridFilter]):
 )
 def grid_geojson(request: HttpRequest, filters: Query[GeoJSONFilter]):
     return selectors.grids_feature_collection(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=actor_of(request),
         community_code=filters.community_code,
     )
 
@@ -231,14 +232,14 @@ def grid_import(request: HttpRequest, payload: GridImportIn):
     """200 with the report when the file passes (and, unless ``dry_run``, is saved); 400 with the same
     report under ``report`` when it does not: nothing is saved then."""
     community = (
-        selectors.import_communities_for_actor(actor=request.user)  # type: ignore[arg-type]
+        selectors.import_communities_for_actor(actor=actor_of(request))
         .filter(code=payload.community_code.strip())
         .first()
     )
     if community is None:
         raise NotFound()
     report = services.grids_import_geojson(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=actor_of(request),
         community_id=community.pk,
         feature_collection=payload.feature_collection,
         accept_gaps=payload.accept_gaps,
@@ -259,7 +260,7 @@ def grid_locate(request: HttpRequest, point: Query[LocateQuery]):
     grid = selectors.grid_for_point(
         lng=point.lng,
         lat=point.lat,
-        actor=request.user,  # type: ignore[arg-type]
+        actor=actor_of(request),
     )
     if grid is None:
         raise NotFound("该位置不在您可查看的任何网格内")
@@ -273,7 +274,7 @@ def grid_locate(request: HttpRequest, point: Query[LocateQuery]):
 )
 def grid_band_report(request: HttpRequest):
     low, high = RESIDENTIAL_BAND
-    rows = selectors.households_outside_band(actor=request.user)  # type: ignore[arg-type]
+    rows = selectors.households_outside_band(actor=actor_of(request))
     return {"low": low, "high": high, "items": rows}
 
 
@@ -284,7 +285,7 @@ def grid_band_report(request: HttpRequest):
     url_name="grid_detail",
 )
 def grid_detail(request: HttpRequest, code: str):
-    grid = selectors.grid_get_for_actor(actor=request.user, code=code)  # type: ignore[arg-type]
+    grid = selectors.grid_get_for_actor(actor=actor_of(request), code=code)
     grid.team_list = list(selectors.grid_team(grid=grid))  # type: ignore[attr-defined]
     grid.figures = selectors.grid_figures(grid=grid)  # type: ignore[attr-defined]
     return grid
@@ -301,9 +302,9 @@ def grid_detail(request: HttpRequest, code: str):
     url_name="grid_team_add",
 )
 def grid_team_add(request: HttpRequest, code: str, payload: TeamMemberIn):
-    grid = selectors.grid_get_for_team_editor(actor=request.user, code=code)  # type: ignore[arg-type]
+    grid = selectors.grid_get_for_team_editor(actor=actor_of(request), code=code)
     member = teams.team_member_add(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=actor_of(request),
         grid=grid,
         role=payload.role,
         name=payload.name,
@@ -321,10 +322,10 @@ def grid_team_add(request: HttpRequest, code: str, payload: TeamMemberIn):
     url_name="grid_team_member",
 )
 def grid_team_update(request: HttpRequest, code: str, member_id: int, payload: TeamMemberPatch):
-    grid = selectors.grid_get_for_team_editor(actor=request.user, code=code)  # type: ignore[arg-type]
+    grid = selectors.grid_get_for_team_editor(actor=actor_of(request), code=code)
     member = selectors.grid_team_member_get(grid=grid, member_id=member_id)
     return teams.team_member_update(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=actor_of(request),
         member_id=member.pk,
         **payload.dict(exclude_unset=True),
     )
@@ -336,7 +337,7 @@ def grid_team_update(request: HttpRequest, code: str, member_id: int, payload: T
     summary="网格队伍：移出成员",
 )
 def grid_team_remove(request: HttpRequest, code: str, member_id: int):
-    grid = selectors.grid_get_for_team_editor(actor=request.user, code=code)  # type: ignore[arg-type]
+    grid = selectors.grid_get_for_team_editor(actor=actor_of(request), code=code)
     member = selectors.grid_team_member_get(grid=grid, member_id=member_id)
-    teams.team_member_remove(actor=request.user, member_id=member.pk)  # type: ignore[arg-type]
+    teams.team_member_remove(actor=actor_of(request), member_id=member.pk)
     return Status(204, None)

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from gongzhi.core.access import actor_of
 from gongzhi.core.access import console_login_required as login_required
 from gongzhi.core.errors import ApplicationError, Forbidden, NotFound
 from gongzhi.places import selectors, services, teams
@@ -37,7 +38,7 @@ IMPORT_MAX_BYTES = 10 * 1024 * 1024
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return request.user  # type: ignore[return-value]
+    return actor_of(request)
 
 
 def _kinds() -> list[dict[str, str]]:
