@@ -7,29 +7,17 @@ non-superuser sees only the persons of their own scope.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from gongzhi.core.admin import ReadOnlyAdmin
 from gongzhi.core.scope import scope_of
 from gongzhi.people.models import Person, PopulationImport
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Person)
-class PersonAdmin(_ReadOnly):
+class PersonAdmin(ReadOnlyAdmin):
     list_display = (
         "name",
         "gender",
@@ -74,7 +62,7 @@ class PersonAdmin(_ReadOnly):
 
 
 @admin.register(PopulationImport)
-class PopulationImportAdmin(_ReadOnly):
+class PopulationImportAdmin(ReadOnlyAdmin):
     list_display = (
         "created_at",
         "file_name",

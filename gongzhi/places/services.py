@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import transaction
 
@@ -53,14 +53,47 @@ def _name(value: str, field: str = "name", label: str = "名称", max_length: in
     return value
 
 
-@transaction.atomic
-def district_create(*, actor: Actor | None, code: str, name: str) -> District:
+# The code checks of the create services, on their own so that a form can show them on its field first.
+
+
+def validate_new_district_code(code: str) -> str:
     code = codes.validate_district_code(code)
     if District.objects.filter(code=code).exists():
         raise field_error("code", f"区县代码{code}已存在", code="duplicate")
+    return code
+
+
+def validate_new_subdistrict_code(code: str, district_code: str | None) -> str:
+    code = codes.validate_subdistrict_code(code, district_code)
+    if Subdistrict.objects.filter(code=code).exists():
+        raise field_error("code", f"街道代码{code}已存在", code="duplicate")
+    return code
+
+
+def validate_new_community_code(code: str, subdistrict_code: str | None, kind: str | None = None) -> str:
+    code = codes.validate_community_code(code, subdistrict_code, kind)
+    if Community.objects.filter(code=code).exists():
+        raise field_error("code", f"社区代码{code}已存在", code="duplicate")
+    return code
+
+
+def _require_system(actor: Actor | None) -> None:
+    # A district is the root of everyone's scope: no role may create one, only the system itself.
+    if actor is None or actor.is_superuser:
+        return
+    raise Forbidden("只有系统管理员可以创建区县")
+
+
+@transaction.atomic
+def district_create(*, actor: Actor | None, code: str, name: str) -> District:
+    _require_system(actor)
+    code = validate_new_district_code(code)
     district = District.objects.create(code=code, name=_name(name))
     audit_record(
-        actor=actor, target=district, event="places.district_created", data={"code": code, "name": name}
+        actor=actor,
+        target=district,
+        event="places.district_created",
+        data={"code": code, "name": district.name},
     )
     return district
 
@@ -68,13 +101,11 @@ def district_create(*, actor: Actor | None, code: str, name: str) -> District:
 @transaction.atomic
 def subdistrict_create(*, actor: Actor | None, district: District, code: str, name: str) -> Subdistrict:
     _require_district_admin(actor, district.code)
-    code = codes.validate_subdistrict_code(code, district.code)
-    if Subdistrict.objects.filter(code=code).exists():
-        raise field_error("code", f"街道代码{code}已存在", code="duplicate")
+    code = validate_new_subdistrict_code(code, district.code)
     kind = SubdistrictKind(codes.township_kind(int(code[6:9])).value)
     sub = Subdistrict.objects.create(district=district, code=code, name=_name(name), kind=kind)
     audit_record(
-        actor=actor, target=sub, event="places.subdistrict_created", data={"code": code, "name": name}
+        actor=actor, target=sub, event="places.subdistrict_created", data={"code": code, "name": sub.name}
     )
     return sub
 
@@ -90,9 +121,7 @@ def community_create(
     boundary: dict | None = None,
 ) -> Community:
     _require_district_admin(actor, subdistrict.code[:6])
-    code = codes.validate_community_code(code, subdistrict.code, kind)
-    if Community.objects.filter(code=code).exists():
-        raise field_error("code", f"社区代码{code}已存在", code="duplicate")
+    code = validate_new_community_code(code, subdistrict.code, kind)
     if boundary is not None:
         boundary = geo.to_geojson(geo.parse_boundary(boundary))
     community = Community.objects.create(
@@ -103,9 +132,63 @@ def community_create(
         boundary=boundary,
     )
     audit_record(
-        actor=actor, target=community, event="places.community_created", data={"code": code, "name": name}
+        actor=actor,
+        target=community,
+        event="places.community_created",
+        data={"code": code, "name": community.name},
     )
     return community
+
+
+_Place = TypeVar("_Place", District, Subdistrict, Community)
+
+
+def _rename(actor: Actor | None, place: _Place, name: str, event: str) -> _Place:
+    """The shared body of the renames: the caller has locked ``place``; only the name changes.
+
+    A code is a place's identity (every placed row carries it), so nothing here can change one.
+    """
+    try:
+        _require_district_admin(actor, place.district_code)
+    except Forbidden:
+        raise NotFound() from None  # another district's place: missing and forbidden look the same
+    name = _name(name)
+    if name == place.name:
+        return place
+    old = place.name
+    place.name = name
+    place.save(update_fields=["name", "updated_at"])
+    audit_record(
+        actor=actor,
+        target=place,
+        event=event,
+        data={"code": place.code, "old": {"name": old}, "new": {"name": name}},
+    )
+    return place
+
+
+@transaction.atomic
+def district_rename(*, actor: Actor | None, district_id: int, name: str) -> District:
+    district = District.objects.select_for_update().filter(pk=district_id).first()
+    if district is None:
+        raise NotFound()
+    return _rename(actor, district, name, "places.district_renamed")
+
+
+@transaction.atomic
+def subdistrict_rename(*, actor: Actor | None, subdistrict_id: int, name: str) -> Subdistrict:
+    sub = Subdistrict.objects.select_for_update().filter(pk=subdistrict_id).first()
+    if sub is None:
+        raise NotFound()
+    return _rename(actor, sub, name, "places.subdistrict_renamed")
+
+
+@transaction.atomic
+def community_rename(*, actor: Actor | None, community_id: int, name: str) -> Community:
+    community = Community.objects.select_for_update().filter(pk=community_id).first()
+    if community is None:
+        raise NotFound()
+    return _rename(actor, community, name, "places.community_renamed")
 
 
 def _apply_boundary(grid: Grid, boundary: dict | None) -> None:

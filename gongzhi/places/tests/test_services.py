@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from gongzhi.audit.models import AuditEvent
-from gongzhi.core.errors import NotFound, ValidationFailed
+from gongzhi.core.errors import Forbidden, NotFound, ValidationFailed
 from gongzhi.places import selectors, services
-from gongzhi.places.models import Grid
+from gongzhi.places.models import District, Grid
 from gongzhi.places.tests.geojson import collection, feature, rect, square
 
 A1 = "370115001001"  # the test district's community with grids g1 (117.10) and g2 (117.11)
@@ -288,3 +288,57 @@ def test_department_update_is_audited(district):
     assert dep.name == "城市管理局"
     event = AuditEvent.objects.get(event_type="places.department_updated")
     assert event.data == {"old": {"name": "城管局"}, "new": {"name": "城市管理局"}}
+
+
+# --- districts, subdistricts, communities: who creates, renames ------------------------------------
+
+
+def test_only_the_system_creates_a_district(district, django_user_model):
+    for who in ("district_admin", "auditor", "subdistrict_staff", "community_worker"):
+        with pytest.raises(Forbidden) as exc:
+            services.district_create(actor=district.user(who), code="370112", name="历城区")
+        assert exc.value.message == "只有系统管理员可以创建区县"
+    assert not District.objects.filter(code="370112").exists()
+    root = django_user_model.objects.create_superuser(username="root", password="x", email="")
+    created = services.district_create(actor=root, code="370112", name=" 历城区 ")
+    assert created.name == "历城区"
+    event = AuditEvent.objects.get(event_type="places.district_created", target_id=str(created.pk))
+    assert event.actor_id == root.pk and event.data == {"code": "370112", "name": "历城区"}
+
+
+def test_renames_are_audited_and_change_only_the_name(district):
+    admin = district.user("district_admin")
+    d = services.district_rename(actor=admin, district_id=district.district.pk, name="济阳区 ")
+    assert d.name == "济阳区"
+    assert not AuditEvent.objects.filter(event_type="places.district_renamed").exists()  # no change
+    sub = services.subdistrict_rename(
+        actor=admin, subdistrict_id=district.subdistricts["A"].pk, name="济阳街道办"
+    )
+    com = services.community_rename(actor=admin, community_id=district.communities["B1"].pk, name="安大村")
+    assert (sub.code, sub.name) == ("370115001000", "济阳街道办")
+    assert (com.code, com.name, com.kind) == ("370115002001", "安大村", "urban")
+    event = AuditEvent.objects.get(event_type="places.community_renamed")
+    assert event.data == {"code": "370115002001", "old": {"name": "安大社区"}, "new": {"name": "安大村"}}
+    assert event.community_code == "370115002001" and event.actor_id == admin.pk
+    with pytest.raises(ValidationFailed) as exc:
+        services.community_rename(actor=admin, community_id=com.pk, name=" ")
+    assert exc.value.fields == {"name": "请填写名称"}
+    with pytest.raises(ValidationFailed) as exc:
+        services.community_rename(actor=admin, community_id=com.pk, name="长" * 51)
+    assert exc.value.fields == {"name": "名称不能超过50个字"}
+
+
+def test_only_the_district_admin_renames_and_others_see_nothing(district):
+    for who in ("auditor", "subdistrict_staff", "community_secretary", "grid_worker"):
+        with pytest.raises(NotFound):
+            services.community_rename(
+                actor=district.user(who), community_id=district.communities["A1"].pk, name="改名"
+            )
+        with pytest.raises(NotFound):
+            services.district_rename(actor=district.user(who), district_id=district.district.pk, name="改名")
+    other = services.district_create(actor=None, code="370112", name="历城区")
+    with pytest.raises(NotFound):
+        services.district_rename(actor=district.user("district_admin"), district_id=other.pk, name="改名")
+    with pytest.raises(NotFound):
+        services.subdistrict_rename(actor=None, subdistrict_id=999_999, name="改名")
+    assert not AuditEvent.objects.filter(event_type__endswith="_renamed").exists()
