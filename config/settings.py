@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "gongzhi.places",
     "gongzhi.accounts",
     "gongzhi.people",
+    "gongzhi.party",
     "gongzhi.console",
     "gongzhi.h5",
     "gongzhi.demo",
