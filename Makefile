@@ -45,17 +45,17 @@ migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 pytest: install assets
-	$(VENV)/bin/pytest -n 2 -m "not browser"
+	$(VENV)/bin/pytest -n 2 -m "not browser and not pdf"
 
 test: lint types migrations-check pytest
 	npm test --silent
 
 test-postgres: install assets
-	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n 2 -m "not browser"
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n 2 -m "not browser and not pdf"
 
 test-browser: install assets
 	$(PY) -m pip install --quiet -e ".[browser]"
-	$(VENV)/bin/pytest -m browser -p no:xdist
+	$(VENV)/bin/pytest -m "browser or pdf" -p no:xdist
 
 bench: install
 	$(PY) -m bench.point_to_grid

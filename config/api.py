@@ -77,6 +77,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 from gongzhi.accounts.api import router as accounts_router  # noqa: E402
 from gongzhi.console.api import router as overview_router  # noqa: E402
 from gongzhi.h5.api import router as resident_router  # noqa: E402
+from gongzhi.party.api import router as party_router  # noqa: E402
 from gongzhi.people.api import router as people_router  # noqa: E402
 from gongzhi.places.api import router as places_router  # noqa: E402
 
@@ -85,3 +86,4 @@ api.add_router("/auth", accounts_router)
 api.add_router("/", resident_router)
 api.add_router("/", places_router)
 api.add_router("/", people_router)
+api.add_router("/party", party_router)
