@@ -12,6 +12,7 @@ from gongzhi.accounts.models import User
 from gongzhi.accounts.services import role_assign, user_create
 from gongzhi.core.roles import Role
 from gongzhi.demo import layout
+from gongzhi.demo.party import place_community_members
 from gongzhi.demo.population import PopulationGenerator
 from gongzhi.people.models import Person
 from gongzhi.people.services import grid_population_register, resident_account_create
@@ -137,6 +138,10 @@ class DemoSeeder:
                     f"  人口：{i}/{len(residential)} 个居民网格，{self.stats.households} 户 {self.stats.persons} 人"
                 )
         self.stats.timings["population"] = round(time.monotonic() - t, 1)
+        t = time.monotonic()
+        place_community_members(self)
+        self.progress("  党组织：社区党员已登记，网格党支部已按居住网格设置")
+        self.stats.timings["party_members"] = round(time.monotonic() - t, 1)
         self.residents(admin)
         self.stats.seconds = round(time.monotonic() - started, 1)
         return self.stats

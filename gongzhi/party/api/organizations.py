@@ -1,5 +1,90 @@
-from ninja import Router
+"""Party organisations and grid branches: the scoped tree, a community's branch proposal, applying it,
+and coverage figures."""
 
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from gongzhi.core.access import actor_of
 from gongzhi.core.api import session_auth
+from gongzhi.party import organizations as orgs
 
 router = Router(tags=["党建"], auth=session_auth)
+
+
+class OrgOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    name: str
+    parent_id: int | None
+    secretary_name: str
+    community_code: str
+    grid_codes: list[str]
+    members: int
+
+
+class BranchOut(Schema):
+    kind: str
+    name: str
+    grid_codes: list[str]
+    members: int
+
+
+class ProposalOut(Schema):
+    community_code: str
+    community_name: str
+    branches: list[BranchOut]
+    uncovered: list[str]
+    independent: int
+    joint: int
+    grids_in_joint: int
+    residential_covered: int
+
+
+class CoverageFigures(Schema):
+    branches_independent: int
+    branches_joint: int
+    grids_in_joint_branches: int
+    residential_grids: int
+    residential_grids_covered: int
+
+
+class CommunityCoverage(CoverageFigures):
+    community_code: str
+
+
+class CoverageOut(Schema):
+    total: CoverageFigures
+    communities: list[CommunityCoverage]
+
+
+@router.get("/organizations", response=list[OrgOut], summary="党组织树（按权限范围）")
+def organizations(request: HttpRequest) -> list[dict[str, Any]]:
+    return orgs.org_tree_rows(actor_of(request))
+
+
+@router.get("/communities/{code}/branch-proposal", response=ProposalOut, summary="社区网格党支部设置建议")
+def branch_proposal(request: HttpRequest, code: str) -> dict[str, Any]:
+    community = orgs.community_get_for_actor(actor_of(request), code=code)
+    return orgs.branch_layout_propose(community_id=community.pk).as_dict()
+
+
+@router.post("/communities/{code}/branch-layout", response=list[OrgOut], summary="应用网格党支部设置")
+def branch_layout(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    actor = actor_of(request)
+    community = orgs.community_get_for_actor(actor, code=code, roles=orgs.LAYOUT_APPLIERS)
+    created = orgs.branch_layout_apply(actor=actor, community_id=community.pk)
+    return orgs.org_rows(created)
+
+
+@router.get("/coverage", response=CoverageOut, summary="网格党组织覆盖情况")
+def coverage(request: HttpRequest) -> dict[str, Any]:
+    total, per = orgs.coverage_for_actor(actor_of(request))
+    return {
+        "total": total.as_dict(),
+        "communities": [{"community_code": code, **c.as_dict()} for code, c in per.items()],
+    }

@@ -1,0 +1,106 @@
+"""Community-managed party members for the demo district, placed so that the grid-branch rule
+(``gongzhi.party.branches``) lays out branches the way seed 001 describes the district.
+
+Each community's residential grids are the first cells of its lattice (``layout.cells``), numbered west
+to east, north to south: with 5 columns, grids 1–5 are the first row and 6–10 the second; with 4 columns,
+1–4, 5–8 and 9 below 5. A pattern gives each residential grid, in code order, a member count:
+``S`` a small grid (1 member; the rule groups small neighbours into joint branches), ``L`` a grid with
+enough members for its own branch, ``0`` a grid with no members.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING
+
+from gongzhi.accounts.models import User
+from gongzhi.core.roles import Role
+from gongzhi.party.branches import MIN_MEMBERS
+from gongzhi.party.organizations import branch_layout_apply, community_members_add_bulk
+from gongzhi.people.models import Person
+from gongzhi.places.enums import GridKind
+from gongzhi.places.models import Community, Grid
+
+if TYPE_CHECKING:
+    from gongzhi.demo.seed import DemoSeeder
+
+# 5 columns, 10 grids: two rows of small grids at the ends (1-2-3 and 8-9-10), the middle on its own.
+FIVE_COLUMNS_TWO_JOINT = "SSSLLLLSSS"
+# 4 columns, 9 grids: 1-2-3 along the first row, 6-7-8 along the second.
+TWO_JOINT = "SSSLLSSSL"
+ONE_JOINT = "SSSLLLLLL"
+# Grid 9 (below grid 5) is small but its only neighbour has its own branch: it joins the nearest joint.
+ONE_JOINT_STRAY = "SSSLLLLLS"
+# Grid 8 has no party member living there.
+ONE_JOINT_EMPTY = "SSSLLLL0L"
+
+
+def patterns() -> list[str]:
+    """One pattern per community, in layout order (the first three have 10 residential grids)."""
+    return (
+        [FIVE_COLUMNS_TWO_JOINT] * 3
+        + [TWO_JOINT] * 4
+        + [ONE_JOINT_STRAY]
+        + [ONE_JOINT_EMPTY] * 6
+        + [ONE_JOINT] * 2
+    )
+
+
+def member_counts(pattern: str, rng: random.Random) -> list[int]:
+    out = []
+    for ch in pattern:
+        if ch == "S":
+            out.append(1)
+        elif ch == "L":
+            out.append(rng.randint(MIN_MEMBERS, MIN_MEMBERS + 3))
+        else:
+            out.append(0)
+    return out
+
+
+def _pick(persons: list[tuple[int, object]], n: int, rng: random.Random) -> list[int]:
+    """Adults first (18 or over by birth date), then anyone living there."""
+    import datetime as dt
+
+    cutoff = dt.date.today().replace(year=dt.date.today().year - 18)
+    adults = [pk for pk, birth in persons if birth is not None and birth <= cutoff]  # type: ignore[operator]
+    others = [pk for pk, birth in persons if pk not in set(adults)]
+    rng.shuffle(adults)
+    chosen = (adults + others)[:n]
+    if len(chosen) < n:
+        raise RuntimeError(f"网格人口不足以安排{n}名党员")
+    return chosen
+
+
+def place_community_members(seeder: DemoSeeder) -> int:
+    """Registers community-managed members in every demo community (one bulk service call each, as its
+    community secretary), then applies the computed branch layout there. Returns the member count."""
+    rng = random.Random(seeder.seed * 31 + 5)
+    communities = list(Community.objects.order_by("code"))
+    plans = patterns()
+    if len(communities) != len(plans):
+        raise RuntimeError("演示社区数与党员分布方案不符")
+    total = 0
+    for community, pattern in zip(communities, plans, strict=True):
+        grids = list(Grid.objects.filter(community=community, kind=GridKind.RESIDENTIAL).order_by("code"))
+        if len(grids) != len(pattern):
+            raise RuntimeError(f"{community.name}的居民网格数与党员分布方案不符")
+        by_grid: dict[int, list[tuple[int, object]]] = {g.pk: [] for g in grids}
+        for pk, grid_id, birth in (
+            Person.objects.filter(community_code=community.code, household__grid_id__in=list(by_grid))
+            .values_list("pk", "household__grid_id", "birth_date")
+            .order_by("pk")
+        ):
+            by_grid[grid_id].append((pk, birth))
+        person_ids: list[int] = []
+        for grid, n in zip(grids, member_counts(pattern, rng), strict=True):
+            if n:
+                person_ids += _pick(by_grid[grid.pk], n, rng)
+        secretary = User.objects.filter(
+            role_assignments__role=Role.COMMUNITY_SECRETARY,
+            role_assignments__place_code=community.code,
+            role_assignments__active=True,
+        ).first()
+        total += community_members_add_bulk(actor=secretary, community_id=community.pk, person_ids=person_ids)
+        branch_layout_apply(actor=secretary, community_id=community.pk)
+    return total

@@ -1,0 +1,37 @@
+import pytest
+from django.db.models import F
+
+from gongzhi.accounts.models import User
+from gongzhi.audit.models import AuditEvent
+from gongzhi.demo.seed import DemoSeeder
+from gongzhi.party.enums import MemberKind
+from gongzhi.party.models import PartyMember
+from gongzhi.party.organizations import coverage_for_actor
+
+
+@pytest.fixture
+def demo_with_members(db):
+    """Full-size places, a small population (≥3 households per grid): the branch figures depend only
+    on where members live, not on how many people live there."""
+    seeder = DemoSeeder(seed=7, progress=lambda _m: None, scale=0.01)
+    seeder.run()
+    return seeder
+
+
+def test_demo_branch_layout_has_seed_001_figures(demo_with_members):
+    total, per = coverage_for_actor(User.objects.get(username="admin"))
+    assert (
+        total.branches_independent,
+        total.branches_joint,
+        total.grids_in_joint_branches,
+        total.residential_grids_covered,
+        total.residential_grids,
+    ) == (71, 23, 70, 141, 147)
+    assert len(per) == 16
+    members = PartyMember.objects.filter(kind=MemberKind.COMMUNITY_MANAGED)
+    # Members are real residents, counted in the grid they live in, and all sit in a branch or none.
+    assert not members.filter(person__isnull=True).exists()
+    assert not members.exclude(grid_code=F("person__grid_code")).exists()
+    assert not members.filter(organization__isnull=False).exclude(organization__active=True).exists()
+    assert AuditEvent.objects.filter(event_type="party.branch_layout_applied").count() == 16
+    assert AuditEvent.objects.filter(event_type="party.members_imported").count() == 16
