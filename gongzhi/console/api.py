@@ -1,6 +1,10 @@
+from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from gongzhi.party.enums import RegistrationStatus
+from gongzhi.party.models import MemberRegistration, Unit
+from gongzhi.party.organizations import coverage
 from gongzhi.places.selectors import overview_counts
 
 router = Router(tags=["概览"])
@@ -12,13 +16,38 @@ class GridCounts(Schema):
     dedicated: int
 
 
+class PartyCounts(Schema):
+    branches_independent: int
+    branches_joint: int
+    grids_in_joint_branches: int
+    residential_grids_covered: int
+    units_registered: int
+    members_registered: int
+
+
 class OverviewOut(Schema):
     communities: int
     grids: GridCounts
     households: int
     persons: int
+    party: PartyCounts
+
+
+def party_counts() -> dict[str, int]:
+    total, _per = coverage(Q())
+    return {
+        "branches_independent": total.branches_independent,
+        "branches_joint": total.branches_joint,
+        "grids_in_joint_branches": total.grids_in_joint_branches,
+        "residential_grids_covered": total.residential_grids_covered,
+        "units_registered": Unit.objects.filter(registered_at__isnull=False).count(),
+        "members_registered": MemberRegistration.objects.filter(status=RegistrationStatus.ACCEPTED)
+        .values("member_id")
+        .distinct()
+        .count(),
+    }
 
 
 @router.get("/overview", response=OverviewOut, auth=None, summary="全区概览（无需登录，仅汇总数字）")
 def overview(request: HttpRequest):
-    return overview_counts()
+    return {**overview_counts(), "party": party_counts()}

@@ -13,6 +13,7 @@ from gongzhi.accounts.services import role_assign, user_create
 from gongzhi.core.roles import Role
 from gongzhi.demo import layout
 from gongzhi.demo.party import place_community_members
+from gongzhi.demo.party_units import seed_units_and_members
 from gongzhi.demo.population import PopulationGenerator
 from gongzhi.people.models import Person
 from gongzhi.people.services import grid_population_register, resident_account_create
@@ -141,6 +142,9 @@ class DemoSeeder:
         t = time.monotonic()
         place_community_members(self)
         self.progress("  党组织：社区党员已登记，网格党支部已按居住网格设置")
+        t = time.monotonic()
+        seed_units_and_members(self)
+        self.progress("  双报到：驻区单位与在职党员已报到")
         self.stats.timings["party_members"] = round(time.monotonic() - t, 1)
         self.residents(admin)
         self.stats.seconds = round(time.monotonic() - started, 1)

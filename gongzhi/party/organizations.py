@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.errors import ApplicationError, NotFound, ValidationFailed, field_error
@@ -478,7 +478,11 @@ class Coverage:
 
 def coverage_for_actor(actor: Actor | None) -> tuple[Coverage, dict[str, Coverage]]:
     """Coverage figures over the actor's scope (total, and per community code), from the records."""
-    q = scope_of(actor).place_q(READERS)
+    return coverage(scope_of(actor).place_q(READERS))
+
+
+def coverage(q: Q) -> tuple[Coverage, dict[str, Coverage]]:
+    """Coverage figures over the places ``q`` selects (``Q()``: the whole database, for the overview)."""
     branches = PartyOrganization.objects.filter(q, kind__in=BRANCH_KINDS, active=True)
     per: dict[str, Coverage] = defaultdict(Coverage)
     for code, kind, n in (

@@ -35,3 +35,10 @@ def test_demo_branch_layout_has_seed_001_figures(demo_with_members):
     assert not members.filter(organization__isnull=False).exclude(organization__active=True).exists()
     assert AuditEvent.objects.filter(event_type="party.branch_layout_applied").count() == 16
     assert AuditEvent.objects.filter(event_type="party.members_imported").count() == 16
+
+
+def test_demo_units_and_in_service_members_reach_the_overview(demo_with_members, client):
+    party = client.get("/api/v1/overview").json()["party"]
+    assert party["units_registered"] == 140
+    assert 5000 <= party["members_registered"] <= 5400
+    assert (party["branches_independent"], party["branches_joint"]) == (71, 23)

@@ -75,7 +75,7 @@ def test_demo_logins_json_covers_every_role_and_they_log_in(small_demo, client):
 
 
 def test_seed_is_deterministic_and_audited(db):
-    call_command("seed_demo", "--scale", "0.005", "--seed", "3", stdout=StringIO())
+    call_command("seed_demo", "--scale", "0.01", "--seed", "3", stdout=StringIO())
     first = list(Person.objects.order_by("id").values_list("name", "id_number_masked", "grid_code")[:50])
     assert AuditEvent.objects.filter(event_type="people.persons_bulk_created").count() == 147
     # A second run refuses rather than doubling the district.

@@ -28,4 +28,12 @@ def test_overview(district, client):
         "grids": {"residential": 4, "reserved": 0, "dedicated": 0},
         "households": 12,
         "persons": 24,
+        "party": {
+            "branches_independent": 0,
+            "branches_joint": 0,
+            "grids_in_joint_branches": 0,
+            "residential_grids_covered": 0,
+            "units_registered": 0,
+            "members_registered": 0,
+        },
     }

@@ -21,6 +21,8 @@ class Command(BaseCommand):
                 self.stdout.write("数据库已有数据，跳过演示数据生成。")
                 return
             raise CommandError("数据库中已有区划数据，演示数据只能写入空数据库（或使用 --if-empty 跳过）")
+        if not 0.01 <= scale <= 1:
+            raise CommandError("--scale 应在 0.01 到 1 之间（每个居民网格至少要有几户人家才能安排党员）")
         self.stdout.write(f"正在生成演示区（种子 {seed}）……")
         stats = seed_demo(seed=seed, progress=self.progress, scale=scale)
         summary = (
