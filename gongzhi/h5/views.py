@@ -18,7 +18,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.accounts import services as accounts
 from gongzhi.core import ids
+from gongzhi.core.access import actor_of
 from gongzhi.core.errors import ApplicationError
+from gongzhi.core.roles import Role
 from gongzhi.core.scope import scope_of
 from gongzhi.people.selectors import person_list_for_actor
 from gongzhi.people.services import resident_sign_in
@@ -80,7 +82,8 @@ def _login_page(
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("h5:login")
-    return render(request, "h5/home.html")
+    is_party_member = scope_of(actor_of(request)).has_role(Role.PARTY_MEMBER)
+    return render(request, "h5/home.html", {"is_party_member": is_party_member})
 
 
 @never_cache

@@ -381,12 +381,12 @@ def test_console_pages(district, party, client):
 def test_h5_register_page(district, client):
     _login(client, district, "party_member")
     assert client.get("/console/party/registrations/").status_code == 302  # H5 users leave the console
-    assert client.get("/console/party/h5/register/").status_code == 200
+    assert client.get("/h5/party/register/").status_code == 200
     data = member_args(district, workplace_org="某机关党委")
     data["skills"] = ["medical"]
-    r = client.post("/console/party/h5/register/", data)
+    r = client.post("/h5/party/register/", data)
     assert r.status_code == 302
-    page = client.get("/console/party/h5/register/").content.decode()
+    page = client.get("/h5/party/register/").content.decode()
     assert "待接收" in page
-    r = client.post("/console/party/h5/register/", data)
+    r = client.post("/h5/party/register/", data)
     assert r.status_code == 409 and "您已在该社区报到，无需重复报到" in r.content.decode()

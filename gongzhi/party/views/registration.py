@@ -259,7 +259,7 @@ def h5_register(request: HttpRequest) -> HttpResponse:
             error = exc
         else:
             messages.success(request, "报到已提交，社区接收后将通知您")
-            return redirect("party:h5_register")
+            return redirect("h5:party_register")
     from gongzhi.core.scope import scope_of
 
     districts = scope_of(actor).district_codes
@@ -294,5 +294,4 @@ urlpatterns: list[URLPattern] = [
     path("registrations/<int:registration_id>/accept/", registration_accept, name="registration_accept"),
     path("registrations/<int:registration_id>/return/", registration_return, name="registration_return"),
     path("registrations/<int:registration_id>/card.pdf", registration_card, name="registration_card"),
-    path("h5/register/", h5_register, name="h5_register"),
 ]

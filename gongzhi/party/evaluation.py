@@ -1,0 +1,670 @@
+"""Evaluation and feedback (评价反馈): per period, each in-service member's confirmed service is sent back to
+their workplace as a feedback letter (in-app to the unit's liaison, as xlsx and as a printable PDF); once a
+year units are assessed on weighted indicators and ranked.
+
+Services write (one transaction, permission, one audit row); ``*_for_actor`` selectors read with scope.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import io
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from gongzhi.audit.services import audit_record
+from gongzhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, field_error
+from gongzhi.core.roles import Role
+from gongzhi.core.scope import Scope, scope_of
+from gongzhi.party.enums import ClaimStatus, MemberKind, RecordStatus, RegistrationStatus
+from gongzhi.party.models import (
+    AssessmentScheme,
+    Claim,
+    FeedbackLetter,
+    MemberRegistration,
+    PartyMember,
+    ServiceRecord,
+    Unit,
+    UnitAssessment,
+)
+from gongzhi.party.serving import COMMUNITY_STAFF, READERS
+
+if TYPE_CHECKING:
+    from gongzhi.core.types import Actor
+    from gongzhi.places.models import District
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LETTER_ISSUERS = COMMUNITY_STAFF | {Role.DISTRICT_ADMIN}
+ASSESSORS = frozenset({Role.DISTRICT_ADMIN})
+
+# The indicators a unit is assessed on, in the order they are shown.
+INDICATORS: dict[str, str] = {
+    "members_registered": "报到党员数",
+    "share_served": "参与服务党员比例（%）",
+    "hours": "服务时长（小时）",
+    "projects_claimed": "认领项目数",
+    "projects_completed": "完成项目数",
+    "rating": "群众评价（平均分）",
+}
+
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor="B22222")
+_TWO = Decimal("0.01")
+
+
+# --- periods --------------------------------------------------------------------------------------
+
+_YEAR = re.compile(r"^(\d{4})$")
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+@dataclass(frozen=True)
+class Period:
+    key: str  # normalised: 2026, 2026-Q3, 2026-10
+    start: dt.date
+    end: dt.date  # inclusive
+    label: str  # 2026年第三季度
+
+
+_QUARTER_NAMES = "一二三四"
+
+
+def parse_period(value: str) -> Period:
+    text = (value or "").strip().upper()
+    if m := _YEAR.match(text):
+        y = int(m.group(1))
+        period = Period(text, dt.date(y, 1, 1), dt.date(y, 12, 31), f"{y}年度")
+    elif m := _QUARTER.match(text):
+        y, q = int(m.group(1)), int(m.group(2))
+        first = 3 * (q - 1) + 1
+        end = dt.date(y, first + 2, calendar.monthrange(y, first + 2)[1])
+        period = Period(f"{y}-Q{q}", dt.date(y, first, 1), end, f"{y}年第{_QUARTER_NAMES[q - 1]}季度")
+    elif (m := _MONTH.match(text)) and 1 <= int(m.group(2)) <= 12:
+        y, mo = int(m.group(1)), int(m.group(2))
+        end = dt.date(y, mo, calendar.monthrange(y, mo)[1])
+        period = Period(f"{y}-{mo:02d}", dt.date(y, mo, 1), end, f"{y}年{mo}月")
+    else:
+        raise field_error("period", "期间格式应为 2026（年度）、2026-Q3（季度）或 2026-10（月份）")
+    if period.start.year < 2000:
+        raise field_error("period", "期间年份不正确")
+    if period.start > timezone.localdate():
+        raise field_error("period", "该期间尚未开始，不能出具反馈函")
+    return period
+
+
+# --- feedback letters -----------------------------------------------------------------------------
+
+
+def _fmt(value: Decimal | int) -> str:
+    return format(Decimal(value).normalize(), "f") if value else "0"
+
+
+def _letter_summary(member: PartyMember, period: Period, records: Sequence[ServiceRecord]) -> dict:
+    hours = sum((r.hours for r in records), Decimal("0"))
+    ratings = [r.rating for r in records if r.rating]
+    items = list(dict.fromkeys(r.claim.item.title for r in records if r.claim_id and r.claim))
+    communities = sorted({r.community_code for r in records})
+    return {
+        "period": period.key,
+        "period_label": period.label,
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "member_name": member.name,
+        "unit_name": member.unit.name if member.unit else "",
+        "workplace_org": (member.unit.party_org_name if member.unit else "") or member.workplace_org,
+        "hours": _fmt(hours),
+        "count": len(records),
+        "items": items,
+        "ratings": {
+            "count": len(ratings),
+            "average": round(sum(ratings) / len(ratings), 2) if ratings else None,
+        },
+        "communities": communities,
+        "records": [
+            {
+                "served_on": r.served_on.isoformat(),
+                "hours": _fmt(r.hours),
+                "content": r.content,
+                "beneficiaries": r.beneficiaries,
+                "item": r.claim.item.title if r.claim_id and r.claim else "",
+                "rating": r.rating,
+            }
+            for r in records
+        ],
+    }
+
+
+@dataclass
+class IssueResult:
+    period: str
+    created: int
+    updated: int
+    unchanged: int
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+def _issue_target(actor: Actor, community_id: int | None) -> tuple[Any, Q]:
+    """The place the letters are issued for (the audit target) and the records it covers."""
+    from gongzhi.places.models import Community, District
+
+    scope = scope_of(actor)
+    if community_id:
+        community = Community.objects.filter(pk=community_id).first()
+        if community is None or not (scope.superuser or scope.covers(community)):
+            raise NotFound()
+        if not (scope.superuser or scope.covers(community, LETTER_ISSUERS)):
+            raise Forbidden("只有社区工作人员或区级管理员可以出具反馈函")
+        return community, Q(community_code=community.code)
+    if not (scope.superuser or scope.has_role(*LETTER_ISSUERS)):
+        raise Forbidden("只有社区工作人员或区级管理员可以出具反馈函")
+    q = scope.place_q(LETTER_ISSUERS)
+    codes = scope.codes(LETTER_ISSUERS)
+    if len(codes["community"]) == 1 and not codes["district"] and not codes["subdistrict"]:
+        return Community.objects.get(code=next(iter(codes["community"]))), q
+    district_codes = sorted(codes["district"]) or sorted(scope.district_codes)
+    district = District.objects.filter(code__in=district_codes).first() or District.objects.first()
+    if district is None:
+        raise NotFound()
+    return district, q
+
+
+@transaction.atomic
+def feedback_letters_issue(*, actor: Actor, period: str, community_id: int | None = None) -> IssueResult:
+    """One letter per in-service member with confirmed service in the period; issuing again updates the
+    letter (one per member and period), so it can be re-run after late confirmations."""
+    p = parse_period(period)
+    target, q = _issue_target(actor, community_id)
+    in_period = Q(status=RecordStatus.CONFIRMED, served_on__gte=p.start, served_on__lte=p.end)
+    member_ids = list(
+        ServiceRecord.objects.filter(q & in_period, member__kind=MemberKind.IN_SERVICE)
+        .values_list("member_id", flat=True)
+        .distinct()
+    )
+    members = PartyMember.objects.filter(pk__in=member_ids).select_related("unit").order_by("id")
+    by_member: dict[int, list[ServiceRecord]] = defaultdict(list)
+    for r in (
+        ServiceRecord.objects.filter(in_period, member_id__in=member_ids)
+        .select_related("claim__item")
+        .order_by("served_on", "id")
+    ):
+        by_member[r.member_id].append(r)  # type: ignore[index]
+    existing = {
+        letter.member_id: letter
+        for letter in FeedbackLetter.objects.select_for_update().filter(
+            member_id__in=member_ids, period=p.key
+        )
+    }
+    result = IssueResult(period=p.key, created=0, updated=0, unchanged=0)
+    for member in members:
+        summary = _letter_summary(member, p, by_member[member.pk])
+        letter = existing.get(member.pk)
+        if letter is None:
+            FeedbackLetter.objects.create(member=member, unit=member.unit, period=p.key, summary=summary)
+            result.created += 1
+        elif letter.summary != summary or letter.unit_id != member.unit_id:
+            letter.summary, letter.unit = summary, member.unit
+            letter.save(update_fields=["summary", "unit", "updated_at"])
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    audit_record(
+        actor=actor,
+        target=target,
+        event="party.feedback_letters_issued",
+        data={
+            "period": p.key,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+        },
+    )
+    return result
+
+
+def feedback_letter_list_for_actor(
+    *, actor: Actor, period: str = "", unit_id: int | None = None, limit: int | None = None
+) -> QuerySet[FeedbackLetter]:
+    """Staff: letters of members kept in their places; a liaison: their unit's; a member: their own."""
+    scope = scope_of(actor)
+    q = scope.place_q(READERS, prefix="member__") | Q(member__user_id=actor.pk)
+    units = list(Unit.objects.filter(liaison_id=actor.pk).values_list("id", flat=True))
+    if units:
+        q |= Q(unit_id__in=units) | Q(member__unit_id__in=units)
+    qs = FeedbackLetter.objects.filter(q)
+    if period:
+        qs = qs.filter(period=period.strip().upper())
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    qs = qs.select_related("member", "unit").order_by("unit__name", "member__name", "period", "id")
+    return qs[:limit] if limit else qs
+
+
+def feedback_letter_get_for_actor(*, actor: Actor, letter_id: int) -> FeedbackLetter:
+    letter = feedback_letter_list_for_actor(actor=actor).filter(pk=letter_id).first()
+    if letter is None:
+        raise NotFound()
+    return letter
+
+
+def _save(wb: Workbook) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _header(ws: Any, headers: Sequence[str], widths: Sequence[int]) -> None:
+    ws.append(list(headers))
+    for col, width in enumerate(widths, start=1):
+        cell = ws.cell(row=1, column=col)
+        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+        cell.alignment = Alignment(horizontal="center")
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = "A2"
+
+
+LETTER_HEADERS = (
+    "单位名称",
+    "单位党组织",
+    "姓名",
+    "期间",
+    "服务次数",
+    "服务时长（小时）",
+    "服务岗位/项目",
+    "群众评价（平均分）",
+    "出具日期",
+)
+
+
+def letters_workbook(letters: Iterable[FeedbackLetter]) -> bytes:
+    """One sheet, one row per letter, with the unit in the first column (sortable and filterable)."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "反馈函"
+    _header(ws, LETTER_HEADERS, (28, 24, 10, 12, 10, 16, 36, 18, 12))
+    for letter in letters:
+        s = letter.summary or {}
+        ws.append(
+            [
+                letter.unit.name if letter.unit else s.get("unit_name", ""),
+                s.get("workplace_org", ""),
+                letter.member.name,
+                letter.period,
+                int(s.get("count", 0)),
+                float(Decimal(str(s.get("hours", "0")))),
+                "、".join(s.get("items", [])),
+                (s.get("ratings") or {}).get("average"),
+                timezone.localtime(letter.updated_at).date().isoformat(),
+            ]
+        )
+    return _save(wb)
+
+
+_FONT = "STSong-Light"
+
+
+def _register_font() -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    if _FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(_FONT))
+
+
+def letter_pdf(letter: FeedbackLetter) -> bytes:
+    """The printable letter (反馈函), with reportlab's built-in Chinese CID font: no font files needed."""
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    _register_font()
+    s = letter.summary or {}
+    body = ParagraphStyle("body", fontName=_FONT, fontSize=11.5, leading=19, wordWrap="CJK")
+    title = ParagraphStyle("title", parent=body, fontSize=18, leading=26, alignment=1)
+    cell = ParagraphStyle("cell", parent=body, fontSize=9.5, leading=13)
+    right = ParagraphStyle("right", parent=body, alignment=2)
+    addressee = s.get("workplace_org") or (letter.unit.name if letter.unit else "") or "党组织"
+    ratings = s.get("ratings") or {}
+    rating_text = (
+        f"，群众评价平均{ratings['average']}分（{ratings['count']}次评价）" if ratings.get("average") else ""
+    )
+    items = s.get("items") or []
+    items_text = f"，参与了“{'”“'.join(items)}”等服务岗位/项目" if items else ""
+    story: list[Any] = [
+        Paragraph("在职党员到社区报到服务情况反馈函", title),
+        Spacer(1, 6 * mm),
+        Paragraph(f"{escape(addressee)}：", body),
+        Paragraph(
+            escape(
+                f"贵单位在职党员 {letter.member.name} 同志于{s.get('period_label', letter.period)}"
+                f"（{s.get('start', '')} 至 {s.get('end', '')}）到居住地社区报到服务，"
+                f"经社区确认的服务共{s.get('count', 0)}次，累计{s.get('hours', '0')}小时"
+                f"{items_text}{rating_text}。现将服务情况反馈如下，请在党员教育管理和评先评优中参考。"
+            ),
+            ParagraphStyle("indent", parent=body, firstLineIndent=23),
+        ),
+        Spacer(1, 4 * mm),
+    ]
+    rows: list[list[Any]] = [[Paragraph(h, cell) for h in ("日期", "时长", "服务内容", "服务对象", "评价")]]
+    for r in s.get("records", []):
+        content = r.get("content", "")
+        if r.get("item"):
+            content = f"【{r['item']}】{content}"
+        rows.append(
+            [
+                Paragraph(escape(r.get("served_on", "")), cell),
+                Paragraph(f"{escape(str(r.get('hours', '')))}小时", cell),
+                Paragraph(escape(content), cell),
+                Paragraph(escape(r.get("beneficiaries", "")), cell),
+                Paragraph(str(r.get("rating") or "—"), cell),
+            ]
+        )
+    table = Table(rows, colWidths=[24 * mm, 18 * mm, 74 * mm, 36 * mm, 14 * mm], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#F3E0E0")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    story += [
+        table,
+        Spacer(1, 10 * mm),
+        Paragraph("社区党组织（盖章）", right),
+        Paragraph(timezone.localtime(letter.updated_at).strftime("%Y年%m月%d日"), right),
+    ]
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=20 * mm,
+        bottomMargin=18 * mm,
+        title=f"反馈函 {letter.member.name} {letter.period}",
+        author="共治",
+    )
+    doc.build(story)
+    return buf.getvalue()
+
+
+# --- unit assessment ------------------------------------------------------------------------------
+
+
+def _district_for(actor: Actor, district_id: int | None, *, write: bool) -> District:
+    from gongzhi.places.models import District
+
+    scope = scope_of(actor)
+    if district_id:
+        district = District.objects.filter(pk=district_id).first()
+    else:
+        codes = sorted(scope.codes(ASSESSORS)["district"]) or sorted(scope.district_codes)
+        district = District.objects.filter(code__in=codes).first() if len(codes) == 1 else None
+        if district is None and scope.superuser:
+            district = District.objects.order_by("code").first()
+    if district is None or not (
+        scope.superuser or scope.covers(district) or district.code in scope.district_codes
+    ):
+        raise NotFound()
+    if write and not (scope.superuser or scope.covers(district, ASSESSORS)):
+        raise Forbidden("只有区级管理员可以设置和运行单位考核")
+    return district
+
+
+def _clean_weights(weights: Any) -> dict[str, float]:
+    if not isinstance(weights, dict):
+        raise field_error("weights", "指标权重格式不正确")
+    unknown = [k for k in weights if k not in INDICATORS]
+    if unknown:
+        raise field_error("weights", f"无法识别的考核指标：{'、'.join(map(str, unknown))}")
+    out: dict[str, float] = {}
+    errors: dict[str, str] = {}
+    for key, label in INDICATORS.items():
+        raw = weights.get(key, 0)
+        try:
+            value = Decimal(str(raw if raw is not None else 0))
+        except (InvalidOperation, ValueError):
+            errors[f"weights.{key}"] = f"“{label}”的权重应为数字"
+            continue
+        if not value.is_finite():
+            errors[f"weights.{key}"] = f"“{label}”的权重应为数字"
+        elif value < 0:
+            errors[f"weights.{key}"] = f"“{label}”的权重不能为负数"
+        else:
+            out[key] = float(value)
+    if errors:
+        raise ValidationFailed(next(iter(errors.values())), fields=errors)
+    total = sum(Decimal(str(v)) for v in out.values())
+    if total != 100:
+        raise ValidationFailed(
+            f"各项指标权重之和应为100，当前为{_fmt(total)}",
+            fields={"weights": f"权重之和应为100（当前{_fmt(total)}）"},
+        )
+    return out
+
+
+@transaction.atomic
+def assessment_scheme_set(
+    *, actor: Actor, year: int, weights: dict[str, Any], district_id: int | None = None
+) -> AssessmentScheme:
+    district = _district_for(actor, district_id, write=True)
+    if not isinstance(year, int) or not 2000 <= year <= timezone.localdate().year + 1:
+        raise field_error("year", "考核年度不正确")
+    clean = _clean_weights(weights)
+    scheme = AssessmentScheme.objects.select_for_update().filter(district=district, year=year).first()
+    old = dict(scheme.weights) if scheme else None
+    if scheme is None:
+        scheme = AssessmentScheme.objects.create(district=district, year=year, weights=clean)
+    else:
+        scheme.weights = clean
+        scheme.save(update_fields=["weights", "updated_at"])
+    audit_record(
+        actor=actor,
+        target=scheme,
+        event="party.assessment_scheme_set",
+        data={"district": district.code, "year": year, "from": old, "to": clean},
+    )
+    return scheme
+
+
+def unit_indicators(*, district_code: str, year: int) -> dict[int, dict[str, float]]:
+    """Each unit's raw indicator values for the year, computed from the records (no stored counters)."""
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    units = list(Unit.objects.filter(district_code=district_code).values_list("id", flat=True))
+    values: dict[int, dict[str, float]] = {u: dict.fromkeys(INDICATORS, 0.0) for u in units}
+    registered: dict[int, set[int]] = defaultdict(set)
+    for unit_id, member_id in (
+        MemberRegistration.objects.filter(status=RegistrationStatus.ACCEPTED, member__unit_id__in=units)
+        .values_list("member__unit_id", "member_id")
+        .distinct()
+    ):
+        registered[unit_id].add(member_id)
+    confirmed = ServiceRecord.objects.filter(
+        status=RecordStatus.CONFIRMED, served_on__gte=start, served_on__lte=end
+    )
+    served: dict[int, set[int]] = defaultdict(set)
+    for unit_id, member_id in (
+        confirmed.filter(member__unit_id__in=units).values_list("member__unit_id", "member_id").distinct()
+    ):
+        served[unit_id].add(member_id)
+    hours: dict[int, Decimal] = defaultdict(Decimal)
+    rating_sum: dict[int, int] = defaultdict(int)
+    rating_n: dict[int, int] = defaultdict(int)
+    for by in ("unit_id", "member__unit_id"):
+        for row in (
+            confirmed.filter(**{f"{by}__in": units})
+            .values(by)
+            .annotate(h=Sum("hours"), rs=Sum("rating"), rn=Count("rating"))
+        ):
+            u = row[by]
+            hours[u] += row["h"] or Decimal("0")
+            rating_sum[u] += row["rs"] or 0
+            rating_n[u] += row["rn"] or 0
+    done_claims = set(confirmed.filter(claim__isnull=False).values_list("claim_id", flat=True))
+    # A claim counts in the year it was made, and in any year the pledge was served.
+    claims = Claim.objects.filter(Q(created_at__year=year) | Q(pk__in=done_claims)).exclude(
+        status=ClaimStatus.WITHDRAWN
+    )
+    claimed: dict[int, int] = defaultdict(int)
+    completed: dict[int, int] = defaultdict(int)
+    for claim_id, status, unit_id, member_unit_id in claims.filter(
+        Q(unit_id__in=units) | Q(member__unit_id__in=units)
+    ).values_list("id", "status", "unit_id", "member__unit_id"):
+        u = unit_id or member_unit_id
+        claimed[u] += 1
+        if status == ClaimStatus.COMPLETED or claim_id in done_claims:
+            completed[u] += 1
+    for u in units:
+        n_registered = len(registered[u])
+        v = values[u]
+        v["members_registered"] = float(n_registered)
+        v["share_served"] = (
+            round(100.0 * len(served[u] & registered[u]) / n_registered, 2) if n_registered else 0.0
+        )
+        v["hours"] = float(hours[u])
+        v["projects_claimed"] = float(claimed[u])
+        v["projects_completed"] = float(completed[u])
+        v["rating"] = round(rating_sum[u] / rating_n[u], 2) if rating_n[u] else 0.0
+    return values
+
+
+def score_units(
+    values: dict[int, dict[str, float]], weights: dict[str, float]
+) -> list[tuple[int, Decimal, int, dict[str, dict[str, float]]]]:
+    """(unit, score, rank, indicators) best first. Each indicator is scaled so the best unit has 100;
+    the score is the weighted mean of the scaled values; equal scores share a rank (1, 1, 3)."""
+    best = {k: max((v[k] for v in values.values()), default=0.0) for k in INDICATORS}
+    scored: list[tuple[int, Decimal, dict[str, dict[str, float]]]] = []
+    for unit_id, v in values.items():
+        detail: dict[str, dict[str, float]] = {}
+        total = Decimal("0")
+        for k in INDICATORS:
+            scaled = Decimal(str(v[k])) * 100 / Decimal(str(best[k])) if best[k] > 0 else Decimal("0")
+            detail[k] = {"value": v[k], "score": float(scaled.quantize(_TWO, ROUND_HALF_UP))}
+            total += scaled * Decimal(str(weights.get(k, 0)))
+        scored.append((unit_id, (total / 100).quantize(_TWO, ROUND_HALF_UP), detail))
+    scored.sort(key=lambda t: (-t[1], t[0]))
+    out: list[tuple[int, Decimal, int, dict[str, dict[str, float]]]] = []
+    rank = 0
+    for i, (unit_id, score, detail) in enumerate(scored):
+        if i == 0 or score != scored[i - 1][1]:
+            rank = i + 1
+        out.append((unit_id, score, rank, detail))
+    return out
+
+
+@transaction.atomic
+def units_assess(*, actor: Actor, year: int, district_id: int | None = None) -> AssessmentScheme:
+    district = _district_for(actor, district_id, write=True)
+    scheme = AssessmentScheme.objects.select_for_update().filter(district=district, year=year).first()
+    if scheme is None:
+        raise Conflict(f"尚未设置{year}年度的单位考核方案，请先设置指标权重", code="no_scheme")
+    values = unit_indicators(district_code=district.code, year=year)
+    results = score_units(values, scheme.weights)
+    replaced = scheme.results.count()
+    scheme.results.all().delete()
+    UnitAssessment.objects.bulk_create(
+        UnitAssessment(scheme=scheme, unit_id=u, indicators=detail, score=score, rank=rank)
+        for u, score, rank, detail in results
+    )
+    scheme.save(update_fields=["updated_at"])
+    audit_record(
+        actor=actor,
+        target=scheme,
+        event="party.units_assessed",
+        data={
+            "district": district.code,
+            "year": year,
+            "units": len(results),
+            "replaced": replaced,
+            "weights": scheme.weights,
+        },
+    )
+    return scheme
+
+
+def assessment_ranking_for_actor(
+    *, actor: Actor, year: int, district_id: int | None = None
+) -> tuple[AssessmentScheme | None, QuerySet[UnitAssessment]]:
+    """District staff see the whole ranking; community staff their community's units (with the
+    district rank); a liaison their own unit's line."""
+    from gongzhi.places.models import District
+
+    scope = scope_of(actor)
+    district = District.objects.filter(pk=district_id).first() if district_id else None
+    if district is None:
+        codes = sorted(scope.district_codes)
+        for u in Unit.objects.filter(liaison_id=actor.pk).values_list("district_code", flat=True):
+            codes.append(u)
+        district = District.objects.filter(code__in=codes).order_by("code").first()
+        if district is None and scope.superuser:
+            district = District.objects.order_by("code").first()
+    scheme = AssessmentScheme.objects.filter(district=district, year=year).first() if district else None
+    if scheme is None:
+        return None, UnitAssessment.objects.none()
+    q = scope.place_q(READERS, prefix="unit__") | Q(unit__liaison_id=actor.pk)
+    qs = scheme.results.filter(q).select_related("unit", "unit__community").order_by("rank", "unit__name")
+    return scheme, qs
+
+
+def ranking_workbook(scheme: AssessmentScheme, results: Iterable[UnitAssessment]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = f"{scheme.year}年度单位考核"
+    headers = ["排名", "单位名称", "统一社会信用代码", "报到社区", "得分", *INDICATORS.values()]
+    _header(ws, headers, [7, 30, 22, 16, 9, *([14] * len(INDICATORS))])
+    for r in results:
+        ws.append(
+            [
+                r.rank,
+                r.unit.name,
+                r.unit.uscc,
+                r.unit.community.name,
+                float(r.score),
+                *[(r.indicators.get(k) or {}).get("value", 0) for k in INDICATORS],
+            ]
+        )
+    weights = wb.create_sheet("指标权重")
+    _header(weights, ["指标", "权重"], [24, 10])
+    for k, label in INDICATORS.items():
+        weights.append([label, scheme.weights.get(k, 0)])
+    return _save(wb)
+
+
+# --- figures for the console ----------------------------------------------------------------------
+
+
+def serving_figures(scope: Scope) -> dict[str, Any]:
+    """Confirmed service records and hours in the scope's places (for the console overview)."""
+    row = ServiceRecord.objects.filter(scope.place_q(READERS), status=RecordStatus.CONFIRMED).aggregate(
+        n=Count("id"), h=Sum("hours")
+    )
+    pending = ServiceRecord.objects.filter(scope.place_q(READERS), status=RecordStatus.PENDING).count()
+    return {
+        "records_confirmed": row["n"] or 0,
+        "hours_confirmed": _fmt(row["h"] or Decimal("0")),
+        "records_pending": pending,
+    }

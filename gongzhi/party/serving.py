@@ -1,0 +1,633 @@
+"""Serving (承诺践诺): the community publishes posts and service items, members and units claim them with a
+pledge (认领 · 承诺), and record what they did (践诺), which community staff confirm.
+
+Services write (one transaction, permission, one audit row each); the ``*_for_actor`` selectors read with
+the actor's scope. Who sees what:
+
+- community staff and the other place-scoped staff roles: the rows of their places;
+- a unit liaison: their unit's claims and records and those of the unit's members;
+- a party member: their own.
+
+A missing row and a forbidden one are the same 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+
+from gongzhi.audit.services import audit_record
+from gongzhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, field_error
+from gongzhi.core.roles import POPULATION_ROLES, Role
+from gongzhi.core.scope import scope_of
+from gongzhi.party.enums import (
+    SKILL_VALUES,
+    ClaimStatus,
+    RecordStatus,
+    RegistrationStatus,
+    ServiceItemKind,
+    ServiceItemStatus,
+)
+from gongzhi.party.models import Claim, PartyMember, ServiceItem, ServiceRecord, Unit
+
+if TYPE_CHECKING:
+    from gongzhi.core.types import Actor
+    from gongzhi.places.models import Community
+
+# Who publishes items and confirms records: the staff of the community.
+COMMUNITY_STAFF = frozenset({Role.COMMUNITY_WORKER, Role.COMMUNITY_SECRETARY})
+# Place-scoped staff roles that read serving data of their places.
+READERS = POPULATION_ROLES
+
+# The one table of allowed moves for each workflow here.
+ITEM_TRANSITIONS: dict[str, frozenset[str]] = {
+    ServiceItemStatus.OPEN: frozenset({ServiceItemStatus.CLOSED}),
+    ServiceItemStatus.CLOSED: frozenset(),
+}
+CLAIM_TRANSITIONS: dict[str, frozenset[str]] = {
+    ClaimStatus.ACTIVE: frozenset({ClaimStatus.WITHDRAWN, ClaimStatus.COMPLETED}),
+    ClaimStatus.WITHDRAWN: frozenset(),
+    ClaimStatus.COMPLETED: frozenset(),
+}
+RECORD_TRANSITIONS: dict[str, frozenset[str]] = {
+    RecordStatus.PENDING: frozenset({RecordStatus.CONFIRMED, RecordStatus.REJECTED}),
+    RecordStatus.CONFIRMED: frozenset(),
+    RecordStatus.REJECTED: frozenset(),
+}
+
+MAX_HOURS_PER_DAY = Decimal("24")
+HOURS_STEP = Decimal("0.5")
+# Claims that hold a place on an item (a withdrawn one frees it).
+HOLDING = (ClaimStatus.ACTIVE, ClaimStatus.COMPLETED)
+
+
+def check_move(table: dict[str, frozenset[str]], labels: Any, old: str, new: str) -> None:
+    if new not in table.get(old, frozenset()):
+        raise Conflict(
+            f"当前状态为“{labels(old).label}”，不能改为“{labels(new).label}”",
+            code="illegal_transition",
+        )
+
+
+def is_community_staff(actor: Actor, obj: object) -> bool:
+    scope = scope_of(actor)
+    return scope.superuser or scope.covers(obj, COMMUNITY_STAFF)
+
+
+def _require_staff(actor: Actor, obj: object, message: str = "只有本社区工作人员可以执行此操作") -> None:
+    if not is_community_staff(actor, obj):
+        raise Forbidden(message)
+
+
+# --- selectors ------------------------------------------------------------------------------------
+
+
+def own_member_ids(actor: Actor) -> list[int]:
+    return list(PartyMember.objects.filter(user_id=actor.pk).values_list("id", flat=True))
+
+
+def liaison_unit_ids(actor: Actor) -> list[int]:
+    return list(Unit.objects.filter(liaison_id=actor.pk).values_list("id", flat=True))
+
+
+def claimant_q(actor: Actor, prefix: str = "") -> Q:
+    """Rows of the actor as a claimant: their own member rows, their unit and the unit's members."""
+    units = liaison_unit_ids(actor)
+    members = own_member_ids(actor)
+    q = Q(pk__in=[])
+    if members:
+        q |= Q(**{f"{prefix}member_id__in": members})
+    if units:
+        q |= Q(**{f"{prefix}unit_id__in": units}) | Q(**{f"{prefix}member__unit_id__in": units})
+    return q
+
+
+def service_item_list_for_actor(
+    *, actor: Actor, status: str = "", community_code: str = "", limit: int | None = None
+) -> QuerySet[ServiceItem]:
+    """Staff see their places' items; members and liaisons the items of the communities they are
+    placed in (role scope), where their unit is located or where they registered."""
+    scope = scope_of(actor)
+    q = scope.place_q()
+    units = Unit.objects.filter(liaison_id=actor.pk).values_list("community_id", flat=True)
+    q |= Q(community_id__in=list(units))
+    registered = PartyMember.objects.filter(user_id=actor.pk).values_list(
+        "registrations__community_id", flat=True
+    )
+    q |= Q(community_id__in=[c for c in registered if c])
+    qs = ServiceItem.objects.filter(q)
+    if status:
+        qs = qs.filter(status=status)
+    if community_code:
+        qs = qs.filter(community_code=community_code)
+    qs = qs.select_related("community").order_by("-id")
+    return qs[:limit] if limit else qs
+
+
+def service_item_get_for_actor(*, actor: Actor, item_id: int) -> ServiceItem:
+    item = service_item_list_for_actor(actor=actor).filter(pk=item_id).first()
+    if item is None:
+        raise NotFound()
+    return item
+
+
+def claim_list_for_actor(*, actor: Actor, item_id: int | None = None) -> QuerySet[Claim]:
+    scope = scope_of(actor)
+    qs = Claim.objects.filter(scope.place_q(READERS) | claimant_q(actor))
+    if item_id:
+        qs = qs.filter(item_id=item_id)
+    return qs.select_related("item", "member", "unit").order_by("-id")
+
+
+def service_record_list_for_actor(
+    *,
+    actor: Actor,
+    status: str = "",
+    community_code: str = "",
+    member_id: int | None = None,
+    unit_id: int | None = None,
+    after_id: int | None = None,
+    limit: int | None = None,
+) -> QuerySet[ServiceRecord]:
+    scope = scope_of(actor)
+    qs = ServiceRecord.objects.filter(scope.place_q(READERS) | claimant_q(actor))
+    if status:
+        qs = qs.filter(status=status)
+    if community_code:
+        qs = qs.filter(community_code=community_code)
+    if member_id:
+        qs = qs.filter(member_id=member_id)
+    if unit_id:
+        qs = qs.filter(Q(unit_id=unit_id) | Q(member__unit_id=unit_id))
+    if after_id:
+        qs = qs.filter(id__gt=after_id)
+    qs = qs.select_related("member", "member__unit", "unit", "claim__item").order_by("id")
+    return qs[:limit] if limit else qs
+
+
+def service_record_get_for_actor(*, actor: Actor, record_id: int) -> ServiceRecord:
+    record = service_record_list_for_actor(actor=actor).filter(pk=record_id).first()
+    if record is None:
+        raise NotFound()
+    return record
+
+
+# --- items ----------------------------------------------------------------------------------------
+
+
+def _community_for_staff(actor: Actor, community_id: int) -> Community:
+    from gongzhi.places.models import Community
+
+    community = Community.objects.filter(pk=community_id).first()
+    if community is None or not (scope_of(actor).superuser or scope_of(actor).covers(community)):
+        raise NotFound()
+    _require_staff(actor, community, "只有本社区工作人员可以发布服务岗位/项目")
+    return community
+
+
+def _clean_skills(skills: Iterable[str]) -> list[str]:
+    out = list(dict.fromkeys(s.strip() for s in skills if s and s.strip()))
+    unknown = [s for s in out if s not in SKILL_VALUES]
+    if unknown:
+        raise field_error("skills", f"无法识别的特长类别：{'、'.join(unknown)}")
+    return out
+
+
+@transaction.atomic
+def service_item_publish(
+    *,
+    actor: Actor,
+    community_id: int,
+    kind: str,
+    title: str,
+    description: str = "",
+    skills: Iterable[str] = (),
+    capacity: int = 1,
+) -> ServiceItem:
+    community = _community_for_staff(actor, community_id)
+    errors: dict[str, str] = {}
+    title = (title or "").strip()
+    if kind not in ServiceItemKind.values:
+        errors["kind"] = "类型应为“服务岗位”或“服务项目”"
+    if not title:
+        errors["title"] = "请填写名称"
+    elif len(title) > 100:
+        errors["title"] = "名称不能超过100个字"
+    if not isinstance(capacity, int) or capacity < 1 or capacity > 10000:
+        errors["capacity"] = "计划人数应为1到10000之间的整数"
+    try:
+        clean_skills = _clean_skills(skills)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+        clean_skills = []
+    if errors:
+        raise ValidationFailed(next(iter(errors.values())), fields=errors)
+    item = ServiceItem(
+        community=community,
+        kind=kind,
+        title=title,
+        description=(description or "").strip(),
+        skills=clean_skills,
+        capacity=capacity,
+    )
+    item.set_place_codes(community_code=community.code)
+    item.save()
+    audit_record(
+        actor=actor,
+        target=item,
+        event="party.service_item_published",
+        data={"kind": kind, "title": title, "capacity": capacity, "skills": clean_skills},
+    )
+    return item
+
+
+def _locked_item(actor: Actor, item_id: int) -> ServiceItem:
+    visible = service_item_list_for_actor(actor=actor).filter(pk=item_id).values_list("pk", flat=True)
+    item = ServiceItem.objects.select_for_update().filter(pk__in=list(visible)).first()
+    if item is None:
+        raise NotFound()
+    return item
+
+
+@transaction.atomic
+def service_item_close(*, actor: Actor, item_id: int, reason: str = "") -> ServiceItem:
+    item = _locked_item(actor, item_id)
+    _require_staff(actor, item, "只有本社区工作人员可以关闭服务岗位/项目")
+    old = item.status
+    check_move(ITEM_TRANSITIONS, ServiceItemStatus, old, ServiceItemStatus.CLOSED)
+    item.status = ServiceItemStatus.CLOSED
+    item.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        target=item,
+        event="party.service_item_closed",
+        data={"from": old, "to": item.status, "reason": (reason or "").strip()[:200]},
+    )
+    return item
+
+
+# --- claims ---------------------------------------------------------------------------------------
+
+
+def _member_belongs_to(member: PartyMember, community_id: int, community_code: str) -> bool:
+    return (
+        member.community_code == community_code
+        or member.registrations.filter(community_id=community_id, status=RegistrationStatus.ACCEPTED).exists()
+    )
+
+
+def _claimant_for(
+    actor: Actor,
+    *,
+    place: Any,
+    community_id: int,
+    member_id: int | None,
+    unit_id: int | None,
+) -> tuple[PartyMember | None, Unit | None]:
+    """Who claims or serves: the actor's own member row, the actor's unit, or — for community staff —
+    the member or unit they name. Exactly one of the two is returned."""
+    if member_id and unit_id:
+        raise ValidationFailed(
+            "认领人只能是一名党员或一个单位",
+            fields={"member_id": "党员和单位只能选一个"},
+        )
+    staff = is_community_staff(actor, place)
+    if member_id:
+        member = PartyMember.objects.filter(pk=member_id).first()
+        if member is not None and member.user_id == actor.pk:
+            return member, None
+        if member is not None and staff and _member_belongs_to(member, community_id, place.community_code):
+            return member, None
+        if member is not None and staff:
+            raise field_error("member_id", "该党员未在本社区报到，不能代为登记")
+        raise NotFound("党员不存在或无权代为登记")
+    if unit_id:
+        unit = Unit.objects.filter(pk=unit_id).first()
+        if unit is not None and unit.liaison_id == actor.pk:
+            return None, unit
+        if unit is not None and staff and unit.community_id == community_id:
+            return None, unit
+        if unit is not None and staff:
+            raise field_error("unit_id", "该单位未在本社区报到，不能代为登记")
+        raise NotFound("单位不存在或无权代为登记")
+    members = list(PartyMember.objects.filter(user_id=actor.pk)[:2])
+    if len(members) == 1:
+        return members[0], None
+    units = list(Unit.objects.filter(liaison_id=actor.pk)[:2])
+    if not members and len(units) == 1:
+        return None, units[0]
+    if staff:
+        raise field_error("member_id", "请选择代为登记的党员或单位")
+    if members or units:
+        raise field_error("member_id", "您关联了多个党员或单位身份，请选择以谁的名义登记")
+    raise Forbidden("您不是党员或驻区单位联络人，不能认领或登记服务")
+
+
+@transaction.atomic
+def claim_create(
+    *,
+    actor: Actor,
+    item_id: int,
+    pledge: str,
+    member_id: int | None = None,
+    unit_id: int | None = None,
+) -> Claim:
+    item = _locked_item(actor, item_id)
+    if item.status != ServiceItemStatus.OPEN:
+        raise Conflict("该岗位/项目已关闭，不能认领", code="item_closed")
+    member, unit = _claimant_for(
+        actor, place=item, community_id=item.community_id, member_id=member_id, unit_id=unit_id
+    )
+    pledge = (pledge or "").strip()
+    if not pledge:
+        raise field_error("pledge", "请填写承诺事项")
+    if len(pledge) > 500:
+        raise field_error("pledge", "承诺事项不能超过500个字")
+    holding = Claim.objects.filter(item=item, status__in=HOLDING)
+    same = holding.filter(member=member) if member is not None else holding.filter(unit=unit)
+    if same.exists():
+        who = "该党员" if member is not None else "该单位"
+        raise Conflict(f"{who}已认领此岗位/项目，不能重复认领", code="already_claimed")
+    taken = holding.count()
+    if taken >= item.capacity:
+        raise Conflict(f"该岗位/项目已认领满额（计划{item.capacity}人，已认领{taken}人）", code="item_full")
+    claim = Claim(item=item, member=member, unit=unit, pledge=pledge)
+    claim.set_place_codes(grid_code=item.grid_code, community_code=item.community_code)
+    claim.save()
+    audit_record(
+        actor=actor,
+        target=claim,
+        event="party.claim_created",
+        data={
+            "item": item.pk,
+            "member": member.pk if member else None,
+            "unit": unit.pk if unit else None,
+            "pledge": pledge,
+            "on_behalf": bool(
+                (member is not None and member.user_id != actor.pk)
+                or (unit is not None and unit.liaison_id != actor.pk)
+            ),
+        },
+    )
+    return claim
+
+
+def _locked_claim(actor: Actor, claim_id: int) -> Claim:
+    visible = claim_list_for_actor(actor=actor).filter(pk=claim_id).values_list("pk", flat=True)
+    claim = (
+        Claim.objects.select_for_update()
+        .select_related("member", "unit", "item")
+        .filter(pk__in=list(visible))
+        .first()
+    )
+    if claim is None:
+        raise NotFound()
+    return claim
+
+
+def _is_claimant(actor: Actor, claim: Claim | ServiceRecord) -> bool:
+    if claim.member is not None and claim.member.user_id == actor.pk:
+        return True
+    unit = claim.unit or (claim.member.unit if claim.member is not None else None)
+    return unit is not None and unit.liaison_id == actor.pk
+
+
+@transaction.atomic
+def claim_withdraw(*, actor: Actor, claim_id: int, reason: str = "") -> Claim:
+    claim = _locked_claim(actor, claim_id)
+    if not (_is_claimant(actor, claim) or is_community_staff(actor, claim)):
+        raise Forbidden("只有认领人或本社区工作人员可以撤回认领")
+    old = claim.status
+    check_move(CLAIM_TRANSITIONS, ClaimStatus, old, ClaimStatus.WITHDRAWN)
+    claim.status = ClaimStatus.WITHDRAWN
+    claim.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        target=claim,
+        event="party.claim_withdrawn",
+        data={"from": old, "to": claim.status, "reason": (reason or "").strip()[:200]},
+    )
+    return claim
+
+
+@transaction.atomic
+def claim_complete(*, actor: Actor, claim_id: int) -> Claim:
+    """The community marks a pledge as fulfilled (践诺完成)."""
+    claim = _locked_claim(actor, claim_id)
+    _require_staff(actor, claim, "只有本社区工作人员可以确认认领已完成")
+    old = claim.status
+    check_move(CLAIM_TRANSITIONS, ClaimStatus, old, ClaimStatus.COMPLETED)
+    claim.status = ClaimStatus.COMPLETED
+    claim.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor, target=claim, event="party.claim_completed", data={"from": old, "to": claim.status}
+    )
+    return claim
+
+
+# --- service records ------------------------------------------------------------------------------
+
+
+def parse_hours(value: Any) -> tuple[Decimal | None, str]:
+    """Hours as a Decimal, or the Chinese reason it is not acceptable."""
+    try:
+        hours = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None, "服务时长应为数字，如 1.5"
+    if not hours.is_finite():
+        return None, "服务时长应为数字，如 1.5"
+    if hours <= 0:
+        return None, "服务时长应大于0小时"
+    if hours > MAX_HOURS_PER_DAY:
+        return None, "服务时长不能超过24小时"
+    if hours % HOURS_STEP != 0:
+        return None, "服务时长以0.5小时为单位，如 1、1.5、2"
+    return hours, ""
+
+
+def parse_date(value: Any) -> tuple[dt.date | None, str]:
+    if isinstance(value, dt.datetime):
+        return value.date(), ""
+    if isinstance(value, dt.date):
+        return value, ""
+    try:
+        return dt.date.fromisoformat(str(value).strip()), ""
+    except ValueError:
+        return None, "服务日期格式应为 2026-10-01"
+
+
+@transaction.atomic
+def service_record_submit(
+    *,
+    actor: Actor,
+    served_on: dt.date | str,
+    hours: Decimal | float | str,
+    content: str,
+    beneficiaries: str = "",
+    claim_id: int | None = None,
+    member_id: int | None = None,
+    unit_id: int | None = None,
+) -> ServiceRecord:
+    claim: Claim | None = None
+    if claim_id:
+        claim = _locked_claim(actor, claim_id)
+        if not (_is_claimant(actor, claim) or is_community_staff(actor, claim)):
+            raise Forbidden("只有认领人或本社区工作人员可以登记此认领的服务记录")
+        if claim.status == ClaimStatus.WITHDRAWN:
+            raise Conflict("该认领已撤回，不能登记服务记录", code="claim_withdrawn")
+        member, unit = claim.member, claim.unit
+        place: Any = claim
+    else:
+        member, unit, place = _server_without_claim(actor, member_id=member_id, unit_id=unit_id)
+
+    errors: dict[str, str] = {}
+    day, reason = parse_date(served_on)
+    if day is None:
+        errors["served_on"] = reason
+    elif day > timezone.localdate():
+        errors["served_on"] = "服务日期不能晚于今天"
+    amount, reason = parse_hours(hours)
+    if amount is None:
+        errors["hours"] = reason
+    content = (content or "").strip()
+    beneficiaries = (beneficiaries or "").strip()
+    if not content:
+        errors["content"] = "请填写服务内容"
+    elif len(content) > 500:
+        errors["content"] = "服务内容不能超过500个字"
+    if len(beneficiaries) > 200:
+        errors["beneficiaries"] = "服务对象不能超过200个字"
+    if member is not None and day is not None and amount is not None and "served_on" not in errors:
+        # Serialise one member's submissions so two at once cannot pass the daily limit together.
+        PartyMember.objects.select_for_update().filter(pk=member.pk).first()
+        logged = ServiceRecord.objects.filter(
+            member=member, served_on=day, status__in=(RecordStatus.PENDING, RecordStatus.CONFIRMED)
+        ).aggregate(total=Sum("hours"))["total"] or Decimal("0")
+        if logged + amount > MAX_HOURS_PER_DAY:
+            errors["hours"] = (
+                f"{day:%Y-%m-%d} 已登记{_fmt(logged)}小时，再加{_fmt(amount)}小时将超过每天24小时"
+            )
+    if errors:
+        raise ValidationFailed(next(iter(errors.values())), fields=errors)
+    assert day is not None and amount is not None
+    record = ServiceRecord(
+        member=member,
+        unit=unit,
+        claim=claim,
+        served_on=day,
+        hours=amount,
+        content=content,
+        beneficiaries=beneficiaries,
+    )
+    record.set_place_codes(grid_code=place.grid_code, community_code=place.community_code)
+    record.save()
+    audit_record(
+        actor=actor,
+        target=record,
+        event="party.service_record_submitted",
+        data={
+            "claim": claim.pk if claim else None,
+            "member": member.pk if member else None,
+            "unit": unit.pk if unit else None,
+            "served_on": day.isoformat(),
+            "hours": _fmt(amount),
+        },
+    )
+    return record
+
+
+def _fmt(hours: Decimal) -> str:
+    return format(hours.normalize(), "f")
+
+
+def _server_without_claim(
+    actor: Actor, *, member_id: int | None, unit_id: int | None
+) -> tuple[PartyMember | None, Unit | None, Any]:
+    """A record with no claim is placed where the member is kept, or where the unit is located."""
+    scope = scope_of(actor)
+    if member_id and not unit_id:
+        member = PartyMember.objects.filter(pk=member_id).first()
+        if member is not None and (member.user_id == actor.pk or is_community_staff(actor, member)):
+            return member, None, member
+        raise NotFound("党员不存在或无权代为登记")
+    if unit_id and not member_id:
+        unit = Unit.objects.filter(pk=unit_id).first()
+        if unit is not None and (unit.liaison_id == actor.pk or is_community_staff(actor, unit)):
+            return None, unit, unit
+        raise NotFound("单位不存在或无权代为登记")
+    if member_id and unit_id:
+        raise ValidationFailed("服务人只能是一名党员或一个单位", fields={"member_id": "党员和单位只能选一个"})
+    members = list(PartyMember.objects.filter(user_id=actor.pk)[:2])
+    if len(members) == 1:
+        return members[0], None, members[0]
+    units = list(Unit.objects.filter(liaison_id=actor.pk)[:2])
+    if not members and len(units) == 1:
+        return None, units[0], units[0]
+    if scope.has_role(*COMMUNITY_STAFF) or scope.superuser:
+        raise field_error("member_id", "请选择代为登记的党员或单位")
+    if members or units:
+        raise field_error("member_id", "您关联了多个党员或单位身份，请选择以谁的名义登记")
+    raise Forbidden("您不是党员或驻区单位联络人，不能登记服务记录")
+
+
+def _locked_record(actor: Actor, record_id: int) -> ServiceRecord:
+    visible = service_record_list_for_actor(actor=actor).filter(pk=record_id).values_list("pk", flat=True)
+    record = ServiceRecord.objects.select_for_update().filter(pk__in=list(visible)).first()
+    if record is None:
+        raise NotFound()
+    return record
+
+
+@transaction.atomic
+def service_record_confirm(*, actor: Actor, record_id: int, rating: int | None = None) -> ServiceRecord:
+    """Confirms a pending record; ``rating`` is the residents' rating (1–5) the community collected."""
+    record = _locked_record(actor, record_id)
+    _require_staff(actor, record, "只有服务所在社区的工作人员可以确认服务记录")
+    if rating is not None and (not isinstance(rating, int) or not 1 <= rating <= 5):
+        raise field_error("rating", "群众评价应为1到5分")
+    old = record.status
+    check_move(RECORD_TRANSITIONS, RecordStatus, old, RecordStatus.CONFIRMED)
+    record.status = RecordStatus.CONFIRMED
+    record.confirmed_by = actor  # type: ignore[assignment]
+    fields = ["status", "confirmed_by", "updated_at"]
+    if rating is not None:
+        record.rating = rating
+        fields.append("rating")
+    record.save(update_fields=fields)
+    audit_record(
+        actor=actor,
+        target=record,
+        event="party.service_record_confirmed",
+        data={"from": old, "to": record.status, "rating": rating},
+    )
+    return record
+
+
+@transaction.atomic
+def service_record_reject(*, actor: Actor, record_id: int, reason: str) -> ServiceRecord:
+    record = _locked_record(actor, record_id)
+    _require_staff(actor, record, "只有服务所在社区的工作人员可以退回服务记录")
+    reason = (reason or "").strip()
+    if not reason:
+        raise field_error("reason", "请填写不予确认的原因")
+    if len(reason) > 200:
+        raise field_error("reason", "原因不能超过200个字")
+    old = record.status
+    check_move(RECORD_TRANSITIONS, RecordStatus, old, RecordStatus.REJECTED)
+    record.status = RecordStatus.REJECTED
+    record.confirmed_by = actor  # type: ignore[assignment]
+    record.save(update_fields=["status", "confirmed_by", "updated_at"])
+    # The record has no column for the reason: the audit row carries it (see the timeline).
+    audit_record(
+        actor=actor,
+        target=record,
+        event="party.service_record_rejected",
+        data={"from": old, "to": record.status, "reason": reason},
+    )
+    return record
