@@ -49,6 +49,7 @@ EVENT_LABELS = {
     "party.service_record_submitted": _("登记服务记录"),
     "party.service_record_confirmed": _("确认服务记录"),
     "party.service_record_rejected": _("退回服务记录"),
+    "party.service_records_imported": _("批量登记服务记录"),
     "party.feedback_letters_issued": _("出具服务情况反馈函"),
     "party.assessment_scheme_set": _("设置单位考核方案"),
     "party.units_assessed": _("计算单位考核结果"),

@@ -13,6 +13,7 @@ from gongzhi.accounts.services import role_assign, user_create
 from gongzhi.core.roles import Role
 from gongzhi.demo import layout
 from gongzhi.demo.party import place_community_members
+from gongzhi.demo.party_service import seed_service
 from gongzhi.demo.party_units import seed_units_and_members
 from gongzhi.demo.population import PopulationGenerator
 from gongzhi.people.models import Person
@@ -144,7 +145,10 @@ class DemoSeeder:
         self.progress("  党组织：社区党员已登记，网格党支部已按居住网格设置")
         t = time.monotonic()
         seed_units_and_members(self)
-        self.progress("  双报到：驻区单位与在职党员已报到")
+        served = seed_service(self)
+        self.progress(
+            f"  双报到：驻区单位与在职党员已报到；{served['items']} 个服务岗位/项目，{served['records']} 条服务记录"
+        )
         self.stats.timings["party_members"] = round(time.monotonic() - t, 1)
         self.residents(admin)
         self.stats.seconds = round(time.monotonic() - started, 1)

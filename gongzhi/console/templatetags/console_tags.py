@@ -61,6 +61,20 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
         [("people:search", _("人员查询")), ("people:import", _("人口导入"), "population_editor")],
         "",
     ),
+    (
+        _("党建引领"),
+        [
+            ("party:org_tree", _("党组织与网格党支部")),
+            ("party:member_list", _("社区党员")),
+            ("party:units", _("驻区单位")),
+            ("party:registrations", _("在职党员报到")),
+            ("party:serving_items", _("服务岗位/项目")),
+            ("party:serving_records", _("服务记录")),
+            ("party:serving_letters", _("表现反馈函")),
+            ("party:serving_ranking", _("单位考核")),
+        ],
+        "party",
+    ),
     (_("审计日志"), [("console:audit", _("操作记录"))], "audit"),
     (_("系统管理"), [("admin:index", _("基础数据管理"))], "admin"),
 ]
@@ -71,6 +85,12 @@ def _allowed(who: str, user: Any) -> bool:
         return can_read_audit(user)
     if who == "admin":
         return bool(user.is_staff or user.is_superuser)
+    if who == "party":
+        # the party pages read through the population roles' places (grid workers see their grid)
+        from gongzhi.core.roles import POPULATION_ROLES
+
+        scope = scope_of(user)
+        return scope.superuser or bool(scope.roles & POPULATION_ROLES)
     if who == "grid_admin":
         from gongzhi.places.selectors import can_import_grids
 

@@ -42,3 +42,17 @@ def test_demo_units_and_in_service_members_reach_the_overview(demo_with_members,
     assert party["units_registered"] == 140
     assert 5000 <= party["members_registered"] <= 5400
     assert (party["branches_independent"], party["branches_joint"]) == (71, 23)
+
+
+def test_demo_members_have_confirmed_service_records(demo_with_members):
+    from django.db.models import Sum
+
+    from gongzhi.party.enums import RecordStatus
+    from gongzhi.party.models import Claim, ServiceItem, ServiceRecord
+
+    assert ServiceItem.objects.count() == 16 * 4
+    assert Claim.objects.count() > 100
+    confirmed = ServiceRecord.objects.filter(status=RecordStatus.CONFIRMED)
+    assert confirmed.values("member_id").distinct().count() > 2500
+    assert confirmed.aggregate(h=Sum("hours"))["h"] > 0
+    assert AuditEvent.objects.filter(event_type="party.service_records_imported").count() == 16
