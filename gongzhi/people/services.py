@@ -12,6 +12,7 @@ from gongzhi.accounts.models import RoleAssignment, User
 from gongzhi.accounts.services import otp_consume, require_account_admin, role_assign, user_create
 from gongzhi.audit.services import audit_record
 from gongzhi.core import ids, pinyin
+from gongzhi.core.bulk import insert_rows
 from gongzhi.core.errors import ApplicationError, Forbidden, NotFound, ValidationFailed, field_error
 from gongzhi.core.roles import Role, ScopeLevel
 from gongzhi.core.scope import scope_of
@@ -367,11 +368,11 @@ def grid_population_register(*, actor: User | None, grid_id: int, households: li
         )
         hh.set_place_codes(grid_code=grid.code)
         new_households.append(hh)
-    Household.objects.bulk_create(new_households, batch_size=500)
-    if not all(h.pk for h in new_households):  # SQLite < 3.35 and some backends return no ids
-        by_key = dict(Household.objects.filter(grid=grid).values_list("address_key", "id"))
-        for h in new_households:
-            h.pk = h.id = by_key[h.address_key]
+    insert_rows(Household, new_households)
+    # The fast insert returns no ids: read them back by the address key, unique within the grid.
+    by_key = dict(Household.objects.filter(grid=grid).values_list("address_key", "id"))
+    for h in new_households:
+        h.pk = h.id = by_key[h.address_key]
     persons: list[Person] = []
     for hh, item in zip(new_households, households, strict=True):
         persons.extend(build_person(clean, hh) for clean in item.persons)
@@ -380,7 +381,7 @@ def grid_population_register(*, actor: User | None, grid_id: int, households: li
         raise ApplicationError(
             "身份证号码重复：批量登记中有已登记或重复的身份证号码", code="duplicate", status=409
         )
-    Person.objects.bulk_create(persons, batch_size=500)
+    insert_rows(Person, persons)
     audit_record(
         actor=actor,
         target=grid,
