@@ -393,9 +393,17 @@ def branch_layout_apply(*, actor: Actor | None, community_id: int) -> list[Party
 
 
 # -- selectors --------------------------------------------------------------------------------------
+def _orgs_touching(q: Q) -> QuerySet[PartyOrganization]:
+    """Organisations placed in the places ``q`` selects, or covering one of its grids: a grid worker's
+    scope is a grid, and a branch sits at its community with its grids listed, not at a grid code."""
+    grid_ids = Grid.objects.filter(q).values("pk")
+    ids = PartyOrganization.objects.filter(q | Q(grids__in=grid_ids)).values_list("pk", flat=True).distinct()
+    return PartyOrganization.objects.filter(pk__in=ids)
+
+
 def org_list_for_actor(actor: Actor | None, *, include_inactive: bool = False) -> QuerySet[PartyOrganization]:
     scope = scope_of(actor)
-    qs = PartyOrganization.objects.filter(scope.place_q(READERS))
+    qs = _orgs_touching(scope.place_q(READERS))
     if not include_inactive:
         qs = qs.filter(active=True)
     return qs.order_by("subdistrict_code", "community_code", "kind", "grid_code", "name", "id")
@@ -483,7 +491,7 @@ def coverage_for_actor(actor: Actor | None) -> tuple[Coverage, dict[str, Coverag
 
 def coverage(q: Q) -> tuple[Coverage, dict[str, Coverage]]:
     """Coverage figures over the places ``q`` selects (``Q()``: the whole database, for the overview)."""
-    branches = PartyOrganization.objects.filter(q, kind__in=BRANCH_KINDS, active=True)
+    branches = _orgs_touching(q).filter(kind__in=BRANCH_KINDS, active=True)
     per: dict[str, Coverage] = defaultdict(Coverage)
     for code, kind, n in (
         branches.values_list("community_code", "kind")
@@ -494,7 +502,10 @@ def coverage(q: Q) -> tuple[Coverage, dict[str, Coverage]]:
             per[code].branches_independent += n
         else:
             per[code].branches_joint += n
-    through = PartyOrganization.grids.through.objects.filter(partyorganization__in=branches)
+    # Grids are counted only where they fall in the places asked about (a grid worker: their grid).
+    through = PartyOrganization.grids.through.objects.filter(
+        partyorganization__in=branches, grid__in=Grid.objects.filter(q).values("pk")
+    )
     for row in (
         through.filter(partyorganization__kind=OrgKind.JOINT_BRANCH)
         .values("partyorganization__community_code")

@@ -226,3 +226,22 @@ def test_coverage_is_scoped(district, c3):
     assert community.code not in per
     total, per = coverage_for_actor(district.user("subdistrict_staff"))
     assert total.branches_independent == 1
+
+
+def test_a_grid_worker_sees_the_branch_of_their_grid(district):
+    """A branch sits at its community; a grid worker's scope is one grid, which the branch covers."""
+    from gongzhi.party import organizations as orgs
+    from gongzhi.people.models import Person
+
+    g1 = district.grids["g1"]
+    ids = list(Person.objects.filter(grid_code=g1.code).values_list("pk", flat=True)[:3])
+    orgs.community_members_add_bulk(actor=None, community_id=g1.community_id, person_ids=ids)
+    orgs.branch_layout_apply(actor=None, community_id=g1.community_id)
+    worker = district.user("grid_worker")
+    names = [o.name for o in orgs.org_list_for_actor(worker)]
+    assert any(g1.name in n or "支部" in n for n in names), names
+    total, _per = orgs.coverage_for_actor(worker)
+    assert (total.branches_independent, total.residential_grids_covered, total.residential_grids) == (1, 1, 1)
+    other = district.user("grid_worker_g2")
+    total, _per = orgs.coverage_for_actor(other)
+    assert (total.branches_independent, total.residential_grids_covered, total.residential_grids) == (0, 0, 1)

@@ -137,3 +137,13 @@ def test_bulk_register(district):
     created = reg.units_bulk_register(actor=None, community_id=district.communities["A1"].pk, units=units)
     assert len(created) == 5
     assert AuditEvent.objects.filter(event_type="party.units_imported").count() == 1
+
+
+def test_units_page_lists_units_with_and_without_a_liaison(district, client):
+    register(district, n=1)
+    register(district, n=2, liaison_username="")  # no liaison yet: the page must still render
+    client.force_login(district.user("community_worker"))
+    page = client.get("/console/party/units/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "济阳第1中学" in text and "济阳第2中学" in text
