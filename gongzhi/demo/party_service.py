@@ -10,7 +10,8 @@ from typing import Any
 from gongzhi.accounts.models import User
 from gongzhi.demo.population import TODAY
 from gongzhi.party.enums import RegistrationStatus, ServiceItemKind
-from gongzhi.party.models import MemberRegistration
+from gongzhi.party.models import MemberRegistration, Unit
+from gongzhi.party.registration import member_register
 from gongzhi.party.serving import (
     RecordRow,
     claim_create,
@@ -101,4 +102,20 @@ def seed_service(seeder: Any) -> dict[str, int]:
         totals["records"] += service_records_bulk_confirmed(
             actor=secretary, community_id=community.pk, rows=rows
         )
+        # A few registrations still waiting in the community's inbox, as on any working day.
+        unit = Unit.objects.filter(community=community).order_by("pk").first()
+        for _ in range(2):
+            member_register(
+                actor=secretary,
+                community_id=community.pk,
+                name=seeder.name(),
+                phone=seeder.gen.phone(),
+                address=f"{community.name}{rng.randint(1, 12)}号楼{rng.randint(1, 2)}单元{rng.randint(1, 6)}0{rng.randint(1, 2)}室",
+                unit_id=unit.pk if unit else None,
+                workplace_org="" if unit else "区直机关党支部",
+                skills=[rng.choice(["medical", "legal", "education", "repair"])],
+                services_offered="周末可参加志愿服务",
+                available_times="周六上午",
+            )
+            totals["pending"] = totals.get("pending", 0) + 1
     return totals

@@ -56,3 +56,6 @@ def test_demo_members_have_confirmed_service_records(demo_with_members):
     assert confirmed.values("member_id").distinct().count() > 2500
     assert confirmed.aggregate(h=Sum("hours"))["h"] > 0
     assert AuditEvent.objects.filter(event_type="party.service_records_imported").count() == 16
+    from gongzhi.party.models import MemberRegistration
+
+    assert MemberRegistration.objects.filter(status="submitted").count() == 32  # work waiting in each inbox
