@@ -70,6 +70,8 @@ class PlaceForm(forms.ModelForm):
         return data
 
     def clean_new(self, data: dict[str, Any]) -> None:
+        # Each admin below says how a new row of its level is checked (Django's admin metaclass
+        # does not mix with abc.ABCMeta, so the hooks are plain methods that every subclass overrides).
         raise NotImplementedError
 
     def run_validator(self, validate: Callable[[], object]) -> None:

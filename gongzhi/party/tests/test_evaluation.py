@@ -149,7 +149,6 @@ def test_letters_export_opens_in_openpyxl_with_the_unit_column(ev, client):
 
 
 @pytest.mark.pdf
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 def test_the_letter_pdf_carries_the_member_name_in_chinese(ev, client, tmp_path):
     d = ev
     evaluation.feedback_letters_issue(actor=d.user("community_worker"), period=QUARTER)
