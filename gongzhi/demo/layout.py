@@ -7,6 +7,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from pypinyin import lazy_pinyin
+
 from gongzhi.places.enums import DedicatedCover
 
 DISTRICT = ("370115", "济阳区")
@@ -43,6 +45,11 @@ ESTATE_SUFFIXES = ["花园", "小区", "家园", "佳苑", "新村", "雅居"]
 # Where the demo sits: a lattice of community rectangles around 济阳城区 (WGS-84).
 ORIGIN = (117.160, 36.960)
 COMMUNITY_SIZE = (0.014, 0.011)  # degrees lng, lat
+
+
+def username_stem(name: str) -> str:
+    """银山社区 → "yinshan": the stem of the demo accounts' usernames (yinshan-sj, yinshan-wg01 …)."""
+    return "".join(lazy_pinyin(name.removesuffix("社区").removesuffix("街道")))
 
 
 def spread(total: int, parts: int) -> list[int]:

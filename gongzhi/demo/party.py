@@ -11,7 +11,7 @@ enough members for its own branch, ``0`` a grid with no members.
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING
+from typing import Any
 
 from gongzhi.accounts.models import User
 from gongzhi.core.roles import Role
@@ -20,9 +20,6 @@ from gongzhi.party.organizations import branch_layout_apply, community_members_a
 from gongzhi.people.models import Person
 from gongzhi.places.enums import GridKind
 from gongzhi.places.models import Community, Grid
-
-if TYPE_CHECKING:
-    from gongzhi.demo.seed import DemoSeeder
 
 # 5 columns, 10 grids: two rows of small grids at the ends (1-2-3 and 8-9-10), the middle on its own.
 FIVE_COLUMNS_TWO_JOINT = "SSSLLLLSSS"
@@ -72,7 +69,7 @@ def _pick(persons: list[tuple[int, object]], n: int, rng: random.Random) -> list
     return chosen
 
 
-def place_community_members(seeder: DemoSeeder) -> int:
+def place_community_members(seeder: Any) -> int:
     """Registers community-managed members in every demo community (one bulk service call each, as its
     community secretary), then applies the computed branch layout there. Returns the member count."""
     rng = random.Random(seeder.seed * 31 + 5)

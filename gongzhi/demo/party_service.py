@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from gongzhi.accounts.models import User
+from gongzhi.demo.layout import username_stem
 from gongzhi.demo.population import TODAY
 from gongzhi.party.enums import RegistrationStatus, ServiceItemKind
 from gongzhi.party.models import MemberRegistration, Unit
@@ -41,9 +42,7 @@ DEEDS = [
 
 
 def _py_secretary(community: Community) -> User:
-    from gongzhi.demo.seed import _py
-
-    return User.objects.get(username=f"{_py(community.name)}-sj")
+    return User.objects.get(username=f"{username_stem(community.name)}-sj")
 
 
 def seed_service(seeder: Any) -> dict[str, int]:

@@ -6,12 +6,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pypinyin import lazy_pinyin
-
 from gongzhi.accounts.models import User
 from gongzhi.accounts.services import role_assign, user_create
 from gongzhi.core.roles import Role
 from gongzhi.demo import layout
+from gongzhi.demo.layout import username_stem
 from gongzhi.demo.party import place_community_members
 from gongzhi.demo.party_service import seed_service
 from gongzhi.demo.party_units import seed_units_and_members
@@ -42,10 +41,6 @@ class SeedStats:
     accounts: int = 0
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
-
-
-def _py(name: str) -> str:
-    return "".join(lazy_pinyin(name.removesuffix("社区").removesuffix("街道")))
 
 
 class DemoSeeder:
@@ -97,7 +92,9 @@ class DemoSeeder:
         for code, name, _communities in layout.SUBDISTRICTS:
             sub = subdistrict_create(actor=admin, district=district, code=code, name=name)
             subdistricts[code] = sub
-            self.account(f"{_py(name)}-jd", f"{name}工作人员", Role.SUBDISTRICT_STAFF, place_code=code)
+            self.account(
+                f"{username_stem(name)}-jd", f"{name}工作人员", Role.SUBDISTRICT_STAFF, place_code=code
+            )
             instructors[code] = self.name()
 
         t = time.monotonic()
@@ -157,7 +154,7 @@ class DemoSeeder:
     def team(self, community: Community, grids: list[Grid], instructor: str) -> None:
         """1 + X + N per grid: the head is a community worker, X full- or part-time grid workers, N volunteers;
         plus the subdistrict's grid instructor and building captains."""
-        py = _py(community.name)
+        py = username_stem(community.name)
         self.account(
             f"{py}-sj", f"{community.name}党委书记", Role.COMMUNITY_SECRETARY, place_code=community.code
         )
