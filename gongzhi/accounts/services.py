@@ -141,7 +141,7 @@ def role_assign(
 @transaction.atomic
 def role_revoke(*, actor: User | None, assignment_id: int) -> None:
     require_account_admin(actor)
-    ra = RoleAssignment.objects.select_for_update().select_related("user").get(pk=assignment_id)
+    ra = RoleAssignment.objects.select_for_update(of=("self",)).select_related("user").get(pk=assignment_id)
     if not ra.active:
         return
     ra.active = False

@@ -341,7 +341,10 @@ def branch_layout_apply(*, actor: Actor | None, community_id: int) -> list[Party
     deactivated (kept for history), new ones created under the community committee, and every
     community-managed member of the community moves to the branch of their grid (or to none)."""
     community = (
-        Community.objects.select_for_update().select_related("subdistrict").filter(pk=community_id).first()
+        Community.objects.select_for_update(of=("self",))
+        .select_related("subdistrict")
+        .filter(pk=community_id)
+        .first()
     )
     if community is None:
         raise NotFound()

@@ -247,7 +247,7 @@ def unit_register(
 
 
 def _unit_locked(actor: Actor | None, unit_id: int) -> Unit:
-    unit = Unit.objects.select_for_update().select_related("community").filter(pk=unit_id).first()
+    unit = Unit.objects.select_for_update(of=("self",)).select_related("community").filter(pk=unit_id).first()
     if unit is None or not is_registrar(actor, unit.community):
         raise NotFound()
     return unit
@@ -495,7 +495,7 @@ def member_register(
 
 def _registration_locked(actor: Actor | None, registration_id: int) -> MemberRegistration:
     reg = (
-        MemberRegistration.objects.select_for_update()
+        MemberRegistration.objects.select_for_update(of=("self",))
         .select_related("community", "member")
         .filter(pk=registration_id)
         .first()

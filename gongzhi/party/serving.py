@@ -382,7 +382,7 @@ def claim_create(
 def _locked_claim(actor: Actor, claim_id: int) -> Claim:
     visible = claim_list_for_actor(actor=actor).filter(pk=claim_id).values_list("pk", flat=True)
     claim = (
-        Claim.objects.select_for_update()
+        Claim.objects.select_for_update(of=("self",))
         .select_related("member", "unit", "item")
         .filter(pk__in=list(visible))
         .first()

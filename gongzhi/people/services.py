@@ -191,7 +191,7 @@ def household_register(
     from gongzhi.places.models import Grid
     from gongzhi.places.services import household_create
 
-    grid = Grid.objects.select_for_update().select_related("community").filter(pk=grid_id).first()
+    grid = Grid.objects.select_for_update(of=("self",)).select_related("community").filter(pk=grid_id).first()
     if grid is None:
         raise NotFound("网格不存在或无权查看")
     _require_editor(actor, grid)
@@ -332,7 +332,7 @@ def grid_population_register(*, actor: User | None, grid_id: int, households: li
         estate_get_or_create,
     )
 
-    grid = Grid.objects.select_for_update().select_related("community").filter(pk=grid_id).first()
+    grid = Grid.objects.select_for_update(of=("self",)).select_related("community").filter(pk=grid_id).first()
     if grid is None:
         raise NotFound("网格不存在或无权查看")
     _require_editor(actor, grid)

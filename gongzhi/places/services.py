@@ -430,7 +430,12 @@ def department_create(*, actor: Actor | None, district: District, code: str, nam
 
 @transaction.atomic
 def department_update(*, actor: Actor | None, department_id: int, name: str) -> Department:
-    dep = Department.objects.select_for_update().select_related("district").filter(pk=department_id).first()
+    dep = (
+        Department.objects.select_for_update(of=("self",))
+        .select_related("district")
+        .filter(pk=department_id)
+        .first()
+    )
     if dep is None:
         raise NotFound()
     _require_district_admin(actor, dep.district.code)

@@ -266,7 +266,12 @@ def team_member_update(
 
 @transaction.atomic
 def team_member_remove(*, actor: Actor | None, member_id: int) -> None:
-    member = GridTeamMember.objects.select_for_update().select_related("grid").filter(pk=member_id).first()
+    member = (
+        GridTeamMember.objects.select_for_update(of=("self",))
+        .select_related("grid")
+        .filter(pk=member_id)
+        .first()
+    )
     if member is None:
         raise NotFound()
     _require_community_editor(actor, member.grid)
