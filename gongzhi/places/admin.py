@@ -209,6 +209,9 @@ class PlaceAdmin(admin.ModelAdmin):
     kind_rule: ClassVar[str] = ""
 
     # -- saving: the services do it ---------------------------------------------------------------
+    # District, Subdistrict and Community admins each name their create and rename service here. These are
+    # plain methods, not abc abstract methods, because Django's admin metaclass cannot be mixed with
+    # ABCMeta. A subclass that forgot one would fail loudly here rather than save around the services.
 
     def create(self, actor: Actor, data: dict[str, Any]) -> Model:
         raise NotImplementedError
