@@ -27,7 +27,9 @@ def test_the_bbox_is_the_places_one():
 @given(lng=china_lng, lat=china_lat, system=shifted)
 def test_wgs84_there_and_back(lng, lat, system):
     there = from_wgs84(lng, lat, system)
-    assert not close(there, (lng, lat), tol=1e-4)  # inside China the shift is real (tens to hundreds of metres)
+    assert not close(
+        there, (lng, lat), tol=1e-4
+    )  # inside China the shift is real (tens to hundreds of metres)
     assert close(to_wgs84(*there, system), (lng, lat))
 
 
