@@ -5,7 +5,8 @@ that is stored. The pixels are decoded and written again into a fresh image, so 
 profile, comment or text chunk survives. The client's file name and content type are never trusted:
 Pillow reads the bytes, and only JPEG, PNG and WebP are opened at all. The stored name is a uuid.
 
-Animated PNG/WebP: the first frame is kept (a still photo is what a report needs).
+Animated PNG/WebP and multi-picture JPEGs (MPO): the first frame is kept (a still photo is what a
+report needs); they are not refused for being animated.
 """
 
 from __future__ import annotations
@@ -123,7 +124,9 @@ def _clean(upload: Any, *, field: str, label: str) -> CleanImage:
     if not data:
         raise field_error(field, f"{label}是空文件")
     not_image = field_error(
-        field, f"{label}不是可识别的图片：只接受{ACCEPTED}格式（HEIC等格式请在手机上转为JPEG）"
+        field,
+        f"{label}不是可接受的图片：只接受{ACCEPTED}格式（HEIC等格式请先转为JPEG，"
+        "iPhone可在“设置—相机—格式”中选择“兼容性最佳”）",
     )
     bomb = field_error(field, f"{label}像素过多（超过{MAX_PIXELS // 10_000}万像素），请缩小后再上传")
     broken = field_error(field, f"{label}已损坏或不完整，请重新选择")
@@ -138,7 +141,8 @@ def _clean(upload: Any, *, field: str, label: str) -> CleanImage:
         except (OSError, SyntaxError, ValueError, EOFError) as exc:
             raise broken from exc
         with im:
-            fmt = im.format or ""
+            # Pillow names a JPEG with a multi-picture index (many phones write one) "MPO": it is a JPEG.
+            fmt = "JPEG" if im.format == "MPO" else (im.format or "")
             if fmt not in _FORMATS:
                 raise not_image
             width, height = im.size

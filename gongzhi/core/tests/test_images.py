@@ -139,6 +139,18 @@ def test_animated_image_keeps_the_first_frame():
         assert pixel(im, (8, 8))[:3] == (255, 0, 0)
 
 
+def test_multi_picture_jpeg_is_a_jpeg():
+    buf = io.BytesIO()
+    first, second = Image.new("RGB", (20, 20), (255, 0, 0)), Image.new("RGB", (20, 20), (0, 0, 255))
+    first.save(buf, "MPO", save_all=True, append_images=[second])
+    with Image.open(io.BytesIO(buf.getvalue())) as mpo:
+        assert mpo.format == "MPO"
+    clean = clean_image(buf.getvalue())
+    assert clean.content_type == "image/jpeg"
+    with Image.open(io.BytesIO(clean.data)) as im:
+        assert im.format == "JPEG" and pixel(im, (10, 10))[0] > 200
+
+
 def test_png_renamed_jpg_is_stored_as_png():
     # the name and the client type lie; the bytes decide
     clean = clean_image(upload(png_bytes(), name="x.jpg", content_type="image/jpeg"))
@@ -232,7 +244,7 @@ def test_empty_file_is_refused():
 
 
 def test_the_field_name_is_the_callers():
-    assert "不是可识别的图片" in refused(clean_image, b"nope", field="result_photos")
+    assert "不是可接受的图片" in refused(clean_image, b"nope", field="result_photos")
 
 
 def test_ten_photos_are_refused():
