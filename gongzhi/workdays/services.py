@@ -66,7 +66,9 @@ def _validated_days(year: int, holidays: Holidays, workdays: Workdays) -> list[C
         if len(name) > 50:
             raise field_error("holidays", f"{where}：名称不能超过50个字")
         if end < begin:
-            raise field_error("holidays", f"{where}：结束日期{end.isoformat()}早于开始日期{begin.isoformat()}")
+            raise field_error(
+                "holidays", f"{where}：结束日期{end.isoformat()}早于开始日期{begin.isoformat()}"
+            )
         if begin.year != year or end.year != year:
             raise field_error("holidays", f"{where}：日期应在{year}年内")
         if (end - begin).days > 31:
@@ -129,12 +131,16 @@ def holiday_year_set(
     old: dict | None = None
     if entry is None:
         entry = HolidayYear.objects.create(
-            year=year, notice=notice, notice_number=notice_number, note=note or "", entered_by=_user(actor)
+            year=year,
+            notice=notice,
+            notice_number=notice_number,
+            note=note or "",
+            entered_by_id=_user_id(actor),
         )
     else:
         old = _snapshot(entry)
         entry.notice, entry.notice_number, entry.note = notice, notice_number, note or ""
-        entry.entered_by = _user(actor)
+        entry.entered_by_id = _user_id(actor)
         entry.save(update_fields=["notice", "notice_number", "note", "entered_by", "updated_at"])
         entry.days.all().delete()
     for day in days:
@@ -168,8 +174,8 @@ def holiday_year_delete(*, actor: Actor | None, year: int) -> None:
     _invalidate()
 
 
-def _user(actor: Actor | None) -> Actor | None:
-    return actor if actor is not None and getattr(actor, "pk", None) else None
+def _user_id(actor: Actor | None) -> int | None:
+    return getattr(actor, "pk", None) if actor is not None else None
 
 
 def _snapshot(entry: HolidayYear) -> dict:

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,38 +14,66 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='HolidayYear',
+            name="HolidayYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='年份')),
-                ('notice', models.CharField(max_length=200, verbose_name='通知标题')),
-                ('notice_number', models.CharField(blank=True, max_length=100, verbose_name='文号')),
-                ('note', models.TextField(blank=True, verbose_name='备注')),
-                ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='录入人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("year", models.PositiveSmallIntegerField(unique=True, verbose_name="年份")),
+                ("notice", models.CharField(max_length=200, verbose_name="通知标题")),
+                ("notice_number", models.CharField(blank=True, max_length=100, verbose_name="文号")),
+                ("note", models.TextField(blank=True, verbose_name="备注")),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="录入人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '节假日安排年度',
-                'verbose_name_plural': '节假日安排年度',
-                'ordering': ['year'],
+                "verbose_name": "节假日安排年度",
+                "verbose_name_plural": "节假日安排年度",
+                "ordering": ["year"],
             },
         ),
         migrations.CreateModel(
-            name='CalendarDay',
+            name="CalendarDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('date', models.DateField(unique=True, verbose_name='日期')),
-                ('is_workday', models.BooleanField(verbose_name='是否上班')),
-                ('name', models.CharField(max_length=50, verbose_name='名称')),
-                ('holiday_year', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='days', to='workdays.holidayyear', verbose_name='年度')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("date", models.DateField(unique=True, verbose_name="日期")),
+                ("is_workday", models.BooleanField(verbose_name="是否上班")),
+                ("name", models.CharField(max_length=50, verbose_name="名称")),
+                (
+                    "holiday_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="days",
+                        to="workdays.holidayyear",
+                        verbose_name="年度",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '节假日/调休日',
-                'verbose_name_plural': '节假日/调休日',
-                'ordering': ['date'],
+                "verbose_name": "节假日/调休日",
+                "verbose_name_plural": "节假日/调休日",
+                "ordering": ["date"],
             },
         ),
     ]

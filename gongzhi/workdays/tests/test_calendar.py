@@ -26,8 +26,8 @@ D, H, N, NH = LimitUnit.WORKING_DAYS, LimitUnit.WORKING_HOURS, LimitUnit.NATURAL
 NOTICE_2027 = "国务院办公厅关于2027年部分节假日安排的通知"
 
 
-def sh(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=SHANGHAI)  # type: ignore[misc]
+def sh(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
 
 
 def enter_2027(**kwargs) -> None:
