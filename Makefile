@@ -59,6 +59,7 @@ test-browser: install assets
 
 bench: install
 	$(PY) -m bench.point_to_grid
+	$(PY) -m bench.deadlines
 
 clean:
 	rm -rf $(VENV) node_modules gongzhi/static/vendor staticfiles var

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "gongzhi.places",
     "gongzhi.accounts",
     "gongzhi.people",
+    "gongzhi.workdays",
     "gongzhi.party",
     "gongzhi.console",
     "gongzhi.h5",
@@ -196,6 +197,10 @@ LOCALE_PATHS = [BASE_DIR / "gongzhi" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# Working hours for time limits in working days/hours (Asia/Shanghai local time); see docs/workdays.md.
+WORKDAY_HOURS = os.environ.get("WORKDAY_HOURS", "08:30-12:00,13:30-17:30")
+# How often a process asks the database whether the holiday table changed (its own writes clear at once).
+WORKDAY_CACHE_SECONDS = float(os.environ.get("WORKDAY_CACHE_SECONDS", 5))
 
 # --- static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"

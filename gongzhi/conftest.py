@@ -34,3 +34,14 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         yield b
         b.close()
+
+
+@pytest.fixture(autouse=True)
+def _workday_calendar_fresh():
+    """The working-day calendar caches the holiday table per process; a test's rolled-back table must
+    not leak into the next test."""
+    from gongzhi.workdays.calendar import cache_clear
+
+    cache_clear()
+    yield
+    cache_clear()

@@ -75,6 +75,7 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
         ],
         "party",
     ),
+    (_("工作日历"), [("workdays:years", _("节假日与时限"))], "calendar_admin"),
     (_("审计日志"), [("console:audit", _("操作记录"))], "audit"),
     (_("系统管理"), [("admin:index", _("基础数据管理"))], "admin"),
 ]
@@ -91,6 +92,10 @@ def _allowed(who: str, user: Any) -> bool:
 
         scope = scope_of(user)
         return scope.superuser or bool(scope.roles & POPULATION_ROLES)
+    if who == "calendar_admin":
+        from gongzhi.workdays.services import can_edit_calendar
+
+        return can_edit_calendar(user)
     if who == "grid_admin":
         from gongzhi.places.selectors import can_import_grids
 

@@ -1,0 +1,4 @@
+from gongzhi.workdays import views
+
+app_name = "workdays"
+urlpatterns = views.urlpatterns

@@ -1,0 +1,138 @@
+"""Console page of the working-day calendar: the years and their source, the warning banner, entering or
+replacing a year's table from the notice (district admin), and a deadline calculator.
+
+Everyone on staff may view; only those the service lets edit may POST (others get a 404).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.views.decorators.http import require_http_methods, require_POST
+
+from gongzhi.core.access import actor_of, console_login_required
+from gongzhi.core.errors import ApplicationError
+from gongzhi.workdays import calendar, selectors, services
+from gongzhi.workdays.enums import LimitUnit
+from gongzhi.workdays.models import HolidayYear
+
+FIRST_YEAR = 2024
+
+EXAMPLE = """2027-01-01~2027-01-03 元旦
+2027-02-06~2027-02-12 春节
+调休 2027-02-14 春节调休"""
+
+
+def _years(today: dt.date) -> list[int]:
+    entered = set(HolidayYear.objects.values_list("year", flat=True))
+    return sorted({*range(FIRST_YEAR, today.year + 2), *entered})
+
+
+def _calculator(request: HttpRequest) -> dict[str, Any]:
+    """The calculator reads the query string; a bad input shows its message instead of a result."""
+    form = {
+        "start": request.GET.get("start", ""),
+        "amount": request.GET.get("amount", ""),
+        "unit": request.GET.get("unit", LimitUnit.WORKING_DAYS),
+    }
+    out: dict[str, Any] = {"form": form, "units": LimitUnit.choices}
+    if not form["start"]:
+        return out
+    try:
+        start = dt.datetime.fromisoformat(form["start"])
+    except ValueError:
+        out["error"] = "开始时间格式应为 2026-09-30T10:00"
+        return out
+    if not services.MIN_YEAR <= start.year <= services.MAX_YEAR:
+        out["error"] = f"开始时间应在{services.MIN_YEAR}—{services.MAX_YEAR}年之间"
+        return out
+    amount = form["amount"].strip()
+    try:
+        result = calendar.deadline_for(start, int(amount) if amount.isdigit() else -1, form["unit"])
+    except ApplicationError as exc:
+        out["error"] = exc.message
+        return out
+    out["result"] = result
+    return out
+
+
+@console_login_required
+@require_http_methods(["GET", "POST"])
+def years(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    can_edit = services.can_edit_calendar(actor)
+    today = dt.datetime.now(calendar.SHANGHAI).date()
+    errors: dict[str, str] = {}
+    form: dict[str, Any] = {"year": str(today.year + 1), "notice": "", "notice_number": "", "lines": ""}
+    edit = request.GET.get("edit", "")
+    if request.method == "GET" and can_edit and edit.isdigit():
+        entry = HolidayYear.objects.filter(year=int(edit)).first()
+        form["year"] = edit
+        if entry is not None:
+            form.update(
+                notice=entry.notice,
+                notice_number=entry.notice_number,
+                lines=services.format_notice_lines(entry),
+            )
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404
+        form = {k: request.POST.get(k, "") for k in ("year", "notice", "notice_number", "lines")}
+        try:
+            year = form["year"].strip()
+            if not year.isdigit():
+                raise ApplicationError("请填写年份", fields={"year": "请填写年份"})
+            holidays, workdays = services.parse_notice_lines(form["lines"])
+            services.holiday_year_set(
+                actor=actor,
+                year=int(year),
+                notice=form["notice"],
+                notice_number=form["notice_number"],
+                holidays=holidays,
+                workdays=workdays,
+            )
+        except ApplicationError as exc:
+            errors = exc.fields or {"__all__": exc.message}
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"已保存{year}年节假日安排")
+            return redirect("workdays:years")
+    rows = [selectors.year_summary(y) for y in _years(today)]
+    return render(
+        request,
+        "workdays/console/years.html",
+        {
+            "rows": rows,
+            "can_edit": can_edit,
+            "form": form,
+            "errors": errors,
+            "example": EXAMPLE,
+            "calc": _calculator(request),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@console_login_required
+@require_POST
+def year_delete(request: HttpRequest, year: int) -> HttpResponse:
+    actor = actor_of(request)
+    if not services.can_edit_calendar(actor):
+        raise Http404
+    try:
+        services.holiday_year_delete(actor=actor, year=year)
+    except ApplicationError as exc:
+        raise Http404(exc.message) from exc
+    messages.success(request, f"已删除{year}年的录入表")
+    return redirect("workdays:years")
+
+
+urlpatterns: list[URLPattern] = [
+    path("", years, name="years"),
+    path("<int:year>/delete/", year_delete, name="year_delete"),
+]
