@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "gongzhi.accounts",
     "gongzhi.people",
     "gongzhi.workdays",
+    "gongzhi.tickets",
     "gongzhi.party",
     "gongzhi.console",
     "gongzhi.h5",
@@ -212,6 +213,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # One uploaded photo, checked before it is decoded (gongzhi.core.images).
 PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", 10 * 1024 * 1024))
+# Tickets: the notifier (dotted path to callable(Notice)), and the red card: overdue again by this many
+# times the ticket's own time limit after a yellow card.
+TICKET_NOTIFY_SENDER = os.environ.get("TICKET_NOTIFY_SENDER", "gongzhi.tickets.notify.log_sender")
+TICKET_RED_CARD_FACTOR = float(os.environ.get("TICKET_RED_CARD_FACTOR", 1.0))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 50_000))
 
 LOGGING = {

@@ -1,0 +1,516 @@
+"""/api/v1/tickets: thin handlers over the ticket services and selectors.
+
+``POST /tickets`` and ``POST /tickets/{id}/{action}`` take JSON, or multipart with ``photos`` files (up to
+nine images) and the same fields as form fields.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
+
+from django.http import FileResponse, HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import ValidationError
+
+from gongzhi.core.api import ERRORS, session_auth
+from gongzhi.core.errors import NotFound, ValidationFailed
+from gongzhi.tickets import selectors
+from gongzhi.tickets import services as svc
+from gongzhi.tickets.enums import Channel, Level, Move, Satisfaction, TicketStatus
+from gongzhi.tickets.models import Ticket, TicketEvent, TicketPhoto
+from gongzhi.tickets.permissions import can_read
+
+if TYPE_CHECKING:
+    from gongzhi.accounts.models import User
+
+router = Router(tags=["网格事件"], auth=session_auth)
+
+_MESSAGES = {
+    "missing": "必填项",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "string_type": "应为文本",
+    "string_too_long": "过长",
+    "bool_parsing": "应为是/否",
+    "bool_type": "应为是/否",
+    "list_type": "应为列表",
+    "dict_type": "应为对象",
+    "literal_error": "取值不在可选范围内",
+}
+
+
+def _actor(request: HttpRequest) -> User:
+    return cast("User", request.user)
+
+
+class TicketIn(Schema):
+    description: str = Field(..., max_length=4000, description="问题描述")
+    channel: str = Field(
+        Channel.RESIDENT, description="来源：patrol, resident, hotline, appointment, assigned, api"
+    )
+    title: str = Field("", max_length=100)
+    category_code: str = Field("", max_length=12)
+    lng: float | None = None
+    lat: float | None = None
+    coord_system: str = Field("wgs84", description="wgs84（GPS）、gcj02（高德/腾讯/微信）或 bd09（百度）")
+    address: str = Field("", max_length=200)
+    grid_code: str = Field("", max_length=15)
+    reporter_name: str = Field("", max_length=50)
+    reporter_phone: str = Field("", max_length=30)
+    reporter_email: str = Field("", max_length=120)
+    anonymous: bool = False
+    channel_source: str = Field("", max_length=100)
+    external_id: str = Field("", max_length=64)
+    urgent: bool = False
+    patrol_id: int | None = None
+
+
+class MoveIn(Schema):
+    note: str = Field("", max_length=2000)
+    reason: str = Field("", max_length=300)
+    category_code: str = Field("", max_length=12)
+    into_id: int | None = Field(None, description="merge：合并到的工单")
+    level: str = Field("", description="dispatch：grid, community, subdistrict, district, department")
+    department_id: int | None = None
+    co_department_ids: list[int] = Field(default_factory=list, max_length=10)
+    handler_id: int | None = None
+    limit_amount: int | None = Field(None, ge=1, le=365)
+    limit_unit: str = Field("", max_length=16)
+    result: str = Field("", max_length=2000, description="handle：处置结果")
+    passed: bool | None = Field(None, description="verify：核查是否通过")
+    satisfaction: str = Field("", description="callback：satisfied, fairly, dissatisfied")
+    amount: int | None = Field(None, description="extend（申请）：延长多少")
+    unit: str = Field("", max_length=16, description="extend（申请）：working_days 等")
+    decision: str = Field("", description="extend（审批）：approve 或 refuse")
+
+
+class PhotoOut(Schema):
+    id: int
+    stage: str
+    url: str
+    width: int
+    height: int
+
+
+class EventOut(Schema):
+    id: int
+    at: datetime
+    move: str
+    move_label: str
+    actor_label: str
+    from_status: str
+    to_status: str
+    note: str
+    public_note: str
+    photos: list[PhotoOut]
+
+
+class TicketOut(Schema):
+    id: int
+    number: str
+    title: str
+    status: str
+    status_label: str
+    channel: str
+    channel_label: str
+    channel_source: str
+    category_code: str | None
+    category_name: str | None
+    level: str
+    level_label: str
+    urgent: bool
+    address: str
+    lng: float | None
+    lat: float | None
+    district_code: str
+    subdistrict_code: str
+    community_code: str
+    grid_code: str
+    department: str | None
+    deadline: datetime | None
+    deadline_warning: str
+    overdue: bool
+    supervision: str
+    satisfaction: str
+    created_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+
+
+class TicketDetailOut(TicketOut):
+    description: str
+    result: str
+    reporter_name: str
+    reporter_phone: str
+    anonymous: bool
+    first_responder: str | None
+    rework_count: int
+    return_count: int
+    reopen_count: int
+    duplicate_of: int | None
+    actions: list[str]
+    photos: list[PhotoOut]
+    timeline: list[EventOut]
+
+
+class TicketPage(Schema):
+    items: list[TicketOut]
+    next_after: int | None
+
+
+class ListQuery(Schema):
+    inbox: str = Field(
+        "", description="accept, dispatch, handle, verify, callback, overdue, supervised, mine"
+    )
+    status: str = Field("", description="逗号分隔的状态")
+    category: str = ""
+    channel: str = ""
+    place: str = Field("", description="区县、街道、社区或网格代码")
+    since: datetime | None = None
+    until: datetime | None = None
+    q: str = Field("", max_length=50, description="全文检索（支持“路灯”“噪音”等双字词）或工单编号")
+    after: int | None = Field(None, description="上一页返回的 next_after")
+    limit: int = Field(50, ge=1, le=100)
+
+
+class CategoryOut(Schema):
+    code: str
+    name: str
+    kind: str
+    default_level: str
+    department_code: str
+    limit_amount: int
+    limit_unit: str
+    close_conditions: str
+    children: list[CategoryOut] = []
+
+
+def photo_url(photo: TicketPhoto) -> str:
+    return f"/api/v1/tickets/photos/{photo.pk}"
+
+
+def _photo(p: TicketPhoto) -> dict[str, Any]:
+    return {"id": p.pk, "stage": p.stage, "url": photo_url(p), "width": p.width, "height": p.height}
+
+
+def ticket_out(t: Ticket) -> dict[str, Any]:
+    return {
+        "id": t.pk,
+        "number": t.number,
+        "title": t.title,
+        "status": t.status,
+        "status_label": str(TicketStatus(t.status).label),
+        "channel": t.channel,
+        "channel_label": str(Channel(t.channel).label),
+        "channel_source": t.channel_source,
+        "category_code": t.category.code if t.category_id and t.category else None,
+        "category_name": t.category.name if t.category_id and t.category else None,
+        "level": t.level,
+        "level_label": str(Level(t.level).label),
+        "urgent": t.urgent,
+        "address": t.address,
+        "lng": t.lng,
+        "lat": t.lat,
+        "district_code": t.district_code,
+        "subdistrict_code": t.subdistrict_code,
+        "community_code": t.community_code,
+        "grid_code": t.grid_code,
+        "department": t.department.name if t.department_id and t.department else None,
+        "deadline": t.deadline,
+        "deadline_warning": t.deadline_warning,
+        "overdue": t.is_overdue,
+        "supervision": t.supervision,
+        "satisfaction": t.satisfaction,
+        "created_at": t.created_at,
+        "updated_at": t.updated_at,
+        "closed_at": t.closed_at,
+    }
+
+
+def _event(e: TicketEvent, public: bool) -> dict[str, Any]:
+    return {
+        "id": e.pk,
+        "at": e.at,
+        "move": e.move,
+        "move_label": str(Move(e.move).label),
+        "actor_label": "" if public else e.actor_label,
+        "from_status": e.from_status,
+        "to_status": e.to_status,
+        "note": "" if public else e.note,
+        "public_note": e.public_note,
+        "photos": [_photo(p) for p in e.photos.all()],
+    }
+
+
+def is_staff_reader(actor: User, ticket: Ticket) -> bool:
+    """Staff who read the whole timeline; the reporter alone reads the public steps."""
+    if actor.pk == ticket.reporter_id:
+        from gongzhi.core.scope import scope_of
+
+        scope = scope_of(actor)
+        return scope.superuser or scope.is_staff_scope
+    return True
+
+
+def ticket_detail(actor: User, ticket: Ticket) -> dict[str, Any]:
+    staff = is_staff_reader(actor, ticket)
+    events = selectors.ticket_timeline(ticket=ticket) if staff else selectors.public_timeline(ticket=ticket)
+    return {
+        **ticket_out(ticket),
+        "description": ticket.description,
+        "result": ticket.result,
+        "reporter_name": ticket.reporter_name if staff or not ticket.anonymous else "",
+        "reporter_phone": ticket.reporter_phone_masked,
+        "anonymous": ticket.anonymous,
+        "first_responder": ticket.first_responder.display_label if ticket.first_responder else None,
+        "rework_count": ticket.rework_count,
+        "return_count": ticket.return_count,
+        "reopen_count": ticket.reopen_count,
+        "duplicate_of": ticket.duplicate_of_id,
+        "actions": selectors.ticket_actions_for_actor(actor=actor, ticket=ticket),
+        "photos": [_photo(p) for p in selectors.ticket_photos(ticket=ticket)],
+        "timeline": [_event(e, public=not staff) for e in events],
+    }
+
+
+def _fields(exc: ValidationError) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for err in exc.errors():
+        name = ".".join(str(p) for p in err.get("loc", ())) or "body"
+        out[name] = _MESSAGES.get(err.get("type", ""), "格式不正确")
+    return out
+
+
+def parse_body(request: HttpRequest, schema: type[Schema]) -> tuple[Any, list[Any]]:
+    """JSON, or multipart/form fields plus ``photos`` files, validated by ``schema``."""
+    content_type = request.content_type or ""
+    files: list[Any] = []
+    if content_type.startswith("multipart/") or content_type == "application/x-www-form-urlencoded":
+        data: dict[str, Any] = {}
+        for key in request.POST:
+            values = request.POST.getlist(key)
+            data[key.removesuffix("[]")] = values if key.endswith("[]") or len(values) > 1 else values[0]
+        files = request.FILES.getlist("photos")
+    else:
+        try:
+            data = json.loads(request.body or b"{}")
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ValidationFailed("请求内容不是有效的JSON", fields={"body": "JSON格式错误"}) from exc
+        if not isinstance(data, dict):
+            raise ValidationFailed("请求内容应为JSON对象", fields={"body": "应为对象"})
+    try:
+        return schema.model_validate(data), files
+    except ValidationError as exc:
+        fields = _fields(exc)
+        first = next(iter(fields.items()))
+        raise ValidationFailed(f"请求参数有误：{first[0]} {first[1]}", fields=fields) from exc
+
+
+def _body_doc(schema: type[Schema], files: bool) -> dict[str, Any]:
+    json_schema = schema.json_schema()
+    multipart = dict(json_schema)
+    multipart["properties"] = {
+        **json_schema.get("properties", {}),
+        **({"photos": {"type": "array", "items": {"type": "string", "format": "binary"}}} if files else {}),
+    }
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": json_schema},
+                "multipart/form-data": {"schema": multipart},
+            },
+        }
+    }
+
+
+@router.post(
+    "/tickets",
+    response={201: TicketDetailOut, **ERRORS},
+    summary="上报工单（JSON，或 multipart 附 photos 照片）",
+    openapi_extra=_body_doc(TicketIn, files=True),
+)
+def create_ticket(request: HttpRequest):
+    payload, files = parse_body(request, TicketIn)
+    data = svc.TicketInput(**payload.model_dump())
+    ticket = svc.ticket_report(actor=_actor(request), data=data, photos=files)
+    ticket = selectors.ticket_get_for_actor(actor=_actor(request), ticket_id=ticket.pk)
+    return Status(201, ticket_detail(_actor(request), ticket))
+
+
+@router.get("/tickets", response={200: TicketPage, **ERRORS}, summary="工单列表（按权限范围，键集分页）")
+def list_tickets(request: HttpRequest, query: Query[ListQuery]):
+    filters = selectors.clean_filters(
+        inbox=query.inbox,
+        status=query.status,
+        category=query.category,
+        channel=query.channel,
+        place=query.place,
+        since=query.since,
+        until=query.until,
+        q=query.q,
+    )
+    rows = selectors.ticket_list_for_actor(
+        actor=_actor(request), filters=filters, after_id=query.after, limit=query.limit
+    )
+    items = rows[: query.limit]
+    next_after = items[-1].pk if len(rows) > query.limit else None
+    return {"items": [ticket_out(t) for t in items], "next_after": next_after}
+
+
+class CountsOut(Schema):
+    counts: dict[str, int]
+    labels: dict[str, str]
+
+
+@router.get("/tickets/inbox-counts", response={200: CountsOut, **ERRORS}, summary="各工作台待办数")
+def inbox_counts(request: HttpRequest):
+    return {"counts": selectors.inbox_counts(actor=_actor(request)), "labels": selectors.INBOXES}
+
+
+def _category(c: Any) -> dict[str, Any]:
+    return {
+        "code": c.code,
+        "name": c.name,
+        "kind": c.kind,
+        "default_level": c.default_level,
+        "department_code": c.department_code,
+        "limit_amount": c.limit_amount,
+        "limit_unit": c.limit_unit,
+        "close_conditions": c.close_conditions,
+        "children": [_category(k) for k in getattr(c, "kids", [])],
+    }
+
+
+@router.get(
+    "/tickets/categories", response={200: list[CategoryOut], **ERRORS}, auth=None, summary="事件分类（两级）"
+)
+def categories(request: HttpRequest):
+    return [_category(c) for c in selectors.category_tree()]
+
+
+@router.get("/tickets/photos/{photo_id}", summary="工单照片（按工单权限）", response={200: None, **ERRORS})
+def photo(request: HttpRequest, photo_id: int):
+    p = TicketPhoto.objects.select_related("ticket").filter(pk=photo_id).first()
+    if p is None or not can_read(_actor(request), p.ticket):
+        raise NotFound()
+    response = FileResponse(p.file.open("rb"), content_type=p.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@router.get("/tickets/{ticket_id}", response={200: TicketDetailOut, **ERRORS}, summary="工单详情与办理过程")
+def get_ticket(request: HttpRequest, ticket_id: int):
+    ticket = selectors.ticket_get_for_actor(actor=_actor(request), ticket_id=ticket_id)
+    return ticket_detail(_actor(request), ticket)
+
+
+ACTIONS = (
+    "accept",
+    "decline",
+    "merge",
+    "dispatch",
+    "escalate",
+    "respond",
+    "return",
+    "handle",
+    "verify",
+    "callback",
+    "close",
+    "extend",
+)
+
+
+def perform(actor: User, ticket_id: int, action: str, p: MoveIn, files: list[Any]) -> None:
+    """One action of the loop by name; the API and the console forms share it."""
+    now = timezone.now()
+    if action == "accept":
+        svc.ticket_accept(
+            actor=actor, ticket_id=ticket_id, category_code=p.category_code, note=p.note, now=now
+        )
+    elif action == "decline":
+        svc.ticket_decline(actor=actor, ticket_id=ticket_id, reason=p.reason or p.note, now=now)
+    elif action == "merge":
+        if p.into_id is None:
+            raise ValidationFailed("请选择要合并到的工单", fields={"into_id": "必填项"})
+        svc.ticket_merge(actor=actor, ticket_id=ticket_id, into_id=p.into_id, note=p.note, now=now)
+    elif action == "dispatch":
+        svc.ticket_dispatch(
+            actor=actor,
+            ticket_id=ticket_id,
+            level=p.level,
+            department_id=p.department_id,
+            co_department_ids=p.co_department_ids,
+            handler_id=p.handler_id,
+            category_code=p.category_code,
+            limit_amount=p.limit_amount,
+            limit_unit=p.limit_unit,
+            note=p.note,
+            now=now,
+        )
+    elif action == "escalate":
+        svc.ticket_escalate(actor=actor, ticket_id=ticket_id, reason=p.reason or p.note, now=now)
+    elif action == "respond":
+        svc.ticket_respond(actor=actor, ticket_id=ticket_id, note=p.note, now=now)
+    elif action == "return":
+        svc.ticket_return(actor=actor, ticket_id=ticket_id, reason=p.reason or p.note, now=now)
+    elif action == "handle":
+        svc.ticket_handle(actor=actor, ticket_id=ticket_id, result=p.result or p.note, photos=files, now=now)
+    elif action == "verify":
+        if p.passed is None:
+            raise ValidationFailed("请选择核查是否通过", fields={"passed": "必填项"})
+        svc.ticket_verify(
+            actor=actor, ticket_id=ticket_id, passed=p.passed, note=p.note, photos=files, now=now
+        )
+    elif action == "callback":
+        if p.satisfaction not in Satisfaction.values:
+            raise ValidationFailed(
+                "请选择满意、基本满意或不满意", fields={"satisfaction": "取值不在可选范围内"}
+            )
+        svc.ticket_callback(
+            actor=actor, ticket_id=ticket_id, satisfaction=p.satisfaction, note=p.note, now=now
+        )
+    elif action == "close":
+        svc.ticket_close(actor=actor, ticket_id=ticket_id, note=p.note, now=now)
+    elif action == "extend":
+        if p.decision:
+            if p.decision not in ("approve", "refuse"):
+                raise ValidationFailed(
+                    "审批结果应为 approve 或 refuse", fields={"decision": "取值不在可选范围内"}
+                )
+            svc.ticket_extend_decide(
+                actor=actor, ticket_id=ticket_id, approve=p.decision == "approve", note=p.note, now=now
+            )
+        else:
+            if p.amount is None:
+                raise ValidationFailed("请填写延长时限", fields={"amount": "必填项"})
+            svc.ticket_extend_request(
+                actor=actor,
+                ticket_id=ticket_id,
+                amount=p.amount,
+                unit=p.unit,
+                reason=p.reason or p.note,
+                now=now,
+            )
+    else:
+        raise NotFound("没有这个操作")
+
+
+@router.post(
+    "/tickets/{ticket_id}/{action}",
+    response={200: TicketDetailOut, **ERRORS},
+    summary="办理操作：accept, decline, merge, dispatch, escalate, respond, return, handle, verify, callback, close, extend",
+    openapi_extra=_body_doc(MoveIn, files=True),
+)
+def move(request: HttpRequest, ticket_id: int, action: str):
+    if action not in ACTIONS:
+        raise NotFound("没有这个操作")
+    payload, files = parse_body(request, MoveIn)
+    perform(_actor(request), ticket_id, action, payload, files)
+    ticket = selectors.ticket_get_for_actor(actor=_actor(request), ticket_id=ticket_id)
+    return ticket_detail(_actor(request), ticket)

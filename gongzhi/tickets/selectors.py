@@ -1,0 +1,305 @@
+"""Every read of tickets, with the actor's scope applied; missing and forbidden are the same 404.
+
+A ticket is seen by the staff of its place (and the places above), the departments it is dispatched to
+(lead or co-handling), its first responder, its named handler, and its reporter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from gongzhi.core.errors import NotFound, field_error
+from gongzhi.core.scope import scope_of
+from gongzhi.core.textsearch import filter_text
+from gongzhi.tickets.enums import HANDLING, PLACE_LEVELS, TO_DISPATCH, Channel, Level, TicketStatus
+from gongzhi.tickets.models import Assignment, Category, Supervision, Ticket, TicketEvent, TicketPhoto
+from gongzhi.tickets.permissions import LEVEL_ROLES, PLACE_READERS, PLACE_STAFF, can_read, roles_from
+from gongzhi.tickets.transitions import allowed_moves
+
+if TYPE_CHECKING:
+    from gongzhi.core.types import Actor
+
+_NOTHING = Q(pk__in=[])
+
+INBOXES: dict[str, str] = {
+    "": "全部",
+    "accept": "待受理",
+    "dispatch": "待派遣",
+    "handle": "待处置",
+    "verify": "待核查",
+    "callback": "待回访",
+    "overdue": "已超期",
+    "supervised": "督办中",
+    "mine": "我上报的",
+}
+MAX_PAGE = 100
+
+
+def _department_q(scope: Any) -> Q:
+    if not scope.department_ids:
+        return _NOTHING
+    deps = sorted(scope.department_ids)
+    co = Assignment.objects.filter(department_id__in=deps, active=True).values("ticket_id")
+    return Q(department_id__in=deps) | Q(id__in=co)
+
+
+def scope_q(actor: Actor) -> Q:
+    scope = scope_of(actor)
+    if scope.superuser:
+        return Q()
+    q = scope.place_q(PLACE_READERS) if scope.roles & PLACE_READERS else _NOTHING
+    q |= _department_q(scope)
+    q |= Q(reporter_id=actor.pk) | Q(first_responder_id=actor.pk) | Q(handler_id=actor.pk)
+    return q
+
+
+def _handler_q(actor: Actor) -> Q:
+    scope = scope_of(actor)
+    q = _department_q(scope) | Q(handler_id=actor.pk)
+    for level in PLACE_LEVELS:
+        codes = sorted({code for role, _lvl, code in scope.places if role in LEVEL_ROLES[level]})
+        if codes:
+            q |= Q(level=level, handler_place_code__in=codes)
+    if scope.superuser:
+        q = Q()
+    return q
+
+
+def _dispatcher_q(actor: Actor) -> Q:
+    scope = scope_of(actor)
+    if scope.superuser:
+        return Q()
+    q = _NOTHING
+    for level in PLACE_LEVELS:
+        place = scope.place_q(roles_from(level))
+        q |= Q(level=level) & place
+    return q
+
+
+def inbox_q(actor: Actor, inbox: str, now: datetime | None = None) -> Q:
+    scope = scope_of(actor)
+    now = now or timezone.now()
+    staff = scope.place_q(PLACE_STAFF) if (scope.superuser or scope.roles & PLACE_STAFF) else _NOTHING
+    if inbox == "accept":
+        return Q(status=TicketStatus.REPORTED) & staff
+    if inbox == "dispatch":
+        return Q(status__in=sorted(TO_DISPATCH)) & _dispatcher_q(actor)
+    if inbox == "handle":
+        return Q(status__in=sorted(HANDLING)) & _handler_q(actor)
+    if inbox == "verify":
+        return Q(status=TicketStatus.HANDLED) & (staff | Q(first_responder_id=actor.pk))
+    if inbox == "callback":
+        community = scope.place_q(roles_from(Level.COMMUNITY)) if not scope.superuser else Q()
+        return Q(status=TicketStatus.VERIFIED) & (community | Q(first_responder_id=actor.pk))
+    if inbox == "overdue":
+        return Q(status__in=sorted(HANDLING), deadline__lt=now)
+    if inbox == "supervised":
+        open_cards = Supervision.objects.filter(resolved_at=None).values("ticket_id")
+        return Q(id__in=open_cards)
+    if inbox == "mine":
+        return Q(reporter_id=actor.pk)
+    return Q()
+
+
+@dataclass
+class TicketFilters:
+    inbox: str = ""
+    status: list[str] | None = None
+    category: str = ""
+    channel: str = ""
+    place: str = ""
+    since: datetime | None = None
+    until: datetime | None = None
+    q: str = ""
+
+
+def clean_filters(
+    *,
+    inbox: str = "",
+    status: list[str] | str | None = None,
+    category: str = "",
+    channel: str = "",
+    place: str = "",
+    since: datetime | None = None,
+    until: datetime | None = None,
+    q: str = "",
+) -> TicketFilters:
+    if inbox not in INBOXES:
+        raise field_error("inbox", "未知的工作台分类")
+    statuses = [s for s in (status.split(",") if isinstance(status, str) else status or []) if s]
+    bad = [s for s in statuses if s not in TicketStatus.values]
+    if bad:
+        raise field_error("status", f"未知的工单状态：{'、'.join(bad)}")
+    if channel and channel not in Channel.values:
+        raise field_error("channel", "未知的来源渠道")
+    place = (place or "").strip()
+    if place and (not place.isdigit() or len(place) not in (6, 12, 15)):
+        raise field_error("place", "区划代码应为6位（区县）、12位（街道/社区）或15位（网格）")
+    if since and until and since > until:
+        raise field_error("since", "开始时间不能晚于结束时间")
+    q = (q or "").strip()
+    if len(q) > 50:
+        raise field_error("q", "搜索词不能超过50个字")
+    return TicketFilters(inbox, statuses, (category or "").strip(), channel, place, since, until, q)
+
+
+def _place_filter(place: str) -> Q:
+    if len(place) == 6:
+        return Q(district_code=place)
+    if len(place) == 15:
+        return Q(grid_code=place)
+    if place.endswith("000"):
+        return Q(subdistrict_code=place)
+    return Q(community_code=place)
+
+
+def ticket_queryset_for_actor(
+    *, actor: Actor, filters: TicketFilters, now: datetime | None = None
+) -> QuerySet[Ticket]:
+    qs = Ticket.objects.filter(scope_q(actor))
+    if filters.inbox:
+        qs = qs.filter(inbox_q(actor, filters.inbox, now))
+    if filters.status:
+        qs = qs.filter(status__in=filters.status)
+    if filters.category:
+        qs = qs.filter(Q(category__code=filters.category) | Q(category__parent__code=filters.category))
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.place:
+        qs = qs.filter(_place_filter(filters.place))
+    if filters.since:
+        qs = qs.filter(created_at__gte=filters.since)
+    if filters.until:
+        qs = qs.filter(created_at__lt=filters.until)
+    if filters.q:
+        text = filters.q
+        if text.replace("-", "").isdigit() and len(text) >= 8:
+            # A ticket number (20261201-0000123) or a hotline number finds that ticket.
+            tail = text.split("-")[-1]
+            qs = qs.filter(Q(pk=int(tail[-9:])) if "-" in text else Q(external_id=text))
+        else:
+            qs = filter_text(qs, text, raw_fields=("title", "description", "address"))
+    return qs
+
+
+def ticket_list_for_actor(
+    *,
+    actor: Actor,
+    filters: TicketFilters,
+    after_id: int | None = None,
+    limit: int = 50,
+    now: datetime | None = None,
+) -> list[Ticket]:
+    """Newest first, keyset-paginated on id; ``limit + 1`` rows come back so the caller knows if there is more."""
+    limit = max(1, min(int(limit), MAX_PAGE))
+    qs = ticket_queryset_for_actor(actor=actor, filters=filters, now=now)
+    if after_id:
+        qs = qs.filter(id__lt=after_id)
+    return list(qs.select_related("category", "department").order_by("-id")[: limit + 1])
+
+
+def inbox_counts(*, actor: Actor, now: datetime | None = None) -> dict[str, int]:
+    base = Ticket.objects.filter(scope_q(actor))
+    return {key: base.filter(inbox_q(actor, key, now)).count() for key in INBOXES if key not in ("", "mine")}
+
+
+def ticket_get_for_actor(*, actor: Actor, ticket_id: int) -> Ticket:
+    ticket = (
+        Ticket.objects.select_related(
+            "category", "category__parent", "department", "first_responder", "handler"
+        )
+        .filter(pk=ticket_id)
+        .first()
+    )
+    if ticket is None or not can_read(actor, ticket):
+        raise NotFound("工单不存在或无权查看")
+    return ticket
+
+
+def ticket_timeline(*, ticket: Ticket, public_only: bool = False) -> list[TicketEvent]:
+    """The caller has read ``ticket`` through a scoped selector."""
+    qs = ticket.events.select_related("actor").prefetch_related(
+        Prefetch("photos", queryset=TicketPhoto.objects.order_by("id"))
+    )
+    if public_only:
+        qs = qs.exclude(public_note="")
+    return list(qs.order_by("id"))
+
+
+def public_timeline(*, ticket: Ticket) -> list[TicketEvent]:
+    """What the reporter reads: their ticket's public steps, then — if it was merged — those of the
+    ticket it joined, so the reporter still sees the problem fixed."""
+    events = ticket_timeline(ticket=ticket, public_only=True)
+    if ticket.duplicate_of_id:
+        merged_into = Ticket.objects.filter(pk=ticket.duplicate_of_id).first()
+        if merged_into is not None:
+            later = [e for e in ticket_timeline(ticket=merged_into, public_only=True) if e.move != "report"]
+            events += later
+    return events
+
+
+def ticket_photos(*, ticket: Ticket) -> list[TicketPhoto]:
+    return list(ticket.photos.order_by("id"))
+
+
+def ticket_actions_for_actor(*, actor: Actor, ticket: Ticket) -> list[str]:
+    """The API action names this actor may try now (the services still decide)."""
+    from gongzhi.tickets import permissions as p
+
+    out: list[str] = []
+    moves = {m.split("_")[0] for m in allowed_moves(ticket.status)}
+    checks = {
+        "accept": p.can_accept,
+        "decline": p.can_accept,
+        "merge": p.can_accept,
+        "dispatch": p.can_dispatch,
+        "respond": lambda a, t: p.is_handler(a, t) or p.is_co_handler(a, t),
+        "return": p.is_handler,
+        "handle": p.is_handler,
+        "verify": p.can_verify,
+        "callback": lambda a, t: p.can_callback(a, t) or a.pk == t.reporter_id,
+        "close": p.can_callback,
+        "extend": lambda a, t: p.is_handler(a, t) or p.can_decide_extension(a, t),
+        "escalate": lambda a, t: p.can_dispatch(a, t) if t.status in TO_DISPATCH else p.is_handler(a, t),
+    }
+    for name, check in checks.items():
+        if name in moves and check(actor, ticket):
+            out.append(name)
+    return out
+
+
+def category_tree(*, include_inactive: bool = False, public_only: bool = False) -> list[Category]:
+    qs = Category.objects.all()
+    if not include_inactive:
+        qs = qs.filter(active=True)
+    if public_only:
+        qs = qs.filter(public=True)
+    rows = list(qs.order_by("order", "code"))
+    by_parent: dict[int | None, list[Category]] = {}
+    for c in rows:
+        by_parent.setdefault(c.parent_id, []).append(c)
+    majors = by_parent.get(None, [])
+    for m in majors:
+        m.kids = by_parent.get(m.pk, [])  # type: ignore[attr-defined]
+    return majors
+
+
+def supervision_list_for_actor(
+    *, actor: Actor, open_only: bool = True, limit: int = 200
+) -> list[Supervision]:
+    scope = scope_of(actor)
+    if scope.superuser:
+        q = Q()
+    else:
+        q = scope.place_q(PLACE_READERS) if scope.roles & PLACE_READERS else _NOTHING
+        if scope.department_ids:
+            q |= Q(department_id__in=sorted(scope.department_ids))
+    qs = Supervision.objects.filter(q)
+    if open_only:
+        qs = qs.filter(resolved_at=None)
+    return list(qs.select_related("ticket", "department").order_by("-id")[:limit])

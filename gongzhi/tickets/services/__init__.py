@@ -1,0 +1,40 @@
+"""Ticket services: the only code that writes the tickets app's models."""
+
+from gongzhi.tickets.services.intake import TicketInput, ticket_report
+from gongzhi.tickets.services.loop import (
+    callback_needed,
+    ticket_accept,
+    ticket_callback,
+    ticket_close,
+    ticket_decline,
+    ticket_dispatch,
+    ticket_escalate,
+    ticket_extend_decide,
+    ticket_extend_request,
+    ticket_handle,
+    ticket_merge,
+    ticket_respond,
+    ticket_return,
+    ticket_verify,
+)
+from gongzhi.tickets.services.supervision import supervision_sweep
+
+__all__ = [
+    "TicketInput",
+    "callback_needed",
+    "supervision_sweep",
+    "ticket_accept",
+    "ticket_callback",
+    "ticket_close",
+    "ticket_decline",
+    "ticket_dispatch",
+    "ticket_escalate",
+    "ticket_extend_decide",
+    "ticket_extend_request",
+    "ticket_handle",
+    "ticket_merge",
+    "ticket_report",
+    "ticket_respond",
+    "ticket_return",
+    "ticket_verify",
+]

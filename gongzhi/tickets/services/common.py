@@ -1,0 +1,126 @@
+"""What every ticket service does the same way: lock, check, record the move (timeline + audit),
+count it, tell the people concerned."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
+
+from gongzhi.audit.services import audit_record
+from gongzhi.core.errors import Forbidden, NotFound, field_error
+from gongzhi.tickets import notify, stats
+from gongzhi.tickets.models import Ticket, TicketEvent
+from gongzhi.tickets.permissions import can_read
+from gongzhi.tickets.transitions import check_move
+
+if TYPE_CHECKING:
+    from gongzhi.core.types import Actor
+
+NOTE_MAX = 2000
+PUBLIC_MAX = 500
+
+
+def now_or(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+def actor_label(actor: Actor | None) -> str:
+    if actor is None:
+        return "系统"
+    return getattr(actor, "display_label", "") or actor.get_username()
+
+
+def locked(ticket_id: int, actor: Actor | None) -> Ticket:
+    """The ticket row locked for this transaction; missing and unreadable are the same 404."""
+    ticket = Ticket.objects.select_for_update(of=("self",)).filter(pk=ticket_id).first()
+    if ticket is None or not can_read(actor, ticket):
+        raise NotFound("工单不存在或无权查看")
+    return ticket
+
+
+def require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise Forbidden(message)
+
+
+def text(
+    value: str | None, field: str, label: str, *, required: bool = False, max_length: int = NOTE_MAX
+) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise field_error(field, f"请填写{label}", code="required")
+    if len(value) > max_length:
+        raise field_error(field, f"{label}不能超过{max_length}个字（现有{len(value)}个字）")
+    return value
+
+
+def move_to(ticket: Ticket, move: str) -> tuple[str, str]:
+    """(old, new) status after checking the move against transitions.py."""
+    old = ticket.status
+    return old, check_move(move, old)
+
+
+def record(
+    ticket: Ticket,
+    *,
+    actor: Actor | None,
+    move: str,
+    old: str,
+    new: str,
+    at: datetime,
+    note: str = "",
+    public_note: str = "",
+    data: dict[str, Any] | None = None,
+    counts: dict[str, int] | None = None,
+    count_department_id: int | None = None,
+    notify_reporter: bool = True,
+) -> TicketEvent:
+    """The timeline row, the audit row and the day's counters, all in the caller's transaction."""
+    event = TicketEvent.objects.create(
+        ticket=ticket,
+        at=at,
+        actor_id=actor.pk if actor is not None else None,
+        actor_label=actor_label(actor),
+        move=move,
+        from_status=old,
+        to_status=new,
+        note=note,
+        public_note=public_note[:PUBLIC_MAX],
+        data=data or {},
+    )
+    audit_record(
+        actor=actor,
+        target=ticket,
+        event=f"tickets.{move}",
+        data={"from": old, "to": new, **({"note": note} if note else {}), **(data or {})},
+    )
+    if counts:
+        stats.bump(ticket, at, department_id=count_department_id, **counts)
+    if public_note and notify_reporter and (ticket.reporter_id or ticket.reporter_phone_hash):
+        notify.queue(
+            notify.Notice(
+                ticket_id=ticket.pk,
+                number=ticket.number,
+                move=move,
+                message=public_note,
+                audience="reporter",
+                user_id=ticket.reporter_id,
+                phone_hash=ticket.reporter_phone_hash,
+            )
+        )
+    return event
+
+
+def tell_handler(ticket: Ticket, move: str, message: str) -> None:
+    notify.queue(
+        notify.Notice(
+            ticket_id=ticket.pk,
+            number=ticket.number,
+            move=move,
+            message=message,
+            audience="handler",
+            user_id=ticket.handler_id,
+        )
+    )

@@ -1,0 +1,316 @@
+"""Intake from every channel: one service, so a report from a phone, a patrol, the 12345 hotline, a
+书记有约 session or a connected system is the same ticket in the same loop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+
+from gongzhi.core import codes, ids
+from gongzhi.core.coords import clean_point
+from gongzhi.core.errors import Conflict, field_error
+from gongzhi.core.images import CleanImage, clean_images, store_image
+from gongzhi.core.roles import Role
+from gongzhi.core.scope import scope_of
+from gongzhi.core.textsearch import index_text
+from gongzhi.places import geo
+from gongzhi.places.models import Grid, Household
+from gongzhi.tickets.enums import Channel, Level, PhotoStage, TicketStatus
+from gongzhi.tickets.models import Category, Patrol, Ticket, TicketPhoto
+from gongzhi.tickets.permissions import PLACE_STAFF
+from gongzhi.tickets.services.common import now_or, record, text
+
+if TYPE_CHECKING:
+    from gongzhi.core.types import Actor
+
+DESCRIPTION_MAX = 4000
+TITLE_MAX = 100
+# Channels a resident may use, and those only staff or the system may.
+RESIDENT_CHANNELS = frozenset({Channel.RESIDENT})
+STAFF_CHANNELS = frozenset({Channel.PATROL, Channel.APPOINTMENT, Channel.ASSIGNED, Channel.HOTLINE})
+
+
+@dataclass
+class TicketInput:
+    description: str
+    channel: str = Channel.RESIDENT
+    title: str = ""
+    category_code: str = ""
+    lng: float | None = None
+    lat: float | None = None
+    coord_system: str = "wgs84"
+    address: str = ""
+    grid_code: str = ""
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    reporter_email: str = ""
+    anonymous: bool = False
+    channel_source: str = ""
+    external_id: str = ""
+    urgent: bool = False
+    patrol_id: int | None = None
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+def category_by_code(
+    code: str, *, public_only: bool = False, field_name: str = "category"
+) -> Category | None:
+    code = (code or "").strip()
+    if not code:
+        return None
+    category = Category.objects.filter(code=code, active=True).first()
+    if category is None or (public_only and not category.public):
+        raise field_error(field_name, f"事件分类“{code}”不存在或已停用")
+    return category
+
+
+def _title(data: TicketInput, category: Category | None, description: str) -> str:
+    title = text(data.title, "title", "标题", max_length=TITLE_MAX)
+    if title:
+        return title
+    head = description.splitlines()[0] if description else ""
+    base = f"{category.name}：{head}" if category else head
+    return base[:40] + ("…" if len(base) > 40 else "")
+
+
+def _place(
+    actor: Actor | None, data: TicketInput
+) -> tuple[dict[str, str], tuple[float, float] | None, int | None]:
+    """Place codes, the WGS-84 point and the reporter's household: from the location, else the grid
+    given, else the reporter's household, else the address."""
+    point = None
+    if data.lng is not None or data.lat is not None:
+        if data.lng is None or data.lat is None:
+            raise field_error("location", "经纬度需同时提供")
+        point = clean_point(data.lng, data.lat, data.coord_system or "wgs84", field="location")
+    household_id = None
+    scope = scope_of(actor) if actor is not None else None
+    if scope and scope.household_ids:
+        household_id = min(scope.household_ids)
+    grid_code = ""
+    if point is not None:
+        grid_code = geo.grid_locator().locate(point[0], point[1]) or ""
+    if not grid_code and data.grid_code:
+        grid = Grid.objects.filter(code=data.grid_code.strip()).only("code").first()
+        if grid is None:
+            raise field_error("grid_code", f"网格“{data.grid_code}”不存在")
+        grid_code = grid.code
+    if not grid_code and household_id:
+        grid_code = (
+            Household.objects.filter(pk=household_id).values_list("grid__code", flat=True).first() or ""
+        )
+    if not grid_code and data.address:
+        grid_code = (
+            Household.objects.filter(address=data.address.strip())
+            .values_list("grid__code", flat=True)
+            .first()
+            or ""
+        )
+    if grid_code:
+        community = codes.community_of_grid(grid_code)
+        return (
+            {
+                "grid_code": grid_code,
+                "community_code": community,
+                "subdistrict_code": codes.subdistrict_of(community),
+                "district_code": community[:6],
+            },
+            point,
+            household_id,
+        )
+    # Nowhere on the map: the district's intake desk places it by hand. Which district: the actor's,
+    # or the only one there is.
+    districts = sorted(scope.district_codes) if scope else []
+    if not districts:
+        from gongzhi.places.models import District
+
+        districts = list(District.objects.values_list("code", flat=True)[:2])
+    if len(districts) != 1:
+        raise field_error("location", "无法确定问题所在位置，请在地图上标注位置或填写详细地址")
+    return (
+        {"grid_code": "", "community_code": "", "subdistrict_code": "", "district_code": districts[0]},
+        point,
+        household_id,
+    )
+
+
+def _check_channel(actor: Actor | None, data: TicketInput) -> None:
+    if data.channel not in Channel.values:
+        raise field_error("channel", "来源渠道不正确")
+    if actor is None:
+        return
+    scope = scope_of(actor)
+    staff = scope.superuser or bool(scope.roles & PLACE_STAFF)
+    if data.channel in STAFF_CHANNELS and not staff:
+        raise field_error("channel", "该来源渠道仅限工作人员登记")
+    if data.channel == Channel.PATROL and not (
+        scope.superuser or scope.has_role(Role.GRID_WORKER, Role.GRID_HEAD)
+    ):
+        raise field_error("channel", "巡查上报仅限网格员")
+
+
+def _reporter(actor: Actor | None, data: TicketInput) -> dict[str, Any]:
+    name = text(data.reporter_name, "reporter_name", "联系人", max_length=50)
+    out: dict[str, Any] = {"reporter_name": name, "anonymous": bool(data.anonymous)}
+    if actor is not None:
+        out["reporter_id"] = actor.pk
+        if not name:
+            out["reporter_name"] = getattr(actor, "display_label", "") or actor.get_username()
+    phone = (data.reporter_phone or "").strip()
+    if phone:
+        protected = ids.Protected.of_phone(ids.normalise_phone(phone, field="reporter_phone"))
+        out.update(
+            reporter_phone_encrypted=protected.encrypted,
+            reporter_phone_hash=protected.hash,
+            reporter_phone_masked=protected.masked,
+        )
+    elif actor is not None and str(getattr(actor, "phone_hash", "")):
+        out.update(
+            reporter_phone_encrypted=actor.phone_encrypted,  # type: ignore[attr-defined]
+            reporter_phone_hash=actor.phone_hash,  # type: ignore[attr-defined]
+            reporter_phone_masked=actor.phone_masked,  # type: ignore[attr-defined]
+        )
+    email = text(data.reporter_email, "email", "电子邮箱", max_length=120)
+    if email and ("@" not in email or " " in email):
+        raise field_error("email", "电子邮箱格式不正确")
+    out["reporter_email"] = email
+    return out
+
+
+def _answers(category: Category | None, attributes: dict[str, Any]) -> dict[str, Any]:
+    """Answers to the category's questions (Open311 attributes), checked against their definitions."""
+    if not category or not category.questions:
+        return {}
+    out: dict[str, Any] = {}
+    for q in category.questions:
+        value = attributes.get(q["code"])
+        if value in (None, "", []):
+            if q.get("required"):
+                raise field_error(
+                    f"attribute[{q['code']}]", f"请回答“{q.get('label', q['code'])}”", code="required"
+                )
+            continue
+        allowed = {str(v["key"]) for v in q.get("values", [])}
+        values = value if isinstance(value, list) else [value]
+        if allowed and any(str(v) not in allowed for v in values):
+            raise field_error(f"attribute[{q['code']}]", f"“{q.get('label', q['code'])}”的取值不在可选范围内")
+        if q.get("datatype") != "multivaluelist" and len(values) > 1:
+            raise field_error(f"attribute[{q['code']}]", f"“{q.get('label', q['code'])}”只能选一项")
+        out[q["code"]] = values if q.get("datatype") == "multivaluelist" else str(values[0])[:500]
+    return out
+
+
+def save_photos(
+    ticket: Ticket, images: list[CleanImage], *, stage: str, actor: Actor | None, event: Any = None
+) -> list[TicketPhoto]:
+    """Called last in a service, so that nothing but the commit itself can fail after the files are
+    written; a failure while writing removes the files already written."""
+    from django.core.files.storage import default_storage
+
+    names: list[str] = []
+    photos = []
+    try:
+        for image in images:
+            name = store_image(image, folder=f"tickets/{ticket.district_code}")
+            names.append(name)
+            photos.append(
+                TicketPhoto(
+                    ticket=ticket,
+                    event=event,
+                    stage=stage,
+                    file=name,
+                    content_type=image.content_type,
+                    width=image.width,
+                    height=image.height,
+                    sha256=image.sha256,
+                    size=len(image.data),
+                    uploaded_by_id=actor.pk if actor is not None else None,
+                )
+            )
+        TicketPhoto.objects.bulk_create(photos)
+    except Exception:
+        for name in names:
+            default_storage.delete(name)
+        raise
+    return photos
+
+
+@transaction.atomic
+def ticket_report(
+    *, actor: Actor | None, data: TicketInput, photos: list[Any] | None = None, now: datetime | None = None
+) -> Ticket:
+    """A new ticket from any channel. ``actor`` None is the system (imports, connected systems)."""
+    at = now_or(now)
+    _check_channel(actor, data)
+    description = text(data.description, "description", "问题描述", required=True, max_length=DESCRIPTION_MAX)
+    public_only = actor is None or not (scope_of(actor).superuser or scope_of(actor).roles & PLACE_STAFF)
+    category = category_by_code(data.category_code, public_only=public_only)
+    images = clean_images(list(photos or []))
+    place, point, household_id = _place(actor, data)
+    patrol = None
+    if data.patrol_id:
+        patrol = Patrol.objects.filter(pk=data.patrol_id, worker_id=actor.pk if actor else None).first()
+        if patrol is None:
+            raise field_error("patrol_id", "巡查记录不存在")
+    address = text(data.address, "address", "地址", max_length=200)
+    title = _title(data, category, description)
+    ticket = Ticket(
+        created_at=at,
+        title=title,
+        description=description,
+        category=category,
+        channel=data.channel,
+        channel_source=text(data.channel_source, "channel_source", "来源系统", max_length=100),
+        external_id=text(data.external_id, "external_id", "外部编号", max_length=64),
+        status=TicketStatus.REPORTED,
+        level=Level.GRID
+        if place["grid_code"]
+        else Level.COMMUNITY
+        if place["community_code"]
+        else Level.DISTRICT,
+        urgent=bool(data.urgent),
+        address=address,
+        lng=point[0] if point else None,
+        lat=point[1] if point else None,
+        coord_system=(data.coord_system or "wgs84") if point else "",
+        household_id=household_id,
+        patrol=patrol,
+        search_text=index_text(title, description, address),
+        **place,
+        **_reporter(actor, data),
+    )
+    answers = _answers(category, data.attributes or {})
+    try:
+        with transaction.atomic():
+            ticket.save(force_insert=True)
+    except IntegrityError as exc:
+        if ticket.external_id:
+            raise Conflict(
+                f"外部编号“{ticket.external_id}”的工单已存在",
+                code="duplicate_external_id",
+                fields={"external_id": "已存在"},
+            ) from exc
+        raise
+    event = record(
+        ticket,
+        actor=actor,
+        move="report",
+        old="",
+        new=TicketStatus.REPORTED,
+        at=at,
+        note=description[:200],
+        public_note="您反映的问题已提交，正在等待受理",
+        data={
+            "channel": ticket.channel,
+            **({"answers": answers} if answers else {}),
+            **({"photos": len(images)} if images else {}),
+        },
+        counts={"reported": 1},
+        notify_reporter=False,
+    )
+    if images:
+        save_photos(ticket, images, stage=PhotoStage.REPORT, actor=actor, event=event)
+    return ticket

@@ -1,0 +1,70 @@
+"""The one table of allowed moves of a ticket. Services ask ``check_move``; nothing else decides.
+
+reported → accepted (or declined, or merged into another ticket) → dispatched to a handler (or escalated
+up one level first: 吹哨) → in progress once the handler responds (报到) → handled → verified on site
+(or back to in progress: rework) → called back (dissatisfied: back to in progress) → closed.
+A handler can return a wrong dispatch (back to the dispatching level) or escalate what it cannot handle.
+"""
+
+from __future__ import annotations
+
+from gongzhi.core.errors import Conflict
+from gongzhi.tickets.enums import TicketStatus as S
+
+# move (with its outcome where it has one) → {from status: to status}
+MOVES: dict[str, dict[str, str]] = {
+    "accept": {S.REPORTED: S.ACCEPTED},
+    "decline": {S.REPORTED: S.DECLINED},
+    "merge": dict.fromkeys((S.REPORTED, S.ACCEPTED, S.ESCALATED, S.RETURNED), S.MERGED),
+    "dispatch": dict.fromkeys((S.ACCEPTED, S.ESCALATED, S.RETURNED), S.DISPATCHED),
+    "escalate": dict.fromkeys(
+        (S.ACCEPTED, S.ESCALATED, S.RETURNED, S.DISPATCHED, S.IN_PROGRESS), S.ESCALATED
+    ),
+    "respond": {S.DISPATCHED: S.IN_PROGRESS},
+    "return": {S.DISPATCHED: S.RETURNED, S.IN_PROGRESS: S.RETURNED},
+    "handle": {S.DISPATCHED: S.HANDLED, S.IN_PROGRESS: S.HANDLED},
+    "verify_pass": {S.HANDLED: S.VERIFIED},
+    "verify_fail": {S.HANDLED: S.IN_PROGRESS},
+    "callback_ok": {S.VERIFIED: S.CALLED_BACK},
+    "callback_dissatisfied": {S.VERIFIED: S.IN_PROGRESS},
+    "close": {S.VERIFIED: S.CLOSED, S.CALLED_BACK: S.CLOSED},
+    # Extensions change the deadline, not the status.
+    "extend": {S.DISPATCHED: S.DISPATCHED, S.IN_PROGRESS: S.IN_PROGRESS},
+}
+
+_VERB = {
+    "accept": "受理",
+    "decline": "不予受理",
+    "merge": "合并",
+    "dispatch": "派遣",
+    "escalate": "吹哨上报",
+    "respond": "报到",
+    "return": "退回",
+    "handle": "提交处置结果",
+    "verify_pass": "核查",
+    "verify_fail": "核查",
+    "callback_ok": "回访",
+    "callback_dissatisfied": "回访",
+    "close": "结案",
+    "extend": "申请延期",
+}
+
+
+def target_of(move: str, status: str) -> str | None:
+    return MOVES.get(move, {}).get(status)
+
+
+def check_move(move: str, status: str) -> str:
+    """The status after ``move`` from ``status``, or a 409 with a Chinese message."""
+    target = target_of(move, status)
+    if target is None:
+        raise Conflict(
+            f"工单当前状态为“{S(status).label}”，不能{_VERB.get(move, '执行此操作')}",
+            code="illegal_transition",
+            extra={"status": status, "move": move},
+        )
+    return target
+
+
+def allowed_moves(status: str) -> list[str]:
+    return [move for move, table in MOVES.items() if status in table]
