@@ -117,6 +117,9 @@ else:
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
                 "transaction_mode": "IMMEDIATE",
             },
+            # Tests run on a file too, as the product does: an in-memory shared-cache database answers
+            # "table is locked" at once instead of waiting, so concurrency tests would test nothing real.
+            "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -59,6 +59,11 @@ class SmallDistrict:
 
 
 def build_small_district() -> SmallDistrict:
+    from gongzhi.tickets.taxonomy import ensure_default_categories
+
+    # A transactional test (live_server, threads) starts from a flushed database: put the shipped
+    # ticket categories back, as the data migration does for a new install.
+    ensure_default_categories()
     d = SmallDistrict(district=district_create(actor=None, code="370115", name="济阳区"))
     d.subdistricts["A"] = subdistrict_create(
         actor=None, district=d.district, code="370115001000", name="济阳街道"

@@ -233,3 +233,20 @@ def default_categories() -> list[dict[str, Any]]:
                 }
             )
     return rows
+
+
+def ensure_default_categories() -> int:
+    """Creates the default categories that are missing (a database flushed by a test, a new install that
+    skipped the data migration); returns how many were created. Existing categories are left as edited."""
+    from gongzhi.tickets.models import Category
+
+    existing = {c.code: c for c in Category.objects.all()}
+    created = 0
+    for row in default_categories():
+        parent_code = row.pop("parent")
+        if row["code"] in existing:
+            continue
+        obj = Category.objects.create(**row, parent=existing.get(parent_code) if parent_code else None)
+        existing[obj.code] = obj
+        created += 1
+    return created

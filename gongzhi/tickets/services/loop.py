@@ -107,8 +107,8 @@ def ticket_accept(
 ) -> Ticket:
     at = now_or(now)
     ticket = locked(ticket_id, actor)
-    require(can_accept(actor, ticket), "只有问题所在网格、社区或上级的工作人员可以受理")
     old, new = move_to(ticket, "accept")
+    require(can_accept(actor, ticket), "只有问题所在网格、社区或上级的工作人员可以受理")
     category = category_by_code(category_code) if category_code else ticket.category
     note = text(note, "note", "受理意见")
     ticket.status, ticket.accepted_at, ticket.category = new, at, category
@@ -135,9 +135,9 @@ def ticket_decline(
 ) -> Ticket:
     at = now_or(now)
     ticket = locked(ticket_id, actor)
+    old, new = move_to(ticket, "decline")
     require(can_accept(actor, ticket), "只有问题所在网格、社区或上级的工作人员可以受理")
     reason = text(reason, "reason", "不予受理的理由", required=True, max_length=300)
-    old, new = move_to(ticket, "decline")
     ticket.status, ticket.closed_at = new, at
     ticket.first_responder_id = actor.pk if actor is not None else None
     ticket.save(update_fields=["status", "closed_at", "first_responder", "updated_at"])
@@ -164,13 +164,13 @@ def ticket_merge(
     if int(into_id) == int(ticket_id):
         raise field_error("into_id", "不能与自身合并")
     ticket = locked(ticket_id, actor)
+    old, new = move_to(ticket, "merge")
     require(can_accept(actor, ticket), "只有问题所在网格、社区或上级的工作人员可以合并工单")
     into = Ticket.objects.filter(pk=into_id).first()
     if into is None or not can_read(actor, into):
         raise field_error("into_id", "要合并到的工单不存在或无权查看")
     if into.status in TERMINAL:
         raise field_error("into_id", f"工单{into.number}已{S(into.status).label}，不能合并到该工单")
-    old, new = move_to(ticket, "merge")
     ticket.status, ticket.duplicate_of, ticket.closed_at = new, into, at
     if ticket.first_responder_id is None and actor is not None:
         ticket.first_responder_id = actor.pk
@@ -269,8 +269,8 @@ def ticket_dispatch(
 ) -> Ticket:
     at = now_or(now)
     ticket = locked(ticket_id, actor)
-    require(can_dispatch(actor, ticket), "只有工单所在层级（或上级）的工作人员可以派遣")
     old, new = move_to(ticket, "dispatch")
+    require(can_dispatch(actor, ticket), "只有工单所在层级（或上级）的工作人员可以派遣")
     if level not in Level.values:
         raise field_error("level", "请选择处置层级：网格、社区、街道、区级或职能部门")
     if category_code:
@@ -476,8 +476,8 @@ def ticket_respond(
             data={"department": assignment.department_id, "role": "co"},
         )
         return ticket
-    require(is_handler(actor, ticket), "只有被派遣的处置单位可以报到")
     old, new = move_to(ticket, "respond")
+    require(is_handler(actor, ticket), "只有被派遣的处置单位可以报到")
     ticket.status, ticket.responded_at = new, at
     ticket.save(update_fields=["status", "responded_at", "updated_at"])
     ticket.assignments.filter(active=True, role=AssignmentRole.LEAD).update(responded_at=at)
@@ -502,9 +502,9 @@ def ticket_return(*, actor: Actor | None, ticket_id: int, reason: str, now: date
     """A wrong dispatch goes back to the level that dispatched it; it counts against the dispatcher."""
     at = now_or(now)
     ticket = locked(ticket_id, actor)
+    old, new = move_to(ticket, "return")
     require(is_handler(actor, ticket), "只有被派遣的处置单位可以退回")
     reason = text(reason, "reason", "退回理由", required=True, max_length=300)
-    old, new = move_to(ticket, "return")
     dispatcher_id, from_level, dep_id = ticket.dispatcher_id, ticket.level, ticket.department_id
     _end_assignments(ticket, "returned")
     _undo_due(ticket, at)
@@ -556,10 +556,10 @@ def ticket_handle(
 ) -> Ticket:
     at = now_or(now)
     ticket = locked(ticket_id, actor)
+    old, new = move_to(ticket, "handle")
     require(is_handler(actor, ticket), "只有被派遣的处置单位可以提交处置结果")
     result = text(result, "result", "处置结果", required=True)
     images = clean_images(list(photos or []))
-    old, new = move_to(ticket, "handle")
     first = ticket.first_handled_at is None
     ticket.status, ticket.handled_at, ticket.result = new, at, result
     if ticket.responded_at is None:
@@ -617,10 +617,10 @@ def ticket_verify(
     """核查 on site: passed → waits for the callback; failed → rework by the same handler (counted)."""
     at = now_or(now)
     ticket = locked(ticket_id, actor)
+    old, new = move_to(ticket, "verify_pass" if passed else "verify_fail")
     require(can_verify(actor, ticket), "只有问题所在网格的网格员、社区工作人员或首问负责人可以核查")
     note = text(note, "note", "核查意见", required=not passed)
     images = clean_images(list(photos or []))
-    old, new = move_to(ticket, "verify_pass" if passed else "verify_fail")
     fields = ["status", "updated_at"]
     ticket.status = new
     if passed:
@@ -663,6 +663,7 @@ def ticket_callback(
     """回访: the reporter's rating. Dissatisfied reopens the ticket; a second dissatisfied is supervised."""
     at = now_or(now)
     ticket = locked(ticket_id, actor)
+    move_to(ticket, "callback_ok")  # the status must allow a callback before anyone is asked who they are
     is_reporter = actor is not None and actor.pk == ticket.reporter_id
     require(
         is_reporter or can_callback(actor, ticket), "只有首问负责人、社区工作人员或上报人本人可以回访评价"
@@ -714,8 +715,8 @@ def ticket_close(
 ) -> Ticket:
     at = now_or(now)
     ticket = locked(ticket_id, actor)
-    require(can_callback(actor, ticket), "只有首问负责人或社区工作人员可以结案")
     old, new = move_to(ticket, "close")
+    require(can_callback(actor, ticket), "只有首问负责人或社区工作人员可以结案")
     if old == S.VERIFIED and callback_needed(ticket):
         raise Conflict("请先回访上报人，再结案", code="callback_required")
     ticket.status, ticket.closed_at = new, at
