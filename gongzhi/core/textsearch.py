@@ -71,10 +71,9 @@ def filter_text(
         return qs.filter(cond)
     if connection.vendor == "postgresql":
         table = qs.model._meta.db_table
-        return qs.extra(
-            where=[f"string_to_array(btrim({table}.{column}), ' ') @> %s::text[]"],  # noqa: S610
-            params=[terms],
-        )
+        # Only the table and column names (ours) are formatted in; the terms go as a parameter.
+        where = f"string_to_array(btrim({table}.{column}), ' ') @> %s::text[]"
+        return qs.extra(where=[where], params=[terms])  # noqa: S610
     for term in terms:
         qs = qs.filter(**{f"{column}__contains": f" {term} "})
     return qs
