@@ -45,7 +45,7 @@ def can_report(actor: Any) -> bool:
 def staff_channels(actor: Any) -> list[tuple[str, str]]:
     """The channels a staff member reports in from the console: patrol for grid workers only."""
     scope = scope_of(actor)
-    out = []
+    out: list[tuple[str, str]] = []
     if scope.superuser or scope.has_role(Role.GRID_WORKER, Role.GRID_HEAD):
         out.append((Channel.PATROL, str(Channel.PATROL.label)))
     out += [
@@ -186,7 +186,7 @@ def category_list(request: HttpRequest) -> HttpResponse:
     units = dict(LIMIT_UNITS)
     for major in majors:
         for c in [major, *major.kids]:  # type: ignore[attr-defined]
-            c.department_name = names.get(c.department_code, "")  # type: ignore[attr-defined]
-            c.limit_label = f"{c.limit_amount}{units.get(c.limit_unit, c.limit_unit)}"  # type: ignore[attr-defined]
-            c.level_label = Level(c.default_level).label  # type: ignore[attr-defined]
+            c.department_name = names.get(c.department_code, "")
+            c.limit_label = f"{c.limit_amount}{units.get(c.limit_unit, c.limit_unit)}"
+            c.level_label = Level(c.default_level).label
     return render(request, "tickets/console/categories.html", {"majors": majors})
