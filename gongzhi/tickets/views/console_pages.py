@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gongzhi.core.access import actor_of, console_login_required
@@ -117,7 +118,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             error = exc
         else:
-            messages.success(request, f"已上报工单 {ticket.number}")
+            messages.success(request, gettext("已上报工单 %(number)s") % {"number": ticket.number})
             return redirect("tickets:detail", ticket_id=ticket.pk)
     grids = _grids(actor)
     map_grids = grids if len(grids) <= MAP_GRIDS else []

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 from pydantic import ValidationError
 
@@ -26,18 +28,18 @@ from gongzhi.tickets.enums import ExtensionStatus, Level, Satisfaction
 from gongzhi.tickets.models import LIMIT_UNITS, Ticket
 
 ACTION_LABELS = {
-    "accept": "受理",
-    "decline": "不予受理",
-    "merge": "合并",
-    "dispatch": "派遣",
-    "escalate": "吹哨上报",
-    "respond": "报到",
-    "return": "退回",
-    "handle": "提交处置结果",
-    "verify": "现场核查",
-    "callback": "回访",
-    "close": "结案",
-    "extend": "延期",
+    "accept": _("受理"),
+    "decline": _("不予受理"),
+    "merge": _("合并"),
+    "dispatch": _("派遣"),
+    "escalate": _("吹哨上报"),
+    "respond": _("报到"),
+    "return": _("退回"),
+    "handle": _("提交处置结果"),
+    "verify": _("现场核查"),
+    "callback": _("回访"),
+    "close": _("结案"),
+    "extend": _("延期"),
 }
 _LIST_FIELDS = {"co_department_ids"}
 
@@ -93,7 +95,7 @@ def _handler_choices(ticket: Ticket) -> list[tuple[int, str]]:
     rows = (
         RoleAssignment.objects.filter(active=True, role__in=sorted(perms.PLACE_STAFF), place_code__in=codes)
         .select_related("user")
-        .order_by("-level", "place_code", "user_id")[:100]
+        .order_by("place_code", "user_id")[:100]
     )
     return [(r.user_id, f"{r.user.display_label}（{r.get_role_display()}）") for r in rows]
 
@@ -197,5 +199,5 @@ def ticket_action(request: HttpRequest, ticket_id: int, action: str) -> HttpResp
             ticket_context(request, ticket, failed=action, error=exc),
             status=exc.status,
         )
-    messages.success(request, f"已{ACTION_LABELS[action]}")
+    messages.success(request, gettext("已办理：%(action)s") % {"action": ACTION_LABELS[action]})
     return redirect("tickets:detail", ticket_id=ticket_id)
