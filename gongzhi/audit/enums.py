@@ -72,6 +72,7 @@ EVENT_LABELS = {
     "tickets.patrol_started": _("开始巡查"),
     "tickets.patrol_checked_in": _("巡查打卡"),
     "tickets.patrol_ended": _("结束巡查"),
+    "tickets.exported": _("导出工单列表"),
     "accounts.user_created": _("创建账号"),
     "accounts.role_assigned": _("分配角色"),
     "accounts.role_revoked": _("撤销角色"),

@@ -75,6 +75,16 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
         ],
         "party",
     ),
+    (
+        _("网格事件"),
+        [
+            ("tickets:inbox", _("工作台")),
+            ("tickets:new", _("新建工单"), "ticket_reporter"),
+            ("tickets:supervision", _("督办")),
+            ("tickets:categories", _("事件分类")),
+        ],
+        "tickets",
+    ),
     (_("工作日历"), [("workdays:years", _("节假日与时限"))], "calendar_admin"),
     (_("审计日志"), [("console:audit", _("操作记录"))], "audit"),
     (_("系统管理"), [("admin:index", _("基础数据管理"))], "admin"),
@@ -92,6 +102,14 @@ def _allowed(who: str, user: Any) -> bool:
 
         scope = scope_of(user)
         return scope.superuser or bool(scope.roles & POPULATION_ROLES)
+    if who in ("tickets", "ticket_reporter"):
+        # Department handlers work tickets too: they hold no place role, only their department.
+        from gongzhi.tickets.permissions import PLACE_READERS, PLACE_STAFF
+
+        scope = scope_of(user)
+        if who == "ticket_reporter":
+            return scope.superuser or bool(scope.roles & PLACE_STAFF)
+        return scope.superuser or bool(scope.roles & PLACE_READERS) or bool(scope.department_ids)
     if who == "calendar_admin":
         from gongzhi.workdays.services import can_edit_calendar
 

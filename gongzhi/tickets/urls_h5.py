@@ -1,0 +1,14 @@
+"""The resident's ticket pages, mounted under /h5/tickets/ (namespace ``h5:tickets``)."""
+
+from django.urls import path
+
+from gongzhi.tickets.views import h5
+
+app_name = "tickets"
+urlpatterns = [
+    path("", h5.mine, name="mine"),
+    path("new/", h5.report, name="report"),
+    path("<int:ticket_id>/", h5.detail, name="detail"),
+    path("<int:ticket_id>/rate/", h5.rate, name="rate"),
+    path("<int:ticket_id>/photos/<int:photo_id>/", h5.photo, name="photo"),
+]

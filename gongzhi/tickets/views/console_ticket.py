@@ -1,0 +1,203 @@
+"""The ticket page of the console: every field, the map pin, photos, supervision cards, the timeline,
+and a form for each move the actor may try now.
+
+Thin: reads through the scoped selectors, writes through ``api.perform`` (the same code the API runs).
+A refused move renders the page again with the Chinese message and the field messages, with the
+service's status (400 bad fields, 403, 409 illegal move), and nothing written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+from pydantic import ValidationError
+
+from gongzhi.core.access import actor_of, console_login_required
+from gongzhi.core.errors import ApplicationError, NotFound, ValidationFailed
+from gongzhi.tickets import permissions as perms
+from gongzhi.tickets import selectors
+from gongzhi.tickets.api import ACTIONS, MoveIn, is_staff_reader, perform, photo_url
+from gongzhi.tickets.enums import ExtensionStatus, Level, Satisfaction
+from gongzhi.tickets.models import LIMIT_UNITS, Ticket
+
+ACTION_LABELS = {
+    "accept": _("受理"),
+    "decline": _("不予受理"),
+    "merge": _("合并"),
+    "dispatch": _("派遣"),
+    "escalate": _("吹哨上报"),
+    "respond": _("报到"),
+    "return": _("退回"),
+    "handle": _("提交处置结果"),
+    "verify": _("现场核查"),
+    "callback": _("回访"),
+    "close": _("结案"),
+    "extend": _("延期"),
+}
+_LIST_FIELDS = {"co_department_ids"}
+
+
+def move_input(request: HttpRequest) -> tuple[MoveIn, list[Any]]:
+    """The form's fields as the API's ``MoveIn``: empty inputs are left out (an empty number box is
+    "not given", not a bad number); messages in Chinese by field."""
+    data: dict[str, Any] = {}
+    for name in MoveIn.model_fields:
+        if name in _LIST_FIELDS:
+            values = [v.strip() for v in request.POST.getlist(name) if v.strip()]
+            if values:
+                data[name] = values
+            continue
+        value = request.POST.get(name, "").strip()
+        if name == "into_id" and "-" in value and value.replace("-", "").isdigit():
+            value = str(int(value.rsplit("-", 1)[1]))  # a ticket number, 20261201-0000123, names id 123
+        if value:
+            data[name] = value
+    try:
+        payload = MoveIn.model_validate(data)
+    except ValidationError as exc:
+        from gongzhi.tickets.api import _fields
+
+        fields = _fields(exc)
+        raise ValidationFailed("填写有误，请检查标出的项目", fields=fields) from exc
+    return payload, request.FILES.getlist("photos")
+
+
+def _map_data(ticket: Ticket) -> dict[str, Any]:
+    from gongzhi.places.models import Grid
+
+    boundary = None
+    if ticket.grid_code:
+        boundary = Grid.objects.filter(code=ticket.grid_code).values_list("boundary", flat=True).first()
+    return {
+        "pin": {"lng": ticket.lng, "lat": ticket.lat} if ticket.lng is not None else None,
+        "boundary": boundary,
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    }
+
+
+def _handler_choices(ticket: Ticket) -> list[tuple[int, str]]:
+    """Staff of the ticket's places, for the optional named handler (the service checks the level)."""
+    from gongzhi.accounts.models import RoleAssignment
+
+    codes = [
+        c
+        for c in (ticket.grid_code, ticket.community_code, ticket.subdistrict_code, ticket.district_code)
+        if c
+    ]
+    rows = (
+        RoleAssignment.objects.filter(active=True, role__in=sorted(perms.PLACE_STAFF), place_code__in=codes)
+        .select_related("user")
+        .order_by("place_code", "user_id")[:100]
+    )
+    return [(r.user_id, f"{r.user.display_label}（{r.get_role_display()}）") for r in rows]
+
+
+def _dispatch_options(ticket: Ticket) -> dict[str, Any]:
+    from gongzhi.places.models import Department
+
+    return {
+        "levels": Level.choices,
+        "departments": list(
+            Department.objects.filter(district__code=ticket.district_code).order_by("code")[:200]
+        ),
+        "handlers": _handler_choices(ticket),
+        "limit_units": LIMIT_UNITS,
+    }
+
+
+def ticket_context(
+    request: HttpRequest,
+    ticket: Ticket,
+    *,
+    failed: str = "",
+    error: ApplicationError | None = None,
+) -> dict[str, Any]:
+    actor = actor_of(request)
+    staff = is_staff_reader(actor, ticket)  # type: ignore[arg-type]
+    events = selectors.ticket_timeline(ticket=ticket) if staff else selectors.public_timeline(ticket=ticket)
+    photos = selectors.ticket_photos(ticket=ticket)
+    for p in photos:
+        p.url = photo_url(p)  # type: ignore[attr-defined]
+    for e in events:
+        for p in e.photos.all():
+            p.url = photo_url(p)  # type: ignore[attr-defined]
+    actions = selectors.ticket_actions_for_actor(actor=actor, ticket=ticket)
+    pending = ticket.extensions.filter(status=ExtensionStatus.PENDING).first()
+    extend_mode = ""
+    if "extend" in actions:
+        if pending and perms.can_decide_extension(actor, ticket):
+            extend_mode = "decide"
+        elif not pending and perms.is_handler(actor, ticket):
+            extend_mode = "request"
+    ctx: dict[str, Any] = {
+        "ticket": ticket,
+        "events": events,
+        "staff_view": staff,
+        "photos": photos,
+        "actions": actions,
+        "action_labels": ACTION_LABELS,
+        "supervisions": list(ticket.supervisions.select_related("department").order_by("-id")),
+        "assignments": list(
+            ticket.assignments.filter(active=True).select_related("department", "handler").order_by("id")
+        ),
+        "pending_extension": pending,
+        "extend_mode": extend_mode,
+        "categories": selectors.category_tree() if {"accept", "dispatch"} & set(actions) else [],
+        "satisfactions": Satisfaction.choices,
+        "map_data": _map_data(ticket),
+        "failed": failed,
+        "error": error,
+        "errors": (error.fields or {}) if error else {},
+        "posted": request.POST if failed else {},
+    }
+    if "dispatch" in actions:
+        ctx.update(_dispatch_options(ticket))
+    elif "extend" in actions:
+        ctx["limit_units"] = LIMIT_UNITS
+    return ctx
+
+
+@console_login_required
+@require_GET
+def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    try:
+        ticket = selectors.ticket_get_for_actor(actor=actor_of(request), ticket_id=ticket_id)
+    except NotFound:
+        raise Http404 from None
+    return render(request, "tickets/console/detail.html", ticket_context(request, ticket))
+
+
+@console_login_required
+@require_POST
+def ticket_action(request: HttpRequest, ticket_id: int, action: str) -> HttpResponse:
+    actor = actor_of(request)
+    try:
+        ticket = selectors.ticket_get_for_actor(actor=actor, ticket_id=ticket_id)
+    except NotFound:
+        raise Http404 from None
+    if action not in ACTIONS:
+        raise Http404
+    try:
+        payload, files = move_input(request)
+        perform(actor, ticket_id, action, payload, files)  # type: ignore[arg-type]
+    except NotFound:
+        raise Http404 from None
+    except ApplicationError as exc:
+        # Nothing was written (one transaction); show the page as it is now with the message.
+        ticket = selectors.ticket_get_for_actor(actor=actor, ticket_id=ticket_id)
+        return render(
+            request,
+            "tickets/console/detail.html",
+            ticket_context(request, ticket, failed=action, error=exc),
+            status=exc.status,
+        )
+    messages.success(request, gettext("已办理：%(action)s") % {"action": ACTION_LABELS[action]})
+    return redirect("tickets:detail", ticket_id=ticket_id)

@@ -1,0 +1,275 @@
+"""The resident's ticket pages on the phone (随手拍 / 我的反映): report a problem, follow it, rate the result.
+
+Thin: writes through ``gongzhi.tickets.services``, reads through the scoped selectors. A resident sees
+only the tickets they reported (any other is a 404, the same as a missing one), and of those only the
+public steps: never a staff note, a staff member's name or another resident's report.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gongzhi.core.errors import ApplicationError, NotFound, field_error
+from gongzhi.h5.views import h5_login_required
+from gongzhi.tickets import selectors
+from gongzhi.tickets import services as svc
+from gongzhi.tickets.enums import HANDLING, Channel, Move, PhotoStage, Satisfaction, TicketStatus
+from gongzhi.tickets.models import Ticket, TicketEvent, TicketPhoto
+
+if TYPE_CHECKING:
+    from gongzhi.accounts.models import User
+
+PAGE_SIZE = 20
+S = TicketStatus
+
+# The status as a resident reads it: what is happening, not which desk holds it.
+RESIDENT_STATUS: dict[str, str] = {
+    S.REPORTED: "待受理",
+    S.ACCEPTED: "已受理，正在安排处置",
+    S.ESCALATED: "已上报上级协调",
+    S.RETURNED: "正在重新安排处置",
+    S.DISPATCHED: "处置中",
+    S.IN_PROGRESS: "处置中",
+    S.HANDLED: "已处置，待现场核查",
+    S.VERIFIED: "待您评价",
+    S.CALLED_BACK: "已评价，待办结",
+    S.CLOSED: "已办结",
+    S.DECLINED: "不予受理",
+    S.MERGED: "已合并办理",
+}
+# A short heading for each public step of the timeline.
+STEP_TITLE: dict[str, str] = {
+    Move.REPORT: "提交反映",
+    Move.ACCEPT: "已受理",
+    Move.DECLINE: "不予受理",
+    Move.MERGE: "合并办理",
+    Move.DISPATCH: "已派遣",
+    Move.ESCALATE: "上报协调",
+    Move.RESPOND: "处置单位已接单",
+    Move.RETURN: "重新安排",
+    Move.HANDLE: "已处置",
+    Move.VERIFY: "现场核查",
+    Move.CALLBACK: "回访评价",
+    Move.CLOSE: "已办结",
+    Move.EXTEND: "办理期限调整",
+    Move.SUPERVISE: "督办",
+    Move.NOTE: "补充说明",
+}
+# The accept step's public wording names the first responder; the resident reads it without the name.
+ACCEPT_TEXT = "已受理，工作人员将负责跟进到底（首问负责）"
+# Fields of the report form that show their own message; any other refusal shows at the top only.
+REPORT_FIELDS = ("description", "category", "photos", "location", "address")
+
+
+def _actor(request: HttpRequest) -> User:
+    return cast("User", request.user)
+
+
+def resident_status(status: str) -> str:
+    return RESIDENT_STATUS.get(status, str(S(status).label) if status in S.values else status)
+
+
+def _own_ticket(actor: User, ticket_id: int) -> Ticket:
+    """The actor's own report; anything else (missing, someone else's, seen only as staff) is a 404."""
+    try:
+        ticket = selectors.ticket_get_for_actor(actor=actor, ticket_id=ticket_id)
+    except NotFound:
+        raise Http404("工单不存在或无权查看") from None
+    if ticket.reporter_id != actor.pk:
+        raise Http404("工单不存在或无权查看")
+    return ticket
+
+
+def _coord(value: str | None) -> float | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise field_error("location", "位置信息格式不正确，请重新定位或填写地址") from None
+    if not math.isfinite(number):
+        raise field_error("location", "位置信息格式不正确，请重新定位或填写地址")
+    return number
+
+
+# --- 随手拍: report ---------------------------------------------------------------------------------
+
+
+@h5_login_required
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    error: ApplicationError | None = None
+    if request.method == "POST":
+        post = request.POST
+        try:
+            data = svc.TicketInput(
+                description=post.get("description", ""),
+                channel=Channel.RESIDENT,
+                category_code=post.get("category", ""),
+                lng=_coord(post.get("lng")),
+                lat=_coord(post.get("lat")),
+                coord_system=post.get("coord_system", "") or "wgs84",
+                address=post.get("address", ""),
+                anonymous=post.get("anonymous") == "on",
+            )
+            ticket = svc.ticket_report(actor=actor, data=data, photos=request.FILES.getlist("photos"))
+        except ApplicationError as exc:
+            error = exc
+        else:
+            messages.success(
+                request,
+                _("已提交，工单编号 %(number)s。处理进展会在这里告诉您。") % {"number": ticket.number},
+            )
+            return redirect("h5:tickets:detail", ticket_id=ticket.pk)
+    fields = dict(error.fields) if error else {}
+    return render(
+        request,
+        "tickets/h5/report.html",
+        {
+            "categories": selectors.category_tree(public_only=True),
+            "data": request.POST,
+            "error": error,
+            "field_errors": {k: v for k, v in fields.items() if k in REPORT_FIELDS},
+            "other_error": error is not None and not any(k in REPORT_FIELDS for k in fields),
+            "max_photos": 9,
+        },
+        status=error.status if error else 200,
+    )
+
+
+# --- 我的反映: the resident's own tickets ---------------------------------------------------------------
+
+
+@h5_login_required
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    after = request.GET.get("after", "")
+    rows = selectors.ticket_list_for_actor(
+        actor=actor,
+        filters=selectors.clean_filters(inbox="mine"),
+        after_id=int(after) if after.isdigit() else None,
+        limit=PAGE_SIZE,
+    )
+    tickets = rows[:PAGE_SIZE]
+    return render(
+        request,
+        "tickets/h5/mine.html",
+        {
+            "tickets": [(t, resident_status(t.status)) for t in tickets],
+            "next_after": tickets[-1].pk if len(rows) > PAGE_SIZE else None,
+        },
+    )
+
+
+# --- the reporter's ticket page ------------------------------------------------------------------------
+
+
+@dataclass
+class Step:
+    at: datetime
+    title: str
+    text: str
+    photos: list[TicketPhoto] = field(default_factory=list)
+
+
+def _step(event: TicketEvent, *, photos: bool = True) -> Step:
+    text = ACCEPT_TEXT if event.move == Move.ACCEPT else event.public_note
+    return Step(
+        at=event.at,
+        title=STEP_TITLE.get(event.move, str(Move(event.move).label) if event.move in Move.values else ""),
+        text=text,
+        photos=list(event.photos.all()) if photos else [],
+    )
+
+
+def _detail_context(actor: User, ticket: Ticket) -> dict[str, Any]:
+    # A duplicate follows the ticket it was merged into: its result is the reporter's result.
+    source = ticket
+    if ticket.duplicate_of_id:
+        source = Ticket.objects.filter(pk=ticket.duplicate_of_id).first() or ticket
+    events = selectors.public_timeline(ticket=ticket)
+    done = source.status in (S.HANDLED, S.VERIFIED, S.CALLED_BACK, S.CLOSED)
+    # The result card shows the latest handling's photos; the report card the reporter's own. Their steps
+    # do not repeat them.
+    last_handle = next((e for e in reversed(events) if e.move == Move.HANDLE), None) if done else None
+    result_photos = list(last_handle.photos.all()) if last_handle else []
+    steps = [_step(e, photos=e.move != Move.REPORT and e is not last_handle) for e in events]
+    steps.reverse()  # newest first: the phone shows where it stands now
+    return {
+        "ticket": ticket,
+        "status_label": resident_status(ticket.status),
+        "steps": steps,
+        "report_photos": list(ticket.photos.filter(stage=PhotoStage.REPORT).order_by("id")),
+        "result": source.result if done else "",
+        "result_photos": result_photos,
+        "promise": source.deadline if source.status in HANDLING else None,
+        "overdue": source.is_overdue,
+        "can_rate": ticket.status == S.VERIFIED and ticket.reporter_id == actor.pk,
+        "satisfaction_choices": Satisfaction.choices,
+        "closed": ticket.status == S.CLOSED or (ticket.status == S.MERGED and source.status == S.CLOSED),
+    }
+
+
+@h5_login_required
+@require_GET
+def detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    actor = _actor(request)
+    ticket = _own_ticket(actor, ticket_id)
+    return render(request, "tickets/h5/detail.html", _detail_context(actor, ticket))
+
+
+@h5_login_required
+@require_POST
+def rate(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """回访 by the reporter: 满意 / 基本满意 / 不满意 with a comment."""
+    actor = _actor(request)
+    ticket = _own_ticket(actor, ticket_id)
+    satisfaction = request.POST.get("satisfaction", "")
+    try:
+        if satisfaction not in Satisfaction.values:
+            raise field_error("satisfaction", "请选择满意、基本满意或不满意")
+        svc.ticket_callback(
+            actor=actor, ticket_id=ticket.pk, satisfaction=satisfaction, note=request.POST.get("note", "")
+        )
+    except ApplicationError as exc:
+        context = _detail_context(actor, _own_ticket(actor, ticket_id))
+        context.update(rate_error=exc, data=request.POST)
+        return render(request, "tickets/h5/detail.html", context, status=exc.status)
+    if satisfaction == Satisfaction.DISSATISFIED:
+        messages.info(request, _("感谢您的评价，我们已重新安排处置，请继续关注进展。"))
+    else:
+        messages.success(request, _("感谢您的评价！"))
+    return redirect("h5:tickets:detail", ticket_id=ticket.pk)
+
+
+@h5_login_required
+@require_GET
+def photo(request: HttpRequest, ticket_id: int, photo_id: int) -> HttpResponse:
+    """A photo of the resident's own ticket; of the ticket it was merged into, only the staff's photos
+    (another resident's report photos stay theirs)."""
+    actor = _actor(request)
+    ticket = _own_ticket(actor, ticket_id)
+    p = TicketPhoto.objects.filter(pk=photo_id, ticket_id=ticket.pk).first()
+    if p is None and ticket.duplicate_of_id:
+        p = (
+            TicketPhoto.objects.filter(pk=photo_id, ticket_id=ticket.duplicate_of_id)
+            .exclude(stage=PhotoStage.REPORT)
+            .first()
+        )
+    if p is None:
+        raise Http404("照片不存在")
+    response = FileResponse(p.file.open("rb"), content_type=p.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return cast("HttpResponse", response)  # a streamed file; the decorators pass it through
