@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
@@ -90,6 +90,29 @@ def year(y: int) -> tuple[date, date]:
 def this_year() -> tuple[date, date]:
     today = timezone.localdate()
     return date(today.year, 1, 1), today
+
+
+def _parse_day(value: str, field_name: str) -> date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise field_error(field_name, "日期格式应为YYYY-MM-DD") from exc
+
+
+def clean_period(start: str = "", end: str = "") -> tuple[date, date]:
+    """From the query string: both empty → this year so far; one empty → its year's other end."""
+    s, e = _parse_day(start, "start"), _parse_day(end, "end")
+    if s is None and e is None:
+        return this_year()
+    if s is None:
+        s = date(e.year, 1, 1)  # type: ignore[union-attr]
+    if e is None:
+        e = min(date(s.year, 12, 31), max(s, timezone.localdate()))
+    _check_period(s, e)
+    return s, e
 
 
 # --- figures ----------------------------------------------------------------------------------------
@@ -401,6 +424,44 @@ def rank(rows: list[Indicators], sort: str) -> list[Indicators]:
     return out
 
 
+def status_counts(q: Q, start: date, end: date) -> dict[str, int]:
+    """Tickets reported in [start, end] by their status now (a grouped count on the created_at index)."""
+    from datetime import datetime, time, timedelta
+
+    from gongzhi.tickets.models import Ticket
+
+    tz = timezone.get_current_timezone()
+    since = datetime.combine(start, time.min, tzinfo=tz)
+    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
+    rows = (
+        Ticket.objects.filter(q, created_at__gte=since, created_at__lt=until)
+        .values("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {r["status"]: r["n"] for r in rows}
+
+
+def overview_tickets() -> dict[str, Any]:
+    """For /api/v1/overview (no login, aggregates only): this year's tickets by status and the rates."""
+    start, end = this_year()
+    codes = list(District.objects.values_list("code", flat=True))
+    row = DailyStat.objects.filter(district_code__in=codes, day__gte=start, day__lte=end).aggregate(
+        **{k: Sum(k) for k in SUMMED}
+    )
+    total = Indicators(
+        level=Level.DISTRICT, code=",".join(codes), name="", start=start, end=end, counts=_sums(row)
+    )
+    by_status = status_counts(Q(), start, end)
+    return {
+        "this_year_by_status": by_status,
+        "this_year_total": sum(by_status.values()),
+        "on_time_rate": total.on_time_rate.as_dict(),
+        "satisfaction_rate": total.satisfaction_rate.as_dict(),
+        "closure_rate": total.closure_rate.as_dict(),
+    }
+
+
 def reported_by_month(level: str, code: str, y: int) -> list[dict[str, Any]]:
     """Reported and closed per month of ``y`` (12 rows, one grouped query), for the console chart."""
     start, end = year(y)
@@ -422,6 +483,7 @@ __all__ = [
     "RATES",
     "Indicators",
     "Rate",
+    "clean_period",
     "default_place",
     "indicators_by_child",
     "indicators_for",
