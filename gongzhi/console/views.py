@@ -19,6 +19,7 @@ from gongzhi.audit.selectors import audit_event_list_for_actor
 from gongzhi.audit.services import audit_record
 from gongzhi.console.figures import district_figures, scope_figures
 from gongzhi.core.access import console_login_required, home_url_for, is_h5_only, require_audit_reader
+from gongzhi.tickets.figures import home_figures as ticket_home_figures
 
 BAD_CREDENTIALS = "用户名或密码错误"
 AUDIT_PAGE_SIZE = 50
@@ -83,6 +84,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "district": district_figures(),
         "mine": mine,
         "chart": {"kinds": mine["kinds"], "rows": mine["by_community"], "y_label": gettext("网格数")},
+        "tickets": ticket_home_figures(request.user),  # type: ignore[arg-type]
     }
     return render(request, "console/home.html", context)
 

@@ -15,6 +15,7 @@ from gongzhi.demo.party import place_community_members
 from gongzhi.demo.party_service import seed_service
 from gongzhi.demo.party_units import seed_units_and_members
 from gongzhi.demo.population import PopulationGenerator
+from gongzhi.demo.tickets import seed_tickets
 from gongzhi.people.models import Person
 from gongzhi.people.services import grid_population_register, resident_account_create
 from gongzhi.places.enums import GridKind, TeamRole
@@ -148,6 +149,7 @@ class DemoSeeder:
         )
         self.stats.timings["party_members"] = round(time.monotonic() - t, 1)
         self.residents(admin)
+        self.stats.timings["tickets"] = seed_tickets(self).seconds
         self.stats.seconds = round(time.monotonic() - started, 1)
         return self.stats
 

@@ -34,7 +34,10 @@ def actor_label(actor: Actor | None) -> str:
 
 def locked(ticket_id: int, actor: Actor | None) -> Ticket:
     """The ticket row locked for this transaction; missing and unreadable are the same 404."""
-    ticket = Ticket.objects.select_for_update(of=("self",)).filter(pk=ticket_id).first()
+    # The category comes along (accept and dispatch read its limits): one query instead of two.
+    ticket = (
+        Ticket.objects.select_for_update(of=("self",)).select_related("category").filter(pk=ticket_id).first()
+    )
     if ticket is None or not can_read(actor, ticket):
         raise NotFound("工单不存在或无权查看")
     return ticket
