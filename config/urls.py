@@ -18,6 +18,7 @@ urlpatterns = [
     path("console/people/", include("gongzhi.people.urls")),
     path("console/party/", include("gongzhi.party.urls")),
     path("console/workdays/", include("gongzhi.workdays.urls")),
+    path("console/tickets/", include("gongzhi.tickets.urls_intake")),
     path("h5/", include("gongzhi.h5.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
