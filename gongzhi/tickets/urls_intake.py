@@ -4,7 +4,7 @@ Included under /console/tickets/ with its own namespace (the main ticket pages l
 
 from django.urls import path
 
-from gongzhi.tickets.views import hotline
+from gongzhi.tickets.views import appointment, hotline
 
 app_name = "tickets_intake"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("hotline/", hotline.hotline_page, name="hotline"),
     path("hotline/template.xlsx", hotline.hotline_template, name="hotline_template"),
     path("hotline/<int:import_id>/errors.xlsx", hotline.hotline_errors, name="hotline_errors"),
+    path("appointment/", appointment.appointment_page, name="appointment"),
 ]
