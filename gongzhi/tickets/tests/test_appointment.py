@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,7 +18,7 @@ NOW = datetime(2026, 11, 20, 16, 0, tzinfo=SH)
 
 
 def _input(**kw) -> AppointmentInput:
-    base = {
+    base: dict[str, Any] = {
         "session_date": date(2026, 11, 20),
         "secretary": "张书记",
         "resident_name": "王大爷",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -53,8 +53,8 @@ class AppointmentForm(forms.Form):
 
     def __init__(self, *args: Any, grids: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category_code"].choices = category_choices()
-        self.fields["grid_code"].choices = [("", _("（按地址确定）")), *grids]
+        cast("forms.ChoiceField", self.fields["category_code"]).choices = category_choices()
+        cast("forms.ChoiceField", self.fields["grid_code"]).choices = [("", _("（按地址确定）")), *grids]
 
 
 @login_required
