@@ -4,7 +4,7 @@ Included under /console/tickets/ with its own namespace (the main ticket pages l
 
 from django.urls import path
 
-from gongzhi.tickets.views import appointment, hotline, patrols
+from gongzhi.tickets.views import appointment, categories, hotline, patrols
 
 app_name = "tickets_intake"
 
@@ -13,6 +13,9 @@ urlpatterns = [
     path("hotline/template.xlsx", hotline.hotline_template, name="hotline_template"),
     path("hotline/<int:import_id>/errors.xlsx", hotline.hotline_errors, name="hotline_errors"),
     path("appointment/", appointment.appointment_page, name="appointment"),
+    path("categories/edit/", categories.categories_page, name="categories_edit"),
+    path("categories/edit/new/", categories.category_add, name="category_add"),
+    path("categories/edit/<str:code>/", categories.category_save, name="category_save"),
     path("patrol/", patrols.patrol_page, name="patrol"),
     path("patrol/start/", patrols.patrol_start_view, name="patrol_start"),
     path("patrol/<int:patrol_id>/check-in/", patrols.patrol_check_in_view, name="patrol_check_in"),
