@@ -20,6 +20,7 @@ urlpatterns = [
     path("console/workdays/", include("gongzhi.workdays.urls")),
     path("console/tickets/", include("gongzhi.tickets.urls_figures")),
     path("console/tickets/", include("gongzhi.tickets.urls")),
+    path("console/tickets/", include("gongzhi.tickets.urls_intake")),
     path("h5/", include("gongzhi.h5.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

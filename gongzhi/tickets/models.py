@@ -528,3 +528,50 @@ STAT_FIELDS = [
     "satisfied",
     "closed",
 ]
+
+
+class HotlineImport(models.Model):
+    """One upload of a 12345 hotline export. Good rows become tickets (one transaction each), rows whose
+    工单编号 is already imported are skipped, bad rows come back in an error report; the operator fixes
+    them and uploads again, which the idempotency on 工单编号 makes safe.
+
+    Row values in ``error_rows`` are kept as in the file except the phone, which is masked."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hotline_imports",
+    )
+    created_at = models.DateTimeField(_("导入时间"), default=timezone.now, db_index=True)
+    file_name = models.CharField(_("文件名"), max_length=255)
+    sha256 = models.CharField(_("文件SHA-256"), max_length=64, db_index=True)
+    finished = models.BooleanField(_("已完成"), default=False)
+    rows = models.PositiveIntegerField(_("数据行数"), default=0)
+    created = models.PositiveIntegerField(_("新建工单"), default=0)
+    skipped = models.PositiveIntegerField(_("已存在（跳过）"), default=0)
+    unplaced = models.PositiveIntegerField(_("未匹配网格"), default=0)
+    error_count = models.PositiveIntegerField(_("错误行数"), default=0)
+    # [{"row": 5, "column": "来电时间", "message": "…"}, …]
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    # {"5": ["GD001", "2026-11-20 09:00", …]}: the original values of rows with errors (phone masked).
+    error_rows = models.JSONField(_("出错行原始内容"), default=dict, blank=True)
+    # [{"row": 3, "external_id": "GD001", "ticket_id": 12}, …]: rows skipped as already imported.
+    skipped_rows = models.JSONField(_("跳过的行"), default=list, blank=True)
+    # The importer's place codes when uploading; the place columns are the smallest place containing
+    # them, so the record is scoped like the tickets it made.
+    scope_codes = models.JSONField(_("导入人管辖范围"), default=list, blank=True)
+    district_code = models.CharField(_("区县代码"), max_length=6, blank=True, db_index=True)
+    subdistrict_code = models.CharField(_("街道代码"), max_length=12, blank=True)
+    community_code = models.CharField(_("社区代码"), max_length=12, blank=True)
+    grid_code = models.CharField(_("网格编码"), max_length=15, blank=True)
+
+    class Meta:
+        verbose_name = _("12345热线导入记录")
+        verbose_name_plural = _("12345热线导入记录")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name}（新建{self.created}，跳过{self.skipped}，错误{self.error_count}）"

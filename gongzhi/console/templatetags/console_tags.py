@@ -85,6 +85,18 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
         ],
         "tickets",
     ),
+    (
+        _("网格事件 · 采集与巡查"),
+        [
+            ("tickets_intake:patrol", _("巡查"), "patrol_worker"),
+            ("tickets_intake:hotline", _("12345热线导入"), "hotline_importer"),
+            ("tickets_intake:appointment", _("书记有约登记"), "community_staff"),
+            ("tickets_intake:patrol_coverage", _("每日巡查覆盖")),
+            ("tickets_intake:patrol_summary", _("每月巡查总结")),
+            ("tickets_intake:categories_edit", _("编辑事件分类"), "category_admin"),
+        ],
+        "ticket_staff",
+    ),
     (_("工作日历"), [("workdays:years", _("节假日与时限"))], "calendar_admin"),
     (_("审计日志"), [("console:audit", _("操作记录"))], "audit"),
     (_("系统管理"), [("admin:index", _("基础数据管理"))], "admin"),
@@ -118,12 +130,39 @@ def _allowed(who: str, user: Any) -> bool:
         from gongzhi.places.selectors import can_import_grids
 
         return can_import_grids(actor=user)
+    if who in _INTAKE_CHECKS:
+        return _INTAKE_CHECKS[who](user)
     if who == "population_editor":
         from gongzhi.core.roles import POPULATION_EDITORS
 
         scope = scope_of(user)
         return scope.superuser or bool(scope.roles & POPULATION_EDITORS)
     return True
+
+
+def _ticket_staff(user: Any) -> bool:
+    from gongzhi.tickets.permissions import PLACE_STAFF
+
+    scope = scope_of(user)
+    return scope.superuser or bool(scope.roles & PLACE_STAFF)
+
+
+def _intake(name: str) -> Any:
+    def check(user: Any) -> bool:
+        from gongzhi.tickets import intake_access
+
+        return bool(getattr(intake_access, name)(user))
+
+    return check
+
+
+_INTAKE_CHECKS = {
+    "ticket_staff": _ticket_staff,
+    "patrol_worker": _intake("can_patrol"),
+    "hotline_importer": _intake("can_import_hotline"),
+    "community_staff": _intake("can_take_appointment"),
+    "category_admin": _intake("can_edit_categories"),
+}
 
 
 @register.inclusion_tag("console/partials/_nav.html", takes_context=True)

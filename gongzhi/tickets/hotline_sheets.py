@@ -1,0 +1,329 @@
+"""The 12345 hotline export as a file: reading an upload (xlsx, or csv in UTF-8 or GBK), writing the
+template and the error report. Nothing here touches the database; ``hotline.hotline_import`` does.
+
+A file is refused as a whole (``ValidationFailed``, HTTP 400) when it is not xlsx/csv, is damaged, too
+large, has too many rows or lacks a required column; problems inside a row are the service's to find.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import logging
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from gongzhi.core import ids
+from gongzhi.core.errors import ValidationFailed
+from gongzhi.people.sheets import XLSX_CONTENT_TYPE, in_chinese, max_file_bytes, max_rows
+
+logger = logging.getLogger(__name__)
+
+SHEET = "12345工单"
+NUMBER, CALLED_AT, CONTENT, ADDRESS, PHONE, KIND, LIMIT, CALLER = (
+    "工单编号",
+    "来电时间",
+    "诉求内容",
+    "诉求地址",
+    "联系电话",
+    "诉求类型",
+    "办理时限",
+    "来电人",
+)
+HEADERS: tuple[str, ...] = (NUMBER, CALLED_AT, CONTENT, ADDRESS, PHONE, KIND, LIMIT, CALLER)
+REQUIRED_HEADERS: tuple[str, ...] = (NUMBER, CALLED_AT, CONTENT)
+# What other hotline systems (and other years of the same one) call the same columns.
+HEADER_ALIASES = {
+    "工单号": NUMBER,
+    "受理编号": NUMBER,
+    "工单编码": NUMBER,
+    "编号": NUMBER,
+    "来电日期": CALLED_AT,
+    "受理时间": CALLED_AT,
+    "登记时间": CALLED_AT,
+    "诉求时间": CALLED_AT,
+    "诉求详情": CONTENT,
+    "来电内容": CONTENT,
+    "问题描述": CONTENT,
+    "工单内容": CONTENT,
+    "事发地址": ADDRESS,
+    "地址": ADDRESS,
+    "发生地址": ADDRESS,
+    "来电号码": PHONE,
+    "联系方式": PHONE,
+    "电话": PHONE,
+    "手机号码": PHONE,
+    "诉求分类": KIND,
+    "问题类型": KIND,
+    "工单类型": KIND,
+    "事项分类": KIND,
+    "处理时限": LIMIT,
+    "办结时限": LIMIT,
+    "时限": LIMIT,
+    "诉求人": CALLER,
+    "来电人姓名": CALLER,
+    "联系人": CALLER,
+    "姓名": CALLER,
+}
+WIDTHS = {NUMBER: 20, CALLED_AT: 18, CONTENT: 50, ADDRESS: 36, PHONE: 15, KIND: 18, LIMIT: 16, CALLER: 10}
+CSV_CONTENT_TYPE = "text/csv"
+EXAMPLE_NUMBER = "示例-20261120-0001"
+_MAX_UNZIPPED = 300 * 1024 * 1024
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor="B22222")
+
+
+@dataclass
+class HotlineRow:
+    number: int  # as the spreadsheet shows it: the header is row 1
+    values: dict[str, str]
+    called_at: dt.datetime | None = None  # when the cell held a real date-time (xlsx)
+
+    def get(self, header: str) -> str:
+        return self.values.get(header, "")
+
+    def raw(self) -> list[str]:
+        return [self.values.get(h, "") for h in HEADERS]
+
+
+def check_upload(file_name: str, size: int) -> str:
+    """'xlsx' or 'csv' from the name; refuses other formats, empty and oversized files."""
+    name = (file_name or "").strip().lower()
+    if name.endswith(".xls"):
+        raise ValidationFailed(
+            "暂不支持旧版 .xls 文件，请在Excel中“另存为” .xlsx 或 .csv 格式后再上传",
+            fields={"file": "文件格式不支持"},
+        )
+    kind = "xlsx" if name.endswith(".xlsx") else "csv" if name.endswith(".csv") else ""
+    if not kind:
+        raise ValidationFailed(
+            "请上传 .xlsx 或 .csv 格式的12345工单导出文件（可先下载导入模板）",
+            fields={"file": "文件格式不支持"},
+        )
+    if size <= 0:
+        raise ValidationFailed("上传的文件是空的", fields={"file": "文件为空"})
+    limit = max_file_bytes()
+    if size > limit:
+        raise ValidationFailed(
+            f"文件过大（{size / 1024 / 1024:.1f}MB），单个文件不能超过{limit // 1024 // 1024}MB，请分批导入",
+            fields={"file": "文件过大"},
+        )
+    return kind
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, dt.date):
+        return value.strftime("%Y-%m-%d")
+    return str(value).strip()
+
+
+def normal_header(value: object) -> str:
+    text = re.sub(r"[\s*＊:：]", "", _text(value)).lstrip("\ufeff")
+    return HEADER_ALIASES.get(text, text)
+
+
+def decode_csv(content: bytes) -> str:
+    """The hotline exports UTF-8 (often with a BOM) or GBK; GB18030 reads every GBK file."""
+    if content.startswith(b"\xef\xbb\xbf"):
+        return content[3:].decode("utf-8", errors="replace")
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed(
+            "无法识别CSV文件的编码，请保存为UTF-8或GBK编码后再上传", fields={"file": "编码无法识别"}
+        ) from exc
+
+
+def _rows_from(records: Iterator[Any]) -> list[HotlineRow]:
+    header_row = next(records, None) or ()
+    columns: dict[int, str] = {}
+    for index, value in enumerate(list(header_row)[:80]):
+        header = normal_header(value)
+        if header in HEADERS:
+            if header in columns.values():
+                raise ValidationFailed(f"列“{header}”出现了两次，请删除多余的列", fields={"file": "列名重复"})
+            columns[index] = header
+    missing = [h for h in REQUIRED_HEADERS if h not in columns.values()]
+    if missing:
+        raise ValidationFailed(
+            f"第1行缺少必填列：{'、'.join(missing)}。请使用12345导出文件或导入模板，列名需与模板一致",
+            fields={"file": "缺少必填列"},
+        )
+    limit = max_rows()
+    out: list[HotlineRow] = []
+    last = max(columns) + 1
+    for number, values in enumerate(records, start=2):
+        cells = list(values[:last]) if values else []
+        if not any(_text(v) for v in cells):
+            if number > limit * 2 + 1000:  # formatted but empty rows: stop scanning
+                break
+            continue
+        if len(out) >= limit:
+            raise ValidationFailed(
+                f"文件数据超过{limit}行，请拆分成多个文件分批导入", fields={"file": "行数过多"}
+            )
+        row = HotlineRow(number=number, values={})
+        for index, header in columns.items():
+            value = cells[index] if index < len(cells) else None
+            if header == CALLED_AT and isinstance(value, dt.datetime):
+                row.called_at = value
+            row.values[header] = _text(value)
+        out.append(row)
+    return out
+
+
+def _not_readable(kind: str) -> ValidationFailed:
+    what = "Excel（.xlsx）" if kind == "xlsx" else "CSV"
+    return ValidationFailed(
+        f"文件不是有效的{what}文件，可能已损坏或只是改了扩展名", fields={"file": "文件无法读取"}
+    )
+
+
+@in_chinese
+def read_hotline_file(content: bytes, kind: str) -> list[HotlineRow]:
+    if kind == "csv":
+        text = decode_csv(content)
+        if "\x00" in text:
+            raise _not_readable(kind)
+        try:
+            return _rows_from(iter(csv.reader(io.StringIO(text, newline=""))))
+        except csv.Error as exc:
+            raise _not_readable(kind) from exc
+    if not content.startswith(b"PK\x03\x04"):
+        raise _not_readable(kind)
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > _MAX_UNZIPPED:
+                raise ValidationFailed(
+                    "文件解压后过大，不像是工单导出文件，已拒绝", fields={"file": "文件异常"}
+                )
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except ValidationFailed:
+        raise
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        logger.info("hotline import: unreadable xlsx (%s)", type(exc).__name__)
+        raise _not_readable(kind) from exc
+    try:
+        ws = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
+        ws.reset_dimensions()
+        return _rows_from(ws.iter_rows(values_only=True))
+    except ValidationFailed:
+        raise
+    except Exception as exc:
+        logger.info("hotline import: unreadable sheet (%s)", type(exc).__name__)
+        raise _not_readable(kind) from exc
+    finally:
+        workbook.close()
+
+
+def mask_raw(header: str, value: str) -> str:
+    if header == PHONE and value:
+        digits = re.sub(r"\D", "", value)
+        return ids.mask_phone(digits) if digits else "***"
+    return value
+
+
+# --- writing ---------------------------------------------------------------------------------------
+
+
+def _save(workbook: Workbook) -> bytes:
+    buf = io.BytesIO()
+    workbook.save(buf)
+    return buf.getvalue()
+
+
+def _style_header(ws, headers: Iterable[str]) -> None:
+    for col, header in enumerate(headers, start=1):
+        cell = ws.cell(row=1, column=col)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        ws.column_dimensions[get_column_letter(col)].width = WIDTHS.get(header, 14)
+    ws.freeze_panes = "A2"
+
+
+@in_chinese
+def template_workbook() -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = SHEET
+    ws.append(list(HEADERS))
+    _style_header(ws, HEADERS)
+    ws.append(
+        [
+            EXAMPLE_NUMBER,
+            "2026-11-20 09:30",
+            "小区东门路灯连续三晚不亮，行人夜间出行不便",
+            "银山社区小区1号楼1单元101室",
+            "13912345678",
+            "路灯",
+            "3个工作日",
+            "张先生",
+        ]
+    )
+    for header in (NUMBER, PHONE, CALLED_AT):
+        ws.column_dimensions[get_column_letter(HEADERS.index(header) + 1)].number_format = "@"
+    help_ws = wb.create_sheet("填写说明")
+    help_ws.append(["列", "是否必填", "说明"])
+    _style_header(help_ws, ["列", "是否必填", "说明"])
+    help_ws.column_dimensions["C"].width = 90
+    notes = {
+        NUMBER: ("必填", "12345热线工单编号；同一编号重复导入会被跳过，不会重复建单"),
+        CALLED_AT: ("必填", "如 2026-11-20 09:30（北京时间）"),
+        CONTENT: ("必填", "群众诉求内容，不超过4000字"),
+        ADDRESS: ("选填", "诉求地址；与住户登记地址一致时自动落到所在网格，否则转区级受理台"),
+        PHONE: ("必填", "来电人联系电话（手机或带区号的固话），用于回访；系统中加密保存、脱敏显示"),
+        KIND: ("选填", "诉求类型；按事件分类名称或关键词自动对应，对应不上时留空，由受理人补充"),
+        LIMIT: ("选填", "办理时限，如 3个工作日、24小时、2个工作时、5天，或截止时间 2026-11-25 17:00"),
+        CALLER: ("选填", "来电人姓名（也可用“诉求人”列）"),
+    }
+    for header in HEADERS:
+        help_ws.append([header, *notes[header]])
+    help_ws.append([])
+    for line in (
+        "1. 第2行是示例，导入前请删除。可直接上传12345系统导出的 .xlsx 或 .csv（UTF-8 或 GBK 编码）文件，多余的列会被忽略。",
+        f"2. 单个文件最多{max_rows()}行、{max_file_bytes() // 1024 // 1024}MB。",
+        "3. 校验通过的行直接建单；有错误的行不建单，可下载错误报告按行号修改后重新导入（已导入的行会自动跳过）。",
+    ):
+        help_ws.append([line])
+    return _save(wb)
+
+
+@in_chinese
+def error_report_workbook(*, errors: list[dict], rows: dict[str, list[str]]) -> bytes:
+    """行号 · 列 · 错误原因, then the row's original values (phone masked)."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("错误报告")
+    columns = ["行号", "列", "错误原因", *HEADERS]
+    for col, header in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = (
+            40 if header == "错误原因" else WIDTHS.get(header, 10)
+        )
+    ws.freeze_panes = "A2"
+    ws.append(columns)
+    for err in errors:
+        values = rows.get(str(err.get("row")), [])
+        ws.append([err.get("row") or "", err.get("column", ""), err.get("message", ""), *values])
+    return _save(wb)
+
+
+__all__ = ["CSV_CONTENT_TYPE", "HEADERS", "XLSX_CONTENT_TYPE", "HotlineRow", "read_hotline_file"]

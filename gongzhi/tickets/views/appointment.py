@@ -1,0 +1,105 @@
+"""书记有约 intake form for community workers and secretaries."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from gongzhi.core.access import actor_of
+from gongzhi.core.access import console_login_required as login_required
+from gongzhi.core.errors import ApplicationError
+from gongzhi.tickets.enums import Channel
+from gongzhi.tickets.intake_access import can_take_appointment
+from gongzhi.tickets.selectors import category_tree, clean_filters, ticket_list_for_actor
+from gongzhi.tickets.services.appointments import AppointmentInput, appointment_ticket_report
+
+
+def add_errors(form: forms.Form, exc: ApplicationError) -> None:
+    if not exc.fields:
+        form.add_error(None, exc.message)
+    for name, message in exc.fields.items():
+        form.add_error(name if name in form.fields else None, message)
+
+
+def category_choices() -> list[tuple[str, Any]]:
+    out: list[tuple[str, Any]] = [("", _("（暂不分类，由受理人补充）"))]
+    for major in category_tree():
+        out.append((major.name, [(c.code, c.name) for c in getattr(major, "kids", [])]))
+    return out
+
+
+class AppointmentForm(forms.Form):
+    # Required fields are checked by the service, so every error comes back at once, in its words.
+    session_date = forms.DateField(
+        label=_("接待日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    secretary = forms.CharField(label=_("当值书记"), required=False, max_length=20)
+    resident_name = forms.CharField(label=_("居民姓名"), required=False, max_length=50)
+    resident_phone = forms.CharField(label=_("联系电话"), required=False, max_length=30)
+    description = forms.CharField(
+        label=_("反映的问题"), required=False, max_length=4000, widget=forms.Textarea
+    )
+    category_code = forms.ChoiceField(label=_("事件分类"), required=False)
+    grid_code = forms.ChoiceField(label=_("所在网格"), required=False)
+    address = forms.CharField(label=_("地点/地址"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, grids: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast("forms.ChoiceField", self.fields["category_code"]).choices = category_choices()
+        cast("forms.ChoiceField", self.fields["grid_code"]).choices = [("", _("（按地址确定）")), *grids]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appointment_page(request: HttpRequest) -> HttpResponse:
+    from gongzhi.places.selectors import grid_list_for_actor
+
+    actor = actor_of(request)
+    if not can_take_appointment(actor):
+        raise Http404
+    grids = [(g.code, g.name) for g in grid_list_for_actor(actor=actor).order_by("code")[:500]]
+    if request.method == "POST":
+        form = AppointmentForm(request.POST, grids=grids)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                ticket = appointment_ticket_report(
+                    actor=actor,
+                    data=AppointmentInput(
+                        session_date=d["session_date"],
+                        secretary=d["secretary"],
+                        resident_name=d["resident_name"],
+                        resident_phone=d["resident_phone"],
+                        description=d["description"],
+                        category_code=d["category_code"],
+                        address=d["address"],
+                        grid_code=d["grid_code"],
+                    ),
+                )
+            except ApplicationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _t("已登记为工单 %(number)s") % {"number": ticket.number})
+                # Keep the session for the next resident of the same session.
+                query = f"?date={d['session_date']:%Y-%m-%d}&secretary={d['secretary']}"
+                return redirect(request.path + query)
+    else:
+        form = AppointmentForm(
+            initial={
+                "session_date": request.GET.get("date") or timezone.localdate(),
+                "secretary": request.GET.get("secretary", "")[:20],
+            },
+            grids=grids,
+        )
+    recent = ticket_list_for_actor(
+        actor=actor, filters=clean_filters(channel=Channel.APPOINTMENT), after_id=None, limit=20
+    )[:20]
+    return render(request, "tickets/intake/appointment.html", {"form": form, "recent": recent})
