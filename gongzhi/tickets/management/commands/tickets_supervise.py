@@ -2,7 +2,7 @@ import signal
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from gongzhi.tickets.enums import SupervisionKind
@@ -43,7 +43,9 @@ class Command(BaseCommand):
         self._stop = True
 
     def sweep(self) -> None:
-        close_old_connections()
+        # A long-running loop drops stale connections between sweeps — never inside a caller's transaction.
+        if not connection.in_atomic_block:
+            close_old_connections()
         out = supervision_sweep()
         stamp = f"{timezone.localtime():%Y-%m-%d %H:%M:%S}"
         parts = [f"{SupervisionKind(kind).label} {n} 件" for kind, n in out.items()]
