@@ -114,7 +114,6 @@ def ticket_accept(
     ticket.status, ticket.accepted_at, ticket.category = new, at, category
     ticket.first_responder_id = actor.pk if actor is not None else None
     ticket.save(update_fields=["status", "accepted_at", "category", "first_responder", "updated_at"])
-    who = getattr(actor, "display_label", "") if actor is not None else ""
     record(
         ticket,
         actor=actor,
@@ -123,7 +122,8 @@ def ticket_accept(
         new=new,
         at=at,
         note=note,
-        public_note=f"已受理，由{who or '工作人员'}负责跟进到底（首问负责）",
+        # No staff name in public wording: it reaches the reporter and public systems (Open311).
+        public_note="已受理，工作人员将负责跟进到底（首问负责）",
         counts={"accepted": 1},
     )
     return ticket

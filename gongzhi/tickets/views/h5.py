@@ -64,8 +64,6 @@ STEP_TITLE: dict[str, str] = {
     Move.SUPERVISE: "督办",
     Move.NOTE: "补充说明",
 }
-# The accept step's public wording names the first responder; the resident reads it without the name.
-ACCEPT_TEXT = "已受理，工作人员将负责跟进到底（首问负责）"
 # Fields of the report form that show their own message; any other refusal shows at the top only.
 REPORT_FIELDS = ("description", "category", "photos", "location", "address")
 
@@ -185,7 +183,7 @@ class Step:
 
 
 def _step(event: TicketEvent, *, photos: bool = True) -> Step:
-    text = ACCEPT_TEXT if event.move == Move.ACCEPT else event.public_note
+    text = event.public_note
     return Step(
         at=event.at,
         title=STEP_TITLE.get(event.move, str(Move(event.move).label) if event.move in Move.values else ""),
