@@ -505,3 +505,12 @@ def test_auditor_reads_but_has_no_forms(client, district):
     assert client.get(reverse("tickets:new")).status_code == 404
     r = client.post(reverse("tickets:action", args=[t.pk, "accept"]), {})
     assert r.status_code == 403 and Ticket.objects.get(pk=t.pk).status == S.REPORTED
+
+
+def test_place_handler_is_shown_by_name(client, district):
+    t = _accepted(district, "楼道杂物", category_code="301005")
+    svc.ticket_escalate(actor=district.user("grid_worker"), ticket_id=t.pk, reason="需社区协调")
+    svc.ticket_dispatch(actor=district.user("community_worker"), ticket_id=t.pk, level=Level.COMMUNITY)
+    _login(client, district, "community_worker")
+    html = client.get(reverse("tickets:detail", args=[t.pk])).content.decode()
+    assert "银山社区" in html and 'data-action="handle"' in html
