@@ -310,7 +310,7 @@ def test_inbox_query_count_does_not_grow_with_rows(client, district, django_asse
     _login(client, district, "community_worker")
     url = reverse("tickets:inbox")
     client.get(url)  # warm the session, content types and category caches
-    with django_assert_max_num_queries(20) as few:
+    with django_assert_max_num_queries(14) as few:
         assert len(_ids(client.get(url))) == 3
     for i in range(12):
         _dispatched_to_department(district, f"井盖丢失{i}")
