@@ -79,4 +79,31 @@
     lngInput.addEventListener("change", typed);
     latInput.addEventListener("change", typed);
   }
+  // On a phone the grid worker stands where the problem is: the browser's position is WGS-84.
+  var locate = document.getElementById("use-location");
+  var locateStatus = document.getElementById("use-location-status");
+  if (locate && navigator.geolocation && lngInput && latInput) {
+    locate.hidden = false;
+    locate.addEventListener("click", function () {
+      if (locateStatus) {
+        locateStatus.textContent = "正在定位…";
+      }
+      navigator.geolocation.getCurrentPosition(
+        function (pos) {
+          lngInput.value = pos.coords.longitude.toFixed(6);
+          latInput.value = pos.coords.latitude.toFixed(6);
+          typed();
+          if (locateStatus) {
+            locateStatus.textContent = "已定位（精度约" + Math.round(pos.coords.accuracy) + "米）";
+          }
+        },
+        function () {
+          if (locateStatus) {
+            locateStatus.textContent = "无法获取位置，请在地图上点击标注";
+          }
+        },
+        { enableHighAccuracy: true, timeout: 10000 }
+      );
+    });
+  }
 })();

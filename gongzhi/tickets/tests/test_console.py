@@ -310,7 +310,7 @@ def test_inbox_query_count_does_not_grow_with_rows(client, district, django_asse
     _login(client, district, "community_worker")
     url = reverse("tickets:inbox")
     client.get(url)  # warm the session, content types and category caches
-    with django_assert_max_num_queries(20) as few:
+    with django_assert_max_num_queries(14) as few:
         assert len(_ids(client.get(url))) == 3
     for i in range(12):
         _dispatched_to_department(district, f"井盖丢失{i}")
@@ -444,3 +444,73 @@ def test_pages_render_and_nav_has_the_section(client, district, key):
     assert "网格事件" in html and reverse("tickets:inbox") in html
     assert (reverse("tickets:new") in html) == (key != "department_handler")
     assert client.get(reverse("tickets:detail", args=[t.pk])).status_code == 200
+
+
+def test_extension_is_requested_and_decided_from_the_page(client, district):
+    t = _dispatched_to_department(district)
+    svc.ticket_respond(actor=district.user("department_handler"), ticket_id=t.pk)
+    old_deadline = Ticket.objects.get(pk=t.pk).deadline
+    _login(client, district, "department_handler")
+    html = client.get(reverse("tickets:detail", args=[t.pk])).content.decode()
+    assert 'data-action="extend"' in html and 'data-action="extend-decide"' not in html
+    r = client.post(
+        reverse("tickets:action", args=[t.pk, "extend"]),
+        {"amount": "2", "unit": "working_days", "reason": "需采购灯杆配件"},
+    )
+    assert r.status_code == 302
+    _login(client, district, "community_worker")
+    html = client.get(reverse("tickets:detail", args=[t.pk])).content.decode()
+    assert 'data-testid="pending-extension"' in html and "需采购灯杆配件" in html
+    assert 'data-action="extend-decide"' in html
+    # Refusing needs a note: 400, the request stays pending.
+    r = client.post(reverse("tickets:action", args=[t.pk, "extend"]), {"decision": "refuse"})
+    assert r.status_code == 400 and 'data-field="note"' in r.content.decode()
+    r = client.post(reverse("tickets:action", args=[t.pk, "extend"]), {"decision": "approve"})
+    assert r.status_code == 302
+    t.refresh_from_db()
+    assert old_deadline is not None and t.deadline is not None and t.deadline > old_deadline
+
+
+def test_verify_rework_then_callback_and_close_from_the_page(client, district):
+    t = _dispatched_to_department(district)
+    handler = district.user("department_handler")
+    svc.ticket_respond(actor=handler, ticket_id=t.pk)
+    svc.ticket_handle(actor=handler, ticket_id=t.pk, result="已修")
+    _login(client, district, "grid_worker")
+    url = reverse("tickets:action", args=[t.pk, "verify"])
+    r = client.post(url, {"note": "看看"})
+    assert r.status_code == 400 and "核查是否通过" in r.content.decode()
+    r = client.post(url, {"passed": "false", "note": "灯还是不亮"})
+    assert r.status_code == 302
+    t.refresh_from_db()
+    assert t.status == S.IN_PROGRESS and t.rework_count == 1
+    svc.ticket_handle(actor=handler, ticket_id=t.pk, result="换了灯头")
+    assert client.post(url, {"passed": "true", "photos": [_png()]}).status_code == 302
+    r = client.post(reverse("tickets:action", args=[t.pk, "callback"]), {"satisfaction": "great"})
+    assert r.status_code == 400 and 'data-field="satisfaction"' in r.content.decode()
+    cb = {"satisfaction": "satisfied", "note": "居民满意"}
+    assert client.post(reverse("tickets:action", args=[t.pk, "callback"]), cb).status_code == 302
+    assert client.post(reverse("tickets:action", args=[t.pk, "close"]), {}).status_code == 302
+    t.refresh_from_db()
+    assert t.status == S.CLOSED and t.satisfaction == "satisfied"
+    html = client.get(reverse("tickets:detail", args=[t.pk])).content.decode()
+    assert 'data-testid="no-actions"' in html and 'data-move="close"' in html
+
+
+def test_auditor_reads_but_has_no_forms(client, district):
+    t = report(district, "resident", "路灯不亮")
+    _login(client, district, "auditor")
+    r = client.get(reverse("tickets:detail", args=[t.pk]))
+    assert r.status_code == 200 and 'data-testid="no-actions"' in r.content.decode()
+    assert client.get(reverse("tickets:new")).status_code == 404
+    r = client.post(reverse("tickets:action", args=[t.pk, "accept"]), {})
+    assert r.status_code == 403 and Ticket.objects.get(pk=t.pk).status == S.REPORTED
+
+
+def test_place_handler_is_shown_by_name(client, district):
+    t = _accepted(district, "楼道杂物", category_code="301005")
+    svc.ticket_escalate(actor=district.user("grid_worker"), ticket_id=t.pk, reason="需社区协调")
+    svc.ticket_dispatch(actor=district.user("community_worker"), ticket_id=t.pk, level=Level.COMMUNITY)
+    _login(client, district, "community_worker")
+    html = client.get(reverse("tickets:detail", args=[t.pk])).content.decode()
+    assert "银山社区" in html and 'data-action="handle"' in html

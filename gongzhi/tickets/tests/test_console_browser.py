@@ -82,3 +82,31 @@ def test_new_ticket_point_picked_on_the_map(grid_worker_page, district):
     page.wait_for_selector('[data-testid="ticket-number"]')
     assert "巡查发现井盖松动" in page.locator('[data-testid="ticket-description"]').inner_text()
     assert errors == []
+
+
+def test_new_ticket_takes_the_phones_position(browser, live_server, transactional_db, district):
+    from django.test import Client
+    from playwright.sync_api import expect
+
+    client = Client()
+    client.force_login(district.user("grid_worker"))
+    context = browser.new_context(
+        locale="zh-CN",
+        viewport={"width": 390, "height": 844},
+        geolocation={"latitude": 36.985, "longitude": 117.105, "accuracy": 12},
+        permissions=["geolocation"],
+    )
+    host = live_server.url.split("//", 1)[1].split(":")[0]
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "domain": host, "path": "/"}]
+    )
+    page = context.new_page()
+    errors = watch(page)
+    page.goto(live_server.url + "/console/tickets/new/")
+    page.locator("#use-location").click()
+    expect(page.locator("#id_lng")).to_have_value("117.105000")
+    expect(page.locator("#id_lat")).to_have_value("36.985000")
+    expect(page.locator("#use-location-status")).to_contain_text("已定位")
+    page.screenshot(path=str(SHOTS / "tickets-console-new-phone.png"), full_page=True)
+    context.close()
+    assert errors == []

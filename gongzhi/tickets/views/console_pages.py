@@ -21,6 +21,7 @@ from gongzhi.tickets import services as svc
 from gongzhi.tickets.enums import Channel, Level
 from gongzhi.tickets.models import LIMIT_UNITS
 from gongzhi.tickets.permissions import PLACE_STAFF
+from gongzhi.tickets.views.console_ticket import place_names
 
 # Grids drawn on the new-ticket map (a district admin's thousands are left to the typed point).
 MAP_GRIDS = 60
@@ -160,6 +161,9 @@ def supervision_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     show_all = request.GET.get("all") == "1"
     cards = selectors.supervision_list_for_actor(actor=actor, open_only=not show_all)
+    names = place_names({c.handler_place_code for c in cards})
+    for c in cards:
+        c.place_name = names.get(c.handler_place_code, c.handler_place_code)  # type: ignore[attr-defined]
     return render(request, "tickets/console/supervision.html", {"cards": cards, "show_all": show_all})
 
 

@@ -83,6 +83,18 @@ def _map_data(ticket: Ticket) -> dict[str, Any]:
     }
 
 
+def place_names(codes: set[str]) -> dict[str, str]:
+    """Names of the places a ticket is dispatched or carded to, by code (shown instead of the code)."""
+    from gongzhi.places.models import Community, District, Grid, Subdistrict
+
+    codes = {c for c in codes if c}
+    out: dict[str, str] = {}
+    for model in (Grid, Community, Subdistrict, District):
+        if codes - out.keys():
+            out.update(model.objects.filter(code__in=sorted(codes - out.keys())).values_list("code", "name"))
+    return out
+
+
 def _handler_choices(ticket: Ticket) -> list[tuple[int, str]]:
     """Staff of the ticket's places, for the optional named handler (the service checks the level)."""
     from gongzhi.accounts.models import RoleAssignment
@@ -137,6 +149,14 @@ def ticket_context(
             extend_mode = "decide"
         elif not pending and perms.is_handler(actor, ticket):
             extend_mode = "request"
+    supervisions = list(ticket.supervisions.select_related("department").order_by("-id"))
+    assignments = list(
+        ticket.assignments.filter(active=True).select_related("department", "handler").order_by("id")
+    )
+    names = place_names({a.place_code for a in assignments} | {s.handler_place_code for s in supervisions})
+    for row in [*assignments, *supervisions]:
+        code = getattr(row, "place_code", "") or getattr(row, "handler_place_code", "")
+        row.place_name = names.get(code, code)  # type: ignore[attr-defined]
     ctx: dict[str, Any] = {
         "ticket": ticket,
         "events": events,
@@ -144,10 +164,8 @@ def ticket_context(
         "photos": photos,
         "actions": actions,
         "action_labels": ACTION_LABELS,
-        "supervisions": list(ticket.supervisions.select_related("department").order_by("-id")),
-        "assignments": list(
-            ticket.assignments.filter(active=True).select_related("department", "handler").order_by("id")
-        ),
+        "supervisions": supervisions,
+        "assignments": assignments,
         "pending_extension": pending,
         "extend_mode": extend_mode,
         "categories": selectors.category_tree() if {"accept", "dispatch"} & set(actions) else [],
