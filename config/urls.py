@@ -18,6 +18,8 @@ urlpatterns = [
     path("console/people/", include("gongzhi.people.urls")),
     path("console/party/", include("gongzhi.party.urls")),
     path("console/workdays/", include("gongzhi.workdays.urls")),
+    path("console/open311/", include("gongzhi.open311.console_urls")),
+    path("open311/v2/", include("gongzhi.open311.urls")),
     path("h5/", include("gongzhi.h5.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
