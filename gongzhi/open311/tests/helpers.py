@@ -71,7 +71,7 @@ def errors_of(response: Any, fmt: str) -> list[dict[str, Any]]:
             assert set(item) == {"code", "description"}
             assert item["code"] == response.status_code
         return data
-    tag, items = parse(response, "xml")
+    tag, _items = parse(response, "xml")
     assert tag == "errors"
     root = ET.fromstring(response.content)
     for error in root:
