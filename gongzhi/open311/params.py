@@ -53,6 +53,13 @@ class Params:
             out += [v.strip() for v in source.getlist(name) if v.strip()]
         return out
 
+    def check(self) -> None:
+        """NUL characters cannot be stored or looked up (PostgreSQL text refuses them): a 400 up front."""
+        for source in self._sources:
+            for name, values in source.lists():
+                if "\x00" in name or any("\x00" in v for v in values):
+                    raise bad("参数中不能包含空字符（\\0）")
+
     def names(self) -> list[str]:
         seen: dict[str, None] = {}
         for source in self._sources:

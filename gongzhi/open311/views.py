@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
-from django.db import DatabaseError
+from django.db import DatabaseError, DataError
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
@@ -74,7 +74,10 @@ def endpoint(name: str, methods: dict[str, Handler]) -> Callable[..., HttpRespon
             handler = methods.get(method)
             if handler is None:
                 raise bad(f"该接口不支持{method[:10]}请求，可用：{'、'.join(methods)}")
+            if any("\x00" in str(v) for v in kwargs.values()):
+                raise Open311Error(404, "路径中不能包含空字符（\\0）")
             params = Params(request)
+            params.check()
             raw_key = params.get("api_key")
             if raw_key or method == "POST":
                 key = apikey_authenticate(raw_key)
@@ -94,6 +97,9 @@ def endpoint(name: str, methods: dict[str, Handler]) -> Callable[..., HttpRespon
             UnreadablePostError,
         ):
             response = formats.errors(out_fmt, 400, [(400, "请求数据无法读取：格式不正确或超过大小限制")])
+        except DataError:
+            log.warning("open311 %s: data the database refused", name, exc_info=True)
+            response = formats.errors(out_fmt, 400, [(400, "参数取值超出范围或格式不正确")])
         except DatabaseError:
             log.exception("open311 %s: database error", name)
             response = formats.errors(out_fmt, 503, [(503, "服务暂时繁忙，请稍后重试")])

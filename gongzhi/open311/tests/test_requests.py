@@ -364,7 +364,7 @@ def test_get_never_shows_personal_data(district, fmt):
     hidden = rows[str(private.pk)]
     assert hidden["description"] == "（涉及居民个人事务，详情不公开）"
     assert hidden["address"] == district.communities["A1"].name
-    assert float(hidden["lat"]) == round(private.lat, 3)
+    assert private.lat is not None and float(hidden["lat"]) == round(private.lat, 3)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
