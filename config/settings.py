@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "gongzhi.people",
     "gongzhi.workdays",
     "gongzhi.tickets",
+    "gongzhi.open311",
     "gongzhi.party",
     "gongzhi.console",
     "gongzhi.h5",

@@ -21,6 +21,8 @@ urlpatterns = [
     path("console/tickets/", include("gongzhi.tickets.urls_figures")),
     path("console/tickets/", include("gongzhi.tickets.urls")),
     path("console/tickets/", include("gongzhi.tickets.urls_intake")),
+    path("console/open311/", include("gongzhi.open311.console_urls")),
+    path("open311/v2/", include("gongzhi.open311.urls")),
     path("h5/", include("gongzhi.h5.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -99,7 +99,11 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
     ),
     (_("工作日历"), [("workdays:years", _("节假日与时限"))], "calendar_admin"),
     (_("审计日志"), [("console:audit", _("操作记录"))], "audit"),
-    (_("系统管理"), [("admin:index", _("基础数据管理"))], "admin"),
+    (
+        _("系统管理"),
+        [("admin:index", _("基础数据管理"), "admin"), ("open311:keys", _("Open311接入"), "open311_admin")],
+        "",
+    ),
 ]
 
 
@@ -122,6 +126,10 @@ def _allowed(who: str, user: Any) -> bool:
         if who == "ticket_reporter":
             return scope.superuser or bool(scope.roles & PLACE_STAFF)
         return scope.superuser or bool(scope.roles & PLACE_READERS) or bool(scope.department_ids)
+    if who == "open311_admin":
+        from gongzhi.open311.keys import can_manage_keys
+
+        return can_manage_keys(user)
     if who == "calendar_admin":
         from gongzhi.workdays.services import can_edit_calendar
 

@@ -17,6 +17,7 @@ from gongzhi.tickets.services.loop import (
     ticket_return,
     ticket_verify,
 )
+from gongzhi.tickets.services.notes import ticket_note
 from gongzhi.tickets.services.supervision import supervision_sweep
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "ticket_extend_request",
     "ticket_handle",
     "ticket_merge",
+    "ticket_note",
     "ticket_report",
     "ticket_respond",
     "ticket_return",
