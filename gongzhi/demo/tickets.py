@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import heapq
 import logging
+import os
 import random
 import time
 from collections.abc import Callable, Generator, Iterator
@@ -718,7 +719,9 @@ class TicketSeeder:
 
 
 def seed_tickets(seeder: DemoSeeder) -> TicketStats:
-    count = max(60, round(TICKETS_PER_YEAR * seeder.scale)) if seeder.scale < 1 else TICKETS_PER_YEAR
+    """About 8,000 tickets (``DEMO_TICKETS`` overrides it; ``--scale`` scales it), plus the showcase ones."""
+    per_year = int(os.environ.get("DEMO_TICKETS", TICKETS_PER_YEAR))
+    count = max(60, round(per_year * seeder.scale)) if seeder.scale < 1 else per_year
     stats = TicketSeeder(seeder, count).run(seeder.progress)
     # The overdue tickets of today: the sweep as the periodic task would run it now.
     svc.supervision_sweep()
