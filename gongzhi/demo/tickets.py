@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import heapq
 import logging
+import os
 import random
 import time
 from collections.abc import Callable, Generator, Iterator
@@ -95,7 +96,7 @@ def _bbox(boundary: dict | None) -> tuple[float, float, float, float]:
 
     def walk(x: Any) -> None:
         if isinstance(x, list) and x and isinstance(x[0], (int, float)):
-            coords.append(x)  # type: ignore[arg-type]
+            coords.append(x)
         elif isinstance(x, list):
             for y in x:
                 walk(y)
@@ -309,7 +310,7 @@ class TicketSeeder:
         jd = self.subdistrict_staff.get(yinshan.subdistrict_code)
         cgj = self.departments.get("cgj")
         cgj_user = self.department_users.get(cgj.pk) if cgj else None
-        reporters = {
+        reporters: dict[str, User | None] = {
             Channel.PATROL: wg01,
             Channel.APPOINTMENT: sg1,
             Channel.ASSIGNED: jd,
@@ -523,12 +524,13 @@ class TicketSeeder:
                 handler = self.department_users[dep.pk]
             else:
                 ticket = svc.ticket_dispatch(actor=dispatcher, ticket_id=ticket.pk, level=level, now=at)
-                handler = {
+                handlers: dict[str, User] = {
                     Level.GRID: first if holds == Level.GRID else self.worker(grid),
                     Level.COMMUNITY: community,
                     Level.SUBDISTRICT: dispatcher,
                     Level.DISTRICT: self.admin,
-                }.get(level, dispatcher)
+                }
+                handler = handlers.get(level, dispatcher)
                 if level == Level.GRID and grid.code not in self.grid_workers:
                     handler = self.community_staff[grid.community_code][0]
             if plan.stop == "dispatch":
@@ -542,9 +544,9 @@ class TicketSeeder:
                 if plan.stop == "return":
                     return
                 # The dispatcher tries again: another department, or its own level.
-                others = [d for c, d in self.departments.items() if c != (dep.code if dep else "")]
-                if rng.random() < 0.5 and others:
-                    dep = rng.choice(others)
+                alternatives = [d for c, d in self.departments.items() if c != (dep.code if dep else "")]
+                if rng.random() < 0.5 and alternatives:
+                    dep = rng.choice(alternatives)
                 else:
                     level, dep = Level.COMMUNITY, None
                 continue
@@ -558,8 +560,8 @@ class TicketSeeder:
                 at = min(at, self.now - H)
             yield at
             svc.ticket_respond(actor=handler, ticket_id=ticket.pk, now=at)
-            if co := list(ticket.assignments.filter(active=True, role="co")):
-                for a in co:
+            for a in ticket.assignments.filter(active=True, role="co"):
+                if a.department_id in self.department_users:
                     svc.ticket_respond(
                         actor=self.department_users[a.department_id], ticket_id=ticket.pk, now=at
                     )
@@ -671,8 +673,8 @@ class TicketSeeder:
         heap: list[tuple[datetime, int, Generator[datetime, None, None] | None]] = []
         seq = 0
         for plan in self.plans():
-            gen = self.life(plan)
-            heap.append((next(gen), seq, gen))
+            life = self.life(plan)
+            heap.append((next(life), seq, life))
             seq += 1
         sweep = self.start + SWEEP_EVERY
         while sweep < self.now:
@@ -717,7 +719,9 @@ class TicketSeeder:
 
 
 def seed_tickets(seeder: DemoSeeder) -> TicketStats:
-    count = max(60, round(TICKETS_PER_YEAR * seeder.scale)) if seeder.scale < 1 else TICKETS_PER_YEAR
+    """About 8,000 tickets (``DEMO_TICKETS`` overrides it; ``--scale`` scales it), plus the showcase ones."""
+    per_year = int(os.environ.get("DEMO_TICKETS", TICKETS_PER_YEAR))
+    count = max(60, round(per_year * seeder.scale)) if seeder.scale < 1 else per_year
     stats = TicketSeeder(seeder, count).run(seeder.progress)
     # The overdue tickets of today: the sweep as the periodic task would run it now.
     svc.supervision_sweep()

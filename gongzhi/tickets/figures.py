@@ -121,7 +121,7 @@ def place_options(actor: Actor) -> list[Option]:
 
 
 def child_levels(level: str) -> list[tuple[str, str]]:
-    out = []
+    out: list[tuple[str, str]] = []
     if level in ind.CHILD_LEVEL:
         by = ind.CHILD_LEVEL[level]
         out.append((str(by), LEVEL_LABELS[by]))

@@ -126,7 +126,7 @@ def computed(district_code: str = "") -> dict[Key, dict[str, int]]:
             .order_by("ticket_id", "id")
             .values("ticket_id", "move", "at", "data")
         ):
-            events[e["ticket_id"]].append(e)
+            events[e["ticket_id"]].append(dict(e))
         deadlines = dict(
             Supervision.objects.filter(ticket_id__in=ids, kind="yellow").values_list("id", "deadline_key")
         )

@@ -337,6 +337,7 @@ def test_rollup_command_checks_and_rebuilds(district):
     call_command("tickets_rollup", "--check", stdout=out)
     assert "一致" in out.getvalue()
     row = DailyStat.objects.filter(reported__gt=0).first()
+    assert row is not None
     DailyStat.objects.filter(pk=row.pk).update(reported=row.reported + 3)
     with pytest.raises(CommandError, match="不一致"):
         call_command("tickets_rollup", "--check", stdout=StringIO())

@@ -18,9 +18,9 @@ def test_home_shows_this_years_ticket_figures_for_the_users_scope(district, clie
     html = r.content.decode()
     assert 'data-testid="ticket-figures"' in html
     assert "tickets/home_chart.js" in html and "<script>" not in html.replace("<script src=", "")
-    data = json.loads(
-        re.search(r'<script id="ticket-month-data" type="application/json">(.*?)</script>', html, re.S)[1]
-    )
+    found = re.search(r'<script id="ticket-month-data" type="application/json">(.*?)</script>', html, re.S)
+    assert found is not None
+    data = json.loads(found[1])
     assert len(data["months"]) == 12
     # The build is in Oct/Nov 2026; the home shows the current year (the figures come from the rollup).
     from django.utils import timezone
