@@ -32,6 +32,9 @@ run: install assets
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py demo_logins
 	@echo "共治 running at http://$(HOST):$(PORT)/  (console /console/, resident H5 /h5/, API /api/v1/docs)"
+	@# The supervision sweep (督办巡检) every 5 minutes beside the server; the trap stops it with the server.
+	$(PY) manage.py tickets_supervise --every 300 & SWEEP=$$!; \
+	trap 'kill $$SWEEP 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 lint: install

@@ -81,6 +81,7 @@ from gongzhi.party.api import router as party_router  # noqa: E402
 from gongzhi.people.api import router as people_router  # noqa: E402
 from gongzhi.places.api import router as places_router  # noqa: E402
 from gongzhi.tickets.api import router as tickets_router  # noqa: E402
+from gongzhi.tickets.api_indicators import router as indicators_router  # noqa: E402
 from gongzhi.workdays.api import router as workdays_router  # noqa: E402
 
 api.add_router("/", overview_router)
@@ -90,4 +91,5 @@ api.add_router("/", places_router)
 api.add_router("/", people_router)
 api.add_router("/party", party_router)
 api.add_router("/workdays", workdays_router)
+api.add_router("/", indicators_router)
 api.add_router("/", tickets_router)

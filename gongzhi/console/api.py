@@ -6,6 +6,7 @@ from gongzhi.party.enums import RegistrationStatus
 from gongzhi.party.models import MemberRegistration, Unit
 from gongzhi.party.organizations import coverage
 from gongzhi.places.selectors import overview_counts
+from gongzhi.tickets.indicators import overview_tickets
 
 router = Router(tags=["概览"])
 
@@ -25,12 +26,27 @@ class PartyCounts(Schema):
     members_registered: int
 
 
+class RateOut(Schema):
+    value: float | None
+    numerator: int
+    denominator: int
+
+
+class TicketCounts(Schema):
+    this_year_by_status: dict[str, int]
+    this_year_total: int
+    on_time_rate: RateOut
+    satisfaction_rate: RateOut
+    closure_rate: RateOut
+
+
 class OverviewOut(Schema):
     communities: int
     grids: GridCounts
     households: int
     persons: int
     party: PartyCounts
+    tickets: TicketCounts
 
 
 def party_counts() -> dict[str, int]:
@@ -50,4 +66,4 @@ def party_counts() -> dict[str, int]:
 
 @router.get("/overview", response=OverviewOut, auth=None, summary="全区概览（无需登录，仅汇总数字）")
 def overview(request: HttpRequest):
-    return {**overview_counts(), "party": party_counts()}
+    return {**overview_counts(), "party": party_counts(), "tickets": overview_tickets()}

@@ -36,4 +36,11 @@ def test_overview(district, client):
             "units_registered": 0,
             "members_registered": 0,
         },
+        "tickets": {
+            "this_year_by_status": {},
+            "this_year_total": 0,
+            "on_time_rate": {"value": None, "numerator": 0, "denominator": 0},
+            "satisfaction_rate": {"value": None, "numerator": 0, "denominator": 0},
+            "closure_rate": {"value": None, "numerator": 0, "denominator": 0},
+        },
     }

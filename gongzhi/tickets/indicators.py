@@ -1,0 +1,495 @@
+"""Ticket indicators per place, department and period, summed from the daily rollup (``DailyStat``).
+
+The formulas and the reasons for them are in docs/tickets-indicators.md. Every rate carries its numerator
+and denominator; a rate with nothing to divide by is ``None`` (shown "—"), never 0 or 100 %.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractMonth
+from django.utils import timezone
+
+from gongzhi.core.errors import NotFound, field_error
+from gongzhi.core.scope import Scope, scope_of
+from gongzhi.places.models import Community, Department, District, Grid, Subdistrict
+from gongzhi.tickets.enums import Level
+from gongzhi.tickets.models import DailyStat
+from gongzhi.tickets.permissions import PLACE_READERS
+
+if TYPE_CHECKING:
+    from gongzhi.core.types import Actor
+
+# A rate over fewer cases than this is shown but not ranked (a grid with 1 of 1 on time is not "the best").
+MIN_SAMPLE = 10
+SUMMED = [
+    "reported",
+    "accepted",
+    "declined",
+    "merged",
+    "dispatched",
+    "returned",
+    "escalated",
+    "handled",
+    "handling_seconds",
+    "due",
+    "on_time",
+    "verifications",
+    "reworked",
+    "callbacks",
+    "satisfied",
+    "closed",
+]
+RATES = ["closure_rate", "on_time_rate", "rework_rate", "return_rate", "satisfaction_rate"]
+RATE_LABELS = {
+    "closure_rate": "结案率",
+    "on_time_rate": "按时办结率",
+    "rework_rate": "返工率",
+    "return_rate": "退回率",
+    "satisfaction_rate": "满意率",
+}
+# Lower is better for these (ranking order).
+LOWER_IS_BETTER = frozenset({"rework_rate", "return_rate"})
+LEVELS = [Level.GRID, Level.COMMUNITY, Level.SUBDISTRICT, Level.DISTRICT, Level.DEPARTMENT]
+CHILD_LEVEL = {
+    Level.DISTRICT: Level.SUBDISTRICT,
+    Level.SUBDISTRICT: Level.COMMUNITY,
+    Level.COMMUNITY: Level.GRID,
+}
+_FIELD = {
+    Level.GRID: "grid_code",
+    Level.COMMUNITY: "community_code",
+    Level.SUBDISTRICT: "subdistrict_code",
+    Level.DISTRICT: "district_code",
+    Level.DEPARTMENT: "department_id",
+}
+_DEPTH = {Level.DISTRICT: 0, Level.SUBDISTRICT: 1, Level.COMMUNITY: 2, Level.GRID: 3}
+
+
+# --- periods ----------------------------------------------------------------------------------------
+
+
+def month(year: int, m: int) -> tuple[date, date]:
+    return date(year, m, 1), date(year, m, calendar.monthrange(year, m)[1])
+
+
+def quarter(year: int, q: int) -> tuple[date, date]:
+    first = 3 * (q - 1) + 1
+    return date(year, first, 1), month(year, first + 2)[1]
+
+
+def year(y: int) -> tuple[date, date]:
+    return date(y, 1, 1), date(y, 12, 31)
+
+
+def this_year() -> tuple[date, date]:
+    today = timezone.localdate()
+    return date(today.year, 1, 1), today
+
+
+def _parse_day(value: str, field_name: str) -> date | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise field_error(field_name, "日期格式应为YYYY-MM-DD") from exc
+
+
+def clean_period(start: str = "", end: str = "") -> tuple[date, date]:
+    """From the query string: both empty → this year so far; one empty → its year's other end."""
+    s, e = _parse_day(start, "start"), _parse_day(end, "end")
+    if s is None and e is None:
+        return this_year()
+    if s is None:
+        s = date(e.year, 1, 1)  # type: ignore[union-attr]
+    if e is None:
+        e = min(date(s.year, 12, 31), max(s, timezone.localdate()))
+    _check_period(s, e)
+    return s, e
+
+
+# --- figures ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rate:
+    numerator: int
+    denominator: int
+
+    @property
+    def value(self) -> float | None:
+        if self.denominator <= 0:
+            return None
+        return self.numerator / self.denominator
+
+    @property
+    def percent(self) -> str:
+        v = self.value
+        return "—" if v is None else f"{v * 100:.1f}%"
+
+    def as_dict(self) -> dict[str, Any]:
+        v = self.value
+        return {
+            "value": None if v is None else round(v, 4),
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+        }
+
+
+@dataclass
+class Indicators:
+    level: str
+    code: str
+    name: str
+    start: date
+    end: date
+    counts: dict[str, int] = field(default_factory=dict)
+    rank: int | None = None
+
+    def __getattr__(self, name: str) -> int:
+        counts = self.__dict__.get("counts", {})
+        if name in counts:
+            return counts[name]
+        raise AttributeError(name)
+
+    @property
+    def closure_rate(self) -> Rate:
+        c = self.counts
+        return Rate(c["closed"], c["reported"] - c["declined"] - c["merged"])
+
+    @property
+    def on_time_rate(self) -> Rate:
+        return Rate(self.counts["on_time"], self.counts["due"])
+
+    @property
+    def rework_rate(self) -> Rate:
+        return Rate(self.counts["reworked"], self.counts["verifications"])
+
+    @property
+    def return_rate(self) -> Rate:
+        if self.level == Level.DEPARTMENT:
+            # Returns count against the dispatching place (DailyStat.returned), not the department.
+            return Rate(0, 0)
+        return Rate(self.counts["returned"], self.counts["dispatched"])
+
+    @property
+    def satisfaction_rate(self) -> Rate:
+        return Rate(self.counts["satisfied"], self.counts["callbacks"])
+
+    @property
+    def avg_handling_hours(self) -> float | None:
+        handled = self.counts["handled"]
+        if handled <= 0:
+            return None
+        return self.counts["handling_seconds"] / handled / 3600
+
+    def rate(self, name: str) -> Rate:
+        return getattr(self, name)
+
+    def as_dict(self) -> dict[str, Any]:
+        hours = self.avg_handling_hours
+        out: dict[str, Any] = {
+            "level": self.level,
+            "code": self.code,
+            "name": self.name,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            **{k: self.counts[k] for k in SUMMED},
+            **{name: self.rate(name).as_dict() for name in RATES},
+            "avg_handling_hours": None if hours is None else round(hours, 2),
+        }
+        if self.rank is not None or "rank" in self.__dict__:
+            out["rank"] = self.rank
+        return out
+
+
+def _zero() -> dict[str, int]:
+    return dict.fromkeys(SUMMED, 0)
+
+
+def _sums(row: dict[str, Any]) -> dict[str, int]:
+    return {k: int(row.get(k) or 0) for k in SUMMED}
+
+
+# --- scope ------------------------------------------------------------------------------------------
+
+
+def clean_level(level: str, field_name: str = "level") -> str:
+    if level not in LEVELS:
+        raise field_error(field_name, "层级应为网格、社区、街道、区级或职能部门")
+    return level
+
+
+def _ancestor(code: str, level: str) -> str:
+    """The code of the place at ``level`` that contains the place ``code`` ('' if it is above it)."""
+    lengths = {Level.DISTRICT: 6, Level.COMMUNITY: 12, Level.GRID: 15}
+    if level == Level.SUBDISTRICT:
+        return code[:9] + "000" if len(code) >= 12 else ""
+    n = lengths[level]
+    return code[:n] if len(code) >= n else ""
+
+
+def _covers_place(scope: Scope, level: str, code: str) -> bool:
+    if scope.superuser:
+        return True
+    for role, held_level, held_code in scope.places:
+        if role not in PLACE_READERS or held_level not in _DEPTH:
+            continue
+        if _DEPTH[held_level] <= _DEPTH[level] and _ancestor(code, held_level) == held_code:
+            return True
+    return False
+
+
+def _department(code: str) -> Department | None:
+    try:
+        pk = int(code)
+    except (TypeError, ValueError):
+        return None
+    return Department.objects.select_related("district").filter(pk=pk).first()
+
+
+def _place_name(level: str, code: str) -> str | None:
+    model = {
+        Level.DISTRICT: District,
+        Level.SUBDISTRICT: Subdistrict,
+        Level.COMMUNITY: Community,
+        Level.GRID: Grid,
+    }[level]
+    return model.objects.filter(code=code).values_list("name", flat=True).first()  # type: ignore[attr-defined]
+
+
+def resolve(actor: Actor | None, level: str, code: str) -> str:
+    """The name of the place or department, if it exists and the actor may see its figures; else 404."""
+    level = clean_level(level)
+    code = (code or "").strip()
+    scope = scope_of(actor)
+    if level == Level.DEPARTMENT:
+        dep = _department(code)
+        if dep is None:
+            raise NotFound("部门不存在或无权查看")
+        if not (dep.pk in scope.department_ids or _covers_place(scope, Level.DISTRICT, dep.district.code)):
+            raise NotFound("部门不存在或无权查看")
+        return dep.name
+    name = _place_name(level, code)
+    if name is None or not _covers_place(scope, level, code):
+        raise NotFound("区划不存在或无权查看")
+    return name
+
+
+def default_place(actor: Actor | None) -> tuple[str, str]:
+    """The widest place (or department) the actor may see, for the console's first view."""
+    scope = scope_of(actor)
+    best: tuple[int, str, str] | None = None
+    for role, level, code in scope.places:
+        if role in PLACE_READERS and level in _DEPTH:
+            cand = (_DEPTH[level], level, code)
+            best = cand if best is None or cand < best else best
+    if best is not None:
+        return best[1], best[2]
+    if scope.superuser:
+        code = District.objects.order_by("code").values_list("code", flat=True).first()
+        if code:
+            return Level.DISTRICT, code
+    if scope.department_ids:
+        return Level.DEPARTMENT, str(min(scope.department_ids))
+    raise NotFound("您的账号没有可统计的区划或部门")
+
+
+def _filter(level: str, code: str) -> Q:
+    if level == Level.DEPARTMENT:
+        return Q(department_id=int(code))
+    return Q(**{_FIELD[level]: code})
+
+
+def _check_period(start: date, end: date) -> None:
+    if start > end:
+        raise field_error("end", "结束日期不能早于开始日期")
+    if (end - start).days > 366 * 5:
+        raise field_error("end", "统计区间不能超过5年")
+
+
+# --- reads ------------------------------------------------------------------------------------------
+
+
+def indicators_sum(level: str, code: str, start: date, end: date, name: str = "") -> Indicators:
+    """Unscoped: the figures of one place or department (for the public overview and the scoped reads)."""
+    _check_period(start, end)
+    row = DailyStat.objects.filter(_filter(level, code), day__gte=start, day__lte=end).aggregate(
+        **{k: Sum(k) for k in SUMMED}
+    )
+    return Indicators(level=level, code=code, name=name, start=start, end=end, counts=_sums(row))
+
+
+def indicators_for(*, actor: Actor | None, level: str, code: str, start: date, end: date) -> Indicators:
+    name = resolve(actor, level, code)
+    return indicators_sum(level, code, start, end, name)
+
+
+def _children(level: str, code: str, by: str) -> list[tuple[str, str]]:
+    """(code, name) of every child place (or department) of the parent, so silent ones show as zeros."""
+    if by == Level.DEPARTMENT:
+        district = code[:6] if level != Level.DEPARTMENT else ""
+        return [
+            (str(pk), name)
+            for pk, name in Department.objects.filter(district__code=district)
+            .order_by("code")
+            .values_list("pk", "name")
+        ]
+    model = {Level.SUBDISTRICT: Subdistrict, Level.COMMUNITY: Community, Level.GRID: Grid}[by]
+    parent_field = _FIELD[level]
+    if model is Subdistrict:
+        qs = Subdistrict.objects.filter(district__code=code)
+    elif model is Community:
+        qs = Community.objects.filter(code__startswith=code[:6] if level == Level.DISTRICT else code[:9])
+    else:
+        qs = Grid.objects.filter(**{parent_field: code})
+    return list(qs.order_by("code").values_list("code", "name"))  # type: ignore[attr-defined]
+
+
+def clean_by(level: str, by: str) -> str:
+    by = by or CHILD_LEVEL.get(level, "")
+    if not by:
+        raise field_error("by", "该层级没有下级可供分组")
+    clean_level(by, "by")
+    if level == Level.DEPARTMENT:
+        raise field_error("by", "部门不再按下级分组")
+    if by != Level.DEPARTMENT and _DEPTH[by] <= _DEPTH[level]:
+        raise field_error("by", "分组层级应低于所选层级")
+    return by
+
+
+def indicators_by_child(
+    *,
+    actor: Actor | None,
+    level: str,
+    code: str,
+    start: date,
+    end: date,
+    by: str = "",
+    sort: str = "on_time_rate",
+) -> list[Indicators]:
+    """The children of a place (its subdistricts, communities or grids, or the departments working in it),
+    summed in one grouped query and ranked by ``sort``: rows with fewer than MIN_SAMPLE cases in the
+    rate's denominator are listed after the ranked ones, unranked."""
+    resolve(actor, level, code)
+    by = clean_by(level, by)
+    if sort not in RATES and sort not in SUMMED and sort != "avg_handling_hours":
+        raise field_error("sort", "排序指标不正确")
+    _check_period(start, end)
+    key = _FIELD[by]
+    rows = (
+        DailyStat.objects.filter(_filter(level, code), day__gte=start, day__lte=end)
+        .values(key)
+        .annotate(**{k: Sum(k) for k in SUMMED})
+        .order_by()
+    )
+    sums = {str(r[key]): _sums(r) for r in rows}
+    out = [
+        Indicators(level=by, code=c, name=n, start=start, end=end, counts=sums.get(c, _zero()))
+        for c, n in _children(level, code, by)
+    ]
+    return rank(out, sort)
+
+
+def rank(rows: list[Indicators], sort: str) -> list[Indicators]:
+    def measure(ind: Indicators) -> tuple[float | None, int]:
+        if sort in RATES:
+            r = ind.rate(sort)
+            return (r.value if r.denominator >= MIN_SAMPLE else None), r.denominator
+        if sort == "avg_handling_hours":
+            handled = ind.counts["handled"]
+            return (ind.avg_handling_hours if handled >= MIN_SAMPLE else None), handled
+        return float(ind.counts[sort]), ind.counts[sort]
+
+    lower = sort in LOWER_IS_BETTER or sort == "avg_handling_hours"
+    measured = [(measure(i), i) for i in rows]
+    ranked = [(m, i) for m, i in measured if m[0] is not None]
+    rest = [(m, i) for m, i in measured if m[0] is None]
+    ranked.sort(key=lambda mi: ((mi[0][0] if lower else -mi[0][0]), -mi[0][1], mi[1].code))  # type: ignore[operator]
+    rest.sort(key=lambda mi: (-mi[0][1], mi[1].code))
+    out: list[Indicators] = []
+    for n, (_m, ind) in enumerate(ranked, start=1):
+        ind.rank = n
+        out.append(ind)
+    for _m, ind in rest:
+        ind.rank = None
+        out.append(ind)
+    return out
+
+
+def status_counts(q: Q, start: date, end: date) -> dict[str, int]:
+    """Tickets reported in [start, end] by their status now (a grouped count on the created_at index)."""
+    from datetime import datetime, time, timedelta
+
+    from gongzhi.tickets.models import Ticket
+
+    tz = timezone.get_current_timezone()
+    since = datetime.combine(start, time.min, tzinfo=tz)
+    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
+    rows = (
+        Ticket.objects.filter(q, created_at__gte=since, created_at__lt=until)
+        .values("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {r["status"]: r["n"] for r in rows}
+
+
+def overview_tickets() -> dict[str, Any]:
+    """For /api/v1/overview (no login, aggregates only): this year's tickets by status and the rates."""
+    start, end = this_year()
+    codes = list(District.objects.values_list("code", flat=True))
+    row = DailyStat.objects.filter(district_code__in=codes, day__gte=start, day__lte=end).aggregate(
+        **{k: Sum(k) for k in SUMMED}
+    )
+    total = Indicators(
+        level=Level.DISTRICT, code=",".join(codes), name="", start=start, end=end, counts=_sums(row)
+    )
+    by_status = status_counts(Q(), start, end)
+    return {
+        "this_year_by_status": by_status,
+        "this_year_total": sum(by_status.values()),
+        "on_time_rate": total.on_time_rate.as_dict(),
+        "satisfaction_rate": total.satisfaction_rate.as_dict(),
+        "closure_rate": total.closure_rate.as_dict(),
+    }
+
+
+def reported_by_month(level: str, code: str, y: int) -> list[dict[str, Any]]:
+    """Reported and closed per month of ``y`` (12 rows, one grouped query), for the console chart."""
+    start, end = year(y)
+    per: dict[int, dict[str, int]] = {m: {"reported": 0, "closed": 0} for m in range(1, 13)}
+    rows = (
+        DailyStat.objects.filter(_filter(level, code), day__gte=start, day__lte=end)
+        .annotate(m=ExtractMonth("day"))
+        .values("m")
+        .annotate(reported=Sum("reported"), closed=Sum("closed"))
+        .order_by()
+    )
+    for r in rows:
+        per[int(r["m"])] = {"reported": int(r["reported"] or 0), "closed": int(r["closed"] or 0)}
+    return [{"month": m, **per[m]} for m in range(1, 13)]
+
+
+__all__ = [
+    "MIN_SAMPLE",
+    "RATES",
+    "Indicators",
+    "Rate",
+    "clean_period",
+    "default_place",
+    "indicators_by_child",
+    "indicators_for",
+    "indicators_sum",
+    "month",
+    "quarter",
+    "reported_by_month",
+    "year",
+]

@@ -1,0 +1,30 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from gongzhi.tickets import rollup
+
+
+class Command(BaseCommand):
+    help = "工单日统计（DailyStat）：--check 对照工单记录核对增量计数，--rebuild 按工单、办理过程和督办记录重算。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--rebuild", action="store_true", help="按记录重算并替换日统计")
+        parser.add_argument("--check", action="store_true", help="只核对，不写入；有差异时退出码为1")
+        parser.add_argument("--district", default="", help="只处理该区县代码（6位）")
+
+    def handle(self, *args, **options):
+        district = options["district"]
+        if options["rebuild"]:
+            n = rollup.rebuild(district)
+            self.stdout.write(f"日统计已按记录重算：{n} 行")
+            return
+        if options["check"]:
+            diffs = rollup.differences(district)
+            if not diffs:
+                self.stdout.write("日统计与工单记录一致")
+                return
+            for key, have, want in diffs[:50]:
+                self.stdout.write(
+                    f"  {key[0]} {key[4] or key[3] or key[1]} 部门{key[5]}：现有 {have}，应为 {want}"
+                )
+            raise CommandError(f"日统计与工单记录有 {len(diffs)} 行不一致（可用 --rebuild 重算）")
+        raise CommandError("请指定 --check 或 --rebuild")
