@@ -6,7 +6,7 @@ No database: the bench itself needs PostgreSQL, these tests do not.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 
 import pytest
 
@@ -14,6 +14,7 @@ from bench.ticket_load import (
     TICKET_COLUMNS,
     assignment_lines,
     daily_stat_lines,
+    iso,
     supervision_lines,
     ticket_line,
     ts,
@@ -103,7 +104,12 @@ def test_every_timeline_move_is_allowed_and_in_order(generated):
         times = [e[0] for e in t.events]
         assert times == sorted(times)
         assert times[-1] <= NOW
-        for at, move, old, new, _actor, _public in t.events[1:]:
+        for at, move, old, new, _actor, _public, data in t.events[1:]:
+            if move == "supervise":  # a card changes no status
+                assert (
+                    old == new and new in ("dispatched", "in_progress") and data["kind"] in ("yellow", "red")
+                )
+                continue
             assert target_of(_move(move, new), old) == new, (t.id, move, old, new, at)
         assert t.events[-1][3] == t.status
         assert (t.closed_at is not None) == (t.status in ("closed", "declined", "merged"))
@@ -130,6 +136,7 @@ def test_the_rollup_counts_what_the_tickets_say(generated):
     assert totals["verifications"] == moves["verify"]
     assert totals["reworked"] == sum(t.rework_count for t in tickets)
     assert totals["callbacks"] == moves["callback"]
+    assert gen.supervisions == sum(len(t.cards) for t in tickets) == moves["supervise"]
     # Closed is counted on the day the ticket was reported (a cohort), like ticket_close does.
     for t in tickets:
         if t.status == "closed":
@@ -151,7 +158,8 @@ def test_copy_lines_have_every_column_and_no_separators(generated):
         for line in assignment_lines(t, None) + supervision_lines(t):
             assert "\n" not in line
     with_cards = [t for t in tickets if t.cards]
-    assert with_cards and all(t.supervision for t in with_cards)
+    # The ticket shows its card, until a dissatisfied callback gives it a new deadline (set_deadline).
+    assert with_cards and all(t.supervision or t.dissatisfied_count for t in with_cards)
 
 
 def test_timestamps_and_daily_rows_are_written_as_postgres_reads_them(generated):
@@ -223,3 +231,33 @@ def test_profile_summary_counts_only_samples_inside_a_request():
     assert out["inclusive_percent"]["execute (psycopg/cursor.py)"] == 75.0
     assert out["leaf_percent"]["create_ticket (gongzhi/tickets/api.py)"] == 25.0
     assert summarise("")["request_samples"] == 0
+
+
+def test_the_rollup_replay_of_the_timelines_gives_the_generated_counters(generated):
+    """gongzhi.tickets.rollup (what ``tickets_rollup --check`` runs) replays each timeline with the
+    services' rules: it must find exactly the DailyStat rows the bench loads."""
+    from gongzhi.tickets.rollup import _replay
+
+    gen, tickets = generated
+    out: dict = defaultdict(dict)
+    for t in tickets:
+        created = dt.datetime.fromtimestamp(t.created, dt.UTC)
+        row = {"id": t.id, "created_at": created, "district_code": t.grid.district_code,
+               "subdistrict_code": t.grid.subdistrict_code, "community_code": t.grid.community_code,
+               "grid_code": t.grid.code}  # fmt: skip
+        events = [
+            {"move": e[1], "at": dt.datetime.fromtimestamp(e[0], dt.UTC), "data": e[6]} for e in t.events
+        ]
+        deadlines = {sid: iso(deadline) for sid, kind, _i, _r, deadline in t.cards if kind == "yellow"}
+        _replay(row, events, deadlines, out)
+    computed = {
+        (day.toordinal() - dt.date(1970, 1, 1).toordinal(), key[3], key[4]): counts
+        for (day, *key), counts in out.items()
+        if any(counts.values())
+    }
+    generated_rows = {
+        key: {f: v for f, v in zip(STAT_FIELDS, counters, strict=True) if v}
+        for key, counters in gen.stats.items()
+        if any(counters)
+    }
+    assert computed == generated_rows

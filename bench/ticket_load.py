@@ -276,6 +276,7 @@ ASSIGNMENT_COLUMNS = [
     "ended_reason",
 ]
 SUPERVISION_COLUMNS = [
+    "id",
     "ticket_id",
     "created_at",
     "updated_at",
@@ -380,11 +381,12 @@ def assignment_lines(t: Ticket, co_department: int | None) -> list[str]:
 def supervision_lines(t: Ticket) -> list[str]:
     g = t.grid
     out = []
-    for kind, issued, resolved, deadline in t.cards:
+    for sid, kind, issued, resolved, deadline in t.cards:
         reason = "超过处置时限仍未办结" if kind == "yellow" else "超期未办结，且再次超出同样时长"
         out.append(
             "\t".join(
                 (
+                    str(sid),
                     str(t.id),
                     ts(issued),
                     ts(resolved or issued),
@@ -409,11 +411,25 @@ def supervision_lines(t: Ticket) -> list[str]:
 
 def event_lines(t: Ticket, names: dict[int, str]) -> list[str]:
     out = []
-    for at, move, old, new, actor, public in t.events:
-        data = json.dumps({"channel": t.channel} if move == "report" else {}, ensure_ascii=False)
+    for at, move, old, new, actor, public, data in t.events:
         note = t.description[:200] if move == "report" else ""
         label = names.get(actor, "系统") if actor else "系统"
-        out.append("\t".join((str(t.id), ts(at), _n(actor), label, move, old, new, note, public, data)))
+        out.append(
+            "\t".join(
+                (
+                    str(t.id),
+                    ts(at),
+                    _n(actor),
+                    label,
+                    move,
+                    old,
+                    new,
+                    note,
+                    public,
+                    json.dumps(data, ensure_ascii=False),
+                )
+            )
+        )
     return out
 
 
@@ -520,7 +536,7 @@ def load_tickets(
             )
         timings["indexes"] = time.perf_counter() - t2
         t3 = time.perf_counter()
-        cur.execute("ANALYZE")
+        cur.execute("VACUUM (ANALYZE)")  # as autovacuum would have: visibility map set, statistics fresh
         timings["analyze"] = time.perf_counter() - t3
     timings["total"] = sum(timings.values())
     return {

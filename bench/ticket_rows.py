@@ -171,10 +171,11 @@ class Ticket:
     escalation_count: int = 0
     supervision: str = ""
     updated: int = 0
-    # (at, move, from, to, actor id, public note) — what happened, in order
-    events: list[tuple[int, str, str, str, int | None, str]] = field(default_factory=list)
-    # (kind, issued at, resolved at or None, deadline key)
-    cards: list[tuple[str, int, int | None, int]] = field(default_factory=list)
+    # (at, move, from, to, actor id, public note, data) — what happened, in order, as the services
+    # record it (the data the rollup replay reads: dispatch department, handle on_time, verify passed …)
+    events: list[tuple[int, str, str, str, int | None, str, dict[str, Any]]] = field(default_factory=list)
+    # (supervision id, kind, issued at, resolved at or None, the deadline it was issued against)
+    cards: list[tuple[int, str, int, int | None, int]] = field(default_factory=list)
 
 
 def local_day(ts: int) -> int:
@@ -216,6 +217,7 @@ class Generator:
         self._channels = [c for c, _w in CHANNELS]
         self._chan_cum = list(itertools.accumulate(w for _c, w in CHANNELS))
         self._last_in_grid: dict[str, int] = {}
+        self.supervisions = 0  # ids of the supervision cards issued so far
         self._estate = {g.code: ESTATES[i % len(ESTATES)] for i, g in enumerate(world.grids)}
 
     # -- counters ------------------------------------------------------------------------------
@@ -312,9 +314,9 @@ class Generator:
             respond = at + 60 + int(r.expovariate(1 / HOUR))
             plan.append((respond, "respond"))
             handle = max(handle, respond + 60)
-        if handle > deadline:
+        if handle > deadline + 60:  # the sweep (every few minutes) finds it overdue
             plan.append((deadline + 60, "yellow"))
-            if handle > deadline + span:
+            if handle > deadline + span + 60:
                 plan.append((deadline + span + 60, "red"))
         plan.append((handle, "handle"))
         at = handle
@@ -359,7 +361,9 @@ class Generator:
         note = ""
         if move == "report":
             self.count(at, t, 0, "reported")
-            self._event(t, at, move, "", t.reporter_id, "您反映的问题已提交，正在等待受理")
+            self._event(
+                t, at, move, "", t.reporter_id, "您反映的问题已提交，正在等待受理", {"channel": t.channel}
+            )
             return
         if move in ("accept", "decline", "merge"):
             staff = t.grid.worker_id
@@ -387,19 +391,24 @@ class Generator:
         elif move == "dispatch":
             self._dispatch(t, at)
             self.count(at, t, t.department_id, "dispatched")
-            self._event(t, at, move, old, t.dispatcher_id, "已派至处置单位，请耐心等待")
+            data = {"level": t.level, "department": t.department_id, "place_code": t.handler_place_code}
+            self._event(t, at, move, old, t.dispatcher_id, "已派至处置单位，请耐心等待", data)
             return
         elif move == "respond":
             t.status, t.responded_at = "in_progress", at
             self._event(t, at, move, old, self.w.department_handlers.get(dep or 0), "")
             return
         elif move in ("yellow", "red"):
+            if t.status not in ("dispatched", "in_progress"):  # the sweep cards only what is being handled
+                return
             t.supervision = move
             assert t.deadline is not None
             if move == "yellow" and not t.sla_counted:
                 t.sla_counted = True
                 self.count(t.deadline, t, dep, "due")
-            t.cards.append((move, at, None, t.deadline))
+            self.supervisions += 1
+            t.cards.append((self.supervisions, move, at, None, t.deadline))
+            self._event(t, at, "supervise", old, None, "", {"kind": move, "supervision": self.supervisions})
             return
         elif move == "handle":
             t.status, t.handled_at = "handled", at
@@ -415,9 +424,10 @@ class Generator:
                 self.count(at, t, dep, "due")
                 if at <= t.deadline:
                     self.count(at, t, dep, "on_time")
-            t.cards = [(k, i, at if res is None else res, d) for k, i, res, d in t.cards]
+            t.cards = [(n, k, i, at if res is None else res, d) for n, k, i, res, d in t.cards]
             note = f"已处置：{t.result}"
-            self._event(t, at, move, old, self._handler_of(t), note)
+            on_time = bool(t.deadline and at <= t.deadline)
+            self._event(t, at, move, old, self._handler_of(t), note, {"on_time": on_time})
             return
         elif move in ("verify_pass", "verify_fail"):
             self.count(at, t, dep, "verifications")
@@ -428,7 +438,7 @@ class Generator:
                 t.status, t.rework_count = "in_progress", t.rework_count + 1
                 self.count(at, t, dep, "reworked")
                 note = "经现场核查未达到要求，已要求重新处置"
-            self._event(t, at, "verify", old, t.grid.worker_id, note)
+            self._event(t, at, "verify", old, t.grid.worker_id, note, {"passed": move == "verify_pass"})
             return
         elif move in ("callback_ok", "callback_dissatisfied"):
             self.count(at, t, dep, "callbacks")
@@ -441,8 +451,11 @@ class Generator:
                 t.status, t.satisfaction = "in_progress", "dissatisfied"
                 t.dissatisfied_count += 1
                 t.reopen_count += 1
+                span = limit_seconds(t.category.limit_amount, t.category.limit_unit)
+                t.deadline, t.red_at, t.supervision = at + span, at + 2 * span, ""  # a new deadline
                 note = "回访评价：不满意，工单已重新交办处置"
-            self._event(t, at, "callback", old, self.w.community_staff.get(t.grid.community_code), note)
+            staff = self.w.community_staff.get(t.grid.community_code)
+            self._event(t, at, "callback", old, staff, note, {"satisfaction": t.satisfaction})
             return
         elif move == "close":
             t.status, t.closed_at = "closed", at
@@ -489,8 +502,17 @@ class Generator:
             return w.subdistrict_staff.get(t.grid.subdistrict_code)
         return w.district_admin
 
-    def _event(self, t: Ticket, at: int, move: str, old: str, actor: int | None, public: str) -> None:
-        t.events.append((at, move, old, t.status, actor, public))
+    def _event(
+        self,
+        t: Ticket,
+        at: int,
+        move: str,
+        old: str,
+        actor: int | None,
+        public: str,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        t.events.append((at, move, old, t.status, actor, public, data or {}))
 
     def tickets(self) -> Iterator[Ticket]:
         for tid in range(1, self.n + 1):
