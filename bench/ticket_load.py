@@ -6,7 +6,9 @@ place, without the demo population. ``load_tickets()`` streams the generator's r
 tickets_ticket, tickets_assignment, tickets_supervision and (for a sample) tickets_ticketevent over four
 COPY connections at once, with the secondary indexes dropped and rebuilt afterwards and foreign-key
 triggers off for the session (``session_replication_role = replica``: the generator only writes ids it
-knows exist), then COPYs the DailyStat rows the generator counted and ANALYZEs.
+knows exist), then COPYs the DailyStat rows the generator counted and runs VACUUM ANALYZE (what autovacuum would have
+done by the time a real table held a million tickets: statistics, and the visibility map that index-only
+scans need).
 """
 
 from __future__ import annotations
@@ -537,7 +539,7 @@ def load_tickets(
         timings["indexes"] = time.perf_counter() - t2
         t3 = time.perf_counter()
         cur.execute("VACUUM (ANALYZE)")  # as autovacuum would have: visibility map set, statistics fresh
-        timings["analyze"] = time.perf_counter() - t3
+        timings["vacuum_analyze"] = time.perf_counter() - t3
     timings["total"] = sum(timings.values())
     return {
         "rows": rows,

@@ -454,8 +454,8 @@ class Generator:
                 span = limit_seconds(t.category.limit_amount, t.category.limit_unit)
                 t.deadline, t.red_at, t.supervision = at + span, at + 2 * span, ""  # a new deadline
                 note = "回访评价：不满意，工单已重新交办处置"
-            staff = self.w.community_staff.get(t.grid.community_code)
-            self._event(t, at, "callback", old, staff, note, {"satisfaction": t.satisfaction})
+            caller = self.w.community_staff.get(t.grid.community_code)
+            self._event(t, at, "callback", old, caller, note, {"satisfaction": t.satisfaction})
             return
         elif move == "close":
             t.status, t.closed_at = "closed", at

@@ -34,13 +34,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--quick", action="store_true", help="CI-sized: 20000 tickets, fewer requests")
     p.add_argument("--concurrency", type=int, default=16, help="client threads (default 16)")
     p.add_argument(
-        "--requests", type=int, default=None, help="requests per round and kind (default 800; quick 200)"
+        "--requests", type=int, default=None, help="requests per round and kind (default 800; quick 150)"
     )
     p.add_argument(
         "--rounds", type=int, default=None, help="alternating bare/intake rounds (default 3; quick 2)"
     )
     p.add_argument(
-        "--repeat", type=int, default=None, help="timed calls per list query (default 40; quick 10)"
+        "--repeat", type=int, default=None, help="timed calls per list query (default 40; quick 6)"
     )
     p.add_argument(
         "--workers", type=int, default=os.cpu_count() or 2, help="gunicorn workers (default: cpus)"
@@ -54,9 +54,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=1)
     a = p.parse_args(argv)
     a.tickets = a.tickets or (20_000 if a.quick else 1_000_000)
-    a.requests = a.requests or (200 if a.quick else 800)
+    a.requests = a.requests or (150 if a.quick else 800)
     a.rounds = a.rounds or (2 if a.quick else 3)
-    a.repeat = a.repeat or (10 if a.quick else 40)
+    a.repeat = a.repeat or (6 if a.quick else 40)
     if min(a.tickets, a.concurrency, a.requests, a.rounds, a.repeat, a.workers, a.threads) < 1:
         p.error("counts must be at least 1")
     return a

@@ -356,6 +356,12 @@ class Supervision(PlacedModel):
     class Meta:
         verbose_name = _("督办")
         verbose_name_plural = _("督办")
+        indexes = [
+            # The open cards (the "supervised" inbox): a few thousand among every card ever issued.
+            models.Index(
+                fields=["ticket"], name="supervision_open_idx", condition=models.Q(resolved_at=None)
+            ),
+        ]
         constraints = [
             # One card of each kind per ticket and deadline: the periodic sweep may run twice.
             models.UniqueConstraint(
