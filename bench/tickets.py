@@ -8,7 +8,7 @@ Needs PostgreSQL (``--pg``, default postgres://postgres@127.0.0.1:5432) and guni
 district's places and one account per role through the services, COPYs the tickets (bench/ticket_load.py),
 starts gunicorn on 127.0.0.1 (``--port``), drives it with a keep-alive load client, times the list and the
 indicators, drops the database (unless ``--reuse``) and prints ONE JSON document on stdout; progress goes
-to stderr. ``--quick`` (20,000 tickets, fewer requests) finishes in under two minutes.
+to stderr. ``--quick`` (20,000 tickets, fewer requests) takes about two minutes (2.5 on a loaded 2-core box).
 
 Targets (issue 3): intake ≥ 60% of the bare baseline's requests/s; list p95 ≤ 50 ms; indicators ≤ 200 ms.
 """
