@@ -60,9 +60,13 @@ test-browser: install assets
 	$(PY) -m pip install --quiet -e ".[browser]"
 	$(VENV)/bin/pytest -m "browser or pdf" -p no:xdist
 
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+
 bench: install
 	$(PY) -m bench.point_to_grid
 	$(PY) -m bench.deadlines
+	$(PY) -m pip install --quiet -e ".[bench]"
+	BENCH_PG=$(BENCH_PG) $(PY) -m bench.tickets $(BENCH_TICKETS_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules gongzhi/static/vendor staticfiles var

@@ -259,7 +259,16 @@ class Assignment(models.Model):
     class Meta:
         verbose_name = _("派遣记录")
         verbose_name_plural = _("派遣记录")
-        indexes = [models.Index(fields=["department", "active", "ticket"], name="assign_dept_active_idx")]
+        indexes = [
+            models.Index(fields=["department", "active", "ticket"], name="assign_dept_active_idx"),
+            # A department's co-handled tickets (selectors._department_q): a few per department, while its
+            # lead assignments number in the hundreds of thousands at scale.
+            models.Index(
+                fields=["department", "ticket"],
+                name="assign_dept_co_idx",
+                condition=models.Q(active=True, role="co"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.get_role_display()} {self.department or self.place_code}"
@@ -347,6 +356,12 @@ class Supervision(PlacedModel):
     class Meta:
         verbose_name = _("督办")
         verbose_name_plural = _("督办")
+        indexes = [
+            # The open cards (the "supervised" inbox): a few thousand among every card ever issued.
+            models.Index(
+                fields=["ticket"], name="supervision_open_idx", condition=models.Q(resolved_at=None)
+            ),
+        ]
         constraints = [
             # One card of each kind per ticket and deadline: the periodic sweep may run twice.
             models.UniqueConstraint(
