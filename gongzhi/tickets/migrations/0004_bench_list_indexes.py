@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("places", "0001_initial"),
-        ("tickets", "0002_default_taxonomy_and_search_index"),
+        ("tickets", "0003_intake_hotline_import"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
