@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "gongzhi.accounts",
     "gongzhi.people",
     "gongzhi.party",
+    "gongzhi.volunteers",
     "gongzhi.console",
     "gongzhi.h5",
     "gongzhi.demo",
