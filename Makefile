@@ -59,6 +59,7 @@ test-browser: install assets
 
 bench: install
 	$(PY) -m bench.point_to_grid
+	$(PY) -m bench.cobuild_plan
 
 clean:
 	rm -rf $(VENV) node_modules gongzhi/static/vendor staticfiles var

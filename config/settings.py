@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "gongzhi.people",
     "gongzhi.party",
     "gongzhi.volunteers",
+    "gongzhi.cobuild",
     "gongzhi.console",
     "gongzhi.h5",
     "gongzhi.demo",
