@@ -75,6 +75,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 from gongzhi.accounts.api import router as accounts_router  # noqa: E402
+from gongzhi.cobuild.api import router as cobuild_router  # noqa: E402
 from gongzhi.console.api import router as overview_router  # noqa: E402
 from gongzhi.h5.api import router as resident_router  # noqa: E402
 from gongzhi.party.api import router as party_router  # noqa: E402
@@ -87,3 +88,4 @@ api.add_router("/", resident_router)
 api.add_router("/", places_router)
 api.add_router("/", people_router)
 api.add_router("/party", party_router)
+api.add_router("/cobuild", cobuild_router)

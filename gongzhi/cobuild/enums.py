@@ -73,3 +73,7 @@ class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("草案")
     APPLIED = "applied", _("已确认实施")
     DISCARDED = "discarded", _("已作废")
+
+
+# Projects shown on the public list and that have an agreement.
+PUBLIC_PROJECT_STATUSES = (ProjectStatus.SIGNED, ProjectStatus.COMPLETED)

@@ -152,8 +152,12 @@ class Project(PlacedModel):
     status = models.CharField(
         _("状态"), max_length=12, choices=ProjectStatus.choices, default=ProjectStatus.PROPOSED, db_index=True
     )
-    needs = models.ManyToManyField(Need, through="ProjectNeed", related_name="projects")
-    resources = models.ManyToManyField(Resource, through="ProjectResource", related_name="projects")
+    needs: models.ManyToManyField = models.ManyToManyField(
+        Need, through="ProjectNeed", related_name="projects"
+    )
+    resources: models.ManyToManyField = models.ManyToManyField(
+        Resource, through="ProjectResource", related_name="projects"
+    )
     # 认领: exactly one claimant once claimed.
     claimant_kind = models.CharField(_("认领方类型"), max_length=24, choices=ProviderKind.choices, blank=True)
     claimant_unit = models.ForeignKey(

@@ -130,10 +130,9 @@ def _place_for(
         )
         if household is None:
             raise Forbidden("只有登记了住户的居民可以提出需求")
-        grid = household.grid
-        return grid.community, grid
+        return household.grid.community, household.grid
     grid = Grid.objects.select_related("community").filter(pk=grid_id).first() if grid_id else None
-    community = grid.community if grid else Community.objects.filter(pk=community_id).first()
+    community = grid.community if grid else Community.objects.filter(pk=community_id or 0).first()
     if community is None:
         raise ValidationFailed("请选择社区", fields={"community_id": "请选择社区"})
     target = grid or community
@@ -309,9 +308,7 @@ class ResourceInput:
     contact_phone: str = ""
 
 
-def _provider(
-    actor: Actor, community: Community, provider_kind: str, provider_id: int | None
-) -> dict[str, Any]:
+def _provider(actor: Actor, community: Community, provider_kind: str, provider_id: int) -> dict[str, Any]:
     """The provider row and its name; staff register on anyone's behalf, a liaison for their unit, a member
     for themselves."""
     from gongzhi.party.models import PartyMember, Unit
@@ -436,7 +433,7 @@ def resource_deactivate(*, actor: Actor, resource_id: int) -> Resource:
     res = Resource.objects.select_for_update(of=("self",)).filter(pk__in=visible).first()
     if res is None:
         raise NotFound()
-    if not (can_manage(actor, res) or (res.unit_id and res.unit.liaison_id == actor.pk)):
+    if not (can_manage(actor, res) or (res.unit is not None and res.unit.liaison_id == actor.pk)):
         raise Forbidden("只有社区工作人员或提供方可以停用资源")
     res.active = False
     res.save(update_fields=["active", "updated_at"])

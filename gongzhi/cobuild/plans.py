@@ -108,7 +108,7 @@ def matching_plan_generate(*, actor: Actor, place_code: str, year: int | None = 
         total_fit=plan.total_fit,
         greedy_total_fit=greedy.total_fit,
         seconds=round(seconds, 3),
-        created_by=actor,
+        created_by_id=actor.pk,
         district_code=stub.district_code,
         subdistrict_code=stub.subdistrict_code,
         community_code=stub.community_code,
@@ -254,7 +254,7 @@ def matching_plan_apply(*, actor: Actor, plan_id: int) -> list[int]:
         project_ids.append(project.pk)
     check_move(PLAN_MOVES, PlanStatus, plan.status, PlanStatus.APPLIED, "方案")
     plan.status = PlanStatus.APPLIED
-    plan.applied_by = actor
+    plan.applied_by_id = actor.pk
     plan.applied_at = timezone.now()
     plan.save(update_fields=["status", "applied_by", "applied_at", "updated_at"])
     audit_record(

@@ -160,13 +160,16 @@ def _claimant(actor: Actor, project: Project, kind: str, claimant_id: int | None
             raise field_error("claimant_kind", "请选择认领方")
         r = res[0]
         kind = r.provider_kind
-        claimant_id = {
+        ids: dict[str, int | None] = {
             ProviderKind.UNIT: r.unit_id,
             ProviderKind.MEMBER: r.member_id,
             ProviderKind.TEAM: r.team_id,
-        }.get(kind)
+        }
+        claimant_id = ids.get(kind)
         if claimant_id is None:
             raise field_error("claimant_kind", "该资源的提供方不能直接认领，请选择认领方")
+    if claimant_id is None:
+        raise field_error("claimant_id", "请选择认领方")
     if kind == ProviderKind.UNIT:
         unit = Unit.objects.filter(pk=claimant_id).first()
         if unit is None:
@@ -485,6 +488,6 @@ def project_evaluate(*, actor: Actor, project_id: int, rating: int, comment: str
         raise field_error("comment", "评价不能超过300个字")
     if Evaluation.objects.filter(project=project, user_id=actor.pk).exists():
         raise Conflict("您已评价过该项目", code="already_evaluated")
-    ev = Evaluation.objects.create(project=project, user=actor, rating=rating, comment=comment)
+    ev = Evaluation.objects.create(project=project, user_id=actor.pk, rating=rating, comment=comment)
     audit_record(actor=actor, target=project, event="cobuild.project_evaluated", data={"rating": rating})
     return ev

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
 
-from gongzhi.cobuild.enums import ProjectStatus
+from gongzhi.cobuild.enums import PUBLIC_PROJECT_STATUSES, ProjectStatus
 from gongzhi.cobuild.models import MatchingPlan, Need, Project, ProjectNeed, Resource
 from gongzhi.core.errors import NotFound
 from gongzhi.core.roles import POPULATION_ROLES, Role
@@ -28,7 +28,7 @@ READERS = POPULATION_ROLES
 MANAGERS = frozenset(
     {Role.DISTRICT_ADMIN, Role.SUBDISTRICT_STAFF, Role.COMMUNITY_WORKER, Role.COMMUNITY_SECRETARY}
 )
-PUBLIC_STATUSES = (ProjectStatus.SIGNED, ProjectStatus.COMPLETED)
+PUBLIC_STATUSES = PUBLIC_PROJECT_STATUSES
 
 
 def can_manage(actor: Actor, obj: object) -> bool:
