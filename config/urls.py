@@ -17,6 +17,8 @@ urlpatterns = [
     path("console/places/", include("gongzhi.places.urls")),
     path("console/people/", include("gongzhi.people.urls")),
     path("console/party/", include("gongzhi.party.urls")),
+    path("console/volunteers/", include("gongzhi.volunteers.urls")),
+    path("h5/volunteers/", include("gongzhi.volunteers.h5_urls")),
     path("h5/", include("gongzhi.h5.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

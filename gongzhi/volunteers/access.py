@@ -84,8 +84,14 @@ def can_read(actor: Actor, obj: object) -> bool:
 
 
 def staff_q(actor: Actor, prefix: str = "") -> Q:
-    """Rows of the actor's places (for the reading roles)."""
-    return scope_of(actor).place_q(READERS, prefix)
+    """Rows of the actor's places (for the reading roles). Teams and activities belong to a community,
+    so grid workers read those of the community their grid lies in."""
+    scope = scope_of(actor)
+    q = scope.place_q(READERS, prefix)
+    grid_communities = sorted({code[:12] for code in scope.codes(READERS)["grid"]})
+    if grid_communities:
+        q |= Q(**{f"{prefix}community_code__in": grid_communities})
+    return q
 
 
 def team_q(actor: Actor, team_field: str = "team_id") -> Q:

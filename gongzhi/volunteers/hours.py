@@ -3,7 +3,9 @@
 - Counted from check-in to check-out, **within the session's scheduled time**: arriving early, staying on
   after the end and the journey there and back are not service time (travel excluded). An organiser who
   knows a volunteer served longer corrects it through an edit request.
-- Rounded **down to whole half hours** (1 h 50 min → 1.5 h; 29 min → 0 h), at most 24 h.
+- Rounded **to the nearest half hour**, a quarter hour or more counting as a half (1 h 44 min → 1.5 h,
+  1 h 45 min → 2 h, 14 min → 0 h), at most 24 h: the few seconds between scanning the code and the
+  scheduled end never cost anyone half an hour.
 - Recorded by whoever organised the activity (谁组织谁记录): hours are pending until the activity's
   organiser confirms them; only confirmed hours count towards a volunteer's total and star level.
 - Star levels at 100 / 300 / 600 / 1000 / 1500 confirmed hours (一星 … 五星).
@@ -12,7 +14,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from gongzhi.volunteers.enums import STAR_LABELS, STAR_THRESHOLDS, star_level_for
 
@@ -22,7 +24,7 @@ MAX_HOURS = Decimal("24")
 
 def round_hours(seconds: float) -> Decimal:
     raw = Decimal(max(0.0, seconds)) / Decimal(3600)
-    value = (raw / HALF).to_integral_value(rounding=ROUND_FLOOR) * HALF
+    value = (raw / HALF).to_integral_value(rounding=ROUND_HALF_UP) * HALF
     return min(value, MAX_HOURS).quantize(Decimal("0.1"))
 
 

@@ -75,6 +75,16 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
         ],
         "party",
     ),
+    (
+        _("志愿服务"),
+        [
+            ("volunteers:teams", _("志愿服务队")),
+            ("volunteers:activities", _("活动与签到")),
+            ("volunteers:hours", _("服务时长确认")),
+            ("volunteers:certificates", _("证明登记簿")),
+        ],
+        "party",
+    ),
     (_("审计日志"), [("console:audit", _("操作记录"))], "audit"),
     (_("系统管理"), [("admin:index", _("基础数据管理"))], "admin"),
 ]

@@ -17,11 +17,12 @@ from gongzhi.volunteers.tests.conftest import make_activity, move_clock, residen
 pytestmark = pytest.mark.django_db
 
 
-def test_rounding_rule_is_down_to_half_hours():
-    assert round_hours(29 * 60) == Decimal("0.0")
-    assert round_hours(30 * 60) == Decimal("0.5")
-    assert round_hours(110 * 60) == Decimal("1.5")
-    assert round_hours(120 * 60) == Decimal("2.0")
+def test_rounding_rule_is_to_the_nearest_half_hour():
+    assert round_hours(14 * 60 + 59) == Decimal("0.0")
+    assert round_hours(15 * 60) == Decimal("0.5")
+    assert round_hours(104 * 60) == Decimal("1.5")
+    assert round_hours(105 * 60) == Decimal("2.0")
+    assert round_hours(120 * 60 - 3) == Decimal("2.0")
     assert round_hours(30 * 3600) == Decimal("24.0")
 
 
