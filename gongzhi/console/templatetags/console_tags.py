@@ -85,6 +85,16 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
         ],
         "party",
     ),
+    (
+        _("三张清单"),
+        [
+            ("cobuild:needs", _("需求清单")),
+            ("cobuild:resources", _("资源清单")),
+            ("cobuild:projects", _("项目清单")),
+            ("cobuild:plans", _("碰头配对")),
+        ],
+        "party",
+    ),
     (_("审计日志"), [("console:audit", _("操作记录"))], "audit"),
     (_("系统管理"), [("admin:index", _("基础数据管理"))], "admin"),
 ]
