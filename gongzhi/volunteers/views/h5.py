@@ -67,7 +67,9 @@ def signup_cancel(request: HttpRequest, signup_id: int) -> HttpResponse:
         raise Http404(exc.message) from exc
     except ApplicationError as exc:
         messages.error(request, exc.message)
-    return redirect((request.POST.get("back") == "mine" and "volunteers_h5:mine") or "volunteers_h5:activities")
+    return redirect(
+        (request.POST.get("back") == "mine" and "volunteers_h5:mine") or "volunteers_h5:activities"
+    )
 
 
 @h5_login_required
