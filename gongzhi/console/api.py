@@ -2,10 +2,12 @@ from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from gongzhi.cobuild.selectors import cobuild_counts
 from gongzhi.party.enums import RegistrationStatus
 from gongzhi.party.models import MemberRegistration, Unit
 from gongzhi.party.organizations import coverage
 from gongzhi.places.selectors import overview_counts
+from gongzhi.volunteers.selectors import volunteer_counts
 
 router = Router(tags=["概览"])
 
@@ -25,12 +27,21 @@ class PartyCounts(Schema):
     members_registered: int
 
 
+class CobuildCounts(Schema):
+    volunteer_teams: int
+    projects_signed: int
+    activities_held: int
+    needs_fulfilled: int
+    service_hours: float
+
+
 class OverviewOut(Schema):
     communities: int
     grids: GridCounts
     households: int
     persons: int
     party: PartyCounts
+    cobuild: CobuildCounts
 
 
 def party_counts() -> dict[str, int]:
@@ -50,4 +61,8 @@ def party_counts() -> dict[str, int]:
 
 @router.get("/overview", response=OverviewOut, auth=None, summary="全区概览（无需登录，仅汇总数字）")
 def overview(request: HttpRequest):
-    return {**overview_counts(), "party": party_counts()}
+    return {
+        **overview_counts(),
+        "party": party_counts(),
+        "cobuild": {**volunteer_counts(), **cobuild_counts()},
+    }
