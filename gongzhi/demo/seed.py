@@ -10,6 +10,7 @@ from gongzhi.accounts.models import User
 from gongzhi.accounts.services import role_assign, user_create
 from gongzhi.core.roles import Role
 from gongzhi.demo import layout
+from gongzhi.demo.cobuild import seed_cobuild
 from gongzhi.demo.layout import username_stem
 from gongzhi.demo.party import place_community_members
 from gongzhi.demo.party_service import seed_service
@@ -147,6 +148,12 @@ class DemoSeeder:
             f"  双报到：驻区单位与在职党员已报到；{served['items']} 个服务岗位/项目，{served['records']} 条服务记录"
         )
         self.stats.timings["party_members"] = round(time.monotonic() - t, 1)
+        t = time.monotonic()
+        lists = seed_cobuild(self)
+        self.progress(
+            f"  三张清单：{lists['needs']} 项需求、{lists['resources']} 项资源；签约共建项目 {lists['signed']} 个，解决需求 {lists['fulfilled']} 件"
+        )
+        self.stats.timings["cobuild"] = round(time.monotonic() - t, 1)
         self.residents(admin)
         self.stats.seconds = round(time.monotonic() - started, 1)
         return self.stats
