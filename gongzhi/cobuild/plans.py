@@ -41,16 +41,27 @@ def _resources_for(district_code: str) -> tuple[list[Resource], dict[int, int]]:
 def need_suggestions(need: Need, limit: int = 10) -> list[ResourceSuggestion]:
     """Ranked resources for one need with the reasons in Chinese (category fit, distance, schedule,
     remaining capacity); resources with no capacity left are not suggested."""
-    resources, held = _resources_for(need.district_code)
+    return suggestions_for_needs([need], limit)[need.pk]
+
+
+def suggestions_for_needs(needs: list[Need], limit: int = 10) -> dict[int, list[ResourceSuggestion]]:
+    """The suggestions of several needs of one district, reading the resources once."""
+    if not needs:
+        return {}
+    resources, held = _resources_for(needs[0].district_code)
     by_id = {r.pk: r for r in resources}
     remaining = {r.pk: max(0, r.capacity - held.get(r.pk, 0)) for r in resources}
     points = [resource_point(r, remaining[r.pk]) for r in resources]
-    ranked = matching.suggestions(
-        need_point(need), points, limit=limit, category_label=str(CATEGORY_LABELS[need.category])
-    )
-    return [
-        ResourceSuggestion(by_id[s.resource_id], s.score, s.reasons, remaining[s.resource_id]) for s in ranked
-    ]
+    out: dict[int, list[ResourceSuggestion]] = {}
+    for need in needs:
+        ranked = matching.suggestions(
+            need_point(need), points, limit=limit, category_label=str(CATEGORY_LABELS[need.category])
+        )
+        out[need.pk] = [
+            ResourceSuggestion(by_id[s.resource_id], s.score, s.reasons, remaining[s.resource_id])
+            for s in ranked
+        ]
+    return out
 
 
 def need_suggestions_for_actor(*, actor: Actor, need_id: int, limit: int = 10) -> list[ResourceSuggestion]:

@@ -182,7 +182,12 @@ def _providers(community: Community) -> list[tuple[str, Any, list[str]]]:
 
 
 def _provider_dict(kind: str, row: Any) -> dict[str, Any]:
-    field = {ProviderKind.UNIT: "unit", ProviderKind.TEAM: "team", ProviderKind.MEMBER: "member"}[kind]
+    fields: dict[str, str] = {
+        ProviderKind.UNIT: "unit",
+        ProviderKind.TEAM: "team",
+        ProviderKind.MEMBER: "member",
+    }
+    field = fields[kind]
     return {field: row, "provider_name": row.name}
 
 

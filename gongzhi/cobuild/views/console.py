@@ -561,10 +561,11 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     rows = list(plan.rows.select_related("need", "resource").order_by("-included", "id")[:500])
     editable = plan.status == PlanStatus.DRAFT and selectors.can_manage(actor, plan)
     if editable:
-        for row in rows[:200]:
-            row.alternatives = [
-                s for s in plans.need_suggestions(row.need, limit=5) if s.resource.pk != row.resource_id
-            ]  # type: ignore[attr-defined]
+        shown = rows[:200]
+        options = plans.suggestions_for_needs([r.need for r in shown], limit=6)
+        for row in shown:
+            alternatives = [s for s in options[row.need_id] if s.resource.pk != row.resource_id]
+            row.alternatives = alternatives  # type: ignore[attr-defined]
     return render(
         request,
         "cobuild/console/plan_detail.html",
