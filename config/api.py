@@ -81,6 +81,7 @@ from gongzhi.h5.api import router as resident_router  # noqa: E402
 from gongzhi.party.api import router as party_router  # noqa: E402
 from gongzhi.people.api import router as people_router  # noqa: E402
 from gongzhi.places.api import router as places_router  # noqa: E402
+from gongzhi.volunteers.api import router as volunteers_router  # noqa: E402
 
 api.add_router("/", overview_router)
 api.add_router("/auth", accounts_router)
@@ -88,4 +89,5 @@ api.add_router("/", resident_router)
 api.add_router("/", places_router)
 api.add_router("/", people_router)
 api.add_router("/party", party_router)
+api.add_router("/volunteers", volunteers_router)
 api.add_router("/cobuild", cobuild_router)

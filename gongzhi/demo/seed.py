@@ -16,6 +16,7 @@ from gongzhi.demo.party import place_community_members
 from gongzhi.demo.party_service import seed_service
 from gongzhi.demo.party_units import seed_units_and_members
 from gongzhi.demo.population import PopulationGenerator
+from gongzhi.demo.volunteers import seed_volunteers
 from gongzhi.people.models import Person
 from gongzhi.people.services import grid_population_register, resident_account_create
 from gongzhi.places.enums import GridKind, TeamRole
@@ -148,6 +149,7 @@ class DemoSeeder:
             f"  双报到：驻区单位与在职党员已报到；{served['items']} 个服务岗位/项目，{served['records']} 条服务记录"
         )
         self.stats.timings["party_members"] = round(time.monotonic() - t, 1)
+        seed_volunteers(self)
         t = time.monotonic()
         lists = seed_cobuild(self)
         self.progress(
