@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import F, Q
 
 from gongzhi.core.errors import Forbidden
 from gongzhi.core.roles import POPULATION_ROLES, Role
@@ -45,10 +45,15 @@ def organizer_team_ids(actor: Actor) -> list[int]:
     cache = getattr(actor, "_volunteer_org_teams", None)
     if cache is not None:
         return cache
-    ids = set(
-        TeamMembership.objects.filter(
-            volunteer__user_id=actor.pk, status=MembershipStatus.ACTIVE, role__in=ORGANIZING_ROLES
-        ).values_list("team_id", flat=True)
+    own = own_volunteer_id(actor)
+    ids = (
+        set(
+            TeamMembership.objects.filter(
+                volunteer_id=own, status=MembershipStatus.ACTIVE, role__in=ORGANIZING_ROLES
+            ).values_list("team_id", flat=True)
+        )
+        if own is not None
+        else set()
     )
     ids |= set(VolunteerTeam.objects.filter(unit__liaison_id=actor.pk).values_list("id", flat=True))
     out = sorted(ids)
@@ -59,6 +64,29 @@ def organizer_team_ids(actor: Actor) -> list[int]:
 def forget(actor: Actor) -> None:
     if hasattr(actor, "_volunteer_org_teams"):
         del actor._volunteer_org_teams
+
+
+def own_volunteer_id(actor: Actor) -> int | None:
+    """The actor's volunteer profile: linked to the account, or to the resident or party member the
+    account belongs to (a profile registered before the resident first signed in)."""
+    from gongzhi.volunteers.models import Volunteer
+
+    if actor is None or not getattr(actor, "pk", None):
+        return None
+    row = (
+        Volunteer.objects.filter(
+            Q(user_id=actor.pk) | Q(person__user_id=actor.pk) | Q(party_member__user_id=actor.pk)
+        )
+        .order_by(F("user_id").asc(nulls_last=True), "id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    return row
+
+
+def own_q(actor: Actor, field: str = "volunteer_id") -> Q:
+    own = own_volunteer_id(actor)
+    return Q(**{field: own}) if own is not None else Q(pk__in=[])
 
 
 def can_organize(actor: Actor, activity: Activity) -> bool:

@@ -264,7 +264,7 @@ def resident_community_codes(actor: Actor) -> set[str]:
         Household.objects.filter(pk__in=sorted(scope.household_ids)).values_list("community_code", flat=True)
     )
     codes |= set(scope.codes()["community"])
-    volunteer = Volunteer.objects.filter(user_id=actor.pk).first()
+    volunteer = Volunteer.objects.filter(pk=access.own_volunteer_id(actor)).first()
     if volunteer is not None:
         codes.add(volunteer.community_code)
         codes |= set(
@@ -330,7 +330,7 @@ def session_by_token(token: str) -> ActivitySession:
 
 def my_signups(*, actor: Actor, limit: int = 100) -> QuerySet[SignUp]:
     return (
-        SignUp.objects.filter(volunteer__user_id=actor.pk)
+        SignUp.objects.filter(access.own_q(actor))
         .select_related("session", "session__activity")
         .order_by("-session__starts_at")[:limit]
     )
@@ -438,7 +438,8 @@ def signup_cancel(*, actor: Actor, signup_id: int, reason: str = "") -> SignUp:
     """The volunteer (or the organiser) gives the place back; the first on the waiting list takes it."""
     found = SignUp.objects.select_related("volunteer", "session__activity").filter(pk=signup_id).first()
     if found is None or not (
-        found.volunteer.user_id == actor.pk or access.can_organize(actor, found.session.activity)
+        found.volunteer_id == access.own_volunteer_id(actor)
+        or access.can_organize(actor, found.session.activity)
     ):
         raise NotFound("报名记录不存在或无权查看")
     session = _locked_session(found.session_id)

@@ -66,7 +66,7 @@ def attendance_overlapping(
         Attendance.objects.filter(
             volunteer_id=volunteer_id, check_in_at__lt=end, check_in_at__gt=start - LOOKBACK
         )
-        .exclude(pk=exclude_id)
+        .exclude(pk=exclude_id or 0)
         .select_related("session__activity")
     )
     for other in rows:
@@ -82,7 +82,7 @@ def hours_overlapping(
     return (
         ServiceHours.objects.filter(volunteer_id=volunteer_id, started_at__lt=end, ended_at__gt=start)
         .exclude(status=HoursStatus.REJECTED)
-        .exclude(pk=exclude_id)
+        .exclude(pk=exclude_id or 0)
         .select_related("session__activity")
         .first()
     )
@@ -155,7 +155,7 @@ class ScanResult:
 
 
 def _own_signed_up(actor: Actor, session: ActivitySession) -> tuple[Volunteer, SignUp]:
-    volunteer = Volunteer.objects.filter(user_id=actor.pk).first()
+    volunteer = Volunteer.objects.filter(pk=access.own_volunteer_id(actor)).first()
     signup = (
         SignUp.objects.filter(session=session, volunteer=volunteer)
         .exclude(status=SignUpStatus.CANCELLED)
@@ -248,7 +248,7 @@ def _close(actor: Actor, attendance: Attendance, at: dt.datetime, source: str) -
 @transaction.atomic
 def check_out_by_qr(*, actor: Actor, token: str) -> tuple[Attendance, ServiceHours | None]:
     session = session_by_token(token)
-    volunteer = Volunteer.objects.filter(user_id=actor.pk).first()
+    volunteer = Volunteer.objects.filter(pk=access.own_volunteer_id(actor)).first()
     attendance = (
         Attendance.objects.select_for_update(of=("self",))
         .select_related("session__activity")
@@ -266,7 +266,7 @@ def check_out_by_qr(*, actor: Actor, token: str) -> tuple[Attendance, ServiceHou
 def scan(*, actor: Actor, token: str) -> ScanResult:
     """What the scan page does: the first scan checks in, the next one checks out."""
     session = session_by_token(token)
-    volunteer = Volunteer.objects.filter(user_id=actor.pk).first()
+    volunteer = Volunteer.objects.filter(pk=access.own_volunteer_id(actor)).first()
     open_att = Attendance.objects.filter(
         session=session, volunteer=volunteer, check_out_at__isnull=True
     ).first()
@@ -381,7 +381,7 @@ def _locked_hours(actor: Actor, hours_id: int) -> ServiceHours:
     if hours is None or not (
         access.can_organize(actor, hours.session.activity)
         or access.can_read(actor, hours)
-        or hours.volunteer.user_id == actor.pk
+        or hours.volunteer_id == access.own_volunteer_id(actor)
     ):
         raise NotFound("服务时长记录不存在或无权查看")
     return hours
@@ -463,7 +463,7 @@ def hours_edit_request_create(
         .first()
     )
     if hours is None or not (
-        hours.volunteer.user_id == actor.pk
+        hours.volunteer_id == access.own_volunteer_id(actor)
         or access.can_organize(actor, hours.session.activity)
         or access.can_read(actor, hours)
     ):
@@ -595,7 +595,7 @@ def hours_list_for_actor(
     *, actor: Actor, status: str = "", session_id: int | None = None, limit: int | None = None
 ) -> QuerySet[ServiceHours]:
     q = access.staff_q(actor) | access.team_q(actor) | Q(session__activity__organizer_id=actor.pk)
-    q |= Q(volunteer__user_id=actor.pk)
+    q |= access.own_q(actor)
     qs = ServiceHours.objects.filter(q)
     if status:
         qs = qs.filter(status=status)
@@ -607,7 +607,7 @@ def hours_list_for_actor(
 
 def my_hours(*, actor: Actor, limit: int = 100) -> QuerySet[ServiceHours]:
     return (
-        ServiceHours.objects.filter(volunteer__user_id=actor.pk)
+        ServiceHours.objects.filter(access.own_q(actor))
         .select_related("session__activity")
         .order_by("-started_at")[:limit]
     )
@@ -631,7 +631,7 @@ def edit_request_list_for_actor(
         access.staff_q(actor)
         | access.team_q(actor, "service_hours__team_id")
         | Q(service_hours__session__activity__organizer_id=actor.pk)
-        | Q(service_hours__volunteer__user_id=actor.pk)
+        | access.own_q(actor, "service_hours__volunteer_id")
     )
     qs = HoursEditRequest.objects.filter(q)
     if status:

@@ -97,7 +97,7 @@ def certificate_issue(
 
 
 def certificate_list_for_actor(*, actor: Actor, q: str = "", limit: int = 200) -> QuerySet[Certificate]:
-    qs = Certificate.objects.filter(access.staff_q(actor) | Q(volunteer__user_id=actor.pk))
+    qs = Certificate.objects.filter(access.staff_q(actor) | access.own_q(actor))
     if q:
         q = q.strip()[:50]
         qs = qs.filter(Q(number__contains=q) | Q(volunteer__name__contains=q))
@@ -106,7 +106,7 @@ def certificate_list_for_actor(*, actor: Actor, q: str = "", limit: int = 200) -
 
 def certificate_get_for_actor(*, actor: Actor, certificate_id: int) -> Certificate:
     found = (
-        Certificate.objects.filter(access.staff_q(actor) | Q(volunteer__user_id=actor.pk), pk=certificate_id)
+        Certificate.objects.filter(access.staff_q(actor) | access.own_q(actor), pk=certificate_id)
         .select_related("volunteer")
         .first()
     )

@@ -197,7 +197,7 @@ def team_list_for_actor(
     *, actor: Actor, community_code: str = "", limit: int | None = None
 ) -> QuerySet[VolunteerTeam]:
     """Staff: the teams of their places; organisers: their teams; a volunteer: the teams they are in."""
-    own = TeamMembership.objects.filter(volunteer__user_id=actor.pk, status=MembershipStatus.ACTIVE)
+    own = TeamMembership.objects.filter(access.own_q(actor), status=MembershipStatus.ACTIVE)
     q = access.staff_q(actor) | Q(pk__in=access.organizer_team_ids(actor)) | Q(pk__in=own.values("team_id"))
     qs = VolunteerTeam.objects.filter(q, active=True)
     if community_code:
@@ -219,7 +219,8 @@ def team_get_for_actor(*, actor: Actor, team_id: int) -> VolunteerTeam:
 
 
 def volunteer_of(actor: Actor) -> Volunteer | None:
-    return Volunteer.objects.filter(user_id=actor.pk).first()
+    own = access.own_volunteer_id(actor)
+    return Volunteer.objects.filter(pk=own).first() if own is not None else None
 
 
 def volunteer_for_actor_or_create(actor: Actor) -> tuple[Volunteer, bool]:
@@ -228,17 +229,16 @@ def volunteer_for_actor_or_create(actor: Actor) -> tuple[Volunteer, bool]:
     from gongzhi.party.models import PartyMember
     from gongzhi.people.models import Person
 
-    found = Volunteer.objects.select_for_update(of=("self",)).filter(user_id=actor.pk).first()
-    if found is not None:
+    own = access.own_volunteer_id(actor)
+    if own is not None:
+        found = Volunteer.objects.select_for_update(of=("self",)).get(pk=own)
+        if found.user_id is None:  # registered by the community before this account existed
+            found.user_id = actor.pk
+            found.save(update_fields=["user", "updated_at"])
         return found, False
     person = Person.objects.filter(user_id=actor.pk).first()
     member_q = Q(user_id=actor.pk) | Q(person=person) if person is not None else Q(user_id=actor.pk)
     member = PartyMember.objects.filter(member_q).first()
-    if person is not None and hasattr(person, "volunteer"):
-        existing = Volunteer.objects.select_for_update(of=("self",)).get(person=person)
-        existing.user_id = actor.pk
-        existing.save(update_fields=["user", "updated_at"])
-        return existing, False
     if member is not None and Volunteer.objects.filter(party_member=member).exists():
         member = None
     place = person or member
@@ -340,7 +340,9 @@ def volunteer_profile_update(
         volunteer, _created = volunteer_for_actor_or_create(actor)
     else:
         volunteer = Volunteer.objects.select_for_update(of=("self",)).filter(pk=volunteer_id).first()  # type: ignore[assignment]
-        if volunteer is None or not (volunteer.user_id == actor.pk or access.can_manage(actor, volunteer)):
+        if volunteer is None or not (
+            volunteer.pk == access.own_volunteer_id(actor) or access.can_manage(actor, volunteer)
+        ):
             raise NotFound()
     pattern, windows = clean_availability(availability_pattern, availability)
     old = {"skills": volunteer.skills, "pattern": volunteer.availability_pattern}
@@ -363,7 +365,7 @@ def volunteer_list_for_actor(
         team_id__in=access.organizer_team_ids(actor), status=MembershipStatus.ACTIVE
     )
     qs = Volunteer.objects.filter(
-        access.staff_q(actor) | Q(user_id=actor.pk) | Q(pk__in=members.values("volunteer_id"))
+        access.staff_q(actor) | access.own_q(actor, "pk") | Q(pk__in=members.values("volunteer_id"))
     )
     if team_id:
         qs = qs.filter(memberships__team_id=team_id, memberships__status=MembershipStatus.ACTIVE)
@@ -431,7 +433,8 @@ def team_member_remove(*, actor: Actor, membership_id: int, reason: str = "") ->
         .first()
     )
     if membership is None or not (
-        access.can_organize_team(actor, membership.team) or membership.volunteer.user_id == actor.pk
+        access.can_organize_team(actor, membership.team)
+        or membership.volunteer_id == access.own_volunteer_id(actor)
     ):
         raise NotFound()
     if membership.status != MembershipStatus.ACTIVE:

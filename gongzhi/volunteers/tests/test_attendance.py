@@ -57,7 +57,8 @@ def test_scan_checks_in_then_out_and_the_organiser_confirms(district, session):
     att.hours_confirm(actor=district.user("community_worker"), hours_id=hours.pk)
     volunteer = Volunteer.objects.get(user=user)
     assert volunteer.total_hours == Decimal("1.5") and volunteer.star_level == 0
-    assert Attendance.objects.get().signup.status == SignUpStatus.ATTENDED
+    signup = Attendance.objects.get().signup
+    assert signup is not None and signup.status == SignUpStatus.ATTENDED
 
 
 def test_check_out_before_check_in_is_refused_and_nothing_written(district, session):

@@ -110,3 +110,24 @@ def test_account_without_resident_record_cannot_sign_up(district, session):
     with pytest.raises(Forbidden, match="尚未关联社区居民"):
         signup_create(actor=district.user("community_secretary"), session_id=session.pk)
     assert ActivitySession.objects.get(pk=session.pk).signed_up_count == 0
+
+
+def test_profile_registered_by_the_community_is_the_residents_once_they_sign_in(district, session):
+    from gongzhi.volunteers.teams import volunteer_of, volunteer_register
+
+    person = district.persons["g1"][3]
+    registered = volunteer_register(
+        actor=district.user("community_worker"),
+        community_id=district.communities["A1"].pk,
+        person_id=person.pk,
+        skills=["legal"],
+        availability_pattern="678",
+    )
+    assert registered.user_id is None and len(registered.availability) == 7
+    user = resident_user(district, "g1", 3)  # first sign-in opens the account later
+    assert volunteer_of(user) == registered
+    signup = signup_create(actor=user, session_id=session.pk)
+    assert signup.volunteer_id == registered.pk
+    registered.refresh_from_db()
+    assert registered.user_id == user.pk
+    assert Volunteer.objects.count() == 1

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gongzhi.core.access import actor_of
 from gongzhi.core.errors import ApplicationError, NotFound
 from gongzhi.h5.views import h5_login_required
-from gongzhi.volunteers import activities, attendance, certificates, hours
+from gongzhi.volunteers import access, activities, attendance, certificates, hours
 from gongzhi.volunteers.enums import HoursStatus, SignUpStatus
 from gongzhi.volunteers.models import Attendance, SignUp
 from gongzhi.volunteers.teams import volunteer_of
@@ -30,7 +30,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     sessions = list(activities.open_session_list_for_actor(actor=actor))
     mine = {
         s.session_id: s
-        for s in SignUp.objects.filter(volunteer__user_id=actor.pk, session__in=sessions).exclude(
+        for s in SignUp.objects.filter(access.own_q(actor), session__in=sessions).exclude(
             status=SignUpStatus.CANCELLED
         )
     }
