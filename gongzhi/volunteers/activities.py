@@ -28,7 +28,12 @@ from gongzhi.volunteers.enums import (
     SignUpStatus,
 )
 from gongzhi.volunteers.models import Activity, ActivitySession, SignUp, TeamMembership, Volunteer
-from gongzhi.volunteers.teams import clean_skills, team_list_for_actor, volunteer_for_actor_or_create
+from gongzhi.volunteers.teams import (
+    clean_skills,
+    team_list_for_actor,
+    volunteer_for_actor_or_create,
+    volunteer_of,
+)
 from gongzhi.volunteers.transitions import SIGNUP, check_move
 
 if TYPE_CHECKING:
@@ -264,7 +269,7 @@ def resident_community_codes(actor: Actor) -> set[str]:
         Household.objects.filter(pk__in=sorted(scope.household_ids)).values_list("community_code", flat=True)
     )
     codes |= set(scope.codes()["community"])
-    volunteer = Volunteer.objects.filter(pk=access.own_volunteer_id(actor)).first()
+    volunteer = volunteer_of(actor)
     if volunteer is not None:
         codes.add(volunteer.community_code)
         codes |= set(

@@ -39,6 +39,7 @@ from gongzhi.volunteers.models import (
     SignUp,
     Volunteer,
 )
+from gongzhi.volunteers.teams import volunteer_of
 from gongzhi.volunteers.transitions import EDIT_REQUEST, HOURS, SIGNUP, check_move
 
 if TYPE_CHECKING:
@@ -155,7 +156,7 @@ class ScanResult:
 
 
 def _own_signed_up(actor: Actor, session: ActivitySession) -> tuple[Volunteer, SignUp]:
-    volunteer = Volunteer.objects.filter(pk=access.own_volunteer_id(actor)).first()
+    volunteer = volunteer_of(actor)
     signup = (
         SignUp.objects.filter(session=session, volunteer=volunteer)
         .exclude(status=SignUpStatus.CANCELLED)
@@ -248,7 +249,7 @@ def _close(actor: Actor, attendance: Attendance, at: dt.datetime, source: str) -
 @transaction.atomic
 def check_out_by_qr(*, actor: Actor, token: str) -> tuple[Attendance, ServiceHours | None]:
     session = session_by_token(token)
-    volunteer = Volunteer.objects.filter(pk=access.own_volunteer_id(actor)).first()
+    volunteer = volunteer_of(actor)
     attendance = (
         Attendance.objects.select_for_update(of=("self",))
         .select_related("session__activity")
@@ -266,7 +267,7 @@ def check_out_by_qr(*, actor: Actor, token: str) -> tuple[Attendance, ServiceHou
 def scan(*, actor: Actor, token: str) -> ScanResult:
     """What the scan page does: the first scan checks in, the next one checks out."""
     session = session_by_token(token)
-    volunteer = Volunteer.objects.filter(pk=access.own_volunteer_id(actor)).first()
+    volunteer = volunteer_of(actor)
     open_att = Attendance.objects.filter(
         session=session, volunteer=volunteer, check_out_at__isnull=True
     ).first()
