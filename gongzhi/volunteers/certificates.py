@@ -51,7 +51,12 @@ def certificate_issue(
     from gongzhi.places.models import Community
 
     volunteer = Volunteer.objects.filter(pk=volunteer_id).first()
-    if volunteer is None or not (access.can_read(actor, volunteer) or access.can_manage(actor, volunteer)):
+    visible = volunteer is not None and (
+        access.can_read(actor, volunteer)
+        or access.can_manage(actor, volunteer)
+        or volunteer.pk == access.own_volunteer_id(actor)
+    )
+    if volunteer is None or not visible:
         raise NotFound("志愿者不存在或无权查看")
     access.require_manager(actor, volunteer, "只有志愿者所在社区的工作人员可以出具志愿服务证明")
     today = timezone.localdate(clock.now())
