@@ -83,3 +83,30 @@ def test_console_pages_render_for_staff_and_hide_other_communities(client, distr
     client.force_login(other)
     assert client.get(reverse("volunteers:session_poster", args=[session.pk])).status_code == 404
     assert att is not None
+
+
+def test_organiser_enters_a_walk_in_team_member_without_a_phone(client, district, team):
+    from gongzhi.volunteers.teams import team_member_add, volunteer_register
+    from gongzhi.volunteers.tests.conftest import make_activity
+
+    worker = district.user("community_worker")
+    session = make_activity(district, team, day=-1, at=9, length_hours=2).sessions.get()
+    elder = volunteer_register(
+        actor=worker, community_id=district.communities["A1"].pk, person_id=district.persons["g2"][0].pk
+    )
+    team_member_add(actor=worker, team_id=team.pk, volunteer_id=elder.pk)
+    client.force_login(worker)
+    page = client.get(reverse("volunteers:session_detail", args=[session.pk])).content.decode()
+    assert f'<option value="{elder.pk}">{elder.name}（队员）</option>' in page
+    local = timezone.localtime(session.starts_at)
+    response = client.post(
+        reverse("volunteers:session_record", args=[session.pk]),
+        {
+            "volunteer_id": elder.pk,
+            "check_in_at": local.strftime("%Y-%m-%dT%H:%M"),
+            "check_out_at": (local + dt.timedelta(minutes=100)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert response.status_code == 302
+    hours = ServiceHours.objects.get(volunteer=elder)
+    assert hours.hours == 1.5 and hours.attendance.check_in_source == "organizer"

@@ -267,6 +267,12 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     except NotFound as exc:
         raise Http404(exc.message) from exc
     attended = {a.volunteer_id for a in rows}
+    # Who the organiser may enter: those signed up, then the team's other members (walk-ins).
+    candidates = [(s.volunteer_id, f"{s.volunteer.name}（{s.get_status_display()}）") for s in signups]
+    listed = {v for v, _label in candidates}
+    for m in session.activity.team.memberships.filter(status="active").select_related("volunteer"):
+        if m.volunteer_id not in listed:
+            candidates.append((m.volunteer_id, f"{m.volunteer.name}（{m.get_role_display()}）"))
     return render(
         request,
         "volunteers/console/session.html",
@@ -274,7 +280,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
             "session": session,
             "signups": signups,
             "attendances": rows,
-            "absent": [s for s in signups if s.volunteer_id not in attended],
+            "absent": [(v, label) for v, label in candidates if v not in attended],
             "can_organize": access.can_organize(actor, session.activity),
             "scan_url": request.build_absolute_uri(reverse("volunteers_h5:scan", args=[session.qr_token])),
             "pending": any(getattr(a, "hours", None) and a.hours.status == HoursStatus.PENDING for a in rows),
