@@ -10,7 +10,7 @@ import pytest
 from gongzhi.audit.models import AuditEvent
 from gongzhi.cobuild.enums import NeedSource, NeedStatus, ProjectStatus, ProviderKind
 from gongzhi.cobuild.models import Need, Project, ProjectNeed, Resource
-from gongzhi.cobuild.needs import NeedInput, need_raise, need_withdraw
+from gongzhi.cobuild.needs import NeedInput, ResourceInput, need_raise, need_withdraw, resource_register
 from gongzhi.cobuild.plans import need_suggestions
 from gongzhi.cobuild.projects import (
     delivery_record,
@@ -247,3 +247,47 @@ def test_staff_of_another_community_cannot_touch_the_project(district):
         project_claim(actor=u, project_id=project.pk, claimant_kind=ProviderKind.UNIT, claimant_id=unit.pk)
     with pytest.raises(ApplicationError):
         project_create(actor=u, need_ids=[need.pk], resource_ids=[res.pk])
+
+
+def test_team_resource_claims_and_links_a_volunteers_activity(district):
+    from gongzhi.cobuild.models import ProjectActivity
+    from gongzhi.cobuild.projects import project_activity_link
+    from gongzhi.volunteers.teams import team_create
+    from gongzhi.volunteers.tests.conftest import make_activity
+
+    d = district
+    staff = d.user("community_worker")
+    team = team_create(actor=staff, community_id=d.communities["A1"].pk, name="银山社区红马甲志愿服务队", skills=["general"])
+    res = resource_register(
+        actor=staff,
+        community_id=d.communities["A1"].pk,
+        provider_kind=ProviderKind.TEAM,
+        provider_id=team.pk,
+        data=ResourceInput(title="红马甲助老服务", kind="service", categories=["elderly_care"], capacity=2),
+    )
+    need = make_need(d, title="空巢老人结对探访", category="elderly_care")
+    project = project_create(actor=staff, need_ids=[need.pk], resource_ids=[res.pk])
+    project = project_claim(actor=staff, project_id=project.pk)
+    assert project.claimant_team_id == team.pk and project.claimant_name == team.name
+    activity = make_activity(d, team, title="探访空巢老人")
+    project_activity_link(actor=staff, project_id=project.pk, activity_id=activity.pk)
+    with pytest.raises(Conflict, match="已关联"):
+        project_activity_link(actor=staff, project_id=project.pk, activity_id=activity.pk)
+    assert ProjectActivity.objects.filter(project=project).count() == 1
+
+
+def test_grid_worker_records_a_visit_need_in_their_grid_from_the_console(district, client):
+    d = district
+    client.force_login(d.user("grid_worker"))
+    r = client.post(
+        "/console/cobuild/needs/",
+        {"title": "困难户冬季取暖", "category": "goods", "quantity": "1", "grid_id": d.grids["g1"].pk},
+    )
+    assert r.status_code == 302, r.content.decode()[:500]
+    need = Need.objects.get()
+    assert need.source == NeedSource.GRID_WORKER and need.grid_code == d.grids["g1"].code
+    r = client.post(
+        "/console/cobuild/needs/",
+        {"title": "别的网格", "category": "goods", "quantity": "1", "grid_id": d.grids["g3"].pk},
+    )
+    assert r.status_code == 404 and Need.objects.count() == 1

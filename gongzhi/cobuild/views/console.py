@@ -78,6 +78,17 @@ def _communities(request: HttpRequest) -> list[Any]:
     return list(Community.objects.filter(q).order_by("code")[:300])
 
 
+def _grids(request: HttpRequest, communities: list[Any]) -> list[Any]:
+    """Grids where the actor may record a visit's need: their own grids, and those of their communities."""
+    from django.db.models import Q
+
+    from gongzhi.places.models import Grid
+
+    scope = scope_of(actor_of(request))
+    q = Q(code__in=sorted(scope.codes(needs.GRID_ROLES)["grid"])) | Q(community__in=communities)
+    return list(Grid.objects.filter(q).order_by("code")[:300])
+
+
 # --- needs ----------------------------------------------------------------------------------------
 
 
@@ -86,6 +97,7 @@ def _communities(request: HttpRequest) -> list[Any]:
 def need_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     communities = _communities(request)
+    grids = _grids(request, communities)
     errors: dict[str, str] = {}
     form: dict[str, Any] = {"category": "", "urgency": Urgency.NORMAL, "quantity": "1"}
     if request.method == "POST":
@@ -103,6 +115,7 @@ def need_list(request: HttpRequest) -> HttpResponse:
                 "wanted_by",
                 "schedule",
                 "frequency",
+                "grid_id",
             )
         }
         form["micro_wish"] = bool(request.POST.get("micro_wish"))
@@ -122,7 +135,9 @@ def need_list(request: HttpRequest) -> HttpResponse:
                     schedule=_int(form["schedule"]) or 0,
                     wanted_by=_date(form["wanted_by"]),
                 ),
-                source=NeedSource.COMMUNITY,
+                # a need recorded in a grid is a grid worker's visit; otherwise the community's own
+                source=NeedSource.GRID_WORKER if _int(form["grid_id"]) else NeedSource.COMMUNITY,
+                grid_id=_int(form["grid_id"]),
                 community_id=_int(form["community_id"])
                 or (communities[0].pk if len(communities) == 1 else None),
             )
@@ -158,6 +173,7 @@ def need_list(request: HttpRequest) -> HttpResponse:
             "frequencies": Frequency.choices,
             "schedules": SCHEDULES,
             "communities": communities,
+            "grids": grids,
             "form": form,
             "errors": errors,
         },
@@ -373,10 +389,37 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
             "resource_links": list(project.resource_links.select_related("resource")),
             "milestones": list(project.milestones.all()),
             "activities": list(project.activity_links.select_related("activity")),
+            "activity_options": _activity_options(project),
             "evaluations": list(project.evaluations.order_by("-id")[:20]),
             "can_manage": selectors.can_manage(actor, project),
             "providers": _providers(communities, (ProviderKind.UNIT, ProviderKind.MEMBER, ProviderKind.TEAM)),
         },
+    )
+
+
+def _activity_options(project: Any) -> list[Any]:
+    from gongzhi.volunteers.models import Activity
+
+    linked = project.activity_links.values("activity_id")
+    return list(
+        Activity.objects.filter(community_id=project.community_id)
+        .exclude(pk__in=linked)
+        .order_by("-start_date")[:100]
+    )
+
+
+@console_login_required
+@require_POST
+def project_activity(request: HttpRequest, project_id: int) -> HttpResponse:
+    return _project_action(
+        request,
+        project_id,
+        "已关联活动",
+        lambda: projects.project_activity_link(
+            actor=actor_of(request),
+            project_id=project_id,
+            activity_id=_int(request.POST.get("activity_id")) or 0,
+        ),
     )
 
 
@@ -639,6 +682,7 @@ urlpatterns: list[URLPattern] = [
     path("projects/<int:project_id>/deliveries/", delivery, name="delivery"),
     path("projects/<int:project_id>/complete/", project_complete, name="project_complete"),
     path("projects/<int:project_id>/cancel/", project_cancel, name="project_cancel"),
+    path("projects/<int:project_id>/activities/", project_activity, name="project_activity"),
     path("plans/", plan_list, name="plans"),
     path("plans/<int:plan_id>/", plan_detail, name="plan_detail"),
     path("plan-rows/<int:row_id>/", plan_row, name="plan_row"),
