@@ -36,4 +36,11 @@ def test_overview(district, client):
             "units_registered": 0,
             "members_registered": 0,
         },
+        "cobuild": {
+            "volunteer_teams": 0,
+            "projects_signed": 0,
+            "activities_held": 0,
+            "needs_fulfilled": 0,
+            "service_hours": 0.0,
+        },
     }
