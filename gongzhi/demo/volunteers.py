@@ -332,12 +332,17 @@ class VolunteerSeeder:
                 self.totals["activities"] += 1
         first_community = communities[0]
         used: set[int] = set()
-        for spec in WEEKLY_FIRST:
+        for first_spec in WEEKLY_FIRST:
             for community, team, kind, volunteers in plan:
-                if community == first_community and kind == spec[6] and team.pk not in used and volunteers:
+                if (
+                    community == first_community
+                    and kind == first_spec[6]
+                    and team.pk not in used
+                    and volunteers
+                ):
                     used.add(team.pk)
-                    weekly_days[team.pk] = spec[2]
-                    self.history(community, self.series(community, team, spec), volunteers)
+                    weekly_days[team.pk] = first_spec[2]
+                    self.history(community, self.series(community, team, first_spec), volunteers)
                     self.totals["activities"] += 1
                     break
         # One-offs fill up to HELD, spread over the other teams.

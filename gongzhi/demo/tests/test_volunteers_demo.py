@@ -23,7 +23,9 @@ def test_demo_volunteer_teams_activities_and_hours():
     assert {t.owner_kind for t in VolunteerTeam.objects.all()} == set(OwnerKind.values)
     first = Community.objects.order_by("code").first()
     weekly = set(
-        Activity.objects.filter(community=first, recurrence=Recurrence.WEEKLY).values_list("weekday", flat=True)
+        Activity.objects.filter(community=first, recurrence=Recurrence.WEEKLY).values_list(
+            "weekday", flat=True
+        )
     )
     assert {2, 3, 4} <= weekly  # seed 000: clinic on Wednesdays, film on Thursdays, legal advice on Fridays
     # The cached totals are the sum of confirmed hours.
