@@ -257,7 +257,9 @@ def test_team_resource_claims_and_links_a_volunteers_activity(district):
 
     d = district
     staff = d.user("community_worker")
-    team = team_create(actor=staff, community_id=d.communities["A1"].pk, name="银山社区红马甲志愿服务队", skills=["general"])
+    team = team_create(
+        actor=staff, community_id=d.communities["A1"].pk, name="银山社区红马甲志愿服务队", skills=["general"]
+    )
     res = resource_register(
         actor=staff,
         community_id=d.communities["A1"].pk,
