@@ -67,6 +67,7 @@ bench: install
 	$(PY) -m bench.deadlines
 	$(PY) -m pip install --quiet -e ".[bench]"
 	BENCH_PG=$(BENCH_PG) $(PY) -m bench.tickets $(BENCH_TICKETS_ARGS)
+	$(PY) -m bench.cobuild_plan
 
 clean:
 	rm -rf $(VENV) node_modules gongzhi/static/vendor staticfiles var

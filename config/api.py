@@ -75,6 +75,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 from gongzhi.accounts.api import router as accounts_router  # noqa: E402
+from gongzhi.cobuild.api import router as cobuild_router  # noqa: E402
 from gongzhi.console.api import router as overview_router  # noqa: E402
 from gongzhi.h5.api import router as resident_router  # noqa: E402
 from gongzhi.party.api import router as party_router  # noqa: E402
@@ -85,6 +86,7 @@ from gongzhi.tickets.api_categories import router as tickets_categories_router  
 from gongzhi.tickets.api_hotline import router as tickets_hotline_router  # noqa: E402
 from gongzhi.tickets.api_indicators import router as indicators_router  # noqa: E402
 from gongzhi.tickets.api_patrols import router as tickets_patrols_router  # noqa: E402
+from gongzhi.volunteers.api import router as volunteers_router  # noqa: E402
 from gongzhi.workdays.api import router as workdays_router  # noqa: E402
 
 api.add_router("/", overview_router)
@@ -100,3 +102,5 @@ api.add_router("/", tickets_hotline_router)
 api.add_router("/", tickets_categories_router)
 api.add_router("/", tickets_patrols_router)
 api.add_router("/", tickets_router)
+api.add_router("/volunteers", volunteers_router)
+api.add_router("/cobuild", cobuild_router)

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "gongzhi.tickets",
     "gongzhi.open311",
     "gongzhi.party",
+    "gongzhi.volunteers",
+    "gongzhi.cobuild",
     "gongzhi.console",
     "gongzhi.h5",
     "gongzhi.demo",

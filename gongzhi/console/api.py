@@ -2,11 +2,13 @@ from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from gongzhi.cobuild.selectors import cobuild_counts
 from gongzhi.party.enums import RegistrationStatus
 from gongzhi.party.models import MemberRegistration, Unit
 from gongzhi.party.organizations import coverage
 from gongzhi.places.selectors import overview_counts
 from gongzhi.tickets.indicators import overview_tickets
+from gongzhi.volunteers.selectors import volunteer_counts
 
 router = Router(tags=["概览"])
 
@@ -40,6 +42,14 @@ class TicketCounts(Schema):
     closure_rate: RateOut
 
 
+class CobuildCounts(Schema):
+    volunteer_teams: int
+    projects_signed: int
+    activities_held: int
+    needs_fulfilled: int
+    service_hours: float
+
+
 class OverviewOut(Schema):
     communities: int
     grids: GridCounts
@@ -47,6 +57,7 @@ class OverviewOut(Schema):
     persons: int
     party: PartyCounts
     tickets: TicketCounts
+    cobuild: CobuildCounts
 
 
 def party_counts() -> dict[str, int]:
@@ -66,4 +77,9 @@ def party_counts() -> dict[str, int]:
 
 @router.get("/overview", response=OverviewOut, auth=None, summary="全区概览（无需登录，仅汇总数字）")
 def overview(request: HttpRequest):
-    return {**overview_counts(), "party": party_counts(), "tickets": overview_tickets()}
+    return {
+        **overview_counts(),
+        "party": party_counts(),
+        "tickets": overview_tickets(),
+        "cobuild": {**volunteer_counts(), **cobuild_counts()},
+    }

@@ -10,12 +10,14 @@ from gongzhi.accounts.models import User
 from gongzhi.accounts.services import role_assign, user_create
 from gongzhi.core.roles import Role
 from gongzhi.demo import layout
+from gongzhi.demo.cobuild import seed_cobuild
 from gongzhi.demo.layout import username_stem
 from gongzhi.demo.party import place_community_members
 from gongzhi.demo.party_service import seed_service
 from gongzhi.demo.party_units import seed_units_and_members
 from gongzhi.demo.population import PopulationGenerator
 from gongzhi.demo.tickets import seed_tickets
+from gongzhi.demo.volunteers import seed_volunteers
 from gongzhi.people.models import Person
 from gongzhi.people.services import grid_population_register, resident_account_create
 from gongzhi.places.enums import GridKind, TeamRole
@@ -148,6 +150,13 @@ class DemoSeeder:
             f"  双报到：驻区单位与在职党员已报到；{served['items']} 个服务岗位/项目，{served['records']} 条服务记录"
         )
         self.stats.timings["party_members"] = round(time.monotonic() - t, 1)
+        seed_volunteers(self)
+        t = time.monotonic()
+        lists = seed_cobuild(self)
+        self.progress(
+            f"  三张清单：{lists['needs']} 项需求、{lists['resources']} 项资源；签约共建项目 {lists['signed']} 个，解决需求 {lists['fulfilled']} 件"
+        )
+        self.stats.timings["cobuild"] = round(time.monotonic() - t, 1)
         self.residents(admin)
         self.stats.timings["tickets"] = seed_tickets(self).seconds
         self.stats.seconds = round(time.monotonic() - started, 1)

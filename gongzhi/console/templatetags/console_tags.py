@@ -97,6 +97,26 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
         ],
         "ticket_staff",
     ),
+    (
+        _("志愿服务"),
+        [
+            ("volunteers:teams", _("志愿服务队")),
+            ("volunteers:activities", _("活动与签到")),
+            ("volunteers:hours", _("服务时长确认")),
+            ("volunteers:certificates", _("证明登记簿")),
+        ],
+        "party",
+    ),
+    (
+        _("三张清单"),
+        [
+            ("cobuild:needs", _("需求清单")),
+            ("cobuild:resources", _("资源清单")),
+            ("cobuild:projects", _("项目清单")),
+            ("cobuild:plans", _("碰头配对")),
+        ],
+        "party",
+    ),
     (_("工作日历"), [("workdays:years", _("节假日与时限"))], "calendar_admin"),
     (_("审计日志"), [("console:audit", _("操作记录"))], "audit"),
     (

@@ -43,4 +43,11 @@ def test_overview(district, client):
             "satisfaction_rate": {"value": None, "numerator": 0, "denominator": 0},
             "closure_rate": {"value": None, "numerator": 0, "denominator": 0},
         },
+        "cobuild": {
+            "volunteer_teams": 0,
+            "projects_signed": 0,
+            "activities_held": 0,
+            "needs_fulfilled": 0,
+            "service_hours": 0.0,
+        },
     }

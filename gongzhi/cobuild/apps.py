@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CobuildConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "gongzhi.cobuild"
+    verbose_name = "三张清单"

@@ -1,0 +1,102 @@
+"""Resident pages: raise a need or a micro-wish (微心愿) from the phone, see one's own needs, and the public
+project list of a community that anyone can open (no personal data)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gongzhi.cobuild import needs, projects, selectors
+from gongzhi.cobuild.enums import CATEGORIES, NeedSource
+from gongzhi.cobuild.models import Project
+from gongzhi.core.access import actor_of
+from gongzhi.core.errors import ApplicationError
+from gongzhi.h5.views import h5_login_required
+
+
+@h5_login_required
+@require_http_methods(["GET", "POST"])
+def need_raise(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    error: ApplicationError | None = None
+    data = {k: request.POST.get(k, "") for k in ("title", "category", "description", "beneficiaries")}
+    if request.method == "POST":
+        try:
+            need = needs.need_raise(
+                actor=actor,
+                data=needs.NeedInput(
+                    title=data["title"],
+                    category=data["category"],
+                    description=data["description"],
+                    beneficiaries=data["beneficiaries"],
+                    micro_wish=bool(request.POST.get("micro_wish")),
+                ),
+                source=NeedSource.RESIDENT,
+            )
+        except ApplicationError as exc:
+            error = exc
+        else:
+            messages.success(request, f"已提交“{need.title}”，社区将尽快对接")
+            return redirect("cobuild_h5:need_raise")
+    mine = list(selectors.need_list_for_actor(actor=actor).filter(raised_by_id=actor.pk)[:20])
+    return render(
+        request,
+        "cobuild/h5/need.html",
+        {"categories": CATEGORIES, "data": data, "error": error, "mine": mine},
+        status=error.status if error else 200,
+    )
+
+
+@require_GET
+def public_projects(request: HttpRequest, community_code: str) -> HttpResponse:
+    from gongzhi.places.models import Community
+
+    community = Community.objects.filter(code=community_code).first()
+    if community is None:
+        raise Http404
+    rows = selectors.public_projects(community_code=community_code)
+    for p in rows:
+        p.public_claimant = selectors.public_claimant(p)  # type: ignore[attr-defined]
+    return render(request, "cobuild/h5/projects.html", {"community": community, "projects": rows})
+
+
+@require_GET
+def public_communities(request: HttpRequest) -> HttpResponse:
+    from gongzhi.places.models import Community
+
+    return render(
+        request, "cobuild/h5/communities.html", {"communities": Community.objects.order_by("code")[:300]}
+    )
+
+
+@h5_login_required
+@require_POST
+def evaluate(request: HttpRequest, project_id: int) -> HttpResponse:
+    rating = request.POST.get("rating", "")
+    project = Project.objects.filter(pk=project_id).only("community_code").first()
+    if project is None:
+        raise Http404
+    try:
+        projects.project_evaluate(
+            actor=actor_of(request),
+            project_id=project_id,
+            rating=int(rating) if rating.isdigit() else 0,
+            comment=request.POST.get("comment", ""),
+        )
+        messages.success(request, "感谢您的评价")
+    except ApplicationError as exc:
+        if exc.status == 404:
+            raise Http404 from exc
+        messages.error(request, exc.message)
+    return redirect("cobuild_h5:public_projects", community_code=project.community_code)
+
+
+urlpatterns: list[URLPattern] = [
+    path("need/", need_raise, name="need_raise"),
+    path("projects/", public_communities, name="public_communities"),
+    path("projects/<str:community_code>/", public_projects, name="public_projects"),
+    path("projects/evaluate/<int:project_id>/", evaluate, name="evaluate"),
+]

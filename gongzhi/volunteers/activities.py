@@ -1,0 +1,477 @@
+"""Activities (one-off or a weekly series), their sessions, and sign-up with a waiting list.
+
+Taking a place locks the session row (``select_for_update``), so two residents going for the last place
+at once are served one after the other: the first gets it, the second joins the waiting list. Cancelling
+a place promotes the first on the waiting list in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from gongzhi.audit.services import audit_record
+from gongzhi.core.errors import Conflict, NotFound, ValidationFailed, field_error
+from gongzhi.volunteers import access, clock
+from gongzhi.volunteers.enums import (
+    ActivityCategory,
+    ActivityStatus,
+    MembershipStatus,
+    Recurrence,
+    SessionStatus,
+    SignUpStatus,
+)
+from gongzhi.volunteers.models import Activity, ActivitySession, SignUp, TeamMembership, Volunteer
+from gongzhi.volunteers.teams import (
+    clean_skills,
+    team_list_for_actor,
+    volunteer_for_actor_or_create,
+    volunteer_of,
+)
+from gongzhi.volunteers.transitions import SIGNUP, check_move
+
+if TYPE_CHECKING:
+    from gongzhi.core.types import Actor
+
+MAX_SERIES_DAYS = 366
+MAX_CAPACITY = 10000
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(16)[:22]
+
+
+def session_dates(recurrence: str, weekday: int | None, start: dt.date, end: dt.date) -> list[dt.date]:
+    if recurrence == Recurrence.ONE_OFF:
+        return [start]
+    first = start + dt.timedelta(days=(weekday - start.weekday()) % 7)  # type: ignore[operator]
+    return [first + dt.timedelta(weeks=n) for n in range(((end - first).days // 7) + 1) if first <= end]
+
+
+def _aware(day: dt.date, t: dt.time) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, t), timezone.get_default_timezone())
+
+
+def build_sessions(activity: Activity) -> list[ActivitySession]:
+    out = []
+    for day in session_dates(activity.recurrence, activity.weekday, activity.start_date, activity.end_date):
+        s = ActivitySession(
+            activity=activity,
+            starts_at=_aware(day, activity.start_time),
+            ends_at=_aware(day, activity.end_time),
+            capacity=activity.capacity,
+            qr_token=new_token(),
+        )
+        s.set_place_codes(grid_code=activity.grid_code, community_code=activity.community_code)
+        out.append(s)
+    return out
+
+
+def clean_activity(
+    *,
+    title: str,
+    venue: str,
+    capacity: int,
+    recurrence: str,
+    weekday: int | None,
+    start_date: dt.date | None,
+    end_date: dt.date | None,
+    start_time: dt.time | None,
+    end_time: dt.time | None,
+    category: str,
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not (title or "").strip():
+        errors["title"] = "请填写活动名称"
+    elif len(title.strip()) > 100:
+        errors["title"] = "活动名称不能超过100个字"
+    if not (venue or "").strip():
+        errors["venue"] = "请填写活动地点"
+    if not isinstance(capacity, int) or not 1 <= capacity <= MAX_CAPACITY:
+        errors["capacity"] = "每场名额应为1到10000之间的整数"
+    if category not in ActivityCategory.values:
+        errors["category"] = "活动类别应为志愿服务活动或共驻共建活动"
+    if recurrence not in Recurrence.values:
+        errors["recurrence"] = "频次应为单次或每周"
+    elif recurrence == Recurrence.WEEKLY and (weekday is None or not 0 <= weekday <= 6):
+        errors["weekday"] = "每周活动请选择星期几"
+    if start_date is None:
+        errors["start_date"] = "请填写活动日期"
+    if recurrence == Recurrence.WEEKLY and end_date is None:
+        errors["end_date"] = "每周活动请填写结束日期"
+    if start_date and end_date and end_date < start_date:
+        errors["end_date"] = "结束日期不能早于开始日期"
+    elif start_date and end_date and (end_date - start_date).days > MAX_SERIES_DAYS:
+        errors["end_date"] = "一个系列活动最长一年，请分年发布"
+    if start_time is None:
+        errors["start_time"] = "请填写开始时间"
+    if end_time is None:
+        errors["end_time"] = "请填写结束时间"
+    if start_time and end_time and end_time <= start_time:
+        errors["end_time"] = "结束时间应晚于开始时间"
+    return errors
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    actor: Actor,
+    team_id: int,
+    title: str,
+    venue: str,
+    capacity: int,
+    start_date: dt.date | None,
+    start_time: dt.time | None,
+    end_time: dt.time | None,
+    recurrence: str = Recurrence.ONE_OFF,
+    weekday: int | None = None,
+    end_date: dt.date | None = None,
+    description: str = "",
+    skills: Iterable[str] = (),
+    category: str = ActivityCategory.VOLUNTEER_SERVICE,
+    organizer_id: int | None = None,
+) -> Activity:
+    """Publishes an activity and generates its sessions (one, or one per week on ``weekday``)."""
+    team = team_list_for_actor(actor=actor).filter(pk=team_id).first()
+    if team is None:
+        raise NotFound("志愿服务队不存在或无权查看")
+    if not access.can_organize_team(actor, team):
+        raise NotFound("志愿服务队不存在或无权查看")
+    if recurrence == Recurrence.ONE_OFF:
+        end_date = start_date
+    errors = clean_activity(
+        title=title,
+        venue=venue,
+        capacity=capacity,
+        recurrence=recurrence,
+        weekday=weekday,
+        start_date=start_date,
+        end_date=end_date,
+        start_time=start_time,
+        end_time=end_time,
+        category=category,
+    )
+    try:
+        skill_list = clean_skills(skills)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+        skill_list = []
+    if errors:
+        raise ValidationFailed(next(iter(errors.values())), fields=errors)
+    assert start_date and end_date and start_time and end_time
+    if recurrence == Recurrence.WEEKLY and not session_dates(recurrence, weekday, start_date, end_date):
+        raise field_error("weekday", "所选日期范围内没有该星期几")
+    activity = Activity(
+        team=team,
+        community_id=team.community_id,
+        category=category,
+        title=title.strip(),
+        description=(description or "").strip(),
+        venue=venue.strip()[:200],
+        skills=skill_list,
+        capacity=capacity,
+        recurrence=recurrence,
+        weekday=weekday if recurrence == Recurrence.WEEKLY else None,
+        start_date=start_date,
+        end_date=end_date,
+        start_time=start_time,
+        end_time=end_time,
+        organizer_id=organizer_id or actor.pk,
+    )
+    activity.set_place_codes(community_code=team.community_code)
+    activity.save()
+    sessions = ActivitySession.objects.bulk_create(build_sessions(activity))
+    audit_record(
+        actor=actor,
+        target=activity,
+        event="volunteers.activity_published",
+        data={
+            "team": team.pk,
+            "title": activity.title,
+            "recurrence": recurrence,
+            "weekday": activity.weekday,
+            "sessions": len(sessions),
+            "capacity": capacity,
+        },
+    )
+    return activity
+
+
+@transaction.atomic
+def activity_cancel(*, actor: Actor, activity_id: int, reason: str = "") -> Activity:
+    """Cancels the activity and its sessions still to come; past sessions and their hours stay."""
+    activity = Activity.objects.select_for_update(of=("self",)).filter(pk=activity_id).first()
+    if activity is None or not access.can_organize(actor, activity):
+        raise NotFound()
+    if activity.status == ActivityStatus.CANCELLED:
+        raise Conflict("活动已取消", code="illegal_transition")
+    reason = (reason or "").strip()
+    if not reason:
+        raise field_error("reason", "请填写取消原因")
+    now = clock.now()
+    upcoming = ActivitySession.objects.filter(
+        activity=activity, starts_at__gt=now, status=SessionStatus.SCHEDULED
+    )
+    cancelled = upcoming.update(status=SessionStatus.CANCELLED)
+    SignUp.objects.filter(
+        session__activity=activity,
+        session__starts_at__gt=now,
+        status__in=(SignUpStatus.SIGNED_UP, SignUpStatus.WAITING),
+    ).update(status=SignUpStatus.CANCELLED, cancelled_at=now)
+    activity.status = ActivityStatus.CANCELLED
+    activity.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        target=activity,
+        event="volunteers.activity_cancelled",
+        data={"reason": reason[:200], "sessions_cancelled": cancelled},
+    )
+    return activity
+
+
+# --- selectors ------------------------------------------------------------------------------------
+
+
+def activity_list_for_actor(
+    *, actor: Actor, community_code: str = "", team_id: int | None = None, limit: int | None = None
+) -> QuerySet[Activity]:
+    q = access.staff_q(actor) | access.team_q(actor) | Q(organizer_id=actor.pk)
+    qs = Activity.objects.filter(q)
+    if community_code:
+        qs = qs.filter(community_code=community_code)
+    if team_id:
+        qs = qs.filter(team_id=team_id)
+    qs = qs.select_related("team", "community").order_by("-start_date", "-id")
+    return qs[:limit] if limit else qs
+
+
+def activity_get_for_actor(*, actor: Actor, activity_id: int) -> Activity:
+    activity = activity_list_for_actor(actor=actor).filter(pk=activity_id).first()
+    if activity is None:
+        raise NotFound()
+    return activity
+
+
+def resident_community_codes(actor: Actor) -> set[str]:
+    """Where a resident looks for activities: their households' communities, their volunteer profile's,
+    the communities of the teams they belong to."""
+    from gongzhi.core.scope import scope_of
+    from gongzhi.places.models import Household
+
+    scope = scope_of(actor)
+    codes = set(
+        Household.objects.filter(pk__in=sorted(scope.household_ids)).values_list("community_code", flat=True)
+    )
+    codes |= set(scope.codes()["community"])
+    volunteer = volunteer_of(actor)
+    if volunteer is not None:
+        codes.add(volunteer.community_code)
+        codes |= set(
+            TeamMembership.objects.filter(volunteer=volunteer, status=MembershipStatus.ACTIVE).values_list(
+                "community_code", flat=True
+            )
+        )
+    codes |= {c[:12] for c in scope.codes()["grid"]}
+    return {c for c in codes if c}
+
+
+def open_session_list_for_actor(*, actor: Actor, limit: int = 50) -> QuerySet[ActivitySession]:
+    """Sessions a resident may sign up for: published, scheduled, not over, in their communities."""
+    codes = sorted(resident_community_codes(actor))
+    return (
+        ActivitySession.objects.filter(
+            community_code__in=codes,
+            status=SessionStatus.SCHEDULED,
+            activity__status=ActivityStatus.PUBLISHED,
+            ends_at__gt=clock.now(),
+        )
+        .select_related("activity", "activity__team")
+        .order_by("starts_at", "id")[:limit]
+    )
+
+
+def session_visible_q(actor: Actor) -> Q:
+    return (
+        access.staff_q(actor)
+        | access.team_q(actor, "activity__team_id")
+        | Q(activity__organizer_id=actor.pk)
+        | Q(community_code__in=sorted(resident_community_codes(actor)))
+    )
+
+
+def session_get_for_actor(*, actor: Actor, session_id: int) -> ActivitySession:
+    session = (
+        ActivitySession.objects.filter(session_visible_q(actor), pk=session_id)
+        .select_related("activity", "activity__team", "activity__community")
+        .first()
+    )
+    if session is None:
+        raise NotFound("活动场次不存在或无权查看")
+    return session
+
+
+def session_list_for_activity(*, actor: Actor, activity_id: int) -> QuerySet[ActivitySession]:
+    activity = activity_get_for_actor(actor=actor, activity_id=activity_id)
+    return ActivitySession.objects.filter(activity=activity).order_by("starts_at")
+
+
+def session_by_token(token: str) -> ActivitySession:
+    """The session a QR code names. The token is the key: whoever scans it at the venue sees the session."""
+    session = (
+        ActivitySession.objects.filter(qr_token=(token or "")[:32])
+        .select_related("activity", "activity__team", "activity__community")
+        .first()
+    )
+    if session is None:
+        raise NotFound("签到码无效或活动不存在")
+    return session
+
+
+def my_signups(*, actor: Actor, limit: int = 100) -> QuerySet[SignUp]:
+    return (
+        SignUp.objects.filter(access.own_q(actor))
+        .select_related("session", "session__activity")
+        .order_by("-session__starts_at")[:limit]
+    )
+
+
+def signup_list_for_session(*, actor: Actor, session_id: int) -> QuerySet[SignUp]:
+    session = session_get_for_actor(actor=actor, session_id=session_id)
+    if not (access.can_organize(actor, session.activity) or access.can_read(actor, session)):
+        raise NotFound()
+    return (
+        SignUp.objects.filter(session=session)
+        .exclude(status=SignUpStatus.CANCELLED)
+        .select_related("volunteer")
+        .order_by("status", "queued_at", "id")
+    )
+
+
+# --- sign-up --------------------------------------------------------------------------------------
+
+
+def _locked_session(session_id: int) -> ActivitySession:
+    session = (
+        ActivitySession.objects.select_for_update(of=("self",))
+        .select_related("activity")
+        .filter(pk=session_id)
+        .first()
+    )
+    if session is None:
+        raise NotFound("活动场次不存在或无权查看")
+    return session
+
+
+@transaction.atomic
+def signup_create(*, actor: Actor, session_id: int, volunteer_id: int | None = None) -> SignUp:
+    """Takes a place on a session, or a place on its waiting list when it is full.
+
+    A resident signs themselves up (a volunteer profile is made from their resident record the first
+    time); an organiser may sign up a volunteer of the team (``volunteer_id``)."""
+    if not ActivitySession.objects.filter(session_visible_q(actor), pk=session_id).exists():
+        raise NotFound("活动场次不存在或无权查看")
+    session = _locked_session(session_id)
+    activity = session.activity
+    created = False
+    if volunteer_id is not None:
+        if not access.can_organize(actor, activity):
+            raise NotFound("志愿者不存在或无权代为报名")
+        volunteer = (
+            Volunteer.objects.select_for_update(of=("self",)).filter(pk=volunteer_id, active=True).first()
+        )
+        if volunteer is None:
+            raise field_error("volunteer_id", "志愿者不存在")
+    else:
+        volunteer, created = volunteer_for_actor_or_create(actor)
+    if activity.status != ActivityStatus.PUBLISHED or session.status != SessionStatus.SCHEDULED:
+        raise Conflict("该场活动已取消，不能报名", code="session_cancelled")
+    now = clock.now()
+    if session.ends_at <= now:
+        raise Conflict("该场活动已结束，不能报名", code="session_over")
+    if (
+        SignUp.objects.filter(session=session, volunteer=volunteer)
+        .exclude(status=SignUpStatus.CANCELLED)
+        .exists()
+    ):
+        raise Conflict("您已报名本场活动，不能重复报名", code="already_signed_up")
+    status = SignUpStatus.SIGNED_UP if session.signed_up_count < session.capacity else SignUpStatus.WAITING
+    signup = SignUp(session=session, volunteer=volunteer, status=status, queued_at=now)
+    signup.set_place_codes(community_code=session.community_code)
+    signup.save()
+    counter = "signed_up_count" if status == SignUpStatus.SIGNED_UP else "waiting_count"
+    ActivitySession.objects.filter(pk=session.pk).update(**{counter: F(counter) + 1})
+    audit_record(
+        actor=actor,
+        target=signup,
+        event="volunteers.signed_up" if status == SignUpStatus.SIGNED_UP else "volunteers.waitlisted",
+        data={
+            "session": session.pk,
+            "volunteer": volunteer.pk,
+            "status": status,
+            "volunteer_created": created,
+        },
+    )
+    return signup
+
+
+def _promote_first_waiting(session: ActivitySession, now: dt.datetime) -> SignUp | None:
+    first = (
+        SignUp.objects.select_for_update(of=("self",))
+        .filter(session=session, status=SignUpStatus.WAITING)
+        .order_by("queued_at", "id")
+        .first()
+    )
+    if first is None:
+        return None
+    check_move(SIGNUP, SignUpStatus, first.status, SignUpStatus.SIGNED_UP)
+    first.status, first.promoted_at = SignUpStatus.SIGNED_UP, now
+    first.save(update_fields=["status", "promoted_at", "updated_at"])
+    ActivitySession.objects.filter(pk=session.pk).update(
+        signed_up_count=F("signed_up_count") + 1, waiting_count=F("waiting_count") - 1
+    )
+    return first
+
+
+@transaction.atomic
+def signup_cancel(*, actor: Actor, signup_id: int, reason: str = "") -> SignUp:
+    """The volunteer (or the organiser) gives the place back; the first on the waiting list takes it."""
+    found = SignUp.objects.select_related("volunteer", "session__activity").filter(pk=signup_id).first()
+    if found is None or not (
+        found.volunteer_id == access.own_volunteer_id(actor)
+        or access.can_organize(actor, found.session.activity)
+    ):
+        raise NotFound("报名记录不存在或无权查看")
+    session = _locked_session(found.session_id)
+    signup = SignUp.objects.select_for_update(of=("self",)).get(pk=signup_id)
+    old = signup.status
+    if old == SignUpStatus.ATTENDED:
+        raise Conflict("已签到，不能取消报名", code="illegal_transition")
+    check_move(SIGNUP, SignUpStatus, old, SignUpStatus.CANCELLED)
+    now = clock.now()
+    signup.status, signup.cancelled_at = SignUpStatus.CANCELLED, now
+    signup.save(update_fields=["status", "cancelled_at", "updated_at"])
+    counter = "signed_up_count" if old == SignUpStatus.SIGNED_UP else "waiting_count"
+    ActivitySession.objects.filter(pk=session.pk).update(**{counter: F(counter) - 1})
+    promoted = None
+    if old == SignUpStatus.SIGNED_UP and session.ends_at > now:
+        session.refresh_from_db(fields=["signed_up_count", "waiting_count"])
+        if session.signed_up_count < session.capacity:
+            promoted = _promote_first_waiting(session, now)
+    audit_record(
+        actor=actor,
+        target=signup,
+        event="volunteers.signup_cancelled",
+        data={
+            "from": old,
+            "reason": (reason or "").strip()[:200],
+            "promoted": promoted.pk if promoted else None,
+            "promoted_volunteer": promoted.volunteer_id if promoted else None,
+        },
+    )
+    return signup
