@@ -202,17 +202,26 @@ def apikey_list_for_actor(*, actor: Actor) -> list[ApiKey]:
     return list(_visible(actor).select_related("created_by", "revoked_by").order_by("revoked_at", "-id"))
 
 
-def apikey_authenticate(raw: str) -> ApiKey:
-    """The active key for ``raw``; a missing, unknown or revoked key is a 403 (Open311: invalid api_key)."""
+def apikey_find(raw: str) -> ApiKey:
+    """The key for ``raw``, revoked or not; a missing or unknown key is a 403 (Open311: invalid api_key)."""
     raw = (raw or "").strip()
     if not raw:
         raise Forbidden("缺少api_key：提交请求需要接入密钥", code="api_key_missing")
     key = ApiKey.objects.filter(key_hash=hash_key(raw)).first() if len(raw) <= 200 else None
     if key is None:
         raise Forbidden("api_key无效", code="api_key_invalid")
+    return key
+
+
+def require_active(key: ApiKey) -> ApiKey:
     if key.revoked_at is not None:
         raise Forbidden("api_key已停用", code="api_key_revoked")
     return key
+
+
+def apikey_authenticate(raw: str) -> ApiKey:
+    """The active key for ``raw``, else a 403."""
+    return require_active(apikey_find(raw))
 
 
 @transaction.atomic

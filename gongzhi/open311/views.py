@@ -23,7 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from gongzhi.core.errors import ApplicationError
 from gongzhi.open311 import formats, intake, mapping
-from gongzhi.open311.keys import apikey_authenticate, apikey_count_request, apikey_request_record
+from gongzhi.open311.keys import apikey_count_request, apikey_find, apikey_request_record, require_active
 from gongzhi.open311.models import ApiKey
 from gongzhi.open311.params import Open311Error, Params, bad, comma_list, flag, page_of, request_id, window
 from gongzhi.places.models import District
@@ -80,7 +80,8 @@ def endpoint(name: str, methods: dict[str, Handler]) -> Callable[..., HttpRespon
             params.check()
             raw_key = params.get("api_key")
             if raw_key or method == "POST":
-                key = apikey_authenticate(raw_key)
+                key = apikey_find(raw_key)  # from here on the request is audited, even with a revoked key
+                require_active(key)
                 apikey_count_request(key=key)
             _jurisdiction(params)
             response = handler(request, out_fmt, params, key, audit, **kwargs)
@@ -113,7 +114,7 @@ def endpoint(name: str, methods: dict[str, Handler]) -> Callable[..., HttpRespon
                     method=request.method or "",
                     endpoint=f"{name}.{out_fmt}",
                     status=response.status_code,
-                    data=audit,
+                    data={"ip": request.META.get("REMOTE_ADDR", "")[:45], **audit},
                 )
             except Exception:
                 log.exception("open311: audit row of a keyed request not written")

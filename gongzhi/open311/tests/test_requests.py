@@ -96,6 +96,8 @@ def test_a_revoked_key_is_403_and_a_get_with_a_wrong_key_too(district):
         Client(), "json", key, service_code="101018", lat=str(LAT), long=str(LNG), description="x"
     )
     assert response.status_code == 403 and "停用" in errors_of(response, "json")[0]["description"]
+    # A system still using its revoked key shows in the audit log.
+    assert AuditEvent.objects.filter(event_type="open311.request").get().data["status"] == 403
     assert Client().get(f"{BASE}/services.json", {"api_key": "nope"}).status_code == 403
     assert Client().get(f"{BASE}/services.json", {"api_key": ""}).status_code == 200  # empty = missing
 
