@@ -39,7 +39,7 @@ class QuestionOut(Schema):
     label: str
     datatype: str
     required: bool
-    values: list[ValueOut]
+    values: list[ValueOut] = []
 
 
 class CategoryAdminOut(Schema):

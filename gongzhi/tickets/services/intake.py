@@ -180,15 +180,18 @@ def _reporter(actor: Actor | None, data: TicketInput) -> dict[str, Any]:
     return out
 
 
-def _answers(category: Category | None, attributes: dict[str, Any]) -> dict[str, Any]:
-    """Answers to the category's questions (Open311 attributes), checked against their definitions."""
+def _answers(category: Category | None, attributes: dict[str, Any], *, require: bool) -> dict[str, Any]:
+    """Answers to the category's questions (Open311 attributes), checked against their definitions.
+
+    Required questions are required of connected systems, which read the service definition; a hotline
+    row, a patrol finding or a resident's phone report has no way to answer them and is not refused."""
     if not category or not category.questions:
         return {}
     out: dict[str, Any] = {}
     for q in category.questions:
         value = attributes.get(q["code"])
         if value in (None, "", []):
-            if q.get("required"):
+            if q.get("required") and require:
                 raise field_error(
                     f"attribute[{q['code']}]", f"请回答“{q.get('label', q['code'])}”", code="required"
                 )
@@ -282,7 +285,7 @@ def ticket_report(
         **place,
         **_reporter(actor, data),
     )
-    answers = _answers(category, data.attributes or {})
+    answers = _answers(category, data.attributes or {}, require=data.channel == Channel.API)
     try:
         with transaction.atomic():
             ticket.save(force_insert=True)

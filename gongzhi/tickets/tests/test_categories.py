@@ -63,13 +63,22 @@ def test_admin_adds_a_small_class_and_edits_it(district):
     # Saving again with nothing changed writes no audit row.
     category_update(actor=admin, code="301099", values={"name": "电动车违规充电"})
     assert audits.count() == 2
-    # The new class is used at once, with its questions checked on report.
+    # The new class is used at once, with its questions checked on report: a connected system (which
+    # reads the service definition) must answer a required one; a resident's phone report is not refused.
     with pytest.raises(ValidationFailed):
-        report(district, "resident", "楼道里有人给电动车充电", category_code="301099")
+        report(district, None, "楼道里有人给电动车充电", category_code="301099", channel="api")
+    with pytest.raises(ValidationFailed):
+        report(district, "resident", "楼道充电", category_code="301099", attributes={"floor": "二楼"})
     ticket = report(
-        district, "resident", "楼道里有人给电动车充电", category_code="301099", attributes={"floor": "2"}
+        district,
+        None,
+        "楼道里有人给电动车充电",
+        category_code="301099",
+        channel="api",
+        attributes={"floor": "2"},
     )
     assert ticket.category_id == c.pk
+    assert report(district, "resident", "楼道里有人充电", category_code="301099").category_id == c.pk
 
 
 def test_a_major_class(district):
