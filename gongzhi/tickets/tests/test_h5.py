@@ -120,7 +120,7 @@ def test_report_page_offers_public_categories_only(district):
     assert response.status_code == 200
     assert_no_inline_script(html)
     assert "问题描述" in html and "对外匿名" in html and "获取当前位置" in html
-    assert 'type="file" accept="image/*" multiple capture' in html
+    assert 'type="file" accept="image/*" multiple class="photo-input"' in html
     assert 'name="coord_system" id="id_coord_system" value="wgs84"' in html
     assert "/static/tickets/h5-report.js" in html
     assert 'value="101018"' in html  # 路灯
