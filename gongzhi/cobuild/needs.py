@@ -485,3 +485,44 @@ def need_point(need: Need) -> matching.NeedPoint:
         lat=need.lat,
         schedule=need.schedule,
     )
+
+
+@transaction.atomic
+def need_from_ticket(*, actor: Actor, ticket_id: int, title: str, category: str, note: str = "") -> Need:
+    """A ticket that is a request rather than a fault (a resident asking for help, not reporting a broken
+    thing) leaves the ticket loop and joins the needs list: the ticket is closed as 不予受理 with the need's
+    number as the reason the reporter reads, and the need keeps the ticket's place and description.
+    One transaction: both or neither."""
+    from gongzhi.places.models import Community, Grid
+    from gongzhi.tickets.selectors import ticket_get_for_actor
+    from gongzhi.tickets.services import ticket_decline
+
+    ticket = ticket_get_for_actor(actor=actor, ticket_id=ticket_id)
+    grid = Grid.objects.filter(code=ticket.grid_code).first() if ticket.grid_code else None
+    community = (
+        Community.objects.filter(code=ticket.community_code).first() if ticket.community_code else None
+    )
+    if community is None:
+        raise ValidationFailed(
+            "该工单尚未落到社区，请先确定问题所在的社区", fields={"ticket_id": "工单尚无所属社区"}
+        )
+    need = need_raise(
+        actor=actor,
+        data=NeedInput(
+            title=title or ticket.title,
+            category=category,
+            description=ticket.description + (f"\n（{note}）" if note else ""),
+            lng=ticket.lng,
+            lat=ticket.lat,
+        ),
+        source=NeedSource.TICKET,
+        community_id=community.pk,
+        grid_id=grid.pk if grid else None,
+        source_ticket_id=ticket.pk,
+    )
+    ticket_decline(
+        actor=actor,
+        ticket_id=ticket.pk,
+        reason=f"属于居民服务需求，已转入{community.name}居民需求清单（需求编号{need.pk}），由社区对接资源办理",
+    )
+    return need

@@ -214,6 +214,42 @@ def need_withdraw(request: HttpRequest, need_id: int) -> HttpResponse:
     return redirect("cobuild:need_detail", need_id=need_id)
 
 
+@console_login_required
+@require_http_methods(["GET", "POST"])
+def need_from_ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """转为居民需求: a ticket that is a request rather than a fault joins the needs list."""
+    from gongzhi.tickets.selectors import ticket_get_for_actor
+
+    actor = actor_of(request)
+    try:
+        ticket = ticket_get_for_actor(actor=actor, ticket_id=ticket_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    error, status = "", 200
+    if request.method == "POST":
+        try:
+            need = needs.need_from_ticket(
+                actor=actor,
+                ticket_id=ticket_id,
+                title=request.POST.get("title", "").strip(),
+                category=request.POST.get("category", ""),
+                note=request.POST.get("note", "").strip(),
+            )
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except ApplicationError as exc:
+            error, status = exc.message, exc.status
+        else:
+            messages.success(request, f"工单已转为居民需求（需求编号{need.pk}），并告知上报人")
+            return redirect("cobuild:need_detail", need_id=need.pk)
+    return render(
+        request,
+        "cobuild/console/need_from_ticket.html",
+        {"ticket": ticket, "categories": CATEGORIES, "error": error, "post": request.POST},
+        status=status,
+    )
+
+
 # --- resources ------------------------------------------------------------------------------------
 
 
@@ -670,6 +706,7 @@ urlpatterns: list[URLPattern] = [
     path("needs/", need_list, name="needs"),
     path("needs/<int:need_id>/", need_detail, name="need_detail"),
     path("needs/<int:need_id>/withdraw/", need_withdraw, name="need_withdraw"),
+    path("needs/from-ticket/<int:ticket_id>/", need_from_ticket, name="need_from_ticket"),
     path("resources/", resource_list, name="resources"),
     path("projects/", project_list, name="projects"),
     path("projects/new/", project_create, name="project_create"),
