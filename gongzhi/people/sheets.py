@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from gongzhi.core.errors import ValidationFailed
+from gongzhi.core.sheets import map_headers
 from gongzhi.people.enums import PersonTag, Relation, ResidenceType
 
 logger = logging.getLogger(__name__)
@@ -231,19 +232,14 @@ def _read_sheet(workbook) -> Sheet:
     ws.reset_dimensions()  # some writers leave a wrong or missing dimension; read what is there
     rows = ws.iter_rows(values_only=True)
     header_row = next(rows, None) or ()
-    columns: dict[int, str] = {}
-    for index, value in enumerate(header_row[:60]):
-        header = _normal_header(value)
-        if header in HEADERS:
-            if header in columns.values():
-                raise ValidationFailed(f"列“{header}”出现了两次，请删除多余的列", fields={"file": "列名重复"})
-            columns[index] = header
-    missing = [h for h in REQUIRED_HEADERS if h not in columns.values()]
-    if missing:
-        raise ValidationFailed(
-            f"第1行缺少必填列：{'、'.join(missing)}。请使用导入模板，列名需与模板一致",
-            fields={"file": "缺少必填列"},
-        )
+    columns = map_headers(
+        header_row,
+        known=HEADERS,
+        required=REQUIRED_HEADERS,
+        normalise=_normal_header,
+        template_hint="请使用导入模板",
+        max_columns=60,
+    )
     limit = max_rows()
     out: list[SheetRow] = []
     last_column = max(columns) + 1

@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from gongzhi.core import ids
 from gongzhi.core.errors import ValidationFailed
+from gongzhi.core.sheets import map_headers
 from gongzhi.people.sheets import XLSX_CONTENT_TYPE, in_chinese, max_file_bytes, max_rows
 
 logger = logging.getLogger(__name__)
@@ -154,19 +155,14 @@ def decode_csv(content: bytes) -> str:
 
 def _rows_from(records: Iterator[Any]) -> list[HotlineRow]:
     header_row = next(records, None) or ()
-    columns: dict[int, str] = {}
-    for index, value in enumerate(list(header_row)[:80]):
-        header = normal_header(value)
-        if header in HEADERS:
-            if header in columns.values():
-                raise ValidationFailed(f"列“{header}”出现了两次，请删除多余的列", fields={"file": "列名重复"})
-            columns[index] = header
-    missing = [h for h in REQUIRED_HEADERS if h not in columns.values()]
-    if missing:
-        raise ValidationFailed(
-            f"第1行缺少必填列：{'、'.join(missing)}。请使用12345导出文件或导入模板，列名需与模板一致",
-            fields={"file": "缺少必填列"},
-        )
+    columns = map_headers(
+        header_row,
+        known=HEADERS,
+        required=REQUIRED_HEADERS,
+        normalise=normal_header,
+        template_hint="请使用12345导出文件或导入模板",
+        max_columns=80,
+    )
     limit = max_rows()
     out: list[HotlineRow] = []
     last = max(columns) + 1

@@ -167,7 +167,7 @@ def _chinesecalendar_covers(year: int) -> bool:
     try:
         chinese_calendar.is_workday(dt.date(year, 1, 1))
         chinese_calendar.is_workday(dt.date(year, 12, 31))
-    except NotImplementedError:
+    except NotImplementedError:  # the package's own signal for a year it has no data for (e.g. 2027)
         return False
     return True
 
