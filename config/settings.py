@@ -208,6 +208,10 @@ USE_TZ = True
 WORKDAY_HOURS = os.environ.get("WORKDAY_HOURS", "08:30-12:00,13:30-17:30")
 # How often a process asks the database whether the holiday table changed (its own writes clear at once).
 WORKDAY_CACHE_SECONDS = float(os.environ.get("WORKDAY_CACHE_SECONDS", 5))
+# The same for the point-to-grid locator (a grid saved in the process drops it at once) and for the
+# ticket categories every report names (a category saved in the process clears it at once).
+GRID_LOCATOR_CHECK_SECONDS = float(os.environ.get("GRID_LOCATOR_CHECK_SECONDS", 5))
+CATEGORY_CACHE_SECONDS = float(os.environ.get("CATEGORY_CACHE_SECONDS", 30))
 
 # --- static and media -----------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -45,3 +45,17 @@ def _workday_calendar_fresh():
     cache_clear()
     yield
     cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _process_caches_fresh():
+    """The grid locator and the category cache live per process; a rolled-back test's grids or
+    categories must not answer in the next test."""
+    from gongzhi.places.geo import forget_locator
+    from gongzhi.tickets.services.intake import forget_categories
+
+    forget_locator()
+    forget_categories()
+    yield
+    forget_locator()
+    forget_categories()

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models, transaction
 
 from gongzhi.audit.models import AuditEvent
+from gongzhi.core.bulk import insert_one
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
@@ -24,7 +25,7 @@ def audit_record(
     """Writes the audit row for a change; must run inside the service's transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must be called inside the service's transaction")
-    return AuditEvent.objects.create(
+    row = AuditEvent(
         actor_id=actor.pk if actor is not None else None,
         actor_label=getattr(actor, "display_label", "")
         or (actor.get_username() if actor is not None else "系统"),
@@ -38,3 +39,6 @@ def audit_record(
         grid_code=getattr(target, "grid_code", "") or "",
         data=data or {},
     )
+    # Every service writes one: compiled once per model, not per call (no signals listen to audit rows).
+    insert_one(row)
+    return row

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -122,23 +123,41 @@ class GridLocator:
 
 _lock = threading.Lock()
 _cached: tuple[tuple[Any, ...], GridLocator] | None = None
+_checked_at = 0.0
+
+
+def forget_locator() -> None:
+    """Drop this process's locator: the next call rebuilds it (called when a grid is saved or deleted)."""
+    global _cached
+    with _lock:
+        _cached = None
 
 
 def grid_locator() -> GridLocator:
     """The process-wide locator, rebuilt when any grid changed (count, last update, highest id).
 
-    Every boundary change goes through the grid services, which save the grid and so move ``updated_at``.
+    Every boundary change goes through the grid services, which save the grid and so move ``updated_at``;
+    a saved or deleted grid also drops this process's locator at once (``forget_locator``, from the
+    places app's signals). Other processes look at the version at most every
+    ``GRID_LOCATOR_CHECK_SECONDS`` (5 by default), so intake does not pay a query per report for it.
     """
-    global _cached
+    global _cached, _checked_at
+    from django.conf import settings
     from django.db.models import Count, Max, Q
 
     from gongzhi.places.models import Grid
 
+    every = float(getattr(settings, "GRID_LOCATOR_CHECK_SECONDS", 5))
+    now = time.monotonic()
+    current = _cached
+    if current is not None and now - _checked_at < every:
+        return current[1]
     agg = Grid.objects.aggregate(
         n=Count("id", filter=Q(boundary__isnull=False)), last=Max("updated_at"), top=Max("id")
     )
     version = (agg["n"], str(agg["last"]), agg["top"])
     with _lock:
+        _checked_at = now
         if _cached is not None and _cached[0] == version:
             return _cached[1]
         shapes = [

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from gongzhi.core.bulk import insert_rows
+from gongzhi.core.bulk import insert_one, insert_rows
 from gongzhi.people.models import Person
 
 
@@ -26,3 +26,37 @@ def test_insert_rows_stores_what_the_orm_would(district):
 
     found = person_list_for_actor(actor=district.user("district_admin"), tag="veteran")
     assert stored.pk in {p.pk for p in found}
+
+
+def test_insert_one_stores_what_the_orm_would_and_leaves_the_row_saved(district):
+    from django.db import transaction
+
+    from gongzhi.audit.models import AuditEvent
+
+    household = district.households["g1"][0]
+    fields = {
+        "actor_id": district.user("grid_worker").pk,
+        "actor_label": "网格员",
+        "event_type": "test.compare",
+        "target_type": "places.household",
+        "target_id": str(household.pk),
+        "target_label": "一户",
+        "district_code": household.district_code,
+        "grid_code": household.grid_code,
+        "data": {"名": "值", "n": [1, 2.5, None], "ok": True},
+    }
+    with transaction.atomic():
+        by_orm = AuditEvent.objects.create(**fields)
+        fast = insert_one(AuditEvent(**fields))
+    assert fast.pk is not None and fast.pk != by_orm.pk and not fast._state.adding
+    a = dict(AuditEvent.objects.filter(pk=by_orm.pk).values().get())
+    b = dict(AuditEvent.objects.filter(pk=fast.pk).values().get())
+    assert getattr(b["created_at"], "tzinfo", None) is not None
+    for key in ("id", "created_at"):
+        a.pop(key), b.pop(key)
+    assert a == b
+    count = AuditEvent.objects.count()
+    fast.target_label = "改过"
+    fast.save(update_fields=["target_label"])  # an UPDATE of the same row, not a second insert
+    assert AuditEvent.objects.count() == count
+    assert AuditEvent.objects.get(pk=fast.pk).target_label == "改过"

@@ -138,3 +138,29 @@ def test_parse_boundary_messages_are_chinese():
     with pytest.raises(ValidationFailed) as exc:
         parse_boundary(swapped)
     assert "经度在前" in exc.value.message
+
+
+@pytest.mark.django_db
+def test_the_process_locator_checks_the_grids_at_most_every_period(district, settings):
+    """Within ``GRID_LOCATOR_CHECK_SECONDS`` the locator answers without a query; a grid saved in this
+    process drops it at once; a change it was not told of (another process's) shows after the period."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gongzhi.places import geo
+    from gongzhi.places.models import Grid
+
+    settings.GRID_LOCATOR_CHECK_SECONDS = 3600
+    first = geo.grid_locator()
+    with CaptureQueriesContext(connection) as ctx:
+        assert geo.grid_locator() is first
+    assert len(ctx.captured_queries) == 0
+    grid = Grid.objects.exclude(boundary=None).first()
+    assert grid is not None
+    grid.save()  # through the ORM, as the grid services do: the signal drops the locator
+    second = geo.grid_locator()
+    assert second is not first
+    Grid.objects.filter(pk=grid.pk).update(boundary=None)  # no signal: like a change in another process
+    assert geo.grid_locator() is second
+    settings.GRID_LOCATOR_CHECK_SECONDS = 0
+    assert grid.code not in geo.grid_locator().codes

@@ -1,6 +1,6 @@
 """Ticket services: the only code that writes the tickets app's models."""
 
-from gongzhi.tickets.services.intake import TicketInput, ticket_report
+from gongzhi.tickets.services.intake import Reported, TicketInput, report_ticket, ticket_report
 from gongzhi.tickets.services.loop import (
     callback_needed,
     ticket_accept,
@@ -21,8 +21,10 @@ from gongzhi.tickets.services.notes import ticket_note
 from gongzhi.tickets.services.supervision import supervision_sweep
 
 __all__ = [
+    "Reported",
     "TicketInput",
     "callback_needed",
+    "report_ticket",
     "supervision_sweep",
     "ticket_accept",
     "ticket_callback",

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from gongzhi.audit.services import audit_record
+from gongzhi.core.bulk import insert_one
 from gongzhi.core.errors import Forbidden, NotFound, field_error
 from gongzhi.tickets import notify, stats
 from gongzhi.tickets.models import Ticket, TicketEvent
@@ -81,7 +82,7 @@ def record(
     notify_reporter: bool = True,
 ) -> TicketEvent:
     """The timeline row, the audit row and the day's counters, all in the caller's transaction."""
-    event = TicketEvent.objects.create(
+    event = TicketEvent(
         ticket=ticket,
         at=at,
         actor_id=actor.pk if actor is not None else None,
@@ -93,6 +94,7 @@ def record(
         public_note=public_note[:PUBLIC_MAX],
         data=data or {},
     )
+    insert_one(event)
     audit_record(
         actor=actor,
         target=ticket,

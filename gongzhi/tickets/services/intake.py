@@ -3,13 +3,17 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from gongzhi.core import codes, ids
+from gongzhi.core.bulk import insert_one
 from gongzhi.core.coords import clean_point
 from gongzhi.core.errors import Conflict, field_error
 from gongzhi.core.images import CleanImage, clean_images, store_image
@@ -55,13 +59,40 @@ class TicketInput:
     attributes: dict[str, Any] = field(default_factory=dict)
 
 
+_category_lock = threading.Lock()
+_categories: dict[str, tuple[float, Category | None]] = {}
+
+
+def forget_categories() -> None:
+    """Drop this process's category cache (called when a category is saved or deleted)."""
+    with _category_lock:
+        _categories.clear()
+
+
+def _active_category(code: str) -> Category | None:
+    """The active category with this code, from a per-process cache kept ``CATEGORY_CACHE_SECONDS``
+    (30 by default): every report names one, and the tree changes a few times a year. A save in this
+    process clears it at once (the tickets app's signals); other processes follow within the period."""
+    every = float(getattr(settings, "CATEGORY_CACHE_SECONDS", 30))
+    now = time.monotonic()
+    hit = _categories.get(code)
+    if hit is not None and now - hit[0] < every:
+        return hit[1]
+    category = Category.objects.filter(code=code, active=True).first()
+    with _category_lock:
+        if len(_categories) > 5000:  # codes come from clients: never an unbounded dict
+            _categories.clear()
+        _categories[code] = (now, category)
+    return category
+
+
 def category_by_code(
     code: str, *, public_only: bool = False, field_name: str = "category"
 ) -> Category | None:
     code = (code or "").strip()
     if not code:
         return None
-    category = Category.objects.filter(code=code, active=True).first()
+    category = _active_category(code)
     if category is None or (public_only and not category.public):
         raise field_error(field_name, f"事件分类“{code}”不存在或已停用")
     return category
@@ -241,11 +272,28 @@ def save_photos(
     return photos
 
 
-@transaction.atomic
+@dataclass
+class Reported:
+    """What ``report_ticket`` saved: the ticket, its first timeline row and its photos, so the caller can
+    answer from them without reading them back."""
+
+    ticket: Ticket
+    event: Any
+    photos: list[TicketPhoto]
+
+
 def ticket_report(
     *, actor: Actor | None, data: TicketInput, photos: list[Any] | None = None, now: datetime | None = None
 ) -> Ticket:
     """A new ticket from any channel. ``actor`` None is the system (imports, connected systems)."""
+    return report_ticket(actor=actor, data=data, photos=photos, now=now).ticket
+
+
+@transaction.atomic
+def report_ticket(
+    *, actor: Actor | None, data: TicketInput, photos: list[Any] | None = None, now: datetime | None = None
+) -> Reported:
+    """``ticket_report``, returning the rows it saved."""
     at = now_or(now)
     _check_channel(actor, data)
     description = text(data.description, "description", "问题描述", required=True, max_length=DESCRIPTION_MAX)
@@ -286,17 +334,20 @@ def ticket_report(
         **_reporter(actor, data),
     )
     answers = _answers(category, data.attributes or {}, require=data.channel == Channel.API)
-    try:
-        with transaction.atomic():
-            ticket.save(force_insert=True)
-    except IntegrityError as exc:
-        if ticket.external_id:
+    if ticket.external_id:
+        # The one insert that can meet a unique row (a re-sent external id): in a savepoint, so the
+        # refusal is a clear 409 and not a broken transaction. Without one, nothing to catch.
+        try:
+            with transaction.atomic():
+                insert_one(ticket)
+        except IntegrityError as exc:
             raise Conflict(
                 f"外部编号“{ticket.external_id}”的工单已存在",
                 code="duplicate_external_id",
                 fields={"external_id": "已存在"},
             ) from exc
-        raise
+    else:
+        insert_one(ticket)
     event = record(
         ticket,
         actor=actor,
@@ -314,6 +365,5 @@ def ticket_report(
         counts={"reported": 1},
         notify_reporter=False,
     )
-    if images:
-        save_photos(ticket, images, stage=PhotoStage.REPORT, actor=actor, event=event)
-    return ticket
+    saved = save_photos(ticket, images, stage=PhotoStage.REPORT, actor=actor, event=event) if images else []
+    return Reported(ticket=ticket, event=event, photos=saved)

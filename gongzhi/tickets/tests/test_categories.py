@@ -181,6 +181,10 @@ def test_codes_are_fixed_and_the_tree_stays_two_levels(district):
 
 
 def test_deactivated_category_is_refused_on_report(district):
+    # Used once first, so the per-process category cache holds it when it is switched off.
+    svc.ticket_report(
+        actor=district.user("resident"), data=svc.TicketInput(description="路灯不亮", category_code="101018")
+    )
     category_update(actor=district.user("district_admin"), code="101018", values={"active": False})
     with pytest.raises(ValidationFailed):
         svc.ticket_report(
@@ -279,3 +283,24 @@ def test_console_page(district, client):
     client.force_login(district.user("subdistrict_staff"))
     assert client.get("/console/tickets/categories/edit/").status_code == 404
     assert client.post("/console/tickets/categories/edit/101018/", {"name": "x"}).status_code == 404
+
+
+def test_the_category_cache_follows_a_change_made_outside_the_services(district, settings):
+    """Another process's change (seen here as a raw UPDATE, which sends no signal) is picked up when the
+    cache period ends; within it the cached category answers without a query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gongzhi.tickets.models import Category
+    from gongzhi.tickets.services.intake import category_by_code
+
+    settings.CATEGORY_CACHE_SECONDS = 3600
+    assert category_by_code("101018") is not None
+    with CaptureQueriesContext(connection) as ctx:
+        assert category_by_code("101018") is not None
+    assert len(ctx.captured_queries) == 0
+    Category.objects.filter(code="101018").update(active=False)
+    assert category_by_code("101018") is not None  # still within the period
+    settings.CATEGORY_CACHE_SECONDS = 0
+    with pytest.raises(ValidationFailed):
+        category_by_code("101018")
