@@ -546,6 +546,9 @@ def backup_create(
     db = database or default_database()
     media = Path(media_root if media_root is not None else settings.MEDIA_ROOT)
     now = timezone.now()
+    out_dir = Path(output) if output else Path(settings.BACKUP_DIR)
+    if media.resolve() == out_dir.resolve() or media.resolve() in out_dir.resolve().parents:
+        raise BackupError(f"备份不能放在 MEDIA_ROOT（{media}）之内：否则下一次备份会把这次的备份也装进去")
     path = _archive_path(output, now)
     dump_name = DUMP_NAMES[db.engine]
     with tempfile.TemporaryDirectory(prefix=".gongzhi-backup-", dir=path.parent) as tmp:
