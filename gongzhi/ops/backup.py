@@ -347,19 +347,19 @@ def _sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _media_files(media_root: Path) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
+def _walk_media(media_root: Path) -> Iterator[tuple[str, Path]]:
     if not media_root.is_dir():
-        return out
+        return
     for dirpath, dirnames, filenames in os.walk(media_root):
         dirnames.sort()
         for name in sorted(filenames):
             path = Path(dirpath) / name
-            if path.is_symlink() or not path.is_file():
-                continue
-            rel = path.relative_to(media_root).as_posix()
-            out[rel] = {"sha256": _sha256_file(path), "bytes": path.stat().st_size}
-    return out
+            if not path.is_symlink() and path.is_file():
+                yield path.relative_to(media_root).as_posix(), path
+
+
+def _media_files(media_root: Path) -> dict[str, dict[str, Any]]:
+    return {rel: {"sha256": _sha256_file(p), "bytes": p.stat().st_size} for rel, p in _walk_media(media_root)}
 
 
 def _safe_rel(rel: Any) -> bool:
@@ -521,6 +521,9 @@ def _snapshot_postgres(db: Database, dump: Path) -> tuple[dict, set]:
             try:
                 tables = table_fingerprints(db, conn)
                 applied = _applied_migrations(db, conn)
+            except BaseException:
+                proc.kill()
+                raise
             finally:
                 proc.wait()
             if proc.returncode != 0:
@@ -858,6 +861,17 @@ def database_rows(db: Database) -> dict[str, int]:
         conn.close()
 
 
+def _tables_not_in(db: Database, tables: dict[str, Any]) -> list[str]:
+    """Tables the target has and the archive has not; none matter for SQLite, whose file is replaced."""
+    if db.engine == "sqlite":
+        return []
+    conn = db.connect()
+    try:
+        return [t for t in _table_names(db, conn.cursor()) if t not in tables]
+    finally:
+        conn.close()
+
+
 def _migration_notes(heads: dict[str, list[str]]) -> tuple[list[str], list[str]]:
     """(unknown to this code, behind this code) per the archive's migration heads."""
     loader = _loader()
@@ -912,7 +926,7 @@ def _restore_media(src_root: Path, media_root: Path, files: dict[str, dict[str, 
         tmp = dest.with_name(f".{dest.name}.restoring")
         shutil.copyfile(src_root / rel, tmp)
         os.replace(tmp, dest)
-    return len(set(_media_files(media_root)) - set(files))
+    return sum(1 for rel, _ in _walk_media(media_root) if rel not in files)
 
 
 def backup_restore(
@@ -948,6 +962,14 @@ def backup_restore(
             if not force:
                 raise BackupError(message + "：请先升级程序；确认仍要恢复请加 --force")
             notes.append(message)
+        extra = _tables_not_in(target, m["tables"])
+        if extra:
+            # pg_restore --clean drops and recreates only what the dump holds; tables of later migrations
+            # would stay, with django_migrations no longer knowing them.
+            raise BackupError(
+                f"目标数据库中有备份里没有的表（{', '.join(extra[:5])}{' 等' if len(extra) > 5 else ''}），"
+                "恢复后数据库结构会不一致：请恢复到一个新建的空数据库（dropdb/createdb 后再恢复）"
+            )
         in_use = database_rows(target)
         if in_use and not force:
             counts = "，".join(f"{t} {n} 行" for t, n in in_use.items())
@@ -967,10 +989,9 @@ def backup_restore(
             others = _restore_media(staging / MEDIA_PREFIX.rstrip("/"), media, m["media"])
             if others:
                 notes.append(f"MEDIA_ROOT 中另有 {others} 个备份中没有的文件，已保留未动")
-            present = _media_files(media)
             for rel, meta in sorted(m["media"].items()):
-                got = present.get(rel)
-                if got is None or got["sha256"] != meta["sha256"]:
+                path = media / rel
+                if not path.is_file() or _sha256_file(path) != meta["sha256"]:
                     problems.append(f"媒体文件 {rel}：恢复后与清单不符")
         else:
             notes.append("未恢复媒体文件（指定了其他数据库而没有指定 --media-root）")
