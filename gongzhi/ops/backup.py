@@ -135,8 +135,12 @@ class Database:
         return f"PostgreSQL {self.user + '@' if self.user else ''}{where}/{self.name}"
 
     def libpq_env(self) -> dict[str, str]:
-        """The connection for pg_dump/pg_restore: in the environment, so the password is never in argv."""
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+        """The connection for pg_dump/pg_restore: in the environment, so the password is never in argv.
+
+        Other PG* variables of the operator's environment stay: psycopg (libpq) reads them too, so the tools
+        and the hashing connection reach the same server.
+        """
+        env = dict(os.environ)
         pairs = {
             "PGHOST": self.host,
             "PGPORT": self.port,
