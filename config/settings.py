@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "gongzhi.console",
     "gongzhi.h5",
     "gongzhi.demo",
+    "gongzhi.ops",
 ]
 
 MIDDLEWARE = [
@@ -228,6 +229,10 @@ PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", 10 * 1024 * 1024))
 TICKET_NOTIFY_SENDER = os.environ.get("TICKET_NOTIFY_SENDER", "gongzhi.tickets.notify.log_sender")
 TICKET_RED_CARD_FACTOR = float(os.environ.get("TICKET_RED_CARD_FACTOR", 1.0))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 50_000))
+# Backups (python manage.py backup / restore): where archives go by default, and where pg_dump and
+# pg_restore live when not on PATH or in /usr/lib/postgresql/*/bin.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
+PG_BIN_DIR = os.environ.get("PG_BIN_DIR", "")
 
 LOGGING = {
     "version": 1,

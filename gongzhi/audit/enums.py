@@ -129,4 +129,6 @@ EVENT_LABELS = {
     "volunteers.totals_rebuilt": _("重算志愿者累计时长"),
     "volunteers.history_recorded": _("批量登记活动服务记录"),
     "volunteers.certificate_issued": _("出具志愿服务证明"),
+    "ops.backup_created": _("备份数据"),
+    "ops.restored": _("从备份恢复数据"),
 }
