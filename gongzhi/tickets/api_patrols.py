@@ -77,7 +77,7 @@ class GridCoverageOut(Schema):
     covered: bool
 
 
-class CoverageOut(Schema):
+class PatrolCoverageOut(Schema):
     day: date
     total: int
     covered: int
@@ -170,7 +170,9 @@ class CoverageQuery(Schema):
 
 
 @router.get(
-    "/tickets/patrols/coverage", response={200: CoverageOut, **ERRORS}, summary="每日一巡查：各网格巡查覆盖"
+    "/tickets/patrols/coverage",
+    response={200: PatrolCoverageOut, **ERRORS},
+    summary="每日一巡查：各网格巡查覆盖",
 )
 def coverage(request: HttpRequest, query: Query[CoverageQuery]):
     cov = sel.patrol_coverage(actor=_actor(request), day=query.day or timezone.localdate(), place=query.place)
