@@ -174,7 +174,9 @@ class ImportReportOut(Schema):
 
 
 class ImportRefusedOut(ErrorOut):
-    report: ImportReportOut
+    # The file's report when the file fails its checks; absent when the request itself is malformed
+    # (a missing or too long field), which is the plain error shape.
+    report: ImportReportOut | None = None
 
 
 class LocateQuery(Schema):

@@ -1,4 +1,5 @@
-"""The /api/v1/ OpenAPI document tells the truth about its shapes: one name, one schema."""
+"""The /api/v1/ OpenAPI document tells the truth about its shapes: one name, one schema; every operation
+declares the one error shape for each refusal the API can give."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from collections import defaultdict
 
 from ninja import Schema
 
-from config.api import api  # noqa: F401  (imports every router, so every schema class exists)
+from config.api import api
+
+ERROR_STATUSES = (400, 401, 403, 404, 409, 429)
 
 
 def _subclasses(cls: type) -> list[type]:
@@ -30,3 +33,18 @@ def test_schema_names_are_unique():
         if len({repr(sorted(s.items())) for s in where.values()}) > 1
     }
     assert clashes == {}
+
+
+def test_every_operation_declares_the_error_shape():
+    document = api.get_openapi_schema()
+    missing = []
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            for status in ERROR_STATUSES:
+                content = operation["responses"].get(status, {}).get("content", {})
+                ref = content.get("application/json", {}).get("schema", {}).get("$ref", "")
+                name = ref.rsplit("/", 1)[-1]
+                required = set(document["components"]["schemas"].get(name, {}).get("required", []))
+                if not name or required - {"code", "message"}:
+                    missing.append(f"{method.upper()} {path} {status}")
+    assert missing == []
