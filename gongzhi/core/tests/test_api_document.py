@@ -12,8 +12,8 @@ from config.api import api
 ERROR_STATUSES = (400, 401, 403, 404, 409, 429)
 
 
-def _subclasses(cls: type) -> list[type]:
-    found = []
+def _subclasses(cls: type[Schema]) -> list[type[Schema]]:
+    found: list[type[Schema]] = []
     for sub in cls.__subclasses__():
         found.append(sub)
         found.extend(_subclasses(sub))
