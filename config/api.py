@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -66,6 +69,16 @@ def on_404(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(PermissionDenied)
 def on_403(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return _error(request, 403, "forbidden", "没有权限执行此操作")
+
+
+@api.exception_handler(DataError)
+def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    """Input the database refuses (PostgreSQL: a NUL character in any text) is the client's, not a 500.
+    Logged: anything but a NUL means a check is missing before the database."""
+    if "NUL" in str(exc):
+        return _error(request, 400, "invalid", "请求含有不允许的字符（NUL）")
+    logging.getLogger("gongzhi.api").warning("DataError on %s: %s", request.path, exc)
+    return _error(request, 400, "invalid", "请求数据超出允许的范围或格式")
 
 
 @api.exception_handler(HttpError)

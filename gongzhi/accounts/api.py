@@ -74,7 +74,7 @@ def api_login(request: HttpRequest, payload: LoginIn):
     return me_of(request)
 
 
-@router.post("/logout", response={200: OkOut}, auth=None, summary="退出登录")
+@router.post("/logout", response={200: OkOut, **ERRORS}, auth=None, summary="退出登录")
 def api_logout(request: HttpRequest):
     logout(request)
     return {"ok": True, "message": "已退出"}

@@ -194,7 +194,7 @@ class ProjectFilter(Schema):
     limit: int = Field(50, ge=1, le=200)
 
 
-class ClaimIn(Schema):
+class ProjectClaimIn(Schema):
     claimant_kind: str = Field("", description="unit / member / team；留空则由项目资源的提供方认领")
     claimant_id: int | None = None
 
@@ -234,7 +234,7 @@ class CompleteIn(Schema):
     outcome: str = Field(..., max_length=2000)
 
 
-class ActivityIn(Schema):
+class ProjectActivityIn(Schema):
     activity_id: int
 
 
@@ -422,7 +422,7 @@ def project_detail(request: HttpRequest, project_id: int):
 
 
 @router.post("/projects/{project_id}/claim", response={200: ProjectOut, **ERRORS}, summary="认领项目")
-def project_claim(request: HttpRequest, project_id: int, payload: ClaimIn):
+def project_claim(request: HttpRequest, project_id: int, payload: ProjectClaimIn):
     return projects.project_claim(actor=actor_of(request), project_id=project_id, **payload.dict())
 
 
@@ -491,7 +491,7 @@ def project_cancel(request: HttpRequest, project_id: int, payload: ReasonIn):
 @router.post(
     "/projects/{project_id}/activities", response={200: ProjectOut, **ERRORS}, summary="关联志愿服务活动"
 )
-def project_activity(request: HttpRequest, project_id: int, payload: ActivityIn):
+def project_activity(request: HttpRequest, project_id: int, payload: ProjectActivityIn):
     projects.project_activity_link(
         actor=actor_of(request), project_id=project_id, activity_id=payload.activity_id
     )

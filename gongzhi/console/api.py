@@ -3,6 +3,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from gongzhi.cobuild.selectors import cobuild_counts
+from gongzhi.core.api import ERRORS
 from gongzhi.party.enums import RegistrationStatus
 from gongzhi.party.models import MemberRegistration, Unit
 from gongzhi.party.organizations import coverage
@@ -75,7 +76,9 @@ def party_counts() -> dict[str, int]:
     }
 
 
-@router.get("/overview", response=OverviewOut, auth=None, summary="全区概览（无需登录，仅汇总数字）")
+@router.get(
+    "/overview", response={200: OverviewOut, **ERRORS}, auth=None, summary="全区概览（无需登录，仅汇总数字）"
+)
 def overview(request: HttpRequest):
     return {
         **overview_counts(),

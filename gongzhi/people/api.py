@@ -139,7 +139,7 @@ class TimelineEventOut(Schema):
     data: dict
 
 
-class ImportErrorOut(Schema):
+class PersonImportErrorOut(Schema):
     row: int | None
     column: str
     message: str
@@ -157,7 +157,7 @@ class ImportOut(Schema):
     unchanged: int
     households_created: int
     error_count: int
-    errors: list[ImportErrorOut]
+    errors: list[PersonImportErrorOut]
     report_url: str | None
 
 
@@ -173,7 +173,7 @@ class ImportRejectedOut(ErrorOut):
     unchanged: int = 0
     households_created: int = 0
     error_count: int = 0
-    errors: list[ImportErrorOut] = []
+    errors: list[PersonImportErrorOut] = []
     report_url: str | None = None
 
 

@@ -127,7 +127,7 @@ class GridImportIn(Schema):
     dry_run: bool = False
 
 
-class ImportErrorOut(Schema):
+class GridImportErrorOut(Schema):
     index: int | None
     code: str
     field: str
@@ -165,7 +165,7 @@ class ImportReportOut(Schema):
     created: list[str]
     updated: list[str]
     unchanged: list[str]
-    errors: list[ImportErrorOut]
+    errors: list[GridImportErrorOut]
     overlaps: list[OverlapOut]
     gaps: list[GapOut]
     gap_area_m2: float
@@ -174,7 +174,9 @@ class ImportReportOut(Schema):
 
 
 class ImportRefusedOut(ErrorOut):
-    report: ImportReportOut
+    # The file's report when the file fails its checks; absent when the request itself is malformed
+    # (a missing or too long field), which is the plain error shape.
+    report: ImportReportOut | None = None
 
 
 class LocateQuery(Schema):

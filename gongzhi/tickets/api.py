@@ -382,12 +382,12 @@ def list_tickets(request: HttpRequest, query: Query[ListQuery]):
     return {"items": [ticket_out(t) for t in items], "next_after": next_after}
 
 
-class CountsOut(Schema):
+class InboxCountsOut(Schema):
     counts: dict[str, int]
     labels: dict[str, str]
 
 
-@router.get("/tickets/inbox-counts", response={200: CountsOut, **ERRORS}, summary="各工作台待办数")
+@router.get("/tickets/inbox-counts", response={200: InboxCountsOut, **ERRORS}, summary="各工作台待办数")
 def inbox_counts(request: HttpRequest):
     return {"counts": selectors.inbox_counts(actor=_actor(request)), "labels": selectors.INBOXES}
 

@@ -77,7 +77,7 @@ class GridCoverageOut(Schema):
     covered: bool
 
 
-class CoverageOut(Schema):
+class PatrolCoverageOut(Schema):
     day: date
     total: int
     covered: int
@@ -170,7 +170,9 @@ class CoverageQuery(Schema):
 
 
 @router.get(
-    "/tickets/patrols/coverage", response={200: CoverageOut, **ERRORS}, summary="每日一巡查：各网格巡查覆盖"
+    "/tickets/patrols/coverage",
+    response={200: PatrolCoverageOut, **ERRORS},
+    summary="每日一巡查：各网格巡查覆盖",
 )
 def coverage(request: HttpRequest, query: Query[CoverageQuery]):
     cov = sel.patrol_coverage(actor=_actor(request), day=query.day or timezone.localdate(), place=query.place)
@@ -204,13 +206,13 @@ def summary(request: HttpRequest, query: Query[SummaryQuery]):
     }
 
 
-@router.get("/tickets/patrols/{int:patrol_id}", response={200: PatrolDetailOut, **ERRORS}, summary="巡查详情")
+@router.get("/tickets/patrols/{patrol_id}", response={200: PatrolDetailOut, **ERRORS}, summary="巡查详情")
 def detail(request: HttpRequest, patrol_id: int):
     return _detail(_actor(request), patrol_id)
 
 
 @router.post(
-    "/tickets/patrols/{int:patrol_id}/check-in",
+    "/tickets/patrols/{patrol_id}/check-in",
     response={201: CheckInOut, **ERRORS},
     summary="巡查打卡（定位）",
 )
@@ -229,7 +231,7 @@ def check_in(request: HttpRequest, patrol_id: int, payload: CheckInIn):
 
 
 @router.post(
-    "/tickets/patrols/{int:patrol_id}/end", response={200: PatrolDetailOut, **ERRORS}, summary="结束巡查"
+    "/tickets/patrols/{patrol_id}/end", response={200: PatrolDetailOut, **ERRORS}, summary="结束巡查"
 )
 def end(request: HttpRequest, patrol_id: int, payload: EndIn):
     patrol_end(actor=_actor(request), patrol_id=patrol_id, note=payload.note)

@@ -276,7 +276,7 @@ class CertificateOut(Schema):
         return f"/api/v1/volunteers/certificates/{obj.pk}.pdf"
 
 
-class CountsOut(Schema):
+class VolunteerCountsOut(Schema):
     volunteer_teams: int
     activities_held: int
     service_hours: float
@@ -490,7 +490,9 @@ def certificate_pdf(request: HttpRequest, certificate_id: int):
 
 
 @router.get(
-    "/counts", response={200: CountsOut, **ERRORS}, summary="志愿服务队数、已开展活动场次、已确认服务时长"
+    "/counts",
+    response={200: VolunteerCountsOut, **ERRORS},
+    summary="志愿服务队数、已开展活动场次、已确认服务时长",
 )
 def counts(request: HttpRequest):
     return volunteer_counts(scope_of(actor_of(request)))

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from gongzhi.core.access import actor_of
-from gongzhi.core.api import session_auth
+from gongzhi.core.api import ERRORS, session_auth
 from gongzhi.party import organizations as orgs
 
 router = Router(tags=["党建"], auth=session_auth)
@@ -62,18 +62,24 @@ class CoverageOut(Schema):
     communities: list[CommunityCoverage]
 
 
-@router.get("/organizations", response=list[OrgOut], summary="党组织树（按权限范围）")
+@router.get("/organizations", response={200: list[OrgOut], **ERRORS}, summary="党组织树（按权限范围）")
 def organizations(request: HttpRequest) -> list[dict[str, Any]]:
     return orgs.org_tree_rows(actor_of(request))
 
 
-@router.get("/communities/{code}/branch-proposal", response=ProposalOut, summary="社区网格党支部设置建议")
+@router.get(
+    "/communities/{code}/branch-proposal",
+    response={200: ProposalOut, **ERRORS},
+    summary="社区网格党支部设置建议",
+)
 def branch_proposal(request: HttpRequest, code: str) -> dict[str, Any]:
     community = orgs.community_get_for_actor(actor_of(request), code=code)
     return orgs.branch_layout_propose(community_id=community.pk).as_dict()
 
 
-@router.post("/communities/{code}/branch-layout", response=list[OrgOut], summary="应用网格党支部设置")
+@router.post(
+    "/communities/{code}/branch-layout", response={200: list[OrgOut], **ERRORS}, summary="应用网格党支部设置"
+)
 def branch_layout(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     actor = actor_of(request)
     community = orgs.community_get_for_actor(actor, code=code, roles=orgs.LAYOUT_APPLIERS)
@@ -81,7 +87,7 @@ def branch_layout(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     return orgs.org_rows(created)
 
 
-@router.get("/coverage", response=CoverageOut, summary="网格党组织覆盖情况")
+@router.get("/coverage", response={200: CoverageOut, **ERRORS}, summary="网格党组织覆盖情况")
 def coverage(request: HttpRequest) -> dict[str, Any]:
     total, per = orgs.coverage_for_actor(actor_of(request))
     return {

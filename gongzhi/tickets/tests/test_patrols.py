@@ -297,6 +297,16 @@ def test_patrol_api(district, client):
     assert client.get("/api/v1/tickets/patrols/coverage").status_code == 403
 
 
+def test_patrol_api_refuses_a_patrol_id_that_is_no_number(district, client):
+    """A non-numeric id is the usual 400 in the one error shape, not a 405 from the tickets router's
+    /tickets/{ticket_id}/{action} catching the path."""
+    client.force_login(district.user("grid_worker"))
+    for method, url in (("get", "/api/v1/tickets/patrols/x1"), ("post", "/api/v1/tickets/patrols/x1/end")):
+        resp = getattr(client, method)(url, content_type="application/json")
+        assert resp.status_code == 400, (url, resp.content)
+        assert resp.json()["fields"] == {"patrol_id": "应为整数"}
+
+
 def test_patrol_pages(district, client):
     client.force_login(district.user("grid_worker"))
     page = client.get("/console/tickets/patrol/").content.decode()
