@@ -46,8 +46,11 @@ def one_winner(results: list[Any], *, message: str, status: int = 409) -> tuple[
     errors = [r for r in results if isinstance(r, BaseException)]
     wins = [r for r in results if not isinstance(r, BaseException)]
     assert len(wins) == 1, results
+    refusals: list[ApplicationError] = []
     for err in errors:
         assert isinstance(err, ApplicationError), repr(err)
         assert err.status == status, (err.status, err.message)
         assert message in err.message, err.message
-    return wins[0], errors[0]
+        refusals.append(err)
+    assert refusals, results
+    return wins[0], refusals[0]
