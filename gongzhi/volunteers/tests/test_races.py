@@ -32,6 +32,19 @@ def test_the_same_resident_signing_up_twice_at_once_gets_one_place(district, tea
     assert ActivitySession.objects.get(pk=session.pk).signed_up_count == 1
 
 
+def test_a_first_sign_up_to_two_activities_at_once_makes_one_volunteer(district, team):
+    s1 = make_activity(district, team, capacity=5).sessions.get()
+    s2 = make_activity(district, team, capacity=5, title="垃圾分类宣传").sessions.get()
+    user = resident_user(district, "g1", 0)  # no volunteer profile yet: the first sign-up makes one
+    results = race(
+        lambda: signup_create(actor=user, session_id=s1.pk),
+        lambda: signup_create(actor=user, session_id=s2.pk),
+    )
+    assert not any(isinstance(r, Exception) for r in results), results
+    assert Volunteer.objects.filter(user=user).count() == 1
+    assert SignUp.objects.filter(volunteer__user=user, status=SignUpStatus.SIGNED_UP).count() == 2
+
+
 def test_two_scans_at_the_same_check_in_record_one_attendance(district, team):
     session = make_activity(district, team, capacity=5).sessions.get()
     user = resident_user(district, "g1", 0)
