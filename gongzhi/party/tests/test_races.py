@@ -52,3 +52,21 @@ def test_the_same_member_entered_in_two_communities_at_once_is_one_member(distri
     assert not any(isinstance(r, Exception) for r in results), results
     assert PartyMember.objects.count() == 1
     assert MemberRegistration.objects.count() == 2
+
+
+def test_the_same_unit_registered_twice_at_once(district):
+    from gongzhi.party.models import Unit
+    from gongzhi.party.tests.test_units import make_uscc
+
+    a, b = district.user("community_worker"), district.user("district_admin")
+    uscc = make_uscc(7)
+
+    def register(actor, name):
+        return reg.unit_register(
+            actor=actor, community_id=district.communities["A1"].pk, name=name, uscc=uscc, kind="hospital"
+        )
+
+    results = race(lambda: register(a, "济阳区人民医院"), lambda: register(b, "济阳区人民医院（分院）"))
+    winner, _ = one_winner(results, message="该统一社会信用代码已登记")
+    assert list(Unit.objects.values_list("pk", flat=True)) == [winner.pk]
+    assert AuditEvent.objects.filter(event_type="party.unit_registered").count() == 1
