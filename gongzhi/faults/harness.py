@@ -14,6 +14,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -177,6 +178,20 @@ class Gunicorn:
             check=False,
         )
         return [int(p) for p in out.stdout.split()]
+
+    def connections(self) -> dict[int, int]:
+        """Established client connections per worker pid (from ``ss``), to kill one that is serving."""
+        out = subprocess.run(
+            ["ss", "-Htnp", "state", "established", f"( sport = :{self.port} )"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        counts = dict.fromkeys(self.worker_pids(), 0)
+        for pid in re.findall(r"pid=(\d+)", out.stdout):
+            if int(pid) in counts:
+                counts[int(pid)] += 1
+        return counts
 
     def stop(self) -> None:
         if self.proc is None:

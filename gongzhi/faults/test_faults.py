@@ -71,8 +71,10 @@ def test_kill_9_of_a_web_worker_mid_load(stack):
     load.start()
     try:
         load.wait_for(15)
-        before = server.worker_pids()
-        victim = before[0]
+        # The worker holding the most of the load's kept-alive connections: the kill must hit the load.
+        held = server.connections()
+        victim = max(held, key=lambda pid: held[pid])
+        assert held[victim] > 0, held
         os.kill(victim, signal.SIGKILL)
         deadline = time.monotonic() + 30
         while True:
@@ -84,10 +86,11 @@ def test_kill_9_of_a_web_worker_mid_load(stack):
         load.wait_for(15)
     finally:
         load.stop()
+    print("kill -9 answers:", load.summary())
     assert server.proc is not None and server.proc.poll() is None, "the gunicorn master died"
-    # The killed worker's requests got no answer at all; nothing else may fail.
+    # The killed worker's connections broke (their request got no answer at all); nothing else may fail.
     statuses = {a.status for a in load.answers}
-    assert statuses <= {201, None}, load.summary()
+    assert statuses == {201, None}, load.summary()
     check_written(cluster, load)
     fresh_requests_succeed(server, grid_code)
 
@@ -109,6 +112,7 @@ def test_immediate_postgres_stop_and_restart_mid_load(stack):
         time.sleep(max(0.0, up_at + 4 - time.monotonic()))  # a few seconds of load after the restart
     finally:
         load.stop()
+    print("database restart answers:", load.summary(), f"outage {up_at - down_at:.1f} s")
     assert server.proc is not None and server.proc.poll() is None, "the gunicorn master died"
     assert sorted(server.worker_pids()) == workers, "a worker had to be restarted to recover"
 
