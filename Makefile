@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test install assets lint types migrations-check pytest test-postgres test-browser bench seed clean
+.PHONY: run test install assets lint types migrations-check pytest test-postgres test-faults test-browser bench seed clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,13 +48,19 @@ migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 pytest: install assets
-	$(VENV)/bin/pytest -n 2 -m "not browser and not pdf"
+	$(VENV)/bin/pytest -n 2 -m "not browser and not pdf and not faults"
 
 test: lint types migrations-check pytest
 	npm test --silent
 
 test-postgres: install assets
-	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n 2 -m "not browser and not pdf"
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n 2 -m "not browser and not pdf and not faults"
+
+# A PostgreSQL cluster of its own in a temporary folder (port 55432), gunicorn on 18700: a worker killed
+# and the database stopped hard under ticket intake (docs/reliability.md). Needs the bench extra (gunicorn).
+test-faults: install
+	$(PY) -m pip install --quiet -e ".[bench]"
+	$(VENV)/bin/pytest -m faults -p no:xdist gongzhi/faults
 
 test-browser: install assets
 	$(PY) -m pip install --quiet -e ".[browser]"

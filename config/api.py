@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import PermissionDenied
-from django.db import DataError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from gongzhi.core import unavailable
 from gongzhi.core.errors import ApplicationError
 
 api = NinjaAPI(
@@ -85,6 +86,16 @@ def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     messages = {403: "CSRF校验失败或没有权限", 405: "不支持的请求方法", 413: "上传内容过大"}
     return _error(request, exc.status_code, "http_error", messages.get(exc.status_code, str(exc)))
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def on_database_down(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The database is stopped or the connection was cut: 503, try again (see gongzhi.core.unavailable)."""
+    unavailable.log(request, exc)
+    response = api.create_response(request, unavailable.error_body(), status=503)
+    response["Retry-After"] = str(unavailable.RETRY_AFTER_SECONDS)
+    return response
 
 
 from gongzhi.accounts.api import router as accounts_router  # noqa: E402

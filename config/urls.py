@@ -6,6 +6,9 @@ from django.views.generic import RedirectView
 
 from config.api import api
 
+# The database being down answers 503 "try again" (JSON on API paths), not the 500 page.
+handler500 = "gongzhi.core.unavailable.server_error"
+
 admin.site.site_header = "共治 · 基础数据管理"
 admin.site.site_title = "共治"
 admin.site.index_title = "参考数据"

@@ -17,6 +17,7 @@ from gongzhi.accounts.models import OneTimeCode, RoleAssignment, User
 from gongzhi.audit.services import audit_record
 from gongzhi.core import ids
 from gongzhi.core.errors import ApplicationError, Forbidden, field_error
+from gongzhi.core.locks import lock_name
 from gongzhi.core.roles import ROLE_LEVEL, Role, ScopeLevel
 from gongzhi.core.scope import forget_scope, scope_of
 from gongzhi.places.models import Community, Department, District, Grid, Household, Subdistrict
@@ -174,6 +175,7 @@ def otp_request(*, phone: str) -> None:
     if not ids.is_mobile(normalised):
         raise field_error("phone", "请填写11位手机号码")
     phone_hash = ids.keyed_hash(normalised)
+    lock_name(f"accounts.otp:{phone_hash}")  # two requests at once: the second sees the first's code
     now = timezone.now()
     if OneTimeCode.objects.filter(
         phone_hash=phone_hash, created_at__gte=now - timedelta(seconds=60)

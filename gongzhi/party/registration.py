@@ -21,6 +21,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from gongzhi.audit.services import audit_record
 from gongzhi.core import codes, ids
 from gongzhi.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed, field_error
+from gongzhi.core.locks import lock_name
 from gongzhi.core.roles import Role
 from gongzhi.core.scope import scope_of
 from gongzhi.party.enums import SKILL_VALUES, SKILLS, MemberKind, RegistrationStatus, UnitKind
@@ -457,6 +458,9 @@ def member_register(
         )
     )
     staff = is_registrar(actor, community)
+    # The member row may not exist yet (nothing for select_for_update to lock): two registrations of the
+    # same phone, or by the same account, wait for each other here and the second sees the first.
+    lock_name(f"party.member.phone:{clean.phone.hash}", *([] if staff else [f"party.member.user:{actor.pk}"]))
     members = PartyMember.objects.select_for_update().filter(kind=MemberKind.IN_SERVICE)
     if staff:
         member = members.filter(phone_hash=clean.phone.hash).order_by("id").first()

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from gongzhi.accounts.models import RoleAssignment, User
 from gongzhi.accounts.services import otp_consume, require_account_admin, role_assign, user_create
@@ -150,6 +150,18 @@ def _duplicate_id(id_hash: str, exclude_id: int | None = None) -> None:
         )
 
 
+def _save_person(person: Person) -> None:
+    """Saves; the same ID number entered elsewhere at the same moment (it passed ``_duplicate_id`` before
+    the other committed) meets the table's unique constraint and is refused the same way, not a 500."""
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        if person.id_number_hash:
+            _duplicate_id(person.id_number_hash, person.pk)
+        raise
+
+
 @transaction.atomic
 def person_create(*, actor: User | None, household_id: int, data: PersonInput) -> Person:
     household = Household.objects.select_for_update().filter(pk=household_id).first()
@@ -160,7 +172,7 @@ def person_create(*, actor: User | None, household_id: int, data: PersonInput) -
     person = build_person(clean, household)
     if person.id_number_hash:
         _duplicate_id(person.id_number_hash)
-    person.save()
+    _save_person(person)
     audit_record(
         actor=actor,
         target=person,
@@ -272,7 +284,7 @@ def person_update(*, actor: User | None, person_id: int, data: PersonInput) -> P
             )
     if not new:
         return person
-    person.save()
+    _save_person(person)
     # Audit rows hold masked values only: the trail must not become a copy of the register.
     audit_record(actor=actor, target=person, event="people.person_updated", data={"old": old, "new": new})
     return person

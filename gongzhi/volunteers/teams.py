@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.errors import Conflict, Forbidden, NotFound, field_error
+from gongzhi.core.locks import lock_name
 from gongzhi.core.scope import scope_of
 from gongzhi.party.enums import SKILL_VALUES, SKILLS
 from gongzhi.volunteers import access, clock
@@ -229,6 +230,8 @@ def volunteer_for_actor_or_create(actor: Actor) -> tuple[Volunteer, bool]:
     from gongzhi.party.models import PartyMember
     from gongzhi.people.models import Person
 
+    # Two first sign-ups at once (no profile row yet to lock): the second waits, then finds the first's.
+    lock_name(f"volunteers.profile:{actor.pk}")
     own = access.own_volunteer_id(actor)
     if own is not None:
         found = Volunteer.objects.select_for_update(of=("self",)).get(pk=own)
