@@ -549,7 +549,7 @@ ROUTES: dict[str, Route] = {
     "GET /api/v1/volunteers/teams": R("list:team", SIGNED_IN),
     "POST /api/v1/volunteers/teams": R("list:team", of(ADMIN, COMMUNITY_WORKER, SECRETARY)),
     "GET /api/v1/volunteers/teams/{team_id}": R("team", POPULATION),
-    "POST /api/v1/volunteers/teams/{team_id}/members": R("team", NOBODY),
+    "POST /api/v1/volunteers/teams/{team_id}/members": R("team", of(ADMIN, COMMUNITY_WORKER, SECRETARY)),
     "GET /api/v1/volunteers/volunteers": R("collection", SIGNED_IN),
     "GET /api/v1/volunteers/me": R("collection", SIGNED_IN),
     "PUT /api/v1/volunteers/me": R("collection", of(MEMBER)),
@@ -559,7 +559,9 @@ ROUTES: dict[str, Route] = {
     "GET /api/v1/volunteers/activities/{activity_id}/sessions": R("activity", POPULATION),
     "GET /api/v1/volunteers/sessions/open": R("collection", SIGNED_IN),
     "POST /api/v1/volunteers/sessions/{session_id}/signups": R("session", of(MEMBER)),
-    "POST /api/v1/volunteers/signups/{signup_id}/cancel": R("signup", NOBODY),
+    "POST /api/v1/volunteers/signups/{signup_id}/cancel": R(
+        "signup", of(ADMIN, COMMUNITY_WORKER, SECRETARY, MEMBER)
+    ),
     "GET /api/v1/volunteers/signups/mine": R("collection", SIGNED_IN),
     "POST /api/v1/volunteers/scan/{token}": R("token", NOBODY),
     "POST /api/v1/volunteers/sessions/{session_id}/attendances": R("session", NOBODY),
@@ -588,16 +590,24 @@ ROUTES: dict[str, Route] = {
     "POST /api/v1/cobuild/resources": R("collection", NOBODY),
     "GET /api/v1/cobuild/projects": R("list:project", SIGNED_IN),
     "POST /api/v1/cobuild/projects": R("list:project", NOBODY),
-    "GET /api/v1/cobuild/projects/{project_id}": R("project", NOBODY),
-    "POST /api/v1/cobuild/projects/{project_id}/claim": R("project", NOBODY),
+    "GET /api/v1/cobuild/projects/{project_id}": R(
+        "project", of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY, LIAISON, MEMBER)
+    ),
+    "POST /api/v1/cobuild/projects/{project_id}/claim": R(
+        "project", of(ADMIN, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY, LIAISON)
+    ),
     "POST /api/v1/cobuild/projects/{project_id}/sign": R("project", NOBODY),
     "GET /api/v1/cobuild/projects/{project_id}/agreement.pdf": R("project", NOBODY),
-    "POST /api/v1/cobuild/projects/{project_id}/milestones": R("project", NOBODY),
+    "POST /api/v1/cobuild/projects/{project_id}/milestones": R(
+        "project", of(ADMIN, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)
+    ),
     "POST /api/v1/cobuild/milestones/{milestone_id}/done": R("milestone", NOBODY),
     "POST /api/v1/cobuild/projects/{project_id}/deliveries": R("project", NOBODY),
     "POST /api/v1/cobuild/projects/{project_id}/complete": R("project", NOBODY),
     "POST /api/v1/cobuild/projects/{project_id}/cancel": R("project", NOBODY),
-    "POST /api/v1/cobuild/projects/{project_id}/activities": R("project", NOBODY),
+    "POST /api/v1/cobuild/projects/{project_id}/activities": R(
+        "project", of(ADMIN, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)
+    ),
     "POST /api/v1/cobuild/projects/{project_id}/evaluations": R("project", NOBODY),
     "GET /api/v1/cobuild/public/projects": R("list:project", NOBODY),
     "POST /api/v1/cobuild/plans": R("collection", NOBODY),
@@ -705,7 +715,9 @@ ROUTES: dict[str, Route] = {
     "GET /console/cobuild/resources/": R("collection", STAFF),
     "GET /console/cobuild/projects/": R("list:project", STAFF),
     "POST /console/cobuild/projects/new/": R("collection", NOBODY),
-    "GET /console/cobuild/projects/{project_id}/": R("project", NOBODY),
+    "GET /console/cobuild/projects/{project_id}/": R(
+        "project", of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)
+    ),
     "POST /console/cobuild/projects/{project_id}/claim/": R("project", NOBODY),
     "POST /console/cobuild/projects/{project_id}/sign/": R("project", NOBODY),
     "GET /console/cobuild/projects/{project_id}/agreement.pdf": R("project", NOBODY),

@@ -163,8 +163,10 @@ def _party(w: World) -> None:
 
 
 def _cobuild(w: World) -> None:
-    from gongzhi.cobuild.enums import NeedSource
-    from gongzhi.cobuild.needs import NeedInput, need_raise
+    from gongzhi.cobuild import matching
+    from gongzhi.cobuild.enums import NeedSource, ProviderKind, ResourceKind
+    from gongzhi.cobuild.needs import NeedInput, ResourceInput, need_raise, resource_register
+    from gongzhi.cobuild.projects import project_create
 
     d = w.d
     for side in ("A", "B"):
@@ -177,10 +179,31 @@ def _cobuild(w: World) -> None:
             community_id=d.communities[community_key].pk,
         )
         w.add("need", side, Obj({"need_id": need.pk}, [title]))
+        label = "甲方" if side == "A" else "乙方"
+        resource = resource_register(
+            actor=d.user("district_admin"),
+            community_id=d.communities[community_key].pk,
+            provider_kind=ProviderKind.UNIT,
+            provider_id=w.objects["unit"][side].params["unit_id"],
+            data=ResourceInput(
+                title=f"授权矩阵{label}义诊资源",
+                kind=ResourceKind.SERVICE,
+                categories=["medical"],
+                schedule=matching.ALL_SLOTS,
+            ),
+        )
+        project = project_create(
+            actor=d.user("district_admin"),
+            need_ids=[need.pk],
+            resource_ids=[resource.pk],
+            title=f"授权矩阵{label}共建项目",
+        )
+        w.add("project", side, Obj({"project_id": project.pk}, [project.title]))
 
 
 def _volunteers(w: World) -> None:
-    from gongzhi.volunteers.activities import activity_create
+    from gongzhi.people.services import resident_account_for_phone
+    from gongzhi.volunteers.activities import activity_create, signup_create
     from gongzhi.volunteers.teams import team_create
 
     d = w.d
@@ -209,6 +232,14 @@ def _volunteers(w: World) -> None:
         w.add("activity", side, Obj({"activity_id": activity.pk}, [activity.title]))
         session = activity.sessions.get()
         w.add("session", side, Obj({"session_id": session.pk}, [activity.title]))
+        # a resident of the side signs up (in A the party member, whose own signup it is)
+        volunteer = (
+            d.user("party_member")
+            if side == "A"
+            else resident_account_for_phone(phone_hash=d.persons["g4"][0].phone_hash)
+        )
+        signup = signup_create(actor=volunteer, session_id=session.pk)
+        w.add("signup", side, Obj({"signup_id": signup.pk}))
 
 
 def build_world() -> World:
