@@ -30,7 +30,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from gongzhi.core.roles import POPULATION_EDITORS, POPULATION_ROLES, STAFF_ROLES, Role
+from gongzhi.core.roles import POPULATION_EDITORS, POPULATION_ROLES, REVEALERS, STAFF_ROLES, Role
 from gongzhi.testing_authz_world import World
 
 PAGE_PREFIXES = ("console/", "h5/", "open311/")
@@ -444,7 +444,9 @@ ROUTES: dict[str, Route] = {
         "person",
         of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY, GRID_HEAD, GRID_WORKER, RESIDENT),
     ),
-    "POST /api/v1/persons/{person_id}/reveal": R("person", NOBODY),
+    "POST /api/v1/persons/{person_id}/reveal": R(
+        "person", frozenset(REVEALERS), body={"field": "phone", "reason": "入户走访"}
+    ),
     "GET /api/v1/party/organizations": R("collection", SIGNED_IN),
     "GET /api/v1/party/communities/{code}/branch-proposal": R(
         "community", of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)
@@ -641,7 +643,9 @@ ROUTES: dict[str, Route] = {
     "GET /console/people/{person_id}/": R("person", POPULATION),
     "GET /console/people/{person_id}/edit/": R("person", POPULATION_EDIT),
     "POST /console/people/{person_id}/edit/": R("person", POPULATION_EDIT),
-    "POST /console/people/{person_id}/reveal/": R("person", NOBODY),
+    "POST /console/people/{person_id}/reveal/": R(
+        "person", frozenset(REVEALERS), body={"field": "phone", "reason": "入户走访"}
+    ),
     "GET /console/people/{person_id}/timeline/": R("person", POPULATION),
     "GET /console/party/organizations/": R("collection", STAFF),
     "GET /console/party/communities/{code}/branches/": R(

@@ -48,6 +48,8 @@ def _uscc(n: int) -> str:
 
 
 def _places(w: World) -> None:
+    from gongzhi.core import ids
+
     d = w.d
     for side, (community_key, grid_key) in PLACE.items():
         grid, community = d.grids[grid_key], d.communities[community_key]
@@ -64,7 +66,9 @@ def _places(w: World) -> None:
         w.add("person", side, Obj({"person_id": person.pk}, [person.name, person.phone_masked]))
     # every B person's name and masked phone: a list must show none of them to a scoped account
     w.objects["person"]["B"].texts = sorted(
-        {p.name for p in d.persons["g4"]} | {p.phone_masked for p in d.persons["g4"]}
+        {p.name for p in d.persons["g4"]}
+        | {p.phone_masked for p in d.persons["g4"]}
+        | {ids.decrypt(p.phone_encrypted) for p in d.persons["g4"]}  # a full phone, as a reveal shows it
     )
     w.objects["person"]["A"].texts = sorted({p.name for p in d.persons["g1"]})
 
