@@ -239,6 +239,12 @@ def _body_text(response: Any) -> str:
         return " ".join(
             str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if c
         )
+    if "json" in ctype:
+        # ninja writes non-ASCII as \uXXXX escapes: decode them, or no Chinese name would ever match
+        try:
+            return json.dumps(json.loads(content), ensure_ascii=False)
+        except ValueError:
+            return content.decode("utf-8", "replace")
     if ctype.startswith(TEXT_TYPES):
         return content.decode("utf-8", "replace")
     return ""  # PDFs and images: compressed, not searched (see docs/security.md)
@@ -468,9 +474,9 @@ ROUTES: dict[str, Route] = {
         "registration", of(ADMIN, COMMUNITY_WORKER, SECRETARY)
     ),
     "GET /api/v1/party/registrations/{registration_id}/card.pdf": R("registration", NOBODY),
-    "GET /api/v1/party/items": R("collection", SIGNED_IN),
+    "GET /api/v1/party/items": R("list:item", SIGNED_IN),
     "POST /api/v1/party/items": R("collection", of(COMMUNITY_WORKER, SECRETARY)),
-    "POST /api/v1/party/items/{item_id}/close": R("item", NOBODY),
+    "POST /api/v1/party/items/{item_id}/close": R("item", of(COMMUNITY_WORKER, SECRETARY)),
     "GET /api/v1/party/claims": R("collection", SIGNED_IN),
     "POST /api/v1/party/claims": R("collection", NOBODY),
     "POST /api/v1/party/claims/{claim_id}/withdraw": R("claim", NOBODY),
@@ -662,7 +668,7 @@ ROUTES: dict[str, Route] = {
     "POST /console/party/registrations/{registration_id}/accept/": R("registration", NOBODY),
     "POST /console/party/registrations/{registration_id}/return/": R("registration", NOBODY),
     "GET /console/party/registrations/{registration_id}/card.pdf": R("registration", NOBODY),
-    "GET /console/party/serving/items/": R("collection", STAFF),
+    "GET /console/party/serving/items/": R("list:item", STAFF),
     "POST /console/party/serving/items/{item_id}/close/": R("item", NOBODY),
     "GET /console/party/serving/records/": R("collection", STAFF),
     "POST /console/party/serving/records/{record_id}/confirm/": R("record", NOBODY),

@@ -125,10 +125,21 @@ def _patrols(w: World) -> None:
 
 
 def _party(w: World) -> None:
+    from gongzhi.accounts.services import role_assign, user_create
     from gongzhi.party import registration as reg
+    from gongzhi.party import serving
 
     d = w.d
     admin = d.user("district_admin")
+    b_worker = user_create(
+        actor=None,
+        username="authz_b_community_worker",
+        password=PASSWORD,
+        display_name="乙方社工",
+        validate_password=False,
+    )
+    role_assign(actor=None, user=b_worker, role=Role.COMMUNITY_WORKER, place_code=d.communities["B1"].code)
+    publishers = {"A": d.user("community_worker"), "B": b_worker}  # service items are community work
     units = {}
     for n, side in enumerate(("A", "B"), start=1):
         community_key, grid_key = PLACE[side]
@@ -164,6 +175,17 @@ def _party(w: World) -> None:
     for side, r in regs.items():
         name = "甲方党员钱授权" if side == "A" else "乙方党员孙授权"
         w.add("registration", side, Obj({"registration_id": r.pk}, [name]))
+        title = f"授权矩阵{'甲方' if side == 'A' else '乙方'}助老服务岗"
+        item = serving.service_item_publish(
+            actor=publishers[side],
+            community_id=d.communities[PLACE[side][0]].pk,
+            kind="post",
+            title=title,
+            description="为独居老人上门服务",
+            skills=["elderly_care"],
+            capacity=3,
+        )
+        w.add("item", side, Obj({"item_id": item.pk}, [title]))
 
 
 def _cobuild(w: World) -> None:

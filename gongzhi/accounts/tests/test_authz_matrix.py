@@ -44,7 +44,7 @@ def test_authorization_matrix_has_no_leak_and_docs_security_md_is_true(db, capsy
     )
 
 
-def test_a_leak_is_caught(db):
+def test_a_leak_is_caught(db, client):
     """The checks themselves can fail: a route that lets a grid worker read another subdistrict's
     person, or shows that person's name, is named as a violation."""
     world = build_world()
@@ -59,3 +59,9 @@ def test_a_leak_is_caught(db):
     results = {key: {"department_handler": matrix.Cell(a=matrix.Answer(status=200), b=None)}}
     assert "department_handler" not in route.allow
     assert any("does not let it in" in f for f in matrix.violations(world, results))
+
+    # JSON bodies are searched for Chinese names too (ninja escapes them as \uXXXX)
+    client.force_login(world.users["grid_worker"])
+    a_name = world.objects["person"]["A"].texts[0]
+    response = client.get("/api/v1/persons")
+    assert a_name not in response.content.decode() and a_name in matrix._body_text(response)
