@@ -245,3 +245,14 @@ def test_a_grid_worker_sees_the_branch_of_their_grid(district):
     other = district.user("grid_worker_g2")
     total, _per = orgs.coverage_for_actor(other)
     assert (total.branches_independent, total.residential_grids_covered, total.residential_grids) == (0, 0, 1)
+
+
+@pytest.mark.parametrize(("user_key", "method"), [("grid_worker", "get"), ("community_worker", "post")])
+def test_console_branch_page_outside_the_scope_is_404_not_500(district, client, user_key, method):
+    """Found by the authorization matrix: the page let the selector's NotFound escape as a 500."""
+    client.force_login(district.user(user_key))
+    other = district.communities["B1"].code
+    response = getattr(client, method)(f"/console/party/communities/{other}/branches/")
+    assert response.status_code == 404
+    response = client.get("/console/party/communities/999999999999/branches/")
+    assert response.status_code == 404

@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from gongzhi.core.access import actor_of, console_login_required
-from gongzhi.core.errors import ApplicationError
+from gongzhi.core.errors import ApplicationError, NotFound
 from gongzhi.core.scope import scope_of
 from gongzhi.party import organizations as orgs
 from gongzhi.places.models import Community
@@ -36,10 +36,14 @@ def org_tree(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def branch_proposal(request: HttpRequest, code: str) -> HttpResponse:
     actor = actor_of(request)
-    community = orgs.community_get_for_actor(actor, code=code)
+    try:
+        community = orgs.community_get_for_actor(actor, code=code)
+        if request.method == "POST":
+            community = orgs.community_get_for_actor(actor, code=code, roles=orgs.LAYOUT_APPLIERS)
+    except NotFound as exc:  # a community outside the scope (or none) is the console's 404, not a 500
+        raise Http404 from exc
     can_apply = scope_of(actor).covers(community, orgs.LAYOUT_APPLIERS)
     if request.method == "POST":
-        community = orgs.community_get_for_actor(actor, code=code, roles=orgs.LAYOUT_APPLIERS)
         try:
             created = orgs.branch_layout_apply(actor=actor, community_id=community.pk)
         except ApplicationError as exc:

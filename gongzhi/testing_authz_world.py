@@ -1,0 +1,282 @@
+"""The world the authorization matrix runs in: the small district plus one object of each kind in scope A
+(community A1 / grid g1, the place of every scoped test account) and one in scope B (community B1 /
+grid g4, subdistrict B: outside every account's scope except the district-wide ones).
+
+Every object is made through the services, as a user would make it. Each carries the path parameters a
+route needs to point at it and the texts that identify it in a response body (a name, a masked phone, a
+ticket number), so the matrix can tell whether an answer showed it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from gongzhi.accounts.models import User
+from gongzhi.core.roles import Role
+from gongzhi.testing import PASSWORD, SmallDistrict, build_small_district
+
+# A point inside each grid of the small district (0.01° squares from 117.10 / 117.15, 36.98).
+POINTS = {"A": (117.105, 36.985), "B": (117.155, 36.985)}
+PLACE = {"A": ("A1", "g1"), "B": ("B1", "g4")}
+
+
+@dataclass
+class Obj:
+    params: dict[str, Any]
+    texts: list[str] = field(default_factory=list)
+
+
+@dataclass
+class World:
+    d: SmallDistrict
+    objects: dict[str, dict[str, Obj]] = field(default_factory=dict)  # kind → {"A": obj, "B": obj}
+    users: dict[str, User] = field(default_factory=dict)  # column (role value) → account
+
+    def add(self, kind: str, side: str, obj: Obj) -> None:
+        self.objects.setdefault(kind, {})[side] = obj
+
+
+def _uscc(n: int) -> str:
+    from stdnum.cn import uscc
+
+    body = f"91370100MA{n:07d}"[:17]
+    return body + uscc.calc_check_digit(body)
+
+
+def _places(w: World) -> None:
+    from gongzhi.core import ids
+
+    d = w.d
+    for side, (community_key, grid_key) in PLACE.items():
+        grid, community = d.grids[grid_key], d.communities[community_key]
+        w.add("grid", side, Obj({"code": grid.code}, [grid.name]))
+        w.add("community", side, Obj({"code": community.code, "community_code": community.code}))
+        hh = d.households[grid_key][0]
+        persons = [p for p in d.persons[grid_key] if p.household_id == hh.pk]
+        w.add(
+            "household",
+            side,
+            Obj({"household_id": hh.pk}, [p.name for p in persons] + [p.phone_masked for p in persons]),
+        )
+        person = persons[0]
+        w.add("person", side, Obj({"person_id": person.pk}, [person.name, person.phone_masked]))
+    # every B person's name and masked phone: a list must show none of them to a scoped account
+    w.objects["person"]["B"].texts = sorted(
+        {p.name for p in d.persons["g4"]}
+        | {p.phone_masked for p in d.persons["g4"]}
+        | {ids.decrypt(p.phone_encrypted) for p in d.persons["g4"]}  # a full phone, as a reveal shows it
+    )
+    w.objects["person"]["A"].texts = sorted({p.name for p in d.persons["g1"]})
+
+
+def _tickets(w: World) -> None:
+    from gongzhi.tickets import services as svc
+
+    d = w.d
+    made = {
+        "A": svc.ticket_report(
+            actor=d.user("resident"),
+            data=svc.TicketInput(
+                description="授权矩阵甲方工单：楼道灯不亮", lng=POINTS["A"][0], lat=POINTS["A"][1]
+            ),
+        ),
+        "B": svc.ticket_report(
+            actor=d.user("district_admin"),
+            data=svc.TicketInput(
+                description="授权矩阵乙方工单：井盖缺失",
+                channel="assigned",
+                lng=POINTS["B"][0],
+                lat=POINTS["B"][1],
+            ),
+        ),
+    }
+    for side, t in made.items():
+        w.add(
+            "ticket",
+            side,
+            Obj(
+                {"ticket_id": t.pk, "service_request_id": t.number, "action": "accept"},
+                [t.number, t.description],
+            ),
+        )
+
+
+def _patrols(w: World) -> None:
+    from gongzhi.accounts.services import role_assign, user_create
+    from gongzhi.tickets.services.patrols import patrol_start
+
+    d = w.d
+    b_worker = user_create(
+        actor=None,
+        username="authz_b_grid_worker",
+        password=PASSWORD,
+        display_name="乙方网格员",
+        validate_password=False,
+    )
+    role_assign(actor=None, user=b_worker, role=Role.GRID_WORKER, place_code=d.grids["g4"].code)
+    a = patrol_start(actor=d.user("grid_worker"), grid_code=d.grids["g1"].code)
+    b = patrol_start(actor=b_worker, grid_code=d.grids["g4"].code)
+    w.add("patrol", "A", Obj({"patrol_id": a.pk}))
+    w.add("patrol", "B", Obj({"patrol_id": b.pk}))
+
+
+def _party(w: World) -> None:
+    from gongzhi.accounts.services import role_assign, user_create
+    from gongzhi.party import registration as reg
+    from gongzhi.party import serving
+
+    d = w.d
+    admin = d.user("district_admin")
+    b_worker = user_create(
+        actor=None,
+        username="authz_b_community_worker",
+        password=PASSWORD,
+        display_name="乙方社工",
+        validate_password=False,
+    )
+    role_assign(actor=None, user=b_worker, role=Role.COMMUNITY_WORKER, place_code=d.communities["B1"].code)
+    publishers = {"A": d.user("community_worker"), "B": b_worker}  # service items are community work
+    units = {}
+    for n, side in enumerate(("A", "B"), start=1):
+        community_key, grid_key = PLACE[side]
+        name = "授权矩阵甲方医院" if side == "A" else "授权矩阵乙方供电所"
+        units[side] = reg.unit_register(
+            actor=admin,
+            community_id=d.communities[community_key].pk,
+            name=name,
+            uscc=_uscc(n),
+            kind="hospital",
+            paired_grid_code=d.grids[grid_key].code,
+            liaison_username="unit_liaison" if side == "A" else "authz_b_liaison",
+        )
+        w.add("unit", side, Obj({"unit_id": units[side].pk}, [name]))
+    regs = {
+        "A": reg.member_register(
+            actor=d.user("party_member"),
+            community_id=d.communities["A1"].pk,
+            name="甲方党员钱授权",
+            phone="13906419001",
+            address="银山小区3号楼1单元201",
+            unit_id=units["A"].pk,
+        ),
+        "B": reg.member_register(
+            actor=admin,
+            community_id=d.communities["B1"].pk,
+            name="乙方党员孙授权",
+            phone="13906419002",
+            address="安大小区1号楼1单元101",
+            unit_id=units["B"].pk,
+        ),
+    }
+    for side, r in regs.items():
+        name = "甲方党员钱授权" if side == "A" else "乙方党员孙授权"
+        w.add("registration", side, Obj({"registration_id": r.pk}, [name]))
+        title = f"授权矩阵{'甲方' if side == 'A' else '乙方'}助老服务岗"
+        item = serving.service_item_publish(
+            actor=publishers[side],
+            community_id=d.communities[PLACE[side][0]].pk,
+            kind="post",
+            title=title,
+            description="为独居老人上门服务",
+            skills=["elderly_care"],
+            capacity=3,
+        )
+        w.add("item", side, Obj({"item_id": item.pk}, [title]))
+
+
+def _cobuild(w: World) -> None:
+    from gongzhi.cobuild import matching
+    from gongzhi.cobuild.enums import NeedSource, ProviderKind, ResourceKind
+    from gongzhi.cobuild.needs import NeedInput, ResourceInput, need_raise, resource_register
+    from gongzhi.cobuild.projects import project_create
+
+    d = w.d
+    for side in ("A", "B"):
+        community_key, _grid = PLACE[side]
+        title = "授权矩阵甲方微心愿" if side == "A" else "授权矩阵乙方微心愿"
+        need = need_raise(
+            actor=d.user("district_admin"),
+            data=NeedInput(title=title, category="medical"),
+            source=NeedSource.COMMUNITY,
+            community_id=d.communities[community_key].pk,
+        )
+        w.add("need", side, Obj({"need_id": need.pk}, [title]))
+        label = "甲方" if side == "A" else "乙方"
+        resource = resource_register(
+            actor=d.user("district_admin"),
+            community_id=d.communities[community_key].pk,
+            provider_kind=ProviderKind.UNIT,
+            provider_id=w.objects["unit"][side].params["unit_id"],
+            data=ResourceInput(
+                title=f"授权矩阵{label}义诊资源",
+                kind=ResourceKind.SERVICE,
+                categories=["medical"],
+                schedule=matching.ALL_SLOTS,
+            ),
+        )
+        project = project_create(
+            actor=d.user("district_admin"),
+            need_ids=[need.pk],
+            resource_ids=[resource.pk],
+            title=f"授权矩阵{label}共建项目",
+        )
+        w.add("project", side, Obj({"project_id": project.pk}, [project.title]))
+
+
+def _volunteers(w: World) -> None:
+    from gongzhi.people.services import resident_account_for_phone
+    from gongzhi.volunteers.activities import activity_create, signup_create
+    from gongzhi.volunteers.teams import team_create
+
+    d = w.d
+    start = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0) + dt.timedelta(days=3)
+    for side in ("A", "B"):
+        community_key, _grid = PLACE[side]
+        label = "甲方" if side == "A" else "乙方"
+        team = team_create(
+            actor=d.user("district_admin"),
+            community_id=d.communities[community_key].pk,
+            name=f"授权矩阵{label}志愿服务队",
+            service_area="全域",
+            skills=["general"],
+        )
+        w.add("team", side, Obj({"team_id": team.pk}, [team.name]))
+        activity = activity_create(
+            actor=d.user("district_admin"),
+            team_id=team.pk,
+            title=f"授权矩阵{label}义诊",
+            venue="党群服务中心",
+            capacity=5,
+            start_date=start.date(),
+            start_time=start.time(),
+            end_time=(start + dt.timedelta(hours=2)).time(),
+        )
+        w.add("activity", side, Obj({"activity_id": activity.pk}, [activity.title]))
+        session = activity.sessions.get()
+        w.add("session", side, Obj({"session_id": session.pk}, [activity.title]))
+        # a resident of the side signs up (in A the party member, whose own signup it is)
+        volunteer = (
+            d.user("party_member")
+            if side == "A"
+            else resident_account_for_phone(phone_hash=d.persons["g4"][0].phone_hash)
+        )
+        signup = signup_create(actor=volunteer, session_id=session.pk)
+        w.add("signup", side, Obj({"signup_id": signup.pk}))
+
+
+def build_world() -> World:
+    d = build_small_district()
+    w = World(d=d)
+    for role in Role:
+        w.users[role.value] = d.user(role.value)
+    _places(w)
+    _tickets(w)
+    _patrols(w)
+    _party(w)
+    _cobuild(w)
+    _volunteers(w)
+    return w
