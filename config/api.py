@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from gongzhi.core.errors import ApplicationError
+from gongzhi.core.ratelimit import with_retry_after
 
 api = NinjaAPI(
     title="共治 API",
@@ -28,7 +29,8 @@ def _error(
 
 @api.exception_handler(ApplicationError)
 def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
-    return api.create_response(request, exc.as_dict(), status=exc.status)
+    response = api.create_response(request, exc.as_dict(), status=exc.status)
+    return with_retry_after(response, exc)
 
 
 _TYPE_MESSAGES = {

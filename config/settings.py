@@ -192,6 +192,31 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- cache and rate limits ------------------------------------------------------------------
+# LocMem for development (each process counts alone); REDIS_URL (or CACHE_URL) → Redis, so the rate
+# limits of gongzhi.core.ratelimit hold across every web worker.
+REDIS_URL = os.environ.get("REDIS_URL", "") or os.environ.get("CACHE_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gongzhi"}}
+# name → "count/seconds" (fixed window); each overridable by RATE_LIMIT_<NAME>, "off" turns one off.
+# See docs/hardening.md for what each one counts.
+_RATE_LIMIT_DEFAULTS = {
+    "login_ip": "20/300",  # failed staff logins (console and API) per client IP
+    "otp_ip": "10/3600",  # one-time-code requests per client IP (per phone: one a minute, in accounts)
+    "report_user": "20/3600",  # resident ticket reports (H5 随手拍, API) per resident
+    "report_ip": "30/3600",  # resident ticket reports per client IP
+    "open311_ip": "120/60",  # Open311 POSTs per client IP (per key: the key's own limit a minute)
+}
+RATE_LIMITS = {
+    name: os.environ.get(f"RATE_LIMIT_{name.upper()}", default)
+    for name, default in _RATE_LIMIT_DEFAULTS.items()
+}
+# Behind a reverse proxy: the META name of the header it sets with the client address, e.g.
+# HTTP_X_FORWARDED_FOR or HTTP_X_REAL_IP. Empty (the default): REMOTE_ADDR, which a client cannot forge.
+RATE_LIMIT_IP_HEADER = os.environ.get("RATE_LIMIT_IP_HEADER", "")
+
 # One-time codes for resident sign-in: the sender is a dotted path to a callable(phone, code).
 SMS_SENDER = os.environ.get("SMS_SENDER", "gongzhi.accounts.sms.log_sender")
 OTP_TTL_SECONDS = int(os.environ.get("OTP_TTL_SECONDS", 300))

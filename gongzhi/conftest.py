@@ -45,3 +45,13 @@ def _workday_calendar_fresh():
     cache_clear()
     yield
     cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _cache_clear():
+    """Rate-limit counters (gongzhi.core.ratelimit) live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
