@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -53,6 +54,13 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
         fields[name] = _TYPE_MESSAGES.get(err.get("type", ""), "格式不正确")
     first = next(iter(fields.items()), ("", ""))
     return _error(request, 400, "invalid", f"请求参数有误：{first[0]} {first[1]}".strip(), fields)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE before it is read; answer in the one shape.
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024 // 1024
+    return _error(request, 400, "too_large", f"请求内容过大（上限{limit}MB），请减少数据后重试")
 
 
 @api.exception_handler(AuthenticationError)

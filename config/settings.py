@@ -249,6 +249,8 @@ PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", 10 * 1024 * 1024))
 TICKET_NOTIFY_SENDER = os.environ.get("TICKET_NOTIFY_SENDER", "gongzhi.tickets.notify.log_sender")
 TICKET_RED_CARD_FACTOR = float(os.environ.get("TICKET_RED_CARD_FACTOR", 1.0))
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 50_000))
+# Largest population / 12345 import file, checked from the upload's size before a byte is read.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 
 LOGGING = {
     "version": 1,
