@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -58,9 +57,9 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
 
 @api.exception_handler(RequestDataTooBig)
 def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-    # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE before it is read; answer in the one shape.
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024 // 1024
-    return _error(request, 400, "too_large", f"请求内容过大（上限{limit}MB），请减少数据后重试")
+    # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE (fields, JSON) or UPLOAD_MAX_REQUEST_BYTES
+    # (multipart with files, gongzhi.core.uploads) before reading it; answer in the one shape.
+    return _error(request, 400, "too_large", "请求内容过大，请减少数据或照片后重试")
 
 
 @api.exception_handler(AuthenticationError)

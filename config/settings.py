@@ -244,6 +244,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # One uploaded photo, checked before it is decoded (gongzhi.core.images).
 PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", 10 * 1024 * 1024))
+# The whole multipart body (9 photos and a form), refused before any file part is streamed to disk
+# (gongzhi.core.uploads); the front proxy should cap it too (nginx client_max_body_size).
+UPLOAD_MAX_REQUEST_BYTES = int(os.environ.get("UPLOAD_MAX_REQUEST_BYTES", 100 * 1024 * 1024))
+FILE_UPLOAD_HANDLERS = [
+    "gongzhi.core.uploads.RequestSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Tickets: the notifier (dotted path to callable(Notice)), and the red card: overdue again by this many
 # times the ticket's own time limit after a yellow card.
 TICKET_NOTIFY_SENDER = os.environ.get("TICKET_NOTIFY_SENDER", "gongzhi.tickets.notify.log_sender")
