@@ -100,6 +100,10 @@ def otp_request(request: HttpRequest) -> HttpResponse:
     phone = request.POST.get("phone", "").strip()
     try:
         ratelimit.hit_request(request, "otp_ip")
+    except ratelimit.RateLimited as exc:  # this address asked too often: no code was sent to this phone
+        page = _login_page(request, step="phone", phone=phone, error=exc.message, status=exc.status)
+        return ratelimit.with_retry_after(page, exc)
+    try:
         accounts.otp_request(phone=phone)
     except ApplicationError as exc:
         # A rate limit keeps the code step open: the code sent a moment ago is still good.

@@ -216,6 +216,7 @@ def test_otp_requests_per_ip_api_and_h5(district, settings, clock):
     page = client.post("/h5/login/code/", {"phone": phones[2]})  # the H5 form counts in the same bucket
     assert page.status_code == 429 and "Retry-After" in page
     assert MESSAGE in page.content.decode()
+    assert 'action="/h5/login/code/"' in page.content.decode()  # no code was sent: the phone step again
     assert OneTimeCode.objects.count() == 2  # no code made, none sent, for the refused ones
     other = Client(REMOTE_ADDR=IP_B)
     assert (
@@ -226,6 +227,15 @@ def test_otp_requests_per_ip_api_and_h5(district, settings, clock):
         client.post(url, json.dumps({"phone": "13912340004"}), content_type="application/json").status_code
         == 200
     )
+
+
+def test_the_per_phone_limit_says_when_to_retry(district, clock):
+    client = Client(REMOTE_ADDR=IP_A)
+    assert client.post("/h5/login/code/", {"phone": "13912340001"}).status_code == 200
+    again = client.post("/h5/login/code/", {"phone": "13912340001"})
+    assert again.status_code == 429 and 1 <= int(again["Retry-After"]) <= 60
+    assert "验证码发送过于频繁，请一分钟后再试" in again.content.decode()
+    assert OneTimeCode.objects.count() == 1
 
 
 # --- login per client IP -------------------------------------------------------------------------
