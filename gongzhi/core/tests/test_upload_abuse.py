@@ -223,6 +223,45 @@ def test_path_tricks_in_the_file_name_never_reach_storage(district, media, door,
     assert "evil" not in photo.file.name and "win.ini" not in photo.file.name
 
 
+def _dispatched(district: Any) -> Ticket:
+    """A ticket at the department, ready for its handling result (photos of the result go with it)."""
+    from gongzhi.tickets import services as svc
+    from gongzhi.tickets.enums import Level
+
+    gw, cw, dh = (district.user(k) for k in ("grid_worker", "community_worker", "department_handler"))
+    ticket = svc.ticket_report(actor=gw, data=svc.TicketInput(description="路灯不亮", lng=LNG, lat=LAT))
+    svc.ticket_accept(actor=gw, ticket_id=ticket.pk, category_code="101018", note="")
+    svc.ticket_escalate(actor=gw, ticket_id=ticket.pk, reason="需城管部门维修")
+    svc.ticket_dispatch(
+        actor=cw, ticket_id=ticket.pk, level=Level.DEPARTMENT, department_id=district.department.pk, note=""
+    )
+    svc.ticket_respond(actor=dh, ticket_id=ticket.pk, note="")
+    return ticket
+
+
+@pytest.mark.parametrize("door", ["api", "console"])
+@pytest.mark.parametrize("case", list(PHOTO_CASES))
+def test_hostile_result_photos_on_a_move_are_refused(district, media, settings, door, case):
+    settings.PHOTO_MAX_BYTES = 2048
+    ticket = _dispatched(district)
+    status = Ticket.objects.get(pk=ticket.pk).status
+    assert status == "in_progress"
+    name, content, message = PHOTO_CASES[case]
+    client = _signed_in(district, "department_handler")
+    data = {"result": "已更换灯泡", "photos": [SimpleUploadedFile(name, content(), "image/jpeg")]}
+    before = snapshot()
+    if door == "api":
+        response = client.post(f"/api/v1/tickets/{ticket.pk}/handle", data)
+        text = response.json()["message"] + json.dumps(response.json()["fields"], ensure_ascii=False)
+    else:
+        response = client.post(f"/console/tickets/{ticket.pk}/handle/", data)
+        text = response.content.decode()
+    assert response.status_code == 400
+    assert message in text
+    assert snapshot() == before and Ticket.objects.get(pk=ticket.pk).status == status
+    assert stored(media) == []
+
+
 # --- spreadsheet imports -------------------------------------------------------------------------
 
 
