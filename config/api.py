@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from gongzhi.core import unavailable
 from gongzhi.core.errors import ApplicationError
+from gongzhi.core.ratelimit import with_retry_after
 
 api = NinjaAPI(
     title="共治 API",
@@ -32,7 +33,8 @@ def _error(
 
 @api.exception_handler(ApplicationError)
 def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
-    return api.create_response(request, exc.as_dict(), status=exc.status)
+    response = api.create_response(request, exc.as_dict(), status=exc.status)
+    return with_retry_after(response, exc)
 
 
 _TYPE_MESSAGES = {
@@ -55,6 +57,13 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
         fields[name] = _TYPE_MESSAGES.get(err.get("type", ""), "格式不正确")
     first = next(iter(fields.items()), ("", ""))
     return _error(request, 400, "invalid", f"请求参数有误：{first[0]} {first[1]}".strip(), fields)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE (fields, JSON) or UPLOAD_MAX_REQUEST_BYTES
+    # (multipart with files, gongzhi.core.uploads) before reading it; answer in the one shape.
+    return _error(request, 400, "too_large", "请求内容过大，请减少数据或照片后重试")
 
 
 @api.exception_handler(AuthenticationError)

@@ -207,6 +207,31 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- cache and rate limits ------------------------------------------------------------------
+# LocMem for development (each process counts alone); REDIS_URL (or CACHE_URL) → Redis, so the rate
+# limits of gongzhi.core.ratelimit hold across every web worker.
+REDIS_URL = os.environ.get("REDIS_URL", "") or os.environ.get("CACHE_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gongzhi"}}
+# name → "count/seconds" (fixed window); each overridable by RATE_LIMIT_<NAME>, "off" turns one off.
+# See docs/hardening.md for what each one counts.
+_RATE_LIMIT_DEFAULTS = {
+    "login_ip": "20/300",  # failed staff logins (console and API) per client IP
+    "otp_ip": "10/3600",  # one-time-code requests per client IP (per phone: one a minute, in accounts)
+    "report_user": "20/3600",  # resident ticket reports (H5 随手拍, API) per resident
+    "report_ip": "30/3600",  # resident ticket reports per client IP
+    "open311_ip": "120/60",  # Open311 POSTs per client IP (per key: the key's own limit a minute)
+}
+RATE_LIMITS = {
+    name: os.environ.get(f"RATE_LIMIT_{name.upper()}", default)
+    for name, default in _RATE_LIMIT_DEFAULTS.items()
+}
+# Behind a reverse proxy: the META name of the header it sets with the client address, e.g.
+# HTTP_X_FORWARDED_FOR or HTTP_X_REAL_IP. Empty (the default): REMOTE_ADDR, which a client cannot forge.
+RATE_LIMIT_IP_HEADER = os.environ.get("RATE_LIMIT_IP_HEADER", "")
+
 # One-time codes for resident sign-in: the sender is a dotted path to a callable(phone, code).
 SMS_SENDER = os.environ.get("SMS_SENDER", "gongzhi.accounts.sms.log_sender")
 OTP_TTL_SECONDS = int(os.environ.get("OTP_TTL_SECONDS", 300))
@@ -238,6 +263,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # One uploaded photo, checked before it is decoded (gongzhi.core.images).
 PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", 10 * 1024 * 1024))
+# The whole multipart body (9 photos and a form), refused before any file part is streamed to disk
+# (gongzhi.core.uploads); the front proxy should cap it too (nginx client_max_body_size).
+UPLOAD_MAX_REQUEST_BYTES = int(os.environ.get("UPLOAD_MAX_REQUEST_BYTES", 100 * 1024 * 1024))
+FILE_UPLOAD_HANDLERS = [
+    "gongzhi.core.uploads.RequestSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Tickets: the notifier (dotted path to callable(Notice)), and the red card: overdue again by this many
 # times the ticket's own time limit after a yellow card.
 TICKET_NOTIFY_SENDER = os.environ.get("TICKET_NOTIFY_SENDER", "gongzhi.tickets.notify.log_sender")
@@ -247,6 +280,8 @@ IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", 50_000))
 # pg_restore live when not on PATH or in /usr/lib/postgresql/*/bin.
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
 PG_BIN_DIR = os.environ.get("PG_BIN_DIR", "")
+# Largest population / 12345 import file, checked from the upload's size before a byte is read.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 
 LOGGING = {
     "version": 1,

@@ -59,3 +59,13 @@ def _process_caches_fresh():
     yield
     forget_locator()
     forget_categories()
+
+
+@pytest.fixture(autouse=True)
+def _cache_clear():
+    """Rate-limit counters (gongzhi.core.ratelimit) live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

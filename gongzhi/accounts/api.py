@@ -8,6 +8,7 @@ from django.middleware.csrf import get_token
 from ninja import Router, Schema
 
 from gongzhi.accounts.models import User
+from gongzhi.core import ratelimit
 from gongzhi.core.api import ERRORS, session_auth
 from gongzhi.core.errors import ApplicationError
 from gongzhi.core.scope import scope_of
@@ -63,12 +64,15 @@ def api_login(request: HttpRequest, payload: LoginIn):
         raise ApplicationError(
             "请填写用户名和密码", code="required", fields={"username": "必填", "password": "必填"}
         )
+    ip = ratelimit.client_ip(request)
+    ratelimit.check("login_ip", ip)  # only failures count: a busy office behind one address still signs in
     user = authenticate(request, username=payload.username.strip(), password=payload.password)
     if getattr(request, "axes_locked_out", False):
         raise ApplicationError(
             "登录失败次数过多，账号已临时锁定，请30分钟后再试或联系管理员", code="locked_out", status=429
         )
     if user is None:
+        ratelimit.count("login_ip", ip)
         raise ApplicationError("用户名或密码错误", code="bad_credentials", status=401)
     login(request, user)
     return me_of(request)

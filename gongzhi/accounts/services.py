@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 import hmac as std_hmac
 import logging
+import math
 import secrets
 from datetime import timedelta
 
@@ -18,6 +19,7 @@ from gongzhi.audit.services import audit_record
 from gongzhi.core import ids
 from gongzhi.core.errors import ApplicationError, Forbidden, field_error
 from gongzhi.core.locks import lock_name
+from gongzhi.core.ratelimit import RateLimited
 from gongzhi.core.roles import ROLE_LEVEL, Role, ScopeLevel
 from gongzhi.core.scope import forget_scope, scope_of
 from gongzhi.places.models import Community, Department, District, Grid, Household, Subdistrict
@@ -177,10 +179,15 @@ def otp_request(*, phone: str) -> None:
     phone_hash = ids.keyed_hash(normalised)
     lock_name(f"accounts.otp:{phone_hash}")  # two requests at once: the second sees the first's code
     now = timezone.now()
-    if OneTimeCode.objects.filter(
-        phone_hash=phone_hash, created_at__gte=now - timedelta(seconds=60)
-    ).exists():
-        raise ApplicationError("验证码发送过于频繁，请一分钟后再试", code="rate_limited", status=429)
+    last = (
+        OneTimeCode.objects.filter(phone_hash=phone_hash, created_at__gte=now - timedelta(seconds=60))
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if last is not None:
+        wait = math.ceil(60 - (now - last).total_seconds())
+        raise RateLimited(wait, "验证码发送过于频繁，请一分钟后再试")
     code = f"{secrets.randbelow(10**6):06d}"
     OneTimeCode.objects.filter(phone_hash=phone_hash, used=False).update(used=True)
     OneTimeCode.objects.create(

@@ -18,6 +18,7 @@ from gongzhi.audit.enums import EVENT_LABELS
 from gongzhi.audit.selectors import audit_event_list_for_actor
 from gongzhi.audit.services import audit_record
 from gongzhi.console.figures import district_figures, scope_figures
+from gongzhi.core import ratelimit
 from gongzhi.core.access import console_login_required, home_url_for, is_h5_only, require_audit_reader
 from gongzhi.tickets.figures import home_figures as ticket_home_figures
 
@@ -53,6 +54,19 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         username = request.POST.get("username", "").strip()[:150]
         password = request.POST.get("password", "")
+        ip = ratelimit.client_ip(request)
+        try:
+            ratelimit.check(
+                "login_ip", ip
+            )  # only failures count, so a busy office behind one address signs in
+        except ratelimit.RateLimited as exc:
+            page = render(
+                request,
+                "console/login.html",
+                {"error": exc.message, "username": username, "next": next_url},
+                status=exc.status,
+            )
+            return ratelimit.with_retry_after(page, exc)
         user = authenticate(request, username=username, password=password) if username and password else None
         if getattr(request, "axes_locked_out", False):
             return lockout_response(request)
@@ -61,6 +75,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             with transaction.atomic():
                 audit_record(actor=user, target=user, event="accounts.logged_in", data={"channel": "console"})
             return redirect(_after_login(request, next_url))
+        ratelimit.count("login_ip", ip)
         error = BAD_CREDENTIALS
         status = 400
     return render(

@@ -20,3 +20,23 @@ def data_key_is_set(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage
             )
         ]
     return []
+
+
+@checks.register()
+def rate_limits_parse(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    """A mistyped RATE_LIMIT_<NAME> is found when the site starts, not as a 500 on the first request."""
+    from gongzhi.core.ratelimit import parse
+
+    out: list[checks.CheckMessage] = []
+    for name, spec in getattr(settings, "RATE_LIMITS", {}).items():
+        try:
+            parse(spec)
+        except (ValueError, TypeError):
+            out.append(
+                checks.Error(
+                    f"RATE_LIMITS[{name!r}] = {spec!r} 无法识别：应为“次数/秒数”，如 20/300，或 off。",
+                    hint=f"检查环境变量 RATE_LIMIT_{name.upper()}。",
+                    id="gongzhi.E002",
+                )
+            )
+    return out

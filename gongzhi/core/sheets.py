@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable, Collection, Iterable
 
 from gongzhi.core.errors import ValidationFailed
@@ -32,3 +33,25 @@ def map_headers(
             fields={"file": "缺少必填列"},
         )
     return columns
+
+
+# A spreadsheet's parts compress about 5–30 times; a part that claims far more is a zip bomb.
+ZIP_MAX_RATIO = 100
+ZIP_RATIO_FROM = 8 * 1024 * 1024  # small parts (styles, a short sheet) may compress better: not judged
+ZIP_MAX_MEMBERS = 10_000
+
+
+def check_zip_sizes(archive: zipfile.ZipFile, *, max_total: int, what: str) -> None:
+    """Refuses an xlsx (a zip) whose declared sizes say it would unpack to too much, before any part of
+    it is decompressed. The declared sizes bind: Python's zipfile never yields more than a member's
+    declared size (and fails its CRC if the data was longer), so a lying header cannot sneak more past.
+    ``what`` names what the file should have been, for the message."""
+    bomb = ValidationFailed(f"文件解压后过大，不像是{what}，已拒绝", fields={"file": "文件异常"})
+    members = archive.infolist()
+    if len(members) > ZIP_MAX_MEMBERS:
+        raise bomb
+    if sum(info.file_size for info in members) > max_total:
+        raise bomb
+    for info in members:
+        if info.file_size > ZIP_RATIO_FROM and info.file_size > ZIP_MAX_RATIO * max(info.compress_size, 1):
+            raise bomb

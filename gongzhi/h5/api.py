@@ -8,6 +8,7 @@ from ninja import Router, Schema
 
 from gongzhi.accounts import services as accounts
 from gongzhi.accounts.api import MeOut, OkOut, me_of
+from gongzhi.core import ratelimit
 from gongzhi.core.api import ERRORS
 from gongzhi.people.services import resident_sign_in
 
@@ -25,6 +26,7 @@ class OtpVerifyIn(Schema):
 
 @router.post("/auth/otp/request", response={200: OkOut, **ERRORS}, auth=None, summary="居民：发送登录验证码")
 def otp_request(request: HttpRequest, payload: PhoneIn):
+    ratelimit.hit_request(request, "otp_ip")
     accounts.otp_request(phone=payload.phone)
     return {"ok": True, "message": "验证码已发送"}
 

@@ -17,7 +17,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.accounts import services as accounts
-from gongzhi.core import ids
+from gongzhi.core import ids, ratelimit
 from gongzhi.core.access import actor_of
 from gongzhi.core.errors import ApplicationError
 from gongzhi.core.roles import Role
@@ -99,11 +99,17 @@ def login_view(request: HttpRequest) -> HttpResponse:
 def otp_request(request: HttpRequest) -> HttpResponse:
     phone = request.POST.get("phone", "").strip()
     try:
+        ratelimit.hit_request(request, "otp_ip")
+    except ratelimit.RateLimited as exc:  # this address asked too often: no code was sent to this phone
+        page = _login_page(request, step="phone", phone=phone, error=exc.message, status=exc.status)
+        return ratelimit.with_retry_after(page, exc)
+    try:
         accounts.otp_request(phone=phone)
     except ApplicationError as exc:
         # A rate limit keeps the code step open: the code sent a moment ago is still good.
         step = "code" if exc.code == "rate_limited" else "phone"
-        return _login_page(request, step=step, phone=phone, error=exc.message, status=exc.status)
+        page = _login_page(request, step=step, phone=phone, error=exc.message, status=exc.status)
+        return ratelimit.with_retry_after(page, exc)
     from django.conf import settings
 
     info = CODE_SENT.format(phone=_masked(phone), minutes=max(1, settings.OTP_TTL_SECONDS // 60))

@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core import codes
-from gongzhi.core.errors import ApplicationError, Forbidden, NotFound, field_error
+from gongzhi.core.errors import Forbidden, NotFound, field_error
+from gongzhi.core.ratelimit import RateLimited
 from gongzhi.core.roles import Role
 from gongzhi.core.scope import scope_of
 from gongzhi.open311.models import ApiKey, ApiKeyMinute
@@ -30,11 +31,6 @@ if TYPE_CHECKING:
 
 KEY_PREFIX = "gz311_"
 RATE_LIMIT_MAX = 100_000
-
-
-class RateLimited(ApplicationError):
-    status = 429
-    code = "rate_limited"
 
 
 def hash_key(raw: str) -> str:
@@ -241,7 +237,8 @@ def apikey_count_request(*, key: ApiKey, now: datetime | None = None) -> int:
     count = counter.values_list("count", flat=True).first() or 1
     ApiKey.objects.filter(pk=key.pk).update(last_used_at=at)
     if key.rate_limit and count > key.rate_limit:
-        raise RateLimited(f"请求过于频繁：该密钥每分钟最多{key.rate_limit}次请求，请稍后再试")
+        wait = max(1, 60 - at.second)
+        raise RateLimited(wait, f"请求过于频繁：该密钥每分钟最多{key.rate_limit}次请求，请 {wait} 秒后再试")
     return count
 
 

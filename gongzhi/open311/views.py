@@ -21,6 +21,7 @@ from django.http.multipartparser import MultiPartParserError
 from django.urls import URLPattern, re_path
 from django.views.decorators.csrf import csrf_exempt
 
+from gongzhi.core import ratelimit
 from gongzhi.core.errors import ApplicationError
 from gongzhi.open311 import formats, intake, mapping
 from gongzhi.open311.keys import apikey_count_request, apikey_find, apikey_request_record, require_active
@@ -76,6 +77,8 @@ def endpoint(name: str, methods: dict[str, Handler]) -> Callable[..., HttpRespon
                 raise bad(f"该接口不支持{method[:10]}请求，可用：{'、'.join(methods)}")
             if any("\x00" in str(v) for v in kwargs.values()):
                 raise Open311Error(404, "路径中不能包含空字符（\\0）")
+            if method == "POST":  # before the body is read or a key looked up: also slows key guessing
+                ratelimit.hit_request(request, "open311_ip")
             params = Params(request)
             params.check()
             raw_key = params.get("api_key")
@@ -89,7 +92,9 @@ def endpoint(name: str, methods: dict[str, Handler]) -> Callable[..., HttpRespon
             response = formats.errors(out_fmt, exc.status, [(exc.status, exc.description)])
         except ApplicationError as exc:
             err = _error_of(exc)
-            response = formats.errors(out_fmt, err.status, [(err.status, err.description)])
+            response = ratelimit.with_retry_after(
+                formats.errors(out_fmt, err.status, [(err.status, err.description)]), exc
+            )
         except (
             RequestDataTooBig,
             SuspiciousOperation,

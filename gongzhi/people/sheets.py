@@ -27,7 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from gongzhi.core.errors import ValidationFailed
-from gongzhi.core.sheets import map_headers
+from gongzhi.core.sheets import check_zip_sizes, map_headers
 from gongzhi.people.enums import PersonTag, Relation, ResidenceType
 
 logger = logging.getLogger(__name__)
@@ -200,10 +200,7 @@ def read_population_sheet(content: bytes) -> Sheet:
         raise _not_xlsx()
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > _MAX_UNZIPPED:
-                raise ValidationFailed(
-                    "文件解压后过大，不像是人口登记表，已拒绝", fields={"file": "文件异常"}
-                )
+            check_zip_sizes(archive, max_total=_MAX_UNZIPPED, what="人口登记表")
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except ValidationFailed:
         raise

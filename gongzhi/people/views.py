@@ -348,9 +348,11 @@ def person_import(request: HttpRequest) -> HttpResponse:
                 statuses=ImportStatus,
             )
         if request.htmx:  # type: ignore[attr-defined]
+            # 200 even when refused: htmx 2 swaps no 4xx answer, and the message must reach the page.
             return render(request, "people/partials/_import_result.html", context)
     context["imports"] = list(selectors.population_import_list_for_actor(actor=actor, limit=10))
-    return render(request, "people/console/import.html", context)
+    # A refused file is a 400, as the API answers it, with the message on the page.
+    return render(request, "people/console/import.html", context, status=400 if "error" in context else 200)
 
 
 @login_required

@@ -15,6 +15,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ValidationError
 
+from gongzhi.core import ratelimit
 from gongzhi.core.api import ERRORS, session_auth
 from gongzhi.core.errors import NotFound, ValidationFailed
 from gongzhi.tickets import selectors
@@ -351,6 +352,7 @@ def _body_doc(schema: type[Schema], files: bool) -> dict[str, Any]:
     openapi_extra=_body_doc(TicketIn, files=True),
 )
 def create_ticket(request: HttpRequest):
+    ratelimit.limit_resident_report(request, _actor(request))
     payload, files = parse_body(request, TicketIn)
     data = svc.TicketInput(**payload.model_dump())
     saved = svc.report_ticket(actor=_actor(request), data=data, photos=files)

@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 
 from gongzhi.core import ids
 from gongzhi.core.errors import ValidationFailed
-from gongzhi.core.sheets import map_headers
+from gongzhi.core.sheets import check_zip_sizes, map_headers
 from gongzhi.people.sheets import XLSX_CONTENT_TYPE, in_chinese, max_file_bytes, max_rows
 
 logger = logging.getLogger(__name__)
@@ -207,10 +207,7 @@ def read_hotline_file(content: bytes, kind: str) -> list[HotlineRow]:
         raise _not_readable(kind)
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > _MAX_UNZIPPED:
-                raise ValidationFailed(
-                    "文件解压后过大，不像是工单导出文件，已拒绝", fields={"file": "文件异常"}
-                )
+            check_zip_sizes(archive, max_total=_MAX_UNZIPPED, what="工单导出文件")
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except ValidationFailed:
         raise

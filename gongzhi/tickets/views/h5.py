@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gongzhi.core import ratelimit
 from gongzhi.core.errors import ApplicationError, NotFound, field_error
 from gongzhi.h5.views import h5_login_required
 from gongzhi.tickets import selectors
@@ -111,6 +112,7 @@ def report(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         post = request.POST
         try:
+            ratelimit.limit_resident_report(request, actor)
             data = svc.TicketInput(
                 description=post.get("description", ""),
                 channel=Channel.RESIDENT,
@@ -131,7 +133,7 @@ def report(request: HttpRequest) -> HttpResponse:
             )
             return redirect("h5:tickets:detail", ticket_id=ticket.pk)
     fields = dict(error.fields) if error else {}
-    return render(
+    page = render(
         request,
         "tickets/h5/report.html",
         {
@@ -144,6 +146,7 @@ def report(request: HttpRequest) -> HttpResponse:
         },
         status=error.status if error else 200,
     )
+    return ratelimit.with_retry_after(page, error)
 
 
 # --- 我的反映: the resident's own tickets ---------------------------------------------------------------

@@ -47,7 +47,8 @@ def hotline_page(request: HttpRequest) -> HttpResponse:
                 shown_skipped=record.skipped_rows[:50],
             )
     context["imports"] = list(hotline.hotline_import_list_for_actor(actor=actor, limit=20))
-    return render(request, "tickets/intake/hotline.html", context)
+    # A refused file is a 400, as the API answers it, with the message on the page.
+    return render(request, "tickets/intake/hotline.html", context, status=400 if "error" in context else 200)
 
 
 @login_required
