@@ -478,7 +478,14 @@ ROUTES: dict[str, Route] = {
     "POST /api/v1/party/items": R("collection", of(COMMUNITY_WORKER, SECRETARY)),
     "POST /api/v1/party/items/{item_id}/close": R("item", of(COMMUNITY_WORKER, SECRETARY)),
     "GET /api/v1/party/claims": R("collection", SIGNED_IN),
-    "POST /api/v1/party/claims": R("collection", NOBODY),
+    # A member claims for themself, a liaison for their unit, community staff for either (party.serving).
+    "POST /api/v1/party/claims": R(
+        "collection",
+        frozenset(
+            {Role.PARTY_MEMBER.value, Role.UNIT_LIAISON.value, Role.COMMUNITY_WORKER.value}
+            | {Role.COMMUNITY_SECRETARY.value}
+        ),
+    ),
     "POST /api/v1/party/claims/{claim_id}/withdraw": R("claim", NOBODY),
     "POST /api/v1/party/claims/{claim_id}/complete": R("claim", NOBODY),
     "POST /api/v1/party/records": R("collection", NOBODY),
