@@ -11,7 +11,7 @@ server memory per worker. Progress goes to stderr.
 
 Full: point-to-grid at 20,000 grids, the tickets bench at 1,000,000 tickets, the city on PostgreSQL at
 ``--city-scale`` (default 1: 10M persons, 5M tickets; generation alone takes most of an hour on 2 cores,
-``--keep-city`` reuses it). Quick: the same code at CI sizes, the city on SQLite at 1/500.
+``--keep-city`` reuses it). Quick: the same code at CI sizes, the city on SQLite at 1/1000.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def _in_child(fn: Callable[[list[str]], dict[str, Any]], argv: list[str]) -> dic
 def plan(args: argparse.Namespace) -> list[tuple[str, Callable[[list[str]], dict[str, Any]], list[str]]]:
     q = args.quick
     city_argv = (
-        ["--sqlite", "--scale", str(args.city_scale or 0.002), "--quick", "--port", str(args.port)]
+        ["--sqlite", "--scale", str(args.city_scale or 0.001), "--quick", "--port", str(args.port)]
         if q
         else ["--scale", str(args.city_scale or 1.0), "--pg", args.pg, "--port", str(args.port)]
     )
