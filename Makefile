@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test install assets lint types migrations-check pytest test-postgres test-faults test-browser bench seed clean
+.PHONY: run test install assets lint types migrations-check pytest test-postgres test-faults test-browser bench bench-quick seed clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -67,13 +67,18 @@ test-browser: install assets
 	$(VENV)/bin/pytest -m "browser or pdf" -p no:xdist
 
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+# make bench: every benchmark, one JSON document (bench/run_all.py): the city at full size on PostgreSQL
+# (10M persons, 5M tickets: most of an hour to generate on 2 cores; BENCH_ARGS="--keep-city" reuses it).
+# make bench-quick (or make bench QUICK=1): the same at CI sizes, about 4 minutes.
+BENCH_ARGS ?=
 
 bench: install
-	$(PY) -m bench.point_to_grid
-	$(PY) -m bench.deadlines
 	$(PY) -m pip install --quiet -e ".[bench]"
-	BENCH_PG=$(BENCH_PG) $(PY) -m bench.tickets $(BENCH_TICKETS_ARGS)
-	$(PY) -m bench.cobuild_plan
+	BENCH_PG=$(BENCH_PG) $(PY) -m bench.run_all $(if $(QUICK),--quick) $(BENCH_ARGS)
+
+bench-quick: install
+	$(PY) -m pip install --quiet -e ".[bench]"
+	BENCH_PG=$(BENCH_PG) $(PY) -m bench.run_all --quick $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules gongzhi/static/vendor staticfiles var

@@ -80,6 +80,17 @@ class Server:
         )
         return [int(p) for p in out.stdout.split()]
 
+    def worker_rss_mb(self) -> list[float]:
+        """Resident memory of each worker now (VmRSS from /proc), in MB."""
+        out = []
+        for pid in self.worker_pids():
+            try:
+                with open(f"/proc/{pid}/status") as f:
+                    out += [round(int(line.split()[1]) / 1024, 1) for line in f if line.startswith("VmRSS:")]
+            except OSError:
+                continue
+        return out
+
     def stop(self) -> None:
         if self.proc is None:
             return

@@ -453,8 +453,10 @@ def load_tickets(
     seed: int = 1,
     event_every: int = 50,
     progress: Callable[[str], None] = print,
+    generator: Generator | None = None,
 ) -> dict[str, Any]:
-    """COPY ``n`` tickets and everything that goes with them; returns the timings and row counts."""
+    """COPY ``n`` tickets and everything that goes with them; returns the timings and row counts.
+    ``generator``: a ``Generator`` (subclass) of ``n`` tickets to use instead of the plain one."""
     timings: dict[str, float] = {}
     rows = {"tickets": 0, "assignments": 0, "supervisions": 0, "events": 0, "daily_stats": 0}
     statuses: dict[str, int] = {}
@@ -467,7 +469,7 @@ def load_tickets(
         for defs in indexes.values():
             for name, _sql in defs:
                 cur.execute(f'DROP INDEX "{name}"')
-        gen = Generator(world, n, seed)
+        gen = generator or Generator(world, n, seed)
         deps = sorted(world.department_handlers)
         with ExitStack() as stack:
             copies = {}

@@ -235,13 +235,14 @@ def intake(args: Any, meta: dict[str, Any], log: Callable[[str], None]) -> dict[
                 res["kind"], res["round"] = name, r + 1
                 rounds.append(res)
                 log(f"  round {r + 1} {name}: {res['requests_per_second']} req/s")
+        rss = server.worker_rss_mb()  # after the intake load, before any profiling
         profile = None
         if args.profile:
             profile = profile_worker(server, kinds["intake"], args)
     finally:
         server.stop()
         log("server stopped")
-    return intake_summary(rounds, server.description, args.concurrency, profile)
+    return {**intake_summary(rounds, server.description, args.concurrency, profile), "worker_rss_mb": rss}
 
 
 def intake_summary(

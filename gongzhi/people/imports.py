@@ -276,7 +276,11 @@ def _plan_import(actor: User | None, rows: list[_ImportRow]) -> _ImportPlan:
     elsewhere: set[str] = set()
     for chunk in _chunks(sorted({r.id_hash for r in rows if r.id_hash and r.id_hash not in by_hash})):
         elsewhere.update(
-            Person.objects.filter(id_number_hash__in=chunk).values_list("id_number_hash", flat=True)
+            # The exclude names the unique index's condition (id_number_hash <> ''): PostgreSQL cannot
+            # derive it from an IN list of more than 100 values and read all 10M persons instead.
+            Person.objects.filter(id_number_hash__in=chunk)
+            .exclude(id_number_hash="")
+            .values_list("id_number_hash", flat=True)
         )
 
     matched: set[int] = set()

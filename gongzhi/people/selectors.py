@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from gongzhi.core import ids
 from gongzhi.core.errors import NotFound, ValidationFailed
@@ -37,7 +38,25 @@ def search_q(q: str) -> Q:
     if _LETTERS.match(q):
         low = q.lower()
         return Q(name_initials__startswith=low) | Q(name_pinyin__startswith=low)
-    return Q(name__contains=q)
+    return Q(name__contains=q) & _name_chars_q(q)
+
+
+def _name_chars_q(q: str) -> Q:
+    """PostgreSQL: every character of ``q`` is in the name, which the GIN index person_name_chars_gin
+    (migration 0003) answers; the LIKE beside it keeps the meaning. A 2-character query in a district of
+    840,000 persons read them all without it. Other databases: no condition."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return Q()
+    chars = sorted(set(q))
+    return Q(
+        RawSQL(
+            "regexp_split_to_array(people_person.name, '') @> %s::text[]",
+            [chars],
+            output_field=BooleanField(),
+        )
+    )
 
 
 def person_list_for_actor(

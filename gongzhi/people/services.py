@@ -389,7 +389,10 @@ def grid_population_register(*, actor: User | None, grid_id: int, households: li
     for hh, item in zip(new_households, households, strict=True):
         persons.extend(build_person(clean, hh) for clean in item.persons)
     hashes = [p.id_number_hash for p in persons if p.id_number_hash]
-    if len(hashes) != len(set(hashes)) or Person.objects.filter(id_number_hash__in=hashes).exists():
+    if (
+        len(hashes) != len(set(hashes))
+        or Person.objects.filter(id_number_hash__in=hashes).exclude(id_number_hash="").exists()
+    ):
         raise ApplicationError(
             "身份证号码重复：批量登记中有已登记或重复的身份证号码", code="duplicate", status=409
         )

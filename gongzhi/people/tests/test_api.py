@@ -185,3 +185,18 @@ def test_anonymous_requests_are_refused(district, client):
         r = client.get(url)
         assert r.status_code == 401, url
         assert r.json()["message"] == "请先登录"
+
+
+def test_name_search_matches_exactly_the_names_containing_the_query(district, client):
+    """A substring of 2 characters, and the same characters in the other order (PostgreSQL answers with
+    the name-characters index, which ignores order: the LIKE beside it must still decide)."""
+    login(client, "community_worker")
+    person = next(p for persons in district.persons.values() for p in persons if len(p.name) >= 2)
+    from gongzhi.people.selectors import person_list_for_actor
+
+    names = {p.pk: p.name for p in person_list_for_actor(actor=district.users["community_worker"])}
+    assert len(names) <= 200
+    for q in (person.name[-2:], person.name[-2:][::-1], person.name[:1]):
+        items = client.get("/api/v1/persons", {"q": q, "limit": 200}).json()["items"]
+        assert sorted(p["id"] for p in items) == sorted(pk for pk, name in names.items() if q in name), q
+    assert any(person.name[-2:] in name for name in names.values())
