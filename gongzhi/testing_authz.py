@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -267,6 +268,9 @@ def _params(world: World, route: Route, side: str) -> dict[str, Any]:
 def _request(client: Client, key: str, path: str, route: Route, example: dict[str, Any]) -> Any:
     method = key.split(" ", 1)[0]
     api = path.startswith("/api/")
+    # Every probe starts with empty rate-limit counters (they live in the cache, not in the rolled-back
+    # transaction): the matrix asks who may pass the scope check, not how often.
+    cache.clear()
     with transaction.atomic():
         if method == "GET":
             response = client.get(path, route.query)
