@@ -54,7 +54,11 @@ def _places(w: World) -> None:
     for side, (community_key, grid_key) in PLACE.items():
         grid, community = d.grids[grid_key], d.communities[community_key]
         w.add("grid", side, Obj({"code": grid.code}, [grid.name]))
-        w.add("community", side, Obj({"code": community.code, "community_code": community.code}))
+        w.add(
+            "community",
+            side,
+            Obj({"code": community.code, "community_code": community.code, "community_id": community.pk}),
+        )
         hh = d.households[grid_key][0]
         persons = [p for p in d.persons[grid_key] if p.household_id == hh.pk]
         w.add(
