@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,20 +45,20 @@ class Staff:
     names: dict[int, str] = field(default_factory=dict)
 
 
-class Sink:
+class Sink(ABC):
     """Where rows go: ``copy(table, columns, rows)`` with Python values; the database kind decides how."""
 
     kind = ""
 
-    def copy(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-        raise NotImplementedError
+    @abstractmethod
+    def copy(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int: ...
 
+    @abstractmethod
     def copy_lines(self, table: str, columns: Sequence[str], lines: Iterable[str]) -> int:
         """Rows already in COPY text form (the ticket generator's)."""
-        raise NotImplementedError
 
-    def execute(self, sql: str) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def execute(self, sql: str) -> None: ...
 
 
 class _NoSink(Sink):
@@ -65,6 +66,12 @@ class _NoSink(Sink):
 
     def copy(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
         return sum(1 for _ in rows)
+
+    def copy_lines(self, table: str, columns: Sequence[str], lines: Iterable[str]) -> int:
+        return sum(1 for _ in lines)
+
+    def execute(self, sql: str) -> None:
+        return None
 
 
 class PgSink(Sink):

@@ -35,6 +35,9 @@ from gongzhi.tickets.tests.helpers import G1_POINT
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
+# Two tests are engine-specific by nature (pg_dump/pg_restore into a scratch database; SQLite's online
+# backup API beside an open writer): each runs in its engine's suite in CI (make test, make test-postgres)
+# and is skipped on the other one. The round trip above runs on both.
 POSTGRES = connection.vendor == "postgresql"
 # Tables the backup or restore itself writes to after its snapshot (its BackupRecord and audit row).
 OWN_TABLES = {AuditEvent._meta.db_table, BackupRecord._meta.db_table}
