@@ -5,7 +5,8 @@
   community worker, a subdistrict and a district admin (and the city admin), through the selectors and
   over HTTP (gunicorn, bench.settings);
 - the dashboard indicators (``indicators_for`` for a community, a subdistrict and a district over the last
-  365 days; for the whole city ``overview_tickets``, the product's city-wide read, and its DailyStat sum);
+  365 days; for the whole city the same sums over the last 365 days and this year, and ``overview_tickets``,
+  the product's city-wide read);
 - population import (``gongzhi.people.imports.population_import``, full validation) from xlsx, against a
   raw COPY of the same rows (already validated and protected) into copies of the same tables, with the
   same indexes; csv is tried too (the product refuses it: said in the result);
@@ -127,14 +128,14 @@ def inbox(users: dict[str, Any], repeat: int) -> dict[str, Any]:
 
 
 def indicators(users: dict[str, Any], logins: dict[str, str], districts: list[str], repeat: int) -> dict:
-    from django.db.models import Sum
-
-    from gongzhi.tickets.indicators import SUMMED, indicators_for, overview_tickets
-    from gongzhi.tickets.models import DailyStat
+    from gongzhi.tickets import sums
+    from gongzhi.tickets.indicators import indicators_for, overview_tickets
+    from gongzhi.tickets.models import MonthlyStat
 
     grid = logins["grid_worker"].removeprefix("wg-")
     today = date.today()
     start, end = today - timedelta(days=365), today
+    year_start = date(today.year, 1, 1)
     cases: dict[str, Callable[[], Any]] = {
         "community": lambda: indicators_for(
             actor=users["community_worker"], level="community", code=grid[:12], start=start, end=end
@@ -145,9 +146,10 @@ def indicators(users: dict[str, Any], logins: dict[str, str], districts: list[st
         "district": lambda: indicators_for(
             actor=users["district_admin"], level="district", code=grid[:6], start=start, end=end
         ),
-        "city.dailystat_sum": lambda: DailyStat.objects.filter(
-            district_code__in=districts, day__gte=start, day__lte=end
-        ).aggregate(**{k: Sum(k) for k in SUMMED}),
+        # The same sums for all 12 districts: the last 365 days, and this year so far.
+        "city.last_365_days": lambda: sums.totals({"district_code__in": districts}, start, end)[""],
+        "city.this_year": lambda: sums.totals({"district_code__in": districts}, year_start, today)[""],
+        # /api/v1/overview: this year's indicators and tickets by status for the whole city.
         "city.overview_tickets": overview_tickets,
     }
     out: dict[str, Any] = {}
@@ -161,17 +163,16 @@ def indicators(users: dict[str, Any], logins: dict[str, str], districts: list[st
         out[name] = {**stats, "tickets": reported}
     plan = ""
     if _is_pg():
-        plan = DailyStat.objects.filter(district_code__in=districts, day__gte=start, day__lte=end).explain(
-            analyze=True
-        )
-    city = max(out["city.dailystat_sum"]["p95_ms"], out["city.overview_tickets"]["p95_ms"])
+        months = sums.split(start, end).months
+        plan = MonthlyStat.objects.filter(district_code__in=districts, month__in=months).explain(analyze=True)
+    city = max(out[k]["p95_ms"] for k in out if k.startswith("city."))
     return {
         "period": [start.isoformat(), end.isoformat()],
         "levels": out,
         "city_p95_ms": city,
         "target_city_ms": TARGET_CITY_INDICATORS_MS,
         "met": city <= TARGET_CITY_INDICATORS_MS,
-        "explain_analyze_city": plan,
+        "explain_analyze_city_months": plan,
     }
 
 

@@ -31,12 +31,6 @@ SORTS = [
 ]
 
 
-def _ticket_q(level: str, code: str) -> Q:
-    if level == Level.DEPARTMENT:
-        return Q(department_id=int(code))
-    return Q(**{f"{level}_code": code})
-
-
 def home_figures(actor: Actor) -> dict[str, Any] | None:
     """This year so far, for the actor's widest place (or department); None without one."""
     try:
@@ -45,7 +39,7 @@ def home_figures(actor: Actor) -> dict[str, Any] | None:
         total = ind.indicators_for(actor=actor, level=level, code=code, start=start, end=end)
     except NotFound:
         return None
-    by_status = ind.status_counts(_ticket_q(level, code), start, end)
+    by_status = ind.status_counts(level, code, start, end)
     statuses = [
         {"value": value, "label": str(label), "count": by_status.get(value, 0)}
         for value, label in TicketStatus.choices

@@ -11,15 +11,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from gongzhi.core.errors import NotFound, field_error
 from gongzhi.core.scope import Scope, scope_of
 from gongzhi.places.models import Community, Department, District, Grid, Subdistrict
+from gongzhi.tickets import sums
 from gongzhi.tickets.enums import Level
-from gongzhi.tickets.models import DailyStat
 from gongzhi.tickets.permissions import PLACE_READERS
 
 if TYPE_CHECKING:
@@ -306,10 +304,10 @@ def default_place(actor: Actor | None) -> tuple[str, str]:
     raise NotFound("您的账号没有可统计的区划或部门")
 
 
-def _filter(level: str, code: str) -> Q:
+def _filter(level: str, code: str) -> dict[str, Any]:
     if level == Level.DEPARTMENT:
-        return Q(department_id=int(code))
-    return Q(**{_FIELD[level]: code})
+        return {"department_id": int(code)}
+    return {_FIELD[level]: code}
 
 
 def _check_period(start: date, end: date) -> None:
@@ -325,9 +323,7 @@ def _check_period(start: date, end: date) -> None:
 def indicators_sum(level: str, code: str, start: date, end: date, name: str = "") -> Indicators:
     """Unscoped: the figures of one place or department (for the public overview and the scoped reads)."""
     _check_period(start, end)
-    row = DailyStat.objects.filter(_filter(level, code), day__gte=start, day__lte=end).aggregate(
-        **{k: Sum(k) for k in SUMMED}
-    )
+    row = sums.totals(_filter(level, code), start, end)[""]
     return Indicators(level=level, code=code, name=name, start=start, end=end, counts=_sums(row))
 
 
@@ -389,16 +385,9 @@ def indicators_by_child(
     if sort not in RATES and sort not in SUMMED and sort != "avg_handling_hours":
         raise field_error("sort", "排序指标不正确")
     _check_period(start, end)
-    key = _FIELD[by]
-    rows = (
-        DailyStat.objects.filter(_filter(level, code), day__gte=start, day__lte=end)
-        .values(key)
-        .annotate(**{k: Sum(k) for k in SUMMED})
-        .order_by()
-    )
-    sums = {str(r[key]): _sums(r) for r in rows}
+    per = sums.totals(_filter(level, code), start, end, by=_FIELD[by])
     out = [
-        Indicators(level=by, code=c, name=n, start=start, end=end, counts=sums.get(c, _zero()))
+        Indicators(level=by, code=c, name=n, start=start, end=end, counts=_sums(per.get(c, _zero())))
         for c, n in _children(level, code, by)
     ]
     return rank(out, sort)
@@ -430,35 +419,20 @@ def rank(rows: list[Indicators], sort: str) -> list[Indicators]:
     return out
 
 
-def status_counts(q: Q, start: date, end: date) -> dict[str, int]:
-    """Tickets reported in [start, end] by their status now (a grouped count on the created_at index)."""
-    from datetime import datetime, time, timedelta
-
-    from gongzhi.tickets.models import Ticket
-
-    tz = timezone.get_current_timezone()
-    since = datetime.combine(start, time.min, tzinfo=tz)
-    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
-    rows = (
-        Ticket.objects.filter(q, created_at__gte=since, created_at__lt=until)
-        .values("status")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return {r["status"]: r["n"] for r in rows}
+def status_counts(level: str, code: str, start: date, end: date) -> dict[str, int]:
+    """Tickets of a place or department reported in [start, end], by their status now."""
+    return sums.status_counts(_filter(level, code), start, end)
 
 
 def overview_tickets() -> dict[str, Any]:
     """For /api/v1/overview (no login, aggregates only): this year's tickets by status and the rates."""
     start, end = this_year()
     codes = list(District.objects.values_list("code", flat=True))
-    row = DailyStat.objects.filter(district_code__in=codes, day__gte=start, day__lte=end).aggregate(
-        **{k: Sum(k) for k in SUMMED}
-    )
+    row = sums.totals({"district_code__in": codes}, start, end)[""]
     total = Indicators(
         level=Level.DISTRICT, code=",".join(codes), name="", start=start, end=end, counts=_sums(row)
     )
-    by_status = status_counts(Q(), start, end)
+    by_status = sums.status_counts({"district_code__in": codes}, start, end)
     return {
         "this_year_by_status": by_status,
         "this_year_total": sum(by_status.values()),
@@ -470,18 +444,8 @@ def overview_tickets() -> dict[str, Any]:
 
 def reported_by_month(level: str, code: str, y: int) -> list[dict[str, Any]]:
     """Reported and closed per month of ``y`` (12 rows, one grouped query), for the console chart."""
-    start, end = year(y)
-    per: dict[int, dict[str, int]] = {m: {"reported": 0, "closed": 0} for m in range(1, 13)}
-    rows = (
-        DailyStat.objects.filter(_filter(level, code), day__gte=start, day__lte=end)
-        .annotate(m=ExtractMonth("day"))
-        .values("m")
-        .annotate(reported=Sum("reported"), closed=Sum("closed"))
-        .order_by()
-    )
-    for r in rows:
-        per[int(r["m"])] = {"reported": int(r["reported"] or 0), "closed": int(r["closed"] or 0)}
-    return [{"month": m, **per[m]} for m in range(1, 13)]
+    per = sums.by_month(_filter(level, code), y)
+    return [{"month": m, **per.get(m, {"reported": 0, "closed": 0})} for m in range(1, 13)]
 
 
 __all__ = [

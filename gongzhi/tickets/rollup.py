@@ -16,6 +16,9 @@ dispatch, cleared by an escalation or a return):
   against (``Supervision.deadline_key``), not on time;
 - verify → verifications (+ reworked when failed); callback → callbacks (+ satisfied unless dissatisfied);
 - close → closed, on the day the ticket was REPORTED (a cohort).
+
+The coarse rollups follow: ``MonthlyStat`` is ``DailyStat`` summed per month and community, and
+``StatusCount`` is the tickets counted per report month, community and status.
 """
 
 from __future__ import annotations
@@ -25,13 +28,24 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.utils.dateparse import parse_datetime
 
-from gongzhi.tickets.models import STAT_FIELDS, DailyStat, Supervision, Ticket, TicketEvent
-from gongzhi.tickets.stats import local_day
+from gongzhi.tickets.models import (
+    STAT_FIELDS,
+    DailyStat,
+    MonthlyStat,
+    StatusCount,
+    Supervision,
+    Ticket,
+    TicketEvent,
+)
+from gongzhi.tickets.stats import local_day, month_of
 
 Key = tuple[Any, str, str, str, str, int]
+MonthKey = tuple[str, str, str, Any]  # district, subdistrict, community, month
+StatusKey = tuple[str, str, str, Any, str]  # … and status
 BATCH = 2000
 
 
@@ -163,9 +177,13 @@ def stored(district_code: str = "") -> dict[Key, dict[str, int]]:
     return out
 
 
-def differences(district_code: str = "") -> list[tuple[Key, dict[str, int], dict[str, int]]]:
-    """(key, stored, computed) for every row where the incremental counters and the records disagree."""
-    have, want = stored(district_code), computed(district_code)
+def differences(
+    district_code: str = "", want: dict[Key, dict[str, int]] | None = None
+) -> list[tuple[Key, dict[str, int], dict[str, int]]]:
+    """(key, stored, computed) for every row where the incremental counters and the records disagree
+    (``want``: ``computed(district_code)`` if the caller has it already)."""
+    have = stored(district_code)
+    want = computed(district_code) if want is None else want
     return [
         (key, have.get(key, {}), want.get(key, {}))
         for key in sorted(set(have) | set(want), key=lambda k: (k[0], k[1:]))
@@ -195,4 +213,134 @@ def rebuild(district_code: str = "") -> int:
         for key, counts in want.items()
     ]
     DailyStat.objects.bulk_create(rows, batch_size=2000)
+    rebuild_coarse(district_code)
     return len(rows)
+
+
+# --- the coarse rollups -----------------------------------------------------------------------------
+
+
+def monthly_of(daily: dict[Key, dict[str, int]]) -> dict[MonthKey, dict[str, int]]:
+    """Daily rows summed per month and community: what ``MonthlyStat`` must hold."""
+    out: dict[MonthKey, dict[str, int]] = defaultdict(dict)
+    for key, counts in daily.items():
+        row = out[(key[1], key[2], key[3], month_of(key[0]))]
+        for f, n in counts.items():
+            row[f] = row.get(f, 0) + n
+    return {k: v for k, v in out.items() if any(v.values())}
+
+
+def stored_monthly(district_code: str = "") -> dict[MonthKey, dict[str, int]]:
+    qs = MonthlyStat.objects.all()
+    if district_code:
+        qs = qs.filter(district_code=district_code)
+    out: dict[MonthKey, dict[str, int]] = {}
+    for row in qs.values("district_code", "subdistrict_code", "community_code", "month", *STAT_FIELDS):
+        counts = {f: row[f] for f in STAT_FIELDS if row[f]}
+        if counts:
+            out[(row["district_code"], row["subdistrict_code"], row["community_code"], row["month"])] = counts
+    return out
+
+
+def status_computed(district_code: str = "") -> dict[StatusKey, int]:
+    """The tickets per report month (local), community and status now: what ``StatusCount`` must hold."""
+    qs = Ticket.objects.all()
+    if district_code:
+        qs = qs.filter(district_code=district_code)
+    out: dict[StatusKey, int] = defaultdict(int)
+    if connection.vendor == "postgresql":
+        where = "WHERE district_code = %s" if district_code else ""
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT district_code, subdistrict_code, community_code, "  # noqa: S608 (no user text)
+                "date_trunc('month', created_at AT TIME ZONE %s)::date, status, count(*) "
+                f"FROM tickets_ticket {where} GROUP BY 1, 2, 3, 4, 5",
+                [settings.TIME_ZONE, *([district_code] if district_code else [])],
+            )
+            for d, s, c, m, status, n in cur.fetchall():
+                out[(d, s or "", c or "", m, status)] += n
+        return dict(out)
+    for d, s, c, created, status in qs.values_list(
+        "district_code", "subdistrict_code", "community_code", "created_at", "status"
+    ).iterator(chunk_size=5000):
+        out[(d, s or "", c or "", month_of(local_day(created)), status)] += 1
+    return dict(out)
+
+
+def stored_status(district_code: str = "") -> dict[StatusKey, int]:
+    qs = StatusCount.objects.exclude(tickets=0)
+    if district_code:
+        qs = qs.filter(district_code=district_code)
+    return {
+        (d, s, c, m, status): n
+        for d, s, c, m, status, n in qs.values_list(
+            "district_code", "subdistrict_code", "community_code", "month", "status", "tickets"
+        )
+    }
+
+
+def coarse_differences(
+    district_code: str = "", daily: dict[Key, dict[str, int]] | None = None
+) -> list[tuple[str, tuple[Any, ...], Any, Any]]:
+    """(table, key, stored, computed) where the monthly or status rollups disagree with the records."""
+    want_m = monthly_of(computed(district_code) if daily is None else daily)
+    have_m = stored_monthly(district_code)
+    out: list[tuple[str, tuple[Any, ...], Any, Any]] = [
+        ("monthly", k, have_m.get(k, {}), want_m.get(k, {}))
+        for k in sorted(set(have_m) | set(want_m))
+        if have_m.get(k, {}) != want_m.get(k, {})
+    ]
+    want_s, have_s = status_computed(district_code), stored_status(district_code)
+    out += [
+        ("status", k, have_s.get(k, 0), want_s.get(k, 0))
+        for k in sorted(set(have_s) | set(want_s))
+        if have_s.get(k, 0) != want_s.get(k, 0)
+    ]
+    return out
+
+
+@transaction.atomic
+def rebuild_coarse(district_code: str = "") -> tuple[int, int]:
+    """``MonthlyStat`` from ``DailyStat`` and ``StatusCount`` from the tickets, one INSERT … SELECT each
+    (on SQLite the status counts are grouped in Python: SQLite stores times as UTC text and cannot take
+    the local month); the bench loaders call this after COPYing the daily rows. Returns the rows written."""
+    where = "WHERE district_code = %s" if district_code else ""
+    params = [district_code] if district_code else []
+    for model in (MonthlyStat, StatusCount):
+        old = model.objects.all()
+        if district_code:
+            old = old.filter(district_code=district_code)
+        old.delete()
+    month = (
+        "date_trunc('month', day)::date"
+        if connection.vendor == "postgresql"
+        else "date(day, 'start of month')"
+    )
+    cols = ", ".join(STAT_FIELDS)
+    sums = ", ".join(f"SUM({f})" for f in STAT_FIELDS)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO tickets_monthlystat (district_code, subdistrict_code, community_code, month, {cols}) "  # noqa: S608
+            f"SELECT district_code, subdistrict_code, community_code, {month}, {sums} "
+            f"FROM tickets_dailystat {where} GROUP BY 1, 2, 3, 4",
+            params,
+        )
+        monthly = cur.rowcount
+        if connection.vendor == "postgresql":
+            cur.execute(
+                "INSERT INTO tickets_statuscount (district_code, subdistrict_code, community_code, month, "  # noqa: S608
+                "status, tickets) SELECT district_code, COALESCE(subdistrict_code, ''), "
+                "COALESCE(community_code, ''), date_trunc('month', created_at AT TIME ZONE %s)::date, status, "
+                f"count(*) FROM tickets_ticket {where} GROUP BY 1, 2, 3, 4, 5",
+                [settings.TIME_ZONE, *params],
+            )
+            return monthly, cur.rowcount
+    statuses = status_computed(district_code)
+    StatusCount.objects.bulk_create(
+        [
+            StatusCount(district_code=d, subdistrict_code=s, community_code=c, month=m, status=st, tickets=n)
+            for (d, s, c, m, st), n in statuses.items()
+        ],
+        batch_size=2000,
+    )
+    return monthly, len(statuses)

@@ -81,7 +81,8 @@ def record(
     count_department_id: int | None = None,
     notify_reporter: bool = True,
 ) -> TicketEvent:
-    """The timeline row, the audit row and the day's counters, all in the caller's transaction."""
+    """The timeline row, the audit row, the day's counters and the status counts, all in the caller's
+    transaction."""
     event = TicketEvent(
         ticket=ticket,
         at=at,
@@ -101,8 +102,7 @@ def record(
         event=f"tickets.{move}",
         data={"from": old, "to": new, **({"note": note} if note else {}), **(data or {})},
     )
-    if counts:
-        stats.bump(ticket, at, department_id=count_department_id, **counts)
+    stats.bump(ticket, at, department_id=count_department_id, status=(old, new), **(counts or {}))
     if public_note and notify_reporter and (ticket.reporter_id or ticket.reporter_phone_hash):
         notify.queue(
             notify.Notice(

@@ -4,10 +4,10 @@ from gongzhi.tickets import rollup
 
 
 class Command(BaseCommand):
-    help = "工单日统计（DailyStat）：--check 对照工单记录核对增量计数，--rebuild 按工单、办理过程和督办记录重算。"
+    help = "工单统计（日统计、月统计、状态计数）：--check 对照工单记录核对增量计数，--rebuild 按工单、办理过程和督办记录重算。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--rebuild", action="store_true", help="按记录重算并替换日统计")
+        parser.add_argument("--rebuild", action="store_true", help="按记录重算并替换日统计、月统计和状态计数")
         parser.add_argument("--check", action="store_true", help="只核对，不写入；有差异时退出码为1")
         parser.add_argument("--district", default="", help="只处理该区县代码（6位）")
 
@@ -15,16 +15,24 @@ class Command(BaseCommand):
         district = options["district"]
         if options["rebuild"]:
             n = rollup.rebuild(district)
-            self.stdout.write(f"日统计已按记录重算：{n} 行")
+            self.stdout.write(f"统计已按记录重算：日统计 {n} 行（月统计和状态计数随之重算）")
             return
         if options["check"]:
-            diffs = rollup.differences(district)
-            if not diffs:
-                self.stdout.write("日统计与工单记录一致")
+            want = rollup.computed(district)
+            diffs = rollup.differences(district, want)
+            coarse = rollup.coarse_differences(district, want)
+            if not diffs and not coarse:
+                self.stdout.write("日统计、月统计和状态计数与工单记录一致")
                 return
-            for key, have, want in diffs[:50]:
+            for key, have, should in diffs[:50]:
                 self.stdout.write(
-                    f"  {key[0]} {key[4] or key[3] or key[1]} 部门{key[5]}：现有 {have}，应为 {want}"
+                    f"  {key[0]} {key[4] or key[3] or key[1]} 部门{key[5]}：现有 {have}，应为 {should}"
                 )
-            raise CommandError(f"日统计与工单记录有 {len(diffs)} 行不一致（可用 --rebuild 重算）")
+            names = {"monthly": "月统计", "status": "状态计数"}
+            for table, key, have, should in coarse[:50]:
+                self.stdout.write(f"  {names[table]} {key}：现有 {have}，应为 {should}")
+            raise CommandError(
+                f"统计与工单记录不一致：日统计 {len(diffs)} 行，月统计和状态计数 {len(coarse)} 行"
+                "（可用 --rebuild 重算）"
+            )
         raise CommandError("请指定 --check 或 --rebuild")
