@@ -26,6 +26,7 @@ from PIL import Image
 from gongzhi.accounts.models import User
 from gongzhi.audit.models import AuditEvent
 from gongzhi.ops import backup as ops
+from gongzhi.ops.backup.archive import _signature
 from gongzhi.ops.models import BackupKind, BackupRecord
 from gongzhi.people.models import Person
 from gongzhi.testing import build_small_district
@@ -88,7 +89,7 @@ def rewrite(archive: Path, out: Path, change) -> Path:
 
 def resigned(manifest: dict) -> tuple[bytes, bytes]:
     data = json.dumps(manifest, ensure_ascii=False, sort_keys=True).encode()
-    return data, ops._signature(data).encode()
+    return data, _signature(data).encode()
 
 
 # --- round trips ----------------------------------------------------------------------------------------
