@@ -529,6 +529,11 @@ def load_tickets(
                 copy.write("\n".join(stat_rows[i : i + 20_000]) + "\n")
         rows["daily_stats"] = len(stat_rows)
         timings["daily_stat"] = time.perf_counter() - t1
+        t1 = time.perf_counter()
+        from gongzhi.tickets.rollup import rebuild_coarse
+
+        rows["monthly_stats"], rows["status_counts"] = rebuild_coarse()  # from the rows just COPYed
+        timings["coarse_rollups"] = time.perf_counter() - t1
 
         t2 = time.perf_counter()
         for defs in indexes.values():

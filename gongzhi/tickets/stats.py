@@ -79,7 +79,9 @@ def bump(
     moves: list[tuple[str, int]] = []
     if status is not None and status[0] != status[1]:
         old, new = status
-        moves = [(new, 1)] + ([(old, -1)] if old else [])
+        # In the order of the status names: two moves in opposite directions at once (handle and a
+        # failed verify in one community and month) lock the two rows in the same order, never a deadlock.
+        moves = sorted([(new, 1)] + ([(old, -1)] if old else []))
     if not counts and not moves:
         return
     place = [
