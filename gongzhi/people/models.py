@@ -18,8 +18,9 @@ class Person(PlacedModel):
         related_name="persons",
     )
     name = models.CharField(_("姓名"), max_length=50)
-    name_pinyin = models.CharField(max_length=200, blank=True, db_index=True)
-    name_initials = models.CharField(max_length=50, blank=True, db_index=True)
+    # Indexed by person_initials_prefix_idx and person_pinyin_prefix_idx (Meta), for prefix searches.
+    name_pinyin = models.CharField(max_length=200, blank=True)
+    name_initials = models.CharField(max_length=50, blank=True)
     gender = models.CharField(_("性别"), max_length=8, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     relation = models.CharField(
@@ -57,7 +58,27 @@ class Person(PlacedModel):
                 name="person_unique_id_number",
             )
         ]
-        indexes = [models.Index(fields=["community_code", "id"], name="person_community_id_idx")]
+        # The prefix searches on initials and pinyin (``LIKE 'zhq%'``, which needs the pattern opclass on
+        # PostgreSQL, the database's collation not being C) carry the id and the district, so for a
+        # district or city scope people.selectors.person_list_for_actor picks the page's ids from the
+        # index alone and reads the table for the page's rows only, not for every match. Narrower scopes
+        # (grid, community, subdistrict) have few matches, found through their own code's index.
+        # SQLite: plain indexes.
+        indexes = [
+            models.Index(fields=["community_code", "id"], name="person_community_id_idx"),
+            *(
+                models.Index(
+                    fields=[field],
+                    opclasses=["varchar_pattern_ops"],
+                    include=["id", "district_code"],
+                    name=name,
+                )
+                for field, name in (
+                    ("name_initials", "person_initials_prefix_idx"),
+                    ("name_pinyin", "person_pinyin_prefix_idx"),
+                )
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

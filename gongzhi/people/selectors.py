@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import operator
 import re
+from functools import reduce
 from typing import TYPE_CHECKING
 
-from django.db.models import BooleanField, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import F, Func, Q, QuerySet, TextField, Value
 
 from gongzhi.core import ids
 from gongzhi.core.errors import NotFound, ValidationFailed
@@ -23,40 +24,54 @@ _LETTERS = re.compile(r"^[a-zA-Z]+$")
 
 def search_q(q: str) -> Q:
     """Name, pinyin or initials, the last 4 digits of a phone, a full phone or an exact ID number."""
+    return reduce(operator.or_, _search_alternatives(q), Q())
+
+
+def _search_alternatives(q: str) -> list[Q]:
+    """The conditions of ``search_q`` that it ORs (initials, pinyin), or the one condition; [] for none."""
     q = (q or "").strip()
     if not q:
-        return Q()
+        return []
     if q.isdigit() and len(q) == 4:
-        return Q(phone_last4=q)
+        return [Q(phone_last4=q)]
     if len(q) == 18 and q[:17].isdigit():
         try:
-            return Q(id_number_hash=ids.keyed_hash(ids.normalise_id_number(q)))
+            return [Q(id_number_hash=ids.keyed_hash(ids.normalise_id_number(q)))]
         except ValidationFailed:
-            return Q(pk__in=[])
+            return [Q(pk__in=[])]
     if q.isdigit() and len(q) == 11:
-        return Q(phone_hash=ids.keyed_hash(q))
+        return [Q(phone_hash=ids.keyed_hash(q))]
     if _LETTERS.match(q):
         low = q.lower()
-        return Q(name_initials__startswith=low) | Q(name_pinyin__startswith=low)
-    return Q(name__contains=q) & _name_chars_q(q)
+        return [Q(name_initials__startswith=low), Q(name_pinyin__startswith=low)]
+    return [Q(name__contains=q) & _name_index_q(q)]
 
 
-def _name_chars_q(q: str) -> Q:
-    """PostgreSQL: every character of ``q`` is in the name, which the GIN index person_name_chars_gin
-    (migration 0003) answers; the LIKE beside it keeps the meaning. A 2-character query in a district of
-    840,000 persons read them all without it. Other databases: no condition."""
+def _name_index_q(q: str) -> Q:
+    """PostgreSQL: a condition that a GIN index answers and that every name containing ``q`` meets; the
+    LIKE beside it keeps the meaning. Two characters or more: the name holds each adjacent pair of ``q``
+    (person_name_bigrams_gin, migration 0004, which leaves about the matches only). One character: the
+    name holds it (person_name_chars_gin, migration 0003). Without either a 2-character query in a
+    district of 840,000 persons read them all. Other databases: no condition.
+
+    Expressions, not SQL text naming the table: in the page's subquery the table has another alias."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
         return Q()
-    chars = sorted(set(q))
-    return Q(
-        RawSQL(
-            "regexp_split_to_array(people_person.name, '') @> %s::text[]",
-            [chars],
-            output_field=BooleanField(),
+    from django.contrib.postgres.fields import ArrayField
+    from django.contrib.postgres.lookups import DataContains
+
+    texts = ArrayField(TextField())
+    if len(q) >= 2:
+        return Q(
+            DataContains(
+                Func(F("name"), function="gongzhi_bigrams", output_field=texts),
+                Func(Value(q), function="gongzhi_bigrams", output_field=texts),
+            )
         )
-    )
+    chars = Func(F("name"), Value(""), function="regexp_split_to_array", output_field=texts)
+    return Q(DataContains(chars, Value([q], output_field=texts)))
 
 
 def person_list_for_actor(
@@ -70,7 +85,15 @@ def person_list_for_actor(
     after_id: int | None = None,
     limit: int | None = None,
 ) -> QuerySet[Person]:
-    qs = Person.objects.filter(scope_of(actor).population_q()).filter(search_q(q))
+    """The persons in the actor's scope, by id; with ``limit``, the page after ``after_id``.
+
+    A search with a limit picks the page's ids first, in a subquery without the household join, one
+    subquery per alternative of the search (initials, pinyin) united: each can then be answered by its
+    own index, the initials' and pinyin's read without the table (person_initials_prefix_idx and
+    person_pinyin_prefix_idx carry the scope's columns), and only the page's rows are read and joined.
+    Otherwise PostgreSQL ORs the two indexes into a bitmap, reads every match from the table and joins
+    its household before sorting by id (7,750 persons for ``zhq`` in a city of 10 million, 166 ms)."""
+    qs = Person.objects.filter(scope_of(actor).population_q())
     if grid_code:
         qs = qs.filter(grid_code=grid_code)
     if community_code:
@@ -85,6 +108,13 @@ def person_list_for_actor(
         )
     if after_id:
         qs = qs.filter(id__gt=after_id)
+    alternatives = _search_alternatives(q)
+    if alternatives and limit:
+        pages = [qs.filter(a).order_by("id").values_list("id", flat=True)[:limit] for a in alternatives]
+        page_ids = pages[0].union(*pages[1:]) if len(pages) > 1 else pages[0]
+        qs = Person.objects.filter(pk__in=page_ids)
+    elif alternatives:
+        qs = qs.filter(search_q(q))
     qs = qs.select_related("household").order_by("id")
     return qs[:limit] if limit else qs
 
