@@ -109,6 +109,8 @@ def person_list_for_actor(
     if after_id:
         qs = qs.filter(id__gt=after_id)
     alternatives = _search_alternatives(q)
+    if len(alternatives) > 1 and not _sliced_unions_supported():
+        alternatives = [search_q(q)]  # SQLite: no LIMIT inside a UNION; one subquery with the OR
     if alternatives and limit:
         pages = [qs.filter(a).order_by("id").values_list("id", flat=True)[:limit] for a in alternatives]
         page_ids = pages[0].union(*pages[1:]) if len(pages) > 1 else pages[0]
@@ -117,6 +119,12 @@ def person_list_for_actor(
         qs = qs.filter(search_q(q))
     qs = qs.select_related("household").order_by("id")
     return qs[:limit] if limit else qs
+
+
+def _sliced_unions_supported() -> bool:
+    from django.db import connection
+
+    return connection.features.supports_slicing_ordering_in_compound
 
 
 def _json_contains_supported() -> bool:
