@@ -62,7 +62,7 @@ def _name_index_q(q: str) -> Q:
     from django.contrib.postgres.fields import ArrayField
     from django.contrib.postgres.lookups import DataContains
 
-    texts = ArrayField(TextField())
+    texts: ArrayField = ArrayField(TextField())
     if len(q) >= 2:
         return Q(
             DataContains(
