@@ -14,7 +14,8 @@ search_path can change it, which an index expression needs (IMMUTABLE).
 0003 stays: a single-character query has no pair, and the characters index answers it.
 
 A plain CREATE INDEX inside the migration's transaction (it blocks writes to the table while it runs:
-about 10 s for the 500,000 persons of the 0.05 city on this machine, so minutes for 10 million), with
+4–15 s for the 500,000 persons of the 0.05 city on this loaded machine, so a few minutes for 10
+million), with
 more maintenance_work_mem for the build than the server's default, then ANALYZE so the planner has the
 statistics of the new expression. SQLite: nothing.
 """
