@@ -42,6 +42,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--keep", action="store_true", help="keep the database (and reuse it at the same scale)")
     p.add_argument("--generate-only", action="store_true", help="generate and report, no benchmarks")
     p.add_argument("--quick", action="store_true", help="fewer timed calls and import rows")
+    p.add_argument(
+        "--only",
+        choices=["import"],
+        default=None,
+        help="run one benchmark only (its block of the JSON, the others left out)",
+    )
     p.add_argument("--pg", default=os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432"))
     p.add_argument("--db", default="gz_city", help="PostgreSQL database (created; dropped unless --keep)")
     p.add_argument("--port", type=int, default=18801)
