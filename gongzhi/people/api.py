@@ -253,11 +253,11 @@ def template_for(actor: User) -> bytes:
 @router.post(
     "/persons/import",
     response={200: ImportOut, **ERRORS, 400: ImportRejectedOut},
-    summary="从Excel导入实有人口（全部通过校验才写入；dry_run 仅校验）",
+    summary="从Excel或CSV导入实有人口（全部通过校验才写入；dry_run 仅校验）",
 )
 def person_import(
     request: HttpRequest,
-    file: UploadedFile | None = File(None, description="实有人口 .xlsx 文件"),  # noqa: B008
+    file: UploadedFile | None = File(None, description="实有人口 .xlsx 或 .csv 文件（UTF-8 或 GBK）"),  # noqa: B008
     dry_run: bool = Form(False, description="仅校验，不写入"),
 ):
     if file is None:

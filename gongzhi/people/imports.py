@@ -1,4 +1,4 @@
-"""Population import from xlsx: every row validated, all-or-nothing, idempotent, one audit row."""
+"""Population import from xlsx or csv: every row validated, all-or-nothing, idempotent, one audit row."""
 
 from __future__ import annotations
 
@@ -352,7 +352,7 @@ def _require_importer(actor: User | None) -> list[str]:
 def population_import(
     *, actor: User | None, file_name: str, content: bytes, dry_run: bool = False
 ) -> PopulationImport:
-    """Imports the population register from an xlsx file: all rows valid and applied, or nothing.
+    """Imports the population register from an xlsx or csv file: all rows valid and applied, or nothing.
 
     A file that cannot be read raises ``ValidationFailed``. Otherwise a ``PopulationImport`` is returned
     (and kept) with status applied, rejected (row errors; nothing written) or checked (a clean dry run).
@@ -360,7 +360,7 @@ def population_import(
     """
     scope_codes = _require_importer(actor)
     sheets.check_upload(file_name, len(content))
-    sheet = sheets.read_population_sheet(content)
+    sheet = sheets.read_population_file(file_name, content)
     if not sheet.rows:
         raise ValidationFailed(
             "文件中没有数据行（第1行是列名，数据从第2行开始）", fields={"file": "没有数据"}

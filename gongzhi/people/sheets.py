@@ -1,20 +1,23 @@
 """The population register as an Excel file: reading an upload, writing the template, the error report
 and the export. Nothing here touches the database; ``imports.population_import`` does.
 
-An upload is refused as a whole (``ValidationFailed``, a Chinese message, HTTP 400) when it is not an
-xlsx file, is damaged, too large, has too many rows or lacks a required column. Problems inside a row
+An upload is an xlsx workbook or a csv file (UTF-8 with or without BOM, or GBK/GB18030 as Excel saves it
+on Chinese Windows), with the same headers and row rules. It is refused as a whole (``ValidationFailed``,
+a Chinese message, HTTP 400) when it is neither, is damaged, too large, has too many rows or lacks a
+required column. Problems inside a row
 are not decided here except those only the raw cell shows (an ID number Excel turned into a number, a
 door number it turned into a date); the service validates every row and collects all errors.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import logging
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import wraps
 from typing import ParamSpec, TypeVar
@@ -146,9 +149,9 @@ def check_upload(file_name: str, size: int) -> None:
             "暂不支持旧版 .xls 文件，请在Excel中“另存为” .xlsx 格式后再上传",
             fields={"file": "文件格式不支持"},
         )
-    if not name.endswith(".xlsx"):
+    if not name.endswith((".xlsx", ".csv")):
         raise ValidationFailed(
-            "请上传 .xlsx 格式的Excel文件（可先下载导入模板）", fields={"file": "文件格式不支持"}
+            "请上传 .xlsx 格式的Excel文件或 .csv 文件（可先下载导入模板）", fields={"file": "文件格式不支持"}
         )
     if size <= 0:
         raise ValidationFailed("上传的文件是空的", fields={"file": "文件为空"})
@@ -183,14 +186,66 @@ def _normal_header(value: object) -> str:
     return HEADER_ALIASES.get(text, text)
 
 
+_ID_AS_NUMBER = "身份证号码被Excel存成了数字，末几位已丢失；请将该列设为“文本”格式后重新填写"
+# How Excel writes a long number it keeps as a number into csv: 3.70102E+17.
+_SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+\d+$")
+
+
 def _cell(header: str, value: object, problems: list[tuple[str, str]]) -> str:
     if header == ID_NUMBER and isinstance(value, float):
-        problems.append(
-            (header, "身份证号码被Excel存成了数字，末几位已丢失；请将该列设为“文本”格式后重新填写")
-        )
+        problems.append((header, _ID_AS_NUMBER))
     elif header in TEXT_COLUMNS and isinstance(value, dt.datetime | dt.date | dt.time):
         problems.append((header, f"{header}被Excel自动转换成了日期；请将该列设为“文本”格式后重新填写"))
     return _text(value)
+
+
+@in_chinese
+def read_population_file(file_name: str, content: bytes) -> Sheet:
+    """The upload as a sheet: a csv file by its name, otherwise an xlsx workbook."""
+    if (file_name or "").strip().lower().endswith(".csv"):
+        return read_population_csv(content)
+    return read_population_sheet(content)
+
+
+def _not_csv(reason: str) -> ValidationFailed:
+    return ValidationFailed(f"CSV文件无法读取：{reason}", fields={"file": "文件无法读取"})
+
+
+def _decode_csv(content: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030 (a superset of GBK, which Excel on Chinese Windows
+    writes); a file that is neither is refused rather than read as mojibake."""
+    if content.startswith(b"PK\x03\x04") or content.startswith(b"\xd0\xcf\x11\xe0"):
+        raise _not_csv("这是Excel文件而不是CSV文件，请把扩展名改回 .xlsx 后上传")
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _not_csv("文件是UTF-16编码，请在Excel中“另存为”“CSV UTF-8（逗号分隔）”后再上传")
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise _not_csv("文件编码既不是UTF-8也不是GBK，请另存为“CSV UTF-8（逗号分隔）”后再上传") from exc
+
+
+@in_chinese
+def read_population_csv(content: bytes) -> Sheet:
+    """Reads a csv file with the template's headers; a cell is text as typed (csv has no types)."""
+    text = _decode_csv(content)
+    if "\x00" in text:
+        raise _not_csv("文件中含有二进制内容，不是文本格式的CSV文件")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records = _csv_records(reader)
+    return _read_rows(records, numbers_as_text=True)
+
+
+def _csv_records(reader) -> Iterator[Sequence[object]]:
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise _not_csv(
+            f"第{reader.line_num}行格式错误（引号不成对或分隔符有误），请用Excel重新保存为CSV"
+        ) from exc
 
 
 @in_chinese
@@ -227,7 +282,14 @@ def _read_sheet(workbook) -> Sheet:
     else:
         raise ValidationFailed(f"文件中没有名为“{SHEET}”的工作表", fields={"file": "缺少工作表"})
     ws.reset_dimensions()  # some writers leave a wrong or missing dimension; read what is there
-    rows = ws.iter_rows(values_only=True)
+    return _read_rows(ws.iter_rows(values_only=True))
+
+
+def _read_rows(rows: Iterator[Sequence[object]], *, numbers_as_text: bool = False) -> Sheet:
+    """The header row, then every non-empty row (numbered as Excel shows it) mapped to its columns.
+
+    ``numbers_as_text``: the cells are strings as a csv file stores them; an ID number Excel wrote as a
+    number (3.70102E+17) is reported the way the xlsx reader reports a numeric ID cell."""
     header_row = next(rows, None) or ()
     columns = map_headers(
         header_row,
@@ -255,6 +317,8 @@ def _read_sheet(workbook) -> Sheet:
             header: _cell(header, cells[index] if index < len(cells) else None, problems)
             for index, header in columns.items()
         }
+        if numbers_as_text and _SCIENTIFIC.match(row.get(ID_NUMBER, "")):
+            problems.append((ID_NUMBER, _ID_AS_NUMBER))
         out.append(SheetRow(number=number, values=row, problems=problems))
     present = [h for h in HEADERS if h in columns.values()]
     return Sheet(headers=present, rows=out)

@@ -1,7 +1,9 @@
-"""Builders for the people tests: real xlsx files written and read with openpyxl, API login."""
+"""Builders for the people tests: real xlsx files written and read with openpyxl, csv files written with
+the csv module, API login."""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from collections.abc import Sequence
@@ -26,6 +28,18 @@ def xlsx_bytes(
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def csv_bytes(
+    rows: Sequence[Sequence[object]], headers: Sequence[str] = HEADERS, encoding: str = "utf-8-sig"
+) -> bytes:
+    """A csv file as Excel saves one: CRLF line ends, in ``encoding`` (utf-8-sig is "CSV UTF-8", gbk the
+    plain "CSV" of Excel on Chinese Windows)."""
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buf.getvalue().encode(encoding)
 
 
 def upload(content: bytes, name: str = "实有人口.xlsx") -> SimpleUploadedFile:

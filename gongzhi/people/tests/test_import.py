@@ -14,7 +14,7 @@ from gongzhi.core.errors import Forbidden, ValidationFailed
 from gongzhi.people import imports, sheets
 from gongzhi.people.enums import ImportStatus, Relation, ResidenceType
 from gongzhi.people.models import Person, PopulationImport
-from gongzhi.people.tests.helpers import login, person_row, read_xlsx, upload, xlsx_bytes
+from gongzhi.people.tests.helpers import csv_bytes, login, person_row, read_xlsx, upload, xlsx_bytes
 from gongzhi.places.models import Household
 from gongzhi.testing import id_number_for
 
@@ -282,7 +282,7 @@ def test_dry_run_validates_and_counts_but_writes_nothing(district, client):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("people.csv", "姓名,身份证号码\n张三,1\n".encode(), "请上传 .xlsx 格式的Excel文件"),
+        ("people.txt", "姓名,身份证号码\n张三,1\n".encode(), "请上传 .xlsx 格式的Excel文件或 .csv 文件"),
         ("people.xls", b"\xd0\xcf\x11\xe0" + b"\0" * 100, "暂不支持旧版 .xls 文件"),
         ("people.xlsx", b"not a spreadsheet at all", "文件不是有效的Excel（.xlsx）文件"),
         ("people.xlsx", b"", "上传的文件是空的"),
@@ -480,3 +480,92 @@ def test_import_queries_do_not_grow_with_rows(district, django_assert_max_num_qu
 def test_file_level_refusals_raise_validation_failed(district):
     with pytest.raises(ValidationFailed):
         imports.population_import(actor=None, file_name="a.xlsx", content=xlsx_bytes([]))
+
+
+# --- csv ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig", "utf-8"])
+def test_a_csv_file_imports_like_the_workbook(district, client, encoding):
+    """Excel on Chinese Windows saves "CSV" in GBK and "CSV UTF-8" with a BOM; both read the same."""
+    login(client, "grid_worker")
+    rows = _valid_rows(district)
+    content = csv_bytes(rows, encoding=encoding)
+    if encoding == "gbk":
+        with pytest.raises(UnicodeDecodeError):
+            content.decode("utf-8")  # really GBK, not UTF-8 by chance
+    persons_before = Person.objects.count()
+    r = _post(client, content, name="实有人口.csv")
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["status"] == "applied" and (body["created"], body["households_created"]) == (5, 2)
+    assert Person.objects.count() == persons_before + 5
+    wang = Person.objects.get(name="王一")
+    assert wang.tags == ["party_member", "volunteer"] and wang.phone_masked == "138****1111"
+    assert Person.objects.get(name="李四").residence_type == ResidenceType.MIGRANT
+    # The same rows as a workbook find every person unchanged: the two formats mean the same thing.
+    again = _post(client, xlsx_bytes(rows)).json()
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 5)
+    r = _post(client, content, name="实有人口.csv")
+    assert r.json()["unchanged"] == 5 and Person.objects.count() == persons_before + 5
+
+
+def test_csv_row_errors_are_reported_by_row_and_column(district, client):
+    login(client, "grid_worker")
+    g1 = district.grids["g1"].code
+    rows = [
+        person_row(g1, "101", "甲", 1301),
+        person_row(g1, "102", "乙", 1302, relation="邻居"),
+        person_row(g1, "103", "丙", None, id_number="3.70102E+17"),  # Excel kept the ID as a number
+        ["", "", "", "", "", "", "", "", "", "", ""],  # an empty line, skipped; row numbers stay
+        person_row(g1, "104", "丁", 1304, phone="12"),
+    ]
+    snapshot = _snapshot()
+    r = _post(client, csv_bytes(rows, encoding="gbk"), name="有错.csv")
+    assert r.status_code == 400
+    body = r.json()
+    assert body["code"] == "import_rejected"
+    got = [(e["row"], e["column"]) for e in body["errors"]]
+    assert got == [(3, "与户主关系"), (4, "身份证号码"), (6, "联系电话")]
+    assert "存成了数字" in body["errors"][1]["message"]
+    assert _snapshot()[:2] == snapshot[:2]
+    record = PopulationImport.objects.get()
+    assert record.status == ImportStatus.REJECTED and record.file_name == "有错.csv"
+    report = read_xlsx(client.get(body["report_url"]).content)
+    assert [row[:2] for row in report[1:]] == [(3, "与户主关系"), (4, "身份证号码"), (6, "联系电话")]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        # An unclosed quote in the header: not a csv Excel wrote.
+        ('网格编码,门牌号,"姓名,与户主关系\r\n1,2,3,4\r\n'.encode("utf-8-sig"), "CSV文件无法读取：第"),
+        ('网格编码,门牌号,"姓"名,与户主关系\r\n'.encode(), "CSV文件无法读取：第1行格式错误"),
+        ("网格编码,门牌号\r\n".encode("utf-16"), "CSV文件无法读取：文件是UTF-16编码"),
+        (b"\x81\xff\xfe\x00garbage", "CSV文件无法读取：文件编码既不是UTF-8也不是GBK"),
+        (b"PK\x03\x04" + b"\0" * 40, "CSV文件无法读取：这是Excel文件而不是CSV文件"),
+        ("姓名,身份证号码\r\n张三,1\r\n".encode("gbk"), "第1行缺少必填列：网格编码、门牌号、与户主关系"),
+        ("网格编码,门牌号,姓名,与户主关系\r\n".encode("gbk"), "文件中没有数据行"),
+    ],
+)
+def test_a_csv_that_cannot_be_read_is_refused_in_chinese(district, client, content, message):
+    login(client, "grid_worker")
+    r = _post(client, content, name="名单.csv")
+    assert r.status_code == 400, r.content
+    body = r.json()
+    assert body["code"] == "invalid" and body["message"].startswith(message), body["message"]
+    assert "file" in body["fields"]
+    assert not PopulationImport.objects.exists()
+
+
+def test_csv_limits_are_the_workbook_limits(district, client, settings):
+    login(client, "grid_worker")
+    g1 = district.grids["g1"].code
+    settings.IMPORT_MAX_ROWS = 3
+    rows = [person_row(g1, str(i), f"人{i}", 600 + i) for i in range(4)]
+    r = _post(client, csv_bytes(rows), name="多.csv")
+    assert r.status_code == 400 and r.json()["message"] == "文件数据超过3行，请拆分成多个文件分批导入"
+    settings.IMPORT_MAX_ROWS = 50_000
+    settings.IMPORT_MAX_BYTES = 200
+    r = _post(client, csv_bytes(rows), name="大.csv")
+    assert r.status_code == 400 and r.json()["message"].startswith("文件过大")

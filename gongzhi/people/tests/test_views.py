@@ -11,7 +11,7 @@ from gongzhi.audit.models import AuditEvent
 from gongzhi.core import ids
 from gongzhi.people import exports, views
 from gongzhi.people.models import Person, PopulationImport
-from gongzhi.people.tests.helpers import person_row, read_xlsx, upload, xlsx_bytes
+from gongzhi.people.tests.helpers import csv_bytes, person_row, read_xlsx, upload, xlsx_bytes
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -214,12 +214,35 @@ def test_import_page_shows_row_errors_and_the_report_link(district, as_user):
     assert client.get(report_url).status_code == 404
 
 
+def test_import_page_takes_a_csv_file(district, as_user):
+    client = as_user("grid_worker")
+    g1 = district.grids["g1"].code
+    rows = [
+        person_row(g1, "101", "表格导入", 1511, phone="13900001511"),
+        person_row(g1, "101", "表格导入二", 1512),
+    ]
+    before = Person.objects.count()
+    content = csv_bytes(rows, encoding="utf-8-sig")
+    r = client.post(
+        reverse("people:import"), {"file": upload(content, "名单.csv"), "action": "apply"}, **HTMX
+    )
+    html = r.content.decode()
+    assert 'data-status="applied"' in html and re.search(r'data-testid="import-created">2<', html)
+    assert Person.objects.count() == before + 2
+    assert Person.objects.get(name="表格导入").phone_masked == "139****1511"
+    # A csv the page cannot read is refused on the page, in Chinese, and nothing is kept.
+    broken = upload(b'\xe7\xbd\x91\xe6\xa0\xbc\xe7\xbc\x96\xe7\xa0\x81,"x"y\r\n', "坏.csv")
+    r = client.post(reverse("people:import"), {"file": broken, "action": "apply"}, **HTMX)
+    assert r.status_code == 200 and "CSV文件无法读取：第1行格式错误" in r.content.decode()
+    assert PopulationImport.objects.count() == 1
+
+
 def test_import_page_refuses_a_non_xlsx_file_in_chinese(district, as_user):
     client = as_user("grid_worker")
-    bad = upload(b"hello", name="名单.csv")
+    bad = upload(b"hello", name="名单.txt")
     r = client.post(reverse("people:import"), {"file": bad, "action": "apply"}, **HTMX)
     assert r.status_code == 200
-    assert "请上传 .xlsx 格式的Excel文件" in r.content.decode()
+    assert "请上传 .xlsx 格式的Excel文件或 .csv 文件" in r.content.decode()
     r = client.post(reverse("people:import"), {"action": "apply"}, **HTMX)
     assert "请选择要上传的Excel文件" in r.content.decode()
     assert not PopulationImport.objects.exists()
