@@ -513,7 +513,7 @@ def test_a_csv_file_imports_like_the_workbook(district, client, encoding):
 def test_csv_row_errors_are_reported_by_row_and_column(district, client):
     login(client, "grid_worker")
     g1 = district.grids["g1"].code
-    rows = [
+    rows: list[list[object]] = [
         person_row(g1, "101", "甲", 1301),
         person_row(g1, "102", "乙", 1302, relation="邻居"),
         person_row(g1, "103", "丙", None, id_number="3.70102E+17"),  # Excel kept the ID as a number
