@@ -49,6 +49,46 @@ def test_bad_id_numbers_get_a_chinese_field_message(value, fragment):
     assert fragment in exc.value.fields["id_number"]
 
 
+def _phonenumbers_says(raw: str) -> str | None:
+    """What normalise_phone answered before its fast path: phonenumbers' parse + is_valid_number."""
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(raw, "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    if parsed.country_code != 86 or not phonenumbers.is_valid_number(parsed):
+        return None
+    digits = str(parsed.national_number)
+    return digits if ids.is_mobile(digits) else "0" + digits
+
+
+@settings(max_examples=2000, deadline=None)
+@given(prefix=st.integers(100, 199), rest=st.integers(0, 10**8 - 1))
+def test_the_mobile_fast_path_agrees_with_phonenumbers(prefix, rest):
+    """Every 11-digit string starting with 1 (carrier prefixes 11x/12x/179 included): same answer."""
+    raw = f"{prefix}{rest:08d}"
+    try:
+        ours: str | None = ids.normalise_phone(raw)
+    except ValidationFailed:
+        ours = None
+    assert ours == _phonenumbers_says(raw)
+
+
+def test_the_fast_paths_leave_unusual_input_to_the_libraries():
+    assert ids.normalise_phone("1３８12345678") == "13812345678"  # a full-width digit, as phonenumbers
+    assert _phonenumbers_says("17951381234") is None  # an IP-dialling prefix, not a mobile number
+    with pytest.raises(ValidationFailed):
+        ids.normalise_phone("17951381234")
+
+
+@settings(max_examples=300, deadline=None)
+@given(birth=st.dates(dt.date(1900, 1, 1), dt.date(2099, 12, 31)), seq=st.integers(0, 999))
+def test_birth_date_agrees_with_python_stdnum(birth, seq):
+    number = make_id("370102", birth, seq)
+    assert ids.birth_date_of(number) == ric.get_birth_date(number) == birth
+
+
 def test_phones():
     assert ids.normalise_phone("138 1234 5678") == "13812345678"
     assert ids.normalise_phone("+86-138-1234-5678") == "13812345678"
