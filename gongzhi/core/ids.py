@@ -128,9 +128,9 @@ def _cn_mobile() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """libphonenumber's own patterns for China: valid mobile numbers, and every valid national number."""
     meta = phonenumbers.PhoneMetadata.metadata_for_region("CN")
     assert meta is not None and meta.mobile is not None and meta.general_desc is not None
-    return re.compile(meta.mobile.national_number_pattern), re.compile(
-        meta.general_desc.national_number_pattern
-    )
+    mobile, general = meta.mobile.national_number_pattern, meta.general_desc.national_number_pattern
+    assert mobile and general
+    return re.compile(mobile), re.compile(general)
 
 
 def normalise_phone(value: str, field: str = "phone") -> str:

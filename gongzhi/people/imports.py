@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from gongzhi.audit.services import audit_record
@@ -486,21 +487,11 @@ def _apply_import(actor: User | None, plan: _ImportPlan) -> None:
         hh.address_key = r.key
         hh.set_place_codes(grid_code=grid.code)
     new_households = list(plan.new_households.values())
-    Household.objects.bulk_create(new_households, batch_size=500)
-    if not all(h.pk for h in new_households):  # backends without RETURNING
-        grid_ids = {h.grid_id for h in new_households}
-        by_key = {
-            (g, k): i
-            for g, k, i in Household.objects.filter(grid_id__in=grid_ids).values_list(
-                "grid_id", "address_key", "id"
-            )
-        }
-        for h in new_households:
-            h.pk = h.id = by_key[(h.grid_id, h.address_key)]
-
     households = {**plan.existing_households, **plan.new_households}
-    new_persons = [build_person(r.clean, households[hh_key]) for r, hh_key in plan.creates if r.clean]
-    Person.objects.bulk_create(new_persons, batch_size=500)
+    if connection.vendor == "postgresql":
+        _copy_new_rows(plan, new_households, households)
+    else:
+        _bulk_create_new_rows(plan, new_households, households)
 
     now = timezone.now()
     groups: dict[tuple[str, ...], list[Person]] = {}
@@ -537,3 +528,79 @@ def _apply_import(actor: User | None, plan: _ImportPlan) -> None:
         groups.setdefault(tuple(sorted(written)), []).append(person)
     for fields, persons in groups.items():
         Person.objects.bulk_update(persons, list(fields), batch_size=500)
+
+
+def _bulk_create_new_rows(
+    plan: _ImportPlan, new_households: list[Household], households: dict[tuple[int, str], Household]
+) -> None:
+    Household.objects.bulk_create(new_households, batch_size=500)
+    if not all(h.pk for h in new_households):  # backends without RETURNING
+        grid_ids = {h.grid_id for h in new_households}
+        by_key = {
+            (g, k): i
+            for g, k, i in Household.objects.filter(grid_id__in=grid_ids).values_list(
+                "grid_id", "address_key", "id"
+            )
+        }
+        for h in new_households:
+            h.pk = h.id = by_key[(h.grid_id, h.address_key)]
+    new_persons = [build_person(r.clean, households[hh_key]) for r, hh_key in plan.creates if r.clean]
+    Person.objects.bulk_create(new_persons, batch_size=500)
+
+
+# Every column of the two tables (test_import pins these against the models): what the ORM would write.
+HOUSEHOLD_COPY_COLUMNS = (
+    "id", "created_at", "updated_at", "district_code", "subdistrict_code", "community_code", "grid_code",
+    "grid_id", "building_id", "entrance", "door", "address", "address_key",
+)  # fmt: skip
+PERSON_COPY_COLUMNS = (
+    "created_at", "updated_at", "district_code", "subdistrict_code", "community_code", "grid_code",
+    "household_id", "name", "name_pinyin", "name_initials", "gender", "birth_date", "relation",
+    "residence_type", "tags", "id_number_encrypted", "id_number_hash", "id_number_masked", "phone_encrypted",
+    "phone_hash", "phone_masked", "phone_last4", "user_id",
+)  # fmt: skip
+
+
+def _copy_new_rows(
+    plan: _ImportPlan, new_households: list[Household], households: dict[tuple[int, str], Household]
+) -> None:
+    """PostgreSQL: the new households and persons by COPY, in this transaction. The ORM's bulk INSERT
+    spends more time building model instances and binding 23 parameters a row than the database spends
+    writing them; COPY takes the values as they are. Household ids come from their sequence first, so
+    that the persons can point at them."""
+    now = timezone.now()
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        raw = cursor.cursor  # psycopg 3
+        if new_households:
+            raw.execute(
+                "SELECT nextval(pg_get_serial_sequence('places_household', 'id')) FROM generate_series(1, %s)",
+                [len(new_households)],
+            )
+            for h, (pk,) in zip(new_households, raw.fetchall(), strict=True):
+                h.pk = h.id = pk
+                h._state.adding, h._state.db = False, connection.alias
+            with raw.copy(f"COPY places_household ({', '.join(HOUSEHOLD_COPY_COLUMNS)}) FROM STDIN") as copy:
+                for h in new_households:
+                    h.created_at = h.updated_at = now
+                    copy.write_row(
+                        (h.pk, now, now, h.district_code, h.subdistrict_code, h.community_code, h.grid_code,
+                         h.grid_id, h.building_id, h.entrance, h.door, h.address, h.address_key)
+                    )  # fmt: skip
+        if not plan.creates:
+            return
+        with raw.copy(f"COPY people_person ({', '.join(PERSON_COPY_COLUMNS)}) FROM STDIN") as copy:
+            for r, hh_key in plan.creates:
+                clean = r.clean
+                assert clean is not None
+                h = households[hh_key]
+                full, initials = pinyin.keys(clean.name)
+                idn = clean.id_number
+                phone = clean.phone
+                copy.write_row(
+                    (now, now, h.district_code, h.subdistrict_code, h.community_code, h.grid_code, h.pk,
+                     clean.name, full, initials, clean.gender, clean.birth_date, clean.relation,
+                     clean.residence_type, json.dumps(clean.tags),
+                     ids.encrypt(idn) if idn else "", r.id_hash if idn else "", ids.mask_id_number(idn) if idn else "",
+                     ids.encrypt(phone) if phone else "", r.phone_hash if phone else "",
+                     ids.mask_phone(phone) if phone else "", phone[-4:] if phone else "", None)
+                )  # fmt: skip

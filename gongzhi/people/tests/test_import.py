@@ -569,3 +569,49 @@ def test_csv_limits_are_the_workbook_limits(district, client, settings):
     settings.IMPORT_MAX_BYTES = 200
     r = _post(client, csv_bytes(rows), name="大.csv")
     assert r.status_code == 400 and r.json()["message"].startswith("文件过大")
+
+
+def test_the_copy_columns_are_every_column_of_the_tables():
+    """The PostgreSQL COPY path names its columns; a field added to either model must be added there."""
+    household = [f.column for f in Household._meta.concrete_fields]
+    person = [f.column for f in Person._meta.concrete_fields if f.column != "id"]
+    assert list(imports.HOUSEHOLD_COPY_COLUMNS) == household
+    assert list(imports.PERSON_COPY_COLUMNS) == person
+
+
+def test_an_imported_person_is_stored_as_the_person_services_store_one(district):
+    """Whichever way the rows are written (COPY on PostgreSQL, the ORM elsewhere), every column equals
+    what build_person + save writes for the same input."""
+    from gongzhi.people.services import PersonInput, build_person, clean_person
+
+    g1 = district.grids["g1"]
+    row = person_row(
+        g1.code, "901", "对照人", 1901, phone="13900001901", tags="党员、志愿者", relation="配偶"
+    )
+    record = imports.population_import(
+        actor=district.user("grid_worker"), file_name="a.csv", content=csv_bytes([row])
+    )
+    assert record.status == ImportStatus.APPLIED
+    imported = Person.objects.get(name="对照人")
+    household = imported.household
+    assert household is not None and household.grid_id == g1.pk and household.address_key
+    reference = build_person(
+        clean_person(
+            PersonInput(
+                name="对照人",
+                id_number=str(row[6]),
+                phone="13900001901",
+                relation=Relation.SPOUSE,
+                residence_type=ResidenceType.REGISTERED,
+                tags=["party_member", "volunteer"],
+            )
+        ),
+        household,
+    )
+    skip = {"id", "created_at", "updated_at", "id_number_encrypted", "phone_encrypted"}  # random nonces
+    for f in Person._meta.concrete_fields:
+        if f.attname not in skip:
+            assert getattr(imported, f.attname) == getattr(reference, f.attname), f.attname
+    assert ids.decrypt(imported.id_number_encrypted) == row[6]
+    assert ids.decrypt(imported.phone_encrypted) == "13900001901"
+    assert imported.created_at is not None and household.created_at is not None
