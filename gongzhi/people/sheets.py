@@ -193,6 +193,8 @@ _SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+\d+$")
 
 
 def _cell(header: str, value: object, problems: list[tuple[str, str]]) -> str:
+    if type(value) is str:  # most cells: nothing Excel could have mangled
+        return value.strip()
     if header == ID_NUMBER and isinstance(value, float):
         problems.append((header, _ID_AS_NUMBER))
     elif header in TEXT_COLUMNS and isinstance(value, dt.datetime | dt.date | dt.time):
