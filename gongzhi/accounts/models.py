@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.models import TimeStampedModel
@@ -45,8 +47,14 @@ class RoleAssignment(TimeStampedModel):
         verbose_name = _("角色分配")
         verbose_name_plural = _("角色分配")
         constraints = [
+            # department and household are NULL for every other kind of role, and NULLs never clash in
+            # a unique index: compare them as 0 so the rule holds for place, department and household roles.
             models.UniqueConstraint(
-                fields=["user", "role", "place_code", "department", "household"],
+                "user",
+                "role",
+                "place_code",
+                Coalesce("department", Value(0)),
+                Coalesce("household", Value(0)),
                 condition=models.Q(active=True),
                 name="role_assignment_unique_active",
             )

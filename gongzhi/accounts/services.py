@@ -112,6 +112,9 @@ def role_assign(
         model = _LEVEL_MODEL[ScopeLevel(level)]
         if not model.objects.filter(code=place_code).exists():
             raise field_error("place_code", f"{ScopeLevel(level).label}代码“{place_code}”不存在")
+    # Two grants at once would both miss the active row (get_or_create) and both create one: the second
+    # waits here for the first and then finds it.
+    lock_name(f"accounts.role:{user.pk}")
     ra, created = RoleAssignment.objects.get_or_create(
         user=user,
         role=role,
