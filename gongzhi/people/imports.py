@@ -457,8 +457,10 @@ def _apply_import(actor: User | None, plan: _ImportPlan) -> None:
         building_get_or_create,
         compose_address,
         estate_get_or_create,
+        lock_addresses,
     )
 
+    lock_addresses(*{plan.grids[r.grid_code].community_id for r in plan.new_household_rows.values()})
     estates: dict[tuple[int, str], Any] = {}
     buildings: dict[tuple[int, str, str], Any] = {}
     for hh_key, r in plan.new_household_rows.items():

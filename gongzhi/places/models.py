@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.models import PlacedModel, TimeStampedModel
@@ -143,7 +145,11 @@ class Building(PlacedModel):
         verbose_name = _("楼栋")
         verbose_name_plural = _("楼栋")
         constraints = [
-            models.UniqueConstraint(fields=["grid", "estate", "number"], name="building_unique_number")
+            # A building outside any estate has no estate (NULL), and NULLs never clash in a unique index:
+            # compare it as 0 so two such buildings with the same number in one grid are refused too.
+            models.UniqueConstraint(
+                "grid", Coalesce("estate", Value(0)), "number", name="building_unique_number"
+            )
         ]
 
     def __str__(self) -> str:

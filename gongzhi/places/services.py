@@ -10,6 +10,7 @@ from django.db import transaction
 from gongzhi.audit.services import audit_record
 from gongzhi.core import codes
 from gongzhi.core.errors import ApplicationError, Forbidden, NotFound, ValidationFailed, field_error
+from gongzhi.core.locks import lock_name
 from gongzhi.core.roles import Role
 from gongzhi.core.scope import scope_of
 from gongzhi.places import boundaries, geo
@@ -474,11 +475,20 @@ def compose_address(estate: str, building: str, entrance: str, door: str) -> str
     return out
 
 
+def lock_addresses(*community_ids: int) -> None:
+    """Estates, buildings and households of a community are created one writer at a time: two entries of
+    the same new address (or of two doors of a new building) would each miss the other's uncommitted row
+    and meet the unique constraint (a 500), or make the same building twice. Callers that create in several
+    communities lock them all up front (``lock_name`` takes them in a fixed order)."""
+    lock_name(*(f"places.addresses:{c}" for c in community_ids))
+
+
 @transaction.atomic
 def estate_get_or_create(
     *, actor: Actor | None, community: Community, name: str, grid_code: str = ""
 ) -> Estate:
     name = _name(name, "estate", "小区名称", 100)
+    lock_addresses(community.pk)
     estate = Estate.objects.filter(community=community, name=name).first()
     if estate:
         return estate
@@ -495,6 +505,7 @@ def building_get_or_create(
     *, actor: Actor | None, grid: Grid, estate: Estate | None, number: str
 ) -> Building:
     number = _name(number, "building", "楼号", 30)
+    lock_addresses(grid.community_id)
     building = Building.objects.filter(grid=grid, estate=estate, number=number).first()
     if building:
         return building
@@ -520,6 +531,7 @@ def household_create(
     probe = Household(grid=grid)
     probe.set_place_codes(grid_code=grid.code)
     _require_community_editor(actor, probe)
+    lock_addresses(grid.community_id)
     estate = (
         estate_get_or_create(actor=actor, community=grid.community, name=estate_name, grid_code=grid.code)
         if estate_name
