@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, field_error
+from gongzhi.core.locks import lock_name
 from gongzhi.core.roles import Role
 from gongzhi.core.scope import Scope, scope_of
 from gongzhi.party.enums import ClaimStatus, MemberKind, RecordStatus, RegistrationStatus
@@ -190,6 +191,9 @@ def feedback_letters_issue(*, actor: Actor, period: str, community_id: int | Non
     letter (one per member and period), so it can be re-run after late confirmations."""
     p = parse_period(period)
     target, q = _issue_target(actor, community_id)
+    # A first issue has no letters to lock: two issues of the period at once wait for each other here,
+    # and the second finds the first's letters (and updates them) instead of creating them again.
+    lock_name(f"party.letters:{p.key}")
     in_period = Q(status=RecordStatus.CONFIRMED, served_on__gte=p.start, served_on__lte=p.end)
     member_ids = list(
         ServiceRecord.objects.filter(q & in_period, member__kind=MemberKind.IN_SERVICE)
@@ -473,6 +477,7 @@ def assessment_scheme_set(
     if not isinstance(year, int) or not 2000 <= year <= timezone.localdate().year + 1:
         raise field_error("year", "考核年度不正确")
     clean = _clean_weights(weights)
+    lock_name(f"party.scheme:{district.pk}:{year}")  # the year's first scheme: no row to lock yet
     scheme = AssessmentScheme.objects.select_for_update().filter(district=district, year=year).first()
     old = dict(scheme.weights) if scheme else None
     if scheme is None:

@@ -623,6 +623,9 @@ def members_bulk_register_accepted(
             raise Conflict(f"第{i}条：{DUPLICATE_MESSAGE}", code="duplicate")
         hashes.add(clean.phone.hash)
         cleaned.append((clean, grid, entry.classification))
+    # The community lock does not stop a single registration of the same phone (member_register locks the
+    # phone, not the community): take the same phone locks, so one of the two waits and sees the other.
+    lock_name(*(f"party.member.phone:{h}" for h in hashes))
     if MemberRegistration.objects.filter(
         community=community, member__phone_hash__in=hashes, member__kind=MemberKind.IN_SERVICE
     ).exclude(status=S.RETURNED):
