@@ -30,6 +30,7 @@ from gongzhi.cobuild.models import (
 from gongzhi.cobuild.selectors import can_manage, project_list_for_actor, used_capacity
 from gongzhi.cobuild.transitions import NEED_MOVES, PROJECT_MOVES, check_move
 from gongzhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, field_error
+from gongzhi.core.locks import lock_name
 from gongzhi.core.scope import scope_of
 
 if TYPE_CHECKING:
@@ -222,7 +223,11 @@ def project_claim(
 
 
 def _agreement_number(project: Project) -> str:
+    """The next number of the community's year. The project's row lock does not serialise two projects
+    signed at once (each would take the same number and meet ``agreement_number_unique``): the number is
+    taken under a lock on the community's year, held until the signing commits."""
     prefix = f"GJXY-{project.community_code}-{project.year}-"
+    lock_name(f"cobuild.agreement:{prefix}")
     last = (
         Project.objects.filter(agreement_number__startswith=prefix)
         .order_by("-agreement_number")

@@ -61,3 +61,52 @@ def test_a_resident_evaluating_twice_at_once_counts_once(district):
     one_winner(results, message="您已评价过该项目")
     assert Evaluation.objects.filter(project=project).count() == 1
     assert AuditEvent.objects.filter(event_type="cobuild.project_evaluated").count() == 1
+
+
+def _signable(district, title: str):
+    staff = district.user("community_worker")
+    unit = make_unit(district, name=f"{title}单位")
+    project = project_create(
+        actor=staff,
+        need_ids=[make_need(district, title=title).pk],
+        resource_ids=[make_resource(district, unit, title=f"{title}服务").pk],
+    )
+    project_claim(actor=staff, project_id=project.pk, claimant_kind=ProviderKind.UNIT, claimant_id=unit.pk)
+    return project
+
+
+def test_two_projects_of_a_community_signed_at_once_get_two_agreement_numbers(district):
+    p1, p2 = _signable(district, "独居老人测血压"), _signable(district, "助老理发")
+    results = race(lambda: sign(district, p1), lambda: sign(district, p2))
+    assert not any(isinstance(r, Exception) for r in results), results
+    numbers = sorted(Project.objects.values_list("agreement_number", flat=True))
+    prefix = f"GJXY-{p1.community_code}-{p1.year}-"
+    assert numbers == [f"{prefix}0001", f"{prefix}0002"]
+    assert AuditEvent.objects.filter(event_type="cobuild.project_signed").count() == 2
+
+
+def test_two_plans_with_the_same_needs_applied_at_once_make_one_set_of_projects(district):
+    from gongzhi.cobuild.enums import PlanStatus
+    from gongzhi.cobuild.models import MatchingPlan
+    from gongzhi.cobuild.plans import matching_plan_apply, matching_plan_generate
+
+    unit = make_unit(district)
+    needs = [make_need(district, title=f"需求{i}") for i in range(3)]
+    make_resource(district, unit, title="义诊服务", capacity=3)
+    staff, a1 = district.user("community_worker"), district.communities["A1"].code
+    plans = [matching_plan_generate(actor=staff, place_code=a1) for _ in range(2)]
+    assert all(p.rows.count() == 3 for p in plans)
+    results = race(
+        lambda: matching_plan_apply(actor=district.user("community_worker"), plan_id=plans[0].pk),
+        lambda: matching_plan_apply(actor=district.user("community_secretary"), plan_id=plans[1].pk),
+    )
+    winner, _ = one_winner(results, message="方案已过时")
+    assert Project.objects.count() == 3 and sorted(Project.objects.values_list("pk", flat=True)) == sorted(
+        winner
+    )
+    assert ProjectNeed.objects.filter(need__in=needs).count() == 3
+    assert sorted(MatchingPlan.objects.values_list("status", flat=True)) == [
+        PlanStatus.APPLIED,
+        PlanStatus.DRAFT,
+    ]
+    assert AuditEvent.objects.filter(event_type="cobuild.plan_applied").count() == 1
