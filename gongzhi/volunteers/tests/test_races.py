@@ -1,5 +1,6 @@
 """Only one may win, with real threads at a barrier (gongzhi.testing_concurrency): the same resident
-signing up twice at once, two scans at the same check-in, two confirmations of the same hours."""
+signing up twice at once, two scans at the same check-in, two confirmations of the same hours, the same
+volunteer added to a team twice, two correction requests for the same hours."""
 
 from __future__ import annotations
 
@@ -102,3 +103,53 @@ def test_confirm_and_reject_of_the_same_hours_at_once(district, team):
         ).count()
         == 1
     )
+
+
+def test_the_same_volunteer_added_to_a_team_twice_at_once_is_one_member(district, team):
+    from gongzhi.volunteers.models import TeamMembership
+    from gongzhi.volunteers.teams import team_member_add, volunteer_register
+
+    worker = district.user("community_worker")
+    volunteer = volunteer_register(
+        actor=worker, community_id=district.communities["A1"].pk, person_id=district.persons["g2"][0].pk
+    )
+    results = race(
+        lambda: team_member_add(actor=worker, team_id=team.pk, volunteer_id=volunteer.pk),
+        lambda: team_member_add(
+            actor=district.user("community_secretary"), team_id=team.pk, volunteer_id=volunteer.pk
+        ),
+    )
+    winner, _ = one_winner(results, message="已在本队")
+    assert list(TeamMembership.objects.filter(volunteer=volunteer).values_list("pk", flat=True)) == [
+        winner.pk
+    ]
+    assert list(
+        AuditEvent.objects.filter(event_type="volunteers.member_added").values_list("target_id", flat=True)
+    ) == [str(winner.pk)]
+
+
+def test_two_correction_requests_for_the_same_hours_at_once_leave_one_pending(district, team):
+    from gongzhi.volunteers.enums import EditRequestStatus
+    from gongzhi.volunteers.models import HoursEditRequest
+
+    hours = _pending_hours(district, team)
+    user = resident_user(district, "g1", 0)
+    session = ActivitySession.objects.get(pk=hours.session_id)
+
+    def ask(minutes: int, reason: str):
+        return lambda: att.hours_edit_request_create(
+            actor=user,
+            hours_id=hours.pk,
+            started_at=session.starts_at,
+            ended_at=session.starts_at + dt.timedelta(minutes=minutes),
+            reason=reason,
+        )
+
+    winner, _ = one_winner(
+        race(ask(90, "提前离场"), ask(120, "忘记扫码签退")), message="已有待审核的更正申请"
+    )
+    pending = HoursEditRequest.objects.filter(service_hours=hours, status=EditRequestStatus.PENDING)
+    assert list(pending.values_list("pk", flat=True)) == [winner.pk]
+    assert AuditEvent.objects.filter(event_type="volunteers.hours_edit_requested").count() == 1
+    hours.refresh_from_db()
+    assert hours.hours == Decimal("2.0")  # nothing changes until the organiser decides
