@@ -603,7 +603,6 @@ def members_bulk_register_accepted(
     """Registers and accepts many members of one community in one transaction with one audit row.
     Every entry is validated first; any bad entry or duplicate writes nothing."""
     community = _community(actor, community_id)
-    Community.objects.select_for_update().filter(pk=community.pk).first()
     grids = {g.code: g for g in Grid.objects.filter(community=community)}
     unit_ids = {e.member.unit_id for e in entries if e.member.unit_id}
     units = Unit.objects.in_bulk(list(unit_ids))
@@ -623,9 +622,12 @@ def members_bulk_register_accepted(
             raise Conflict(f"第{i}条：{DUPLICATE_MESSAGE}", code="duplicate")
         hashes.add(clean.phone.hash)
         cleaned.append((clean, grid, entry.classification))
-    # The community lock does not stop a single registration of the same phone (member_register locks the
-    # phone, not the community): take the same phone locks, so one of the two waits and sees the other.
+    # The community lock (card numbers) does not stop a single registration of the same phone: take the
+    # phone locks member_register takes, so one of the two waits and sees the other. Phones first, then the
+    # community, the order member_register goes in (its registration's foreign key waits on the community
+    # row): the other order deadlocks.
     lock_name(*(f"party.member.phone:{h}" for h in hashes))
+    Community.objects.select_for_update().filter(pk=community.pk).first()
     if MemberRegistration.objects.filter(
         community=community, member__phone_hash__in=hashes, member__kind=MemberKind.IN_SERVICE
     ).exclude(status=S.RETURNED):

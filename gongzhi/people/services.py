@@ -201,8 +201,14 @@ def household_register(
     row, inside this one transaction. Returns the head.
     """
     from gongzhi.places.models import Grid
-    from gongzhi.places.services import household_create
+    from gongzhi.places.services import household_create, lock_addresses
 
+    community_id = Grid.objects.filter(pk=grid_id).values_list("community_id", flat=True).first()
+    if community_id is None:
+        raise NotFound("网格不存在或无权查看")
+    # The community's address lock before the grid's row lock: household_create takes the address lock and
+    # then (its household's foreign key) waits on the grid row; the other order deadlocks.
+    lock_addresses(community_id)
     grid = Grid.objects.select_for_update(of=("self",)).select_related("community").filter(pk=grid_id).first()
     if grid is None:
         raise NotFound("网格不存在或无权查看")
@@ -342,8 +348,15 @@ def grid_population_register(*, actor: User | None, grid_id: int, households: li
         building_get_or_create,
         compose_address,
         estate_get_or_create,
+        lock_addresses,
     )
 
+    community_id = Grid.objects.filter(pk=grid_id).values_list("community_id", flat=True).first()
+    if community_id is None:
+        raise NotFound("网格不存在或无权查看")
+    # The community's address lock before the grid's row lock: household_create takes the address lock and
+    # then (its household's foreign key) waits on the grid row; the other order deadlocks.
+    lock_addresses(community_id)
     grid = Grid.objects.select_for_update(of=("self",)).select_related("community").filter(pk=grid_id).first()
     if grid is None:
         raise NotFound("网格不存在或无权查看")

@@ -31,3 +31,34 @@ def test_the_same_id_number_entered_twice_at_once(district):
     assert (
         AuditEvent.objects.filter(event_type="people.person_created", target_id=str(winner.pk)).count() == 1
     )
+
+
+def test_a_household_registered_with_its_head_while_another_door_is_entered(district):
+    """household_register locks the grid row and creates the household under the community's address lock;
+    household_create takes the address lock and its household's foreign key then waits on the grid row.
+    Both take the address lock first, so neither waits for the other in a circle (a deadlock, a 503)."""
+    from gongzhi.people.services import household_register
+    from gongzhi.places.models import Household
+    from gongzhi.places.services import household_create
+
+    g1, staff = district.grids["g1"], district.user("community_worker")
+    estate = f"{g1.community.name}小区"
+    results = race(
+        lambda: household_register(
+            actor=staff,
+            grid_id=g1.pk,
+            estate=estate,
+            building="1",
+            entrance="2",
+            door="301",
+            head=PersonInput(
+                name="周户主", id_number=id_number_for(901), phone="13912348888", relation="head"
+            ),
+        ),
+        lambda: household_create(
+            actor=staff, grid=g1, estate_name=estate, building_number="1", entrance="2", door="302"
+        ),
+    )
+    assert not any(isinstance(r, Exception) for r in results), results
+    assert Household.objects.filter(grid=g1, entrance="2").count() == 2
+    assert AuditEvent.objects.filter(event_type="places.household_created", actor=staff).count() == 2
