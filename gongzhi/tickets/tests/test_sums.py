@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -94,7 +95,7 @@ def test_every_path_gives_the_daily_figures(district):
     assert MonthlyStat.objects.exists() and StatusCount.objects.exists()
     t = Ticket.objects.exclude(grid_code="").order_by("id").first()
     assert t is not None and district.department is not None
-    places = [
+    places: list[dict[str, Any]] = [
         {"district_code": "370115"},
         {"district_code__in": ["370115", "370112"]},
         {"subdistrict_code": t.subdistrict_code},
@@ -107,13 +108,14 @@ def test_every_path_gives_the_daily_figures(district):
             got = sums.totals(filters, start, end)
             assert got == _daily(filters, start, end), (filters, start, end)
         assert any(sums.totals(filters, *PERIODS[0])[""].values()), filters
-    for filters, by in [
+    groupings: list[tuple[dict[str, Any], str]] = [
         ({"district_code": "370115"}, "subdistrict_code"),
         ({"district_code": "370115"}, "community_code"),
         ({"subdistrict_code": t.subdistrict_code}, "community_code"),
         ({"community_code": t.community_code}, "grid_code"),
         ({"district_code": "370115"}, "department_id"),
-    ]:
+    ]
+    for filters, by in groupings:
         for start, end in PERIODS:
             assert sums.totals(filters, start, end, by=by) == _daily(filters, start, end, by), (by, start)
     # Status counts: from StatusCount when the period is whole months, else grouped; the same either way.
