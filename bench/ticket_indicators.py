@@ -1,10 +1,11 @@
-"""A district's ticket indicators for a year, summed from the daily rollup, at a given ticket volume.
+"""A district's ticket indicators for a year, summed from the rollups, at a given ticket volume.
 
     python -m bench.ticket_indicators [--tickets 1000000] [--repeat 7]
 
 Fills ``DailyStat`` inside a transaction that is rolled back at the end (the database is left as it was)
 with the rollup that N tickets in one year over the district's grids would leave in the worst case: a row
-for every day × grid × (no department + each department that had a dispatched ticket there that day).
+for every day × grid × (no department + each department that had a dispatched ticket there that day),
+and the monthly rollup from it (``rollup.rebuild_coarse``), which a whole year reads.
 Then times ``indicators_sum`` for the district and the year, and ``indicators_by_child`` by subdistrict,
 and prints one JSON document with the timings (ms), the number of rows summed and the query plan
 (PostgreSQL: EXPLAIN ANALYZE). Needs the places (``seed_demo``) or it invents 247 grids' codes.
@@ -165,6 +166,13 @@ def run(tickets: int, repeat: int, days: int = 366) -> dict:
             t0 = time.perf_counter()
             out["rows"] = _fill(tickets, year, days)
             out["fill_seconds"] = round(time.perf_counter() - t0, 1)
+            t0 = time.perf_counter()
+            from gongzhi.tickets.rollup import rebuild_coarse
+
+            # The monthly rows those days make (what the services keep beside them): a whole year of a
+            # district is read from them.
+            out["monthly_rows"], _statuses = rebuild_coarse()
+            out["monthly_seconds"] = round(time.perf_counter() - t0, 1)
             with connection.cursor() as c:
                 c.execute("ANALYZE tickets_dailystat" if connection.vendor == "postgresql" else "ANALYZE")
             district = _grids()[0][0][:6]
