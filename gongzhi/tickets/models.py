@@ -467,17 +467,10 @@ class PatrolCheckIn(models.Model):
         return f"{self.patrol_id} {self.at:%H:%M}"
 
 
-class DailyStat(models.Model):
-    """Counts per local day, grid and (lead) department, kept up to date by the services in the same
-    transaction as the move: the indicators sum these rows instead of scanning tickets.
-    Rebuildable from the records (``tickets_rollup --rebuild``)."""
+class StatCounters(models.Model):
+    """The counters the rollups share (``DailyStat`` per day, ``MonthlyStat`` per month); their names are
+    ``STAT_FIELDS``."""
 
-    day = models.DateField()
-    district_code = models.CharField(max_length=6)
-    subdistrict_code = models.CharField(max_length=12, blank=True)
-    community_code = models.CharField(max_length=12, blank=True)
-    grid_code = models.CharField(max_length=15, blank=True)
-    department_id = models.BigIntegerField(default=0)  # 0: no department
     reported = models.IntegerField(default=0)
     accepted = models.IntegerField(default=0)
     declined = models.IntegerField(default=0)
@@ -497,6 +490,22 @@ class DailyStat(models.Model):
     satisfied = models.IntegerField(default=0)  # satisfied or fairly satisfied
     # Counted on the day the ticket was REPORTED (a cohort): of the tickets reported that day, how many closed.
     closed = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DailyStat(StatCounters):
+    """Counts per local day, grid and (lead) department, kept up to date by the services in the same
+    transaction as the move: the indicators sum these rows instead of scanning tickets.
+    Rebuildable from the records (``tickets_rollup --rebuild``)."""
+
+    day = models.DateField()
+    district_code = models.CharField(max_length=6)
+    subdistrict_code = models.CharField(max_length=12, blank=True)
+    community_code = models.CharField(max_length=12, blank=True)
+    grid_code = models.CharField(max_length=15, blank=True)
+    department_id = models.BigIntegerField(default=0)  # 0: no department
 
     class Meta:
         verbose_name = _("工单日统计")
@@ -525,7 +534,7 @@ class DailyStat(models.Model):
         return f"{self.day} {self.grid_code or self.community_code}"
 
 
-class MonthlyStat(models.Model):
+class MonthlyStat(StatCounters):
     """The same counters per local month and community (no grid, no department), kept by the same upsert
     statement as ``DailyStat``: a city's year is 12 × 2,000 rows here instead of millions of daily rows.
     The indicators of a community and wider read whole months from here and the days at the period's
@@ -535,22 +544,6 @@ class MonthlyStat(models.Model):
     district_code = models.CharField(max_length=6)
     subdistrict_code = models.CharField(max_length=12, blank=True)
     community_code = models.CharField(max_length=12, blank=True)
-    reported = models.IntegerField(default=0)
-    accepted = models.IntegerField(default=0)
-    declined = models.IntegerField(default=0)
-    merged = models.IntegerField(default=0)
-    dispatched = models.IntegerField(default=0)
-    returned = models.IntegerField(default=0)
-    escalated = models.IntegerField(default=0)
-    handled = models.IntegerField(default=0)
-    handling_seconds = models.BigIntegerField(default=0)
-    due = models.IntegerField(default=0)
-    on_time = models.IntegerField(default=0)
-    verifications = models.IntegerField(default=0)
-    reworked = models.IntegerField(default=0)
-    callbacks = models.IntegerField(default=0)
-    satisfied = models.IntegerField(default=0)
-    closed = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("工单月统计")
