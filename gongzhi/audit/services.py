@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models, transaction
 
 from gongzhi.audit.models import AuditEvent
-from gongzhi.core.bulk import insert_one
+from gongzhi.core.bulk import Batch, insert_one
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
@@ -21,9 +21,12 @@ def audit_record(
     target: models.Model,
     event: str,
     data: dict[str, Any] | None = None,
+    batch: Batch | None = None,
 ) -> AuditEvent:
-    """Writes the audit row for a change; must run inside the service's transaction."""
-    if not transaction.get_connection().in_atomic_block:
+    """Writes the audit row for a change; must run inside the service's transaction. With a ``batch``
+    the row goes with the service's other writes (``core.bulk.Batch``) when the service runs it."""
+    # A batch is written as one statement (or in a transaction of its own): the row cannot be left alone.
+    if batch is None and not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must be called inside the service's transaction")
     row = AuditEvent(
         actor_id=actor.pk if actor is not None else None,
@@ -40,5 +43,8 @@ def audit_record(
         data=data or {},
     )
     # Every service writes one: compiled once per model, not per call (no signals listen to audit rows).
-    insert_one(row)
+    if batch is not None:
+        batch.insert(row)
+    else:
+        insert_one(row)
     return row

@@ -19,6 +19,7 @@ from django.utils import timezone
 from gongzhi.tickets.models import STAT_FIELDS, DailyStat, MonthlyStat, StatusCount
 
 if TYPE_CHECKING:
+    from gongzhi.core.bulk import Batch
     from gongzhi.tickets.models import Ticket
 
 _KEY = ["day", "district_code", "subdistrict_code", "community_code", "grid_code", "department_id"]
@@ -48,18 +49,30 @@ def _upsert(table: str, key: list[str], fields: tuple[str, ...], rows: int = 1) 
 
 
 @lru_cache(maxsize=256)
-def _statements(fields: tuple[str, ...], status_rows: int, vendor: str) -> list[str]:
+def _parts(fields: tuple[str, ...], status_rows: int) -> tuple[tuple[str, int], ...]:
+    """The upserts of one bump and how many parameters each takes, in the order they are laid out."""
     parts = []
     if fields:
-        parts.append(_upsert(DailyStat._meta.db_table, _KEY, fields))
-        parts.append(_upsert(MonthlyStat._meta.db_table, _MONTH_KEY, fields))
+        parts.append((_upsert(DailyStat._meta.db_table, _KEY, fields), len(_KEY) + len(fields)))
+        parts.append((_upsert(MonthlyStat._meta.db_table, _MONTH_KEY, fields), len(_MONTH_KEY) + len(fields)))
     if status_rows:
-        parts.append(_upsert(StatusCount._meta.db_table, _STATUS_KEY, ("tickets",), status_rows))
-    if vendor != "postgresql" or len(parts) == 1:
-        return parts
-    *first, last = parts
-    ctes = ", ".join(f"u{i} AS ({sql})" for i, sql in enumerate(first))
-    return [f"WITH {ctes} {last}"]
+        parts.append(
+            (
+                _upsert(StatusCount._meta.db_table, _STATUS_KEY, ("tickets",), status_rows),
+                (len(_STATUS_KEY) + 1) * status_rows,
+            )
+        )
+    return tuple(parts)
+
+
+@lru_cache(maxsize=256)
+def _one_statement(fields: tuple[str, ...], status_rows: int) -> str:
+    """PostgreSQL: the upserts as one statement (data-modifying CTEs), one round trip."""
+    *first, (last, _) = _parts(fields, status_rows)
+    if not first:
+        return last
+    ctes = ", ".join(f"u{i} AS ({sql})" for i, (sql, _) in enumerate(first))
+    return f"WITH {ctes} {last}"
 
 
 def bump(
@@ -68,10 +81,12 @@ def bump(
     *,
     department_id: int | None = None,
     status: tuple[str, str] | None = None,
+    batch: Batch | None = None,
     **counts: int,
 ) -> None:
     """Add ``counts`` to the day of ``at`` (and its month) for the ticket's place and lead department;
-    with ``status=(old, new)`` and old ≠ new, move the ticket from old to new in its report month."""
+    with ``status=(old, new)`` and old ≠ new, move the ticket from old to new in its report month. With a
+    ``batch`` the upserts join the service's other writes (core.bulk.Batch) instead of running now."""
     counts = {k: int(v) for k, v in counts.items() if v}
     unknown = set(counts) - set(STAT_FIELDS)
     if unknown:
@@ -100,18 +115,19 @@ def bump(
         reported = month_of(local_day(ticket.created_at))
         for s, n in moves:
             params += [*place, reported, s, n]
-    statements = _statements(tuple(counts), len(moves), connection.vendor)
+    fields = tuple(counts)
+    if batch is not None:
+        i = 0
+        for sql, size in _parts(fields, len(moves)):
+            batch.execute(sql, params[i : i + size])
+            i += size
+        return
     with connection.cursor() as cursor:
-        if len(statements) == 1:
-            cursor.execute(statements[0], params)
+        if connection.vendor == "postgresql":
+            cursor.execute(_one_statement(fields, len(moves)), params)
             return
         # SQLite: one statement each, in the order their parameters were laid out.
-        sizes = []
-        if counts:
-            sizes += [len(_KEY) + len(counts), len(_MONTH_KEY) + len(counts)]
-        if moves:
-            sizes.append(len(_STATUS_KEY) * len(moves) + len(moves))
         i = 0
-        for sql, size in zip(statements, sizes, strict=True):
+        for sql, size in _parts(fields, len(moves)):
             cursor.execute(sql, params[i : i + size])
             i += size
