@@ -120,6 +120,7 @@ def summary(results: dict[str, Any]) -> dict[str, Any]:
         out["intake_vs_bare_insert"] = {
             "concurrency": i["concurrency"], "bare_rps": i["bare_rps"], "intake_rps": i["intake_rps"],
             "ratio": i["ratio"], "target": ">= 0.6", "met": i["met"],
+            **({"floor_rps": i["floor"]["rps"], "floor_ratio": i["floor"]["ratio_to_bare"]} if "floor" in i else {}),
         }  # fmt: skip
         out["tickets_bench_inbox_p95_ms"] = t["targets"]["list_p95_ms"]
         out["server_memory_after_intake_mb"] = i.get("worker_rss_mb")

@@ -261,3 +261,12 @@ def test_the_rollup_replay_of_the_timelines_gives_the_generated_counters(generat
         if any(counters)
     }
     assert computed == generated_rows
+
+
+def test_intake_summary_puts_the_floor_beside_the_ratio():
+    rounds = [_round("bare", 1000, 2.0), _round("intake", 1000, 5.0), _round("floor", 1000, 4.0)]
+    out = intake_summary(rounds, "gunicorn", 16)
+    assert out["ratio"] == 0.4 and out["met"] is False
+    assert out["floor"]["rps"] == 250.0 and out["floor"]["ratio_to_bare"] == 0.5
+    assert out["floor"]["intake_share_of_floor"] == 0.8
+    assert "floor" not in intake_summary(rounds[:2], "gunicorn", 16)

@@ -19,6 +19,7 @@ from bench.ticket_http import Client, Server, drive
 from bench.ticket_text import ASKS, details_for
 
 BARE_PATH = "/bench/bare-ticket"
+FLOOR_PATH = "/bench/floor-ticket"
 INTAKE_PATH = "/api/v1/tickets"
 LOG_DIR = Path(__file__).resolve().parent.parent / "var" / "bench"
 FULL_TIMELINES_UP_TO = 50_000
@@ -176,7 +177,7 @@ def queries_per_request(meta: dict[str, Any]) -> dict[str, Any]:
     client.force_login(User.objects.get(username=username))
     out: dict[str, Any] = {}
     with override_settings(ROOT_URLCONF="bench.urls_bare"):
-        for key, path in (("intake", INTAKE_PATH), ("bare", BARE_PATH)):
+        for key, path in (("intake", INTAKE_PATH), ("bare", BARE_PATH), ("floor", FLOOR_PATH)):
             client.post(path, json.dumps(body[0]), content_type="application/json")  # warm caches
             with CaptureQueriesContext(connection) as ctx:
                 resp = client.post(path, json.dumps(body[1]), content_type="application/json")
@@ -225,7 +226,12 @@ def intake(args: Any, meta: dict[str, Any], log: Callable[[str], None]) -> dict[
 
             return one
 
-        kinds = {"bare": (bare_clients, make(BARE_PATH)), "intake": (intake_clients, make(INTAKE_PATH))}
+        kinds = {
+            "bare": (bare_clients, make(BARE_PATH)),
+            "intake": (intake_clients, make(INTAKE_PATH)),
+            # the least any signed-in report can cost here (bench/urls_bare.py), as a third reference
+            "floor": (intake_clients, make(FLOOR_PATH)),
+        }
         for clients, fn in kinds.values():  # warm-up: imports, the grid locator, connections
             drive(clients, fn, total=args.concurrency * 4, expect=201, time_limit=60)
         rounds: list[dict[str, Any]] = []
@@ -248,7 +254,8 @@ def intake(args: Any, meta: dict[str, Any], log: Callable[[str], None]) -> dict[
 def intake_summary(
     rounds: list[dict[str, Any]], server: str, concurrency: int, profile: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """Requests/s of each kind over all its rounds, and intake's share of bare."""
+    """Requests/s of each kind over all its rounds, and intake's share of bare (and the floor's, when
+    the run had floor rounds)."""
 
     def rate(kind: str) -> float:
         mine = [r for r in rounds if r["kind"] == kind]
@@ -268,6 +275,15 @@ def intake_summary(
         "errors": sum(r["errors"] for r in rounds),
         "rounds": rounds,
     }
+    if any(r["kind"] == "floor" for r in rounds):
+        floor = rate("floor")
+        out["floor"] = {
+            "what": "bench/urls_bare.py floor_ticket: one query for who is asking, one statement for the "
+            "ticket, its timeline row, its audit row and its rollup upserts; no validation, no ORM",
+            "rps": floor,
+            "ratio_to_bare": round(floor / bare, 3) if bare else 0.0,
+            "intake_share_of_floor": round(full / floor, 3) if floor else 0.0,
+        }
     if profile is not None:
         out["profile"] = profile
     return out
