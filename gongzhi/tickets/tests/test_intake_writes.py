@@ -17,10 +17,9 @@ from gongzhi.audit.models import AuditEvent
 from gongzhi.core.bulk import WIDE_ROW, Batch, next_key
 from gongzhi.core.errors import Conflict
 from gongzhi.tickets import services as svc
-from gongzhi.tickets.enums import Channel
 from gongzhi.tickets.models import DailyStat, MonthlyStat, StatusCount, Ticket, TicketEvent
 from gongzhi.tickets.services.intake import report_ticket
-from gongzhi.tickets.tests.helpers import G1_POINT, report
+from gongzhi.tickets.tests.helpers import G1_POINT, report, report_from_system
 
 POSTGRES = connection.vendor == "postgresql"
 
@@ -76,16 +75,7 @@ def test_a_report_writes_the_ticket_its_timeline_audit_and_rollups_together(dist
 @pytest.mark.django_db(transaction=True)
 def test_a_resent_external_id_is_a_409_and_writes_nothing(district):
     def send():
-        return svc.ticket_report(
-            actor=None,
-            data=svc.TicketInput(
-                description="井盖缺失",
-                channel=Channel.API,
-                channel_source="城市运行平台",
-                external_id="YX-2026-0042",
-                grid_code=district.grids["g1"].code,
-            ),
-        )
+        return report_from_system(district, "YX-2026-0042")
 
     first = send()
     before = _totals()

@@ -18,7 +18,7 @@ from gongzhi.tickets.enums import Channel, Level
 from gongzhi.tickets.models import ExtensionRequest, Patrol, Supervision, Ticket, TicketEvent
 from gongzhi.tickets.services.patrols import patrol_start
 from gongzhi.tickets.services.supervision import supervision_sweep
-from gongzhi.tickets.tests.helpers import report
+from gongzhi.tickets.tests.helpers import report, report_from_system
 from gongzhi.tickets.tests.test_hotline import NOW, _rows, xlsx
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,16 +38,7 @@ def test_one_worker_starting_two_patrols_at_once_gets_one(district):
 
 def test_the_same_external_id_twice_at_once_makes_one_ticket(district):
     def send():
-        return svc.ticket_report(
-            actor=None,
-            data=svc.TicketInput(
-                description="井盖缺失",
-                channel=Channel.API,
-                channel_source="城市运行平台",
-                external_id="YX-2026-0001",
-                grid_code=district.grids["g1"].code,
-            ),
-        )
+        return report_from_system(district, "YX-2026-0001")
 
     winner, err = one_winner(race(send, send), message="外部编号“YX-2026-0001”的工单已存在")
     assert err.code == "duplicate_external_id"
