@@ -150,9 +150,10 @@ class Batch:
     row, the rollup upserts), sent to PostgreSQL as one statement: each write is a data-modifying CTE of
     ``WITH w0 AS (INSERT … RETURNING id), w1 AS (…) SELECT (SELECT id FROM w0), …``. PostgreSQL runs
     every data-modifying CTE exactly once, referenced or not, all on one snapshot: so no write may need to
-    see another's rows (none of these does). Elsewhere (SQLite) they run one by one, in the order added. Inserts are ``insert_one``'s (values prepared by their
-    fields, no signals); ``execute`` adds a statement of one's own, which must not be a ``WITH`` itself.
-    Call ``run()`` once, inside the service's transaction; the inserted objects have their keys then."""
+    see another's rows (none of these does). Elsewhere (SQLite) they run one by one, in the order added.
+    Inserts are ``insert_one``'s (values prepared by their fields, no signals); ``execute`` adds a
+    statement of one's own, which must not be a ``WITH`` itself. Call ``run()`` once, inside the service's
+    transaction (or alone, as the service's one statement); the inserted objects have their keys then."""
 
     def __init__(self) -> None:
         self._writes: list[tuple[str, list[Any], models.Model | None]] = []

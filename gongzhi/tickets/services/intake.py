@@ -352,13 +352,22 @@ def report_ticket(
                 ticket, actor=actor, at=at, answers=answers, images=images, with_key=one_statement
             )
     except IntegrityError as exc:
-        if not ticket.external_id:
+        # The writes went as one statement or one savepoint, so the error may be any row's: a 409 only
+        # when the re-sent number is really there (the savepoint is gone, the caller's transaction goes on).
+        if not ticket.external_id or not _already_reported(ticket):
             raise
         raise Conflict(
             f"外部编号“{ticket.external_id}”的工单已存在",
             code="duplicate_external_id",
             fields={"external_id": "已存在"},
         ) from exc
+
+
+def _already_reported(ticket: Ticket) -> bool:
+    """Whether a ticket with this one's connected-system number exists (``ticket_unique_external_id``)."""
+    return Ticket.objects.filter(
+        channel=ticket.channel, channel_source=ticket.channel_source, external_id=ticket.external_id
+    ).exists()
 
 
 def _write_report(

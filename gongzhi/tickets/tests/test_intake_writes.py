@@ -139,3 +139,16 @@ def test_next_key_takes_the_sequences_next_value_on_postgresql_and_refuses_elsew
     assert second == first + 1
     made = report(district, "resident", "楼道杂物堆放", category_code="301005")
     assert made.pk > second  # the key the report took is a later one: none is handed out twice
+
+
+def test_only_a_number_really_taken_is_answered_as_a_resent_report(district):
+    """An IntegrityError of a report with a number is a 409 only when that number is in the table; any
+    other failing row is raised as it is, not dressed up as a duplicate."""
+    from gongzhi.tickets.services.intake import _already_reported
+
+    made = report_from_system(district, "YX-2026-0077")
+    assert _already_reported(made)
+    other = Ticket(channel=made.channel, channel_source=made.channel_source, external_id="YX-2026-0078")
+    assert not _already_reported(other)
+    elsewhere = Ticket(channel=made.channel, channel_source="另一个平台", external_id="YX-2026-0077")
+    assert not _already_reported(elsewhere)
