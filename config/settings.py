@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "csp",
     "gongzhi.core",
     "gongzhi.audit",
+    "gongzhi.ops",
     "gongzhi.places",
     "gongzhi.accounts",
     "gongzhi.people",
@@ -68,7 +69,7 @@ INSTALLED_APPS = [
     "gongzhi.console",
     "gongzhi.h5",
     "gongzhi.demo",
-    "gongzhi.ops",
+    "gongzhi.authz",
 ]
 
 MIDDLEWARE = [

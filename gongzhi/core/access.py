@@ -14,14 +14,14 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from gongzhi.core.roles import AUDIT_READERS, Role
+from gongzhi.core.roles import AUDIT_READERS, SELF_SERVICE_ROLES
 from gongzhi.core.scope import scope_of
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
 
 # Roles that use the H5 site, not the console.
-H5_ROLES = frozenset({Role.RESIDENT, Role.PARTY_MEMBER, Role.UNIT_LIAISON})
+H5_ROLES = SELF_SERVICE_ROLES
 # Roles that may read the audit log (within their scope).
 AUDIT_ROLES = AUDIT_READERS
 
@@ -58,6 +58,20 @@ def console_login_required(view: Callable[..., HttpResponse]) -> Callable[..., H
             return redirect_to_login(request.get_full_path())
         if is_h5_only(request.user):
             return redirect("h5:home")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def h5_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """``login_required`` for the resident (H5) pages of every app: sends to the H5 sign-in."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            from django.urls import reverse
+
+            return redirect_to_login(request.get_full_path(), login_url=reverse("h5:login"))
         return view(request, *args, **kwargs)
 
     return wrapper

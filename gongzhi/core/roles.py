@@ -65,3 +65,22 @@ AUDIT_READERS = frozenset(
     {Role.DISTRICT_ADMIN, Role.AUDITOR, Role.COMMUNITY_SECRETARY, Role.SUBDISTRICT_STAFF}
 )
 ACCOUNT_AUDIT_READERS = frozenset({Role.DISTRICT_ADMIN, Role.AUDITOR})
+
+# --- Named role sets: every app's permissions.py builds from these, so one set has one name. -------
+# Grid level: the grid worker and the grid head (网格员、网格长).
+GRID_STAFF = frozenset({Role.GRID_WORKER, Role.GRID_HEAD})
+# Community level: the community worker and the community party secretary.
+COMMUNITY_STAFF = frozenset({Role.COMMUNITY_WORKER, Role.COMMUNITY_SECRETARY})
+# Who runs a community's registers (units, member registration, party organisations, volunteer teams,
+# letters to units): the community's staff, or a district admin for any community of the district.
+COMMUNITY_MANAGERS = COMMUNITY_STAFF | {Role.DISTRICT_ADMIN}
+# The community managers and the subdistrict office over them (the three lists, the 12345 import).
+PLACE_MANAGERS = COMMUNITY_MANAGERS | {Role.SUBDISTRICT_STAFF}
+# Who reads a community's registers by place: the managers, the subdistrict office and the auditor.
+PLACE_READERS = PLACE_MANAGERS | {Role.AUDITOR}
+# District-level decisions (category editing, assessment schemes).
+DISTRICT_ADMINS = frozenset({Role.DISTRICT_ADMIN})
+# Party-organisation layout (applying the grid-branch layout): the secretary or a district admin.
+PARTY_SECRETARIES = frozenset({Role.DISTRICT_ADMIN, Role.COMMUNITY_SECRETARY})
+# Accounts that act for themselves on the resident site (H5): residents, party members, unit liaisons.
+SELF_SERVICE_ROLES = frozenset({Role.RESIDENT, Role.PARTY_MEMBER, Role.UNIT_LIAISON})

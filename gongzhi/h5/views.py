@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from django.contrib.auth import login, logout
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -18,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.accounts import services as accounts
 from gongzhi.core import ids, ratelimit
-from gongzhi.core.access import actor_of
+from gongzhi.core.access import actor_of, h5_login_required
 from gongzhi.core.errors import ApplicationError
 from gongzhi.core.roles import Role
 from gongzhi.core.scope import scope_of
@@ -27,16 +21,6 @@ from gongzhi.people.services import resident_sign_in
 from gongzhi.places.selectors import household_get_for_actor
 
 CODE_SENT = "验证码已发送至{phone}，{minutes}分钟内有效"
-
-
-def h5_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), login_url=reverse("h5:login"))
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _safe_next(request: HttpRequest) -> str:

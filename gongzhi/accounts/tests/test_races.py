@@ -1,4 +1,4 @@
-"""One-time codes, with real threads at a barrier (gongzhi.testing_concurrency): a code signs in once
+"""One-time codes, with real threads at a barrier (gongzhi.testing.concurrency): a code signs in once
 however many requests bring it at the same moment, and one code is sent per phone per minute."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ import pytest
 
 from gongzhi.accounts.models import OneTimeCode
 from gongzhi.accounts.services import otp_consume, otp_request
-from gongzhi.accounts.testing import SENT
 from gongzhi.core import ids
-from gongzhi.testing_concurrency import one_winner, race
+from gongzhi.testing.concurrency import one_winner, race
+from gongzhi.testing.sms import SENT
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PHONE = "13912340001"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from gongzhi.testing import PASSWORD, build_small_district
-from gongzhi.testing_browser import SHOTS, watch
+from gongzhi.testing.browser import SHOTS, watch
 
 pytestmark = pytest.mark.browser
 

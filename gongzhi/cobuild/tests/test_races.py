@@ -1,4 +1,4 @@
-"""Only one may win in 共建, with real threads at a barrier (gongzhi.testing_concurrency), besides the
+"""Only one may win in 共建, with real threads at a barrier (gongzhi.testing.concurrency), besides the
 project claim race of test_concurrency.py: one open need goes into one project, a resource is not
 promised beyond its capacity, and a resident evaluates a project once."""
 
@@ -12,7 +12,7 @@ from gongzhi.cobuild.models import Evaluation, Project, ProjectNeed
 from gongzhi.cobuild.projects import project_claim, project_create, project_evaluate
 from gongzhi.cobuild.tests.factories import make_need, make_resource, make_unit
 from gongzhi.cobuild.tests.test_services import sign
-from gongzhi.testing_concurrency import one_winner, race
+from gongzhi.testing.concurrency import one_winner, race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

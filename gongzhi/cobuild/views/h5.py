@@ -12,9 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gongzhi.cobuild import needs, projects, selectors
 from gongzhi.cobuild.enums import CATEGORIES, NeedSource
 from gongzhi.cobuild.models import Project
-from gongzhi.core.access import actor_of
+from gongzhi.core.access import actor_of, h5_login_required
 from gongzhi.core.errors import ApplicationError
-from gongzhi.h5.views import h5_login_required
 
 
 @h5_login_required

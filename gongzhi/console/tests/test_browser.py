@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from gongzhi.testing_browser import SHOTS, watch
+from gongzhi.testing.browser import SHOTS, watch
 
 pytestmark = pytest.mark.browser
 
@@ -153,8 +153,8 @@ def test_wrong_password_shows_chinese_error(staff_page, district):
 
 
 def test_resident_signs_in_on_h5_and_sees_only_own_household(phone_page, district):
-    from gongzhi.accounts.testing import SENT
     from gongzhi.core import ids
+    from gongzhi.testing.sms import SENT
 
     own = district.persons["g1"][:2]
     phone = ids.decrypt(own[0].phone_encrypted)

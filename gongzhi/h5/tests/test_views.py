@@ -4,9 +4,9 @@ import pytest
 from django.test import Client
 
 from gongzhi.accounts.models import OneTimeCode
-from gongzhi.accounts.testing import SENT
 from gongzhi.console.tests.helpers import assert_no_inline_script
 from gongzhi.core import ids
+from gongzhi.testing.sms import SENT
 
 REQUEST = "/h5/login/code/"
 VERIFY = "/h5/login/verify/"

@@ -1,4 +1,4 @@
-"""A key's per-minute rate limit, with real threads at a barrier (gongzhi.testing_concurrency): the
+"""A key's per-minute rate limit, with real threads at a barrier (gongzhi.testing.concurrency): the
 counter is shared by every web worker, so two requests in the same new minute count two, and with a limit
 of one exactly one of them passes. (One ticket per external id is in tickets/tests/test_races.py.)"""
 
@@ -11,7 +11,7 @@ import pytest
 
 from gongzhi.open311.keys import apikey_count_request, apikey_issue
 from gongzhi.open311.models import ApiKeyMinute
-from gongzhi.testing_concurrency import one_winner, race
+from gongzhi.testing.concurrency import one_winner, race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 AT = datetime(2026, 11, 25, 10, 0, 30, tzinfo=ZoneInfo("Asia/Shanghai"))

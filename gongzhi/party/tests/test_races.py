@@ -1,4 +1,4 @@
-"""Only one may win in 党建, with real threads at a barrier (gongzhi.testing_concurrency): 双报到 once per
+"""Only one may win in 党建, with real threads at a barrier (gongzhi.testing.concurrency): 双报到 once per
 community (the same in-service member registered twice at the same moment is one member with one
 registration, also against the bulk import), one unit per 统一社会信用代码, card numbers apart, one scheme
 per year, one assessment per unit, one feedback letter per member and period."""
@@ -13,7 +13,7 @@ from gongzhi.party import registration as reg
 from gongzhi.party.models import MemberRegistration, PartyMember
 from gongzhi.party.tests.test_evaluation import ev  # noqa: F401  (the evaluation world, a fixture)
 from gongzhi.party.tests.test_registration import member_args
-from gongzhi.testing_concurrency import one_winner, race
+from gongzhi.testing.concurrency import one_winner, race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 MESSAGE = "您已在该社区报到，无需重复报到"

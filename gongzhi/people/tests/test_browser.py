@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from gongzhi.testing_browser import SHOTS, watch
+from gongzhi.testing.browser import SHOTS, watch
 
 pytestmark = pytest.mark.browser
 

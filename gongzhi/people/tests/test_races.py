@@ -1,4 +1,4 @@
-"""One person per ID number, with real threads at a barrier (gongzhi.testing_concurrency): the same
+"""One person per ID number, with real threads at a barrier (gongzhi.testing.concurrency): the same
 身份证号 entered into two households at the same moment is registered once, the other entry refused."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from gongzhi.audit.models import AuditEvent
 from gongzhi.people.models import Person
 from gongzhi.people.services import PersonInput, person_create
 from gongzhi.testing import id_number_for
-from gongzhi.testing_concurrency import one_winner, race
+from gongzhi.testing.concurrency import one_winner, race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,4 +1,4 @@
-"""One grid head per grid, with real threads at a barrier (gongzhi.testing_concurrency): two heads
+"""One grid head per grid, with real threads at a barrier (gongzhi.testing.concurrency): two heads
 added to the same grid at once, and a head added while another member is promoted to head."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import pytest
 from gongzhi.audit.models import AuditEvent
 from gongzhi.places.models import GridTeamMember
 from gongzhi.places.teams import team_member_add, team_member_update
-from gongzhi.testing_concurrency import one_winner, race
+from gongzhi.testing.concurrency import one_winner, race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 MESSAGE = "一个网格只能有一名网格长"

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from gongzhi.testing_browser import SHOTS, watch
+from gongzhi.testing.browser import SHOTS, watch
 
 pytestmark = pytest.mark.browser
 
@@ -81,7 +81,7 @@ def staff_sign_in(page: Any, base: str, username: str) -> None:
 
 def resident_sign_in(page: Any, base: str, phone: str) -> None:
     """The H5 one-time code: the test's sender keeps the code instead of sending an SMS."""
-    from gongzhi.accounts.testing import SENT
+    from gongzhi.testing.sms import SENT
 
     SENT.pop(phone, None)
     page.goto(base + "/h5/login/?next=/h5/")

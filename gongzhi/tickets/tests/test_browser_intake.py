@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from gongzhi.testing_browser import SHOTS, watch
+from gongzhi.testing.browser import SHOTS, watch
 from gongzhi.tickets.models import Category
 from gongzhi.tickets.tests.helpers import G1_POINT
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from gongzhi.testing_browser import SHOTS, watch
+from gongzhi.testing.browser import SHOTS, watch
 from gongzhi.tickets.tests.helpers import report
 
 pytestmark = pytest.mark.browser

@@ -1,4 +1,4 @@
-"""Only one may win, with real threads at a barrier (gongzhi.testing_concurrency), besides the accept and
+"""Only one may win, with real threads at a barrier (gongzhi.testing.concurrency), besides the accept and
 dispatch races of test_concurrency.py: one active patrol per worker, one ticket per external id (connected
 systems, the 12345 hotline's 工单编号), one pending extension, one card per deadline; and the rollups stay
 exact when moves in opposite directions meet."""
@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from gongzhi.audit.models import AuditEvent
-from gongzhi.testing_concurrency import one_winner, race
+from gongzhi.testing.concurrency import one_winner, race
 from gongzhi.tickets import hotline
 from gongzhi.tickets import services as svc
 from gongzhi.tickets.enums import Channel, Level

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core import ratelimit
+from gongzhi.core.access import h5_login_required
 from gongzhi.core.errors import ApplicationError, NotFound, field_error
-from gongzhi.h5.views import h5_login_required
 from gongzhi.tickets import selectors
 from gongzhi.tickets import services as svc
 from gongzhi.tickets.enums import HANDLING, Channel, Move, PhotoStage, Satisfaction, TicketStatus

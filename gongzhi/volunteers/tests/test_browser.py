@@ -15,7 +15,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from gongzhi.testing_browser import SHOTS, watch
+from gongzhi.testing.browser import SHOTS, watch
 from gongzhi.volunteers.tests.conftest import make_activity, move_clock
 
 pytestmark = pytest.mark.browser
@@ -33,8 +33,8 @@ def phone(browser, live_server, transactional_db) -> Iterator[tuple[object, obje
 
 
 def test_resident_signs_up_checks_in_and_out_and_sees_hours(phone, district, team):
-    from gongzhi.accounts.testing import SENT
     from gongzhi.testing import PASSWORD
+    from gongzhi.testing.sms import SENT
     from gongzhi.volunteers.models import ServiceHours
 
     pg, staff, base, errors = phone

@@ -1,4 +1,4 @@
-"""Only one may win, with real threads at a barrier (gongzhi.testing_concurrency): the same resident
+"""Only one may win, with real threads at a barrier (gongzhi.testing.concurrency): the same resident
 signing up twice at once, two scans at the same check-in, two confirmations of the same hours, the same
 volunteer added to a team twice, two correction requests for the same hours."""
 
@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from gongzhi.audit.models import AuditEvent
-from gongzhi.testing_concurrency import one_winner, race
+from gongzhi.testing.concurrency import one_winner, race
 from gongzhi.volunteers import attendance as att
 from gongzhi.volunteers.activities import signup_create
 from gongzhi.volunteers.enums import HoursStatus, SignUpStatus

@@ -14,9 +14,8 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gongzhi.core.access import actor_of
+from gongzhi.core.access import actor_of, h5_login_required
 from gongzhi.core.errors import ApplicationError, NotFound
-from gongzhi.h5.views import h5_login_required
 from gongzhi.volunteers import access, activities, attendance, certificates, hours
 from gongzhi.volunteers.enums import HoursStatus, SignUpStatus
 from gongzhi.volunteers.models import Attendance, SignUp

@@ -23,11 +23,11 @@ class Command(BaseCommand):
         parser.add_argument("--write", metavar="FILE", help="replace the table between the markers of FILE")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from gongzhi import testing_authz as matrix
+        from gongzhi.authz import matrix
 
         missing = matrix.unclassified()
         if missing:
-            raise CommandError("routes missing from testing_authz.ROUTES: " + ", ".join(missing))
+            raise CommandError("routes missing from authz.routes.ROUTES: " + ", ".join(missing))
         started = time.monotonic()
         results, found = _measure()
         table = matrix.render_table(results)
@@ -47,8 +47,8 @@ class Command(BaseCommand):
 
 
 def _measure() -> tuple[dict, list[str]]:
-    from gongzhi import testing_authz as matrix
-    from gongzhi.testing_authz_world import build_world
+    from gongzhi.authz import matrix
+    from gongzhi.authz.world import build_world
 
     test = connection.settings_dict.setdefault("TEST", {})
     if connection.vendor == "sqlite":
@@ -62,7 +62,7 @@ def _measure() -> tuple[dict, list[str]]:
         with (
             override_settings(
                 PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-                SMS_SENDER="gongzhi.accounts.testing.capture_sender",
+                SMS_SENDER="gongzhi.testing.sms.capture_sender",
             ),
             transaction.atomic(),
         ):

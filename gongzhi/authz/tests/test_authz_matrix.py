@@ -1,4 +1,4 @@
-"""The authorization matrix (gongzhi/testing_authz.py): every route × every role × an object in scope and
+"""The authorization matrix (gongzhi/authz/routes.py): every route × every role × an object in scope and
 one outside it. Fails on any leak, on a route nobody classified, and when docs/security.md's table is
 no longer what the routes answer."""
 
@@ -7,14 +7,14 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from gongzhi import testing_authz as matrix
-from gongzhi.testing_authz_world import build_world
+from gongzhi.authz import matrix
+from gongzhi.authz.world import build_world
 
 SECURITY_MD = Path(__file__).resolve().parents[3] / "docs" / "security.md"
 
 
 def test_every_route_is_classified_and_no_row_is_stale():
-    assert matrix.unclassified() == [], "add these routes to gongzhi/testing_authz.py ROUTES"
+    assert matrix.unclassified() == [], "add these routes to gongzhi/authz/routes.py ROUTES"
     assert matrix.stale() == [], "these ROUTES rows name routes that no longer exist"
 
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AuthzConfig(AppConfig):
+    name = "gongzhi.authz"
+    verbose_name = "权限矩阵"
