@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.db import DataError, InterfaceError, OperationalError
@@ -15,7 +16,21 @@ from gongzhi.core import unavailable
 from gongzhi.core.errors import ApplicationError
 from gongzhi.core.ratelimit import with_retry_after
 
-api = NinjaAPI(
+
+class GongzhiAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Any) -> str:
+        """``<module>_<function>`` as ninja makes it, with an app's main router module
+        (``gongzhi/<app>/api/<app>.py``) named as the app's ``api`` itself, so that an ``api.py`` that
+        became a package by sub-domain keeps its operation ids (clients generated from the document
+        keep working)."""
+        module = operation.view_func.__module__
+        parts = module.split(".")
+        if len(parts) == 4 and parts[0] == "gongzhi" and parts[2] == "api" and parts[3] == parts[1]:
+            module = ".".join(parts[:3])
+        return f"{module}_{operation.view_func.__name__}".replace(".", "_")
+
+
+api = GongzhiAPI(
     title="共治 API",
     version="1",
     description="党建引领网格化基层治理平台 · JSON API。错误统一为 {code, message, fields}。",
