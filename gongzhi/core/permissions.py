@@ -53,9 +53,7 @@ def allowed(actor: Any, perm: str, obj: Any = None) -> bool:
     return bool(rules.has_perm(perm, actor, obj))
 
 
-def require(
-    actor: Any, perm: str, obj: Any = None, *, error: ApplicationError | None = None
-) -> None:
+def require(actor: Any, perm: str, obj: Any = None, *, error: ApplicationError | None = None) -> None:
     """Raise ``error`` unless ``actor`` may ``perm``; by default a 404, since a forbidden object looks
     missing (``error=Forbidden("只有本社区工作人员可以…")`` where the object is already visible)."""
     if not allowed(actor, perm, obj):

@@ -82,11 +82,13 @@ def grid_figures(*, grid: Grid) -> dict[str, int]:
     }
 
 
-def community_list_for_actor(*, actor: Actor) -> QuerySet[Community]:
+def community_list_for_actor(*, actor: Actor, roles: frozenset[str] | None = None) -> QuerySet[Community]:
+    """The communities under the actor's places (held in one of ``roles``, or any role): the choices of a
+    console form or filter."""
     scope = scope_of(actor)
     if scope.superuser:
         return Community.objects.all().order_by("code")
-    codes = scope.codes()
+    codes = scope.codes(roles)
     q = Q(pk__in=[])
     for district_code in sorted(codes["district"]):
         q |= Q(subdistrict__district__code=district_code)

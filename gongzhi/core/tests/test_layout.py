@@ -57,6 +57,7 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "codes": "GB/T 2260, statistical and grid codes",
         "coords": "GCJ-02 / BD-09 / WGS-84 conversion",
         "errors": "ApplicationError, the one error type",
+        "http": "view helpers: query numbers, refusals, PDF and xlsx responses",
         "ids": "ID and phone validation, SM4, HMAC-SM3, masking",
         "images": "photo uploads: sniffed, bomb-checked, re-encoded",
         "locks": "advisory lock names",
@@ -107,7 +108,6 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "keys": "API keys (jurisdiction, rate, hashing)",
         "mapping": "services and statuses between GeoReport and tickets",
         "params": "GeoReport query parameters",
-        "georeport_urls": "the public GeoReport v2 endpoints at /open311/v2/",
     },
     "party": {"cards": "the member card PDF"},
     "volunteers": {
