@@ -7,3 +7,6 @@ class Open311Config(AppConfig):
     name = "gongzhi.open311"
     label = "open311"
     verbose_name = _("Open311 接入")
+
+    def ready(self) -> None:
+        from gongzhi.open311 import permissions  # noqa: F401  (registers the rules predicates)

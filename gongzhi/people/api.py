@@ -3,15 +3,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, cast
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from gongzhi.audit.enums import EVENT_LABELS
 from gongzhi.core.api import ERRORS, ErrorOut, page_of, session_auth
 from gongzhi.core.errors import ApplicationError, ValidationFailed
+from gongzhi.core.http import XLSX_CONTENT_TYPE, xlsx_response
 from gongzhi.people import exports, imports, selectors, services, sheets
 from gongzhi.people.enums import ImportStatus
 
@@ -24,20 +24,13 @@ router = Router(tags=["人口"], auth=session_auth)
 _XLSX = {
     200: {
         "description": "Excel文件（.xlsx）",
-        "content": {sheets.XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+        "content": {XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
     }
 }
 
 
 def _actor(request: HttpRequest) -> User:
     return cast("User", request.user)
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=sheets.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 class PersonOut(Schema):

@@ -11,6 +11,7 @@ from gongzhi.core import ids
 from gongzhi.core.errors import Forbidden, NotFound, ValidationFailed
 from gongzhi.core.roles import POPULATION_ROLES
 from gongzhi.core.scope import scope_of
+from gongzhi.core.sheets import in_chinese
 from gongzhi.people import sheets
 from gongzhi.people.enums import (
     PersonTag,
@@ -72,7 +73,7 @@ def _export_row(values: tuple[Any, ...]) -> tuple[Any, ...]:
     )
 
 
-@sheets.in_chinese
+@in_chinese
 def persons_export(
     *,
     actor: User,

@@ -17,6 +17,7 @@ from gongzhi.core.codes import common_place
 from gongzhi.core.errors import Conflict, Forbidden, ValidationFailed
 from gongzhi.core.roles import POPULATION_EDITORS
 from gongzhi.core.scope import scope_of
+from gongzhi.core.sheets import in_chinese
 from gongzhi.people import sheets
 from gongzhi.people.enums import (
     RELATION_BY_LABEL,
@@ -349,7 +350,7 @@ def _require_importer(actor: User | None) -> list[str]:
     return flat
 
 
-@sheets.in_chinese
+@in_chinese
 def population_import(
     *, actor: User | None, file_name: str, content: bytes, dry_run: bool = False
 ) -> PopulationImport:

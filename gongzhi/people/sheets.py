@@ -16,28 +16,25 @@ import datetime as dt
 import io
 import logging
 import re
-import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import wraps
-from typing import ParamSpec, TypeVar
 
-from django.conf import settings
-from django.utils import translation
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook
 
+from gongzhi.core import sheets
 from gongzhi.core.errors import ValidationFailed
-from gongzhi.core.sheets import check_zip_sizes, map_headers
+from gongzhi.core.sheets import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE  # for the tests' helpers
+from gongzhi.core.sheets import in_chinese, max_file_bytes, max_rows
 from gongzhi.people.enums import PersonTag, Relation, ResidenceType
 
 logger = logging.getLogger(__name__)
 
 SHEET = "实有人口"
-HELP_SHEET = "填写说明"
+HELP_SHEET = sheets.HELP_SHEET
 GRID, ESTATE, BUILDING, ENTRANCE, DOOR = "网格编码", "小区", "楼栋", "单元", "门牌号"
 NAME, ID_NUMBER, PHONE, RELATION, RESIDENCE, TAGS = (
     "姓名",
@@ -91,37 +88,9 @@ TAG_SEPARATORS = re.compile(r"[、,，;；\s]+")
 # The template's example row; an upload that still carries it is refused on that row.
 EXAMPLE_ID_NUMBER = "370102199003071238"
 WIDTHS = {GRID: 19, ESTATE: 16, BUILDING: 8, ENTRANCE: 7, DOOR: 10, NAME: 10, ID_NUMBER: 22, PHONE: 15}
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-_HEADER_FILL = PatternFill("solid", fgColor="B22222")
-_REQUIRED_FILL = PatternFill("solid", fgColor="8B0000")
-# A 10 MB upload of xlsx expands to far less than this; more means a zip bomb, not a register.
-_MAX_UNZIPPED = 300 * 1024 * 1024
-
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def in_chinese(fn: Callable[P, R]) -> Callable[P, R]:
-    """The sheets are a Chinese file format (headers, drop-downs, labels a clerk types): whatever language
-    the page is shown in, labels are written and read in Chinese."""
-
-    @wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with translation.override("zh-hans"):
-            return fn(*args, **kwargs)
-
-    return wrapper
-
-
-def max_file_bytes() -> int:
-    return int(getattr(settings, "IMPORT_MAX_BYTES", 20 * 1024 * 1024))
-
-
-def max_rows() -> int:
-    return int(getattr(settings, "IMPORT_MAX_ROWS", 50_000))
+DEFAULT_WIDTH = 12
+# What an uploader typed in these columns is masked in the stored error report, valid or not.
+MASKS = {ID_NUMBER: sheets.keep_ends(4, 4), PHONE: sheets.keep_ends(3, 4)}
 
 
 @dataclass
@@ -143,25 +112,9 @@ class Sheet:
     rows: list[SheetRow]
 
 
-def check_upload(file_name: str, size: int) -> None:
-    name = (file_name or "").strip().lower()
-    if name.endswith(".xls"):
-        raise ValidationFailed(
-            "暂不支持旧版 .xls 文件，请在Excel中“另存为” .xlsx 格式后再上传",
-            fields={"file": "文件格式不支持"},
-        )
-    if not name.endswith((".xlsx", ".csv")):
-        raise ValidationFailed(
-            "请上传 .xlsx 格式的Excel文件或 .csv 文件（可先下载导入模板）", fields={"file": "文件格式不支持"}
-        )
-    if size <= 0:
-        raise ValidationFailed("上传的文件是空的", fields={"file": "文件为空"})
-    limit = max_file_bytes()
-    if size > limit:
-        raise ValidationFailed(
-            f"文件过大（{size / 1024 / 1024:.1f}MB），单个文件不能超过{limit // 1024 // 1024}MB，请分批导入",
-            fields={"file": "文件过大"},
-        )
+def check_upload(file_name: str, size: int) -> str:
+    """'xlsx' or 'csv'; refuses other formats, empty and oversized files before a byte is read."""
+    return sheets.check_upload(file_name, size, accepted=".xlsx 格式的Excel文件或 .csv 文件", save_as=".xlsx")
 
 
 def _not_xlsx() -> ValidationFailed:
@@ -171,15 +124,9 @@ def _not_xlsx() -> ValidationFailed:
 
 
 def _text(value: object) -> str:
-    if value is None:
-        return ""
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d")
-    return str(value).strip()
+    return sheets.cell_text(value)
 
 
 def _normal_header(value: object) -> str:
@@ -257,17 +204,13 @@ def read_population_sheet(content: bytes) -> Sheet:
 
     The zip's declared sizes are checked first; then calamine (Rust) reads the cells, several times
     faster than openpyxl's read-only mode, which stays the writer of the template and the reports."""
-    if not content.startswith(b"PK\x03\x04"):
-        raise _not_xlsx()
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            check_zip_sizes(archive, max_total=_MAX_UNZIPPED, what="人口登记表")
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-    except ValidationFailed:
-        raise
-    except Exception as exc:  # zipfile and calamine raise several types for a damaged file
-        logger.info("population import: unreadable xlsx (%s)", type(exc).__name__)
-        raise _not_xlsx() from exc
+    workbook = sheets.open_xlsx(
+        content,
+        CalamineWorkbook.from_filelike,
+        what="人口登记表",
+        unreadable=_not_xlsx,
+        label="population import",
+    )
     try:
         names = workbook.sheet_names
         if SHEET in names:
@@ -294,7 +237,7 @@ def _read_rows(rows: Iterator[Sequence[object]], *, numbers_as_text: bool = Fals
     ``numbers_as_text``: the cells are strings as a csv file stores them; an ID number Excel wrote as a
     number (3.70102E+17) is reported the way the xlsx reader reports a numeric ID cell."""
     header_row = next(rows, None) or ()
-    columns = map_headers(
+    columns = sheets.map_headers(
         header_row,
         known=HEADERS,
         required=REQUIRED_HEADERS,
@@ -302,24 +245,10 @@ def _read_rows(rows: Iterator[Sequence[object]], *, numbers_as_text: bool = Fals
         template_hint="请使用导入模板",
         max_columns=60,
     )
-    limit = max_rows()
     out: list[SheetRow] = []
-    last_column = max(columns) + 1
-    for number, values in enumerate(rows, start=2):
-        cells = values[:last_column] if values else ()
-        if not any(v is not None and _text(v) != "" for v in cells):
-            if number > limit * 2 + 1000:  # a sheet of formatted but empty rows: stop scanning
-                break
-            continue
-        if len(out) >= limit:
-            raise ValidationFailed(
-                f"文件数据超过{limit}行，请拆分成多个文件分批导入", fields={"file": "行数过多"}
-            )
+    for number, cells in sheets.scan_rows(rows, columns):
         problems: list[tuple[str, str]] = []
-        row = {
-            header: _cell(header, cells[index] if index < len(cells) else None, problems)
-            for index, header in columns.items()
-        }
+        row = {header: _cell(header, value, problems) for header, value in cells.items()}
         if numbers_as_text and _SCIENTIFIC.match(row.get(ID_NUMBER, "")):
             problems.append((ID_NUMBER, _ID_AS_NUMBER))
         out.append(SheetRow(number=number, values=row, problems=problems))
@@ -334,35 +263,9 @@ def split_tags(text: str) -> list[str]:
 # --- writing -------------------------------------------------------------------------------------
 
 
-def _save(workbook: Workbook) -> bytes:
-    buf = io.BytesIO()
-    workbook.save(buf)
-    return buf.getvalue()
-
-
-def _style_header(ws, headers: Sequence[str], required: Iterable[str] = ()) -> None:
-    required = set(required)
-    for col, header in enumerate(headers, start=1):
-        cell = ws.cell(row=1, column=col)
-        cell.font = _HEADER_FONT
-        cell.fill = _REQUIRED_FILL if header in required else _HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        ws.column_dimensions[get_column_letter(col)].width = WIDTHS.get(header, 12)
-    ws.freeze_panes = "A2"
-
-
 @in_chinese
 def template_workbook(*, example_grid_code: str = "370115001001001") -> bytes:
     """The import template: headers, one example row, drop-down lists, text columns and a help sheet."""
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = SHEET
-    ws.append(list(HEADERS))
-    _style_header(ws, HEADERS, REQUIRED_HEADERS)
-    ws.column_dimensions[get_column_letter(HEADERS.index(TAGS) + 1)].width = 26
-    ws.column_dimensions[get_column_letter(HEADERS.index(RELATION) + 1)].width = 14
-    ws.column_dimensions[get_column_letter(HEADERS.index(RESIDENCE) + 1)].width = 12
     example = {
         GRID: example_grid_code,
         ESTATE: "银山小区",
@@ -376,38 +279,6 @@ def template_workbook(*, example_grid_code: str = "370115001001001") -> bytes:
         RESIDENCE: str(ResidenceType.REGISTERED.label),
         TAGS: f"{PersonTag.PARTY_MEMBER.label}、{PersonTag.VETERAN.label}",
     }
-    ws.append([example[h] for h in HEADERS])
-    last = max_rows() + 1
-    for header in TEXT_COLUMNS:
-        letter = get_column_letter(HEADERS.index(header) + 1)
-        ws.column_dimensions[letter].number_format = "@"
-        for row in (2,):
-            ws[f"{letter}{row}"].number_format = "@"
-    for header, labels in (
-        (RELATION, [str(label) for label in Relation.labels]),
-        (RESIDENCE, [str(label) for label in ResidenceType.labels]),
-    ):
-        letter = get_column_letter(HEADERS.index(header) + 1)
-        dv = DataValidation(
-            type="list",
-            formula1='"' + ",".join(labels) + '"',
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="请从列表中选择",
-            error=f"{header}只能是：{'、'.join(labels)}",
-            promptTitle=header,
-            prompt="请从下拉列表中选择",
-            showInputMessage=True,
-        )
-        dv.add(f"{letter}2:{letter}{last}")
-        ws.add_data_validation(dv)
-
-    help_ws = wb.create_sheet(HELP_SHEET)
-    help_ws.append(["列", "是否必填", "说明"])
-    _style_header(help_ws, ["列", "是否必填", "说明"])
-    help_ws.column_dimensions["A"].width = 14
-    help_ws.column_dimensions["B"].width = 10
-    help_ws.column_dimensions["C"].width = 90
     notes = {
         GRID: "15位网格编码（6位区县+3位街道+3位社区+3位序号），只能填写您管辖范围内的网格",
         ESTATE: "小区名称；农村可填写村民小组",
@@ -426,40 +297,65 @@ def template_workbook(*, example_grid_code: str = "370115001001001") -> bytes:
         TAGS: "可填多个，用顿号（、）、逗号或分号分隔："
         + "、".join(str(label) for label in PersonTag.labels),
     }
-    for header in HEADERS:
-        help_ws.append([header, "必填" if header in REQUIRED_HEADERS else "选填", notes[header]])
-    help_ws.append([])
-    for line in (
-        "1. 第2行是示例，导入前请删除。每行一人，第1行列名不要修改。",
-        f"2. 单个文件最多{max_rows()}行、{max_file_bytes() // 1024 // 1024}MB；数据较多时请按网格分批导入。",
-        "3. 导入前会逐行校验，只要有一行有错就不会写入任何数据；可下载错误报告，按行号修改后重新导入。",
-        "4. 已登记的人员按身份证号码匹配（未填身份证号码的按同一住户内的姓名匹配），有变化的项会被更新。",
-        "5. 同一文件重复导入不会产生重复数据。可先选择“仅校验”，确认无误后再正式导入。",
-        "6. 身份证号码和电话号码加密保存，系统中只显示脱敏后的号码。",
+    wb = sheets.template_workbook(
+        sheet=SHEET,
+        headers=HEADERS,
+        widths=WIDTHS,
+        default_width=DEFAULT_WIDTH,
+        marked_required=REQUIRED_HEADERS,
+        example=[example[h] for h in HEADERS],
+        text_columns=TEXT_COLUMNS,
+        help_rows=[(h, "必填" if h in REQUIRED_HEADERS else "选填", notes[h]) for h in HEADERS],
+        footer=(
+            "1. 第2行是示例，导入前请删除。每行一人，第1行列名不要修改。",
+            f"2. 单个文件最多{max_rows()}行、{max_file_bytes() // 1024 // 1024}MB；数据较多时请按网格分批导入。",
+            "3. 导入前会逐行校验，只要有一行有错就不会写入任何数据；可下载错误报告，按行号修改后重新导入。",
+            "4. 已登记的人员按身份证号码匹配（未填身份证号码的按同一住户内的姓名匹配），有变化的项会被更新。",
+            "5. 同一文件重复导入不会产生重复数据。可先选择“仅校验”，确认无误后再正式导入。",
+            "6. 身份证号码和电话号码加密保存，系统中只显示脱敏后的号码。",
+        ),
+    )
+    ws = wb[SHEET]
+    ws.column_dimensions[get_column_letter(HEADERS.index(TAGS) + 1)].width = 26
+    ws.column_dimensions[get_column_letter(HEADERS.index(RELATION) + 1)].width = 14
+    ws.column_dimensions[get_column_letter(HEADERS.index(RESIDENCE) + 1)].width = 12
+    last = max_rows() + 1
+    for header in TEXT_COLUMNS:  # the example's cells too, so the ID number shows as typed
+        ws[f"{get_column_letter(HEADERS.index(header) + 1)}2"].number_format = "@"
+    for header, labels in (
+        (RELATION, [str(label) for label in Relation.labels]),
+        (RESIDENCE, [str(label) for label in ResidenceType.labels]),
     ):
-        help_ws.append([line])
+        letter = get_column_letter(HEADERS.index(header) + 1)
+        dv = DataValidation(
+            type="list",
+            formula1='"' + ",".join(labels) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="请从列表中选择",
+            error=f"{header}只能是：{'、'.join(labels)}",
+            promptTitle=header,
+            prompt="请从下拉列表中选择",
+            showInputMessage=True,
+        )
+        dv.add(f"{letter}2:{letter}{last}")
+        ws.add_data_validation(dv)
+    help_ws = wb[HELP_SHEET]
+    help_ws.column_dimensions["A"].width = 14
+    help_ws.column_dimensions["B"].width = 10
     for row in help_ws.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    return _save(wb)
+    return sheets.save(wb)
 
 
 @in_chinese
 def error_report_workbook(*, errors: list[dict], headers: list[str], rows: dict[str, list[str]]) -> bytes:
-    """行号 · 列 · 错误原因, then the row's original values (ID and phone masked)."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("错误报告")
-    columns = ["行号", "列", "错误原因", *HEADERS]
-    for col, header in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = (
-            40 if header == "错误原因" else WIDTHS.get(header, 12)
-        )
-    ws.freeze_panes = "A2"
-    ws.append(columns)
-    for err in errors:
-        values = rows.get(str(err.get("row")), [])
-        ws.append([err.get("row") or "", err.get("column", ""), err.get("message", ""), *values])
-    return _save(wb)
+    """行号 · 列 · 错误原因, then the row's original values (ID and phone masked). The columns are the
+    format's ``HEADERS``, in which the rows were stored; ``headers`` is the record's copy of them."""
+    return sheets.error_report_workbook(
+        errors=errors, headers=HEADERS, rows=rows, widths=WIDTHS, default_width=DEFAULT_WIDTH
+    )
 
 
 EXPORT_HEADERS = (
@@ -488,14 +384,9 @@ def persons_workbook(rows: Iterable[Sequence[object]]) -> bytes:
     ws.append(list(EXPORT_HEADERS))
     for row in rows:
         ws.append(list(row))
-    return _save(wb)
+    return sheets.save(wb)
 
 
 def mask_raw(header: str, value: str) -> str:
     """Masks what the uploader typed in an ID or phone cell, valid or not, for the stored report."""
-    if not value or header not in (ID_NUMBER, PHONE):
-        return value
-    keep = (4, 4) if header == ID_NUMBER else (3, 4)
-    if len(value) <= sum(keep):
-        return "*" * max(len(value) - 2, 1) + value[-2:] if len(value) > 2 else "*" * len(value)
-    return value[: keep[0]] + "*" * (len(value) - sum(keep)) + value[-keep[1] :]
+    return sheets.mask_raw(header, value, MASKS)

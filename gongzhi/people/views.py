@@ -21,10 +21,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gongzhi.core.access import console_login_required as login_required
 from gongzhi.core.errors import ApplicationError, Forbidden, NotFound
+from gongzhi.core.http import xlsx_response
 from gongzhi.core.roles import POPULATION_EDITORS
 from gongzhi.core.scope import scope_of
 from gongzhi.people import exports, forms, imports, selectors, services, sheets
-from gongzhi.people.api import template_for, xlsx_response
+from gongzhi.people.api import template_for
 from gongzhi.people.enums import ImportStatus, PersonTag
 
 if TYPE_CHECKING:

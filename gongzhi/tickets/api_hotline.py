@@ -10,7 +10,7 @@ from ninja import File, Router, Schema, UploadedFile
 
 from gongzhi.core.api import ERRORS, session_auth
 from gongzhi.core.errors import ValidationFailed
-from gongzhi.people.api import xlsx_response
+from gongzhi.core.http import xlsx_response
 from gongzhi.tickets import hotline
 from gongzhi.tickets import hotline_sheets as hs
 from gongzhi.tickets.models import HotlineImport

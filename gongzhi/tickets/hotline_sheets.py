@@ -12,19 +12,16 @@ import datetime as dt
 import io
 import logging
 import re
-import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl import load_workbook
 
-from gongzhi.core import ids
+from gongzhi.core import sheets
 from gongzhi.core.errors import ValidationFailed
-from gongzhi.core.sheets import check_zip_sizes, map_headers
-from gongzhi.people.sheets import XLSX_CONTENT_TYPE, in_chinese, max_file_bytes, max_rows
+from gongzhi.core.sheets import XLSX_CONTENT_TYPE, in_chinese, max_file_bytes, max_rows
 
 logger = logging.getLogger(__name__)
 
@@ -75,11 +72,11 @@ HEADER_ALIASES = {
     "姓名": CALLER,
 }
 WIDTHS = {NUMBER: 20, CALLED_AT: 18, CONTENT: 50, ADDRESS: 36, PHONE: 15, KIND: 18, LIMIT: 16, CALLER: 10}
+DEFAULT_WIDTH = 14
 CSV_CONTENT_TYPE = "text/csv"
 EXAMPLE_NUMBER = "示例-20261120-0001"
-_MAX_UNZIPPED = 300 * 1024 * 1024
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-_HEADER_FILL = PatternFill("solid", fgColor="B22222")
+# The caller's phone, however it was typed, is masked in the stored error report.
+MASKS = {PHONE: sheets.phone_digits}
 
 
 @dataclass
@@ -97,39 +94,12 @@ class HotlineRow:
 
 def check_upload(file_name: str, size: int) -> str:
     """'xlsx' or 'csv' from the name; refuses other formats, empty and oversized files."""
-    name = (file_name or "").strip().lower()
-    if name.endswith(".xls"):
-        raise ValidationFailed(
-            "暂不支持旧版 .xls 文件，请在Excel中“另存为” .xlsx 或 .csv 格式后再上传",
-            fields={"file": "文件格式不支持"},
-        )
-    kind = "xlsx" if name.endswith(".xlsx") else "csv" if name.endswith(".csv") else ""
-    if not kind:
-        raise ValidationFailed(
-            "请上传 .xlsx 或 .csv 格式的12345工单导出文件（可先下载导入模板）",
-            fields={"file": "文件格式不支持"},
-        )
-    if size <= 0:
-        raise ValidationFailed("上传的文件是空的", fields={"file": "文件为空"})
-    limit = max_file_bytes()
-    if size > limit:
-        raise ValidationFailed(
-            f"文件过大（{size / 1024 / 1024:.1f}MB），单个文件不能超过{limit // 1024 // 1024}MB，请分批导入",
-            fields={"file": "文件过大"},
-        )
-    return kind
+    return sheets.check_upload(
+        file_name, size, accepted=".xlsx 或 .csv 格式的12345工单导出文件", save_as=".xlsx 或 .csv"
+    )
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, dt.date):
-        return value.strftime("%Y-%m-%d")
-    return str(value).strip()
+_text = partial(sheets.cell_text, datetime_format="%Y-%m-%d %H:%M:%S")
 
 
 def normal_header(value: object) -> str:
@@ -155,7 +125,7 @@ def decode_csv(content: bytes) -> str:
 
 def _rows_from(records: Iterator[Any]) -> list[HotlineRow]:
     header_row = next(records, None) or ()
-    columns = map_headers(
+    columns = sheets.map_headers(
         header_row,
         known=HEADERS,
         required=REQUIRED_HEADERS,
@@ -163,22 +133,10 @@ def _rows_from(records: Iterator[Any]) -> list[HotlineRow]:
         template_hint="请使用12345导出文件或导入模板",
         max_columns=80,
     )
-    limit = max_rows()
     out: list[HotlineRow] = []
-    last = max(columns) + 1
-    for number, values in enumerate(records, start=2):
-        cells = list(values[:last]) if values else []
-        if not any(_text(v) for v in cells):
-            if number > limit * 2 + 1000:  # formatted but empty rows: stop scanning
-                break
-            continue
-        if len(out) >= limit:
-            raise ValidationFailed(
-                f"文件数据超过{limit}行，请拆分成多个文件分批导入", fields={"file": "行数过多"}
-            )
+    for number, cells in sheets.scan_rows(records, columns):
         row = HotlineRow(number=number, values={})
-        for index, header in columns.items():
-            value = cells[index] if index < len(cells) else None
+        for header, value in cells.items():
             if header == CALLED_AT and isinstance(value, dt.datetime):
                 row.called_at = value
             row.values[header] = _text(value)
@@ -203,17 +161,13 @@ def read_hotline_file(content: bytes, kind: str) -> list[HotlineRow]:
             return _rows_from(iter(csv.reader(io.StringIO(text, newline=""))))
         except csv.Error as exc:
             raise _not_readable(kind) from exc
-    if not content.startswith(b"PK\x03\x04"):
-        raise _not_readable(kind)
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            check_zip_sizes(archive, max_total=_MAX_UNZIPPED, what="工单导出文件")
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except ValidationFailed:
-        raise
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        logger.info("hotline import: unreadable xlsx (%s)", type(exc).__name__)
-        raise _not_readable(kind) from exc
+    workbook = sheets.open_xlsx(
+        content,
+        partial(load_workbook, read_only=True, data_only=True),
+        what="工单导出文件",
+        unreadable=partial(_not_readable, kind),
+        label="hotline import",
+    )
     try:
         ws = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
         ws.reset_dimensions()
@@ -228,57 +182,14 @@ def read_hotline_file(content: bytes, kind: str) -> list[HotlineRow]:
 
 
 def mask_raw(header: str, value: str) -> str:
-    if header == PHONE and value:
-        digits = re.sub(r"\D", "", value)
-        return ids.mask_phone(digits) if digits else "***"
-    return value
+    return sheets.mask_raw(header, value, MASKS)
 
 
 # --- writing ---------------------------------------------------------------------------------------
 
 
-def _save(workbook: Workbook) -> bytes:
-    buf = io.BytesIO()
-    workbook.save(buf)
-    return buf.getvalue()
-
-
-def _style_header(ws, headers: Iterable[str]) -> None:
-    for col, header in enumerate(headers, start=1):
-        cell = ws.cell(row=1, column=col)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        ws.column_dimensions[get_column_letter(col)].width = WIDTHS.get(header, 14)
-    ws.freeze_panes = "A2"
-
-
 @in_chinese
 def template_workbook() -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = SHEET
-    ws.append(list(HEADERS))
-    _style_header(ws, HEADERS)
-    ws.append(
-        [
-            EXAMPLE_NUMBER,
-            "2026-11-20 09:30",
-            "小区东门路灯连续三晚不亮，行人夜间出行不便",
-            "银山社区小区1号楼1单元101室",
-            "13912345678",
-            "路灯",
-            "3个工作日",
-            "张先生",
-        ]
-    )
-    for header in (NUMBER, PHONE, CALLED_AT):
-        ws.column_dimensions[get_column_letter(HEADERS.index(header) + 1)].number_format = "@"
-    help_ws = wb.create_sheet("填写说明")
-    help_ws.append(["列", "是否必填", "说明"])
-    _style_header(help_ws, ["列", "是否必填", "说明"])
-    help_ws.column_dimensions["C"].width = 90
     notes = {
         NUMBER: ("必填", "12345热线工单编号；同一编号重复导入会被跳过，不会重复建单"),
         CALLED_AT: ("必填", "如 2026-11-20 09:30（北京时间）"),
@@ -289,34 +200,38 @@ def template_workbook() -> bytes:
         LIMIT: ("选填", "办理时限，如 3个工作日、24小时、2个工作时、5天，或截止时间 2026-11-25 17:00"),
         CALLER: ("选填", "来电人姓名（也可用“诉求人”列）"),
     }
-    for header in HEADERS:
-        help_ws.append([header, *notes[header]])
-    help_ws.append([])
-    for line in (
-        "1. 第2行是示例，导入前请删除。可直接上传12345系统导出的 .xlsx 或 .csv（UTF-8 或 GBK 编码）文件，多余的列会被忽略。",
-        f"2. 单个文件最多{max_rows()}行、{max_file_bytes() // 1024 // 1024}MB。",
-        "3. 校验通过的行直接建单；有错误的行不建单，可下载错误报告按行号修改后重新导入（已导入的行会自动跳过）。",
-    ):
-        help_ws.append([line])
-    return _save(wb)
+    wb = sheets.template_workbook(
+        sheet=SHEET,
+        headers=HEADERS,
+        widths=WIDTHS,
+        default_width=DEFAULT_WIDTH,
+        example=[
+            EXAMPLE_NUMBER,
+            "2026-11-20 09:30",
+            "小区东门路灯连续三晚不亮，行人夜间出行不便",
+            "银山社区小区1号楼1单元101室",
+            "13912345678",
+            "路灯",
+            "3个工作日",
+            "张先生",
+        ],
+        text_columns=(NUMBER, PHONE, CALLED_AT),
+        help_rows=[(header, *notes[header]) for header in HEADERS],
+        footer=(
+            "1. 第2行是示例，导入前请删除。可直接上传12345系统导出的 .xlsx 或 .csv（UTF-8 或 GBK 编码）文件，多余的列会被忽略。",
+            f"2. 单个文件最多{max_rows()}行、{max_file_bytes() // 1024 // 1024}MB。",
+            "3. 校验通过的行直接建单；有错误的行不建单，可下载错误报告按行号修改后重新导入（已导入的行会自动跳过）。",
+        ),
+    )
+    return sheets.save(wb)
 
 
 @in_chinese
 def error_report_workbook(*, errors: list[dict], rows: dict[str, list[str]]) -> bytes:
     """行号 · 列 · 错误原因, then the row's original values (phone masked)."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("错误报告")
-    columns = ["行号", "列", "错误原因", *HEADERS]
-    for col, header in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = (
-            40 if header == "错误原因" else WIDTHS.get(header, 10)
-        )
-    ws.freeze_panes = "A2"
-    ws.append(columns)
-    for err in errors:
-        values = rows.get(str(err.get("row")), [])
-        ws.append([err.get("row") or "", err.get("column", ""), err.get("message", ""), *values])
-    return _save(wb)
+    return sheets.error_report_workbook(
+        errors=errors, headers=HEADERS, rows=rows, widths=WIDTHS, default_width=10
+    )
 
 
 __all__ = ["CSV_CONTENT_TYPE", "HEADERS", "XLSX_CONTENT_TYPE", "HotlineRow", "read_hotline_file"]

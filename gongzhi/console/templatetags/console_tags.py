@@ -147,9 +147,9 @@ def _allowed(who: str, user: Any) -> bool:
             return scope.superuser or bool(scope.roles & PLACE_STAFF)
         return scope.superuser or bool(scope.roles & PLACE_READERS) or bool(scope.department_ids)
     if who == "open311_admin":
-        from gongzhi.open311.keys import can_manage_keys
+        from gongzhi.core.permissions import allowed
 
-        return can_manage_keys(user)
+        return allowed(user, "open311.manage_apikey")
     if who == "calendar_admin":
         from gongzhi.workdays.services import can_edit_calendar
 

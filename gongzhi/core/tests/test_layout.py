@@ -66,7 +66,7 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "roles": "the roles and the named role sets",
         "scope": "Scope: what an actor's role assignments cover",
         "sessions": "who is asking, in one query",
-        "sheets": "spreadsheet upload checks, templates, error reports, the one safe cell writer",
+        "sheets": "spreadsheet upload checks, the row scan, templates and error reports",
         "textsearch": "bigram full-text search",
         "types": "the Actor type",
         "unavailable": "the 503 answer when the database is down",
@@ -101,13 +101,6 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "stats": "rollup rows of one move",
         "sums": "sums over the rollups",
         "taxonomy": "the shipped category tree",
-    },
-    "open311": {
-        "formats": "GeoReport v2 JSON and XML rendering",
-        "intake": "GeoReport requests to ticket services",
-        "keys": "API keys (jurisdiction, rate, hashing)",
-        "mapping": "services and statuses between GeoReport and tickets",
-        "params": "GeoReport query parameters",
     },
     "party": {"cards": "the member card PDF"},
     "volunteers": {

@@ -11,7 +11,7 @@ from typing import Any
 from django.test import Client
 from PIL import Image
 
-from gongzhi.open311.keys import apikey_issue
+from gongzhi.open311.services import apikey_issue
 from gongzhi.tickets.tests.helpers import G1_POINT, G2_POINT
 
 BASE = "/open311/v2"

@@ -9,8 +9,9 @@ from django.test import Client
 from gongzhi.audit.models import AuditEvent
 from gongzhi.console.tests.helpers import assert_no_inline_script
 from gongzhi.core.errors import Forbidden, ValidationFailed
-from gongzhi.open311.keys import apikey_issue, hash_key
 from gongzhi.open311.models import ApiKey
+from gongzhi.open311.selectors import hash_key
+from gongzhi.open311.services import apikey_issue
 from gongzhi.open311.tests.helpers import BASE, G1_POINT, errors_of, issue, post
 
 PAGE = "/console/open311/"
@@ -118,3 +119,22 @@ def test_every_keyed_request_is_audited(district):
     key_row = ApiKey.objects.get()
     assert all(r.target_id == str(key_row.pk) and r.district_code == "370115" for r in rows)
     assert key_row.last_used_at is not None
+
+
+def test_the_manage_apikey_rule_is_the_one_the_console_asks(district):
+    from django.contrib.auth.models import AnonymousUser
+
+    from gongzhi.core.permissions import allowed
+
+    assert allowed(district.user("district_admin"), "open311.manage_apikey")
+    for role in ("community_worker", "grid_worker", "subdistrict_staff", "auditor"):
+        assert not allowed(district.user(role), "open311.manage_apikey")
+        assert signed_in(district, role).get(PAGE).status_code == 404
+    assert not allowed(AnonymousUser(), "open311.manage_apikey")
+
+
+def test_a_nul_character_in_the_issue_form_is_a_field_error_not_a_crash(district):
+    admin = signed_in(district, "district_admin")
+    response = admin.post(PAGE, {"name": "热线\x00平台", "place_code": district.subdistricts["A"].code})
+    assert response.status_code == 400 and 'data-testid="error-name"' in response.content.decode()
+    assert not ApiKey.objects.exists()

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from gongzhi.audit.models import AuditEvent
-from gongzhi.open311.formats import iso
+from gongzhi.open311.api.formats import iso
 from gongzhi.open311.tests.helpers import BASE, G1_POINT, errors_of, issue, parse, post
 from gongzhi.tickets import services as svc
 from gongzhi.tickets.models import Ticket, TicketEvent

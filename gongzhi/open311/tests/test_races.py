@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from gongzhi.open311.keys import apikey_count_request, apikey_issue
 from gongzhi.open311.models import ApiKeyMinute
+from gongzhi.open311.services import apikey_count_request, apikey_issue
 from gongzhi.testing.concurrency import one_winner, race
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -87,8 +87,8 @@ def test_post_without_or_with_a_wrong_key_is_403(district, fmt):
 
 
 def test_a_revoked_key_is_403_and_a_get_with_a_wrong_key_too(district):
-    from gongzhi.open311.keys import apikey_revoke
     from gongzhi.open311.models import ApiKey
+    from gongzhi.open311.services import apikey_revoke
 
     key = issue(district)
     apikey_revoke(actor=district.user("district_admin"), key_id=ApiKey.objects.get().pk)

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from gongzhi.core.access import actor_of
 from gongzhi.core.access import console_login_required as login_required
 from gongzhi.core.errors import ApplicationError, Forbidden, NotFound
-from gongzhi.people.api import xlsx_response
-from gongzhi.people.sheets import max_file_bytes, max_rows
+from gongzhi.core.http import xlsx_response
+from gongzhi.core.sheets import max_file_bytes, max_rows
 from gongzhi.tickets import hotline
 from gongzhi.tickets import hotline_sheets as hs
 

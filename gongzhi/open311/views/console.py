@@ -8,19 +8,21 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongzhi.core.access import actor_of, console_login_required
 from gongzhi.core.errors import ApplicationError
-from gongzhi.open311 import keys
+from gongzhi.core.permissions import allowed
+from gongzhi.open311 import selectors, services
+from gongzhi.open311.forms import ApiKeyForm
 
 
 def _page(request: HttpRequest, **extra: Any) -> HttpResponse:
     actor = actor_of(request)
     context = {
-        "keys": keys.apikey_list_for_actor(actor=actor),
-        "places": keys.place_choices_for_actor(actor=actor),
+        "keys": selectors.apikey_list_for_actor(actor=actor),
+        "places": selectors.place_choices_for_actor(actor=actor),
         "form": {"name": "", "place_code": "", "rate_limit": "", "note": ""},
         "errors": {},
         "base_url": request.build_absolute_uri("/open311/v2/"),
@@ -35,13 +37,17 @@ def _page(request: HttpRequest, **extra: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def key_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    if not keys.can_manage_keys(actor):
+    if not allowed(actor, "open311.manage_apikey"):
         raise Http404
     if request.method == "GET":
         return _page(request)
-    form = {f: request.POST.get(f, "").strip() for f in ("name", "place_code", "rate_limit", "note")}
+    bound = ApiKeyForm(request.POST)
+    if not bound.is_valid():  # only a NUL character in a field gets here
+        values = {f: str(bound.data.get(f, "")).replace("\x00", "").strip() for f in bound.fields}
+        return _page(request, form=values, errors={f: e[0] for f, e in bound.errors.items()})
+    form = bound.cleaned_data
     try:
-        issued = keys.apikey_issue(
+        issued = services.apikey_issue(
             actor=actor,
             name=form["name"],
             place_code=form["place_code"],
@@ -58,10 +64,10 @@ def key_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
     actor = actor_of(request)
-    if not keys.can_manage_keys(actor):
+    if not allowed(actor, "open311.manage_apikey"):
         raise Http404
     try:
-        key = keys.apikey_revoke(actor=actor, key_id=key_id)
+        key = services.apikey_revoke(actor=actor, key_id=key_id)
     except ApplicationError as exc:
         if exc.status == 404:
             raise Http404 from None
@@ -69,9 +75,3 @@ def key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
     else:
         messages.success(request, f"已停用“{key.name}”的密钥 {key.key_prefix}…")
     return redirect(reverse("open311:keys"))
-
-
-urlpatterns: list[URLPattern] = [
-    path("", key_list, name="keys"),
-    path("<int:key_id>/revoke", key_revoke, name="key_revoke"),
-]

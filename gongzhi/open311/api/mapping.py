@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from gongzhi.core.ids import mask_id_number, mask_phone
-from gongzhi.open311.formats import iso
+from gongzhi.open311.api.formats import iso
 from gongzhi.places.models import Community
 from gongzhi.tickets.deadlines import limit_label
 from gongzhi.tickets.enums import TERMINAL, CategoryKind, Level, TicketStatus

@@ -14,8 +14,8 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.db import transaction
 
+from gongzhi.open311.api.params import Open311Error, Params, bad, number, parse_datetime, request_id
 from gongzhi.open311.models import ApiKey
-from gongzhi.open311.params import Open311Error, Params, bad, number, parse_datetime, request_id
 from gongzhi.places.models import Household
 from gongzhi.tickets.enums import Channel
 from gongzhi.tickets.models import Category, Ticket, TicketEvent, TicketPhoto

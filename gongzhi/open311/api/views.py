@@ -1,4 +1,4 @@
-"""The GeoReport v2 endpoints under /open311/v2/: a thin adapter over the ticket services and selectors.
+"""The GeoReport v2 endpoints under /open311/v2/ (routed in ``api/urls.py``): a thin adapter over the ticket services and selectors.
 
 Every view runs inside ``endpoint``: the format from the suffix, the api_key (required for POST,
 optional for GET; a wrong one is always a 403), the key's rate limit, the audit row of every request
@@ -18,15 +18,24 @@ from django.db import DatabaseError, DataError
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
-from django.urls import URLPattern, re_path
 from django.views.decorators.csrf import csrf_exempt
 
 from gongzhi.core import ratelimit
 from gongzhi.core.errors import ApplicationError
-from gongzhi.open311 import formats, intake, mapping
-from gongzhi.open311.keys import apikey_count_request, apikey_find, apikey_request_record, require_active
+from gongzhi.open311.api import formats, intake, mapping
+from gongzhi.open311.api.params import (
+    Open311Error,
+    Params,
+    bad,
+    comma_list,
+    flag,
+    page_of,
+    request_id,
+    window,
+)
 from gongzhi.open311.models import ApiKey
-from gongzhi.open311.params import Open311Error, Params, bad, comma_list, flag, page_of, request_id, window
+from gongzhi.open311.selectors import apikey_find, require_active
+from gongzhi.open311.services import apikey_count_request, apikey_request_record
 from gongzhi.places.models import District
 from gongzhi.tickets.enums import TERMINAL
 from gongzhi.tickets.models import Category, Ticket, TicketEvent
@@ -344,32 +353,3 @@ def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
             )
         ],
     )
-
-
-FMT = r"\.(?P<fmt>[A-Za-z0-9]{1,10})$"
-urlpatterns: list[URLPattern] = [
-    re_path(r"^discovery" + FMT, endpoint("discovery", {"GET": discovery}), name="discovery"),
-    re_path(r"^services" + FMT, endpoint("services", {"GET": services}), name="services"),
-    re_path(
-        r"^services/(?P<service_code>[^/]{1,40}?)" + FMT,
-        endpoint("service_definition", {"GET": service_definition}),
-        name="service_definition",
-    ),
-    re_path(
-        r"^requests" + FMT,
-        endpoint("requests", {"GET": requests_list, "POST": request_create}),
-        name="requests",
-    ),
-    re_path(
-        r"^requests/(?P<service_request_id>[^/]{1,40}?)" + FMT,
-        endpoint("request", {"GET": request_detail}),
-        name="request",
-    ),
-    re_path(r"^tokens/(?P<token>[^/]{1,64}?)" + FMT, endpoint("token", {"GET": token_detail}), name="token"),
-    re_path(
-        r"^servicerequestupdates" + FMT,
-        endpoint("servicerequestupdates", {"GET": updates_list, "POST": update_create}),
-        name="servicerequestupdates",
-    ),
-    re_path(r"^(?P<rest>.*)$", csrf_exempt(not_found), name="not_found"),
-]

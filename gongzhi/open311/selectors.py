@@ -1,0 +1,103 @@
+"""Reads of the Open311 keys: the keys an admin manages, the places a key may cover, and the key a
+request names (by its hash; only the hash is stored)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+from django.db.models import QuerySet
+
+from gongzhi.core.errors import Forbidden
+from gongzhi.core.permissions import allowed
+from gongzhi.core.roles import Role
+from gongzhi.core.scope import scope_of
+from gongzhi.open311.models import ApiKey
+from gongzhi.places.models import Community, District, Grid, Subdistrict
+
+if TYPE_CHECKING:
+    from gongzhi.core.types import Actor
+
+
+def hash_key(raw: str) -> str:
+    # The key is 256 random bits, so a plain digest is enough (no salt or slow hash needed).
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def apikey_districts_for_actor(actor: Actor) -> set[str] | None:
+    """The districts whose keys the actor manages; None = all (superuser)."""
+    scope = scope_of(actor)
+    if scope.superuser:
+        return None
+    return {code[:6] for role, _lvl, code in scope.places if role == Role.DISTRICT_ADMIN}
+
+
+def apikey_queryset_for_actor(actor: Actor) -> QuerySet[ApiKey]:
+    """The keys of the districts the actor manages (the caller has checked open311.manage_apikey)."""
+    districts = apikey_districts_for_actor(actor)
+    qs = ApiKey.objects.all()
+    return qs if districts is None else qs.filter(district_code__in=sorted(districts))
+
+
+def place_label(code: str) -> str | None:
+    """The place's name for a district, subdistrict, community or grid code; None when there is none."""
+    code = (code or "").strip()
+    if not code.isdigit():
+        return None
+    if len(code) == 6:
+        return District.objects.filter(code=code).values_list("name", flat=True).first()
+    if len(code) == 15:
+        return Grid.objects.filter(code=code).values_list("name", flat=True).first()
+    if len(code) == 12:
+        if code.endswith("000"):
+            return Subdistrict.objects.filter(code=code).values_list("name", flat=True).first()
+        return Community.objects.filter(code=code).values_list("name", flat=True).first()
+    return None
+
+
+def place_choices_for_actor(*, actor: Actor) -> list[tuple[str, str]]:
+    """The district(s), subdistricts and communities a key may be scoped to (grids by code)."""
+    districts = apikey_districts_for_actor(actor)
+    out: list[tuple[str, str]] = []
+    dq = District.objects.all() if districts is None else District.objects.filter(code__in=sorted(districts))
+    for d in dq.order_by("code"):
+        out.append((d.code, f"{d.name}（全区）"))
+        for s in Subdistrict.objects.filter(code__startswith=d.code).order_by("code"):
+            out.append((s.code, f"{d.name} · {s.name}"))
+            for c in (
+                Community.objects.filter(code__startswith=s.code[:9]).exclude(code=s.code).order_by("code")
+            ):
+                out.append((c.code, f"{d.name} · {s.name} · {c.name}"))
+    return out
+
+
+def apikey_list_for_actor(*, actor: Actor) -> list[ApiKey]:
+    if not allowed(actor, "open311.manage_apikey"):
+        return []
+    return list(
+        apikey_queryset_for_actor(actor)
+        .select_related("created_by", "revoked_by")
+        .order_by("revoked_at", "-id")
+    )
+
+
+def apikey_find(raw: str) -> ApiKey:
+    """The key for ``raw``, revoked or not; a missing or unknown key is a 403 (Open311: invalid api_key)."""
+    raw = (raw or "").strip()
+    if not raw:
+        raise Forbidden("缺少api_key：提交请求需要接入密钥", code="api_key_missing")
+    key = ApiKey.objects.filter(key_hash=hash_key(raw)).first() if len(raw) <= 200 else None
+    if key is None:
+        raise Forbidden("api_key无效", code="api_key_invalid")
+    return key
+
+
+def require_active(key: ApiKey) -> ApiKey:
+    if key.revoked_at is not None:
+        raise Forbidden("api_key已停用", code="api_key_revoked")
+    return key
+
+
+def apikey_authenticate(raw: str) -> ApiKey:
+    """The active key for ``raw``, else a 403."""
+    return require_active(apikey_find(raw))
