@@ -233,8 +233,8 @@ def _cobuild(w: World) -> None:
 
 def _volunteers(w: World) -> None:
     from gongzhi.people.services import resident_account_for_phone
-    from gongzhi.volunteers.activities import activity_create, signup_create
-    from gongzhi.volunteers.teams import team_create
+    from gongzhi.volunteers.services.activities import activity_create, signup_create
+    from gongzhi.volunteers.services.teams import team_create
 
     d = w.d
     start = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0) + dt.timedelta(days=3)

@@ -252,7 +252,7 @@ def test_staff_of_another_community_cannot_touch_the_project(district):
 def test_team_resource_claims_and_links_a_volunteers_activity(district):
     from gongzhi.cobuild.models import ProjectActivity
     from gongzhi.cobuild.projects import project_activity_link
-    from gongzhi.volunteers.teams import team_create
+    from gongzhi.volunteers.services.teams import team_create
     from gongzhi.volunteers.tests.conftest import make_activity
 
     d = district
