@@ -195,8 +195,9 @@ def _party(w: World) -> None:
 def _cobuild(w: World) -> None:
     from gongzhi.cobuild import matching
     from gongzhi.cobuild.enums import NeedSource, ProviderKind, ResourceKind
-    from gongzhi.cobuild.needs import NeedInput, ResourceInput, need_raise, resource_register
-    from gongzhi.cobuild.projects import project_create
+    from gongzhi.cobuild.services.needs import NeedInput, need_raise
+    from gongzhi.cobuild.services.projects import project_create
+    from gongzhi.cobuild.services.resources import ResourceInput, resource_register
 
     d = w.d
     for side in ("A", "B"):

@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
-from django.utils.http import content_disposition_header
+from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from gongzhi.core.access import actor_of
 from gongzhi.core.api import ERRORS, session_auth
+from gongzhi.core.http import pdf_response
 from gongzhi.core.scope import scope_of
 from gongzhi.volunteers import certificates
 from gongzhi.volunteers.enums import ActivityCategory, MembershipRole, OwnerKind, Recurrence
@@ -495,12 +495,7 @@ def certificate_pdf(request: HttpRequest, certificate_id: int):
     pdf = certificates.render_certificate(
         cert, request.build_absolute_uri(f"/console/volunteers/certificates/?q={cert.number}")
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        content_disposition_header(True, f"志愿服务证明_{cert.number}.pdf") or "attachment"
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return pdf_response(pdf, f"志愿服务证明_{cert.number}.pdf", attachment=True)
 
 
 @router.get(

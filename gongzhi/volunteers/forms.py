@@ -15,11 +15,12 @@ from gongzhi.core.http import int_or_none
 from gongzhi.volunteers.enums import ActivityCategory, Recurrence
 
 
-def _text() -> forms.CharField:
+def text_field() -> forms.CharField:
+    """A posted text field, kept as posted (the services strip and check it)."""
     return forms.CharField(required=False, strip=False)
 
 
-class _Values(forms.Field):
+class PostedValues(forms.Field):
     """Every value of a multi-select (``request.POST.getlist``), unchecked."""
 
     widget = forms.SelectMultiple
@@ -56,13 +57,13 @@ def local_datetime(value: str) -> dt.datetime | None:
 
 
 class TeamForm(ConsoleForm):
-    community_id = _text()
-    name = _text()
-    owner_kind = _text()
-    unit_id = _text()
-    service_area = _text()
-    description = _text()
-    skills = _Values(required=False)
+    community_id = text_field()
+    name = text_field()
+    owner_kind = text_field()
+    unit_id = text_field()
+    service_area = text_field()
+    description = text_field()
+    skills = PostedValues(required=False)
 
     def team_create_kwargs(self) -> dict[str, Any]:
         return {
@@ -77,26 +78,26 @@ class TeamForm(ConsoleForm):
 
 
 class TeamMemberForm(ConsoleForm):
-    volunteer_id = _text()
-    role = _text()
+    volunteer_id = text_field()
+    role = text_field()
 
     def team_member_add_kwargs(self) -> dict[str, Any]:
         return {"volunteer_id": self.number("volunteer_id") or 0, "role": self.data.get("role", "member")}
 
 
 class ActivityForm(ConsoleForm):
-    team_id = _text()
-    title = _text()
-    venue = _text()
-    capacity = _text()
-    recurrence = _text()
-    weekday = _text()
-    start_date = _text()
-    end_date = _text()
-    start_time = _text()
-    end_time = _text()
-    description = _text()
-    category = _text()
+    team_id = text_field()
+    title = text_field()
+    venue = text_field()
+    capacity = text_field()
+    recurrence = text_field()
+    weekday = text_field()
+    start_date = text_field()
+    end_date = text_field()
+    start_time = text_field()
+    end_time = text_field()
+    description = text_field()
+    category = text_field()
 
     def activity_create_kwargs(self) -> dict[str, Any]:
         """Raises ValueError for a date or time that looks right but does not exist (2024-02-30)."""
@@ -119,10 +120,10 @@ class ActivityForm(ConsoleForm):
 class AttendanceEntryForm(ConsoleForm):
     """The organiser enters a check-in (``volunteer_id``, times) or checks out an attendance."""
 
-    attendance_id = _text()
-    volunteer_id = _text()
-    check_in_at = _text()
-    check_out_at = _text()
+    attendance_id = text_field()
+    volunteer_id = text_field()
+    check_in_at = text_field()
+    check_out_at = text_field()
 
     def check_in(self) -> dt.datetime | None:
         return local_datetime(self.text("check_in_at"))
@@ -134,17 +135,17 @@ class AttendanceEntryForm(ConsoleForm):
 class HoursDecisionForm(ConsoleForm):
     """Confirm or reject an hours record (``hours_id``), approve or deny an edit request (``request_id``)."""
 
-    hours_id = _text()
-    request_id = _text()
-    action = _text()
-    reason = _text()
-    note = _text()
+    hours_id = text_field()
+    request_id = text_field()
+    action = text_field()
+    reason = text_field()
+    note = text_field()
 
 
 class CertificateForm(ConsoleForm):
-    volunteer_id = _text()
-    period_start = _text()
-    period_end = _text()
+    volunteer_id = text_field()
+    period_start = text_field()
+    period_end = text_field()
 
     def certificate_issue_kwargs(self) -> dict[str, Any]:
         """Raises ValueError for a date that looks right but does not exist."""

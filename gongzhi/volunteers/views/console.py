@@ -315,9 +315,8 @@ def hours_list(request: HttpRequest) -> HttpResponse:
     status = status if status in HoursStatus.values else ""
     rows = list(attendance_selectors.hours_list_for_actor(actor=actor, status=status, limit=PAGE))
     for h in rows:
-        h.can_decide = h.status == HoursStatus.PENDING and allowed(
-            actor, "volunteers.organize_activity", h.session.activity
-        )  # type: ignore[attr-defined]
+        decide = h.status == HoursStatus.PENDING and allowed(actor, "volunteers.organize_activity", h)
+        h.can_decide = decide  # type: ignore[attr-defined]
     requests = list(
         attendance_selectors.edit_request_list_for_actor(actor=actor, status=EditRequestStatus.PENDING)
     )
