@@ -195,8 +195,9 @@ def _party(w: World) -> None:
 def _cobuild(w: World) -> None:
     from gongzhi.cobuild import matching
     from gongzhi.cobuild.enums import NeedSource, ProviderKind, ResourceKind
-    from gongzhi.cobuild.needs import NeedInput, ResourceInput, need_raise, resource_register
-    from gongzhi.cobuild.projects import project_create
+    from gongzhi.cobuild.services.needs import NeedInput, need_raise
+    from gongzhi.cobuild.services.projects import project_create
+    from gongzhi.cobuild.services.resources import ResourceInput, resource_register
 
     d = w.d
     for side in ("A", "B"):
@@ -233,8 +234,8 @@ def _cobuild(w: World) -> None:
 
 def _volunteers(w: World) -> None:
     from gongzhi.people.services import resident_account_for_phone
-    from gongzhi.volunteers.activities import activity_create, signup_create
-    from gongzhi.volunteers.teams import team_create
+    from gongzhi.volunteers.services.activities import activity_create, signup_create
+    from gongzhi.volunteers.services.teams import team_create
 
     d = w.d
     start = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0) + dt.timedelta(days=3)

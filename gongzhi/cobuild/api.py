@@ -8,14 +8,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
-from django.utils.http import content_disposition_header
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from gongzhi.cobuild import agreement, needs, plans, projects, selectors
+from gongzhi.cobuild import agreement, selectors
 from gongzhi.cobuild.enums import CATEGORY_LABELS, NeedSource
+from gongzhi.cobuild.services import needs, plans, projects, resources
 from gongzhi.core.access import actor_of
 from gongzhi.core.api import ERRORS, page_of, session_auth
+from gongzhi.core.http import pdf_response
 
 router = Router(tags=["三张清单"], auth=session_auth)
 
@@ -355,7 +356,7 @@ def need_withdraw(request: HttpRequest, need_id: int, payload: ReasonIn):
     "/needs/{need_id}/suggestions", response={200: list[SuggestionOut], **ERRORS}, summary="为需求推荐资源"
 )
 def need_suggest(request: HttpRequest, need_id: int, limit: int = 10):
-    out = plans.need_suggestions_for_actor(
+    out = selectors.need_suggestions_for_actor(
         actor=actor_of(request), need_id=need_id, limit=min(max(limit, 1), 50)
     )
     return [
@@ -391,7 +392,7 @@ def resource_list(request: HttpRequest, filters: Query[ResourceFilter]):
 def resource_create(request: HttpRequest, payload: ResourceIn):
     data = payload.dict()
     where = {k: data.pop(k) for k in ("community_id", "provider_kind", "provider_id")}
-    res = needs.resource_register(actor=actor_of(request), data=needs.ResourceInput(**data), **where)
+    res = resources.resource_register(actor=actor_of(request), data=resources.ResourceInput(**data), **where)
     return Status(201, res)
 
 
@@ -446,12 +447,7 @@ def project_sign(request: HttpRequest, project_id: int, payload: SignIn):
 )
 def project_agreement(request: HttpRequest, project_id: int):
     number, pdf = agreement.agreement_pdf(actor=actor_of(request), project_id=project_id)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        content_disposition_header(True, f"共建协议书-{number}.pdf") or "attachment"
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return pdf_response(pdf, f"共建协议书-{number}.pdf", attachment=True)
 
 
 @router.post(

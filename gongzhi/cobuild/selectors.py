@@ -10,30 +10,24 @@ Who sees what:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 
-from gongzhi.cobuild.enums import PUBLIC_PROJECT_STATUSES, ProjectStatus
+from gongzhi.cobuild import matching
+from gongzhi.cobuild.enums import CATEGORY_LABELS, PUBLIC_PROJECT_STATUSES, ProjectStatus, ProviderKind
 from gongzhi.cobuild.models import MatchingPlan, Need, Project, ProjectNeed, Resource
 from gongzhi.core.errors import NotFound
-from gongzhi.core.roles import POPULATION_ROLES, Role
+from gongzhi.core.permissions import allowed
+from gongzhi.core.roles import POPULATION_ROLES, PROJECT_CLAIMANTS
 from gongzhi.core.scope import scope_of
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
 
 READERS = POPULATION_ROLES
-# Who runs the lists and the matching meeting of a place.
-MANAGERS = frozenset(
-    {Role.DISTRICT_ADMIN, Role.SUBDISTRICT_STAFF, Role.COMMUNITY_WORKER, Role.COMMUNITY_SECRETARY}
-)
 PUBLIC_STATUSES = PUBLIC_PROJECT_STATUSES
-
-
-def can_manage(actor: Actor, obj: object) -> bool:
-    scope = scope_of(actor)
-    return scope.superuser or scope.covers(obj, MANAGERS)
 
 
 def _member_ids(actor: Actor) -> list[int]:
@@ -152,7 +146,7 @@ def project_list_for_actor(
     scope = scope_of(actor)
     q = scope.place_q(READERS)
     # Liaisons and members placed in a community see its projects waiting to be claimed (认领).
-    claimers = scope.place_q(frozenset({Role.UNIT_LIAISON, Role.PARTY_MEMBER}))
+    claimers = scope.place_q(PROJECT_CLAIMANTS)
     if not scope.superuser:
         q |= claimers & Q(status=ProjectStatus.PROPOSED)
     units, members = _unit_ids(actor), _member_ids(actor)
@@ -219,3 +213,122 @@ def cobuild_counts() -> dict[str, int]:
         .count(),
         "needs_fulfilled": Need.objects.filter(status=NeedStatus.FULFILLED).count(),
     }
+
+
+def resource_point(res: Resource, remaining: int) -> matching.ResourcePoint:
+    return matching.ResourcePoint(
+        id=res.pk,
+        categories=frozenset(res.categories),
+        community_code=res.community_code,
+        lng=res.lng,
+        lat=res.lat,
+        radius_km=res.radius_km,
+        schedule=res.schedule,
+        capacity=remaining,
+        area_communities=frozenset(res.area_codes),
+    )
+
+
+def need_point(need: Need) -> matching.NeedPoint:
+    return matching.NeedPoint(
+        id=need.pk,
+        category=need.category,
+        community_code=need.community_code,
+        lng=need.lng,
+        lat=need.lat,
+        schedule=need.schedule,
+    )
+
+
+@dataclass
+class ResourceSuggestion:
+    resource: Resource
+    score: float
+    reasons: list[str]
+    remaining: int
+
+
+def district_resources_with_use(district_code: str) -> tuple[list[Resource], dict[int, int]]:
+    resources = list(Resource.objects.filter(district_code=district_code, active=True).order_by("pk"))
+    held = used_capacity([r.pk for r in resources])
+    return resources, held
+
+
+def need_suggestions(need: Need, limit: int = 10) -> list[ResourceSuggestion]:
+    """Ranked resources for one need with the reasons in Chinese (category fit, distance, schedule,
+    remaining capacity); resources with no capacity left are not suggested."""
+    return suggestions_for_needs([need], limit)[need.pk]
+
+
+def suggestions_for_needs(needs: list[Need], limit: int = 10) -> dict[int, list[ResourceSuggestion]]:
+    """The suggestions of several needs of one district, reading the resources once."""
+    if not needs:
+        return {}
+    resources, held = district_resources_with_use(needs[0].district_code)
+    by_id = {r.pk: r for r in resources}
+    remaining = {r.pk: max(0, r.capacity - held.get(r.pk, 0)) for r in resources}
+    points = [resource_point(r, remaining[r.pk]) for r in resources]
+    out: dict[int, list[ResourceSuggestion]] = {}
+    for need in needs:
+        ranked = matching.suggestions(
+            need_point(need), points, limit=limit, category_label=str(CATEGORY_LABELS[need.category])
+        )
+        out[need.pk] = [
+            ResourceSuggestion(by_id[s.resource_id], s.score, s.reasons, remaining[s.resource_id])
+            for s in ranked
+        ]
+    return out
+
+
+def need_suggestions_for_actor(*, actor: Actor, need_id: int, limit: int = 10) -> list[ResourceSuggestion]:
+    need = need_get_for_actor(actor=actor, need_id=need_id)
+    return need_suggestions(need, limit)
+
+
+class PlaceStub:
+    """A district, subdistrict or community as the place codes a permission rule compares."""
+
+    def __init__(self, level: str, code: str) -> None:
+        self.district_code = code[:6]
+        self.subdistrict_code = (
+            code if level == "subdistrict" else (code[:9] + "000" if level == "community" else "")
+        )
+        self.community_code = code if level == "community" else ""
+        self.grid_code = ""
+
+
+def plan_place_list_for_actor(*, actor: Actor) -> list[tuple[str, str]]:
+    """(code, name) of the districts, subdistricts and communities the actor may make a plan for."""
+    from gongzhi.places.models import Community, District, Subdistrict
+
+    out: list[tuple[str, str]] = []
+    for model, level in ((District, "district"), (Subdistrict, "subdistrict"), (Community, "community")):
+        for p in model.objects.order_by("code")[:300]:
+            if allowed(actor, "cobuild.manage_plan", PlaceStub(level, p.code)):
+                out.append((p.code, p.name))
+    return out
+
+
+def provider_option_list(
+    communities: list[Any], kinds: tuple[str, ...] = tuple(ProviderKind.values)
+) -> list[tuple[str, str]]:
+    """(``kind:id``, label) options for a provider or claimant select: the units, in-service members,
+    social organisations and teams of ``communities``."""
+    from gongzhi.party.models import PartyMember, Unit
+    from gongzhi.volunteers.models import SocialOrganization, VolunteerTeam
+
+    ids = [c.pk for c in communities]
+    rows: dict[str, list[Any]] = {
+        ProviderKind.UNIT: list(Unit.objects.filter(community_id__in=ids).order_by("name")[:300]),
+        ProviderKind.MEMBER: list(
+            PartyMember.objects.filter(kind="in_service", registrations__community_id__in=ids)
+            .distinct()
+            .order_by("name")[:300]
+        ),
+        ProviderKind.SOCIAL_ORGANIZATION: list(
+            SocialOrganization.objects.filter(community_id__in=ids).order_by("name")[:300]
+        ),
+        ProviderKind.TEAM: list(VolunteerTeam.objects.filter(community_id__in=ids).order_by("name")[:300]),
+    }
+    labels = dict(ProviderKind.choices)
+    return [(f"{k}:{p.pk}", f"{labels[k]} · {p}") for k in kinds for p in rows[k]]

@@ -9,7 +9,7 @@ from gongzhi.party.models import MemberRegistration, Unit
 from gongzhi.party.organizations import coverage
 from gongzhi.places.selectors import overview_counts
 from gongzhi.tickets.indicators import overview_tickets
-from gongzhi.volunteers.selectors import volunteer_counts
+from gongzhi.volunteers.selectors.figures import volunteer_counts
 
 router = Router(tags=["概览"])
 

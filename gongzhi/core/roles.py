@@ -84,3 +84,5 @@ DISTRICT_ADMINS = frozenset({Role.DISTRICT_ADMIN})
 PARTY_SECRETARIES = frozenset({Role.DISTRICT_ADMIN, Role.COMMUNITY_SECRETARY})
 # Accounts that act for themselves on the resident site (H5): residents, party members, unit liaisons.
 SELF_SERVICE_ROLES = frozenset({Role.RESIDENT, Role.PARTY_MEMBER, Role.UNIT_LIAISON})
+# Who claims (认领) a co-building project for their unit or for themselves: unit liaisons and party members.
+PROJECT_CLAIMANTS = frozenset({Role.UNIT_LIAISON, Role.PARTY_MEMBER})

@@ -12,22 +12,16 @@ from typing import Any
 from gongzhi.accounts.models import User
 from gongzhi.cobuild import matching
 from gongzhi.cobuild.enums import NeedSource, ProviderKind, ResourceKind, Urgency
-from gongzhi.cobuild.needs import (
-    NeedInput,
-    NeedRow,
-    ResourceInput,
-    ResourceRow,
-    needs_bulk_raise,
-    resources_bulk_register,
-)
-from gongzhi.cobuild.plans import matching_plan_generate
-from gongzhi.cobuild.projects import (
+from gongzhi.cobuild.services.needs import NeedInput, NeedRow, needs_bulk_raise
+from gongzhi.cobuild.services.plans import matching_plan_generate
+from gongzhi.cobuild.services.projects import (
     delivery_record,
     project_claim,
     project_complete,
     project_create,
     project_sign,
 )
+from gongzhi.cobuild.services.resources import ResourceInput, ResourceRow, resources_bulk_register
 from gongzhi.demo.layout import spread, username_stem
 from gongzhi.demo.population import TODAY
 from gongzhi.party.enums import MemberKind

@@ -24,12 +24,17 @@ from gongzhi.party.models import MemberRegistration, Unit
 from gongzhi.people.models import Person
 from gongzhi.places.enums import GridKind
 from gongzhi.places.models import Community, Grid
-from gongzhi.volunteers.activities import activity_create, signup_create
-from gongzhi.volunteers.bulk import ServedRow, VolunteerRow, activity_history_record, volunteers_bulk_register
-from gongzhi.volunteers.certificates import certificate_issue
 from gongzhi.volunteers.enums import ActivityCategory, MembershipRole, OwnerKind, Recurrence
 from gongzhi.volunteers.models import Activity, Volunteer, VolunteerTeam
-from gongzhi.volunteers.teams import social_organization_create, team_create
+from gongzhi.volunteers.services.activities import activity_create, signup_create
+from gongzhi.volunteers.services.bulk import (
+    ServedRow,
+    VolunteerRow,
+    activity_history_record,
+    volunteers_bulk_register,
+)
+from gongzhi.volunteers.services.certificates import certificate_issue
+from gongzhi.volunteers.services.teams import social_organization_create, team_create
 
 TEAMS = 140
 HELD = 1370

@@ -9,17 +9,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
-from django.utils.http import content_disposition_header
+from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from gongzhi.core.access import actor_of
 from gongzhi.core.api import ERRORS, session_auth
+from gongzhi.core.http import pdf_response
 from gongzhi.core.scope import scope_of
-from gongzhi.volunteers import activities, attendance, certificates, teams
+from gongzhi.volunteers import certificates
 from gongzhi.volunteers.enums import ActivityCategory, MembershipRole, OwnerKind, Recurrence
-from gongzhi.volunteers.hours import next_star, star_label
-from gongzhi.volunteers.selectors import volunteer_counts
+from gongzhi.volunteers.selectors import activities as activity_selectors
+from gongzhi.volunteers.selectors import attendance as attendance_selectors
+from gongzhi.volunteers.selectors import certificates as certificate_selectors
+from gongzhi.volunteers.selectors import teams as team_selectors
+from gongzhi.volunteers.selectors.figures import volunteer_counts
+from gongzhi.volunteers.services import activities, attendance, hours, teams
+from gongzhi.volunteers.services import certificates as certificate_services
+from gongzhi.volunteers.services.hours import next_star, star_label
 
 router = Router(tags=["志愿服务"], auth=session_auth)
 _PDF = {
@@ -287,7 +293,9 @@ class VolunteerCountsOut(Schema):
 
 @router.get("/teams", response={200: list[TeamOut], **ERRORS}, summary="志愿服务队列表（按数据范围）")
 def team_list(request: HttpRequest, community_code: str = ""):
-    return list(teams.team_list_for_actor(actor=actor_of(request), community_code=community_code, limit=500))
+    return list(
+        team_selectors.team_list_for_actor(actor=actor_of(request), community_code=community_code, limit=500)
+    )
 
 
 @router.post("/teams", response={201: TeamOut, **ERRORS}, summary="组建志愿服务队（社区工作人员）")
@@ -297,7 +305,7 @@ def team_create(request: HttpRequest, payload: TeamIn):
 
 @router.get("/teams/{team_id}", response={200: TeamOut, **ERRORS}, summary="志愿服务队")
 def team_get(request: HttpRequest, team_id: int):
-    return teams.team_get_for_actor(actor=actor_of(request), team_id=team_id)
+    return team_selectors.team_get_for_actor(actor=actor_of(request), team_id=team_id)
 
 
 @router.post("/teams/{team_id}/members", response={201: MembershipOut, **ERRORS}, summary="加入队伍")
@@ -307,12 +315,14 @@ def member_add(request: HttpRequest, team_id: int, payload: MemberIn):
 
 @router.get("/volunteers", response={200: list[VolunteerOut], **ERRORS}, summary="志愿者列表（按数据范围）")
 def volunteer_list(request: HttpRequest, team_id: int | None = None, q: str = ""):
-    return list(teams.volunteer_list_for_actor(actor=actor_of(request), team_id=team_id, q=q, limit=500))
+    return list(
+        team_selectors.volunteer_list_for_actor(actor=actor_of(request), team_id=team_id, q=q, limit=500)
+    )
 
 
 @router.get("/me", response={200: MyServiceOut, **ERRORS}, summary="我的志愿服务：累计时长与星级")
 def me(request: HttpRequest):
-    volunteer = teams.volunteer_of(actor_of(request))
+    volunteer = team_selectors.volunteer_of(actor_of(request))
     nxt = next_star(volunteer.total_hours) if volunteer else None
     return {
         "volunteer": volunteer,
@@ -331,7 +341,9 @@ def me_update(request: HttpRequest, payload: ProfileIn):
 
 @router.get("/activities", response={200: list[ActivityOut], **ERRORS}, summary="活动列表（按数据范围）")
 def activity_list(request: HttpRequest, team_id: int | None = None):
-    return list(activities.activity_list_for_actor(actor=actor_of(request), team_id=team_id, limit=500))
+    return list(
+        activity_selectors.activity_list_for_actor(actor=actor_of(request), team_id=team_id, limit=500)
+    )
 
 
 @router.post("/activities", response={201: ActivityOut, **ERRORS}, summary="发布活动（单次或每周）并生成场次")
@@ -352,13 +364,15 @@ def activity_cancel(request: HttpRequest, activity_id: int, payload: ReasonIn):
 def session_list(request: HttpRequest, activity_id: int):
     actor = actor_of(request)
     return list(
-        activities.session_list_for_activity(actor=actor, activity_id=activity_id).select_related("activity")
+        activity_selectors.session_list_for_activity(actor=actor, activity_id=activity_id).select_related(
+            "activity"
+        )
     )
 
 
 @router.get("/sessions/open", response={200: list[SessionOut], **ERRORS}, summary="可报名的场次（居民）")
 def sessions_open(request: HttpRequest):
-    return list(activities.open_session_list_for_actor(actor=actor_of(request)))
+    return list(activity_selectors.open_session_list_for_actor(actor=actor_of(request)))
 
 
 @router.post(
@@ -383,7 +397,7 @@ def signup_cancel(request: HttpRequest, signup_id: int, payload: ReasonIn | None
 
 @router.get("/signups/mine", response={200: list[SignUpOut], **ERRORS}, summary="我的报名")
 def my_signups(request: HttpRequest):
-    return list(activities.my_signups(actor=actor_of(request)))
+    return list(activity_selectors.my_signups(actor=actor_of(request)))
 
 
 # --- attendance and hours -------------------------------------------------------------------------
@@ -424,7 +438,7 @@ def attendance_check_out(request: HttpRequest, attendance_id: int, payload: Chec
 @router.get("/hours", response={200: list[HoursOut], **ERRORS}, summary="服务时长（按数据范围）")
 def hours_list(request: HttpRequest, status: str = "", session_id: int | None = None):
     return list(
-        attendance.hours_list_for_actor(
+        attendance_selectors.hours_list_for_actor(
             actor=actor_of(request), status=status, session_id=session_id, limit=500
         )
     )
@@ -434,27 +448,25 @@ def hours_list(request: HttpRequest, status: str = "", session_id: int | None = 
     "/hours/{hours_id}/confirm", response={200: HoursOut, **ERRORS}, summary="确认服务时长（活动组织者）"
 )
 def hours_confirm(request: HttpRequest, hours_id: int):
-    return attendance.hours_confirm(actor=actor_of(request), hours_id=hours_id)
+    return hours.hours_confirm(actor=actor_of(request), hours_id=hours_id)
 
 
 @router.post("/hours/{hours_id}/reject", response={200: HoursOut, **ERRORS}, summary="服务时长不予确认")
 def hours_reject(request: HttpRequest, hours_id: int, payload: ReasonIn):
-    return attendance.hours_reject(actor=actor_of(request), hours_id=hours_id, reason=payload.reason)
+    return hours.hours_reject(actor=actor_of(request), hours_id=hours_id, reason=payload.reason)
 
 
 @router.post("/hours/{hours_id}/edit-requests", response={201: EditOut, **ERRORS}, summary="申请更正服务时长")
 def edit_request(request: HttpRequest, hours_id: int, payload: EditIn):
     return Status(
         201,
-        attendance.hours_edit_request_create(actor=actor_of(request), hours_id=hours_id, **payload.dict()),
+        hours.hours_edit_request_create(actor=actor_of(request), hours_id=hours_id, **payload.dict()),
     )
 
 
 @router.post("/edit-requests/{request_id}/decide", response={200: EditOut, **ERRORS}, summary="审核更正申请")
 def edit_decide(request: HttpRequest, request_id: int, payload: DecideIn):
-    return attendance.hours_edit_request_decide(
-        actor=actor_of(request), request_id=request_id, **payload.dict()
-    )
+    return hours.hours_edit_request_decide(actor=actor_of(request), request_id=request_id, **payload.dict())
 
 
 # --- certificates and figures ---------------------------------------------------------------------
@@ -462,12 +474,12 @@ def edit_decide(request: HttpRequest, request_id: int, payload: DecideIn):
 
 @router.get("/certificates", response={200: list[CertificateOut], **ERRORS}, summary="志愿服务证明登记簿")
 def certificate_list(request: HttpRequest, q: str = ""):
-    return list(certificates.certificate_list_for_actor(actor=actor_of(request), q=q))
+    return list(certificate_selectors.certificate_list_for_actor(actor=actor_of(request), q=q))
 
 
 @router.post("/certificates", response={201: CertificateOut, **ERRORS}, summary="出具志愿服务证明")
 def certificate_issue(request: HttpRequest, payload: CertificateIn):
-    return Status(201, certificates.certificate_issue(actor=actor_of(request), **payload.dict()))
+    return Status(201, certificate_services.certificate_issue(actor=actor_of(request), **payload.dict()))
 
 
 @router.get(
@@ -477,16 +489,13 @@ def certificate_issue(request: HttpRequest, payload: CertificateIn):
     summary="志愿服务证明（PDF）",
 )
 def certificate_pdf(request: HttpRequest, certificate_id: int):
-    cert = certificates.certificate_get_for_actor(actor=actor_of(request), certificate_id=certificate_id)
+    cert = certificate_selectors.certificate_get_for_actor(
+        actor=actor_of(request), certificate_id=certificate_id
+    )
     pdf = certificates.render_certificate(
         cert, request.build_absolute_uri(f"/console/volunteers/certificates/?q={cert.number}")
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        content_disposition_header(True, f"志愿服务证明_{cert.number}.pdf") or "attachment"
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return pdf_response(pdf, f"志愿服务证明_{cert.number}.pdf", attachment=True)
 
 
 @router.get(

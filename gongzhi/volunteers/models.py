@@ -393,7 +393,7 @@ class Attendance(PlacedModel):
 
 class ServiceHours(PlacedModel):
     """服务时长 of one attendance: from check-in to check-out, travel excluded, rounded down to 0.5 h
-    (see ``gongzhi.volunteers.hours``), confirmed by the organiser (谁组织谁记录)."""
+    (see ``gongzhi.volunteers.services.hours``), confirmed by the organiser (谁组织谁记录)."""
 
     attendance = models.OneToOneField(
         Attendance, verbose_name=_("签到记录"), on_delete=models.PROTECT, related_name="hours"

@@ -9,7 +9,8 @@ from django.utils import timezone
 from gongzhi.cobuild import matching
 from gongzhi.cobuild.enums import NeedSource, ProviderKind, ResourceKind
 from gongzhi.cobuild.models import Need, Resource
-from gongzhi.cobuild.needs import NeedInput, ResourceInput, need_raise, resource_register
+from gongzhi.cobuild.services.needs import NeedInput, need_raise
+from gongzhi.cobuild.services.resources import ResourceInput, resource_register
 from gongzhi.party.enums import UnitKind
 from gongzhi.party.models import Unit
 

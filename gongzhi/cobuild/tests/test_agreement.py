@@ -10,7 +10,7 @@ import pytest
 
 from gongzhi.cobuild.agreement import agreement_pdf
 from gongzhi.cobuild.enums import ProviderKind
-from gongzhi.cobuild.projects import project_claim, project_create
+from gongzhi.cobuild.services.projects import project_claim, project_create
 from gongzhi.cobuild.tests.factories import make_need, make_resource, make_unit
 from gongzhi.cobuild.tests.test_services import sign
 from gongzhi.core.errors import Conflict, NotFound

@@ -15,7 +15,7 @@ from django.db import OperationalError, connection
 from gongzhi.audit.models import AuditEvent
 from gongzhi.cobuild.enums import ProviderKind
 from gongzhi.cobuild.models import Project
-from gongzhi.cobuild.projects import project_claim, project_create
+from gongzhi.cobuild.services.projects import project_claim, project_create
 from gongzhi.cobuild.tests.factories import make_need, make_resource, make_unit
 from gongzhi.core.errors import Conflict
 

@@ -6,7 +6,7 @@ import pytest
 
 from gongzhi.cobuild.enums import CATEGORIES, NeedSource
 from gongzhi.cobuild.models import Need
-from gongzhi.cobuild.needs import need_from_ticket
+from gongzhi.cobuild.services.needs import need_from_ticket
 from gongzhi.core.errors import ApplicationError, NotFound
 from gongzhi.tickets import services as svc
 from gongzhi.tickets.enums import TicketStatus

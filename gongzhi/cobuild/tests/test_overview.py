@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gongzhi.cobuild.enums import ProviderKind
-from gongzhi.cobuild.projects import delivery_record, project_claim, project_complete, project_create
+from gongzhi.cobuild.services.projects import delivery_record, project_claim, project_complete, project_create
 from gongzhi.cobuild.tests.factories import make_need, make_resource, make_unit
 from gongzhi.cobuild.tests.test_services import sign
 

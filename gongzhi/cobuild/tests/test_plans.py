@@ -8,13 +8,13 @@ from gongzhi.audit.models import AuditEvent
 from gongzhi.cobuild import matching
 from gongzhi.cobuild.enums import NeedStatus, PlanStatus, ProjectStatus
 from gongzhi.cobuild.models import MatchingPlanRow, Need, Project
-from gongzhi.cobuild.plans import (
+from gongzhi.cobuild.services.plans import (
     matching_plan_apply,
     matching_plan_discard,
     matching_plan_generate,
     matching_plan_row_update,
 )
-from gongzhi.cobuild.projects import project_create
+from gongzhi.cobuild.services.projects import project_create
 from gongzhi.cobuild.tests.factories import make_need, make_resource, make_unit
 from gongzhi.core.errors import Conflict, Forbidden, ValidationFailed
 

@@ -9,7 +9,7 @@ import pytest
 from gongzhi.audit.models import AuditEvent
 from gongzhi.cobuild.enums import ProviderKind
 from gongzhi.cobuild.models import Evaluation, Project, ProjectNeed
-from gongzhi.cobuild.projects import project_claim, project_create, project_evaluate
+from gongzhi.cobuild.services.projects import project_claim, project_create, project_evaluate
 from gongzhi.cobuild.tests.factories import make_need, make_resource, make_unit
 from gongzhi.cobuild.tests.test_services import sign
 from gongzhi.testing.concurrency import one_winner, race
@@ -88,7 +88,7 @@ def test_two_projects_of_a_community_signed_at_once_get_two_agreement_numbers(di
 def test_two_plans_with_the_same_needs_applied_at_once_make_one_set_of_projects(district):
     from gongzhi.cobuild.enums import PlanStatus
     from gongzhi.cobuild.models import MatchingPlan
-    from gongzhi.cobuild.plans import matching_plan_apply, matching_plan_generate
+    from gongzhi.cobuild.services.plans import matching_plan_apply, matching_plan_generate
 
     unit = make_unit(district)
     needs = [make_need(district, title=f"需求{i}") for i in range(3)]

@@ -10,9 +10,14 @@ import pytest
 from gongzhi.audit.models import AuditEvent
 from gongzhi.cobuild.enums import NeedSource, NeedStatus, ProjectStatus, ProviderKind
 from gongzhi.cobuild.models import Need, Project, ProjectNeed, Resource
-from gongzhi.cobuild.needs import NeedInput, ResourceInput, need_raise, need_withdraw, resource_register
-from gongzhi.cobuild.plans import need_suggestions
-from gongzhi.cobuild.projects import (
+from gongzhi.cobuild.selectors import (
+    need_list_for_actor,
+    need_suggestions,
+    project_list_for_actor,
+    public_projects,
+)
+from gongzhi.cobuild.services.needs import NeedInput, need_raise, need_withdraw
+from gongzhi.cobuild.services.projects import (
     delivery_record,
     milestone_add,
     milestone_done,
@@ -23,7 +28,7 @@ from gongzhi.cobuild.projects import (
     project_evaluate,
     project_sign,
 )
-from gongzhi.cobuild.selectors import need_list_for_actor, project_list_for_actor, public_projects
+from gongzhi.cobuild.services.resources import ResourceInput, resource_deactivate, resource_register
 from gongzhi.cobuild.tests.factories import make_need, make_resource, make_unit
 from gongzhi.core.errors import ApplicationError, Conflict, Forbidden, NotFound, ValidationFailed
 
@@ -251,8 +256,8 @@ def test_staff_of_another_community_cannot_touch_the_project(district):
 
 def test_team_resource_claims_and_links_a_volunteers_activity(district):
     from gongzhi.cobuild.models import ProjectActivity
-    from gongzhi.cobuild.projects import project_activity_link
-    from gongzhi.volunteers.teams import team_create
+    from gongzhi.cobuild.services.projects import project_activity_link
+    from gongzhi.volunteers.services.teams import team_create
     from gongzhi.volunteers.tests.conftest import make_activity
 
     d = district
@@ -293,3 +298,29 @@ def test_grid_worker_records_a_visit_need_in_their_grid_from_the_console(distric
         {"title": "别的网格", "category": "goods", "quantity": "1", "grid_id": d.grids["g3"].pk},
     )
     assert r.status_code == 404 and Need.objects.count() == 1
+
+
+def test_the_units_liaison_or_staff_stop_a_resource_others_cannot(district):
+    """资源停用: the liaison of the offering unit or the place's staff; the auditor reads it but may not
+    stop it (403), a resident does not see it (404); a stopped resource is no longer suggested or listed."""
+    d = district
+    unit = make_unit(d, liaison=d.user("unit_liaison"))
+    res = make_resource(d, unit)
+    other = make_resource(d, make_unit(d, name="济阳区中医院"), title="中医理疗")
+    with pytest.raises(Forbidden) as exc:
+        resource_deactivate(actor=d.user("auditor"), resource_id=res.pk)
+    assert exc.value.message == "只有社区工作人员或提供方可以停用资源"
+    with pytest.raises(NotFound):
+        resource_deactivate(actor=d.user("resident"), resource_id=res.pk)
+    assert Resource.objects.get(pk=res.pk).active
+
+    stopped = resource_deactivate(actor=d.user("unit_liaison"), resource_id=res.pk)
+    assert not stopped.active and not Resource.objects.get(pk=res.pk).active
+    assert (
+        AuditEvent.objects.filter(event_type="cobuild.resource_deactivated", target_id=str(res.pk)).count()
+        == 1
+    )
+    assert [s.resource.pk for s in need_suggestions(make_need(d))] == [other.pk]
+    with pytest.raises(NotFound):  # stopped: no longer in the list it is found in
+        resource_deactivate(actor=d.user("community_worker"), resource_id=res.pk)
+    assert not resource_deactivate(actor=d.user("community_worker"), resource_id=other.pk).active

@@ -6,12 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gongzhi.cobuild import needs, projects, selectors
+from gongzhi.cobuild import selectors
 from gongzhi.cobuild.enums import CATEGORIES, NeedSource
+from gongzhi.cobuild.forms import ResidentNeedForm
 from gongzhi.cobuild.models import Project
+from gongzhi.cobuild.services import needs, projects
 from gongzhi.core.access import actor_of, h5_login_required
 from gongzhi.core.errors import ApplicationError
 
@@ -21,18 +22,13 @@ from gongzhi.core.errors import ApplicationError
 def need_raise(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     error: ApplicationError | None = None
-    data = {k: request.POST.get(k, "") for k in ("title", "category", "description", "beneficiaries")}
+    form = ResidentNeedForm(request.POST)
+    data = {k: form.text(k) for k in ("title", "category", "description", "beneficiaries")}
     if request.method == "POST":
         try:
             need = needs.need_raise(
                 actor=actor,
-                data=needs.NeedInput(
-                    title=data["title"],
-                    category=data["category"],
-                    description=data["description"],
-                    beneficiaries=data["beneficiaries"],
-                    micro_wish=bool(request.POST.get("micro_wish")),
-                ),
+                data=form.need_input(),
                 source=NeedSource.RESIDENT,
             )
         except ApplicationError as exc:
@@ -91,11 +87,3 @@ def evaluate(request: HttpRequest, project_id: int) -> HttpResponse:
             raise Http404 from exc
         messages.error(request, exc.message)
     return redirect("cobuild_h5:public_projects", community_code=project.community_code)
-
-
-urlpatterns: list[URLPattern] = [
-    path("need/", need_raise, name="need_raise"),
-    path("projects/", public_communities, name="public_communities"),
-    path("projects/<str:community_code>/", public_projects, name="public_projects"),
-    path("projects/evaluate/<int:project_id>/", evaluate, name="evaluate"),
-]

@@ -8,7 +8,7 @@ from gongzhi.demo.seed import DemoSeeder
 from gongzhi.places.models import Community
 from gongzhi.volunteers.enums import HoursStatus, OwnerKind, Recurrence, SignUpStatus
 from gongzhi.volunteers.models import Activity, Certificate, ServiceHours, SignUp, Volunteer, VolunteerTeam
-from gongzhi.volunteers.selectors import volunteer_counts
+from gongzhi.volunteers.selectors.figures import volunteer_counts
 
 
 @pytest.mark.django_db

@@ -31,7 +31,7 @@ def resident_user(district, key: str = "g1", n: int = 0):
 
 @pytest.fixture
 def team(district):
-    from gongzhi.volunteers.teams import team_create
+    from gongzhi.volunteers.services.teams import team_create
 
     return team_create(
         actor=district.user("community_worker"),
@@ -53,7 +53,7 @@ def make_activity(
     title: str = "社区义诊",
 ):
     """A one-off session ``day`` days from today (local), from ``at`` o'clock for ``length_hours``."""
-    from gongzhi.volunteers.activities import activity_create
+    from gongzhi.volunteers.services.activities import activity_create
 
     midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(
         days=day

@@ -6,12 +6,13 @@ from django.utils import timezone
 
 from gongzhi.audit.models import AuditEvent
 from gongzhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from gongzhi.volunteers import attendance as att
-from gongzhi.volunteers.activities import signup_create
 from gongzhi.volunteers.enums import HoursStatus, SignUpStatus
-from gongzhi.volunteers.hours import round_hours
 from gongzhi.volunteers.models import Attendance, HoursEditRequest, ServiceHours, Volunteer
-from gongzhi.volunteers.teams import volunteer_profile_update
+from gongzhi.volunteers.services import attendance as att
+from gongzhi.volunteers.services import hours as hrs
+from gongzhi.volunteers.services.activities import signup_create
+from gongzhi.volunteers.services.hours import round_hours
+from gongzhi.volunteers.services.teams import volunteer_profile_update
 from gongzhi.volunteers.tests.conftest import make_activity, move_clock, resident_user
 
 pytestmark = pytest.mark.django_db
@@ -52,9 +53,9 @@ def test_scan_checks_in_then_out_and_the_organiser_confirms(district, session):
     with pytest.raises(Conflict, match="已于"):
         att.scan(actor=user, token=session.qr_token)
     with pytest.raises(Forbidden):
-        att.hours_confirm(actor=user, hours_id=hours.pk)  # 谁组织谁记录: not the volunteer
+        hrs.hours_confirm(actor=user, hours_id=hours.pk)  # 谁组织谁记录: not the volunteer
 
-    att.hours_confirm(actor=district.user("community_worker"), hours_id=hours.pk)
+    hrs.hours_confirm(actor=district.user("community_worker"), hours_id=hours.pk)
     volunteer = Volunteer.objects.get(user=user)
     assert volunteer.total_hours == Decimal("1.5") and volunteer.star_level == 0
     signup = Attendance.objects.get().signup
@@ -119,7 +120,7 @@ def test_overlapping_hours_for_one_volunteer_are_refused(district, team):
     )
     hours = ServiceHours.objects.get(session=later)
     with pytest.raises(Conflict, match="重叠"):
-        att.hours_edit_request_create(
+        hrs.hours_edit_request_create(
             actor=user,
             hours_id=hours.pk,
             started_at=first.ends_at - dt.timedelta(minutes=30),
@@ -142,10 +143,10 @@ def test_confirmed_hours_change_only_through_an_approved_edit_request(district, 
         check_out_at=session.starts_at + dt.timedelta(hours=1),
     )
     hours = ServiceHours.objects.get()
-    att.hours_confirm(actor=worker, hours_id=hours.pk)
+    hrs.hours_confirm(actor=worker, hours_id=hours.pk)
     with pytest.raises(Conflict):
-        att.hours_confirm(actor=worker, hours_id=hours.pk)
-    request = att.hours_edit_request_create(
+        hrs.hours_confirm(actor=worker, hours_id=hours.pk)
+    request = hrs.hours_edit_request_create(
         actor=user,
         hours_id=hours.pk,
         started_at=session.starts_at,
@@ -156,8 +157,8 @@ def test_confirmed_hours_change_only_through_an_approved_edit_request(district, 
     hours.refresh_from_db()
     assert hours.hours == Decimal("1.0")  # nothing changes before approval
     with pytest.raises(NotFound):
-        att.hours_edit_request_decide(actor=user, request_id=request.pk, approve=True)
-    att.hours_edit_request_decide(actor=worker, request_id=request.pk, approve=True, note="核实无误")
+        hrs.hours_edit_request_decide(actor=user, request_id=request.pk, approve=True)
+    hrs.hours_edit_request_decide(actor=worker, request_id=request.pk, approve=True, note="核实无误")
     hours.refresh_from_db()
     volunteer.refresh_from_db()
     assert hours.hours == Decimal("2.0") and volunteer.total_hours == Decimal("2.0")
@@ -182,7 +183,7 @@ def test_totals_rebuild_from_records_and_star_levels(district, session):
     user = _signed_up(district, session)
     volunteer = Volunteer.objects.get(user=user)
     Volunteer.objects.filter(pk=volunteer.pk).update(total_hours=Decimal("999"), star_level=3)
-    changed = att.volunteer_totals_rebuild(
+    changed = hrs.volunteer_totals_rebuild(
         actor=district.user("community_worker"), community_id=district.communities["A1"].pk
     )
     volunteer.refresh_from_db()

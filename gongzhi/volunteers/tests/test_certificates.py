@@ -7,10 +7,12 @@ import pytest
 
 from gongzhi.audit.models import AuditEvent
 from gongzhi.core.errors import Conflict, Forbidden
-from gongzhi.volunteers import attendance as att
-from gongzhi.volunteers.certificates import certificate_issue, render_certificate, render_session_poster
+from gongzhi.volunteers.certificates import render_certificate, render_session_poster
 from gongzhi.volunteers.models import Certificate, ServiceHours, Volunteer
-from gongzhi.volunteers.teams import volunteer_profile_update
+from gongzhi.volunteers.services import attendance as att
+from gongzhi.volunteers.services import hours as hrs
+from gongzhi.volunteers.services.certificates import certificate_issue
+from gongzhi.volunteers.services.teams import volunteer_profile_update
 from gongzhi.volunteers.tests.conftest import make_activity, resident_user
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +30,7 @@ def _served(district, team):
         check_in_at=session.starts_at,
         check_out_at=session.ends_at,
     )
-    att.hours_confirm(actor=worker, hours_id=ServiceHours.objects.get().pk)
+    hrs.hours_confirm(actor=worker, hours_id=ServiceHours.objects.get().pk)
     return session, user, Volunteer.objects.get(pk=volunteer.pk)
 
 

@@ -16,9 +16,9 @@ import time
 import pytest
 from django.db import OperationalError, connection
 
-from gongzhi.volunteers.activities import signup_create
 from gongzhi.volunteers.enums import SignUpStatus
 from gongzhi.volunteers.models import ActivitySession, SignUp
+from gongzhi.volunteers.services.activities import signup_create
 from gongzhi.volunteers.tests.conftest import make_activity, resident_user
 
 

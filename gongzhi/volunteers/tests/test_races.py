@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from gongzhi.audit.models import AuditEvent
 from gongzhi.testing.concurrency import one_winner, race
-from gongzhi.volunteers import attendance as att
-from gongzhi.volunteers.activities import signup_create
 from gongzhi.volunteers.enums import HoursStatus, SignUpStatus
 from gongzhi.volunteers.models import ActivitySession, Attendance, ServiceHours, SignUp, Volunteer
+from gongzhi.volunteers.services import attendance as att
+from gongzhi.volunteers.services import hours as hrs
+from gongzhi.volunteers.services.activities import signup_create
 from gongzhi.volunteers.tests.conftest import make_activity, move_clock, resident_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -76,8 +77,8 @@ def test_two_confirmations_of_the_same_hours_count_them_once(district, team):
     hours = _pending_hours(district, team)
     staff = district.user("community_worker")
     results = race(
-        lambda: att.hours_confirm(actor=staff, hours_id=hours.pk),
-        lambda: att.hours_confirm(actor=staff, hours_id=hours.pk),
+        lambda: hrs.hours_confirm(actor=staff, hours_id=hours.pk),
+        lambda: hrs.hours_confirm(actor=staff, hours_id=hours.pk),
     )
     one_winner(results, message="不能改为")
     volunteer = Volunteer.objects.get(pk=hours.volunteer_id)
@@ -89,8 +90,8 @@ def test_confirm_and_reject_of_the_same_hours_at_once(district, team):
     hours = _pending_hours(district, team)
     staff = district.user("community_worker")
     results = race(
-        lambda: att.hours_confirm(actor=staff, hours_id=hours.pk),
-        lambda: att.hours_reject(actor=staff, hours_id=hours.pk, reason="未见本人"),
+        lambda: hrs.hours_confirm(actor=staff, hours_id=hours.pk),
+        lambda: hrs.hours_reject(actor=staff, hours_id=hours.pk, reason="未见本人"),
     )
     winner, _ = one_winner(results, message="不能改为")
     hours.refresh_from_db()
@@ -107,7 +108,7 @@ def test_confirm_and_reject_of_the_same_hours_at_once(district, team):
 
 def test_the_same_volunteer_added_to_a_team_twice_at_once_is_one_member(district, team):
     from gongzhi.volunteers.models import TeamMembership
-    from gongzhi.volunteers.teams import team_member_add, volunteer_register
+    from gongzhi.volunteers.services.teams import team_member_add, volunteer_register
 
     worker = district.user("community_worker")
     volunteer = volunteer_register(
@@ -137,7 +138,7 @@ def test_two_correction_requests_for_the_same_hours_at_once_leave_one_pending(di
     session = ActivitySession.objects.get(pk=hours.session_id)
 
     def ask(minutes: int, reason: str):
-        return lambda: att.hours_edit_request_create(
+        return lambda: hrs.hours_edit_request_create(
             actor=user,
             hours_id=hours.pk,
             started_at=session.starts_at,

@@ -4,14 +4,10 @@ import pytest
 
 from gongzhi.audit.models import AuditEvent
 from gongzhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from gongzhi.volunteers.activities import (
-    activity_create,
-    open_session_list_for_actor,
-    signup_cancel,
-    signup_create,
-)
 from gongzhi.volunteers.enums import Recurrence, SignUpStatus
 from gongzhi.volunteers.models import ActivitySession, SignUp, Volunteer
+from gongzhi.volunteers.selectors.activities import open_session_list_for_actor
+from gongzhi.volunteers.services.activities import activity_create, signup_cancel, signup_create
 from gongzhi.volunteers.tests.conftest import resident_user
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +109,8 @@ def test_account_without_resident_record_cannot_sign_up(district, session):
 
 
 def test_profile_registered_by_the_community_is_the_residents_once_they_sign_in(district, session):
-    from gongzhi.volunteers.teams import volunteer_of, volunteer_register
+    from gongzhi.volunteers.selectors.teams import volunteer_of
+    from gongzhi.volunteers.services.teams import volunteer_register
 
     person = district.persons["g1"][3]
     registered = volunteer_register(

@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from gongzhi.volunteers import attendance as att
 from gongzhi.volunteers.enums import HoursStatus
 from gongzhi.volunteers.models import ServiceHours, SignUp, Volunteer
+from gongzhi.volunteers.services import attendance as att
 from gongzhi.volunteers.tests.conftest import move_clock, resident_user
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +86,7 @@ def test_console_pages_render_for_staff_and_hide_other_communities(client, distr
 
 
 def test_organiser_enters_a_walk_in_team_member_without_a_phone(client, district, team):
-    from gongzhi.volunteers.teams import team_member_add, volunteer_register
+    from gongzhi.volunteers.services.teams import team_member_add, volunteer_register
     from gongzhi.volunteers.tests.conftest import make_activity
 
     worker = district.user("community_worker")

@@ -11,25 +11,29 @@ from django.contrib import messages
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core.access import actor_of, h5_login_required
 from gongzhi.core.errors import ApplicationError, NotFound
-from gongzhi.volunteers import access, activities, attendance, certificates, hours
 from gongzhi.volunteers.enums import HoursStatus, SignUpStatus
 from gongzhi.volunteers.models import Attendance, SignUp
-from gongzhi.volunteers.teams import volunteer_of
+from gongzhi.volunteers.selectors import activities as activity_selectors
+from gongzhi.volunteers.selectors.attendance import my_hours
+from gongzhi.volunteers.selectors.certificates import certificate_list_for_actor
+from gongzhi.volunteers.selectors.scope import own_volunteer_q
+from gongzhi.volunteers.selectors.teams import volunteer_of
+from gongzhi.volunteers.services import activities, attendance
+from gongzhi.volunteers.services.hours import next_star, star_label
 
 
 @h5_login_required
 @require_GET
 def activity_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    sessions = list(activities.open_session_list_for_actor(actor=actor))
+    sessions = list(activity_selectors.open_session_list_for_actor(actor=actor))
     mine = {
         s.session_id: s
-        for s in SignUp.objects.filter(access.own_q(actor), session__in=sessions).exclude(
+        for s in SignUp.objects.filter(own_volunteer_q(actor), session__in=sessions).exclude(
             status=SignUpStatus.CANCELLED
         )
     }
@@ -77,7 +81,7 @@ def scan(request: HttpRequest, token: str) -> HttpResponse:
     """Reached from the session's QR code: shows the session; the button checks in, later checks out."""
     actor = actor_of(request)
     try:
-        session = activities.session_by_token(token)
+        session = activity_selectors.session_by_token(token)
     except NotFound as exc:
         raise Http404(exc.message) from exc
     error = result = None
@@ -112,7 +116,7 @@ def scan(request: HttpRequest, token: str) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     volunteer = volunteer_of(actor)
-    rows = list(attendance.my_hours(actor=actor))
+    rows = list(my_hours(actor=actor))
     pending = sum((h.hours for h in rows if h.status == HoursStatus.PENDING), Decimal("0"))
     confirmed = (
         volunteer.hours.filter(status=HoursStatus.CONFIRMED).aggregate(t=Sum("hours"))["t"]
@@ -128,27 +132,11 @@ def mine(request: HttpRequest) -> HttpResponse:
             "total": total,
             "confirmed": confirmed or Decimal("0"),
             "pending": pending,
-            "star": hours.star_label(volunteer.star_level if volunteer else 0),
+            "star": star_label(volunteer.star_level if volunteer else 0),
             "star_level": volunteer.star_level if volunteer else 0,
-            "next_star": hours.next_star(total),
+            "next_star": next_star(total),
             "hours": rows,
-            "signups": list(activities.my_signups(actor=actor, limit=20)),
-            "certificates": list(certificates.certificate_list_for_actor(actor=actor, limit=20))
-            if volunteer
-            else [],
+            "signups": list(activity_selectors.my_signups(actor=actor, limit=20)),
+            "certificates": list(certificate_list_for_actor(actor=actor, limit=20)) if volunteer else [],
         },
     )
-
-
-def scan_url(request: HttpRequest, token: str) -> str:
-    return request.build_absolute_uri(reverse("volunteers_h5:scan", args=[token]))
-
-
-app_name = "volunteers_h5"
-urlpatterns = [
-    path("", activity_list, name="activities"),
-    path("sessions/<int:session_id>/signup/", signup, name="signup"),
-    path("signups/<int:signup_id>/cancel/", signup_cancel, name="signup_cancel"),
-    path("scan/<str:token>/", scan, name="scan"),
-    path("mine/", mine, name="mine"),
-]

@@ -9,6 +9,7 @@ reaches what was committed; the rest goes back to the needs list.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -27,11 +28,13 @@ from gongzhi.cobuild.models import (
     ProjectResource,
     Resource,
 )
-from gongzhi.cobuild.selectors import can_manage, project_list_for_actor, used_capacity
-from gongzhi.cobuild.transitions import NEED_MOVES, PROJECT_MOVES, check_move
+from gongzhi.cobuild.selectors import project_list_for_actor, used_capacity
+from gongzhi.cobuild.transitions import NEED, PROJECT
 from gongzhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, field_error
 from gongzhi.core.locks import lock_name
+from gongzhi.core.permissions import allowed, require
 from gongzhi.core.scope import scope_of
+from gongzhi.core.workflow import check_move
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
@@ -46,7 +49,7 @@ def _locked_project(actor: Actor, project_id: int) -> Project:
 
 
 def _move_need(need: Need, new: str) -> None:
-    check_move(NEED_MOVES, NeedStatus, need.status, new, f"需求“{need.title}”")
+    check_move(replace(NEED, subject=f"需求“{need.title}”"), new, need.status)
     need.status = new
 
 
@@ -114,8 +117,7 @@ def project_create(
     communities = {n.community_id for n in needs}
     if len(communities) > 1:
         raise field_error("need_ids", "一个项目的需求应属于同一社区")
-    if not can_manage(actor, needs[0]):
-        raise Forbidden("只有社区工作人员可以制定共建项目")
+    require(actor, "cobuild.manage_project", needs[0], error=Forbidden("只有社区工作人员可以制定共建项目"))
     not_open = [n.title for n in needs if n.status != NeedStatus.OPEN]
     if not_open:
         raise Conflict(f"需求“{'、'.join(not_open)}”不是待对接状态，不能纳入新项目", code="need_not_open")
@@ -154,7 +156,7 @@ def _claimant(actor: Actor, project: Project, kind: str, claimant_id: int | None
     from gongzhi.party.models import PartyMember, Unit
     from gongzhi.volunteers.models import VolunteerTeam
 
-    staff = can_manage(actor, project)
+    staff = allowed(actor, "cobuild.manage_project", project)
     if not kind:
         res = [link.resource for link in project.resource_links.select_related("resource")]
         if len(res) != 1:
@@ -207,7 +209,7 @@ def project_claim(
             raise Conflict("该项目已取消，不能认领", code="project_cancelled")
         raise Conflict(f"该项目已由“{project.claimant_name}”认领，不能重复认领", code="already_claimed")
     who = _claimant(actor, project, claimant_kind, claimant_id)
-    check_move(PROJECT_MOVES, ProjectStatus, project.status, ProjectStatus.CLAIMED, "项目")
+    check_move(PROJECT, ProjectStatus.CLAIMED, project.status)
     for k, v in who.items():
         setattr(project, k, v)
     project.status = ProjectStatus.CLAIMED
@@ -251,11 +253,10 @@ def project_sign(
 ) -> Project:
     """签订共建协议书: both parties, the terms and the period; the needs move to in progress."""
     project = _locked_project(actor, project_id)
-    if not can_manage(actor, project):
-        raise Forbidden("只有社区工作人员可以签订共建协议")
+    require(actor, "cobuild.manage_project", project, error=Forbidden("只有社区工作人员可以签订共建协议"))
     if project.status == ProjectStatus.PROPOSED:
         raise Conflict("项目尚未认领，不能签约", code="not_claimed")
-    check_move(PROJECT_MOVES, ProjectStatus, project.status, ProjectStatus.SIGNED, "项目")
+    check_move(PROJECT, ProjectStatus.SIGNED, project.status)
     errors: dict[str, str] = {}
     terms = (terms or "").strip()
     if not terms:
@@ -315,8 +316,7 @@ def project_sign(
 @transaction.atomic
 def milestone_add(*, actor: Actor, project_id: int, title: str, due_on: dt.date | None = None) -> Milestone:
     project = _locked_project(actor, project_id)
-    if not can_manage(actor, project):
-        raise Forbidden("只有社区工作人员可以设置项目节点")
+    require(actor, "cobuild.manage_project", project, error=Forbidden("只有社区工作人员可以设置项目节点"))
     if project.status in (ProjectStatus.COMPLETED, ProjectStatus.CANCELLED):
         raise Conflict("项目已结束，不能再添加节点", code="project_closed")
     title = (title or "").strip()
@@ -342,8 +342,7 @@ def milestone_done(
     if ms is None:
         raise NotFound()
     project = _locked_project(actor, ms.project_id)
-    if not can_manage(actor, project):
-        raise Forbidden("只有社区工作人员可以确认项目节点")
+    require(actor, "cobuild.manage_project", project, error=Forbidden("只有社区工作人员可以确认项目节点"))
     if ms.done_on:
         raise Conflict("该节点已完成", code="milestone_done")
     ms.done_on = done_on or timezone.localdate()
@@ -362,8 +361,7 @@ def milestone_done(
 def delivery_record(*, actor: Actor, project_id: int, need_id: int, quantity: int) -> ProjectNeed:
     """What was delivered against a need's commitment (数量 in the need's unit)."""
     project = _locked_project(actor, project_id)
-    if not can_manage(actor, project):
-        raise Forbidden("只有社区工作人员可以登记交付情况")
+    require(actor, "cobuild.manage_project", project, error=Forbidden("只有社区工作人员可以登记交付情况"))
     if project.status != ProjectStatus.SIGNED:
         raise Conflict("项目签约后、完成前才能登记交付", code="not_signed")
     link = (
@@ -389,9 +387,8 @@ def delivery_record(*, actor: Actor, project_id: int, need_id: int, quantity: in
 def project_complete(*, actor: Actor, project_id: int, outcome: str) -> Project:
     """Ends a signed project: needs delivered in full are fulfilled, the rest go back to the list."""
     project = _locked_project(actor, project_id)
-    if not can_manage(actor, project):
-        raise Forbidden("只有社区工作人员可以确认项目完成")
-    check_move(PROJECT_MOVES, ProjectStatus, project.status, ProjectStatus.COMPLETED, "项目")
+    require(actor, "cobuild.manage_project", project, error=Forbidden("只有社区工作人员可以确认项目完成"))
+    check_move(PROJECT, ProjectStatus.COMPLETED, project.status)
     outcome = (outcome or "").strip()
     if not outcome:
         raise field_error("outcome", "请填写项目成效")
@@ -438,9 +435,8 @@ def _close_needs(project: Project, now: dt.datetime, *, cancelled: bool) -> tupl
 @transaction.atomic
 def project_cancel(*, actor: Actor, project_id: int, reason: str) -> Project:
     project = _locked_project(actor, project_id)
-    if not can_manage(actor, project):
-        raise Forbidden("只有社区工作人员可以取消项目")
-    check_move(PROJECT_MOVES, ProjectStatus, project.status, ProjectStatus.CANCELLED, "项目")
+    require(actor, "cobuild.manage_project", project, error=Forbidden("只有社区工作人员可以取消项目"))
+    check_move(PROJECT, ProjectStatus.CANCELLED, project.status)
     reason = (reason or "").strip()
     if not reason:
         raise field_error("reason", "请填写取消原因")
@@ -462,8 +458,7 @@ def project_activity_link(*, actor: Actor, project_id: int, activity_id: int) ->
     from gongzhi.volunteers.models import Activity
 
     project = _locked_project(actor, project_id)
-    if not can_manage(actor, project):
-        raise Forbidden("只有社区工作人员可以关联活动")
+    require(actor, "cobuild.manage_project", project, error=Forbidden("只有社区工作人员可以关联活动"))
     activity = Activity.objects.filter(pk=activity_id, community_id=project.community_id).first()
     if activity is None:
         raise field_error("activity_id", "活动不存在或不在本社区")
@@ -477,15 +472,11 @@ def project_activity_link(*, actor: Actor, project_id: int, activity_id: int) ->
 @transaction.atomic
 def project_evaluate(*, actor: Actor, project_id: int, rating: int, comment: str = "") -> Evaluation:
     """居民评价 of a signed or completed project of the resident's own community, once per account."""
-    from gongzhi.places.models import Household
 
     project = Project.objects.select_for_update(of=("self",)).filter(pk=project_id).first()
     if project is None or project.status not in (ProjectStatus.SIGNED, ProjectStatus.COMPLETED):
         raise NotFound()
-    scope = scope_of(actor)
-    own = Household.objects.filter(pk__in=sorted(scope.household_ids), community_code=project.community_code)
-    if not (own.exists() or scope.covers(project)):
-        raise Forbidden("只有本社区居民可以评价该项目")
+    require(actor, "cobuild.evaluate_project", project, error=Forbidden("只有本社区居民可以评价该项目"))
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         raise field_error("rating", "评分应为1到5")
     comment = (comment or "").strip()

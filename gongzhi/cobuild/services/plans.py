@@ -1,10 +1,10 @@
-"""Suggestions for one need, and the yearly matching meeting (碰头配对): a draft plan for all open needs
-of a place against all active resources, adjusted by people and applied only on their confirmation."""
+"""The yearly matching meeting (碰头配对): a draft plan for all open needs of a place against all active
+resources, adjusted by people and applied only on their confirmation. (The suggestions for one need are
+a read: ``selectors.need_suggestions``.)"""
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -14,59 +14,22 @@ from gongzhi.audit.services import audit_record
 from gongzhi.cobuild import matching
 from gongzhi.cobuild.enums import CATEGORY_LABELS, NeedStatus, PlanStatus
 from gongzhi.cobuild.models import MatchingPlan, MatchingPlanRow, Need, Resource
-from gongzhi.cobuild.needs import need_point, resource_point
-from gongzhi.cobuild.projects import build_project
-from gongzhi.cobuild.selectors import can_manage, need_get_for_actor, plan_get_for_actor, used_capacity
-from gongzhi.cobuild.transitions import PLAN_MOVES, check_move
+from gongzhi.cobuild.selectors import (
+    PlaceStub,
+    district_resources_with_use,
+    need_point,
+    plan_get_for_actor,
+    resource_point,
+    used_capacity,
+)
+from gongzhi.cobuild.services.projects import build_project
+from gongzhi.cobuild.transitions import PLAN
 from gongzhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, field_error
+from gongzhi.core.permissions import require
+from gongzhi.core.workflow import check_move
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
-
-
-@dataclass
-class ResourceSuggestion:
-    resource: Resource
-    score: float
-    reasons: list[str]
-    remaining: int
-
-
-def _resources_for(district_code: str) -> tuple[list[Resource], dict[int, int]]:
-    resources = list(Resource.objects.filter(district_code=district_code, active=True).order_by("pk"))
-    held = used_capacity([r.pk for r in resources])
-    return resources, held
-
-
-def need_suggestions(need: Need, limit: int = 10) -> list[ResourceSuggestion]:
-    """Ranked resources for one need with the reasons in Chinese (category fit, distance, schedule,
-    remaining capacity); resources with no capacity left are not suggested."""
-    return suggestions_for_needs([need], limit)[need.pk]
-
-
-def suggestions_for_needs(needs: list[Need], limit: int = 10) -> dict[int, list[ResourceSuggestion]]:
-    """The suggestions of several needs of one district, reading the resources once."""
-    if not needs:
-        return {}
-    resources, held = _resources_for(needs[0].district_code)
-    by_id = {r.pk: r for r in resources}
-    remaining = {r.pk: max(0, r.capacity - held.get(r.pk, 0)) for r in resources}
-    points = [resource_point(r, remaining[r.pk]) for r in resources]
-    out: dict[int, list[ResourceSuggestion]] = {}
-    for need in needs:
-        ranked = matching.suggestions(
-            need_point(need), points, limit=limit, category_label=str(CATEGORY_LABELS[need.category])
-        )
-        out[need.pk] = [
-            ResourceSuggestion(by_id[s.resource_id], s.score, s.reasons, remaining[s.resource_id])
-            for s in ranked
-        ]
-    return out
-
-
-def need_suggestions_for_actor(*, actor: Actor, need_id: int, limit: int = 10) -> list[ResourceSuggestion]:
-    need = need_get_for_actor(actor=actor, need_id=need_id)
-    return need_suggestions(need, limit)
 
 
 def _place(place_code: str) -> tuple[str, str]:
@@ -82,26 +45,17 @@ def _place(place_code: str) -> tuple[str, str]:
     raise field_error("place_code", "区划代码不存在")
 
 
-class _PlaceStub:
-    def __init__(self, level: str, code: str) -> None:
-        self.district_code = code[:6]
-        self.subdistrict_code = (
-            code if level == "subdistrict" else (code[:9] + "000" if level == "community" else "")
-        )
-        self.community_code = code if level == "community" else ""
-        self.grid_code = ""
-
-
 @transaction.atomic
 def matching_plan_generate(*, actor: Actor, place_code: str, year: int | None = None) -> MatchingPlan:
     """Computes the plan and saves it as a draft with one row per proposed pair; writes nothing else."""
     level, field = _place(place_code)
-    stub = _PlaceStub(level, place_code)
-    if not can_manage(actor, stub):
-        raise Forbidden("只有社区、街道或区级工作人员可以组织碰头配对")
+    stub = PlaceStub(level, place_code)
+    require(
+        actor, "cobuild.manage_plan", stub, error=Forbidden("只有社区、街道或区级工作人员可以组织碰头配对")
+    )
     year = year or timezone.localdate().year
     needs = list(Need.objects.filter(**{field: place_code}, status=NeedStatus.OPEN).order_by("pk"))
-    resources, held = _resources_for(place_code[:6])
+    resources, held = district_resources_with_use(place_code[:6])
     remaining = {r.pk: max(0, r.capacity - held.get(r.pk, 0)) for r in resources}
     points_n = [need_point(n) for n in needs]
     points_r = [resource_point(r, remaining[r.pk]) for r in resources]
@@ -156,8 +110,9 @@ def matching_plan_generate(*, actor: Actor, place_code: str, year: int | None = 
 def _locked_plan(actor: Actor, plan_id: int) -> MatchingPlan:
     plan_get_for_actor(actor=actor, plan_id=plan_id)
     plan = MatchingPlan.objects.select_for_update(of=("self",)).get(pk=plan_id)
-    if not can_manage(actor, plan):
-        raise Forbidden("只有社区、街道或区级工作人员可以调整配对方案")
+    require(
+        actor, "cobuild.manage_plan", plan, error=Forbidden("只有社区、街道或区级工作人员可以调整配对方案")
+    )
     if plan.status != PlanStatus.DRAFT:
         raise Conflict(f"方案已{plan.get_status_display()}，不能再调整", code="plan_closed")
     return plan
@@ -265,7 +220,7 @@ def matching_plan_apply(*, actor: Actor, plan_id: int) -> list[int]:
             plan_row_id=r.pk,
         )
         project_ids.append(project.pk)
-    check_move(PLAN_MOVES, PlanStatus, plan.status, PlanStatus.APPLIED, "方案")
+    check_move(PLAN, PlanStatus.APPLIED, plan.status)
     plan.status = PlanStatus.APPLIED
     plan.applied_by_id = actor.pk
     plan.applied_at = timezone.now()
@@ -282,7 +237,7 @@ def matching_plan_apply(*, actor: Actor, plan_id: int) -> list[int]:
 @transaction.atomic
 def matching_plan_discard(*, actor: Actor, plan_id: int) -> MatchingPlan:
     plan = _locked_plan(actor, plan_id)
-    check_move(PLAN_MOVES, PlanStatus, plan.status, PlanStatus.DISCARDED, "方案")
+    check_move(PLAN, PlanStatus.DISCARDED, plan.status)
     plan.status = PlanStatus.DISCARDED
     plan.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, target=plan, event="cobuild.plan_discarded", data={})

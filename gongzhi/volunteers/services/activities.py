@@ -1,4 +1,4 @@
-"""Activities (one-off or a weekly series), their sessions, and sign-up with a waiting list.
+"""Activities (one-off or a weekly series), their sessions, and sign-up with a waiting list: the writes.
 
 Taking a place locks the session row (``select_for_update``), so two residents going for the last place
 at once are served one after the other: the first gets it, the second joins the waiting list. Cancelling
@@ -13,28 +13,26 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F
 from django.utils import timezone
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.errors import Conflict, NotFound, ValidationFailed, field_error
-from gongzhi.volunteers import access, clock
+from gongzhi.core.permissions import allowed
+from gongzhi.core.workflow import check_move
+from gongzhi.volunteers import clock
 from gongzhi.volunteers.enums import (
     ActivityCategory,
     ActivityStatus,
-    MembershipStatus,
     Recurrence,
     SessionStatus,
     SignUpStatus,
 )
-from gongzhi.volunteers.models import Activity, ActivitySession, SignUp, TeamMembership, Volunteer
-from gongzhi.volunteers.teams import (
-    clean_skills,
-    team_list_for_actor,
-    volunteer_for_actor_or_create,
-    volunteer_of,
-)
-from gongzhi.volunteers.transitions import SIGNUP, check_move
+from gongzhi.volunteers.models import Activity, ActivitySession, SignUp, Volunteer
+from gongzhi.volunteers.selectors.activities import session_visible_q
+from gongzhi.volunteers.selectors.teams import team_list_for_actor
+from gongzhi.volunteers.services.teams import clean_skills, volunteer_for_actor_or_create
+from gongzhi.volunteers.transitions import SIGNUP
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
@@ -141,7 +139,7 @@ def activity_create(
     team = team_list_for_actor(actor=actor).filter(pk=team_id).first()
     if team is None:
         raise NotFound("志愿服务队不存在或无权查看")
-    if not access.can_organize_team(actor, team):
+    if not allowed(actor, "volunteers.organize_team", team):
         raise NotFound("志愿服务队不存在或无权查看")
     if recurrence == Recurrence.ONE_OFF:
         end_date = start_date
@@ -207,7 +205,7 @@ def activity_create(
 def activity_cancel(*, actor: Actor, activity_id: int, reason: str = "") -> Activity:
     """Cancels the activity and its sessions still to come; past sessions and their hours stay."""
     activity = Activity.objects.select_for_update(of=("self",)).filter(pk=activity_id).first()
-    if activity is None or not access.can_organize(actor, activity):
+    if activity is None or not allowed(actor, "volunteers.organize_activity", activity):
         raise NotFound()
     if activity.status == ActivityStatus.CANCELLED:
         raise Conflict("活动已取消", code="illegal_transition")
@@ -233,124 +231,6 @@ def activity_cancel(*, actor: Actor, activity_id: int, reason: str = "") -> Acti
         data={"reason": reason[:200], "sessions_cancelled": cancelled},
     )
     return activity
-
-
-# --- selectors ------------------------------------------------------------------------------------
-
-
-def activity_list_for_actor(
-    *, actor: Actor, community_code: str = "", team_id: int | None = None, limit: int | None = None
-) -> QuerySet[Activity]:
-    q = access.staff_q(actor) | access.team_q(actor) | Q(organizer_id=actor.pk)
-    qs = Activity.objects.filter(q)
-    if community_code:
-        qs = qs.filter(community_code=community_code)
-    if team_id:
-        qs = qs.filter(team_id=team_id)
-    qs = qs.select_related("team", "community").order_by("-start_date", "-id")
-    return qs[:limit] if limit else qs
-
-
-def activity_get_for_actor(*, actor: Actor, activity_id: int) -> Activity:
-    activity = activity_list_for_actor(actor=actor).filter(pk=activity_id).first()
-    if activity is None:
-        raise NotFound()
-    return activity
-
-
-def resident_community_codes(actor: Actor) -> set[str]:
-    """Where a resident looks for activities: their households' communities, their volunteer profile's,
-    the communities of the teams they belong to."""
-    from gongzhi.core.scope import scope_of
-    from gongzhi.places.models import Household
-
-    scope = scope_of(actor)
-    codes = set(
-        Household.objects.filter(pk__in=sorted(scope.household_ids)).values_list("community_code", flat=True)
-    )
-    codes |= set(scope.codes()["community"])
-    volunteer = volunteer_of(actor)
-    if volunteer is not None:
-        codes.add(volunteer.community_code)
-        codes |= set(
-            TeamMembership.objects.filter(volunteer=volunteer, status=MembershipStatus.ACTIVE).values_list(
-                "community_code", flat=True
-            )
-        )
-    codes |= {c[:12] for c in scope.codes()["grid"]}
-    return {c for c in codes if c}
-
-
-def open_session_list_for_actor(*, actor: Actor, limit: int = 50) -> QuerySet[ActivitySession]:
-    """Sessions a resident may sign up for: published, scheduled, not over, in their communities."""
-    codes = sorted(resident_community_codes(actor))
-    return (
-        ActivitySession.objects.filter(
-            community_code__in=codes,
-            status=SessionStatus.SCHEDULED,
-            activity__status=ActivityStatus.PUBLISHED,
-            ends_at__gt=clock.now(),
-        )
-        .select_related("activity", "activity__team")
-        .order_by("starts_at", "id")[:limit]
-    )
-
-
-def session_visible_q(actor: Actor) -> Q:
-    return (
-        access.staff_q(actor)
-        | access.team_q(actor, "activity__team_id")
-        | Q(activity__organizer_id=actor.pk)
-        | Q(community_code__in=sorted(resident_community_codes(actor)))
-    )
-
-
-def session_get_for_actor(*, actor: Actor, session_id: int) -> ActivitySession:
-    session = (
-        ActivitySession.objects.filter(session_visible_q(actor), pk=session_id)
-        .select_related("activity", "activity__team", "activity__community")
-        .first()
-    )
-    if session is None:
-        raise NotFound("活动场次不存在或无权查看")
-    return session
-
-
-def session_list_for_activity(*, actor: Actor, activity_id: int) -> QuerySet[ActivitySession]:
-    activity = activity_get_for_actor(actor=actor, activity_id=activity_id)
-    return ActivitySession.objects.filter(activity=activity).order_by("starts_at")
-
-
-def session_by_token(token: str) -> ActivitySession:
-    """The session a QR code names. The token is the key: whoever scans it at the venue sees the session."""
-    session = (
-        ActivitySession.objects.filter(qr_token=(token or "")[:32])
-        .select_related("activity", "activity__team", "activity__community")
-        .first()
-    )
-    if session is None:
-        raise NotFound("签到码无效或活动不存在")
-    return session
-
-
-def my_signups(*, actor: Actor, limit: int = 100) -> QuerySet[SignUp]:
-    return (
-        SignUp.objects.filter(access.own_q(actor))
-        .select_related("session", "session__activity")
-        .order_by("-session__starts_at")[:limit]
-    )
-
-
-def signup_list_for_session(*, actor: Actor, session_id: int) -> QuerySet[SignUp]:
-    session = session_get_for_actor(actor=actor, session_id=session_id)
-    if not (access.can_organize(actor, session.activity) or access.can_read(actor, session)):
-        raise NotFound()
-    return (
-        SignUp.objects.filter(session=session)
-        .exclude(status=SignUpStatus.CANCELLED)
-        .select_related("volunteer")
-        .order_by("status", "queued_at", "id")
-    )
 
 
 # --- sign-up --------------------------------------------------------------------------------------
@@ -380,7 +260,7 @@ def signup_create(*, actor: Actor, session_id: int, volunteer_id: int | None = N
     activity = session.activity
     created = False
     if volunteer_id is not None:
-        if not access.can_organize(actor, activity):
+        if not allowed(actor, "volunteers.organize_activity", activity):
             raise NotFound("志愿者不存在或无权代为报名")
         volunteer = (
             Volunteer.objects.select_for_update(of=("self",)).filter(pk=volunteer_id, active=True).first()
@@ -429,7 +309,7 @@ def _promote_first_waiting(session: ActivitySession, now: dt.datetime) -> SignUp
     )
     if first is None:
         return None
-    check_move(SIGNUP, SignUpStatus, first.status, SignUpStatus.SIGNED_UP)
+    check_move(SIGNUP, SignUpStatus.SIGNED_UP, first.status)
     first.status, first.promoted_at = SignUpStatus.SIGNED_UP, now
     first.save(update_fields=["status", "promoted_at", "updated_at"])
     ActivitySession.objects.filter(pk=session.pk).update(
@@ -442,17 +322,14 @@ def _promote_first_waiting(session: ActivitySession, now: dt.datetime) -> SignUp
 def signup_cancel(*, actor: Actor, signup_id: int, reason: str = "") -> SignUp:
     """The volunteer (or the organiser) gives the place back; the first on the waiting list takes it."""
     found = SignUp.objects.select_related("volunteer", "session__activity").filter(pk=signup_id).first()
-    if found is None or not (
-        found.volunteer_id == access.own_volunteer_id(actor)
-        or access.can_organize(actor, found.session.activity)
-    ):
+    if found is None or not allowed(actor, "volunteers.cancel_signup", found):
         raise NotFound("报名记录不存在或无权查看")
     session = _locked_session(found.session_id)
     signup = SignUp.objects.select_for_update(of=("self",)).get(pk=signup_id)
     old = signup.status
     if old == SignUpStatus.ATTENDED:
         raise Conflict("已签到，不能取消报名", code="illegal_transition")
-    check_move(SIGNUP, SignUpStatus, old, SignUpStatus.CANCELLED)
+    check_move(SIGNUP, SignUpStatus.CANCELLED, old)
     now = clock.now()
     signup.status, signup.cancelled_at = SignUpStatus.CANCELLED, now
     signup.save(update_fields=["status", "cancelled_at", "updated_at"])

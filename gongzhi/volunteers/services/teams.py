@@ -1,5 +1,4 @@
-"""Social organisations, volunteer teams, volunteers' profiles and team membership: services and
-selectors."""
+"""Social organisations, volunteer teams, volunteers' profiles and team membership: the writes."""
 
 from __future__ import annotations
 
@@ -8,17 +7,20 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.errors import Conflict, Forbidden, NotFound, field_error
 from gongzhi.core.locks import lock_name
+from gongzhi.core.permissions import allowed, require
 from gongzhi.core.scope import scope_of
 from gongzhi.party.enums import SKILL_VALUES, SKILLS
-from gongzhi.volunteers import access, clock
+from gongzhi.volunteers import clock
 from gongzhi.volunteers.enums import MembershipRole, MembershipStatus, OwnerKind
-from gongzhi.volunteers.hours import PATTERNS
 from gongzhi.volunteers.models import SocialOrganization, TeamMembership, Volunteer, VolunteerTeam
+from gongzhi.volunteers.selectors.scope import own_volunteer_id
+from gongzhi.volunteers.selectors.teams import team_list_for_actor
+from gongzhi.volunteers.services.hours import PATTERNS
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
@@ -98,7 +100,12 @@ def social_organization_create(
     from stdnum.exceptions import ValidationError as StdnumError
 
     community = _community(actor, community_id)
-    access.require_manager(actor, community, "只有本社区工作人员可以登记社会组织")
+    require(
+        actor,
+        "volunteers.add_socialorganization",
+        community,
+        error=Forbidden("只有本社区工作人员可以登记社会组织"),
+    )
     name = _clean_name(name, "name", "名称")
     code = (uscc or "").strip().upper()
     if code:
@@ -124,12 +131,6 @@ def social_organization_create(
     return org
 
 
-def social_organization_list_for_actor(*, actor: Actor) -> QuerySet[SocialOrganization]:
-    return (
-        SocialOrganization.objects.filter(access.staff_q(actor)).select_related("community").order_by("name")
-    )
-
-
 # --- teams ----------------------------------------------------------------------------------------
 
 
@@ -149,7 +150,9 @@ def team_create(
     from gongzhi.party.models import Unit
 
     community = _community(actor, community_id)
-    access.require_manager(actor, community, "只有本社区工作人员可以组建志愿服务队")
+    require(
+        actor, "volunteers.manage_team", community, error=Forbidden("只有本社区工作人员可以组建志愿服务队")
+    )
     name = _clean_name(name, "name", "队伍名称")
     unit = org = None
     if owner_kind == OwnerKind.UNIT:
@@ -194,34 +197,7 @@ def team_create(
     return team
 
 
-def team_list_for_actor(
-    *, actor: Actor, community_code: str = "", limit: int | None = None
-) -> QuerySet[VolunteerTeam]:
-    """Staff: the teams of their places; organisers: their teams; a volunteer: the teams they are in."""
-    own = TeamMembership.objects.filter(access.own_q(actor), status=MembershipStatus.ACTIVE)
-    q = access.staff_q(actor) | Q(pk__in=access.organizer_team_ids(actor)) | Q(pk__in=own.values("team_id"))
-    qs = VolunteerTeam.objects.filter(q, active=True)
-    if community_code:
-        qs = qs.filter(community_code=community_code)
-    qs = qs.select_related("community", "unit", "social_organization", "leader").order_by(
-        "community_code", "name"
-    )
-    return qs[:limit] if limit else qs
-
-
-def team_get_for_actor(*, actor: Actor, team_id: int) -> VolunteerTeam:
-    team = team_list_for_actor(actor=actor).filter(pk=team_id).first()
-    if team is None:
-        raise NotFound()
-    return team
-
-
 # --- volunteers -----------------------------------------------------------------------------------
-
-
-def volunteer_of(actor: Actor) -> Volunteer | None:
-    own = access.own_volunteer_id(actor)
-    return Volunteer.objects.filter(pk=own).first() if own is not None else None
 
 
 def volunteer_for_actor_or_create(actor: Actor) -> tuple[Volunteer, bool]:
@@ -232,7 +208,7 @@ def volunteer_for_actor_or_create(actor: Actor) -> tuple[Volunteer, bool]:
 
     # Two first sign-ups at once (no profile row yet to lock): the second waits, then finds the first's.
     lock_name(f"volunteers.profile:{actor.pk}")
-    own = access.own_volunteer_id(actor)
+    own = own_volunteer_id(actor)
     if own is not None:
         found = Volunteer.objects.select_for_update(of=("self",)).get(pk=own)
         if found.user_id is None:  # registered by the community before this account existed
@@ -277,7 +253,7 @@ def volunteer_register(
     from gongzhi.people.models import Person
 
     community = _community(actor, community_id)
-    access.require_manager(actor, community, "只有本社区工作人员可以登记志愿者")
+    require(actor, "volunteers.add_volunteer", community, error=Forbidden("只有本社区工作人员可以登记志愿者"))
     person = member = None
     if person_id:
         person = Person.objects.filter(pk=person_id, community_code=community.code).first()
@@ -343,9 +319,7 @@ def volunteer_profile_update(
         volunteer, _created = volunteer_for_actor_or_create(actor)
     else:
         volunteer = Volunteer.objects.select_for_update(of=("self",)).filter(pk=volunteer_id).first()  # type: ignore[assignment]
-        if volunteer is None or not (
-            volunteer.pk == access.own_volunteer_id(actor) or access.can_manage(actor, volunteer)
-        ):
+        if volunteer is None or not allowed(actor, "volunteers.change_volunteer", volunteer):
             raise NotFound()
     pattern, windows = clean_availability(availability_pattern, availability)
     old = {"skills": volunteer.skills, "pattern": volunteer.availability_pattern}
@@ -358,30 +332,6 @@ def volunteer_profile_update(
         event="volunteers.profile_updated",
         data={"from": old, "to": {"skills": volunteer.skills, "pattern": pattern, "windows": len(windows)}},
     )
-    return volunteer
-
-
-def volunteer_list_for_actor(
-    *, actor: Actor, team_id: int | None = None, q: str = "", limit: int | None = None
-) -> QuerySet[Volunteer]:
-    members = TeamMembership.objects.filter(
-        team_id__in=access.organizer_team_ids(actor), status=MembershipStatus.ACTIVE
-    )
-    qs = Volunteer.objects.filter(
-        access.staff_q(actor) | access.own_q(actor, "pk") | Q(pk__in=members.values("volunteer_id"))
-    )
-    if team_id:
-        qs = qs.filter(memberships__team_id=team_id, memberships__status=MembershipStatus.ACTIVE)
-    if q:
-        qs = qs.filter(name__contains=q.strip()[:50])
-    qs = qs.order_by("-total_hours", "id")
-    return qs[:limit] if limit else qs
-
-
-def volunteer_get_for_actor(*, actor: Actor, volunteer_id: int) -> Volunteer:
-    volunteer = volunteer_list_for_actor(actor=actor).filter(pk=volunteer_id).first()
-    if volunteer is None:
-        raise NotFound()
     return volunteer
 
 
@@ -401,11 +351,11 @@ def team_member_add(
     *, actor: Actor, team_id: int, volunteer_id: int, role: str = MembershipRole.MEMBER
 ) -> TeamMembership:
     team = _locked_team(actor, team_id)
-    if not access.can_organize_team(actor, team):
+    if not allowed(actor, "volunteers.organize_team", team):
         raise Forbidden("只有队长、组织者或本社区工作人员可以添加队员")
     if role not in MembershipRole.values:
         raise field_error("role", "队内角色应为队长、组织者或队员")
-    if role == MembershipRole.LEADER and not access.can_manage(actor, team):
+    if role == MembershipRole.LEADER and not allowed(actor, "volunteers.manage_team", team):
         raise Forbidden("队长由社区工作人员指定")
     volunteer = Volunteer.objects.filter(pk=volunteer_id, active=True).first()
     if volunteer is None:
@@ -435,10 +385,7 @@ def team_member_remove(*, actor: Actor, membership_id: int, reason: str = "") ->
         .filter(pk=membership_id)
         .first()
     )
-    if membership is None or not (
-        access.can_organize_team(actor, membership.team)
-        or membership.volunteer_id == access.own_volunteer_id(actor)
-    ):
+    if membership is None or not allowed(actor, "volunteers.remove_teammembership", membership):
         raise NotFound()
     if membership.status != MembershipStatus.ACTIVE:
         raise Conflict("该队员已退出", code="illegal_transition")

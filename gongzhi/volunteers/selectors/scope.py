@@ -1,11 +1,10 @@
-"""Who may do what with volunteer data, and the scope filters the selectors use.
+"""Who the actor is in volunteer service, as ids and query filters the other selectors and the permission
+rules share.
 
-- Community staff (community worker, community secretary) and the district admin manage the teams and
-  activities of their places and confirm hours there.
-- A team's leader and organisers (team membership with that role, through their volunteer profile), the
-  liaison of the unit that owns the team and the activity's named organiser organise its activities:
-  they record attendance and confirm hours (谁组织谁记录).
-- Place-scoped staff roles read the rows of their places; a volunteer reads their own.
+- A team's leader and organisers (team membership with that role, through their volunteer profile) and
+  the liaison of the unit that owns the team organise its activities (``organizer_team_ids``).
+- The actor's own volunteer profile (``own_volunteer_id``), and the rows that are theirs.
+- Place-scoped staff roles read the rows of their places (``volunteer_place_q``).
 """
 
 from __future__ import annotations
@@ -14,28 +13,14 @@ from typing import TYPE_CHECKING
 
 from django.db.models import F, Q
 
-from gongzhi.core.errors import Forbidden
-from gongzhi.core.roles import POPULATION_ROLES, Role
+from gongzhi.core.roles import POPULATION_ROLES
 from gongzhi.core.scope import scope_of
 from gongzhi.volunteers.enums import MembershipRole, MembershipStatus
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
-    from gongzhi.volunteers.models import Activity, VolunteerTeam
 
-MANAGERS = frozenset({Role.COMMUNITY_WORKER, Role.COMMUNITY_SECRETARY, Role.DISTRICT_ADMIN})
-READERS = POPULATION_ROLES
 ORGANIZING_ROLES = (MembershipRole.LEADER, MembershipRole.ORGANIZER)
-
-
-def can_manage(actor: Actor, obj: object) -> bool:
-    scope = scope_of(actor)
-    return scope.superuser or scope.covers(obj, MANAGERS)
-
-
-def require_manager(actor: Actor, obj: object, message: str = "只有本社区工作人员可以执行此操作") -> None:
-    if not can_manage(actor, obj):
-        raise Forbidden(message)
 
 
 def organizer_team_ids(actor: Actor) -> list[int]:
@@ -61,11 +46,6 @@ def organizer_team_ids(actor: Actor) -> list[int]:
     return out
 
 
-def forget(actor: Actor) -> None:
-    if hasattr(actor, "_volunteer_org_teams"):
-        del actor._volunteer_org_teams
-
-
 def own_volunteer_id(actor: Actor) -> int | None:
     """The actor's volunteer profile: linked to the account, or to the resident or party member the
     account belongs to (a profile registered before the resident first signed in)."""
@@ -84,44 +64,22 @@ def own_volunteer_id(actor: Actor) -> int | None:
     return row
 
 
-def own_q(actor: Actor, field: str = "volunteer_id") -> Q:
+def own_volunteer_q(actor: Actor, field: str = "volunteer_id") -> Q:
     own = own_volunteer_id(actor)
     return Q(**{field: own}) if own is not None else Q(pk__in=[])
 
 
-def can_organize(actor: Actor, activity: Activity) -> bool:
-    return (
-        can_manage(actor, activity)
-        or activity.organizer_id == actor.pk
-        or activity.team_id in organizer_team_ids(actor)
-    )
-
-
-def can_organize_team(actor: Actor, team: VolunteerTeam) -> bool:
-    return can_manage(actor, team) or team.pk in organizer_team_ids(actor)
-
-
-def require_organizer(actor: Actor, activity: Activity) -> None:
-    if not can_organize(actor, activity):
-        raise Forbidden("只有活动组织者或本社区工作人员可以执行此操作（谁组织谁记录）")
-
-
-def can_read(actor: Actor, obj: object) -> bool:
-    scope = scope_of(actor)
-    return scope.superuser or scope.covers(obj, READERS)
-
-
-def staff_q(actor: Actor, prefix: str = "") -> Q:
+def volunteer_place_q(actor: Actor, prefix: str = "") -> Q:
     """Rows of the actor's places (for the reading roles). Teams and activities belong to a community,
     so grid workers read those of the community their grid lies in."""
     scope = scope_of(actor)
-    q = scope.place_q(READERS, prefix)
-    grid_communities = sorted({code[:12] for code in scope.codes(READERS)["grid"]})
+    q = scope.place_q(POPULATION_ROLES, prefix)
+    grid_communities = sorted({code[:12] for code in scope.codes(POPULATION_ROLES)["grid"]})
     if grid_communities:
         q |= Q(**{f"{prefix}community_code__in": grid_communities})
     return q
 
 
-def team_q(actor: Actor, team_field: str = "team_id") -> Q:
+def organizer_team_q(actor: Actor, team_field: str = "team_id") -> Q:
     teams = organizer_team_ids(actor)
     return Q(**{f"{team_field}__in": teams}) if teams else Q(pk__in=[])

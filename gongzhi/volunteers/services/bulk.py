@@ -1,7 +1,7 @@
 """Bulk services: a community's volunteer roll brought in at once, and a past activity's service record
 (a paper sign-in sheet, the demo district's year). Each is one transaction and one audit row per batch and
 keeps the rules of the one-by-one services: people of this community, one active membership per team,
-check-out after check-in, no overlapping hours for one volunteer, hours counted by ``hours.py``."""
+check-out after check-in, no overlapping hours for one volunteer, hours counted by ``services/hours.py``."""
 
 from __future__ import annotations
 
@@ -16,17 +16,16 @@ from django.db.models import F
 from django.utils import timezone
 
 from gongzhi.audit.services import audit_record
-from gongzhi.core.errors import NotFound, ValidationFailed
-from gongzhi.volunteers import access, clock
+from gongzhi.core.errors import Forbidden, NotFound, ValidationFailed
+from gongzhi.core.permissions import allowed, require
+from gongzhi.volunteers import clock
 from gongzhi.volunteers.enums import (
     AttendanceSource,
     HoursStatus,
     MembershipRole,
-    MembershipStatus,
     SignUpStatus,
     star_level_for,
 )
-from gongzhi.volunteers.hours import counted_span, hours_between
 from gongzhi.volunteers.models import (
     Activity,
     ActivitySession,
@@ -37,7 +36,8 @@ from gongzhi.volunteers.models import (
     Volunteer,
     VolunteerTeam,
 )
-from gongzhi.volunteers.teams import clean_availability, clean_skills
+from gongzhi.volunteers.services.hours import counted_span, hours_between
+from gongzhi.volunteers.services.teams import clean_availability, clean_skills
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
@@ -68,7 +68,7 @@ def volunteers_bulk_register(*, actor: Actor, community_id: int, rows: list[Volu
     community = Community.objects.filter(pk=community_id).first()
     if community is None:
         raise NotFound("社区不存在或无权查看")
-    access.require_manager(actor, community, "只有本社区工作人员可以登记志愿者")
+    require(actor, "volunteers.add_volunteer", community, error=Forbidden("只有本社区工作人员可以登记志愿者"))
     person_ids = {r.person_id for r in rows if r.person_id}
     member_ids = {r.party_member_id for r in rows if r.party_member_id}
     persons = {p.pk: p for p in Person.objects.filter(pk__in=person_ids, community_code=community.code)}
@@ -159,7 +159,7 @@ def activity_history_record(
     """Enters who served at past sessions of one activity (a sign-in sheet): sign-up, attendance
     entered by the organiser, and hours — confirmed at once by the organiser when ``confirm``."""
     activity = Activity.objects.select_for_update(of=("self",)).filter(pk=activity_id).first()
-    if activity is None or not access.can_organize(actor, activity):
+    if activity is None or not allowed(actor, "volunteers.organize_activity", activity):
         raise NotFound("活动不存在或无权查看")
     now = clock.now()
     sessions = {s.pk: s for s in ActivitySession.objects.filter(activity=activity)}
@@ -267,11 +267,3 @@ def activity_history_record(
         },
     )
     return {"sessions": len(per_session), "attendances": len(attendances), "hours": total}
-
-
-def memberships_of(team: VolunteerTeam) -> list[int]:
-    return list(
-        TeamMembership.objects.filter(team=team, status=MembershipStatus.ACTIVE).values_list(
-            "volunteer_id", flat=True
-        )
-    )

@@ -1,8 +1,4 @@
-"""Reads that other apps use: the overview figures (``volunteer_counts``).
-
-Selectors for each area live next to its services (teams.py, activities.py, attendance.py,
-certificates.py); this module re-exports the ones other apps call.
-"""
+"""The overview figures other apps read (``volunteer_counts``)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,156 @@
+"""Console input as Django forms: they read the posted fields and turn them into the services' arguments.
+The services validate (with their Chinese messages), so every field is optional text here and a value
+that is not a number or a date reaches the service as the service expects it (0, None)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime, parse_time
+
+from gongzhi.core.http import int_or_none
+from gongzhi.volunteers.enums import ActivityCategory, Recurrence
+
+
+def text_field() -> forms.CharField:
+    """A posted text field, kept as posted (the services strip and check it)."""
+    return forms.CharField(required=False, strip=False)
+
+
+class PostedValues(forms.Field):
+    """Every value of a multi-select (``request.POST.getlist``), unchecked."""
+
+    widget = forms.SelectMultiple
+
+    def to_python(self, value: Any) -> list[str]:
+        return [str(v) for v in value or []]
+
+
+class ConsoleForm(forms.Form):
+    """A form bound to ``request.POST`` whose fields are read as posted."""
+
+    def __init__(self, data: Any) -> None:
+        super().__init__(data)
+        self.is_valid()
+
+    def text(self, name: str) -> str:
+        return str(self.cleaned_data.get(name) or "")
+
+    def number(self, name: str) -> int | None:
+        return int_or_none(self.text(name))
+
+    def values(self) -> dict[str, Any]:
+        """The posted text fields, shown back in the form when the service refuses."""
+        return {
+            name: self.text(name) for name, field in self.fields.items() if isinstance(field, forms.CharField)
+        }
+
+
+def local_datetime(value: str) -> dt.datetime | None:
+    parsed = parse_datetime((value or "").strip())
+    if parsed is None:
+        return None
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
+class TeamForm(ConsoleForm):
+    community_id = text_field()
+    name = text_field()
+    owner_kind = text_field()
+    unit_id = text_field()
+    service_area = text_field()
+    description = text_field()
+    skills = PostedValues(required=False)
+
+    def team_create_kwargs(self) -> dict[str, Any]:
+        return {
+            "community_id": self.number("community_id") or 0,
+            "name": self.text("name"),
+            "owner_kind": self.text("owner_kind"),
+            "unit_id": self.number("unit_id"),
+            "service_area": self.text("service_area"),
+            "skills": self.cleaned_data.get("skills") or [],
+            "description": self.text("description"),
+        }
+
+
+class TeamMemberForm(ConsoleForm):
+    volunteer_id = text_field()
+    role = text_field()
+
+    def team_member_add_kwargs(self) -> dict[str, Any]:
+        return {"volunteer_id": self.number("volunteer_id") or 0, "role": self.data.get("role", "member")}
+
+
+class ActivityForm(ConsoleForm):
+    team_id = text_field()
+    title = text_field()
+    venue = text_field()
+    capacity = text_field()
+    recurrence = text_field()
+    weekday = text_field()
+    start_date = text_field()
+    end_date = text_field()
+    start_time = text_field()
+    end_time = text_field()
+    description = text_field()
+    category = text_field()
+
+    def activity_create_kwargs(self) -> dict[str, Any]:
+        """Raises ValueError for a date or time that looks right but does not exist (2024-02-30)."""
+        return {
+            "team_id": self.number("team_id") or 0,
+            "title": self.text("title"),
+            "venue": self.text("venue"),
+            "capacity": self.number("capacity") or 0,
+            "recurrence": self.text("recurrence") or Recurrence.ONE_OFF,
+            "weekday": self.number("weekday"),
+            "start_date": parse_date(self.text("start_date")),
+            "end_date": parse_date(self.text("end_date")),
+            "start_time": parse_time(self.text("start_time")),
+            "end_time": parse_time(self.text("end_time")),
+            "description": self.text("description"),
+            "category": self.text("category") or ActivityCategory.VOLUNTEER_SERVICE,
+        }
+
+
+class AttendanceEntryForm(ConsoleForm):
+    """The organiser enters a check-in (``volunteer_id``, times) or checks out an attendance."""
+
+    attendance_id = text_field()
+    volunteer_id = text_field()
+    check_in_at = text_field()
+    check_out_at = text_field()
+
+    def check_in(self) -> dt.datetime | None:
+        return local_datetime(self.text("check_in_at"))
+
+    def check_out(self) -> dt.datetime | None:
+        return local_datetime(self.text("check_out_at"))
+
+
+class HoursDecisionForm(ConsoleForm):
+    """Confirm or reject an hours record (``hours_id``), approve or deny an edit request (``request_id``)."""
+
+    hours_id = text_field()
+    request_id = text_field()
+    action = text_field()
+    reason = text_field()
+    note = text_field()
+
+
+class CertificateForm(ConsoleForm):
+    volunteer_id = text_field()
+    period_start = text_field()
+    period_end = text_field()
+
+    def certificate_issue_kwargs(self) -> dict[str, Any]:
+        """Raises ValueError for a date that looks right but does not exist."""
+        return {
+            "volunteer_id": self.number("volunteer_id") or 0,
+            "period_start": parse_date(self.text("period_start")),
+            "period_end": parse_date(self.text("period_end")),
+        }
