@@ -88,12 +88,12 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
     (
         _("网格事件 · 采集与巡查"),
         [
-            ("tickets_intake:patrol", _("巡查"), "patrol_worker"),
-            ("tickets_intake:hotline", _("12345热线导入"), "hotline_importer"),
-            ("tickets_intake:appointment", _("书记有约登记"), "community_staff"),
-            ("tickets_intake:patrol_coverage", _("每日巡查覆盖")),
-            ("tickets_intake:patrol_summary", _("每月巡查总结")),
-            ("tickets_intake:categories_edit", _("编辑事件分类"), "category_admin"),
+            ("tickets:patrol", _("巡查"), "patrol_worker"),
+            ("tickets:hotline", _("12345热线导入"), "hotline_importer"),
+            ("tickets:appointment", _("书记有约登记"), "community_staff"),
+            ("tickets:patrol_coverage", _("每日巡查覆盖")),
+            ("tickets:patrol_summary", _("每月巡查总结")),
+            ("tickets:categories_edit", _("编辑事件分类"), "category_admin"),
         ],
         "ticket_staff",
     ),
@@ -215,8 +215,12 @@ def console_nav(context: template.Context) -> dict[str, Any]:
                 section.links.append(NavLink(name=name, label=link_label, url=url, active=name == current))
         if not section.links:
             continue
-        section.active = any(link.active for link in section.links) or (
-            bool(current_ns) and section.links[0].name.split(":")[0] == current_ns and current_ns != "console"
-        )
+        section.active = any(link.active for link in section.links)
         sections.append(section)
+    if current_ns and current_ns != "console" and not any(s.active for s in sections):
+        # A page without a link of its own (a ticket, a record) opens the first section of its app.
+        for section in sections:
+            if section.links[0].name.split(":")[0] == current_ns:
+                section.active = True
+                break
     return {"sections": sections}

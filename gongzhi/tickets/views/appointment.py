@@ -18,7 +18,7 @@ from gongzhi.core.access import console_login_required as login_required
 from gongzhi.core.errors import ApplicationError
 from gongzhi.tickets.enums import Channel
 from gongzhi.tickets.intake_access import can_take_appointment
-from gongzhi.tickets.selectors import category_tree, clean_filters, ticket_list_for_actor
+from gongzhi.tickets.selectors.tickets import category_tree, clean_filters, ticket_list_for_actor
 from gongzhi.tickets.services.appointments import AppointmentInput, appointment_ticket_report
 
 

@@ -16,11 +16,11 @@ from gongzhi.core.access import actor_of, console_login_required
 from gongzhi.core.errors import ApplicationError, NotFound, ValidationFailed
 from gongzhi.core.roles import Role
 from gongzhi.core.scope import scope_of
-from gongzhi.tickets import selectors
 from gongzhi.tickets import services as svc
 from gongzhi.tickets.enums import Channel, Level
 from gongzhi.tickets.models import LIMIT_UNITS
 from gongzhi.tickets.permissions import PLACE_STAFF
+from gongzhi.tickets.selectors import tickets as selectors
 from gongzhi.tickets.views.console_ticket import place_names
 
 # Grids drawn on the new-ticket map (a district admin's thousands are left to the typed point).

@@ -22,10 +22,10 @@ from pydantic import ValidationError
 from gongzhi.core.access import actor_of, console_login_required
 from gongzhi.core.errors import ApplicationError, NotFound, ValidationFailed
 from gongzhi.tickets import permissions as perms
-from gongzhi.tickets import selectors
-from gongzhi.tickets.api import ACTIONS, MoveIn, is_staff_reader, perform, photo_url
+from gongzhi.tickets.api.tickets import ACTIONS, MoveIn, is_staff_reader, perform, photo_url
 from gongzhi.tickets.enums import ExtensionStatus, Level, Satisfaction
 from gongzhi.tickets.models import LIMIT_UNITS, Ticket
+from gongzhi.tickets.selectors import tickets as selectors
 
 ACTION_LABELS = {
     "accept": _("受理"),
@@ -62,7 +62,7 @@ def move_input(request: HttpRequest) -> tuple[MoveIn, list[Any]]:
     try:
         payload = MoveIn.model_validate(data)
     except ValidationError as exc:
-        from gongzhi.tickets.api import _fields
+        from gongzhi.tickets.api.tickets import _fields
 
         fields = _fields(exc)
         raise ValidationFailed("填写有误，请检查标出的项目", fields=fields) from exc

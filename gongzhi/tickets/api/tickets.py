@@ -18,11 +18,11 @@ from pydantic import ValidationError
 from gongzhi.core import ratelimit
 from gongzhi.core.api import ERRORS, session_auth
 from gongzhi.core.errors import NotFound, ValidationFailed
-from gongzhi.tickets import selectors
 from gongzhi.tickets import services as svc
 from gongzhi.tickets.enums import Channel, Level, Move, Satisfaction, TicketStatus
 from gongzhi.tickets.models import Ticket, TicketEvent, TicketPhoto
 from gongzhi.tickets.permissions import can_read
+from gongzhi.tickets.selectors import tickets as selectors
 
 if TYPE_CHECKING:
     from gongzhi.accounts.models import User
