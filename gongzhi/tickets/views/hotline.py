@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from gongzhi.core.access import actor_of
 from gongzhi.core.access import console_login_required as login_required
 from gongzhi.core.errors import ApplicationError, Forbidden, NotFound
+from gongzhi.core.permissions import allowed
 from gongzhi.people.api import xlsx_response
 from gongzhi.people.sheets import max_file_bytes, max_rows
 from gongzhi.tickets import hotline
@@ -26,7 +27,7 @@ def hotline_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "max_rows": max_rows(),
         "max_mb": max_file_bytes() // 1024 // 1024,
-        "can_import": hotline.can_import(actor),
+        "can_import": allowed(actor, "tickets.import_hotline"),
     }
     if request.method == "POST":
         upload = request.FILES.get("file")

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 from gongzhi.core.access import actor_of
 from gongzhi.core.access import console_login_required as login_required
 from gongzhi.core.errors import ApplicationError, Forbidden
+from gongzhi.core.permissions import allowed
 from gongzhi.tickets import services as svc
 from gongzhi.tickets.enums import Channel
-from gongzhi.tickets.intake_access import can_patrol
 from gongzhi.tickets.selectors import patrols as sel
 from gongzhi.tickets.selectors.tickets import category_tree
 from gongzhi.tickets.services.patrols import patrol_check_in, patrol_end, patrol_start, patrols_grid_codes
@@ -35,7 +35,7 @@ def patrol_page(request: HttpRequest) -> HttpResponse:
     from gongzhi.places.models import Grid
 
     actor = actor_of(request)
-    if not can_patrol(actor):
+    if not allowed(actor, "tickets.patrol"):
         raise Http404
     active = sel.active_patrol_of(actor)
     context: dict[str, Any] = {
