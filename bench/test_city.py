@@ -46,7 +46,7 @@ def test_generated_city_is_valid_for_the_product(generated):
     from gongzhi.places import geo
     from gongzhi.places.models import Community, Grid, Household, Subdistrict
     from gongzhi.tickets.models import DailyStat, Ticket
-    from gongzhi.tickets.selectors import clean_filters, ticket_list_for_actor
+    from gongzhi.tickets.selectors.tickets import clean_filters, ticket_list_for_actor
 
     rows = generated["rows"]
     assert rows["districts"] == 12 and Person.objects.count() == rows["persons"] == 5000

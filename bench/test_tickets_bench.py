@@ -25,7 +25,7 @@ from bench.tickets_run import indicators_summary, intake_summary, list_summary, 
 from gongzhi.core.textsearch import index_text
 from gongzhi.tickets.enums import TicketStatus
 from gongzhi.tickets.taxonomy import default_categories
-from gongzhi.tickets.transitions import target_of
+from gongzhi.tickets.transitions import TICKET
 
 NOW = int(dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC).timestamp())
 DEPARTMENTS = {"cgj": 1, "zjj": 2, "gaj": 3, "scjgj": 4, "sthj": 5, "mzj": 6}
@@ -110,7 +110,7 @@ def test_every_timeline_move_is_allowed_and_in_order(generated):
                     old == new and new in ("dispatched", "in_progress") and data["kind"] in ("yellow", "red")
                 )
                 continue
-            assert target_of(_move(move, new), old) == new, (t.id, move, old, new, at)
+            assert TICKET.target(_move(move, new), old) == new, (t.id, move, old, new, at)
         assert t.events[-1][3] == t.status
         assert (t.closed_at is not None) == (t.status in ("closed", "declined", "merged"))
         if t.status == "merged":

@@ -154,7 +154,7 @@ def run(tickets: int, repeat: int, days: int = 366) -> dict:
     from django.db.models import Sum
 
     from gongzhi.tickets import indicators as ind
-    from gongzhi.tickets.models import DailyStat
+    from gongzhi.tickets.models import STAT_FIELDS, DailyStat
 
     year = 2026
     start, end = ind.year(year)
@@ -197,7 +197,9 @@ def run(tickets: int, repeat: int, days: int = 366) -> dict:
             }
             qs = DailyStat.objects.filter(district_code=district, day__gte=start, day__lte=end)
             sql, params = (
-                qs.values("district_code").annotate(**{k: Sum(k) for k in ind.SUMMED}).query.sql_with_params()
+                qs.values("district_code")
+                .annotate(**{k: Sum(k) for k in STAT_FIELDS})
+                .query.sql_with_params()
             )
             if connection.vendor == "postgresql":
                 with connection.cursor() as c:

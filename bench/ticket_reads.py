@@ -84,7 +84,7 @@ def list_over_http(clients: dict[str, Client], repeat: int) -> dict[str, Any]:
 def list_through_selector(users: dict[str, Any], repeat: int) -> dict[str, Any]:
     """The same queries through ``ticket_list_for_actor`` in this process (scope recomputed each call)."""
     from gongzhi.core.scope import forget_scope
-    from gongzhi.tickets.selectors import clean_filters, ticket_list_for_actor
+    from gongzhi.tickets.selectors.tickets import clean_filters, ticket_list_for_actor
 
     out: dict[str, Any] = {}
     for name, role, query in LIST_QUERIES:

@@ -129,11 +129,7 @@ from gongzhi.h5.api import router as resident_router  # noqa: E402
 from gongzhi.party.api import router as party_router  # noqa: E402
 from gongzhi.people.api import router as people_router  # noqa: E402
 from gongzhi.places.api import router as places_router  # noqa: E402
-from gongzhi.tickets.api import router as tickets_router  # noqa: E402
-from gongzhi.tickets.api_categories import router as tickets_categories_router  # noqa: E402
-from gongzhi.tickets.api_hotline import router as tickets_hotline_router  # noqa: E402
-from gongzhi.tickets.api_indicators import router as indicators_router  # noqa: E402
-from gongzhi.tickets.api_patrols import router as tickets_patrols_router  # noqa: E402
+from gongzhi.tickets import api as tickets_api  # noqa: E402
 from gongzhi.volunteers.api import router as volunteers_router  # noqa: E402
 from gongzhi.workdays.api import router as workdays_router  # noqa: E402
 
@@ -144,11 +140,11 @@ api.add_router("/", places_router)
 api.add_router("/", people_router)
 api.add_router("/party", party_router)
 api.add_router("/workdays", workdays_router)
-api.add_router("/", indicators_router)
+api.add_router("/", tickets_api.indicators_router)
 # Before the tickets router: its /tickets/{ticket_id}[/{action}] would otherwise catch these paths.
-api.add_router("/", tickets_hotline_router)
-api.add_router("/", tickets_categories_router)
-api.add_router("/", tickets_patrols_router)
-api.add_router("/", tickets_router)
+api.add_router("/", tickets_api.hotline_router)
+api.add_router("/", tickets_api.categories_router)
+api.add_router("/", tickets_api.patrols_router)
+api.add_router("/", tickets_api.tickets_router)
 api.add_router("/volunteers", volunteers_router)
 api.add_router("/cobuild", cobuild_router)

@@ -86,3 +86,9 @@ PARTY_SECRETARIES = frozenset({Role.DISTRICT_ADMIN, Role.COMMUNITY_SECRETARY})
 SELF_SERVICE_ROLES = frozenset({Role.RESIDENT, Role.PARTY_MEMBER, Role.UNIT_LIAISON})
 # Who claims (认领) a co-building project for their unit or for themselves: unit liaisons and party members.
 PROJECT_CLAIMANTS = frozenset({Role.UNIT_LIAISON, Role.PARTY_MEMBER})
+# Subdistrict level: the subdistrict office's staff (街道工作人员), one level of a ticket's place.
+SUBDISTRICT_STAFF = frozenset({Role.SUBDISTRICT_STAFF})
+# The staff of a place at any level, grid to district: who takes reports and moves tickets of their place.
+PLACE_STAFF = GRID_STAFF | PLACE_MANAGERS
+# Who reads every ticket, patrol and indicator of their place: its staff and the auditor (who never moves).
+TICKET_READERS = PLACE_STAFF | {Role.AUDITOR}

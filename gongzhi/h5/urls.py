@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from gongzhi.h5 import views
 from gongzhi.party.views.registration import h5_register
@@ -13,6 +13,4 @@ urlpatterns = [
     path("family/", views.family, name="family"),
     # 在职党员报到: the party app owns the page; the resident site is where members find it.
     path("party/register/", h5_register, name="party_register"),
-    # 随手拍 / 我的反映: the tickets app owns the pages.
-    path("tickets/", include("gongzhi.tickets.urls_h5")),
 ]

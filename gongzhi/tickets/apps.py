@@ -11,6 +11,7 @@ class TicketsConfig(AppConfig):
         from django.db import transaction
         from django.db.models.signals import post_delete, post_save
 
+        from gongzhi.tickets import permissions  # noqa: F401  (registers the rules predicates)
         from gongzhi.tickets.models import Category
         from gongzhi.tickets.services.intake import forget_categories
 

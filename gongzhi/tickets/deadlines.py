@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
+
 from gongzhi.workdays.calendar import Deadline, deadline_for
 
-__all__ = ["Deadline", "deadline_for", "limit_label"]
+__all__ = ["Deadline", "deadline_for", "limit_label", "red_card_at"]
 
 _UNIT_LABELS = {
     "working_hours": "个工作时",
@@ -20,6 +22,8 @@ def limit_label(amount: int, unit: str) -> str:
     return f"{amount}{_UNIT_LABELS.get(unit, unit)}"
 
 
-def span_after(start: datetime, deadline: datetime) -> datetime:
-    """The instant as far after ``deadline`` as ``deadline`` is after ``start`` (red card: overdue again)."""
-    return deadline + (deadline - start)
+def red_card_at(deadline: datetime, amount: int, unit: str) -> datetime:
+    """When an overdue ticket earns the red card: the handling limit again after its deadline, scaled by
+    ``TICKET_RED_CARD_FACTOR`` (at least one unit)."""
+    factor = float(getattr(settings, "TICKET_RED_CARD_FACTOR", 1.0))
+    return deadline_for(deadline, max(1, round(amount * factor)), unit).at

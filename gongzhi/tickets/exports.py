@@ -15,9 +15,9 @@ from openpyxl.utils import get_column_letter
 from gongzhi.audit.services import audit_record
 from gongzhi.core.codes import common_place
 from gongzhi.core.scope import scope_of
-from gongzhi.tickets import selectors
 from gongzhi.tickets.enums import Channel, Level, Satisfaction, SupervisionLevel, TicketStatus
 from gongzhi.tickets.models import Ticket
+from gongzhi.tickets.selectors import tickets as selectors
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q
 
 from gongzhi.core.errors import NotFound
+from gongzhi.core.roles import TICKET_READERS
 from gongzhi.core.scope import scope_of
 from gongzhi.places.models import Community, Department, District, Grid, Subdistrict
 from gongzhi.tickets import indicators as ind
 from gongzhi.tickets.enums import Level, TicketStatus
-from gongzhi.tickets.permissions import PLACE_READERS
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
@@ -83,7 +83,7 @@ def place_options(actor: Actor) -> list[Option]:
             seen.add((level, code))
             out.append(Option(level, code, label))
 
-    held = [(lvl, code) for role, lvl, code in scope.places if role in PLACE_READERS]
+    held = [(lvl, code) for role, lvl, code in scope.places if role in TICKET_READERS]
     if scope.superuser:
         held = [(Level.DISTRICT, c) for c in District.objects.values_list("code", flat=True)]
     districts = {c for lvl, c in held if lvl == Level.DISTRICT}

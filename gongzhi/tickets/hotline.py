@@ -34,11 +34,11 @@ from django.utils import timezone
 from gongzhi.audit.services import audit_record
 from gongzhi.core import codes, ids
 from gongzhi.core.errors import ApplicationError, Conflict, Forbidden, NotFound, ValidationFailed
+from gongzhi.core.roles import PLACE_MANAGERS
 from gongzhi.core.scope import scope_of
 from gongzhi.places.models import Household
 from gongzhi.tickets import hotline_sheets as hs
 from gongzhi.tickets.enums import Channel
-from gongzhi.tickets.intake_access import HOTLINE_IMPORTERS
 from gongzhi.tickets.models import Category, HotlineImport, Ticket, TicketEvent
 from gongzhi.tickets.services import TicketInput, ticket_report
 
@@ -47,7 +47,6 @@ if TYPE_CHECKING:
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SOURCE = "12345"
-IMPORTER_ROLES = HOTLINE_IMPORTERS
 MAX_REPORTED_ERRORS = 10_000
 MAX_REPORTED_SKIPS = 2_000
 # A call logged a little ahead of the server clock is not an error; a call next week is.
@@ -200,7 +199,7 @@ def _require_importer(actor: Actor) -> list[str]:
     scope = scope_of(actor)
     if scope.superuser:
         return []
-    codes_by_level = scope.codes(IMPORTER_ROLES)
+    codes_by_level = scope.codes(PLACE_MANAGERS)
     flat = sorted(c for level in codes_by_level.values() for c in level)
     if not flat:
         raise Forbidden("只有区级管理员、街道和社区工作人员可以导入12345热线工单")
@@ -273,7 +272,7 @@ def _in_scope(actor: Actor, grid_code: str) -> bool:
         subdistrict_code=codes.subdistrict_of(community),
         district_code=community[:6],
     )
-    return scope.covers(place, IMPORTER_ROLES)
+    return scope.covers(place, PLACE_MANAGERS)
 
 
 def hotline_import(
@@ -435,7 +434,7 @@ def _import_q(actor: Actor) -> Q:
     scope = scope_of(actor)
     if scope.superuser:
         return Q()
-    return Q(actor_id=actor.pk) | scope.place_q(IMPORTER_ROLES)
+    return Q(actor_id=actor.pk) | scope.place_q(PLACE_MANAGERS)
 
 
 def hotline_import_list_for_actor(*, actor: Actor, limit: int = 20) -> QuerySet[HotlineImport]:
@@ -457,9 +456,3 @@ def hotline_import_get_for_actor(*, actor: Actor, import_id: int) -> HotlineImpo
 
 def error_report(record: HotlineImport) -> bytes:
     return hs.error_report_workbook(errors=record.errors, rows=record.error_rows)
-
-
-def can_import(actor: Actor) -> bool:
-    from gongzhi.tickets.intake_access import can_import_hotline
-
-    return can_import_hotline(actor)

@@ -14,35 +14,18 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from gongzhi.core.errors import NotFound, field_error
+from gongzhi.core.roles import TICKET_READERS
 from gongzhi.core.scope import Scope, scope_of
 from gongzhi.places.models import Community, Department, District, Grid, Subdistrict
 from gongzhi.tickets import sums
 from gongzhi.tickets.enums import Level
-from gongzhi.tickets.permissions import PLACE_READERS
+from gongzhi.tickets.models import STAT_FIELDS
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
 
 # A rate over fewer cases than this is shown but not ranked (a grid with 1 of 1 on time is not "the best").
 MIN_SAMPLE = 10
-SUMMED = [
-    "reported",
-    "accepted",
-    "declined",
-    "merged",
-    "dispatched",
-    "returned",
-    "escalated",
-    "handled",
-    "handling_seconds",
-    "due",
-    "on_time",
-    "verifications",
-    "reworked",
-    "callbacks",
-    "satisfied",
-    "closed",
-]
 RATES = ["closure_rate", "on_time_rate", "rework_rate", "return_rate", "satisfaction_rate"]
 RATE_LABELS = {
     "closure_rate": "结案率",
@@ -199,7 +182,7 @@ class Indicators:
             "name": self.name,
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
-            **{k: self.counts[k] for k in SUMMED},
+            **{k: self.counts[k] for k in STAT_FIELDS},
             **{name: self.rate(name).as_dict() for name in RATES},
             "avg_handling_hours": None if hours is None else round(hours, 2),
         }
@@ -209,11 +192,11 @@ class Indicators:
 
 
 def _zero() -> dict[str, int]:
-    return dict.fromkeys(SUMMED, 0)
+    return dict.fromkeys(STAT_FIELDS, 0)
 
 
 def _sums(row: dict[str, Any]) -> dict[str, int]:
-    return {k: int(row.get(k) or 0) for k in SUMMED}
+    return {k: int(row.get(k) or 0) for k in STAT_FIELDS}
 
 
 # --- scope ------------------------------------------------------------------------------------------
@@ -238,7 +221,7 @@ def _covers_place(scope: Scope, level: str, code: str) -> bool:
     if scope.superuser:
         return True
     for role, held_level, held_code in scope.places:
-        if role not in PLACE_READERS or held_level not in _DEPTH:
+        if role not in TICKET_READERS or held_level not in _DEPTH:
             continue
         if _DEPTH[held_level] <= _DEPTH[level] and _ancestor(code, held_level) == held_code:
             return True
@@ -290,7 +273,7 @@ def default_place(actor: Actor | None) -> tuple[str, str]:
     scope = scope_of(actor)
     best: tuple[int, str, str] | None = None
     for role, level, code in scope.places:
-        if role in PLACE_READERS and level in _DEPTH:
+        if role in TICKET_READERS and level in _DEPTH:
             cand = (_DEPTH[level], level, code)
             best = cand if best is None or cand < best else best
     if best is not None:
@@ -382,7 +365,7 @@ def indicators_by_child(
     rate's denominator are listed after the ranked ones, unranked."""
     resolve(actor, level, code)
     by = clean_by(level, by)
-    if sort not in RATES and sort not in SUMMED and sort != "avg_handling_hours":
+    if sort not in RATES and sort not in STAT_FIELDS and sort != "avg_handling_hours":
         raise field_error("sort", "排序指标不正确")
     _check_period(start, end)
     per = sums.totals(_filter(level, code), start, end, by=_FIELD[by])

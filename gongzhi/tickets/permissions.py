@@ -1,9 +1,12 @@
-"""Who may read a ticket and who may make each move, from the actor's scope and the ticket's place.
+"""Who may do what with tickets, patrols and categories: rules registered as ``tickets.<verb>_<model>``.
+
+The console, the API, the H5 pages and the services ask these names (``core.permissions.allowed`` /
+``require``, ``user.has_perm``); the system (actor ``None``) may do anything.
 
 Place roles hold a level over the places under them: a grid worker holds the grid level of their grid,
 a community worker the community level (and so also the grid level) of every grid in their community.
 A handler is whoever the ticket is dispatched to: a department's handlers, or the staff of the place at
-the dispatched level, or the named person. Rules predicates wrap the same functions for templates.
+the dispatched level, or the named person.
 """
 
 from __future__ import annotations
@@ -12,23 +15,29 @@ from typing import TYPE_CHECKING, Any
 
 import rules
 
-from gongzhi.core.roles import Role
+from gongzhi.core.permissions import holds
+from gongzhi.core.roles import (
+    COMMUNITY_STAFF,
+    DISTRICT_ADMINS,
+    GRID_STAFF,
+    PLACE_MANAGERS,
+    PLACE_STAFF,
+    SUBDISTRICT_STAFF,
+    TICKET_READERS,
+)
 from gongzhi.core.scope import Scope, scope_of
-from gongzhi.tickets.enums import PLACE_LEVELS, Level
+from gongzhi.tickets.enums import PLACE_LEVELS, TO_DISPATCH, Level
 
 if TYPE_CHECKING:
-    from gongzhi.core.types import Actor
     from gongzhi.tickets.models import Ticket
 
+# The roles that hold each place level of a ticket (a mapping of the named sets, not a set of its own).
 LEVEL_ROLES: dict[str, frozenset[str]] = {
-    Level.GRID: frozenset({Role.GRID_WORKER, Role.GRID_HEAD}),
-    Level.COMMUNITY: frozenset({Role.COMMUNITY_WORKER, Role.COMMUNITY_SECRETARY}),
-    Level.SUBDISTRICT: frozenset({Role.SUBDISTRICT_STAFF}),
-    Level.DISTRICT: frozenset({Role.DISTRICT_ADMIN}),
+    Level.GRID: GRID_STAFF,
+    Level.COMMUNITY: COMMUNITY_STAFF,
+    Level.SUBDISTRICT: SUBDISTRICT_STAFF,
+    Level.DISTRICT: DISTRICT_ADMINS,
 }
-PLACE_STAFF = frozenset().union(*LEVEL_ROLES.values())
-# Read every ticket of their place; the auditor reads and never moves.
-PLACE_READERS = PLACE_STAFF | {Role.AUDITOR}
 
 
 def roles_from(level: str) -> frozenset[str]:
@@ -60,13 +69,17 @@ def _co_departments(ticket: Ticket) -> set[int]:
     return cached
 
 
-def can_read(actor: Actor | None, ticket: Ticket) -> bool:
-    if actor is None:
+# --- predicates (user, ticket) ------------------------------------------------------------------------
+
+
+@rules.predicate
+def _reads(user: Any, ticket: Any) -> bool:
+    if ticket is None:
+        return False
+    scope = scope_of(user)
+    if scope.superuser or scope.covers(ticket, TICKET_READERS):
         return True
-    scope = scope_of(actor)
-    if scope.superuser or scope.covers(ticket, PLACE_READERS):
-        return True
-    if actor.pk in (ticket.reporter_id, ticket.first_responder_id, ticket.handler_id):
+    if user.pk in (ticket.reporter_id, ticket.first_responder_id, ticket.handler_id):
         return True
     if scope.department_ids:
         if ticket.department_id in scope.department_ids:
@@ -75,12 +88,13 @@ def can_read(actor: Actor | None, ticket: Ticket) -> bool:
     return False
 
 
-def is_handler(actor: Actor | None, ticket: Ticket) -> bool:
+@rules.predicate
+def _handles(user: Any, ticket: Any) -> bool:
     """The lead handler of the current dispatch."""
-    if actor is None:
-        return True
-    scope = scope_of(actor)
-    if scope.superuser or (ticket.handler_id and ticket.handler_id == actor.pk):
+    if ticket is None:
+        return False
+    scope = scope_of(user)
+    if scope.superuser or (ticket.handler_id and ticket.handler_id == user.pk):
         return True
     if ticket.level == Level.DEPARTMENT:
         return ticket.department_id in scope.department_ids
@@ -88,52 +102,122 @@ def is_handler(actor: Actor | None, ticket: Ticket) -> bool:
     return any(role in roles and code == ticket.handler_place_code for role, _lvl, code in scope.places)
 
 
-def is_co_handler(actor: Actor | None, ticket: Ticket) -> bool:
-    if actor is None:
+@rules.predicate
+def _co_handles(user: Any, ticket: Any) -> bool:
+    """A co-handling department of a department dispatch."""
+    if ticket is None:
         return False
-    scope = scope_of(actor)
+    scope = scope_of(user)
     return ticket.level == Level.DEPARTMENT and bool(_co_departments(ticket) & scope.department_ids)
 
 
-def can_accept(actor: Actor | None, ticket: Ticket) -> bool:
-    """First responders: the staff of the ticket's grid or any place above it."""
-    return actor is None or holds_level(
-        scope_of(actor),
-        ticket,
-        Level.GRID if ticket.grid_code else Level.COMMUNITY if ticket.community_code else Level.DISTRICT,
-    )
-
-
-def can_dispatch(actor: Actor | None, ticket: Ticket) -> bool:
-    """Whoever holds the level the ticket waits at (or above)."""
-    if actor is None:
-        return True
-    level = ticket.level if ticket.level in PLACE_LEVELS else Level.COMMUNITY
-    return holds_level(scope_of(actor), ticket, level)
-
-
-def can_verify(actor: Actor | None, ticket: Ticket) -> bool:
-    if actor is None or actor.pk == ticket.first_responder_id:
-        return True
-    return holds_level(scope_of(actor), ticket, Level.GRID if ticket.grid_code else Level.COMMUNITY)
-
-
-def can_callback(actor: Actor | None, ticket: Ticket) -> bool:
-    """The first responder answers for the ticket until it closes (首问负责); the community backs them up."""
-    if actor is None or actor.pk == ticket.first_responder_id:
-        return True
-    return holds_level(scope_of(actor), ticket, Level.COMMUNITY)
-
-
-def can_decide_extension(actor: Actor | None, ticket: Ticket) -> bool:
-    if actor is None:
-        return True
-    return holds_level(scope_of(actor), ticket, ticket.dispatch_level or Level.COMMUNITY)
+@rules.predicate
+def _first_responds(user: Any, ticket: Any) -> bool:
+    """The staff of the ticket's grid or any place above it (首问: who may accept it)."""
+    if ticket is None:
+        return False
+    level = Level.GRID if ticket.grid_code else Level.COMMUNITY if ticket.community_code else Level.DISTRICT
+    return holds_level(scope_of(user), ticket, level)
 
 
 @rules.predicate
-def _reads(user: Any, ticket: Any) -> bool:
-    return ticket is not None and can_read(user, ticket)
+def _dispatches(user: Any, ticket: Any) -> bool:
+    """Whoever holds the level the ticket waits at (or above)."""
+    if ticket is None:
+        return False
+    level = ticket.level if ticket.level in PLACE_LEVELS else Level.COMMUNITY
+    return holds_level(scope_of(user), ticket, level)
 
 
+@rules.predicate
+def _is_first_responder(user: Any, ticket: Any) -> bool:
+    return ticket is not None and user.pk == ticket.first_responder_id
+
+
+@rules.predicate
+def _is_reporter(user: Any, ticket: Any) -> bool:
+    return ticket is not None and user.pk == ticket.reporter_id
+
+
+@rules.predicate
+def _verifies_on_site(user: Any, ticket: Any) -> bool:
+    if ticket is None:
+        return False
+    return holds_level(scope_of(user), ticket, Level.GRID if ticket.grid_code else Level.COMMUNITY)
+
+
+@rules.predicate
+def _community_backs_up(user: Any, ticket: Any) -> bool:
+    return ticket is not None and holds_level(scope_of(user), ticket, Level.COMMUNITY)
+
+
+@rules.predicate
+def _dispatching_level(user: Any, ticket: Any) -> bool:
+    if ticket is None:
+        return False
+    return holds_level(scope_of(user), ticket, ticket.dispatch_level or Level.COMMUNITY)
+
+
+@rules.predicate
+def _waits_for_dispatch(user: Any, ticket: Any) -> bool:
+    return ticket is not None and ticket.status in TO_DISPATCH
+
+
+@rules.predicate
+def _reads_whole_timeline(user: Any, ticket: Any) -> bool:
+    """Staff read the whole timeline; a reporter without a staff scope reads the public steps."""
+    if ticket is None:
+        return False
+    if user.pk == ticket.reporter_id:
+        scope = scope_of(user)
+        return scope.superuser or scope.is_staff_scope
+    return True
+
+
+@rules.predicate
+def _works_department(user: Any) -> bool:
+    """Department handlers work tickets too: they hold no place role, only their department."""
+    return bool(getattr(user, "is_authenticated", False) and scope_of(user).department_ids)
+
+
+# --- the rules ----------------------------------------------------------------------------------------
+
+# Reading a ticket: the staff and auditor of its place, its reporter, first responder and named handler,
+# its departments. Missing and unreadable are the same 404.
 rules.add_perm("tickets.view_ticket", _reads)
+# The whole timeline (staff notes, staff names), not only the public steps.
+rules.add_perm("tickets.view_timeline", _reads_whole_timeline)
+# The ticket pages of the console: place staff, the auditor and department handlers.
+rules.add_perm("tickets.list_ticket", holds(TICKET_READERS) | _works_department)
+# Reporting in from the console, and the staff channels (patrol, hotline, 书记有约, assigned): place staff.
+rules.add_perm("tickets.add_ticket", holds(PLACE_STAFF))
+# Accept, decline, merge (首问负责): the staff of the ticket's grid or any place above it.
+rules.add_perm("tickets.accept_ticket", _first_responds)
+# Dispatch: whoever holds the level the ticket waits at (or above).
+rules.add_perm("tickets.dispatch_ticket", _dispatches)
+# Respond, return, handle, request an extension: the lead handler of the current dispatch.
+rules.add_perm("tickets.handle_ticket", _handles)
+# Respond as a co-handling department.
+rules.add_perm("tickets.co_handle_ticket", _co_handles)
+# Escalate (吹哨): the waiting level while it waits for dispatch, else the handler.
+rules.add_perm(
+    "tickets.escalate_ticket", (_waits_for_dispatch & _dispatches) | (~_waits_for_dispatch & _handles)
+)
+# Verify on site: the first responder, or the staff of the ticket's grid (its community when it has none).
+rules.add_perm("tickets.verify_ticket", _is_first_responder | _verifies_on_site)
+# Close: the first responder answers for the ticket until it closes (首问负责); the community backs them up.
+rules.add_perm("tickets.close_ticket", _is_first_responder | _community_backs_up)
+# Call back (rate): the same people, or the reporter themselves.
+rules.add_perm("tickets.callback_ticket", _is_reporter | _is_first_responder | _community_backs_up)
+# Approve or refuse an extension: the level that dispatched the ticket (or above).
+rules.add_perm("tickets.decide_extension", _dispatching_level)
+# Add a note: the reporter, the first responder, the handlers and the staff of the ticket's place.
+rules.add_perm(
+    "tickets.note_ticket", _is_reporter | _is_first_responder | _first_responds | _handles | _co_handles
+)
+# Intake and patrols (place-free pages; the services check the place of each row).
+rules.add_perm("tickets.import_hotline", holds(PLACE_MANAGERS))
+rules.add_perm("tickets.take_appointment", holds(COMMUNITY_STAFF))
+rules.add_perm("tickets.patrol", holds(GRID_STAFF))
+# The category tree is the district's.
+rules.add_perm("tickets.change_category", holds(DISTRICT_ADMINS))

@@ -1,4 +1,5 @@
-"""The one table of allowed moves of a ticket. Services ask ``check_move``; nothing else decides.
+"""The one table of allowed moves of a ticket. Services ask ``core.workflow.check_move(TICKET, move, status)``;
+nothing else decides.
 
 reported → accepted (or declined, or merged into another ticket) → dispatched to a handler (or escalated
 up one level first: 吹哨) → in progress once the handler responds (报到) → handled → verified on site
@@ -8,7 +9,7 @@ A handler can return a wrong dispatch (back to the dispatching level) or escalat
 
 from __future__ import annotations
 
-from gongzhi.core.errors import Conflict
+from gongzhi.core.workflow import Workflow
 from gongzhi.tickets.enums import TicketStatus as S
 
 # move (with its outcome where it has one) → {from status: to status}
@@ -32,7 +33,7 @@ MOVES: dict[str, dict[str, str]] = {
     "extend": {S.DISPATCHED: S.DISPATCHED, S.IN_PROGRESS: S.IN_PROGRESS},
 }
 
-_VERB = {
+VERBS = {
     "accept": "受理",
     "decline": "不予受理",
     "merge": "合并",
@@ -50,21 +51,4 @@ _VERB = {
 }
 
 
-def target_of(move: str, status: str) -> str | None:
-    return MOVES.get(move, {}).get(status)
-
-
-def check_move(move: str, status: str) -> str:
-    """The status after ``move`` from ``status``, or a 409 with a Chinese message."""
-    target = target_of(move, status)
-    if target is None:
-        raise Conflict(
-            f"工单当前状态为“{S(status).label}”，不能{_VERB.get(move, '执行此操作')}",
-            code="illegal_transition",
-            extra={"status": status, "move": move},
-        )
-    return target
-
-
-def allowed_moves(status: str) -> list[str]:
-    return [move for move, table in MOVES.items() if status in table]
+TICKET = Workflow(subject="工单", states=S, moves=MOVES, verbs=VERBS)

@@ -244,7 +244,7 @@ def need_from_ticket(*, actor: Actor, ticket_id: int, title: str, category: str,
     number as the reason the reporter reads, and the need keeps the ticket's place and description.
     One transaction: both or neither."""
     from gongzhi.places.models import Community, Grid
-    from gongzhi.tickets.selectors import ticket_get_for_actor
+    from gongzhi.tickets.selectors.tickets import ticket_get_for_actor
     from gongzhi.tickets.services import ticket_decline
 
     ticket = ticket_get_for_actor(actor=actor, ticket_id=ticket_id)

@@ -145,7 +145,7 @@ def need_withdraw(request: HttpRequest, need_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def need_from_ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """转为居民需求: a ticket that is a request rather than a fault joins the needs list."""
-    from gongzhi.tickets.selectors import ticket_get_for_actor
+    from gongzhi.tickets.selectors.tickets import ticket_get_for_actor
 
     actor = actor_of(request)
     try:

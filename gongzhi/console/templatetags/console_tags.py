@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.access import can_read_audit
+from gongzhi.core.permissions import allowed
 from gongzhi.core.scope import scope_of
 
 register = template.Library()
@@ -43,7 +44,7 @@ class NavSection:
     active: bool = False
 
 
-# (section label, [(url name, link label)], who sees it)
+# (section label, [(url name, link label[, who sees it])], who sees it): who is a rule name or a check below
 NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
     (_("首页"), [("console:home", _("工作台"))], ""),
     (
@@ -79,23 +80,23 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
         _("网格事件"),
         [
             ("tickets:inbox", _("工作台")),
-            ("tickets:new", _("新建工单"), "ticket_reporter"),
+            ("tickets:new", _("新建工单"), "tickets.add_ticket"),
             ("tickets:supervision", _("督办")),
             ("tickets:categories", _("事件分类")),
         ],
-        "tickets",
+        "tickets.list_ticket",
     ),
     (
         _("网格事件 · 采集与巡查"),
         [
-            ("tickets_intake:patrol", _("巡查"), "patrol_worker"),
-            ("tickets_intake:hotline", _("12345热线导入"), "hotline_importer"),
-            ("tickets_intake:appointment", _("书记有约登记"), "community_staff"),
-            ("tickets_intake:patrol_coverage", _("每日巡查覆盖")),
-            ("tickets_intake:patrol_summary", _("每月巡查总结")),
-            ("tickets_intake:categories_edit", _("编辑事件分类"), "category_admin"),
+            ("tickets:patrol", _("巡查"), "tickets.patrol"),
+            ("tickets:hotline", _("12345热线导入"), "tickets.import_hotline"),
+            ("tickets:appointment", _("书记有约登记"), "tickets.take_appointment"),
+            ("tickets:patrol_coverage", _("每日巡查覆盖")),
+            ("tickets:patrol_summary", _("每月巡查总结")),
+            ("tickets:categories_edit", _("编辑事件分类"), "tickets.change_category"),
         ],
-        "ticket_staff",
+        "tickets.add_ticket",
     ),
     (
         _("志愿服务"),
@@ -138,14 +139,8 @@ def _allowed(who: str, user: Any) -> bool:
 
         scope = scope_of(user)
         return scope.superuser or bool(scope.roles & POPULATION_ROLES)
-    if who in ("tickets", "ticket_reporter"):
-        # Department handlers work tickets too: they hold no place role, only their department.
-        from gongzhi.tickets.permissions import PLACE_READERS, PLACE_STAFF
-
-        scope = scope_of(user)
-        if who == "ticket_reporter":
-            return scope.superuser or bool(scope.roles & PLACE_STAFF)
-        return scope.superuser or bool(scope.roles & PLACE_READERS) or bool(scope.department_ids)
+    if "." in who:  # a rule: "<app>.<verb>_<model>"
+        return allowed(user, who)
     if who == "open311_admin":
         from gongzhi.core.permissions import allowed
 
@@ -158,39 +153,12 @@ def _allowed(who: str, user: Any) -> bool:
         from gongzhi.places.selectors import can_import_grids
 
         return can_import_grids(actor=user)
-    if who in _INTAKE_CHECKS:
-        return _INTAKE_CHECKS[who](user)
     if who == "population_editor":
         from gongzhi.core.roles import POPULATION_EDITORS
 
         scope = scope_of(user)
         return scope.superuser or bool(scope.roles & POPULATION_EDITORS)
     return True
-
-
-def _ticket_staff(user: Any) -> bool:
-    from gongzhi.tickets.permissions import PLACE_STAFF
-
-    scope = scope_of(user)
-    return scope.superuser or bool(scope.roles & PLACE_STAFF)
-
-
-def _intake(name: str) -> Any:
-    def check(user: Any) -> bool:
-        from gongzhi.tickets import intake_access
-
-        return bool(getattr(intake_access, name)(user))
-
-    return check
-
-
-_INTAKE_CHECKS = {
-    "ticket_staff": _ticket_staff,
-    "patrol_worker": _intake("can_patrol"),
-    "hotline_importer": _intake("can_import_hotline"),
-    "community_staff": _intake("can_take_appointment"),
-    "category_admin": _intake("can_edit_categories"),
-}
 
 
 @register.inclusion_tag("console/partials/_nav.html", takes_context=True)
@@ -215,8 +183,12 @@ def console_nav(context: template.Context) -> dict[str, Any]:
                 section.links.append(NavLink(name=name, label=link_label, url=url, active=name == current))
         if not section.links:
             continue
-        section.active = any(link.active for link in section.links) or (
-            bool(current_ns) and section.links[0].name.split(":")[0] == current_ns and current_ns != "console"
-        )
+        section.active = any(link.active for link in section.links)
         sections.append(section)
+    if current_ns and current_ns != "console" and not any(s.active for s in sections):
+        # A page without a link of its own (a ticket, a record) opens the first section of its app.
+        for section in sections:
+            if section.links[0].name.split(":")[0] == current_ns:
+                section.active = True
+                break
     return {"sections": sections}

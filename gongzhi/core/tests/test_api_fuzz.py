@@ -110,8 +110,8 @@ def flatmap_body(context: Any, body: Any) -> st.SearchStrategy:
 
 def _build_world() -> dict[str, dict[str, str]]:
     from gongzhi.testing import build_small_district
-    from gongzhi.tickets.api import ACTIONS
     from gongzhi.tickets.models import Category
+    from gongzhi.tickets.services import ACTIONS
     from gongzhi.tickets.services.patrols import patrol_start
     from gongzhi.tickets.tests.helpers import G1_POINT, G2_POINT, report
 

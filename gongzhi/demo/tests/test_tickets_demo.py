@@ -10,7 +10,7 @@ from gongzhi.demo.seed import DemoSeeder
 from gongzhi.tickets import rollup
 from gongzhi.tickets.enums import Channel, SupervisionKind, TicketStatus
 from gongzhi.tickets.models import DailyStat, Supervision, Ticket, TicketEvent
-from gongzhi.tickets.selectors import inbox_counts
+from gongzhi.tickets.selectors.tickets import inbox_counts
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ from gongzhi.open311.services import apikey_count_request, apikey_request_record
 from gongzhi.places.models import District
 from gongzhi.tickets.enums import TERMINAL
 from gongzhi.tickets.models import Category, Ticket, TicketEvent
-from gongzhi.tickets.selectors import public_timeline
+from gongzhi.tickets.selectors.tickets import public_timeline
 
 log = logging.getLogger("gongzhi.open311")
 

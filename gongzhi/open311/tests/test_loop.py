@@ -11,7 +11,7 @@ from gongzhi.open311.api.formats import iso
 from gongzhi.open311.tests.helpers import BASE, G1_POINT, errors_of, issue, parse, post
 from gongzhi.tickets import services as svc
 from gongzhi.tickets.models import Ticket, TicketEvent
-from gongzhi.tickets.selectors import clean_filters, ticket_list_for_actor
+from gongzhi.tickets.selectors.tickets import clean_filters, ticket_list_for_actor
 from gongzhi.tickets.tests.helpers import report
 
 LNG, LAT = G1_POINT

@@ -1,7 +1,8 @@
 """Ticket services: the only code that writes the tickets app's models."""
 
-from gongzhi.tickets.services.intake import Reported, TicketInput, report_ticket, ticket_report
+from gongzhi.tickets.services.intake import Reported, TicketInput, ticket_report, ticket_report_rows
 from gongzhi.tickets.services.loop import (
+    ACTIONS,
     callback_needed,
     ticket_accept,
     ticket_callback,
@@ -13,6 +14,7 @@ from gongzhi.tickets.services.loop import (
     ticket_extend_request,
     ticket_handle,
     ticket_merge,
+    ticket_move,
     ticket_respond,
     ticket_return,
     ticket_verify,
@@ -21,10 +23,10 @@ from gongzhi.tickets.services.notes import ticket_note
 from gongzhi.tickets.services.supervision import supervision_sweep
 
 __all__ = [
+    "ACTIONS",
     "Reported",
     "TicketInput",
     "callback_needed",
-    "report_ticket",
     "supervision_sweep",
     "ticket_accept",
     "ticket_callback",
@@ -36,8 +38,10 @@ __all__ = [
     "ticket_extend_request",
     "ticket_handle",
     "ticket_merge",
+    "ticket_move",
     "ticket_note",
     "ticket_report",
+    "ticket_report_rows",
     "ticket_respond",
     "ticket_return",
     "ticket_verify",

@@ -11,10 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from gongzhi.core.errors import ApplicationError, Forbidden, field_error
+from gongzhi.core.permissions import require
+from gongzhi.core.roles import COMMUNITY_STAFF
 from gongzhi.core.scope import scope_of
 from gongzhi.places.models import Grid
 from gongzhi.tickets.enums import Channel
-from gongzhi.tickets.intake_access import APPOINTMENT_TAKERS
 from gongzhi.tickets.models import Ticket
 from gongzhi.tickets.services.common import text
 from gongzhi.tickets.services.intake import TicketInput, ticket_report
@@ -45,9 +46,10 @@ def session_label(session_date: date, secretary: str) -> str:
 @transaction.atomic
 def appointment_ticket_report(*, actor: Actor, data: AppointmentInput, now: datetime | None = None) -> Ticket:
     """Community workers and secretaries record an issue raised at a 书记有约 session."""
+    require(
+        actor, "tickets.take_appointment", error=Forbidden("只有社区工作者和社区党组织书记可以登记书记有约")
+    )
     scope = scope_of(actor)
-    if not (scope.superuser or scope.roles & APPOINTMENT_TAKERS):
-        raise Forbidden("只有社区工作者和社区党组织书记可以登记书记有约")
     at = now or timezone.now()
     today = timezone.localtime(at).date()
     if data.session_date is None:
@@ -62,7 +64,7 @@ def appointment_ticket_report(*, actor: Actor, data: AppointmentInput, now: date
     grid_code = (data.grid_code or "").strip()
     if grid_code:
         grid = Grid.objects.filter(code=grid_code).first()
-        if grid is None or not (scope.superuser or scope.covers(grid, APPOINTMENT_TAKERS)):
+        if grid is None or not (scope.superuser or scope.covers(grid, COMMUNITY_STAFF)):
             raise field_error("grid_code", "网格不存在或不在您的管辖范围内")
     try:
         return ticket_report(

@@ -12,9 +12,8 @@ from django.db import IntegrityError, transaction
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.errors import Forbidden, NotFound, ValidationFailed, field_error
-from gongzhi.core.scope import scope_of
+from gongzhi.core.permissions import require
 from gongzhi.tickets.enums import CategoryKind, Level
-from gongzhi.tickets.intake_access import CATEGORY_EDITORS
 from gongzhi.tickets.models import LIMIT_UNITS, Category
 
 if TYPE_CHECKING:
@@ -47,16 +46,8 @@ EDITABLE = (
 )
 
 
-def can_edit_categories(actor: Actor | None) -> bool:
-    if actor is None:
-        return True
-    scope = scope_of(actor)
-    return scope.superuser or bool(scope.roles & CATEGORY_EDITORS)
-
-
 def _require(actor: Actor | None) -> None:
-    if not can_edit_categories(actor):
-        raise Forbidden("只有区级管理员可以修改事件分类")
+    require(actor, "tickets.change_category", error=Forbidden("只有区级管理员可以修改事件分类"))
 
 
 def _str(values: dict[str, Any], name: str, label: str, max_length: int, *, required: bool = False) -> str:

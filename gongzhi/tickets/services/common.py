@@ -11,11 +11,12 @@ from django.utils import timezone
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.bulk import Batch
-from gongzhi.core.errors import Forbidden, NotFound, field_error
+from gongzhi.core.errors import NotFound, field_error
+from gongzhi.core.permissions import allowed
+from gongzhi.core.workflow import check_move
 from gongzhi.tickets import notify, stats
 from gongzhi.tickets.models import Ticket, TicketEvent
-from gongzhi.tickets.permissions import can_read
-from gongzhi.tickets.transitions import check_move
+from gongzhi.tickets.transitions import TICKET
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
@@ -40,14 +41,9 @@ def locked(ticket_id: int, actor: Actor | None) -> Ticket:
     ticket = (
         Ticket.objects.select_for_update(of=("self",)).select_related("category").filter(pk=ticket_id).first()
     )
-    if ticket is None or not can_read(actor, ticket):
+    if ticket is None or not allowed(actor, "tickets.view_ticket", ticket):
         raise NotFound("工单不存在或无权查看")
     return ticket
-
-
-def require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise Forbidden(message)
 
 
 def text(
@@ -64,7 +60,7 @@ def text(
 def move_to(ticket: Ticket, move: str) -> tuple[str, str]:
     """(old, new) status after checking the move against transitions.py."""
     old = ticket.status
-    return old, check_move(move, old)
+    return old, check_move(TICKET, move, old)
 
 
 def record(

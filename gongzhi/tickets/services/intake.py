@@ -17,14 +17,13 @@ from gongzhi.core.bulk import Batch, insert_one, next_key
 from gongzhi.core.coords import clean_point
 from gongzhi.core.errors import Conflict, field_error
 from gongzhi.core.images import CleanImage, clean_images, store_image
-from gongzhi.core.roles import Role
+from gongzhi.core.permissions import allowed
 from gongzhi.core.scope import scope_of
 from gongzhi.core.textsearch import index_text
 from gongzhi.places import geo
 from gongzhi.places.models import Grid, Household
 from gongzhi.tickets.enums import Channel, Level, PhotoStage, TicketStatus
 from gongzhi.tickets.models import Category, Patrol, Ticket, TicketPhoto
-from gongzhi.tickets.permissions import PLACE_STAFF
 from gongzhi.tickets.services.common import now_or, record, text
 
 if TYPE_CHECKING:
@@ -173,13 +172,9 @@ def _check_channel(actor: Actor | None, data: TicketInput) -> None:
         raise field_error("channel", "来源渠道不正确")
     if actor is None:
         return
-    scope = scope_of(actor)
-    staff = scope.superuser or bool(scope.roles & PLACE_STAFF)
-    if data.channel in STAFF_CHANNELS and not staff:
+    if data.channel in STAFF_CHANNELS and not allowed(actor, "tickets.add_ticket"):
         raise field_error("channel", "该来源渠道仅限工作人员登记")
-    if data.channel == Channel.PATROL and not (
-        scope.superuser or scope.has_role(Role.GRID_WORKER, Role.GRID_HEAD)
-    ):
+    if data.channel == Channel.PATROL and not allowed(actor, "tickets.patrol"):
         raise field_error("channel", "巡查上报仅限网格员")
 
 
@@ -274,7 +269,7 @@ def save_photos(
 
 @dataclass
 class Reported:
-    """What ``report_ticket`` saved: the ticket, its first timeline row and its photos, so the caller can
+    """What ``ticket_report_rows`` saved: the ticket, its first timeline row and its photos, so the caller can
     answer from them without reading them back."""
 
     ticket: Ticket
@@ -286,10 +281,10 @@ def ticket_report(
     *, actor: Actor | None, data: TicketInput, photos: list[Any] | None = None, now: datetime | None = None
 ) -> Ticket:
     """A new ticket from any channel. ``actor`` None is the system (imports, connected systems)."""
-    return report_ticket(actor=actor, data=data, photos=photos, now=now).ticket
+    return ticket_report_rows(actor=actor, data=data, photos=photos, now=now).ticket
 
 
-def report_ticket(
+def ticket_report_rows(
     *, actor: Actor | None, data: TicketInput, photos: list[Any] | None = None, now: datetime | None = None
 ) -> Reported:
     """``ticket_report``, returning the rows it saved.
@@ -302,7 +297,7 @@ def report_ticket(
     at = now_or(now)
     _check_channel(actor, data)
     description = text(data.description, "description", "问题描述", required=True, max_length=DESCRIPTION_MAX)
-    public_only = actor is None or not (scope_of(actor).superuser or scope_of(actor).roles & PLACE_STAFF)
+    public_only = actor is None or not allowed(actor, "tickets.add_ticket")
     category = category_by_code(data.category_code, public_only=public_only)
     images = clean_images(list(photos or []))
     place, point, household_id = _place(actor, data)

@@ -6,16 +6,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from gongzhi.core.errors import Conflict, field_error
+from gongzhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, field_error
 from gongzhi.core.images import clean_images
+from gongzhi.core.permissions import allowed, require
 from gongzhi.core.scope import scope_of
 from gongzhi.places.models import Department
 from gongzhi.tickets import stats
-from gongzhi.tickets.deadlines import deadline_for, limit_label
+from gongzhi.tickets.deadlines import deadline_for, limit_label, red_card_at
 from gongzhi.tickets.enums import (
     HANDLING,
     PLACE_LEVELS,
@@ -38,23 +38,13 @@ from gongzhi.tickets.models import (
     Supervision,
     Ticket,
 )
-from gongzhi.tickets.permissions import (
-    LEVEL_ROLES,
-    can_accept,
-    can_callback,
-    can_decide_extension,
-    can_dispatch,
-    can_read,
-    can_verify,
-    holds_level,
-    is_co_handler,
-    is_handler,
-)
-from gongzhi.tickets.services.common import locked, move_to, now_or, record, require, tell_handler, text
+from gongzhi.tickets.permissions import LEVEL_ROLES, holds_level
+from gongzhi.tickets.services.common import locked, move_to, now_or, record, tell_handler, text
 from gongzhi.tickets.services.intake import category_by_code, save_photos
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
+    from gongzhi.tickets.forms import MoveIn
 
 S = TicketStatus
 _UNITS = {value for value, _label in LIMIT_UNITS}
@@ -108,7 +98,12 @@ def ticket_accept(
     at = now_or(now)
     ticket = locked(ticket_id, actor)
     old, new = move_to(ticket, "accept")
-    require(can_accept(actor, ticket), "只有问题所在网格、社区或上级的工作人员可以受理")
+    require(
+        actor,
+        "tickets.accept_ticket",
+        ticket,
+        error=Forbidden("只有问题所在网格、社区或上级的工作人员可以受理"),
+    )
     category = category_by_code(category_code) if category_code else ticket.category
     note = text(note, "note", "受理意见")
     ticket.status, ticket.accepted_at, ticket.category = new, at, category
@@ -136,7 +131,12 @@ def ticket_decline(
     at = now_or(now)
     ticket = locked(ticket_id, actor)
     old, new = move_to(ticket, "decline")
-    require(can_accept(actor, ticket), "只有问题所在网格、社区或上级的工作人员可以受理")
+    require(
+        actor,
+        "tickets.accept_ticket",
+        ticket,
+        error=Forbidden("只有问题所在网格、社区或上级的工作人员可以受理"),
+    )
     reason = text(reason, "reason", "不予受理的理由", required=True, max_length=300)
     ticket.status, ticket.closed_at = new, at
     ticket.first_responder_id = actor.pk if actor is not None else None
@@ -165,9 +165,14 @@ def ticket_merge(
         raise field_error("into_id", "不能与自身合并")
     ticket = locked(ticket_id, actor)
     old, new = move_to(ticket, "merge")
-    require(can_accept(actor, ticket), "只有问题所在网格、社区或上级的工作人员可以合并工单")
+    require(
+        actor,
+        "tickets.accept_ticket",
+        ticket,
+        error=Forbidden("只有问题所在网格、社区或上级的工作人员可以合并工单"),
+    )
     into = Ticket.objects.filter(pk=into_id).first()
-    if into is None or not can_read(actor, into):
+    if into is None or not allowed(actor, "tickets.view_ticket", into):
         raise field_error("into_id", "要合并到的工单不存在或无权查看")
     if into.status in TERMINAL:
         raise field_error("into_id", f"工单{into.number}已{S(into.status).label}，不能合并到该工单")
@@ -214,10 +219,6 @@ def _department(ticket: Ticket, department_id: int | None, field: str = "departm
     return dep
 
 
-def _department_by_code(ticket: Ticket, code: str) -> Department | None:
-    return Department.objects.filter(code=code, district__code=ticket.district_code).first() if code else None
-
-
 def _handler_user(ticket: Ticket, level: str, place_code: str, handler_id: int | None) -> int | None:
     if not handler_id:
         return None
@@ -238,17 +239,12 @@ def _respond_deadline(dep: Department, at: datetime) -> tuple[datetime, str]:
     return d.at, "；".join(d.warnings)
 
 
-def _red_factor() -> float:
-    return float(getattr(settings, "TICKET_RED_CARD_FACTOR", 1.0))
-
-
 def set_deadline(ticket: Ticket, start: datetime, amount: int, unit: str) -> None:
     d = deadline_for(start, amount, unit)
     ticket.deadline = d.at
     ticket.limit_amount, ticket.limit_unit = amount, unit
     ticket.deadline_warning = "；".join(d.warnings)[:200]
-    red_amount = max(1, round(amount * _red_factor()))
-    ticket.red_at = deadline_for(d.at, red_amount, unit).at
+    ticket.red_at = red_card_at(d.at, amount, unit)
     ticket.supervision = ""
 
 
@@ -270,7 +266,12 @@ def ticket_dispatch(
     at = now_or(now)
     ticket = locked(ticket_id, actor)
     old, new = move_to(ticket, "dispatch")
-    require(can_dispatch(actor, ticket), "只有工单所在层级（或上级）的工作人员可以派遣")
+    require(
+        actor,
+        "tickets.dispatch_ticket",
+        ticket,
+        error=Forbidden("只有工单所在层级（或上级）的工作人员可以派遣"),
+    )
     if level not in Level.values:
         raise field_error("level", "请选择处置层级：网格、社区、街道、区级或职能部门")
     if category_code:
@@ -394,10 +395,15 @@ def ticket_escalate(
     reason = text(reason, "reason", "吹哨上报的理由", required=True, max_length=300)
     old, new = move_to(ticket, "escalate")
     if old in TO_DISPATCH:
-        require(can_dispatch(actor, ticket), "只有工单所在层级的工作人员可以吹哨上报")
+        require(
+            actor,
+            "tickets.escalate_ticket",
+            ticket,
+            error=Forbidden("只有工单所在层级的工作人员可以吹哨上报"),
+        )
         from_level = ticket.level
     else:
-        require(is_handler(actor, ticket), "只有当前处置单位可以吹哨上报")
+        require(actor, "tickets.escalate_ticket", ticket, error=Forbidden("只有当前处置单位可以吹哨上报"))
         if ticket.level == Level.DEPARTMENT:
             raise Conflict(
                 "职能部门不能再向上吹哨；无法处置的请退回派遣单位并说明理由", code="illegal_transition"
@@ -451,7 +457,11 @@ def ticket_respond(
     at = now_or(now)
     ticket = locked(ticket_id, actor)
     note = text(note, "note", "报到说明")
-    if ticket.status in HANDLING and not is_handler(actor, ticket) and is_co_handler(actor, ticket):
+    if (
+        ticket.status in HANDLING
+        and not allowed(actor, "tickets.handle_ticket", ticket)
+        and allowed(actor, "tickets.co_handle_ticket", ticket)
+    ):
         scope = scope_of(actor)
         assignment = (
             ticket.assignments.select_for_update(of=("self",))
@@ -477,7 +487,7 @@ def ticket_respond(
         )
         return ticket
     old, new = move_to(ticket, "respond")
-    require(is_handler(actor, ticket), "只有被派遣的处置单位可以报到")
+    require(actor, "tickets.handle_ticket", ticket, error=Forbidden("只有被派遣的处置单位可以报到"))
     ticket.status, ticket.responded_at = new, at
     ticket.save(update_fields=["status", "responded_at", "updated_at"])
     ticket.assignments.filter(active=True, role=AssignmentRole.LEAD).update(responded_at=at)
@@ -503,7 +513,7 @@ def ticket_return(*, actor: Actor | None, ticket_id: int, reason: str, now: date
     at = now_or(now)
     ticket = locked(ticket_id, actor)
     old, new = move_to(ticket, "return")
-    require(is_handler(actor, ticket), "只有被派遣的处置单位可以退回")
+    require(actor, "tickets.handle_ticket", ticket, error=Forbidden("只有被派遣的处置单位可以退回"))
     reason = text(reason, "reason", "退回理由", required=True, max_length=300)
     dispatcher_id, from_level, dep_id = ticket.dispatcher_id, ticket.level, ticket.department_id
     _end_assignments(ticket, "returned")
@@ -557,7 +567,7 @@ def ticket_handle(
     at = now_or(now)
     ticket = locked(ticket_id, actor)
     old, new = move_to(ticket, "handle")
-    require(is_handler(actor, ticket), "只有被派遣的处置单位可以提交处置结果")
+    require(actor, "tickets.handle_ticket", ticket, error=Forbidden("只有被派遣的处置单位可以提交处置结果"))
     result = text(result, "result", "处置结果", required=True)
     images = clean_images(list(photos or []))
     first = ticket.first_handled_at is None
@@ -618,7 +628,12 @@ def ticket_verify(
     at = now_or(now)
     ticket = locked(ticket_id, actor)
     old, new = move_to(ticket, "verify_pass" if passed else "verify_fail")
-    require(can_verify(actor, ticket), "只有问题所在网格的网格员、社区工作人员或首问负责人可以核查")
+    require(
+        actor,
+        "tickets.verify_ticket",
+        ticket,
+        error=Forbidden("只有问题所在网格的网格员、社区工作人员或首问负责人可以核查"),
+    )
     note = text(note, "note", "核查意见", required=not passed)
     images = clean_images(list(photos or []))
     fields = ["status", "updated_at"]
@@ -666,7 +681,10 @@ def ticket_callback(
     move_to(ticket, "callback_ok")  # the status must allow a callback before anyone is asked who they are
     is_reporter = actor is not None and actor.pk == ticket.reporter_id
     require(
-        is_reporter or can_callback(actor, ticket), "只有首问负责人、社区工作人员或上报人本人可以回访评价"
+        actor,
+        "tickets.callback_ticket",
+        ticket,
+        error=Forbidden("只有首问负责人、社区工作人员或上报人本人可以回访评价"),
     )
     if satisfaction not in Satisfaction.values:
         raise field_error("satisfaction", "请选择满意、基本满意或不满意")
@@ -716,7 +734,7 @@ def ticket_close(
     at = now_or(now)
     ticket = locked(ticket_id, actor)
     old, new = move_to(ticket, "close")
-    require(can_callback(actor, ticket), "只有首问负责人或社区工作人员可以结案")
+    require(actor, "tickets.close_ticket", ticket, error=Forbidden("只有首问负责人或社区工作人员可以结案"))
     if old == S.VERIFIED and callback_needed(ticket):
         raise Conflict("请先回访上报人，再结案", code="callback_required")
     ticket.status, ticket.closed_at = new, at
@@ -747,7 +765,7 @@ def ticket_extend_request(
 ) -> ExtensionRequest:
     at = now_or(now)
     ticket = locked(ticket_id, actor)
-    require(is_handler(actor, ticket), "只有被派遣的处置单位可以申请延期")
+    require(actor, "tickets.handle_ticket", ticket, error=Forbidden("只有被派遣的处置单位可以申请延期"))
     move_to(ticket, "extend")
     if unit not in _UNITS:
         raise field_error("unit", "时限单位应为工作时、工作日、自然日或小时")
@@ -789,7 +807,7 @@ def ticket_extend_decide(
     """The dispatching level approves (the deadline moves on from the old one) or refuses."""
     at = now_or(now)
     ticket = locked(ticket_id, actor)
-    require(can_decide_extension(actor, ticket), "只有派遣层级的工作人员可以审批延期")
+    require(actor, "tickets.decide_extension", ticket, error=Forbidden("只有派遣层级的工作人员可以审批延期"))
     req = (
         ExtensionRequest.objects.select_for_update(of=("self",))
         .filter(ticket=ticket, status=ExtensionStatus.PENDING)
@@ -805,11 +823,7 @@ def ticket_extend_decide(
         d = deadline_for(ticket.deadline, req.amount, req.unit)
         req.new_deadline = d.at
         ticket.deadline = d.at
-        ticket.red_at = deadline_for(
-            d.at,
-            max(1, round((ticket.limit_amount or req.amount) * _red_factor())),
-            ticket.limit_unit or req.unit,
-        ).at
+        ticket.red_at = red_card_at(d.at, ticket.limit_amount or req.amount, ticket.limit_unit or req.unit)
         ticket.deadline_warning = "；".join(d.warnings)[:200]
         ticket.supervision = ""
         ticket.save(update_fields=["deadline", "red_at", "deadline_warning", "supervision", "updated_at"])
@@ -867,3 +881,91 @@ def issue_supervision(
     )
     tell_handler(ticket, "supervise", f"{SupervisionKind(kind).label}：{reason}")
     return sup
+
+
+# --- a move by name ----------------------------------------------------------------------------------
+
+ACTIONS = (
+    "accept",
+    "decline",
+    "merge",
+    "dispatch",
+    "escalate",
+    "respond",
+    "return",
+    "handle",
+    "verify",
+    "callback",
+    "close",
+    "extend",
+)
+
+
+def ticket_move(*, actor: Actor | None, ticket_id: int, action: str, data: MoveIn, photos: list[Any]) -> None:
+    """One action of the loop by name (``ACTIONS``) with its fields; the API and the console forms share it."""
+    p, files = data, photos
+    now = timezone.now()
+    if action == "accept":
+        ticket_accept(actor=actor, ticket_id=ticket_id, category_code=p.category_code, note=p.note, now=now)
+    elif action == "decline":
+        ticket_decline(actor=actor, ticket_id=ticket_id, reason=p.reason or p.note, now=now)
+    elif action == "merge":
+        if p.into_id is None:
+            raise ValidationFailed("请选择要合并到的工单", fields={"into_id": "必填项"})
+        ticket_merge(actor=actor, ticket_id=ticket_id, into_id=p.into_id, note=p.note, now=now)
+    elif action == "dispatch":
+        ticket_dispatch(
+            actor=actor,
+            ticket_id=ticket_id,
+            level=p.level,
+            department_id=p.department_id,
+            co_department_ids=p.co_department_ids,
+            handler_id=p.handler_id,
+            category_code=p.category_code,
+            limit_amount=p.limit_amount,
+            limit_unit=p.limit_unit,
+            note=p.note,
+            now=now,
+        )
+    elif action == "escalate":
+        ticket_escalate(actor=actor, ticket_id=ticket_id, reason=p.reason or p.note, now=now)
+    elif action == "respond":
+        ticket_respond(actor=actor, ticket_id=ticket_id, note=p.note, now=now)
+    elif action == "return":
+        ticket_return(actor=actor, ticket_id=ticket_id, reason=p.reason or p.note, now=now)
+    elif action == "handle":
+        ticket_handle(actor=actor, ticket_id=ticket_id, result=p.result or p.note, photos=files, now=now)
+    elif action == "verify":
+        if p.passed is None:
+            raise ValidationFailed("请选择核查是否通过", fields={"passed": "必填项"})
+        ticket_verify(actor=actor, ticket_id=ticket_id, passed=p.passed, note=p.note, photos=files, now=now)
+    elif action == "callback":
+        if p.satisfaction not in Satisfaction.values:
+            raise ValidationFailed(
+                "请选择满意、基本满意或不满意", fields={"satisfaction": "取值不在可选范围内"}
+            )
+        ticket_callback(actor=actor, ticket_id=ticket_id, satisfaction=p.satisfaction, note=p.note, now=now)
+    elif action == "close":
+        ticket_close(actor=actor, ticket_id=ticket_id, note=p.note, now=now)
+    elif action == "extend":
+        if p.decision:
+            if p.decision not in ("approve", "refuse"):
+                raise ValidationFailed(
+                    "审批结果应为 approve 或 refuse", fields={"decision": "取值不在可选范围内"}
+                )
+            ticket_extend_decide(
+                actor=actor, ticket_id=ticket_id, approve=p.decision == "approve", note=p.note, now=now
+            )
+        else:
+            if p.amount is None:
+                raise ValidationFailed("请填写延长时限", fields={"amount": "必填项"})
+            ticket_extend_request(
+                actor=actor,
+                ticket_id=ticket_id,
+                amount=p.amount,
+                unit=p.unit,
+                reason=p.reason or p.note,
+                now=now,
+            )
+    else:
+        raise NotFound("没有这个操作")

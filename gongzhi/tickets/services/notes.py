@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from gongzhi.core.errors import field_error
+from gongzhi.core.errors import Forbidden, field_error
+from gongzhi.core.permissions import require
 from gongzhi.tickets.enums import Move
 from gongzhi.tickets.models import TicketEvent
-from gongzhi.tickets.permissions import can_accept, is_co_handler, is_handler
-from gongzhi.tickets.services.common import PUBLIC_MAX, locked, now_or, record, require, tell_handler, text
+from gongzhi.tickets.services.common import PUBLIC_MAX, locked, now_or, record, tell_handler, text
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
@@ -33,13 +33,10 @@ def ticket_note(
     at = now_or(now)
     ticket = locked(ticket_id, actor)
     require(
-        actor is None
-        or actor.pk == ticket.reporter_id
-        or actor.pk == ticket.first_responder_id
-        or can_accept(actor, ticket)
-        or is_handler(actor, ticket)
-        or is_co_handler(actor, ticket),
-        "只有上报人、首问负责人、处置单位和问题所在地的工作人员可以补充说明",
+        actor,
+        "tickets.note_ticket",
+        ticket,
+        error=Forbidden("只有上报人、首问负责人、处置单位和问题所在地的工作人员可以补充说明"),
     )
     note = text(note, "note", "补充说明")
     public_note = text(public_note, "public_note", "对外说明", max_length=PUBLIC_MAX)

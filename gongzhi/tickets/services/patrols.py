@@ -13,11 +13,12 @@ from django.utils import timezone
 from gongzhi.audit.services import audit_record
 from gongzhi.core.coords import clean_point
 from gongzhi.core.errors import Conflict, Forbidden, NotFound, field_error
+from gongzhi.core.permissions import require
+from gongzhi.core.roles import GRID_STAFF
 from gongzhi.core.scope import scope_of
 from gongzhi.places import geo
 from gongzhi.places.models import Grid
 from gongzhi.tickets.enums import PatrolStatus
-from gongzhi.tickets.intake_access import PATROLLERS
 from gongzhi.tickets.models import Patrol, PatrolCheckIn
 from gongzhi.tickets.services.common import text
 
@@ -30,7 +31,7 @@ CHECKIN_NOTE_MAX = 200
 
 def patrols_grid_codes(actor: Actor) -> set[str]:
     """The grids the actor patrols: those of their grid worker / grid head assignments."""
-    return {code for role, level, code in scope_of(actor).places if role in PATROLLERS and level == "grid"}
+    return {code for role, level, code in scope_of(actor).places if role in GRID_STAFF and level == "grid"}
 
 
 def _locked(actor: Actor, patrol_id: int) -> Patrol:
@@ -46,9 +47,8 @@ def _locked(actor: Actor, patrol_id: int) -> Patrol:
 def patrol_start(*, actor: Actor, grid_code: str, now: datetime | None = None) -> Patrol:
     at = now or timezone.now()
     grid_code = (grid_code or "").strip()
+    require(actor, "tickets.patrol", error=Forbidden("只有网格员和网格长可以开始巡查"))
     scope = scope_of(actor)
-    if not (scope.superuser or scope.roles & PATROLLERS):
-        raise Forbidden("只有网格员和网格长可以开始巡查")
     if not scope.superuser and grid_code not in patrols_grid_codes(actor):
         raise NotFound("网格不存在或不是您负责的网格")
     grid = Grid.objects.filter(code=grid_code).first()

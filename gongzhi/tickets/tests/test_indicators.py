@@ -16,7 +16,7 @@ from gongzhi.tickets import indicators as ind
 from gongzhi.tickets import rollup
 from gongzhi.tickets import services as svc
 from gongzhi.tickets.enums import Channel, Level, SupervisionKind, TicketStatus
-from gongzhi.tickets.models import DailyStat, Supervision
+from gongzhi.tickets.models import STAT_FIELDS, DailyStat, Supervision
 from gongzhi.tickets.tests.helpers import G2_POINT, report
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -324,7 +324,7 @@ def test_periods():
 
 def test_ranking_puts_small_samples_last():
     def make(code: str, on_time: int, due: int) -> ind.Indicators:
-        counts = dict.fromkeys(ind.SUMMED, 0) | {"on_time": on_time, "due": due}
+        counts = dict.fromkeys(STAT_FIELDS, 0) | {"on_time": on_time, "due": due}
         return ind.Indicators(level="grid", code=code, name=code, start=NOV[0], end=NOV[1], counts=counts)
 
     ranked = ind.rank([make("a", 1, 1), make("b", 9, 10), make("c", 18, 20), make("d", 0, 0)], "on_time_rate")

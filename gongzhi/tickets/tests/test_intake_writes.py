@@ -18,7 +18,7 @@ from gongzhi.core.bulk import WIDE_ROW, Batch, next_key
 from gongzhi.core.errors import Conflict
 from gongzhi.tickets import services as svc
 from gongzhi.tickets.models import DailyStat, MonthlyStat, StatusCount, Ticket, TicketEvent
-from gongzhi.tickets.services.intake import report_ticket
+from gongzhi.tickets.services.intake import ticket_report_rows
 from gongzhi.tickets.tests.helpers import G1_POINT, report, report_from_system
 
 POSTGRES = connection.vendor == "postgresql"
@@ -48,7 +48,7 @@ def test_a_report_writes_the_ticket_its_timeline_audit_and_rollups_together(dist
     before = _totals()
     data = svc.TicketInput(description="路灯不亮，晚上很黑", lng=G1_POINT[0], lat=G1_POINT[1])
     with CaptureQueriesContext(connection) as ctx:
-        saved = report_ticket(actor=district.user("grid_worker"), data=data)
+        saved = ticket_report_rows(actor=district.user("grid_worker"), data=data)
     writes = _writes(ctx)
     if POSTGRES:
         assert len(writes) == 1, writes  # ticket, timeline, audit and rollups: one statement

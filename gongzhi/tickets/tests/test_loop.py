@@ -12,7 +12,7 @@ from gongzhi.core.errors import ApplicationError, Conflict, Forbidden, NotFound,
 from gongzhi.tickets import services as svc
 from gongzhi.tickets.enums import Channel, Level, SupervisionKind, TicketStatus
 from gongzhi.tickets.models import DailyStat, Supervision, Ticket, TicketEvent
-from gongzhi.tickets.selectors import clean_filters, ticket_list_for_actor
+from gongzhi.tickets.selectors.tickets import clean_filters, ticket_list_for_actor
 from gongzhi.tickets.tests.helpers import G1_POINT, report
 
 SH = ZoneInfo("Asia/Shanghai")

@@ -8,7 +8,7 @@ from gongzhi.audit.models import AuditEvent
 from gongzhi.core.errors import Forbidden, NotFound, ValidationFailed
 from gongzhi.tickets import services as svc
 from gongzhi.tickets.models import Ticket, TicketEvent
-from gongzhi.tickets.selectors import public_timeline
+from gongzhi.tickets.selectors.tickets import public_timeline
 from gongzhi.tickets.tests.helpers import report
 
 

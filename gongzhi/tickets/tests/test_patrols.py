@@ -17,7 +17,7 @@ from gongzhi.core.scope import scope_of
 from gongzhi.tickets import services as svc
 from gongzhi.tickets.enums import Channel, PatrolStatus, TicketStatus
 from gongzhi.tickets.models import Patrol, PatrolCheckIn, Ticket
-from gongzhi.tickets.selectors_patrols import patrol_coverage, patrol_month_summary
+from gongzhi.tickets.selectors.patrols import patrol_coverage, patrol_month_summary
 from gongzhi.tickets.services.patrols import patrol_check_in, patrol_end, patrol_start
 from gongzhi.tickets.tests.helpers import G1_POINT, G2_POINT
 

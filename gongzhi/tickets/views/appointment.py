@@ -16,9 +16,9 @@ from django.views.decorators.http import require_http_methods
 from gongzhi.core.access import actor_of
 from gongzhi.core.access import console_login_required as login_required
 from gongzhi.core.errors import ApplicationError
+from gongzhi.core.permissions import allowed
 from gongzhi.tickets.enums import Channel
-from gongzhi.tickets.intake_access import can_take_appointment
-from gongzhi.tickets.selectors import category_tree, clean_filters, ticket_list_for_actor
+from gongzhi.tickets.selectors.tickets import category_tree, clean_filters, ticket_list_for_actor
 from gongzhi.tickets.services.appointments import AppointmentInput, appointment_ticket_report
 
 
@@ -63,7 +63,7 @@ def appointment_page(request: HttpRequest) -> HttpResponse:
     from gongzhi.places.selectors import grid_list_for_actor
 
     actor = actor_of(request)
-    if not can_take_appointment(actor):
+    if not allowed(actor, "tickets.take_appointment"):
         raise Http404
     grids = [(g.code, g.name) for g in grid_list_for_actor(actor=actor).order_by("code")[:500]]
     if request.method == "POST":

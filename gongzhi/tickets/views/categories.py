@@ -16,10 +16,11 @@ from django.views.decorators.http import require_GET, require_POST
 from gongzhi.core.access import actor_of
 from gongzhi.core.access import console_login_required as login_required
 from gongzhi.core.errors import ApplicationError
+from gongzhi.core.permissions import allowed
 from gongzhi.tickets.enums import CategoryKind, Level
 from gongzhi.tickets.models import LIMIT_UNITS
-from gongzhi.tickets.selectors import category_tree
-from gongzhi.tickets.services.categories import can_edit_categories, category_create, category_update
+from gongzhi.tickets.selectors.tickets import category_tree
+from gongzhi.tickets.services.categories import category_create, category_update
 
 TEXT_FIELDS = (
     "name",
@@ -33,7 +34,7 @@ TEXT_FIELDS = (
 
 
 def _require(request: HttpRequest) -> None:
-    if not can_edit_categories(actor_of(request)):
+    if not allowed(actor_of(request), "tickets.change_category"):
         raise Http404
 
 
@@ -83,7 +84,7 @@ def category_save(request: HttpRequest, code: str) -> HttpResponse:
         _fail(request, exc, code)
     else:
         messages.success(request, _("已保存分类 %(code)s") % {"code": code})
-    return redirect(reverse("tickets_intake:categories_edit") + f"#c-{code}")
+    return redirect(reverse("tickets:categories_edit") + f"#c-{code}")
 
 
 @login_required
@@ -107,4 +108,4 @@ def category_add(request: HttpRequest) -> HttpResponse:
         _fail(request, exc, code or _("新分类"))
     else:
         messages.success(request, _("已新增分类 %(code)s") % {"code": code})
-    return redirect(reverse("tickets_intake:categories_edit") + f"#c-{code}")
+    return redirect(reverse("tickets:categories_edit") + f"#c-{code}")

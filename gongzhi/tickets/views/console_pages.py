@@ -14,13 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gongzhi.core.access import actor_of, console_login_required
 from gongzhi.core.errors import ApplicationError, NotFound, ValidationFailed
-from gongzhi.core.roles import Role
+from gongzhi.core.permissions import allowed
 from gongzhi.core.scope import scope_of
-from gongzhi.tickets import selectors
 from gongzhi.tickets import services as svc
 from gongzhi.tickets.enums import Channel, Level
 from gongzhi.tickets.models import LIMIT_UNITS
-from gongzhi.tickets.permissions import PLACE_STAFF
+from gongzhi.tickets.selectors import tickets as selectors
 from gongzhi.tickets.views.console_ticket import place_names
 
 # Grids drawn on the new-ticket map (a district admin's thousands are left to the typed point).
@@ -39,16 +38,10 @@ NEW_FIELDS = (
 )
 
 
-def can_report(actor: Any) -> bool:
-    scope = scope_of(actor)
-    return scope.superuser or bool(scope.roles & PLACE_STAFF)
-
-
 def staff_channels(actor: Any) -> list[tuple[str, str]]:
     """The channels a staff member reports in from the console: patrol for grid workers only."""
-    scope = scope_of(actor)
     out: list[tuple[str, str]] = []
-    if scope.superuser or scope.has_role(Role.GRID_WORKER, Role.GRID_HEAD):
+    if allowed(actor, "tickets.patrol"):
         out.append((Channel.PATROL, str(Channel.PATROL.label)))
     out += [
         (Channel.APPOINTMENT, str(Channel.APPOINTMENT.label)),
@@ -103,7 +96,7 @@ def _grids(actor: Any) -> list[Any]:
 @require_http_methods(["GET", "POST"])
 def ticket_new(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    if not can_report(actor):
+    if not allowed(actor, "tickets.add_ticket"):
         raise Http404
     channels = staff_channels(actor)
     form: dict[str, str] = dict.fromkeys(NEW_FIELDS, "") | {"channel": channels[0][0], "urgent": ""}

@@ -1,7 +1,8 @@
 """The ticket page of the console: every field, the map pin, photos, supervision cards, the timeline,
 and a form for each move the actor may try now.
 
-Thin: reads through the scoped selectors, writes through ``api.perform`` (the same code the API runs).
+Thin: reads through the scoped selectors, writes through ``services.ticket_move`` (the same code the API
+runs).
 A refused move renders the page again with the Chinese message and the field messages, with the
 service's status (400 bad fields, 403, 409 illegal move), and nothing written.
 """
@@ -21,11 +22,13 @@ from pydantic import ValidationError
 
 from gongzhi.core.access import actor_of, console_login_required
 from gongzhi.core.errors import ApplicationError, NotFound, ValidationFailed
-from gongzhi.tickets import permissions as perms
-from gongzhi.tickets import selectors
-from gongzhi.tickets.api import ACTIONS, MoveIn, is_staff_reader, perform, photo_url
+from gongzhi.core.permissions import allowed
+from gongzhi.core.roles import PLACE_STAFF
 from gongzhi.tickets.enums import ExtensionStatus, Level, Satisfaction
+from gongzhi.tickets.forms import MoveIn, field_messages
 from gongzhi.tickets.models import LIMIT_UNITS, Ticket
+from gongzhi.tickets.selectors import tickets as selectors
+from gongzhi.tickets.services import ACTIONS, ticket_move
 
 ACTION_LABELS = {
     "accept": _("受理"),
@@ -62,9 +65,7 @@ def move_input(request: HttpRequest) -> tuple[MoveIn, list[Any]]:
     try:
         payload = MoveIn.model_validate(data)
     except ValidationError as exc:
-        from gongzhi.tickets.api import _fields
-
-        fields = _fields(exc)
+        fields = field_messages(exc)
         raise ValidationFailed("填写有误，请检查标出的项目", fields=fields) from exc
     return payload, request.FILES.getlist("photos")
 
@@ -105,7 +106,7 @@ def _handler_choices(ticket: Ticket) -> list[tuple[int, str]]:
         if c
     ]
     rows = (
-        RoleAssignment.objects.filter(active=True, role__in=sorted(perms.PLACE_STAFF), place_code__in=codes)
+        RoleAssignment.objects.filter(active=True, role__in=sorted(PLACE_STAFF), place_code__in=codes)
         .select_related("user")
         .order_by("place_code", "user_id")[:100]
     )
@@ -133,21 +134,21 @@ def ticket_context(
     error: ApplicationError | None = None,
 ) -> dict[str, Any]:
     actor = actor_of(request)
-    staff = is_staff_reader(actor, ticket)  # type: ignore[arg-type]
+    staff = allowed(actor, "tickets.view_timeline", ticket)
     events = selectors.ticket_timeline(ticket=ticket) if staff else selectors.public_timeline(ticket=ticket)
     photos = selectors.ticket_photos(ticket=ticket)
     for p in photos:
-        p.url = photo_url(p)  # type: ignore[attr-defined]
+        p.url = selectors.ticket_photo_url(p)  # type: ignore[attr-defined]
     for e in events:
         for p in e.photos.all():
-            p.url = photo_url(p)  # type: ignore[attr-defined]
+            p.url = selectors.ticket_photo_url(p)  # type: ignore[attr-defined]
     actions = selectors.ticket_actions_for_actor(actor=actor, ticket=ticket)
     pending = ticket.extensions.filter(status=ExtensionStatus.PENDING).first()
     extend_mode = ""
     if "extend" in actions:
-        if pending and perms.can_decide_extension(actor, ticket):
+        if pending and allowed(actor, "tickets.decide_extension", ticket):
             extend_mode = "decide"
-        elif not pending and perms.is_handler(actor, ticket):
+        elif not pending and allowed(actor, "tickets.handle_ticket", ticket):
             extend_mode = "request"
     supervisions = list(ticket.supervisions.select_related("department").order_by("-id"))
     assignments = list(
@@ -205,7 +206,7 @@ def ticket_action(request: HttpRequest, ticket_id: int, action: str) -> HttpResp
         raise Http404
     try:
         payload, files = move_input(request)
-        perform(actor, ticket_id, action, payload, files)  # type: ignore[arg-type]
+        ticket_move(actor=actor, ticket_id=ticket_id, action=action, data=payload, photos=files)
     except NotFound:
         raise Http404 from None
     except ApplicationError as exc:

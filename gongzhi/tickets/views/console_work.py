@@ -18,8 +18,9 @@ from django.views.decorators.http import require_GET
 
 from gongzhi.core.access import actor_of, console_login_required
 from gongzhi.core.errors import ApplicationError, ValidationFailed
-from gongzhi.tickets import exports, selectors
+from gongzhi.tickets import exports
 from gongzhi.tickets.enums import Channel, TicketStatus
+from gongzhi.tickets.selectors import tickets as selectors
 
 PAGE_SIZE = 50
 # The tabs in the order a day's work goes; "" is everything in scope.

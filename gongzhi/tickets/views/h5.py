@@ -21,10 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gongzhi.core import ratelimit
 from gongzhi.core.access import h5_login_required
 from gongzhi.core.errors import ApplicationError, NotFound, field_error
-from gongzhi.tickets import selectors
 from gongzhi.tickets import services as svc
 from gongzhi.tickets.enums import HANDLING, Channel, Move, PhotoStage, Satisfaction, TicketStatus
 from gongzhi.tickets.models import Ticket, TicketEvent, TicketPhoto
+from gongzhi.tickets.selectors import tickets as selectors
 
 if TYPE_CHECKING:
     from gongzhi.accounts.models import User
@@ -131,7 +131,7 @@ def report(request: HttpRequest) -> HttpResponse:
                 request,
                 _("已提交，工单编号 %(number)s。处理进展会在这里告诉您。") % {"number": ticket.number},
             )
-            return redirect("h5:tickets:detail", ticket_id=ticket.pk)
+            return redirect("tickets_h5:detail", ticket_id=ticket.pk)
     fields = dict(error.fields) if error else {}
     page = render(
         request,
@@ -252,7 +252,7 @@ def rate(request: HttpRequest, ticket_id: int) -> HttpResponse:
         messages.info(request, _("感谢您的评价，我们已重新安排处置，请继续关注进展。"))
     else:
         messages.success(request, _("感谢您的评价！"))
-    return redirect("h5:tickets:detail", ticket_id=ticket.pk)
+    return redirect("tickets_h5:detail", ticket_id=ticket.pk)
 
 
 @h5_login_required

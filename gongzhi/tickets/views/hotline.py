@@ -13,6 +13,7 @@ from gongzhi.core.access import console_login_required as login_required
 from gongzhi.core.errors import ApplicationError, Forbidden, NotFound
 from gongzhi.core.http import xlsx_response
 from gongzhi.core.sheets import max_file_bytes, max_rows
+from gongzhi.core.permissions import allowed
 from gongzhi.tickets import hotline
 from gongzhi.tickets import hotline_sheets as hs
 
@@ -26,7 +27,7 @@ def hotline_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "max_rows": max_rows(),
         "max_mb": max_file_bytes() // 1024 // 1024,
-        "can_import": hotline.can_import(actor),
+        "can_import": allowed(actor, "tickets.import_hotline"),
     }
     if request.method == "POST":
         upload = request.FILES.get("file")

@@ -16,11 +16,11 @@ from django.views.decorators.http import require_GET, require_POST
 from gongzhi.core.access import actor_of
 from gongzhi.core.access import console_login_required as login_required
 from gongzhi.core.errors import ApplicationError, Forbidden
-from gongzhi.tickets import selectors_patrols as sel
+from gongzhi.core.permissions import allowed
 from gongzhi.tickets import services as svc
 from gongzhi.tickets.enums import Channel
-from gongzhi.tickets.intake_access import can_patrol
-from gongzhi.tickets.selectors import category_tree
+from gongzhi.tickets.selectors import patrols as sel
+from gongzhi.tickets.selectors.tickets import category_tree
 from gongzhi.tickets.services.patrols import patrol_check_in, patrol_end, patrol_start, patrols_grid_codes
 
 
@@ -35,7 +35,7 @@ def patrol_page(request: HttpRequest) -> HttpResponse:
     from gongzhi.places.models import Grid
 
     actor = actor_of(request)
-    if not can_patrol(actor):
+    if not allowed(actor, "tickets.patrol"):
         raise Http404
     active = sel.active_patrol_of(actor)
     context: dict[str, Any] = {
@@ -59,7 +59,7 @@ def patrol_start_view(request: HttpRequest) -> HttpResponse:
         _fail(request, exc)
     else:
         messages.success(request, _("巡查已开始，请沿途打卡"))
-    return redirect("tickets_intake:patrol")
+    return redirect("tickets:patrol")
 
 
 @login_required
@@ -78,7 +78,7 @@ def patrol_check_in_view(request: HttpRequest, patrol_id: int) -> HttpResponse:
         _fail(request, exc)
     else:
         messages.success(request, _("打卡成功"))
-    return redirect("tickets_intake:patrol")
+    return redirect("tickets:patrol")
 
 
 @login_required
@@ -111,7 +111,7 @@ def patrol_report_view(request: HttpRequest, patrol_id: int) -> HttpResponse:
         _fail(request, exc)
     else:
         messages.success(request, _("已上报工单 %(number)s") % {"number": ticket.number})
-    return redirect("tickets_intake:patrol")
+    return redirect("tickets:patrol")
 
 
 @login_required
@@ -123,7 +123,7 @@ def patrol_end_view(request: HttpRequest, patrol_id: int) -> HttpResponse:
         _fail(request, exc)
     else:
         messages.success(request, _("巡查已结束"))
-    return redirect("tickets_intake:patrol")
+    return redirect("tickets:patrol")
 
 
 def _day(value: str) -> date:

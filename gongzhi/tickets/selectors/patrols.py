@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, Q, QuerySet
 
 from gongzhi.core.errors import Forbidden, NotFound, field_error
+from gongzhi.core.roles import TICKET_READERS
 from gongzhi.core.scope import scope_of
 from gongzhi.places.models import Grid
 from gongzhi.tickets.enums import TicketStatus
 from gongzhi.tickets.models import Patrol, PatrolCheckIn, Ticket
-from gongzhi.tickets.permissions import PLACE_READERS
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
@@ -39,7 +39,7 @@ def patrol_list_for_actor(*, actor: Actor, limit: int = 20) -> QuerySet[Patrol]:
 def patrol_get_for_actor(*, actor: Actor, patrol_id: int) -> Patrol:
     """A worker reads their own patrol; place staff read the patrols of their places."""
     scope = scope_of(actor)
-    q = Q(worker_id=actor.pk) | scope.place_q(PLACE_READERS)
+    q = Q(worker_id=actor.pk) | scope.place_q(TICKET_READERS)
     patrol = Patrol.objects.filter(q, pk=patrol_id).select_related("grid", "worker").first()
     if patrol is None:
         raise NotFound("巡查记录不存在")
@@ -69,9 +69,9 @@ def _place_q(place: str, prefix: str = "") -> Q:
 
 def _scope_q(actor: Actor, place: str, prefix: str = "") -> Q:
     scope = scope_of(actor)
-    if not (scope.superuser or scope.roles & PLACE_READERS):
+    if not (scope.superuser or scope.roles & TICKET_READERS):
         raise Forbidden("只有网格、社区、街道和区级工作人员可以查看巡查统计")
-    return scope.place_q(PLACE_READERS, prefix) & _place_q(place, prefix)
+    return scope.place_q(TICKET_READERS, prefix) & _place_q(place, prefix)
 
 
 def _grids(actor: Actor, place: str) -> list[Grid]:

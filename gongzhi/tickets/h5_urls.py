@@ -1,10 +1,10 @@
-"""The resident's ticket pages, mounted under /h5/tickets/ (namespace ``h5:tickets``)."""
+"""The resident's ticket pages (随手拍, 我的反映), mounted at /h5/tickets/ (namespace ``tickets_h5``)."""
 
 from django.urls import path
 
 from gongzhi.tickets.views import h5
 
-app_name = "tickets"
+app_name = "tickets_h5"
 urlpatterns = [
     path("", h5.mine, name="mine"),
     path("new/", h5.report, name="report"),

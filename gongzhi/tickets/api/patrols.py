@@ -12,8 +12,8 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from gongzhi.core.api import ERRORS, session_auth
-from gongzhi.tickets import selectors_patrols as sel
 from gongzhi.tickets.models import Patrol
+from gongzhi.tickets.selectors import patrols as sel
 from gongzhi.tickets.services.patrols import patrol_check_in, patrol_end, patrol_start
 
 if TYPE_CHECKING:

@@ -14,6 +14,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from gongzhi.core.errors import NotFound, field_error
+from gongzhi.core.permissions import allowed
+from gongzhi.core.roles import PLACE_STAFF, TICKET_READERS
 from gongzhi.core.scope import scope_of
 from gongzhi.core.textsearch import filter_text
 from gongzhi.tickets.enums import (
@@ -26,8 +28,8 @@ from gongzhi.tickets.enums import (
     TicketStatus,
 )
 from gongzhi.tickets.models import Assignment, Category, Supervision, Ticket, TicketEvent, TicketPhoto
-from gongzhi.tickets.permissions import LEVEL_ROLES, PLACE_READERS, PLACE_STAFF, can_read, roles_from
-from gongzhi.tickets.transitions import allowed_moves
+from gongzhi.tickets.permissions import LEVEL_ROLES, roles_from
+from gongzhi.tickets.transitions import TICKET
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
@@ -68,7 +70,7 @@ def scope_q(actor: Actor) -> Q:
     scope = scope_of(actor)
     if scope.superuser:
         return Q()
-    q = scope.place_q(PLACE_READERS) if scope.roles & PLACE_READERS else _NOTHING
+    q = scope.place_q(TICKET_READERS) if scope.roles & TICKET_READERS else _NOTHING
     q |= _department_q(scope)
     q |= Q(reporter_id=actor.pk) | Q(first_responder_id=actor.pk) | Q(handler_id=actor.pk)
     return q
@@ -232,7 +234,7 @@ def ticket_get_for_actor(*, actor: Actor, ticket_id: int) -> Ticket:
         .filter(pk=ticket_id)
         .first()
     )
-    if ticket is None or not can_read(actor, ticket):
+    if ticket is None or not allowed(actor, "tickets.view_ticket", ticket):
         raise NotFound("工单不存在或无权查看")
     return ticket
 
@@ -259,32 +261,36 @@ def public_timeline(*, ticket: Ticket) -> list[TicketEvent]:
     return events
 
 
+def ticket_photo_url(photo: TicketPhoto) -> str:
+    """Where a photo is served: through the API, which checks the ticket's rules."""
+    return f"/api/v1/tickets/photos/{photo.pk}"
+
+
 def ticket_photos(*, ticket: Ticket) -> list[TicketPhoto]:
     return list(ticket.photos.order_by("id"))
 
 
 def ticket_actions_for_actor(*, actor: Actor, ticket: Ticket) -> list[str]:
     """The API action names this actor may try now (the services still decide)."""
-    from gongzhi.tickets import permissions as p
-
     out: list[str] = []
-    moves = {m.split("_")[0] for m in allowed_moves(ticket.status)}
-    checks = {
-        "accept": p.can_accept,
-        "decline": p.can_accept,
-        "merge": p.can_accept,
-        "dispatch": p.can_dispatch,
-        "respond": lambda a, t: p.is_handler(a, t) or p.is_co_handler(a, t),
-        "return": p.is_handler,
-        "handle": p.is_handler,
-        "verify": p.can_verify,
-        "callback": lambda a, t: p.can_callback(a, t) or a.pk == t.reporter_id,
-        "close": p.can_callback,
-        "extend": lambda a, t: p.is_handler(a, t) or p.can_decide_extension(a, t),
-        "escalate": lambda a, t: p.can_dispatch(a, t) if t.status in TO_DISPATCH else p.is_handler(a, t),
+    moves = {m.split("_")[0] for m in TICKET.allowed(ticket.status)}
+    # action → the rules that let an actor try it (any of them)
+    rules = {
+        "accept": ("tickets.accept_ticket",),
+        "decline": ("tickets.accept_ticket",),
+        "merge": ("tickets.accept_ticket",),
+        "dispatch": ("tickets.dispatch_ticket",),
+        "respond": ("tickets.handle_ticket", "tickets.co_handle_ticket"),
+        "return": ("tickets.handle_ticket",),
+        "handle": ("tickets.handle_ticket",),
+        "verify": ("tickets.verify_ticket",),
+        "callback": ("tickets.callback_ticket",),
+        "close": ("tickets.close_ticket",),
+        "extend": ("tickets.handle_ticket", "tickets.decide_extension"),
+        "escalate": ("tickets.escalate_ticket",),
     }
-    for name, check in checks.items():
-        if name in moves and check(actor, ticket):
+    for name, perms in rules.items():
+        if name in moves and any(allowed(actor, perm, ticket) for perm in perms):
             out.append(name)
     return out
 
@@ -312,7 +318,7 @@ def supervision_list_for_actor(
     if scope.superuser:
         q = Q()
     else:
-        q = scope.place_q(PLACE_READERS) if scope.roles & PLACE_READERS else _NOTHING
+        q = scope.place_q(TICKET_READERS) if scope.roles & TICKET_READERS else _NOTHING
         if scope.department_ids:
             q |= Q(department_id__in=sorted(scope.department_ids))
     qs = Supervision.objects.filter(q)

@@ -11,38 +11,24 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from django.http import FileResponse, HttpRequest
-from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ValidationError
 
 from gongzhi.core import ratelimit
 from gongzhi.core.api import ERRORS, session_auth
 from gongzhi.core.errors import NotFound, ValidationFailed
-from gongzhi.tickets import selectors
+from gongzhi.core.permissions import allowed
 from gongzhi.tickets import services as svc
-from gongzhi.tickets.enums import Channel, Level, Move, Satisfaction, TicketStatus
+from gongzhi.tickets.enums import Channel, Level, Move, TicketStatus
+from gongzhi.tickets.forms import MoveIn, field_messages
 from gongzhi.tickets.models import Ticket, TicketEvent, TicketPhoto
-from gongzhi.tickets.permissions import can_read
+from gongzhi.tickets.selectors import tickets as selectors
+from gongzhi.tickets.selectors.tickets import ticket_photo_url
 
 if TYPE_CHECKING:
     from gongzhi.accounts.models import User
 
 router = Router(tags=["网格事件"], auth=session_auth)
-
-_MESSAGES = {
-    "missing": "必填项",
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "float_parsing": "应为数字",
-    "float_type": "应为数字",
-    "string_type": "应为文本",
-    "string_too_long": "过长",
-    "bool_parsing": "应为是/否",
-    "bool_type": "应为是/否",
-    "list_type": "应为列表",
-    "dict_type": "应为对象",
-    "literal_error": "取值不在可选范围内",
-}
 
 
 def _actor(request: HttpRequest) -> User:
@@ -69,25 +55,6 @@ class TicketIn(Schema):
     external_id: str = Field("", max_length=64)
     urgent: bool = False
     patrol_id: int | None = None
-
-
-class MoveIn(Schema):
-    note: str = Field("", max_length=2000)
-    reason: str = Field("", max_length=300)
-    category_code: str = Field("", max_length=12)
-    into_id: int | None = Field(None, description="merge：合并到的工单")
-    level: str = Field("", description="dispatch：grid, community, subdistrict, district, department")
-    department_id: int | None = None
-    co_department_ids: list[int] = Field(default_factory=list, max_length=10)
-    handler_id: int | None = None
-    limit_amount: int | None = Field(None, ge=1, le=365)
-    limit_unit: str = Field("", max_length=16)
-    result: str = Field("", max_length=2000, description="handle：处置结果")
-    passed: bool | None = Field(None, description="verify：核查是否通过")
-    satisfaction: str = Field("", description="callback：satisfied, fairly, dissatisfied")
-    amount: int | None = Field(None, description="extend（申请）：延长多少")
-    unit: str = Field("", max_length=16, description="extend（申请）：working_days 等")
-    decision: str = Field("", description="extend（审批）：approve 或 refuse")
 
 
 class PhotoOut(Schema):
@@ -191,12 +158,8 @@ class CategoryOut(Schema):
     children: list[CategoryOut] = []
 
 
-def photo_url(photo: TicketPhoto) -> str:
-    return f"/api/v1/tickets/photos/{photo.pk}"
-
-
 def _photo(p: TicketPhoto) -> dict[str, Any]:
-    return {"id": p.pk, "stage": p.stage, "url": photo_url(p), "width": p.width, "height": p.height}
+    return {"id": p.pk, "stage": p.stage, "url": ticket_photo_url(p), "width": p.width, "height": p.height}
 
 
 def ticket_out(t: Ticket) -> dict[str, Any]:
@@ -248,16 +211,6 @@ def _event(e: TicketEvent, public: bool) -> dict[str, Any]:
     }
 
 
-def is_staff_reader(actor: User, ticket: Ticket) -> bool:
-    """Staff who read the whole timeline; the reporter alone reads the public steps."""
-    if actor.pk == ticket.reporter_id:
-        from gongzhi.core.scope import scope_of
-
-        scope = scope_of(actor)
-        return scope.superuser or scope.is_staff_scope
-    return True
-
-
 def ticket_detail(
     actor: User,
     ticket: Ticket,
@@ -267,7 +220,7 @@ def ticket_detail(
 ) -> dict[str, Any]:
     """The ticket with its timeline; ``events`` and ``photos`` when the caller holds them already (a
     ticket just reported: its one timeline row and its photos, each row's photos attached)."""
-    staff = is_staff_reader(actor, ticket)
+    staff = allowed(actor, "tickets.view_timeline", ticket)
     if events is None:
         events = (
             selectors.ticket_timeline(ticket=ticket) if staff else selectors.public_timeline(ticket=ticket)
@@ -294,14 +247,6 @@ def ticket_detail(
     }
 
 
-def _fields(exc: ValidationError) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for err in exc.errors():
-        name = ".".join(str(p) for p in err.get("loc", ())) or "body"
-        out[name] = _MESSAGES.get(err.get("type", ""), "格式不正确")
-    return out
-
-
 def parse_body(request: HttpRequest, schema: type[Schema]) -> tuple[Any, list[Any]]:
     """JSON, or multipart/form fields plus ``photos`` files, validated by ``schema``."""
     content_type = request.content_type or ""
@@ -322,7 +267,7 @@ def parse_body(request: HttpRequest, schema: type[Schema]) -> tuple[Any, list[An
     try:
         return schema.model_validate(data), files
     except ValidationError as exc:
-        fields = _fields(exc)
+        fields = field_messages(exc)
         first = next(iter(fields.items()))
         raise ValidationFailed(f"请求参数有误：{first[0]} {first[1]}", fields=fields) from exc
 
@@ -355,7 +300,7 @@ def create_ticket(request: HttpRequest):
     ratelimit.limit_resident_report(request, _actor(request))
     payload, files = parse_body(request, TicketIn)
     data = svc.TicketInput(**payload.model_dump())
-    saved = svc.report_ticket(actor=_actor(request), data=data, photos=files)
+    saved = svc.ticket_report_rows(actor=_actor(request), data=data, photos=files)
     # The reporter reads what they just reported: the rows the service saved are the answer (the ticket
     # with its category, its one timeline row and its photos), so nothing is read back.
     saved.event._prefetched_objects_cache = {"photos": saved.photos}
@@ -418,7 +363,7 @@ def categories(request: HttpRequest):
 @router.get("/tickets/photos/{photo_id}", summary="工单照片（按工单权限）", response={200: None, **ERRORS})
 def photo(request: HttpRequest, photo_id: int):
     p = TicketPhoto.objects.select_related("ticket").filter(pk=photo_id).first()
-    if p is None or not can_read(_actor(request), p.ticket):
+    if p is None or not allowed(_actor(request), "tickets.view_ticket", p.ticket):
         raise NotFound()
     response = FileResponse(p.file.open("rb"), content_type=p.content_type)
     response["Cache-Control"] = "private, max-age=3600"
@@ -431,97 +376,6 @@ def get_ticket(request: HttpRequest, ticket_id: int):
     return ticket_detail(_actor(request), ticket)
 
 
-ACTIONS = (
-    "accept",
-    "decline",
-    "merge",
-    "dispatch",
-    "escalate",
-    "respond",
-    "return",
-    "handle",
-    "verify",
-    "callback",
-    "close",
-    "extend",
-)
-
-
-def perform(actor: User, ticket_id: int, action: str, p: MoveIn, files: list[Any]) -> None:
-    """One action of the loop by name; the API and the console forms share it."""
-    now = timezone.now()
-    if action == "accept":
-        svc.ticket_accept(
-            actor=actor, ticket_id=ticket_id, category_code=p.category_code, note=p.note, now=now
-        )
-    elif action == "decline":
-        svc.ticket_decline(actor=actor, ticket_id=ticket_id, reason=p.reason or p.note, now=now)
-    elif action == "merge":
-        if p.into_id is None:
-            raise ValidationFailed("请选择要合并到的工单", fields={"into_id": "必填项"})
-        svc.ticket_merge(actor=actor, ticket_id=ticket_id, into_id=p.into_id, note=p.note, now=now)
-    elif action == "dispatch":
-        svc.ticket_dispatch(
-            actor=actor,
-            ticket_id=ticket_id,
-            level=p.level,
-            department_id=p.department_id,
-            co_department_ids=p.co_department_ids,
-            handler_id=p.handler_id,
-            category_code=p.category_code,
-            limit_amount=p.limit_amount,
-            limit_unit=p.limit_unit,
-            note=p.note,
-            now=now,
-        )
-    elif action == "escalate":
-        svc.ticket_escalate(actor=actor, ticket_id=ticket_id, reason=p.reason or p.note, now=now)
-    elif action == "respond":
-        svc.ticket_respond(actor=actor, ticket_id=ticket_id, note=p.note, now=now)
-    elif action == "return":
-        svc.ticket_return(actor=actor, ticket_id=ticket_id, reason=p.reason or p.note, now=now)
-    elif action == "handle":
-        svc.ticket_handle(actor=actor, ticket_id=ticket_id, result=p.result or p.note, photos=files, now=now)
-    elif action == "verify":
-        if p.passed is None:
-            raise ValidationFailed("请选择核查是否通过", fields={"passed": "必填项"})
-        svc.ticket_verify(
-            actor=actor, ticket_id=ticket_id, passed=p.passed, note=p.note, photos=files, now=now
-        )
-    elif action == "callback":
-        if p.satisfaction not in Satisfaction.values:
-            raise ValidationFailed(
-                "请选择满意、基本满意或不满意", fields={"satisfaction": "取值不在可选范围内"}
-            )
-        svc.ticket_callback(
-            actor=actor, ticket_id=ticket_id, satisfaction=p.satisfaction, note=p.note, now=now
-        )
-    elif action == "close":
-        svc.ticket_close(actor=actor, ticket_id=ticket_id, note=p.note, now=now)
-    elif action == "extend":
-        if p.decision:
-            if p.decision not in ("approve", "refuse"):
-                raise ValidationFailed(
-                    "审批结果应为 approve 或 refuse", fields={"decision": "取值不在可选范围内"}
-                )
-            svc.ticket_extend_decide(
-                actor=actor, ticket_id=ticket_id, approve=p.decision == "approve", note=p.note, now=now
-            )
-        else:
-            if p.amount is None:
-                raise ValidationFailed("请填写延长时限", fields={"amount": "必填项"})
-            svc.ticket_extend_request(
-                actor=actor,
-                ticket_id=ticket_id,
-                amount=p.amount,
-                unit=p.unit,
-                reason=p.reason or p.note,
-                now=now,
-            )
-    else:
-        raise NotFound("没有这个操作")
-
-
 @router.post(
     "/tickets/{ticket_id}/{action}",
     response={200: TicketDetailOut, **ERRORS},
@@ -529,9 +383,9 @@ def perform(actor: User, ticket_id: int, action: str, p: MoveIn, files: list[Any
     openapi_extra=_body_doc(MoveIn, files=True),
 )
 def move(request: HttpRequest, ticket_id: int, action: str):
-    if action not in ACTIONS:
+    if action not in svc.ACTIONS:
         raise NotFound("没有这个操作")
     payload, files = parse_body(request, MoveIn)
-    perform(_actor(request), ticket_id, action, payload, files)
+    svc.ticket_move(actor=_actor(request), ticket_id=ticket_id, action=action, data=payload, photos=files)
     ticket = selectors.ticket_get_for_actor(actor=_actor(request), ticket_id=ticket_id)
     return ticket_detail(_actor(request), ticket)

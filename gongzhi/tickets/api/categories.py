@@ -11,10 +11,10 @@ from ninja import Router, Schema, Status
 
 from gongzhi.core.api import ERRORS, session_auth
 from gongzhi.core.errors import Forbidden, ValidationFailed
+from gongzhi.core.permissions import allowed
 from gongzhi.tickets.models import Category
 from gongzhi.tickets.services.categories import (
     EDITABLE,
-    can_edit_categories,
     category_create,
     category_update,
 )
@@ -115,7 +115,7 @@ _BODY_DOC = {
     summary="事件分类（含停用，管理用）",
 )
 def category_admin_list(request: HttpRequest):
-    if not can_edit_categories(_actor(request)):
+    if not allowed(_actor(request), "tickets.change_category"):
         raise Forbidden("只有区级管理员可以管理事件分类")
     rows = Category.objects.select_related("parent").order_by("order", "code")
     return [category_admin_out(c) for c in rows]
