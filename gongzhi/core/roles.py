@@ -84,3 +84,6 @@ DISTRICT_ADMINS = frozenset({Role.DISTRICT_ADMIN})
 PARTY_SECRETARIES = frozenset({Role.DISTRICT_ADMIN, Role.COMMUNITY_SECRETARY})
 # Accounts that act for themselves on the resident site (H5): residents, party members, unit liaisons.
 SELF_SERVICE_ROLES = frozenset({Role.RESIDENT, Role.PARTY_MEMBER, Role.UNIT_LIAISON})
+# Accounts that may be linked to a grid team member (places' "1+X+N"): staff who work on the ground in a
+# community. Auditors and department handlers are staff too, but never sit in a grid's team.
+GRID_TEAM_STAFF = PLACE_MANAGERS | GRID_STAFF

@@ -21,7 +21,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gongzhi.core.access import actor_of
 from gongzhi.core.access import console_login_required as login_required
 from gongzhi.core.errors import ApplicationError, Forbidden, NotFound
-from gongzhi.places import selectors, services, teams
+from gongzhi.core.permissions import allowed
+from gongzhi.places import selectors, services
 from gongzhi.places.enums import RESIDENTIAL_BAND, GridKind, TeamRole
 from gongzhi.places.models import Grid, GridTeamMember
 
@@ -46,7 +47,7 @@ def _kinds() -> list[dict[str, str]]:
 
 
 def _common(request: HttpRequest, current: str) -> dict[str, Any]:
-    return {"current": current, "can_import": selectors.can_import_grids(actor=_actor(request))}
+    return {"current": current, "can_import": allowed(_actor(request), "places.import_grid")}
 
 
 @login_required
@@ -139,7 +140,7 @@ def _team_context(
 ) -> dict[str, Any]:
     """The team panel: groups, the "1+X+N" summary, and the state of its forms."""
     groups = selectors.grid_team_groups(grid=grid)
-    can_edit = selectors.can_edit_team(actor=_actor(request), grid=grid)
+    can_edit = allowed(_actor(request), "places.change_gridteam", grid)
     if can_edit:
         for g in groups:
             for m in g["members"]:
@@ -211,7 +212,7 @@ def team_add(request: HttpRequest, code: str) -> HttpResponse:
     grid = _editable_grid(request, code)
     values = {k: request.POST.get(k, "") for k in TEAM_FIELDS}
     try:
-        member = teams.team_member_add(
+        member = services.grid_team_member_add(
             actor=_actor(request),
             grid=grid,
             role=values["role"],
@@ -240,7 +241,7 @@ def team_update(request: HttpRequest, code: str, member_id: int) -> HttpResponse
     if request.POST.get("clear_phone") == "on" and phone is None:
         phone = ""
     try:
-        member = teams.team_member_update(
+        member = services.grid_team_member_update(
             actor=_actor(request),
             member_id=member.pk,
             role=values["role"],
@@ -265,7 +266,7 @@ def team_remove(request: HttpRequest, code: str, member_id: int) -> HttpResponse
     if request.POST.get("confirm") != "yes":
         return _team_response(request, grid, confirm_remove=member.pk)
     try:
-        teams.team_member_remove(actor=_actor(request), member_id=member.pk)
+        services.grid_team_member_remove(actor=_actor(request), member_id=member.pk)
     except ApplicationError as exc:
         _refused(exc)
         return _team_response(request, grid, status=exc.status, error=exc.message)

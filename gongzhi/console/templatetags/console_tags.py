@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.access import can_read_audit
+from gongzhi.core.permissions import allowed
 from gongzhi.core.scope import scope_of
 
 register = template.Library()
@@ -151,20 +152,13 @@ def _allowed(who: str, user: Any) -> bool:
 
         return can_manage_keys(user)
     if who == "calendar_admin":
-        from gongzhi.workdays.services import can_edit_calendar
-
-        return can_edit_calendar(user)
+        return allowed(user, "workdays.change_holidayyear")
     if who == "grid_admin":
-        from gongzhi.places.selectors import can_import_grids
-
-        return can_import_grids(actor=user)
+        return allowed(user, "places.import_grid")
     if who in _INTAKE_CHECKS:
         return _INTAKE_CHECKS[who](user)
     if who == "population_editor":
-        from gongzhi.core.roles import POPULATION_EDITORS
-
-        scope = scope_of(user)
-        return scope.superuser or bool(scope.roles & POPULATION_EDITORS)
+        return allowed(user, "people.add_household")
     return True
 
 
