@@ -19,9 +19,10 @@ from gongzhi.audit.services import audit_record
 from gongzhi.core import ids
 from gongzhi.core.errors import ApplicationError, Forbidden, field_error
 from gongzhi.core.locks import lock_name
+from gongzhi.core.permissions import require
 from gongzhi.core.ratelimit import RateLimited
 from gongzhi.core.roles import ROLE_LEVEL, Role, ScopeLevel
-from gongzhi.core.scope import forget_scope, scope_of
+from gongzhi.core.scope import forget_scope
 from gongzhi.places.models import Community, Department, District, Grid, Household, Subdistrict
 
 logger = logging.getLogger("gongzhi.accounts")
@@ -35,11 +36,9 @@ _LEVEL_MODEL: dict[ScopeLevel, type[District] | type[Subdistrict] | type[Communi
 
 
 def require_account_admin(actor: User | None) -> None:
-    """Accounts are created by the system (actor None: seed, commands) or a district admin."""
-    if actor is None or actor.is_superuser:
-        return
-    if not scope_of(actor).has_role(Role.DISTRICT_ADMIN):
-        raise Forbidden("只有区级管理员可以管理账号")
+    """Accounts are created by the system (actor None: seed, commands) or a district admin
+    (``accounts.manage_user``)."""
+    require(actor, "accounts.manage_user", error=Forbidden("只有区级管理员可以管理账号"))
 
 
 @transaction.atomic

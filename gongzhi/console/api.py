@@ -3,11 +3,11 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from gongzhi.cobuild.selectors import cobuild_counts
+from gongzhi.console.selectors import overview_counts
 from gongzhi.core.api import ERRORS
 from gongzhi.party.enums import RegistrationStatus
 from gongzhi.party.models import MemberRegistration, Unit
 from gongzhi.party.organizations import coverage
-from gongzhi.places.selectors import overview_counts
 from gongzhi.tickets.indicators import overview_tickets
 from gongzhi.volunteers.selectors.figures import volunteer_counts
 

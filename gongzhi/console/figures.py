@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from gongzhi.console.selectors import overview_counts
 from gongzhi.places.enums import RESIDENTIAL_BAND, GridKind
-from gongzhi.places.selectors import households_outside_band, overview_counts, place_tree_for_actor
+from gongzhi.places.selectors import households_outside_band, place_tree_for_actor
 
 if TYPE_CHECKING:
     from gongzhi.accounts.models import User

@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
 from gongzhi.core.errors import field_error
 
 _DIGITS = re.compile(r"^\d+$")
@@ -21,9 +24,11 @@ class TownshipKind(StrEnum):
     OTHER = "other"  # 400–599: development zones, farms and similar
 
 
-class CommunityKind(StrEnum):
-    URBAN = "urban"  # 居委会 001–199
-    VILLAGE = "village"  # 村委会 200–399
+class CommunityKind(models.TextChoices):
+    """The one definition (places.enums re-exports it for the Community model): the code decides the kind."""
+
+    URBAN = "urban", _("城市社区（居委会）")  # 居委会 001–199
+    VILLAGE = "village", _("村（村委会）")  # 村委会 200–399
 
 
 def _digits(value: str, length: int, field: str, label: str) -> str:

@@ -88,7 +88,8 @@ SELF_SERVICE_ROLES = frozenset({Role.RESIDENT, Role.PARTY_MEMBER, Role.UNIT_LIAI
 PROJECT_CLAIMANTS = frozenset({Role.UNIT_LIAISON, Role.PARTY_MEMBER})
 # Subdistrict level: the subdistrict office's staff (街道工作人员), one level of a ticket's place.
 SUBDISTRICT_STAFF = frozenset({Role.SUBDISTRICT_STAFF})
-# The staff of a place at any level, grid to district: who takes reports and moves tickets of their place.
+# The staff of a place at any level, grid to district: who takes reports and moves tickets of their place,
+# and the accounts that may sit in a grid team ("1+X+N"; auditors and department handlers never do).
 PLACE_STAFF = GRID_STAFF | PLACE_MANAGERS
 # Who reads every ticket, patrol and indicator of their place: its staff and the auditor (who never moves).
 TICKET_READERS = PLACE_STAFF | {Role.AUDITOR}

@@ -27,9 +27,9 @@ from gongzhi.places.services import (
     department_create,
     district_create,
     grid_create,
+    grid_team_member_add,
     subdistrict_create,
 )
-from gongzhi.places.teams import team_member_add
 
 DEMO_PASSWORD = "Gongzhi@2026"  # printed by demo_logins; for a demo database only
 DEMO_NOTE = {"demo": True}
@@ -189,7 +189,7 @@ class DemoSeeder:
         for i, grid in enumerate(grids):
             head = heads[i % len(heads)]
             role_assign(actor=None, user=head, role=Role.GRID_HEAD, place_code=grid.code)
-            team_member_add(
+            grid_team_member_add(
                 actor=None, grid=grid, role=TeamRole.GRID_HEAD, name=head.display_label, user=head
             )
             if grid.kind == GridKind.RESIDENTIAL:
@@ -198,11 +198,11 @@ class DemoSeeder:
                 mine = [workers[i % len(workers)]]
                 role_assign(actor=None, user=mine[0], role=Role.GRID_WORKER, place_code=grid.code)
             for w in mine:
-                team_member_add(
+                grid_team_member_add(
                     actor=None, grid=grid, role=TeamRole.GRID_WORKER, name=w.display_label, user=w
                 )
             if not full_time and grid.kind == GridKind.RESIDENTIAL:
-                team_member_add(
+                grid_team_member_add(
                     actor=None,
                     grid=grid,
                     role=TeamRole.PART_TIME_WORKER,
@@ -210,12 +210,12 @@ class DemoSeeder:
                     phone=self.gen.phone(),
                     note="卫健协管员",
                 )
-            team_member_add(
+            grid_team_member_add(
                 actor=None, grid=grid, role=TeamRole.INSTRUCTOR, name=instructor, note="街道网格指导员"
             )
             if grid.kind == GridKind.RESIDENTIAL:
                 for _ in range(self.gen.rng.randint(2, 4)):
-                    team_member_add(
+                    grid_team_member_add(
                         actor=None,
                         grid=grid,
                         role=TeamRole.VOLUNTEER,
@@ -223,7 +223,7 @@ class DemoSeeder:
                         phone=self.gen.phone(),
                     )
                 for b in range(1, 3):
-                    team_member_add(
+                    grid_team_member_add(
                         actor=None,
                         grid=grid,
                         role=TeamRole.BUILDING_CAPTAIN,

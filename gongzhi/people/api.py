@@ -293,7 +293,9 @@ def person_import_errors(request: HttpRequest, import_id: int):
     "/households/{household_id}", response={200: HouseholdOut, **ERRORS}, summary="住户及成员（脱敏）"
 )
 def household_detail(request: HttpRequest, household_id: int):
-    household, members = selectors.household_get_for_actor(actor=_actor(request), household_id=household_id)
+    household, members = selectors.household_with_members_get_for_actor(
+        actor=_actor(request), household_id=household_id
+    )
     return {
         "id": household.pk,
         "address": household.address,

@@ -8,3 +8,8 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from gongzhi.people import permissions  # noqa: F401  (registers the rules predicates)
+        from gongzhi.people.selectors import person_counts_by_grid
+        from gongzhi.places.selectors import grid_counter_register
+
+        # The place tree and a grid's figures count persons per grid; places sits below people.
+        grid_counter_register(key="persons", counter=person_counts_by_grid)

@@ -7,10 +7,11 @@ import re
 from functools import reduce
 from typing import TYPE_CHECKING
 
-from django.db.models import F, Func, Q, QuerySet, TextField, Value
+from django.db.models import Count, F, Func, Q, QuerySet, TextField, Value
 
 from gongzhi.core import ids
 from gongzhi.core.errors import NotFound, ValidationFailed
+from gongzhi.core.permissions import allowed
 from gongzhi.core.roles import POPULATION_EDITORS, POPULATION_ROLES
 from gongzhi.core.scope import scope_of
 from gongzhi.people.models import Person, PopulationImport
@@ -157,7 +158,7 @@ def person_timeline_for_actor(*, actor: User, person_id: int, limit: int = 200) 
     return person, list(audit_timeline_for_target(actor=actor, target=person, limit=limit))
 
 
-def household_get_for_actor(*, actor: User, household_id: int) -> tuple[Household, list[Person]]:
+def household_with_members_get_for_actor(*, actor: User, household_id: int) -> tuple[Household, list[Person]]:
     """A household and its members (masked columns only are ever shown), within the actor's scope."""
     from gongzhi.places.selectors import household_get_for_actor as place_household
 
@@ -168,7 +169,7 @@ def household_get_for_actor(*, actor: User, household_id: int) -> tuple[Househol
 def person_get_for_editor(*, actor: User, person_id: int) -> Person:
     """A person the actor may change; one they may only view is a 404 like a missing one."""
     person = person_get_for_actor(actor=actor, person_id=person_id)
-    if not scope_of(actor).can_edit_population(person):
+    if not allowed(actor, "people.change_person", person):
         raise NotFound()
     return person
 
@@ -178,19 +179,9 @@ def household_get_for_editor(*, actor: User, household_id: int) -> Household:
     from gongzhi.places.selectors import household_get_for_actor as place_household
 
     household = place_household(actor=actor, household_id=household_id)
-    if not scope_of(actor).can_edit_population(household):
+    if not allowed(actor, "people.add_person", household):
         raise NotFound()
     return household
-
-
-def can_edit_population(*, actor: User, obj: object) -> bool:
-    return scope_of(actor).can_edit_population(obj)
-
-
-def can_register_households(*, actor: User) -> bool:
-    """Whether the actor holds a role that may register households anywhere (the page's button)."""
-    scope = scope_of(actor)
-    return scope.superuser or bool(scope.roles & POPULATION_EDITORS)
 
 
 def registration_grids_for_actor(*, actor: User, limit: int | None = None) -> QuerySet[Grid]:
@@ -234,3 +225,23 @@ def population_import_list_for_actor(*, actor: User, limit: int = 20) -> QuerySe
         .defer("errors", "error_rows")
         .order_by("-id")[:limit]
     )
+
+
+# --- counts --------------------------------------------------------------------------------------------
+
+
+def person_counts_by_grid(*, grid_codes: list[str], actor: User | None = None) -> dict[str, int]:
+    """Persons per grid code (grids with none left out); with an actor, only those in the actor's scope.
+
+    The place tree and a grid's figures show it: people registers it with places
+    (``places.selectors.grid_counter_register``, in its AppConfig.ready), since places sits below people.
+    """
+    qs = Person.objects.filter(grid_code__in=grid_codes)
+    if actor is not None:
+        qs = qs.filter(scope_of(actor).population_q())
+    return dict(qs.values_list("grid_code").annotate(n=Count("id")).values_list("grid_code", "n"))
+
+
+def person_total() -> int:
+    """Every person of the register: an aggregate only (the public overview, the console home)."""
+    return Person.objects.count()

@@ -22,8 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gongzhi.core.access import console_login_required as login_required
 from gongzhi.core.errors import ApplicationError, Forbidden, NotFound
 from gongzhi.core.http import xlsx_response
-from gongzhi.core.roles import POPULATION_EDITORS
-from gongzhi.core.scope import scope_of
+from gongzhi.core.permissions import allowed
 from gongzhi.people import exports, forms, imports, selectors, services, sheets
 from gongzhi.people.api import template_for
 from gongzhi.people.enums import ImportStatus, PersonTag
@@ -85,12 +84,12 @@ def person_search(request: HttpRequest) -> HttpResponse:
     if request.htmx and request.htmx.target == "person-results":  # type: ignore[attr-defined]
         return render(request, "people/partials/_results.html", context)
     grids = list(grid_list_for_actor(actor=actor, limit=GRID_CHOICES_MAX + 1))
-    scope = scope_of(actor)
+    can_register = allowed(actor, "people.add_household")
     context.update(
         grids=grids if len(grids) <= GRID_CHOICES_MAX else None,
         tags=PersonTag.choices,
-        can_import=scope.superuser or bool(scope.roles & POPULATION_EDITORS),
-        can_register=selectors.can_register_households(actor=actor),
+        can_import=can_register,
+        can_register=can_register,
     )
     return render(request, "people/console/search.html", context)
 
@@ -99,7 +98,6 @@ def _detail_context(request: HttpRequest, person: Person) -> dict[str, Any]:
     from gongzhi.audit.selectors import audit_timeline_for_target
 
     actor = _actor(request)
-    scope = scope_of(actor)
     members = (
         list(selectors.household_members(actor=actor, household_id=person.household_id))
         if person.household_id
@@ -108,8 +106,8 @@ def _detail_context(request: HttpRequest, person: Person) -> dict[str, Any]:
     return {
         "person": person,
         "members": members,
-        "can_reveal": scope.superuser or scope.can_reveal(person) or person.user_id == actor.pk,
-        "can_edit": selectors.can_edit_population(actor=actor, obj=person),
+        "can_reveal": allowed(actor, "people.reveal_person", person),
+        "can_edit": allowed(actor, "people.change_person", person),
         "events": list(audit_timeline_for_target(actor=actor, target=person, limit=50)),
         "reveal_fields": REVEAL_FIELDS,
     }
@@ -223,13 +221,15 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
 def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
     actor = _actor(request)
     try:
-        household, members = selectors.household_get_for_actor(actor=actor, household_id=household_id)
+        household, members = selectors.household_with_members_get_for_actor(
+            actor=actor, household_id=household_id
+        )
     except ApplicationError as exc:
         raise _http(exc) from exc
     context = {
         "household": household,
         "members": members,
-        "can_edit": selectors.can_edit_population(actor=actor, obj=household),
+        "can_edit": allowed(actor, "people.add_person", household),
     }
     return render(request, "people/console/household_detail.html", context)
 
@@ -275,7 +275,7 @@ def _grid_choices(actor: User) -> list[tuple[str, str]] | None:
 def household_new(request: HttpRequest) -> HttpResponse:
     """Registers a new household in a grid with its head, in one submission and one transaction."""
     actor = _actor(request)
-    if not selectors.can_register_households(actor=actor):
+    if not allowed(actor, "people.add_household"):
         raise Http404
     grids = _grid_choices(actor)
     if grids == []:
@@ -320,11 +320,10 @@ def household_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_import(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
-    scope = scope_of(actor)
     context: dict[str, Any] = {
         "max_rows": sheets.max_rows(),
         "max_mb": sheets.max_file_bytes() // 1024 // 1024,
-        "can_import": scope.superuser or bool(scope.roles & POPULATION_EDITORS),
+        "can_import": allowed(actor, "people.add_household"),
     }
     if request.method == "POST":
         upload = request.FILES.get("file")

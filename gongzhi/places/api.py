@@ -8,7 +8,7 @@ from ninja import Field, Query, Router, Schema, Status
 from gongzhi.core.access import actor_of
 from gongzhi.core.api import ERRORS, ErrorOut, page_of, session_auth
 from gongzhi.core.errors import ApplicationError, NotFound
-from gongzhi.places import selectors, services, teams
+from gongzhi.places import selectors, services
 from gongzhi.places.enums import RESIDENTIAL_BAND
 
 router = Router(tags=["网格"], auth=session_auth)
@@ -305,7 +305,7 @@ def grid_detail(request: HttpRequest, code: str):
 )
 def grid_team_add(request: HttpRequest, code: str, payload: TeamMemberIn):
     grid = selectors.grid_get_for_team_editor(actor=actor_of(request), code=code)
-    member = teams.team_member_add(
+    member = services.grid_team_member_add(
         actor=actor_of(request),
         grid=grid,
         role=payload.role,
@@ -326,7 +326,7 @@ def grid_team_add(request: HttpRequest, code: str, payload: TeamMemberIn):
 def grid_team_update(request: HttpRequest, code: str, member_id: int, payload: TeamMemberPatch):
     grid = selectors.grid_get_for_team_editor(actor=actor_of(request), code=code)
     member = selectors.grid_team_member_get(grid=grid, member_id=member_id)
-    return teams.team_member_update(
+    return services.grid_team_member_update(
         actor=actor_of(request),
         member_id=member.pk,
         **payload.dict(exclude_unset=True),
@@ -341,5 +341,5 @@ def grid_team_update(request: HttpRequest, code: str, member_id: int, payload: T
 def grid_team_remove(request: HttpRequest, code: str, member_id: int):
     grid = selectors.grid_get_for_team_editor(actor=actor_of(request), code=code)
     member = selectors.grid_team_member_get(grid=grid, member_id=member_id)
-    teams.team_member_remove(actor=actor_of(request), member_id=member.pk)
+    services.grid_team_member_remove(actor=actor_of(request), member_id=member.pk)
     return Status(204, None)

@@ -9,7 +9,7 @@ class PlacesConfig(AppConfig):
         from django.db import transaction
         from django.db.models.signals import post_delete, post_save
 
-        from gongzhi.places import geo
+        from gongzhi.places import geo, permissions  # noqa: F401  (permissions registers the rules)
         from gongzhi.places.models import Grid
 
         def grid_changed(**_: object) -> None:

@@ -1,17 +1,16 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.codes import CommunityKind  # the one definition: a community's code decides its kind
+
+__all__ = ["RESIDENTIAL_BAND", "CommunityKind", "DedicatedCover", "GridKind", "SubdistrictKind", "TeamRole"]
+
 
 class SubdistrictKind(models.TextChoices):
     SUBDISTRICT = "subdistrict", _("街道")
     TOWN = "town", _("镇")
     TOWNSHIP = "township", _("乡")
     OTHER = "other", _("其他乡级单位")
-
-
-class CommunityKind(models.TextChoices):
-    URBAN = "urban", _("城市社区（居委会）")
-    VILLAGE = "village", _("村（村委会）")
 
 
 class GridKind(models.TextChoices):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 
 from gongzhi.core.errors import Forbidden, NotFound
-from gongzhi.core.roles import Role
+from gongzhi.core.permissions import require
+from gongzhi.core.roles import DISTRICT_ADMINS
 from gongzhi.core.scope import scope_of
 from gongzhi.places import boundaries, geo
 from gongzhi.places.enums import RESIDENTIAL_BAND, GridKind, TeamRole
@@ -16,6 +18,28 @@ from gongzhi.places.models import Community, Grid, GridTeamMember, Household, Su
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
+
+
+# --- counts the apps above places add ------------------------------------------------------------------
+# The place tree and a grid's figures show how many persons live in each grid, but the population register
+# sits above places (docs/architecture.md): places never imports it. The app that keeps a count registers
+# it here when it starts (people's AppConfig.ready registers "persons": people.selectors.
+# person_counts_by_grid); a counter takes ``grid_codes`` and ``actor`` (None: everyone in those grids, an
+# actor: only those in the actor's scope) and answers {grid code: count}, leaving out grids with none.
+GridCounter = Callable[..., dict[str, int]]
+_grid_counters: dict[str, GridCounter] = {}
+
+
+def grid_counter_register(*, key: str, counter: GridCounter) -> None:
+    """Registers ``counter`` as the count ``key`` of the place tree and a grid's figures."""
+    _grid_counters[key] = counter
+
+
+def _grid_counts(key: str, *, grid_codes: list[str], actor: Actor | None) -> dict[str, int]:
+    counter = _grid_counters.get(key)
+    if counter is None or not grid_codes:
+        return {}
+    return counter(grid_codes=grid_codes, actor=actor)
 
 
 def _grid_scope_q(actor: Actor) -> Q:
@@ -73,11 +97,9 @@ def grid_team(*, grid: Grid) -> QuerySet[GridTeamMember]:
 
 
 def grid_figures(*, grid: Grid) -> dict[str, int]:
-    from gongzhi.people.models import Person
-
     return {
         "households": Household.objects.filter(grid=grid).count(),
-        "persons": Person.objects.filter(grid_code=grid.code).count(),
+        "persons": _grid_counts("persons", grid_codes=[grid.code], actor=None).get(grid.code, 0),
         "buildings": grid.buildings.count(),
     }
 
@@ -105,10 +127,9 @@ def place_tree_for_actor(*, actor: Actor) -> list[dict[str, Any]]:
     """District → subdistrict → community → grid with household, person and grid counts, within scope.
 
     Four queries whatever the size of the tree: the scope, the scoped grids with their household counts,
-    persons grouped by grid, and the communities in scope (so a community with no grid yet still shows).
+    persons grouped by grid (the registered "persons" counter, with the actor's scope), and the communities
+    in scope (so a community with no grid yet still shows).
     """
-    from gongzhi.people.models import Person
-
     scope = scope_of(actor)
     grids = list(
         Grid.objects.filter(scope.place_q())
@@ -116,16 +137,7 @@ def place_tree_for_actor(*, actor: Actor) -> list[dict[str, Any]]:
         .annotate(n_households=Count("households", distinct=True))
         .order_by("code")
     )
-    persons_by_grid = (
-        dict(
-            Person.objects.filter(scope.population_q(), grid_code__in=[g.code for g in grids])
-            .values_list("grid_code")
-            .annotate(n=Count("id"))
-            .values_list("grid_code", "n")
-        )
-        if grids
-        else {}
-    )
+    persons_by_grid = _grid_counts("persons", grid_codes=[g.code for g in grids], actor=actor)
     communities = list(
         community_list_for_actor(actor=actor).select_related("subdistrict__district")
         if scope.is_staff_scope
@@ -205,16 +217,14 @@ def household_get_for_actor(*, actor: Actor, household_id: int) -> Household:
     return hh
 
 
-def overview_counts() -> dict[str, Any]:
-    """The public overview: aggregates only, computed from the records."""
-    from gongzhi.people.models import Person
-
+def place_totals() -> dict[str, Any]:
+    """Communities, grids by kind and households of the whole database: aggregates only (the public
+    overview, the console home)."""
     by_kind = dict(Grid.objects.values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
     return {
         "communities": Community.objects.count(),
         "grids": {k: by_kind.get(k, 0) for k in GridKind.values},
         "households": Household.objects.count(),
-        "persons": Person.objects.count(),
     }
 
 
@@ -257,7 +267,7 @@ def import_communities_for_actor(*, actor: Actor) -> QuerySet[Community]:
     scope = scope_of(actor)
     if scope.superuser:
         return Community.objects.select_related("subdistrict").order_by("code")
-    districts = sorted(scope.codes(frozenset({Role.DISTRICT_ADMIN}))["district"])
+    districts = sorted(scope.codes(DISTRICT_ADMINS)["district"])
     return (
         Community.objects.filter(subdistrict__district__code__in=districts)
         .select_related("subdistrict")
@@ -325,15 +335,8 @@ def grid_get_for_team_editor(*, actor: Actor, code: str) -> Grid:
     """A grid whose team the actor may change: 404 when the actor cannot see it, 403 when they can
     see it but not change it (an auditor, a subdistrict office, a department)."""
     grid = grid_get_for_actor(actor=actor, code=code)
-    if not can_edit_team(actor=actor, grid=grid):
-        raise Forbidden("没有权限维护该网格的队伍")
+    require(actor, "places.change_gridteam", grid, error=Forbidden("没有权限维护该网格的队伍"))
     return grid
-
-
-def can_edit_team(*, actor: Actor, grid: Grid) -> bool:
-    # The same rule as services.team_member_add: population editors whose place covers the grid.
-    scope = scope_of(actor)
-    return scope.superuser or scope.can_edit_population(grid)
 
 
 def grid_team_member_get(*, grid: Grid, member_id: int) -> GridTeamMember:
@@ -341,8 +344,3 @@ def grid_team_member_get(*, grid: Grid, member_id: int) -> GridTeamMember:
     if member is None:
         raise NotFound()
     return member
-
-
-def can_import_grids(*, actor: Actor) -> bool:
-    scope = scope_of(actor)
-    return scope.superuser or scope.has_role(Role.DISTRICT_ADMIN)

@@ -21,7 +21,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gongzhi.core.access import actor_of
 from gongzhi.core.access import console_login_required as login_required
 from gongzhi.core.errors import ApplicationError, Forbidden, NotFound
-from gongzhi.places import selectors, services, teams
+from gongzhi.core.permissions import allowed
+from gongzhi.places import forms, selectors, services
 from gongzhi.places.enums import RESIDENTIAL_BAND, GridKind, TeamRole
 from gongzhi.places.models import Grid, GridTeamMember
 
@@ -46,7 +47,7 @@ def _kinds() -> list[dict[str, str]]:
 
 
 def _common(request: HttpRequest, current: str) -> dict[str, Any]:
-    return {"current": current, "can_import": selectors.can_import_grids(actor=_actor(request))}
+    return {"current": current, "can_import": allowed(_actor(request), "places.import_grid")}
 
 
 @login_required
@@ -124,8 +125,6 @@ def grid_detail(request: HttpRequest, code: str) -> HttpResponse:
 # a refusal renders the page again with the messages in place (400/409). With htmx the same forms swap
 # only the team panel (#grid-team), and a refusal comes back as 200 so that htmx swaps it in.
 
-TEAM_FIELDS = ("role", "name", "phone", "note", "username")
-
 
 def _team_context(
     request: HttpRequest,
@@ -139,7 +138,7 @@ def _team_context(
 ) -> dict[str, Any]:
     """The team panel: groups, the "1+X+N" summary, and the state of its forms."""
     groups = selectors.grid_team_groups(grid=grid)
-    can_edit = selectors.can_edit_team(actor=_actor(request), grid=grid)
+    can_edit = allowed(_actor(request), "places.change_gridteam", grid)
     if can_edit:
         for g in groups:
             for m in g["members"]:
@@ -209,9 +208,9 @@ def _refused(exc: ApplicationError) -> None:
 @require_POST
 def team_add(request: HttpRequest, code: str) -> HttpResponse:
     grid = _editable_grid(request, code)
-    values = {k: request.POST.get(k, "") for k in TEAM_FIELDS}
+    values = forms.GridTeamMemberAddForm(request.POST).values()
     try:
-        member = teams.team_member_add(
+        member = services.grid_team_member_add(
             actor=_actor(request),
             grid=grid,
             role=values["role"],
@@ -234,13 +233,12 @@ def team_add(request: HttpRequest, code: str) -> HttpResponse:
 def team_update(request: HttpRequest, code: str, member_id: int) -> HttpResponse:
     grid = _editable_grid(request, code)
     member = _member(grid, member_id)
-    values = {k: request.POST.get(k, "") for k in ("role", "name", "phone", "note")}
+    form = forms.GridTeamMemberEditForm(request.POST)
+    values = form.values()
     # A blank phone box keeps the number (the form never shows it in full); a tick clears it.
-    phone: str | None = values["phone"].strip() or None
-    if request.POST.get("clear_phone") == "on" and phone is None:
-        phone = ""
+    phone = form.phone_change()
     try:
-        member = teams.team_member_update(
+        member = services.grid_team_member_update(
             actor=_actor(request),
             member_id=member.pk,
             role=values["role"],
@@ -265,7 +263,7 @@ def team_remove(request: HttpRequest, code: str, member_id: int) -> HttpResponse
     if request.POST.get("confirm") != "yes":
         return _team_response(request, grid, confirm_remove=member.pk)
     try:
-        teams.team_member_remove(actor=_actor(request), member_id=member.pk)
+        services.grid_team_member_remove(actor=_actor(request), member_id=member.pk)
     except ApplicationError as exc:
         _refused(exc)
         return _team_response(request, grid, status=exc.status, error=exc.message)
@@ -343,16 +341,17 @@ def grid_import(request: HttpRequest) -> HttpResponse:
         ctx["community_code"] = request.GET.get("community", "")
         return render(request, "places/console/import.html", ctx)
 
-    step = request.POST.get("step", "check")
-    community_code = request.POST.get("community", "")
+    sent = forms.GridImportForm(request.POST).values()
+    step = sent["step"] or "check"
+    community_code = sent["community"]
     community = next((c for c in communities if c.code == community_code), None)
-    ctx.update(community_code=community_code, accept_gaps=request.POST.get("accept_gaps") == "on")
+    ctx.update(community_code=community_code, accept_gaps=sent["accept_gaps"] == "on")
     if community is None:
         ctx["error"] = "请选择社区"
         return render(request, "places/console/import.html", ctx, status=400)
     if step == "confirm":
         try:
-            data = json.loads(request.POST.get("payload", ""))
+            data = json.loads(sent["payload"])
         except json.JSONDecodeError:
             ctx["error"] = "确认的数据已损坏，请重新上传文件"
             return render(request, "places/console/import.html", ctx, status=400)

@@ -11,7 +11,7 @@ from ninja import Field, Query, Router, Schema, Status
 from gongzhi.core.access import actor_of
 from gongzhi.core.api import ERRORS, session_auth
 from gongzhi.core.errors import NotFound, field_error
-from gongzhi.core.scope import scope_of
+from gongzhi.core.permissions import require
 from gongzhi.workdays import calendar, selectors, services
 from gongzhi.workdays.enums import LimitUnit
 
@@ -20,8 +20,7 @@ router = Router(tags=["工作日历"], auth=session_auth)
 
 def _require_staff(request: HttpRequest) -> None:
     """The calendar is for staff; a resident sees the same 404 as for anything not theirs."""
-    if not scope_of(actor_of(request)).is_staff_scope:
-        raise NotFound()
+    require(actor_of(request), "workdays.view_holidayyear")
 
 
 class YearOut(Schema):

@@ -15,8 +15,7 @@ from django.db import transaction
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.errors import Forbidden, NotFound, ValidationFailed, field_error
-from gongzhi.core.roles import Role
-from gongzhi.core.scope import scope_of
+from gongzhi.core.permissions import require
 from gongzhi.workdays import calendar
 from gongzhi.workdays.models import CalendarDay, HolidayYear
 
@@ -30,19 +29,9 @@ Holidays = list[tuple[dt.date, dt.date, str]]
 Workdays = list[tuple[dt.date, str]]
 
 
-def can_edit_calendar(actor: Actor | None) -> bool:
-    """A district admin, a superuser, or the system (``actor=None``)."""
-    if actor is None:
-        return True
-    if not getattr(actor, "is_authenticated", False):
-        return False
-    scope = scope_of(actor)
-    return scope.superuser or scope.has_role(Role.DISTRICT_ADMIN)
-
-
 def _require_editor(actor: Actor | None) -> None:
-    if not can_edit_calendar(actor):
-        raise Forbidden("只有区级管理员可以维护节假日安排")
+    """A district admin, a superuser, or the system (``actor=None``): workdays.change_holidayyear."""
+    require(actor, "workdays.change_holidayyear", error=Forbidden("只有区级管理员可以维护节假日安排"))
 
 
 def _check_year(year: int) -> None:

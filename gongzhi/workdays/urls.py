@@ -1,4 +1,9 @@
+from django.urls import path
+
 from gongzhi.workdays import views
 
 app_name = "workdays"
-urlpatterns = views.urlpatterns
+urlpatterns = [
+    path("", views.years, name="years"),
+    path("<int:year>/delete/", views.year_delete, name="year_delete"),
+]

@@ -12,12 +12,12 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongzhi.core.access import actor_of, console_login_required
 from gongzhi.core.errors import ApplicationError
-from gongzhi.workdays import calendar, selectors, services
+from gongzhi.core.permissions import allowed
+from gongzhi.workdays import calendar, forms, selectors, services
 from gongzhi.workdays.enums import LimitUnit
 from gongzhi.workdays.models import HolidayYear
 
@@ -65,7 +65,7 @@ def _calculator(request: HttpRequest) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def years(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    can_edit = services.can_edit_calendar(actor)
+    can_edit = allowed(actor, "workdays.change_holidayyear")
     today = dt.datetime.now(calendar.SHANGHAI).date()
     errors: dict[str, str] = {}
     form: dict[str, Any] = {"year": str(today.year + 1), "notice": "", "notice_number": "", "lines": ""}
@@ -82,17 +82,20 @@ def years(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not can_edit:
             raise Http404
-        form = {k: request.POST.get(k, "") for k in ("year", "notice", "notice_number", "lines")}
+        bound = forms.HolidayYearForm(request.POST)
+        form = bound.values()
         try:
-            year = form["year"].strip()
-            if not year.isdigit():
-                raise ApplicationError("请填写年份", fields={"year": "请填写年份"})
-            holidays, workdays = services.parse_notice_lines(form["lines"])
+            if not bound.is_valid():
+                field, messages_ = next(iter(bound.errors.items()))
+                message = str(messages_[0])
+                raise ApplicationError(message, fields={field: message})
+            year = bound.cleaned_data["year"]
+            holidays, workdays = services.parse_notice_lines(bound.cleaned_data["lines"])
             services.holiday_year_set(
                 actor=actor,
-                year=int(year),
-                notice=form["notice"],
-                notice_number=form["notice_number"],
+                year=year,
+                notice=bound.cleaned_data["notice"],
+                notice_number=bound.cleaned_data["notice_number"],
                 holidays=holidays,
                 workdays=workdays,
             )
@@ -122,7 +125,7 @@ def years(request: HttpRequest) -> HttpResponse:
 @require_POST
 def year_delete(request: HttpRequest, year: int) -> HttpResponse:
     actor = actor_of(request)
-    if not services.can_edit_calendar(actor):
+    if not allowed(actor, "workdays.change_holidayyear"):
         raise Http404
     try:
         services.holiday_year_delete(actor=actor, year=year)
@@ -130,9 +133,3 @@ def year_delete(request: HttpRequest, year: int) -> HttpResponse:
         raise Http404(exc.message) from exc
     messages.success(request, f"已删除{year}年的录入表")
     return redirect("workdays:years")
-
-
-urlpatterns: list[URLPattern] = [
-    path("", years, name="years"),
-    path("<int:year>/delete/", year_delete, name="year_delete"),
-]

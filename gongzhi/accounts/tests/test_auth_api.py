@@ -2,8 +2,7 @@ import pytest
 from axes.utils import reset
 
 from gongzhi.audit.models import AuditEvent
-from gongzhi.testing import PASSWORD
-from gongzhi.testing import sms as testing
+from gongzhi.testing import PASSWORD, sms
 
 
 def post(client, url, data):
@@ -18,7 +17,7 @@ def send_code(django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(execute=True):
             r = post(client, "/api/v1/auth/otp/request", {"phone": phone})
         assert r.status_code == 200, r.content
-        return testing.SENT[phone]
+        return sms.SENT[phone]
 
     return send
 

@@ -8,7 +8,7 @@ import pytest
 
 from gongzhi.accounts.services import role_assign, user_create
 from gongzhi.audit.models import AuditEvent
-from gongzhi.core.errors import Forbidden
+from gongzhi.core.errors import Forbidden, field_error
 from gongzhi.core.roles import Role
 from gongzhi.places import services
 from gongzhi.places.models import Community, Department, District, Subdistrict
@@ -250,7 +250,7 @@ def test_a_refusal_after_the_form_passed_is_shown_on_the_form(superuser_client, 
     """A race (someone saved the same code meanwhile) or a check only the service makes: no 500."""
 
     def taken(**kwargs):
-        raise services.field_error("code", "社区代码370115001009已存在", code="duplicate")
+        raise field_error("code", "社区代码370115001009已存在", code="duplicate")
 
     monkeypatch.setattr(services, "community_create", taken)
     sub_a = district.subdistricts["A"]

@@ -192,10 +192,10 @@ def test_openapi_lists_the_new_routes(client):
 
 
 def test_grid_detail_has_team_and_figures(district, client):
-    from gongzhi.places.teams import team_member_add
+    from gongzhi.places.services import grid_team_member_add
 
     g1 = district.grids["g1"]
-    head = team_member_add(actor=None, grid=g1, role="grid_head", name="王网格长", phone="13912345678")
+    head = grid_team_member_add(actor=None, grid=g1, role="grid_head", name="王网格长", phone="13912345678")
     login(client, "grid_worker")
     body = client.get(f"/api/v1/grids/{g1.code}").json()
     assert body["kind_label"] == "居民网格" and body["community_name"] == "银山社区"

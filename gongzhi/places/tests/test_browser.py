@@ -18,9 +18,9 @@ pytestmark = pytest.mark.browser
 def signed_in_page(browser, live_server, transactional_db, district) -> Iterator[tuple[object, list[str]]]:
     from django.test import Client
 
-    from gongzhi.places.teams import team_member_add
+    from gongzhi.places.services import grid_team_member_add
 
-    team_member_add(
+    grid_team_member_add(
         actor=None, grid=district.grids["g1"], role="grid_head", name="王网格长", phone="13912345678"
     )
     client = Client()

@@ -6,8 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from gongzhi.core.permissions import allowed
 from gongzhi.core.scope import scope_of
-from gongzhi.places import selectors, services, teams
+from gongzhi.places import selectors, services
 from gongzhi.places.tests.geojson import square
 
 INSIDE_G1 = (117.105, 36.985)
@@ -164,15 +165,15 @@ def test_place_tree_query_count_does_not_grow_with_the_tree(district, extra_grid
 def test_import_communities(district):
     assert len(selectors.import_communities_for_actor(actor=district.user("district_admin"))) == 3
     assert list(selectors.import_communities_for_actor(actor=district.user("community_worker"))) == []
-    assert selectors.can_import_grids(actor=district.user("district_admin"))
-    assert not selectors.can_import_grids(actor=district.user("community_secretary"))
+    assert allowed(district.user("district_admin"), "places.import_grid")
+    assert not allowed(district.user("community_secretary"), "places.import_grid")
 
 
 def test_grid_team_groups(district):
     g1 = district.grids["g1"]
-    teams.team_member_add(actor=None, grid=g1, role="grid_head", name="王网格长", phone="13912345678")
-    teams.team_member_add(actor=None, grid=g1, role="grid_worker", name="李网格员")
-    teams.team_member_add(actor=None, grid=g1, role="volunteer", name="张志愿者")
-    teams.team_member_add(actor=None, grid=g1, role="building_captain", name="赵楼长", note="3号楼")
+    services.grid_team_member_add(actor=None, grid=g1, role="grid_head", name="王网格长", phone="13912345678")
+    services.grid_team_member_add(actor=None, grid=g1, role="grid_worker", name="李网格员")
+    services.grid_team_member_add(actor=None, grid=g1, role="volunteer", name="张志愿者")
+    services.grid_team_member_add(actor=None, grid=g1, role="building_captain", name="赵楼长", note="3号楼")
     groups = {g["tag"]: [m.name for m in g["members"]] for g in selectors.grid_team_groups(grid=g1)}
     assert groups == {"1": ["王网格长"], "X": ["李网格员"], "N": ["张志愿者", "赵楼长"], "": []}

@@ -16,7 +16,7 @@ from gongzhi.accounts.services import role_assign, user_create
 from gongzhi.audit.models import AuditEvent
 from gongzhi.core.errors import ApplicationError, NotFound, ValidationFailed
 from gongzhi.core.roles import Role
-from gongzhi.places import selectors, services, teams
+from gongzhi.places import selectors, services
 from gongzhi.places.models import GridTeamMember
 from gongzhi.testing import PASSWORD
 
@@ -57,7 +57,7 @@ def assert_error_shape(body: dict, code: str) -> None:
 
 @pytest.fixture
 def head(district):
-    return teams.team_member_add(
+    return services.grid_team_member_add(
         actor=None, grid=district.grids["g1"], role="grid_head", name="王网格长", phone="13912345678"
     )
 
@@ -140,7 +140,7 @@ def test_second_grid_head_is_refused_in_place_and_nothing_is_written(district, c
     assert SECOND_HEAD in r.json()["message"]
 
     # Nor by turning a volunteer into a second head.
-    volunteer = teams.team_member_add(actor=None, grid=g1, role="volunteer", name="张志愿者")
+    volunteer = services.grid_team_member_add(actor=None, grid=g1, role="volunteer", name="张志愿者")
     before = AuditEvent.objects.count()
     r = api(client, "patch", f"/api/v1/grids/{g1.code}/team/{volunteer.pk}", {"role": "grid_head"})
     assert r.status_code == 409 and SECOND_HEAD in r.json()["message"]
@@ -169,8 +169,8 @@ def test_field_errors_are_shown_by_their_fields_all_at_once(district, client):
 
 def test_grid_worker_of_g1_cannot_manage_g2s_team(district, client):
     g1, g2 = district.grids["g1"], district.grids["g2"]
-    other = teams.team_member_add(actor=None, grid=g2, role="volunteer", name="g2志愿者")
-    mine = teams.team_member_add(actor=None, grid=g1, role="volunteer", name="g1志愿者")
+    other = services.grid_team_member_add(actor=None, grid=g2, role="volunteer", name="g2志愿者")
+    mine = services.grid_team_member_add(actor=None, grid=g1, role="volunteer", name="g1志愿者")
     before = AuditEvent.objects.count()
     client.force_login(district.user("grid_worker"))
 
@@ -197,7 +197,7 @@ def test_grid_worker_of_g1_cannot_manage_g2s_team(district, client):
         assert r.json() == {"code": "not_found", "message": "记录不存在或无权查看", "fields": {}}
 
     with pytest.raises(NotFound):
-        teams.team_member_remove(actor=district.user("grid_worker"), member_id=other.pk)
+        services.grid_team_member_remove(actor=district.user("grid_worker"), member_id=other.pk)
     assert GridTeamMember.objects.filter(grid=g2).get().name == "g2志愿者"
     assert GridTeamMember.objects.get(pk=mine.pk).name == "g1志愿者"
     assert AuditEvent.objects.count() == before
@@ -220,7 +220,7 @@ def test_auditor_sees_the_team_but_cannot_change_it(district, client, head):
     assert api(client, "delete", f"/api/v1/grids/{g1.code}/team/{head.pk}").status_code == 403
 
     with pytest.raises(ApplicationError) as refused:
-        teams.team_member_add(actor=district.user("auditor"), grid=g1, role="volunteer", name="越权")
+        services.grid_team_member_add(actor=district.user("auditor"), grid=g1, role="volunteer", name="越权")
     assert refused.value.status in (403, 404)
     assert list(GridTeamMember.objects.values_list("name", flat=True)) == ["王网格长"]
     assert AuditEvent.objects.count() == before
@@ -250,7 +250,7 @@ def test_remove_asks_first_then_removes_and_audits(district, client, head):
     assert client.post(team_url("team_remove", g1, head), {"confirm": "yes"}).status_code == 404
 
     # The API removes at once (the client asks its user first).
-    volunteer = teams.team_member_add(actor=None, grid=g1, role="volunteer", name="张志愿者")
+    volunteer = services.grid_team_member_add(actor=None, grid=g1, role="volunteer", name="张志愿者")
     api_login(client, "community_worker")
     r = api(client, "delete", f"/api/v1/grids/{g1.code}/team/{volunteer.pk}")
     assert r.status_code == 204 and r.content == b""
@@ -265,7 +265,7 @@ def test_update_validates_the_phone_with_a_chinese_field_error(district, client,
     g1 = district.grids["g1"]
     worker = district.user("community_worker")
     with pytest.raises(ValidationFailed) as refused:
-        teams.team_member_update(actor=worker, member_id=head.pk, phone="12345")
+        services.grid_team_member_update(actor=worker, member_id=head.pk, phone="12345")
     assert refused.value.fields == {"phone": "电话号码“12345”不是有效的中国大陆号码"}
 
     client.force_login(worker)
@@ -406,12 +406,14 @@ def test_summary_counts_groups_and_warns_when_a_residential_grid_lacks_its_1_or_
     assert 'data-testid="team-warning-head"' in html and 'data-testid="team-warning-worker"' in html
     assert 'data-testid="team-add-form"' in html  # grid workers are population editors of their grid
 
-    teams.team_member_add(actor=None, grid=g1, role="grid_head", name="王网格长")
-    teams.team_member_add(actor=None, grid=g1, role="part_time_worker", name="兼职网格员甲")
+    services.grid_team_member_add(actor=None, grid=g1, role="grid_head", name="王网格长")
+    services.grid_team_member_add(actor=None, grid=g1, role="part_time_worker", name="兼职网格员甲")
     for name in ("志愿者甲", "志愿者乙"):
-        teams.team_member_add(actor=None, grid=g1, role="volunteer", name=name)
-    teams.team_member_add(actor=None, grid=g1, role="stairwell_captain", name="楼道长丙", note="2单元")
-    teams.team_member_add(actor=None, grid=g1, role="instructor", name="街道指导员")
+        services.grid_team_member_add(actor=None, grid=g1, role="volunteer", name=name)
+    services.grid_team_member_add(
+        actor=None, grid=g1, role="stairwell_captain", name="楼道长丙", note="2单元"
+    )
+    services.grid_team_member_add(actor=None, grid=g1, role="instructor", name="街道指导员")
 
     html = client.get(team_url("grid_detail", g1)).content.decode()
     assert "team-warning" not in html

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from gongzhi.audit.models import AuditEvent
 from gongzhi.places.models import Grid
-from gongzhi.places.teams import team_member_add
+from gongzhi.places.services import grid_team_member_add
 from gongzhi.places.tests.geojson import collection, feature, rect, square
 
 A1 = "370115001001"
@@ -83,8 +83,8 @@ def test_map_tile_layer_only_when_configured(district, client, settings):
 
 def test_grid_detail_shows_the_team(district, client):
     g1 = district.grids["g1"]
-    team_member_add(actor=None, grid=g1, role="grid_head", name="王网格长", phone="13912345678")
-    team_member_add(actor=None, grid=g1, role="volunteer", name="张志愿者")
+    grid_team_member_add(actor=None, grid=g1, role="grid_head", name="王网格长", phone="13912345678")
+    grid_team_member_add(actor=None, grid=g1, role="volunteer", name="张志愿者")
     client.force_login(district.user("grid_worker"))
     html = client.get(reverse("places:grid_detail", args=[g1.code])).content.decode()
     assert "王网格长" in html and "139****5678" in html and "13912345678" not in html

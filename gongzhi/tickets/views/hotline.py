@@ -12,8 +12,8 @@ from gongzhi.core.access import actor_of
 from gongzhi.core.access import console_login_required as login_required
 from gongzhi.core.errors import ApplicationError, Forbidden, NotFound
 from gongzhi.core.http import xlsx_response
-from gongzhi.core.sheets import max_file_bytes, max_rows
 from gongzhi.core.permissions import allowed
+from gongzhi.core.sheets import max_file_bytes, max_rows
 from gongzhi.tickets import hotline
 from gongzhi.tickets import hotline_sheets as hs
 

@@ -10,31 +10,15 @@ from django.db import IntegrityError, transaction
 from gongzhi.audit.services import audit_record
 from gongzhi.core import ids
 from gongzhi.core.errors import ApplicationError, NotFound, ValidationFailed, field_error
-from gongzhi.core.roles import Role
+from gongzhi.core.permissions import require
+from gongzhi.core.roles import PLACE_STAFF
 from gongzhi.places.enums import TeamRole
-from gongzhi.places.models import (
-    Grid,
-    GridTeamMember,
-)
+from gongzhi.places.models import Grid, GridTeamMember
+from gongzhi.places.services._common import _name
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
 
-
-from gongzhi.places.services import _name, _require_community_editor
-
-# Accounts that may be linked to a team member: staff who work on the ground in a community. Auditors
-# and department handlers are staff too, but never sit in a grid's team.
-TEAM_ACCOUNT_ROLES = frozenset(
-    {
-        Role.DISTRICT_ADMIN,
-        Role.SUBDISTRICT_STAFF,
-        Role.COMMUNITY_WORKER,
-        Role.COMMUNITY_SECRETARY,
-        Role.GRID_HEAD,
-        Role.GRID_WORKER,
-    }
-)
 NOTE_MAX_LENGTH = 100
 
 
@@ -92,7 +76,7 @@ def _team_account(grid: Grid, *, username: str = "", user: Actor | None = None) 
         user is None
         or not user.is_active
         or not role_assignment.objects.filter(
-            covers, user_id=user.pk, active=True, role__in=sorted(TEAM_ACCOUNT_ROLES)
+            covers, user_id=user.pk, active=True, role__in=sorted(PLACE_STAFF)
         ).exists()
     ):
         raise field_error(
@@ -151,7 +135,7 @@ def _lock_grid(grid_id: int) -> Grid:
 
 
 @transaction.atomic
-def team_member_add(
+def grid_team_member_add(
     *,
     actor: Actor | None,
     grid: Grid,
@@ -163,7 +147,7 @@ def team_member_add(
     note: str = "",
 ) -> GridTeamMember:
     """Adds one member to a grid's team; ``user`` or ``username`` links the member's staff account."""
-    _require_community_editor(actor, grid)
+    require(actor, "places.change_gridteam", grid)
     grid = _lock_grid(grid.pk)
     link = user is not None or bool((username or "").strip())
     checks: dict[str, Callable[[], Any]] = {
@@ -206,7 +190,7 @@ def team_member_add(
 
 
 @transaction.atomic
-def team_member_update(
+def grid_team_member_update(
     *,
     actor: Actor | None,
     member_id: int,
@@ -220,7 +204,7 @@ def team_member_update(
     found = GridTeamMember.objects.filter(pk=member_id).select_related("grid").first()
     if found is None:
         raise NotFound()
-    _require_community_editor(actor, found.grid)
+    require(actor, "places.change_gridteam", found.grid)
     grid = _lock_grid(found.grid_id)
     member = GridTeamMember.objects.select_for_update().filter(pk=member_id, grid=grid).first()
     if member is None:
@@ -265,7 +249,7 @@ def team_member_update(
 
 
 @transaction.atomic
-def team_member_remove(*, actor: Actor | None, member_id: int) -> None:
+def grid_team_member_remove(*, actor: Actor | None, member_id: int) -> None:
     member = (
         GridTeamMember.objects.select_for_update(of=("self",))
         .select_related("grid")
@@ -274,7 +258,7 @@ def team_member_remove(*, actor: Actor | None, member_id: int) -> None:
     )
     if member is None:
         raise NotFound()
-    _require_community_editor(actor, member.grid)
+    require(actor, "places.change_gridteam", member.grid)
     removed_id = member.pk
     member.delete()
     audit_record(

@@ -1,60 +1,23 @@
-"""Places: every write to the administrative tree, households and grid teams goes through here."""
+"""The administrative tree (district → subdistrict → community → grid), grid boundaries and their import,
+and departments. One transaction and one audit row each."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import transaction
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core import codes
-from gongzhi.core.errors import ApplicationError, Forbidden, NotFound, ValidationFailed, field_error
-from gongzhi.core.locks import lock_name
-from gongzhi.core.roles import Role
-from gongzhi.core.scope import scope_of
+from gongzhi.core.errors import Forbidden, NotFound, ValidationFailed, field_error
+from gongzhi.core.permissions import require
 from gongzhi.places import boundaries, geo
 from gongzhi.places.enums import DedicatedCover, GridKind, SubdistrictKind
-from gongzhi.places.models import (
-    Building,
-    Community,
-    Department,
-    District,
-    Estate,
-    Grid,
-    Household,
-    Subdistrict,
-)
+from gongzhi.places.models import Community, Department, District, Grid, Subdistrict
+from gongzhi.places.services._common import _name, _require_district_admin
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
-
-
-def _require_district_admin(actor: Actor | None, district_code: str) -> None:
-    if actor is None or actor.is_superuser:
-        return
-    scope = scope_of(actor)
-    if not any(r == Role.DISTRICT_ADMIN and code == district_code for r, _lvl, code in scope.places):
-        raise Forbidden("只有本区管理员可以维护区划和网格")
-
-
-def _require_community_editor(actor: Actor | None, obj: Any) -> None:
-    if actor is None or actor.is_superuser:
-        return
-    if not scope_of(actor).can_edit_population(obj):
-        raise NotFound()
-
-
-def _name(value: str, field: str = "name", label: str = "名称", max_length: int = 50) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise field_error(field, f"请填写{label}", code="required")
-    if len(value) > max_length:
-        raise field_error(field, f"{label}不能超过{max_length}个字")
-    return value
-
-
-# The code checks of the create services, on their own so that a form can show them on its field first.
 
 
 def validate_new_district_code(code: str) -> str:
@@ -78,16 +41,10 @@ def validate_new_community_code(code: str, subdistrict_code: str | None, kind: s
     return code
 
 
-def _require_system(actor: Actor | None) -> None:
-    # A district is the root of everyone's scope: no role may create one, only the system itself.
-    if actor is None or actor.is_superuser:
-        return
-    raise Forbidden("只有系统管理员可以创建区县")
-
-
 @transaction.atomic
 def district_create(*, actor: Actor | None, code: str, name: str) -> District:
-    _require_system(actor)
+    # A district is the root of everyone's scope: no role may create one, only the system itself.
+    require(actor, "places.add_district", error=Forbidden("只有系统管理员可以创建区县"))
     code = validate_new_district_code(code)
     district = District.objects.create(code=code, name=_name(name))
     audit_record(
@@ -101,7 +58,7 @@ def district_create(*, actor: Actor | None, code: str, name: str) -> District:
 
 @transaction.atomic
 def subdistrict_create(*, actor: Actor | None, district: District, code: str, name: str) -> Subdistrict:
-    _require_district_admin(actor, district.code)
+    _require_district_admin(actor, district)
     code = validate_new_subdistrict_code(code, district.code)
     kind = SubdistrictKind(codes.township_kind(int(code[6:9])).value)
     sub = Subdistrict.objects.create(district=district, code=code, name=_name(name), kind=kind)
@@ -121,7 +78,7 @@ def community_create(
     kind: str | None = None,
     boundary: dict | None = None,
 ) -> Community:
-    _require_district_admin(actor, subdistrict.code[:6])
+    _require_district_admin(actor, subdistrict)
     code = validate_new_community_code(code, subdistrict.code, kind)
     if boundary is not None:
         boundary = geo.to_geojson(geo.parse_boundary(boundary))
@@ -150,7 +107,7 @@ def _rename(actor: Actor | None, place: _Place, name: str, event: str) -> _Place
     A code is a place's identity (every placed row carries it), so nothing here can change one.
     """
     try:
-        _require_district_admin(actor, place.district_code)
+        _require_district_admin(actor, place)
     except Forbidden:
         raise NotFound() from None  # another district's place: missing and forbidden look the same
     name = _name(name)
@@ -249,7 +206,7 @@ def grid_create(
     covers_name: str = "",
     boundary: dict | None = None,
 ) -> Grid:
-    _require_district_admin(actor, community.code[:6])
+    _require_district_admin(actor, community)
     fields = validate_grid_fields(
         code=code, name=name, kind=kind, covers=covers, covers_name=covers_name, community_code=community.code
     )
@@ -268,7 +225,7 @@ def grid_update(*, actor: Actor | None, grid_id: int, **changes: Any) -> Grid:
     grid = Grid.objects.select_for_update().filter(pk=grid_id).first()
     if grid is None:
         raise NotFound()
-    _require_district_admin(actor, grid.district_code)
+    _require_district_admin(actor, grid)
     old: dict[str, Any] = {}
     new: dict[str, Any] = {}
     if "boundary" in changes:
@@ -319,7 +276,7 @@ def grids_import_geojson(
     if community is None:
         raise NotFound()
     try:
-        _require_district_admin(actor, community.code[:6])
+        _require_district_admin(actor, community)
     except Forbidden:
         raise NotFound() from None
     existing = {g.code: g for g in Grid.objects.select_for_update().filter(community=community)}
@@ -418,7 +375,7 @@ def grids_import_geojson(
 
 @transaction.atomic
 def department_create(*, actor: Actor | None, district: District, code: str, name: str) -> Department:
-    _require_district_admin(actor, district.code)
+    _require_district_admin(actor, district)
     code = _name(code, "code", "部门代码", 30)
     if Department.objects.filter(district=district, code=code).exists():
         raise field_error("code", f"部门代码{code}已存在", code="duplicate")
@@ -439,7 +396,7 @@ def department_update(*, actor: Actor | None, department_id: int, name: str) -> 
     )
     if dep is None:
         raise NotFound()
-    _require_district_admin(actor, dep.district.code)
+    _require_district_admin(actor, dep)
     name = _name(name, max_length=100)
     if name == dep.name:
         return dep
@@ -453,114 +410,3 @@ def department_update(*, actor: Actor | None, department_id: int, name: str) -> 
         data={"old": {"name": old}, "new": {"name": name}},
     )
     return dep
-
-
-# --- estates, buildings, households ----------------------------------------------------------------
-
-_SPACES = re.compile(r"\s+")
-
-
-def address_key(*parts: str) -> str:
-    return "|".join(_SPACES.sub("", p or "").upper() for p in parts)
-
-
-def compose_address(estate: str, building: str, entrance: str, door: str) -> str:
-    out = estate or ""
-    if building:
-        out += building if building.endswith(("号楼", "栋", "幢")) else f"{building}号楼"
-    if entrance:
-        out += entrance if entrance.endswith("单元") else f"{entrance}单元"
-    if door:
-        out += door if door.endswith(("室", "号")) else f"{door}室"
-    return out
-
-
-def lock_addresses(*community_ids: int) -> None:
-    """Estates, buildings and households of a community are created one writer at a time: two entries of
-    the same new address (or of two doors of a new building) would each miss the other's uncommitted row
-    and meet the unique constraint (a 500), or make the same building twice. Callers that create in several
-    communities lock them all up front (``lock_name`` takes them in a fixed order)."""
-    lock_name(*(f"places.addresses:{c}" for c in community_ids))
-
-
-@transaction.atomic
-def estate_get_or_create(
-    *, actor: Actor | None, community: Community, name: str, grid_code: str = ""
-) -> Estate:
-    name = _name(name, "estate", "小区名称", 100)
-    lock_addresses(community.pk)
-    estate = Estate.objects.filter(community=community, name=name).first()
-    if estate:
-        return estate
-    estate = Estate(community=community, name=name)
-    estate.set_place_codes(community_code=community.code, grid_code=grid_code)
-    _require_community_editor(actor, estate)
-    estate.save()
-    audit_record(actor=actor, target=estate, event="places.estate_created", data={"name": name})
-    return estate
-
-
-@transaction.atomic
-def building_get_or_create(
-    *, actor: Actor | None, grid: Grid, estate: Estate | None, number: str
-) -> Building:
-    number = _name(number, "building", "楼号", 30)
-    lock_addresses(grid.community_id)
-    building = Building.objects.filter(grid=grid, estate=estate, number=number).first()
-    if building:
-        return building
-    building = Building(grid=grid, estate=estate, number=number)
-    building.set_place_codes(grid_code=grid.code)
-    _require_community_editor(actor, building)
-    building.save()
-    audit_record(actor=actor, target=building, event="places.building_created", data={"number": number})
-    return building
-
-
-@transaction.atomic
-def household_create(
-    *,
-    actor: Actor | None,
-    grid: Grid,
-    estate_name: str = "",
-    building_number: str = "",
-    entrance: str = "",
-    door: str = "",
-    address: str = "",
-) -> Household:
-    probe = Household(grid=grid)
-    probe.set_place_codes(grid_code=grid.code)
-    _require_community_editor(actor, probe)
-    lock_addresses(grid.community_id)
-    estate = (
-        estate_get_or_create(actor=actor, community=grid.community, name=estate_name, grid_code=grid.code)
-        if estate_name
-        else None
-    )
-    building = (
-        building_get_or_create(actor=actor, grid=grid, estate=estate, number=building_number)
-        if building_number
-        else None
-    )
-    address = (address or "").strip() or compose_address(estate_name, building_number, entrance, door)
-    if not address:
-        raise field_error("address", "请填写住户地址（小区、楼栋、单元、门牌号）", code="required")
-    key = (
-        address_key(estate_name, building_number, entrance, door)
-        if (estate_name or door)
-        else address_key(address)
-    )
-    if Household.objects.filter(grid=grid, address_key=key).exists():
-        raise ApplicationError(f"网格内已有住户“{address}”", code="duplicate", status=409)
-    household = Household(
-        grid=grid,
-        building=building,
-        entrance=entrance.strip(),
-        door=door.strip(),
-        address=address,
-        address_key=key,
-    )
-    household.set_place_codes(grid_code=grid.code)
-    household.save()
-    audit_record(actor=actor, target=household, event="places.household_created", data={"address": address})
-    return household
