@@ -13,23 +13,21 @@ admin.site.site_header = "共治 · 基础数据管理"
 admin.site.site_title = "共治"
 admin.site.index_title = "参考数据"
 
+# Every app's pages are mounted the same way: its console pages (urls.py, namespace = the app) at
+# /console/<app>/, its resident pages (h5_urls.py, namespace <app>_h5) at /h5/<app>/. A new app adds
+# its name here (docs/architecture.md, "Adding an app").
+CONSOLE_APPS = ["places", "people", "workdays", "tickets", "open311", "party", "volunteers", "cobuild"]
+H5_APPS = ["tickets", "volunteers", "cobuild"]
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="console:home", permanent=False)),
     path("api/v1/", api.urls),
     path("console/", include("gongzhi.console.urls")),
-    path("console/places/", include("gongzhi.places.urls")),
-    path("console/people/", include("gongzhi.people.urls")),
-    path("console/party/", include("gongzhi.party.urls")),
-    path("console/workdays/", include("gongzhi.workdays.urls")),
-    path("console/tickets/", include("gongzhi.tickets.urls")),
-    path("console/open311/", include("gongzhi.open311.urls")),
-    path("open311/v2/", include("gongzhi.open311.api.urls")),
-    path("console/cobuild/", include("gongzhi.cobuild.urls")),
-    path("console/volunteers/", include("gongzhi.volunteers.urls")),
-    path("h5/volunteers/", include("gongzhi.volunteers.h5_urls")),
-    path("h5/cobuild/", include("gongzhi.cobuild.h5_urls")),
-    path("h5/tickets/", include("gongzhi.tickets.h5_urls")),
+    *[path(f"console/{app}/", include(f"gongzhi.{app}.urls")) for app in CONSOLE_APPS],
+    *[path(f"h5/{app}/", include(f"gongzhi.{app}.h5_urls")) for app in H5_APPS],
     path("h5/", include("gongzhi.h5.urls")),
+    # Open311 GeoReport v2: the public interface of other systems (the open311 app's api layer).
+    path("open311/v2/", include("gongzhi.open311.api.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -12,8 +12,8 @@ from gongzhi.cobuild import matching
 from gongzhi.cobuild.enums import Frequency, Urgency
 from gongzhi.cobuild.services.needs import NeedInput
 from gongzhi.cobuild.services.resources import ResourceInput
+from gongzhi.core.forms import ConsoleForm, PostedValues, text_field
 from gongzhi.core.http import date_or_none, int_or_none
-from gongzhi.volunteers.forms import ConsoleForm, PostedValues, text_field
 
 # The service times a need or a resource may name (a bit mask of matching's slots).
 SCHEDULES = [

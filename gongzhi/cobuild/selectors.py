@@ -22,6 +22,7 @@ from gongzhi.core.errors import NotFound
 from gongzhi.core.permissions import allowed
 from gongzhi.core.roles import POPULATION_ROLES, PROJECT_CLAIMANTS
 from gongzhi.core.scope import scope_of
+from gongzhi.places.selectors import community_list_for_actor
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
@@ -332,3 +333,8 @@ def provider_option_list(
     }
     labels = dict(ProviderKind.choices)
     return [(f"{k}:{p.pk}", f"{labels[k]} · {p}") for k in kinds for p in rows[k]]
+
+
+def community_choice_list_for_actor(*, actor: Actor) -> list[Any]:
+    """Communities in the actor's place scope: the choices of the lists' forms and filters."""
+    return list(community_list_for_actor(actor=actor, roles=POPULATION_ROLES)[:300])

@@ -7,53 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django import forms
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime, parse_time
+from django.utils.dateparse import parse_date, parse_time
 
-from gongzhi.core.http import int_or_none
+from gongzhi.core.forms import ConsoleForm, PostedValues, local_datetime, text_field
 from gongzhi.volunteers.enums import ActivityCategory, Recurrence
-
-
-def text_field() -> forms.CharField:
-    """A posted text field, kept as posted (the services strip and check it)."""
-    return forms.CharField(required=False, strip=False)
-
-
-class PostedValues(forms.Field):
-    """Every value of a multi-select (``request.POST.getlist``), unchecked."""
-
-    widget = forms.SelectMultiple
-
-    def to_python(self, value: Any) -> list[str]:
-        return [str(v) for v in value or []]
-
-
-class ConsoleForm(forms.Form):
-    """A form bound to ``request.POST`` whose fields are read as posted."""
-
-    def __init__(self, data: Any) -> None:
-        super().__init__(data)
-        self.is_valid()
-
-    def text(self, name: str) -> str:
-        return str(self.cleaned_data.get(name) or "")
-
-    def number(self, name: str) -> int | None:
-        return int_or_none(self.text(name))
-
-    def values(self) -> dict[str, Any]:
-        """The posted text fields, shown back in the form when the service refuses."""
-        return {
-            name: self.text(name) for name, field in self.fields.items() if isinstance(field, forms.CharField)
-        }
-
-
-def local_datetime(value: str) -> dt.datetime | None:
-    parsed = parse_datetime((value or "").strip())
-    if parsed is None:
-        return None
-    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
 class TeamForm(ConsoleForm):

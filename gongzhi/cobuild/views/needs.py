@@ -23,19 +23,13 @@ from gongzhi.core.access import actor_of, console_login_required
 from gongzhi.core.errors import ApplicationError, NotFound
 from gongzhi.core.http import refused
 from gongzhi.core.permissions import allowed
-from gongzhi.core.roles import GRID_STAFF, POPULATION_ROLES
+from gongzhi.core.roles import GRID_STAFF
 from gongzhi.core.scope import scope_of
-from gongzhi.places.selectors import community_list_for_actor
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
 
 PAGE_SIZE = 100
-
-
-def _communities(actor: Actor) -> list[Any]:
-    """Communities in the actor's place scope (for forms and filters)."""
-    return list(community_list_for_actor(actor=actor, roles=POPULATION_ROLES)[:300])
 
 
 def _grids(actor: Actor, communities: list[Any]) -> list[Any]:
@@ -50,7 +44,7 @@ def _grids(actor: Actor, communities: list[Any]) -> list[Any]:
 @require_http_methods(["GET", "POST"])
 def need_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    communities = _communities(actor)
+    communities = selectors.community_choice_list_for_actor(actor=actor)
     grids = _grids(actor, communities)
     errors: dict[str, str] = {}
     form: dict[str, Any] = {"category": "", "urgency": Urgency.NORMAL, "quantity": "1"}

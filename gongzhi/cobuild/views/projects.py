@@ -19,7 +19,6 @@ from gongzhi.cobuild.enums import ProjectStatus, ProviderKind
 from gongzhi.cobuild.forms import ProjectForm, ProjectSignForm
 from gongzhi.cobuild.models import Milestone
 from gongzhi.cobuild.services import projects
-from gongzhi.cobuild.views.needs import _communities
 from gongzhi.core.access import actor_of, console_login_required
 from gongzhi.core.errors import ApplicationError, NotFound
 from gongzhi.core.http import date_or_none, int_or_none, pdf_response, refused
@@ -45,7 +44,12 @@ def project_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cobuild/console/projects.html",
-        {"projects": rows, "f": f, "statuses": ProjectStatus.choices, "communities": _communities(actor)},
+        {
+            "projects": rows,
+            "f": f,
+            "statuses": ProjectStatus.choices,
+            "communities": selectors.community_choice_list_for_actor(actor=actor),
+        },
     )
 
 

@@ -17,7 +17,6 @@ from gongzhi.cobuild import matching, selectors
 from gongzhi.cobuild.enums import RESOURCE_CATEGORIES, ResourceKind
 from gongzhi.cobuild.forms import SCHEDULES, ResourceForm
 from gongzhi.cobuild.services import resources
-from gongzhi.cobuild.views.needs import _communities
 from gongzhi.core.access import actor_of, console_login_required
 from gongzhi.core.errors import ApplicationError
 
@@ -28,7 +27,7 @@ PAGE_SIZE = 100
 @require_http_methods(["GET", "POST"])
 def resource_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    communities = _communities(actor)
+    communities = selectors.community_choice_list_for_actor(actor=actor)
     errors: dict[str, str] = {}
     form: dict[str, Any] = {"categories": [], "capacity": "1", "radius_km": "3"}
     if request.method == "POST":
