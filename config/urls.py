@@ -30,6 +30,7 @@ urlpatterns = [
     path("console/volunteers/", include("gongzhi.volunteers.urls")),
     path("h5/volunteers/", include("gongzhi.volunteers.h5_urls")),
     path("h5/cobuild/", include("gongzhi.cobuild.h5_urls")),
+    path("h5/party/", include("gongzhi.party.h5_urls")),
     path("h5/", include("gongzhi.h5.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

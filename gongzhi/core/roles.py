@@ -84,3 +84,7 @@ DISTRICT_ADMINS = frozenset({Role.DISTRICT_ADMIN})
 PARTY_SECRETARIES = frozenset({Role.DISTRICT_ADMIN, Role.COMMUNITY_SECRETARY})
 # Accounts that act for themselves on the resident site (H5): residents, party members, unit liaisons.
 SELF_SERVICE_ROLES = frozenset({Role.RESIDENT, Role.PARTY_MEMBER, Role.UNIT_LIAISON})
+# A party member acting for themself (registering with the community where they live).
+PARTY_MEMBERS = frozenset({Role.PARTY_MEMBER})
+# Who keeps a subdistrict's own records (its party working committee): its office or a district admin.
+SUBDISTRICT_MANAGERS = frozenset({Role.DISTRICT_ADMIN, Role.SUBDISTRICT_STAFF})

@@ -109,7 +109,10 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "mapping": "services and statuses between GeoReport and tickets",
         "params": "GeoReport query parameters",
     },
-    "party": {"cards": "the member card PDF"},
+    "party": {
+        "cards": "the member card PDF",
+        "exports": "feedback letters and the unit ranking as xlsx, the feedback letter PDF",
+    },
     "volunteers": {
         "certificates": "the service-hours certificate PDF",
         "clock": "the clock the check-in windows read",
