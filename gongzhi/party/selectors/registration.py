@@ -12,6 +12,7 @@ from gongzhi.core.roles import PLACE_READERS
 from gongzhi.core.scope import scope_of
 from gongzhi.party.enums import MemberKind
 from gongzhi.party.models import MemberRegistration, PartyMember, Unit
+from gongzhi.places.models import Community
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
@@ -52,6 +53,17 @@ def unit_choices_for_actor(*, actor: Actor) -> QuerySet[Unit]:
         Unit.objects.all() if scope.superuser else Unit.objects.filter(district_code__in=scope.district_codes)
     )
     return qs.order_by("name", "id").only("id", "name")
+
+
+def registration_community_choices_for_actor(*, actor: Actor) -> QuerySet[Community]:
+    """Communities a member may register with: every community of the actor's district(s)."""
+    communities = Community.objects.order_by("code")
+    if actor.is_superuser:
+        return communities
+    in_district = Q(pk__in=[])
+    for code in sorted(scope_of(actor).district_codes):
+        in_district |= Q(code__startswith=code)
+    return communities.filter(in_district)
 
 
 def _registration_scope_q(actor: Actor) -> Q:

@@ -7,18 +7,15 @@ from typing import TYPE_CHECKING, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from gongzhi.core.errors import ApplicationError, NotFound
-from gongzhi.core.scope import scope_of
 from gongzhi.party.enums import SKILLS
 from gongzhi.party.forms import MemberRegistrationForm, form_refusal
 from gongzhi.party.selectors import registration as selectors
 from gongzhi.party.services import registration as services
-from gongzhi.places.models import Community
 
 if TYPE_CHECKING:
     from gongzhi.accounts.models import User
@@ -42,13 +39,6 @@ def register(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "报到已提交，社区接收后将通知您")
             return redirect("party_h5:register")
-    districts = scope_of(actor).district_codes
-    communities = Community.objects.order_by("code")
-    if not actor.is_superuser:
-        in_district = Q(pk__in=[])
-        for code in sorted(districts):
-            in_district |= Q(code__startswith=code)
-        communities = communities.filter(in_district)
     mine = list(
         selectors.registration_list_for_actor(actor=actor).filter(member__user_id=actor.pk).order_by("-id")
     )
@@ -56,7 +46,7 @@ def register(request: HttpRequest) -> HttpResponse:
         request,
         "party/h5/register.html",
         {
-            "communities": list(communities[:500]),
+            "communities": list(selectors.registration_community_choices_for_actor(actor=actor)[:500]),
             "units": list(selectors.unit_choices_for_actor(actor=actor)[:1000]),
             "skill_choices": SKILLS,
             "mine": mine,
