@@ -130,7 +130,7 @@ ROUTES: dict[str, Route] = {
     "POST /api/v1/party/items": R("collection", of(COMMUNITY_WORKER, SECRETARY)),
     "POST /api/v1/party/items/{item_id}/close": R("item", of(COMMUNITY_WORKER, SECRETARY)),
     "GET /api/v1/party/claims": R("collection", SIGNED_IN),
-    # A member claims for themself, a liaison for their unit, community staff for either (party.serving).
+    # A member claims for themself, a liaison for their unit, community staff for either (party.services.serving).
     "POST /api/v1/party/claims": R(
         "collection",
         frozenset(

@@ -130,8 +130,8 @@ def _patrols(w: World) -> None:
 
 def _party(w: World) -> None:
     from gongzhi.accounts.services import role_assign, user_create
-    from gongzhi.party import registration as reg
-    from gongzhi.party import serving
+    from gongzhi.party.services import registration as reg
+    from gongzhi.party.services import serving
 
     d = w.d
     admin = d.user("district_admin")

@@ -7,7 +7,7 @@ from gongzhi.console.selectors import overview_counts
 from gongzhi.core.api import ERRORS
 from gongzhi.party.enums import RegistrationStatus
 from gongzhi.party.models import MemberRegistration, Unit
-from gongzhi.party.organizations import coverage
+from gongzhi.party.selectors.organizations import branch_coverage
 from gongzhi.tickets.indicators import overview_tickets
 from gongzhi.volunteers.selectors.figures import volunteer_counts
 
@@ -62,7 +62,7 @@ class OverviewOut(Schema):
 
 
 def party_counts() -> dict[str, int]:
-    total, _per = coverage(Q())
+    total, _per = branch_coverage(Q())
     return {
         "branches_independent": total.branches_independent,
         "branches_joint": total.branches_joint,

@@ -93,3 +93,7 @@ SUBDISTRICT_STAFF = frozenset({Role.SUBDISTRICT_STAFF})
 PLACE_STAFF = GRID_STAFF | PLACE_MANAGERS
 # Who reads every ticket, patrol and indicator of their place: its staff and the auditor (who never moves).
 TICKET_READERS = PLACE_STAFF | {Role.AUDITOR}
+# A party member acting for themself (registering with the community where they live).
+PARTY_MEMBERS = frozenset({Role.PARTY_MEMBER})
+# Who keeps a subdistrict's own records (its party working committee): its office or a district admin.
+SUBDISTRICT_MANAGERS = frozenset({Role.DISTRICT_ADMIN, Role.SUBDISTRICT_STAFF})

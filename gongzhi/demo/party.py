@@ -1,5 +1,5 @@
 """Community-managed party members for the demo district, placed so that the grid-branch rule
-(``gongzhi.party.branches``) lays out branches the way seed 001 describes the district.
+(``gongzhi.party.services.branches``) lays out branches the way seed 001 describes the district.
 
 Each community's residential grids are the first cells of its lattice (``layout.cells``), numbered west
 to east, north to south: with 5 columns, grids 1–5 are the first row and 6–10 the second; with 4 columns,
@@ -15,8 +15,8 @@ from typing import Any
 
 from gongzhi.accounts.models import User
 from gongzhi.core.roles import Role
-from gongzhi.party.branches import MIN_MEMBERS
-from gongzhi.party.organizations import branch_layout_apply, community_members_add_bulk
+from gongzhi.party.services.branches import MIN_MEMBERS
+from gongzhi.party.services.organizations import branch_layout_apply, community_members_add_bulk
 from gongzhi.people.models import Person
 from gongzhi.places.enums import GridKind
 from gongzhi.places.models import Community, Grid

@@ -12,8 +12,8 @@ from gongzhi.demo.layout import username_stem
 from gongzhi.demo.population import TODAY
 from gongzhi.party.enums import RegistrationStatus, ServiceItemKind
 from gongzhi.party.models import MemberRegistration, Unit
-from gongzhi.party.registration import member_register
-from gongzhi.party.serving import (
+from gongzhi.party.services.registration import member_register
+from gongzhi.party.services.serving import (
     RecordRow,
     claim_create,
     service_item_publish,

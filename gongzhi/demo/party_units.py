@@ -11,7 +11,7 @@ from stdnum.cn import uscc as cn_uscc
 
 from gongzhi.party.enums import SKILL_VALUES, UnitKind
 from gongzhi.party.models import Unit
-from gongzhi.party.registration import (
+from gongzhi.party.services.registration import (
     AcceptedMember,
     MemberInput,
     UnitInput,

@@ -1,7 +1,6 @@
 from django.urls import path
 
 from gongzhi.h5 import views
-from gongzhi.party.views.registration import h5_register
 
 app_name = "h5"
 urlpatterns = [
@@ -11,6 +10,4 @@ urlpatterns = [
     path("login/verify/", views.otp_verify, name="otp_verify"),
     path("logout/", views.logout_view, name="logout"),
     path("family/", views.family, name="family"),
-    # 在职党员报到: the party app owns the page; the resident site is where members find it.
-    path("party/register/", h5_register, name="party_register"),
 ]

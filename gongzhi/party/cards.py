@@ -18,8 +18,8 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from gongzhi.core.errors import Conflict
-from gongzhi.party.enums import RegistrationStatus
-from gongzhi.party.registration import registration_get_for_actor, skill_labels
+from gongzhi.party.enums import RegistrationStatus, skill_labels
+from gongzhi.party.selectors.registration import registration_get_for_actor
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor

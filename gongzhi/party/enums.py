@@ -10,6 +10,10 @@ class OrgKind(models.TextChoices):
     BUILDING_GROUP = "building_group", _("楼院党小组")
 
 
+# The organisations a grid-branch layout sets up: a grid's own branch, or a branch of several grids.
+BRANCH_KINDS = (OrgKind.GRID_BRANCH, OrgKind.JOINT_BRANCH)
+
+
 class MemberKind(models.TextChoices):
     COMMUNITY_MANAGED = "community_managed", _("自管党员")
     IN_SERVICE = "in_service", _("在职党员")
@@ -69,3 +73,9 @@ SKILLS = [
     ("general", _("综合服务")),
 ]
 SKILL_VALUES = frozenset(k for k, _label in SKILLS)
+
+
+def skill_labels(values: list[str]) -> list[str]:
+    """The Chinese names of skill values (an unknown value shows as itself)."""
+    labels = dict(SKILLS)
+    return [str(labels.get(v, v)) for v in values]

@@ -102,7 +102,10 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "sums": "sums over the rollups",
         "taxonomy": "the shipped category tree",
     },
-    "party": {"cards": "the member card PDF"},
+    "party": {
+        "cards": "the member card PDF",
+        "exports": "feedback letters and the unit ranking as xlsx, the feedback letter PDF",
+    },
     "volunteers": {
         "certificates": "the service-hours certificate PDF",
         "clock": "the clock the check-in windows read",

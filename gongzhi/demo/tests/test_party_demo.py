@@ -6,7 +6,7 @@ from gongzhi.audit.models import AuditEvent
 from gongzhi.demo.seed import DemoSeeder
 from gongzhi.party.enums import MemberKind
 from gongzhi.party.models import PartyMember
-from gongzhi.party.organizations import coverage_for_actor
+from gongzhi.party.selectors.organizations import branch_coverage_for_actor
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def demo_with_members(db):
 
 
 def test_demo_branch_layout_has_seed_001_figures(demo_with_members):
-    total, per = coverage_for_actor(User.objects.get(username="admin"))
+    total, per = branch_coverage_for_actor(actor=User.objects.get(username="admin"))
     assert (
         total.branches_independent,
         total.branches_joint,

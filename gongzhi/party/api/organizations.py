@@ -10,7 +10,9 @@ from ninja import Router, Schema
 
 from gongzhi.core.access import actor_of
 from gongzhi.core.api import ERRORS, session_auth
-from gongzhi.party import organizations as orgs
+from gongzhi.core.permissions import require
+from gongzhi.party.selectors import organizations as selectors
+from gongzhi.party.services import organizations as services
 
 router = Router(tags=["党建"], auth=session_auth)
 
@@ -64,7 +66,7 @@ class CoverageOut(Schema):
 
 @router.get("/organizations", response={200: list[OrgOut], **ERRORS}, summary="党组织树（按权限范围）")
 def organizations(request: HttpRequest) -> list[dict[str, Any]]:
-    return orgs.org_tree_rows(actor_of(request))
+    return selectors.org_tree_for_actor(actor=actor_of(request))
 
 
 @router.get(
@@ -73,8 +75,8 @@ def organizations(request: HttpRequest) -> list[dict[str, Any]]:
     summary="社区网格党支部设置建议",
 )
 def branch_proposal(request: HttpRequest, code: str) -> dict[str, Any]:
-    community = orgs.community_get_for_actor(actor_of(request), code=code)
-    return orgs.branch_layout_propose(community_id=community.pk).as_dict()
+    community = selectors.org_community_get_for_actor(actor=actor_of(request), code=code)
+    return services.branch_layout_propose(community_id=community.pk).as_dict()
 
 
 @router.post(
@@ -82,14 +84,15 @@ def branch_proposal(request: HttpRequest, code: str) -> dict[str, Any]:
 )
 def branch_layout(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     actor = actor_of(request)
-    community = orgs.community_get_for_actor(actor, code=code, roles=orgs.LAYOUT_APPLIERS)
-    created = orgs.branch_layout_apply(actor=actor, community_id=community.pk)
-    return orgs.org_rows(created)
+    community = selectors.org_community_get_for_actor(actor=actor, code=code)
+    require(actor, "party.apply_branchlayout", community)
+    created = services.branch_layout_apply(actor=actor, community_id=community.pk)
+    return selectors.org_rows(created)
 
 
 @router.get("/coverage", response={200: CoverageOut, **ERRORS}, summary="网格党组织覆盖情况")
 def coverage(request: HttpRequest) -> dict[str, Any]:
-    total, per = orgs.coverage_for_actor(actor_of(request))
+    total, per = selectors.branch_coverage_for_actor(actor=actor_of(request))
     return {
         "total": total.as_dict(),
         "communities": [{"community_code": code, **c.as_dict()} for code, c in per.items()],

@@ -1,17 +1,18 @@
-"""Units and member registration (报到): thin handlers over ``gongzhi.party.registration``."""
+"""Units and member registration (报到): thin handlers over the registration services and selectors."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema, Status
 
 from gongzhi.core.api import ERRORS, page_of, session_auth
+from gongzhi.core.http import pdf_response
 from gongzhi.party import cards
-from gongzhi.party import registration as reg
+from gongzhi.party.selectors import registration as selectors
+from gongzhi.party.services import registration as services
 
 if TYPE_CHECKING:
     from gongzhi.accounts.models import User
@@ -159,13 +160,13 @@ class ReturnIn(Schema):
 
 @router.post("/units", response={201: UnitOut, **ERRORS}, summary="驻区单位报到登记")
 def unit_create(request: HttpRequest, payload: UnitIn):
-    unit = reg.unit_register(actor=_actor(request), **payload.dict())
-    return Status(201, reg.unit_get_for_actor(actor=_actor(request), unit_id=unit.pk))
+    unit = services.unit_register(actor=_actor(request), **payload.dict())
+    return Status(201, selectors.unit_get_for_actor(actor=_actor(request), unit_id=unit.pk))
 
 
 @router.get("/units", response={200: UnitPage, **ERRORS}, summary="驻区单位列表（按数据范围）")
 def unit_list(request: HttpRequest, filters: Query[ListFilter]):
-    rows = reg.unit_list_for_actor(
+    rows = selectors.unit_list_for_actor(
         actor=_actor(request),
         community_code=filters.community_code,
         after=filters.after,
@@ -176,20 +177,20 @@ def unit_list(request: HttpRequest, filters: Query[ListFilter]):
 
 @router.get("/units/{unit_id}", response={200: UnitOut, **ERRORS}, summary="驻区单位详情")
 def unit_detail(request: HttpRequest, unit_id: int):
-    return reg.unit_get_for_actor(actor=_actor(request), unit_id=unit_id)
+    return selectors.unit_get_for_actor(actor=_actor(request), unit_id=unit_id)
 
 
 @router.post("/registrations", response={201: RegistrationOut, **ERRORS}, summary="在职党员报到")
 def registration_create(request: HttpRequest, payload: RegistrationIn):
-    r = reg.member_register(actor=_actor(request), **payload.dict())
-    return Status(201, reg.registration_get_for_actor(actor=_actor(request), registration_id=r.pk))
+    r = services.member_register(actor=_actor(request), **payload.dict())
+    return Status(201, selectors.registration_get_for_actor(actor=_actor(request), registration_id=r.pk))
 
 
 @router.get(
     "/registrations", response={200: RegistrationPage, **ERRORS}, summary="报到申请列表（按数据范围）"
 )
 def registration_list(request: HttpRequest, filters: Query[RegistrationFilter]):
-    rows = reg.registration_list_for_actor(
+    rows = selectors.registration_list_for_actor(
         actor=_actor(request),
         status=filters.status,
         community_code=filters.community_code,
@@ -203,7 +204,7 @@ def registration_list(request: HttpRequest, filters: Query[RegistrationFilter]):
     "/registrations/{registration_id}", response={200: RegistrationOut, **ERRORS}, summary="报到申请详情"
 )
 def registration_detail(request: HttpRequest, registration_id: int):
-    return reg.registration_get_for_actor(actor=_actor(request), registration_id=registration_id)
+    return selectors.registration_get_for_actor(actor=_actor(request), registration_id=registration_id)
 
 
 @router.post(
@@ -212,8 +213,8 @@ def registration_detail(request: HttpRequest, registration_id: int):
     summary="接收报到（分类、分配网格、发报到证）",
 )
 def registration_accept(request: HttpRequest, registration_id: int, payload: AcceptIn):
-    reg.registration_accept(actor=_actor(request), registration_id=registration_id, **payload.dict())
-    return reg.registration_get_for_actor(actor=_actor(request), registration_id=registration_id)
+    services.registration_accept(actor=_actor(request), registration_id=registration_id, **payload.dict())
+    return selectors.registration_get_for_actor(actor=_actor(request), registration_id=registration_id)
 
 
 @router.post(
@@ -222,8 +223,10 @@ def registration_accept(request: HttpRequest, registration_id: int, payload: Acc
     summary="退回报到（须填写原因）",
 )
 def registration_return(request: HttpRequest, registration_id: int, payload: ReturnIn):
-    reg.registration_return(actor=_actor(request), registration_id=registration_id, reason=payload.reason)
-    return reg.registration_get_for_actor(actor=_actor(request), registration_id=registration_id)
+    services.registration_return(
+        actor=_actor(request), registration_id=registration_id, reason=payload.reason
+    )
+    return selectors.registration_get_for_actor(actor=_actor(request), registration_id=registration_id)
 
 
 @router.get(
@@ -237,9 +240,4 @@ def registration_card(request: HttpRequest, registration_id: int):
     pdf = cards.registration_card_pdf(
         actor=_actor(request), registration_id=registration_id, page_url=page_url
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        content_disposition_header(False, f"报到证_{registration_id}.pdf") or "inline"
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return pdf_response(pdf, f"报到证_{registration_id}.pdf")

@@ -8,22 +8,25 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema, Status
 
 from gongzhi.core.access import actor_of
 from gongzhi.core.api import ERRORS, page_of, session_auth
 from gongzhi.core.errors import NotFound
-from gongzhi.party import evaluation, serving
+from gongzhi.core.http import XLSX_CONTENT_TYPE, pdf_response, xlsx_response
+from gongzhi.party import exports
+from gongzhi.party.selectors import evaluation as evaluation_selectors
+from gongzhi.party.selectors import serving as serving_selectors
+from gongzhi.party.services import evaluation, serving
 
 router = Router(tags=["党建"], auth=session_auth)
 
 _XLSX = {
     200: {
         "description": "Excel文件（.xlsx）",
-        "content": {evaluation.XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+        "content": {XLSX_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}},
     }
 }
 _PDF = {
@@ -32,13 +35,6 @@ _PDF = {
         "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
     }
 }
-
-
-def _file(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 # --- schemas --------------------------------------------------------------------------------------
@@ -286,7 +282,7 @@ class RankingOut(Schema):
 @router.get("/items", response={200: list[ItemOut], **ERRORS}, summary="服务岗位/项目列表（按数据范围）")
 def item_list(request: HttpRequest, filters: Query[ItemFilter]):
     return list(
-        serving.service_item_list_for_actor(
+        serving_selectors.service_item_list_for_actor(
             actor=actor_of(request),
             status=filters.status,
             community_code=filters.community_code,
@@ -310,7 +306,7 @@ def item_close(request: HttpRequest, item_id: int, payload: ReasonIn | None = No
 
 @router.get("/claims", response={200: list[ClaimOut], **ERRORS}, summary="认领列表（按数据范围）")
 def claim_list(request: HttpRequest, item_id: int | None = None):
-    return list(serving.claim_list_for_actor(actor=actor_of(request), item_id=item_id)[:500])
+    return list(serving_selectors.claim_list_for_actor(actor=actor_of(request), item_id=item_id)[:500])
 
 
 @router.post("/claims", response={201: ClaimOut, **ERRORS}, summary="认领岗位/项目并作出承诺")
@@ -336,12 +332,14 @@ def claim_complete(request: HttpRequest, claim_id: int):
 @router.post("/records", response={201: RecordOut, **ERRORS}, summary="登记服务记录（践诺）")
 def record_submit(request: HttpRequest, payload: RecordIn):
     record = serving.service_record_submit(actor=actor_of(request), **payload.dict())
-    return Status(201, serving.service_record_get_for_actor(actor=actor_of(request), record_id=record.pk))
+    return Status(
+        201, serving_selectors.service_record_get_for_actor(actor=actor_of(request), record_id=record.pk)
+    )
 
 
 @router.get("/records", response={200: RecordPage, **ERRORS}, summary="服务记录（按数据范围）")
 def record_list(request: HttpRequest, filters: Query[RecordFilter]):
-    rows = serving.service_record_list_for_actor(
+    rows = serving_selectors.service_record_list_for_actor(
         actor=actor_of(request),
         status=filters.status,
         community_code=filters.community_code,
@@ -358,13 +356,13 @@ def record_confirm(request: HttpRequest, record_id: int, payload: ConfirmIn | No
     serving.service_record_confirm(
         actor=actor_of(request), record_id=record_id, rating=payload.rating if payload else None
     )
-    return serving.service_record_get_for_actor(actor=actor_of(request), record_id=record_id)
+    return serving_selectors.service_record_get_for_actor(actor=actor_of(request), record_id=record_id)
 
 
 @router.post("/records/{record_id}/reject", response={200: RecordOut, **ERRORS}, summary="退回服务记录")
 def record_reject(request: HttpRequest, record_id: int, payload: RejectIn):
     serving.service_record_reject(actor=actor_of(request), record_id=record_id, reason=payload.reason)
-    return serving.service_record_get_for_actor(actor=actor_of(request), record_id=record_id)
+    return serving_selectors.service_record_get_for_actor(actor=actor_of(request), record_id=record_id)
 
 
 # --- feedback letters -----------------------------------------------------------------------------
@@ -381,7 +379,7 @@ def letters_issue(request: HttpRequest, payload: IssueIn):
 @router.get("/letters", response={200: list[LetterOut], **ERRORS}, summary="反馈函（按数据范围）")
 def letter_list(request: HttpRequest, filters: Query[LetterFilter]):
     return list(
-        evaluation.feedback_letter_list_for_actor(
+        evaluation_selectors.feedback_letter_list_for_actor(
             actor=actor_of(request), period=filters.period, unit_id=filters.unit_id, limit=1000
         )
     )
@@ -395,11 +393,11 @@ def letter_list(request: HttpRequest, filters: Query[LetterFilter]):
     summary="导出反馈函汇总（Excel）",
 )
 def letter_export(request: HttpRequest, filters: Query[LetterFilter]):
-    letters = evaluation.feedback_letter_list_for_actor(
+    letters = evaluation_selectors.feedback_letter_list_for_actor(
         actor=actor_of(request), period=filters.period, unit_id=filters.unit_id
     )
     name = f"反馈函_{filters.period or timezone.localdate().strftime('%Y%m%d')}.xlsx"
-    return _file(evaluation.letters_workbook(letters), evaluation.XLSX_CONTENT_TYPE, name)
+    return xlsx_response(exports.letters_workbook(letters), name)
 
 
 @router.get(
@@ -409,9 +407,9 @@ def letter_export(request: HttpRequest, filters: Query[LetterFilter]):
     summary="下载反馈函（PDF）",
 )
 def letter_pdf(request: HttpRequest, letter_id: int):
-    letter = evaluation.feedback_letter_get_for_actor(actor=actor_of(request), letter_id=letter_id)
-    return _file(
-        evaluation.letter_pdf(letter), "application/pdf", f"反馈函_{letter.member.name}_{letter.period}.pdf"
+    letter = evaluation_selectors.feedback_letter_get_for_actor(actor=actor_of(request), letter_id=letter_id)
+    return pdf_response(
+        exports.letter_pdf(letter), f"反馈函_{letter.member.name}_{letter.period}.pdf", attachment=True
     )
 
 
@@ -436,7 +434,7 @@ def assessment_run(request: HttpRequest, payload: RunIn):
 
 
 def _ranking(request: HttpRequest, year: int, district_id: int | None) -> dict[str, Any]:
-    scheme, rows = evaluation.assessment_ranking_for_actor(
+    scheme, rows = evaluation_selectors.assessment_ranking_for_actor(
         actor=actor_of(request), year=year, district_id=district_id
     )
     if scheme is None:
@@ -461,13 +459,9 @@ def assessment_ranking(request: HttpRequest, filters: Query[RankingFilter]):
     summary="导出年度单位考核排名（Excel）",
 )
 def assessment_ranking_export(request: HttpRequest, filters: Query[RankingFilter]):
-    scheme, rows = evaluation.assessment_ranking_for_actor(
+    scheme, rows = evaluation_selectors.assessment_ranking_for_actor(
         actor=actor_of(request), year=filters.year, district_id=filters.district_id
     )
     if scheme is None:
         raise NotFound(f"{filters.year}年度尚无单位考核方案")
-    return _file(
-        evaluation.ranking_workbook(scheme, rows),
-        evaluation.XLSX_CONTENT_TYPE,
-        f"{scheme.year}年度驻区单位考核排名.xlsx",
-    )
+    return xlsx_response(exports.ranking_workbook(scheme, rows), f"{scheme.year}年度驻区单位考核排名.xlsx")

@@ -8,14 +8,14 @@ import pytest
 
 from gongzhi.audit.models import AuditEvent
 from gongzhi.core.errors import NotFound
-from gongzhi.party.branches import compute_layout
 from gongzhi.party.enums import MemberKind, OrgKind
 from gongzhi.party.models import PartyMember, PartyOrganization
-from gongzhi.party.organizations import (
+from gongzhi.party.selectors.organizations import branch_coverage_for_actor, org_list_for_actor
+from gongzhi.party.services.branches import compute_layout
+from gongzhi.party.services.organizations import (
     branch_layout_apply,
     branch_layout_propose,
     community_member_add,
-    coverage_for_actor,
 )
 from gongzhi.people.services import PersonInput, person_create
 from gongzhi.places.models import Grid
@@ -187,7 +187,7 @@ def test_apply_is_audited_and_replaces_the_previous_layout(district, c3):
     assert set(
         PartyMember.objects.filter(grid_code=grids[3].code).values_list("organization", flat=True)
     ) == {created[1].pk}
-    _total, per = coverage_for_actor(admin)
+    _total, per = branch_coverage_for_actor(actor=admin)
     assert per[community.code].as_dict() == {
         "branches_independent": 1,
         "branches_joint": 1,
@@ -214,7 +214,7 @@ def test_apply_is_audited_and_replaces_the_previous_layout(district, c3):
         ).count()
         == 1
     )
-    _total, per = coverage_for_actor(admin)
+    _total, per = branch_coverage_for_actor(actor=admin)
     assert per[community.code].residential_grids_covered == 2
 
 
@@ -222,15 +222,15 @@ def test_coverage_is_scoped(district, c3):
     community, grids = c3
     add_members(grids[3], 3)
     branch_layout_apply(actor=None, community_id=community.pk)
-    _t, per = coverage_for_actor(district.user("community_secretary"))
+    _t, per = branch_coverage_for_actor(actor=district.user("community_secretary"))
     assert community.code not in per
-    total, per = coverage_for_actor(district.user("subdistrict_staff"))
+    total, per = branch_coverage_for_actor(actor=district.user("subdistrict_staff"))
     assert total.branches_independent == 1
 
 
 def test_a_grid_worker_sees_the_branch_of_their_grid(district):
     """A branch sits at its community; a grid worker's scope is one grid, which the branch covers."""
-    from gongzhi.party import organizations as orgs
+    from gongzhi.party.services import organizations as orgs
     from gongzhi.people.models import Person
 
     g1 = district.grids["g1"]
@@ -238,12 +238,12 @@ def test_a_grid_worker_sees_the_branch_of_their_grid(district):
     orgs.community_members_add_bulk(actor=None, community_id=g1.community_id, person_ids=ids)
     orgs.branch_layout_apply(actor=None, community_id=g1.community_id)
     worker = district.user("grid_worker")
-    names = [o.name for o in orgs.org_list_for_actor(worker)]
+    names = [o.name for o in org_list_for_actor(actor=worker)]
     assert any(g1.name in n or "支部" in n for n in names), names
-    total, _per = orgs.coverage_for_actor(worker)
+    total, _per = branch_coverage_for_actor(actor=worker)
     assert (total.branches_independent, total.residential_grids_covered, total.residential_grids) == (1, 1, 1)
     other = district.user("grid_worker_g2")
-    total, _per = orgs.coverage_for_actor(other)
+    total, _per = branch_coverage_for_actor(actor=other)
     assert (total.branches_independent, total.residential_grids_covered, total.residential_grids) == (0, 0, 1)
 
 

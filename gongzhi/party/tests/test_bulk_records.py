@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from gongzhi.core.errors import NotFound, ValidationFailed
-from gongzhi.party import serving
 from gongzhi.party.models import ServiceRecord
+from gongzhi.party.services import serving
 from gongzhi.party.tests.test_serving import build_world
 
 

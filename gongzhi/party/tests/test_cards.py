@@ -8,7 +8,7 @@ import pytest
 
 from gongzhi.core.errors import Conflict, NotFound
 from gongzhi.party import cards
-from gongzhi.party import registration as reg
+from gongzhi.party.services import registration as reg
 from gongzhi.party.tests.test_registration import party  # noqa: F401 (fixture)
 
 URL = "http://testserver/console/party/registrations/1/"

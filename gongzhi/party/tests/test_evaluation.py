@@ -14,9 +14,11 @@ from openpyxl import load_workbook
 
 from gongzhi.audit.models import AuditEvent
 from gongzhi.core.errors import ApplicationError, Conflict, Forbidden
-from gongzhi.party import evaluation, serving
+from gongzhi.core.http import XLSX_CONTENT_TYPE
 from gongzhi.party.enums import MemberKind
 from gongzhi.party.models import AssessmentScheme, FeedbackLetter, ServiceRecord, UnitAssessment
+from gongzhi.party.selectors import evaluation as evaluation_selectors
+from gongzhi.party.services import evaluation, serving
 from gongzhi.party.tests.test_serving import TODAY, build_world, confirmed_record, make_member, publish
 
 LAST = TODAY().year - 1
@@ -70,7 +72,9 @@ def ev(district):
 def _letters(d, key: str) -> set[str]:
     return {
         letter.member.name
-        for letter in evaluation.feedback_letter_list_for_actor(actor=d.user(key)).select_related("member")
+        for letter in evaluation_selectors.feedback_letter_list_for_actor(actor=d.user(key)).select_related(
+            "member"
+        )
     }
 
 
@@ -138,7 +142,7 @@ def test_letters_export_opens_in_openpyxl_with_the_unit_column(ev, client):
     listed = client.get(f"/api/v1/party/letters?period={QUARTER}").json()
     assert [x["member_name"] for x in listed] == ["张三"]
     r = client.get(f"/api/v1/party/letters/export.xlsx?period={QUARTER}")
-    assert r.status_code == 200 and r["Content-Type"] == evaluation.XLSX_CONTENT_TYPE
+    assert r.status_code == 200 and r["Content-Type"] == XLSX_CONTENT_TYPE
     ws = load_workbook(io.BytesIO(r.content)).active
     assert ws is not None
     rows = list(ws.iter_rows(values_only=True))
@@ -270,7 +274,7 @@ def test_serving_figures_count_confirmed_records_in_scope(ev):
     from gongzhi.core.scope import scope_of
 
     d = ev
-    figures = evaluation.serving_figures(scope_of(d.user("community_worker")))
+    figures = evaluation_selectors.serving_figures(scope_of(d.user("community_worker")))
     assert figures == {"records_confirmed": 5, "hours_confirmed": "16", "records_pending": 1}
-    assert evaluation.serving_figures(scope_of(d.user("b1_worker")))["records_confirmed"] == 1
+    assert evaluation_selectors.serving_figures(scope_of(d.user("b1_worker")))["records_confirmed"] == 1
     assert ServiceRecord.objects.count() == 7

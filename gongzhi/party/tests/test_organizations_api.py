@@ -1,4 +1,4 @@
-from gongzhi.party.organizations import branch_layout_apply
+from gongzhi.party.services.organizations import branch_layout_apply
 from gongzhi.party.tests.test_branches import add_members
 
 

@@ -9,8 +9,8 @@ import pytest
 
 from gongzhi.audit.models import AuditEvent
 from gongzhi.core import ids
-from gongzhi.party import registration as reg
 from gongzhi.party.models import MemberRegistration, PartyMember
+from gongzhi.party.services import registration as reg
 from gongzhi.party.tests.test_evaluation import ev  # noqa: F401  (the evaluation world, a fixture)
 from gongzhi.party.tests.test_registration import member_args
 from gongzhi.testing.concurrency import one_winner, race
@@ -161,8 +161,8 @@ def test_the_same_phone_in_a_bulk_import_and_a_registration_at_once_is_one_membe
 
 
 def test_the_first_scheme_of_a_year_set_twice_at_once_is_one_scheme(district):
-    from gongzhi.party import evaluation
     from gongzhi.party.models import AssessmentScheme
+    from gongzhi.party.services import evaluation
     from gongzhi.party.tests.test_evaluation import EQUAL, LAST
 
     admin = district.user("district_admin")
@@ -184,8 +184,8 @@ def test_the_first_scheme_of_a_year_set_twice_at_once_is_one_scheme(district):
 
 
 def test_units_assessed_twice_at_once_have_one_result_each(ev):  # noqa: F811
-    from gongzhi.party import evaluation
     from gongzhi.party.models import Unit, UnitAssessment
+    from gongzhi.party.services import evaluation
     from gongzhi.party.tests.test_evaluation import EQUAL, LAST
 
     admin = ev.user("district_admin")
@@ -206,8 +206,8 @@ def test_units_assessed_twice_at_once_have_one_result_each(ev):  # noqa: F811
 
 
 def test_letters_issued_twice_at_once_are_one_per_member(ev):  # noqa: F811
-    from gongzhi.party import evaluation
     from gongzhi.party.models import FeedbackLetter
+    from gongzhi.party.services import evaluation
     from gongzhi.party.tests.test_evaluation import QUARTER
 
     results = race(

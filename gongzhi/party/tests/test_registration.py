@@ -8,9 +8,11 @@ from gongzhi.accounts.services import role_assign, user_create
 from gongzhi.audit.models import AuditEvent
 from gongzhi.core.errors import Conflict, NotFound, ValidationFailed
 from gongzhi.core.roles import Role
-from gongzhi.party import registration as reg
 from gongzhi.party.models import MemberRegistration, PartyMember
+from gongzhi.party.selectors import registration as reg_selectors
+from gongzhi.party.services import registration as reg
 from gongzhi.party.tests.test_units import make_uscc
+from gongzhi.party.transitions import REGISTRATION
 
 
 @dataclass
@@ -200,7 +202,7 @@ def test_transitions(district, party):
     )
     with pytest.raises(Conflict):
         reg.registration_return(actor=cw, registration_id=party.r_u2.pk, reason="x")
-    assert set(reg.TRANSITIONS["submitted"]) == {"accepted", "returned"}
+    assert REGISTRATION.successors("submitted") == {"accepted", "returned"}
 
 
 # --- scope matrix -------------------------------------------------------------------------------
@@ -238,15 +240,15 @@ def _user(district, key):
 def test_registration_scope_matrix(district, party, key):
     actor = _user(district, key)
     names = {name: getattr(party, name).pk for name in ("r_self", "r_u2", "r_b1")}
-    seen = set(reg.registration_list_for_actor(actor=actor).values_list("pk", flat=True))
+    seen = set(reg_selectors.registration_list_for_actor(actor=actor).values_list("pk", flat=True))
     assert seen == {names[n] for n in MATRIX[key]}
     for name, pk in names.items():
         if name in MATRIX[key]:
-            assert reg.registration_get_for_actor(actor=actor, registration_id=pk).pk == pk
+            assert reg_selectors.registration_get_for_actor(actor=actor, registration_id=pk).pk == pk
         else:
             with pytest.raises(NotFound):
-                reg.registration_get_for_actor(actor=actor, registration_id=pk)
-    members = set(reg.member_list_for_actor(actor=actor).values_list("pk", flat=True))
+                reg_selectors.registration_get_for_actor(actor=actor, registration_id=pk)
+    members = set(reg_selectors.in_service_member_list_for_actor(actor=actor).values_list("pk", flat=True))
     assert members == {getattr(party, n).member_id for n in MATRIX[key]}
 
 
@@ -264,7 +266,7 @@ UNIT_MATRIX = {
 @pytest.mark.parametrize("key", sorted(UNIT_MATRIX))
 def test_unit_scope_matrix(district, party, key):
     actor = _user(district, key)
-    seen = set(reg.unit_list_for_actor(actor=actor).values_list("pk", flat=True))
+    seen = set(reg_selectors.unit_list_for_actor(actor=actor).values_list("pk", flat=True))
     assert seen == {getattr(party, n).pk for n in UNIT_MATRIX[key]}
 
 

@@ -18,7 +18,6 @@ from gongzhi.accounts.services import role_assign, user_create
 from gongzhi.audit.models import AuditEvent
 from gongzhi.core.errors import ApplicationError, Conflict, Forbidden, NotFound
 from gongzhi.core.roles import Role
-from gongzhi.party import serving
 from gongzhi.party.enums import (
     ClaimStatus,
     MemberKind,
@@ -28,6 +27,8 @@ from gongzhi.party.enums import (
     UnitKind,
 )
 from gongzhi.party.models import Claim, MemberRegistration, PartyMember, ServiceItem, ServiceRecord, Unit
+from gongzhi.party.selectors import serving as serving_selectors
+from gongzhi.party.services import serving
 from gongzhi.testing import PASSWORD
 
 _seq = count(1)
@@ -295,7 +296,7 @@ def test_confirm_and_reject_follow_the_transition_table(world):
     serving.service_record_confirm(actor=d.user("community_worker"), record_id=record.pk)
     with pytest.raises(Conflict) as exc:
         serving.service_record_reject(actor=d.user("community_worker"), record_id=record.pk, reason="重复")
-    assert exc.value.message == "当前状态为“已确认”，不能改为“未通过”"
+    assert exc.value.message == "服务记录当前状态为“已确认”，不能退回"
     with pytest.raises(Conflict):
         serving.service_record_confirm(actor=d.user("community_secretary"), record_id=record.pk)
 
@@ -323,7 +324,9 @@ def test_each_reader_sees_only_their_records(world):
     )
 
     def seen(key: str) -> set[int]:
-        return set(serving.service_record_list_for_actor(actor=d.user(key)).values_list("id", flat=True))
+        return set(
+            serving_selectors.service_record_list_for_actor(actor=d.user(key)).values_list("id", flat=True)
+        )
 
     assert seen("unit_liaison") == {mine["张三"], mine["李四"], unit_record.pk}
     assert seen("school_liaison") == {mine["王五"]}
@@ -333,9 +336,9 @@ def test_each_reader_sees_only_their_records(world):
     assert seen("resident") == set()
     assert len(seen("district_admin")) == 5
     with pytest.raises(NotFound):
-        serving.service_record_get_for_actor(actor=d.user("school_liaison"), record_id=mine["张三"])
+        serving_selectors.service_record_get_for_actor(actor=d.user("school_liaison"), record_id=mine["张三"])
     with pytest.raises(NotFound):
-        serving.service_record_get_for_actor(actor=d.user("party_member"), record_id=mine["李四"])
+        serving_selectors.service_record_get_for_actor(actor=d.user("party_member"), record_id=mine["李四"])
 
 
 def test_items_are_seen_in_the_community_and_claims_by_their_claimants(world):
@@ -346,7 +349,9 @@ def test_items_are_seen_in_the_community_and_claims_by_their_claimants(world):
     )
 
     def items(key: str) -> set[int]:
-        return set(serving.service_item_list_for_actor(actor=d.user(key)).values_list("id", flat=True))
+        return set(
+            serving_selectors.service_item_list_for_actor(actor=d.user(key)).values_list("id", flat=True)
+        )
 
     assert items("party_member") == {a_item.pk} and items("unit_liaison") == {a_item.pk}
     assert items("b_liaison") == {b_item.pk} and items("b1_worker") == {b_item.pk}
@@ -355,7 +360,9 @@ def test_items_are_seen_in_the_community_and_claims_by_their_claimants(world):
     c2 = serving.claim_create(
         actor=d.user("community_worker"), item_id=a_item.pk, pledge="辅导", member_id=d.wang.pk
     )
-    claims = lambda key: set(serving.claim_list_for_actor(actor=d.user(key)).values_list("id", flat=True))  # noqa: E731
+    claims = lambda key: set(  # noqa: E731
+        serving_selectors.claim_list_for_actor(actor=d.user(key)).values_list("id", flat=True)
+    )
     assert claims("unit_liaison") == {c1.pk} and claims("school_liaison") == {c2.pk}
     assert claims("party_member") == set() and claims("community_worker") == {c1.pk, c2.pk}
     with pytest.raises(NotFound):

@@ -7,8 +7,8 @@ from gongzhi.audit.models import AuditEvent
 from gongzhi.core.errors import ApplicationError, NotFound, ValidationFailed
 from gongzhi.core.roles import Role
 from gongzhi.core.scope import scope_of
-from gongzhi.party import registration as reg
 from gongzhi.party.models import Unit
+from gongzhi.party.services import registration as reg
 
 
 def make_uscc(n: int) -> str:

@@ -1,5 +1,5 @@
 """Console pages: the party organisation tree with coverage figures, a community's branch proposal
-(applied by its secretary or a district admin), and the community-managed member list."""
+(applied by its secretary or a district admin), and the party member list."""
 
 from __future__ import annotations
 
@@ -11,21 +11,22 @@ from django.views.decorators.http import require_http_methods
 
 from gongzhi.core.access import actor_of, console_login_required
 from gongzhi.core.errors import ApplicationError, NotFound
-from gongzhi.core.scope import scope_of
-from gongzhi.party import organizations as orgs
+from gongzhi.core.permissions import allowed
+from gongzhi.party.selectors import organizations as selectors
+from gongzhi.party.services import organizations as services
 from gongzhi.places.models import Community
 
 
 @console_login_required
 def org_tree(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    total, per = orgs.coverage_for_actor(actor)
+    total, per = selectors.branch_coverage_for_actor(actor=actor)
     names = dict(Community.objects.filter(code__in=list(per)).values_list("code", "name"))
     return render(
         request,
         "party/console/organizations/tree.html",
         {
-            "rows": orgs.org_tree_rows(actor),
+            "rows": selectors.org_tree_for_actor(actor=actor),
             "total": total,
             "communities": [(code, names.get(code, code), c) for code, c in per.items()],
         },
@@ -37,21 +38,21 @@ def org_tree(request: HttpRequest) -> HttpResponse:
 def branch_proposal(request: HttpRequest, code: str) -> HttpResponse:
     actor = actor_of(request)
     try:
-        community = orgs.community_get_for_actor(actor, code=code)
-        if request.method == "POST":
-            community = orgs.community_get_for_actor(actor, code=code, roles=orgs.LAYOUT_APPLIERS)
+        community = selectors.org_community_get_for_actor(actor=actor, code=code)
     except NotFound as exc:  # a community outside the scope (or none) is the console's 404, not a 500
         raise Http404 from exc
-    can_apply = scope_of(actor).covers(community, orgs.LAYOUT_APPLIERS)
+    can_apply = allowed(actor, "party.apply_branchlayout", community)
     if request.method == "POST":
+        if not can_apply:
+            raise Http404
         try:
-            created = orgs.branch_layout_apply(actor=actor, community_id=community.pk)
+            created = services.branch_layout_apply(actor=actor, community_id=community.pk)
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
             messages.success(request, f"已应用：设立{len(created)}个网格党支部（含联合党支部）")
         return redirect("party:branch_proposal", code=community.code)
-    proposal = orgs.branch_layout_propose(community_id=community.pk)
+    proposal = services.branch_layout_propose(community_id=community.pk)
     data = proposal.as_dict()
     return render(
         request,
@@ -70,7 +71,7 @@ def branch_proposal(request: HttpRequest, code: str) -> HttpResponse:
 def member_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     community_code = request.GET.get("community", "").strip()
-    members = orgs.member_list_for_actor(actor, community_code=community_code)
+    members = selectors.party_member_list_for_actor(actor=actor, community_code=community_code)
     return render(
         request,
         "party/console/organizations/members.html",

@@ -14,45 +14,28 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core.access import actor_of, console_login_required
 from gongzhi.core.errors import ApplicationError, NotFound
+from gongzhi.core.http import int_or_none, pdf_response, refused, xlsx_response
+from gongzhi.core.permissions import allowed
+from gongzhi.core.roles import COMMUNITY_STAFF
 from gongzhi.core.scope import scope_of
-from gongzhi.party import evaluation, serving
+from gongzhi.party import exports
 from gongzhi.party.enums import SKILLS, RecordStatus, ServiceItemKind, ServiceItemStatus
+from gongzhi.party.forms import AssessmentForm, LetterIssueForm, ServiceItemForm, form_refusal
+from gongzhi.party.selectors import evaluation as evaluation_selectors
+from gongzhi.party.selectors import serving as serving_selectors
+from gongzhi.party.services import evaluation, serving
+from gongzhi.places.selectors import community_list_for_actor
 
 PAGE_SIZE = 100
 
 
-def _file(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-def _int(value: str | None) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() else None
-
-
 def _staff_communities(request: HttpRequest) -> list[Any]:
     """Communities where the actor is community staff (where they can publish and issue)."""
-    from gongzhi.places.models import Community
-
-    scope = scope_of(actor_of(request))
-    if scope.superuser:
-        return list(Community.objects.order_by("code")[:300])
-    codes = scope.codes(serving.COMMUNITY_STAFF)["community"]
-    return list(Community.objects.filter(code__in=sorted(codes)).order_by("code"))
-
-
-def _refused(request: HttpRequest, exc: ApplicationError) -> None:
-    if isinstance(exc, NotFound):
-        raise Http404(exc.message)
-    messages.error(request, exc.message)
+    return list(community_list_for_actor(actor=actor_of(request), roles=COMMUNITY_STAFF)[:300])
 
 
 @console_login_required
@@ -63,6 +46,8 @@ def items(request: HttpRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     form: dict[str, Any] = {"kind": ServiceItemKind.POST, "capacity": "1", "skills": []}
     if request.method == "POST":
+        posted = ServiceItemForm(request.POST)
+        # What was typed, shown again above a refusal.
         form = {
             "community_id": request.POST.get("community_id", ""),
             "kind": request.POST.get("kind", ""),
@@ -71,21 +56,23 @@ def items(request: HttpRequest) -> HttpResponse:
             "skills": request.POST.getlist("skills"),
             "capacity": request.POST.get("capacity", ""),
         }
-        community_id = _int(form["community_id"]) or (communities[0].pk if len(communities) == 1 else None)
-        capacity = _int(form["capacity"])
         try:
+            if not posted.is_valid():
+                raise form_refusal(posted)
+            d = posted.cleaned_data
+            community_id = d["community_id"] or (communities[0].pk if len(communities) == 1 else None)
             if community_id is None:
                 raise ApplicationError("请选择社区", fields={"community_id": "请选择社区"})
-            if capacity is None:
+            if d["capacity"] is None:
                 raise ApplicationError("计划人数应为整数", fields={"capacity": "计划人数应为整数"})
             item = serving.service_item_publish(
                 actor=actor,
                 community_id=community_id,
-                kind=form["kind"],
-                title=form["title"],
-                description=form["description"],
-                skills=form["skills"],
-                capacity=capacity,
+                kind=d["kind"],
+                title=d["title"],
+                description=d["description"],
+                skills=d["skills"],
+                capacity=d["capacity"],
             )
         except ApplicationError as exc:
             if isinstance(exc, NotFound):
@@ -97,7 +84,7 @@ def items(request: HttpRequest) -> HttpResponse:
             return redirect("party:serving_items")
     status = request.GET.get("status", "")
     status = status if status in ServiceItemStatus.values else ""
-    rows = list(serving.service_item_list_for_actor(actor=actor, status=status, limit=PAGE_SIZE))
+    rows = list(serving_selectors.service_item_list_for_actor(actor=actor, status=status, limit=PAGE_SIZE))
     return render(
         request,
         "party/console/serving/items.html",
@@ -122,7 +109,7 @@ def item_close(request: HttpRequest, item_id: int) -> HttpResponse:
         item = serving.service_item_close(actor=actor_of(request), item_id=item_id)
         messages.success(request, f"已关闭“{item.title}”")
     except ApplicationError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     return redirect("party:serving_items")
 
 
@@ -132,9 +119,9 @@ def records(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     status = request.GET.get("status", RecordStatus.PENDING)
     status = status if status in RecordStatus.values else ""
-    rows = list(serving.service_record_list_for_actor(actor=actor, status=status, limit=PAGE_SIZE))
+    rows = list(serving_selectors.service_record_list_for_actor(actor=actor, status=status, limit=PAGE_SIZE))
     for r in rows:
-        r.can_decide = r.status == RecordStatus.PENDING and serving.is_community_staff(actor, r)  # type: ignore[attr-defined]
+        r.can_decide = r.status == RecordStatus.PENDING and allowed(actor, "party.confirm_servicerecord", r)  # type: ignore[attr-defined]
     return render(
         request,
         "party/console/serving/records.html",
@@ -142,7 +129,7 @@ def records(request: HttpRequest) -> HttpResponse:
             "records": rows,
             "status": status,
             "statuses": RecordStatus.choices,
-            "figures": evaluation.serving_figures(scope_of(actor)),
+            "figures": evaluation_selectors.serving_figures(scope_of(actor)),
         },
     )
 
@@ -150,12 +137,12 @@ def records(request: HttpRequest) -> HttpResponse:
 @console_login_required
 @require_POST
 def record_confirm(request: HttpRequest, record_id: int) -> HttpResponse:
-    rating = _int(request.POST.get("rating"))
+    rating = int_or_none(request.POST.get("rating"))
     try:
         serving.service_record_confirm(actor=actor_of(request), record_id=record_id, rating=rating)
         messages.success(request, "服务记录已确认")
     except ApplicationError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     return redirect("party:serving_records")
 
 
@@ -168,7 +155,7 @@ def record_reject(request: HttpRequest, record_id: int) -> HttpResponse:
         )
         messages.success(request, "服务记录已退回")
     except ApplicationError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     return redirect("party:serving_records")
 
 
@@ -183,19 +170,25 @@ def letters(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     communities = _staff_communities(request)
     if request.method == "POST":
+        posted = LetterIssueForm(request.POST)
         period = request.POST.get("period", "").strip()
-        community_id = _int(request.POST.get("community_id"))
         try:
-            result = evaluation.feedback_letters_issue(actor=actor, period=period, community_id=community_id)
+            if not posted.is_valid():
+                raise form_refusal(posted)
+            result = evaluation.feedback_letters_issue(
+                actor=actor, period=period, community_id=posted.cleaned_data["community_id"]
+            )
             messages.success(
                 request,
                 f"{result.period}：新出具{result.created}份，更新{result.updated}份，未变化{result.unchanged}份",
             )
         except ApplicationError as exc:
-            _refused(request, exc)
+            refused(request, exc)
         return redirect(f"{request.path}?period={period}")
     period = request.GET.get("period", "").strip()[:16]
-    rows = list(evaluation.feedback_letter_list_for_actor(actor=actor, period=period, limit=PAGE_SIZE))
+    rows = list(
+        evaluation_selectors.feedback_letter_list_for_actor(actor=actor, period=period, limit=PAGE_SIZE)
+    )
     return render(
         request,
         "party/console/serving/letters.html",
@@ -204,7 +197,7 @@ def letters(request: HttpRequest) -> HttpResponse:
             "period": period,
             "default_period": period or _default_period(),
             "communities": communities,
-            "can_issue": bool(communities) or scope_of(actor).has_role(*evaluation.LETTER_ISSUERS),
+            "can_issue": bool(communities) or allowed(actor, "party.issue_feedbackletter"),
         },
     )
 
@@ -213,25 +206,27 @@ def letters(request: HttpRequest) -> HttpResponse:
 @require_GET
 def letters_export(request: HttpRequest) -> HttpResponse:
     period = request.GET.get("period", "").strip()[:16]
-    rows = evaluation.feedback_letter_list_for_actor(actor=actor_of(request), period=period)
+    rows = evaluation_selectors.feedback_letter_list_for_actor(actor=actor_of(request), period=period)
     name = f"反馈函_{period or timezone.localdate().strftime('%Y%m%d')}.xlsx"
-    return _file(evaluation.letters_workbook(rows), evaluation.XLSX_CONTENT_TYPE, name)
+    return xlsx_response(exports.letters_workbook(rows), name)
 
 
 @console_login_required
 @require_GET
 def letter_pdf(request: HttpRequest, letter_id: int) -> HttpResponse:
     try:
-        letter = evaluation.feedback_letter_get_for_actor(actor=actor_of(request), letter_id=letter_id)
+        letter = evaluation_selectors.feedback_letter_get_for_actor(
+            actor=actor_of(request), letter_id=letter_id
+        )
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    return _file(
-        evaluation.letter_pdf(letter), "application/pdf", f"反馈函_{letter.member.name}_{letter.period}.pdf"
+    return pdf_response(
+        exports.letter_pdf(letter), f"反馈函_{letter.member.name}_{letter.period}.pdf", attachment=True
     )
 
 
 def _year(request: HttpRequest) -> int:
-    year = _int(request.GET.get("year") or request.POST.get("year"))
+    year = int_or_none(request.GET.get("year") or request.POST.get("year"))
     return year if year and 2000 <= year <= 2100 else timezone.localdate().year
 
 
@@ -241,19 +236,20 @@ def ranking(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     year = _year(request)
     if request.method == "POST":
+        posted = AssessmentForm(request.POST)
         try:
-            if request.POST.get("action") == "weights":
-                weights = {k: request.POST.get(k, "0").strip() or "0" for k in evaluation.INDICATORS}
-                evaluation.assessment_scheme_set(actor=actor, year=year, weights=weights)
+            if not posted.is_valid():
+                raise form_refusal(posted)
+            if posted.cleaned_data["action"] == "weights":
+                evaluation.assessment_scheme_set(actor=actor, year=year, weights=posted.weights())
                 messages.success(request, f"已保存{year}年度考核指标权重")
             else:
                 evaluation.units_assess(actor=actor, year=year)
                 messages.success(request, f"已计算{year}年度单位考核结果")
         except ApplicationError as exc:
-            _refused(request, exc)
+            refused(request, exc)
         return redirect(f"{request.path}?year={year}")
-    scheme, rows = evaluation.assessment_ranking_for_actor(actor=actor, year=year)
-    scope = scope_of(actor)
+    scheme, rows = evaluation_selectors.assessment_ranking_for_actor(actor=actor, year=year)
     weights = scheme.weights if scheme else {}
     return render(
         request,
@@ -269,7 +265,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
                 for r in rows
             ],
             "indicators": [(k, label, weights.get(k, "")) for k, label in evaluation.INDICATORS.items()],
-            "can_assess": scope.superuser or scope.has_role(*evaluation.ASSESSORS),
+            "can_assess": allowed(actor, "party.assess_unit"),
         },
     )
 
@@ -277,14 +273,12 @@ def ranking(request: HttpRequest) -> HttpResponse:
 @console_login_required
 @require_GET
 def ranking_export(request: HttpRequest) -> HttpResponse:
-    scheme, rows = evaluation.assessment_ranking_for_actor(actor=actor_of(request), year=_year(request))
+    scheme, rows = evaluation_selectors.assessment_ranking_for_actor(
+        actor=actor_of(request), year=_year(request)
+    )
     if scheme is None:
         raise Http404
-    return _file(
-        evaluation.ranking_workbook(scheme, rows),
-        evaluation.XLSX_CONTENT_TYPE,
-        f"{scheme.year}年度驻区单位考核排名.xlsx",
-    )
+    return xlsx_response(exports.ranking_workbook(scheme, rows), f"{scheme.year}年度驻区单位考核排名.xlsx")
 
 
 urlpatterns: list[URLPattern] = [

@@ -1,141 +1,54 @@
 """Units (驻区单位) and in-service members registering (报到) with the community where they live.
 
-Services write (one transaction, a permission check, one audit row); selectors read with the actor's
-scope. A unit liaison sees their own unit(s)' members and registrations, a member their own, community
-staff their community's, a district admin all of the district.
+Each service writes in one transaction, asks ``gongzhi.party.permissions`` and leaves one audit row. The
+community's managers (core.roles.COMMUNITY_MANAGERS) register units and receive members; a party member
+registers themself. Reads are in ``gongzhi.party.selectors.registration``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
 from django.utils import timezone
-from stdnum.cn import uscc as cn_uscc
-from stdnum.exceptions import InvalidChecksum, InvalidLength
-from stdnum.exceptions import ValidationError as StdnumError
 
 from gongzhi.audit.services import audit_record
-from gongzhi.core import codes, ids
+from gongzhi.core import ids
 from gongzhi.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed, field_error
 from gongzhi.core.locks import lock_name
-from gongzhi.core.roles import Role
+from gongzhi.core.permissions import allowed, require
+from gongzhi.core.roles import SELF_SERVICE_ROLES, Role
 from gongzhi.core.scope import scope_of
-from gongzhi.party.enums import SKILL_VALUES, SKILLS, MemberKind, RegistrationStatus, UnitKind
+from gongzhi.core.workflow import check_move
+from gongzhi.party.enums import SKILL_VALUES, MemberKind, RegistrationStatus, UnitKind
 from gongzhi.party.models import MemberRegistration, PartyMember, Unit
+from gongzhi.party.services._validation import (
+    grid_of_community,
+    member_skills,
+    normalise_uscc,
+    optional_text,
+    required_text,
+)
+from gongzhi.party.transitions import REGISTRATION
 from gongzhi.places.models import Community, Grid
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
 
-# Who registers units and receives members: the community's own staff, or a district admin.
-REGISTRARS = frozenset({Role.DISTRICT_ADMIN, Role.COMMUNITY_WORKER, Role.COMMUNITY_SECRETARY})
-# Who reads units and registrations by place (supervision reads too, but does not decide).
-PLACE_READERS = REGISTRARS | {Role.SUBDISTRICT_STAFF, Role.AUDITOR}
-# An existing account may be made a liaison only if it is not a staff account.
-_LIAISON_COMPATIBLE = frozenset({Role.UNIT_LIAISON, Role.PARTY_MEMBER, Role.RESIDENT})
-
 S = RegistrationStatus
-# The one table of allowed moves of a registration.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    S.SUBMITTED: frozenset({S.ACCEPTED, S.RETURNED}),
-    S.ACCEPTED: frozenset(),
-    S.RETURNED: frozenset(),
-}
-_MOVE_VERB = {S.ACCEPTED: "接收", S.RETURNED: "退回"}
 
 DUPLICATE_MESSAGE = "您已在该社区报到，无需重复报到"
 USCC_TAKEN = "该统一社会信用代码已登记"
 
 
-def check_move(old: str, new: str) -> None:
-    if new not in TRANSITIONS.get(old, frozenset()):
-        raise Conflict(
-            f"该报到申请{S(old).label}，不能{_MOVE_VERB.get(S(new), '变更')}",
-            code="illegal_transition",
-        )
-
-
-def _place_of(community: Community) -> SimpleNamespace:
-    return SimpleNamespace(
-        district_code=community.code[:6],
-        subdistrict_code=codes.subdistrict_of(community.code),
-        community_code=community.code,
-        grid_code="",
-    )
-
-
-def is_registrar(actor: Actor | None, community: Community) -> bool:
-    if actor is None:
-        return True  # the system (seed, commands)
-    return scope_of(actor).covers(_place_of(community), REGISTRARS)
-
-
-def _community(actor: Actor | None, community_id: int, *, staff: bool = True) -> Community:
+def _community(actor: Actor | None, community_id: int, perm: str) -> Community:
+    """The community, if the actor may ``perm`` there; missing and forbidden are the same 404."""
     community = Community.objects.filter(pk=community_id).first()
-    if community is None or (staff and not is_registrar(actor, community)):
+    if community is None:
         raise NotFound()
+    require(actor, perm, community)
     return community
-
-
-# --- validation --------------------------------------------------------------------------------
-
-
-def normalise_uscc(value: str, field: str = "uscc") -> str:
-    raw = cn_uscc.compact(value or "")
-    if not raw:
-        raise field_error(field, "请填写统一社会信用代码", code="required")
-    try:
-        return cn_uscc.validate(raw)
-    except InvalidLength as exc:
-        raise field_error(field, f"统一社会信用代码应为18位，收到{len(raw)}位") from exc
-    except InvalidChecksum as exc:
-        raise field_error(field, "统一社会信用代码校验位错误，请核对后重新填写") from exc
-    except StdnumError as exc:
-        raise field_error(field, "统一社会信用代码格式错误") from exc
-
-
-def _required(value: str, field: str, label: str, max_length: int) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise field_error(field, f"请填写{label}", code="required")
-    if len(value) > max_length:
-        raise field_error(field, f"{label}不能超过{max_length}个字")
-    return value
-
-
-def _optional(value: str | None, field: str, label: str, max_length: int) -> str:
-    value = (value or "").strip()
-    if len(value) > max_length:
-        raise field_error(field, f"{label}不能超过{max_length}个字")
-    return value
-
-
-def _grid_in(community: Community, grid_code: str, field: str = "grid_code") -> Grid:
-    grid = Grid.objects.filter(code=(grid_code or "").strip()).first()
-    if grid is None:
-        raise field_error(field, f"网格“{grid_code}”不存在")
-    if grid.community_id != community.pk:
-        raise field_error(field, f"网格“{grid.name}”不属于{community.name}，请选择本社区的网格")
-    return grid
-
-
-def _skills(values: list[str] | None) -> list[str]:
-    out: list[str] = []
-    for v in values or []:
-        if v not in SKILL_VALUES:
-            raise field_error("skills", f"未知的特长类别“{v}”")
-        if v not in out:
-            out.append(v)
-    return out
-
-
-def skill_labels(values: list[str]) -> list[str]:
-    labels = dict(SKILLS)
-    return [str(labels.get(v, v)) for v in values]
 
 
 # --- units -------------------------------------------------------------------------------------
@@ -152,17 +65,21 @@ class UnitInput:
 
 
 def _clean_unit(data: UnitInput, community: Community) -> tuple[dict[str, Any], Grid | None]:
-    name = _required(data.name, "name", "单位名称", 100)
+    name = required_text(data.name, "name", "单位名称", 100)
     uscc = normalise_uscc(data.uscc)
     if data.kind not in UnitKind.values:
         raise field_error("kind", "请选择单位类型")
-    grid = _grid_in(community, data.paired_grid_code, "paired_grid_code") if data.paired_grid_code else None
+    grid = (
+        grid_of_community(community, data.paired_grid_code, "paired_grid_code")
+        if data.paired_grid_code
+        else None
+    )
     return {
         "name": name,
         "uscc": uscc,
         "kind": data.kind,
-        "address": _optional(data.address, "address", "地址", 200),
-        "party_org_name": _optional(data.party_org_name, "party_org_name", "单位党组织", 100),
+        "address": optional_text(data.address, "address", "地址", 200),
+        "party_org_name": optional_text(data.party_org_name, "party_org_name", "单位党组织", 100),
     }, grid
 
 
@@ -187,8 +104,9 @@ def _link_liaison(
             note=note,
         )
     else:
+        # An existing account may be made a liaison only if it acts for itself (no staff role).
         roles = scope_of(user).roles
-        if user.is_superuser or not roles <= _LIAISON_COMPATIBLE:
+        if user.is_superuser or not roles <= SELF_SERVICE_ROLES:
             raise field_error("liaison_username", f"账号“{username}”是工作人员账号，不能作为单位联络人")
     role_assign(actor=None, user=user, role=Role.UNIT_LIAISON, place_code=unit.community_code)
     return user
@@ -211,7 +129,7 @@ def unit_register(
 ) -> Unit:
     """A unit registers with the community where it is located; an unknown liaison username creates a
     liaison account (no password: it signs in by phone code or gets one set by an admin)."""
-    community = _community(actor, community_id)
+    community = _community(actor, community_id, "party.register_unit")
     data, grid = _clean_unit(
         UnitInput(name, uscc, kind, address, party_org_name, paired_grid_code), community
     )
@@ -249,8 +167,9 @@ def unit_register(
 
 def _unit_locked(actor: Actor | None, unit_id: int) -> Unit:
     unit = Unit.objects.select_for_update(of=("self",)).select_related("community").filter(pk=unit_id).first()
-    if unit is None or not is_registrar(actor, unit.community):
+    if unit is None:
         raise NotFound()
+    require(actor, "party.change_unit", unit)
     return unit
 
 
@@ -269,15 +188,15 @@ def unit_update(
     changes: dict[str, tuple[Any, Any]] = {}
     new: dict[str, Any] = {}
     if name is not None:
-        new["name"] = _required(name, "name", "单位名称", 100)
+        new["name"] = required_text(name, "name", "单位名称", 100)
     if kind is not None:
         if kind not in UnitKind.values:
             raise field_error("kind", "请选择单位类型")
         new["kind"] = kind
     if address is not None:
-        new["address"] = _optional(address, "address", "地址", 200)
+        new["address"] = optional_text(address, "address", "地址", 200)
     if party_org_name is not None:
-        new["party_org_name"] = _optional(party_org_name, "party_org_name", "单位党组织", 100)
+        new["party_org_name"] = optional_text(party_org_name, "party_org_name", "单位党组织", 100)
     for key, value in new.items():
         if getattr(unit, key) != value:
             changes[key] = (getattr(unit, key), value)
@@ -304,7 +223,7 @@ def unit_pair_grid(*, actor: Actor | None, unit_id: int, grid_code: str | None) 
     """Pairs the unit with a grid of its community; ``None`` unpairs it."""
     unit = _unit_locked(actor, unit_id)
     old = unit.paired_grid.code if unit.paired_grid_id and unit.paired_grid else ""
-    grid = _grid_in(unit.community, grid_code, "paired_grid_code") if grid_code else None
+    grid = grid_of_community(unit.community, grid_code, "paired_grid_code") if grid_code else None
     if (grid.code if grid else "") == old:
         return unit
     unit.paired_grid = grid
@@ -325,7 +244,7 @@ def unit_unpair_grid(*, actor: Actor | None, unit_id: int) -> Unit:
 @transaction.atomic
 def units_bulk_register(*, actor: Actor | None, community_id: int, units: list[UnitInput]) -> list[Unit]:
     """Many units of one community in one transaction with one audit row (imports, the demo)."""
-    community = _community(actor, community_id)
+    community = _community(actor, community_id, "party.register_unit")
     rows: list[Unit] = []
     now = timezone.now()
     seen: set[str] = set()
@@ -382,15 +301,15 @@ class _Clean:
 
 
 def _clean_member(data: MemberInput, units: dict[int, Unit] | None = None) -> _Clean:
-    name = _required(data.name, "name", "姓名", 50)
+    name = required_text(data.name, "name", "姓名", 50)
     phone = ids.Protected.of_phone(ids.normalise_phone(data.phone))
-    address = _required(data.address, "address", "居住地址", 200)
+    address = required_text(data.address, "address", "居住地址", 200)
     unit: Unit | None = None
     if data.unit_id:
         unit = units.get(data.unit_id) if units is not None else Unit.objects.filter(pk=data.unit_id).first()
         if unit is None:
             raise field_error("unit_id", "所选工作单位不存在")
-    workplace_org = _optional(data.workplace_org, "workplace_org", "组织关系所在党组织", 100)
+    workplace_org = optional_text(data.workplace_org, "workplace_org", "组织关系所在党组织", 100)
     if unit is None and not workplace_org:
         raise field_error("unit_id", "请选择工作单位，或填写组织关系所在党组织", code="required")
     return _Clean(
@@ -399,9 +318,9 @@ def _clean_member(data: MemberInput, units: dict[int, Unit] | None = None) -> _C
         address=address,
         unit=unit,
         workplace_org=workplace_org or (unit.party_org_name or unit.name if unit else ""),
-        skills=_skills(data.skills),
-        services_offered=_optional(data.services_offered, "services_offered", "可提供的服务", 500),
-        available_times=_optional(data.available_times, "available_times", "服务时间", 200),
+        skills=member_skills(data.skills),
+        services_offered=optional_text(data.services_offered, "services_offered", "可提供的服务", 500),
+        available_times=optional_text(data.available_times, "available_times", "服务时间", 200),
     )
 
 
@@ -457,14 +376,14 @@ def member_register(
             name, phone, address, unit_id, workplace_org, skills or [], services_offered, available_times
         )
     )
-    staff = is_registrar(actor, community)
+    staff = allowed(actor, "party.receive_memberregistration", community)
     # The member row may not exist yet (nothing for select_for_update to lock): two registrations of the
     # same phone, or by the same account, wait for each other here and the second sees the first.
     lock_name(f"party.member.phone:{clean.phone.hash}", *([] if staff else [f"party.member.user:{actor.pk}"]))
     members = PartyMember.objects.select_for_update().filter(kind=MemberKind.IN_SERVICE)
     if staff:
         member = members.filter(phone_hash=clean.phone.hash).order_by("id").first()
-    elif scope_of(actor).has_role(Role.PARTY_MEMBER):
+    elif allowed(actor, "party.add_own_memberregistration"):
         member = (
             members.filter(user_id=actor.pk).order_by("id").first()
             or members.filter(phone_hash=clean.phone.hash, user__isnull=True).order_by("id").first()
@@ -504,8 +423,9 @@ def _registration_locked(actor: Actor | None, registration_id: int) -> MemberReg
         .filter(pk=registration_id)
         .first()
     )
-    if reg is None or not is_registrar(actor, reg.community):
+    if reg is None:
         raise NotFound()
+    require(actor, "party.receive_memberregistration", reg.community)
     return reg
 
 
@@ -527,10 +447,10 @@ def registration_accept(
     *, actor: Actor | None, registration_id: int, classification: str, grid_code: str
 ) -> MemberRegistration:
     reg = _registration_locked(actor, registration_id)
-    check_move(reg.status, S.ACCEPTED)
+    check_move(REGISTRATION, "accept", reg.status)
     if classification not in SKILL_VALUES:
         raise field_error("classification", "请选择分类")
-    grid = _grid_in(reg.community, grid_code)
+    grid = grid_of_community(reg.community, grid_code)
     Community.objects.select_for_update().filter(pk=reg.community_id).first()  # serialises numbering
     old = reg.status
     reg.status = S.ACCEPTED
@@ -570,8 +490,8 @@ def registration_accept(
 @transaction.atomic
 def registration_return(*, actor: Actor | None, registration_id: int, reason: str) -> MemberRegistration:
     reg = _registration_locked(actor, registration_id)
-    check_move(reg.status, S.RETURNED)
-    reason = _required(reason, "reason", "退回原因", 200)
+    check_move(REGISTRATION, "return", reg.status)
+    reason = required_text(reason, "reason", "退回原因", 200)
     old = reg.status
     reg.status = S.RETURNED
     reg.return_reason = reason
@@ -602,7 +522,7 @@ def members_bulk_register_accepted(
 ) -> int:
     """Registers and accepts many members of one community in one transaction with one audit row.
     Every entry is validated first; any bad entry or duplicate writes nothing."""
-    community = _community(actor, community_id)
+    community = _community(actor, community_id, "party.receive_memberregistration")
     grids = {g.code: g for g in Grid.objects.filter(community=community)}
     unit_ids = {e.member.unit_id for e in entries if e.member.unit_id}
     units = Unit.objects.in_bulk(list(unit_ids))
@@ -667,104 +587,3 @@ def members_bulk_register_accepted(
         data={"community": community.code, "count": len(created), "new_members": len(fresh)},
     )
     return len(created)
-
-
-# --- selectors ---------------------------------------------------------------------------------
-
-
-def _place_readers_q(actor: Actor, prefix: str = "") -> Q:
-    scope = scope_of(actor)
-    if scope.superuser:
-        return Q()
-    return scope.place_q(PLACE_READERS, prefix)
-
-
-def unit_list_for_actor(
-    *, actor: Actor, community_code: str = "", after: int | None = None, limit: int | None = None
-) -> QuerySet[Unit]:
-    qs = Unit.objects.filter(_place_readers_q(actor) | Q(liaison_id=actor.pk)).select_related(
-        "community", "paired_grid", "liaison"
-    )
-    if community_code:
-        qs = qs.filter(community_code=community_code)
-    if after:
-        qs = qs.filter(pk__gt=after)
-    qs = qs.order_by("id")
-    return qs[:limit] if limit else qs
-
-
-def unit_get_for_actor(*, actor: Actor, unit_id: int) -> Unit:
-    unit = unit_list_for_actor(actor=actor).filter(pk=unit_id).first()
-    if unit is None:
-        raise NotFound()
-    return unit
-
-
-def unit_choices_for_actor(*, actor: Actor) -> QuerySet[Unit]:
-    """Units a member may name as their workplace: every registered unit of the actor's district(s)."""
-    scope = scope_of(actor)
-    qs = (
-        Unit.objects.all() if scope.superuser else Unit.objects.filter(district_code__in=scope.district_codes)
-    )
-    return qs.order_by("name", "id").only("id", "name")
-
-
-def registration_scope_q(actor: Actor) -> Q:
-    return _place_readers_q(actor) | Q(unit__liaison_id=actor.pk) | Q(member__user_id=actor.pk)
-
-
-def registration_list_for_actor(
-    *,
-    actor: Actor,
-    status: str = "",
-    community_code: str = "",
-    after: int | None = None,
-    limit: int | None = None,
-) -> QuerySet[MemberRegistration]:
-    qs = MemberRegistration.objects.filter(registration_scope_q(actor)).select_related(
-        "member", "community", "unit", "grid"
-    )
-    if status:
-        qs = qs.filter(status=status)
-    if community_code:
-        qs = qs.filter(community_code=community_code)
-    if after:
-        qs = qs.filter(pk__gt=after)
-    qs = qs.order_by("id")
-    return qs[:limit] if limit else qs
-
-
-def registration_get_for_actor(*, actor: Actor, registration_id: int) -> MemberRegistration:
-    reg = registration_list_for_actor(actor=actor).filter(pk=registration_id).first()
-    if reg is None:
-        raise NotFound()
-    return reg
-
-
-def member_list_for_actor(*, actor: Actor, limit: int | None = None) -> QuerySet[PartyMember]:
-    """In-service members: by place for staff, their unit's for a liaison, themself for a member."""
-    qs = (
-        PartyMember.objects.filter(kind=MemberKind.IN_SERVICE)
-        .filter(_place_readers_q(actor) | Q(unit__liaison_id=actor.pk) | Q(user_id=actor.pk))
-        .select_related("unit")
-        .order_by("id")
-    )
-    return qs[:limit] if limit else qs
-
-
-def can_decide(actor: Actor, reg: MemberRegistration) -> bool:
-    return reg.status == S.SUBMITTED and is_registrar(actor, reg.community)
-
-
-def registrar_communities(actor: Actor) -> QuerySet[Community]:
-    """Communities where the actor registers units and receives members."""
-    scope = scope_of(actor)
-    if scope.superuser:
-        return Community.objects.order_by("code")
-    codes = scope.codes(REGISTRARS)
-    q = Q(pk__in=[])
-    if codes["community"]:
-        q |= Q(code__in=sorted(codes["community"]))
-    for d in codes["district"]:
-        q |= Q(code__startswith=d)
-    return Community.objects.filter(q).order_by("code")

@@ -1,7 +1,9 @@
 """Party organisations (街道党工委 → 社区党委 → 网格党支部/联合党支部 → 楼院党小组), community-managed
 members, and the computed grid-branch layout of a community.
 
-Services write (one transaction, permission check, one audit row); selectors read with the actor's scope.
+Each service writes in one transaction, asks ``gongzhi.party.permissions`` (a forbidden object looks
+missing; ``actor=None`` is the system: the demo generator, management commands) and leaves one audit row.
+Reads are in ``gongzhi.party.selectors.organizations``.
 """
 
 from __future__ import annotations
@@ -11,37 +13,20 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.errors import ApplicationError, NotFound, ValidationFailed, field_error
-from gongzhi.core.roles import POPULATION_ROLES, Role
-from gongzhi.core.scope import scope_of
-from gongzhi.party.branches import Layout, compute_layout
-from gongzhi.party.enums import MemberKind, OrgKind
+from gongzhi.core.permissions import require
+from gongzhi.party.enums import BRANCH_KINDS, MemberKind, OrgKind
 from gongzhi.party.models import PartyMember, PartyOrganization
+from gongzhi.party.services.branches import Layout, compute_layout
 from gongzhi.people.models import Person
 from gongzhi.places.enums import GridKind
 from gongzhi.places.models import Community, Grid, Subdistrict
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
-
-# Who reads party organisations and members of a place: the staff who work there.
-READERS = POPULATION_ROLES
-# Who keeps the organisation tree and community-managed members of a community.
-EDITORS = frozenset({Role.DISTRICT_ADMIN, Role.COMMUNITY_SECRETARY, Role.COMMUNITY_WORKER})
-# Who applies a community's branch layout.
-LAYOUT_APPLIERS = frozenset({Role.DISTRICT_ADMIN, Role.COMMUNITY_SECRETARY})
-BRANCH_KINDS = (OrgKind.GRID_BRANCH, OrgKind.JOINT_BRANCH)
-
-
-def _require(actor: Actor | None, obj: Any, roles: frozenset[str]) -> None:
-    """``actor=None`` is the system (demo generator, management commands). Forbidden looks missing."""
-    if actor is None:
-        return
-    if not scope_of(actor).covers(obj, roles):
-        raise NotFound()
 
 
 def _name(value: str, label: str = "名称", max_length: int = 100) -> str:
@@ -109,7 +94,7 @@ def working_committee_create(
     sub = Subdistrict.objects.filter(pk=subdistrict_id).first()
     if sub is None:
         raise NotFound()
-    _require(actor, sub, frozenset({Role.DISTRICT_ADMIN, Role.SUBDISTRICT_STAFF}))
+    require(actor, "party.add_partyorganization", sub)
     if _working_committee_of(sub) is not None:
         raise ApplicationError("该街道已有党工委", code="exists", status=409)
     org = _new_org(
@@ -131,7 +116,7 @@ def community_committee_create(
     community = Community.objects.select_related("subdistrict").filter(pk=community_id).first()
     if community is None:
         raise NotFound()
-    _require(actor, community, EDITORS)
+    require(actor, "party.add_partyorganization", community)
     if _community_committee_of(community) is not None:
         raise ApplicationError("该社区已有社区党委", code="exists", status=409)
     working = _working_committee_of(community.subdistrict)
@@ -154,7 +139,7 @@ def building_group_create(*, actor: Actor | None, branch_id: int, name: str) -> 
     branch = PartyOrganization.objects.select_for_update().filter(pk=branch_id, active=True).first()
     if branch is None or branch.kind not in BRANCH_KINDS:
         raise NotFound()
-    _require(actor, branch, EDITORS)
+    require(actor, "party.add_partyorganization", branch)
     org = _new_org(
         kind=OrgKind.BUILDING_GROUP,
         name=_name(name, "党小组名称"),
@@ -175,8 +160,7 @@ def org_set_secretary(
     org = PartyOrganization.objects.select_for_update().filter(pk=org_id, active=True).first()
     if org is None:
         raise NotFound()
-    roles = EDITORS if org.community_code else frozenset({Role.DISTRICT_ADMIN, Role.SUBDISTRICT_STAFF})
-    _require(actor, org, roles)
+    require(actor, "party.change_partyorganization", org)
     old = org.secretary_name
     org.secretary_name = _name(secretary_name, "书记姓名", 50)
     org.secretary_id = secretary_user_id
@@ -210,7 +194,7 @@ def community_member_add(
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
         raise NotFound()
-    _require(actor, person, EDITORS)
+    require(actor, "party.add_partymember", person)
     if PartyMember.objects.filter(person=person, kind=MemberKind.COMMUNITY_MANAGED).exists():
         raise field_error("person_id", f"{person.name}已登记为社区党员", code="duplicate")
     org = None
@@ -243,7 +227,7 @@ def community_members_add_bulk(*, actor: Actor | None, community_id: int, person
     community = Community.objects.filter(pk=community_id).first()
     if community is None:
         raise NotFound()
-    _require(actor, community, EDITORS)
+    require(actor, "party.add_partymember", community)
     ids = sorted(set(person_ids))
     persons = list(Person.objects.filter(pk__in=ids, community_code=community.code))
     if len(persons) != len(ids):
@@ -262,7 +246,7 @@ def member_set_hub_household(*, actor: Actor | None, member_id: int, hub: bool) 
     member = PartyMember.objects.select_for_update().filter(pk=member_id).first()
     if member is None:
         raise NotFound()
-    _require(actor, member, EDITORS)
+    require(actor, "party.change_partymember", member)
     if member.hub_household != hub:
         member.hub_household = hub
         member.save(update_fields=["hub_household", "updated_at"])
@@ -309,7 +293,7 @@ def branch_name(community_name: str, kind: str, codes: list[str], names: dict[st
 
 def branch_layout_propose(*, community_id: int) -> BranchProposal:
     """The branch layout of a community from where its community-managed members live; see
-    ``gongzhi.party.branches`` for the rule. Reads only; the caller has already checked scope."""
+    ``gongzhi.party.services.branches`` for the rule. Reads only; the caller has already checked scope."""
     community = Community.objects.filter(pk=community_id).first()
     if community is None:
         raise NotFound()
@@ -348,7 +332,7 @@ def branch_layout_apply(*, actor: Actor | None, community_id: int) -> list[Party
     )
     if community is None:
         raise NotFound()
-    _require(actor, community, LAYOUT_APPLIERS)
+    require(actor, "party.apply_branchlayout", community)
     proposal = branch_layout_propose(community_id=community.pk)
     committee, created_tree = _ensure_tree(community)
     old = list(
@@ -393,156 +377,3 @@ def branch_layout_apply(*, actor: Actor | None, community_id: int) -> list[Party
         },
     )
     return created
-
-
-# -- selectors --------------------------------------------------------------------------------------
-def _orgs_touching(q: Q) -> QuerySet[PartyOrganization]:
-    """Organisations placed in the places ``q`` selects, or covering one of its grids: a grid worker's
-    scope is a grid, and a branch sits at its community with its grids listed, not at a grid code."""
-    grid_ids = Grid.objects.filter(q).values("pk")
-    ids = PartyOrganization.objects.filter(q | Q(grids__in=grid_ids)).values_list("pk", flat=True).distinct()
-    return PartyOrganization.objects.filter(pk__in=ids)
-
-
-def org_list_for_actor(actor: Actor | None, *, include_inactive: bool = False) -> QuerySet[PartyOrganization]:
-    scope = scope_of(actor)
-    qs = _orgs_touching(scope.place_q(READERS))
-    if not include_inactive:
-        qs = qs.filter(active=True)
-    return qs.order_by("subdistrict_code", "community_code", "kind", "grid_code", "name", "id")
-
-
-def org_rows(orgs: list[PartyOrganization] | QuerySet[PartyOrganization]) -> list[dict[str, Any]]:
-    """Plain rows for the API and the console tree: grid codes and member counts in two queries."""
-    orgs = list(orgs)
-    ids = [o.pk for o in orgs]
-    through = PartyOrganization.grids.through.objects.filter(partyorganization_id__in=ids)
-    grid_codes: dict[int, list[str]] = defaultdict(list)
-    for org_id, code in through.values_list("partyorganization_id", "grid__code").order_by("grid__code"):
-        grid_codes[org_id].append(code)
-    members = dict(
-        PartyMember.objects.filter(organization_id__in=ids)
-        .values_list("organization_id")
-        .annotate(n=Count("id"))
-        .values_list("organization_id", "n")
-    )
-    return [
-        {
-            "id": o.pk,
-            "kind": o.kind,
-            "kind_label": str(OrgKind(o.kind).label),
-            "name": o.name,
-            "parent_id": o.parent_id,
-            "secretary_name": o.secretary_name,
-            "community_code": o.community_code,
-            "grid_codes": grid_codes.get(o.pk, []),
-            "members": members.get(o.pk, 0),
-        }
-        for o in orgs
-    ]
-
-
-def org_tree_rows(actor: Actor | None) -> list[dict[str, Any]]:
-    """The scoped tree, depth-first (parents before children), each row with its ``depth``.
-    Parents outside the actor's scope are left out; their children become roots."""
-    rows = org_rows(org_list_for_actor(actor))
-    by_id = {r["id"]: r for r in rows}
-    children: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
-    for r in rows:
-        children[r["parent_id"] if r["parent_id"] in by_id else None].append(r)
-    out: list[dict[str, Any]] = []
-
-    def walk(parent: int | None, depth: int) -> None:
-        for r in children.get(parent, []):
-            out.append({**r, "depth": depth})
-            walk(r["id"], depth + 1)
-
-    walk(None, 0)
-    return out
-
-
-def community_get_for_actor(actor: Actor | None, *, code: str, roles: frozenset[str] = READERS) -> Community:
-    community = Community.objects.select_related("subdistrict").filter(code=code).first()
-    if community is None or not scope_of(actor).covers(community, roles):
-        raise NotFound()
-    return community
-
-
-def member_list_for_actor(actor: Actor | None, *, community_code: str = "") -> QuerySet[PartyMember]:
-    qs = PartyMember.objects.filter(scope_of(actor).place_q(READERS)).select_related("organization")
-    if community_code:
-        qs = qs.filter(community_code=community_code)
-    return qs.order_by("community_code", "grid_code", "name", "id")
-
-
-@dataclass
-class Coverage:
-    branches_independent: int = 0
-    branches_joint: int = 0
-    grids_in_joint_branches: int = 0
-    residential_grids: int = 0
-    residential_grids_covered: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        return dict(self.__dict__)
-
-
-def coverage_for_actor(actor: Actor | None) -> tuple[Coverage, dict[str, Coverage]]:
-    """Coverage figures over the actor's scope (total, and per community code), from the records."""
-    return coverage(scope_of(actor).place_q(READERS))
-
-
-def coverage(q: Q) -> tuple[Coverage, dict[str, Coverage]]:
-    """Coverage figures over the places ``q`` selects (``Q()``: the whole database, for the overview)."""
-    branches = _orgs_touching(q).filter(kind__in=BRANCH_KINDS, active=True)
-    per: dict[str, Coverage] = defaultdict(Coverage)
-    for code, kind, n in (
-        branches.values_list("community_code", "kind")
-        .annotate(n=Count("id"))
-        .values_list("community_code", "kind", "n")
-    ):
-        if kind == OrgKind.GRID_BRANCH:
-            per[code].branches_independent += n
-        else:
-            per[code].branches_joint += n
-    # Grids are counted only where they fall in the places asked about (a grid worker: their grid).
-    through = PartyOrganization.grids.through.objects.filter(
-        partyorganization__in=branches, grid__in=Grid.objects.filter(q).values("pk")
-    )
-    for row in (
-        through.filter(partyorganization__kind=OrgKind.JOINT_BRANCH)
-        .values("partyorganization__community_code")
-        .annotate(n=Count("grid_id", distinct=True))
-    ):
-        per[row["partyorganization__community_code"]].grids_in_joint_branches = row["n"]
-    for row in (
-        through.filter(grid__kind=GridKind.RESIDENTIAL)
-        .values("grid__community_code")
-        .annotate(n=Count("grid_id", distinct=True))
-    ):
-        per[row["grid__community_code"]].residential_grids_covered = row["n"]
-    for code, n in (
-        Grid.objects.filter(q, kind=GridKind.RESIDENTIAL)
-        .values_list("community_code")
-        .annotate(n=Count("id"))
-        .values_list("community_code", "n")
-    ):
-        per[code].residential_grids = n
-    total = Coverage()
-    for c in per.values():
-        for k, v in c.__dict__.items():
-            setattr(total, k, getattr(total, k) + v)
-    return total, dict(sorted(per.items()))
-
-
-__all__ = [
-    "BranchProposal",
-    "Coverage",
-    "branch_layout_apply",
-    "branch_layout_propose",
-    "community_member_add",
-    "community_members_add_bulk",
-    "coverage_for_actor",
-    "member_list_for_actor",
-    "org_list_for_actor",
-]

@@ -1,7 +1,7 @@
 """The grid-branch layout of one community, computed from where its community-managed members live.
 
 Pure: it takes grid codes, shapes and member counts and knows nothing about the database, so the rule
-can be checked on hand-made cases and on the demo layout alike. ``organizations.branch_layout_propose``
+can be checked on hand-made cases and on the demo layout alike. ``services.organizations.branch_layout_propose``
 feeds it from the database.
 
 The rule (seed 001: 网格党支部 where a grid has enough members, 联合党支部 where it has not):

@@ -2,33 +2,31 @@
 their workplace as a feedback letter (in-app to the unit's liaison, as xlsx and as a printable PDF); once a
 year units are assessed on weighted indicators and ranked.
 
-Services write (one transaction, permission, one audit row); ``*_for_actor`` selectors read with scope.
+Each service writes in one transaction, asks ``gongzhi.party.permissions`` and leaves one audit row. Reads
+are in ``gongzhi.party.selectors.evaluation``, the files in ``gongzhi.party.exports``.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-import io
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, field_error
 from gongzhi.core.locks import lock_name
-from gongzhi.core.roles import Role
-from gongzhi.core.scope import Scope, scope_of
+from gongzhi.core.permissions import require
+from gongzhi.core.roles import COMMUNITY_MANAGERS, DISTRICT_ADMINS
+from gongzhi.core.scope import scope_of
 from gongzhi.party.enums import ClaimStatus, MemberKind, RecordStatus, RegistrationStatus
 from gongzhi.party.models import (
     AssessmentScheme,
@@ -40,15 +38,10 @@ from gongzhi.party.models import (
     Unit,
     UnitAssessment,
 )
-from gongzhi.party.serving import COMMUNITY_STAFF, READERS
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
     from gongzhi.places.models import District
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-LETTER_ISSUERS = COMMUNITY_STAFF | {Role.DISTRICT_ADMIN}
-ASSESSORS = frozenset({Role.DISTRICT_ADMIN})
 
 # The indicators a unit is assessed on, in the order they are shown.
 INDICATORS: dict[str, str] = {
@@ -60,9 +53,8 @@ INDICATORS: dict[str, str] = {
     "rating": "群众评价（平均分）",
 }
 
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-_HEADER_FILL = PatternFill("solid", fgColor="B22222")
 _TWO = Decimal("0.01")
+_ISSUERS_ONLY = "只有社区工作人员或区级管理员可以出具反馈函"
 
 
 # --- periods --------------------------------------------------------------------------------------
@@ -169,13 +161,11 @@ def _issue_target(actor: Actor, community_id: int | None) -> tuple[Any, Q]:
         community = Community.objects.filter(pk=community_id).first()
         if community is None or not (scope.superuser or scope.covers(community)):
             raise NotFound()
-        if not (scope.superuser or scope.covers(community, LETTER_ISSUERS)):
-            raise Forbidden("只有社区工作人员或区级管理员可以出具反馈函")
+        require(actor, "party.issue_feedbackletter", community, error=Forbidden(_ISSUERS_ONLY))
         return community, Q(community_code=community.code)
-    if not (scope.superuser or scope.has_role(*LETTER_ISSUERS)):
-        raise Forbidden("只有社区工作人员或区级管理员可以出具反馈函")
-    q = scope.place_q(LETTER_ISSUERS)
-    codes = scope.codes(LETTER_ISSUERS)
+    require(actor, "party.issue_feedbackletter", error=Forbidden(_ISSUERS_ONLY))
+    q = scope.place_q(COMMUNITY_MANAGERS)
+    codes = scope.codes(COMMUNITY_MANAGERS)
     if len(codes["community"]) == 1 and not codes["district"] and not codes["subdistrict"]:
         return Community.objects.get(code=next(iter(codes["community"]))), q
     district_codes = sorted(codes["district"]) or sorted(scope.district_codes)
@@ -241,179 +231,6 @@ def feedback_letters_issue(*, actor: Actor, period: str, community_id: int | Non
     return result
 
 
-def feedback_letter_list_for_actor(
-    *, actor: Actor, period: str = "", unit_id: int | None = None, limit: int | None = None
-) -> QuerySet[FeedbackLetter]:
-    """Staff: letters of members kept in their places; a liaison: their unit's; a member: their own."""
-    scope = scope_of(actor)
-    q = scope.place_q(READERS, prefix="member__") | Q(member__user_id=actor.pk)
-    units = list(Unit.objects.filter(liaison_id=actor.pk).values_list("id", flat=True))
-    if units:
-        q |= Q(unit_id__in=units) | Q(member__unit_id__in=units)
-    qs = FeedbackLetter.objects.filter(q)
-    if period:
-        qs = qs.filter(period=period.strip().upper())
-    if unit_id:
-        qs = qs.filter(unit_id=unit_id)
-    qs = qs.select_related("member", "unit").order_by("unit__name", "member__name", "period", "id")
-    return qs[:limit] if limit else qs
-
-
-def feedback_letter_get_for_actor(*, actor: Actor, letter_id: int) -> FeedbackLetter:
-    letter = feedback_letter_list_for_actor(actor=actor).filter(pk=letter_id).first()
-    if letter is None:
-        raise NotFound()
-    return letter
-
-
-def _save(wb: Workbook) -> bytes:
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def _header(ws: Any, headers: Sequence[str], widths: Sequence[int]) -> None:
-    ws.append(list(headers))
-    for col, width in enumerate(widths, start=1):
-        cell = ws.cell(row=1, column=col)
-        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
-        cell.alignment = Alignment(horizontal="center")
-        ws.column_dimensions[get_column_letter(col)].width = width
-    ws.freeze_panes = "A2"
-
-
-LETTER_HEADERS = (
-    "单位名称",
-    "单位党组织",
-    "姓名",
-    "期间",
-    "服务次数",
-    "服务时长（小时）",
-    "服务岗位/项目",
-    "群众评价（平均分）",
-    "出具日期",
-)
-
-
-def letters_workbook(letters: Iterable[FeedbackLetter]) -> bytes:
-    """One sheet, one row per letter, with the unit in the first column (sortable and filterable)."""
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "反馈函"
-    _header(ws, LETTER_HEADERS, (28, 24, 10, 12, 10, 16, 36, 18, 12))
-    for letter in letters:
-        s = letter.summary or {}
-        ws.append(
-            [
-                letter.unit.name if letter.unit else s.get("unit_name", ""),
-                s.get("workplace_org", ""),
-                letter.member.name,
-                letter.period,
-                int(s.get("count", 0)),
-                float(Decimal(str(s.get("hours", "0")))),
-                "、".join(s.get("items", [])),
-                (s.get("ratings") or {}).get("average"),
-                timezone.localtime(letter.updated_at).date().isoformat(),
-            ]
-        )
-    return _save(wb)
-
-
-_FONT = "STSong-Light"
-
-
-def _register_font() -> None:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-    if _FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(_FONT))
-
-
-def letter_pdf(letter: FeedbackLetter) -> bytes:
-    """The printable letter (反馈函), with reportlab's built-in Chinese CID font: no font files needed."""
-    from xml.sax.saxutils import escape
-
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-    _register_font()
-    s = letter.summary or {}
-    body = ParagraphStyle("body", fontName=_FONT, fontSize=11.5, leading=19, wordWrap="CJK")
-    title = ParagraphStyle("title", parent=body, fontSize=18, leading=26, alignment=1)
-    cell = ParagraphStyle("cell", parent=body, fontSize=9.5, leading=13)
-    right = ParagraphStyle("right", parent=body, alignment=2)
-    addressee = s.get("workplace_org") or (letter.unit.name if letter.unit else "") or "党组织"
-    ratings = s.get("ratings") or {}
-    rating_text = (
-        f"，群众评价平均{ratings['average']}分（{ratings['count']}次评价）" if ratings.get("average") else ""
-    )
-    items = s.get("items") or []
-    items_text = f"，参与了“{'”“'.join(items)}”等服务岗位/项目" if items else ""
-    story: list[Any] = [
-        Paragraph("在职党员到社区报到服务情况反馈函", title),
-        Spacer(1, 6 * mm),
-        Paragraph(f"{escape(addressee)}：", body),
-        Paragraph(
-            escape(
-                f"贵单位在职党员 {letter.member.name} 同志于{s.get('period_label', letter.period)}"
-                f"（{s.get('start', '')} 至 {s.get('end', '')}）到居住地社区报到服务，"
-                f"经社区确认的服务共{s.get('count', 0)}次，累计{s.get('hours', '0')}小时"
-                f"{items_text}{rating_text}。现将服务情况反馈如下，请在党员教育管理和评先评优中参考。"
-            ),
-            ParagraphStyle("indent", parent=body, firstLineIndent=23),
-        ),
-        Spacer(1, 4 * mm),
-    ]
-    rows: list[list[Any]] = [[Paragraph(h, cell) for h in ("日期", "时长", "服务内容", "服务对象", "评价")]]
-    for r in s.get("records", []):
-        content = r.get("content", "")
-        if r.get("item"):
-            content = f"【{r['item']}】{content}"
-        rows.append(
-            [
-                Paragraph(escape(r.get("served_on", "")), cell),
-                Paragraph(f"{escape(str(r.get('hours', '')))}小时", cell),
-                Paragraph(escape(content), cell),
-                Paragraph(escape(r.get("beneficiaries", "")), cell),
-                Paragraph(str(r.get("rating") or "—"), cell),
-            ]
-        )
-    table = Table(rows, colWidths=[24 * mm, 18 * mm, 74 * mm, 36 * mm, 14 * mm], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#F3E0E0")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
-    story += [
-        table,
-        Spacer(1, 10 * mm),
-        Paragraph("社区党组织（盖章）", right),
-        Paragraph(timezone.localtime(letter.updated_at).strftime("%Y年%m月%d日"), right),
-    ]
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buf,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=20 * mm,
-        bottomMargin=18 * mm,
-        title=f"反馈函 {letter.member.name} {letter.period}",
-        author="共治",
-    )
-    doc.build(story)
-    return buf.getvalue()
-
-
 # --- unit assessment ------------------------------------------------------------------------------
 
 
@@ -424,7 +241,7 @@ def _district_for(actor: Actor, district_id: int | None, *, write: bool) -> Dist
     if district_id:
         district = District.objects.filter(pk=district_id).first()
     else:
-        codes = sorted(scope.codes(ASSESSORS)["district"]) or sorted(scope.district_codes)
+        codes = sorted(scope.codes(DISTRICT_ADMINS)["district"]) or sorted(scope.district_codes)
         district = District.objects.filter(code__in=codes).first() if len(codes) == 1 else None
         if district is None and scope.superuser:
             district = District.objects.order_by("code").first()
@@ -432,8 +249,8 @@ def _district_for(actor: Actor, district_id: int | None, *, write: bool) -> Dist
         scope.superuser or scope.covers(district) or district.code in scope.district_codes
     ):
         raise NotFound()
-    if write and not (scope.superuser or scope.covers(district, ASSESSORS)):
-        raise Forbidden("只有区级管理员可以设置和运行单位考核")
+    if write:
+        require(actor, "party.assess_unit", district, error=Forbidden("只有区级管理员可以设置和运行单位考核"))
     return district
 
 
@@ -608,68 +425,3 @@ def units_assess(*, actor: Actor, year: int, district_id: int | None = None) -> 
         },
     )
     return scheme
-
-
-def assessment_ranking_for_actor(
-    *, actor: Actor, year: int, district_id: int | None = None
-) -> tuple[AssessmentScheme | None, QuerySet[UnitAssessment]]:
-    """District staff see the whole ranking; community staff their community's units (with the
-    district rank); a liaison their own unit's line."""
-    from gongzhi.places.models import District
-
-    scope = scope_of(actor)
-    district = District.objects.filter(pk=district_id).first() if district_id else None
-    if district is None:
-        codes = sorted(scope.district_codes)
-        for u in Unit.objects.filter(liaison_id=actor.pk).values_list("district_code", flat=True):
-            codes.append(u)
-        district = District.objects.filter(code__in=codes).order_by("code").first()
-        if district is None and scope.superuser:
-            district = District.objects.order_by("code").first()
-    scheme = AssessmentScheme.objects.filter(district=district, year=year).first() if district else None
-    if scheme is None:
-        return None, UnitAssessment.objects.none()
-    q = scope.place_q(READERS, prefix="unit__") | Q(unit__liaison_id=actor.pk)
-    qs = scheme.results.filter(q).select_related("unit", "unit__community").order_by("rank", "unit__name")
-    return scheme, qs
-
-
-def ranking_workbook(scheme: AssessmentScheme, results: Iterable[UnitAssessment]) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = f"{scheme.year}年度单位考核"
-    headers = ["排名", "单位名称", "统一社会信用代码", "报到社区", "得分", *INDICATORS.values()]
-    _header(ws, headers, [7, 30, 22, 16, 9, *([14] * len(INDICATORS))])
-    for r in results:
-        ws.append(
-            [
-                r.rank,
-                r.unit.name,
-                r.unit.uscc,
-                r.unit.community.name,
-                float(r.score),
-                *[(r.indicators.get(k) or {}).get("value", 0) for k in INDICATORS],
-            ]
-        )
-    weights = wb.create_sheet("指标权重")
-    _header(weights, ["指标", "权重"], [24, 10])
-    for k, label in INDICATORS.items():
-        weights.append([label, scheme.weights.get(k, 0)])
-    return _save(wb)
-
-
-# --- figures for the console ----------------------------------------------------------------------
-
-
-def serving_figures(scope: Scope) -> dict[str, Any]:
-    """Confirmed service records and hours in the scope's places (for the console overview)."""
-    row = ServiceRecord.objects.filter(scope.place_q(READERS), status=RecordStatus.CONFIRMED).aggregate(
-        n=Count("id"), h=Sum("hours")
-    )
-    pending = ServiceRecord.objects.filter(scope.place_q(READERS), status=RecordStatus.PENDING).count()
-    return {
-        "records_confirmed": row["n"] or 0,
-        "hours_confirmed": _fmt(row["h"] or Decimal("0")),
-        "records_pending": pending,
-    }

@@ -1,14 +1,9 @@
 """Serving (承诺践诺): the community publishes posts and service items, members and units claim them with a
 pledge (认领 · 承诺), and record what they did (践诺), which community staff confirm.
 
-Services write (one transaction, permission, one audit row each); the ``*_for_actor`` selectors read with
-the actor's scope. Who sees what:
-
-- community staff and the other place-scoped staff roles: the rows of their places;
-- a unit liaison: their unit's claims and records and those of the unit's members;
-- a party member: their own.
-
-A missing row and a forbidden one are the same 404.
+Each service writes in one transaction, asks ``gongzhi.party.permissions`` and leaves one audit row; the
+moves are the workflows of ``gongzhi.party.transitions``. Reads are in ``gongzhi.party.selectors.serving``
+(a missing row and a forbidden one are the same 404).
 """
 
 from __future__ import annotations
@@ -20,13 +15,14 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, field_error
-from gongzhi.core.roles import POPULATION_ROLES, Role
+from gongzhi.core.permissions import allowed, require
 from gongzhi.core.scope import scope_of
+from gongzhi.core.workflow import check_move
 from gongzhi.party.enums import (
     SKILL_VALUES,
     ClaimStatus,
@@ -36,31 +32,16 @@ from gongzhi.party.enums import (
     ServiceItemStatus,
 )
 from gongzhi.party.models import Claim, MemberRegistration, PartyMember, ServiceItem, ServiceRecord, Unit
+from gongzhi.party.selectors.serving import (
+    claim_list_for_actor,
+    service_item_list_for_actor,
+    service_record_list_for_actor,
+)
+from gongzhi.party.transitions import CLAIM, SERVICE_ITEM, SERVICE_RECORD
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
     from gongzhi.places.models import Community
-
-# Who publishes items and confirms records: the staff of the community.
-COMMUNITY_STAFF = frozenset({Role.COMMUNITY_WORKER, Role.COMMUNITY_SECRETARY})
-# Place-scoped staff roles that read serving data of their places.
-READERS = POPULATION_ROLES
-
-# The one table of allowed moves for each workflow here.
-ITEM_TRANSITIONS: dict[str, frozenset[str]] = {
-    ServiceItemStatus.OPEN: frozenset({ServiceItemStatus.CLOSED}),
-    ServiceItemStatus.CLOSED: frozenset(),
-}
-CLAIM_TRANSITIONS: dict[str, frozenset[str]] = {
-    ClaimStatus.ACTIVE: frozenset({ClaimStatus.WITHDRAWN, ClaimStatus.COMPLETED}),
-    ClaimStatus.WITHDRAWN: frozenset(),
-    ClaimStatus.COMPLETED: frozenset(),
-}
-RECORD_TRANSITIONS: dict[str, frozenset[str]] = {
-    RecordStatus.PENDING: frozenset({RecordStatus.CONFIRMED, RecordStatus.REJECTED}),
-    RecordStatus.CONFIRMED: frozenset(),
-    RecordStatus.REJECTED: frozenset(),
-}
 
 MAX_HOURS_PER_DAY = Decimal("24")
 HOURS_STEP = Decimal("0.5")
@@ -68,115 +49,9 @@ HOURS_STEP = Decimal("0.5")
 HOLDING = (ClaimStatus.ACTIVE, ClaimStatus.COMPLETED)
 
 
-def check_move(table: dict[str, frozenset[str]], labels: Any, old: str, new: str) -> None:
-    if new not in table.get(old, frozenset()):
-        raise Conflict(
-            f"当前状态为“{labels(old).label}”，不能改为“{labels(new).label}”",
-            code="illegal_transition",
-        )
-
-
-def is_community_staff(actor: Actor, obj: object) -> bool:
-    scope = scope_of(actor)
-    return scope.superuser or scope.covers(obj, COMMUNITY_STAFF)
-
-
-def _require_staff(actor: Actor, obj: object, message: str = "只有本社区工作人员可以执行此操作") -> None:
-    if not is_community_staff(actor, obj):
-        raise Forbidden(message)
-
-
-# --- selectors ------------------------------------------------------------------------------------
-
-
-def own_member_ids(actor: Actor) -> list[int]:
-    return list(PartyMember.objects.filter(user_id=actor.pk).values_list("id", flat=True))
-
-
-def liaison_unit_ids(actor: Actor) -> list[int]:
-    return list(Unit.objects.filter(liaison_id=actor.pk).values_list("id", flat=True))
-
-
-def claimant_q(actor: Actor, prefix: str = "") -> Q:
-    """Rows of the actor as a claimant: their own member rows, their unit and the unit's members."""
-    units = liaison_unit_ids(actor)
-    members = own_member_ids(actor)
-    q = Q(pk__in=[])
-    if members:
-        q |= Q(**{f"{prefix}member_id__in": members})
-    if units:
-        q |= Q(**{f"{prefix}unit_id__in": units}) | Q(**{f"{prefix}member__unit_id__in": units})
-    return q
-
-
-def service_item_list_for_actor(
-    *, actor: Actor, status: str = "", community_code: str = "", limit: int | None = None
-) -> QuerySet[ServiceItem]:
-    """Staff see their places' items; members and liaisons the items of the communities they are
-    placed in (role scope), where their unit is located or where they registered."""
-    scope = scope_of(actor)
-    q = scope.place_q()
-    units = Unit.objects.filter(liaison_id=actor.pk).values_list("community_id", flat=True)
-    q |= Q(community_id__in=list(units))
-    registered = PartyMember.objects.filter(user_id=actor.pk).values_list(
-        "registrations__community_id", flat=True
-    )
-    q |= Q(community_id__in=[c for c in registered if c])
-    qs = ServiceItem.objects.filter(q)
-    if status:
-        qs = qs.filter(status=status)
-    if community_code:
-        qs = qs.filter(community_code=community_code)
-    qs = qs.select_related("community").order_by("-id")
-    return qs[:limit] if limit else qs
-
-
-def service_item_get_for_actor(*, actor: Actor, item_id: int) -> ServiceItem:
-    item = service_item_list_for_actor(actor=actor).filter(pk=item_id).first()
-    if item is None:
-        raise NotFound()
-    return item
-
-
-def claim_list_for_actor(*, actor: Actor, item_id: int | None = None) -> QuerySet[Claim]:
-    scope = scope_of(actor)
-    qs = Claim.objects.filter(scope.place_q(READERS) | claimant_q(actor))
-    if item_id:
-        qs = qs.filter(item_id=item_id)
-    return qs.select_related("item", "member", "unit").order_by("-id")
-
-
-def service_record_list_for_actor(
-    *,
-    actor: Actor,
-    status: str = "",
-    community_code: str = "",
-    member_id: int | None = None,
-    unit_id: int | None = None,
-    after_id: int | None = None,
-    limit: int | None = None,
-) -> QuerySet[ServiceRecord]:
-    scope = scope_of(actor)
-    qs = ServiceRecord.objects.filter(scope.place_q(READERS) | claimant_q(actor))
-    if status:
-        qs = qs.filter(status=status)
-    if community_code:
-        qs = qs.filter(community_code=community_code)
-    if member_id:
-        qs = qs.filter(member_id=member_id)
-    if unit_id:
-        qs = qs.filter(Q(unit_id=unit_id) | Q(member__unit_id=unit_id))
-    if after_id:
-        qs = qs.filter(id__gt=after_id)
-    qs = qs.select_related("member", "member__unit", "unit", "claim__item").order_by("id")
-    return qs[:limit] if limit else qs
-
-
-def service_record_get_for_actor(*, actor: Actor, record_id: int) -> ServiceRecord:
-    record = service_record_list_for_actor(actor=actor).filter(pk=record_id).first()
-    if record is None:
-        raise NotFound()
-    return record
+def _require_staff(actor: Actor, perm: str, obj: object, message: str) -> None:
+    """Community staff only; the object is already visible, so the refusal is a 403 with its reason."""
+    require(actor, perm, obj, error=Forbidden(message))
 
 
 # --- items ----------------------------------------------------------------------------------------
@@ -188,7 +63,7 @@ def _community_for_staff(actor: Actor, community_id: int) -> Community:
     community = Community.objects.filter(pk=community_id).first()
     if community is None or not (scope_of(actor).superuser or scope_of(actor).covers(community)):
         raise NotFound()
-    _require_staff(actor, community, "只有本社区工作人员可以发布服务岗位/项目")
+    _require_staff(actor, "party.publish_serviceitem", community, "只有本社区工作人员可以发布服务岗位/项目")
     return community
 
 
@@ -259,10 +134,9 @@ def _locked_item(actor: Actor, item_id: int) -> ServiceItem:
 @transaction.atomic
 def service_item_close(*, actor: Actor, item_id: int, reason: str = "") -> ServiceItem:
     item = _locked_item(actor, item_id)
-    _require_staff(actor, item, "只有本社区工作人员可以关闭服务岗位/项目")
+    _require_staff(actor, "party.close_serviceitem", item, "只有本社区工作人员可以关闭服务岗位/项目")
     old = item.status
-    check_move(ITEM_TRANSITIONS, ServiceItemStatus, old, ServiceItemStatus.CLOSED)
-    item.status = ServiceItemStatus.CLOSED
+    item.status = check_move(SERVICE_ITEM, "close", old)
     item.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor,
@@ -298,7 +172,7 @@ def _claimant_for(
             "认领人只能是一名党员或一个单位",
             fields={"member_id": "党员和单位只能选一个"},
         )
-    staff = is_community_staff(actor, place)
+    staff = allowed(actor, "party.represent_claimant", place)
     if member_id:
         member = PartyMember.objects.filter(pk=member_id).first()
         if member is not None and member.user_id == actor.pk:
@@ -392,21 +266,12 @@ def _locked_claim(actor: Actor, claim_id: int) -> Claim:
     return claim
 
 
-def _is_claimant(actor: Actor, claim: Claim | ServiceRecord) -> bool:
-    if claim.member is not None and claim.member.user_id == actor.pk:
-        return True
-    unit = claim.unit or (claim.member.unit if claim.member is not None else None)
-    return unit is not None and unit.liaison_id == actor.pk
-
-
 @transaction.atomic
 def claim_withdraw(*, actor: Actor, claim_id: int, reason: str = "") -> Claim:
     claim = _locked_claim(actor, claim_id)
-    if not (_is_claimant(actor, claim) or is_community_staff(actor, claim)):
-        raise Forbidden("只有认领人或本社区工作人员可以撤回认领")
+    require(actor, "party.withdraw_claim", claim, error=Forbidden("只有认领人或本社区工作人员可以撤回认领"))
     old = claim.status
-    check_move(CLAIM_TRANSITIONS, ClaimStatus, old, ClaimStatus.WITHDRAWN)
-    claim.status = ClaimStatus.WITHDRAWN
+    claim.status = check_move(CLAIM, "withdraw", old)
     claim.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor,
@@ -421,10 +286,9 @@ def claim_withdraw(*, actor: Actor, claim_id: int, reason: str = "") -> Claim:
 def claim_complete(*, actor: Actor, claim_id: int) -> Claim:
     """The community marks a pledge as fulfilled (践诺完成)."""
     claim = _locked_claim(actor, claim_id)
-    _require_staff(actor, claim, "只有本社区工作人员可以确认认领已完成")
+    _require_staff(actor, "party.complete_claim", claim, "只有本社区工作人员可以确认认领已完成")
     old = claim.status
-    check_move(CLAIM_TRANSITIONS, ClaimStatus, old, ClaimStatus.COMPLETED)
-    claim.status = ClaimStatus.COMPLETED
+    claim.status = check_move(CLAIM, "complete", old)
     claim.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor, target=claim, event="party.claim_completed", data={"from": old, "to": claim.status}
@@ -435,7 +299,7 @@ def claim_complete(*, actor: Actor, claim_id: int) -> Claim:
 # --- service records ------------------------------------------------------------------------------
 
 
-def parse_hours(value: Any) -> tuple[Decimal | None, str]:
+def _parse_hours(value: Any) -> tuple[Decimal | None, str]:
     """Hours as a Decimal, or the Chinese reason it is not acceptable."""
     try:
         hours = Decimal(str(value).strip())
@@ -452,7 +316,7 @@ def parse_hours(value: Any) -> tuple[Decimal | None, str]:
     return hours, ""
 
 
-def parse_date(value: Any) -> tuple[dt.date | None, str]:
+def _parse_date(value: Any) -> tuple[dt.date | None, str]:
     if isinstance(value, dt.datetime):
         return value.date(), ""
     if isinstance(value, dt.date):
@@ -478,8 +342,12 @@ def service_record_submit(
     claim: Claim | None = None
     if claim_id:
         claim = _locked_claim(actor, claim_id)
-        if not (_is_claimant(actor, claim) or is_community_staff(actor, claim)):
-            raise Forbidden("只有认领人或本社区工作人员可以登记此认领的服务记录")
+        require(
+            actor,
+            "party.add_servicerecord",
+            claim,
+            error=Forbidden("只有认领人或本社区工作人员可以登记此认领的服务记录"),
+        )
         if claim.status == ClaimStatus.WITHDRAWN:
             raise Conflict("该认领已撤回，不能登记服务记录", code="claim_withdrawn")
         member, unit = claim.member, claim.unit
@@ -488,12 +356,12 @@ def service_record_submit(
         member, unit, place = _server_without_claim(actor, member_id=member_id, unit_id=unit_id)
 
     errors: dict[str, str] = {}
-    day, reason = parse_date(served_on)
+    day, reason = _parse_date(served_on)
     if day is None:
         errors["served_on"] = reason
     elif day > timezone.localdate():
         errors["served_on"] = "服务日期不能晚于今天"
-    amount, reason = parse_hours(hours)
+    amount, reason = _parse_hours(hours)
     if amount is None:
         errors["hours"] = reason
     content = (content or "").strip()
@@ -551,15 +419,18 @@ def _server_without_claim(
     actor: Actor, *, member_id: int | None, unit_id: int | None
 ) -> tuple[PartyMember | None, Unit | None, Any]:
     """A record with no claim is placed where the member is kept, or where the unit is located."""
-    scope = scope_of(actor)
     if member_id and not unit_id:
         member = PartyMember.objects.filter(pk=member_id).first()
-        if member is not None and (member.user_id == actor.pk or is_community_staff(actor, member)):
+        if member is not None and (
+            member.user_id == actor.pk or allowed(actor, "party.represent_claimant", member)
+        ):
             return member, None, member
         raise NotFound("党员不存在或无权代为登记")
     if unit_id and not member_id:
         unit = Unit.objects.filter(pk=unit_id).first()
-        if unit is not None and (unit.liaison_id == actor.pk or is_community_staff(actor, unit)):
+        if unit is not None and (
+            unit.liaison_id == actor.pk or allowed(actor, "party.represent_claimant", unit)
+        ):
             return None, unit, unit
         raise NotFound("单位不存在或无权代为登记")
     if member_id and unit_id:
@@ -570,7 +441,7 @@ def _server_without_claim(
     units = list(Unit.objects.filter(liaison_id=actor.pk)[:2])
     if not members and len(units) == 1:
         return None, units[0], units[0]
-    if scope.has_role(*COMMUNITY_STAFF) or scope.superuser:
+    if allowed(actor, "party.represent_claimant"):
         raise field_error("member_id", "请选择代为登记的党员或单位")
     if members or units:
         raise field_error("member_id", "您关联了多个党员或单位身份，请选择以谁的名义登记")
@@ -589,12 +460,11 @@ def _locked_record(actor: Actor, record_id: int) -> ServiceRecord:
 def service_record_confirm(*, actor: Actor, record_id: int, rating: int | None = None) -> ServiceRecord:
     """Confirms a pending record; ``rating`` is the residents' rating (1–5) the community collected."""
     record = _locked_record(actor, record_id)
-    _require_staff(actor, record, "只有服务所在社区的工作人员可以确认服务记录")
+    _require_staff(actor, "party.confirm_servicerecord", record, "只有服务所在社区的工作人员可以确认服务记录")
     if rating is not None and (not isinstance(rating, int) or not 1 <= rating <= 5):
         raise field_error("rating", "群众评价应为1到5分")
     old = record.status
-    check_move(RECORD_TRANSITIONS, RecordStatus, old, RecordStatus.CONFIRMED)
-    record.status = RecordStatus.CONFIRMED
+    record.status = check_move(SERVICE_RECORD, "confirm", old)
     record.confirmed_by = actor  # type: ignore[assignment]
     fields = ["status", "confirmed_by", "updated_at"]
     if rating is not None:
@@ -613,15 +483,14 @@ def service_record_confirm(*, actor: Actor, record_id: int, rating: int | None =
 @transaction.atomic
 def service_record_reject(*, actor: Actor, record_id: int, reason: str) -> ServiceRecord:
     record = _locked_record(actor, record_id)
-    _require_staff(actor, record, "只有服务所在社区的工作人员可以退回服务记录")
+    _require_staff(actor, "party.reject_servicerecord", record, "只有服务所在社区的工作人员可以退回服务记录")
     reason = (reason or "").strip()
     if not reason:
         raise field_error("reason", "请填写不予确认的原因")
     if len(reason) > 200:
         raise field_error("reason", "原因不能超过200个字")
     old = record.status
-    check_move(RECORD_TRANSITIONS, RecordStatus, old, RecordStatus.REJECTED)
-    record.status = RecordStatus.REJECTED
+    record.status = check_move(SERVICE_RECORD, "reject", old)
     record.confirmed_by = actor  # type: ignore[assignment]
     record.save(update_fields=["status", "confirmed_by", "updated_at"])
     # The record has no column for the reason: the audit row carries it (see the timeline).
@@ -679,7 +548,7 @@ def service_records_bulk_confirmed(*, actor: Actor, community_id: int, rows: lis
     today = timezone.localdate()
     records: list[ServiceRecord] = []
     for n, row in enumerate(rows, start=1):
-        amount, reason = parse_hours(row.hours)
+        amount, reason = _parse_hours(row.hours)
         problem = ""
         if row.member_id not in registered:
             problem = "该党员未在本社区报到"
