@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 
 from gongzhi.core.admin import ReadOnlyAdmin
 from gongzhi.core.errors import ApplicationError, ValidationFailed
+from gongzhi.core.permissions import allowed
 from gongzhi.core.roles import Role
 from gongzhi.core.scope import scope_of
 from gongzhi.places import services
@@ -156,12 +157,9 @@ class PlaceAdmin(admin.ModelAdmin):
     # -- who may do what: a superuser everywhere, a district admin in their district --------------
 
     def _may(self, request: HttpRequest, obj: Any = None) -> bool:
-        districts = _administered(request)
-        if districts is None:
-            return True
         if obj is None:
-            return bool(districts)
-        return obj.district_code in districts
+            return allowed(request.user, "places.administer_place")
+        return allowed(request.user, "places.change_place", obj)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._may(request)

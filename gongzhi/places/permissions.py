@@ -14,6 +14,8 @@ rules.add_perm("places.add_district", rules.is_superuser)
 # The administrative tree of a district (subdistricts, communities, grids and their boundaries,
 # departments): its district admin. The object is the place or department (its ``district_code``).
 rules.add_perm("places.change_place", holds_over(DISTRICT_ADMINS))
+# The reference-data admin of places (/admin/): a district admin (of any district; each list shows their own).
+rules.add_perm("places.administer_place", holds(DISTRICT_ADMINS))
 # The grid import page: a district admin (of any district; the page offers that district's communities).
 rules.add_perm("places.import_grid", holds(DISTRICT_ADMINS))
 # Estates, buildings and households: the population editors whose place covers them.
