@@ -14,7 +14,7 @@ from gongzhi.accounts import services as accounts
 from gongzhi.core import ids, ratelimit
 from gongzhi.core.access import actor_of, h5_login_required
 from gongzhi.core.errors import ApplicationError
-from gongzhi.core.roles import Role
+from gongzhi.core.permissions import allowed
 from gongzhi.core.scope import scope_of
 from gongzhi.people.selectors import person_list_for_actor
 from gongzhi.people.services import resident_sign_in
@@ -66,7 +66,8 @@ def _login_page(
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("h5:login")
-    is_party_member = scope_of(actor_of(request)).has_role(Role.PARTY_MEMBER)
+    # The in-service member's registration (报到) link: the party rule its page asks.
+    is_party_member = allowed(actor_of(request), "party.add_own_memberregistration")
     return render(request, "h5/home.html", {"is_party_member": is_party_member})
 
 
