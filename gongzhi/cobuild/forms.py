@@ -151,3 +151,68 @@ class ProjectSignForm(ConsoleForm):
     claimant_signatory = text_field()
     starts_on = text_field()
     ends_on = text_field()
+
+
+class ProjectClaimForm(ConsoleForm):
+    """Who claims the project: ``claimant`` is ``kind:id``."""
+
+    claimant = text_field()
+
+    def project_claim_kwargs(self) -> dict[str, Any]:
+        kind, _sep, pid = self.text("claimant").partition(":")
+        return {"claimant_kind": kind, "claimant_id": int_or_none(pid)}
+
+
+class ProjectActivityForm(ConsoleForm):
+    activity_id = text_field()
+
+    def project_activity_link_kwargs(self) -> dict[str, Any]:
+        return {"activity_id": self.number("activity_id") or 0}
+
+
+class MilestoneForm(ConsoleForm):
+    title = text_field()
+    due_on = text_field()
+
+    def milestone_add_kwargs(self) -> dict[str, Any]:
+        return {"title": self.text("title"), "due_on": date_or_none(self.text("due_on"))}
+
+
+class DeliveryForm(ConsoleForm):
+    need_id = text_field()
+    quantity = text_field()
+
+    def delivery_record_kwargs(self) -> dict[str, Any]:
+        return {"need_id": self.number("need_id") or 0, "quantity": self.number("quantity") or 0}
+
+
+class ProjectCompleteForm(ConsoleForm):
+    outcome = text_field()
+
+
+class ProjectEvaluateForm(ConsoleForm):
+    """A resident's rating (1-5, anything else 0, which the service refuses) and comment."""
+
+    rating = text_field()
+    comment = text_field()
+
+    def project_evaluate_kwargs(self) -> dict[str, Any]:
+        rating = self.text("rating")
+        return {"rating": int(rating) if rating.isdigit() else 0, "comment": self.text("comment")}
+
+
+class PlanGenerateForm(ConsoleForm):
+    place_code = text_field()
+
+
+class PlanRowForm(ConsoleForm):
+    """A pair of the draft plan: kept in (``included`` 1) or left out (0), or given another resource."""
+
+    included = text_field()
+    resource_id = text_field()
+
+    def matching_plan_row_update_kwargs(self) -> dict[str, Any]:
+        return {
+            "included": {"1": True, "0": False}.get(self.text("included")),
+            "resource_id": self.number("resource_id"),
+        }

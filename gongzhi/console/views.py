@@ -18,6 +18,7 @@ from gongzhi.audit.enums import EVENT_LABELS
 from gongzhi.audit.selectors import audit_event_list_for_actor
 from gongzhi.audit.services import audit_record
 from gongzhi.console.figures import district_figures, scope_figures
+from gongzhi.console.forms import ConsoleLoginForm
 from gongzhi.core import ratelimit
 from gongzhi.core.access import console_login_required, home_url_for, is_h5_only, require_audit_reader
 from gongzhi.tickets.figures import home_figures as ticket_home_figures
@@ -52,8 +53,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
     username = ""
     status = 200
     if request.method == "POST":
-        username = request.POST.get("username", "").strip()[:150]
-        password = request.POST.get("password", "")
+        form = ConsoleLoginForm(request.POST)
+        username, password = form.username_posted(), form.password_posted()
         ip = ratelimit.client_ip(request)
         try:
             ratelimit.check(

@@ -50,6 +50,12 @@ class ConsoleForm(forms.Form):
         }
 
 
+class ReasonForm(ConsoleForm):
+    """A move that only asks why (cancel, withdraw, reject, return): ``reason`` as posted."""
+
+    reason = text_field()
+
+
 def local_datetime(value: str) -> dt.datetime | None:
     parsed = parse_datetime((value or "").strip())
     if parsed is None:

@@ -16,6 +16,7 @@ from gongzhi.core.access import actor_of, h5_login_required
 from gongzhi.core.errors import ApplicationError
 from gongzhi.core.permissions import allowed
 from gongzhi.core.scope import scope_of
+from gongzhi.h5.forms import OtpRequestForm, OtpVerifyForm
 from gongzhi.people.selectors import person_list_for_actor
 from gongzhi.people.services import resident_sign_in
 from gongzhi.places.selectors import household_get_for_actor
@@ -82,7 +83,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_POST
 def otp_request(request: HttpRequest) -> HttpResponse:
-    phone = request.POST.get("phone", "").strip()
+    phone = OtpRequestForm(request.POST).phone_posted()
     try:
         ratelimit.hit_request(request, "otp_ip")
     except ratelimit.RateLimited as exc:  # this address asked too often: no code was sent to this phone
@@ -105,8 +106,8 @@ def otp_request(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("code")
 @require_POST
 def otp_verify(request: HttpRequest) -> HttpResponse:
-    phone = request.POST.get("phone", "").strip()
-    code = request.POST.get("code", "").strip()
+    form = OtpVerifyForm(request.POST)
+    phone, code = form.phone_posted(), form.code_posted()
     if not code:
         return _login_page(request, step="code", phone=phone, error="请填写短信验证码", status=400)
     try:

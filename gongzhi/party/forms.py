@@ -37,7 +37,19 @@ class _Number(forms.CharField):
         return int_or_none(super().to_python(value))
 
 
-class UnitForm(forms.Form):
+class _PostedForm(forms.Form):
+    """A form whose posted values are shown back as typed above a refusal."""
+
+    def values(self) -> dict[str, Any]:
+        """Each field as posted (a text as typed, "" when absent; a repeated field as its list)."""
+        out: dict[str, Any] = {}
+        for name, field in self.fields.items():
+            value = self[name].value()
+            out[name] = list(value or []) if isinstance(field, _Values) else value or ""
+        return out
+
+
+class UnitForm(_PostedForm):
     """A unit registering with its community (驻区单位报到), with its liaison's account."""
 
     community_id = _Number()
@@ -67,14 +79,14 @@ class UnitForm(forms.Form):
         }
 
 
-class RegistrationAcceptForm(forms.Form):
+class RegistrationAcceptForm(_PostedForm):
     """Accepting a registration: the member's classification and the grid they serve in."""
 
     classification = _text()
     grid_code = _text()
 
 
-class MemberRegistrationForm(forms.Form):
+class MemberRegistrationForm(_PostedForm):
     """A party member registering themself (报到) on the resident site."""
 
     community_id = _Number()
@@ -92,7 +104,7 @@ class MemberRegistrationForm(forms.Form):
         return {**d, "community_id": d["community_id"] or 0}
 
 
-class ServiceItemForm(forms.Form):
+class ServiceItemForm(_PostedForm):
     """Publishing a service post or project."""
 
     community_id = _Number()
@@ -103,11 +115,15 @@ class ServiceItemForm(forms.Form):
     capacity = _Number()
 
 
-class LetterIssueForm(forms.Form):
+class LetterIssueForm(_PostedForm):
     """Issuing the feedback letters of a period (for one community, or all the actor's)."""
 
     period = _text()
     community_id = _Number()
+
+    def period_posted(self) -> str:
+        """The period as posted, trimmed (the page returns to it even when the form is refused)."""
+        return str(self.values()["period"]).strip()
 
 
 class AssessmentForm(forms.Form):
@@ -123,6 +139,32 @@ class AssessmentForm(forms.Form):
     def weights(self) -> dict[str, str]:
         """Each indicator's weight as typed; an empty one is "0"."""
         return {k: (self.cleaned_data.get(k) or "0").strip() or "0" for k in INDICATORS}
+
+
+class ReasonForm(_PostedForm):
+    """A move that only asks why: returning a registration, rejecting a service record."""
+
+    reason = _text()
+
+
+class RecordConfirmForm(forms.Form):
+    """Confirming a service record, with an optional rating (anything not a number is no rating)."""
+
+    rating = _Number()
+
+    def rating_posted(self) -> int | None:
+        self.is_valid()
+        return self.cleaned_data.get("rating")
+
+
+class YearForm(forms.Form):
+    """The ranking page's year (from the address, or posted with an action)."""
+
+    year = _Number()
+
+    def year_posted(self) -> int | None:
+        self.is_valid()
+        return self.cleaned_data.get("year")
 
 
 def form_refusal(form: forms.Form) -> ValidationFailed:

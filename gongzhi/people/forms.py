@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gongzhi.core.errors import ApplicationError
+from gongzhi.core.forms import ConsoleForm, text_field
 from gongzhi.people.enums import PersonTag, Relation, ResidenceType
 from gongzhi.people.services import PersonInput
 
@@ -149,3 +150,23 @@ class HouseholdRegisterForm(PersonForm):
         person = super().person_input()
         person.relation = Relation.HEAD
         return person
+
+
+class PersonRevealForm(ConsoleForm):
+    """Which masked field to show in full (``id_number`` or ``phone``) and why (kept in the audit log)."""
+
+    field = text_field()
+    reason = text_field()
+
+    def reveal_reason(self) -> str:
+        # issue 18: no silent truncation (a reason longer than 200 characters is cut, not refused)
+        return self.text("reason").strip()[:200]
+
+
+class PersonImportForm(ConsoleForm):
+    """The import page's two buttons: ``action`` = "check" checks the sheet without saving it."""
+
+    action = text_field()
+
+    def dry_run(self) -> bool:
+        return self.text("action") == "check"

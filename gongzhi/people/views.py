@@ -127,8 +127,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_POST
 def person_reveal(request: HttpRequest, person_id: int) -> HttpResponse:
     """Swaps the masked value for the full one (htmx); the service checks the permission and audits."""
-    field_name = request.POST.get("field", "")
-    reason = request.POST.get("reason", "").strip()[:200]
+    form = forms.PersonRevealForm(request.POST)
+    field_name = form.text("field")
+    reason = form.reveal_reason()
     try:
         person = selectors.person_get_for_actor(actor=_actor(request), person_id=person_id)
     except ApplicationError as exc:
@@ -327,7 +328,7 @@ def person_import(request: HttpRequest) -> HttpResponse:
     }
     if request.method == "POST":
         upload = request.FILES.get("file")
-        dry_run = request.POST.get("action") == "check"
+        dry_run = forms.PersonImportForm(request.POST).dry_run()
         context["dry_run"] = dry_run
         try:
             if upload is None:

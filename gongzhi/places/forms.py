@@ -48,3 +48,12 @@ class GridImportForm(_AsTyped):
     community = forms.CharField(required=False, strip=False)
     accept_gaps = forms.CharField(required=False, strip=False)
     payload = forms.CharField(required=False, strip=False)
+
+
+class GridTeamMemberRemoveForm(_AsTyped):
+    """Removing a member asks first: the second post carries ``confirm`` = "yes"."""
+
+    confirm = forms.CharField(required=False, strip=False)
+
+    def confirmed(self) -> bool:
+        return self.data.get("confirm") == "yes"

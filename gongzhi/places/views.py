@@ -260,7 +260,7 @@ def team_remove(request: HttpRequest, code: str, member_id: int) -> HttpResponse
     """The first post asks for confirmation (a small form in the member's row); the second removes."""
     grid = _editable_grid(request, code)
     member = _member(grid, member_id)
-    if request.POST.get("confirm") != "yes":
+    if not forms.GridTeamMemberRemoveForm(request.POST).confirmed():
         return _team_response(request, grid, confirm_remove=member.pk)
     try:
         services.grid_team_member_remove(actor=_actor(request), member_id=member.pk)

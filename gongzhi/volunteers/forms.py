@@ -111,3 +111,12 @@ class CertificateForm(ConsoleForm):
             "period_start": parse_date(self.text("period_start")),
             "period_end": parse_date(self.text("period_end")),
         }
+
+
+class SignupCancelForm(ConsoleForm):
+    """A volunteer cancels a signup; ``back`` = "mine" returns to their own list."""
+
+    back = text_field()
+
+    def back_to_mine(self) -> bool:
+        return self.text("back") == "mine"

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gongzhi.cobuild import selectors
 from gongzhi.cobuild.enums import CATEGORIES, NeedSource
-from gongzhi.cobuild.forms import ResidentNeedForm
+from gongzhi.cobuild.forms import ProjectEvaluateForm, ResidentNeedForm
 from gongzhi.cobuild.models import Project
 from gongzhi.cobuild.services import needs, projects
 from gongzhi.core.access import actor_of, h5_login_required
@@ -70,7 +70,7 @@ def public_communities(request: HttpRequest) -> HttpResponse:
 @h5_login_required
 @require_POST
 def evaluate(request: HttpRequest, project_id: int) -> HttpResponse:
-    rating = request.POST.get("rating", "")
+    form = ProjectEvaluateForm(request.POST)
     project = Project.objects.filter(pk=project_id).only("community_code").first()
     if project is None:
         raise Http404
@@ -78,8 +78,7 @@ def evaluate(request: HttpRequest, project_id: int) -> HttpResponse:
         projects.project_evaluate(
             actor=actor_of(request),
             project_id=project_id,
-            rating=int(rating) if rating.isdigit() else 0,
-            comment=request.POST.get("comment", ""),
+            **form.project_evaluate_kwargs(),
         )
         messages.success(request, "感谢您的评价")
     except ApplicationError as exc:

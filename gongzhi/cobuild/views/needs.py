@@ -21,6 +21,7 @@ from gongzhi.cobuild.forms import SCHEDULES, NeedForm, NeedFromTicketForm
 from gongzhi.cobuild.services import needs
 from gongzhi.core.access import actor_of, console_login_required
 from gongzhi.core.errors import ApplicationError, NotFound
+from gongzhi.core.forms import ReasonForm
 from gongzhi.core.http import refused
 from gongzhi.core.permissions import allowed
 from gongzhi.core.roles import GRID_STAFF
@@ -128,7 +129,9 @@ def need_detail(request: HttpRequest, need_id: int) -> HttpResponse:
 @require_POST
 def need_withdraw(request: HttpRequest, need_id: int) -> HttpResponse:
     try:
-        needs.need_withdraw(actor=actor_of(request), need_id=need_id, reason=request.POST.get("reason", ""))
+        needs.need_withdraw(
+            actor=actor_of(request), need_id=need_id, reason=ReasonForm(request.POST).text("reason")
+        )
         messages.success(request, "需求已撤回")
     except ApplicationError as exc:
         refused(request, exc)
@@ -147,11 +150,12 @@ def need_from_ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
     except NotFound as exc:
         raise Http404(exc.message) from exc
     error, status = "", 200
+    posted: dict[str, Any] = {}
     if request.method == "POST":
+        form = NeedFromTicketForm(request.POST)
+        posted = form.values()
         try:
-            need = needs.need_from_ticket(
-                actor=actor, ticket_id=ticket_id, **NeedFromTicketForm(request.POST).need_from_ticket_kwargs()
-            )
+            need = needs.need_from_ticket(actor=actor, ticket_id=ticket_id, **form.need_from_ticket_kwargs())
         except NotFound as exc:
             raise Http404(exc.message) from exc
         except ApplicationError as exc:
@@ -162,6 +166,6 @@ def need_from_ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
     return render(
         request,
         "cobuild/console/need_from_ticket.html",
-        {"ticket": ticket, "categories": CATEGORIES, "error": error, "post": request.POST},
+        {"ticket": ticket, "categories": CATEGORIES, "error": error, "post": posted},
         status=status,
     )

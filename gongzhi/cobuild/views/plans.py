@@ -13,11 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gongzhi.cobuild import selectors
 from gongzhi.cobuild.enums import PlanStatus
+from gongzhi.cobuild.forms import PlanGenerateForm, PlanRowForm
 from gongzhi.cobuild.models import MatchingPlanRow
 from gongzhi.cobuild.services import plans
 from gongzhi.core.access import actor_of, console_login_required
 from gongzhi.core.errors import ApplicationError, NotFound
-from gongzhi.core.http import int_or_none, refused
+from gongzhi.core.http import refused
 from gongzhi.core.permissions import allowed
 
 
@@ -27,7 +28,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     if request.method == "POST":
         try:
-            plan = plans.matching_plan_generate(actor=actor, place_code=request.POST.get("place_code", ""))
+            plan = plans.matching_plan_generate(
+                actor=actor, place_code=PlanGenerateForm(request.POST).text("place_code")
+            )
         except ApplicationError as exc:
             refused(request, exc)
         else:
@@ -79,13 +82,10 @@ def plan_row(request: HttpRequest, row_id: int) -> HttpResponse:
     row = MatchingPlanRow.objects.filter(pk=row_id).first()
     if row is None:
         raise Http404
-    included = {"1": True, "0": False}.get(request.POST.get("included", ""))
+    form = PlanRowForm(request.POST)
     try:
         plans.matching_plan_row_update(
-            actor=actor_of(request),
-            row_id=row_id,
-            included=included,
-            resource_id=int_or_none(request.POST.get("resource_id")),
+            actor=actor_of(request), row_id=row_id, **form.matching_plan_row_update_kwargs()
         )
         messages.success(request, f"已调整“{row.need.title}”")
     except ApplicationError as exc:

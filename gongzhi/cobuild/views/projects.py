@@ -16,11 +16,20 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.cobuild import agreement, selectors
 from gongzhi.cobuild.enums import ProjectStatus, ProviderKind
-from gongzhi.cobuild.forms import ProjectForm, ProjectSignForm
+from gongzhi.cobuild.forms import (
+    DeliveryForm,
+    MilestoneForm,
+    ProjectActivityForm,
+    ProjectClaimForm,
+    ProjectCompleteForm,
+    ProjectForm,
+    ProjectSignForm,
+)
 from gongzhi.cobuild.models import Milestone
 from gongzhi.cobuild.services import projects
 from gongzhi.core.access import actor_of, console_login_required
 from gongzhi.core.errors import ApplicationError, NotFound
+from gongzhi.core.forms import ReasonForm
 from gongzhi.core.http import date_or_none, int_or_none, pdf_response, refused
 from gongzhi.core.permissions import allowed
 
@@ -121,7 +130,7 @@ def project_activity(request: HttpRequest, project_id: int) -> HttpResponse:
         lambda: projects.project_activity_link(
             actor=actor_of(request),
             project_id=project_id,
-            activity_id=int_or_none(request.POST.get("activity_id")) or 0,
+            **ProjectActivityForm(request.POST).project_activity_link_kwargs(),
         ),
     )
 
@@ -138,13 +147,13 @@ def _project_action(request: HttpRequest, project_id: int, done: str, call: Any)
 @console_login_required
 @require_POST
 def project_claim(request: HttpRequest, project_id: int) -> HttpResponse:
-    kind, _sep, pid = request.POST.get("claimant", "").partition(":")
+    form = ProjectClaimForm(request.POST)
     return _project_action(
         request,
         project_id,
         "已认领",
         lambda: projects.project_claim(
-            actor=actor_of(request), project_id=project_id, claimant_kind=kind, claimant_id=int_or_none(pid)
+            actor=actor_of(request), project_id=project_id, **form.project_claim_kwargs()
         ),
     )
 
@@ -192,8 +201,7 @@ def milestone_add(request: HttpRequest, project_id: int) -> HttpResponse:
         lambda: projects.milestone_add(
             actor=actor_of(request),
             project_id=project_id,
-            title=request.POST.get("title", ""),
-            due_on=date_or_none(request.POST.get("due_on")),
+            **MilestoneForm(request.POST).milestone_add_kwargs(),
         ),
     )
 
@@ -222,8 +230,7 @@ def delivery(request: HttpRequest, project_id: int) -> HttpResponse:
         lambda: projects.delivery_record(
             actor=actor_of(request),
             project_id=project_id,
-            need_id=int_or_none(request.POST.get("need_id")) or 0,
-            quantity=int_or_none(request.POST.get("quantity")) or 0,
+            **DeliveryForm(request.POST).delivery_record_kwargs(),
         ),
     )
 
@@ -236,7 +243,9 @@ def project_complete(request: HttpRequest, project_id: int) -> HttpResponse:
         project_id,
         "项目已完成",
         lambda: projects.project_complete(
-            actor=actor_of(request), project_id=project_id, outcome=request.POST.get("outcome", "")
+            actor=actor_of(request),
+            project_id=project_id,
+            outcome=ProjectCompleteForm(request.POST).text("outcome"),
         ),
     )
 
@@ -249,6 +258,6 @@ def project_cancel(request: HttpRequest, project_id: int) -> HttpResponse:
         project_id,
         "项目已取消",
         lambda: projects.project_cancel(
-            actor=actor_of(request), project_id=project_id, reason=request.POST.get("reason", "")
+            actor=actor_of(request), project_id=project_id, reason=ReasonForm(request.POST).text("reason")
         ),
     )

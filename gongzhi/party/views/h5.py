@@ -3,7 +3,7 @@ they live, and the list of their registrations."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,8 +26,10 @@ if TYPE_CHECKING:
 def register(request: HttpRequest) -> HttpResponse:
     actor = cast("User", request.user)
     error: ApplicationError | None = None
+    data: dict[str, Any] = {}
     if request.method == "POST":
         form = MemberRegistrationForm(request.POST)
+        data = form.values()
         try:
             if not form.is_valid():
                 raise form_refusal(form)
@@ -50,8 +52,8 @@ def register(request: HttpRequest) -> HttpResponse:
             "units": list(selectors.unit_choices_for_actor(actor=actor)[:1000]),
             "skill_choices": SKILLS,
             "mine": mine,
-            "data": request.POST,
-            "chosen_skills": request.POST.getlist("skills"),
+            "data": data,
+            "chosen_skills": data.get("skills", []),
             "error": error,
         },
         status=error.status if error else 200,

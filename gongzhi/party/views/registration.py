@@ -24,7 +24,7 @@ from gongzhi.core.permissions import allowed
 from gongzhi.core.roles import COMMUNITY_MANAGERS
 from gongzhi.party import cards
 from gongzhi.party.enums import SKILLS, RegistrationStatus, UnitKind, skill_labels
-from gongzhi.party.forms import RegistrationAcceptForm, UnitForm, form_refusal
+from gongzhi.party.forms import ReasonForm, RegistrationAcceptForm, UnitForm, form_refusal
 from gongzhi.party.selectors import registration as selectors
 from gongzhi.party.services import registration as services
 from gongzhi.party.transitions import REGISTRATION
@@ -83,9 +83,10 @@ def unit_new(request: HttpRequest) -> HttpResponse:
     if not communities:
         raise Http404
     error: ApplicationError | None = None
-    data = request.POST if request.method == "POST" else {}
+    data: dict[str, Any] = {}
     if request.method == "POST":
         form = UnitForm(request.POST)
+        data = form.values()
         try:
             if not form.is_valid():
                 raise form_refusal(form)
@@ -148,7 +149,10 @@ def registration_inbox(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(
-    request: HttpRequest, registration_id: int, error: ApplicationError | None = None
+    request: HttpRequest,
+    registration_id: int,
+    error: ApplicationError | None = None,
+    data: dict[str, Any] | None = None,
 ) -> HttpResponse:
     actor = _actor(request)
     try:
@@ -168,7 +172,7 @@ def _detail(
             "can_decide": can_decide,
             "grids": list(Grid.objects.filter(community_id=r.community_id).order_by("code")),
             "error": error,
-            "data": request.POST,
+            "data": data or {},
         },
         status=(error.status if error else 200),
     )
@@ -193,7 +197,7 @@ def registration_accept(request: HttpRequest, registration_id: int) -> HttpRespo
     except NotFound as exc:
         raise Http404 from exc
     except ApplicationError as exc:
-        return _detail(request, registration_id, exc)
+        return _detail(request, registration_id, exc, form.values())
     messages.success(request, f"已接收，报到证编号 {r.card_number}")
     return redirect("party:registration_detail", registration_id)
 
@@ -201,14 +205,17 @@ def registration_accept(request: HttpRequest, registration_id: int) -> HttpRespo
 @console_login_required
 @require_POST
 def registration_return(request: HttpRequest, registration_id: int) -> HttpResponse:
+    form = ReasonForm(request.POST)
     try:
+        if not form.is_valid():
+            raise form_refusal(form)
         services.registration_return(
-            actor=_actor(request), registration_id=registration_id, reason=request.POST.get("reason", "")
+            actor=_actor(request), registration_id=registration_id, reason=form.cleaned_data["reason"]
         )
     except NotFound as exc:
         raise Http404 from exc
     except ApplicationError as exc:
-        return _detail(request, registration_id, exc)
+        return _detail(request, registration_id, exc, form.values())
     messages.success(request, "已退回，退回原因将告知报到党员")
     return redirect("party:registration_detail", registration_id)
 

@@ -18,13 +18,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gongzhi.core.access import actor_of, console_login_required
 from gongzhi.core.errors import ApplicationError, NotFound
-from gongzhi.core.http import int_or_none, pdf_response, refused, xlsx_response
+from gongzhi.core.http import pdf_response, refused, xlsx_response
 from gongzhi.core.permissions import allowed
 from gongzhi.core.roles import COMMUNITY_STAFF
 from gongzhi.core.scope import scope_of
 from gongzhi.party import exports
 from gongzhi.party.enums import SKILLS, RecordStatus, ServiceItemKind, ServiceItemStatus
-from gongzhi.party.forms import AssessmentForm, LetterIssueForm, ServiceItemForm, form_refusal
+from gongzhi.party.forms import (
+    AssessmentForm,
+    LetterIssueForm,
+    ReasonForm,
+    RecordConfirmForm,
+    ServiceItemForm,
+    YearForm,
+    form_refusal,
+)
 from gongzhi.party.selectors import evaluation as evaluation_selectors
 from gongzhi.party.selectors import serving as serving_selectors
 from gongzhi.party.services import evaluation, serving
@@ -48,14 +56,7 @@ def items(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         posted = ServiceItemForm(request.POST)
         # What was typed, shown again above a refusal.
-        form = {
-            "community_id": request.POST.get("community_id", ""),
-            "kind": request.POST.get("kind", ""),
-            "title": request.POST.get("title", ""),
-            "description": request.POST.get("description", ""),
-            "skills": request.POST.getlist("skills"),
-            "capacity": request.POST.get("capacity", ""),
-        }
+        form = posted.values()
         try:
             if not posted.is_valid():
                 raise form_refusal(posted)
@@ -137,7 +138,7 @@ def records(request: HttpRequest) -> HttpResponse:
 @console_login_required
 @require_POST
 def record_confirm(request: HttpRequest, record_id: int) -> HttpResponse:
-    rating = int_or_none(request.POST.get("rating"))
+    rating = RecordConfirmForm(request.POST).rating_posted()
     try:
         serving.service_record_confirm(actor=actor_of(request), record_id=record_id, rating=rating)
         messages.success(request, "服务记录已确认")
@@ -149,9 +150,12 @@ def record_confirm(request: HttpRequest, record_id: int) -> HttpResponse:
 @console_login_required
 @require_POST
 def record_reject(request: HttpRequest, record_id: int) -> HttpResponse:
+    form = ReasonForm(request.POST)
     try:
+        if not form.is_valid():
+            raise form_refusal(form)
         serving.service_record_reject(
-            actor=actor_of(request), record_id=record_id, reason=request.POST.get("reason", "")
+            actor=actor_of(request), record_id=record_id, reason=form.cleaned_data["reason"]
         )
         messages.success(request, "服务记录已退回")
     except ApplicationError as exc:
@@ -171,7 +175,7 @@ def letters(request: HttpRequest) -> HttpResponse:
     communities = _staff_communities(request)
     if request.method == "POST":
         posted = LetterIssueForm(request.POST)
-        period = request.POST.get("period", "").strip()
+        period = posted.period_posted()
         try:
             if not posted.is_valid():
                 raise form_refusal(posted)
@@ -226,7 +230,8 @@ def letter_pdf(request: HttpRequest, letter_id: int) -> HttpResponse:
 
 
 def _year(request: HttpRequest) -> int:
-    year = int_or_none(request.GET.get("year") or request.POST.get("year"))
+    # The address's year when it names one, else the posted one.
+    year = YearForm(request.GET if request.GET.get("year") else request.POST).year_posted()
     return year if year and 2000 <= year <= 2100 else timezone.localdate().year
 
 

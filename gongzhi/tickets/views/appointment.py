@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
-
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _t
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from gongzhi.core.access import actor_of
@@ -18,43 +14,9 @@ from gongzhi.core.access import console_login_required as login_required
 from gongzhi.core.errors import ApplicationError
 from gongzhi.core.permissions import allowed
 from gongzhi.tickets.enums import Channel
-from gongzhi.tickets.selectors.tickets import category_tree, clean_filters, ticket_list_for_actor
+from gongzhi.tickets.forms import AppointmentForm, add_errors
+from gongzhi.tickets.selectors.tickets import clean_filters, ticket_list_for_actor
 from gongzhi.tickets.services.appointments import AppointmentInput, appointment_ticket_report
-
-
-def add_errors(form: forms.Form, exc: ApplicationError) -> None:
-    if not exc.fields:
-        form.add_error(None, exc.message)
-    for name, message in exc.fields.items():
-        form.add_error(name if name in form.fields else None, message)
-
-
-def category_choices() -> list[tuple[str, Any]]:
-    out: list[tuple[str, Any]] = [("", _("（暂不分类，由受理人补充）"))]
-    for major in category_tree():
-        out.append((major.name, [(c.code, c.name) for c in getattr(major, "kids", [])]))
-    return out
-
-
-class AppointmentForm(forms.Form):
-    # Required fields are checked by the service, so every error comes back at once, in its words.
-    session_date = forms.DateField(
-        label=_("接待日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    secretary = forms.CharField(label=_("当值书记"), required=False, max_length=20)
-    resident_name = forms.CharField(label=_("居民姓名"), required=False, max_length=50)
-    resident_phone = forms.CharField(label=_("联系电话"), required=False, max_length=30)
-    description = forms.CharField(
-        label=_("反映的问题"), required=False, max_length=4000, widget=forms.Textarea
-    )
-    category_code = forms.ChoiceField(label=_("事件分类"), required=False)
-    grid_code = forms.ChoiceField(label=_("所在网格"), required=False)
-    address = forms.CharField(label=_("地点/地址"), required=False, max_length=200)
-
-    def __init__(self, *args: Any, grids: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast("forms.ChoiceField", self.fields["category_code"]).choices = category_choices()
-        cast("forms.ChoiceField", self.fields["grid_code"]).choices = [("", _("（按地址确定）")), *grids]
 
 
 @login_required

@@ -4,7 +4,6 @@ add a small class under each major class, and one to add a major class."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,40 +17,15 @@ from gongzhi.core.access import console_login_required as login_required
 from gongzhi.core.errors import ApplicationError
 from gongzhi.core.permissions import allowed
 from gongzhi.tickets.enums import CategoryKind, Level
+from gongzhi.tickets.forms import CategoryForm, CategoryNewForm
 from gongzhi.tickets.models import LIMIT_UNITS
 from gongzhi.tickets.selectors.tickets import category_tree
 from gongzhi.tickets.services.categories import category_create, category_update
-
-TEXT_FIELDS = (
-    "name",
-    "description",
-    "keywords",
-    "default_level",
-    "department_code",
-    "limit_unit",
-    "close_conditions",
-)
 
 
 def _require(request: HttpRequest) -> None:
     if not allowed(actor_of(request), "tickets.change_category"):
         raise Http404
-
-
-def _values(request: HttpRequest) -> dict[str, Any]:
-    """The form's fields; unchecked boxes are absent from a POST, so they are sent as False."""
-    post = request.POST
-    values: dict[str, Any] = {f: post.get(f, "") for f in TEXT_FIELDS if f in post}
-    for f in ("limit_amount", "order"):
-        if f in post:
-            values[f] = post.get(f, "")
-    values["public"] = post.get("public") == "on"
-    values["active"] = post.get("active") == "on"
-    if "questions" in post:
-        values["questions"] = post.get("questions", "").strip() or "[]"
-    if "kind" in post:
-        values["kind"] = post.get("kind", "")
-    return values
 
 
 def _fail(request: HttpRequest, exc: ApplicationError, code: str) -> None:
@@ -79,7 +53,9 @@ def categories_page(request: HttpRequest) -> HttpResponse:
 def category_save(request: HttpRequest, code: str) -> HttpResponse:
     _require(request)
     try:
-        category_update(actor=actor_of(request), code=code, values=_values(request))
+        category_update(
+            actor=actor_of(request), code=code, values=CategoryForm(request.POST).category_values()
+        )
     except ApplicationError as exc:
         _fail(request, exc, code)
     else:
@@ -91,19 +67,10 @@ def category_save(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def category_add(request: HttpRequest) -> HttpResponse:
     _require(request)
-    code = request.POST.get("code", "").strip()
-    values = {
-        "name": request.POST.get("name", ""),
-        "parent_code": request.POST.get("parent_code", ""),
-        "kind": request.POST.get("kind", ""),
-        "default_level": request.POST.get("default_level", "") or Level.GRID,
-        "limit_amount": request.POST.get("limit_amount", "") or 3,
-        "limit_unit": request.POST.get("limit_unit", "") or "working_days",
-        "keywords": request.POST.get("keywords", ""),
-        "department_code": request.POST.get("department_code", ""),
-    }
+    form = CategoryNewForm(request.POST)
+    code = form.code_posted()
     try:
-        category_create(actor=actor_of(request), code=code, values=values)
+        category_create(actor=actor_of(request), code=code, values=form.category_values())
     except ApplicationError as exc:
         _fail(request, exc, code or _("新分类"))
     else:

@@ -18,24 +18,13 @@ from gongzhi.core.permissions import allowed
 from gongzhi.core.scope import scope_of
 from gongzhi.tickets import services as svc
 from gongzhi.tickets.enums import Channel, Level
+from gongzhi.tickets.forms import NEW_FIELDS, TicketNewForm
 from gongzhi.tickets.models import LIMIT_UNITS
 from gongzhi.tickets.selectors import tickets as selectors
 from gongzhi.tickets.views.console_ticket import place_names
 
 # Grids drawn on the new-ticket map (a district admin's thousands are left to the typed point).
 MAP_GRIDS = 60
-NEW_FIELDS = (
-    "channel",
-    "channel_source",
-    "description",
-    "category_code",
-    "lng",
-    "lat",
-    "grid_code",
-    "address",
-    "reporter_name",
-    "reporter_phone",
-)
 
 
 def staff_channels(actor: Any) -> list[tuple[str, str]]:
@@ -102,7 +91,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     form: dict[str, str] = dict.fromkeys(NEW_FIELDS, "") | {"channel": channels[0][0], "urgent": ""}
     error: ApplicationError | None = None
     if request.method == "POST":
-        form = {key: (request.POST.get(key) or "").strip() for key in (*NEW_FIELDS, "urgent")}
+        form = TicketNewForm(request.POST).values()
         try:
             ticket = svc.ticket_report(
                 actor=actor, data=_input(actor, form), photos=request.FILES.getlist("photos")

@@ -18,14 +18,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
-from pydantic import ValidationError
 
 from gongzhi.core.access import actor_of, console_login_required
-from gongzhi.core.errors import ApplicationError, NotFound, ValidationFailed
+from gongzhi.core.errors import ApplicationError, NotFound
 from gongzhi.core.permissions import allowed
 from gongzhi.core.roles import PLACE_STAFF
 from gongzhi.tickets.enums import ExtensionStatus, Level, Satisfaction
-from gongzhi.tickets.forms import MoveIn, field_messages
+from gongzhi.tickets.forms import TicketMoveForm
 from gongzhi.tickets.models import LIMIT_UNITS, Ticket
 from gongzhi.tickets.selectors import tickets as selectors
 from gongzhi.tickets.services import ACTIONS, ticket_move
@@ -44,30 +43,6 @@ ACTION_LABELS = {
     "close": _("结案"),
     "extend": _("延期"),
 }
-_LIST_FIELDS = {"co_department_ids"}
-
-
-def move_input(request: HttpRequest) -> tuple[MoveIn, list[Any]]:
-    """The form's fields as the API's ``MoveIn``: empty inputs are left out (an empty number box is
-    "not given", not a bad number); messages in Chinese by field."""
-    data: dict[str, Any] = {}
-    for name in MoveIn.model_fields:
-        if name in _LIST_FIELDS:
-            values = [v.strip() for v in request.POST.getlist(name) if v.strip()]
-            if values:
-                data[name] = values
-            continue
-        value = request.POST.get(name, "").strip()
-        if name == "into_id" and "-" in value and value.replace("-", "").isdigit():
-            value = str(int(value.rsplit("-", 1)[1]))  # a ticket number, 20261201-0000123, names id 123
-        if value:
-            data[name] = value
-    try:
-        payload = MoveIn.model_validate(data)
-    except ValidationError as exc:
-        fields = field_messages(exc)
-        raise ValidationFailed("填写有误，请检查标出的项目", fields=fields) from exc
-    return payload, request.FILES.getlist("photos")
 
 
 def _map_data(ticket: Ticket) -> dict[str, Any]:
@@ -175,7 +150,7 @@ def ticket_context(
         "failed": failed,
         "error": error,
         "errors": (error.fields or {}) if error else {},
-        "posted": request.POST if failed else {},
+        "posted": TicketMoveForm(request.POST).values() if failed else {},
     }
     if "dispatch" in actions:
         ctx.update(_dispatch_options(ticket))
@@ -205,8 +180,14 @@ def ticket_action(request: HttpRequest, ticket_id: int, action: str) -> HttpResp
     if action not in ACTIONS:
         raise Http404
     try:
-        payload, files = move_input(request)
-        ticket_move(actor=actor, ticket_id=ticket_id, action=action, data=payload, photos=files)
+        payload = TicketMoveForm(request.POST).move_in()
+        ticket_move(
+            actor=actor,
+            ticket_id=ticket_id,
+            action=action,
+            data=payload,
+            photos=request.FILES.getlist("photos"),
+        )
     except NotFound:
         raise Http404 from None
     except ApplicationError as exc:

@@ -7,7 +7,6 @@ public steps: never a staff note, a staff member's name or another resident's re
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
@@ -22,7 +21,8 @@ from gongzhi.core import ratelimit
 from gongzhi.core.access import h5_login_required
 from gongzhi.core.errors import ApplicationError, NotFound, field_error
 from gongzhi.tickets import services as svc
-from gongzhi.tickets.enums import HANDLING, Channel, Move, PhotoStage, Satisfaction, TicketStatus
+from gongzhi.tickets.enums import HANDLING, Move, PhotoStage, Satisfaction, TicketStatus
+from gongzhi.tickets.forms import ResidentReportForm, TicketRateForm
 from gongzhi.tickets.models import Ticket, TicketEvent, TicketPhoto
 from gongzhi.tickets.selectors import tickets as selectors
 
@@ -88,19 +88,6 @@ def _own_ticket(actor: User, ticket_id: int) -> Ticket:
     return ticket
 
 
-def _coord(value: str | None) -> float | None:
-    value = (value or "").strip()
-    if not value:
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        raise field_error("location", "位置信息格式不正确，请重新定位或填写地址") from None
-    if not math.isfinite(number):
-        raise field_error("location", "位置信息格式不正确，请重新定位或填写地址")
-    return number
-
-
 # --- 随手拍: report ---------------------------------------------------------------------------------
 
 
@@ -109,21 +96,15 @@ def _coord(value: str | None) -> float | None:
 def report(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     error: ApplicationError | None = None
+    data: dict[str, Any] = {}
     if request.method == "POST":
-        post = request.POST
+        form = ResidentReportForm(request.POST)
+        data = form.values()
         try:
             ratelimit.limit_resident_report(request, actor)
-            data = svc.TicketInput(
-                description=post.get("description", ""),
-                channel=Channel.RESIDENT,
-                category_code=post.get("category", ""),
-                lng=_coord(post.get("lng")),
-                lat=_coord(post.get("lat")),
-                coord_system=post.get("coord_system", "") or "wgs84",
-                address=post.get("address", ""),
-                anonymous=post.get("anonymous") == "on",
+            ticket = svc.ticket_report(
+                actor=actor, data=form.ticket_input(), photos=request.FILES.getlist("photos")
             )
-            ticket = svc.ticket_report(actor=actor, data=data, photos=request.FILES.getlist("photos"))
         except ApplicationError as exc:
             error = exc
         else:
@@ -138,7 +119,7 @@ def report(request: HttpRequest) -> HttpResponse:
         "tickets/h5/report.html",
         {
             "categories": selectors.category_tree(public_only=True),
-            "data": request.POST,
+            "data": data,
             "error": error,
             "field_errors": {k: v for k, v in fields.items() if k in REPORT_FIELDS},
             "other_error": error is not None and not any(k in REPORT_FIELDS for k in fields),
@@ -237,16 +218,17 @@ def rate(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """回访 by the reporter: 满意 / 基本满意 / 不满意 with a comment."""
     actor = _actor(request)
     ticket = _own_ticket(actor, ticket_id)
-    satisfaction = request.POST.get("satisfaction", "")
+    form = TicketRateForm(request.POST)
+    satisfaction = form.text("satisfaction")
     try:
         if satisfaction not in Satisfaction.values:
             raise field_error("satisfaction", "请选择满意、基本满意或不满意")
         svc.ticket_callback(
-            actor=actor, ticket_id=ticket.pk, satisfaction=satisfaction, note=request.POST.get("note", "")
+            actor=actor, ticket_id=ticket.pk, satisfaction=satisfaction, note=form.text("note")
         )
     except ApplicationError as exc:
         context = _detail_context(actor, _own_ticket(actor, ticket_id))
-        context.update(rate_error=exc, data=request.POST)
+        context.update(rate_error=exc, data=form.values())
         return render(request, "tickets/h5/detail.html", context, status=exc.status)
     if satisfaction == Satisfaction.DISSATISFIED:
         messages.info(request, _("感谢您的评价，我们已重新安排处置，请继续关注进展。"))

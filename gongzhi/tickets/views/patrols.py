@@ -18,7 +18,7 @@ from gongzhi.core.access import console_login_required as login_required
 from gongzhi.core.errors import ApplicationError, Forbidden
 from gongzhi.core.permissions import allowed
 from gongzhi.tickets import services as svc
-from gongzhi.tickets.enums import Channel
+from gongzhi.tickets.forms import PatrolCheckInForm, PatrolEndForm, PatrolReportForm, PatrolStartForm
 from gongzhi.tickets.selectors import patrols as sel
 from gongzhi.tickets.selectors.tickets import category_tree
 from gongzhi.tickets.services.patrols import patrol_check_in, patrol_end, patrol_start, patrols_grid_codes
@@ -54,7 +54,7 @@ def patrol_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 def patrol_start_view(request: HttpRequest) -> HttpResponse:
     try:
-        patrol_start(actor=actor_of(request), grid_code=request.POST.get("grid_code", ""))
+        patrol_start(actor=actor_of(request), grid_code=PatrolStartForm(request.POST).text("grid_code"))
     except ApplicationError as exc:
         _fail(request, exc)
     else:
@@ -69,10 +69,7 @@ def patrol_check_in_view(request: HttpRequest, patrol_id: int) -> HttpResponse:
         patrol_check_in(
             actor=actor_of(request),
             patrol_id=patrol_id,
-            lng=request.POST.get("lng") or None,
-            lat=request.POST.get("lat") or None,
-            coord_system=request.POST.get("coord_system") or "wgs84",
-            note=request.POST.get("note", ""),
+            **PatrolCheckInForm(request.POST).patrol_check_in_kwargs(),
         )
     except ApplicationError as exc:
         _fail(request, exc)
@@ -94,17 +91,7 @@ def patrol_report_view(request: HttpRequest, patrol_id: int) -> HttpResponse:
     try:
         ticket = svc.ticket_report(
             actor=actor,
-            data=svc.TicketInput(
-                description=request.POST.get("description", ""),
-                channel=Channel.PATROL,
-                patrol_id=patrol_id,
-                category_code=request.POST.get("category_code", ""),
-                lng=request.POST.get("lng") or None,  # type: ignore[arg-type]
-                lat=request.POST.get("lat") or None,  # type: ignore[arg-type]
-                coord_system=request.POST.get("coord_system") or "wgs84",
-                address=request.POST.get("address", ""),
-                grid_code=grid_code or "",
-            ),
+            data=PatrolReportForm(request.POST).ticket_input(patrol_id=patrol_id, grid_code=grid_code or ""),
             photos=request.FILES.getlist("photos"),
         )
     except ApplicationError as exc:
@@ -118,7 +105,9 @@ def patrol_report_view(request: HttpRequest, patrol_id: int) -> HttpResponse:
 @require_POST
 def patrol_end_view(request: HttpRequest, patrol_id: int) -> HttpResponse:
     try:
-        patrol_end(actor=actor_of(request), patrol_id=patrol_id, note=request.POST.get("note", ""))
+        patrol_end(
+            actor=actor_of(request), patrol_id=patrol_id, note=PatrolEndForm(request.POST).text("note")
+        )
     except ApplicationError as exc:
         _fail(request, exc)
     else:

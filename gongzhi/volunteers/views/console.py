@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gongzhi.core.access import actor_of, console_login_required
 from gongzhi.core.errors import ApplicationError, NotFound
+from gongzhi.core.forms import ReasonForm
 from gongzhi.core.http import pdf_response, refused
 from gongzhi.core.permissions import allowed
 from gongzhi.core.roles import COMMUNITY_MANAGERS
@@ -191,7 +192,7 @@ def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
 def activity_cancel(request: HttpRequest, activity_id: int) -> HttpResponse:
     try:
         activities.activity_cancel(
-            actor=actor_of(request), activity_id=activity_id, reason=request.POST.get("reason", "")
+            actor=actor_of(request), activity_id=activity_id, reason=ReasonForm(request.POST).text("reason")
         )
         messages.success(request, "活动已取消，未开始的场次随之取消")
     except ApplicationError as exc:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gongzhi.core.access import actor_of, h5_login_required
 from gongzhi.core.errors import ApplicationError, NotFound
 from gongzhi.volunteers.enums import HoursStatus, SignUpStatus
+from gongzhi.volunteers.forms import SignupCancelForm
 from gongzhi.volunteers.models import Attendance, SignUp
 from gongzhi.volunteers.selectors import activities as activity_selectors
 from gongzhi.volunteers.selectors.attendance import my_hours
@@ -71,7 +72,7 @@ def signup_cancel(request: HttpRequest, signup_id: int) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect(
-        (request.POST.get("back") == "mine" and "volunteers_h5:mine") or "volunteers_h5:activities"
+        (SignupCancelForm(request.POST).back_to_mine() and "volunteers_h5:mine") or "volunteers_h5:activities"
     )
 
 
