@@ -10,3 +10,22 @@ def _fast_settings(settings, tmp_path):
 
     for name, value in per_test_settings(tmp_path / "media").items():
         setattr(settings, name, value)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request, tmp_path_factory):
+    """pytest-django's, plus: on PostgreSQL each xdist worker's test database is a copy of one migrated
+    template instead of a migration of its own (gongzhi.testing.databases)."""
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    if not worker:
+        yield
+        return
+    from gongzhi.testing.databases import postgres_template_for_workers
+
+    blocker = request.getfixturevalue("django_db_blocker")
+    with blocker.unblock():
+        cleanup = postgres_template_for_workers(worker, tmp_path_factory.getbasetemp().parent)
+    yield
+    if cleanup is not None:
+        with blocker.unblock():
+            cleanup()

@@ -38,7 +38,11 @@ def shared_world(django_db_blocker, media_root: Path) -> Iterator[None]:
     from django.db import transaction
     from django.test.utils import override_settings
 
-    with django_db_blocker.unblock(), override_settings(**per_test_settings(media_root)), transaction.atomic():
+    with (
+        django_db_blocker.unblock(),
+        override_settings(**per_test_settings(media_root)),
+        transaction.atomic(),
+    ):
         try:
             yield
         finally:
