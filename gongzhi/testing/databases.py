@@ -27,7 +27,7 @@ def postgres_template_for_workers(worker: str, shared_dir: Path) -> Callable[[],
     conn = connections["default"]
     if conn.vendor != "postgresql" or conn.settings_dict["TEST"].get("TEMPLATE"):
         return None
-    worker_db = conn.creation._get_test_db_name()  # test_<name>_<worker>, set by pytest-django
+    worker_db = conn.settings_dict["TEST"]["NAME"]  # test_<name>_<worker>, set by pytest-django
     template = worker_db.removesuffix(f"_{worker}") + "_template"
     made = shared_dir / f"{template}.made"
     cleanup = None
@@ -45,7 +45,7 @@ def postgres_template_for_workers(worker: str, shared_dir: Path) -> Callable[[],
             made.touch()
 
             def cleanup() -> None:
-                with conn.creation._nodb_cursor() as cursor:
+                with conn._nodb_cursor() as cursor:
                     cursor.execute(f"DROP DATABASE IF EXISTS {conn.ops.quote_name(template)}")
 
     conn.settings_dict["TEST"]["TEMPLATE"] = template
@@ -53,6 +53,6 @@ def postgres_template_for_workers(worker: str, shared_dir: Path) -> Callable[[],
 
 
 def _exists(conn, name: str) -> bool:
-    with conn.creation._nodb_cursor() as cursor:
+    with conn._nodb_cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         return cursor.fetchone() is not None

@@ -1,9 +1,9 @@
 import pytest
 from axes.utils import reset
 
-from gongzhi.accounts import testing
 from gongzhi.audit.models import AuditEvent
 from gongzhi.testing import PASSWORD
+from gongzhi.testing import sms as testing
 
 
 def post(client, url, data):
