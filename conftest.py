@@ -3,6 +3,14 @@
 import pytest
 
 
+def pytest_configure(config):
+    # A shared world's tests on one xdist worker under --dist loadgroup (gongzhi.testing.scheduling).
+    if config.pluginmanager.hasplugin("xdist"):
+        from gongzhi.testing.scheduling import SharedWorldScheduler
+
+        config.pluginmanager.register(SharedWorldScheduler(), "gongzhi-shared-world-scheduler")
+
+
 @pytest.fixture(autouse=True)
 def _fast_settings(settings, tmp_path):
     # MD5 password hashing, captured SMS, uploads in the test's own folder (gongzhi.testing.worlds).

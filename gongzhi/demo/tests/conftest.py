@@ -3,8 +3,8 @@
 Seeding is the slow part (about 25 s of CPU: the seeder writes through the services, audited), and
 every demo test reads the same district, so it is seeded once per package inside a transaction that is
 rolled back when the package's tests are done (gongzhi.testing.worlds). Each test runs in its own
-savepoint (``db``), so what one test writes is gone before the next. The ``xdist_group`` keeps the
-package on one xdist worker under ``--dist loadgroup`` (the Makefile's), so it is seeded once per run.
+savepoint (``db``), so what one test writes is gone before the next. Under ``--dist loadgroup`` (the
+Makefile's) the package's tests run on one xdist worker (gongzhi.testing.scheduling): seeded once per run.
 """
 
 from __future__ import annotations
@@ -16,13 +16,6 @@ import pytest
 from django.core.management import call_command
 
 from gongzhi.testing.worlds import shared_world
-
-
-def pytest_collection_modifyitems(items):
-    here = __file__.rsplit("/", 1)[0]
-    for item in items:
-        if str(item.fspath).startswith(here):
-            item.add_marker(pytest.mark.xdist_group("demo"))
 
 
 @pytest.fixture(scope="package")
