@@ -4,16 +4,18 @@ A package-scoped world (gongzhi/demo/tests/conftest.py: the demo district, about
 built once per worker that runs any of its tests, and again whenever that worker's tests leave the package
 and come back. So the package's tests go to one worker as one unit of work: the world is built once per run.
 
-xdist's own ``--dist loadgroup`` reads an ``xdist_group`` mark through a suffix it writes into each test's
-node id, which pytest 9.2 no longer takes (pytest-dev/pytest-xdist#1386): the marks are ignored and the
-tests spread over the workers. So the groups are named here by path instead; every other test is its
-own unit, as under ``--dist load``.
+xdist's own ``--dist loadgroup`` would not do: it reads an ``xdist_group`` mark through a suffix it writes
+into each test's node id, which pytest 9.2 no longer takes (pytest-dev/pytest-xdist#1386), so the marks
+are ignored; and it schedules by node id, so the 140 Schemathesis items of test_api_fuzz.py, which share
+one node id, would not all be run. So under ``--dist loadgroup`` this scheduler is ``--dist load`` (items
+by index, in chunks) except that a chunk never ends inside a group: a group's tests, consecutive in the
+collection, go to one worker in one batch. The groups are named here by folder.
 """
 
 from __future__ import annotations
 
 import pytest
-from xdist.scheduler.loadgroup import LoadGroupScheduling
+from xdist.scheduler.load import LoadScheduling
 
 # Folder (relative to the root, as in node ids) → the group its tests run in, on one worker.
 GROUPS = {
@@ -25,9 +27,17 @@ def group_of(nodeid: str) -> str | None:
     return next((group for folder, group in GROUPS.items() if nodeid.startswith(folder)), None)
 
 
-class SharedWorldScheduling(LoadGroupScheduling):
-    def _split_scope(self, nodeid: str) -> str:
-        return group_of(nodeid) or super()._split_scope(nodeid)
+class SharedWorldScheduling(LoadScheduling):
+    def _send_tests(self, node, num: int) -> None:
+        # Stretch the chunk until it does not cut a group in two.
+        while 0 < num < len(self.pending) and self._same_group(self.pending[num - 1], self.pending[num]):
+            num += 1
+        super()._send_tests(node, num)
+
+    def _same_group(self, a: int, b: int) -> bool:
+        assert self.collection is not None
+        group = group_of(self.collection[a])
+        return group is not None and group == group_of(self.collection[b])
 
 
 class SharedWorldScheduler:
