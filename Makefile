@@ -48,23 +48,23 @@ migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 pytest: install assets
-	$(VENV)/bin/pytest -n 2 -m "not browser and not pdf and not faults"
+	$(VENV)/bin/pytest -n 2 --dist loadgroup --durations=20 -m "not browser and not pdf and not faults"
 
 test: lint types migrations-check pytest
 	npm test --silent
 
 test-postgres: install assets
-	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n 2 -m "not browser and not pdf and not faults"
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n 2 --dist loadgroup --durations=20 -m "not browser and not pdf and not faults"
 
 # A PostgreSQL cluster of its own in a temporary folder (port 55432), gunicorn on 18700: a worker killed
 # and the database stopped hard under ticket intake (docs/reliability.md). Needs the bench extra (gunicorn).
 test-faults: install
 	$(PY) -m pip install --quiet -e ".[bench]"
-	$(VENV)/bin/pytest -m faults -p no:xdist gongzhi/faults
+	$(VENV)/bin/pytest -m faults -p no:xdist --durations=20 gongzhi/faults
 
 test-browser: install assets
 	$(PY) -m pip install --quiet -e ".[browser]"
-	$(VENV)/bin/pytest -m "browser or pdf" -p no:xdist
+	$(VENV)/bin/pytest -m "browser or pdf" -p no:xdist --durations=20
 
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432
 # make bench: every benchmark, one JSON document (bench/run_all.py): the city at full size on PostgreSQL

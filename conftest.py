@@ -3,10 +3,37 @@
 import pytest
 
 
+def pytest_configure(config):
+    # A shared world's tests on one xdist worker under --dist loadgroup (gongzhi.testing.scheduling).
+    if config.pluginmanager.hasplugin("xdist"):
+        from gongzhi.testing.scheduling import SharedWorldScheduler
+
+        config.pluginmanager.register(SharedWorldScheduler(), "gongzhi-shared-world-scheduler")
+
+
 @pytest.fixture(autouse=True)
 def _fast_settings(settings, tmp_path):
-    # Argon2 is the production hasher; tests hash hundreds of passwords and only need them to match.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.SMS_SENDER = "gongzhi.testing.sms.capture_sender"
-    # Uploaded photos of a test land in its own temporary folder, never in var/media.
-    settings.MEDIA_ROOT = str(tmp_path / "media")
+    # MD5 password hashing, captured SMS, uploads in the test's own folder (gongzhi.testing.worlds).
+    from gongzhi.testing.worlds import per_test_settings
+
+    for name, value in per_test_settings(tmp_path / "media").items():
+        setattr(settings, name, value)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request, tmp_path_factory):
+    """pytest-django's, plus: on PostgreSQL each xdist worker's test database is a copy of one migrated
+    template instead of a migration of its own (gongzhi.testing.databases)."""
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    if not worker:
+        yield
+        return
+    from gongzhi.testing.databases import postgres_template_for_workers
+
+    blocker = request.getfixturevalue("django_db_blocker")
+    with blocker.unblock():
+        cleanup = postgres_template_for_workers(worker, tmp_path_factory.getbasetemp().parent)
+    yield
+    if cleanup is not None:
+        with blocker.unblock():
+            cleanup()

@@ -17,7 +17,7 @@ import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -26,6 +26,7 @@ from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from config.api import api
+from gongzhi.testing.worlds import shared_world
 
 MAX_EXAMPLES = 6
 SEED = 20261201
@@ -158,11 +159,11 @@ def _build_world() -> dict[str, dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker) -> Iterator[dict[str, dict[str, str]]]:
-    with django_db_blocker.unblock(), transaction.atomic():
+def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[dict[str, dict[str, str]]]:
+    # The test settings (MD5 hashing, captured SMS) from the start; rolled back at the module's end.
+    with shared_world(django_db_blocker, tmp_path_factory.mktemp("fuzz-media")):
         yield _build_world()
         POOLS.clear()
-        transaction.set_rollback(True)
 
 
 @schema.parametrize()

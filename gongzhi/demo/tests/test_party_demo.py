@@ -3,19 +3,16 @@ from django.db.models import F
 
 from gongzhi.accounts.models import User
 from gongzhi.audit.models import AuditEvent
-from gongzhi.demo.seed import DemoSeeder
 from gongzhi.party.enums import MemberKind
 from gongzhi.party.models import PartyMember
 from gongzhi.party.selectors.organizations import branch_coverage_for_actor
 
 
 @pytest.fixture
-def demo_with_members(db):
+def demo_with_members(demo):
     """Full-size places, a small population (≥3 households per grid): the branch figures depend only
-    on where members live, not on how many people live there."""
-    seeder = DemoSeeder(seed=7, progress=lambda _m: None, scale=0.01)
-    seeder.run()
-    return seeder
+    on where members live, not on how many people live there. The shared demo (conftest.py)."""
+    return demo
 
 
 def test_demo_branch_layout_has_seed_001_figures(demo_with_members):

@@ -2,22 +2,13 @@
 
 from collections import Counter
 
-import pytest
 from django.db.models import Sum
 
 from gongzhi.accounts.models import User
-from gongzhi.demo.seed import DemoSeeder
 from gongzhi.tickets import rollup
 from gongzhi.tickets.enums import Channel, SupervisionKind, TicketStatus
 from gongzhi.tickets.models import DailyStat, Supervision, Ticket, TicketEvent
 from gongzhi.tickets.selectors.tickets import inbox_counts
-
-
-@pytest.fixture
-def demo(db):
-    seeder = DemoSeeder(seed=7, progress=lambda _m: None, scale=0.01)
-    seeder.run()
-    return seeder
 
 
 def _tabs(username: str) -> dict[str, int]:

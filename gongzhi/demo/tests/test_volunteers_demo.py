@@ -1,19 +1,15 @@
 """The demo's volunteer service reproduces seed 001's yearly figures, from records made by the services."""
 
-import pytest
 from django.db.models import Count
 
 from gongzhi.audit.models import AuditEvent
-from gongzhi.demo.seed import DemoSeeder
 from gongzhi.places.models import Community
 from gongzhi.volunteers.enums import HoursStatus, OwnerKind, Recurrence, SignUpStatus
 from gongzhi.volunteers.models import Activity, Certificate, ServiceHours, SignUp, Volunteer, VolunteerTeam
 from gongzhi.volunteers.selectors.figures import volunteer_counts
 
 
-@pytest.mark.django_db
-def test_demo_volunteer_teams_activities_and_hours():
-    DemoSeeder(seed=7, progress=lambda _m: None, scale=0.01).run()
+def test_demo_volunteer_teams_activities_and_hours(demo):
     counts = volunteer_counts()
     assert counts["volunteer_teams"] == 140
     assert counts["activities_held"] == 1370
