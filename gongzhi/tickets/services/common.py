@@ -15,7 +15,8 @@ from gongzhi.core.errors import NotFound, field_error
 from gongzhi.core.permissions import allowed
 from gongzhi.core.workflow import check_move
 from gongzhi.tickets import notify, stats
-from gongzhi.tickets.models import Ticket, TicketEvent
+from gongzhi.tickets.enums import PLACE_LEVELS, Level, TicketStatus
+from gongzhi.tickets.models import LIMIT_UNITS, Ticket, TicketEvent
 from gongzhi.tickets.transitions import TICKET
 
 if TYPE_CHECKING:
@@ -140,3 +141,42 @@ def tell_handler(ticket: Ticket, move: str, message: str) -> None:
             user_id=ticket.handler_id,
         )
     )
+
+
+# --- shared by the moves of the loop -----------------------------------------------------------------
+
+S = TicketStatus
+LIMIT_UNIT_VALUES = {value for value, _label in LIMIT_UNITS}
+
+
+def local_minute(at: datetime) -> str:
+    return f"{timezone.localtime(at):%Y-%m-%d %H:%M}"
+
+
+def place_code_at(ticket: Ticket, level: str) -> str:
+    codes: dict[str, str] = {
+        Level.GRID: ticket.grid_code,
+        Level.COMMUNITY: ticket.community_code,
+        Level.SUBDISTRICT: ticket.subdistrict_code,
+        Level.DISTRICT: ticket.district_code,
+    }
+    return codes.get(level, "")
+
+
+def level_above(level: str) -> str | None:
+    if level not in PLACE_LEVELS:
+        return None
+    i = PLACE_LEVELS.index(Level(level))
+    return PLACE_LEVELS[i + 1] if i + 1 < len(PLACE_LEVELS) else None
+
+
+def assignments_end(ticket: Ticket, reason: str) -> None:
+    ticket.assignments.filter(active=True).update(active=False, ended_reason=reason)
+
+
+def due_clear(ticket: Ticket, at: datetime) -> None:
+    """Leaving the handling clock before first handling: nothing to count yet; clear the deadline."""
+    ticket.deadline = None
+    ticket.red_at = None
+    ticket.respond_deadline = None
+    ticket.deadline_warning = ""

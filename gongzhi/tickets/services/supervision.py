@@ -10,16 +10,57 @@ sweeps at once — issues nothing twice.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
 from gongzhi.tickets import stats
 from gongzhi.tickets.enums import HANDLING, Level, SupervisionKind, SupervisionLevel, TicketStatus
-from gongzhi.tickets.models import Ticket
-from gongzhi.tickets.services.loop import issue_supervision
+from gongzhi.tickets.models import Supervision, Ticket
+from gongzhi.tickets.services.common import record, tell_handler
+
+if TYPE_CHECKING:
+    from gongzhi.core.types import Actor
 
 BATCH = 500
+
+
+def issue_supervision(
+    ticket: Ticket, *, kind: str, at: datetime, actor: Actor | None, reason: str, deadline_key: str = ""
+) -> Supervision | None:
+    """One card per kind and deadline (the sweep may run twice); inside the caller's transaction."""
+    sup, created = Supervision.objects.get_or_create(
+        ticket=ticket,
+        kind=kind,
+        deadline_key=deadline_key,
+        defaults={
+            "reason": reason[:300],
+            "department_id": ticket.department_id,
+            "handler_place_code": ticket.handler_place_code,
+            "level": ticket.level,
+            "issued_at": at,
+            "issued_by_id": actor.pk if actor is not None else None,
+            "district_code": ticket.district_code,
+            "subdistrict_code": ticket.subdistrict_code,
+            "community_code": ticket.community_code,
+            "grid_code": ticket.grid_code,
+        },
+    )
+    if not created:
+        return None
+    record(
+        ticket,
+        actor=actor,
+        move="supervise",
+        old=ticket.status,
+        new=ticket.status,
+        at=at,
+        note=reason,
+        data={"kind": kind, "supervision": sup.pk},
+    )
+    tell_handler(ticket, "supervise", f"{SupervisionKind(kind).label}：{reason}")
+    return sup
 
 
 def _key(at: datetime | None) -> str:
