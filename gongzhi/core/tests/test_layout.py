@@ -308,6 +308,9 @@ def test_every_app_follows_the_app_shape():
                 for module in package.glob("*.py"):
                     if STRAY.match(module.name) and module.name != "__init__.py":
                         found.append(f"{rel(module)}: name modules of a layer by sub-domain only")
+                    lines = len(module.read_text(encoding="utf-8").splitlines())
+                    if lines > LAYER_MAX_LINES:
+                        found.append(f"{rel(module)}: {lines} lines; split the sub-domain by meaning")
     assert found == [], "\n".join(found)
 
 
