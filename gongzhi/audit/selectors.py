@@ -29,12 +29,12 @@ def audit_event_list_for_actor(
 ):
     from django.db.models import Q
 
-    from gongzhi.core.roles import ACCOUNT_AUDIT_READERS, AUDIT_READERS
+    from gongzhi.core.permissions import allowed
+    from gongzhi.core.roles import AUDIT_READERS
     from gongzhi.core.scope import scope_of
 
-    scope = scope_of(actor)
-    q = scope.place_q(AUDIT_READERS)
-    if scope.superuser or scope.has_role(*ACCOUNT_AUDIT_READERS):
+    q = scope_of(actor).place_q(AUDIT_READERS)
+    if allowed(actor, "audit.view_account_auditevent"):
         q |= Q(district_code="")
     qs = AuditEvent.objects.filter(q)
     if event_type:

@@ -188,7 +188,7 @@ def _body_text(response: Any) -> str:
             str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if c
         )
     if "json" in ctype:
-        # ninja writes non-ASCII as \uXXXX escapes: decode them, or no Chinese name would ever match
+        # ninja writes non-ASCII as JSON \u escapes (路 as \u8def): decode them, or no Chinese name would match
         try:
             return json.dumps(json.loads(content), ensure_ascii=False)
         except ValueError:

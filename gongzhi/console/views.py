@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib.auth import authenticate, login, logout
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
@@ -20,7 +20,8 @@ from gongzhi.audit.services import audit_record
 from gongzhi.console.figures import district_figures, scope_figures
 from gongzhi.console.forms import ConsoleLoginForm
 from gongzhi.core import ratelimit
-from gongzhi.core.access import console_login_required, home_url_for, is_h5_only, require_audit_reader
+from gongzhi.core.access import console_login_required, home_url_for, is_h5_only
+from gongzhi.core.permissions import allowed
 from gongzhi.tickets.figures import home_figures as ticket_home_figures
 
 BAD_CREDENTIALS = "用户名或密码错误"
@@ -107,7 +108,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @console_login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    require_audit_reader(request)
+    if not allowed(request.user, "audit.view_auditevent"):
+        raise Http404
     event_type = request.GET.get("event", "")
     if event_type not in EVENT_LABELS:
         event_type = ""

@@ -14,7 +14,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from gongzhi.core.roles import AUDIT_READERS, SELF_SERVICE_ROLES
+from gongzhi.core.roles import SELF_SERVICE_ROLES
 from gongzhi.core.scope import scope_of
 
 if TYPE_CHECKING:
@@ -22,8 +22,6 @@ if TYPE_CHECKING:
 
 # Roles that use the H5 site, not the console.
 H5_ROLES = SELF_SERVICE_ROLES
-# Roles that may read the audit log (within their scope).
-AUDIT_ROLES = AUDIT_READERS
 
 
 def is_h5_only(user: Actor | Any) -> bool:
@@ -32,12 +30,6 @@ def is_h5_only(user: Actor | Any) -> bool:
         return False
     roles = scope_of(user).roles
     return bool(roles) and roles <= H5_ROLES
-
-
-def can_read_audit(user: Actor | Any) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return bool(user.is_superuser or scope_of(user).has_role(*AUDIT_ROLES))
 
 
 def home_url_for(user: Actor | Any) -> str:
@@ -75,11 +67,6 @@ def h5_login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def require_audit_reader(request: HttpRequest) -> None:
-    if not can_read_audit(request.user):
-        raise Http404
 
 
 def actor_of(request: HttpRequest) -> Actor:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from gongzhi.core.permissions import allowed
 from gongzhi.ops.models import BackupRecord
 
 
@@ -10,6 +11,12 @@ class BackupRecordAdmin(admin.ModelAdmin):
     list_display = ("created_at", "kind", "archive", "engine", "tables", "rows", "media_files", "ok")
     list_filter = ("kind", "ok")
     readonly_fields = [f.name for f in BackupRecord._meta.fields]
+
+    def has_module_permission(self, request):
+        return allowed(request.user, "ops.view_backuprecord")
+
+    def has_view_permission(self, request, obj=None):
+        return allowed(request.user, "ops.view_backuprecord")
 
     def has_add_permission(self, request):
         return False

@@ -6,3 +6,6 @@ class OpsConfig(AppConfig):
     name = "gongzhi.ops"
     label = "ops"
     verbose_name = _("运维")
+
+    def ready(self) -> None:
+        from gongzhi.ops import permissions  # noqa: F401  (registers the rules predicates)

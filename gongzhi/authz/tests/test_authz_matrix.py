@@ -60,7 +60,7 @@ def test_a_leak_is_caught(db, client):
     assert "department_handler" not in route.allow
     assert any("does not let it in" in f for f in matrix.violations(world, results))
 
-    # JSON bodies are searched for Chinese names too (ninja escapes them as \uXXXX)
+    # JSON bodies are searched for Chinese names too (ninja writes them as JSON \u escapes)
     client.force_login(world.users["grid_worker"])
     a_name = world.objects["person"]["A"].texts[0]
     response = client.get("/api/v1/persons")

@@ -13,7 +13,6 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.access import can_read_audit
 from gongzhi.core.permissions import allowed
 from gongzhi.core.scope import scope_of
 
@@ -130,7 +129,7 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
 
 def _allowed(who: str, user: Any) -> bool:
     if who == "audit":
-        return can_read_audit(user)
+        return allowed(user, "audit.view_auditevent")
     if who == "admin":
         return bool(user.is_staff or user.is_superuser)
     if who == "party":

@@ -391,3 +391,16 @@ def test_every_listed_domain_module_exists():
         if not ((GONGZHI / app / f"{name}.py").exists() or (GONGZHI / app / name).is_dir())
     ]
     assert stale == [], f"listed in DOMAIN_MODULES but gone: {stale}"
+
+
+def test_every_app_with_models_says_who_may_do_what():
+    """An app that stores rows has a permissions.py: who may read or change them is answered in one place."""
+    from django.apps import apps as registry
+
+    missing = [
+        app
+        for app in apps()
+        if any(not m._meta.abstract for m in registry.get_app_config(app).get_models())
+        and not (GONGZHI / app / "permissions.py").exists()
+    ]
+    assert missing == [], f"apps with models but no permissions.py: {missing}"
