@@ -61,6 +61,7 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "ids": "ID and phone validation, SM4, HMAC-SM3, masking",
         "images": "photo uploads: sniffed, bomb-checked, re-encoded",
         "locks": "advisory lock names",
+        "masking": "the public-text filter (phones, IDs, doors, names) and how far addresses and points go",
         "pinyin": "pinyin sort keys",
         "ratelimit": "rate limits on the shared cache",
         "roles": "the roles and the named role sets",
