@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import operator
 import re
+from collections.abc import Iterable
 from functools import reduce
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.db.models import Count, F, Func, Q, QuerySet, TextField, Value
 
@@ -245,3 +246,40 @@ def person_counts_by_grid(*, grid_codes: list[str], actor: User | None = None) -
 def person_total() -> int:
     """Every person of the register: an aggregate only (the public overview, the console home)."""
     return Person.objects.count()
+
+
+# --- names to hide from public texts -------------------------------------------------------------------
+
+
+class RegisteredName(NamedTuple):
+    household_id: int | None
+    community_code: str
+    address: str
+    user_id: int | None
+    name: str
+
+
+def registered_names(
+    *, household_ids: Iterable[int], addresses: Iterable[tuple[str, str]], user_ids: Iterable[int]
+) -> list[RegisteredName]:
+    """The names the public must not read in a text about these places and people (for
+    ``core.masking.mask_public_text``): the persons registered in the households, those registered at an
+    address of a community (``(community_code, address)``, as a ticket filed by ``address_id`` stores it)
+    and the persons of the given accounts (a resident who reported). No scope: the names never leave the
+    server, they only say what to mask. One query."""
+    hids = sorted({int(h) for h in household_ids if h})
+    pairs = sorted({(c, a.strip()) for c, a in addresses if c and a and a.strip()})
+    uids = sorted({int(u) for u in user_ids if u})
+    q = Q(pk__in=[])
+    if hids:
+        q |= Q(household_id__in=hids)
+    if pairs:
+        q |= Q(community_code__in=sorted({c for c, _ in pairs}), household__address__in=[a for _, a in pairs])
+    if uids:
+        q |= Q(user_id__in=uids)
+    if not (hids or pairs or uids):
+        return []
+    rows = Person.objects.filter(q).values_list(
+        "household_id", "community_code", "household__address", "user_id", "name"
+    )
+    return [RegisteredName(h, c, a or "", u, n) for h, c, a, u, n in rows]
