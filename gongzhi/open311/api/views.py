@@ -34,7 +34,7 @@ from gongzhi.open311.api.params import (
     window,
 )
 from gongzhi.open311.models import ApiKey
-from gongzhi.open311.selectors import apikey_find, require_active
+from gongzhi.open311.selectors import apikey_find, public_context, require_active
 from gongzhi.open311.services import apikey_count_request, apikey_request_record
 from gongzhi.places.models import District
 from gongzhi.tickets.enums import TERMINAL
@@ -159,7 +159,8 @@ def discovery(
             }
         ],
         "privacy": "查询接口公开、无需密钥，但从不返回上报人信息（姓名、电话、邮箱）；照片仅限授权工作人员查看，"
-        "media_url始终为空；涉及居民个人事务的工单不公开描述，位置只到社区。",
+        "media_url始终为空；地址最多到道路或小区，坐标约精确到百米；文字中的电话、身份证号、门牌号和住户姓名已隐去；"
+        "涉及居民个人事务的工单只公开办理状态，不公开描述和办理说明，位置只到社区。",
     }
     return formats.render(fmt, "discovery", body)
 
@@ -202,7 +203,7 @@ def _tickets() -> QuerySet[Ticket]:
 
 
 def _requests(tickets: list[Ticket], *, extensions: bool) -> list[dict[str, Any]]:
-    communities = mapping.community_names(tickets)
+    context = public_context(tickets)
     out = []
     for t in tickets:
         notes = None
@@ -213,7 +214,7 @@ def _requests(tickets: list[Ticket], *, extensions: bool) -> list[dict[str, Any]
                 t,
                 status_notes=t.last_public or "",  # type: ignore[attr-defined]
                 updated=t.last_at,  # type: ignore[attr-defined]
-                communities=communities,
+                context=context,
                 notes=notes,
             )
         )
@@ -321,14 +322,15 @@ def updates_list(
     qs = (
         TicketEvent.objects.exclude(public_note="")
         .filter(at__gte=start, at__lte=end)
-        .select_related("ticket")
+        .select_related("ticket__category")
         .order_by("at", "id")
     )
     ids_raw = params.get("service_request_id")
     if ids_raw:
         qs = qs.filter(ticket_id__in=[request_id(v) for v in comma_list(ids_raw)][:MAX_IDS])
     rows = list(qs[page.offset : page.offset + page.size])
-    return formats.render(fmt, "service_request_updates", [mapping.request_update(e) for e in rows])
+    context = public_context({e.ticket_id: e.ticket for e in rows}.values())
+    return formats.render(fmt, "service_request_updates", [mapping.request_update(e, context) for e in rows])
 
 
 def update_create(

@@ -349,7 +349,8 @@ def test_get_never_shows_personal_data(district, fmt):
         last_name="王",
         phone="13800001111",
     )
-    # A resident's own affair: no description, the community instead of the address, a rounded point.
+    # A resident's own affair: no description, the community instead of the address, a point rounded to
+    # about 1 km.
     private = report(
         district,
         "resident",
@@ -360,13 +361,15 @@ def test_get_never_shows_personal_data(district, fmt):
     body = client.get(f"{BASE}/requests.{fmt}", {"extensions": "true"}).content.decode()
     for personal in ("wang@example.com", "小明", "13800001111", "370125199001011234", "王大妈", "1单元101"):
         assert personal not in body, personal
-    assert "138****1111" in body and "3701**********1234" in body
+    # Numbers typed into a public description are replaced whole (not half-masked), as is the reporter.
+    assert "我的身份证***，电话***" in body and "1111" not in body and "1234" not in body
     assert "reporter" not in body and "email" not in body and "phone" not in body
     rows = {r["service_request_id"]: r for r in _rows(client.get(f"{BASE}/requests.{fmt}"), fmt)}
     hidden = rows[str(private.pk)]
     assert hidden["description"] == "（涉及居民个人事务，详情不公开）"
     assert hidden["address"] == district.communities["A1"].name
-    assert private.lat is not None and float(hidden["lat"]) == round(private.lat, 3)
+    assert private.lat is not None and float(hidden["lat"]) == round(private.lat, 2)
+    assert hidden["status_notes"] == "已收到，待受理"
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
