@@ -254,14 +254,6 @@ class PublicProjectOut(Schema):
     avg_rating: float | None
     n_ratings: int
 
-    @staticmethod
-    def resolve_status_label(obj: Any) -> str:
-        return str(obj.get_status_display())
-
-    @staticmethod
-    def resolve_claimant(obj: Any) -> str:
-        return selectors.public_claimant(obj)
-
 
 class PlanIn(Schema):
     place_code: str = Field(..., max_length=12, description="区、街道或社区代码")

@@ -19,6 +19,7 @@ from gongzhi.cobuild import matching
 from gongzhi.cobuild.enums import CATEGORY_LABELS, PUBLIC_PROJECT_STATUSES, ProjectStatus, ProviderKind
 from gongzhi.cobuild.models import MatchingPlan, Need, Project, ProjectNeed, Resource
 from gongzhi.core.errors import NotFound
+from gongzhi.core.masking import mask_public_text
 from gongzhi.core.permissions import allowed
 from gongzhi.core.roles import POPULATION_ROLES, PROJECT_CLAIMANTS
 from gongzhi.core.scope import scope_of
@@ -175,15 +176,46 @@ def project_get_for_actor(*, actor: Actor, project_id: int) -> Project:
     return project
 
 
-def public_projects(*, community_code: str, limit: int = 200) -> list[Project]:
-    """Signed and completed projects of a community, for anyone: titles, claimant bodies, ratings."""
+# What anyone reads of a project (the API's PublicProjectOut and the H5 page): exactly these keys.
+PUBLIC_PROJECT_FIELDS = (
+    "id",
+    "title",
+    "status",
+    "status_label",
+    "claimant",
+    "year",
+    "avg_rating",
+    "n_ratings",
+)
+PUBLIC_COMMUNITY_FIELDS = ("code", "name")
+
+
+def public_projects(*, community_code: str, limit: int = 200) -> list[dict[str, Any]]:
+    """Signed and completed projects of a community, for anyone: titles (masked: phone, ID and door
+    numbers, the claiming member's name), claimant bodies, ratings — built from the allow-list."""
     from django.db.models import Avg
 
-    return list(
+    rows = (
         Project.objects.filter(community_code=community_code, status__in=PUBLIC_STATUSES)
         .annotate(avg_rating=Avg("evaluations__rating"), n_ratings=Count("evaluations"))
         .order_by("-signed_at", "-id")[:limit]
     )
+    return [public_project(p) for p in rows]
+
+
+def public_project(project: Project) -> dict[str, Any]:
+    hidden = [project.claimant_name] if project.claimant_member_id else []
+    values = {
+        "id": project.pk,
+        "title": mask_public_text(project.title, hidden),
+        "status": project.status,
+        "status_label": str(project.get_status_display()),
+        "claimant": public_claimant(project),
+        "year": project.year,
+        "avg_rating": getattr(project, "avg_rating", None),
+        "n_ratings": getattr(project, "n_ratings", 0),
+    }
+    return {name: values[name] for name in PUBLIC_PROJECT_FIELDS}
 
 
 def public_claimant(project: Project) -> str:
@@ -191,6 +223,14 @@ def public_claimant(project: Project) -> str:
     if project.claimant_member_id:
         return (project.claimant_name[:1] + "同志") if project.claimant_name else "在职党员"
     return project.claimant_name
+
+
+def public_communities(limit: int = 300) -> list[dict[str, str]]:
+    """The communities whose project lists anyone may open: code and name only."""
+    from gongzhi.places.models import Community
+
+    rows = Community.objects.order_by("code").values(*PUBLIC_COMMUNITY_FIELDS)[:limit]
+    return [{name: row[name] for name in PUBLIC_COMMUNITY_FIELDS} for row in rows]
 
 
 def plan_list_for_actor(*, actor: Actor, limit: int = 50) -> QuerySet[MatchingPlan]:

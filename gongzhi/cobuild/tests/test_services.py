@@ -161,7 +161,7 @@ def test_project_workflow_committed_and_delivered_kept_apart(district):
     project = project_complete(actor=staff, project_id=project.pk, outcome="服务老人120人次")
     need.refresh_from_db()
     assert need.status == NeedStatus.FULFILLED and need.delivered == 4 and need.committed == 4
-    assert public_projects(community_code=d.communities["A1"].code)[0].pk == project.pk
+    assert public_projects(community_code=d.communities["A1"].code)[0]["id"] == project.pk
     ev = project_evaluate(actor=d.user("resident"), project_id=project.pk, rating=5, comment="很方便")
     assert ev.rating == 5
     with pytest.raises(Conflict, match="已评价"):

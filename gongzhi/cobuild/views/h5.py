@@ -53,18 +53,12 @@ def public_projects(request: HttpRequest, community_code: str) -> HttpResponse:
     if community is None:
         raise Http404
     rows = selectors.public_projects(community_code=community_code)
-    for p in rows:
-        p.public_claimant = selectors.public_claimant(p)  # type: ignore[attr-defined]
     return render(request, "cobuild/h5/projects.html", {"community": community, "projects": rows})
 
 
 @require_GET
 def public_communities(request: HttpRequest) -> HttpResponse:
-    from gongzhi.places.models import Community
-
-    return render(
-        request, "cobuild/h5/communities.html", {"communities": Community.objects.order_by("code")[:300]}
-    )
+    return render(request, "cobuild/h5/communities.html", {"communities": selectors.public_communities()})
 
 
 @h5_login_required
