@@ -209,8 +209,9 @@ def public_text(ticket: Ticket, text: str | None, context: PublicContext) -> str
 
 def note(event: TicketEvent, ticket: Ticket, context: PublicContext) -> dict[str, Any] | None:
     """One step of the public timeline (extensions=true); a private ticket shows its status moves only,
-    each as its fixed phrase."""
-    if is_private(ticket):
+    each as its fixed phrase, and so does a merged ticket for the steps of the ticket it joined (whose
+    category and registered names are not this one's)."""
+    if is_private(ticket) or event.ticket_id != ticket.pk:
         if not event.to_status:
             return None
         description = status_phrase(event.to_status)

@@ -333,3 +333,16 @@ def test_request_list_queries_stay_constant(world, db, django_assert_max_num_que
     with django_assert_max_num_queries(6):
         response = Client().get(f"{BASE}/requests.json", {"extensions": "true"})
     assert len(response.json()) >= 9
+
+
+def test_a_public_ticket_merged_into_a_private_one_shows_its_steps_as_phrases(world, db):
+    """A public duplicate follows the private ticket it joined: the joined ticket's steps are phrases."""
+    worker = world["d"].user("grid_worker")
+    duplicate = report(world["d"], None, "路灯又坏了", category_code="101018")
+    svc.ticket_merge(actor=worker, ticket_id=duplicate.pk, into_id=world["private"].pk)
+    one = _records(f"{BASE}/requests/{duplicate.pk}.json?extensions=true")[0]
+    joined = [n for n in one["notes"] if n["type"] in ("dispatch", "handle", "note")]
+    assert joined and {n["description"] for n in joined} <= set(mapping.STATUS_PHRASES.values())
+    body = json.dumps(one, ensure_ascii=False)
+    for word in WORDS + PRIVATE_ONLY:
+        assert word not in body, word
