@@ -9,10 +9,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from gongzhi.core.cells import SafeSheet, SafeWorkbook, new_workbook
 from gongzhi.party.models import AssessmentScheme, FeedbackLetter, UnitAssessment
 from gongzhi.party.services.evaluation import INDICATORS
 
@@ -20,13 +20,11 @@ _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="B22222")
 
 
-def _save(wb: Workbook) -> bytes:
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+def _save(wb: SafeWorkbook) -> bytes:
+    return wb.to_bytes()
 
 
-def _header(ws: Any, headers: Sequence[str], widths: Sequence[int]) -> None:
+def _header(ws: SafeSheet, headers: Sequence[str], widths: Sequence[int]) -> None:
     ws.append(list(headers))
     for col, width in enumerate(widths, start=1):
         cell = ws.cell(row=1, column=col)
@@ -51,9 +49,8 @@ LETTER_HEADERS = (
 
 def letters_workbook(letters: Iterable[FeedbackLetter]) -> bytes:
     """One sheet, one row per letter, with the unit in the first column (sortable and filterable)."""
-    wb = Workbook()
+    wb = new_workbook()  # every cell through core.cells.safe_cell
     ws = wb.active
-    assert ws is not None
     ws.title = "反馈函"
     _header(ws, LETTER_HEADERS, (28, 24, 10, 12, 10, 16, 36, 18, 12))
     for letter in letters:
@@ -169,9 +166,8 @@ def letter_pdf(letter: FeedbackLetter) -> bytes:
 
 
 def ranking_workbook(scheme: AssessmentScheme, results: Iterable[UnitAssessment]) -> bytes:
-    wb = Workbook()
+    wb = new_workbook()  # every cell through core.cells.safe_cell
     ws = wb.active
-    assert ws is not None
     ws.title = f"{scheme.year}年度单位考核"
     headers = ["排名", "单位名称", "统一社会信用代码", "报到社区", "得分", *INDICATORS.values()]
     _header(ws, headers, [7, 30, 22, 16, 9, *([14] * len(INDICATORS))])
