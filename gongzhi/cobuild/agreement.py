@@ -16,6 +16,7 @@ from reportlab.pdfgen import canvas
 
 from gongzhi.cobuild.enums import PUBLIC_PROJECT_STATUSES
 from gongzhi.cobuild.selectors import project_get_for_actor
+from gongzhi.cobuild.services.downloads import agreement_downloaded
 from gongzhi.core.errors import Conflict
 
 if TYPE_CHECKING:
@@ -97,5 +98,8 @@ def render_agreement(project: Project) -> bytes:
 
 
 def agreement_pdf(*, actor: Actor, project_id: int) -> tuple[str, bytes]:
+    """The agreement of a project the actor may read (missing or forbidden: 404); the download audited."""
     project = project_get_for_actor(actor=actor, project_id=project_id)
-    return project.agreement_number, render_agreement(project)
+    pdf = render_agreement(project)
+    agreement_downloaded(actor=actor, project=project)
+    return project.agreement_number, pdf

@@ -18,11 +18,11 @@ from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.utils import translation
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from gongzhi.core import ids
+from gongzhi.core.cells import SafeWorkbook, new_workbook
 from gongzhi.core.errors import ValidationFailed
 from gongzhi.core.http import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE  # the one definition is core.http's
 
@@ -233,12 +233,11 @@ def mask_raw(header: str, value: str, masks: Mapping[str, Callable[[str], str]])
 
 
 # --- writing ---------------------------------------------------------------------------------------
+# Through the one safe writer (core/cells.py): every cell written here passes ``safe_cell``.
 
 
-def save(workbook: Workbook) -> bytes:
-    buf = io.BytesIO()
-    workbook.save(buf)
-    return buf.getvalue()
+def save(workbook: SafeWorkbook) -> bytes:
+    return workbook.to_bytes()
 
 
 def style_header(
@@ -270,13 +269,12 @@ def template_workbook(
     help_rows: Iterable[Sequence[str]],
     footer: Iterable[str],
     marked_required: Collection[str] = (),
-) -> Workbook:
+) -> SafeWorkbook:
     """An import template: the sheet ``sheet`` with the headers and one example row, ``text_columns``
     formatted as text (so Excel keeps long numbers and door numbers as typed), and the help sheet 填写说明
     (列 · 是否必填 · 说明 per column, then ``footer``). Returned unsaved so a format can add drop-downs."""
-    wb = Workbook()
+    wb = new_workbook()
     ws = wb.active
-    assert ws is not None
     ws.title = sheet
     ws.append(list(headers))
     style_header(ws, headers, widths=widths, default_width=default_width, required=marked_required)
@@ -304,7 +302,7 @@ def error_report_workbook(
     default_width: int,
 ) -> bytes:
     """行号 · 列 · 错误原因, then the row's original values as stored (masked), one line per error."""
-    wb = Workbook(write_only=True)
+    wb = new_workbook(write_only=True)
     ws = wb.create_sheet(ERROR_SHEET)
     columns = ["行号", "列", "错误原因", *headers]
     for col, header in enumerate(columns, start=1):

@@ -20,6 +20,7 @@ from reportlab.pdfgen import canvas
 from gongzhi.core.errors import Conflict
 from gongzhi.party.enums import RegistrationStatus, skill_labels
 from gongzhi.party.selectors.registration import registration_get_for_actor
+from gongzhi.party.services.downloads import registration_card_downloaded
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
@@ -100,6 +101,8 @@ def render_card(reg: MemberRegistration, page_url: str) -> bytes:
 
 
 def registration_card_pdf(*, actor: Actor, registration_id: int, page_url: str) -> bytes:
-    """The card, read through the scoped selector (missing or forbidden: 404)."""
+    """The card, read through the scoped selector (missing or forbidden: 404); the download audited."""
     reg = registration_get_for_actor(actor=actor, registration_id=registration_id)
-    return render_card(reg, page_url)
+    pdf = render_card(reg, page_url)
+    registration_card_downloaded(actor=actor, registration=reg)
+    return pdf

@@ -1,32 +1,39 @@
 """Feedback letters and the unit ranking as files: the letters register and the ranking as xlsx, and the
-printable feedback letter (反馈函) as a PDF with reportlab's built-in Chinese CID font."""
+printable feedback letter (反馈函) as a PDF with reportlab's built-in Chinese CID font.
+
+The downloads (``feedback_letters_export``, ``feedback_letter_download``, ``ranking_export``) read through
+the scoped selectors, write the file and leave one audit row each (``services/downloads.py``)."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from gongzhi.core.cells import SafeSheet, SafeWorkbook, new_workbook
+from gongzhi.core.errors import NotFound
 from gongzhi.party.models import AssessmentScheme, FeedbackLetter, UnitAssessment
+from gongzhi.party.selectors import evaluation as evaluation_selectors
+from gongzhi.party.services import downloads
 from gongzhi.party.services.evaluation import INDICATORS
+
+if TYPE_CHECKING:
+    from gongzhi.core.types import Actor
 
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="B22222")
 
 
-def _save(wb: Workbook) -> bytes:
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+def _save(wb: SafeWorkbook) -> bytes:
+    return wb.to_bytes()
 
 
-def _header(ws: Any, headers: Sequence[str], widths: Sequence[int]) -> None:
+def _header(ws: SafeSheet, headers: Sequence[str], widths: Sequence[int]) -> None:
     ws.append(list(headers))
     for col, width in enumerate(widths, start=1):
         cell = ws.cell(row=1, column=col)
@@ -51,9 +58,8 @@ LETTER_HEADERS = (
 
 def letters_workbook(letters: Iterable[FeedbackLetter]) -> bytes:
     """One sheet, one row per letter, with the unit in the first column (sortable and filterable)."""
-    wb = Workbook()
+    wb = new_workbook()  # every cell through core.cells.safe_cell
     ws = wb.active
-    assert ws is not None
     ws.title = "反馈函"
     _header(ws, LETTER_HEADERS, (28, 24, 10, 12, 10, 16, 36, 18, 12))
     for letter in letters:
@@ -169,9 +175,8 @@ def letter_pdf(letter: FeedbackLetter) -> bytes:
 
 
 def ranking_workbook(scheme: AssessmentScheme, results: Iterable[UnitAssessment]) -> bytes:
-    wb = Workbook()
+    wb = new_workbook()  # every cell through core.cells.safe_cell
     ws = wb.active
-    assert ws is not None
     ws.title = f"{scheme.year}年度单位考核"
     headers = ["排名", "单位名称", "统一社会信用代码", "报到社区", "得分", *INDICATORS.values()]
     _header(ws, headers, [7, 30, 22, 16, 9, *([14] * len(INDICATORS))])
@@ -191,3 +196,48 @@ def ranking_workbook(scheme: AssessmentScheme, results: Iterable[UnitAssessment]
     for k, label in INDICATORS.items():
         weights.append([label, scheme.weights.get(k, 0)])
     return _save(wb)
+
+
+# --- the downloads ------------------------------------------------------------------------------------
+
+
+def feedback_letters_export(*, actor: Actor, period: str = "", unit_id: int | None = None) -> bytes:
+    """The actor's letters (of ``period``, of the unit ``unit_id``) as xlsx; audited."""
+    from gongzhi.party.models import Unit
+    from gongzhi.places.selectors import place_holding_actor
+
+    letters = list(
+        evaluation_selectors.feedback_letter_list_for_actor(actor=actor, period=period, unit_id=unit_id)
+    )
+    content = letters_workbook(letters)
+    unit = Unit.objects.filter(pk=unit_id).first() if unit_id else None
+    downloads.feedback_letters_exported(
+        actor=actor,
+        target=unit or place_holding_actor(actor=actor) or actor,
+        filters={"period": period, "unit_id": unit_id},
+        count=len(letters),
+    )
+    return content
+
+
+def feedback_letter_download(*, actor: Actor, letter_id: int) -> tuple[FeedbackLetter, bytes]:
+    """A letter the actor may read (else 404) as the printable PDF; audited."""
+    letter = evaluation_selectors.feedback_letter_get_for_actor(actor=actor, letter_id=letter_id)
+    pdf = letter_pdf(letter)
+    downloads.feedback_letter_downloaded(actor=actor, letter=letter)
+    return letter, pdf
+
+
+def ranking_export(
+    *, actor: Actor, year: int, district_id: int | None = None
+) -> tuple[AssessmentScheme, bytes]:
+    """The year's ranking as the actor sees it, as xlsx; 404 when the year has no scheme; audited."""
+    scheme, rows = evaluation_selectors.assessment_ranking_for_actor(
+        actor=actor, year=year, district_id=district_id
+    )
+    if scheme is None:
+        raise NotFound(f"{year}年度尚无单位考核方案")
+    results = list(rows)
+    content = ranking_workbook(scheme, results)
+    downloads.ranking_exported(actor=actor, scheme=scheme, count=len(results))
+    return scheme, content

@@ -282,11 +282,11 @@ def person_import_detail(request: HttpRequest, import_id: int):
     summary="下载导入错误报告",
 )
 def person_import_errors(request: HttpRequest, import_id: int):
-    record = selectors.population_import_get_for_actor(actor=_actor(request), import_id=import_id)
-    content = sheets.error_report_workbook(
-        errors=record.errors, headers=record.headers, rows=record.error_rows
+    actor = _actor(request)
+    record = selectors.population_import_get_for_actor(actor=actor, import_id=import_id)
+    return xlsx_response(
+        exports.population_import_report(actor=actor, record=record), f"导入错误报告_{record.pk}.xlsx"
     )
-    return xlsx_response(content, f"导入错误报告_{record.pk}.xlsx")
 
 
 @router.get(

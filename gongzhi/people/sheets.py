@@ -19,13 +19,13 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from python_calamine import CalamineWorkbook
 
 from gongzhi.core import sheets
+from gongzhi.core.cells import new_workbook
 from gongzhi.core.errors import ValidationFailed
 from gongzhi.core.sheets import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE  # for the tests' helpers
 from gongzhi.core.sheets import in_chinese, max_file_bytes, max_rows
@@ -375,7 +375,7 @@ EXPORT_HEADERS = (
 @in_chinese
 def persons_workbook(rows: Iterable[Sequence[object]]) -> bytes:
     """The export: masked values only, streamed row by row (write-only keeps 50 000 rows cheap)."""
-    wb = Workbook(write_only=True)
+    wb = new_workbook(write_only=True)  # every cell through core.cells.safe_cell
     ws = wb.create_sheet(SHEET)
     widths = {"住址": 36, "身份证号码（脱敏）": 22, "联系电话（脱敏）": 15, "标签": 24, "网格编码": 19}
     for col, header in enumerate(EXPORT_HEADERS, start=1):

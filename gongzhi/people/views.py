@@ -369,9 +369,7 @@ def import_errors(request: HttpRequest, import_id: int) -> HttpResponse:
         record = selectors.population_import_get_for_actor(actor=_actor(request), import_id=import_id)
     except ApplicationError as exc:
         raise _http(exc) from exc
-    content = sheets.error_report_workbook(
-        errors=record.errors, headers=record.headers, rows=record.error_rows
-    )
+    content = exports.population_import_report(actor=_actor(request), record=record)
     return xlsx_response(content, f"导入错误报告_{record.pk}.xlsx")
 
 

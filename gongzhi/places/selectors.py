@@ -344,3 +344,19 @@ def grid_team_member_get(*, grid: Grid, member_id: int) -> GridTeamMember:
     if member is None:
         raise NotFound()
     return member
+
+
+def place_holding_actor(*, actor: Actor) -> Grid | Community | Subdistrict | Any | None:
+    """The smallest place holding every place of the actor's role assignments (a grid, community,
+    subdistrict or district), or None (a resident, a liaison): the place an audit row of what the actor
+    did over their whole scope (an export) is filed under, so that place's audit readers see it."""
+    from gongzhi.core.codes import common_place
+    from gongzhi.places.models import District
+
+    codes = common_place({code for _role, _level, code in scope_of(actor).places})
+    for level, model in (("grid", Grid), ("community", Community), ("subdistrict", Subdistrict)):
+        code = codes.get(f"{level}_code")
+        if code:
+            return model.objects.filter(code=code).first()
+    code = codes.get("district_code")
+    return District.objects.filter(code=code).first() if code else None

@@ -4,15 +4,14 @@ capped (the cap is written in the file), audited as ``tickets.exported``."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone, translation
-from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from gongzhi.audit.services import audit_record
+from gongzhi.core.cells import new_workbook
 from gongzhi.core.codes import common_place
 from gongzhi.core.scope import scope_of
 from gongzhi.tickets.enums import Channel, Level, Satisfaction, SupervisionLevel, TicketStatus
@@ -110,7 +109,7 @@ def _filters_data(filters: selectors.TicketFilters) -> dict[str, Any]:
 
 
 def workbook(tickets: Iterator[Ticket], *, described: list[str]) -> tuple[bytes, int, bool]:
-    wb = Workbook(write_only=True)
+    wb = new_workbook(write_only=True)  # every cell through core.cells.safe_cell
     ws = wb.create_sheet(SHEET)
     for col, header in enumerate(HEADERS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = WIDTHS.get(header, 12)
@@ -137,9 +136,7 @@ def workbook(tickets: Iterator[Ticket], *, described: list[str]) -> tuple[bytes,
             ]
         )
     notes.append(["上报人姓名和联系电话已脱敏。"])
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue(), count, cut
+    return wb.to_bytes(), count, cut
 
 
 def _audit_target(actor: Actor) -> Any:

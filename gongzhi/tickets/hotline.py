@@ -454,5 +454,11 @@ def hotline_import_get_for_actor(*, actor: Actor, import_id: int) -> HotlineImpo
     return record
 
 
-def error_report(record: HotlineImport) -> bytes:
-    return hs.error_report_workbook(errors=record.errors, rows=record.error_rows)
+def error_report(*, actor: Actor, record: HotlineImport) -> bytes:
+    """The error report of an import the actor read through ``hotline_import_get_for_actor``; the
+    download audited (``tickets.hotline_report_downloaded``)."""
+    from gongzhi.tickets.services.downloads import hotline_report_downloaded
+
+    content = hs.error_report_workbook(errors=record.errors, rows=record.error_rows)
+    hotline_report_downloaded(actor=actor, record=record)
+    return content

@@ -492,8 +492,10 @@ def certificate_pdf(request: HttpRequest, certificate_id: int):
     cert = certificate_selectors.certificate_get_for_actor(
         actor=actor_of(request), certificate_id=certificate_id
     )
-    pdf = certificates.render_certificate(
-        cert, request.build_absolute_uri(f"/console/volunteers/certificates/?q={cert.number}")
+    pdf = certificates.certificate_download(
+        actor=actor_of(request),
+        certificate=cert,
+        verify_url=request.build_absolute_uri(f"/console/volunteers/certificates/?q={cert.number}"),
     )
     return pdf_response(pdf, f"志愿服务证明_{cert.number}.pdf", attachment=True)
 

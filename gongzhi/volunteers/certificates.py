@@ -19,10 +19,11 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from gongzhi.volunteers.models import Certificate
+from gongzhi.volunteers.services.downloads import certificate_downloaded
 from gongzhi.volunteers.services.hours import star_label
 
 if TYPE_CHECKING:
-    pass
+    from gongzhi.core.types import Actor
 
 FONT = "STSong-Light"
 TITLE = "志愿服务证明"
@@ -33,6 +34,14 @@ def _font() -> str:
     if FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     return FONT
+
+
+def certificate_download(*, actor: Actor, certificate: Certificate, verify_url: str) -> bytes:
+    """The PDF of a certificate the caller read through ``certificate_get_for_actor``; the download
+    audited (``volunteers.certificate_downloaded``)."""
+    pdf = render_certificate(certificate, verify_url)
+    certificate_downloaded(actor=actor, certificate=certificate)
+    return pdf
 
 
 def render_certificate(cert: Certificate, verify_url: str) -> bytes:

@@ -49,6 +49,9 @@ DATA_LABELS: dict[str, Any] = {
     "households": _("住户数"),
     "persons": _("人数"),
     "filters": _("筛选条件"),
+    "document": _("文件"),
+    "period": _("期间"),
+    "year": _("年度"),
 }
 
 

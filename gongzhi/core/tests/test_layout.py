@@ -53,6 +53,7 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
     "core": {
         "access": "who may use the console and the H5 site; the login decorators",
         "bulk": "fast inserts and the one-statement Batch",
+        "cells": "the one safe writer of xlsx and csv cells (no formulas, no control characters)",
         "checks": "Django system checks",
         "codes": "GB/T 2260, statistical and grid codes",
         "coords": "GCJ-02 / BD-09 / WGS-84 conversion",

@@ -25,7 +25,9 @@ def xlsx(rows: list[list[object]]) -> bytes:
     assert ws is not None
     for row in rows:
         ws.append(row)
-    return sheets.save(wb)
+    buf = io.BytesIO()  # an upload as any program writes it (core.sheets.save writes through core.cells)
+    wb.save(buf)
+    return buf.getvalue()
 
 
 def read_back(content: bytes) -> list[tuple[object, ...]]:

@@ -393,11 +393,11 @@ def letter_list(request: HttpRequest, filters: Query[LetterFilter]):
     summary="导出反馈函汇总（Excel）",
 )
 def letter_export(request: HttpRequest, filters: Query[LetterFilter]):
-    letters = evaluation_selectors.feedback_letter_list_for_actor(
+    content = exports.feedback_letters_export(
         actor=actor_of(request), period=filters.period, unit_id=filters.unit_id
     )
     name = f"反馈函_{filters.period or timezone.localdate().strftime('%Y%m%d')}.xlsx"
-    return xlsx_response(exports.letters_workbook(letters), name)
+    return xlsx_response(content, name)
 
 
 @router.get(
@@ -407,10 +407,8 @@ def letter_export(request: HttpRequest, filters: Query[LetterFilter]):
     summary="下载反馈函（PDF）",
 )
 def letter_pdf(request: HttpRequest, letter_id: int):
-    letter = evaluation_selectors.feedback_letter_get_for_actor(actor=actor_of(request), letter_id=letter_id)
-    return pdf_response(
-        exports.letter_pdf(letter), f"反馈函_{letter.member.name}_{letter.period}.pdf", attachment=True
-    )
+    letter, pdf = exports.feedback_letter_download(actor=actor_of(request), letter_id=letter_id)
+    return pdf_response(pdf, f"反馈函_{letter.member.name}_{letter.period}.pdf", attachment=True)
 
 
 # --- unit assessment ------------------------------------------------------------------------------
@@ -459,9 +457,7 @@ def assessment_ranking(request: HttpRequest, filters: Query[RankingFilter]):
     summary="导出年度单位考核排名（Excel）",
 )
 def assessment_ranking_export(request: HttpRequest, filters: Query[RankingFilter]):
-    scheme, rows = evaluation_selectors.assessment_ranking_for_actor(
+    scheme, content = exports.ranking_export(
         actor=actor_of(request), year=filters.year, district_id=filters.district_id
     )
-    if scheme is None:
-        raise NotFound(f"{filters.year}年度尚无单位考核方案")
-    return xlsx_response(exports.ranking_workbook(scheme, rows), f"{scheme.year}年度驻区单位考核排名.xlsx")
+    return xlsx_response(content, f"{scheme.year}年度驻区单位考核排名.xlsx")

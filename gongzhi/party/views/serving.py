@@ -210,23 +210,18 @@ def letters(request: HttpRequest) -> HttpResponse:
 @require_GET
 def letters_export(request: HttpRequest) -> HttpResponse:
     period = request.GET.get("period", "").strip()[:16]
-    rows = evaluation_selectors.feedback_letter_list_for_actor(actor=actor_of(request), period=period)
     name = f"反馈函_{period or timezone.localdate().strftime('%Y%m%d')}.xlsx"
-    return xlsx_response(exports.letters_workbook(rows), name)
+    return xlsx_response(exports.feedback_letters_export(actor=actor_of(request), period=period), name)
 
 
 @console_login_required
 @require_GET
 def letter_pdf(request: HttpRequest, letter_id: int) -> HttpResponse:
     try:
-        letter = evaluation_selectors.feedback_letter_get_for_actor(
-            actor=actor_of(request), letter_id=letter_id
-        )
+        letter, pdf = exports.feedback_letter_download(actor=actor_of(request), letter_id=letter_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    return pdf_response(
-        exports.letter_pdf(letter), f"反馈函_{letter.member.name}_{letter.period}.pdf", attachment=True
-    )
+    return pdf_response(pdf, f"反馈函_{letter.member.name}_{letter.period}.pdf", attachment=True)
 
 
 def _year(request: HttpRequest) -> int:
@@ -278,12 +273,11 @@ def ranking(request: HttpRequest) -> HttpResponse:
 @console_login_required
 @require_GET
 def ranking_export(request: HttpRequest) -> HttpResponse:
-    scheme, rows = evaluation_selectors.assessment_ranking_for_actor(
-        actor=actor_of(request), year=_year(request)
-    )
-    if scheme is None:
-        raise Http404
-    return xlsx_response(exports.ranking_workbook(scheme, rows), f"{scheme.year}年度驻区单位考核排名.xlsx")
+    try:
+        scheme, content = exports.ranking_export(actor=actor_of(request), year=_year(request))
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return xlsx_response(content, f"{scheme.year}年度驻区单位考核排名.xlsx")
 
 
 urlpatterns: list[URLPattern] = [

@@ -137,7 +137,8 @@ def hotline_import_detail(request: HttpRequest, import_id: int):
 )
 def hotline_import_errors(request: HttpRequest, import_id: int):
     record = hotline.hotline_import_get_for_actor(actor=_actor(request), import_id=import_id)
-    return xlsx_response(hotline.error_report(record), f"12345导入错误报告_{record.pk}.xlsx")
+    content = hotline.error_report(actor=_actor(request), record=record)
+    return xlsx_response(content, f"12345导入错误报告_{record.pk}.xlsx")
 
 
 @router.get(

@@ -65,4 +65,5 @@ def hotline_errors(request: HttpRequest, import_id: int) -> HttpResponse:
         record = hotline.hotline_import_get_for_actor(actor=actor_of(request), import_id=import_id)
     except NotFound as exc:
         raise Http404 from exc
-    return xlsx_response(hotline.error_report(record), f"12345导入错误报告_{record.pk}.xlsx")
+    content = hotline.error_report(actor=actor_of(request), record=record)
+    return xlsx_response(content, f"12345导入错误报告_{record.pk}.xlsx")

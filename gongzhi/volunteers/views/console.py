@@ -367,4 +367,5 @@ def certificate_pdf(request: HttpRequest, certificate_id: int) -> HttpResponse:
     except NotFound as exc:
         raise Http404(exc.message) from exc
     url = request.build_absolute_uri(reverse("volunteers:certificates") + f"?q={cert.number}")
-    return pdf_response(certificates.render_certificate(cert, url), f"志愿服务证明_{cert.number}.pdf")
+    pdf = certificates.certificate_download(actor=actor_of(request), certificate=cert, verify_url=url)
+    return pdf_response(pdf, f"志愿服务证明_{cert.number}.pdf")
