@@ -78,7 +78,11 @@ def run(target: str, content: bytes, **options: Any) -> Any:
     )
     # The parent's import path as it is, without the site machinery (-S: no .pth files, no editable
     # finders to run at each start).
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *(p for p in sys.path if p)])}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), *(p for p in sys.path if p)]),
+        "RUST_BACKTRACE": "0",  # a native abort logs its one line, not a page of frames
+    }
     started = time.monotonic()
     try:
         done = subprocess.run(

@@ -247,10 +247,13 @@ def _openpyxl_rows(
         rows: list[list[Any]] = []
         for number, row in enumerate(ws.iter_rows(values_only=True, max_col=max_columns), start=1):
             if number > bottom:
-                if any(not _blank(v) for v in row):
+                if row.count(None) != len(row):  # C speed: a million empty rows take a second
                     raise too_many_rows(max_rows)
                 continue
-            rows.append(list(row))
+            cells = list(row)
+            while cells and cells[-1] is None:  # each row as wide as its last value, not max_columns
+                cells.pop()
+            rows.append(cells)
         return rows
     finally:
         workbook.close()
