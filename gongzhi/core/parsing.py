@@ -69,7 +69,7 @@ def crashed() -> ValidationFailed:
     )
 
 
-def run(target: str, content: bytes, **options: Any) -> Any:
+def run(target: str, content: object, **options: Any) -> Any:
     """``target`` ("module:function") called as ``function(content, **options)`` in a child process
     within the memory and time limits; its return value (plain data) or a refusal (see the module)."""
     seconds = time_limit()

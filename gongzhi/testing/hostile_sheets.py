@@ -9,6 +9,7 @@ import io
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
+from typing import Any
 from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
@@ -17,9 +18,7 @@ SHEET_PART = "xl/worksheets/sheet1.xml"
 _NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
-def workbook(
-    rows: Sequence[Sequence[object]], *, sheet: str, cells: dict[str, object] | None = None
-) -> bytes:
+def workbook(rows: Sequence[Sequence[object]], *, sheet: str, cells: dict[str, Any] | None = None) -> bytes:
     """``rows`` from A1, then each of ``cells`` ({"XFD1048576": "x"}) written where it says."""
     wb = Workbook()
     ws = wb.active
