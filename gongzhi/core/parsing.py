@@ -3,7 +3,8 @@ does to the parser — a native abort on a huge allocation, a MemoryError, a loo
 and a Chinese 400, never the web worker and the requests it is serving.
 
 ``run("gongzhi.core.sheetread:read_table", content, kind="xlsx", …)`` starts
-``python -m gongzhi.core.parsing`` (a fresh interpreter: no fork of a threaded server), sends the target,
+``python -S -m gongzhi.core.parsing`` (a fresh interpreter with the parent's import path: no fork of a threaded
+server), sends the target,
 the bytes and the options on stdin, and reads the answer from stdout. The child first caps its address
 space (``RLIMIT_AS``, ``IMPORT_PARSE_MEMORY_MB``, 512 by default) and its CPU time, then imports the
 target's module (which must not need Django) and calls it. The parent waits ``IMPORT_PARSE_SECONDS`` (30)
@@ -11,7 +12,7 @@ and kills the child after that.
 
 The answer is plain data: the parent unpickles it with an unpickler that builds nothing but the
 built-in containers, numbers, strings and ``datetime`` values, whatever the child wrote. A
-``ValidationFailed`` the target raises comes back as itself (message and fields); ``sheetread.Unreadable``
+``ValidationFailed`` the target raises comes back as itself (message and fields); ``sheetread.Damaged``
 or any other exception as ``Unreadable`` for the caller to word; a dead or silent child, a timeout, or an
 answer that is not plain data as ``crashed()`` — all of them 400s.
 """
