@@ -4,10 +4,10 @@ and a Chinese 400, never the web worker and the requests it is serving.
 
 ``run("gongzhi.core.sheetread:read_table", content, kind="xlsx", …)`` starts
 ``python -S -m gongzhi.core.parsing`` (a fresh interpreter with the parent's import path: no fork of a
-threaded server), sends the target, the bytes and the options on stdin, and reads the answer from stdout. The child first caps its address
-space (``RLIMIT_AS``, ``IMPORT_PARSE_MEMORY_MB``, 512 by default) and its CPU time, then imports the
-target's module (which must not need Django) and calls it. The parent waits ``IMPORT_PARSE_SECONDS`` (30)
-and kills the child after that.
+threaded server), sends the target, the bytes and the options on stdin, and reads the answer from
+stdout. The child first caps its address space (``RLIMIT_AS``, ``IMPORT_PARSE_MEMORY_MB``, 512 by
+default) and its CPU time, then imports the target's module (which must not need Django) and calls it.
+The parent waits ``IMPORT_PARSE_SECONDS`` (30) and kills the child after that.
 
 The answer is plain data: the parent unpickles it with an unpickler that builds nothing but the
 built-in containers, numbers, strings and ``datetime`` values, whatever the child wrote. A
