@@ -108,7 +108,12 @@ def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    messages = {403: "CSRF校验失败或没有权限", 405: "不支持的请求方法", 413: "上传内容过大"}
+    messages = {
+        400: "请求内容无法解析，请检查JSON格式",  # ninja's "Cannot parse request body" (also a JSON nested too deep)
+        403: "CSRF校验失败或没有权限",
+        405: "不支持的请求方法",
+        413: "上传内容过大",
+    }
     return _error(request, exc.status_code, "http_error", messages.get(exc.status_code, str(exc)))
 
 

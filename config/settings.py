@@ -283,6 +283,10 @@ BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", VAR_DIR / "backups"))
 PG_BIN_DIR = os.environ.get("PG_BIN_DIR", "")
 # Largest population / 12345 import file, checked from the upload's size before a byte is read.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+# Every uploaded xlsx/csv is parsed in a child process (gongzhi.core.parsing) within this address space
+# and this many seconds; a file that needs more is refused with a 400, the web worker unharmed.
+IMPORT_PARSE_MEMORY_MB = int(os.environ.get("IMPORT_PARSE_MEMORY_MB", 512))
+IMPORT_PARSE_SECONDS = float(os.environ.get("IMPORT_PARSE_SECONDS", 30))
 
 LOGGING = {
     "version": 1,

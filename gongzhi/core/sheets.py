@@ -1,5 +1,6 @@
 """What every spreadsheet upload and download shares, whatever its columns: the upload checks (name,
-size, zip bomb), the row scan within the row limit, cell text, masking what an uploader typed, and the
+size), reading the rows in a child process within bounds (``read_upload``: zip bomb, sheet size, memory
+and time), the row scan within the row limit, cell text, masking what an uploader typed, and the
 writers of the template and the error report. A format (``people/sheets.py``, ``tickets/hotline_sheets.py``)
 names its sheet, headers, aliases, widths and messages and builds on these.
 
@@ -8,10 +9,8 @@ The limits are settings: ``IMPORT_MAX_BYTES`` (20 MB) and ``IMPORT_MAX_ROWS`` (5
 from __future__ import annotations
 
 import datetime as dt
-import io
 import logging
 import re
-import zipfile
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
@@ -21,10 +20,12 @@ from django.utils import translation
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from gongzhi.core import ids
+from gongzhi.core import ids, parsing
 from gongzhi.core.cells import SafeWorkbook, new_workbook
 from gongzhi.core.errors import ValidationFailed
 from gongzhi.core.http import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE  # the one definition is core.http's
+from gongzhi.core.sheetread import MAX_UNZIPPED as MAX_UNZIPPED  # the zip checks run in the child
+from gongzhi.core.sheetread import check_zip_sizes as check_zip_sizes
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,6 @@ REQUIRED_FILL = PatternFill("solid", fgColor="8B0000")
 
 P = ParamSpec("P")
 R = TypeVar("R")
-W = TypeVar("W")
 
 
 def in_chinese(fn: Callable[P, R]) -> Callable[P, R]:
@@ -86,51 +86,43 @@ def check_upload(file_name: str, size: int, *, accepted: str, save_as: str) -> s
     return kind
 
 
-# A spreadsheet's parts compress about 5–30 times; a part that claims far more is a zip bomb.
-ZIP_MAX_RATIO = 100
-ZIP_RATIO_FROM = 8 * 1024 * 1024  # small parts (styles, a short sheet) may compress better: not judged
-ZIP_MAX_MEMBERS = 10_000
-# A 20 MB upload of xlsx expands to far less than this; more means a zip bomb, not a register.
-MAX_UNZIPPED = 300 * 1024 * 1024
+# The widest sheet read: the formats have 8–20 columns; a cell further right refuses the file.
+MAX_COLUMNS = 100
 
 
-def check_zip_sizes(archive: zipfile.ZipFile, *, max_total: int, what: str) -> None:
-    """Refuses an xlsx (a zip) whose declared sizes say it would unpack to too much, before any part of
-    it is decompressed. The declared sizes bind: Python's zipfile never yields more than a member's
-    declared size (and fails its CRC if the data was longer), so a lying header cannot sneak more past.
-    ``what`` names what the file should have been, for the message."""
-    bomb = ValidationFailed(f"文件解压后过大，不像是{what}，已拒绝", fields={"file": "文件异常"})
-    members = archive.infolist()
-    if len(members) > ZIP_MAX_MEMBERS:
-        raise bomb
-    if sum(info.file_size for info in members) > max_total:
-        raise bomb
-    for info in members:
-        if info.file_size > ZIP_RATIO_FROM and info.file_size > ZIP_MAX_RATIO * max(info.compress_size, 1):
-            raise bomb
-
-
-def open_xlsx(
+def read_upload(
     content: bytes,
-    opener: Callable[[io.BytesIO], W],
+    kind: str,
     *,
+    sheet: str,
     what: str,
-    unreadable: Callable[[], ValidationFailed],
+    unreadable: Callable[[int | None], ValidationFailed],
     label: str,
-) -> W:
-    """``opener`` (calamine, openpyxl) over an upload that starts as a zip and whose declared sizes are
-    no bomb; a damaged file, whatever the reader raises, is ``unreadable()`` (logged under ``label``)."""
-    if not content.startswith(b"PK\x03\x04"):
-        raise unreadable()
+    others: str = "only",
+    ignore: Sequence[str] = (),
+    csv_encoding: str = "utf-8",
+    csv_errors: str = "strict",
+    strict_csv: bool = False,
+) -> Iterator[Sequence[object]]:
+    """The rows of an upload (``kind`` from ``check_upload``), read in a child process within the memory
+    and time limits (``core.parsing``) and within the sheet bounds (``core.sheetread``: at most
+    ``max_rows()`` data rows, ``MAX_COLUMNS`` columns, a zip that is no bomb). An xlsx is read from its
+    sheet ``sheet``, else the only sheet not in ``ignore`` (``others="only"``) or the first
+    (``others="first"``); a csv file as ``csv_encoding`` (the caller has checked the text).
+
+    A damaged file is ``unreadable(line)`` (the csv line when known; logged under ``label``); a file out
+    of bounds, or one the child could not read within its limits, a Chinese ``ValidationFailed``."""
+    options: dict[str, Any] = {"max_rows": max_rows(), "max_columns": MAX_COLUMNS}
+    if kind == "csv":
+        options.update(encoding=csv_encoding, errors=csv_errors, strict=strict_csv)
+    else:
+        options.update(sheet=sheet, others=others, ignore=tuple(ignore), what=what)
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            check_zip_sizes(archive, max_total=MAX_UNZIPPED, what=what)
-        return opener(io.BytesIO(content))
-    except ValidationFailed:
-        raise
-    except Exception as exc:  # zipfile, calamine and openpyxl raise several types for a damaged file
-        logger.info("%s: unreadable xlsx (%s)", label, type(exc).__name__)
-        raise unreadable() from exc
+        rows = parsing.run("gongzhi.core.sheetread:read_table", content, kind=kind, **options)
+    except parsing.Unreadable as exc:
+        logger.info("%s: unreadable %s (%s)", label, kind, exc.kind)
+        raise unreadable(exc.line) from None
+    return iter(rows)
 
 
 # --- reading rows ----------------------------------------------------------------------------------

@@ -11,10 +11,8 @@ door number it turned into a date); the service validates every row and collects
 
 from __future__ import annotations
 
-import csv
+import codecs
 import datetime as dt
-import io
-import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +20,6 @@ from dataclasses import dataclass, field
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from python_calamine import CalamineWorkbook
 
 from gongzhi.core import sheets
 from gongzhi.core.cells import new_workbook
@@ -30,8 +27,6 @@ from gongzhi.core.errors import ValidationFailed
 from gongzhi.core.sheets import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE  # for the tests' helpers
 from gongzhi.core.sheets import in_chinese, max_file_bytes, max_rows
 from gongzhi.people.enums import PersonTag, Relation, ResidenceType
-
-logger = logging.getLogger(__name__)
 
 SHEET = "实有人口"
 HELP_SHEET = sheets.HELP_SHEET
@@ -161,74 +156,62 @@ def _not_csv(reason: str) -> ValidationFailed:
     return ValidationFailed(f"CSV文件无法读取：{reason}", fields={"file": "文件无法读取"})
 
 
-def _decode_csv(content: bytes) -> str:
+def _csv_encoding(content: bytes) -> str:
     """UTF-8 (with or without BOM), else GB18030 (a superset of GBK, which Excel on Chinese Windows
-    writes); a file that is neither is refused rather than read as mojibake."""
+    writes); a file that is neither, or holds binary content, is refused rather than read as mojibake."""
     if content.startswith(b"PK\x03\x04") or content.startswith(b"\xd0\xcf\x11\xe0"):
         raise _not_csv("这是Excel文件而不是CSV文件，请把扩展名改回 .xlsx 后上传")
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _not_csv("文件是UTF-16编码，请在Excel中“另存为”“CSV UTF-8（逗号分隔）”后再上传")
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return content.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise _not_csv("文件编码既不是UTF-8也不是GBK，请另存为“CSV UTF-8（逗号分隔）”后再上传") from exc
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(content, final=True)
+        except UnicodeDecodeError:
+            continue
+        if b"\x00" in content:  # NUL is a NUL byte in UTF-8 and GB18030 alike
+            raise _not_csv("文件中含有二进制内容，不是文本格式的CSV文件")
+        return encoding
+    raise _not_csv("文件编码既不是UTF-8也不是GBK，请另存为“CSV UTF-8（逗号分隔）”后再上传")
 
 
 @in_chinese
 def read_population_csv(content: bytes) -> Sheet:
     """Reads a csv file with the template's headers; a cell is text as typed (csv has no types)."""
-    text = _decode_csv(content)
-    if "\x00" in text:
-        raise _not_csv("文件中含有二进制内容，不是文本格式的CSV文件")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records = _csv_records(reader)
-    return _read_rows(records, numbers_as_text=True)
-
-
-def _csv_records(reader) -> Iterator[Sequence[object]]:
-    try:
-        yield from reader
-    except csv.Error as exc:
-        raise _not_csv(
-            f"第{reader.line_num}行格式错误（引号不成对或分隔符有误），请用Excel重新保存为CSV"
-        ) from exc
+    encoding = _csv_encoding(content)
+    return _read_rows(_records(content, "csv", csv_encoding=encoding), numbers_as_text=True)
 
 
 @in_chinese
 def read_population_sheet(content: bytes) -> Sheet:
     """Reads the sheet 实有人口 (or the only sheet) of an xlsx file; refuses files it cannot trust.
 
-    The zip's declared sizes are checked first; then calamine (Rust) reads the cells, several times
-    faster than openpyxl's read-only mode, which stays the writer of the template and the reports."""
-    workbook = sheets.open_xlsx(
+    The rows are read in a child process within the import limits (``core.sheets.read_upload``):
+    calamine (Rust), several times faster than openpyxl's read-only mode, once a streaming scan has
+    bounded the sheet."""
+    return _read_rows(_records(content, "xlsx"))
+
+
+def _records(content: bytes, kind: str, *, csv_encoding: str = "utf-8") -> Iterator[Sequence[object]]:
+    def unreadable(line: int | None) -> ValidationFailed:
+        if kind == "xlsx":
+            return _not_xlsx()
+        if line:
+            return _not_csv(
+                f"第{line}行格式错误（引号不成对、分隔符有误或单元格过长），请用Excel重新保存为CSV"
+            )
+        return _not_csv("文件格式错误，请用Excel重新保存为CSV")
+
+    return sheets.read_upload(
         content,
-        CalamineWorkbook.from_filelike,
+        kind,
+        sheet=SHEET,
+        ignore=(HELP_SHEET,),
         what="人口登记表",
-        unreadable=_not_xlsx,
+        unreadable=unreadable,
         label="population import",
+        csv_encoding=csv_encoding,
+        strict_csv=True,
     )
-    try:
-        names = workbook.sheet_names
-        if SHEET in names:
-            name = SHEET
-        elif len([n for n in names if n != HELP_SHEET]) == 1:
-            name = next(n for n in names if n != HELP_SHEET)
-        else:
-            raise ValidationFailed(f"文件中没有名为“{SHEET}”的工作表", fields={"file": "缺少工作表"})
-        # From A1, whatever the first used cell: row numbers and columns stay as Excel shows them.
-        cells = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    except ValidationFailed:
-        raise
-    except Exception as exc:
-        logger.info("population import: unreadable sheet (%s)", type(exc).__name__)
-        raise _not_xlsx() from exc
-    finally:
-        workbook.close()
-    return _read_rows(iter(cells))
 
 
 def _read_rows(rows: Iterator[Sequence[object]], *, numbers_as_text: bool = False) -> Sheet:

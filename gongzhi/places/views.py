@@ -318,6 +318,8 @@ def _read_upload(request: HttpRequest) -> tuple[Any, str]:
         return None, "文件编码应为UTF-8"
     except json.JSONDecodeError as exc:
         return None, f"文件不是有效的JSON（第{exc.lineno}行第{exc.colno}列）"
+    except RecursionError:  # "[[[[…" nested past the parser's depth: a hostile file, not a 500
+        return None, "文件不是有效的GeoJSON：嵌套层级过深"
 
 
 @login_required

@@ -7,23 +7,17 @@ large, has too many rows or lacks a required column; problems inside a row are t
 
 from __future__ import annotations
 
-import csv
+import codecs
 import datetime as dt
-import io
-import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from openpyxl import load_workbook
-
 from gongzhi.core import sheets
 from gongzhi.core.errors import ValidationFailed
 from gongzhi.core.sheets import XLSX_CONTENT_TYPE, in_chinese, max_file_bytes, max_rows
-
-logger = logging.getLogger(__name__)
 
 SHEET = "12345工单"
 NUMBER, CALLED_AT, CONTENT, ADDRESS, PHONE, KIND, LIMIT, CALLER = (
@@ -107,20 +101,25 @@ def normal_header(value: object) -> str:
     return HEADER_ALIASES.get(text, text)
 
 
-def decode_csv(content: bytes) -> str:
-    """The hotline exports UTF-8 (often with a BOM) or GBK; GB18030 reads every GBK file."""
-    if content.startswith(b"\xef\xbb\xbf"):
-        return content[3:].decode("utf-8", errors="replace")
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return content.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise ValidationFailed(
-            "无法识别CSV文件的编码，请保存为UTF-8或GBK编码后再上传", fields={"file": "编码无法识别"}
-        ) from exc
+def csv_encoding(content: bytes) -> tuple[str, str]:
+    """(encoding, errors) to decode a csv export with: the hotline exports UTF-8 (often with a BOM) or
+    GBK, and GB18030 reads every GBK file. A file with binary content (NUL) is refused."""
+    found = ("utf-8-sig", "replace") if content.startswith(b"\xef\xbb\xbf") else None
+    for encoding in ("utf-8", "gb18030"):
+        if found:
+            break
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(content, final=True)
+        except UnicodeDecodeError:
+            continue
+        found = (encoding, "strict")
+    if found and b"\x00" in content:
+        raise _not_readable("csv")
+    if found:
+        return found
+    raise ValidationFailed(
+        "无法识别CSV文件的编码，请保存为UTF-8或GBK编码后再上传", fields={"file": "编码无法识别"}
+    )
 
 
 def _rows_from(records: Iterator[Any]) -> list[HotlineRow]:
@@ -153,32 +152,22 @@ def _not_readable(kind: str) -> ValidationFailed:
 
 @in_chinese
 def read_hotline_file(content: bytes, kind: str) -> list[HotlineRow]:
+    """The rows of an upload, read in a child process within the import limits (``core.sheets.read_upload``)."""
+    encoding, errors = ("utf-8", "strict")
     if kind == "csv":
-        text = decode_csv(content)
-        if "\x00" in text:
-            raise _not_readable(kind)
-        try:
-            return _rows_from(iter(csv.reader(io.StringIO(text, newline=""))))
-        except csv.Error as exc:
-            raise _not_readable(kind) from exc
-    workbook = sheets.open_xlsx(
+        encoding, errors = csv_encoding(content)
+    records = sheets.read_upload(
         content,
-        partial(load_workbook, read_only=True, data_only=True),
+        kind,
+        sheet=SHEET,
+        others="first",
         what="工单导出文件",
-        unreadable=partial(_not_readable, kind),
+        unreadable=lambda _line: _not_readable(kind),
         label="hotline import",
+        csv_encoding=encoding,
+        csv_errors=errors,
     )
-    try:
-        ws = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
-        ws.reset_dimensions()
-        return _rows_from(ws.iter_rows(values_only=True))
-    except ValidationFailed:
-        raise
-    except Exception as exc:
-        logger.info("hotline import: unreadable sheet (%s)", type(exc).__name__)
-        raise _not_readable(kind) from exc
-    finally:
-        workbook.close()
+    return _rows_from(records)
 
 
 def mask_raw(header: str, value: str) -> str:

@@ -387,6 +387,23 @@ def test_hostile_geojson_is_refused(district, media, name, content, message):
     assert snapshot() == before
 
 
+def test_geojson_nested_past_the_parser_depth_is_a_chinese_400(district, media):
+    deep = b"[" * 200_000 + b"]" * 200_000
+    before = snapshot()
+    response, text = grid_import(district, "grids.geojson", deep)
+    assert response.status_code == 400 and "嵌套层级过深" in text
+    client = _signed_in(district, "district_admin")
+    body = b'{"community_code": "%s", "feature_collection": %s}' % (A1.encode(), deep)
+    response = client.post("/api/v1/grids/import", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "code": "http_error",
+        "message": "请求内容无法解析，请检查JSON格式",
+        "fields": {},
+    }
+    assert snapshot() == before
+
+
 def test_oversized_geojson_is_refused_before_it_is_parsed(district, media, monkeypatch):
     from gongzhi.places import views
 
