@@ -1,5 +1,6 @@
 """Input checks the party services share: texts, the unified social credit code, a grid of a community,
-skills. Each raises the field error the forms and the API show."""
+skills. Each raises the field error the forms and the API show. And who a member or a unit is, for the
+refusal of deciding on one's own registration, claim or service record (``core.duties``)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from gongzhi.core.errors import field_error
 from gongzhi.party.enums import SKILL_VALUES
+from gongzhi.party.models import PartyMember, Unit
 from gongzhi.places.models import Community, Grid
 
 
@@ -59,4 +61,17 @@ def member_skills(values: list[str] | None) -> list[str]:
             raise field_error("skills", f"未知的特长类别“{v}”")
         if v not in out:
             out.append(v)
+    return out
+
+
+def server_users(*, member_id: int | None = None, unit_id: int | None = None) -> set[int]:
+    """The accounts a member is (their own and their resident record's) and a unit's liaison."""
+    out: set[int] = set()
+    if member_id:
+        row = PartyMember.objects.filter(pk=member_id).values_list("user_id", "person__user_id").first()
+        out.update(pk for pk in (row or ()) if pk is not None)
+    if unit_id:
+        liaison = Unit.objects.filter(pk=unit_id).values_list("liaison_id", flat=True).first()
+        if liaison is not None:
+            out.add(liaison)
     return out

@@ -1,5 +1,7 @@
 """Serving (承诺践诺): the community publishes posts and service items, members and units claim them with a
-pledge (认领 · 承诺), and record what they did (践诺), which community staff confirm.
+pledge (认领 · 承诺), and record what they did (践诺), which community staff confirm — never their own:
+a staff member who is also the member (or the unit's liaison) of a record or claim cannot confirm, reject
+or complete it (``core.duties``, 403 ``own_work``); another member of staff does.
 
 Each service writes in one transaction, asks ``gongzhi.party.permissions`` and leaves one audit row; the
 moves are the workflows of ``gongzhi.party.transitions``. Reads are in ``gongzhi.party.selectors.serving``
@@ -15,10 +17,11 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from gongzhi.audit.services import audit_record
+from gongzhi.core.duties import own_work_error, refuse_own_work
 from gongzhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, field_error
 from gongzhi.core.permissions import allowed, require
 from gongzhi.core.scope import scope_of
@@ -37,6 +40,7 @@ from gongzhi.party.selectors.serving import (
     service_item_list_for_actor,
     service_record_list_for_actor,
 )
+from gongzhi.party.services._validation import server_users
 from gongzhi.party.transitions import CLAIM, SERVICE_ITEM, SERVICE_RECORD
 
 if TYPE_CHECKING:
@@ -287,6 +291,9 @@ def claim_complete(*, actor: Actor, claim_id: int) -> Claim:
     """The community marks a pledge as fulfilled (践诺完成)."""
     claim = _locked_claim(actor, claim_id)
     _require_staff(actor, "party.complete_claim", claim, "只有本社区工作人员可以确认认领已完成")
+    refuse_own_work(
+        actor, server_users(member_id=claim.member_id, unit_id=claim.unit_id), what="确认本人的认领已完成"
+    )
     old = claim.status
     claim.status = check_move(CLAIM, "complete", old)
     claim.save(update_fields=["status", "updated_at"])
@@ -461,6 +468,9 @@ def service_record_confirm(*, actor: Actor, record_id: int, rating: int | None =
     """Confirms a pending record; ``rating`` is the residents' rating (1–5) the community collected."""
     record = _locked_record(actor, record_id)
     _require_staff(actor, "party.confirm_servicerecord", record, "只有服务所在社区的工作人员可以确认服务记录")
+    refuse_own_work(
+        actor, server_users(member_id=record.member_id, unit_id=record.unit_id), what="确认本人的服务记录"
+    )
     if rating is not None and (not isinstance(rating, int) or not 1 <= rating <= 5):
         raise field_error("rating", "群众评价应为1到5分")
     old = record.status
@@ -484,6 +494,9 @@ def service_record_confirm(*, actor: Actor, record_id: int, rating: int | None =
 def service_record_reject(*, actor: Actor, record_id: int, reason: str) -> ServiceRecord:
     record = _locked_record(actor, record_id)
     _require_staff(actor, "party.reject_servicerecord", record, "只有服务所在社区的工作人员可以退回服务记录")
+    refuse_own_work(
+        actor, server_users(member_id=record.member_id, unit_id=record.unit_id), what="退回本人的服务记录"
+    )
     reason = (reason or "").strip()
     if not reason:
         raise field_error("reason", "请填写不予确认的原因")
@@ -521,9 +534,19 @@ def service_records_bulk_confirmed(*, actor: Actor, community_id: int, rows: lis
     """Service already done and checked by the community, entered in bulk (a paper register brought in,
     the demo district): the rules of ``service_record_submit`` and ``service_record_confirm`` row by row
     (members registered here, hours, dates, at most 24 hours a day per member), then one insert and one
-    audit row. A wrong row refuses the whole batch with its row number."""
+    audit row. A wrong row refuses the whole batch with its row number — the actor's own service too
+    (nobody confirms their own, ``core.duties``)."""
     community = _community_for_staff(actor, community_id)
     member_ids = {r.member_id for r in rows}
+    own = (
+        set(
+            PartyMember.objects.filter(
+                Q(user_id=actor.pk) | Q(person__user_id=actor.pk), pk__in=member_ids
+            ).values_list("pk", flat=True)
+        )
+        if actor is not None
+        else set()
+    )
     registered = set(
         MemberRegistration.objects.filter(
             community=community, member_id__in=member_ids, status=RegistrationStatus.ACCEPTED
@@ -550,6 +573,8 @@ def service_records_bulk_confirmed(*, actor: Actor, community_id: int, rows: lis
     for n, row in enumerate(rows, start=1):
         amount, reason = _parse_hours(row.hours)
         problem = ""
+        if row.member_id in own:
+            raise own_work_error("确认本人的服务记录", row=n)
         if row.member_id not in registered:
             problem = "该党员未在本社区报到"
         elif amount is None:
