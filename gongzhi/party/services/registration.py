@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from gongzhi.audit.services import audit_record
@@ -31,6 +30,7 @@ from gongzhi.party.services._validation import (
     member_skills,
     normalise_uscc,
     optional_text,
+    own_phone_hashes,
     required_text,
     server_users,
 )
@@ -522,33 +522,19 @@ class AcceptedMember:
     classification: str
 
 
-def _own_phone_hashes(actor: Actor | None) -> set[str]:
-    """The phones that are the actor: their account's, and those of member records linked to it."""
-    if actor is None:
-        return set()
-    own = set(
-        PartyMember.objects.filter(Q(user_id=actor.pk) | Q(person__user_id=actor.pk)).values_list(
-            "phone_hash", flat=True
-        )
-    )
-    own.add(str(getattr(actor, "phone_hash", "") or ""))
-    return own - {""}
-
-
 @transaction.atomic
 def members_bulk_register_accepted(
     *, actor: Actor | None, community_id: int, entries: list[AcceptedMember]
 ) -> int:
     """Registers and accepts many members of one community in one transaction with one audit row.
-    Every entry is validated first; any bad entry or duplicate writes nothing — nor an entry that is the
-    actor themself (their phone, or a member record of their account): nobody accepts their own 报到."""
+    Every entry is validated first; any bad entry, duplicate or the actor's own 报到 writes nothing."""
     community = _community(actor, community_id, "party.receive_memberregistration")
     grids = {g.code: g for g in Grid.objects.filter(community=community)}
     unit_ids = {e.member.unit_id for e in entries if e.member.unit_id}
     units = Unit.objects.in_bulk(list(unit_ids))
     cleaned: list[tuple[_Clean, Grid, str]] = []
     hashes: set[str] = set()
-    own_phones = _own_phone_hashes(actor)
+    own_phones = own_phone_hashes(actor)
     for i, entry in enumerate(entries, start=1):
         try:
             clean = _clean_member(entry.member, units)
@@ -559,7 +545,7 @@ def members_bulk_register_accepted(
                 raise field_error("classification", "请选择分类")
         except ValidationFailed as exc:
             raise ValidationFailed(f"第{i}条：{exc.message}", fields=exc.fields) from exc
-        if actor is not None and clean.phone.hash in own_phones:
+        if clean.phone.hash in own_phones:
             raise own_work_error("受理本人的报到", row=i)
         if clean.phone.hash in hashes:
             raise Conflict(f"第{i}条：{DUPLICATE_MESSAGE}", code="duplicate")

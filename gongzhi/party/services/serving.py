@@ -13,11 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
 from gongzhi.audit.services import audit_record
@@ -40,15 +40,19 @@ from gongzhi.party.selectors.serving import (
     service_item_list_for_actor,
     service_record_list_for_actor,
 )
-from gongzhi.party.services._validation import server_users
+from gongzhi.party.services._validation import (
+    MAX_HOURS_PER_DAY,
+    own_member_ids,
+    parse_service_date,
+    parse_service_hours,
+    server_users,
+)
 from gongzhi.party.transitions import CLAIM, SERVICE_ITEM, SERVICE_RECORD
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
     from gongzhi.places.models import Community
 
-MAX_HOURS_PER_DAY = Decimal("24")
-HOURS_STEP = Decimal("0.5")
 # Claims that hold a place on an item (a withdrawn one frees it).
 HOLDING = (ClaimStatus.ACTIVE, ClaimStatus.COMPLETED)
 
@@ -306,34 +310,6 @@ def claim_complete(*, actor: Actor, claim_id: int) -> Claim:
 # --- service records ------------------------------------------------------------------------------
 
 
-def _parse_hours(value: Any) -> tuple[Decimal | None, str]:
-    """Hours as a Decimal, or the Chinese reason it is not acceptable."""
-    try:
-        hours = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        return None, "服务时长应为数字，如 1.5"
-    if not hours.is_finite():
-        return None, "服务时长应为数字，如 1.5"
-    if hours <= 0:
-        return None, "服务时长应大于0小时"
-    if hours > MAX_HOURS_PER_DAY:
-        return None, "服务时长不能超过24小时"
-    if hours % HOURS_STEP != 0:
-        return None, "服务时长以0.5小时为单位，如 1、1.5、2"
-    return hours, ""
-
-
-def _parse_date(value: Any) -> tuple[dt.date | None, str]:
-    if isinstance(value, dt.datetime):
-        return value.date(), ""
-    if isinstance(value, dt.date):
-        return value, ""
-    try:
-        return dt.date.fromisoformat(str(value).strip()), ""
-    except ValueError:
-        return None, "服务日期格式应为 2026-10-01"
-
-
 @transaction.atomic
 def service_record_submit(
     *,
@@ -363,12 +339,12 @@ def service_record_submit(
         member, unit, place = _server_without_claim(actor, member_id=member_id, unit_id=unit_id)
 
     errors: dict[str, str] = {}
-    day, reason = _parse_date(served_on)
+    day, reason = parse_service_date(served_on)
     if day is None:
         errors["served_on"] = reason
     elif day > timezone.localdate():
         errors["served_on"] = "服务日期不能晚于今天"
-    amount, reason = _parse_hours(hours)
+    amount, reason = parse_service_hours(hours)
     if amount is None:
         errors["hours"] = reason
     content = (content or "").strip()
@@ -538,15 +514,7 @@ def service_records_bulk_confirmed(*, actor: Actor, community_id: int, rows: lis
     (nobody confirms their own, ``core.duties``)."""
     community = _community_for_staff(actor, community_id)
     member_ids = {r.member_id for r in rows}
-    own = (
-        set(
-            PartyMember.objects.filter(
-                Q(user_id=actor.pk) | Q(person__user_id=actor.pk), pk__in=member_ids
-            ).values_list("pk", flat=True)
-        )
-        if actor is not None
-        else set()
-    )
+    own = own_member_ids(actor, member_ids)
     registered = set(
         MemberRegistration.objects.filter(
             community=community, member_id__in=member_ids, status=RegistrationStatus.ACCEPTED
@@ -571,7 +539,7 @@ def service_records_bulk_confirmed(*, actor: Actor, community_id: int, rows: lis
     today = timezone.localdate()
     records: list[ServiceRecord] = []
     for n, row in enumerate(rows, start=1):
-        amount, reason = _parse_hours(row.hours)
+        amount, reason = parse_service_hours(row.hours)
         problem = ""
         if row.member_id in own:
             raise own_work_error("确认本人的服务记录", row=n)
