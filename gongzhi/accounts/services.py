@@ -17,6 +17,7 @@ from django.utils.module_loading import import_string
 from gongzhi.accounts.models import OneTimeCode, RoleAssignment, User
 from gongzhi.audit.services import audit_record
 from gongzhi.core import ids
+from gongzhi.core.duties import refuse_own_work
 from gongzhi.core.errors import ApplicationError, Forbidden, field_error
 from gongzhi.core.locks import lock_name
 from gongzhi.core.permissions import require
@@ -96,6 +97,8 @@ def role_assign(
     household: Household | None = None,
 ) -> RoleAssignment:
     require_account_admin(actor)
+    # Nobody grants themself a role, nor widens their own scope (core.duties): another administrator does.
+    refuse_own_work(actor, user, what="为本人分配角色")
     if role not in Role.values:
         raise field_error("role", f"未知角色“{role}”")
     level = ROLE_LEVEL[role]

@@ -26,6 +26,7 @@ from django.utils import timezone
 from gongzhi.accounts.models import RoleAssignment, User
 from gongzhi.core import ids
 from gongzhi.core.errors import ApplicationError
+from gongzhi.core.permissions import allowed
 from gongzhi.core.roles import Role
 from gongzhi.demo import ticket_texts as texts
 from gongzhi.people.models import Person
@@ -188,6 +189,37 @@ class TicketSeeder:
 
     def community_worker(self, grid: GridInfo) -> User:
         return self.rng.choice(self.community_staff[grid.community_code])
+
+    def above(self, grid: GridInfo, level: str) -> list[User]:
+        """Staff holding a place level above ``level`` over the grid: the community's, the subdistrict's,
+        the district's."""
+        out: list[User] = []
+        if level == Level.GRID:
+            out += self.community_staff.get(grid.community_code, [])
+        if level in (Level.GRID, Level.COMMUNITY):
+            sub = self.subdistrict_staff.get(grid.subdistrict_code)
+            out += [sub] if sub is not None else []
+        if level != Level.DISTRICT:
+            out.append(self.admin)
+        return out
+
+    def someone_else(
+        self,
+        candidates: list[User],
+        *,
+        not_these: tuple[Any, ...],
+        may: tuple[str, ...],
+        ticket: Ticket | None = None,
+    ) -> User | None:
+        """The first candidate who is none of ``not_these`` (users or user ids) and, given the ticket,
+        may make the move (``may``: its rules; checked later by the service on the ticket as it is)."""
+        excluded = {getattr(x, "pk", x) for x in not_these if x is not None}
+        for user in candidates:
+            if user is None or user.pk in excluded:
+                continue
+            if ticket is None or all(allowed(user, perm, ticket) for perm in may):
+                return user
+        return None
 
     # --- what is said ---------------------------------------------------------------------------
     def fill(self, template: str, grid: GridInfo) -> str:
@@ -567,7 +599,15 @@ class TicketSeeder:
                     )
             if plan.stop == "respond":
                 return
-        if fate["extend"]:
+        # Nobody decides on their own work (core.duties): the extension is decided by someone of the
+        # dispatching level (or above) other than the handler who asks; with nobody else, none is asked.
+        decider = self.someone_else(
+            [dispatcher, *self.above(grid, level)],
+            not_these=(handler,),
+            may=("tickets.decide_extension",),
+            ticket=ticket,
+        )
+        if fate["extend"] and decider is not None:
             at = later(at, rng.uniform(2, 12))
             yield at
             svc.ticket_extend_request(
@@ -581,7 +621,7 @@ class TicketSeeder:
             at = later(at, rng.uniform(0.5, 4))
             yield at
             req = svc.ticket_extend_decide(
-                actor=dispatcher,
+                actor=decider,
                 ticket_id=ticket.pk,
                 approve=fate["extend_ok"],
                 note="" if fate["extend_ok"] else "时限内应能办结，请抓紧处置",
@@ -589,8 +629,24 @@ class TicketSeeder:
             )
             if req.new_deadline:
                 ticket.deadline = req.new_deadline
-        # Handle, verify, callback — with reworks and dissatisfied callbacks.
-        verifier = first if first in self.grid_workers.get(grid.code, []) else self.worker(grid)
+        # Handle, verify, callback — with reworks and dissatisfied callbacks. Whoever reported or handled
+        # the ticket does not verify it, whoever handled it does not call back (core.duties): the first
+        # responder when they did neither, else a colleague of the grid or the community.
+        own = (handler, ticket.reporter_id)
+        verifier = self.someone_else(
+            [first, *self.grid_workers.get(grid.code, []), *self.above(grid, Level.GRID)],
+            not_these=own,
+            may=("tickets.verify_ticket",),
+            ticket=ticket,
+        )
+        caller = self.someone_else(
+            [first, *self.above(grid, Level.GRID)],
+            not_these=(handler,),
+            may=("tickets.callback_ticket",),
+            ticket=ticket,
+        )
+        if verifier is None or caller is None:
+            return  # nobody else to check it: it waits (never happens in the demo district)
         rounds = 0
         while True:
             rounds += 1
@@ -630,7 +686,7 @@ class TicketSeeder:
             unhappy = fate["dissatisfied"] and (rounds <= 2 if fate["dissatisfied_again"] else rounds == 1)
             if unhappy:
                 svc.ticket_callback(
-                    actor=first,
+                    actor=caller,
                     ticket_id=ticket.pk,
                     satisfaction="dissatisfied",
                     note=rng.choice(texts.DISSATISFIED_NOTES),
@@ -638,7 +694,7 @@ class TicketSeeder:
                 )
                 continue
             satisfaction = "satisfied" if rng.random() < 0.8 else "fairly"
-            svc.ticket_callback(actor=first, ticket_id=ticket.pk, satisfaction=satisfaction, now=at)
+            svc.ticket_callback(actor=caller, ticket_id=ticket.pk, satisfaction=satisfaction, now=at)
             if plan.stop == "callback":
                 return
             break

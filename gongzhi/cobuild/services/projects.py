@@ -1,6 +1,10 @@
 """Writes of the project list: create from needs and resources, claim (认领), sign the co-building
 agreement (共建协议书), milestones, deliveries, completion, activities and residents' evaluation.
 
+The community signs with the claimant, checks its milestones and deliveries, confirms its completion, and
+residents rate it: none of it by the claimant themself (its member, its unit's liaison, its team's
+leader), who would be judging their own work (``core.duties``, 403 ``own_work``).
+
 Committed and delivered are kept apart: a project commits a quantity of each need when it is made,
 deliveries are recorded against it, and on completion a need is fulfilled only if what was delivered
 reaches what was committed; the rest goes back to the needs list.
@@ -30,6 +34,7 @@ from gongzhi.cobuild.models import (
 )
 from gongzhi.cobuild.selectors import project_list_for_actor, used_capacity
 from gongzhi.cobuild.transitions import NEED, PROJECT
+from gongzhi.core.duties import refuse_own_work
 from gongzhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, field_error
 from gongzhi.core.locks import lock_name
 from gongzhi.core.permissions import allowed, require
@@ -46,6 +51,34 @@ def _locked_project(actor: Actor, project_id: int) -> Project:
     if project is None:
         raise NotFound()
     return project
+
+
+def _claimant_users(project: Project) -> set[int]:
+    """The accounts that are the project's claimant: the member (and their resident record), the unit's
+    liaison, the team leader's accounts."""
+    from gongzhi.party.models import PartyMember, Unit
+    from gongzhi.volunteers.models import VolunteerTeam
+
+    rows: list[tuple[int | None, ...]] = []
+    if project.claimant_member_id:
+        rows += PartyMember.objects.filter(pk=project.claimant_member_id).values_list(
+            "user_id", "person__user_id"
+        )
+    if project.claimant_unit_id:
+        rows += Unit.objects.filter(pk=project.claimant_unit_id).values_list("liaison_id")
+    if project.claimant_team_id:
+        rows += VolunteerTeam.objects.filter(pk=project.claimant_team_id).values_list(
+            "leader__user_id",
+            "leader__person__user_id",
+            "leader__party_member__user_id",
+            "leader__party_member__person__user_id",
+        )
+    return {pk for row in rows for pk in row if pk is not None}
+
+
+def _refuse_claimant(actor: Actor, project: Project, what: str) -> None:
+    if project.claimant_kind:
+        refuse_own_work(actor, _claimant_users(project), what=what)
 
 
 def _move_need(need: Need, new: str) -> None:
@@ -254,6 +287,7 @@ def project_sign(
     """签订共建协议书: both parties, the terms and the period; the needs move to in progress."""
     project = _locked_project(actor, project_id)
     require(actor, "cobuild.manage_project", project, error=Forbidden("只有社区工作人员可以签订共建协议"))
+    _refuse_claimant(actor, project, "代表社区与本人认领的项目签约")
     if project.status == ProjectStatus.PROPOSED:
         raise Conflict("项目尚未认领，不能签约", code="not_claimed")
     check_move(PROJECT, ProjectStatus.SIGNED, project.status)
@@ -343,6 +377,7 @@ def milestone_done(
         raise NotFound()
     project = _locked_project(actor, ms.project_id)
     require(actor, "cobuild.manage_project", project, error=Forbidden("只有社区工作人员可以确认项目节点"))
+    _refuse_claimant(actor, project, "确认本人认领项目的节点")
     if ms.done_on:
         raise Conflict("该节点已完成", code="milestone_done")
     ms.done_on = done_on or timezone.localdate()
@@ -362,6 +397,7 @@ def delivery_record(*, actor: Actor, project_id: int, need_id: int, quantity: in
     """What was delivered against a need's commitment (数量 in the need's unit)."""
     project = _locked_project(actor, project_id)
     require(actor, "cobuild.manage_project", project, error=Forbidden("只有社区工作人员可以登记交付情况"))
+    _refuse_claimant(actor, project, "登记本人认领项目的交付")
     if project.status != ProjectStatus.SIGNED:
         raise Conflict("项目签约后、完成前才能登记交付", code="not_signed")
     link = (
@@ -388,6 +424,7 @@ def project_complete(*, actor: Actor, project_id: int, outcome: str) -> Project:
     """Ends a signed project: needs delivered in full are fulfilled, the rest go back to the list."""
     project = _locked_project(actor, project_id)
     require(actor, "cobuild.manage_project", project, error=Forbidden("只有社区工作人员可以确认项目完成"))
+    _refuse_claimant(actor, project, "确认本人认领的项目完成")
     check_move(PROJECT, ProjectStatus.COMPLETED, project.status)
     outcome = (outcome or "").strip()
     if not outcome:
@@ -477,6 +514,7 @@ def project_evaluate(*, actor: Actor, project_id: int, rating: int, comment: str
     if project is None or project.status not in (ProjectStatus.SIGNED, ProjectStatus.COMPLETED):
         raise NotFound()
     require(actor, "cobuild.evaluate_project", project, error=Forbidden("只有本社区居民可以评价该项目"))
+    _refuse_claimant(actor, project, "评价本人认领的项目")
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         raise field_error("rating", "评分应为1到5")
     comment = (comment or "").strip()

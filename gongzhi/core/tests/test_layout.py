@@ -57,6 +57,7 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "checks": "Django system checks",
         "codes": "GB/T 2260, statistical and grid codes",
         "coords": "GCJ-02 / BD-09 / WGS-84 conversion",
+        "duties": "separation of duties: the one refusal of deciding on one's own work",
         "errors": "ApplicationError, the one error type",
         "http": "view helpers: query numbers, refusals, PDF and xlsx responses",
         "ids": "ID and phone validation, SM4, HMAC-SM3, masking",

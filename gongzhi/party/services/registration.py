@@ -2,7 +2,8 @@
 
 Each service writes in one transaction, asks ``gongzhi.party.permissions`` and leaves one audit row. The
 community's managers (core.roles.COMMUNITY_MANAGERS) register units and receive members; a party member
-registers themself. Reads are in ``gongzhi.party.selectors.registration``.
+registers themself; nobody accepts or returns their own 报到 (``core.duties``). Reads are in
+``gongzhi.party.selectors.registration``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core import ids
+from gongzhi.core.duties import own_work_error, refuse_own_work
 from gongzhi.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed, field_error
 from gongzhi.core.locks import lock_name
 from gongzhi.core.permissions import allowed, require
@@ -28,7 +30,9 @@ from gongzhi.party.services._validation import (
     member_skills,
     normalise_uscc,
     optional_text,
+    own_phone_hashes,
     required_text,
+    server_users,
 )
 from gongzhi.party.transitions import REGISTRATION
 from gongzhi.places.models import Community, Grid
@@ -447,6 +451,7 @@ def registration_accept(
     *, actor: Actor | None, registration_id: int, classification: str, grid_code: str
 ) -> MemberRegistration:
     reg = _registration_locked(actor, registration_id)
+    refuse_own_work(actor, server_users(member_id=reg.member_id), what="受理本人的报到")
     check_move(REGISTRATION, "accept", reg.status)
     if classification not in SKILL_VALUES:
         raise field_error("classification", "请选择分类")
@@ -490,6 +495,7 @@ def registration_accept(
 @transaction.atomic
 def registration_return(*, actor: Actor | None, registration_id: int, reason: str) -> MemberRegistration:
     reg = _registration_locked(actor, registration_id)
+    refuse_own_work(actor, server_users(member_id=reg.member_id), what="退回本人的报到")
     check_move(REGISTRATION, "return", reg.status)
     reason = required_text(reason, "reason", "退回原因", 200)
     old = reg.status
@@ -521,13 +527,14 @@ def members_bulk_register_accepted(
     *, actor: Actor | None, community_id: int, entries: list[AcceptedMember]
 ) -> int:
     """Registers and accepts many members of one community in one transaction with one audit row.
-    Every entry is validated first; any bad entry or duplicate writes nothing."""
+    Every entry is validated first; any bad entry, duplicate or the actor's own 报到 writes nothing."""
     community = _community(actor, community_id, "party.receive_memberregistration")
     grids = {g.code: g for g in Grid.objects.filter(community=community)}
     unit_ids = {e.member.unit_id for e in entries if e.member.unit_id}
     units = Unit.objects.in_bulk(list(unit_ids))
     cleaned: list[tuple[_Clean, Grid, str]] = []
     hashes: set[str] = set()
+    own_phones = own_phone_hashes(actor)
     for i, entry in enumerate(entries, start=1):
         try:
             clean = _clean_member(entry.member, units)
@@ -538,6 +545,8 @@ def members_bulk_register_accepted(
                 raise field_error("classification", "请选择分类")
         except ValidationFailed as exc:
             raise ValidationFailed(f"第{i}条：{exc.message}", fields=exc.fields) from exc
+        if clean.phone.hash in own_phones:
+            raise own_work_error("受理本人的报到", row=i)
         if clean.phone.hash in hashes:
             raise Conflict(f"第{i}条：{DUPLICATE_MESSAGE}", code="duplicate")
         hashes.add(clean.phone.hash)

@@ -1,5 +1,7 @@
 """Serving (承诺践诺): the community publishes posts and service items, members and units claim them with a
-pledge (认领 · 承诺), and record what they did (践诺), which community staff confirm.
+pledge (认领 · 承诺), and record what they did (践诺), which community staff confirm — never their own:
+a staff member who is also the member (or the unit's liaison) of a record or claim cannot confirm, reject
+or complete it (``core.duties``, 403 ``own_work``); another member of staff does.
 
 Each service writes in one transaction, asks ``gongzhi.party.permissions`` and leaves one audit row; the
 moves are the workflows of ``gongzhi.party.transitions``. Reads are in ``gongzhi.party.selectors.serving``
@@ -11,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -19,6 +21,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from gongzhi.audit.services import audit_record
+from gongzhi.core.duties import own_work_error, refuse_own_work
 from gongzhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, field_error
 from gongzhi.core.permissions import allowed, require
 from gongzhi.core.scope import scope_of
@@ -37,14 +40,19 @@ from gongzhi.party.selectors.serving import (
     service_item_list_for_actor,
     service_record_list_for_actor,
 )
+from gongzhi.party.services._validation import (
+    MAX_HOURS_PER_DAY,
+    own_member_ids,
+    parse_service_date,
+    parse_service_hours,
+    server_users,
+)
 from gongzhi.party.transitions import CLAIM, SERVICE_ITEM, SERVICE_RECORD
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
     from gongzhi.places.models import Community
 
-MAX_HOURS_PER_DAY = Decimal("24")
-HOURS_STEP = Decimal("0.5")
 # Claims that hold a place on an item (a withdrawn one frees it).
 HOLDING = (ClaimStatus.ACTIVE, ClaimStatus.COMPLETED)
 
@@ -287,6 +295,9 @@ def claim_complete(*, actor: Actor, claim_id: int) -> Claim:
     """The community marks a pledge as fulfilled (践诺完成)."""
     claim = _locked_claim(actor, claim_id)
     _require_staff(actor, "party.complete_claim", claim, "只有本社区工作人员可以确认认领已完成")
+    refuse_own_work(
+        actor, server_users(member_id=claim.member_id, unit_id=claim.unit_id), what="确认本人的认领已完成"
+    )
     old = claim.status
     claim.status = check_move(CLAIM, "complete", old)
     claim.save(update_fields=["status", "updated_at"])
@@ -297,34 +308,6 @@ def claim_complete(*, actor: Actor, claim_id: int) -> Claim:
 
 
 # --- service records ------------------------------------------------------------------------------
-
-
-def _parse_hours(value: Any) -> tuple[Decimal | None, str]:
-    """Hours as a Decimal, or the Chinese reason it is not acceptable."""
-    try:
-        hours = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        return None, "服务时长应为数字，如 1.5"
-    if not hours.is_finite():
-        return None, "服务时长应为数字，如 1.5"
-    if hours <= 0:
-        return None, "服务时长应大于0小时"
-    if hours > MAX_HOURS_PER_DAY:
-        return None, "服务时长不能超过24小时"
-    if hours % HOURS_STEP != 0:
-        return None, "服务时长以0.5小时为单位，如 1、1.5、2"
-    return hours, ""
-
-
-def _parse_date(value: Any) -> tuple[dt.date | None, str]:
-    if isinstance(value, dt.datetime):
-        return value.date(), ""
-    if isinstance(value, dt.date):
-        return value, ""
-    try:
-        return dt.date.fromisoformat(str(value).strip()), ""
-    except ValueError:
-        return None, "服务日期格式应为 2026-10-01"
 
 
 @transaction.atomic
@@ -356,12 +339,12 @@ def service_record_submit(
         member, unit, place = _server_without_claim(actor, member_id=member_id, unit_id=unit_id)
 
     errors: dict[str, str] = {}
-    day, reason = _parse_date(served_on)
+    day, reason = parse_service_date(served_on)
     if day is None:
         errors["served_on"] = reason
     elif day > timezone.localdate():
         errors["served_on"] = "服务日期不能晚于今天"
-    amount, reason = _parse_hours(hours)
+    amount, reason = parse_service_hours(hours)
     if amount is None:
         errors["hours"] = reason
     content = (content or "").strip()
@@ -461,6 +444,9 @@ def service_record_confirm(*, actor: Actor, record_id: int, rating: int | None =
     """Confirms a pending record; ``rating`` is the residents' rating (1–5) the community collected."""
     record = _locked_record(actor, record_id)
     _require_staff(actor, "party.confirm_servicerecord", record, "只有服务所在社区的工作人员可以确认服务记录")
+    refuse_own_work(
+        actor, server_users(member_id=record.member_id, unit_id=record.unit_id), what="确认本人的服务记录"
+    )
     if rating is not None and (not isinstance(rating, int) or not 1 <= rating <= 5):
         raise field_error("rating", "群众评价应为1到5分")
     old = record.status
@@ -484,6 +470,9 @@ def service_record_confirm(*, actor: Actor, record_id: int, rating: int | None =
 def service_record_reject(*, actor: Actor, record_id: int, reason: str) -> ServiceRecord:
     record = _locked_record(actor, record_id)
     _require_staff(actor, "party.reject_servicerecord", record, "只有服务所在社区的工作人员可以退回服务记录")
+    refuse_own_work(
+        actor, server_users(member_id=record.member_id, unit_id=record.unit_id), what="退回本人的服务记录"
+    )
     reason = (reason or "").strip()
     if not reason:
         raise field_error("reason", "请填写不予确认的原因")
@@ -521,9 +510,11 @@ def service_records_bulk_confirmed(*, actor: Actor, community_id: int, rows: lis
     """Service already done and checked by the community, entered in bulk (a paper register brought in,
     the demo district): the rules of ``service_record_submit`` and ``service_record_confirm`` row by row
     (members registered here, hours, dates, at most 24 hours a day per member), then one insert and one
-    audit row. A wrong row refuses the whole batch with its row number."""
+    audit row. A wrong row refuses the whole batch with its row number — the actor's own service too
+    (nobody confirms their own, ``core.duties``)."""
     community = _community_for_staff(actor, community_id)
     member_ids = {r.member_id for r in rows}
+    own = own_member_ids(actor, member_ids)
     registered = set(
         MemberRegistration.objects.filter(
             community=community, member_id__in=member_ids, status=RegistrationStatus.ACCEPTED
@@ -548,8 +539,10 @@ def service_records_bulk_confirmed(*, actor: Actor, community_id: int, rows: lis
     today = timezone.localdate()
     records: list[ServiceRecord] = []
     for n, row in enumerate(rows, start=1):
-        amount, reason = _parse_hours(row.hours)
+        amount, reason = parse_service_hours(row.hours)
         problem = ""
+        if row.member_id in own:
+            raise own_work_error("确认本人的服务记录", row=n)
         if row.member_id not in registered:
             problem = "该党员未在本社区报到"
         elif amount is None:

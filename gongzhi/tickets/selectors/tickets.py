@@ -25,6 +25,7 @@ from gongzhi.tickets.enums import (
     AssignmentRole,
     Channel,
     Level,
+    Move,
     TicketStatus,
 )
 from gongzhi.tickets.models import Assignment, Category, Supervision, Ticket, TicketEvent, TicketPhoto
@@ -270,6 +271,16 @@ def ticket_photos(*, ticket: Ticket) -> list[TicketPhoto]:
     return list(ticket.photos.order_by("id"))
 
 
+def ticket_workers(ticket: Ticket) -> set[int]:
+    """Who did the work on the ticket: its named handler and everyone who submitted a handling result
+    (any round). They may not verify it nor call back about it (``core.duties``)."""
+    handled = TicketEvent.objects.filter(ticket=ticket, move=Move.HANDLE, actor__isnull=False)
+    out = set(handled.values_list("actor_id", flat=True))
+    if ticket.handler_id:
+        out.add(ticket.handler_id)
+    return out
+
+
 def ticket_actions_for_actor(*, actor: Actor, ticket: Ticket) -> list[str]:
     """The API action names this actor may try now (the services still decide)."""
     out: list[str] = []
@@ -292,6 +303,11 @@ def ticket_actions_for_actor(*, actor: Actor, ticket: Ticket) -> list[str]:
     for name, perms in rules.items():
         if name in moves and any(allowed(actor, perm, ticket) for perm in perms):
             out.append(name)
+    if {"verify", "callback"} & set(out):
+        # Nobody checks their own work (core.duties): the services refuse it, the buttons are not offered.
+        workers = ticket_workers(ticket)
+        own: dict[str, set[int | None]] = {"verify": {ticket.reporter_id, *workers}, "callback": {*workers}}
+        out = [name for name in out if actor.pk not in own.get(name, set())]
     return out
 
 

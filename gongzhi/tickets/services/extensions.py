@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
+from gongzhi.core.duties import refuse_own_work
 from gongzhi.core.errors import Conflict, Forbidden, field_error
 from gongzhi.core.permissions import require
 from gongzhi.tickets.deadlines import deadline_for, red_card_at
@@ -79,7 +80,8 @@ def ticket_extend_request(
 def ticket_extend_decide(
     *, actor: Actor | None, ticket_id: int, approve: bool, note: str = "", now: datetime | None = None
 ) -> ExtensionRequest:
-    """The dispatching level approves (the deadline moves on from the old one) or refuses."""
+    """The dispatching level approves (the deadline moves on from the old one) or refuses — never the
+    one who asked (a grid worker who dispatched to their own grid and handles it asks the community)."""
     at = now_or(now)
     ticket = locked(ticket_id, actor)
     require(actor, "tickets.decide_extension", ticket, error=Forbidden("只有派遣层级的工作人员可以审批延期"))
@@ -90,6 +92,7 @@ def ticket_extend_decide(
     )
     if req is None:
         raise Conflict("没有待审批的延期申请", code="no_pending_extension")
+    refuse_own_work(actor, req.requested_by_id, what="审批本人提出的延期申请")
     note = text(note, "note", "审批意见", required=not approve, max_length=300)
     req.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
     req.decided_by_id, req.decided_at, req.decision_note = (actor.pk if actor else None), at, note

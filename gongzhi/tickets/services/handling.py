@@ -1,4 +1,12 @@
-"""Handling, verification on site, the callback and closing."""
+"""Handling, verification on site, the callback and closing.
+
+Separation of duties (``core.duties``, 403 ``own_work``): whoever reported the ticket or did the work on
+it (its named handler, anyone who submitted a handling result) does not verify it; whoever did the work
+does not call back about it (the reporter rating their own ticket is the point of the callback). The
+grid worker who finds a problem on patrol and fixes it on the spot (自办) hands the check to another
+worker of the grid or to the community's staff. Accepting and closing are not judgements of someone's
+work (the check has already been made by another), so a first responder may accept their own report.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
+from gongzhi.core.duties import refuse_own_work
 from gongzhi.core.errors import Conflict, Forbidden, field_error
 from gongzhi.core.images import clean_images
 from gongzhi.core.permissions import require
@@ -21,6 +30,7 @@ from gongzhi.tickets.models import (
     Supervision,
     Ticket,
 )
+from gongzhi.tickets.selectors.tickets import ticket_workers
 from gongzhi.tickets.services.common import (
     S,
     locked,
@@ -120,6 +130,7 @@ def ticket_verify(
         ticket,
         error=Forbidden("只有问题所在网格的网格员、社区工作人员或首问负责人可以核查"),
     )
+    refuse_own_work(actor, ticket.reporter_id, ticket_workers(ticket), what="核查本人上报或处置的工单")
     note = text(note, "note", "核查意见", required=not passed)
     images = clean_images(list(photos or []))
     fields = ["status", "updated_at"]
@@ -172,6 +183,7 @@ def ticket_callback(
         ticket,
         error=Forbidden("只有首问负责人、社区工作人员或上报人本人可以回访评价"),
     )
+    refuse_own_work(actor, ticket_workers(ticket), what="回访本人处置的工单")
     if satisfaction not in Satisfaction.values:
         raise field_error("satisfaction", "请选择满意、基本满意或不满意")
     note = text(

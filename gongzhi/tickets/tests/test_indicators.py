@@ -37,7 +37,8 @@ def build_varied(district) -> dict[str, int]:
     dep = district.department.pk
     ids: dict[str, int] = {}
 
-    # T1: the plain loop at grid level, on time, satisfied.
+    # T1: the plain loop at grid level, on time, satisfied. The grid worker handles it; the community
+    # verifies and calls back (nobody checks their own work).
     t = report(district, "resident", "小区门口路灯不亮", now=_t(11, 2, 9))
     ids["t1"] = t.pk
     svc.ticket_accept(actor=gw, ticket_id=t.pk, now=_t(11, 2, 9, 30))
@@ -51,7 +52,7 @@ def build_varied(district) -> dict[str, int]:
     )
     svc.ticket_handle(actor=gw, ticket_id=t.pk, result="已更换灯泡", now=_t(11, 3, 15))
     svc.ticket_verify(actor=cw, ticket_id=t.pk, passed=True, now=_t(11, 3, 16))
-    svc.ticket_callback(actor=gw, ticket_id=t.pk, satisfaction="satisfied", now=_t(11, 4, 9))
+    svc.ticket_callback(actor=cw, ticket_id=t.pk, satisfaction="satisfied", now=_t(11, 4, 9))
     svc.ticket_close(actor=gw, ticket_id=t.pk, now=_t(11, 4, 9, 5))
 
     # T2: escalated to the community, dispatched to the department, handled late, reworked once,
@@ -123,7 +124,7 @@ def build_varied(district) -> dict[str, int]:
     )
     svc.ticket_handle(actor=gw, ticket_id=t.pk, result="已清运", now=_t(10, 21, 10))
     svc.ticket_verify(actor=cw, ticket_id=t.pk, passed=True, now=_t(11, 2, 8))
-    svc.ticket_callback(actor=gw, ticket_id=t.pk, satisfaction="satisfied", now=_t(11, 2, 8, 30))
+    svc.ticket_callback(actor=cw, ticket_id=t.pk, satisfaction="satisfied", now=_t(11, 2, 8, 30))
     svc.ticket_close(actor=gw, ticket_id=t.pk, now=_t(11, 2, 8, 40))
 
     # T5: declined (in g2). T7: a hotline report in g3 nobody has touched yet.

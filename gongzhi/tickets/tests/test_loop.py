@@ -215,14 +215,16 @@ def test_rework_return_and_reopen_are_counted(district):
         actor=district.user("community_worker"), ticket_id=t.pk, passed=False, note="还有杂物"
     )
     assert (t.status, t.rework_count) == (S.IN_PROGRESS, 1)
+    # The worker who handled it neither verifies nor calls back: the grid head and the community do.
+    head, community = district.user("grid_head"), district.user("community_worker")
     svc.ticket_handle(actor=worker, ticket_id=t.pk, result="全部清理")
-    svc.ticket_verify(actor=worker, ticket_id=t.pk, passed=True)
-    t = svc.ticket_callback(actor=worker, ticket_id=t.pk, satisfaction="dissatisfied", note="又堆上了")
+    svc.ticket_verify(actor=head, ticket_id=t.pk, passed=True)
+    t = svc.ticket_callback(actor=community, ticket_id=t.pk, satisfaction="dissatisfied", note="又堆上了")
     assert (t.status, t.reopen_count) == (S.IN_PROGRESS, 1)
     assert not Supervision.objects.filter(ticket=t).exists()
     svc.ticket_handle(actor=worker, ticket_id=t.pk, result="联系物业清走")
-    svc.ticket_verify(actor=worker, ticket_id=t.pk, passed=True)
-    t = svc.ticket_callback(actor=worker, ticket_id=t.pk, satisfaction="dissatisfied", note="还是不行")
+    svc.ticket_verify(actor=head, ticket_id=t.pk, passed=True)
+    t = svc.ticket_callback(actor=community, ticket_id=t.pk, satisfaction="dissatisfied", note="还是不行")
     assert Supervision.objects.filter(ticket=t, kind=SupervisionKind.DISSATISFIED).count() == 1
     totals = {
         f: sum(getattr(r, f) for r in DailyStat.objects.all())
@@ -263,7 +265,11 @@ def test_extension_request_and_decision(district):
         svc.ticket_extend_request(
             actor=worker, ticket_id=t.pk, amount=2, unit="working_days", reason="再等等"
         )
-    req = svc.ticket_extend_decide(actor=worker, ticket_id=t.pk, approve=True)
+    # The worker dispatched to their own grid and asked: the grid head decides, not the worker.
+    with pytest.raises(Forbidden) as exc:
+        svc.ticket_extend_decide(actor=worker, ticket_id=t.pk, approve=True)
+    assert exc.value.code == "own_work"
+    req = svc.ticket_extend_decide(actor=district.user("grid_head"), ticket_id=t.pk, approve=True)
     t.refresh_from_db()
     assert t.deadline is not None and old is not None
     assert req.status == "approved" and t.deadline > old
@@ -291,3 +297,81 @@ def test_supervision_sweep_yellow_then_red(district):
     totals = {f: sum(getattr(r, f) for r in DailyStat.objects.all()) for f in ("due", "on_time", "handled")}
     assert totals == {"due": 1, "on_time": 0, "handled": 1}
     assert not Supervision.objects.filter(ticket=t, resolved_at=None).exists()
+
+
+def _refused_as_own_work(call, ticket_id: int) -> None:
+    """The call is refused with the 403 ``own_work`` and leaves the ticket, its timeline and the audit
+    trail as they were."""
+    before = (
+        Ticket.objects.filter(pk=ticket_id).values_list("status", "verified_at", "satisfaction").get(),
+        TicketEvent.objects.filter(ticket_id=ticket_id).count(),
+        AuditEvent.objects.count(),
+    )
+    with pytest.raises(Forbidden) as exc:
+        call()
+    assert exc.value.code == "own_work" and exc.value.status == 403
+    assert "不能" in exc.value.message and "本人" in exc.value.message
+    after = (
+        Ticket.objects.filter(pk=ticket_id).values_list("status", "verified_at", "satisfaction").get(),
+        TicketEvent.objects.filter(ticket_id=ticket_id).count(),
+        AuditEvent.objects.count(),
+    )
+    assert after == before
+
+
+def test_a_grid_worker_does_not_verify_the_find_they_reported_and_handled(district):
+    """自办: a grid worker finds a problem on patrol, accepts it, dispatches it to their own grid and
+    fixes it — then somebody else checks it: the grid head or the community, never the worker."""
+    from gongzhi.tickets.selectors.tickets import ticket_actions_for_actor
+
+    worker = district.user("grid_worker")
+    t = report(district, "grid_worker", "楼道口有杂物堆放", channel=Channel.PATROL, category_code="301005")
+    svc.ticket_accept(actor=worker, ticket_id=t.pk)  # accepting one's own find is the normal 自办 flow
+    svc.ticket_dispatch(actor=worker, ticket_id=t.pk, level=Level.GRID)
+    t = svc.ticket_handle(actor=worker, ticket_id=t.pk, result="已清理干净")
+    assert "verify" not in ticket_actions_for_actor(actor=worker, ticket=t)
+    assert "verify" in ticket_actions_for_actor(actor=district.user("grid_head"), ticket=t)
+    _refused_as_own_work(lambda: svc.ticket_verify(actor=worker, ticket_id=t.pk, passed=True), t.pk)
+    _refused_as_own_work(
+        lambda: svc.ticket_verify(actor=worker, ticket_id=t.pk, passed=False, note="再看看"), t.pk
+    )
+    t = svc.ticket_verify(actor=district.user("grid_head"), ticket_id=t.pk, passed=True)
+    assert t.status == S.VERIFIED
+    # A patrol find has nobody to call back: the first responder closes it once another has checked.
+    assert svc.ticket_close(actor=worker, ticket_id=t.pk).status == S.CLOSED
+
+
+def test_who_handled_a_residents_ticket_neither_verifies_nor_calls_back(district):
+    worker, community = district.user("grid_worker"), district.user("community_worker")
+    t = _dispatched(district)
+    svc.ticket_handle(actor=worker, ticket_id=t.pk, result="已清理")
+    _refused_as_own_work(lambda: svc.ticket_verify(actor=worker, ticket_id=t.pk, passed=True), t.pk)
+    t = svc.ticket_verify(actor=community, ticket_id=t.pk, passed=True)
+    from gongzhi.tickets.selectors.tickets import ticket_actions_for_actor
+
+    assert "callback" not in ticket_actions_for_actor(actor=worker, ticket=t)
+    _refused_as_own_work(
+        lambda: svc.ticket_callback(actor=worker, ticket_id=t.pk, satisfaction="satisfied"), t.pk
+    )
+    # The resident who reported it rates it; so may the community.
+    t = svc.ticket_callback(actor=district.user("resident"), ticket_id=t.pk, satisfaction="satisfied")
+    assert t.status == S.CALLED_BACK
+
+
+def test_the_community_worker_who_reported_does_not_verify(district):
+    """Whoever brought the ticket in (here a 书记有约 entry by the community worker) does not check it."""
+    community = district.user("community_worker")
+    t = report(
+        district,
+        "community_worker",
+        "居民反映楼道灯不亮",
+        channel=Channel.APPOINTMENT,
+        channel_source="书记有约",
+        category_code="301005",
+    )
+    svc.ticket_accept(actor=district.user("grid_worker"), ticket_id=t.pk)
+    svc.ticket_dispatch(actor=district.user("grid_worker"), ticket_id=t.pk, level=Level.GRID)
+    svc.ticket_handle(actor=district.user("grid_worker"), ticket_id=t.pk, result="已更换灯泡")
+    _refused_as_own_work(lambda: svc.ticket_verify(actor=community, ticket_id=t.pk, passed=True), t.pk)
+    t = svc.ticket_verify(actor=district.user("grid_head"), ticket_id=t.pk, passed=True)
+    assert t.status == S.VERIFIED

@@ -1,11 +1,13 @@
 """What the attendance and hours services share: the volunteer's row lock (two writes for one volunteer
-run one after the other), the refusal of an overlapping service time, the cached total."""
+run one after the other), the refusal of an overlapping service time, the cached total, and the accounts
+a volunteer is (for the refusal of confirming one's own hours)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 
 from gongzhi.core.errors import Conflict
@@ -32,6 +34,28 @@ def _refuse_overlap(other: Attendance | ServiceHours) -> None:
         code="hours_overlap",
         fields={"check_in_at": "与已有服务时间重叠"},
     )
+
+
+def volunteer_users(*volunteer_ids: int) -> set[int]:
+    """The accounts that are these volunteers: their own, their resident record's and their party
+    member record's (and that member's resident record's) — whoever would benefit from their hours."""
+    out: set[int] = set()
+    for row in Volunteer.objects.filter(pk__in=volunteer_ids).values_list(
+        "user_id", "person__user_id", "party_member__user_id", "party_member__person__user_id"
+    ):
+        out.update(pk for pk in row if pk is not None)
+    return out
+
+
+def volunteers_of_user(user_id: int, volunteer_ids: set[int]) -> set[int]:
+    """Which of ``volunteer_ids`` the account ``user_id`` is (by the same links as ``volunteer_users``)."""
+    mine = (
+        Q(user_id=user_id)
+        | Q(person__user_id=user_id)
+        | Q(party_member__user_id=user_id)
+        | Q(party_member__person__user_id=user_id)
+    )
+    return set(Volunteer.objects.filter(mine, pk__in=volunteer_ids).values_list("pk", flat=True))
 
 
 def _add_to_total(volunteer_id: int, delta: Decimal) -> None:

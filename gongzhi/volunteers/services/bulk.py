@@ -36,6 +36,7 @@ from gongzhi.volunteers.models import (
     Volunteer,
     VolunteerTeam,
 )
+from gongzhi.volunteers.services._common import volunteers_of_user
 from gongzhi.volunteers.services.hours import counted_span, hours_between
 from gongzhi.volunteers.services.teams import clean_availability, clean_skills
 
@@ -157,7 +158,8 @@ def activity_history_record(
     *, actor: Actor, activity_id: int, rows: list[ServedRow], confirm: bool = True
 ) -> dict[str, Any]:
     """Enters who served at past sessions of one activity (a sign-in sheet): sign-up, attendance
-    entered by the organiser, and hours — confirmed at once by the organiser when ``confirm``."""
+    entered by the organiser, and hours — confirmed at once by the organiser when ``confirm``, except
+    the organiser's own hours, which stay pending for someone else to confirm (``core.duties``)."""
     activity = Activity.objects.select_for_update(of=("self",)).filter(pk=activity_id).first()
     if activity is None or not allowed(actor, "volunteers.organize_activity", activity):
         raise NotFound("活动不存在或无权查看")
@@ -165,6 +167,7 @@ def activity_history_record(
     sessions = {s.pk: s for s in ActivitySession.objects.filter(activity=activity)}
     volunteer_ids = {r.volunteer_id for r in rows}
     known = set(Volunteer.objects.filter(pk__in=volunteer_ids, active=True).values_list("pk", flat=True))
+    own = volunteers_of_user(actor.pk, known) if confirm and actor is not None else set()
     lo = min((r.check_in_at for r in rows), default=now) - dt.timedelta(days=1)
     hi = max((r.check_out_at for r in rows), default=now) + dt.timedelta(days=1)
     busy: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
@@ -218,6 +221,7 @@ def activity_history_record(
         attendance.set_place_codes(community_code=session.community_code)
         start, end = counted_span(row.check_in_at, row.check_out_at, session.starts_at, session.ends_at)
         if end > start:
+            confirmed = confirm and row.volunteer_id not in own
             h = ServiceHours(
                 attendance=attendance,
                 volunteer_id=row.volunteer_id,
@@ -227,13 +231,13 @@ def activity_history_record(
                 started_at=start,
                 ended_at=end,
                 hours=hours_between(start, end),
-                status=HoursStatus.CONFIRMED if confirm else HoursStatus.PENDING,
-                confirmed_by_id=actor.pk if confirm else None,
-                confirmed_at=now if confirm else None,
+                status=HoursStatus.CONFIRMED if confirmed else HoursStatus.PENDING,
+                confirmed_by_id=actor.pk if confirmed else None,
+                confirmed_at=now if confirmed else None,
             )
             h.set_place_codes(community_code=session.community_code)
             hours.append(h)
-            if confirm:
+            if confirmed:
                 totals[row.volunteer_id] += h.hours
         signups.append(signup)
         attendances.append(attendance)
@@ -264,6 +268,7 @@ def activity_history_record(
             "attendances": len(attendances),
             "hours": str(total),
             "confirmed": confirm,
+            **({"own_left_pending": sum(1 for h in hours if h.volunteer_id in own)} if own else {}),
         },
     )
     return {"sessions": len(per_session), "attendances": len(attendances), "hours": total}

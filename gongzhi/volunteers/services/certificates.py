@@ -12,11 +12,13 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from gongzhi.audit.services import audit_record
+from gongzhi.core.duties import refuse_own_work
 from gongzhi.core.errors import Conflict, Forbidden, NotFound, field_error
 from gongzhi.core.permissions import allowed, require
 from gongzhi.volunteers import clock
 from gongzhi.volunteers.enums import HoursStatus, star_level_for
 from gongzhi.volunteers.models import Certificate, ServiceHours, Volunteer
+from gongzhi.volunteers.services._common import volunteer_users
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
@@ -27,7 +29,7 @@ def certificate_issue(
     *, actor: Actor, volunteer_id: int, period_end: dt.date | None = None, period_start: dt.date | None = None
 ) -> Certificate:
     """Certifies the volunteer's confirmed hours up to ``period_end`` (today by default). Numbered per
-    community and year: ZYFW-<community code>-<year>-<sequence>."""
+    community and year: ZYFW-<community code>-<year>-<sequence>. Nobody certifies themself."""
     from gongzhi.places.models import Community
 
     volunteer = Volunteer.objects.filter(pk=volunteer_id).first()
@@ -39,6 +41,7 @@ def certificate_issue(
         volunteer,
         error=Forbidden("只有志愿者所在社区的工作人员可以出具志愿服务证明"),
     )
+    refuse_own_work(actor, volunteer_users(volunteer.pk), what="为本人出具志愿服务证明")
     today = timezone.localdate(clock.now())
     period_end = period_end or today
     if period_end > today:

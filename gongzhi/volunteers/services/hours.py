@@ -11,11 +11,16 @@ organiser, corrections through an audited edit request, and the cached totals.
   organiser confirms them; only confirmed hours count towards a volunteer's total and star level.
 - Star levels at 100 / 300 / 600 / 1000 / 1500 confirmed hours (一星 … 五星).
 - A correction whose time overlaps other hours of the same volunteer is refused.
+- Nobody decides on their own hours (``core.duties``): a volunteer who also organises (a team leader,
+  a community worker who served) cannot confirm or reject their own hours nor decide a correction of
+  them, and nobody decides a correction they asked for; another organiser or the community's staff does.
+  Confirming a whole session confirms the others' hours and leaves the actor's own pending.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
@@ -24,6 +29,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from gongzhi.audit.services import audit_record
+from gongzhi.core.duties import refuse_own_work
 from gongzhi.core.errors import Conflict, Forbidden, NotFound, field_error
 from gongzhi.core.permissions import allowed, require
 from gongzhi.core.workflow import check_move
@@ -38,7 +44,12 @@ from gongzhi.volunteers.enums import (
 from gongzhi.volunteers.models import HoursEditRequest, ServiceHours, Volunteer
 from gongzhi.volunteers.selectors.activities import session_get_for_actor
 from gongzhi.volunteers.selectors.attendance import hours_overlapping
-from gongzhi.volunteers.services._common import _add_to_total, _refuse_overlap
+from gongzhi.volunteers.services._common import (
+    _add_to_total,
+    _refuse_overlap,
+    volunteer_users,
+    volunteers_of_user,
+)
 from gongzhi.volunteers.transitions import EDIT_REQUEST, HOURS
 
 if TYPE_CHECKING:
@@ -105,6 +116,7 @@ def _locked_hours(actor: Actor, hours_id: int) -> ServiceHours:
 def hours_confirm(*, actor: Actor, hours_id: int) -> ServiceHours:
     hours = _locked_hours(actor, hours_id)
     require(actor, "volunteers.organize_activity", hours.session.activity, error=Forbidden(NOT_ORGANIZER))
+    refuse_own_work(actor, volunteer_users(hours.volunteer_id), what="确认本人的服务时长")
     check_move(HOURS, HoursStatus.CONFIRMED, hours.status)
     hours.status, hours.confirmed_by_id, hours.confirmed_at = HoursStatus.CONFIRMED, actor.pk, clock.now()
     hours.save(update_fields=["status", "confirmed_by", "confirmed_at", "updated_at"])
@@ -122,6 +134,7 @@ def hours_confirm(*, actor: Actor, hours_id: int) -> ServiceHours:
 def hours_reject(*, actor: Actor, hours_id: int, reason: str) -> ServiceHours:
     hours = _locked_hours(actor, hours_id)
     require(actor, "volunteers.organize_activity", hours.session.activity, error=Forbidden(NOT_ORGANIZER))
+    refuse_own_work(actor, volunteer_users(hours.volunteer_id), what="审核本人的服务时长")
     reason = (reason or "").strip()
     if not reason:
         raise field_error("reason", "请填写不予确认的原因")
@@ -137,9 +150,19 @@ def hours_reject(*, actor: Actor, hours_id: int, reason: str) -> ServiceHours:
     return hours
 
 
+@dataclass(frozen=True)
+class SessionConfirmed:
+    """What confirming a session did: hours confirmed, and the actor's own left pending for another."""
+
+    confirmed: int
+    own_left: int
+
+
 @transaction.atomic
-def session_hours_confirm(*, actor: Actor, session_id: int) -> int:
-    """Confirms every pending hours record of one session at once (one audit row)."""
+def session_hours_confirm(*, actor: Actor, session_id: int) -> SessionConfirmed:
+    """Confirms every pending hours record of one session at once (one audit row) — except the actor's
+    own, which stay pending for another organiser or the community's staff (one's own hours are never
+    confirmed by oneself, and one's own row must not stop the others' being confirmed)."""
     session = session_get_for_actor(actor=actor, session_id=session_id)
     require(actor, "volunteers.organize_activity", session.activity, error=Forbidden(NOT_ORGANIZER))
     pending = list(
@@ -147,6 +170,9 @@ def session_hours_confirm(*, actor: Actor, session_id: int) -> int:
             session=session, status=HoursStatus.PENDING
         )
     )
+    mine = _own_volunteers(actor, {h.volunteer_id for h in pending})
+    own = [h for h in pending if h.volunteer_id in mine]
+    pending = [h for h in pending if h.volunteer_id not in mine]
     now = clock.now()
     for h in pending:
         h.status, h.confirmed_by_id, h.confirmed_at = HoursStatus.CONFIRMED, actor.pk, now
@@ -157,9 +183,20 @@ def session_hours_confirm(*, actor: Actor, session_id: int) -> int:
             actor=actor,
             target=session,
             event="volunteers.session_hours_confirmed",
-            data={"records": len(pending), "hours": str(sum((h.hours for h in pending), Decimal("0")))},
+            data={
+                "records": len(pending),
+                "hours": str(sum((h.hours for h in pending), Decimal("0"))),
+                "own_left": len(own),
+            },
         )
-    return len(pending)
+    return SessionConfirmed(confirmed=len(pending), own_left=len(own))
+
+
+def _own_volunteers(actor: Actor | None, volunteer_ids: set[int]) -> set[int]:
+    """Which of ``volunteer_ids`` are the actor themself (by any of the volunteer's accounts)."""
+    if actor is None or not volunteer_ids:
+        return set()
+    return volunteers_of_user(actor.pk, volunteer_ids)
 
 
 @transaction.atomic
@@ -228,6 +265,12 @@ def hours_edit_request_decide(
         actor, "volunteers.organize_activity", request.service_hours.session.activity
     ):
         raise NotFound("更正申请不存在或无权查看")
+    refuse_own_work(
+        actor,
+        request.requested_by_id,
+        volunteer_users(request.service_hours.volunteer_id),
+        what="审核本人提出或涉及本人服务时长的更正申请",
+    )
     new = EditRequestStatus.APPROVED if approve else EditRequestStatus.REJECTED
     check_move(EDIT_REQUEST, new, request.status)
     note = (note or "").strip()

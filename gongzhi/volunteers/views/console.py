@@ -266,8 +266,9 @@ def session_record(request: HttpRequest, session_id: int) -> HttpResponse:
 @require_POST
 def session_confirm(request: HttpRequest, session_id: int) -> HttpResponse:
     try:
-        n = hours.session_hours_confirm(actor=actor_of(request), session_id=session_id)
-        messages.success(request, f"已确认{n}条服务时长")
+        done = hours.session_hours_confirm(actor=actor_of(request), session_id=session_id)
+        left = f"；本人的{done.own_left}条服务时长须由他人确认" if done.own_left else ""
+        messages.success(request, f"已确认{done.confirmed}条服务时长{left}")
     except ApplicationError as exc:
         refused(request, exc)
     return redirect("volunteers:session_detail", session_id=session_id)
