@@ -126,8 +126,8 @@ def api_login(request: HttpRequest, payload: LoginIn):
 
 @router.post("/logout", response={200: OkOut, **ERRORS}, auth=None, summary="退出登录")
 def api_logout(request: HttpRequest):
-    """Signed in: the CSRF token (header X-CSRFToken, from /auth/me or the login answer) is required, so no
-    other site can sign a visitor out. Not signed in: nothing to do, 200."""
+    # Signed in: the CSRF token (header X-CSRFToken, from /auth/me or the login answer) is required, so no
+    # other site can sign a visitor out. Not signed in: nothing to do, 200.
     if request.user.is_authenticated and check_csrf(request) is not None:
         raise Forbidden("CSRF校验失败：退出登录须携带 CSRF 令牌（X-CSRFToken）", code="csrf")
     logout(request)
