@@ -1,7 +1,9 @@
 """One settings module for every environment, driven by environment variables.
 
 Nothing set → a development site on SQLite (WAL) in ./var. Production sets at least
-GONGZHI_ENV=production, SECRET_KEY, GONGZHI_DATA_KEY, ALLOWED_HOSTS and DATABASE_URL.
+GONGZHI_ENV=production, SECRET_KEY, GONGZHI_DATA_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL and
+SMS_SENDER; left at an unsafe default it refuses to start (gongzhi.core.checks, run by every manage
+command and by config/wsgi.py and asgi.py).
 """
 
 from __future__ import annotations
@@ -210,7 +212,8 @@ CONTENT_SECURITY_POLICY = {
 
 # --- cache and rate limits ------------------------------------------------------------------
 # LocMem for development (each process counts alone); REDIS_URL (or CACHE_URL) → Redis, so the rate
-# limits of gongzhi.core.ratelimit hold across every web worker.
+# limits of gongzhi.core.ratelimit hold across every web worker. Production refuses to start on LocMem
+# (gongzhi.core.checks).
 REDIS_URL = os.environ.get("REDIS_URL", "") or os.environ.get("CACHE_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
@@ -221,6 +224,9 @@ else:
 _RATE_LIMIT_DEFAULTS = {
     "login_ip": "20/300",  # failed staff logins (console and API) per client IP
     "otp_ip": "10/3600",  # one-time-code requests per client IP (per phone: one a minute, in accounts)
+    "otp_verify_ip": "30/3600",  # one-time-code sign-in attempts (right or wrong) per client IP
+    "otp_phone_day": "10/86400",  # codes sent to one phone a day, whoever asks
+    "reveal_user": "30/3600",  # full ID numbers and phones shown to one account (console and API)
     "report_user": "20/3600",  # resident ticket reports (H5 随手拍, API) per resident
     "report_ip": "30/3600",  # resident ticket reports per client IP
     "open311_ip": "120/60",  # Open311 POSTs per client IP (per key: the key's own limit a minute)
@@ -233,8 +239,13 @@ RATE_LIMITS = {
 # HTTP_X_FORWARDED_FOR or HTTP_X_REAL_IP. Empty (the default): REMOTE_ADDR, which a client cannot forge.
 RATE_LIMIT_IP_HEADER = os.environ.get("RATE_LIMIT_IP_HEADER", "")
 
-# One-time codes for resident sign-in: the sender is a dotted path to a callable(phone, code).
-SMS_SENDER = os.environ.get("SMS_SENDER", "gongzhi.accounts.sms.log_sender")
+# One-time codes for resident sign-in: the sender is a dotted path to a callable(phone, code). Production
+# must name its SMS gateway (gongzhi.core.checks refuses to start otherwise). Development's default keeps
+# the code in the cache for the H5 sign-in page to show (gongzhi.accounts.sms); no sender logs a code.
+SMS_SENDER = os.environ.get(
+    "SMS_SENDER",
+    "gongzhi.accounts.sms.log_sender" if PRODUCTION else "gongzhi.accounts.sms.dev_outbox_sender",
+)
 OTP_TTL_SECONDS = int(os.environ.get("OTP_TTL_SECONDS", 300))
 OTP_MAX_ATTEMPTS = 5
 

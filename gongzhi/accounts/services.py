@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac as std_hmac
-import logging
 import math
 import secrets
 from datetime import timedelta
@@ -15,8 +14,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from gongzhi.accounts.models import OneTimeCode, RoleAssignment, User
-from gongzhi.audit.services import audit_record
-from gongzhi.core import ids
+from gongzhi.audit.services import audit_record, audit_record_about
+from gongzhi.core import ids, ratelimit
 from gongzhi.core.duties import refuse_own_work
 from gongzhi.core.errors import ApplicationError, Forbidden, field_error
 from gongzhi.core.locks import lock_name
@@ -25,8 +24,6 @@ from gongzhi.core.ratelimit import RateLimited
 from gongzhi.core.roles import ROLE_LEVEL, Role, ScopeLevel
 from gongzhi.core.scope import forget_scope
 from gongzhi.places.models import Community, Department, District, Grid, Household, Subdistrict
-
-logger = logging.getLogger("gongzhi.accounts")
 
 _LEVEL_MODEL: dict[ScopeLevel, type[District] | type[Subdistrict] | type[Community] | type[Grid]] = {
     ScopeLevel.DISTRICT: District,
@@ -166,18 +163,16 @@ def role_revoke(*, actor: User | None, assignment_id: int) -> None:
 # --- resident sign-in with a one-time code ------------------------------------------------------
 
 
-def log_sender(phone: str, code: str) -> None:
-    logger.info("验证码 %s 已发送至 %s（开发环境：写入日志）", code, ids.mask_phone(phone))
-
-
 def _code_hash(phone_hash: str, code: str) -> str:
     return hashlib.sha256(f"{phone_hash}:{code}:{settings.SECRET_KEY}".encode()).hexdigest()
 
 
 @transaction.atomic
 def otp_request(*, phone: str) -> None:
-    """Sends a 6-digit code. At most one per minute per phone; the reply is the same whether or not the
-    phone belongs to a registered resident, so the endpoint does not reveal who lives here."""
+    """Sends a 6-digit code. At most one per minute per phone and ``RATE_LIMITS["otp_phone_day"]`` a day
+    (10), whoever asks: nobody can have one number sent an SMS a minute all day. The reply is the same
+    whether or not the phone belongs to a registered resident, so the endpoint does not reveal who lives
+    here. (The caller limits requests per client IP: ``otp_ip``.)"""
     normalised = ids.normalise_phone(phone)
     if not ids.is_mobile(normalised):
         raise field_error("phone", "请填写11位手机号码")
@@ -193,6 +188,14 @@ def otp_request(*, phone: str) -> None:
     if last is not None:
         wait = math.ceil(60 - (now - last).total_seconds())
         raise RateLimited(wait, "验证码发送过于频繁，请一分钟后再试")
+    try:
+        ratelimit.hit("otp_phone_day", phone_hash)
+    except RateLimited as exc:
+        limit = ratelimit.limit_of("otp_phone_day")
+        raise RateLimited(
+            exc.retry_after,
+            f"该手机号今天获取验证码的次数已达上限（{limit.count if limit else 0}次），请明天再试",
+        ) from exc
     code = f"{secrets.randbelow(10**6):06d}"
     OneTimeCode.objects.filter(phone_hash=phone_hash, used=False).update(used=True)
     OneTimeCode.objects.create(
@@ -226,3 +229,66 @@ def otp_consume(*, phone_hash: str, code: str) -> bool:
     otp.used = True
     otp.save(update_fields=["used"])
     return True
+
+
+# --- sign-ins, every channel, and their failures: one audit row each ----------------------------
+
+# The channel → what the audit page reads.
+SIGN_IN_CHANNELS = {
+    "console": "工作台账号密码",
+    "api": "API账号密码",
+    "h5_otp": "居民H5验证码",
+    "api_otp": "API验证码",
+}
+# Why a sign-in failed (the rows' "reason"); rate-limited requests write no row (they are not attempts).
+SIGN_IN_FAILURES = {
+    "bad_credentials": "用户名或密码错误",
+    "locked_out": "账号已临时锁定",
+    "bad_code": "验证码错误或已过期",
+    "not_registered": "手机号未登记",
+}
+
+
+def mask_username(username: str) -> str:
+    """The first two characters and three stars, whatever the length: a password typed into the user name
+    field by mistake is not kept, and the row still tells two accounts apart."""
+    name = (username or "").strip()
+    return name[:2] + "***" if name else ""
+
+
+def _who(*, username: str = "", phone: str = "") -> dict[str, str]:
+    if phone:
+        try:
+            return {"phone": ids.mask_phone(ids.normalise_phone(phone))}
+        except ApplicationError:
+            return {"phone": ids.mask_phone(phone.strip()[:20])}
+    return {"username": mask_username(username)}
+
+
+@transaction.atomic
+def sign_in_recorded(*, user: User, channel: str, ip: str, username: str = "", phone: str = "") -> None:
+    """The audit row of a sign-in that succeeded: the channel, the user name or phone masked, the client IP."""
+    audit_record(
+        actor=user,
+        target=user,
+        event="accounts.logged_in",
+        data={"channel": channel, "ip": ip, **_who(username=username or user.username, phone=phone)},
+    )
+
+
+@transaction.atomic
+def sign_in_failed(*, channel: str, ip: str, reason: str, username: str = "", phone: str = "") -> None:
+    """The audit row of a refused sign-in. A user name that names an account puts the row on that account's
+    timeline; anything else (a phone, an unknown name) is a row about no object, read by the account
+    auditors only. Never the password or the code."""
+    data = {"channel": channel, "ip": ip, "reason": reason, **_who(username=username, phone=phone)}
+    user = User.objects.filter(username=username.strip()).first() if username.strip() and not phone else None
+    audit_record_about(
+        actor=None,
+        actor_label="未登录访问者",
+        event="accounts.login_failed",
+        target_type="accounts.phone" if phone else "accounts.user",
+        target_id=str(user.pk) if user is not None else "",
+        target_label=data.get("phone") or data.get("username") or "",
+        data=data,
+    )

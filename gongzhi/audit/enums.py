@@ -109,6 +109,7 @@ EVENT_LABELS = {
     "accounts.role_assigned": _("分配角色"),
     "accounts.role_revoked": _("撤销角色"),
     "accounts.logged_in": _("登录"),
+    "accounts.login_failed": _("登录失败"),
     "accounts.resident_registered": _("居民注册"),
     "workdays.holiday_year_set": _("录入节假日安排"),
     "workdays.holiday_year_deleted": _("删除节假日安排"),

@@ -48,3 +48,34 @@ def audit_record(
     else:
         insert_one(row)
     return row
+
+
+def audit_record_about(
+    *,
+    actor: Actor | None,
+    event: str,
+    target_type: str,
+    target_id: str = "",
+    target_label: str = "",
+    actor_label: str = "",
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """The audit row of an event named by its target's type and id rather than an object in hand: a failed
+    sign-in (no one is signed in, so ``actor_label`` says who asked), or one about no stored object at all
+    (a user name that names no account, a phone) with an empty ``target_id``. The place codes are empty, so
+    only the readers of account events (``audit.view_account_auditevent``) see it. Inside a transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record_about must be called inside the service's transaction")
+    row = AuditEvent(
+        actor_id=actor.pk if actor is not None else None,
+        actor_label=actor_label
+        or getattr(actor, "display_label", "")
+        or (actor.get_username() if actor is not None else "系统"),
+        event_type=event,
+        target_type=target_type,
+        target_id=target_id,
+        target_label=target_label[:200],
+        data=data or {},
+    )
+    insert_one(row)
+    return row

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import authenticate, login, logout
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,10 +12,10 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from gongzhi.accounts import services as accounts
 from gongzhi.accounts.lockout import lockout_response
 from gongzhi.audit.enums import EVENT_LABELS
 from gongzhi.audit.selectors import audit_event_list_for_actor
-from gongzhi.audit.services import audit_record
 from gongzhi.console.figures import district_figures, scope_figures
 from gongzhi.console.forms import ConsoleLoginForm
 from gongzhi.core import ratelimit
@@ -71,13 +70,17 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return ratelimit.with_retry_after(page, exc)
         user = authenticate(request, username=username, password=password) if username and password else None
         if getattr(request, "axes_locked_out", False):
+            # A failure too: counted toward the IP's limit (so its audit rows are bounded) and audited.
+            ratelimit.count("login_ip", ip)
+            accounts.sign_in_failed(channel="console", ip=ip, reason="locked_out", username=username)
             return lockout_response(request)
         if user is not None:
             login(request, user)
-            with transaction.atomic():
-                audit_record(actor=user, target=user, event="accounts.logged_in", data={"channel": "console"})
+            accounts.sign_in_recorded(user=user, channel="console", ip=ip, username=username)
             return redirect(_after_login(request, next_url))
         ratelimit.count("login_ip", ip)
+        if username:  # an empty form is no attempt at anyone's account
+            accounts.sign_in_failed(channel="console", ip=ip, reason="bad_credentials", username=username)
         error = BAD_CREDENTIALS
         status = 400
     return render(

@@ -11,6 +11,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.accounts import services as accounts
+from gongzhi.accounts import sms
 from gongzhi.core import ids, ratelimit
 from gongzhi.core.access import actor_of, h5_login_required
 from gongzhi.core.errors import ApplicationError
@@ -58,6 +59,8 @@ def _login_page(
             "error": error,
             "info": info,
             "next": _safe_next(request),
+            # Development only (sms.dev_outbox_code answers "" in production and with a real gateway).
+            "dev_code": sms.dev_outbox_code(phone) if step == "code" else "",
         },
         status=status,
     )
@@ -110,14 +113,17 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     phone, code = form.phone_posted(), form.code_posted()
     if not code:
         return _login_page(request, step="code", phone=phone, error="请填写短信验证码", status=400)
+    ip = ratelimit.client_ip(request)
     try:
-        user = resident_sign_in(phone=phone, code=code)
+        ratelimit.hit("otp_verify_ip", ip)  # every attempt, right or wrong
+        user = resident_sign_in(phone=phone, code=code, channel="h5_otp", ip=ip)
     except ApplicationError as exc:
         message = exc.message
         if exc.code == "bad_code":
             message += "。多次输错后验证码将失效，请重新获取"
         step = "phone" if exc.code == "not_registered" else "code"
-        return _login_page(request, step=step, phone=phone, error=message, status=exc.status)
+        page = _login_page(request, step=step, phone=phone, error=message, status=exc.status)
+        return ratelimit.with_retry_after(page, exc)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     return redirect(_safe_next(request) or "h5:family")
 

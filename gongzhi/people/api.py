@@ -94,7 +94,11 @@ class PersonIn(Schema):
 
 class RevealIn(Schema):
     field: str = Field(..., description="id_number 或 phone")
-    reason: str = Field("", max_length=200)
+    # Required and at most 200 characters, checked by the service (people.services.reveal_reason_checked)
+    # so that a refusal names the limit; the document still says so.
+    reason: str = Field(
+        "", description="查看原因（必填，最多200字，记入操作记录）", json_schema_extra={"maxLength": 200}
+    )
 
 
 class RevealOut(Schema):

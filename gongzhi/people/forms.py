@@ -159,8 +159,8 @@ class PersonRevealForm(ConsoleForm):
     reason = text_field()
 
     def reveal_reason(self) -> str:
-        # issue 18: no silent truncation (a reason longer than 200 characters is cut, not refused)
-        return self.text("reason").strip()[:200]
+        # As typed (trimmed): the service refuses an empty one and one past its limit, never cuts it.
+        return self.text("reason").strip()
 
 
 class PersonImportForm(ConsoleForm):

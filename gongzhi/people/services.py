@@ -9,9 +9,16 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from gongzhi.accounts.models import RoleAssignment, User
-from gongzhi.accounts.services import otp_consume, require_account_admin, role_assign, user_create
+from gongzhi.accounts.services import (
+    otp_consume,
+    require_account_admin,
+    role_assign,
+    sign_in_failed,
+    sign_in_recorded,
+    user_create,
+)
 from gongzhi.audit.services import audit_record
-from gongzhi.core import ids, pinyin
+from gongzhi.core import ids, pinyin, ratelimit
 from gongzhi.core.bulk import insert_rows
 from gongzhi.core.errors import ApplicationError, Forbidden, NotFound, ValidationFailed, field_error
 from gongzhi.core.permissions import allowed
@@ -295,9 +302,27 @@ def person_update(*, actor: User | None, person_id: int, data: PersonInput) -> P
     return person
 
 
+# The longest reason a reveal keeps in its audit row; a longer one is refused, never cut.
+REVEAL_REASON_MAX = 200
+
+
+def reveal_reason_checked(reason: str) -> str:
+    """The reason as kept: trimmed, required, at most ``REVEAL_REASON_MAX`` characters (400 otherwise)."""
+    text = (reason or "").strip()
+    if not text:
+        raise field_error("reason", "请填写查看原因（将记入操作记录）", code="required")
+    if len(text) > REVEAL_REASON_MAX:
+        raise field_error(
+            "reason", f"查看原因不能超过{REVEAL_REASON_MAX}个字（现有{len(text)}个字）", code="too_long"
+        )
+    return text
+
+
 @transaction.atomic
-def person_reveal(*, actor: User, person_id: int, field_name: str, reason: str = "") -> str:
-    """Returns the full ID number or phone; needs the reveal permission and leaves an audit row."""
+def person_reveal(*, actor: User, person_id: int, field_name: str, reason: str) -> str:
+    """Returns the full ID number or phone; needs the reveal permission and a reason, leaves an audit row,
+    and counts toward the actor's ``RATE_LIMITS["reveal_user"]`` (30 an hour, console and API together:
+    429 past it). Every channel (console page, API) comes through here."""
     if field_name not in ("id_number", "phone"):
         raise field_error("field", "只能查看身份证号码或联系电话")
     person = Person.objects.filter(pk=person_id).first()
@@ -308,11 +333,20 @@ def person_reveal(*, actor: User, person_id: int, field_name: str, reason: str =
     token = person.id_number_encrypted if field_name == "id_number" else person.phone_encrypted
     if not token:
         raise NotFound("该人员未登记此项信息")
+    kept_reason = reveal_reason_checked(reason)  # after the scope and permission: 404/403 tell no more
+    try:
+        ratelimit.hit("reveal_user", str(actor.pk))
+    except ratelimit.RateLimited as exc:
+        limit = ratelimit.limit_of("reveal_user")
+        per = f"（每{limit.seconds // 60}分钟最多{limit.count}次）" if limit else ""
+        raise ratelimit.RateLimited(
+            exc.retry_after, f"查看完整个人信息过于频繁{per}，请{exc.retry_after}秒后再试"
+        ) from exc
     audit_record(
         actor=actor,
         target=person,
         event="people.person_revealed",
-        data={"field": field_name, "reason": (reason or "")[:200]},
+        data={"field": field_name, "reason": kept_reason},
     )
     return ids.decrypt(token)
 
@@ -419,14 +453,22 @@ def grid_population_register(*, actor: User | None, grid_id: int, households: li
 # --- resident accounts --------------------------------------------------------------------------------
 
 
-def resident_sign_in(*, phone: str, code: str) -> User:
+def resident_sign_in(*, phone: str, code: str, channel: str, ip: str) -> User:
     """A resident signs in with a one-time code: the code is checked (and spent) first, then the account
-    of the registered person with that phone is returned, opened on first sign-in."""
+    of the registered person with that phone is returned, opened on first sign-in. Success and failure
+    each leave an audit row (``channel``: "h5_otp" or "api_otp", the client ``ip``, the phone masked)."""
     normalised = ids.normalise_phone(phone)
     phone_hash = ids.keyed_hash(normalised)
     if not otp_consume(phone_hash=phone_hash, code=code):
+        sign_in_failed(channel=channel, ip=ip, reason="bad_code", phone=normalised)
         raise ValidationFailed("验证码错误或已过期", code="bad_code", fields={"code": "验证码错误或已过期"})
-    return resident_account_for_phone(phone_hash=phone_hash)
+    try:
+        user = resident_account_for_phone(phone_hash=phone_hash)
+    except ApplicationError as exc:
+        sign_in_failed(channel=channel, ip=ip, reason=exc.code, phone=normalised)
+        raise
+    sign_in_recorded(user=user, channel=channel, ip=ip, phone=normalised)
+    return user
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from gongzhi.core import ratelimit
 from gongzhi.core.access import console_login_required as login_required
 from gongzhi.core.errors import ApplicationError, Forbidden, NotFound
 from gongzhi.core.http import xlsx_response
@@ -144,18 +145,15 @@ def person_reveal(request: HttpRequest, person_id: int) -> HttpResponse:
         "reason": reason,
         "can_reveal": True,  # the service decides; a refusal is answered below
     }
-    if not reason:
-        context["error"] = "请填写查看原因（将记入操作记录）"
-        return render(request, "people/partials/_reveal.html", context)
     try:
         context["value"] = services.person_reveal(
             actor=_actor(request), person_id=person.pk, field_name=field_name, reason=reason
         )
     except (NotFound, Forbidden) as exc:
         raise _http(exc) from exc
-    except ApplicationError as exc:
+    except ApplicationError as exc:  # no reason, a reason past the limit, too many reveals (Retry-After)
         context["error"] = exc.message
-        return render(request, "people/partials/_reveal.html", context)
+        return ratelimit.with_retry_after(render(request, "people/partials/_reveal.html", context), exc)
     response = render(request, "people/partials/_reveal.html", context)
     response["HX-Trigger"] = "people:revealed"
     response["Cache-Control"] = "no-store"

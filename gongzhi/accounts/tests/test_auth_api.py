@@ -67,7 +67,9 @@ def test_csrf_is_enforced_for_session_writes(district):
     url = f"/api/v1/persons/{person.pk}/reveal"
     assert post(client, url, {"field": "phone"}).status_code == 403
     token = r.json()["csrf_token"]
-    r = client.post(url, {"field": "phone"}, content_type="application/json", HTTP_X_CSRFTOKEN=token)
+    r = client.post(
+        url, {"field": "phone", "reason": "入户走访"}, content_type="application/json", HTTP_X_CSRFTOKEN=token
+    )
     assert r.status_code == 200
 
 

@@ -24,6 +24,10 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "k8#Vq2!pR7zL0wXa9Tf4Ym6Nc3Bd5Ge1Hs-Ju_Iv=Ko+Lp^Mq&Nr*Os(Pt)Qu[Rv]",
     "GONGZHI_DATA_KEY": "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0",
     "ALLOWED_HOSTS": "gongzhi.example.gov.cn",
+    # Production refuses to start without a shared cache and a real SMS gateway (test_production_checks.py);
+    # the check connects to neither.
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "SMS_SENDER": "gongzhi.core.tests.sms_gateway_stub.send",
 }
 COOKIE_SETTINGS = [
     "SESSION_COOKIE_SECURE",

@@ -33,5 +33,6 @@ class Command(BaseCommand):
         residents = [row for row in logins if row.get("phone")]
         if residents:
             self.stdout.write(
-                f"  居民也可在 /h5/ 用手机号 {residents[0]['phone']} + 验证码登录（开发环境验证码写入服务日志）。"
+                f"  居民也可在 /h5/ 用手机号 {residents[0]['phone']} + 验证码登录"
+                "（开发环境：验证码显示在登录页上，不写入日志；生产环境只通过短信发送）。"
             )
