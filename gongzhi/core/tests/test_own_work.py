@@ -554,6 +554,12 @@ BATCHES = {
 
 # Services whose name sounds like a decision but which decide nothing about the actor's own work.
 EXEMPT: dict[str, str] = {
+    "accounts.services.sign_in_recorded": (
+        "writes the audit row of a sign-in (登录记录): it records who came in, it decides nothing"
+    ),
+    "accounts.services.sign_in_failed": (
+        "writes the audit row of a refused sign-in: a record of an attempt, not a decision on anyone's work"
+    ),
     "tickets.services.response.ticket_accept": (
         "受理 takes responsibility for a ticket (首问负责), it judges nobody's work: a grid worker accepting "
         "the find they reported on patrol and handling it directly is the 自办 flow (网格员直接办理, seed "
