@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 
+from gongzhi.core.bounds import clean_text
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_SPAN = timedelta(days=90)
 MAX_PAGE_SIZE = 1000
@@ -44,13 +46,13 @@ class Params:
         for source in self._sources:
             for value in source.getlist(name):
                 if value.strip():
-                    return value.strip()
+                    return clean_text(value).strip()
         return ""
 
     def getlist(self, name: str) -> list[str]:
         out: list[str] = []
         for source in self._sources:
-            out += [v.strip() for v in source.getlist(name) if v.strip()]
+            out += [clean_text(v).strip() for v in source.getlist(name) if v.strip()]
         return out
 
     def check(self) -> None:
