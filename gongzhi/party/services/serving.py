@@ -19,6 +19,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from gongzhi.audit.services import audit_record
+from gongzhi.core import bounds
 from gongzhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, field_error
 from gongzhi.core.permissions import allowed, require
 from gongzhi.core.scope import scope_of
@@ -322,9 +323,10 @@ def _parse_date(value: Any) -> tuple[dt.date | None, str]:
     if isinstance(value, dt.date):
         return value, ""
     try:
-        return dt.date.fromisoformat(str(value).strip()), ""
+        day = dt.date.fromisoformat(str(value).strip())
     except ValueError:
         return None, "服务日期格式应为 2026-10-01"
+    return (day, "") if bounds.date_in_range(day) else (None, bounds.DATE_MESSAGE)
 
 
 @transaction.atomic
