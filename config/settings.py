@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # After CSRF: cleans the query string, and the form body CSRF has parsed (gongzhi.core.bounds).
+    "gongzhi.core.http.CleanInputMiddleware",
     "gongzhi.core.sessions.SessionActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

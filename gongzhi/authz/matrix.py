@@ -78,7 +78,10 @@ def _example(schema: dict[str, Any], defs: dict[str, Any], depth: int = 0) -> An
         if depth > 4:
             return {}
         props = schema.get("properties", {})
-        return {k: _example(props[k], defs, depth + 1) for k in schema.get("required", []) if k in props}
+        out = {k: _example(props[k], defs, depth + 1) for k in schema.get("required", []) if k in props}
+        if isinstance(out.get("year"), int):  # a calendar year (1900–2100, gongzhi.core.bounds), not 1
+            out["year"] = timezone.localdate().year
+        return out
     if kind == "array":
         return []
     if kind == "integer":

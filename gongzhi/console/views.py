@@ -20,6 +20,7 @@ from gongzhi.console.figures import district_figures, scope_figures
 from gongzhi.console.forms import ConsoleLoginForm
 from gongzhi.core import ratelimit
 from gongzhi.core.access import console_login_required, home_url_for, is_h5_only
+from gongzhi.core.http import int_or_none
 from gongzhi.core.permissions import allowed
 from gongzhi.tickets.figures import home_figures as ticket_home_figures
 
@@ -116,10 +117,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     event_type = request.GET.get("event", "")
     if event_type not in EVENT_LABELS:
         event_type = ""
-    try:
-        before = int(request.GET.get("before", "")) or None
-    except ValueError:
-        before = None
+    before = int_or_none(request.GET.get("before")) or None
     rows = list(
         audit_event_list_for_actor(
             actor=request.user,  # type: ignore[arg-type]

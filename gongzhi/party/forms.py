@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 
+from gongzhi.core import bounds
 from gongzhi.core.errors import ValidationFailed
 from gongzhi.core.http import int_or_none
 from gongzhi.party.services.evaluation import INDICATORS
@@ -163,8 +164,10 @@ class YearForm(forms.Form):
     year = _Number()
 
     def year_posted(self) -> int | None:
+        """The year, or None when there is none or it lies outside 1900–2100."""
         self.is_valid()
-        return self.cleaned_data.get("year")
+        year = self.cleaned_data.get("year")
+        return year if year is None or bounds.year_in_range(year) else None
 
 
 def form_refusal(form: forms.Form) -> ValidationFailed:

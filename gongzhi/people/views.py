@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gongzhi.core import ratelimit
 from gongzhi.core.access import console_login_required as login_required
 from gongzhi.core.errors import ApplicationError, Forbidden, NotFound
-from gongzhi.core.http import xlsx_response
+from gongzhi.core.http import int_or_none, xlsx_response
 from gongzhi.core.permissions import allowed
 from gongzhi.people import exports, forms, imports, selectors, services, sheets
 from gongzhi.people.api import template_for
@@ -57,7 +57,7 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
         "q": request.GET.get("q", "").strip()[:50],
         "grid_code": request.GET.get("grid", "").strip()[:15],
         "tag": request.GET.get("tag", "") if request.GET.get("tag", "") in PersonTag.values else "",
-        "after_id": int(after) if after.isdigit() else None,
+        "after_id": int_or_none(after),
     }
 
 

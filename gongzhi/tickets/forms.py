@@ -13,25 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 from pydantic import ValidationError
 
+from gongzhi.core import bounds
 from gongzhi.core.errors import ApplicationError, ValidationFailed, field_error
 from gongzhi.core.forms import ConsoleForm, PostedValues, text_field
 from gongzhi.tickets.enums import Channel, Level
 from gongzhi.tickets.services.intake import TicketInput
-
-FIELD_MESSAGES = {
-    "missing": "必填项",
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "float_parsing": "应为数字",
-    "float_type": "应为数字",
-    "string_type": "应为文本",
-    "string_too_long": "过长",
-    "bool_parsing": "应为是/否",
-    "bool_type": "应为是/否",
-    "list_type": "应为列表",
-    "dict_type": "应为对象",
-    "literal_error": "取值不在可选范围内",
-}
 
 
 class MoveIn(Schema):
@@ -57,7 +43,7 @@ def field_messages(exc: ValidationError) -> dict[str, str]:
     out: dict[str, str] = {}
     for err in exc.errors():
         name = ".".join(str(p) for p in err.get("loc", ())) or "body"
-        out[name] = FIELD_MESSAGES.get(err.get("type", ""), "格式不正确")
+        out[name] = bounds.validation_message(err)
     return out
 
 

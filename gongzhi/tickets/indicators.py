@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from gongzhi.core import bounds
 from gongzhi.core.errors import NotFound, field_error
 from gongzhi.core.roles import TICKET_READERS
 from gongzhi.core.scope import Scope, scope_of
@@ -78,9 +79,12 @@ def _parse_day(value: str, field_name: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError as exc:
         raise field_error(field_name, "日期格式应为YYYY-MM-DD") from exc
+    if not bounds.date_in_range(day):
+        raise field_error(field_name, bounds.DATE_MESSAGE)
+    return day
 
 
 def clean_period(start: str = "", end: str = "") -> tuple[date, date]:

@@ -22,6 +22,7 @@ from gongzhi.core.roles import (
     GRID_STAFF,
     PLACE_MANAGERS,
     PLACE_STAFF,
+    STAFF_ROLES,
     SUBDISTRICT_STAFF,
     TICKET_READERS,
 )
@@ -191,6 +192,10 @@ rules.add_perm("tickets.view_timeline", _reads_whole_timeline)
 rules.add_perm("tickets.list_ticket", holds(TICKET_READERS) | _works_department)
 # Reporting in from the console, and the staff channels (patrol, hotline, 书记有约, assigned): place staff.
 rules.add_perm("tickets.add_ticket", holds(PLACE_STAFF))
+# Reporting for someone else (a caller's name and phone, the source system, urgency, an external number):
+# staff who take reports, departments' connected systems. A resident, party member or unit liaison reports
+# as themself: the reporter is the session's account (tickets.services.intake).
+rules.add_perm("tickets.report_for_others", holds(STAFF_ROLES))
 # Accept, decline, merge (首问负责): the staff of the ticket's grid or any place above it.
 rules.add_perm("tickets.accept_ticket", _first_responds)
 # Dispatch: whoever holds the level the ticket waits at (or above).

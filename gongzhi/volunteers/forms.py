@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils.dateparse import parse_date, parse_time
+from django.utils.dateparse import parse_time
 
 from gongzhi.core.forms import ConsoleForm, PostedValues, local_datetime, text_field
+from gongzhi.core.http import date_or_none
 from gongzhi.volunteers.enums import ActivityCategory, Recurrence
 
 
@@ -65,8 +66,8 @@ class ActivityForm(ConsoleForm):
             "capacity": self.number("capacity") or 0,
             "recurrence": self.text("recurrence") or Recurrence.ONE_OFF,
             "weekday": self.number("weekday"),
-            "start_date": parse_date(self.text("start_date")),
-            "end_date": parse_date(self.text("end_date")),
+            "start_date": date_or_none(self.text("start_date")),
+            "end_date": date_or_none(self.text("end_date")),
             "start_time": parse_time(self.text("start_time")),
             "end_time": parse_time(self.text("end_time")),
             "description": self.text("description"),
@@ -108,8 +109,8 @@ class CertificateForm(ConsoleForm):
         """Raises ValueError for a date that looks right but does not exist."""
         return {
             "volunteer_id": self.number("volunteer_id") or 0,
-            "period_start": parse_date(self.text("period_start")),
-            "period_end": parse_date(self.text("period_end")),
+            "period_start": date_or_none(self.text("period_start")),
+            "period_end": date_or_none(self.text("period_end")),
         }
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
+from gongzhi.core.bounds import YEAR_MESSAGE
+from gongzhi.core.http import year_or_none
+
 
 class HolidayYearForm(forms.Form):
     """The year, the notice's title and number, and its lines (parsed by ``services.parse_notice_lines``).
@@ -19,6 +22,8 @@ class HolidayYearForm(forms.Form):
         year = (self.cleaned_data.get("year") or "").strip()
         if not year.isdigit():
             raise forms.ValidationError("请填写年份")
+        if year_or_none(year) is None:
+            raise forms.ValidationError(YEAR_MESSAGE)
         return int(year)
 
     def values(self) -> dict[str, str]:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gongzhi.core.access import actor_of, console_login_required
 from gongzhi.core.errors import ApplicationError
+from gongzhi.core.http import int_or_none, year_or_none
 from gongzhi.core.permissions import allowed
 from gongzhi.workdays import calendar, forms, selectors, services
 from gongzhi.workdays.enums import LimitUnit
@@ -53,7 +54,8 @@ def _calculator(request: HttpRequest) -> dict[str, Any]:
         return out
     amount = form["amount"].strip()
     try:
-        result = calendar.deadline_for(start, int(amount) if amount.isdigit() else -1, form["unit"])
+        number = int_or_none(amount)
+        result = calendar.deadline_for(start, -1 if number is None else number, form["unit"])
     except ApplicationError as exc:
         out["error"] = exc.message
         return out
@@ -70,8 +72,9 @@ def years(request: HttpRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     form: dict[str, Any] = {"year": str(today.year + 1), "notice": "", "notice_number": "", "lines": ""}
     edit = request.GET.get("edit", "")
-    if request.method == "GET" and can_edit and edit.isdigit():
-        entry = HolidayYear.objects.filter(year=int(edit)).first()
+    edit_year = year_or_none(edit)
+    if request.method == "GET" and can_edit and edit_year is not None:
+        entry = HolidayYear.objects.filter(year=edit_year).first()
         form["year"] = edit
         if entry is not None:
             form.update(

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from gongzhi.core.errors import ValidationFailed
+from gongzhi.core import bounds
+from gongzhi.core.errors import ValidationFailed, field_error
 
 if TYPE_CHECKING:
     from gongzhi.places.models import Community, Grid
@@ -23,6 +24,16 @@ def _text(errors: dict[str, str], name: str, value: str, label: str, max_len: in
     elif len(value) > max_len:
         errors[name] = f"{label}不能超过{max_len}个字"
     return value
+
+
+def plan_year(year: int | None, default: int) -> int:
+    """The year of a plan or a project: ``default`` (this year) when none is given, else one in 1900–2100
+    (the agreement numbers and the yearly plan read it; 99999 is no year)."""
+    if year is None or year == 0:
+        return default
+    if not bounds.year_in_range(year):
+        raise field_error("year", bounds.YEAR_MESSAGE)
+    return year
 
 
 def _point(errors: dict[str, str], lng: float | None, lat: float | None) -> None:

@@ -130,6 +130,24 @@ def _new_need(community: Community, grid: Grid | None, clean: dict[str, Any], **
     return need
 
 
+def _check_source_ticket(actor: Actor, ticket_id: int) -> None:
+    """The ticket a need comes from: one the actor may read (the tickets' scoped selector), not yet a need.
+    A ticket that does not exist and one outside the actor's scope get the same answer, so that the field
+    tells nothing about tickets the actor cannot see; only a visible ticket is told to be a need already."""
+    from gongzhi.tickets.selectors.tickets import ticket_get_for_actor
+
+    try:
+        ticket_get_for_actor(actor=actor, ticket_id=ticket_id)
+    except NotFound:
+        raise ValidationFailed(
+            "来源工单不存在或无权查看", fields={"source_ticket_id": "工单不存在或无权查看"}
+        ) from None
+    if Need.objects.filter(source_ticket_id=ticket_id).exists():
+        raise ValidationFailed(
+            "该工单已转为需求，不能重复转入", fields={"source_ticket_id": "该工单已转为需求"}
+        )
+
+
 @transaction.atomic
 def need_raise(
     *,
@@ -142,12 +160,12 @@ def need_raise(
 ) -> Need:
     """A resident on the H5 page (their household's grid), a grid worker after a visit (their grid),
     the community, or a ticket that is a request rather than a fault (``source_ticket_id``)."""
-    if source == NeedSource.TICKET and not source_ticket_id:
+    if source != NeedSource.TICKET:
+        source_ticket_id = None  # only a need from a ticket names one; never looked up otherwise
+    elif not source_ticket_id:
         raise ValidationFailed("工单转入的需求需注明来源工单", fields={"source_ticket_id": "请注明来源工单"})
-    if source_ticket_id and Need.objects.filter(source_ticket_id=source_ticket_id).exists():
-        raise ValidationFailed(
-            "该工单已转为需求，不能重复转入", fields={"source_ticket_id": "该工单已转为需求"}
-        )
+    else:
+        _check_source_ticket(actor, source_ticket_id)
     community, grid = _place_for(actor, source, community_id, grid_id)
     clean = _clean_need(data)
     need = _new_need(
@@ -155,7 +173,7 @@ def need_raise(
         grid,
         clean,
         source=source,
-        source_ticket_id=source_ticket_id if source == NeedSource.TICKET else None,
+        source_ticket_id=source_ticket_id,
         raised_by=actor if actor.is_authenticated else None,
     )
     need.save()

@@ -22,6 +22,7 @@ from gongzhi.cobuild.selectors import (
     resource_point,
     used_capacity,
 )
+from gongzhi.cobuild.services._validation import plan_year
 from gongzhi.cobuild.services.projects import build_project
 from gongzhi.cobuild.transitions import PLAN
 from gongzhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, field_error
@@ -53,7 +54,7 @@ def matching_plan_generate(*, actor: Actor, place_code: str, year: int | None = 
     require(
         actor, "cobuild.manage_plan", stub, error=Forbidden("只有社区、街道或区级工作人员可以组织碰头配对")
     )
-    year = year or timezone.localdate().year
+    year = plan_year(year, timezone.localdate().year)
     needs = list(Need.objects.filter(**{field: place_code}, status=NeedStatus.OPEN).order_by("pk"))
     resources, held = district_resources_with_use(place_code[:6])
     remaining = {r.pk: max(0, r.capacity - held.get(r.pk, 0)) for r in resources}

@@ -33,6 +33,7 @@ from gongzhi.cobuild.models import (
     Resource,
 )
 from gongzhi.cobuild.selectors import project_list_for_actor, used_capacity
+from gongzhi.cobuild.services._validation import plan_year
 from gongzhi.cobuild.transitions import NEED, PROJECT
 from gongzhi.core.duties import refuse_own_work
 from gongzhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, field_error
@@ -138,6 +139,7 @@ def project_create(
     year: int | None = None,
 ) -> Project:
     """A project from one or more open needs of one community and the resources that meet them."""
+    year = plan_year(year, timezone.localdate().year)
     if not need_ids:
         raise field_error("need_ids", "请至少选择一项需求")
     if not resource_ids:
@@ -169,7 +171,7 @@ def project_create(
         community=needs[0].community,
         title=title,
         description=(description or "").strip(),
-        year=year or timezone.localdate().year,
+        year=year,
         needs=needs,
         resources=resources,
     )

@@ -104,3 +104,31 @@ def test_only_managers_plan_and_discard(district):
     matching_plan_discard(actor=d.user("subdistrict_staff"), plan_id=plan.pk)
     with pytest.raises(Conflict):
         matching_plan_apply(actor=d.user("subdistrict_staff"), plan_id=plan.pk)
+
+
+@pytest.mark.parametrize("year", [99999, 1899, 2101, -1])
+def test_a_plan_or_project_year_outside_1900_to_2100_is_refused(district, client, year):
+    """The yearly plan and a project name a calendar year (the agreement numbers carry it): 99999 was
+    accepted (issue 18); the service refuses it, and the API before it, with nothing written."""
+    import json
+
+    d = district
+    code = d.communities["A1"].code
+    with pytest.raises(ValidationFailed) as exc:
+        matching_plan_generate(actor=d.user("community_worker"), place_code=code, year=year)
+    assert exc.value.fields == {"year": "年份超出范围（1900—2100年）"}
+    need = make_need(d, title="需要志愿者陪护")
+    with pytest.raises(ValidationFailed) as exc:
+        project_create(
+            actor=d.user("community_worker"), need_ids=[need.pk], resource_ids=[1], title="陪护", year=year
+        )
+    assert exc.value.fields == {"year": "年份超出范围（1900—2100年）"}
+    client.force_login(d.user("community_worker"))
+    response = client.post(
+        "/api/v1/cobuild/plans",
+        json.dumps({"place_code": code, "year": year}),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"year": "年份超出范围（1900—2100年）"}
+    assert not MatchingPlanRow.objects.exists() and not Project.objects.exists()

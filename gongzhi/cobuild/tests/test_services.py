@@ -31,6 +31,7 @@ from gongzhi.cobuild.services.projects import (
 from gongzhi.cobuild.services.resources import ResourceInput, resource_deactivate, resource_register
 from gongzhi.cobuild.tests.factories import make_need, make_resource, make_unit
 from gongzhi.core.errors import ApplicationError, Conflict, Forbidden, NotFound, ValidationFailed
+from gongzhi.tickets.tests.helpers import report
 
 pytestmark = pytest.mark.django_db
 
@@ -90,21 +91,23 @@ def test_ticket_source_needs_the_ticket_and_only_once(district):
             source=NeedSource.TICKET,
             community_id=d.communities["A1"].pk,
         )
+    # A real ticket the community worker may read (a need names one; any other id is refused alike).
+    ticket = report(d, "resident", "家里老人行动不便，希望有人帮忙买菜")
     need = need_raise(
         actor=d.user("community_worker"),
         data=NeedInput(title="帮助孤寡老人买菜", category="elderly_care"),
         source=NeedSource.TICKET,
         community_id=d.communities["A1"].pk,
-        source_ticket_id=42,
+        source_ticket_id=ticket.pk,
     )
-    assert need.source_ticket_id == 42
+    assert need.source_ticket_id == ticket.pk
     with pytest.raises(ValidationFailed, match="已转为需求"):
         need_raise(
             actor=d.user("community_worker"),
             data=NeedInput(title="帮助孤寡老人买菜", category="elderly_care"),
             source=NeedSource.TICKET,
             community_id=d.communities["A1"].pk,
-            source_ticket_id=42,
+            source_ticket_id=ticket.pk,
         )
     assert Need.objects.count() == 1
 

@@ -30,7 +30,7 @@ from gongzhi.cobuild.services import projects
 from gongzhi.core.access import actor_of, console_login_required
 from gongzhi.core.errors import ApplicationError, NotFound
 from gongzhi.core.forms import ReasonForm
-from gongzhi.core.http import date_or_none, int_or_none, pdf_response, refused
+from gongzhi.core.http import date_or_none, pdf_response, refused, year_or_none
 from gongzhi.core.permissions import allowed
 
 PAGE_SIZE = 100
@@ -46,7 +46,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             actor=actor,
             status=f["status"] if f["status"] in ProjectStatus.values else "",
             community_code=f["community_code"],
-            year=int_or_none(f["year"]),
+            year=year_or_none(f["year"]),
             limit=PAGE_SIZE,
         )
     )

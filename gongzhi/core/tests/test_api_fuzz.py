@@ -6,6 +6,13 @@ worker, community worker, subdistrict staff, department handler, district admin)
 district plus a few tickets, built once per module inside a transaction that is rolled back at the end;
 each operation's test runs in its own savepoint (the normal ``db`` fixture), so writes never leak.
 Deterministic: a fixed seed, derandomized, a fixed number of cases per operation. See docs/testing.md.
+
+A second pass (``test_api_edges``, issue 18) sends the input edges to every operation, as the same seven
+roles: each generated query parameter, path parameter and body field (nested ones too) is swapped for an
+edge value of its kind part of the time — integers of 23 digits, 2**63 and -2**63-1; the dates
+0001-01-01 and 9999-12-31 (and datetimes of those days); text with NUL, \\x0b and ESC in it, or a
+23-digit number as text; a list of 1,001 items. No shrinking: a failure is reported as found. The answer is never a 5xx and always the declared
+one (gongzhi.core.bounds: a Chinese 400 in the one error shape, or the edge stripped and served).
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
@@ -29,6 +36,8 @@ from config.api import api
 from gongzhi.testing.worlds import shared_world
 
 MAX_EXAMPLES = 6
+# The edge pass: fewer cases per operation (each sent as the seven roles), since every one carries edges.
+EDGE_EXAMPLES = 3
 SEED = 20261201
 ROLES = (
     "anonymous",
@@ -81,6 +90,20 @@ class InProcessApp:
 
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema(), config=CONFIG)
 schema.app = InProcessApp()
+# The same document for the edge pass, with its own hooks (below).
+EDGE_CONFIG = SchemathesisConfig.from_dict(
+    {
+        "seed": SEED,
+        "generation": {
+            "max-examples": EDGE_EXAMPLES,
+            "deterministic": True,
+            "with-security-parameters": False,
+        },
+        "phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}},
+    }
+)
+edge_schema = schemathesis.openapi.from_dict(api.get_openapi_schema(), config=EDGE_CONFIG)
+edge_schema.app = schema.app
 
 
 # Real values of the world, by parameter name (path parameters and top-level body fields), filled in
@@ -107,6 +130,56 @@ def flatmap_path_parameters(context: Any, path_parameters: dict[str, Any] | None
 @schema.hook
 def flatmap_body(context: Any, body: Any) -> st.SearchStrategy:
     return _swap(body)
+
+
+# -- the edge pass ------------------------------------------------------------------------------------
+EDGE_INTEGERS = [int("1" * 23), 2**63, -(2**63) - 1]
+EDGE_TEXTS = [
+    "0001-01-01",
+    "9999-12-31",
+    "0001-01-01T00:00:00",
+    "9999-12-31T23:59:59",
+    "1" * 23,
+    "\x00",
+    "测试\x00\x0b\x1b",
+]
+LONG_LIST = 1001
+
+
+def _edge(value: Any, depth: int = 0) -> st.SearchStrategy:
+    """``value`` as generated, or an edge value of its kind in its place (nested values likewise)."""
+    if isinstance(value, bool) or value is None:
+        return st.just(value)
+    if isinstance(value, int):
+        return st.sampled_from([value, *EDGE_INTEGERS])
+    if isinstance(value, float):
+        # NaN cannot be sent (the client refuses to write it as JSON); test_input_edges sends it raw.
+        return st.sampled_from([value, *EDGE_INTEGERS])
+    if isinstance(value, str):
+        return st.sampled_from([value, f"{value}\x00\x0b\x1b", *EDGE_TEXTS])
+    if depth > 3:
+        return st.just(value)
+    if isinstance(value, dict):
+        return st.fixed_dictionaries({k: _edge(v, depth + 1) for k, v in value.items()})
+    if isinstance(value, list):
+        items = st.tuples(*[_edge(v, depth + 1) for v in value]).map(list)
+        return st.one_of(items, st.just((value * LONG_LIST)[:LONG_LIST])) if value else items
+    return st.just(value)
+
+
+@edge_schema.hook("flatmap_path_parameters")
+def edge_path_parameters(context: Any, path_parameters: dict[str, Any] | None) -> st.SearchStrategy:
+    return _edge(path_parameters)
+
+
+@edge_schema.hook("flatmap_query")
+def edge_query(context: Any, query: dict[str, Any] | None) -> st.SearchStrategy:
+    return _edge(query)
+
+
+@edge_schema.hook("flatmap_body")
+def edge_body(context: Any, body: Any) -> st.SearchStrategy:
+    return _edge(body)
 
 
 def _build_world() -> dict[str, dict[str, str]]:
@@ -178,6 +251,24 @@ def test_api(case, world, db):
     for role in ROLES:
         cookies = world[role]
         # X-Fuzz-Role names the role in a failure's curl line (the cookies there are filtered).
+        headers = {"X-Fuzz-Role": role, **({"X-CSRFToken": cookies["csrftoken"]} if cookies else {})}
+        response = case.call(headers=headers, cookies=cookies)
+        case.validate_response(response, checks=CHECKS, headers=headers)
+
+
+@edge_schema.parametrize()
+@settings(
+    max_examples=EDGE_EXAMPLES,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+    phases=[Phase.explicit, Phase.generate],
+)
+def test_api_edges(case, world, db):
+    """Every operation given the input edges, as every role: no 5xx, the declared answer."""
+    for role in ROLES:
+        cookies = world[role]
         headers = {"X-Fuzz-Role": role, **({"X-CSRFToken": cookies["csrftoken"]} if cookies else {})}
         response = case.call(headers=headers, cookies=cookies)
         case.validate_response(response, checks=CHECKS, headers=headers)

@@ -52,6 +52,7 @@ SHAPE = {
 DOMAIN_MODULES: dict[str, dict[str, str]] = {
     "core": {
         "access": "who may use the console and the H5 site; the login decorators",
+        "bounds": "the input edges: 64-bit integers, 1900–2100 dates, list sizes, control characters",
         "bulk": "fast inserts and the one-statement Batch",
         "cells": "the one safe writer of xlsx and csv cells (no formulas, no control characters)",
         "checks": "Django system checks",

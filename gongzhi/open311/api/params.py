@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 
+from gongzhi.core.bounds import DATE_MESSAGE, clean_text, date_in_range
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_SPAN = timedelta(days=90)
 MAX_PAGE_SIZE = 1000
@@ -44,13 +46,13 @@ class Params:
         for source in self._sources:
             for value in source.getlist(name):
                 if value.strip():
-                    return value.strip()
+                    return clean_text(value).strip()
         return ""
 
     def getlist(self, name: str) -> list[str]:
         out: list[str] = []
         for source in self._sources:
-            out += [v.strip() for v in source.getlist(name) if v.strip()]
+            out += [clean_text(v).strip() for v in source.getlist(name) if v.strip()]
         return out
 
     def check(self) -> None:
@@ -78,6 +80,8 @@ def parse_datetime(value: str, name: str, *, end: bool = False) -> datetime:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         raise bad(f"{name}格式不正确，应为W3C日期时间，如2026-12-01T00:00:00+08:00") from None
+    if not date_in_range(parsed):
+        raise bad(f"{name}{DATE_MESSAGE}")
     if _DATE_ONLY.match(text) and end:
         parsed += timedelta(days=1)  # a date alone as the end means the whole of that day
     if timezone.is_naive(parsed):

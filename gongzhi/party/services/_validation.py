@@ -14,6 +14,7 @@ from stdnum.cn import uscc as cn_uscc
 from stdnum.exceptions import InvalidChecksum, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
 
+from gongzhi.core import bounds
 from gongzhi.core.errors import field_error
 from gongzhi.party.enums import SKILL_VALUES
 from gongzhi.party.models import PartyMember, Unit
@@ -61,9 +62,10 @@ def parse_service_date(value: Any) -> tuple[dt.date | None, str]:
     if isinstance(value, dt.date):
         return value, ""
     try:
-        return dt.date.fromisoformat(str(value).strip()), ""
+        day = dt.date.fromisoformat(str(value).strip())
     except ValueError:
         return None, "服务日期格式应为 2026-10-01"
+    return (day, "") if bounds.date_in_range(day) else (None, bounds.DATE_MESSAGE)
 
 
 def required_text(value: str, field: str, label: str, max_length: int) -> str:

@@ -178,6 +178,33 @@ def _check_channel(actor: Actor | None, data: TicketInput) -> None:
         raise field_error("channel", "巡查上报仅限网格员")
 
 
+# What only a report taken for someone else may carry, with the value of a report of one's own.
+FOR_OTHERS_ONLY = {
+    "reporter_name": "",
+    "reporter_phone": "",
+    "channel_source": "",
+    "external_id": "",
+    "urgent": False,
+}
+
+
+def _check_own_report(actor: Actor | None, data: TicketInput) -> None:
+    """A signed-in reporter who does not take reports for others (a resident, a party member, a unit
+    liaison) reports as themself: the channel is 居民随手拍, the reporter's name and phone are the account's,
+    and the source system, the external number and urgency are for the staff who take and weigh reports.
+    Such a field set to anything else is refused (400, naming it) rather than dropped, so that a client
+    learns the rule instead of seeing its value vanish; the system (``actor`` None: imports, Open311) and
+    staff set them as before."""
+    if actor is None or allowed(actor, "tickets.report_for_others"):
+        return
+    if data.channel != Channel.RESIDENT:
+        raise field_error("channel", "本人上报的来源渠道只能是“居民随手拍”")
+    for name, own in FOR_OTHERS_ONLY.items():
+        value = getattr(data, name)
+        if (value.strip() if isinstance(value, str) else value) != own:
+            raise field_error(name, "仅工作人员代他人登记时可填写")
+
+
 def _reporter(actor: Actor | None, data: TicketInput) -> dict[str, Any]:
     name = text(data.reporter_name, "reporter_name", "联系人", max_length=50)
     out: dict[str, Any] = {"reporter_name": name, "anonymous": bool(data.anonymous)}
@@ -296,6 +323,7 @@ def ticket_report_rows(
     re-sent external id)."""
     at = now_or(now)
     _check_channel(actor, data)
+    _check_own_report(actor, data)
     description = text(data.description, "description", "问题描述", required=True, max_length=DESCRIPTION_MAX)
     public_only = actor is None or not allowed(actor, "tickets.add_ticket")
     category = category_by_code(data.category_code, public_only=public_only)

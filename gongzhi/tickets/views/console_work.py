@@ -16,8 +16,10 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_GET
 
+from gongzhi.core import bounds
 from gongzhi.core.access import actor_of, console_login_required
 from gongzhi.core.errors import ApplicationError, ValidationFailed
+from gongzhi.core.http import int_or_none
 from gongzhi.tickets import exports
 from gongzhi.tickets.enums import Channel, TicketStatus
 from gongzhi.tickets.selectors import tickets as selectors
@@ -33,9 +35,12 @@ def _day(value: str, field: str, label: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise ValidationFailed(f"{label}格式应为 年-月-日", fields={field: "格式应为 年-月-日"}) from None
+    if not bounds.date_in_range(day):
+        raise ValidationFailed(f"{label}{bounds.DATE_MESSAGE}", fields={field: bounds.DATE_MESSAGE})
+    return day
 
 
 def _local_midnight(day: date) -> datetime:
@@ -81,8 +86,7 @@ def _query(form: dict[str, Any], **extra: Any) -> str:
 
 
 def _after(value: str | None) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() else None
+    return int_or_none(value)
 
 
 @console_login_required

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gongzhi.core import ratelimit
 from gongzhi.core.access import h5_login_required
 from gongzhi.core.errors import ApplicationError, NotFound, field_error
+from gongzhi.core.http import int_or_none
 from gongzhi.tickets import services as svc
 from gongzhi.tickets.enums import HANDLING, Move, PhotoStage, Satisfaction, TicketStatus
 from gongzhi.tickets.forms import ResidentReportForm, TicketRateForm
@@ -141,7 +142,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     rows = selectors.ticket_list_for_actor(
         actor=actor,
         filters=selectors.clean_filters(inbox="mine"),
-        after_id=int(after) if after.isdigit() else None,
+        after_id=int_or_none(after),
         limit=PAGE_SIZE,
     )
     tickets = rows[:PAGE_SIZE]

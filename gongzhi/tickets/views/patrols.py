@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gongzhi.core.access import actor_of
 from gongzhi.core.access import console_login_required as login_required
 from gongzhi.core.errors import ApplicationError, Forbidden
+from gongzhi.core.http import date_or_none
 from gongzhi.core.permissions import allowed
 from gongzhi.tickets import services as svc
 from gongzhi.tickets.forms import PatrolCheckInForm, PatrolEndForm, PatrolReportForm, PatrolStartForm
@@ -116,10 +117,7 @@ def patrol_end_view(request: HttpRequest, patrol_id: int) -> HttpResponse:
 
 
 def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value) if value else timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
+    return date_or_none(value) or timezone.localdate()
 
 
 @login_required
