@@ -20,7 +20,7 @@ from django.utils import translation
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from gongzhi.core import ids, parsing
+from gongzhi.core import bounds, ids, parsing
 from gongzhi.core.cells import SafeWorkbook, new_workbook
 from gongzhi.core.errors import ValidationFailed
 from gongzhi.core.http import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE  # the one definition is core.http's
@@ -129,7 +129,9 @@ def read_upload(
 
 
 def cell_text(value: object, *, datetime_format: str = "%Y-%m-%d") -> str:
-    """A cell as the text a clerk sees: a whole number without ``.0``, a date-time as ``datetime_format``."""
+    """A cell as the text a clerk sees: a whole number without ``.0``, a date-time as ``datetime_format``,
+    text without control characters (a csv can carry NUL, ``\\x0b``, ESC: stripped as at every input edge,
+    ``core.bounds.clean_text``, so an import never stores one)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
@@ -138,7 +140,7 @@ def cell_text(value: object, *, datetime_format: str = "%Y-%m-%d") -> str:
         return value.strftime(datetime_format)
     if isinstance(value, dt.date):
         return value.strftime("%Y-%m-%d")
-    return str(value).strip()
+    return bounds.clean_text(str(value)).strip()
 
 
 def is_blank(value: object) -> bool:

@@ -178,6 +178,22 @@ def test_csv_in_utf8_bom_and_gbk(district, encoding):
     assert Ticket.objects.get(external_id="GD001").description == "小区东门路灯不亮"
 
 
+def test_control_characters_in_a_csv_are_never_stored(district):
+    """A csv can carry control characters (an xlsx cannot): \\x0b and ESC are stripped at reading like
+    every input edge; a NUL marks a binary file, refused whole with nothing written."""
+    rows = _rows()[:1]
+    rows[0][2] = "小区东门\x0b路灯不亮\x1b"
+    rows[0][7] = "张\x1b先生"
+    record = run(district, content=csv_bytes(rows, "utf-8"), name="导出.csv")
+    assert (record.created, record.error_count) == (1, 0)
+    ticket = Ticket.objects.get(external_id="GD001")
+    assert (ticket.description, ticket.reporter_name) == ("小区东门路灯不亮", "张先生")
+    rows[0][0], rows[0][2] = "GD100", "路灯\x00不亮"
+    with pytest.raises(ValidationFailed):
+        run(district, content=csv_bytes(rows, "utf-8"), name="导出.csv")
+    assert not Ticket.objects.filter(external_id="GD100").exists()
+
+
 def test_header_aliases_and_missing_columns(district):
     headers = ["受理编号", "受理时间", "诉求详情", "事发地址", "来电号码", "诉求分类", "处理时限", "诉求人"]
     record = run(district, content=xlsx([_rows()[0][:8]], headers=headers))
