@@ -112,6 +112,10 @@ def read_upload(
 
     A damaged file is ``unreadable(line)`` (the csv line when known; logged under ``label``); a file out
     of bounds, or one the child could not read within its limits, a Chinese ``ValidationFailed``."""
+    if kind == "xlsx" and not content.startswith(b"PK\x03\x04"):
+        # Not a zip at all (a pdf, a page, an .xls renamed): refused here, no child started for it.
+        logger.info("%s: unreadable xlsx (not a zip)", label)
+        raise unreadable(None)
     options: dict[str, Any] = {"max_rows": max_rows(), "max_columns": MAX_COLUMNS}
     if kind == "csv":
         options.update(encoding=csv_encoding, errors=csv_errors, strict=strict_csv)
