@@ -152,6 +152,7 @@ def on_database_down(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 from gongzhi.accounts.api import router as accounts_router  # noqa: E402
+from gongzhi.care.api import router as care_router  # noqa: E402
 from gongzhi.cobuild.api import router as cobuild_router  # noqa: E402
 from gongzhi.console.api import router as overview_router  # noqa: E402
 from gongzhi.h5.api import router as resident_router  # noqa: E402
@@ -177,3 +178,4 @@ api.add_router("/", tickets_api.patrols_router)
 api.add_router("/", tickets_api.tickets_router)
 api.add_router("/volunteers", volunteers_router)
 api.add_router("/cobuild", cobuild_router)
+api.add_router("/care", care_router)

@@ -2,6 +2,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from gongzhi.care.selectors import care_counts
 from gongzhi.cobuild.selectors import cobuild_counts
 from gongzhi.console.selectors import overview_counts
 from gongzhi.core.api import ERRORS
@@ -51,6 +52,12 @@ class CobuildCounts(Schema):
     service_hours: float
 
 
+class CareCounts(Schema):
+    people_in_care_groups: int
+    visits_this_month: int
+    visits_overdue: int
+
+
 class OverviewOut(Schema):
     communities: int
     grids: GridCounts
@@ -59,6 +66,7 @@ class OverviewOut(Schema):
     party: PartyCounts
     tickets: TicketCounts
     cobuild: CobuildCounts
+    care: CareCounts
 
 
 def party_counts() -> dict[str, int]:
@@ -85,4 +93,5 @@ def overview(request: HttpRequest):
         "party": party_counts(),
         "tickets": overview_tickets(),
         "cobuild": {**volunteer_counts(), **cobuild_counts()},
+        "care": care_counts(),
     }

@@ -16,6 +16,7 @@ from gongzhi.accounts import services as accounts
 from gongzhi.accounts.lockout import lockout_response
 from gongzhi.audit.enums import EVENT_LABELS
 from gongzhi.audit.selectors import audit_event_list_for_actor
+from gongzhi.care.selectors import home_overdue_for_actor
 from gongzhi.console.figures import district_figures, scope_figures
 from gongzhi.console.forms import ConsoleLoginForm
 from gongzhi.core import ratelimit
@@ -106,6 +107,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "mine": mine,
         "chart": {"kinds": mine["kinds"], "rows": mine["by_community"], "y_label": gettext("网格数")},
         "tickets": ticket_home_figures(request.user),  # type: ignore[arg-type]
+        "care": home_overdue_for_actor(actor=request.user),  # type: ignore[arg-type]
     }
     return render(request, "console/home.html", context)
 

@@ -117,6 +117,18 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
         ],
         "party",
     ),
+    (
+        _("重点人群关爱"),
+        [
+            ("care:roster", _("重点人群")),
+            ("care:overdue", _("应访未访")),
+            ("care:visits", _("走访台账")),
+            ("care:care_visits", _("慰问")),
+            ("care:sensitive", _("需知悉人群"), "care_granted"),
+            ("care:grants", _("需知悉授权"), "care.grant_sensitive"),
+        ],
+        "population",
+    ),
     (_("工作日历"), [("workdays:years", _("节假日与时限"))], "calendar_admin"),
     (_("审计日志"), [("console:audit", _("操作记录"))], "audit"),
     (
@@ -138,6 +150,15 @@ def _allowed(who: str, user: Any) -> bool:
 
         scope = scope_of(user)
         return scope.superuser or bool(scope.roles & POPULATION_ROLES)
+    if who == "population":  # the care pages: the population roles of a place
+        from gongzhi.core.roles import POPULATION_ROLES
+
+        scope = scope_of(user)
+        return scope.superuser or bool(scope.roles & POPULATION_ROLES)
+    if who == "care_granted":
+        from gongzhi.care.selectors import granted_districts
+
+        return bool(granted_districts(user))
     if "." in who:  # a rule: "<app>.<verb>_<model>"
         return allowed(user, who)
     if who == "open311_admin":
