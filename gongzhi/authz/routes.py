@@ -242,6 +242,8 @@ ROUTES: dict[str, Route] = {
     "POST /api/v1/volunteers/certificates": R("collection", NOBODY),
     "GET /api/v1/volunteers/certificates/{certificate_id}.pdf": R("certificate", NOBODY),
     "GET /api/v1/volunteers/counts": R("collection", SIGNED_IN),
+    "GET /api/v1/care/overdue": R("collection", POPULATION),
+    "GET /api/v1/care/figures": R("collection", POPULATION),
     "GET /api/v1/cobuild/needs": R("list:need", SIGNED_IN),
     "POST /api/v1/cobuild/needs": R("list:need", NOBODY),
     "GET /api/v1/cobuild/needs/{need_id}": R(
@@ -374,6 +376,39 @@ ROUTES: dict[str, Route] = {
     "GET /open311/v2/tokens/{token}.{fmt}": R("token", NOBODY),
     "GET /open311/v2/servicerequestupdates.{fmt}": R("public", ALL),
     "GET /open311/v2/{rest}": R("public", NOBODY),
+    # care: the population roles of a place; the need-to-know roster only with a grant (the A grid worker)
+    "GET /console/care/": R("collection", POPULATION),
+    "GET /console/care/overdue/": R("collection", POPULATION),
+    "GET /console/care/persons/{person_id}/": R("person", POPULATION),
+    "POST /console/care/persons/{person_id}/": R("person", NOBODY),
+    "POST /console/care/members/{membership_id}/exit/": R("membership", NOBODY),
+    "GET /console/care/sensitive/": R("collection", of(GRID_WORKER)),
+    "POST /console/care/sensitive/": R("collection", NOBODY),
+    "GET /console/care/grants/": R("collection", of(ADMIN)),
+    "POST /console/care/grants/": R("collection", NOBODY),
+    "POST /console/care/grants/{grant_id}/revoke/": R("grant", NOBODY),
+    "GET /console/care/visits/": R("collection", POPULATION),
+    "GET /console/care/visits/new/{person_id}/": R("person", POPULATION),
+    "POST /console/care/visits/new/{person_id}/": R("person", NOBODY),
+    "GET /console/care/visits/{visit_id}/": R("visit", POPULATION),
+    "POST /console/care/visits/{visit_id}/outcome/": R("visit", NOBODY),
+    "GET /console/care/photos/{photo_id}/": R("visit_photo", POPULATION),
+    "GET /console/care/care-visits/": R("collection", POPULATION),
+    "POST /console/care/care-visits/": R("collection", NOBODY),
+    "GET /console/care/registers/visits.xlsx": R(
+        "collection", POPULATION, query={"grid_code": "370115001001001"}
+    ),
+    "GET /console/care/registers/visits.pdf": R(
+        "collection", POPULATION, query={"grid_code": "370115001001001"}
+    ),
+    "GET /console/care/registers/roster.xlsx": R("collection", POPULATION, query={"place": "370115001001"}),
+    "GET /console/care/registers/roster.pdf": R("collection", POPULATION, query={"place": "370115001001"}),
+    "GET /console/care/registers/care-visits.xlsx": R(
+        "collection", POPULATION, query={"place": "370115001001"}
+    ),
+    "GET /console/care/registers/care-visits.pdf": R(
+        "collection", POPULATION, query={"place": "370115001001"}
+    ),
     "GET /console/cobuild/needs/": R("list:need", STAFF),
     "GET /console/cobuild/needs/{need_id}/": R(
         "need", of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)

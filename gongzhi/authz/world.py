@@ -273,6 +273,42 @@ def _volunteers(w: World) -> None:
         w.add("signup", side, Obj({"signup_id": signup.pk}))
 
 
+def _care(w: World) -> None:
+    from gongzhi.care.services import EntryInput, VisitInput, care_grant, membership_enter, visit_record
+
+    d = w.d
+    admin = d.user("district_admin")
+    on = timezone.localdate() - dt.timedelta(days=60)  # long enough ago to be overdue
+    for side, (_community, grid_key) in PLACE.items():
+        person = d.persons[grid_key][0]
+        member = membership_enter(
+            actor=admin,
+            data=EntryInput(person_id=person.pk, group="elderly_alone", entered_on=on, reason="独居"),
+        )
+        w.add("membership", side, Obj({"membership_id": member.pk}, [person.name]))
+        visit = visit_record(
+            actor=admin,
+            data=VisitInput(
+                person_id=person.pk, visited_on=timezone.localdate(), visitors="授权矩阵走访人",
+                difficulties=f"授权矩阵{side}方走访发现",
+            ),
+        )  # fmt: skip
+        w.add("visit", side, Obj({"visit_id": visit.pk}, [f"授权矩阵{side}方走访发现"]))
+    # the need-to-know groups: the A grid worker holds a grant; one member on each side
+    grant = care_grant(
+        actor=admin, user_id=d.user("grid_worker").pk, district_code="370115", reason="授权矩阵"
+    )
+    w.add("grant", "A", Obj({"grant_id": grant.pk}))
+    for side, (_community, grid_key) in PLACE.items():
+        person = d.persons[grid_key][1]
+        membership_enter(
+            actor=None,
+            data=EntryInput(
+                person_id=person.pk, group="community_correction", entered_on=on, reason="矫正期"
+            ),
+        )
+
+
 def build_world() -> World:
     d = build_small_district()
     w = World(d=d)
@@ -284,4 +320,5 @@ def build_world() -> World:
     _party(w)
     _cobuild(w)
     _volunteers(w)
+    _care(w)
     return w

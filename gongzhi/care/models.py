@@ -80,6 +80,10 @@ class CareMembership(PlacedModel):
     def __str__(self) -> str:
         return f"{self.person_id} {self.group}"
 
+    @property
+    def carer_label(self) -> str:
+        return (self.carer.display_name or self.carer.username) if self.carer else "—"
+
 
 class Visit(PlacedModel):
     """One visit (走访) to a household about one person of a care group (or the household as a whole)."""

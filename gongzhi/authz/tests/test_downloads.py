@@ -75,6 +75,12 @@ AUDITED = {
         "cobuild.agreement_downloaded",
         "cobuild/tests/test_downloads.py",
     ),
+    "/console/care/registers/visits.xlsx": ("care.register_downloaded", "care/tests/test_registers.py"),
+    "/console/care/registers/visits.pdf": ("care.register_downloaded", "care/tests/test_registers.py"),
+    "/console/care/registers/roster.xlsx": ("care.register_downloaded", "care/tests/test_registers.py"),
+    "/console/care/registers/roster.pdf": ("care.register_downloaded", "care/tests/test_registers.py"),
+    "/console/care/registers/care-visits.xlsx": ("care.register_downloaded", "care/tests/test_registers.py"),
+    "/console/care/registers/care-visits.pdf": ("care.register_downloaded", "care/tests/test_registers.py"),
 }
 # Route → why its file holds no personal data (so its download is not audited).
 NOT_PERSONAL = {

@@ -15,12 +15,12 @@ if TYPE_CHECKING:
     from gongzhi.people.models import Person
 
 
-def raise_errors(errors: dict[str, str]) -> None:
+def _raise_errors(errors: dict[str, str]) -> None:
     if errors:
         raise ValidationFailed(next(iter(errors.values())), fields=errors)
 
 
-def text(errors: dict[str, str], name: str, value: str, label: str, max_len: int, required: bool) -> str:
+def _text(errors: dict[str, str], name: str, value: str, label: str, max_len: int, required: bool) -> str:
     value = bounds.clean_text(value or "").strip()
     if required and not value:
         errors[name] = f"请填写{label}"
@@ -29,7 +29,7 @@ def text(errors: dict[str, str], name: str, value: str, label: str, max_len: int
     return value
 
 
-def day(errors: dict[str, str], name: str, value: dt.date | None, label: str) -> dt.date:
+def _day(errors: dict[str, str], name: str, value: dt.date | None, label: str) -> dt.date:
     """A date that is given, within 1900–2100, and not in the future."""
     today = timezone.localdate()
     if value is None:
@@ -43,7 +43,7 @@ def day(errors: dict[str, str], name: str, value: dt.date | None, label: str) ->
     return value
 
 
-def person_locked(actor: Actor | None, person_id: int | None) -> Person:
+def _person_locked(actor: Actor | None, person_id: int | None) -> Person:
     """The person, in the actor's population scope (else the same 404 as a missing one)."""
     from gongzhi.people.models import Person
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from gongzhi.audit.services import audit_record
 from gongzhi.care.models import CareGrant, CareMembership
-from gongzhi.care.services._common import raise_errors, text
+from gongzhi.care.services._common import _raise_errors, _text
+from gongzhi.core.duties import refuse_own_work
 from gongzhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from gongzhi.core.permissions import allowed, require
 from gongzhi.core.roles import POPULATION_ROLES
@@ -41,13 +42,14 @@ def care_grant(*, actor: Actor | None, user_id: int, district_code: str, reason:
     user = User.objects.select_for_update().filter(pk=user_id, is_active=True).first()
     if user is None:
         raise ValidationFailed("账号不存在或已停用", fields={"user_id": "账号不存在或已停用"})
+    refuse_own_work(actor, user, what="给本人授权查看需知悉人群，应由另一位区级管理员办理")
     if not scope_of(user).roles & POPULATION_ROLES:
         raise ValidationFailed(
             "只有管辖实有人口的工作人员可以被授权", fields={"user_id": "该账号不管辖实有人口"}
         )
     errors: dict[str, str] = {}
-    why = text(errors, "reason", reason, "授权理由", 200, True)
-    raise_errors(errors)
+    why = _text(errors, "reason", reason, "授权理由", 200, True)
+    _raise_errors(errors)
     if CareGrant.objects.filter(user=user, district_code=district.code, revoked_at__isnull=True).exists():
         raise Conflict("该账号已有本区授权", code="already_granted")
     grant = CareGrant.objects.create(
@@ -87,8 +89,8 @@ def sensitive_reveal(*, actor: Actor, reason: str, community_code: str = "") -> 
     from gongzhi.care.selectors import membership_list_for_actor
 
     errors: dict[str, str] = {}
-    why = text(errors, "reason", reason, "查看理由", 200, True)
-    raise_errors(errors)
+    why = _text(errors, "reason", reason, "查看理由", 200, True)
+    _raise_errors(errors)
     rows = [
         r
         for r in membership_list_for_actor(actor=actor, community_code=community_code, only_sensitive=True)
@@ -106,8 +108,11 @@ def sensitive_reveal(*, actor: Actor, reason: str, community_code: str = "") -> 
 
 
 @transaction.atomic
-def care_register_downloaded(*, actor: Actor, target: Model, kind: str, rows: int) -> None:
+def care_register_downloaded(*, actor: Actor, target: Model, document: str, kind: str, rows: int) -> None:
     """A register with personal data (masked) left the system: who, which, how many rows."""
     audit_record(
-        actor=actor, target=target, event="care.register_downloaded", data={"kind": kind, "rows": rows}
+        actor=actor,
+        target=target,
+        event="care.register_downloaded",
+        data={"document": document, "kind": kind, "rows": rows},
     )

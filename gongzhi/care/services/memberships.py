@@ -19,7 +19,7 @@ from gongzhi.care.enums import (
     due_after,
 )
 from gongzhi.care.models import CareMembership
-from gongzhi.care.services._common import day, person_locked, raise_errors, text
+from gongzhi.care.services._common import _day, _person_locked, _raise_errors, _text
 from gongzhi.care.transitions import MEMBERSHIP
 from gongzhi.core.errors import Conflict, NotFound, ValidationFailed
 from gongzhi.core.permissions import allowed, require
@@ -62,12 +62,12 @@ def _clean_entry(actor: Actor | None, data: EntryInput, person: Person) -> dict:
     frequency = data.frequency or DEFAULT_FREQUENCY.get(data.group, Frequency.MONTHLY)
     if frequency not in Frequency.values:
         errors["frequency"] = "走访频次应为每周、每两周、每月或每季度"
-    entered_on = day(errors, "entered_on", data.entered_on, "纳入日期")
-    reason = text(errors, "reason", data.reason, "纳入原因", 200, True)
+    entered_on = _day(errors, "entered_on", data.entered_on, "纳入日期")
+    reason = _text(errors, "reason", data.reason, "纳入原因", 200, True)
     if not isinstance(data.risk_level, int) or not 1 <= data.risk_level <= 3:
         errors["risk_level"] = "风险等级应为1（低）、2（中）或3（高）"
     carer_id = _carer(errors, data.carer_id, person)
-    raise_errors(errors)
+    _raise_errors(errors)
     return {
         "group": data.group,
         "sensitive": data.group in SENSITIVE_GROUPS,
@@ -95,7 +95,8 @@ def _require_group(actor: Actor | None, row: CareMembership) -> None:
 
 @transaction.atomic
 def membership_enter(*, actor: Actor | None, data: EntryInput) -> CareMembership:
-    person = person_locked(actor, data.person_id)
+    person = _person_locked(actor, data.person_id)
+    require(actor, "care.manage_membership", person)
     clean = _clean_entry(actor, data, person)
     row = _new(person, clean)
     _require_group(actor, row)
@@ -129,11 +130,11 @@ def membership_exit(
         raise NotFound()
     _require_group(actor, row)
     errors: dict[str, str] = {}
-    when = day(errors, "exited_on", exited_on, "退出日期")
-    why = text(errors, "reason", reason, "退出原因", 200, True)
+    when = _day(errors, "exited_on", exited_on, "退出日期")
+    why = _text(errors, "reason", reason, "退出原因", 200, True)
     if "exited_on" not in errors and when < row.entered_on:
         errors["exited_on"] = "退出日期不能早于纳入日期"
-    raise_errors(errors)
+    _raise_errors(errors)
     check_move(MEMBERSHIP, MembershipStatus.EXITED, row.status)
     row.status, row.exited_on, row.exit_reason = MembershipStatus.EXITED, when, why
     row.save(update_fields=["status", "exited_on", "exit_reason", "updated_at"])

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from gongzhi.audit.services import audit_record
 from gongzhi.care.enums import FollowUp, MembershipStatus, Occasion, VisitMode, due_after
 from gongzhi.care.models import CareMembership, CareVisit, Visit, VisitPhoto
-from gongzhi.care.services._common import day, person_locked, raise_errors, text
+from gongzhi.care.services._common import _day, _person_locked, _raise_errors, _text
 from gongzhi.core.errors import Conflict, NotFound
 from gongzhi.core.images import CleanImage, clean_images, store_image
 from gongzhi.core.permissions import allowed, require
@@ -63,15 +63,15 @@ def _check_person(actor: Actor | None, person: Person) -> bool:
 def _clean_visit(data: VisitInput) -> dict[str, Any]:
     errors: dict[str, str] = {}
     out: dict[str, Any] = {
-        "visited_on": day(errors, "visited_on", data.visited_on, "走访日期"),
-        "visitors": text(errors, "visitors", data.visitors, "走访人", 200, True),
-        "living_conditions": text(
+        "visited_on": _day(errors, "visited_on", data.visited_on, "走访日期"),
+        "visitors": _text(errors, "visitors", data.visitors, "走访人", 200, True),
+        "living_conditions": _text(
             errors, "living_conditions", data.living_conditions, "居住情况", 500, False
         ),
-        "income": text(errors, "income", data.income, "收入情况", 500, False),
-        "difficulties": text(errors, "difficulties", data.difficulties, "困难诉求", 1000, False),
-        "health": text(errors, "health", data.health, "健康状况", 500, False),
-        "referral": text(errors, "referral", data.referral, "转介去向", 200, False),
+        "income": _text(errors, "income", data.income, "收入情况", 500, False),
+        "difficulties": _text(errors, "difficulties", data.difficulties, "困难诉求", 1000, False),
+        "health": _text(errors, "health", data.health, "健康状况", 500, False),
+        "referral": _text(errors, "referral", data.referral, "转介去向", 200, False),
     }
     if data.mode not in VisitMode.values:
         errors["mode"] = "走访方式应为入户、电话或视频"
@@ -85,7 +85,7 @@ def _clean_visit(data: VisitInput) -> dict[str, Any]:
         errors["location"] = "经纬度需同时提供"
     elif data.lng is not None and not (73 <= data.lng <= 136 and 3 <= (data.lat or 0) <= 54):
         errors["location"] = "位置不在中国境内，请重新定位"
-    raise_errors(errors)
+    _raise_errors(errors)
     out.update(mode=data.mode, follow_up=data.follow_up, lng=data.lng, lat=data.lat)
     return out
 
@@ -177,7 +177,7 @@ def _save_photos(visit: Visit, images: list[CleanImage]) -> None:
 
 @transaction.atomic
 def visit_record(*, actor: Actor | None, data: VisitInput, photos: list[Any] | None = None) -> Visit:
-    person = person_locked(actor, data.person_id)
+    person = _person_locked(actor, data.person_id)
     sensitive = _check_person(actor, person)
     clean = _clean_visit(data)
     images = clean_images(list(photos or []), max_count=6)
@@ -220,8 +220,8 @@ def visit_outcome_set(*, actor: Actor | None, visit_id: int, outcome: str) -> Vi
     if visit.sensitive and not allowed(actor, "care.view_sensitive", visit):
         raise NotFound()
     errors: dict[str, str] = {}
-    value = text(errors, "outcome", outcome, "跟进结果", 500, True)
-    raise_errors(errors)
+    value = _text(errors, "outcome", outcome, "跟进结果", 500, True)
+    _raise_errors(errors)
     old = visit.outcome
     visit.outcome = value
     visit.save(update_fields=["outcome", "updated_at"])
@@ -241,7 +241,7 @@ class CareVisitInput:
 
 @transaction.atomic
 def care_visit_record(*, actor: Actor | None, data: CareVisitInput) -> CareVisit:
-    person = person_locked(actor, data.person_id)
+    person = _person_locked(actor, data.person_id)
     require(actor, "care.record_carevisit", person)
     if CareMembership.objects.filter(
         person=person, status=MembershipStatus.ACTIVE, sensitive=True
@@ -253,13 +253,13 @@ def care_visit_record(*, actor: Actor | None, data: CareVisitInput) -> CareVisit
     row = CareVisit(
         person=person,
         occasion=data.occasion,
-        visited_on=day(errors, "visited_on", data.visited_on, "慰问日期"),
-        visitors=text(errors, "visitors", data.visitors, "慰问人", 200, True),
-        given=text(errors, "given", data.given, "慰问品", 200, True),
-        note=text(errors, "note", data.note, "备注", 200, False),
+        visited_on=_day(errors, "visited_on", data.visited_on, "慰问日期"),
+        visitors=_text(errors, "visitors", data.visitors, "慰问人", 200, True),
+        given=_text(errors, "given", data.given, "慰问品", 200, True),
+        note=_text(errors, "note", data.note, "备注", 200, False),
         recorded_by=actor if actor is not None and actor.is_authenticated else None,
     )
-    raise_errors(errors)
+    _raise_errors(errors)
     row.district_code, row.subdistrict_code = person.district_code, person.subdistrict_code
     row.community_code, row.grid_code = person.community_code, person.grid_code
     try:

@@ -39,6 +39,9 @@ def test_sensitive_groups_need_a_grant_to_enter_and_to_see(district):
             reason="x",
         )
     assert CareGrant.objects.count() == 0
+    with pytest.raises(Forbidden) as own:  # nobody grants themself
+        _grant(d, "district_admin")
+    assert own.value.code == "own_work" and CareGrant.objects.count() == 0
     grant = _grant(d, "grid_worker")
     assert (
         AuditEvent.objects.filter(

@@ -39,7 +39,7 @@ def _fail(request: HttpRequest, exc: ApplicationError) -> dict[str, str]:
     if isinstance(exc, NotFound):
         raise Http404(exc.message) from exc
     messages.error(request, exc.message)
-    return exc.fields or {"__all__": exc.message}
+    return exc.fields or {"form": exc.message}
 
 
 @console_login_required

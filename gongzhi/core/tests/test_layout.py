@@ -80,6 +80,7 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "workflow": "Workflow and the one check_move",
     },
     "ops": {"backup": "the backup archive format, create, verify and restore"},
+    "care": {"registers": "the care registers (visit ledger, rosters, care visits) as xlsx and PDF"},
     "places": {
         "boundaries": "GeoJSON grid boundaries: checks for overlaps and gaps",
         "geo": "the STR-tree point-to-grid locator",
