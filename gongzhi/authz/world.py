@@ -299,7 +299,7 @@ def _care(w: World) -> None:
         actor=admin, user_id=d.user("grid_worker").pk, district_code="370115", reason="授权矩阵"
     )
     w.add("grant", "A", Obj({"grant_id": grant.pk}))
-    for side, (_community, grid_key) in PLACE.items():
+    for _community, grid_key in PLACE.values():
         person = d.persons[grid_key][1]
         membership_enter(
             actor=None,
