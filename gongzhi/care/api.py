@@ -39,7 +39,7 @@ class CareGridFiguresOut(Schema):
     overdue: int
 
 
-def _reader(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _reader(request: HttpRequest):
     actor = actor_of(request)
     scope = scope_of(actor)
     if not (scope.superuser or scope.roles & POPULATION_ROLES):

@@ -56,7 +56,7 @@ def care_grant(*, actor: Actor | None, user_id: int, district_code: str, reason:
         user=user,
         district_code=district.code,
         reason=why,
-        granted_by=actor if actor is not None and actor.is_authenticated else None,
+        granted_by_id=actor.pk if actor is not None and actor.is_authenticated else None,
     )
     audit_record(
         actor=actor, target=user, event="care.grant_given", data={"district": district.code, "reason": why}

@@ -184,7 +184,7 @@ def visit_record(*, actor: Actor | None, data: VisitInput, photos: list[Any] | N
     visit = Visit(
         person=person,
         household_id=person.household_id,
-        recorded_by=actor if actor is not None and actor.is_authenticated else None,
+        recorded_by_id=actor.pk if actor is not None and actor.is_authenticated else None,
         sensitive=sensitive,
         **clean,
     )
@@ -257,7 +257,7 @@ def care_visit_record(*, actor: Actor | None, data: CareVisitInput) -> CareVisit
         visitors=_text(errors, "visitors", data.visitors, "慰问人", 200, True),
         given=_text(errors, "given", data.given, "慰问品", 200, True),
         note=_text(errors, "note", data.note, "备注", 200, False),
-        recorded_by=actor if actor is not None and actor.is_authenticated else None,
+        recorded_by_id=actor.pk if actor is not None and actor.is_authenticated else None,
     )
     _raise_errors(errors)
     row.district_code, row.subdistrict_code = person.district_code, person.subdistrict_code

@@ -25,15 +25,14 @@ def _place(actor: Any, code: str) -> Any:
     from gongzhi.places.models import Community, Grid
 
     code = (code or "").strip()[:15]
+    place: Any = None
+    codes: tuple[str, ...] = ()
     if len(code) == 15:
         place = Grid.objects.filter(code=code).first()
         codes = (code, code[:12], code[:9] + "000", code[:6])
     elif len(code) == 12:
         place = Community.objects.filter(code=code).first()
         codes = (code, code[:9] + "000", code[:6])
-    else:
-        place = None
-        codes = ()
     scope = scope_of(actor)
     held = {c for cs in scope.codes(POPULATION_ROLES).values() for c in cs}
     if place is None or not (scope.superuser or held & set(codes)):
