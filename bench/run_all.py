@@ -1,7 +1,7 @@
 """Every benchmark, one JSON document: ``make bench`` (full) and ``make bench-quick`` (CI, ~4 minutes).
 
     python -m bench.run_all [--quick] [--pg postgres://postgres@127.0.0.1:5432] [--city-scale 1.0]
-                            [--keep-city] [--only point_to_grid,deadlines,tickets,cobuild_plan,city]
+                            [--keep-city] [--only point_to_grid,deadlines,tickets,cobuild_plan,city,care_overdue]
 
 Each benchmark is called as a function (its ``main(argv)``, or ``bench.city.run``) in a fresh process of
 its own (spawned: each sets Django up with its own database), its JSON collected, and a ``summary`` made
@@ -91,6 +91,9 @@ def plan(args: argparse.Namespace) -> list[tuple[str, Callable[[list[str]], dict
         ("cobuild_plan", _in_child_target("bench.cobuild_plan"), ["--needs", "2000", "--resources", "1000"] if q else []),
         ("tickets", _in_child_target("bench.tickets"), tickets_argv),
         ("city", _city, city_argv),
+        ("care_overdue", _in_child_target("bench.care_overdue"),
+         ["--sqlite", "--scale", "0.001", "--quick"] if q
+         else ["--pg", args.pg, "--db", "gz_city_care"] + (["--keep"] if args.keep_city else [])),
     ]  # fmt: skip
 
 
