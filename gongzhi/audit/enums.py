@@ -111,6 +111,8 @@ EVENT_LABELS = {
     "care.visit_recorded": _("登记走访"),
     "care.visit_outcome_set": _("登记走访跟进结果"),
     "care.care_visit_recorded": _("登记慰问"),
+    "care.visits_imported": _("批量登记走访"),
+    "care.care_visits_imported": _("批量登记慰问"),
     "care.grant_given": _("授权查看需知悉人群"),
     "care.grant_revoked": _("撤销需知悉人群授权"),
     "care.sensitive_revealed": _("查看需知悉人群名单"),

@@ -10,6 +10,7 @@ from gongzhi.accounts.models import User
 from gongzhi.accounts.services import role_assign, user_create
 from gongzhi.core.roles import Role
 from gongzhi.demo import layout
+from gongzhi.demo.care import seed_care
 from gongzhi.demo.cobuild import seed_cobuild
 from gongzhi.demo.layout import username_stem
 from gongzhi.demo.party import place_community_members
@@ -157,6 +158,12 @@ class DemoSeeder:
             f"  三张清单：{lists['needs']} 项需求、{lists['resources']} 项资源；签约共建项目 {lists['signed']} 个，解决需求 {lists['fulfilled']} 件"
         )
         self.stats.timings["cobuild"] = round(time.monotonic() - t, 1)
+        t = time.monotonic()
+        cared = seed_care(self)
+        self.progress(
+            f"  重点人群：{cared.get('members', 0)} 人次在册，走访 {cared.get('visits', 0)} 次（转需求/工单 {cared.get('follow_ups', 0)} 件），慰问 {cared.get('care_visits', 0)} 人次，应访未访 {cared.get('overdue', 0)} 人次"
+        )
+        self.stats.timings["care"] = round(time.monotonic() - t, 1)
         self.residents(admin)
         self.stats.timings["tickets"] = seed_tickets(self).seconds
         self.stats.seconds = round(time.monotonic() - started, 1)

@@ -161,6 +161,7 @@ def memberships_bulk_enter(*, actor: Actor | None, community: object, rows: list
         ).values_list("person_id", "group")
     )
     out = []
+    carers: dict[tuple[int, str], int | None] = {}  # (carer, grid) → checked once per batch
     for r in rows:
         person = persons.get(r.person_id)
         if person is None or person.community_code != getattr(community, "code", None):
@@ -168,7 +169,14 @@ def memberships_bulk_enter(*, actor: Actor | None, community: object, rows: list
         if (person.pk, r.group) in existing:
             continue
         existing.add((person.pk, r.group))
-        out.append(_new(person, _clean_entry(actor, r, person)))
+        key = (r.carer_id or 0, person.grid_code)
+        if key not in carers:
+            errors: dict[str, str] = {}
+            carers[key] = _carer(errors, r.carer_id, person)
+            _raise_errors(errors)
+        clean = _clean_entry(actor, EntryInput(**{**r.__dict__, "carer_id": None}), person)
+        clean["carer_id"] = carers[key]
+        out.append(_new(person, clean))
     CareMembership.objects.bulk_create(out, batch_size=1000)
     audit_record(actor=actor, target=community, event="care.members_imported", data={"count": len(out)})  # type: ignore[arg-type]
     return len(out)

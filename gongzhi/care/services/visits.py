@@ -18,7 +18,7 @@ from gongzhi.audit.services import audit_record
 from gongzhi.care.enums import FollowUp, MembershipStatus, Occasion, VisitMode, due_after
 from gongzhi.care.models import CareMembership, CareVisit, Visit, VisitPhoto
 from gongzhi.care.services._common import _day, _person_locked, _raise_errors, _text
-from gongzhi.core.errors import Conflict, NotFound
+from gongzhi.core.errors import Conflict, NotFound, ValidationFailed
 from gongzhi.core.images import CleanImage, clean_images, store_image
 from gongzhi.core.permissions import allowed, require
 
@@ -274,3 +274,90 @@ def care_visit_record(*, actor: Actor | None, data: CareVisitInput) -> CareVisit
         data={"person": person.pk, "occasion": row.occasion, "given": row.given},
     )
     return row
+
+
+@dataclass
+class VisitRow:
+    """One visit of a bulk batch (the demo's year, a paper ledger typed in): no photos, no follow-up."""
+
+    person: Any
+    visited_on: dt.date
+    visitors: str
+    mode: str = VisitMode.HOME
+    living_conditions: str = ""
+    income: str = ""
+    difficulties: str = ""
+    health: str = ""
+
+
+@transaction.atomic
+def visits_bulk_record(*, actor: Actor | None, community: Any, rows: list[VisitRow]) -> int:
+    """A community's batch of visits: one transaction, one audit row; the memberships' last visit and due
+    day move on as ``visit_record`` moves them."""
+    if not rows:
+        return 0
+    require(actor, "care.record_visit", community)
+    out = []
+    for r in rows:
+        if r.person.community_code != community.code:
+            raise ValidationFailed("走访对象不在本社区", fields={"person_id": "走访对象不在本社区"})
+        clean = _clean_visit(
+            VisitInput(
+                person_id=r.person.pk, visited_on=r.visited_on, visitors=r.visitors, mode=r.mode,
+                living_conditions=r.living_conditions, income=r.income, difficulties=r.difficulties,
+                health=r.health,
+            )
+        )  # fmt: skip
+        v = Visit(person=r.person, household_id=r.person.household_id, **clean)
+        v.district_code, v.subdistrict_code = r.person.district_code, r.person.subdistrict_code
+        v.community_code, v.grid_code = r.person.community_code, r.person.grid_code
+        out.append(v)
+    Visit.objects.bulk_create(out, batch_size=1000)
+    last: dict[int, dt.date] = {}
+    for v in out:
+        last[v.person_id] = max(last.get(v.person_id, v.visited_on), v.visited_on)
+    moved = []
+    for m in CareMembership.objects.select_for_update().filter(
+        person_id__in=list(last), status=MembershipStatus.ACTIVE
+    ):
+        day = max(filter(None, [m.last_visited_on, last[m.person_id]]))
+        if day >= m.entered_on:
+            m.last_visited_on, m.due_on = day, due_after(day, m.frequency)
+            moved.append(m)
+    CareMembership.objects.bulk_update(moved, ["last_visited_on", "due_on"], batch_size=1000)
+    audit_record(
+        actor=actor,
+        target=community,
+        event="care.visits_imported",
+        data={"count": len(out), "memberships": len(moved)},
+    )
+    return len(out)
+
+
+@transaction.atomic
+def care_visits_bulk_record(*, actor: Actor | None, community: Any, rows: list[CareVisitInput]) -> int:
+    """A community's care visits of one occasion (the 慰问花名册 typed in): one transaction, one audit row."""
+    from gongzhi.people.models import Person
+
+    if not rows:
+        return 0
+    require(actor, "care.record_carevisit", community)
+    persons = {
+        p.pk: p
+        for p in Person.objects.filter(pk__in=[r.person_id for r in rows], community_code=community.code)
+    }
+    out = []
+    for r in rows:
+        person = persons.get(r.person_id)
+        if person is None or r.occasion not in Occasion.values or not r.given or not r.visitors:
+            raise ValidationFailed(
+                "慰问名单有误：对象须为本社区人员，时机、慰问人、慰问品须填写", code="invalid_rows"
+            )
+        c = CareVisit(person=person, occasion=r.occasion, visited_on=r.visited_on, visitors=r.visitors[:200],
+                      given=r.given[:200], note=r.note[:200])  # fmt: skip
+        c.district_code, c.subdistrict_code = person.district_code, person.subdistrict_code
+        c.community_code, c.grid_code = person.community_code, person.grid_code
+        out.append(c)
+    CareVisit.objects.bulk_create(out, batch_size=1000, ignore_conflicts=True)
+    audit_record(actor=actor, target=community, event="care.care_visits_imported", data={"count": len(out)})
+    return len(out)
