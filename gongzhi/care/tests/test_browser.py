@@ -57,6 +57,7 @@ def test_visit_on_the_phone_raises_a_need_the_community_sees(
     )  # fmt: skip
     page = phone.new_page()
     errors = watch(page)
+    page.set_default_timeout(60_000)  # a loaded 2-core machine: the first page of a live server is slow
     page.goto(live_server.url + "/console/care/overdue/?mine=1")
     page.locator("[data-testid=overdue] tr", has_text=person.name).get_by_role(
         "link", name="登记走访"
@@ -85,6 +86,7 @@ def test_visit_on_the_phone_raises_a_need_the_community_sees(
     office = _context(browser, live_server, d, "community_worker", viewport={"width": 1280, "height": 900})
     page = office.new_page()
     errors = watch(page)
+    page.set_default_timeout(60_000)
     page.goto(live_server.url + "/console/cobuild/needs/")
     row = page.locator("[data-testid=needs] tr", has_text="卫生间安装扶手")
     assert row.count() == 1 and "网格员走访" in row.inner_text()
