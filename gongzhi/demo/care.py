@@ -81,8 +81,18 @@ NEEDS = {  # difficulty → (need title, category)
     "想参加社区老年大学": ("老年大学报名", "culture"),
 }
 TICKETS = {"房顶漏雨需要修缮": "走访发现：低保户房顶漏雨，需协调修缮"}
-STEP_DAYS = {Frequency.WEEKLY: 7, Frequency.BIWEEKLY: 14, Frequency.MONTHLY: 30, Frequency.QUARTERLY: 91}
-PERIODS = {Frequency.WEEKLY: 16, Frequency.BIWEEKLY: 26, Frequency.MONTHLY: 12, Frequency.QUARTERLY: 4}
+STEP_DAYS: dict[str, int] = {
+    Frequency.WEEKLY: 7,
+    Frequency.BIWEEKLY: 14,
+    Frequency.MONTHLY: 30,
+    Frequency.QUARTERLY: 91,
+}
+PERIODS: dict[str, int] = {
+    Frequency.WEEKLY: 16,
+    Frequency.BIWEEKLY: 26,
+    Frequency.MONTHLY: 12,
+    Frequency.QUARTERLY: 4,
+}
 FOLLOW_UPS_PER_COMMUNITY = 2
 
 
@@ -108,7 +118,7 @@ def seed_care(seeder: Any) -> dict[str, int]:
     rng = random.Random(seeder.seed + 22)
     today = timezone.localdate()
     workers = _workers()
-    stats = defaultdict(int)
+    stats: defaultdict[str, int] = defaultdict(int)
     first = True
     for community in Community.objects.order_by("code"):
         from gongzhi.demo.cobuild import _secretary

@@ -349,7 +349,13 @@ def care_visits_bulk_record(*, actor: Actor | None, community: Any, rows: list[C
     out = []
     for r in rows:
         person = persons.get(r.person_id)
-        if person is None or r.occasion not in Occasion.values or not r.given or not r.visitors:
+        if (
+            person is None
+            or r.occasion not in Occasion.values
+            or not r.given
+            or not r.visitors
+            or r.visited_on is None
+        ):
             raise ValidationFailed(
                 "慰问名单有误：对象须为本社区人员，时机、慰问人、慰问品须填写", code="invalid_rows"
             )

@@ -79,6 +79,7 @@ def test_visit_on_the_phone_raises_a_need_the_community_sees(
     visit = Visit.objects.get()
     assert visit.lng is not None and abs(visit.lng - G1_POINT[0]) < 1e-5
     assert VisitPhoto.objects.filter(visit=visit).count() == 1
+    assert visit.need_id is not None
     need = Need.objects.get(pk=visit.need_id)
     assert errors == []
     phone.close()

@@ -12,7 +12,10 @@ def test_demo_care_rosters_come_from_the_tags_and_visits_follow(demo, client):
     assert 0 < care["visits_overdue"] < CareMembership.objects.filter(status="active").count()
     tagged = Person.objects.filter(pk__in=CareMembership.objects.filter(group="disabled").values("person_id"))
     assert tagged.exists() and all("disabled" in p.tags for p in tagged)
-    assert Visit.objects.filter(need__isnull=False).exists() and Visit.objects.filter(ticket__isnull=False).exists()
+    assert (
+        Visit.objects.filter(need__isnull=False).exists()
+        and Visit.objects.filter(ticket__isnull=False).exists()
+    )
     assert CareVisit.objects.filter(occasion="spring_festival").exists()
     assert CareMembership.objects.filter(sensitive=True).exists()
     assert AuditEvent.objects.filter(event_type="care.visits_imported").exists()
