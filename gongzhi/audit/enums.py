@@ -108,6 +108,7 @@ EVENT_LABELS = {
     "care.member_entered": _("纳入重点人群"),
     "care.member_exited": _("退出重点人群"),
     "care.members_imported": _("批量纳入重点人群"),
+    "care.overdue_swept": _("重点人群走访超期巡检"),
     "care.visit_recorded": _("登记走访"),
     "care.visit_outcome_set": _("登记走访跟进结果"),
     "care.care_visit_recorded": _("登记慰问"),

@@ -8,3 +8,7 @@ class CareConfig(AppConfig):
 
     def ready(self) -> None:
         from gongzhi.care import permissions  # noqa: F401  (registers the rules predicates)
+        from gongzhi.care.services.sweep import care_overdue_sweep
+        from gongzhi.core import sweeps
+
+        sweeps.register("care_overdue", care_overdue_sweep)

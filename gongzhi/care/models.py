@@ -39,6 +39,8 @@ class CareMembership(PlacedModel):
     risk_level = models.PositiveSmallIntegerField(_("风险等级"), default=1)  # 1 low · 2 medium · 3 high
     last_visited_on = models.DateField(_("最近走访"), null=True, blank=True)
     due_on = models.DateField(_("应访日期"))
+    # set by the supervision sweep on the day it first finds the person overdue; cleared once visited
+    overdue_since = models.DateField(_("超期发现日期"), null=True, blank=True)
     status = models.CharField(
         _("状态"), max_length=8, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE
     )

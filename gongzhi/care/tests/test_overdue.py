@@ -104,3 +104,39 @@ def test_overdue_per_carer_and_per_grid(district):
     assert _ids(d, None, carer_id=d.user("grid_worker").pk) == {a.pk}
     community = selectors.overdue_counts_for_actor(actor=d.user("community_worker"))
     assert community.total == 3 and dict(community.by_grid) == {d.grids["g1"].code: 2, d.grids["g2"].code: 1}
+
+
+def test_the_supervision_sweep_records_when_a_person_fell_overdue_and_clears_it_after_a_visit(district):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from gongzhi.audit.models import AuditEvent
+    from gongzhi.care.models import CareMembership
+
+    d = district
+    late, fine = d.persons["g1"][0], d.persons["g1"][1]
+    m = enter(d, late, on=days_ago(20), frequency="weekly")  # due 13 days ago
+    ok = enter(d, fine, on=days_ago(2), frequency="weekly")  # due in 5 days
+    out = StringIO()
+    call_command("tickets_supervise", stdout=out)
+    line = out.getvalue()
+    assert "黄牌督办 0 件" in line  # the tickets' part still runs first
+    assert "重点人群走访新超期（人） 1" in line and "重点人群走访超期（人） 1" in line
+    m.refresh_from_db()
+    ok.refresh_from_db()
+    assert m.overdue_since == days_ago(0) and ok.overdue_since is None
+    swept = AuditEvent.objects.filter(event_type="care.overdue_swept")
+    assert swept.count() == 1 and swept.get().data["newly_overdue"] == 1
+
+    out = StringIO()
+    call_command("tickets_supervise", stdout=out)  # nothing new: the day found stays, no second audit row
+    assert "重点人群走访新超期（人） 0" in out.getvalue() and "重点人群走访超期（人） 1" in out.getvalue()
+    assert swept.count() == 1
+    m.refresh_from_db()
+    assert m.overdue_since == days_ago(0)
+
+    visit(d, late, on=days_ago(0))
+    call_command("tickets_supervise", stdout=StringIO())
+    assert CareMembership.objects.filter(overdue_since__isnull=False).count() == 0
+    assert swept.count() == 2 and swept.order_by("-id").first().data["cleared"] == 1

@@ -5,13 +5,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from gongzhi.core import sweeps
 from gongzhi.tickets.enums import SupervisionKind
 from gongzhi.tickets.services import supervision_sweep
 
 
 class Command(BaseCommand):
     help = (
-        "督办巡检：找出新超期的工单并发出黄牌、红牌和报到超时督办。默认运行一次（供 cron/systemd timer），"
+        "督办巡检：找出新超期的工单并发出黄牌、红牌和报到超时督办，并运行其他模块登记的巡检（如重点人群走访超期）。"
+        "默认运行一次（供 cron/systemd timer），"
         "--every 秒数 则循环运行（供后台进程或 sidecar 容器）。"
     )
 
@@ -49,5 +51,7 @@ class Command(BaseCommand):
         out = supervision_sweep()
         stamp = f"{timezone.localtime():%Y-%m-%d %H:%M:%S}"
         parts = [f"{SupervisionKind(kind).label} {n} 件" for kind, n in out.items()]
+        # the other apps' parts of the sweep (core.sweeps), each a service of its own app
+        parts += [f"{label} {n}" for label, n in sweeps.run_registered(timezone.localdate()).items()]
         self.stdout.write(f"[{stamp}] 督办巡检完成：" + "，".join(parts))
         self.stdout.flush()
