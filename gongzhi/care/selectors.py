@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -25,6 +26,24 @@ if TYPE_CHECKING:
     from gongzhi.core.types import Actor
 
 ACTIVE = MembershipStatus.ACTIVE
+
+
+GRANT_NAV_KEY = "care:granted:{}"
+GRANT_NAV_SECONDS = 300
+
+
+def has_grant_for_nav(actor: Actor) -> bool:
+    """Whether the console menu shows the need-to-know link: from the cache (every console page asks, so
+    no query per page), filled from ``granted_districts`` and dropped when a grant is given or revoked.
+    The page itself always reads the grants from the database."""
+    if actor is None or not actor.is_authenticated:
+        return False
+    key = GRANT_NAV_KEY.format(actor.pk)
+    held = cache.get(key)
+    if held is None:
+        held = bool(granted_districts(actor))
+        cache.set(key, held, GRANT_NAV_SECONDS)
+    return bool(held)
 
 
 def granted_districts(actor: Actor) -> set[str]:

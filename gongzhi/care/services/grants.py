@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from gongzhi.audit.services import audit_record
 from gongzhi.care.models import CareGrant, CareMembership
+from gongzhi.care.selectors import GRANT_NAV_KEY
 from gongzhi.care.services._common import _raise_errors, _text
 from gongzhi.core.duties import refuse_own_work
 from gongzhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -22,6 +24,12 @@ if TYPE_CHECKING:
     from django.db.models import Model
 
     from gongzhi.core.types import Actor
+
+
+def _menu_changed(user_id: int) -> None:
+    """The menu's cached answer (``selectors.has_grant_for_nav``) is dropped once the change is committed."""
+    key = GRANT_NAV_KEY.format(user_id)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 @transaction.atomic
@@ -61,6 +69,7 @@ def care_grant(*, actor: Actor | None, user_id: int, district_code: str, reason:
     audit_record(
         actor=actor, target=user, event="care.grant_given", data={"district": district.code, "reason": why}
     )
+    _menu_changed(user.pk)
     return grant
 
 
@@ -79,6 +88,7 @@ def care_grant_revoke(*, actor: Actor | None, grant_id: int) -> CareGrant:
     audit_record(
         actor=actor, target=grant.user, event="care.grant_revoked", data={"district": grant.district_code}
     )
+    _menu_changed(grant.user_id)
     return grant
 
 

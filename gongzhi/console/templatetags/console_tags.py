@@ -156,9 +156,9 @@ def _allowed(who: str, user: Any) -> bool:
         scope = scope_of(user)
         return scope.superuser or bool(scope.roles & POPULATION_ROLES)
     if who == "care_granted":
-        from gongzhi.care.selectors import granted_districts
+        from gongzhi.care.selectors import has_grant_for_nav
 
-        return bool(granted_districts(user))
+        return has_grant_for_nav(user)
     if "." in who:  # a rule: "<app>.<verb>_<model>"
         return allowed(user, who)
     if who == "open311_admin":

@@ -55,6 +55,7 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "bounds": "the input edges: 64-bit integers, 1900–2100 dates, list sizes, control characters",
         "bulk": "fast inserts and the one-statement Batch",
         "cells": "the one safe writer of xlsx and csv cells (no formulas, no control characters)",
+        "sweeps": "the registry of the supervision sweep's parts that apps above tickets add",
         "checks": "Django system checks",
         "codes": "GB/T 2260, statistical and grid codes",
         "coords": "GCJ-02 / BD-09 / WGS-84 conversion",
@@ -124,6 +125,7 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
     "console": {"context": "the console's template context", "figures": "the home page's figures"},
     "demo": {
         "accounts": "demo accounts",
+        "care": "demo care rosters, visits and care visits",
         "cobuild": "demo three lists",
         "layout": "demo places",
         "party": "demo party organisations",
