@@ -139,4 +139,4 @@ def test_the_supervision_sweep_records_when_a_person_fell_overdue_and_clears_it_
     visit(d, late, on=days_ago(0))
     call_command("tickets_supervise", stdout=StringIO())
     assert CareMembership.objects.filter(overdue_since__isnull=False).count() == 0
-    assert swept.count() == 2 and swept.order_by("-id").first().data["cleared"] == 1
+    assert swept.count() == 2 and swept.order_by("-id")[0].data["cleared"] == 1
