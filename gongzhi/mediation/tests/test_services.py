@@ -207,7 +207,9 @@ def test_scope_grid_worker_sees_only_the_cases_they_reported(district):
     org = make_org(district)
     gw, other = district.user("grid_worker"), district.user("grid_worker_g2")
     mine = make_case(district, org, actor=gw, grid_code=district.grids["g1"].code)
-    theirs = make_case(district, org, actor=other, grid_code=district.grids["g2"].code, title="噪音", party_grid="g2")
+    theirs = make_case(
+        district, org, actor=other, grid_code=district.grids["g2"].code, title="噪音", party_grid="g2"
+    )
     staff = make_case(district, org, actor=district.user("community_worker"), title="宠物")
     assert [c.pk for c in selectors.case_list_for_actor(actor=gw)] == [mine.pk]
     assert [c.pk for c in selectors.case_list_for_actor(actor=other)] == [theirs.pk]
