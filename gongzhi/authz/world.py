@@ -273,6 +273,44 @@ def _volunteers(w: World) -> None:
         w.add("signup", side, Obj({"signup_id": signup.pk}))
 
 
+def _mediation(w: World) -> None:
+    from gongzhi.mediation.enums import CaseSource, CommitteeLevel, DisputeKind, MediatorKind, Side
+    from gongzhi.mediation.services.cases import CaseInput, DisputantInput, case_register
+    from gongzhi.mediation.services.organisation import committee_create, mediator_add
+
+    d = w.d
+    for side in ("A", "B"):
+        community_key, grid_key = PLACE[side]
+        label = "甲方" if side == "A" else "乙方"
+        committee = committee_create(
+            actor=None,
+            name=f"授权矩阵{label}人民调解委员会",
+            short_name=f"矩{label}",
+            level=CommitteeLevel.COMMUNITY,
+            community_id=d.communities[community_key].pk,
+        )
+        w.add("mediation_committee", side, Obj({"committee_id": committee.pk}, [committee.name]))
+        mediator_add(actor=None, committee_id=committee.pk, name=f"{label}调解员", kind=MediatorKind.ELDER)
+        title = f"授权矩阵{label}漏水纠纷"
+        case = case_register(
+            actor=None,
+            committee_id=committee.pk,
+            data=CaseInput(
+                source=CaseSource.VISIT,
+                kind=DisputeKind.NEIGHBOURS,
+                title=title,
+                facts="楼上漏水",
+                disputants=[
+                    DisputantInput(side=Side.APPLICANT, person_id=d.persons[grid_key][0].pk),
+                    DisputantInput(side=Side.RESPONDENT, name=f"{label}被申请人", phone="13912349876"),
+                ],
+            ),
+        )
+        w.add("mediation_case", side, Obj({"case_id": case.pk}, [title]))
+        respondent = case.disputants.get(side=Side.RESPONDENT)
+        w.add("disputant", side, Obj({"disputant_id": respondent.pk}, [title]))
+
+
 def build_world() -> World:
     d = build_small_district()
     w = World(d=d)
@@ -283,5 +321,6 @@ def build_world() -> World:
     _patrols(w)
     _party(w)
     _cobuild(w)
+    _mediation(w)
     _volunteers(w)
     return w

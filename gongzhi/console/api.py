@@ -5,6 +5,7 @@ from ninja import Router, Schema
 from gongzhi.cobuild.selectors import cobuild_counts
 from gongzhi.console.selectors import overview_counts
 from gongzhi.core.api import ERRORS
+from gongzhi.mediation.selectors import mediation_counts
 from gongzhi.party.enums import RegistrationStatus
 from gongzhi.party.models import MemberRegistration, Unit
 from gongzhi.party.selectors.organizations import branch_coverage
@@ -51,6 +52,15 @@ class CobuildCounts(Schema):
     service_hours: float
 
 
+class MediationCounts(Schema):
+    committees: int
+    rooms: int
+    cases_this_year: int
+    agreements: int
+    success_rate: RateOut
+    warnings_open: int
+
+
 class OverviewOut(Schema):
     communities: int
     grids: GridCounts
@@ -59,6 +69,7 @@ class OverviewOut(Schema):
     party: PartyCounts
     tickets: TicketCounts
     cobuild: CobuildCounts
+    mediation: MediationCounts
 
 
 def party_counts() -> dict[str, int]:
@@ -85,4 +96,5 @@ def overview(request: HttpRequest):
         "party": party_counts(),
         "tickets": overview_tickets(),
         "cobuild": {**volunteer_counts(), **cobuild_counts()},
+        "mediation": mediation_counts(),
     }

@@ -14,6 +14,7 @@ the flagged groups is read in a second query bounded by ``EVIDENCE_MAX`` per sig
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q
@@ -86,7 +87,7 @@ def repeat_signals(district_code: str, rule: Rule, until: dt.datetime) -> list[S
         return []
     ids = [g["household__building_id"] for g in groups]
     names = {
-        b.pk: f"{b.estate.name if b.estate_id else ''}{b.number}号楼"
+        b.pk: f"{b.estate.name if b.estate is not None else ''}{b.number}号楼"
         for b in Building.objects.filter(pk__in=ids).select_related("estate")
     }
     evidence: dict[int, list[str]] = {}
@@ -217,7 +218,7 @@ def broken_signals(district_code: str, rule: Rule, until: dt.datetime) -> list[S
     return out
 
 
-COMPUTE = {
+COMPUTE: dict[str, Callable[[str, Rule, dt.datetime], list[Signal]]] = {
     WarningKind.REPEAT: repeat_signals,
     WarningKind.GROUP: group_signals,
     WarningKind.NEIGHBOUR_REOPENED: neighbour_signals,

@@ -258,6 +258,7 @@ def figures_for_actor(*, actor: Actor, year: int, by: str = "committee") -> list
         if ended:
             f.days_total += (ended - registered).days
             f.days_count += 1
+    names: dict[Any, str]
     if by == "committee":
         names = dict(Committee.objects.filter(pk__in=list(out)).values_list("pk", "name"))
     elif by == "community":

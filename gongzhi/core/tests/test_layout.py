@@ -120,6 +120,11 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "agreement": "the co-building agreement PDF",
         "matching": "the yearly matching plan (linear programme)",
     },
+    "mediation": {
+        "books": "the four registers made from the records as PDF and xlsx, the case documents' downloads",
+        "documents": "the registers, the mediation agreement and the case file as PDFs",
+        "early_warning": "the warning rules' aggregate queries over tickets and cases",
+    },
     "console": {"context": "the console's template context", "figures": "the home page's figures"},
     "demo": {
         "accounts": "demo accounts",

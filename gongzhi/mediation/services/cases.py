@@ -333,6 +333,7 @@ def session_record(
     if day and case.accepted_on and day < case.accepted_on:
         errors["held_on"] = f"调解日期不能早于受理日期（{case.accepted_on:%Y-%m-%d}）"
     raise_if(errors)
+    assert day is not None
     session = MediationSession.objects.create(
         case=case,
         held_on=day,

@@ -59,12 +59,12 @@ def committee_create(
     if level not in CommitteeLevel.values:
         errors["level"] = "请选择调委会层级"
     if level == CommitteeLevel.COMMUNITY:
-        community = Community.objects.filter(pk=community_id).select_related("subdistrict").first()
+        community = Community.objects.filter(pk=community_id or 0).select_related("subdistrict").first()
         if community is None:
             raise NotFound("社区不存在")
         probe = _place(community.code, community.subdistrict.code)
     else:
-        subdistrict = Subdistrict.objects.filter(pk=subdistrict_id).first()
+        subdistrict = Subdistrict.objects.filter(pk=subdistrict_id or 0).first()
         if subdistrict is None:
             raise NotFound("街道不存在")
         probe = _place("", subdistrict.code)

@@ -218,10 +218,11 @@ def case_close(*, actor: Actor | None, case_id: int, satisfaction: str, note: st
         case.end_note = note
     case.save(update_fields=["status", "satisfaction", "closed_on", "end_note", "updated_at"])
     audit_record(actor=actor, target=case, event="mediation.case_closed", data={"satisfaction": satisfaction})
-    result = {
+    results: dict[str, str] = {
         Outcome.AGREEMENT: f"达成调解协议（{case.agreement_number}）",
         Outcome.NO_AGREEMENT: "调解不成，已告知其他解决途径",
-    }.get(case.outcome, "调解结束")
+    }
+    result = results.get(case.outcome, "调解结束")
     finish_ticket(case, result)
     return case
 

@@ -57,6 +57,7 @@ def visit_record(
     follow_up = clean_text(errors, "follow_up", follow_up, "后续跟进", max_length=300, required=False)
     protected = protected_phone(errors, "phone", phone)
     raise_if(errors)
+    assert day is not None
     visit = Visit(
         committee=committee,
         visited_on=day,
@@ -98,6 +99,7 @@ def consultation_record(
     staff = clean_text(errors, "staff", staff, "法律服务人员", max_length=50)
     follow_up = clean_text(errors, "follow_up", follow_up, "后续跟进", max_length=300, required=False)
     raise_if(errors)
+    assert day is not None
     row = Consultation(
         committee=committee,
         consulted_on=day,
@@ -223,6 +225,7 @@ def analysis_record(
         errors, "assignments", assignments, "责任分工", max_length=500, required=False
     )
     raise_if(errors)
+    assert day is not None
     row.held_on = day
     row.recorded_by_id = getattr(actor, "pk", None)
     row.save()

@@ -138,6 +138,7 @@ def test_registers_as_xlsx_and_need_to_know(district):
     name, data = books.register_xlsx(actor=cw, committee_id=org.committee.pk, kind="visits")
     assert name.endswith("接访登记簿.xlsx")
     ws = load_workbook(io.BytesIO(data)).active
+    assert ws is not None
     rows = list(ws.iter_rows(values_only=True))
     assert (
         rows[1][:3] == ("序号", "日期", "来访人") and rows[2][2] == "张大妈" and rows[2][3] == "139****0001"

@@ -42,7 +42,8 @@ def test_agreement_numbered_then_broken_then_mediated_again(district):
     case = mediating_case(district, org, actor=cw)
     assert case.status == CaseStatus.MEDIATING
     assert case.number == f"（{case.year}）银山人调字第1号"
-    assert case.due_at is not None and case.due_at.date() > case.accepted_on
+    assert case.due_at is not None and case.accepted_on is not None
+    assert case.due_at.date() > case.accepted_on
     case = case_agree(actor=cw, case_id=case.pk, terms="楼上赔偿维修费2000元", performance="7日内现金支付")
     assert case.status == CaseStatus.AGREED and case.agreement_number == f"银山调协〔{case.year}〕1号"
     second = mediating_case(district, org, actor=cw, title="噪音扰民")
@@ -87,6 +88,7 @@ def test_a_session_before_the_case_was_accepted_is_refused_in_chinese(district):
         )
     assert "不能记录调解" in exc.value.message
     case = mediating_case(district, org, title="停车纠纷")
+    assert case.accepted_on is not None
     with pytest.raises(ValidationFailed) as bad:
         session_record(
             actor=None,
@@ -165,7 +167,7 @@ def test_report_up_overdue_reply_then_the_subdistrict_answers(district):
     long_ago = timezone.localdate() - dt.timedelta(days=30)
     case = case_report_up(actor=cw, case_id=case.pk, reason="涉及多户，矛盾可能激化", on=long_ago)
     assert case.status == CaseStatus.REPORTED
-    assert case.reply_due < timezone.now()
+    assert case.reply_due is not None and case.reply_due < timezone.now()
     assert [c.pk for c in selectors.overdue_reports_for_actor(actor=sub)] == [case.pk]
     # the community worker cannot answer their own report; the subdistrict office does
     with pytest.raises(NotFound):
@@ -179,8 +181,9 @@ def test_extension_moves_the_deadline_on_working_days(district):
     org = make_org(district)
     case = mediating_case(district, org)
     before = case.due_at
+    assert before is not None
     case = case_extend(actor=None, case_id=case.pk, working_days=10, reason="当事人外出务工，经双方同意延期")
-    assert case.due_at > before + dt.timedelta(days=13)
+    assert case.due_at is not None and case.due_at > before + dt.timedelta(days=13)
     with pytest.raises(ValidationFailed):
         case_extend(actor=None, case_id=case.pk, working_days=0, reason="x")
 
