@@ -1,7 +1,8 @@
 """The early warning (未诉先办) computed from the records: the signals of one district as of a day, each
 with its evidence, by the rules and thresholds the district admin keeps (``WarningRule``).
 
-- ``repeat``: one building (its households) reporting ``threshold`` tickets or more within the window;
+- ``repeat``: one building (its households), or one household outside any registered building, reporting
+  ``threshold`` tickets or more within the window;
 - ``group``: one problem (ticket category) reported by ``threshold`` households or more of one community;
 - ``neighbour_reopened``: a 邻里纠纷 ticket reopened or rated dissatisfied within the window;
 - ``agreement_broken``: a mediation agreement found not kept at its follow-up within the window.
@@ -113,6 +114,52 @@ def repeat_signals(district_code: str, rule: Rule, until: dt.datetime) -> list[S
     ]
 
 
+def household_signals(district_code: str, rule: Rule, until: dt.datetime) -> list[Signal]:
+    """Repeat complaints of one household that belongs to no registered building (one query + evidence)."""
+    from gongzhi.places.models import Household
+    from gongzhi.tickets.models import Ticket
+
+    since, until = _window(until, rule.window_days)
+    base = Ticket.objects.filter(
+        district_code=district_code,
+        created_at__gte=since,
+        created_at__lt=until,
+        household__isnull=False,
+        household__building__isnull=True,
+    )
+    groups = list(
+        base.values("household_id")
+        .annotate(n=Count("id"), community=Max("community_code"), grid=Max("grid_code"))
+        .filter(n__gte=rule.threshold)
+        .order_by("-n")[:500]
+    )
+    if not groups:
+        return []
+    ids = [g["household_id"] for g in groups]
+    addresses = dict(Household.objects.filter(pk__in=ids).values_list("pk", "address"))
+    evidence: dict[int, list[str]] = {}
+    for pk, created, household in (
+        base.filter(household_id__in=ids)
+        .order_by("created_at", "id")
+        .values_list("id", "created_at", "household_id")
+    ):
+        rows = evidence.setdefault(household, [])
+        if len(rows) < EVIDENCE_MAX:
+            rows.append(_number(created, pk))
+    return [
+        Signal(
+            kind=WarningKind.REPEAT,
+            key=f"household:{g['household_id']}",
+            community_code=g["community"],
+            grid_code=g["grid"] or "",
+            subject=f"{addresses.get(g['household_id'], '')}{rule.window_days}天内反映{g['n']}次",
+            count=g["n"],
+            evidence=evidence.get(g["household_id"], []),
+        )
+        for g in groups
+    ]
+
+
 def group_signals(district_code: str, rule: Rule, until: dt.datetime) -> list[Signal]:
     from gongzhi.tickets.models import Category, Ticket
 
@@ -218,8 +265,12 @@ def broken_signals(district_code: str, rule: Rule, until: dt.datetime) -> list[S
     return out
 
 
+def repeat_all(district_code: str, rule: Rule, until: dt.datetime) -> list[Signal]:
+    return repeat_signals(district_code, rule, until) + household_signals(district_code, rule, until)
+
+
 COMPUTE: dict[str, Callable[[str, Rule, dt.datetime], list[Signal]]] = {
-    WarningKind.REPEAT: repeat_signals,
+    WarningKind.REPEAT: repeat_all,
     WarningKind.GROUP: group_signals,
     WarningKind.NEIGHBOUR_REOPENED: neighbour_signals,
     WarningKind.AGREEMENT_BROKEN: broken_signals,

@@ -130,6 +130,7 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "accounts": "demo accounts",
         "cobuild": "demo three lists",
         "layout": "demo places",
+        "mediation": "demo people's mediation",
         "party": "demo party organisations",
         "party_service": "demo dual registration",
         "party_units": "demo units",

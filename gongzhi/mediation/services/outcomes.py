@@ -184,20 +184,20 @@ def case_transfer(
 
 
 @transaction.atomic
-def case_follow_up(*, actor: Actor | None, case_id: int, kept: bool, note: str) -> Case:
+def case_follow_up(
+    *, actor: Actor | None, case_id: int, kept: bool, note: str, on: dt.date | str | None = None
+) -> Case:
     """履行回访: whether the agreement is kept. A broken one raises a warning on the next run and may be
     mediated again."""
     case = locked_case(actor, case_id)
     new = check_move(CASE, "follow_kept" if kept else "follow_broken", case.status)
     errors: dict[str, str] = {}
     note = clean_text(errors, "note", note, "履行情况", max_length=500)
+    day = clean_day(errors, "on", on or timezone.localdate(), "回访日期")
+    if day and case.agreed_on and day < case.agreed_on:
+        errors["on"] = "回访日期不能早于协议日期"
     raise_if(errors)
-    case.status, case.kept, case.follow_note, case.followed_up_on = (
-        new,
-        bool(kept),
-        note,
-        timezone.localdate(),
-    )
+    case.status, case.kept, case.follow_note, case.followed_up_on = new, bool(kept), note, day
     case.save(update_fields=["status", "kept", "follow_note", "followed_up_on", "updated_at"])
     audit_record(actor=actor, target=case, event="mediation.case_followed_up", data={"kept": bool(kept)})
     return case
