@@ -32,6 +32,8 @@ def _args(argv: Sequence[str] | None) -> Any:
     quick = "--quick" in argv
     if quick and "--sqlite" not in argv and "--pg" not in " ".join(argv):
         argv = [*argv, "--sqlite"]
+    if quick and "--scale" not in argv:
+        argv = [*argv, "--scale", "0.001"]
     if "--generate-only" not in argv:
         argv.append("--generate-only")
     return city.parse_args(argv)
@@ -66,7 +68,7 @@ def _reporters(district_code: str, since: dt.datetime) -> int:
             else f"""
             UPDATE {TICKETS_TABLE} SET household_id = (
                 SELECT h.id FROM places_household h WHERE h.grid_code = {TICKETS_TABLE}.grid_code
-                ORDER BY h.id LIMIT 1 OFFSET (CASE WHEN {TICKETS_TABLE}.id % 7 = 0 THEN 0 ELSE {TICKETS_TABLE}.id % 5 END)
+                ORDER BY h.id LIMIT 1 OFFSET (CASE WHEN {TICKETS_TABLE}.id %% 7 = 0 THEN 0 ELSE {TICKETS_TABLE}.id %% 5 END)
             ) WHERE district_code = %s AND created_at >= %s
             """,
             [district_code, since, district_code, district_code]
