@@ -27,9 +27,9 @@ if TYPE_CHECKING:
     from gongzhi.demo.seed import DemoSeeder
 
 BUGE_CASES = 17
-CASES_PER_COMMUNITY = 6
-SCREENING_WEEKS = 2
-ANALYSES_PER_COMMUNITY = 4
+CASES_PER_COMMUNITY = 5
+SCREENING_WEEKS = 1
+ANALYSES_PER_COMMUNITY = 2
 
 # kind → (title, facts, amount, terms, performance)
 DISPUTES: list[tuple[str, str, str, int | None, str, str]] = [
@@ -423,7 +423,7 @@ def seed_mediation(seeder: DemoSeeder) -> dict[str, int]:
     counts["transferred_tickets"] = _transfer_tickets(seeder, orgs, year_start)
     # Visitors and legal consultations at the rooms.
     for committee, _room, mediators in orgs.values():
-        for j in range(3):
+        for j in range(2):
             day = TODAY - dt.timedelta(days=7 * j + rng.randint(0, 5))
             registers.visit_record(
                 actor=None,
