@@ -409,6 +409,13 @@ ROUTES: dict[str, Route] = {
     "POST /console/mediation/parties/{disputant_id}/reveal/": R("disputant", NOBODY),
     "GET /console/mediation/committees/": R("list:mediation_committee", MEDIATION_VIEWERS),
     "POST /console/mediation/committees/entries/": R("collection", NOBODY),
+    "POST /console/mediation/committees/new/": R("collection", NOBODY),
+    "POST /console/mediation/committees/{committee_id}/edit/": R("mediation_committee", NOBODY),
+    "POST /console/mediation/committees/{committee_id}/deactivate/": R("mediation_committee", NOBODY),
+    "POST /console/mediation/committees/{committee_id}/rooms/": R("mediation_committee", NOBODY),
+    "POST /console/mediation/committees/rooms/{room_id}/edit/": R("mediation_room", NOBODY),
+    "POST /console/mediation/committees/{committee_id}/mediators/": R("mediation_committee", NOBODY),
+    "POST /console/mediation/committees/mediators/{mediator_id}/deactivate/": R("mediator", NOBODY),
     "GET /console/mediation/committees/{committee_id}/visits.pdf": R(
         "mediation_committee", MEDIATION_HANDLERS
     ),

@@ -276,7 +276,7 @@ def _volunteers(w: World) -> None:
 def _mediation(w: World) -> None:
     from gongzhi.mediation.enums import CaseSource, CommitteeLevel, DisputeKind, MediatorKind, Side
     from gongzhi.mediation.services.cases import CaseInput, DisputantInput, case_register
-    from gongzhi.mediation.services.organisation import committee_create, mediator_add
+    from gongzhi.mediation.services.organisation import committee_create, mediator_add, room_create
 
     d = w.d
     for side in ("A", "B"):
@@ -290,7 +290,14 @@ def _mediation(w: World) -> None:
             community_id=d.communities[community_key].pk,
         )
         w.add("mediation_committee", side, Obj({"committee_id": committee.pk}, [committee.name]))
-        mediator_add(actor=None, committee_id=committee.pk, name=f"{label}调解员", kind=MediatorKind.ELDER)
+        mediator = mediator_add(
+            actor=None, committee_id=committee.pk, name=f"{label}调解员", kind=MediatorKind.ELDER
+        )
+        w.add("mediator", side, Obj({"mediator_id": mediator.pk}, [mediator.name]))
+        room = room_create(
+            actor=None, committee_id=committee.pk, name=f"{label}调解室", place=f"{label}二楼", hours="工作日"
+        )
+        w.add("mediation_room", side, Obj({"room_id": room.pk}, [room.name]))
         title = f"授权矩阵{label}漏水纠纷"
         case = case_register(
             actor=None,

@@ -158,3 +158,41 @@ class RuleForm(ConsoleForm):
     window_days = text_field()
     threshold = text_field()
     active = text_field()
+
+
+class CommitteeForm(ConsoleForm):
+    """A committee set up (level and place) or edited (names, speciality, chair)."""
+
+    level = text_field()
+    community_id = text_field()
+    subdistrict_id = text_field()
+    name = text_field()
+    short_name = text_field()
+    speciality = text_field()
+    chair = text_field()
+
+
+class RoomForm(ConsoleForm):
+    """A room with the standards (四有、四上墙) ticked."""
+
+    name = text_field()
+    place = text_field()
+    hours = text_field()
+    standards = PostedValues(required=False)
+
+    def chosen(self) -> list[str]:
+        return [str(v) for v in self.cleaned_data.get("standards") or []]
+
+
+class MediatorForm(ConsoleForm):
+    """A mediator from an existing account (username) or by name, with speciality, pool and legal flags."""
+
+    username = text_field()
+    name = text_field()
+    kind = text_field()
+    speciality = text_field()
+    in_pool = text_field()
+    legal_service = text_field()
+
+    def flag(self, field: str) -> bool:
+        return self.text(field) in ("1", "on", "true")

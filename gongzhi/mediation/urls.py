@@ -24,6 +24,21 @@ urlpatterns = [
     path("parties/<int:disputant_id>/reveal/", cases.disputant_reveal, name="disputant_reveal"),
     path("committees/", organisation.committee_list, name="committees"),
     path("committees/entries/", organisation.register_entry, name="register_entry"),
+    path("committees/new/", organisation.committee_new, name="committee_new"),
+    path("committees/<int:committee_id>/edit/", organisation.committee_edit, name="committee_edit"),
+    path(
+        "committees/<int:committee_id>/deactivate/",
+        organisation.committee_deactivate,
+        name="committee_deactivate",
+    ),
+    path("committees/<int:committee_id>/rooms/", organisation.room_new, name="room_new"),
+    path("committees/rooms/<int:room_id>/edit/", organisation.room_edit, name="room_edit"),
+    path("committees/<int:committee_id>/mediators/", organisation.mediator_new, name="mediator_new"),
+    path(
+        "committees/mediators/<int:mediator_id>/deactivate/",
+        organisation.mediator_deactivate,
+        name="mediator_deactivate",
+    ),
     *[
         path(
             f"committees/<int:committee_id>/{kind}.pdf",

@@ -18,9 +18,16 @@ from gongzhi.core.errors import ApplicationError, NotFound
 from gongzhi.core.http import date_or_none, int_or_none, pdf_response, refused, xlsx_response
 from gongzhi.core.permissions import allowed
 from gongzhi.mediation import books, selectors
-from gongzhi.mediation.enums import ROOM_STANDARDS, MeetingLevel
-from gongzhi.mediation.forms import AnalysisForm, RegisterEntryForm, ScreeningForm
-from gongzhi.mediation.services import registers
+from gongzhi.mediation.enums import ROOM_STANDARDS, CommitteeLevel, MediatorKind, MeetingLevel
+from gongzhi.mediation.forms import (
+    AnalysisForm,
+    CommitteeForm,
+    MediatorForm,
+    RegisterEntryForm,
+    RoomForm,
+    ScreeningForm,
+)
+from gongzhi.mediation.services import organisation, registers
 
 
 def _view_or_404(actor: Any) -> None:
@@ -43,10 +50,170 @@ def committee_list(request: HttpRequest) -> HttpResponse:
             r.standard_labels = [standards[k] for k in r.standards if k in standards]
         c.mediator_rows = [m for m in mediators if m.committee_id == c.pk]  # type: ignore[attr-defined]
         c.keeps = allowed(actor, "mediation.keep_register", c)  # type: ignore[attr-defined]
+        c.manages = allowed(actor, "mediation.manage_committee", c)  # type: ignore[attr-defined]
+    communities, subdistricts = _places_managed(actor)
     return render(
         request,
         "mediation/console/committees.html",
-        {"committees": committees, "registers": books.REGISTERS.items(), "today": timezone.localdate()},
+        {
+            "committees": committees,
+            "registers": books.REGISTERS.items(),
+            "today": timezone.localdate(),
+            "standards": ROOM_STANDARDS,
+            "levels": CommitteeLevel.choices,
+            "kinds": MediatorKind.choices,
+            "communities": communities,
+            "subdistricts": subdistricts,
+        },
+    )
+
+
+def _places_managed(actor: Any) -> tuple[list[Any], list[Any]]:
+    """The communities and subdistricts the actor may set a committee up in (for the form's choices)."""
+    from gongzhi.core.roles import PLACE_MANAGERS
+    from gongzhi.core.scope import scope_of
+    from gongzhi.places.models import Community, Subdistrict
+
+    codes = scope_of(actor).codes(PLACE_MANAGERS)
+    if not any(codes.values()):
+        return [], []
+    communities = Community.objects.filter(
+        Q(code__in=sorted(codes["community"]))
+        | Q(subdistrict__code__in=sorted(codes["subdistrict"]))
+        | Q(subdistrict__district__code__in=sorted(codes["district"]))
+    ).order_by("code")[:300]
+    subdistricts = Subdistrict.objects.filter(
+        Q(code__in=sorted(codes["subdistrict"])) | Q(district__code__in=sorted(codes["district"]))
+    ).order_by("code")[:100]
+    return list(communities), list(subdistricts)
+
+
+def _done(request: HttpRequest, write: Any, success: str) -> HttpResponse:
+    """Run one organisation service: a missing (or forbidden) row is the 404 page; a refusal shows its
+    Chinese messages above the committees; success a message."""
+    try:
+        write()
+    except ApplicationError as exc:
+        refused(request, exc)
+        for message in (exc.fields or {}).values():
+            if message != exc.message:
+                messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect("mediation:committees")
+
+
+@console_login_required
+@require_POST
+def committee_new(request: HttpRequest) -> HttpResponse:
+    f = CommitteeForm(request.POST)
+    return _done(
+        request,
+        lambda: organisation.committee_create(
+            actor=actor_of(request),
+            name=f.text("name"),
+            short_name=f.text("short_name"),
+            level=f.text("level"),
+            community_id=f.number("community_id"),
+            subdistrict_id=f.number("subdistrict_id"),
+            speciality=f.text("speciality"),
+            chair=f.text("chair"),
+        ),
+        "已设立调委会",
+    )
+
+
+@console_login_required
+@require_POST
+def committee_edit(request: HttpRequest, committee_id: int) -> HttpResponse:
+    f = CommitteeForm(request.POST)
+    return _done(
+        request,
+        lambda: organisation.committee_update(
+            actor=actor_of(request),
+            committee_id=committee_id,
+            name=f.text("name"),
+            short_name=f.text("short_name"),
+            speciality=f.text("speciality"),
+            chair=f.text("chair"),
+        ),
+        "已保存调委会",
+    )
+
+
+@console_login_required
+@require_POST
+def committee_deactivate(request: HttpRequest, committee_id: int) -> HttpResponse:
+    return _done(
+        request,
+        lambda: organisation.committee_deactivate(actor=actor_of(request), committee_id=committee_id),
+        "已停用调委会",
+    )
+
+
+@console_login_required
+@require_POST
+def room_new(request: HttpRequest, committee_id: int) -> HttpResponse:
+    f = RoomForm(request.POST)
+    return _done(
+        request,
+        lambda: organisation.room_create(
+            actor=actor_of(request),
+            committee_id=committee_id,
+            name=f.text("name"),
+            place=f.text("place"),
+            hours=f.text("hours"),
+            standards=f.chosen(),
+        ),
+        "已设立调解室",
+    )
+
+
+@console_login_required
+@require_POST
+def room_edit(request: HttpRequest, room_id: int) -> HttpResponse:
+    f = RoomForm(request.POST)
+    return _done(
+        request,
+        lambda: organisation.room_update(
+            actor=actor_of(request),
+            room_id=room_id,
+            name=f.text("name"),
+            place=f.text("place"),
+            hours=f.text("hours"),
+            standards=f.chosen(),
+        ),
+        "已保存调解室",
+    )
+
+
+@console_login_required
+@require_POST
+def mediator_new(request: HttpRequest, committee_id: int) -> HttpResponse:
+    f = MediatorForm(request.POST)
+    return _done(
+        request,
+        lambda: organisation.mediator_add(
+            actor=actor_of(request),
+            committee_id=committee_id,
+            name=f.text("name"),
+            kind=f.text("kind"),
+            speciality=f.text("speciality"),
+            in_pool=f.flag("in_pool"),
+            legal_service=f.flag("legal_service"),
+            username=f.text("username"),
+        ),
+        "已登记调解员",
+    )
+
+
+@console_login_required
+@require_POST
+def mediator_deactivate(request: HttpRequest, mediator_id: int) -> HttpResponse:
+    return _done(
+        request,
+        lambda: organisation.mediator_deactivate(actor=actor_of(request), mediator_id=mediator_id),
+        "调解员已离岗",
     )
 
 
