@@ -27,7 +27,7 @@ CONSOLE_APPS = [
     "cobuild",
     "mediation",
 ]
-H5_APPS = ["tickets", "party", "volunteers", "cobuild"]
+H5_APPS = ["tickets", "party", "volunteers", "cobuild", "mediation"]
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="console:home", permanent=False)),

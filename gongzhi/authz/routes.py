@@ -500,6 +500,7 @@ ROUTES: dict[str, Route] = {
     "GET /h5/cobuild/projects/": R("list:project", ALL),
     # 公示: a community's projects are published to everyone, signed in or not
     "GET /h5/cobuild/projects/{community_code}/": R("public", NOBODY),
+    "GET /h5/mediation/": R("public", ALL),
     "POST /h5/cobuild/projects/evaluate/{project_id}/": R("project", NOBODY),
     "GET /h5/": R("collection", SIGNED_IN),
     "GET /h5/login/": R("collection", of(ANON)),

@@ -138,22 +138,44 @@ def room_list_for_actor(*, actor: Actor) -> QuerySet[Room]:
     )
 
 
+# What the public may read of the pool and the rooms (the API and the H5 page read only these).
+PUBLIC_MEDIATOR_FIELDS = ("name", "kind", "speciality", "committee")
+PUBLIC_ROOM_FIELDS = ("name", "place", "hours", "committee")
+
+
+def room_list_public(*, district_code: str = "") -> list[dict[str, str]]:
+    """The rooms of the active committees, for residents: name, place and hours (free text masked)."""
+    from gongzhi.core.masking import mask_public_text
+
+    qs = Room.objects.filter(committee__active=True).select_related("committee")
+    if district_code:
+        qs = qs.filter(district_code=district_code)
+    rows = []
+    for r in qs.order_by("committee__name", "name")[:500]:
+        values = {"name": r.name, "place": r.place, "hours": r.hours, "committee": r.committee.name}
+        rows.append({k: mask_public_text(values[k]) for k in PUBLIC_ROOM_FIELDS})
+    return rows
+
+
 def mediator_pool_public(*, district_code: str = "") -> list[dict[str, str]]:
     """The public mediator pool: names, specialities and committees, no contact data."""
     from gongzhi.core.masking import mask_public_text
 
-    qs = Mediator.objects.filter(in_pool=True, active=True).select_related("committee")
+    qs = Mediator.objects.filter(in_pool=True, active=True, committee__active=True).select_related(
+        "committee"
+    )
     if district_code:
         qs = qs.filter(district_code=district_code)
-    return [
-        {
+    rows = []
+    for m in qs.order_by("committee__name", "name")[:500]:
+        values = {
             "name": m.name,
             "kind": m.get_kind_display(),
             "speciality": mask_public_text(m.speciality),
             "committee": m.committee.name,
         }
-        for m in qs.order_by("committee__name", "name")[:500]
-    ]
+        rows.append({k: values[k] for k in PUBLIC_MEDIATOR_FIELDS})
+    return rows
 
 
 def visit_list_for_actor(

@@ -339,3 +339,36 @@ def test_add_a_mediator_by_name_or_account_and_deactivate(district):
     a.post(f"/console/mediation/committees/mediators/{other.mediators[0].pk}/deactivate/")
     other.mediators[0].refresh_from_db()
     assert not other.mediators[0].active and _audits("mediation.mediator_deactivated") == 2
+
+
+def test_h5_page_lists_the_public_pool_and_the_rooms(district):
+    from gongzhi.mediation.selectors import PUBLIC_MEDIATOR_FIELDS, PUBLIC_ROOM_FIELDS, room_list_public
+    from gongzhi.mediation.services.organisation import mediator_add, room_update
+
+    anonymous = Client()
+    empty = anonymous.get("/h5/mediation/").content.decode()
+    assert "暂未公布调解室" in empty and "公共调解员库暂无调解员" in empty
+    org = make_org(district)
+    mediator_add(actor=None, committee_id=org.committee.pk, name="不公开", kind="elder", in_pool=False)
+    room_update(
+        actor=None,
+        room_id=org.room.pk,
+        name=org.room.name,
+        place="党群服务中心3号楼201室",
+        hours="工作日9:00-17:00",
+        standards=[],
+    )
+    response = anonymous.get("/h5/mediation/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert org.room.name in html and "工作日9:00-17:00" in html and "201室" not in html
+    assert org.mediators[0].name in html and "不公开" not in html
+    assert all(tuple(row) == PUBLIC_ROOM_FIELDS for row in room_list_public())
+    api = anonymous.get("/api/v1/mediation/public/mediators").json()
+    assert api and all(tuple(row) == PUBLIC_MEDIATOR_FIELDS for row in api)
+    # a committee stopped: its rooms and mediators leave the public page
+    client_for(district, "community_worker").post(
+        f"/console/mediation/committees/{org.committee.pk}/deactivate/"
+    )
+    html = anonymous.get("/h5/mediation/").content.decode()
+    assert org.room.name not in html and org.mediators[0].name not in html

@@ -178,6 +178,7 @@ def public_urls(world: dict[str, Any]) -> list[str]:
         "/api/v1/overview",
         "/api/v1/tickets/categories",
         "/api/v1/mediation/public/mediators",
+        "/h5/mediation/",
     ]
     return out
 
