@@ -1,7 +1,8 @@
 """Every benchmark, one JSON document: ``make bench`` (full) and ``make bench-quick`` (CI, ~4 minutes).
 
     python -m bench.run_all [--quick] [--pg postgres://postgres@127.0.0.1:5432] [--city-scale 1.0]
-                            [--keep-city] [--only point_to_grid,deadlines,tickets,cobuild_plan,city,care_overdue]
+                            [--keep-city] [--only point_to_grid,deadlines,tickets,cobuild_plan,city,care_overdue,
+                                           mediation_warnings]
 
 Each benchmark is called as a function (its ``main(argv)``, or ``bench.city.run``) in a fresh process of
 its own (spawned: each sets Django up with its own database), its JSON collected, and a ``summary`` made
@@ -94,6 +95,9 @@ def plan(args: argparse.Namespace) -> list[tuple[str, Callable[[list[str]], dict
         ("care_overdue", _in_child_target("bench.care_overdue"),
          ["--sqlite", "--scale", "0.001", "--quick"] if q
          else ["--pg", args.pg, "--db", "gz_city_care"] + (["--keep"] if args.keep_city else [])),
+        # after the city: --keep reuses its database (the small SQLite city in quick mode)
+        ("mediation_warnings", _in_child_target("bench.mediation_warnings"),
+         ["--quick", "--keep"] if q else ["--scale", str(args.city_scale or 1.0), "--pg", args.pg, "--keep"]),
     ]  # fmt: skip
 
 
@@ -151,6 +155,11 @@ def summary(results: dict[str, Any]) -> dict[str, Any]:
     if "plan" in cp:
         out["cobuild_plan"] = {"seconds": cp["plan"]["seconds"], "target_seconds": cp["target_seconds"],
                                "plan_ge_greedy": cp["plan_ge_greedy"]}  # fmt: skip
+    mw = results.get("mediation_warnings", {})
+    if "run_seconds" in mw:
+        out["mediation_warnings"] = {"engine": mw["engine"], "district_tickets": mw["district_tickets"],
+                                     "seconds": max(mw["run_seconds"]), "target_seconds": mw["target_seconds"],
+                                     "met": mw["within_target"], "plans_use_indexes": mw["plans_use_indexes"]}  # fmt: skip
     return out
 
 

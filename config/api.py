@@ -156,6 +156,7 @@ from gongzhi.care.api import router as care_router  # noqa: E402
 from gongzhi.cobuild.api import router as cobuild_router  # noqa: E402
 from gongzhi.console.api import router as overview_router  # noqa: E402
 from gongzhi.h5.api import router as resident_router  # noqa: E402
+from gongzhi.mediation.api import router as mediation_router  # noqa: E402
 from gongzhi.party.api import router as party_router  # noqa: E402
 from gongzhi.people.api import router as people_router  # noqa: E402
 from gongzhi.places.api import router as places_router  # noqa: E402
@@ -179,3 +180,4 @@ api.add_router("/", tickets_api.tickets_router)
 api.add_router("/volunteers", volunteers_router)
 api.add_router("/cobuild", cobuild_router)
 api.add_router("/care", care_router)
+api.add_router("/mediation", mediation_router)

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "gongzhi.volunteers",
     "gongzhi.cobuild",
     "gongzhi.care",
+    "gongzhi.mediation",
     "gongzhi.console",
     "gongzhi.h5",
     "gongzhi.demo",

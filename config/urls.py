@@ -26,8 +26,9 @@ CONSOLE_APPS = [
     "volunteers",
     "cobuild",
     "care",
+    "mediation",
 ]
-H5_APPS = ["tickets", "party", "volunteers", "cobuild"]
+H5_APPS = ["tickets", "party", "volunteers", "cobuild", "mediation"]
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="console:home", permanent=False)),

@@ -33,6 +33,11 @@ def of(*columns: str) -> frozenset[str]:
     return frozenset(str(c) for c in columns)
 
 
+# People's mediation: who reads the pages, a case (its committee, the readers of its place), handles it.
+MEDIATION_VIEWERS = of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY, GRID_HEAD, GRID_WORKER)
+MEDIATION_CASE_READERS = of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)
+MEDIATION_HANDLERS = of(ADMIN, COMMUNITY_WORKER, SECRETARY)
+
 # Kinds a narrower account may still see district-wide, by design (docs/security.md says why).
 WIDE_KINDS: dict[str, frozenset[str]] = {
     # a department takes tickets from the whole district, so it sees every grid (and its name)
@@ -244,6 +249,16 @@ ROUTES: dict[str, Route] = {
     "GET /api/v1/volunteers/counts": R("collection", SIGNED_IN),
     "GET /api/v1/care/overdue": R("collection", POPULATION),
     "GET /api/v1/care/figures": R("collection", POPULATION),
+    "GET /api/v1/mediation/cases": R("list:mediation_case", SIGNED_IN),
+    "POST /api/v1/mediation/cases": R("collection", NOBODY),
+    "GET /api/v1/mediation/cases/{case_id}": R("mediation_case", MEDIATION_CASE_READERS),
+    "POST /api/v1/mediation/cases/{case_id}/sessions": R("mediation_case", NOBODY),
+    "POST /api/v1/mediation/cases/{case_id}/agreement": R("mediation_case", NOBODY),
+    "GET /api/v1/mediation/warnings": R("list:mediation_warning", SIGNED_IN),
+    "POST /api/v1/mediation/warnings/run": R("collection", NOBODY),
+    "GET /api/v1/mediation/figures": R("collection", SIGNED_IN),
+    # the public mediator pool: names, kinds, specialities and committees, no contact data, by design
+    "GET /api/v1/mediation/public/mediators": R("public", ALL),
     "GET /api/v1/cobuild/needs": R("list:need", SIGNED_IN),
     "POST /api/v1/cobuild/needs": R("list:need", NOBODY),
     "GET /api/v1/cobuild/needs/{need_id}": R(
@@ -409,6 +424,64 @@ ROUTES: dict[str, Route] = {
     "GET /console/care/registers/care-visits.pdf": R(
         "collection", POPULATION, query={"place": "370115001001"}
     ),
+    "GET /console/mediation/": R("list:mediation_case", MEDIATION_VIEWERS),
+    "POST /console/mediation/": R("collection", NOBODY),
+    "GET /console/mediation/cases/{case_id}/": R("mediation_case", MEDIATION_CASE_READERS),
+    "POST /console/mediation/cases/{case_id}/parties/": R("mediation_case", NOBODY),
+    "GET /console/mediation/cases/{case_id}/agreement.pdf": R("mediation_case", NOBODY),
+    "GET /console/mediation/cases/{case_id}/case-file.pdf": R("mediation_case", MEDIATION_HANDLERS),
+    "POST /console/mediation/cases/{case_id}/admit/": R("mediation_case", NOBODY),
+    "POST /console/mediation/cases/{case_id}/refuse/": R("mediation_case", NOBODY),
+    "POST /console/mediation/cases/{case_id}/session/": R("mediation_case", NOBODY),
+    "POST /console/mediation/cases/{case_id}/extend/": R("mediation_case", NOBODY),
+    "POST /console/mediation/cases/{case_id}/report-up/": R("mediation_case", NOBODY),
+    "POST /console/mediation/cases/{case_id}/reply/": R("mediation_case", NOBODY),
+    "POST /console/mediation/cases/{case_id}/agree/": R("mediation_case", NOBODY),
+    "POST /console/mediation/cases/{case_id}/fail/": R("mediation_case", NOBODY),
+    "POST /console/mediation/cases/{case_id}/transfer/": R("mediation_case", NOBODY),
+    "POST /console/mediation/cases/{case_id}/follow-up/": R("mediation_case", NOBODY),
+    "POST /console/mediation/cases/{case_id}/close/": R("mediation_case", NOBODY),
+    "POST /console/mediation/parties/{disputant_id}/reveal/": R("disputant", NOBODY),
+    "GET /console/mediation/committees/": R("list:mediation_committee", MEDIATION_VIEWERS),
+    "POST /console/mediation/committees/entries/": R("collection", NOBODY),
+    "POST /console/mediation/committees/new/": R("collection", NOBODY),
+    "POST /console/mediation/committees/{committee_id}/edit/": R("mediation_committee", NOBODY),
+    "POST /console/mediation/committees/{committee_id}/deactivate/": R("mediation_committee", NOBODY),
+    "POST /console/mediation/committees/{committee_id}/rooms/": R("mediation_committee", NOBODY),
+    "POST /console/mediation/committees/rooms/{room_id}/edit/": R("mediation_room", NOBODY),
+    "POST /console/mediation/committees/{committee_id}/mediators/": R("mediation_committee", NOBODY),
+    "POST /console/mediation/committees/mediators/{mediator_id}/deactivate/": R("mediator", NOBODY),
+    "GET /console/mediation/committees/{committee_id}/visits.pdf": R(
+        "mediation_committee", MEDIATION_HANDLERS
+    ),
+    "GET /console/mediation/committees/{committee_id}/visits.xlsx": R(
+        "mediation_committee", MEDIATION_HANDLERS
+    ),
+    "GET /console/mediation/committees/{committee_id}/consultations.pdf": R(
+        "mediation_committee", MEDIATION_HANDLERS
+    ),
+    "GET /console/mediation/committees/{committee_id}/consultations.xlsx": R(
+        "mediation_committee", MEDIATION_HANDLERS
+    ),
+    "GET /console/mediation/committees/{committee_id}/cases.pdf": R(
+        "mediation_committee", MEDIATION_HANDLERS
+    ),
+    "GET /console/mediation/committees/{committee_id}/cases.xlsx": R(
+        "mediation_committee", MEDIATION_HANDLERS
+    ),
+    "GET /console/mediation/committees/{committee_id}/meetings.pdf": R(
+        "mediation_committee", MEDIATION_HANDLERS
+    ),
+    "GET /console/mediation/committees/{committee_id}/meetings.xlsx": R(
+        "mediation_committee", MEDIATION_HANDLERS
+    ),
+    "GET /console/mediation/screenings/": R("collection", MEDIATION_VIEWERS),
+    "POST /console/mediation/screenings/": R("collection", NOBODY),
+    "GET /console/mediation/figures/": R("collection", MEDIATION_VIEWERS),
+    "GET /console/mediation/warnings/": R("list:mediation_warning", MEDIATION_VIEWERS),
+    "POST /console/mediation/warnings/": R("collection", NOBODY),
+    "POST /console/mediation/warnings/{warning_id}/hand-over/": R("mediation_warning", NOBODY),
+    "POST /console/mediation/warnings/{warning_id}/close/": R("mediation_warning", NOBODY),
     "GET /console/cobuild/needs/": R("list:need", STAFF),
     "GET /console/cobuild/needs/{need_id}/": R(
         "need", of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)
@@ -462,6 +535,7 @@ ROUTES: dict[str, Route] = {
     "GET /h5/cobuild/projects/": R("list:project", ALL),
     # 公示: a community's projects are published to everyone, signed in or not
     "GET /h5/cobuild/projects/{community_code}/": R("public", NOBODY),
+    "GET /h5/mediation/": R("public", ALL),
     "POST /h5/cobuild/projects/evaluate/{project_id}/": R("project", NOBODY),
     "GET /h5/": R("collection", SIGNED_IN),
     "GET /h5/login/": R("collection", of(ANON)),

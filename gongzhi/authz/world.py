@@ -309,6 +309,51 @@ def _care(w: World) -> None:
         )
 
 
+def _mediation(w: World) -> None:
+    from gongzhi.mediation.enums import CaseSource, CommitteeLevel, DisputeKind, MediatorKind, Side
+    from gongzhi.mediation.services.cases import CaseInput, DisputantInput, case_register
+    from gongzhi.mediation.services.organisation import committee_create, mediator_add, room_create
+
+    d = w.d
+    for side in ("A", "B"):
+        community_key, grid_key = PLACE[side]
+        label = "甲方" if side == "A" else "乙方"
+        committee = committee_create(
+            actor=None,
+            name=f"授权矩阵{label}人民调解委员会",
+            short_name=f"矩{label}",
+            level=CommitteeLevel.COMMUNITY,
+            community_id=d.communities[community_key].pk,
+        )
+        w.add("mediation_committee", side, Obj({"committee_id": committee.pk}, [committee.name]))
+        mediator = mediator_add(
+            actor=None, committee_id=committee.pk, name=f"{label}调解员", kind=MediatorKind.ELDER
+        )
+        w.add("mediator", side, Obj({"mediator_id": mediator.pk}, [mediator.name]))
+        room = room_create(
+            actor=None, committee_id=committee.pk, name=f"{label}调解室", place=f"{label}二楼", hours="工作日"
+        )
+        w.add("mediation_room", side, Obj({"room_id": room.pk}, [room.name]))
+        title = f"授权矩阵{label}漏水纠纷"
+        case = case_register(
+            actor=None,
+            committee_id=committee.pk,
+            data=CaseInput(
+                source=CaseSource.VISIT,
+                kind=DisputeKind.NEIGHBOURS,
+                title=title,
+                facts="楼上漏水",
+                disputants=[
+                    DisputantInput(side=Side.APPLICANT, person_id=d.persons[grid_key][0].pk),
+                    DisputantInput(side=Side.RESPONDENT, name=f"{label}被申请人", phone="13912349876"),
+                ],
+            ),
+        )
+        w.add("mediation_case", side, Obj({"case_id": case.pk}, [title]))
+        respondent = case.disputants.get(side=Side.RESPONDENT)
+        w.add("disputant", side, Obj({"disputant_id": respondent.pk}, [title]))
+
+
 def build_world() -> World:
     d = build_small_district()
     w = World(d=d)
@@ -319,6 +364,7 @@ def build_world() -> World:
     _patrols(w)
     _party(w)
     _cobuild(w)
+    _mediation(w)
     _volunteers(w)
     _care(w)
     return w

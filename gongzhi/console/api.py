@@ -6,6 +6,7 @@ from gongzhi.care.selectors import care_counts
 from gongzhi.cobuild.selectors import cobuild_counts
 from gongzhi.console.selectors import overview_counts
 from gongzhi.core.api import ERRORS
+from gongzhi.mediation.selectors import mediation_counts
 from gongzhi.party.enums import RegistrationStatus
 from gongzhi.party.models import MemberRegistration, Unit
 from gongzhi.party.selectors.organizations import branch_coverage
@@ -58,6 +59,15 @@ class CareCounts(Schema):
     visits_overdue: int
 
 
+class MediationCounts(Schema):
+    committees: int
+    rooms: int
+    cases_this_year: int
+    agreements: int
+    success_rate: RateOut
+    warnings_open: int
+
+
 class OverviewOut(Schema):
     communities: int
     grids: GridCounts
@@ -67,6 +77,7 @@ class OverviewOut(Schema):
     tickets: TicketCounts
     cobuild: CobuildCounts
     care: CareCounts
+    mediation: MediationCounts
 
 
 def party_counts() -> dict[str, int]:
@@ -94,4 +105,5 @@ def overview(request: HttpRequest):
         "tickets": overview_tickets(),
         "cobuild": {**volunteer_counts(), **cobuild_counts()},
         "care": care_counts(),
+        "mediation": mediation_counts(),
     }

@@ -13,6 +13,7 @@ from gongzhi.demo import layout
 from gongzhi.demo.care import seed_care
 from gongzhi.demo.cobuild import seed_cobuild
 from gongzhi.demo.layout import username_stem
+from gongzhi.demo.mediation import seed_mediation
 from gongzhi.demo.party import place_community_members
 from gongzhi.demo.party_service import seed_service
 from gongzhi.demo.party_units import seed_units_and_members
@@ -166,6 +167,13 @@ class DemoSeeder:
         self.stats.timings["care"] = round(time.monotonic() - t, 1)
         self.residents(admin)
         self.stats.timings["tickets"] = seed_tickets(self).seconds
+        # after the tickets: neighbour-dispute tickets are transferred in and the warnings read them
+        t = time.monotonic()
+        med = seed_mediation(self)
+        self.progress(
+            f"  人民调解：{med['cases']} 件纠纷，达成协议 {med['agreements']} 件，移交 {med['transfers']} 件，预警 {med['warnings']} 条，用时 {med['seconds']} 秒"
+        )
+        self.stats.timings["mediation"] = round(time.monotonic() - t, 1)
         self.stats.seconds = round(time.monotonic() - started, 1)
         return self.stats
 

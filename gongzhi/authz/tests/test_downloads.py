@@ -81,6 +81,46 @@ AUDITED = {
     "/console/care/registers/roster.pdf": ("care.register_downloaded", "care/tests/test_registers.py"),
     "/console/care/registers/care-visits.xlsx": ("care.register_downloaded", "care/tests/test_registers.py"),
     "/console/care/registers/care-visits.pdf": ("care.register_downloaded", "care/tests/test_registers.py"),
+    "/console/mediation/cases/{case_id}/agreement.pdf": (
+        "mediation.document_downloaded",
+        "mediation/tests/test_views.py",
+    ),
+    "/console/mediation/cases/{case_id}/case-file.pdf": (
+        "mediation.document_downloaded",
+        "mediation/tests/test_views.py",
+    ),
+    "/console/mediation/committees/{committee_id}/visits.pdf": (
+        "mediation.document_downloaded",
+        "mediation/tests/test_views.py",
+    ),
+    "/console/mediation/committees/{committee_id}/visits.xlsx": (
+        "mediation.document_downloaded",
+        "mediation/tests/test_views.py",
+    ),
+    "/console/mediation/committees/{committee_id}/consultations.pdf": (
+        "mediation.document_downloaded",
+        "mediation/tests/test_views.py",
+    ),
+    "/console/mediation/committees/{committee_id}/consultations.xlsx": (
+        "mediation.document_downloaded",
+        "mediation/tests/test_views.py",
+    ),
+    "/console/mediation/committees/{committee_id}/cases.pdf": (
+        "mediation.document_downloaded",
+        "mediation/tests/test_views.py",
+    ),
+    "/console/mediation/committees/{committee_id}/cases.xlsx": (
+        "mediation.document_downloaded",
+        "mediation/tests/test_views.py",
+    ),
+    "/console/mediation/committees/{committee_id}/meetings.pdf": (
+        "mediation.document_downloaded",
+        "mediation/tests/test_views.py",
+    ),
+    "/console/mediation/committees/{committee_id}/meetings.xlsx": (
+        "mediation.document_downloaded",
+        "mediation/tests/test_views.py",
+    ),
 }
 # Route → why its file holds no personal data (so its download is not audited).
 NOT_PERSONAL = {

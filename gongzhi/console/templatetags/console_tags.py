@@ -129,6 +129,17 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
         ],
         "population",
     ),
+    (
+        _("人民调解"),
+        [
+            ("mediation:cases", _("纠纷案件")),
+            ("mediation:committees", _("调委会与四簿")),
+            ("mediation:screenings", _("排查与会商")),
+            ("mediation:warnings", _("矛盾纠纷预警")),
+            ("mediation:figures", _("调解统计")),
+        ],
+        "mediation.view_mediation",
+    ),
     (_("工作日历"), [("workdays:years", _("节假日与时限"))], "calendar_admin"),
     (_("审计日志"), [("console:audit", _("操作记录"))], "audit"),
     (

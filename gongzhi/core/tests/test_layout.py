@@ -122,12 +122,18 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "agreement": "the co-building agreement PDF",
         "matching": "the yearly matching plan (linear programme)",
     },
+    "mediation": {
+        "books": "the four registers made from the records as PDF and xlsx, the case documents' downloads",
+        "documents": "the registers, the mediation agreement and the case file as PDFs",
+        "early_warning": "the warning rules' aggregate queries over tickets and cases",
+    },
     "console": {"context": "the console's template context", "figures": "the home page's figures"},
     "demo": {
         "accounts": "demo accounts",
         "care": "demo care rosters, visits and care visits",
         "cobuild": "demo three lists",
         "layout": "demo places",
+        "mediation": "demo people's mediation",
         "party": "demo party organisations",
         "party_service": "demo dual registration",
         "party_units": "demo units",

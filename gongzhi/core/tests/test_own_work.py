@@ -435,6 +435,19 @@ def milestone_done_by_the_claimant(d: SmallDistrict) -> Built:
     return (lambda: milestone_done(actor=secretary, milestone_id=ms.pk)), (lambda: _project_state(project))
 
 
+def case_report_reply_by_who_reported_it(d: SmallDistrict) -> Built:
+    from gongzhi.mediation.models import Case
+    from gongzhi.mediation.services.cases import case_report_reply, case_report_up
+    from gongzhi.mediation.tests.factories import make_org, mediating_case
+
+    admin = d.user("district_admin")
+    case = mediating_case(d, make_org(d, "A2"), actor=admin)
+    case_report_up(actor=admin, case_id=case.pk, reason="涉及多户，可能激化")
+    return (lambda: case_report_reply(actor=admin, case_id=case.pk, reply="同意")), (
+        lambda: list(Case.objects.filter(pk=case.pk).values_list("status", "reply", "replied_on"))
+    )
+
+
 def project_evaluate_by_the_claimant(d: SmallDistrict) -> Built:
     from gongzhi.cobuild.services.projects import project_evaluate
 
@@ -538,6 +551,7 @@ CASES: dict[str, list[Callable[[SmallDistrict], Built]]] = {
     "cobuild.services.projects.delivery_record": [delivery_record_by_the_claimant],
     "cobuild.services.projects.milestone_done": [milestone_done_by_the_claimant],
     "cobuild.services.projects.project_evaluate": [project_evaluate_by_the_claimant],
+    "mediation.services.cases.case_report_reply": [case_report_reply_by_who_reported_it],
     "accounts.services.role_assign": [role_for_oneself],
     "tickets.services.handling.ticket_verify": [ticket_verify_by_who_reported_and_fixed_it],
     "tickets.services.handling.ticket_callback": [ticket_callback_by_who_fixed_it],

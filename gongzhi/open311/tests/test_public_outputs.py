@@ -177,6 +177,8 @@ def public_urls(world: dict[str, Any]) -> list[str]:
         f"/h5/cobuild/projects/{code}/",
         "/api/v1/overview",
         "/api/v1/tickets/categories",
+        "/api/v1/mediation/public/mediators",
+        "/h5/mediation/",
     ]
     return out
 
@@ -305,7 +307,16 @@ def _leaves(value: Any) -> Iterator[Any]:
 
 def test_overview_is_aggregate_figures_only(world, db):
     overview = json.loads(Client().get("/api/v1/overview").content)
-    assert set(overview) == {"communities", "grids", "households", "persons", "party", "tickets", "cobuild"}
+    assert set(overview) == {
+        "communities",
+        "grids",
+        "households",
+        "persons",
+        "party",
+        "tickets",
+        "cobuild",
+        "mediation",
+    }
     leaves = list(_leaves(overview))
     assert leaves and all(v is None or isinstance(v, int | float) for v in leaves), leaves
     # The categories are the taxonomy, nothing about any ticket: exactly CategoryOut's fields.

@@ -1,0 +1,1 @@
+"""Mediation services: the only code that writes the mediation app's models."""
