@@ -274,7 +274,7 @@ def _volunteers(w: World) -> None:
 
 
 def _care(w: World) -> None:
-    from gongzhi.care.services import EntryInput, VisitInput, care_grant, membership_enter, visit_record
+    from gongzhi.care.services import EntryInput, VisitInput, care_grant, membership_enter, visitor_record
 
     d = w.d
     admin = d.user("district_admin")
@@ -286,7 +286,7 @@ def _care(w: World) -> None:
             data=EntryInput(person_id=person.pk, group="elderly_alone", entered_on=on, reason="独居"),
         )
         w.add("membership", side, Obj({"membership_id": member.pk}, [person.name]))
-        visit = visit_record(
+        visit = visitor_record(
             actor=admin,
             data=VisitInput(
                 person_id=person.pk, visited_on=timezone.localdate(), visitors="授权矩阵走访人",

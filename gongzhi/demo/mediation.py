@@ -425,7 +425,7 @@ def seed_mediation(seeder: DemoSeeder) -> dict[str, int]:
     for committee, _room, mediators in orgs.values():
         for j in range(2):
             day = TODAY - dt.timedelta(days=7 * j + rng.randint(0, 5))
-            registers.visit_record(
+            registers.visitor_record(
                 actor=None,
                 committee_id=committee.pk,
                 visited_on=day,

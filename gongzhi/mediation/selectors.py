@@ -178,7 +178,7 @@ def mediator_pool_public(*, district_code: str = "") -> list[dict[str, str]]:
     return rows
 
 
-def visit_list_for_actor(
+def visitor_list_for_actor(
     *, actor: Actor, committee_id: int, since: dt.date, until: dt.date
 ) -> QuerySet[Visit]:
     committee = committee_get_for_actor(actor=actor, committee_id=committee_id)

@@ -35,7 +35,7 @@ def _placed_like(row: Visit | Consultation, committee: Committee) -> None:
 
 
 @transaction.atomic
-def visit_record(
+def visitor_record(
     *,
     actor: Actor | None,
     committee_id: int,

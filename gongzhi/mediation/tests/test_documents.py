@@ -20,7 +20,7 @@ from gongzhi.mediation.services.registers import (
     analysis_record,
     consultation_record,
     screening_fill,
-    visit_record,
+    visitor_record,
 )
 from gongzhi.mediation.tests.factories import make_case, make_org, mediating_case
 
@@ -38,7 +38,7 @@ def text_of(pdf: bytes, tmp_path) -> str:
 
 def _fill(d, org):
     today = timezone.localdate()
-    visit_record(
+    visitor_record(
         actor=None,
         committee_id=org.committee.pk,
         visited_on=today,

@@ -272,7 +272,7 @@ def register_entry(request: HttpRequest) -> HttpResponse:
                 follow_up=f.text("follow_up"),
             )
         else:
-            registers.visit_record(
+            registers.visitor_record(
                 actor=actor,
                 committee_id=f.number("committee_id") or 0,
                 visited_on=date_or_none(f.text("day")),

@@ -315,6 +315,7 @@ def test_overview_is_aggregate_figures_only(world, db):
         "party",
         "tickets",
         "cobuild",
+        "care",
         "mediation",
     }
     leaves = list(_leaves(overview))
