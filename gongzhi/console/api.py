@@ -9,6 +9,8 @@ from gongzhi.party.enums import RegistrationStatus
 from gongzhi.party.models import MemberRegistration, Unit
 from gongzhi.party.selectors.organizations import branch_coverage
 from gongzhi.tickets.indicators import overview_tickets
+from gongzhi.training.selectors import training_counts
+from gongzhi.venues.selectors import venue_counts
 from gongzhi.volunteers.selectors.figures import volunteer_counts
 
 router = Router(tags=["概览"])
@@ -51,6 +53,18 @@ class CobuildCounts(Schema):
     service_hours: float
 
 
+class VenueCounts(Schema):
+    venues: int
+    bookings_this_month: int
+    households_within_15_minutes_share: float | None
+
+
+class TrainingCounts(Schema):
+    sessions_this_year: int
+    trainees: int
+    licensed_social_workers: int
+
+
 class OverviewOut(Schema):
     communities: int
     grids: GridCounts
@@ -59,6 +73,8 @@ class OverviewOut(Schema):
     party: PartyCounts
     tickets: TicketCounts
     cobuild: CobuildCounts
+    venues: VenueCounts
+    training: TrainingCounts
 
 
 def party_counts() -> dict[str, int]:
@@ -85,4 +101,6 @@ def overview(request: HttpRequest):
         "party": party_counts(),
         "tickets": overview_tickets(),
         "cobuild": {**volunteer_counts(), **cobuild_counts()},
+        "venues": venue_counts(),
+        "training": training_counts(),
     }
