@@ -151,16 +151,17 @@ def venue_inspect(request: HttpRequest, venue_id: int) -> HttpResponse:
 def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
     actor = actor_of(request)
     try:
-        b = bookings.booking_cancel(
+        booking = selectors.booking_get_for_actor(actor=actor, booking_id=booking_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    try:
+        bookings.booking_cancel(
             actor=actor, booking_id=booking_id, reason=ReasonForm(request.POST).text("reason")
         )
         messages.success(request, "已取消预约")
     except ApplicationError as exc:
-        if exc.status == 404:
-            raise Http404(exc.message) from exc
         refused(request, exc)
-        b = selectors.booking_get_for_actor(actor=actor, booking_id=booking_id)
-    return redirect("venues:detail", venue_id=b.venue_id)
+    return redirect("venues:detail", venue_id=booking.venue_id)
 
 
 @console_login_required
