@@ -17,6 +17,8 @@ from gongzhi.demo.party_service import seed_service
 from gongzhi.demo.party_units import seed_units_and_members
 from gongzhi.demo.population import PopulationGenerator
 from gongzhi.demo.tickets import seed_tickets
+from gongzhi.demo.training import seed_training
+from gongzhi.demo.venues import seed_venues
 from gongzhi.demo.volunteers import seed_volunteers
 from gongzhi.people.models import Person
 from gongzhi.people.services import grid_population_register, resident_account_create
@@ -157,6 +159,8 @@ class DemoSeeder:
             f"  三张清单：{lists['needs']} 项需求、{lists['resources']} 项资源；签约共建项目 {lists['signed']} 个，解决需求 {lists['fulfilled']} 件"
         )
         self.stats.timings["cobuild"] = round(time.monotonic() - t, 1)
+        seed_venues(self)
+        seed_training(self)
         self.residents(admin)
         self.stats.timings["tickets"] = seed_tickets(self).seconds
         self.stats.seconds = round(time.monotonic() - started, 1)

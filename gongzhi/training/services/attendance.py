@@ -15,7 +15,7 @@ from gongzhi.core.errors import Conflict, NotFound
 from gongzhi.core.permissions import require
 from gongzhi.training.enums import CheckInSource, SessionStatus
 from gongzhi.training.models import Trainee, TrainingAttendance, TrainingSession
-from gongzhi.training.selectors import training_session_get_for_actor, trainee_of, training_session_by_token
+from gongzhi.training.selectors import trainee_of, training_session_by_token, training_session_get_for_actor
 from gongzhi.volunteers import clock
 from gongzhi.volunteers.services.attendance import EARLY_CHECK_IN
 
