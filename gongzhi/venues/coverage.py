@@ -95,30 +95,40 @@ def walking_coverage(
         return out
     lat0 = float(np.mean([h.lat for h in households]))
     hx = _plane(np.array([h.lng for h in households]), np.array([h.lat for h in households]), lat0)
-    points = shapely.points(hx)
+    # households of one building share its point: each distinct point is asked once
+    unique, inverse = np.unique(hx, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    points = shapely.points(unique)
     kinds: dict[str, list[VenuePoint]] = defaultdict(list)
     for v in venues:
         kinds[v.kind].append(v)
         kinds[ALL].append(v)
-    hh_codes = [h.community_code for h in households]
+    codes = list(communities)
+    index = {code: i for i, code in enumerate(codes)}
+    hh_index = np.fromiter(
+        (index[h.community_code] for h in households), dtype=np.int64, count=len(households)
+    )
     per_kind: dict[str, np.ndarray] = {}
     for kind, vs in kinds.items():
         vx = _plane(np.array([v.lng for v in vs]), np.array([v.lat for v in vs]), lat0)
         tree = STRtree(shapely.points(vx))
         (src, _dst), dist = tree.query_nearest(points, return_distance=True, all_matches=False)
-        walk = np.empty(len(households))
-        walk[src] = dist * detour_factor
+        walk_unique = np.empty(len(unique))
+        walk_unique[src] = dist * detour_factor
+        walk = walk_unique[inverse]
         per_kind[kind] = walk
         within = walk <= walk_metres
+        counts = np.bincount(hh_index[within], minlength=len(codes))
         if kind == ALL:
             out.covered = int(within.sum())
-        for j in np.nonzero(within)[0].tolist():
-            c = communities[hh_codes[j]]
+        for i in np.nonzero(counts)[0].tolist():
+            c = communities[codes[i]]
             if kind == ALL:
-                c.covered += 1
+                c.covered = int(counts[i])
             else:
-                c.by_kind[kind] = c.by_kind.get(kind, 0) + 1
+                c.by_kind[kind] = int(counts[i])
     if keep_distances:
+        rounded = {k: np.round(w, 1).tolist() for k, w in per_kind.items()}
         for i, h in enumerate(households):
-            out.distances[h.household_id] = {k: round(float(w[i]), 1) for k, w in per_kind.items()}
+            out.distances[h.household_id] = {k: w[i] for k, w in rounded.items()}
     return out
