@@ -120,6 +120,7 @@ EVENT_LABELS = {
     "training.trainee_registered": _("登记学员"),
     "training.trainees_imported": _("批量登记学员"),
     "training.qualification_recorded": _("登记资格证书"),
+    "training.qualifications_imported": _("批量登记资格证书"),
     "training.checked_in": _("培训签到"),
     "training.attendance_imported": _("批量登记培训签到"),
     "training.certificate_issued": _("发放结业证书"),

@@ -22,7 +22,12 @@ from gongzhi.training.services.attendance import training_attendance_bulk_record
 from gongzhi.training.services.certificates import training_certificate_issue
 from gongzhi.training.services.plans import CourseInput, course_create, training_plan_create
 from gongzhi.training.services.sessions import training_session_schedule
-from gongzhi.training.services.trainees import TraineeRow, qualification_record, trainees_bulk_register
+from gongzhi.training.services.trainees import (
+    QualificationRow,
+    TraineeRow,
+    qualifications_bulk_record,
+    trainees_bulk_register,
+)
 
 LICENSED = 75
 COURSES = [
@@ -156,38 +161,33 @@ def seed_training(seeder: Any) -> dict[str, int]:
                     training_certificate_issue(actor=admin, course_id=course.pk, trainee_id=trainee.pk)
                     totals["certificates"] += 1
     today = timezone.localdate()
+    quals: list[QualificationRow] = []
     for i, trainee in enumerate(rng.sample(staff_trainees, min(LICENSED, len(staff_trainees)))):
         issued = today - dt.timedelta(days=rng.randint(200, 2500))
-        qualification_record(
-            actor=admin,
-            trainee_id=trainee.pk,
-            kind=QualificationKind.LICENSED_SOCIAL_WORKER,
-            number=f"SW{issued.year}{i + 1:05d}",
-            level=rng.choice(("助理社会工作师", "社会工作师")),
-            issued_on=issued,
-            expires_on=issued + dt.timedelta(days=3 * 365),
+        quals.append(
+            QualificationRow(
+                trainee,
+                QualificationKind.LICENSED_SOCIAL_WORKER,
+                f"SW{issued.year}{i + 1:05d}",
+                issued,
+                issued + dt.timedelta(days=3 * 365),
+                rng.choice(("助理社会工作师", "社会工作师")),
+            )
         )
-        totals["qualifications"] += 1
     for i, trainee in enumerate(grid_trainees):
         issued = today - dt.timedelta(days=rng.randint(30, 900))
-        qualification_record(
-            actor=admin,
-            trainee_id=trainee.pk,
-            kind=QualificationKind.GRID_WORKER_CERTIFICATE,
-            number=f"WG{issued.year}{i + 1:05d}",
-            issued_on=issued,
-            expires_on=issued + dt.timedelta(days=2 * 365),
-        )
-        totals["qualifications"] += 1
-        if rng.random() < 0.2:
-            qualification_record(
-                actor=admin,
-                trainee_id=trainee.pk,
-                kind=QualificationKind.HARMONY_ENVOY,
-                number=f"HX{i + 1:05d}",
-                issued_on=issued,
+        quals.append(
+            QualificationRow(
+                trainee,
+                QualificationKind.GRID_WORKER_CERTIFICATE,
+                f"WG{issued.year}{i + 1:05d}",
+                issued,
+                issued + dt.timedelta(days=2 * 365),
             )
-            totals["qualifications"] += 1
+        )
+        if rng.random() < 0.2:
+            quals.append(QualificationRow(trainee, QualificationKind.HARMONY_ENVOY, f"HX{i + 1:05d}", issued))
+    totals["qualifications"] = len(qualifications_bulk_record(actor=admin, rows=quals))
     seconds = round(time.monotonic() - t, 1)
     if hasattr(seeder, "stats"):
         seeder.stats.timings["training"] = seconds

@@ -248,3 +248,28 @@ def test_qualifications_with_expiry_and_the_figures(district, at):
     from gongzhi.training.selectors import training_counts
 
     assert training_counts() == {"sessions_this_year": 1, "trainees": 2, "licensed_social_workers": 1}
+
+
+def test_a_roster_of_qualifications_at_once_and_a_duplicate_refuses_all(district):
+    from gongzhi.training.models import Qualification
+    from gongzhi.training.services.trainees import QualificationRow, qualifications_bulk_record
+
+    d = district
+    a, b = make_trainee(d), make_trainee(d, who="community_secretary", kind=TraineeKind.STAFF)
+    today = timezone.localdate()
+    rows = [
+        QualificationRow(a, QualificationKind.GRID_WORKER_CERTIFICATE, "WG1", today),
+        QualificationRow(
+            b, QualificationKind.LICENSED_SOCIAL_WORKER, "SW1", today, today + dt.timedelta(days=1095)
+        ),
+    ]
+    assert len(qualifications_bulk_record(actor=None, rows=rows)) == 2
+    with pytest.raises(ValidationFailed, match="编号"):
+        qualifications_bulk_record(
+            actor=None,
+            rows=[
+                QualificationRow(a, QualificationKind.HARMONY_ENVOY, "HX1", today),
+                QualificationRow(b, QualificationKind.HARMONY_ENVOY, "HX1", today),
+            ],
+        )
+    assert Qualification.objects.count() == 2

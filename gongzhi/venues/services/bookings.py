@@ -198,12 +198,42 @@ class BookingRow:
 @transaction.atomic
 def bookings_bulk_record(*, actor: Actor | None, rows: list[BookingRow]) -> list[Booking]:
     """A batch of bookings (the demo district's year, an import of the paper book): the past may be
-    recorded; each is checked against the venue's hours and the bookings before it; one audit row."""
-    out = []
+    recorded; each is checked against the venue's hours and against the venue's bookings and those before
+    it in the batch (each venue's row locked once); one audit row."""
+    out: list[Booking] = []
+    held: dict[int, list[tuple[dt.datetime, dt.datetime, str]]] = {}
+    venues: dict[int, Venue] = {}
     for r in rows:
-        venue = Venue.objects.select_for_update(of=("self",)).get(pk=r.venue.pk)
+        vid = r.venue.pk
+        if vid not in venues:
+            venues[vid] = Venue.objects.select_for_update(of=("self",)).get(pk=vid)
+            held[vid] = list(
+                Booking.objects.filter(venue_id=vid, status=BookingStatus.CONFIRMED).values_list(
+                    "starts_at", "ends_at", "purpose"
+                )
+            )
+        venue = venues[vid]
         clean = _check(None, venue, r.data, past_ok=True)
-        out.append(_write(r.booked_by, venue, r.data, clean))
+        assert r.data.starts_at is not None and r.data.ends_at is not None
+        s, e = r.data.starts_at, r.data.ends_at
+        clash = next((h for h in held[vid] if h[0] < e and s < h[1]), None)
+        if clash is not None:
+            raise Conflict(f"该时段已被预约：{_fmt(clash[0])}“{clash[2]}”", code="booking_conflict")
+        held[vid].append((s, e, str(clean["purpose"])))
+        booking = Booking(
+            venue=venue,
+            starts_at=s,
+            ends_at=e,
+            attendees=r.data.attendees,
+            booker_kind=r.data.booker_kind,
+            booked_by_id=getattr(r.booked_by, "pk", None),
+            linked_kind=r.data.linked_kind,
+            linked_id=r.data.linked_id if r.data.linked_kind else None,
+            **clean,
+        )
+        booking.set_place_codes(grid_code=venue.grid_code, community_code=venue.community_code)
+        out.append(booking)
+    Booking.objects.bulk_create(out, batch_size=500)
     if out:
         audit_record(
             actor=actor, target=out[0].venue, event="venues.bookings_imported", data={"count": len(out)}

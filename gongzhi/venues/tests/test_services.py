@@ -234,3 +234,24 @@ def test_an_activity_is_held_at_a_registered_venue_and_its_booking_linked(distri
             start_time=start.time(),
             end_time=(start + dt.timedelta(hours=2)).time(),
         )
+
+
+def test_a_book_of_past_bookings_at_once_refuses_a_clash_and_writes_nothing(district):
+    from gongzhi.venues.services.bookings import BookingRow, bookings_bulk_record
+
+    d = district
+    v = make_venue(d)
+    past = next_weekday(0, 9) - dt.timedelta(days=28)
+    done = bookings_bulk_record(
+        actor=None, rows=[BookingRow(v, slot(past, 1)), BookingRow(v, slot(past + dt.timedelta(hours=1), 1))]
+    )
+    assert len(done) == 2
+    with pytest.raises(Conflict, match="该时段已被预约"):
+        bookings_bulk_record(
+            actor=None,
+            rows=[
+                BookingRow(v, slot(past + dt.timedelta(days=1), 1)),
+                BookingRow(v, slot(past + dt.timedelta(minutes=30), 1)),
+            ],
+        )
+    assert Booking.objects.count() == 2
