@@ -10,6 +10,7 @@ import datetime as dt
 import time
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from gongzhi.accounts.models import RoleAssignment, User
@@ -59,6 +60,11 @@ def _users_with(role: str, codes: list[str]) -> list[User]:
 
 
 def seed_training(seeder: Any) -> dict[str, int]:
+    with transaction.atomic():  # one commit for the whole part (each service's own transaction nests)
+        return _seed_training(seeder)
+
+
+def _seed_training(seeder: Any) -> dict[str, int]:
     from gongzhi.volunteers.models import Volunteer
 
     t = time.monotonic()

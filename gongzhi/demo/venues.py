@@ -9,6 +9,7 @@ import datetime as dt
 import time
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from gongzhi.accounts.models import User
@@ -123,7 +124,7 @@ def _rows(community: Community, grids: list[Grid], rng: Any) -> list[VenueRow]:
 
 
 def _bookings(venue: Any, rng: Any, activities: list[Any], start: dt.date, end: dt.date) -> list[BookingRow]:
-    """About two bookings a week, by day time or on "678" evenings, and the activities held there."""
+    """About a booking a week, by day time or on "678" evenings, and the activities held there."""
     rows: list[BookingRow] = []
     taken: list[tuple[dt.datetime, dt.datetime]] = []
 
@@ -151,7 +152,7 @@ def _bookings(venue: Any, rng: Any, activities: list[Any], start: dt.date, end: 
             )
     day = start
     while day <= end:
-        for _ in range(2):
+        for _ in range(1):
             purpose, kind, link = rng.choice(PURPOSES)
             hour = rng.choice((9, 10, 14, 15, 18, 19))
             s = timezone.make_aware(
@@ -178,6 +179,11 @@ def _bookings(venue: Any, rng: Any, activities: list[Any], start: dt.date, end: 
 
 
 def seed_venues(seeder: Any) -> dict[str, int]:
+    with transaction.atomic():  # one commit for the whole part (each service's own transaction nests)
+        return _seed_venues(seeder)
+
+
+def _seed_venues(seeder: Any) -> dict[str, int]:
     from gongzhi.volunteers.models import Activity
 
     t = time.monotonic()
@@ -194,7 +200,7 @@ def seed_venues(seeder: Any) -> dict[str, int]:
         held = list(
             Activity.objects.filter(community=community, venue=centre.name)
             .select_related("team")
-            .prefetch_related("sessions")[:6]
+            .prefetch_related("sessions")[:3]
         )
         rows = _bookings(centre, rng, held, start, end)
         for v in venues[2:4]:
