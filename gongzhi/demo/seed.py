@@ -152,6 +152,7 @@ class DemoSeeder:
             f"  双报到：驻区单位与在职党员已报到；{served['items']} 个服务岗位/项目，{served['records']} 条服务记录"
         )
         self.stats.timings["party_members"] = round(time.monotonic() - t, 1)
+        seed_venues(self)  # before the volunteers: their activities are held at these venues and book them
         seed_volunteers(self)
         t = time.monotonic()
         lists = seed_cobuild(self)
@@ -159,7 +160,6 @@ class DemoSeeder:
             f"  三张清单：{lists['needs']} 项需求、{lists['resources']} 项资源；签约共建项目 {lists['signed']} 个，解决需求 {lists['fulfilled']} 件"
         )
         self.stats.timings["cobuild"] = round(time.monotonic() - t, 1)
-        seed_venues(self)
         seed_training(self)
         self.residents(admin)
         self.stats.timings["tickets"] = seed_tickets(self).seconds

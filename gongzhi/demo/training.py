@@ -20,7 +20,7 @@ from gongzhi.places.models import Community, Subdistrict
 from gongzhi.training.enums import CourseFormat, QualificationKind, TraineeKind, TrainerKind
 from gongzhi.training.models import Trainee
 from gongzhi.training.services.attendance import training_attendance_bulk_record
-from gongzhi.training.services.certificates import training_certificate_issue
+from gongzhi.training.services.certificates import training_certificates_bulk_issue
 from gongzhi.training.services.plans import CourseInput, course_create, training_plan_create
 from gongzhi.training.services.sessions import training_session_schedule
 from gongzhi.training.services.trainees import (
@@ -163,9 +163,13 @@ def _seed_training(seeder: Any) -> dict[str, int]:
                 from gongzhi.training.models import TrainingAttendance
 
                 done = {a for a, n in _steps_attended(TrainingAttendance, course.pk).items() if n == steps}
-                for trainee in [x for x in attendees if x.pk in done]:
-                    training_certificate_issue(actor=admin, course_id=course.pk, trainee_id=trainee.pk)
-                    totals["certificates"] += 1
+                finished = [x.pk for x in attendees if x.pk in done]
+                if finished:
+                    totals["certificates"] += len(
+                        training_certificates_bulk_issue(
+                            actor=admin, course_id=course.pk, trainee_ids=finished
+                        )
+                    )
     today = timezone.localdate()
     quals: list[QualificationRow] = []
     for i, trainee in enumerate(rng.sample(staff_trainees, min(LICENSED, len(staff_trainees)))):

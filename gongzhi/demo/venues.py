@@ -1,7 +1,8 @@
 """Demo: the venues of every community, through the venues services — a 党群服务中心 each (open every day,
 with the "678" evenings), a "678" 党员驿站, a 网格工作站 for every third residential grid, a 调解室 and a
-居民说事点 — their standards inspections, and a year of bookings (party meetings, deliberation, the
-volunteers' activities held there, linked by id), none overlapping."""
+居民说事点 — their standards inspections, and a year of bookings (party meetings, deliberation), none
+overlapping. Seeded before the volunteers, whose demo holds activities at these venues (``venue_id``) and
+books them for each session (linked by id)."""
 
 from __future__ import annotations
 
@@ -123,8 +124,8 @@ def _rows(community: Community, grids: list[Grid], rng: Any) -> list[VenueRow]:
     return rows
 
 
-def _bookings(venue: Any, rng: Any, activities: list[Any], start: dt.date, end: dt.date) -> list[BookingRow]:
-    """About a booking a week, by day time or on "678" evenings, and the activities held there."""
+def _bookings(venue: Any, rng: Any, start: dt.date, end: dt.date) -> list[BookingRow]:
+    """About a booking a week, by day time or on "678" evenings."""
     rows: list[BookingRow] = []
     taken: list[tuple[dt.datetime, dt.datetime]] = []
 
@@ -133,23 +134,6 @@ def _bookings(venue: Any, rng: Any, activities: list[Any], start: dt.date, end: 
             taken.append((s, e))
             rows.append(BookingRow(venue, data))
 
-    for a in activities:
-        for session in a.sessions.all():
-            s, e = session.starts_at, session.ends_at
-            add(
-                s,
-                e,
-                BookingInput(
-                    starts_at=s,
-                    ends_at=e,
-                    purpose=a.title[:100],
-                    attendees=min(a.capacity, venue.capacity),
-                    booker_kind=BookerKind.TEAM,
-                    organization_name=a.team.name,
-                    linked_kind=LinkKind.ACTIVITY,
-                    linked_id=a.pk,
-                ),
-            )
     day = start
     while day <= end:
         for _ in range(1):
@@ -184,28 +168,32 @@ def seed_venues(seeder: Any) -> dict[str, int]:
 
 
 def _seed_venues(seeder: Any) -> dict[str, int]:
-    from gongzhi.volunteers.models import Activity
-
     t = time.monotonic()
     rng = seeder.gen.rng
     admin = User.objects.get(username="admin")
     totals = {"venues": 0, "bookings": 0, "inspections": 0}
     start = dt.date(TODAY.year, 1, 5)
     end = TODAY + dt.timedelta(days=28)
-    for community in Community.objects.order_by("code"):
-        grids = list(Grid.objects.filter(community=community, kind=GridKind.RESIDENTIAL).order_by("code"))
-        venues = venues_bulk_register(actor=admin, rows=_rows(community, grids, rng))
-        totals["venues"] += len(venues)
-        centre = venues[0]
-        held = list(
-            Activity.objects.filter(community=community, venue=centre.name)
-            .select_related("team")
-            .prefetch_related("sessions")[:3]
-        )
-        rows = _bookings(centre, rng, held, start, end)
+    communities = list(Community.objects.order_by("code"))
+    grids: dict[int, list[Grid]] = {c.pk: [] for c in communities}
+    for g in Grid.objects.filter(kind=GridKind.RESIDENTIAL).order_by("code"):
+        grids[g.community_id].append(g)
+    planned = [_rows(c, grids[c.pk], rng) for c in communities]
+    # One batch for the district's venues and one for their year of bookings (one audit row each).
+    made = venues_bulk_register(actor=admin, rows=[r for rows in planned for r in rows])
+    totals["venues"] = len(made)
+    per_community: list[list[Any]] = []
+    at = 0
+    for rows in planned:
+        per_community.append(made[at : at + len(rows)])
+        at += len(rows)
+    bookings: list[BookingRow] = []
+    for venues in per_community:
+        bookings += _bookings(venues[0], rng, start, end)
         for v in venues[2:4]:
-            rows += _bookings(v, rng, [], end - dt.timedelta(days=56), end)
-        totals["bookings"] += len(bookings_bulk_record(actor=admin, rows=rows))
+            bookings += _bookings(v, rng, end - dt.timedelta(days=56), end)
+    totals["bookings"] = len(bookings_bulk_record(actor=admin, rows=bookings))
+    for community, venues in zip(communities, per_community, strict=True):
         secretary = User.objects.filter(username=f"{username_stem(community.name)}-sj").first() or admin
         for v in venues[:3]:
             met = [i for i in StandardItem.values if rng.random() < 0.85]

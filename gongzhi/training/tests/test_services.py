@@ -21,7 +21,10 @@ from gongzhi.training.models import (
     TrainingSession,
 )
 from gongzhi.training.services.attendance import training_attendance_record, training_check_in_by_qr
-from gongzhi.training.services.certificates import training_certificate_issue
+from gongzhi.training.services.certificates import (
+    training_certificate_issue,
+    training_certificates_bulk_issue,
+)
 from gongzhi.training.services.plans import CourseInput, course_create, training_plan_create
 from gongzhi.training.services.sessions import training_session_cancel
 from gongzhi.training.services.trainees import qualification_record
@@ -190,6 +193,56 @@ def test_certificates_after_every_step_numbered_per_plan_and_never_to_oneself(di
         )
     assert exc.value.code == "own_work" and AuditEvent.objects.count() == before
     assert CompletionCertificate.objects.count() == 2
+
+
+def test_certificates_issued_at_once_are_checked_as_one_by_one(district):
+    d = district
+    plan = make_plan(d)
+    camp = make_course(d, plan, steps=2, title="网格员训练营")
+    s1, s2 = make_session(d, camp, step=1, days=2), make_session(d, camp, step=2, days=3, hours=3)
+    a, b = make_trainee(d), make_trainee(d, who=None, kind=TraineeKind.VOLUNTEER)
+    late = make_trainee(d, who="grid_worker_g2")
+    staff = d.user("community_worker")
+    for t in (a, b, late):
+        training_attendance_record(actor=staff, session_id=s1.pk, trainee_id=t.pk)
+    for t in (a, b):
+        training_attendance_record(actor=staff, session_id=s2.pk, trainee_id=t.pk)
+    before = (AuditEvent.objects.count(), CompletionCertificate.objects.count())
+    # one trainee short of a step refuses the whole batch, nothing written
+    with pytest.raises(Conflict, match="尚未参加全部阶段培训"):
+        training_certificates_bulk_issue(actor=staff, course_id=camp.pk, trainee_ids=[a.pk, late.pk])
+    with pytest.raises(NotFound):
+        training_certificates_bulk_issue(actor=staff, course_id=camp.pk, trainee_ids=[a.pk, 10**9])
+    assert (AuditEvent.objects.count(), CompletionCertificate.objects.count()) == before
+    certs = training_certificates_bulk_issue(actor=staff, course_id=camp.pk, trainee_ids=[a.pk, b.pk])
+    year = timezone.localdate().year
+    assert [c.number for c in certs] == [
+        f"PX-{plan.community_code}-{year}-0001",
+        f"PX-{plan.community_code}-{year}-0002",
+    ]
+    assert [float(c.hours) for c in certs] == [5.0, 5.0]
+    assert AuditEvent.objects.count() == before[0] + 1  # one audit row for the batch
+    plan.refresh_from_db()
+    assert plan.certificates_issued == 2
+    with pytest.raises(Conflict, match="已取得本课程结业证书"):
+        training_certificates_bulk_issue(actor=staff, course_id=camp.pk, trainee_ids=[b.pk])
+    # the next single certificate continues the numbering
+    training_attendance_record(actor=staff, session_id=s2.pk, trainee_id=late.pk)
+    assert training_certificate_issue(actor=staff, course_id=camp.pk, trainee_id=late.pk).number.endswith(
+        "-0003"
+    )
+    # the actor among the trainees: the whole batch is refused
+    own = make_trainee(d, who="community_secretary", kind=TraineeKind.STAFF)
+    lecture = make_course(d, plan, title="政策解读")
+    s3 = make_session(d, lecture, days=4)
+    for t in (a, own):
+        training_attendance_record(actor=staff, session_id=s3.pk, trainee_id=t.pk)
+    count = CompletionCertificate.objects.count()
+    with pytest.raises(Forbidden) as exc:
+        training_certificates_bulk_issue(
+            actor=d.user("community_secretary"), course_id=lecture.pk, trainee_ids=[a.pk, own.pk]
+        )
+    assert exc.value.code == "own_work" and CompletionCertificate.objects.count() == count
 
 
 def test_qualifications_with_expiry_and_the_figures(district, at):
