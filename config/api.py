@@ -161,6 +161,8 @@ from gongzhi.party.api import router as party_router  # noqa: E402
 from gongzhi.people.api import router as people_router  # noqa: E402
 from gongzhi.places.api import router as places_router  # noqa: E402
 from gongzhi.tickets import api as tickets_api  # noqa: E402
+from gongzhi.training.api import router as training_router  # noqa: E402
+from gongzhi.venues.api import router as venues_router  # noqa: E402
 from gongzhi.volunteers.api import router as volunteers_router  # noqa: E402
 from gongzhi.workdays.api import router as workdays_router  # noqa: E402
 
@@ -181,3 +183,5 @@ api.add_router("/volunteers", volunteers_router)
 api.add_router("/cobuild", cobuild_router)
 api.add_router("/care", care_router)
 api.add_router("/mediation", mediation_router)
+api.add_router("/venues", venues_router)
+api.add_router("/training", training_router)

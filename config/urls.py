@@ -23,12 +23,14 @@ CONSOLE_APPS = [
     "tickets",
     "open311",
     "party",
+    "venues",
     "volunteers",
     "cobuild",
+    "training",
     "care",
     "mediation",
 ]
-H5_APPS = ["tickets", "party", "volunteers", "cobuild", "mediation"]
+H5_APPS = ["tickets", "party", "venues", "volunteers", "cobuild", "training", "mediation"]
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="console:home", permanent=False)),

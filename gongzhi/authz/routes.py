@@ -37,6 +37,9 @@ def of(*columns: str) -> frozenset[str]:
 MEDIATION_VIEWERS = of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY, GRID_HEAD, GRID_WORKER)
 MEDIATION_CASE_READERS = of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)
 MEDIATION_HANDLERS = of(ADMIN, COMMUNITY_WORKER, SECRETARY)
+# The grid academy's readers by place: the population roles placed at the community or above.
+TRAINING_READERS = of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)
+
 
 # Kinds a narrower account may still see district-wide, by design (docs/security.md says why).
 WIDE_KINDS: dict[str, frozenset[str]] = {
@@ -259,6 +262,40 @@ ROUTES: dict[str, Route] = {
     "GET /api/v1/mediation/figures": R("collection", SIGNED_IN),
     # the public mediator pool: names, kinds, specialities and committees, no contact data, by design
     "GET /api/v1/mediation/public/mediators": R("public", ALL),
+    # 服务阵地 (venues): every placed role sees its places' venues (grid staff: their grid's community;
+    # a resident: their household's community); only the managers inspect and cancel any booking.
+    "GET /api/v1/venues/venues": R("list:venue", SIGNED_IN),
+    "POST /api/v1/venues/venues": R("collection", NOBODY),
+    "GET /api/v1/venues/venues/{venue_id}": R("venue", SIGNED_IN - {DEPARTMENT.value}),
+    "GET /api/v1/venues/venues/{venue_id}/bookings": R("venue", SIGNED_IN - {DEPARTMENT.value}),
+    "POST /api/v1/venues/venues/{venue_id}/bookings": R("venue", NOBODY),
+    "POST /api/v1/venues/venues/{venue_id}/inspections": R(
+        "venue", of(ADMIN, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)
+    ),
+    "POST /api/v1/venues/bookings/{booking_id}/cancel": R(
+        "booking", of(ADMIN, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)
+    ),
+    "GET /api/v1/venues/coverage": R("collection", SIGNED_IN),
+    "GET /api/v1/venues/geojson": R("collection", SIGNED_IN),
+    # 网格学院 (training): read by the population roles of the place; the trainee reads their certificate.
+    "GET /api/v1/training/plans": R("list:training_plan", SIGNED_IN),
+    "POST /api/v1/training/plans": R("collection", NOBODY),
+    "GET /api/v1/training/courses": R("list:course", SIGNED_IN),
+    "POST /api/v1/training/courses": R("collection", NOBODY),
+    "POST /api/v1/training/courses/{course_id}/sessions": R("course", NOBODY),
+    "POST /api/v1/training/courses/{course_id}/certificates": R("course", NOBODY),
+    "GET /api/v1/training/sessions/{session_id}": R("training_session", TRAINING_READERS),
+    "POST /api/v1/training/sessions/{session_id}/attendance": R(
+        "training_session", NOBODY, body={"trainee_id": 999999}
+    ),
+    "POST /api/v1/training/scan": R("collection", NOBODY),
+    "GET /api/v1/training/trainees": R("list:trainee", SIGNED_IN),
+    "POST /api/v1/training/trainees": R("collection", NOBODY),
+    "POST /api/v1/training/trainees/{trainee_id}/qualifications": R("trainee", NOBODY),
+    "GET /api/v1/training/certificates/{certificate_id}.pdf": R(
+        "completion_certificate", TRAINING_READERS | {GRID_WORKER.value}
+    ),
+    "GET /api/v1/training/figures": R("collection", SIGNED_IN),
     "GET /api/v1/cobuild/needs": R("list:need", SIGNED_IN),
     "POST /api/v1/cobuild/needs": R("list:need", NOBODY),
     "GET /api/v1/cobuild/needs/{need_id}": R(
@@ -482,6 +519,25 @@ ROUTES: dict[str, Route] = {
     "POST /console/mediation/warnings/": R("collection", NOBODY),
     "POST /console/mediation/warnings/{warning_id}/hand-over/": R("mediation_warning", NOBODY),
     "POST /console/mediation/warnings/{warning_id}/close/": R("mediation_warning", NOBODY),
+    "GET /console/venues/": R("collection", STAFF),
+    "GET /console/venues/map/": R("collection", STAFF),
+    "GET /console/venues/{venue_id}/": R("venue", TRAINING_READERS | {GRID_HEAD.value, GRID_WORKER.value}),
+    "POST /console/venues/{venue_id}/book/": R("venue", NOBODY),
+    "POST /console/venues/{venue_id}/inspect/": R("venue", NOBODY),
+    "POST /console/venues/bookings/{booking_id}/cancel/": R("booking", NOBODY),
+    "GET /console/training/": R("collection", STAFF),
+    "GET /console/training/plans/{plan_id}/": R("training_plan", TRAINING_READERS),
+    "GET /console/training/courses/{course_id}/": R("course", TRAINING_READERS),
+    "POST /console/training/courses/{course_id}/sessions/": R("course", NOBODY),
+    "POST /console/training/courses/{course_id}/certificates/": R("course", NOBODY),
+    "GET /console/training/certificates/{certificate_id}.pdf": R(
+        "completion_certificate", TRAINING_READERS | {GRID_WORKER.value}
+    ),
+    "GET /console/training/sessions/{session_id}/": R("training_session", TRAINING_READERS),
+    "POST /console/training/sessions/{session_id}/attendance/": R("training_session", NOBODY),
+    "GET /console/training/trainees/": R("collection", STAFF),
+    "POST /console/training/trainees/{trainee_id}/qualifications/": R("trainee", NOBODY),
+    "GET /console/training/figures/": R("collection", STAFF),
     "GET /console/cobuild/needs/": R("list:need", STAFF),
     "GET /console/cobuild/needs/{need_id}/": R(
         "need", of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)
@@ -531,6 +587,14 @@ ROUTES: dict[str, Route] = {
     "POST /h5/volunteers/signups/{signup_id}/cancel/": R("signup", NOBODY),
     "GET /h5/volunteers/scan/{token}/": R("token", NOBODY),
     "GET /h5/volunteers/mine/": R("collection", SIGNED_IN),
+    "GET /h5/venues/": R("collection", SIGNED_IN),
+    "GET /h5/venues/{venue_id}/": R("venue", SIGNED_IN - {DEPARTMENT.value}),
+    "POST /h5/venues/bookings/{booking_id}/cancel/": R("booking", NOBODY),
+    "GET /h5/training/": R("collection", SIGNED_IN),
+    "GET /h5/training/scan/{token}/": R("collection", NOBODY),
+    "GET /h5/training/certificates/{certificate_id}.pdf": R(
+        "completion_certificate", TRAINING_READERS | {GRID_WORKER.value}
+    ),
     "GET /h5/cobuild/need/": R("collection", SIGNED_IN),
     "GET /h5/cobuild/projects/": R("list:project", ALL),
     # 公示: a community's projects are published to everyone, signed in or not

@@ -274,7 +274,7 @@ def _volunteers(w: World) -> None:
 
 
 def _care(w: World) -> None:
-    from gongzhi.care.services import EntryInput, VisitInput, care_grant, membership_enter, visitor_record
+    from gongzhi.care.services import EntryInput, VisitInput, care_grant, membership_enter, visit_record
 
     d = w.d
     admin = d.user("district_admin")
@@ -286,7 +286,7 @@ def _care(w: World) -> None:
             data=EntryInput(person_id=person.pk, group="elderly_alone", entered_on=on, reason="独居"),
         )
         w.add("membership", side, Obj({"membership_id": member.pk}, [person.name]))
-        visit = visitor_record(
+        visit = visit_record(
             actor=admin,
             data=VisitInput(
                 person_id=person.pk, visited_on=timezone.localdate(), visitors="授权矩阵走访人",
@@ -354,6 +354,92 @@ def _mediation(w: World) -> None:
         w.add("disputant", side, Obj({"disputant_id": respondent.pk}, [title]))
 
 
+def _venues(w: World) -> None:
+    from gongzhi.venues.services.bookings import BookingInput, booking_create
+    from gongzhi.venues.services.venues import VenueInput, venue_register
+
+    d = w.d
+    day = timezone.localdate() + dt.timedelta(days=3)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
+    for side in ("A", "B"):
+        community_key, _grid = PLACE[side]
+        label = "甲方" if side == "A" else "乙方"
+        lng, lat = POINTS[side]
+        venue = venue_register(
+            actor=d.user("district_admin"),
+            community_id=d.communities[community_key].pk,
+            data=VenueInput(
+                kind="service_centre",
+                name=f"授权矩阵{label}党群服务中心",
+                address=f"{label}路1号",
+                lng=lng,
+                lat=lat,
+            ),
+        )
+        w.add("venue", side, Obj({"venue_id": venue.pk}, [venue.name]))
+        booking = booking_create(
+            actor=d.user("district_admin"),
+            venue_id=venue.pk,
+            data=BookingInput(
+                starts_at=start, ends_at=start + dt.timedelta(hours=1), purpose=f"授权矩阵{label}议事会"
+            ),
+        )
+        w.add("booking", side, Obj({"booking_id": booking.pk}, [booking.purpose]))
+
+
+def _training(w: World) -> None:
+    from gongzhi.training.services.attendance import training_attendance_record
+    from gongzhi.training.services.certificates import training_certificate_issue
+    from gongzhi.training.services.plans import CourseInput, course_create, training_plan_create
+    from gongzhi.training.services.sessions import training_session_schedule
+    from gongzhi.training.services.trainees import trainee_register
+
+    d = w.d
+    admin = d.user("district_admin")
+    start = timezone.localtime().replace(hour=14, minute=0, second=0, microsecond=0) + dt.timedelta(days=2)
+    for side in ("A", "B"):
+        community_key, _grid = PLACE[side]
+        label = "甲方" if side == "A" else "乙方"
+        community = d.communities[community_key]
+        plan = training_plan_create(
+            actor=admin,
+            place_code=community.code,
+            year=timezone.localdate().year,
+            title=f"授权矩阵{label}培训计划",
+        )
+        w.add("training_plan", side, Obj({"plan_id": plan.pk}, [plan.title]))
+        course = course_create(
+            actor=admin,
+            plan_id=plan.pk,
+            data=CourseInput(
+                title=f"授权矩阵{label}课程", trainer_name="讲师", trainer_kind="expert", format="lecture"
+            ),
+        )
+        w.add("course", side, Obj({"course_id": course.pk}, [course.title]))
+        session = training_session_schedule(
+            actor=admin,
+            course_id=course.pk,
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=2),
+            place_text="会议室",
+        )
+        w.add("training_session", side, Obj({"session_id": session.pk}, [course.title]))
+        # the A trainee is the grid worker's own record (they read their certificate); B's has no account
+        trainee = trainee_register(
+            actor=admin,
+            community_id=community.pk,
+            name=f"授权矩阵{label}学员",
+            kind="grid_worker",
+            user_id=d.user("grid_worker").pk if side == "A" else None,
+        )
+        w.add("trainee", side, Obj({"trainee_id": trainee.pk}, [trainee.name]))
+        training_attendance_record(actor=admin, session_id=session.pk, trainee_id=trainee.pk)
+        cert = training_certificate_issue(actor=admin, course_id=course.pk, trainee_id=trainee.pk)
+        w.add("completion_certificate", side, Obj({"certificate_id": cert.pk}, [cert.number, trainee.name]))
+
+
 def build_world() -> World:
     d = build_small_district()
     w = World(d=d)
@@ -367,4 +453,6 @@ def build_world() -> World:
     _mediation(w)
     _volunteers(w)
     _care(w)
+    _venues(w)
+    _training(w)
     return w

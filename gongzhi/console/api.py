@@ -11,6 +11,8 @@ from gongzhi.party.enums import RegistrationStatus
 from gongzhi.party.models import MemberRegistration, Unit
 from gongzhi.party.selectors.organizations import branch_coverage
 from gongzhi.tickets.indicators import overview_tickets
+from gongzhi.training.selectors import training_counts
+from gongzhi.venues.selectors import venue_counts
 from gongzhi.volunteers.selectors.figures import volunteer_counts
 
 router = Router(tags=["概览"])
@@ -68,6 +70,18 @@ class MediationCounts(Schema):
     warnings_open: int
 
 
+class VenueCounts(Schema):
+    venues: int
+    bookings_this_month: int
+    households_within_15_minutes_share: float | None
+
+
+class TrainingCounts(Schema):
+    sessions_this_year: int
+    trainees: int
+    licensed_social_workers: int
+
+
 class OverviewOut(Schema):
     communities: int
     grids: GridCounts
@@ -78,6 +92,8 @@ class OverviewOut(Schema):
     cobuild: CobuildCounts
     care: CareCounts
     mediation: MediationCounts
+    venues: VenueCounts
+    training: TrainingCounts
 
 
 def party_counts() -> dict[str, int]:
@@ -106,4 +122,6 @@ def overview(request: HttpRequest):
         "cobuild": {**volunteer_counts(), **cobuild_counts()},
         "care": care_counts(),
         "mediation": mediation_counts(),
+        "venues": venue_counts(),
+        "training": training_counts(),
     }

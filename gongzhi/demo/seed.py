@@ -19,6 +19,8 @@ from gongzhi.demo.party_service import seed_service
 from gongzhi.demo.party_units import seed_units_and_members
 from gongzhi.demo.population import PopulationGenerator
 from gongzhi.demo.tickets import seed_tickets
+from gongzhi.demo.training import seed_training
+from gongzhi.demo.venues import seed_venues
 from gongzhi.demo.volunteers import seed_volunteers
 from gongzhi.people.models import Person
 from gongzhi.people.services import grid_population_register, resident_account_create
@@ -152,6 +154,7 @@ class DemoSeeder:
             f"  双报到：驻区单位与在职党员已报到；{served['items']} 个服务岗位/项目，{served['records']} 条服务记录"
         )
         self.stats.timings["party_members"] = round(time.monotonic() - t, 1)
+        seed_venues(self)  # before the volunteers: their activities are held at these venues and book them
         seed_volunteers(self)
         t = time.monotonic()
         lists = seed_cobuild(self)
@@ -165,6 +168,7 @@ class DemoSeeder:
             f"  重点人群：{cared.get('members', 0)} 人次在册，走访 {cared.get('visits', 0)} 次（转需求/工单 {cared.get('follow_ups', 0)} 件），慰问 {cared.get('care_visits', 0)} 人次，应访未访 {cared.get('overdue', 0)} 人次"
         )
         self.stats.timings["care"] = round(time.monotonic() - t, 1)
+        seed_training(self)
         self.residents(admin)
         self.stats.timings["tickets"] = seed_tickets(self).seconds
         # after the tickets: neighbour-dispute tickets are transferred in and the warnings read them

@@ -6,6 +6,11 @@ in the first community also the Wednesday free clinic, Thursday red film and Fri
 one-off activities, together about 1,370 sessions held in the year up to the demo's ``TODAY`` with
 attendances and confirmed hours. A few sessions in the coming days take sign-ups (one already has a
 waiting list) and the most diligent volunteers of each community hold a numbered certificate.
+
+Activities held at a community's 党群服务中心 or its "678" 党员驿站 (seeded before, by ``demo/venues.py``) name
+that venue (``venue_id``) when their times lie inside its opening hours, and each of their sessions books
+the venue (a booking linked to the activity; a session whose slot is already booked keeps its activity
+without a booking), all recorded at the end in one batch through ``bookings_bulk_record``.
 """
 
 from __future__ import annotations
@@ -24,6 +29,10 @@ from gongzhi.party.models import MemberRegistration, Unit
 from gongzhi.people.models import Person
 from gongzhi.places.enums import GridKind
 from gongzhi.places.models import Community, Grid
+from gongzhi.venues import hours
+from gongzhi.venues.enums import BookerKind, BookingStatus, LinkKind, VenueKind
+from gongzhi.venues.models import Booking, Venue
+from gongzhi.venues.services.bookings import BookingInput, BookingRow, bookings_bulk_record
 from gongzhi.volunteers.enums import ActivityCategory, MembershipRole, OwnerKind, Recurrence
 from gongzhi.volunteers.models import Activity, Volunteer, VolunteerTeam
 from gongzhi.volunteers.services.activities import activity_create, signup_create
@@ -117,7 +126,73 @@ class VolunteerSeeder:
             "held": 0,
             "attendances": 0,
             "certificates": 0,
+            "bookings": 0,
         }
+        self.sites: dict[tuple[str, str], Venue] = {}
+        for v in Venue.objects.filter(
+            kind__in=(VenueKind.SERVICE_CENTRE, VenueKind.STATION_678), active=True
+        ).order_by("pk"):
+            self.sites.setdefault((v.community_code, v.kind), v)
+        self.booking_rows: list[BookingRow] = []
+
+    # -- the venues activities are held at -------------------------------------------------------------
+    def site(
+        self, community: Community, venue_text: str, day: dt.date, start: dt.time, end: dt.time
+    ) -> Venue | None:
+        """The registered venue a place text names (the 驿站 or the 党群服务中心), if open at that time."""
+        kind = (
+            VenueKind.STATION_678
+            if "驿站" in venue_text
+            else VenueKind.SERVICE_CENTRE
+            if venue_text.startswith(f"{community.name}党群服务中心")
+            else None
+        )
+        site = self.sites.get((community.code, kind)) if kind else None
+        if site is None or not hours.is_open_between(site, _aware(day, start), _aware(day, end)):
+            return None
+        return site
+
+    def book(self, site: Venue | None, activity: Activity) -> None:
+        if site is None:
+            return
+        for session in activity.sessions.all():
+            self.booking_rows.append(
+                BookingRow(
+                    site,
+                    BookingInput(
+                        starts_at=session.starts_at,
+                        ends_at=session.ends_at,
+                        purpose=activity.title[:100],
+                        attendees=min(activity.capacity, site.capacity),
+                        booker_kind=BookerKind.TEAM,
+                        organization_name=activity.team.name[:100],
+                        linked_kind=LinkKind.ACTIVITY,
+                        linked_id=activity.pk,
+                    ),
+                )
+            )
+
+    def record_bookings(self) -> None:
+        """The sessions' bookings in one batch; slots already booked (the venues' own year) are left out
+        here, and the service checks hours and overlaps again."""
+        if not self.booking_rows:
+            return
+        ids = {r.venue.pk for r in self.booking_rows}
+        held: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {i: [] for i in ids}
+        for vid, a, b in Booking.objects.filter(venue_id__in=ids, status=BookingStatus.CONFIRMED).values_list(
+            "venue_id", "starts_at", "ends_at"
+        ):
+            held[vid].append((a, b))
+        rows = []
+        for r in self.booking_rows:
+            s, e = r.data.starts_at, r.data.ends_at
+            assert s is not None and e is not None
+            if any(a < e and s < b for a, b in held[r.venue.pk]):
+                continue
+            held[r.venue.pk].append((s, e))
+            rows.append(r)
+        admin = User.objects.get(username="admin")
+        self.totals["bookings"] += len(bookings_bulk_record(actor=admin, rows=rows))
 
     def secretary(self, community: Community) -> User:
         return User.objects.get(username=f"{username_stem(community.name)}-sj")
@@ -235,11 +310,15 @@ class VolunteerSeeder:
     # -- activities and their history -----------------------------------------------------------------
     def series(self, community: Community, team: VolunteerTeam, spec: tuple[Any, ...]) -> Activity:
         title, skills, weekday, start, end, venue = spec[:6]
-        return activity_create(
+        first_day = SERIES_START + dt.timedelta(days=(weekday - SERIES_START.weekday()) % 7)
+        label = f"{community.name}{venue}" if "驿站" not in title else "驿站"
+        site = self.site(community, label, first_day, start, end)
+        activity = activity_create(
             actor=self.secretary(community),
             team_id=team.pk,
             title=title,
-            venue=f"{community.name}{venue}",
+            venue="" if site is not None and "驿站" in title else f"{community.name}{venue}",
+            venue_id=site.pk if site is not None else None,
             capacity=30,
             recurrence=Recurrence.WEEKLY,
             weekday=weekday,
@@ -252,14 +331,19 @@ class VolunteerSeeder:
             if team.owner_kind == OwnerKind.UNIT
             else ActivityCategory.VOLUNTEER_SERVICE,
         )
+        self.book(site, activity)
+        return activity
 
     def one_off(self, community: Community, team: VolunteerTeam, kind: str, day: dt.date) -> Activity:
         title, skills, start, end = self.rng.choice(ONE_OFF[kind])
-        return activity_create(
+        venue = f"{community.name}{self.rng.choice(['党群服务中心', '文化广场', '新时代文明实践站', '小区议事亭'])}"
+        site = self.site(community, venue, day, start, end)
+        activity = activity_create(
             actor=self.secretary(community),
             team_id=team.pk,
             title=title,
-            venue=f"{community.name}{self.rng.choice(['党群服务中心', '文化广场', '新时代文明实践站', '小区议事亭'])}",
+            venue=venue,
+            venue_id=site.pk if site is not None else None,
             capacity=self.rng.choice([10, 15, 20, 30]),
             start_date=day,
             start_time=start,
@@ -269,6 +353,8 @@ class VolunteerSeeder:
             if team.owner_kind == OwnerKind.UNIT
             else ActivityCategory.VOLUNTEER_SERVICE,
         )
+        self.book(site, activity)
+        return activity
 
     def history(self, community: Community, activity: Activity, volunteers: list[int]) -> None:
         """Who served at each session held up to TODAY: the team's core (leader, organisers and a few
@@ -365,6 +451,7 @@ class VolunteerSeeder:
                 self.history(community, activity, volunteers)
                 self.totals["activities"] += 1
         self.upcoming(communities, plan)
+        self.record_bookings()
         self.certificates(communities)
         return self.totals
 
@@ -379,18 +466,22 @@ class VolunteerSeeder:
                 continue
             actor = self.secretary(community)
             for n, (title, skills, start, end, capacity) in enumerate(UPCOMING):
+                day = today + dt.timedelta(days=2 + 4 * n)
+                site = self.site(community, f"{community.name}党群服务中心", day, start, end)
                 activity = activity_create(
                     actor=actor,
                     team_id=team.pk,
                     title=title,
                     venue=f"{community.name}党群服务中心",
+                    venue_id=site.pk if site is not None else None,
                     capacity=capacity,
-                    start_date=today + dt.timedelta(days=2 + 4 * n),
+                    start_date=day,
                     start_time=start,
                     end_time=end,
                     skills=skills,
                 )
                 self.totals["activities"] += 1
+                self.book(site, activity)
                 if community == communities[0] and n == 0:
                     session = activity.sessions.get()
                     for v in volunteers[1 : capacity + 3]:
@@ -415,6 +506,6 @@ def seed_volunteers(seeder: Any) -> dict[str, int]:
     if hasattr(seeder, "progress"):
         seeder.progress(
             f"  志愿服务：{totals['teams']} 支队伍，{totals['volunteers']} 名志愿者，{totals['held']} 场次活动已开展，"
-            f"{totals['attendances']} 人次签到，{totals['certificates']} 份证明（{seconds} 秒）"
+            f"{totals['attendances']} 人次签到，{totals['certificates']} 份证明，{totals['bookings']} 次阵地预约（{seconds} 秒）"
         )
     return totals

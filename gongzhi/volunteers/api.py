@@ -118,6 +118,7 @@ class ActivityIn(Schema):
     team_id: int
     title: str = Field(..., max_length=100)
     venue: str = Field(..., max_length=200)
+    venue_id: int | None = Field(None, description="服务阵地（/api/v1/venues/venues）")
     capacity: int = Field(..., ge=1, le=10000)
     recurrence: str = Field(Recurrence.ONE_OFF, description="one_off / weekly")
     weekday: int | None = Field(None, description="每周活动：0 周一 … 6 周日")
@@ -135,6 +136,7 @@ class ActivityOut(Schema):
     team_id: int
     title: str
     venue: str
+    venue_site_id: int | None
     capacity: int
     recurrence: str
     weekday: int | None

@@ -239,6 +239,15 @@ class Activity(PlacedModel):
     title = models.CharField(_("活动名称"), max_length=100)
     description = models.TextField(_("活动内容"), blank=True)
     venue = models.CharField(_("活动地点"), max_length=200)
+    # The registered venue (服务阵地) it is held at, when it is one; ``venue`` stays the place as written.
+    venue_site = models.ForeignKey(
+        "venues.Venue",
+        verbose_name=_("服务阵地"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activities",
+    )
     skills = models.JSONField(_("所需特长"), default=list, blank=True)
     capacity = models.PositiveIntegerField(_("每场名额"))
     recurrence = models.CharField(

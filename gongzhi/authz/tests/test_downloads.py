@@ -14,6 +14,18 @@ FILE_ENDINGS = (".pdf", ".xlsx", ".xls", ".csv", ".geojson", "/geojson", ".zip",
 
 # Route → the audit event its download writes, and the test that proves the row (one per download).
 AUDITED = {
+    "GET /api/v1/training/certificates/{certificate_id}.pdf": (
+        "training.certificate_downloaded",
+        "training/tests/test_certificate_pdf.py",
+    ),
+    "/console/training/certificates/{certificate_id}.pdf": (
+        "training.certificate_downloaded",
+        "training/tests/test_certificate_pdf.py",
+    ),
+    "/h5/training/certificates/{certificate_id}.pdf": (
+        "training.certificate_downloaded",
+        "training/tests/test_certificate_pdf.py",
+    ),
     "GET /api/v1/persons/export.xlsx": ("people.persons_exported", "people/tests/test_export.py"),
     "/console/people/export.xlsx": ("people.persons_exported", "people/tests/test_views.py"),
     "GET /api/v1/persons/imports/{import_id}/errors.xlsx": (
@@ -124,6 +136,7 @@ AUDITED = {
 }
 # Route → why its file holds no personal data (so its download is not audited).
 NOT_PERSONAL = {
+    "GET /api/v1/venues/geojson": "venue points, names, kinds and opening hours (no manager, no booker)",
     "GET /api/v1/persons/import-template.xlsx": "the empty template with a made-up example row",
     "/console/people/import/template.xlsx": "the empty template with a made-up example row",
     "GET /api/v1/tickets/hotline-import-template.xlsx": "the empty template with a made-up example row",

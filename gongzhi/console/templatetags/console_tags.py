@@ -140,6 +140,20 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
         ],
         "mediation.view_mediation",
     ),
+    (
+        _("服务阵地"),
+        [("venues:list", _("阵地登记与预约")), ("venues:map", _("15分钟服务圈"))],
+        "party",
+    ),
+    (
+        _("网格学院"),
+        [
+            ("training:plans", _("培训计划")),
+            ("training:trainees", _("学员与持证")),
+            ("training:figures", _("培训数字")),
+        ],
+        "party",
+    ),
     (_("工作日历"), [("workdays:years", _("节假日与时限"))], "calendar_admin"),
     (_("审计日志"), [("console:audit", _("操作记录"))], "audit"),
     (

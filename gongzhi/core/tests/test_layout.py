@@ -127,6 +127,11 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "documents": "the registers, the mediation agreement and the case file as PDFs",
         "early_warning": "the warning rules' aggregate queries over tickets and cases",
     },
+    "venues": {
+        "coverage": "the 15-minute circle (STR-tree nearest venue per household)",
+        "hours": "opening hours and the 678 after-hours windows",
+    },
+    "training": {"certificate": "the certificate of completion PDF"},
     "console": {"context": "the console's template context", "figures": "the home page's figures"},
     "demo": {
         "accounts": "demo accounts",
@@ -142,6 +147,8 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "ticket_texts": "demo ticket texts",
         "tickets": "demo tickets",
         "volunteers": "demo volunteer service",
+        "venues": "demo venues and bookings",
+        "training": "demo grid academy",
     },
     "authz": {
         "matrix": "enumerate, probe and render the matrix",

@@ -457,6 +457,59 @@ def project_evaluate_by_the_claimant(d: SmallDistrict) -> Built:
     )
 
 
+def training_certificate_for_oneself(d: SmallDistrict, bulk: bool = False) -> Built:
+    """The community secretary is a trainee of the course they would certify (网格学院)."""
+    from gongzhi.training.models import CompletionCertificate, Trainee
+    from gongzhi.training.services.attendance import training_attendance_record
+    from gongzhi.training.services.certificates import (
+        training_certificate_issue,
+        training_certificates_bulk_issue,
+    )
+    from gongzhi.training.services.plans import CourseInput, course_create, training_plan_create
+    from gongzhi.training.services.sessions import training_session_schedule
+    from gongzhi.training.services.trainees import trainee_register
+
+    secretary = d.user("community_secretary")
+    a1 = d.communities["A1"]
+    plan = training_plan_create(
+        actor=_cw(d),
+        place_code=a1.code,
+        year=timezone.localdate().year,
+        title=f"本人结业计划{Trainee.objects.count()}",
+    )
+    course = course_create(
+        actor=_cw(d),
+        plan_id=plan.pk,
+        data=CourseInput(title="政策解读", trainer_name="讲师", trainer_kind="expert", format="lecture"),
+    )
+    start = timezone.now() + dt.timedelta(days=2)
+    session = training_session_schedule(
+        actor=_cw(d),
+        course_id=course.pk,
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        place_text="会议室",
+    )
+    trainee = Trainee.objects.filter(user=secretary).first() or trainee_register(
+        actor=_cw(d), community_id=a1.pk, name="书记学员", kind="staff", user_id=secretary.pk
+    )
+    training_attendance_record(actor=_cw(d), session_id=session.pk, trainee_id=trainee.pk)
+    if bulk:
+        return (
+            lambda: training_certificates_bulk_issue(
+                actor=secretary, course_id=course.pk, trainee_ids=[trainee.pk]
+            )
+        ), (lambda: list(CompletionCertificate.objects.values_list("pk")))
+    return (
+        lambda: training_certificate_issue(actor=secretary, course_id=course.pk, trainee_id=trainee.pk)
+    ), (lambda: list(CompletionCertificate.objects.values_list("pk")))
+
+
+def training_certificates_at_once_for_oneself(d: SmallDistrict) -> Built:
+    """The same, through the batch (一键发证): the secretary among the trainees refuses the whole batch."""
+    return training_certificate_for_oneself(d, bulk=True)
+
+
 def role_for_oneself(d: SmallDistrict) -> Built:
     from gongzhi.accounts.models import RoleAssignment
     from gongzhi.accounts.services import role_assign
@@ -552,6 +605,10 @@ CASES: dict[str, list[Callable[[SmallDistrict], Built]]] = {
     "cobuild.services.projects.milestone_done": [milestone_done_by_the_claimant],
     "cobuild.services.projects.project_evaluate": [project_evaluate_by_the_claimant],
     "mediation.services.cases.case_report_reply": [case_report_reply_by_who_reported_it],
+    "training.services.certificates.training_certificate_issue": [training_certificate_for_oneself],
+    "training.services.certificates.training_certificates_bulk_issue": [
+        training_certificates_at_once_for_oneself
+    ],
     "accounts.services.role_assign": [role_for_oneself],
     "tickets.services.handling.ticket_verify": [ticket_verify_by_who_reported_and_fixed_it],
     "tickets.services.handling.ticket_callback": [ticket_callback_by_who_fixed_it],

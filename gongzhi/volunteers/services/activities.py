@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import F
@@ -116,6 +116,18 @@ def clean_activity(
     return errors
 
 
+def _venue_site(actor: Actor, venue_id: int | None) -> Any:
+    """The registered venue an activity is held at, read through the venues' scope (None when not given)."""
+    if not venue_id:
+        return None
+    from gongzhi.venues.selectors import venue_list_for_actor
+
+    site = venue_list_for_actor(actor=actor).filter(pk=venue_id).first()
+    if site is None:
+        raise field_error("venue_id", "阵地不存在或无权使用")
+    return site
+
+
 @transaction.atomic
 def activity_create(
     *,
@@ -134,8 +146,11 @@ def activity_create(
     skills: Iterable[str] = (),
     category: str = ActivityCategory.VOLUNTEER_SERVICE,
     organizer_id: int | None = None,
+    venue_id: int | None = None,
 ) -> Activity:
-    """Publishes an activity and generates its sessions (one, or one per week on ``weekday``)."""
+    """Publishes an activity and generates its sessions (one, or one per week on ``weekday``). With
+    ``venue_id`` the activity is held at a registered venue (服务阵地) the actor can see, whose name is the
+    place text when none is given."""
     team = team_list_for_actor(actor=actor).filter(pk=team_id).first()
     if team is None:
         raise NotFound("志愿服务队不存在或无权查看")
@@ -143,6 +158,9 @@ def activity_create(
         raise NotFound("志愿服务队不存在或无权查看")
     if recurrence == Recurrence.ONE_OFF:
         end_date = start_date
+    site = _venue_site(actor, venue_id)
+    if site is not None and not (venue or "").strip():
+        venue = site.name
     errors = clean_activity(
         title=title,
         venue=venue,
@@ -172,6 +190,7 @@ def activity_create(
         title=title.strip(),
         description=(description or "").strip(),
         venue=venue.strip()[:200],
+        venue_site=site,
         skills=skill_list,
         capacity=capacity,
         recurrence=recurrence,
