@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "gongzhi.party",
     "gongzhi.volunteers",
     "gongzhi.cobuild",
+    "gongzhi.points",
     "gongzhi.console",
     "gongzhi.h5",
     "gongzhi.demo",
