@@ -63,7 +63,9 @@ def household_account(household: Household, *, lock: bool = False) -> Account:
     qs = Account.objects.filter(household=household)
     acc = (qs.select_for_update() if lock else qs).first()
     if acc is None:
-        acc = Account(community_id=household.grid.community_id, kind=AccountKind.HOUSEHOLD, household=household)
+        acc = Account(
+            community_id=household.grid.community_id, kind=AccountKind.HOUSEHOLD, household=household
+        )
         acc.code = _new_code()
         acc.set_place_codes(grid_code=household.grid_code)
         try:

@@ -45,8 +45,9 @@ def meeting(d: Any, day: dt.date | None = None) -> Any:
 def award(d: Any, household: Any, points: int, rule: Any = None) -> Any:
     """A grid worker's claim approved by the secretary: ``points`` on the household's account."""
     rule = rule or make_rule(d, code=f"T{points}{household.pk}", high=max(points, 1))
+    proposer = "grid_worker" if household.grid_id == d.grids["g1"].pk else "community_worker"
     claim = claim_propose(
-        actor=d.user("grid_worker"),
+        actor=d.user(proposer),
         household_id=household.pk,
         data=ClaimInput(
             rule_id=rule.pk, points=points, description="清理门前杂物", occurred_on=timezone.localdate()
