@@ -158,6 +158,7 @@ from gongzhi.h5.api import router as resident_router  # noqa: E402
 from gongzhi.party.api import router as party_router  # noqa: E402
 from gongzhi.people.api import router as people_router  # noqa: E402
 from gongzhi.places.api import router as places_router  # noqa: E402
+from gongzhi.points.api import router as points_router  # noqa: E402
 from gongzhi.tickets import api as tickets_api  # noqa: E402
 from gongzhi.volunteers.api import router as volunteers_router  # noqa: E402
 from gongzhi.workdays.api import router as workdays_router  # noqa: E402
@@ -177,3 +178,4 @@ api.add_router("/", tickets_api.patrols_router)
 api.add_router("/", tickets_api.tickets_router)
 api.add_router("/volunteers", volunteers_router)
 api.add_router("/cobuild", cobuild_router)
+api.add_router("/points", points_router)

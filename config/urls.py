@@ -16,8 +16,18 @@ admin.site.index_title = "参考数据"
 # Every app's pages are mounted the same way: its console pages (urls.py, namespace = the app) at
 # /console/<app>/, its resident pages (h5_urls.py, namespace <app>_h5) at /h5/<app>/. A new app adds
 # its name here (docs/architecture.md, "Adding an app").
-CONSOLE_APPS = ["places", "people", "workdays", "tickets", "open311", "party", "volunteers", "cobuild"]
-H5_APPS = ["tickets", "party", "volunteers", "cobuild"]
+CONSOLE_APPS = [
+    "places",
+    "people",
+    "workdays",
+    "tickets",
+    "open311",
+    "party",
+    "volunteers",
+    "cobuild",
+    "points",
+]
+H5_APPS = ["tickets", "party", "volunteers", "cobuild", "points"]
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="console:home", permanent=False)),

@@ -8,6 +8,7 @@ from gongzhi.core.api import ERRORS
 from gongzhi.party.enums import RegistrationStatus
 from gongzhi.party.models import MemberRegistration, Unit
 from gongzhi.party.selectors.organizations import branch_coverage
+from gongzhi.points.selectors import points_counts
 from gongzhi.tickets.indicators import overview_tickets
 from gongzhi.volunteers.selectors.figures import volunteer_counts
 
@@ -51,6 +52,14 @@ class CobuildCounts(Schema):
     service_hours: float
 
 
+class PointsCounts(Schema):
+    rules: int
+    households_with_points: int
+    points_awarded_this_year: int
+    points_redeemed_this_year: int
+    shop_items: int
+
+
 class OverviewOut(Schema):
     communities: int
     grids: GridCounts
@@ -59,6 +68,7 @@ class OverviewOut(Schema):
     party: PartyCounts
     tickets: TicketCounts
     cobuild: CobuildCounts
+    points: PointsCounts
 
 
 def party_counts() -> dict[str, int]:
@@ -85,4 +95,5 @@ def overview(request: HttpRequest):
         "party": party_counts(),
         "tickets": overview_tickets(),
         "cobuild": {**volunteer_counts(), **cobuild_counts()},
+        "points": points_counts(),
     }

@@ -15,6 +15,7 @@ from gongzhi.demo.layout import username_stem
 from gongzhi.demo.party import place_community_members
 from gongzhi.demo.party_service import seed_service
 from gongzhi.demo.party_units import seed_units_and_members
+from gongzhi.demo.points import seed_points
 from gongzhi.demo.population import PopulationGenerator
 from gongzhi.demo.tickets import seed_tickets
 from gongzhi.demo.volunteers import seed_volunteers
@@ -157,6 +158,12 @@ class DemoSeeder:
             f"  三张清单：{lists['needs']} 项需求、{lists['resources']} 项资源；签约共建项目 {lists['signed']} 个，解决需求 {lists['fulfilled']} 件"
         )
         self.stats.timings["cobuild"] = round(time.monotonic() - t, 1)
+        t = time.monotonic()
+        pts = seed_points(self)
+        self.progress(
+            f"  积分制管理：{pts['rules']} 条规则、{pts['claims']} 条申报经民主评议、{pts['generated']} 条志愿服务积分待评议；积分超市 {pts['goods']} 种商品，兑换 {pts['redemptions']} 次"
+        )
+        self.stats.timings["points"] = round(time.monotonic() - t, 1)
         self.residents(admin)
         self.stats.timings["tickets"] = seed_tickets(self).seconds
         self.stats.seconds = round(time.monotonic() - started, 1)

@@ -95,7 +95,7 @@ def rules_to_report(*, actor: Actor) -> list[PointRule]:
     )
 
 
-def claim_list_for_actor(
+def point_claim_list_for_actor(
     *, actor: Actor, status: str = "", community_code: str = "", limit: int | None = 200
 ) -> QuerySet[Claim]:
     scope = scope_of(actor)
@@ -111,8 +111,8 @@ def claim_list_for_actor(
     return qs[:limit] if limit else qs
 
 
-def claim_get_for_actor(*, actor: Actor, claim_id: int) -> Claim:
-    claim = claim_list_for_actor(actor=actor, limit=None).filter(pk=claim_id).first()
+def point_claim_get_for_actor(*, actor: Actor, claim_id: int) -> Claim:
+    claim = point_claim_list_for_actor(actor=actor, limit=None).filter(pk=claim_id).first()
     if claim is None:
         raise NotFound()
     return claim
@@ -241,6 +241,10 @@ def _heads(household_ids: list[int]) -> dict[int, tuple[str, str]]:
 
 def public_board(*, community_code: str, limit: int = 50) -> list[dict[str, Any]]:
     """积分公示榜: households of the community by points awarded this year (no ids, no doors, no full names)."""
+    from gongzhi.places.models import Community
+
+    if not Community.objects.filter(code=community_code).exists():
+        raise NotFound()
     year = timezone.localdate().year
     scheme = Scheme.objects.filter(community_code=community_code).first()
     style = scheme.name_style if scheme else NameStyle.SURNAME_INITIAL
@@ -291,7 +295,7 @@ def grid_rankings(*, community_codes: list[str]) -> list[dict[str, Any]]:
     )
     by_grid = {r["grid_code"]: r for r in claims}
     grids = Grid.objects.filter(community__code__in=community_codes).values_list("code", "name")
-    rows = []
+    rows: list[dict[str, Any]] = []
     for code, name in grids:
         r = by_grid.get(code, {})
         rows.append(
@@ -303,7 +307,7 @@ def grid_rankings(*, community_codes: list[str]) -> list[dict[str, Any]]:
                 "labour": r.get("labour") or 0,
             }
         )
-    rows.sort(key=lambda r: (-r["points"], r["grid"]))
+    rows.sort(key=lambda r: (-int(r["points"]), str(r["grid"])))
     return [{k: {**r, "rank": i}[k] for k in PUBLIC_RANKING_FIELDS} for i, r in enumerate(rows, start=1)]
 
 

@@ -120,6 +120,7 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "agreement": "the co-building agreement PDF",
         "matching": "the yearly matching plan (linear programme)",
     },
+    "points": {"ledger": "the ledger's hash chain and the chain and balance checks (points_verify)"},
     "console": {"context": "the console's template context", "figures": "the home page's figures"},
     "demo": {
         "accounts": "demo accounts",
@@ -128,6 +129,7 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "party": "demo party organisations",
         "party_service": "demo dual registration",
         "party_units": "demo units",
+        "points": "demo points scheme, claims, reviews and shop",
         "population": "demo population",
         "seed": "the seed_demo driver",
         "ticket_texts": "demo ticket texts",

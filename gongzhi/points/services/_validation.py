@@ -15,7 +15,7 @@ def raise_errors(errors: dict[str, str]) -> None:
         raise ValidationFailed(next(iter(errors.values())), fields=errors)
 
 
-def text(
+def _text(
     errors: dict[str, str], name: str, value: Any, label: str, max_len: int, required: bool = True
 ) -> str:
     value = bounds.clean_text(str(value or "")).strip()
@@ -26,7 +26,9 @@ def text(
     return value
 
 
-def whole(errors: dict[str, str], name: str, value: Any, label: str, low: int, high: int = MAX_POINTS) -> int:
+def _whole(
+    errors: dict[str, str], name: str, value: Any, label: str, low: int, high: int = MAX_POINTS
+) -> int:
     """A whole number in [low, high]; a negative, a fraction or text is refused in Chinese."""
     try:
         n = int(str(value).strip())

@@ -33,7 +33,7 @@ from gongzhi.points.enums import (
     RuleSource,
 )
 from gongzhi.points.models import Claim, ClaimPhoto, PointRule, ReviewMeeting
-from gongzhi.points.services._validation import raise_errors, text, whole
+from gongzhi.points.services._validation import _text, _whole, raise_errors
 from gongzhi.points.services.ledger import community_account, household_account, post_entry
 from gongzhi.points.transitions import CLAIM
 
@@ -77,10 +77,10 @@ def _clean_claim(household: Household, data: ClaimInput, photos: list[CleanImage
     errors: dict[str, str] = {}
     rule = _rule_for(household, data.rule_id)
     out: dict[str, Any] = {
-        "description": text(errors, "description", data.description, "事由", 500),
-        "witness": text(errors, "witness", data.witness, "证明人", 50, required=False),
-        "points": whole(errors, "points", data.points, "分值", 1),
-        "quantity": whole(errors, "quantity", data.quantity, "数量", 1, 366),
+        "description": _text(errors, "description", data.description, "事由", 500),
+        "witness": _text(errors, "witness", data.witness, "证明人", 50, required=False),
+        "points": _whole(errors, "points", data.points, "分值", 1),
+        "quantity": _whole(errors, "quantity", data.quantity, "数量", 1, 366),
     }
     today = timezone.localdate()
     day = data.occurred_on
@@ -215,11 +215,12 @@ def meeting_record(
         raise ValidationFailed("请选择社区", fields={"community_id": "社区不存在"})
     require(actor, "points.review_claim", community, error=Forbidden("只有社区积分管理小组可以召开评议会"))
     errors: dict[str, str] = {}
-    members = text(errors, "members_present", members_present, "参会人员", 300)
-    note = text(errors, "note", note, "会议记录", 1000, required=False)
+    members = _text(errors, "members_present", members_present, "参会人员", 300)
+    note = _text(errors, "note", note, "会议记录", 1000, required=False)
     if held_on is None or not bounds.date_in_range(held_on) or held_on > timezone.localdate():
         errors["held_on"] = "请填写评议日期（不能晚于今天）"
     raise_errors(errors)
+    assert held_on is not None
     if ReviewMeeting.objects.filter(community=community, held_on=held_on).exists():
         raise Conflict("当天的评议会已登记")
     meeting = ReviewMeeting(
@@ -278,7 +279,7 @@ def claim_decide(
     meeting = ReviewMeeting.objects.filter(pk=meeting_id, community_code=claim.community_code).first()
     if meeting is None:
         raise ValidationFailed("请先登记本社区的评议会", fields={"meeting_id": "评议会不存在"})
-    targets = {
+    targets: dict[str, str] = {
         Outcome.APPROVE: ClaimStatus.APPROVED,
         Outcome.CHANGE: ClaimStatus.CHANGED,
         Outcome.REJECT: ClaimStatus.REJECTED,
@@ -287,10 +288,10 @@ def claim_decide(
         raise ValidationFailed("评议结果应为通过、调整或不予通过", fields={"outcome": "评议结果无法识别"})
     new = check_move(CLAIM, targets[outcome], claim.status)
     errors: dict[str, str] = {}
-    reason = text(errors, "reason", reason, "评议意见", 300, required=outcome != Outcome.APPROVE)
+    reason = _text(errors, "reason", reason, "评议意见", 300, required=outcome != Outcome.APPROVE)
     per_unit = claim.points
     if outcome == Outcome.CHANGE:
-        per_unit = whole(errors, "points", points, "调整后分值", 0)
+        per_unit = _whole(errors, "points", points, "调整后分值", 0)
         if "points" not in errors and not claim.rule.points_min <= per_unit <= claim.rule.points_max:
             errors["points"] = f"调整后分值应在{claim.rule.points_min}到{claim.rule.points_max}之间"
         if "points" not in errors and per_unit == claim.points:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from gongzhi.core.types import Actor
 
 
-def _hours_rows(community_code: str) -> list[tuple[str, Any, Any, int, str]]:
+def _hours_rows(community_code: str) -> list[tuple[str, Any, Any, int, int]]:
     from gongzhi.volunteers.enums import HoursStatus
     from gongzhi.volunteers.models import ServiceHours
 
@@ -33,7 +33,7 @@ def _hours_rows(community_code: str) -> list[tuple[str, Any, Any, int, str]]:
     return [(f"hours:{pk}", day, hours, hh, person) for pk, day, hours, hh, person in rows]
 
 
-def _service_rows(community_code: str) -> list[tuple[str, Any, Any, int, str]]:
+def _service_rows(community_code: str) -> list[tuple[str, Any, Any, int, int]]:
     from gongzhi.party.enums import RecordStatus
     from gongzhi.party.models import ServiceRecord
 

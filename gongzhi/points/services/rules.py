@@ -16,7 +16,7 @@ from gongzhi.core.errors import NotFound, ValidationFailed
 from gongzhi.core.permissions import require
 from gongzhi.points.enums import Direction, Evidence, NameStyle, RuleCategory, RuleSource, RuleUnit, YearEnd
 from gongzhi.points.models import PointRule, Scheme
-from gongzhi.points.services._validation import raise_errors, text, whole
+from gongzhi.points.services._validation import _text, _whole, raise_errors
 from gongzhi.points.services.ledger import scheme_of
 
 if TYPE_CHECKING:
@@ -42,11 +42,11 @@ class RuleInput:
 def _clean(data: RuleInput) -> dict[str, Any]:
     errors: dict[str, str] = {}
     out: dict[str, Any] = {
-        "code": text(errors, "code", data.code, "规则编号", 20),
-        "name": text(errors, "name", data.name, "规则名称", 100),
-        "points_min": whole(errors, "points_min", data.points_min, "最低分值", 1),
-        "points_max": whole(errors, "points_max", data.points_max, "最高分值", 1),
-        "yearly_cap": whole(errors, "yearly_cap", data.yearly_cap or 0, "年度上限", 0),
+        "code": _text(errors, "code", data.code, "规则编号", 20),
+        "name": _text(errors, "name", data.name, "规则名称", 100),
+        "points_min": _whole(errors, "points_min", data.points_min, "最低分值", 1),
+        "points_max": _whole(errors, "points_max", data.points_max, "最高分值", 1),
+        "yearly_cap": _whole(errors, "yearly_cap", data.yearly_cap or 0, "年度上限", 0),
     }
     for name, value, choices, label in (
         ("direction", data.direction, Direction, "加分或扣分"),
@@ -152,7 +152,7 @@ def scheme_update(
         raise NotFound()
     require(actor, "points.manage_rule", community)
     errors: dict[str, str] = {}
-    members = text(errors, "group_members", group_members, "积分管理小组成员", 300, required=False)
+    members = _text(errors, "group_members", group_members, "积分管理小组成员", 300, required=False)
     if year_end not in YearEnd.values:
         errors["year_end"] = "年度积分处理方式无法识别"
     if name_style not in NameStyle.values:

@@ -105,6 +105,7 @@ def test_any_sequence_keeps_the_ledger_whole(district, steps):
 def _edit_a_leg() -> None:
     """What only someone at the database could do: change an amount with the ledger's guard off."""
     leg = Leg.objects.order_by("id").first()
+    assert leg is not None
     with connection.cursor() as c:
         if connection.vendor == "postgresql":
             c.execute("SET CONSTRAINTS ALL IMMEDIATE")  # fire the pending balance checks first

@@ -30,14 +30,13 @@ def test_fifty_redemptions_of_the_last_ten_items(district):
     goods = make_goods(district, name="大米", price=5, stock=10)
     staff = district.user("community_worker")
     codes = [Account.objects.get(household=hh).code for hh in households]
-    calls = [
-        (
-            lambda code=codes[i % len(codes)]: redemption_make(
-                actor=staff, goods_id=goods.pk, household_code=code, channel=Channel.COUNTER
-            )
+
+    def redeem(code: str):
+        return lambda: redemption_make(
+            actor=staff, goods_id=goods.pk, household_code=code, channel=Channel.COUNTER
         )
-        for i in range(50)
-    ]
+
+    calls = [redeem(codes[i % len(codes)]) for i in range(50)]
     results = race(*calls)
     wins = [r for r in results if not isinstance(r, BaseException)]
     losses = [r for r in results if isinstance(r, BaseException)]

@@ -269,6 +269,7 @@ def test_a_donation_is_a_resource_of_the_three_lists(district):
     move = goods_donate(
         actor=district.user("community_worker"), goods_id=goods.pk, quantity=20, unit_id=unit.pk
     )
+    assert move.resource_id is not None
     res = Resource.objects.get(pk=move.resource_id)
     assert (res.kind, res.provider_name, move.quantity) == ("goods", unit.name, 20)
     assert Goods.objects.get(pk=goods.pk).stock == 20

@@ -31,7 +31,7 @@ class Command(BaseCommand):
         if opts["community"]:
             heads = heads.filter(community_code=opts["community"])
         started = time.monotonic()
-        chains = []
+        chains: list[dict[str, Any]] = []
         for head in heads:
             r = ledger.verify_chain(head.community_code, head.seq, head.hash)
             chains.append(
@@ -42,8 +42,8 @@ class Command(BaseCommand):
                     "problems": r.problems,
                 }
             )
-        legs, diffs = ledger.balance_differences(community_code=opts["community"])
-        out = {
+        _legs, diffs = ledger.balance_differences(community_code=opts["community"])
+        out: dict[str, Any] = {
             "communities": len(chains),
             "postings": sum(c["postings"] for c in chains),
             "chains_ok": all(not c["problems"] for c in chains),
