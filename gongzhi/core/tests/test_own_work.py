@@ -573,6 +573,8 @@ CASES: dict[str, list[Callable[[SmallDistrict], Built]]] = {
 BATCHES = {
     "volunteers.services.hours.session_hours_confirm",
     "volunteers.services.bulk.activity_history_record",
+    # tested in gongzhi/points/tests/test_review.py: the reviewer's own claims stay pending
+    "points.services.review.claims_approve_batch",
 }
 
 # Services whose name sounds like a decision but which decide nothing about the actor's own work.
