@@ -1,7 +1,7 @@
 """Every benchmark, one JSON document: ``make bench`` (full) and ``make bench-quick`` (CI, ~4 minutes).
 
     python -m bench.run_all [--quick] [--pg postgres://postgres@127.0.0.1:5432] [--city-scale 1.0]
-                            [--keep-city] [--only point_to_grid,deadlines,tickets,cobuild_plan,city]
+                            [--keep-city] [--only point_to_grid,deadlines,tickets,cobuild_plan,points_ledger,city]
 
 Each benchmark is called as a function (its ``main(argv)``, or ``bench.city.run``) in a fresh process of
 its own (spawned: each sets Django up with its own database), its JSON collected, and a ``summary`` made
@@ -89,6 +89,7 @@ def plan(args: argparse.Namespace) -> list[tuple[str, Callable[[list[str]], dict
          ["--grids", "20000", "--points", "20000" if q else "100000", "--sample", "200" if q else "500"]),
         ("deadlines", _deadlines, ["--n", "5000" if q else "20000"]),
         ("cobuild_plan", _in_child_target("bench.cobuild_plan"), ["--needs", "2000", "--resources", "1000"] if q else []),
+        ("points_ledger", _in_child_target("bench.points_ledger"), ["--quick"] if q else []),
         ("tickets", _in_child_target("bench.tickets"), tickets_argv),
         ("city", _city, city_argv),
     ]  # fmt: skip
