@@ -4,9 +4,10 @@ summed per account and compared with the cached balances).
 
     python -m bench.points_ledger [--postings 1000000] [--n 2000] [--pg postgres://…/db] [--quick]
 
-The ledger is first filled with a bulk path (rows built with the ledger's own hash chain, inserted in
-batches; balances set to the sums), then ``claim_decide`` posts ``--n`` approved claims one by one (each
-its own transaction: lock, chain head, posting, legs, balances, audit row) and ``redemption_make``
+The ledger is first filled through the service's bulk path (``post_entries``, 5,000 postings a
+transaction), then ``claims_approve_batch`` posts ``--n`` approved claims in review lists of ``--batch``
+(one transaction, one chain-head lock, bulk writes, one audit row per list), ``claim_decide`` posts a
+tenth of that one by one, and ``redemption_make``
 redeems ``--n`` items at the counter. SQLite file under var/bench/ unless ``--pg``. Targets: ≥ 1,000
 postings/s through the service; rebuild of 1 M legs < 30 s. Prints one JSON document.
 """
@@ -105,80 +106,43 @@ def _world(households: int) -> dict[str, Any]:
 
 
 def _prefill(w: dict[str, Any], postings: int) -> float:
-    """``postings`` awards on the chain, written in batches (the bulk path of a migration or an import)."""
+    """``postings`` awards on the chain through the service's bulk path (``post_entries``: the chain head
+    locked once per batch, hashes chained in Python, postings and legs by ``bulk_create``, one balance
+    statement), 5,000 postings per transaction."""
     from django.db import transaction
     from django.utils import timezone
 
-    from gongzhi.points import ledger
     from gongzhi.points.enums import AccountKind
-    from gongzhi.points.models import Account, LedgerHead, Leg, Posting
-    from gongzhi.points.services.ledger import community_account, household_account
+    from gongzhi.points.services.ledger import Entry, community_account, household_account, post_entries
 
     t = time.perf_counter()
     community = w["community"]
-    accounts = [household_account(h) for h in w["households"]]
-    issuer = community_account(community, AccountKind.ISSUER)
-    head, _ = LedgerHead.objects.get_or_create(
-        community_code=community.code, defaults={"district_code": community.code[:6]}
-    )
-    seq, prev = head.seq, head.hash
-    sums: dict[int, int] = {}
-    batch = 5000
+    accounts = [household_account(h).pk for h in w["households"]]
+    issuer = community_account(community, AccountKind.ISSUER).pk
+    rule_id = w["rule"].pk
     now = timezone.now() - dt.timedelta(days=1)
-    done = 0
+    done, batch = 0, 5000
     while done < postings:
         n = min(batch, postings - done)
-        rows, legs_of = [], []
-        for i in range(n):
-            seq += 1
-            acc = accounts[(done + i) % len(accounts)]
-            amount = 1 + (done + i) % 5
-            legs = [(acc.pk, amount), (issuer.pk, -amount)]
-            at = now + dt.timedelta(microseconds=seq)
-            digest = ledger.posting_hash(
-                prev_hash=prev,
-                community_code=community.code,
-                seq=seq,
-                kind="award",
-                memo="B01 好人好事",
-                posted_at=at,
-                rule_id=w["rule"].pk,
-                reverses_id=None,
-                legs=legs,
-            )
-            rows.append(
-                Posting(
-                    district_code=community.code[:6],
-                    community_code=community.code,
-                    seq=seq,
+        entries = []
+        for i in range(done, done + n):
+            amount = 1 + i % 5
+            entries.append(
+                Entry(
                     kind="award",
                     memo="B01 好人好事",
-                    rule_id=w["rule"].pk,
-                    leg_count=2,
-                    posted_at=at,
-                    prev_hash=prev,
-                    hash=digest,
+                    legs=((accounts[i % len(accounts)], amount), (issuer, -amount)),
+                    rule_id=rule_id,
                 )
             )
-            legs_of.append(legs)
-            prev = digest
-            sums[acc.pk] = sums.get(acc.pk, 0) + amount
-            sums[issuer.pk] = sums.get(issuer.pk, 0) - amount
         with transaction.atomic():
-            made = Posting.objects.bulk_create(rows)
-            Leg.objects.bulk_create(
-                [
-                    Leg(posting_id=p.pk, account_id=a, amount=x, district_code=community.code[:6])
-                    for p, legs in zip(made, legs_of, strict=True)
-                    for a, x in legs
-                ],
-                batch_size=5000,
+            post_entries(
+                actor=None,
+                community_code=community.code,
+                entries=entries,
+                now=now + dt.timedelta(seconds=done // batch),
             )
         done += n
-    with transaction.atomic():
-        LedgerHead.objects.filter(pk=head.pk).update(seq=seq, hash=prev)
-        for acc_id, total in sums.items():
-            Account.objects.filter(pk=acc_id).update(balance=total)
     return time.perf_counter() - t
 
 

@@ -10,18 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.duties import is_own_work
 from gongzhi.core.errors import NotFound, ValidationFailed
 from gongzhi.core.permissions import require
-from gongzhi.points import ledger
 from gongzhi.points.enums import AccountKind, ClaimStatus, Direction, PostingKind
-from gongzhi.points.models import Account, Claim, LedgerHead, Leg, Posting, ReviewMeeting
-from gongzhi.points.services.ledger import community_account, household_account
+from gongzhi.points.models import Account, Claim, ReviewMeeting
+from gongzhi.points.services.ledger import Entry, _new_code, community_account, post_entries
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
@@ -47,6 +45,49 @@ def _users_by_household(household_ids: list[int]) -> dict[int, set[int]]:
     return out
 
 
+def _household_accounts(batch: list[Claim]) -> dict[int, int]:
+    """{household id: account id}, the rows locked in id order; missing accounts made in one insert."""
+    from gongzhi.places.models import Household
+
+    households = {c.household_id for c in batch}
+    have = set(
+        Account.objects.filter(household_id__in=sorted(households)).values_list("household_id", flat=True)
+    )
+    missing = []
+    for h in Household.objects.select_related("grid").filter(pk__in=sorted(households - have)):
+        acc = Account(
+            community_id=h.grid.community_id, kind=AccountKind.HOUSEHOLD, household=h, code=_new_code()
+        )
+        acc.set_place_codes(grid_code=h.grid_code)
+        missing.append(acc)
+    if missing:
+        Account.objects.bulk_create(missing, ignore_conflicts=True)
+    return dict(
+        Account.objects.select_for_update()
+        .filter(household_id__in=sorted(households))
+        .order_by("pk")
+        .values_list("household_id", "pk")
+    )
+
+
+def _set_per_claim(batch: list[Claim], made: list[Any]) -> None:
+    """final_points and posting differ per claim: one CASE update per chunk."""
+    qn = connection.ops.quote_name
+    table, pk = qn(Claim._meta.db_table), qn("id")
+    pairs = [(c.pk, c.points * c.quantity, p.pk) for c, p in zip(batch, made, strict=True)]
+    for i in range(0, len(pairs), 400):
+        chunk = pairs[i : i + 400]
+        points = " ".join(f"WHEN {c} THEN {int(n)}" for c, n, _p in chunk)
+        posts = " ".join(f"WHEN {c} THEN {int(p)}" for c, _n, p in chunk)
+        marks = ", ".join(["%s"] * len(chunk))
+        sql = (
+            f"UPDATE {table} SET {qn('final_points')} = (CASE {pk} {points} END), "  # noqa: S608 (ints only)
+            f"{qn('posting_id')} = (CASE {pk} {posts} END) WHERE {pk} IN ({marks})"
+        )
+        with connection.cursor() as cur:
+            cur.execute(sql, [c for c, _n, _p in chunk])
+
+
 @transaction.atomic
 def claims_approve_batch(*, actor: Actor | None, meeting_id: int, claim_ids: list[Any]) -> BatchApproved:
     meeting = ReviewMeeting.objects.select_related("community").filter(pk=meeting_id).first()
@@ -57,7 +98,19 @@ def claims_approve_batch(*, actor: Actor | None, meeting_id: int, claim_ids: lis
         raise ValidationFailed(f"一次最多评议{MAX_BATCH}条申报", fields={"claim_ids": "数量过多"})
     claims = list(
         Claim.objects.select_for_update(of=("self",))
-        .select_related("rule", "household")
+        .select_related("rule")
+        .only(
+            "id",
+            "household_id",
+            "reported_by_id",
+            "points",
+            "quantity",
+            "rule_id",
+            "rule__code",
+            "rule__name",
+            "rule__direction",
+            "rule__yearly_cap",
+        )
         .filter(
             pk__in=[int(i) for i in claim_ids],
             community_code=meeting.community_code,
@@ -72,72 +125,27 @@ def claims_approve_batch(*, actor: Actor | None, meeting_id: int, claim_ids: lis
     result = BatchApproved(approved=len(batch), own_left=len(own), left=len(rest) - len(batch))
     if not batch:
         return result
-    # Lock order: the household accounts, then the chain head.
-    for h in {c.household_id: c.household for c in batch}.values():
-        household_account(h)
-    accounts = {
-        a.household_id: a
-        for a in Account.objects.select_for_update().filter(
-            household_id__in=sorted({c.household_id for c in batch})
-        )
-    }
+    # Lock order: the household accounts (made in bulk where missing), then the chain head.
+    accounts = _household_accounts(batch)
     issuer = community_account(meeting.community, AccountKind.ISSUER)
-    code = meeting.community_code
-    LedgerHead.objects.get_or_create(community_code=code, defaults={"district_code": code[:6]})
-    head = LedgerHead.objects.select_for_update().get(community_code=code)
-    seq, prev, now = head.seq, head.hash, timezone.now()
-    rows, leg_rows, sums = [], [], {issuer.pk: 0}
+    now = timezone.now()
+    entries = []
     for c in batch:
-        seq += 1
         total = c.points * c.quantity
-        acc = accounts[c.household_id]
-        legs = [(acc.pk, total), (issuer.pk, -total)]
-        memo = f"{c.rule.code} {c.rule.name}"[:200]
-        digest = ledger.posting_hash(
-            prev_hash=prev, community_code=code, seq=seq, kind=PostingKind.AWARD, memo=memo, posted_at=now,
-            rule_id=c.rule_id, reverses_id=None, legs=legs,
-        )  # fmt: skip
-        rows.append(
-            Posting(
-                district_code=code[:6],
-                community_code=code,
-                seq=seq,
+        entries.append(
+            Entry(
                 kind=PostingKind.AWARD,
-                memo=memo,
+                memo=f"{c.rule.code} {c.rule.name}"[:200],
+                legs=((accounts[c.household_id], total), (issuer.pk, -total)),
                 rule_id=c.rule_id,
-                leg_count=2,
-                posted_at=now,
-                posted_by_id=getattr(actor, "pk", None),
-                prev_hash=prev,
-                hash=digest,
             )
         )
-        leg_rows.append(legs)
-        prev = digest
-        sums[acc.pk] = sums.get(acc.pk, 0) + total
-        sums[issuer.pk] -= total
-    made = Posting.objects.bulk_create(rows)
-    Leg.objects.bulk_create(
-        [
-            Leg(posting_id=p.pk, account_id=a, amount=n, district_code=code[:6])
-            for p, legs in zip(made, leg_rows, strict=True)
-            for a, n in legs
-        ]
+    made = post_entries(actor=actor, community_code=meeting.community_code, entries=entries, now=now)
+    by = getattr(actor, "pk", None)
+    Claim.objects.filter(pk__in=[c.pk for c in batch]).update(
+        status=ClaimStatus.APPROVED, meeting=meeting, decided_by_id=by, decided_at=now
     )
-    for acc_id, n in sums.items():
-        Account.objects.filter(pk=acc_id).update(balance=F("balance") + n)
-    LedgerHead.objects.filter(pk=head.pk).update(seq=seq, hash=prev)
-    for c, p in zip(batch, made, strict=True):
-        c.status, c.meeting, c.final_points, c.posting = (
-            ClaimStatus.APPROVED,
-            meeting,
-            c.points * c.quantity,
-            p,
-        )
-        c.decided_by_id, c.decided_at = getattr(actor, "pk", None), now
-    Claim.objects.bulk_update(
-        batch, ["status", "meeting", "final_points", "posting", "decided_by", "decided_at"], batch_size=500
-    )
+    _set_per_claim(batch, made)
     audit_record(
         actor=actor,
         target=meeting,
@@ -146,7 +154,7 @@ def claims_approve_batch(*, actor: Actor | None, meeting_id: int, claim_ids: lis
             "approved": len(batch),
             "own_left": len(own),
             "left": result.left,
-            "postings": [rows[0].seq, seq],
+            "postings": [made[0].seq, made[-1].seq],
         },
     )
     return result
