@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "gongzhi.care",
     "gongzhi.mediation",
     "gongzhi.training",
+    "gongzhi.points",
     "gongzhi.console",
     "gongzhi.h5",
     "gongzhi.demo",

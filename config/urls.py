@@ -29,8 +29,9 @@ CONSOLE_APPS = [
     "training",
     "care",
     "mediation",
+    "points",
 ]
-H5_APPS = ["tickets", "party", "venues", "volunteers", "cobuild", "training", "mediation"]
+H5_APPS = ["tickets", "party", "venues", "volunteers", "cobuild", "training", "mediation", "points"]
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="console:home", permanent=False)),

@@ -10,6 +10,7 @@ from gongzhi.mediation.selectors import mediation_counts
 from gongzhi.party.enums import RegistrationStatus
 from gongzhi.party.models import MemberRegistration, Unit
 from gongzhi.party.selectors.organizations import branch_coverage
+from gongzhi.points.selectors import points_counts
 from gongzhi.tickets.indicators import overview_tickets
 from gongzhi.training.selectors import training_counts
 from gongzhi.venues.selectors import venue_counts
@@ -82,6 +83,14 @@ class TrainingCounts(Schema):
     licensed_social_workers: int
 
 
+class PointsCounts(Schema):
+    rules: int
+    households_with_points: int
+    points_awarded_this_year: int
+    points_redeemed_this_year: int
+    shop_items: int
+
+
 class OverviewOut(Schema):
     communities: int
     grids: GridCounts
@@ -94,6 +103,7 @@ class OverviewOut(Schema):
     mediation: MediationCounts
     venues: VenueCounts
     training: TrainingCounts
+    points: PointsCounts
 
 
 def party_counts() -> dict[str, int]:
@@ -124,4 +134,5 @@ def overview(request: HttpRequest):
         "mediation": mediation_counts(),
         "venues": venue_counts(),
         "training": training_counts(),
+        "points": points_counts(),
     }

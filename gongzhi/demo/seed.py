@@ -17,6 +17,7 @@ from gongzhi.demo.mediation import seed_mediation
 from gongzhi.demo.party import place_community_members
 from gongzhi.demo.party_service import seed_service
 from gongzhi.demo.party_units import seed_units_and_members
+from gongzhi.demo.points import seed_points
 from gongzhi.demo.population import PopulationGenerator
 from gongzhi.demo.tickets import seed_tickets
 from gongzhi.demo.training import seed_training
@@ -169,6 +170,12 @@ class DemoSeeder:
         )
         self.stats.timings["care"] = round(time.monotonic() - t, 1)
         seed_training(self)
+        t = time.monotonic()
+        pts = seed_points(self)
+        self.progress(
+            f"  积分制管理：{pts['rules']} 条规则、{pts['claims']} 条申报经民主评议、{pts['generated']} 条志愿服务积分待评议；积分超市 {pts['goods']} 种商品，兑换 {pts['redemptions']} 次"
+        )
+        self.stats.timings["points"] = round(time.monotonic() - t, 1)
         self.residents(admin)
         self.stats.timings["tickets"] = seed_tickets(self).seconds
         # after the tickets: neighbour-dispute tickets are transferred in and the warnings read them

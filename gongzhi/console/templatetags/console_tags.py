@@ -154,6 +154,18 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
         ],
         "party",
     ),
+    (
+        _("积分制管理"),
+        [
+            ("points:claims", _("积分申报与评议")),
+            ("points:rules", _("积分规则")),
+            ("points:accounts", _("积分账户与排名")),
+            ("points:goods", _("积分超市商品")),
+            ("points:counter", _("柜台兑换")),
+            ("points:redemptions", _("兑换登记簿")),
+        ],
+        "party",  # the population roles of a place read its points; the services decide who may write
+    ),
     (_("工作日历"), [("workdays:years", _("节假日与时限"))], "calendar_admin"),
     (_("审计日志"), [("console:audit", _("操作记录"))], "audit"),
     (

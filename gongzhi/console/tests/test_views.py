@@ -253,6 +253,17 @@ def test_home_query_count_is_bounded(district, django_assert_max_num_queries):
 # --- navigation --------------------------------------------------------------------------------
 
 
+def test_every_nav_section_is_a_label_its_links_and_who_sees_it():
+    # a section merged into its neighbour's tuple would vanish from the menu without an error
+    from gongzhi.console.templatetags.console_tags import NAV
+
+    for section in NAV:
+        assert len(section) == 3, section
+        label, links, who = section
+        assert isinstance(who, str) and isinstance(links, list) and links
+        assert all(isinstance(link, tuple) and 2 <= len(link) <= 3 for link in links), label
+
+
 def test_nav_shows_only_links_that_exist(district):
     from gongzhi.console.templatetags.console_tags import nav_url
 

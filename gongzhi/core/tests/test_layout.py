@@ -132,6 +132,7 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "hours": "opening hours and the 678 after-hours windows",
     },
     "training": {"certificate": "the certificate of completion PDF"},
+    "points": {"ledger": "the ledger's hash chain and the chain and balance checks (points_verify)"},
     "console": {"context": "the console's template context", "figures": "the home page's figures"},
     "demo": {
         "accounts": "demo accounts",
@@ -142,6 +143,7 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "party": "demo party organisations",
         "party_service": "demo dual registration",
         "party_units": "demo units",
+        "points": "demo points scheme, claims, reviews and shop",
         "population": "demo population",
         "seed": "the seed_demo driver",
         "ticket_texts": "demo ticket texts",

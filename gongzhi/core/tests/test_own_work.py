@@ -583,6 +583,28 @@ def ticket_extension_decided_by_who_asked(d: SmallDistrict) -> Built:
     )
 
 
+def points_claim_decided_by_who_proposed_it(d: SmallDistrict) -> Built:
+    """积分评议: the community worker found the good deed on patrol and proposed the claim."""
+    from gongzhi.points.models import Claim, Posting
+    from gongzhi.points.services.claims import ClaimInput, claim_decide, claim_propose
+    from gongzhi.points.tests.factories import make_rule, meeting
+
+    rule = make_rule(d, code="OW1")
+    claim = claim_propose(
+        actor=_cw(d),
+        household_id=d.households["g1"][1].pk,
+        data=ClaimInput(
+            rule_id=rule.pk, points=3, description="清理楼道杂物", occurred_on=timezone.localdate()
+        ),
+    )
+    m = meeting(d)
+    call = lambda: claim_decide(actor=_cw(d), claim_id=claim.pk, meeting_id=m.pk, outcome="approve")  # noqa: E731
+    return call, lambda: (
+        list(Claim.objects.filter(pk=claim.pk).values_list("status")),
+        Posting.objects.count(),
+    )
+
+
 # service (app.module.function) → the cases where its actor is the subject or the author.
 CASES: dict[str, list[Callable[[SmallDistrict], Built]]] = {
     "volunteers.services.hours.hours_confirm": [hours_confirm_by_the_leader],
@@ -613,6 +635,7 @@ CASES: dict[str, list[Callable[[SmallDistrict], Built]]] = {
     "tickets.services.handling.ticket_verify": [ticket_verify_by_who_reported_and_fixed_it],
     "tickets.services.handling.ticket_callback": [ticket_callback_by_who_fixed_it],
     "tickets.services.extensions.ticket_extend_decide": [ticket_extension_decided_by_who_asked],
+    "points.services.claims.claim_decide": [points_claim_decided_by_who_proposed_it],
 }
 
 # Bulk paths that confirm many rows: the actor's own row stays pending, the others are confirmed
@@ -621,6 +644,8 @@ CASES: dict[str, list[Callable[[SmallDistrict], Built]]] = {
 BATCHES = {
     "volunteers.services.hours.session_hours_confirm",
     "volunteers.services.bulk.activity_history_record",
+    # tested in gongzhi/points/tests/test_review.py: the reviewer's own claims stay pending
+    "points.services.review.claims_approve_batch",
 }
 
 # Services whose name sounds like a decision but which decide nothing about the actor's own work.

@@ -1,0 +1,339 @@
+"""Console pages of points, mounted at console/points/ (namespace ``points``): the rule catalogue, the
+claims and the daily review, the ledger (accounts, chain check), the shop (goods, stock, counter) and the
+redemption register. Thin: reads through the scoped selectors, writes through the services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gongzhi.core.access import actor_of, console_login_required
+from gongzhi.core.errors import ApplicationError
+from gongzhi.core.http import date_or_none
+from gongzhi.places.selectors import community_list_for_actor
+from gongzhi.points import ledger, selectors
+from gongzhi.points.enums import (
+    Channel,
+    ClaimStatus,
+    Direction,
+    Evidence,
+    Outcome,
+    RuleCategory,
+    RuleSource,
+    RuleUnit,
+)
+from gongzhi.points.forms import (
+    ClaimForm,
+    DecideForm,
+    GoodsForm,
+    MeetingForm,
+    RedeemForm,
+    RuleForm,
+    StockForm,
+)
+from gongzhi.points.models import LedgerHead
+from gongzhi.points.services import claims, harvest, rules, shop
+
+
+def _communities(request: HttpRequest) -> list:
+    return list(community_list_for_actor(actor=actor_of(request)).order_by("code")[:200])
+
+
+def _fail(request: HttpRequest, exc: ApplicationError) -> None:
+    if exc.status == 404:
+        raise Http404 from exc
+    messages.error(request, exc.message)
+
+
+@console_login_required
+@require_http_methods(["GET", "POST"])
+def rule_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    communities = _communities(request)
+    errors: dict[str, str] = {}
+    form = RuleForm(request.POST) if request.method == "POST" else None
+    if form is not None:
+        try:
+            rule = rules.rule_create(
+                actor=actor, community_id=form.number("community_id"), data=form.rule_input()
+            )
+        except ApplicationError as exc:
+            errors = exc.fields or {"__all__": exc.message}
+            _fail(request, exc)
+        else:
+            messages.success(request, f"已发布规则“{rule.name}”")
+            return redirect("points:rules")
+    return render(
+        request,
+        "points/console/rules.html",
+        {
+            "rules": list(selectors.rule_list_for_actor(actor=actor)[:300]),
+            "communities": communities,
+            "directions": Direction.choices,
+            "categories": RuleCategory.choices,
+            "units": RuleUnit.choices,
+            "evidences": Evidence.choices,
+            "sources": RuleSource.choices,
+            "form": form.values() if form else {"valid_from": timezone.localdate().isoformat()},
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@console_login_required
+@require_http_methods(["GET", "POST"])
+def claim_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    errors: dict[str, str] = {}
+    form = ClaimForm(request.POST) if request.method == "POST" else None
+    if form is not None:
+        try:
+            claim = claims.claim_propose(
+                actor=actor,
+                household_id=form.text("household_id"),
+                data=form.claim_input(),
+                photos=request.FILES.getlist("photos"),
+            )
+        except ApplicationError as exc:
+            errors = exc.fields or {"__all__": exc.message}
+            _fail(request, exc)
+        else:
+            messages.success(request, f"已登记积分申报（{claim.rule.name}），待评议")
+            return redirect("points:claims")
+    status = request.GET.get("status", ClaimStatus.PENDING)
+    if status not in ClaimStatus.values and status != "all":
+        status = ClaimStatus.PENDING
+    rows = list(selectors.point_claim_list_for_actor(actor=actor, status="" if status == "all" else status))
+    return render(
+        request,
+        "points/console/claims.html",
+        {
+            "claims": rows,
+            "status": status,
+            "statuses": ClaimStatus.choices,
+            "outcomes": Outcome.choices,
+            "meetings": selectors.meeting_list_for_actor(actor=actor, limit=10),
+            "rules": list(
+                selectors.rule_list_for_actor(actor=actor, in_force_on=timezone.localdate()).filter(
+                    source=RuleSource.MANUAL
+                )[:200]
+            ),
+            "communities": _communities(request),
+            "today": timezone.localdate(),
+            "form": form.values() if form else {},
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@console_login_required
+@require_POST
+def meeting_create(request: HttpRequest) -> HttpResponse:
+    form = MeetingForm(request.POST)
+    try:
+        m = claims.meeting_record(
+            actor=actor_of(request),
+            community_id=form.number("community_id") or 0,
+            held_on=date_or_none(form.text("held_on")),
+            members_present=form.text("members_present"),
+            note=form.text("note"),
+        )
+        messages.success(request, f"已登记{m.held_on:%m月%d日}评议会")
+    except ApplicationError as exc:
+        _fail(request, exc)
+    return redirect("points:claims")
+
+
+@console_login_required
+@require_POST
+def claim_decide(request: HttpRequest, claim_id: int) -> HttpResponse:
+    form = DecideForm(request.POST)
+    try:
+        c = claims.claim_decide(
+            actor=actor_of(request),
+            claim_id=claim_id,
+            meeting_id=form.number("meeting_id") or 0,
+            outcome=form.text("outcome"),
+            points=form.text("points"),
+            reason=form.text("reason"),
+        )
+        messages.success(request, f"评议结果：{c.get_status_display()}（{c.final_points}分）")
+    except ApplicationError as exc:
+        _fail(request, exc)
+    return redirect("points:claims")
+
+
+@console_login_required
+@require_POST
+def claims_harvest(request: HttpRequest) -> HttpResponse:
+    form = MeetingForm(request.POST)
+    try:
+        n = harvest.claims_harvest(actor=actor_of(request), community_id=form.number("community_id") or 0)
+        messages.success(request, f"已从志愿服务、在职党员服务记录生成{n}条待评议申报")
+    except ApplicationError as exc:
+        _fail(request, exc)
+    return redirect("points:claims")
+
+
+@console_login_required
+@require_GET
+def accounts(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    communities = _communities(request)
+    code = request.GET.get("community_code", "") or (communities[0].code if communities else "")
+    if code and code not in {c.code for c in communities}:
+        raise Http404
+    chain = None
+    if code and request.GET.get("verify"):
+        head = LedgerHead.objects.filter(community_code=code).first()
+        chain = ledger.verify_chain(code, head.seq, head.hash) if head else ledger.ChainReport(code)
+    return render(
+        request,
+        "points/console/accounts.html",
+        {
+            "accounts": selectors.account_list_for_actor(actor=actor, community_code=code) if code else [],
+            "communities": communities,
+            "community_code": code,
+            "chain": chain,
+            "rankings": selectors.grid_rankings(community_codes=[code]) if code else [],
+        },
+    )
+
+
+@console_login_required
+@require_http_methods(["GET", "POST"])
+def goods_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    errors: dict[str, str] = {}
+    form = GoodsForm(request.POST) if request.method == "POST" else None
+    if form is not None:
+        try:
+            g = shop.goods_create(
+                actor=actor,
+                community_id=form.number("community_id") or 0,
+                name=form.text("name"),
+                price=form.text("price"),
+                stock=form.text("stock") or "0",
+                household_limit=form.text("household_limit") or "0",
+                unit_label=form.text("unit_label") or "件",
+            )
+        except ApplicationError as exc:
+            errors = exc.fields or {"__all__": exc.message}
+            _fail(request, exc)
+        else:
+            messages.success(request, f"已上架“{g.name}”")
+            return redirect("points:goods")
+    return render(
+        request,
+        "points/console/goods.html",
+        {
+            "goods": list(selectors.goods_list_for_actor(actor=actor)[:300]),
+            "communities": _communities(request),
+            "form": form.values() if form else {},
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@console_login_required
+@require_http_methods(["GET", "POST"])
+def goods_detail(request: HttpRequest, goods_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    try:
+        goods = selectors.goods_get_for_actor(actor=actor, goods_id=goods_id)
+    except ApplicationError as exc:
+        raise Http404 from exc
+    if request.method == "POST":
+        form = StockForm(request.POST)
+        action = form.text("action")
+        try:
+            if action == "restock":
+                shop.goods_restock(
+                    actor=actor, goods_id=goods.pk, quantity=form.text("quantity"), note=form.text("note")
+                )
+            elif action == "stocktake":
+                shop.goods_stocktake(
+                    actor=actor, goods_id=goods.pk, counted=form.text("counted"), note=form.text("note")
+                )
+            elif action == "donate":
+                shop.goods_donate(
+                    actor=actor,
+                    goods_id=goods.pk,
+                    quantity=form.text("quantity"),
+                    unit_id=form.text("unit_id"),
+                    note=form.text("note"),
+                )
+            else:
+                messages.error(request, "操作无法识别")
+                return redirect("points:goods_detail", goods_id=goods.pk)
+            messages.success(request, "库存已更新")
+        except ApplicationError as exc:
+            _fail(request, exc)
+        return redirect("points:goods_detail", goods_id=goods.pk)
+    from gongzhi.party.models import Unit
+
+    return render(
+        request,
+        "points/console/goods_detail.html",
+        {
+            "goods": goods,
+            "moves": selectors.stock_move_list_for_actor(actor=actor, goods_id=goods.pk),
+            "units": list(Unit.objects.filter(community_code=goods.community_code).order_by("name")[:100]),
+        },
+    )
+
+
+@console_login_required
+@require_http_methods(["GET", "POST"])
+def counter(request: HttpRequest) -> HttpResponse:
+    """柜台兑换: the staff member scans (or types) the household's code and picks the goods."""
+    actor = actor_of(request)
+    if request.method == "POST":
+        form = RedeemForm(request.POST)
+        try:
+            r = shop.redemption_make(
+                actor=actor,
+                goods_id=form.text("goods_id"),
+                quantity=form.text("quantity") or "1",
+                household_code=form.text("household_code"),
+                channel=Channel.COUNTER,
+            )
+        except ApplicationError as exc:
+            _fail(request, exc)
+        else:
+            messages.success(request, f"兑换成功，单号{r.number}")
+            return redirect("points:receipt", redemption_id=r.pk)
+    return render(
+        request,
+        "points/console/counter.html",
+        {"goods": list(selectors.goods_list_for_actor(actor=actor, active=True)[:300])},
+    )
+
+
+@console_login_required
+@require_GET
+def redemptions(request: HttpRequest) -> HttpResponse:
+    """兑换登记簿: printable."""
+    actor = actor_of(request)
+    rows = list(selectors.redemption_list_for_actor(actor=actor))
+    return render(
+        request,
+        "points/console/redemptions.html",
+        {"redemptions": rows, "total": sum(r.points for r in rows)},
+    )
+
+
+@console_login_required
+@require_GET
+def receipt(request: HttpRequest, redemption_id: int) -> HttpResponse:
+    try:
+        r = selectors.redemption_get_for_actor(actor=actor_of(request), redemption_id=redemption_id)
+    except ApplicationError as exc:
+        raise Http404 from exc
+    return render(request, "points/console/receipt.html", {"r": r})
