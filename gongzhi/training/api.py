@@ -18,7 +18,7 @@ from gongzhi.training.services import attendance, certificates, plans, sessions,
 router = Router(tags=["网格学院"], auth=session_auth)
 
 
-class PlanIn(Schema):
+class TrainingPlanIn(Schema):
     place_code: str = Field(..., max_length=12, description="街道或社区代码")
     year: int
     title: str = Field(..., max_length=100)
@@ -27,7 +27,7 @@ class PlanIn(Schema):
     notes: str = Field("", max_length=2000)
 
 
-class PlanOut(Schema):
+class TrainingPlanOut(Schema):
     id: int
     year: int
     level: str
@@ -37,7 +37,7 @@ class PlanOut(Schema):
     target_hours: int
 
 
-class CourseIn(Schema):
+class TrainingCourseIn(Schema):
     plan_id: int
     title: str = Field(..., max_length=100)
     topic: str = Field("", max_length=200)
@@ -47,7 +47,7 @@ class CourseIn(Schema):
     steps: int = 1
 
 
-class CourseOut(Schema):
+class TrainingCourseOut(Schema):
     id: int
     plan_id: int
     title: str
@@ -58,7 +58,7 @@ class CourseOut(Schema):
     steps: int
 
 
-class SessionIn(Schema):
+class TrainingSessionIn(Schema):
     starts_at: dt.datetime
     ends_at: dt.datetime
     step: int = 1
@@ -67,7 +67,7 @@ class SessionIn(Schema):
     attendees: int = 1
 
 
-class SessionOut(Schema):
+class TrainingSessionOut(Schema):
     id: int
     course_id: int
     step: int
@@ -80,11 +80,11 @@ class SessionOut(Schema):
     booking_id: int | None
 
 
-class ScanIn(Schema):
+class TrainingScanIn(Schema):
     token: str = Field(..., max_length=32)
 
 
-class AttendanceOut(Schema):
+class TrainingAttendanceOut(Schema):
     id: int
     session_id: int
     trainee_id: int
@@ -92,11 +92,11 @@ class AttendanceOut(Schema):
     source: str
 
 
-class AttendanceIn(Schema):
+class TrainingAttendanceIn(Schema):
     trainee_id: int
 
 
-class TraineeIn(Schema):
+class TrainingTraineeIn(Schema):
     community_id: int
     name: str = Field(..., max_length=50)
     kind: str = Field(..., description="staff / grid_worker / volunteer")
@@ -104,14 +104,14 @@ class TraineeIn(Schema):
     volunteer_id: int | None = None
 
 
-class TraineeOut(Schema):
+class TrainingTraineeOut(Schema):
     id: int
     name: str
     kind: str
     community_code: str
 
 
-class QualificationIn(Schema):
+class TrainingQualificationIn(Schema):
     kind: str = Field(..., description="licensed_social_worker / harmony_envoy / grid_worker_certificate")
     number: str = Field(..., max_length=50)
     issued_on: dt.date
@@ -119,7 +119,7 @@ class QualificationIn(Schema):
     level: str = Field("", max_length=50)
 
 
-class QualificationOut(Schema):
+class TrainingQualificationOut(Schema):
     id: int
     trainee_id: int
     kind: str
@@ -129,11 +129,11 @@ class QualificationOut(Schema):
     expires_on: dt.date | None
 
 
-class CertificateIn(Schema):
+class TrainingCertificateIn(Schema):
     trainee_id: int
 
 
-class CertificateOut(Schema):
+class TrainingCertificateOut(Schema):
     id: int
     number: str
     trainee_id: int
@@ -142,7 +142,7 @@ class CertificateOut(Schema):
     issued_on: dt.date
 
 
-class FigureOut(Schema):
+class TrainingFigureOut(Schema):
     code: str
     name: str
     sessions: int
@@ -151,23 +151,23 @@ class FigureOut(Schema):
     qualified: dict[str, int]
 
 
-@router.get("/plans", response={200: list[PlanOut], **ERRORS}, summary="培训计划")
+@router.get("/plans", response={200: list[TrainingPlanOut], **ERRORS}, summary="培训计划")
 def plan_list(request: HttpRequest, year: int | None = None):
     return list(selectors.training_plan_list_for_actor(actor=actor_of(request), year=year)[:500])
 
 
-@router.post("/plans", response={201: PlanOut, **ERRORS}, summary="制定年度培训计划")
-def plan_create(request: HttpRequest, payload: PlanIn):
+@router.post("/plans", response={201: TrainingPlanOut, **ERRORS}, summary="制定年度培训计划")
+def plan_create(request: HttpRequest, payload: TrainingPlanIn):
     return Status(201, plans.training_plan_create(actor=actor_of(request), **payload.dict()))
 
 
-@router.get("/courses", response={200: list[CourseOut], **ERRORS}, summary="课程")
+@router.get("/courses", response={200: list[TrainingCourseOut], **ERRORS}, summary="课程")
 def course_list(request: HttpRequest, plan_id: int | None = None):
     return list(selectors.course_list_for_actor(actor=actor_of(request), plan_id=plan_id)[:500])
 
 
-@router.post("/courses", response={201: CourseOut, **ERRORS}, summary="新增课程")
-def course_create(request: HttpRequest, payload: CourseIn):
+@router.post("/courses", response={201: TrainingCourseOut, **ERRORS}, summary="新增课程")
+def course_create(request: HttpRequest, payload: TrainingCourseIn):
     data = payload.dict()
     plan_id = data.pop("plan_id")
     return Status(
@@ -175,35 +175,39 @@ def course_create(request: HttpRequest, payload: CourseIn):
     )
 
 
-@router.post("/courses/{course_id}/sessions", response={201: SessionOut, **ERRORS}, summary="安排培训场次")
-def session_create(request: HttpRequest, course_id: int, payload: SessionIn):
+@router.post(
+    "/courses/{course_id}/sessions", response={201: TrainingSessionOut, **ERRORS}, summary="安排培训场次"
+)
+def session_create(request: HttpRequest, course_id: int, payload: TrainingSessionIn):
     return Status(
         201,
         sessions.training_session_schedule(actor=actor_of(request), course_id=course_id, **payload.dict()),
     )
 
 
-@router.get("/sessions/{session_id}", response={200: SessionOut, **ERRORS}, summary="培训场次")
+@router.get("/sessions/{session_id}", response={200: TrainingSessionOut, **ERRORS}, summary="培训场次")
 def session_detail(request: HttpRequest, session_id: int):
     return selectors.training_session_get_for_actor(actor=actor_of(request), session_id=session_id)
 
 
 @router.post(
-    "/sessions/{session_id}/attendance", response={201: AttendanceOut, **ERRORS}, summary="组织者登记签到"
+    "/sessions/{session_id}/attendance",
+    response={201: TrainingAttendanceOut, **ERRORS},
+    summary="组织者登记签到",
 )
-def attendance_create(request: HttpRequest, session_id: int, payload: AttendanceIn):
+def attendance_create(request: HttpRequest, session_id: int, payload: TrainingAttendanceIn):
     row = attendance.training_attendance_record(
         actor=actor_of(request), session_id=session_id, trainee_id=payload.trainee_id
     )
     return Status(201, row)
 
 
-@router.post("/scan", response={201: AttendanceOut, **ERRORS}, summary="扫码签到")
-def scan(request: HttpRequest, payload: ScanIn):
+@router.post("/scan", response={201: TrainingAttendanceOut, **ERRORS}, summary="扫码签到")
+def scan(request: HttpRequest, payload: TrainingScanIn):
     return Status(201, attendance.training_check_in_by_qr(actor=actor_of(request), token=payload.token))
 
 
-@router.get("/trainees", response={200: list[TraineeOut], **ERRORS}, summary="学员")
+@router.get("/trainees", response={200: list[TrainingTraineeOut], **ERRORS}, summary="学员")
 def trainee_list(request: HttpRequest, community_code: str = "", kind: str = ""):
     return list(
         selectors.trainee_list_for_actor(actor=actor_of(request), community_code=community_code, kind=kind)[
@@ -212,26 +216,28 @@ def trainee_list(request: HttpRequest, community_code: str = "", kind: str = "")
     )
 
 
-@router.post("/trainees", response={201: TraineeOut, **ERRORS}, summary="登记学员")
-def trainee_create(request: HttpRequest, payload: TraineeIn):
+@router.post("/trainees", response={201: TrainingTraineeOut, **ERRORS}, summary="登记学员")
+def trainee_create(request: HttpRequest, payload: TrainingTraineeIn):
     return Status(201, trainees.trainee_register(actor=actor_of(request), **payload.dict()))
 
 
 @router.post(
     "/trainees/{trainee_id}/qualifications",
-    response={201: QualificationOut, **ERRORS},
+    response={201: TrainingQualificationOut, **ERRORS},
     summary="登记资格证书",
 )
-def qualification_create(request: HttpRequest, trainee_id: int, payload: QualificationIn):
+def qualification_create(request: HttpRequest, trainee_id: int, payload: TrainingQualificationIn):
     return Status(
         201, trainees.qualification_record(actor=actor_of(request), trainee_id=trainee_id, **payload.dict())
     )
 
 
 @router.post(
-    "/courses/{course_id}/certificates", response={201: CertificateOut, **ERRORS}, summary="发放结业证书"
+    "/courses/{course_id}/certificates",
+    response={201: TrainingCertificateOut, **ERRORS},
+    summary="发放结业证书",
 )
-def certificate_create(request: HttpRequest, course_id: int, payload: CertificateIn):
+def certificate_create(request: HttpRequest, course_id: int, payload: TrainingCertificateIn):
     cert = certificates.training_certificate_issue(
         actor=actor_of(request), course_id=course_id, trainee_id=payload.trainee_id
     )
@@ -261,11 +267,13 @@ def certificate_pdf(request: HttpRequest, certificate_id: int):
     )
 
 
-class FigureFilter(Schema):
+class TrainingFigureFilter(Schema):
     year: int | None = None
 
 
-@router.get("/figures", response={200: list[FigureOut], **ERRORS}, summary="培训数字（场次、学时、持证人数）")
-def figures(request: HttpRequest, filters: Query[FigureFilter]):
+@router.get(
+    "/figures", response={200: list[TrainingFigureOut], **ERRORS}, summary="培训数字（场次、学时、持证人数）"
+)
+def figures(request: HttpRequest, filters: Query[TrainingFigureFilter]):
     year = filters.year or timezone.localdate().year
     return selectors.training_figures_for_actor(actor=actor_of(request), year=year)

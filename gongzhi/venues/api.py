@@ -132,7 +132,7 @@ class CommunityCoverageOut(Schema):
     by_kind: dict[str, int]
 
 
-class CoverageOut(Schema):
+class VenueCoverageOut(Schema):
     method: str
     detour_factor: float
     walk_metres: float
@@ -210,7 +210,7 @@ def booking_cancel(request: HttpRequest, booking_id: int, payload: CancelIn):
     return bookings.booking_cancel(actor=actor_of(request), booking_id=booking_id, reason=payload.reason)
 
 
-@router.get("/coverage", response={200: CoverageOut, **ERRORS}, summary="15分钟党群服务圈覆盖")
+@router.get("/coverage", response={200: VenueCoverageOut, **ERRORS}, summary="15分钟党群服务圈覆盖")
 def venue_coverage(request: HttpRequest, filters: Query[CoverageFilter]):
     cov = selectors.coverage_for_actor(
         actor=actor_of(request),

@@ -50,4 +50,23 @@ def test_overview(district, client):
             "needs_fulfilled": 0,
             "service_hours": 0.0,
         },
+        "care": {"people_in_care_groups": 0, "visits_this_month": 0, "visits_overdue": 0},
+        "mediation": {
+            "committees": 0,
+            "rooms": 0,
+            "cases_this_year": 0,
+            "agreements": 0,
+            "success_rate": {"value": None, "numerator": 0, "denominator": 0},
+            "warnings_open": 0,
+        },
+        # 12 households, no venue yet: none within 15 minutes of one
+        "venues": {"venues": 0, "bookings_this_month": 0, "households_within_15_minutes_share": 0.0},
+        "training": {"sessions_this_year": 0, "trainees": 0, "licensed_social_workers": 0},
+        "points": {
+            "rules": 0,
+            "households_with_points": 0,
+            "points_awarded_this_year": 0,
+            "points_redeemed_this_year": 0,
+            "shop_items": 0,
+        },
     }
