@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("accounts", "__first__"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("party", "0001_initial"),
         ("places", "0001_initial"),
         ("volunteers", "0001_initial"),

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("accounts", "__first__"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("people", "0005_person_name_prefix_covering_indexes"),
     ]
 

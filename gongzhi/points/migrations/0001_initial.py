@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("accounts", "__first__"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ("cobuild", "0001_initial"),
         ("people", "0005_person_name_prefix_covering_indexes"),
         ("places", "0002_building_unique_number_without_estate"),
