@@ -13,7 +13,7 @@ from gongzhi.core.api import ERRORS, session_auth
 from gongzhi.core.errors import NotFound
 from gongzhi.points import selectors
 from gongzhi.points.enums import Channel
-from gongzhi.points.services import claims, shop
+from gongzhi.points.services import claims, ledger, rules, shop
 
 router = Router(tags=["积分制管理"], auth=session_auth)
 
@@ -109,6 +109,65 @@ class RedemptionOut(Schema):
     channel: str
 
 
+class PointRuleRevisionIn(Schema):
+    name: str = Field(..., max_length=100)
+    direction: str = Field(..., description="award / deduct")
+    category: str
+    points_min: int
+    points_max: int
+    unit: str = "per_time"
+    evidence: str = "none"
+    yearly_cap: int = 0
+    valid_from: dt.date = Field(..., description="新版本生效日期，应晚于现行版本")
+    valid_to: dt.date | None = None
+    source: str = "manual"
+
+
+class PostingLegOut(Schema):
+    account_id: int
+    account_kind: str
+    household_id: int | None
+    amount: int
+
+
+class PostingOut(Schema):
+    id: int
+    community_code: str
+    seq: int
+    kind: str
+    memo: str
+    rule_id: int | None
+    reverses_id: int | None
+    posted_at: dt.datetime
+    hash: str
+    legs: list[PostingLegOut]
+
+
+class PostingReverseIn(Schema):
+    reason: str = Field(..., max_length=150)
+
+
+def _posting(p: object) -> dict:
+    legs = p.legs.all()  # type: ignore[attr-defined]
+    return {
+        **{
+            k: getattr(p, k)
+            for k in ("id", "community_code", "seq", "kind", "memo", "rule_id", "reverses_id")
+        },
+        "posted_at": p.posted_at,  # type: ignore[attr-defined]
+        "hash": p.hash,  # type: ignore[attr-defined]
+        "legs": [
+            {
+                "account_id": leg.account_id,
+                "account_kind": leg.account.kind,
+                "household_id": leg.account.household_id,
+                "amount": leg.amount,
+            }
+            for leg in legs
+        ],
+    }
+
+
 class BoardRowOut(Schema):
     rank: int
     name: str
@@ -119,6 +178,37 @@ class BoardRowOut(Schema):
 @router.get("/rules", response={200: list[PointRuleOut], **ERRORS}, summary="积分规则")
 def point_rules(request: HttpRequest, community_code: str = ""):
     return list(selectors.rule_list_for_actor(actor=actor_of(request), community_code=community_code)[:500])
+
+
+@router.post(
+    "/rules/{rule_id}/revise", response={201: PointRuleOut, **ERRORS}, summary="修订积分规则（发布新版本）"
+)
+def point_rule_revise(request: HttpRequest, rule_id: int, payload: PointRuleRevisionIn):
+    data = rules.RuleInput(code="", **payload.dict())
+    return Status(201, rules.rule_revise(actor=actor_of(request), rule_id=rule_id, data=data))
+
+
+@router.get("/postings", response={200: list[PostingOut], **ERRORS}, summary="分录流水（新的在前）")
+def point_postings(request: HttpRequest, community_code: str = "", before_seq: int | None = None):
+    rows = selectors.posting_list_for_actor(
+        actor=actor_of(request), community_code=community_code, before_seq=before_seq
+    )
+    return [_posting(p) for p in rows]
+
+
+@router.post("/postings/{posting_id}/reverse", response={201: PostingOut, **ERRORS}, summary="冲正一笔分录")
+def point_posting_reverse(request: HttpRequest, posting_id: int, payload: PostingReverseIn):
+    actor = actor_of(request)
+    original = selectors.posting_get_for_actor(actor=actor, posting_id=posting_id)
+    reversal = ledger.posting_reverse(actor=actor, posting_id=original.pk, reason=payload.reason)
+    return Status(
+        201,
+        _posting(
+            selectors.posting_list_for_actor(
+                actor=actor, community_code=reversal.community_code, before_seq=reversal.seq + 1, limit=1
+            )[0]
+        ),
+    )
 
 
 @router.get("/claims", response={200: list[PointClaimOut], **ERRORS}, summary="积分申报")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from gongzhi.core.errors import NotFound
@@ -27,6 +27,7 @@ from gongzhi.points.models import (
     Goods,
     Leg,
     PointRule,
+    Posting,
     Redemption,
     ReviewMeeting,
     Scheme,
@@ -80,6 +81,22 @@ def rule_list_for_actor(
             Q(valid_to__isnull=True) | Q(valid_to__gte=in_force_on)
         )
     return qs.order_by("community_code", "code", "-version")
+
+
+def rule_get_for_actor(*, actor: Actor, rule_id: int) -> PointRule:
+    rule = rule_list_for_actor(actor=actor).filter(pk=rule_id).select_related("community").first()
+    if rule is None:
+        raise NotFound()
+    return rule
+
+
+def rule_versions(rule: PointRule) -> list[PointRule]:
+    """Every version of the rule's code in its place, newest first."""
+    return list(
+        PointRule.objects.filter(
+            district_code=rule.district_code, community_code=rule.community_code, code=rule.code
+        ).order_by("-version")
+    )
 
 
 def rules_to_report(*, actor: Actor) -> list[PointRule]:
@@ -214,6 +231,40 @@ def account_list_for_actor(*, actor: Actor, community_code: str = "", limit: int
     if community_code:
         qs = qs.filter(community_code=community_code)
     return list(qs.select_related("household", "community").order_by("kind", "-balance", "id")[:limit])
+
+
+def _ledger_q(actor: Actor) -> Q:
+    """Postings of the communities whose accounts the actor reads (a posting carries no grid code)."""
+    scope = scope_of(actor)
+    if scope.superuser:
+        return Q()
+    return Q(community_code__in=Account.objects.filter(scope.place_q(READERS)).values("community_code"))
+
+
+def posting_list_for_actor(
+    *, actor: Actor, community_code: str = "", before_seq: int | None = None, limit: int = 100
+) -> list[Posting]:
+    """The journal (分录流水) of a community, newest first, with each posting's legs and whether it has been
+    reversed (``is_reversed``)."""
+    qs = Posting.objects.filter(_ledger_q(actor))
+    if community_code:
+        qs = qs.filter(community_code=community_code)
+    if before_seq:
+        qs = qs.filter(seq__lt=before_seq)
+    legs = Leg.objects.select_related("account", "account__household").order_by("amount", "id")
+    return list(
+        qs.select_related("rule", "posted_by")
+        .prefetch_related(Prefetch("legs", queryset=legs))
+        .annotate(is_reversed=Exists(Posting.objects.filter(reverses=OuterRef("pk"))))
+        .order_by("community_code", "-seq")[:limit]
+    )
+
+
+def posting_get_for_actor(*, actor: Actor, posting_id: int) -> Posting:
+    posting = Posting.objects.filter(_ledger_q(actor), pk=posting_id).first()
+    if posting is None:
+        raise NotFound()
+    return posting
 
 
 def _display_name(name: str, initials: str, style: str) -> str:

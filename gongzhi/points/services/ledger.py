@@ -254,7 +254,8 @@ def post_entries(
 @transaction.atomic
 def posting_reverse(*, actor: Actor, posting_id: int, reason: str) -> Posting:
     """冲正: a new posting with every leg negated; the original stays as it was."""
-    original = Posting.objects.filter(pk=posting_id).first()
+    # The original's row locked: two reversals at once wait for each other (the second finds the first).
+    original = Posting.objects.select_for_update().filter(pk=posting_id).first()
     if original is None:
         raise NotFound()
     require(actor, "points.manage_ledger", original)
@@ -270,15 +271,20 @@ def posting_reverse(*, actor: Actor, posting_id: int, reason: str) -> Posting:
             acc = Account.objects.select_for_update().get(pk=leg.account_id)
             if acc.balance - leg.amount < 0:
                 raise Conflict("家庭积分已使用，余额不足以冲正")
-    posting = post_entry(
-        actor=actor,
-        community_code=original.community_code,
-        kind=PostingKind.REVERSAL,
-        memo=f"冲正第{original.seq}号：{reason[:150]}",
-        legs=[(leg.account, -leg.amount) for leg in legs],
-        rule_id=original.rule_id,
-        reverses_id=original.pk,
-    )
+    if len(reason) > 150:
+        raise ValidationFailed("冲正原因请控制在150字以内", fields={"reason": "冲正原因请控制在150字以内"})
+    try:
+        posting = post_entry(
+            actor=actor,
+            community_code=original.community_code,
+            kind=PostingKind.REVERSAL,
+            memo=f"冲正第{original.seq}号：{reason}",
+            legs=[(leg.account, -leg.amount) for leg in legs],
+            rule_id=original.rule_id,
+            reverses_id=original.pk,
+        )
+    except IntegrityError as exc:  # the one-to-one ``reverses``: the last guard against a second reversal
+        raise Conflict("该分录已冲正，不能再次冲正") from exc
     audit_record(
         actor=actor,
         target=posting,

@@ -4,15 +4,20 @@ redemption register. Thin: reads through the scoped selectors, writes through th
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core.access import actor_of, console_login_required
 from gongzhi.core.errors import ApplicationError
-from gongzhi.core.http import date_or_none
+from gongzhi.core.forms import ReasonForm
+from gongzhi.core.http import date_or_none, int_or_none
+from gongzhi.core.permissions import allowed
 from gongzhi.places.selectors import community_list_for_actor
 from gongzhi.points import ledger, selectors
 from gongzhi.points.enums import (
@@ -36,6 +41,7 @@ from gongzhi.points.forms import (
 )
 from gongzhi.points.models import LedgerHead
 from gongzhi.points.services import claims, harvest, rules, shop
+from gongzhi.points.services import ledger as ledger_services
 
 
 def _communities(request: HttpRequest) -> list:
@@ -78,6 +84,65 @@ def rule_list(request: HttpRequest) -> HttpResponse:
             "evidences": Evidence.choices,
             "sources": RuleSource.choices,
             "form": form.values() if form else {"valid_from": timezone.localdate().isoformat()},
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _rule_choices() -> dict[str, object]:
+    return {
+        "directions": Direction.choices,
+        "categories": RuleCategory.choices,
+        "units": RuleUnit.choices,
+        "evidences": Evidence.choices,
+        "sources": RuleSource.choices,
+    }
+
+
+@console_login_required
+@require_http_methods(["GET", "POST"])
+def rule_detail(request: HttpRequest, rule_id: int) -> HttpResponse:
+    """One rule with its versions; the form publishes a new version (修订) from a later date."""
+    actor = actor_of(request)
+    try:
+        rule = selectors.rule_get_for_actor(actor=actor, rule_id=rule_id)
+    except ApplicationError as exc:
+        raise Http404 from exc
+    errors: dict[str, str] = {}
+    form = RuleForm(request.POST) if request.method == "POST" else None
+    if form is not None:
+        try:
+            new = rules.rule_revise(actor=actor, rule_id=rule.pk, data=form.rule_input())
+        except ApplicationError as exc:
+            errors = exc.fields or {"__all__": exc.message}
+            _fail(request, exc)
+        else:
+            messages.success(request, f"已发布“{new.name}”第{new.version}版，自{new.valid_from}起执行")
+            return redirect("points:rule_detail", rule_id=new.pk)
+    versions = selectors.rule_versions(rule)
+    initial = {
+        "name": rule.name,
+        "direction": rule.direction,
+        "category": rule.category,
+        "points_min": rule.points_min,
+        "points_max": rule.points_max,
+        "unit": rule.unit,
+        "evidence": rule.evidence,
+        "yearly_cap": rule.yearly_cap,
+        "valid_from": (max(timezone.localdate(), rule.valid_from) + dt.timedelta(days=1)).isoformat(),
+        "source": rule.source,
+    }
+    return render(
+        request,
+        "points/console/rule_detail.html",
+        {
+            "rule": rule,
+            "versions": versions,
+            "latest": versions[0].pk == rule.pk if versions else False,
+            "can_revise": allowed(actor, "points.manage_rule", rule),
+            **_rule_choices(),
+            "form": form.values() if form else initial,
             "errors": errors,
         },
         status=400 if errors else 200,
@@ -203,6 +268,57 @@ def accounts(request: HttpRequest) -> HttpResponse:
             "rankings": selectors.grid_rankings(community_codes=[code]) if code else [],
         },
     )
+
+
+@console_login_required
+@require_GET
+def postings(request: HttpRequest) -> HttpResponse:
+    """The journal (分录流水): each posting with its legs; a wrong one is corrected by a reversing posting."""
+    actor = actor_of(request)
+    communities = _communities(request)
+    code = request.GET.get("community_code", "") or (communities[0].code if communities else "")
+    if code and code not in {c.code for c in communities}:
+        raise Http404
+    before = int_or_none(request.GET.get("before"))
+    rows = (
+        selectors.posting_list_for_actor(actor=actor, community_code=code, before_seq=before) if code else []
+    )
+    return render(
+        request,
+        "points/console/postings.html",
+        {
+            "postings": rows,
+            "communities": communities,
+            "community_code": code,
+            "next_before": rows[-1].seq if len(rows) == 100 else None,
+            "can_reverse": bool(code)
+            and allowed(actor, "points.manage_ledger", _community(communities, code)),
+        },
+    )
+
+
+def _community(communities: list, code: str) -> object:
+    return next((c for c in communities if c.code == code), None)
+
+
+@console_login_required
+@require_POST
+def posting_reverse(request: HttpRequest, posting_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    try:
+        original = selectors.posting_get_for_actor(actor=actor, posting_id=posting_id)
+    except ApplicationError as exc:
+        raise Http404 from exc
+    form = ReasonForm(request.POST)
+    try:
+        reversal = ledger_services.posting_reverse(
+            actor=actor, posting_id=original.pk, reason=form.text("reason")
+        )
+    except ApplicationError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, f"已冲正第{original.seq}号分录（冲正分录第{reversal.seq}号）")
+    return redirect(f"{reverse('points:postings')}?community_code={original.community_code}")
 
 
 @console_login_required
