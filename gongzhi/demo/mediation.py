@@ -22,6 +22,8 @@ from gongzhi.mediation.services import cases, outcomes, registers, warnings
 from gongzhi.mediation.services.organisation import committee_create, mediator_add, room_create
 from gongzhi.places.enums import GridKind
 from gongzhi.places.models import Community, Grid, Subdistrict
+from gongzhi.venues.enums import VenueKind
+from gongzhi.venues.models import Venue
 
 if TYPE_CHECKING:
     from gongzhi.demo.seed import DemoSeeder
@@ -156,11 +158,17 @@ def _committees(seeder: DemoSeeder) -> dict[str, Any]:
             community_id=community.pk,
             chair="卜哥" if buge else seeder.name(),
         )
+        venue = (
+            Venue.objects.filter(community=community, kind=VenueKind.MEDIATION_ROOM, active=True)
+            .order_by("id")
+            .first()
+        )  # the venues register's 调解室 of the community (seed_venues runs first)
         room = room_create(
             actor=None,
             committee_id=committee.pk,
             name=BUGE_ROOM if buge else f"{community.name.removesuffix('社区')}和事佬调解室",
-            place=f"{community.name}党群服务中心一楼",
+            place=venue.address if venue else f"{community.name}党群服务中心一楼",
+            venue_id=venue.pk if venue else None,
             hours="工作日 8:30-17:30",
             standards=[
                 "sign",
@@ -257,7 +265,7 @@ def _mediate(case: Case, org: Any, day: dt.date, sessions: int = 1) -> dt.date:
             actor=None,
             case_id=case.pk,
             held_on=day,
-            place=room.name,
+            place=room.name,  # at the room, so at its venue (session_record takes the room's)
             attendees=f"双方当事人、{mediators[0].name}、{mediators[1].name}",
             record="调解员分别听取双方陈述，释法明理，引导双方换位思考。"
             if i == 0

@@ -83,7 +83,8 @@ class MediationCaseFilter(Schema):
 
 class MediationSessionIn(Schema):
     held_on: dt.date
-    place: str = Field(..., max_length=100)
+    place: str = Field("", max_length=100, description="不填时为服务阵地的名称")
+    venue_id: int | None = Field(None, description="服务阵地；不填时为本案调解室所在的阵地")
     attendees: str = Field(..., max_length=300)
     record: str = Field(..., max_length=4000)
     next_step: str = Field("", max_length=300)

@@ -89,6 +89,7 @@ class CaseMoveForm(ConsoleForm):
     reason = text_field()
     held_on = text_field()
     place = text_field()
+    venue_id = text_field()
     attendees = text_field()
     record = text_field()
     next_step = text_field()
@@ -178,6 +179,7 @@ class RoomForm(ConsoleForm):
     name = text_field()
     place = text_field()
     hours = text_field()
+    venue_id = text_field()
     standards = PostedValues(required=False)
 
     def chosen(self) -> list[str]:

@@ -74,6 +74,15 @@ class Room(PlacedModel):
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="rooms")
     name = models.CharField(_("名称"), max_length=100)
     place = models.CharField(_("地点"), max_length=200)
+    # The room as a service venue (服务阵地) of the venues register, where it is one.
+    venue = models.ForeignKey(
+        "venues.Venue",
+        verbose_name=_("服务阵地"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     hours = models.CharField(_("接待时间"), max_length=100)
     standards = models.JSONField(_("规范化建设"), default=list)
 
@@ -205,6 +214,14 @@ class MediationSession(TimeStampedModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sessions")
     held_on = models.DateField(_("调解日期"))
     place = models.CharField(_("地点"), max_length=100)
+    venue = models.ForeignKey(
+        "venues.Venue",
+        verbose_name=_("服务阵地"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     attendees = models.CharField(_("参加人员"), max_length=300)
     record = models.TextField(_("调解经过"), max_length=4000)
     next_step = models.CharField(_("下一步"), max_length=300, blank=True)

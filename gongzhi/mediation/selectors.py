@@ -134,7 +134,7 @@ def mediator_list_for_actor(*, actor: Actor, committee_id: int | None = None) ->
 
 def room_list_for_actor(*, actor: Actor) -> QuerySet[Room]:
     return Room.objects.filter(committee__in=committee_list_for_actor(actor=actor)).select_related(
-        "committee"
+        "committee", "venue"
     )
 
 

@@ -73,3 +73,31 @@ def protected_id(errors: dict[str, str], field: str, value: Any) -> ids.Protecte
 def raise_if(errors: dict[str, str]) -> None:
     if errors:
         raise ValidationFailed("提交的信息有误，请检查", fields=errors)
+
+
+def clean_venue(errors: dict[str, str], field: str, venue_id: Any, owner: Any) -> Any:
+    """The service venue (服务阵地) a room or a sitting is held at: one of the venues register under the
+    owner's place (its community, else its subdistrict, else its district), active. ``None`` when not given."""
+    from gongzhi.venues.models import Venue
+
+    if venue_id in (None, "", 0):
+        return None
+    try:
+        pk = int(venue_id)
+    except (TypeError, ValueError):
+        errors[field] = "服务阵地无法识别"
+        return None
+    level = next(
+        (
+            name
+            for name in ("community_code", "subdistrict_code", "district_code")
+            if getattr(owner, name, "")
+        ),
+        None,
+    )
+    venue = (
+        Venue.objects.filter(pk=pk, active=True, **{level: getattr(owner, level)}).first() if level else None
+    )
+    if venue is None:
+        errors[field] = "服务阵地不存在、已停用或不在本辖区"
+    return venue

@@ -41,6 +41,7 @@ from gongzhi.mediation.models import (
 from gongzhi.mediation.services._validation import (
     clean_day,
     clean_text,
+    clean_venue,
     protected_id,
     protected_phone,
     raise_if,
@@ -320,13 +321,22 @@ def session_record(
     attendees: str,
     record: str,
     next_step: str = "",
+    venue_id: int | None = None,
 ) -> MediationSession:
-    """调解记录: one sitting; the first moves the case into mediation. Not before the case was accepted."""
+    """调解记录: one sitting; the first moves the case into mediation. Not before the case was accepted.
+    ``venue_id``: the service venue it was held at (the case's room's venue when not given); its name is
+    the place when none is written."""
     case = locked_case(actor, case_id)
     new = check_move(CASE, "session", case.status)
     errors: dict[str, str] = {}
+    chosen = venue_id not in (None, "", 0)
+    if not chosen and case.room_id:
+        venue_id = case.room.venue_id if case.room else None
+    venue = clean_venue(errors, "venue_id", venue_id, case)
+    if not chosen:
+        errors.pop("venue_id", None)  # the room's venue, since closed: the sitting is still recorded
     day = clean_day(errors, "held_on", held_on, "调解日期")
-    place = clean_text(errors, "place", place, "地点", max_length=100)
+    place = clean_text(errors, "place", place or (venue.name if venue else ""), "地点", max_length=100)
     attendees = clean_text(errors, "attendees", attendees, "参加人员", max_length=300)
     record = clean_text(errors, "record", record, "调解经过", max_length=4000)
     next_step = clean_text(errors, "next_step", next_step, "下一步", max_length=300, required=False)
@@ -338,6 +348,7 @@ def session_record(
         case=case,
         held_on=day,
         place=place,
+        venue=venue,
         attendees=attendees,
         record=record,
         next_step=next_step,

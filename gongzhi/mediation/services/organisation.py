@@ -11,7 +11,7 @@ from gongzhi.core.errors import Conflict, NotFound, field_error
 from gongzhi.core.permissions import require
 from gongzhi.mediation.enums import ROOM_STANDARD_KEYS, CommitteeLevel, MediatorKind
 from gongzhi.mediation.models import Committee, Mediator, Room
-from gongzhi.mediation.services._validation import clean_text, raise_if
+from gongzhi.mediation.services._validation import clean_text, clean_venue, raise_if
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
@@ -158,19 +158,23 @@ def room_create(
     place: str,
     hours: str,
     standards: list[str] | None = None,
+    venue_id: int | None = None,
 ) -> Room:
+    """A room; ``venue_id`` names it in the venues register (服务阵地, e.g. the community's 调解室), whose
+    address is the room's place when none is written."""
     committee = _committee(actor, committee_id, "mediation.manage_committee")
     if not committee.active:
         raise Conflict("调委会已停用，不能设立调解室", code="inactive")
     errors: dict[str, str] = {}
+    venue = clean_venue(errors, "venue_id", venue_id, committee)
     name = clean_text(errors, "name", name, "调解室名称", max_length=100)
-    place = clean_text(errors, "place", place, "地点", max_length=200)
+    place = clean_text(errors, "place", place or (venue.address if venue else ""), "地点", max_length=200)
     hours = clean_text(errors, "hours", hours, "接待时间", max_length=100)
     chosen = list(dict.fromkeys(standards or []))
     if set(chosen) - ROOM_STANDARD_KEYS:
         errors["standards"] = "无法识别的规范化建设项目"
     raise_if(errors)
-    room = Room(committee=committee, name=name, place=place, hours=hours, standards=chosen)
+    room = Room(committee=committee, name=name, place=place, hours=hours, standards=chosen, venue=venue)
     _copy_place(room, committee)
     room.save()
     audit_record(actor=actor, target=room, event="mediation.room_created", data={"standards": chosen})
@@ -244,22 +248,24 @@ def room_update(
     place: str,
     hours: str,
     standards: list[str] | None = None,
+    venue_id: int | None = None,
 ) -> Room:
-    """A room's name, place, hours and the standards (四有、四上墙) it now meets."""
+    """A room's name, place, hours, the standards (四有、四上墙) it now meets and its service venue."""
     room = Room.objects.select_for_update().select_related("committee").filter(pk=room_id).first()
     if room is None:
         raise NotFound("调解室不存在或无权查看")
     require(actor, "mediation.manage_committee", room.committee)
     errors: dict[str, str] = {}
+    venue = clean_venue(errors, "venue_id", venue_id, room.committee)
     name = clean_text(errors, "name", name, "调解室名称", max_length=100)
-    place = clean_text(errors, "place", place, "地点", max_length=200)
+    place = clean_text(errors, "place", place or (venue.address if venue else ""), "地点", max_length=200)
     hours = clean_text(errors, "hours", hours, "接待时间", max_length=100)
     chosen = list(dict.fromkeys(standards or []))
     if set(chosen) - ROOM_STANDARD_KEYS:
         errors["standards"] = "无法识别的规范化建设项目"
     raise_if(errors)
-    room.name, room.place, room.hours, room.standards = name, place, hours, chosen
-    room.save(update_fields=["name", "place", "hours", "standards", "updated_at"])
+    room.name, room.place, room.hours, room.standards, room.venue = name, place, hours, chosen, venue
+    room.save(update_fields=["name", "place", "hours", "standards", "venue", "updated_at"])
     audit_record(actor=actor, target=room, event="mediation.room_updated", data={"standards": chosen})
     return room
 

@@ -23,6 +23,7 @@ from gongzhi.mediation.enums import CaseSource, CaseStatus, DisputeKind, Satisfa
 from gongzhi.mediation.forms import CaseForm, CaseMoveForm, DisputantForm, RevealForm
 from gongzhi.mediation.services import cases, outcomes
 from gongzhi.mediation.transitions import CASE
+from gongzhi.venues.selectors import venue_list_for_actor
 
 PAGE_SIZE = 200
 
@@ -111,6 +112,9 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "mediators": list(selectors.mediator_list_for_actor(actor=actor, committee_id=case.committee_id))
             if handles
             else [],
+            "venues": list(venue_list_for_actor(actor=actor, community_code=case.community_code, limit=200))
+            if handles and case.community_code
+            else [],
             "transfer_kinds": TransferKind.choices,
             "satisfactions": Satisfaction.choices,
         },
@@ -130,6 +134,7 @@ MOVES = {
         attendees=f.text("attendees"),
         record=f.text("record"),
         next_step=f.text("next_step"),
+        venue_id=f.number("venue_id"),
     ),
     "extend": lambda a, cid, f: cases.case_extend(
         actor=a, case_id=cid, working_days=f.number("working_days") or 0, reason=f.text("reason")

@@ -28,6 +28,7 @@ from gongzhi.mediation.forms import (
     ScreeningForm,
 )
 from gongzhi.mediation.services import organisation, registers
+from gongzhi.venues.selectors import venue_list_for_actor
 
 
 def _view_or_404(actor: Any) -> None:
@@ -44,7 +45,9 @@ def committee_list(request: HttpRequest) -> HttpResponse:
     rooms = list(selectors.room_list_for_actor(actor=actor))
     mediators = list(selectors.mediator_list_for_actor(actor=actor))
     standards = dict(ROOM_STANDARDS)
+    venues = list(venue_list_for_actor(actor=actor, limit=1000))
     for c in committees:
+        c.venue_rows = [v for v in venues if _under(v, c)]  # type: ignore[attr-defined]
         c.room_rows = [r for r in rooms if r.committee_id == c.pk]  # type: ignore[attr-defined]
         for r in c.room_rows:  # type: ignore[attr-defined]
             r.standard_labels = [standards[k] for k in r.standards if k in standards]
@@ -66,6 +69,14 @@ def committee_list(request: HttpRequest) -> HttpResponse:
             "subdistricts": subdistricts,
         },
     )
+
+
+def _under(venue: Any, committee: Any) -> bool:
+    """A venue under the committee's place (its community, else subdistrict, else district)."""
+    for level in ("community_code", "subdistrict_code", "district_code"):
+        if getattr(committee, level):
+            return bool(getattr(venue, level) == getattr(committee, level))
+    return False
 
 
 def _places_managed(actor: Any) -> tuple[list[Any], list[Any]]:
@@ -164,6 +175,7 @@ def room_new(request: HttpRequest, committee_id: int) -> HttpResponse:
             place=f.text("place"),
             hours=f.text("hours"),
             standards=f.chosen(),
+            venue_id=f.number("venue_id"),
         ),
         "已设立调解室",
     )
@@ -182,6 +194,7 @@ def room_edit(request: HttpRequest, room_id: int) -> HttpResponse:
             place=f.text("place"),
             hours=f.text("hours"),
             standards=f.chosen(),
+            venue_id=f.number("venue_id"),
         ),
         "已保存调解室",
     )
