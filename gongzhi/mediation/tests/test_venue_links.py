@@ -5,6 +5,7 @@ venue of another community, or a closed one, is refused in Chinese with nothing 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -77,7 +78,13 @@ def test_a_sitting_is_held_at_its_rooms_venue_unless_another_is_chosen(district)
 
     case_admit(actor=None, case_id=case.pk, mediator_ids=[m.pk for m in org.mediators], on=case.registered_on)
     day = case.registered_on + dt.timedelta(days=1)
-    common = {"actor": None, "case_id": case.pk, "held_on": day, "attendees": "双方", "record": "调解经过"}
+    common: dict[str, Any] = {
+        "actor": None,
+        "case_id": case.pk,
+        "held_on": day,
+        "attendees": "双方",
+        "record": "调解经过",
+    }
     first = session_record(place="", **common)
     assert first.venue_id == here.pk and first.place == here.name
     second = session_record(place="", venue_id=hall.pk, **common)
