@@ -44,6 +44,9 @@ class RuleSource(models.TextChoices):
     MANUAL = "manual", _("人工申报")
     VOLUNTEER_HOURS = "volunteer_hours", _("志愿服务时长（已确认）")
     SERVICE_RECORD = "service_record", _("在职党员服务记录（已确认）")
+    # Read by the apps above points through ``points/sources.py``:
+    STAIRWELL_NAMING = "stairwell_naming", _("文明楼道命名")
+    RESOLUTION_VOLUNTEERS = "resolution", _("决议落实志愿者")
 
 
 class ClaimSource(models.TextChoices):
@@ -51,6 +54,8 @@ class ClaimSource(models.TextChoices):
     RESIDENT = "resident", _("居民自报")
     VOLUNTEER_HOURS = "volunteer_hours", _("志愿服务时长")
     SERVICE_RECORD = "service_record", _("在职党员服务")
+    STAIRWELL_NAMING = "stairwell_naming", _("文明楼道命名")
+    RESOLUTION_VOLUNTEERS = "resolution", _("决议落实志愿者")
 
 
 class ClaimStatus(models.TextChoices):
