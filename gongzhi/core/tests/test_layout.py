@@ -132,7 +132,10 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "hours": "opening hours and the 678 after-hours windows",
     },
     "training": {"certificate": "the certificate of completion PDF"},
-    "points": {"ledger": "the ledger's hash chain and the chain and balance checks (points_verify)"},
+    "points": {
+        "ledger": "the ledger's hash chain and the chain and balance checks (points_verify)",
+        "sources": "the readers the apps above points register for the claims generated from their records",
+    },
     "console": {"context": "the console's template context", "figures": "the home page's figures"},
     "demo": {
         "accounts": "demo accounts",
