@@ -29,7 +29,9 @@ class Signer:
             "HTTP_X_GONGZHI_SIGNATURE": h[signing.HEADER_SIGNATURE],
         }
 
-    def post(self, client: Any, body: dict | bytes, *, path: str = "/api/v1/devices/events", ts: int | None = None):
+    def post(
+        self, client: Any, body: dict | bytes, *, path: str = "/api/v1/devices/events", ts: int | None = None
+    ):
         raw = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
         return client.post(path, data=raw, content_type="application/json", **self.headers(raw, ts))
 
@@ -41,7 +43,15 @@ def platform_with_key(d: Any, *, place_code: str | None = None, name: str = "银
     return Signer(key_id=issued.key.key_id, secret=issued.secret, platform_id=platform.pk)
 
 
-def device(d: Any, code: str, *, kind: str = "fire_lane_camera", grid: str = "g1", platform_id: int | None = None, **kw: Any):
+def device(
+    d: Any,
+    code: str,
+    *,
+    kind: str = "fire_lane_camera",
+    grid: str = "g1",
+    platform_id: int | None = None,
+    **kw: Any,
+):
     return device_register(
         actor=None,
         data=DeviceInput(

@@ -89,7 +89,9 @@ def test_a_revoked_key_is_refused(world, client):
     d, signer = world
     from gongzhi.devices.models import PlatformKey
 
-    platform_key_revoke(actor=d.user("district_admin"), key_id=PlatformKey.objects.get(key_id=signer.key_id).pk)
+    platform_key_revoke(
+        actor=d.user("district_admin"), key_id=PlatformKey.objects.get(key_id=signer.key_id).pk
+    )
     r = signer.post(client, event("FL-001", "e-1"))
     assert r.status_code == 401 and "已停用" in r.json()["message"]
 
