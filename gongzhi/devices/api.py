@@ -207,4 +207,4 @@ def device_list(
 )
 def figures(request: HttpRequest):
     actor = _reader(request)
-    return [f.__dict__ for f in selectors.figures_for_actor(actor=actor)]
+    return [f.__dict__ for f in selectors.device_figures_for_actor(actor=actor)]

@@ -204,7 +204,7 @@ def _month_start() -> dt.datetime:
     return timezone.make_aware(dt.datetime(today.year, today.month, 1))
 
 
-def figures_for_actor(*, actor: Actor) -> list[CommunityFigures]:
+def device_figures_for_actor(*, actor: Actor) -> list[CommunityFigures]:
     """Per community of the actor's scope: devices by kind, offline, events this month, tickets raised."""
     from gongzhi.places.models import Community
 

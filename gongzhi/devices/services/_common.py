@@ -9,7 +9,7 @@ from gongzhi.core.errors import field_error
 from gongzhi.places.models import Community, District, Grid, Subdistrict
 
 
-def text(value: Any, field: str, label: str, *, max_length: int, required: bool = False) -> str:
+def checked_text(value: Any, field: str, label: str, *, max_length: int, required: bool = False) -> str:
     out = str(value or "").strip()
     if required and not out:
         raise field_error(field, f"请填写{label}", code="required")
@@ -18,7 +18,7 @@ def text(value: Any, field: str, label: str, *, max_length: int, required: bool 
     return out
 
 
-def place_label(code: str) -> str | None:
+def platform_place_label(code: str) -> str | None:
     """The name of a district, subdistrict, community or grid by its code; None when there is none."""
     code = (code or "").strip()
     if not code.isdigit():

@@ -17,7 +17,7 @@ from gongzhi.core.scope import scope_of
 from gongzhi.devices import signing
 from gongzhi.devices.enums import EventKind
 from gongzhi.devices.models import EventRoute, Platform, PlatformKey
-from gongzhi.devices.services._common import place_codes, place_label, text
+from gongzhi.devices.services._common import checked_text, place_codes, platform_place_label
 from gongzhi.tickets.models import Category
 
 if TYPE_CHECKING:
@@ -39,9 +39,9 @@ def platform_create(
     *, actor: Actor | None, name: str, place_code: str, vendor: str = "", note: str = ""
 ) -> Platform:
     require(actor, "devices.manage_platform", error=Forbidden(ADMIN_ONLY))
-    name = text(name, "name", "平台名称", max_length=100, required=True)
+    name = checked_text(name, "name", "平台名称", max_length=100, required=True)
     place_code = (place_code or "").strip()
-    label = place_label(place_code)
+    label = platform_place_label(place_code)
     if label is None:
         raise field_error("place_code", "请选择覆盖范围：区县、街道、社区或网格")
     districts = _districts(actor)
@@ -49,8 +49,8 @@ def platform_create(
         raise field_error("place_code", "覆盖范围只能是本人管理的区县内的区划")
     platform = Platform(
         name=name,
-        vendor=text(vendor, "vendor", "厂商", max_length=60),
-        note=text(note, "note", "备注", max_length=200),
+        vendor=checked_text(vendor, "vendor", "厂商", max_length=60),
+        note=checked_text(note, "note", "备注", max_length=200),
         place_code=place_code,
         place_label=label[:100],
         created_by_id=actor.pk if actor is not None else None,

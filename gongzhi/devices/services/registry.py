@@ -16,7 +16,7 @@ from gongzhi.core.permissions import allowed, require
 from gongzhi.core.workflow import check_move
 from gongzhi.devices.enums import DEFAULT_HEARTBEAT_MINUTES, DeviceKind, DeviceStatus
 from gongzhi.devices.models import Device, Platform
-from gongzhi.devices.services._common import text
+from gongzhi.devices.services._common import checked_text
 from gongzhi.devices.transitions import DEVICE
 from gongzhi.places.models import Grid
 
@@ -43,7 +43,7 @@ class DeviceInput:
 
 
 def _clean(data: DeviceInput, *, grids: dict[str, Grid] | None = None) -> dict:
-    code = text(data.code, "code", "设备编码", max_length=40, required=True)
+    code = checked_text(data.code, "code", "设备编码", max_length=40, required=True)
     if any(c.isspace() for c in code):
         raise field_error("code", "设备编码不能含空格")
     if data.kind not in DeviceKind.values:
@@ -57,14 +57,14 @@ def _clean(data: DeviceInput, *, grids: dict[str, Grid] | None = None) -> dict:
         raise field_error("heartbeat_minutes", f"心跳间隔应在1到{HEARTBEAT_MAX_MINUTES}分钟之间")
     return {
         "code": code,
-        "name": text(data.name, "name", "设备名称", max_length=100, required=True),
+        "name": checked_text(data.name, "name", "设备名称", max_length=100, required=True),
         "kind": data.kind,
-        "vendor": text(data.vendor, "vendor", "厂商", max_length=60),
-        "place": text(data.place, "place", "安装位置", max_length=120),
-        "building": text(data.building, "building", "楼栋", max_length=60),
+        "vendor": checked_text(data.vendor, "vendor", "厂商", max_length=60),
+        "place": checked_text(data.place, "place", "安装位置", max_length=120),
+        "building": checked_text(data.building, "building", "楼栋", max_length=60),
         "heartbeat_minutes": int(minutes),
         "sign_posted_on": data.sign_posted_on,
-        "note": text(data.note, "note", "备注", max_length=200),
+        "note": checked_text(data.note, "note", "备注", max_length=200),
         "grid_code": grid.code,
     }
 
@@ -138,7 +138,7 @@ def device_update(*, actor: Actor | None, device_id: int, data: DeviceInput) -> 
 @transaction.atomic
 def device_retire(*, actor: Actor | None, device_id: int, reason: str) -> Device:
     device = _locked(actor, device_id)
-    reason = text(reason, "reason", "停用原因", max_length=200, required=True)
+    reason = checked_text(reason, "reason", "停用原因", max_length=200, required=True)
     device.status = check_move(DEVICE, DeviceStatus.RETIRED, device.status)
     device.note = reason
     device.save(update_fields=["status", "note", "updated_at"])

@@ -39,7 +39,7 @@ def test_a_signed_event_raises_a_ticket_in_the_devices_grid_with_its_snapshot(wo
     assert body["outcome"] == "ticket_raised" and body["duplicate"] is False and body["incident_count"] == 1
     ticket = Ticket.objects.get(pk=body["ticket_id"])
     assert ticket.grid_code == d.grids["g1"].code
-    assert ticket.category.code == "304005"  # 消防通道堵塞
+    assert ticket.category is not None and ticket.category.code == "304005"  # 消防通道堵塞
     assert ticket.channel == "api" and "智慧社区设备" in ticket.channel_source
     assert body["ticket_number"] == ticket.number
     photo = TicketPhoto.objects.get(ticket=ticket)

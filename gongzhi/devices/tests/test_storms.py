@@ -85,7 +85,7 @@ def test_each_kind_is_its_own_storm_and_recording_kinds_raise_nothing(world):
     c = _receive(signer, "CAM-1", "k3", t0, kind="intrusion")
     assert a.ticket_id and b.ticket_id and a.ticket_id != b.ticket_id
     assert c.event.outcome == EventOutcome.RECORDED and c.ticket_id is None
-    assert Ticket.objects.get(pk=b.ticket_id).category.code == "201001"
+    assert Ticket.objects.filter(pk=b.ticket_id).values_list("category__code", flat=True).get() == "201001"
 
 
 def test_the_admins_table_changes_the_route(world):
@@ -101,7 +101,7 @@ def test_the_admins_table_changes_the_route(world):
     )
     got = _receive(signer, "CAM-2", "i1", timezone.now() - dt.timedelta(minutes=1), kind="intrusion")
     ticket = Ticket.objects.get(pk=got.ticket_id)
-    assert ticket.category.code == "304010" and ticket.urgent
+    assert ticket.category is not None and ticket.category.code == "304010" and ticket.urgent
 
 
 def test_a_burst_of_1000_events_from_10_devices_through_the_api_gives_10_tickets_of_100(world, client):
@@ -124,4 +124,4 @@ def test_a_burst_of_1000_events_from_10_devices_through_the_api_gives_10_tickets
     assert DeviceEvent.objects.filter(outcome=EventOutcome.APPENDED).count() == 990
     # each device's ticket is in the device's own grid
     for inc in incidents.select_related("device", "ticket"):
-        assert inc.ticket.grid_code == inc.device.grid_code
+        assert inc.ticket is not None and inc.ticket.grid_code == inc.device.grid_code

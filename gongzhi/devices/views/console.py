@@ -43,6 +43,19 @@ def _admin(request: HttpRequest) -> Any:
     return actor
 
 
+def _initial(device: Any = None, posted: dict[str, Any] | None = None) -> dict[str, str]:
+    """The device form's values: what was posted (after a refusal), else the device's, else empty."""
+    out = dict.fromkeys(DeviceForm.base_fields, "")
+    if device is not None:
+        for name in out:
+            value = getattr(device, name, "")
+            out[name] = "" if value is None else str(value)
+        out["sign_posted_on"] = device.sign_posted_on.isoformat() if device.sign_posted_on else ""
+        out["platform_id"] = str(device.platform_id or "")
+    out.update({k: v for k, v in (posted or {}).items() if k in out})
+    return out
+
+
 def _fail(request: HttpRequest, exc: ApplicationError) -> dict[str, str]:
     if isinstance(exc, NotFound):
         raise Http404(exc.message) from exc
@@ -97,14 +110,14 @@ def device_registry(request: HttpRequest) -> HttpResponse:
             "f": f,
             "kinds": DeviceKind.choices,
             "statuses": DeviceStatus.choices,
-            "figures": selectors.figures_for_actor(actor=actor),
+            "figures": selectors.device_figures_for_actor(actor=actor),
             "communities": Community.objects.filter(
-                code__in={fig.community_code for fig in selectors.figures_for_actor(actor=actor)}
+                code__in={fig.community_code for fig in selectors.device_figures_for_actor(actor=actor)}
             ).order_by("code"),
             "grids": grids,
             "platforms": Platform.objects.order_by("name") if grids else [],
             "can_register": bool(grids),
-            "form": form,
+            "form": _initial(None, form),
             "errors": errors,
         },
     )
@@ -141,7 +154,7 @@ def device_detail(request: HttpRequest, device_id: int) -> HttpResponse:
             "kinds": DeviceKind.choices,
             "grids": _grids_for(actor) if can_manage else [],
             "platforms": Platform.objects.order_by("name") if can_manage else [],
-            "form": form,
+            "form": _initial(device, form),
             "errors": errors,
         },
     )
