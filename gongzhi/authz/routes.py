@@ -594,7 +594,8 @@ ROUTES: dict[str, Route] = {
     "GET /console/devices/events/{event_id}/snapshot": R("device_event", DEVICE_READERS),
     "GET /console/devices/platforms/": R("collection", of(ADMIN)),
     "POST /console/devices/platforms/": R("collection", NOBODY),
-    "POST /console/devices/platforms/{platform_id}/keys/": R("device_platform", NOBODY),
+    # issuing a key needs no form: the district admin's POST issues one (the secret shown once)
+    "POST /console/devices/platforms/{platform_id}/keys/": R("device_platform", of(ADMIN)),
     "POST /console/devices/keys/{key_id}/revoke/": R("device_platform", NOBODY),
     "GET /console/devices/routes/": R("collection", DEVICE_READERS),
     "POST /console/devices/routes/": R("collection", NOBODY),

@@ -43,6 +43,27 @@ def _admin(request: HttpRequest) -> Any:
     return actor
 
 
+def _platforms_for(actor: Any) -> list[Platform]:
+    """The platforms a manager may connect a device to: those placed in their places or above them."""
+    from django.db.models import Q
+
+    from gongzhi.core import codes
+    from gongzhi.core.roles import PLACE_MANAGERS
+
+    scope = scope_of(actor)
+    qs = Platform.objects.order_by("name")
+    if scope.superuser:
+        return list(qs[:200])
+    above: set[str] = set()
+    for level, held in scope.codes(PLACE_MANAGERS).items():
+        for code in held:
+            above.add(code[:6])
+            if level in ("community", "grid"):
+                community = code[:12]
+                above |= {codes.subdistrict_of(community), community}
+    return list(qs.filter(scope.place_q(PLACE_MANAGERS) | Q(place_code__in=sorted(above)))[:200])
+
+
 def _initial(device: Any = None, posted: dict[str, Any] | None = None) -> dict[str, str]:
     """The device form's values: what was posted (after a refusal), else the device's, else empty."""
     out = dict.fromkeys(DeviceForm.base_fields, "")
@@ -115,11 +136,12 @@ def device_registry(request: HttpRequest) -> HttpResponse:
                 code__in={fig.community_code for fig in selectors.device_figures_for_actor(actor=actor)}
             ).order_by("code"),
             "grids": grids,
-            "platforms": Platform.objects.order_by("name") if grids else [],
+            "platforms": _platforms_for(actor) if grids else [],
             "can_register": bool(grids),
             "form": _initial(None, form),
             "errors": errors,
         },
+        status=400 if errors else 200,
     )
 
 
@@ -153,10 +175,11 @@ def device_detail(request: HttpRequest, device_id: int) -> HttpResponse:
             "can_manage": can_manage,
             "kinds": DeviceKind.choices,
             "grids": _grids_for(actor) if can_manage else [],
-            "platforms": Platform.objects.order_by("name") if can_manage else [],
+            "platforms": _platforms_for(actor) if can_manage else [],
             "form": _initial(device, form),
             "errors": errors,
         },
+        status=400 if errors else 200,
     )
 
 
@@ -268,6 +291,7 @@ def platforms(request: HttpRequest) -> HttpResponse:
             "headers": (signing.HEADER_KEY, signing.HEADER_TIMESTAMP, signing.HEADER_SIGNATURE),
             "window": signing.WINDOW_SECONDS,
         },
+        status=400 if errors else 200,
     )
 
 
