@@ -69,7 +69,7 @@ def _silent(now: dt.datetime) -> list[Device]:
             Q(last_heard_at__lt=cutoff) | Q(last_heard_at__isnull=True, created_at__lt=cutoff)
         )
     return list(
-        Device.objects.select_for_update()
+        Device.objects.select_for_update(of=("self",))
         .select_related("platform")
         .filter(q, status=DeviceStatus.ONLINE)
         .order_by("platform_id", "code")

@@ -104,7 +104,12 @@ def platform_key_issue(*, actor: Actor | None, platform_id: int) -> IssuedPlatfo
 @transaction.atomic
 def platform_key_revoke(*, actor: Actor | None, key_id: int, now: datetime | None = None) -> PlatformKey:
     require(actor, "devices.manage_platform", error=Forbidden(ADMIN_ONLY))
-    key = PlatformKey.objects.select_for_update().select_related("platform").filter(pk=key_id).first()
+    key = (
+        PlatformKey.objects.select_for_update(of=("self",))
+        .select_related("platform")
+        .filter(pk=key_id)
+        .first()
+    )
     districts = _districts(actor)
     if key is None or (districts is not None and key.platform.district_code not in districts):
         raise NotFound("密钥不存在或无权管理")
