@@ -14,13 +14,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.errors import Conflict, NotFound
 from gongzhi.devices import signing
 from gongzhi.devices.enums import DeviceKind, DeviceStatus, EventKind, EventOutcome, EventState
-from gongzhi.devices.models import Device, DeviceEvent, Platform, SeenSignature
+from gongzhi.devices.models import Device, DeviceEvent, Platform, PlatformKey, SeenSignature
 from gongzhi.devices.payload import EventInput
 from gongzhi.devices.selectors import Verified, route_for
 from gongzhi.devices.services.heartbeats import device_heard, heard_bulk
@@ -56,6 +57,10 @@ def _signature_record(verified: Verified, at: dt.datetime) -> None:
         raise Conflict(
             "该请求已经处理过（重放的请求被拒绝）：重试时请用新的时间戳重新签名", code="replayed"
         ) from None
+    # the key's last use, to the minute (the platforms page shows it)
+    PlatformKey.objects.filter(pk=verified.key.pk).filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lt=at - dt.timedelta(minutes=1))
+    ).update(last_used_at=at)
     if verified.signature.startswith("0"):  # about 1 request in 16 clears the expired signatures
         SeenSignature.objects.filter(at__lt=at - dt.timedelta(seconds=2 * signing.WINDOW_SECONDS)).delete()
 
