@@ -175,3 +175,15 @@ def test_face_and_identity_fields_are_stripped_and_faces_of_access_control_never
     audit = json.dumps(list(AuditEvent.objects.values_list("data", flat=True)), ensure_ascii=False)
     assert "张三" not in audit and "13912345678" not in audit
     assert TicketPhoto.objects.count() == 0
+
+
+def test_a_platform_needs_no_session_and_no_csrf_token(world):
+    """Signed, not a session: a client that enforces CSRF (as a browser-facing deployment does) is served."""
+    from django.test import Client
+
+    _d, signer = world
+    strict = Client(enforce_csrf_checks=True)
+    r = signer.post(strict, event("FL-001", "csrf-1"))
+    assert r.status_code == 201, r.content
+    r = signer.post(strict, {"devices": ["FL-001"]}, path="/api/v1/devices/heartbeats")
+    assert r.status_code == 200 and r.json()["heard"] == 1
