@@ -155,3 +155,33 @@ def test_the_staff_api_reads_by_scope(world, client):
 def test_the_overview_counts_devices(world, client):
     body = client.get("/api/v1/overview").json()["devices"]
     assert body == {"devices": 3, "offline": 0, "events_this_month": 1, "tickets_from_devices": 1}
+
+
+def test_a_manager_edits_and_retires_a_device_on_its_page(world, client):
+    d, signer = world
+    dev = Device.objects.get(code="YS-CAM-001")
+    client.force_login(d.user("community_worker"))
+    page = client.get(f"/console/devices/{dev.pk}/").content.decode()
+    assert 'data-testid="device-edit"' in page and "银山甲摄像头" in page
+    r = client.post(
+        f"/console/devices/{dev.pk}/",
+        {"code": "IGNORED", "name": "5号楼电梯摄像头", "kind": "camera", "grid_code": d.grids["g2"].code,
+         "platform_id": str(signer.platform_id), "heartbeat_minutes": "20"},
+    )  # fmt: skip
+    assert r.status_code == 302
+    dev.refresh_from_db()
+    assert (dev.code, dev.name, dev.grid_code, dev.heartbeat_minutes) == (
+        "YS-CAM-001",
+        "5号楼电梯摄像头",
+        d.grids["g2"].code,
+        20,
+    )
+    bad = client.post(
+        f"/console/devices/{dev.pk}/", {"name": "", "kind": "camera", "grid_code": d.grids["g2"].code}
+    )
+    assert bad.status_code == 400 and "请填写设备名称" in bad.content.decode()
+    client.post(f"/console/devices/{dev.pk}/retire/", {"reason": "拆除"})
+    dev.refresh_from_db()
+    assert dev.status == "retired"
+    client.force_login(d.user("grid_worker"))
+    assert 'data-testid="device-edit"' not in client.get(f"/console/devices/{dev.pk}/").content.decode()
