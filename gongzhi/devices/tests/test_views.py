@@ -101,7 +101,9 @@ def test_the_admin_issues_a_key_shown_once_and_revokes_it(world, client):
     from gongzhi.devices.models import Platform
 
     platform = Platform.objects.get(name="城里社区平台")
-    page = client.post(f"/console/devices/platforms/{platform.pk}/keys/").content.decode()
+    answer = client.post(f"/console/devices/platforms/{platform.pk}/keys/")
+    assert answer["Cache-Control"] == "no-store"
+    page = answer.content.decode()
     key = PlatformKey.objects.get(platform=platform)
     secret = page.split('data-testid="key-secret">')[1].split("<")[0]
     assert secret.startswith("gzds_") and key.key_id in page

@@ -304,12 +304,14 @@ def key_issue(request: HttpRequest, platform_id: int) -> HttpResponse:
     except ApplicationError as exc:
         _fail(request, exc)
         return redirect("devices:platforms")
-    # The secret is shown on this answer only: never stored, never shown again.
-    return render(
+    # The secret is shown on this answer only: never stored, never shown again, never cached.
+    response = render(
         request,
         "devices/console/key_issued.html",
         {"key": issued.key, "secret": issued.secret, "window": signing.WINDOW_SECONDS},
     )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @console_login_required
