@@ -2,7 +2,8 @@
 
     python -m bench.run_all [--quick] [--pg postgres://postgres@127.0.0.1:5432] [--city-scale 1.0]
                             [--keep-city] [--only point_to_grid,deadlines,tickets,cobuild_plan,venues_circle,
-                                           points_ledger,city,care_overdue,mediation_warnings]
+                                           points_ledger,devices_events,city,care_overdue,
+                                           mediation_warnings]
 
 Each benchmark is called as a function (its ``main(argv)``, or ``bench.city.run``) in a fresh process of
 its own (spawned: each sets Django up with its own database), its JSON collected, and a ``summary`` made
@@ -92,6 +93,7 @@ def plan(args: argparse.Namespace) -> list[tuple[str, Callable[[list[str]], dict
         ("cobuild_plan", _in_child_target("bench.cobuild_plan"), ["--needs", "2000", "--resources", "1000"] if q else []),
         ("venues_circle", _in_child_target("bench.venues_circle"), ["--households", "20000", "--venues", "200"] if q else []),
         ("points_ledger", _in_child_target("bench.points_ledger"), ["--quick"] if q else []),
+        ("devices_events", _in_child_target("bench.devices_events"), ["--quick"] if q else []),
         ("tickets", _in_child_target("bench.tickets"), tickets_argv),
         ("city", _city, city_argv),
         ("care_overdue", _in_child_target("bench.care_overdue"),

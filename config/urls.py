@@ -30,6 +30,7 @@ CONSOLE_APPS = [
     "care",
     "mediation",
     "points",
+    "devices",
 ]
 H5_APPS = ["tickets", "party", "venues", "volunteers", "cobuild", "training", "mediation", "points"]
 

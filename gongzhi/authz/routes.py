@@ -37,6 +37,8 @@ def of(*columns: str) -> frozenset[str]:
 MEDIATION_VIEWERS = of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY, GRID_HEAD, GRID_WORKER)
 MEDIATION_CASE_READERS = of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)
 MEDIATION_HANDLERS = of(ADMIN, COMMUNITY_WORKER, SECRETARY)
+# Smart-community devices: the readers of a place's tickets (TICKET_READERS) read its devices and events.
+DEVICE_READERS = of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY, GRID_HEAD, GRID_WORKER)
 # The grid academy's readers by place: the population roles placed at the community or above.
 TRAINING_READERS = of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)
 
@@ -336,6 +338,12 @@ ROUTES: dict[str, Route] = {
     "PATCH /api/v1/cobuild/plan-rows/{row_id}": R("plan_row", NOBODY),
     "POST /api/v1/cobuild/plans/{plan_id}/apply": R("plan", NOBODY),
     "POST /api/v1/cobuild/plans/{plan_id}/discard": R("plan", NOBODY),
+    # the monitoring platforms' endpoints are authenticated by an HMAC signature, never a session: every
+    # column (signed in or not) gets the 401 of an unsigned request
+    "POST /api/v1/devices/events": R("collection", NOBODY),
+    "POST /api/v1/devices/heartbeats": R("collection", NOBODY),
+    "GET /api/v1/devices/": R("list:device", DEVICE_READERS),
+    "GET /api/v1/devices/figures": R("collection", DEVICE_READERS),
     "GET /api/v1/points/rules": R("list:point_rule", SIGNED_IN),
     "POST /api/v1/points/rules/{rule_id}/revise": R("point_rule", NOBODY),
     "GET /api/v1/points/postings": R("list:posting", SIGNED_IN),
@@ -577,6 +585,23 @@ ROUTES: dict[str, Route] = {
     "POST /console/cobuild/plan-rows/{row_id}/": R("plan_row", NOBODY),
     "POST /console/cobuild/plans/{plan_id}/apply/": R("plan", NOBODY),
     "POST /console/cobuild/plans/{plan_id}/discard/": R("plan", NOBODY),
+    "GET /console/devices/": R("list:device", DEVICE_READERS),
+    "POST /console/devices/": R("collection", NOBODY),
+    "GET /console/devices/{device_id}/": R("device", DEVICE_READERS),
+    "POST /console/devices/{device_id}/": R("device", NOBODY),
+    "POST /console/devices/{device_id}/retire/": R("device", NOBODY),
+    "GET /console/devices/offline/": R("list:device", DEVICE_READERS),
+    "GET /console/devices/events/": R("list:device_event", DEVICE_READERS),
+    "GET /console/devices/events/{event_id}/": R("device_event", DEVICE_READERS),
+    # the scene snapshot: each view audited (devices.snapshot_viewed)
+    "GET /console/devices/events/{event_id}/snapshot": R("device_event", DEVICE_READERS),
+    "GET /console/devices/platforms/": R("collection", of(ADMIN)),
+    "POST /console/devices/platforms/": R("collection", NOBODY),
+    # issuing a key needs no form: the district admin's POST issues one (the secret shown once)
+    "POST /console/devices/platforms/{platform_id}/keys/": R("device_platform", of(ADMIN)),
+    "POST /console/devices/keys/{key_id}/revoke/": R("device_platform", NOBODY),
+    "GET /console/devices/routes/": R("collection", DEVICE_READERS),
+    "POST /console/devices/routes/": R("collection", NOBODY),
     "GET /console/points/rules/": R("list:point_rule", STAFF),
     "POST /console/points/rules/": R("collection", NOBODY),
     "GET /console/points/rules/{rule_id}/": R("point_rule", NOBODY),

@@ -440,6 +440,72 @@ def _training(w: World) -> None:
         w.add("completion_certificate", side, Obj({"certificate_id": cert.pk}, [cert.number, trainee.name]))
 
 
+def _devices(w: World) -> None:
+    """A device in each side's grid with one event; A's event carries a scene snapshot. The B device is
+    offline (the offline list must not show it to scoped accounts)."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    from gongzhi.devices import signing
+    from gongzhi.devices.models import Device, DeviceEvent
+    from gongzhi.devices.payload import event_of
+    from gongzhi.devices.selectors import request_verify
+    from gongzhi.devices.services.events import device_event_receive
+    from gongzhi.devices.services.platforms import platform_create, platform_key_issue
+    from gongzhi.devices.services.registry import DeviceInput, device_register
+
+    d = w.d
+    admin = d.user("district_admin")
+    buf = io.BytesIO()
+    Image.new("RGB", (32, 24), (90, 90, 90)).save(buf, format="JPEG")
+    picture = base64.b64encode(buf.getvalue()).decode()
+    for side, (community_key, grid_key) in PLACE.items():
+        label = "甲方" if side == "A" else "乙方"
+        platform = platform_create(
+            actor=admin, name=f"授权矩阵{label}监控平台", place_code=d.communities[community_key].code
+        )
+        issued = platform_key_issue(actor=admin, platform_id=platform.pk)
+        w.add(
+            "device_platform",
+            side,
+            Obj({"platform_id": platform.pk, "key_id": issued.key.pk}, [platform.name]),
+        )
+        device = device_register(
+            actor=admin,
+            data=DeviceInput(
+                code=f"AUTHZ-{side}-001",
+                name=f"授权矩阵{label}消防通道摄像头",
+                kind="fire_lane_camera",
+                grid_code=d.grids[grid_key].code,
+                platform_id=platform.pk,
+            ),
+        )
+        w.add("device", side, Obj({"device_id": device.pk}, [device.name, device.code]))
+        now = timezone.now()
+        body = f"authz-{side}".encode()
+        verified = request_verify(
+            key_id=issued.key.key_id,
+            timestamp=str(int(now.timestamp())),
+            signature_header="v1=" + signing.sign(issued.secret, int(now.timestamp()), body),
+            body=body,
+        )
+        data = event_of(
+            {
+                "event_id": f"authz-{side}",
+                "device": device.code,
+                "kind": "fire_lane_blocked",
+                "snapshot": picture,
+            },
+            now=now,
+        )
+        got = device_event_receive(verified=verified, data=data)
+        w.add("device_event", side, Obj({"event_id": got.event.pk}, [device.name]))
+        assert DeviceEvent.objects.get(pk=got.event.pk).snapshot_id
+    Device.objects.filter(code="AUTHZ-B-001").update(status="offline", offline_since=timezone.now())
+
+
 def build_world() -> World:
     d = build_small_district()
     w = World(d=d)
@@ -455,4 +521,5 @@ def build_world() -> World:
     _care(w)
     _venues(w)
     _training(w)
+    _devices(w)
     return w

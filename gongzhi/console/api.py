@@ -6,6 +6,7 @@ from gongzhi.care.selectors import care_counts
 from gongzhi.cobuild.selectors import cobuild_counts
 from gongzhi.console.selectors import overview_counts
 from gongzhi.core.api import ERRORS
+from gongzhi.devices.selectors import devices_counts
 from gongzhi.mediation.selectors import mediation_counts
 from gongzhi.party.enums import RegistrationStatus
 from gongzhi.party.models import MemberRegistration, Unit
@@ -91,6 +92,13 @@ class PointsCounts(Schema):
     shop_items: int
 
 
+class DeviceCounts(Schema):
+    devices: int
+    offline: int
+    events_this_month: int
+    tickets_from_devices: int
+
+
 class OverviewOut(Schema):
     communities: int
     grids: GridCounts
@@ -104,6 +112,7 @@ class OverviewOut(Schema):
     venues: VenueCounts
     training: TrainingCounts
     points: PointsCounts
+    devices: DeviceCounts
 
 
 def party_counts() -> dict[str, int]:
@@ -135,4 +144,5 @@ def overview(request: HttpRequest):
         "venues": venue_counts(),
         "training": training_counts(),
         "points": points_counts(),
+        "devices": devices_counts(),
     }

@@ -12,6 +12,7 @@ from gongzhi.core.roles import Role
 from gongzhi.demo import layout
 from gongzhi.demo.care import seed_care
 from gongzhi.demo.cobuild import seed_cobuild
+from gongzhi.demo.devices import seed_devices
 from gongzhi.demo.layout import username_stem
 from gongzhi.demo.mediation import seed_mediation
 from gongzhi.demo.party import place_community_members
@@ -185,6 +186,13 @@ class DemoSeeder:
             f"  人民调解：{med['cases']} 件纠纷，达成协议 {med['agreements']} 件，移交 {med['transfers']} 件，预警 {med['warnings']} 条，用时 {med['seconds']} 秒"
         )
         self.stats.timings["mediation"] = round(time.monotonic() - t, 1)
+        t = time.monotonic()
+        dev = seed_devices(self)
+        self.progress(
+            f"  智慧社区设备：{dev.get('devices', 0)} 台（银山社区：高清摄像头398、智能门禁30、人脸识别9、消防通道监控1），"
+            f"近一月事件 {dev.get('events', 0)} 条，生成工单 {dev.get('tickets', 0)} 件，离线 {dev.get('offline', 0)} 台"
+        )
+        self.stats.timings["devices"] = round(time.monotonic() - t, 1)
         self.stats.seconds = round(time.monotonic() - started, 1)
         return self.stats
 

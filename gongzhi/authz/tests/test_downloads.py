@@ -10,7 +10,7 @@ from gongzhi.audit.enums import EVENT_LABELS
 from gongzhi.authz import matrix
 
 GONGZHI = Path(__file__).resolve().parents[2]
-FILE_ENDINGS = (".pdf", ".xlsx", ".xls", ".csv", ".geojson", "/geojson", ".zip", ".docx")
+FILE_ENDINGS = (".pdf", ".xlsx", ".xls", ".csv", ".geojson", "/geojson", ".zip", ".docx", "/snapshot")
 
 # Route → the audit event its download writes, and the test that proves the row (one per download).
 AUDITED = {
@@ -133,6 +133,8 @@ AUDITED = {
         "mediation.document_downloaded",
         "mediation/tests/test_views.py",
     ),
+    # a device event's scene picture: people may be in it (faces are never kept, but a scene is a scene)
+    "/console/devices/events/{event_id}/snapshot": ("devices.snapshot_viewed", "devices/tests/test_views.py"),
 }
 # Route → why its file holds no personal data (so its download is not audited).
 NOT_PERSONAL = {

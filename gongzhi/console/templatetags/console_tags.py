@@ -166,6 +166,17 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
         ],
         "party",  # the population roles of a place read its points; the services decide who may write
     ),
+    (
+        _("智慧社区设备"),
+        [
+            ("devices:registry", _("设备台账")),
+            ("devices:offline", _("离线设备")),
+            ("devices:events", _("设备事件")),
+            ("devices:routes", _("事件与工单分类")),
+            ("devices:platforms", _("监控平台与密钥"), "devices.manage_platform"),
+        ],
+        "devices.list_device",
+    ),
     (_("工作日历"), [("workdays:years", _("节假日与时限"))], "calendar_admin"),
     (_("审计日志"), [("console:audit", _("操作记录"))], "audit"),
     (

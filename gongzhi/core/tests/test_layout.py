@@ -136,6 +136,11 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "ledger": "the ledger's hash chain and the chain and balance checks (points_verify)",
         "sources": "the readers the apps above points register for the claims generated from their records",
     },
+    "devices": {
+        "signing": "the platforms' HMAC signatures: derive, sign, check (pure computation)",
+        "payload": "a platform's event body read by allow-list; face and identity fields stripped",
+        "routing": "the shipped table from an event kind to a ticket category and storm window",
+    },
     "console": {"context": "the console's template context", "figures": "the home page's figures"},
     "demo": {
         "accounts": "demo accounts",
@@ -147,6 +152,7 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "party_service": "demo dual registration",
         "party_units": "demo units",
         "points": "demo points scheme, claims, reviews and shop",
+        "devices": "demo smart-community devices and a month of their events",
         "population": "demo population",
         "seed": "the seed_demo driver",
         "ticket_texts": "demo ticket texts",

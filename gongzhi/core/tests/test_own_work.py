@@ -650,6 +650,10 @@ BATCHES = {
 
 # Services whose name sounds like a decision but which decide nothing about the actor's own work.
 EXEMPT: dict[str, str] = {
+    "devices.services.platforms.platform_key_issue": (
+        "issues a monitoring platform's signing key (a credential for a connected system, like an Open311 "
+        "key): it judges nobody's work"
+    ),
     "accounts.services.sign_in_recorded": (
         "writes the audit row of a sign-in (登录记录): it records who came in, it decides nothing"
     ),

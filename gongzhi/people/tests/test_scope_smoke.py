@@ -69,4 +69,5 @@ def test_overview(district, client):
             "points_redeemed_this_year": 0,
             "shop_items": 0,
         },
+        "devices": {"devices": 0, "offline": 0, "events_this_month": 0, "tickets_from_devices": 0},
     }

@@ -1,0 +1,1 @@
+"""Device services: the only code that writes the devices app's models (one module per sub-domain)."""
