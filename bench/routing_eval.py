@@ -51,14 +51,14 @@ def _figures(rows: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> dic
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--file", type=Path, default=DATA)
     parser.add_argument("--model", type=Path, default=None, help="a model file (default: the shipped one)")
     args = parser.parse_args(argv)
     rows = load(args.file)
-    model = (
-        classifier.Model.loads(args.model.read_bytes()) if args.model else classifier.shipped_model()
-    )
+    model = classifier.Model.loads(args.model.read_bytes()) if args.model else classifier.shipped_model()
     predicted, baseline = [], []
     top3_hits = 0
     confusion: dict[str, Counter[str]] = defaultdict(Counter)
@@ -81,9 +81,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "category_by_voice": {v: round(sum(x) / len(x), 4) for v, x in sorted(by_voice.items())},
         "confusion_matrix": {
             "labels": list(TOP_CLASSES),
-            "rows_true_columns_predicted": [
-                [confusion[t][p] for p in TOP_CLASSES] for t in TOP_CLASSES
-            ],
+            "rows_true_columns_predicted": [[confusion[t][p] for p in TOP_CLASSES] for t in TOP_CLASSES],
         },
     }
     json.dump(result, sys.stdout, ensure_ascii=False, indent=1)

@@ -11,6 +11,7 @@ from gongzhi.party.enums import RegistrationStatus
 from gongzhi.party.models import MemberRegistration, Unit
 from gongzhi.party.selectors.organizations import branch_coverage
 from gongzhi.points.selectors import points_counts
+from gongzhi.routing.selectors import routing_counts
 from gongzhi.tickets.indicators import overview_tickets
 from gongzhi.training.selectors import training_counts
 from gongzhi.venues.selectors import venue_counts
@@ -54,6 +55,11 @@ class CobuildCounts(Schema):
     activities_held: int
     needs_fulfilled: int
     service_hours: float
+
+
+class RoutingCounts(Schema):
+    suggestions: int
+    accepted_without_change_share: float | None
 
 
 class CareCounts(Schema):
@@ -104,6 +110,7 @@ class OverviewOut(Schema):
     venues: VenueCounts
     training: TrainingCounts
     points: PointsCounts
+    routing: RoutingCounts
 
 
 def party_counts() -> dict[str, int]:
@@ -135,4 +142,5 @@ def overview(request: HttpRequest):
         "venues": venue_counts(),
         "training": training_counts(),
         "points": points_counts(),
+        "routing": routing_counts(),
     }

@@ -281,7 +281,9 @@ def train(
 def corpus_examples(*, per_class: int = 60, seed: int = 24) -> list[Example]:
     from gongzhi.routing.corpus import generate
 
-    return [Example(s.text, s.code, s.level, s.department_type) for s in generate(per_class=per_class, seed=seed)]
+    return [
+        Example(s.text, s.code, s.level, s.department_type) for s in generate(per_class=per_class, seed=seed)
+    ]
 
 
 _shipped: Model | None = None

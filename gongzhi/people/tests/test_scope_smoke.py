@@ -69,4 +69,5 @@ def test_overview(district, client):
             "points_redeemed_this_year": 0,
             "shop_items": 0,
         },
+        "routing": {"suggestions": 0, "accepted_without_change_share": None},
     }

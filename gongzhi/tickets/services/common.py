@@ -180,3 +180,48 @@ def due_clear(ticket: Ticket, at: datetime) -> None:
     ticket.red_at = None
     ticket.respond_deadline = None
     ticket.deadline_warning = ""
+
+
+# --- routing: the final choice beside the suggestion (docs/routing.md) -------------------------------
+
+# A ticket's handling level as the routing levels name it.
+ROUTING_LEVEL = {
+    "grid": "grid",
+    "community": "grid",
+    "subdistrict": "subdistrict",
+    "district": "department",
+    "department": "department",
+}
+
+
+def routing_choice_record(
+    ticket: Ticket,
+    *,
+    actor: Actor | None,
+    at: datetime,
+    accepted: bool = False,
+    department_id: int | None = None,
+) -> None:
+    """Settle the routing suggestion with the choice this move made: on accept the category; on dispatch
+    the category, the level and the department type (the district's mapping of the department; for a place
+    level, 社区 or 街道办 — or the suggested 城管 for the subdistrict's city-management squad)."""
+    from gongzhi.routing import selectors as routing_selectors
+    from gongzhi.routing.services import suggestion_settle
+
+    code = ticket.category.code if ticket.category_id and ticket.category else ""
+    if accepted:
+        suggestion_settle(actor=actor, ticket_id=ticket.pk, code=code, at=at)
+        return
+    level = ROUTING_LEVEL.get(ticket.level, "")
+    if department_id:
+        dept_type = routing_selectors.type_of_department(department_id=department_id) or "其他"
+    elif level == "grid":
+        dept_type = "社区"
+    elif level == "subdistrict":
+        suggested = routing_selectors.suggestion_for_ticket(ticket_id=ticket.pk)
+        dept_type = "城管" if suggested is not None and suggested.department_type == "城管" else "街道办"
+    else:
+        dept_type = "其他"
+    suggestion_settle(
+        actor=actor, ticket_id=ticket.pk, code=code, level=level, department_type=dept_type, at=at
+    )
