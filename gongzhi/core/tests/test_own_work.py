@@ -678,6 +678,14 @@ EXEMPT: dict[str, str] = {
     ),
     "open311.services.apikey_issue": "an API key for a connected system: no person is its subject",
     "people.services.resident_sign_in": "a sign-in, not a decision",
+    "routing.services.keywords.keyword_candidate_decide": (
+        "a candidate keyword is mined by the system from many tickets' corrections; nobody submitted it, "
+        "so the admin approving it judges no one's own work"
+    ),
+    "routing.services.suggestions.suggestion_review": (
+        "marks the system's uncertain suggestion as looked at: the suggestion is the classifier's, not a "
+        "person's submission"
+    ),
 }
 
 # Words of a function name that say it decides (``sign`` as a word: signing, not a sign-up).

@@ -31,12 +31,17 @@ PER_CLASS = 5
 def _words(text: str) -> set[str]:
     out = set()
     for chunk in _SPLIT.split(text):
-        for n in (2, 3, 4):
+        for n in (2, 3, 4, 5):
             for i in range(len(chunk) - n + 1):
                 w = chunk[i : i + n]
                 if w[0] not in _EDGE and w[-1] not in _EDGE:
                     out.add(w)
     return out
+
+
+def _overlap(a: str, b: str) -> bool:
+    """Whether two words share two consecutive characters (fragments of one phrase)."""
+    return bool({a[i : i + 2] for i in range(len(a) - 1)} & {b[i : i + 2] for i in range(len(b) - 1)})
 
 
 @transaction.atomic
@@ -68,12 +73,13 @@ def keyword_candidates_mine(
     changed = 0
     for code, counts in in_class.items():
         picked = []
-        for word, n in counts.most_common():
+        ranked = sorted(counts.items(), key=lambda wn: (-wn[1], -len(wn[0]), wn[0]))
+        for word, n in ranked:
             if n < min_support:
                 break
             if word in known.get(code, set()) or n / overall[word] < 0.6:
                 continue
-            if any(word in other for other in picked):  # prefer the longer word already taken
+            if any(_overlap(word, other) for other in picked):  # the longer word already taken covers it
                 continue
             picked.append(word)
             row = existing.get((code, word))

@@ -32,12 +32,13 @@ def _mean(acc: dict[str, float]) -> float:
 
 
 def _noisy(examples: list[classifier.Example], share: float, rng: random.Random) -> list[classifier.Example]:
-    """Labels of ``share`` of the examples replaced at random: a deliberately worse model (the gate's
-    test and ``--label-noise``)."""
+    """``share`` of the examples relabelled to the small class half the list away (a systematic error, so
+    the wrong label wins): a deliberately worse model, for the gate's test and ``--label-noise``."""
+    order = [c.code for c in CLASSES]
     out = []
     for e in examples:
-        if rng.random() < share:
-            c = rng.choice(CLASSES)
+        if rng.random() < share and e.code in BY_CODE:
+            c = BY_CODE[order[(order.index(e.code) + len(order) // 2) % len(order)]]
             e = classifier.Example(e.text, c.code, c.level, c.department_type, e.weight)
         out.append(e)
     return out
