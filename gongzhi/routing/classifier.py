@@ -206,7 +206,7 @@ class Model:
             best_code_of_top.setdefault(t, int(i))
             if len(best_code_of_top) == len(TOP_CLASSES):
                 break
-        top3 = []
+        top3: list[dict[str, Any]] = []
         for t in order:
             ci = best_code_of_top.get(int(t))
             code = cls.labels[ci] if ci is not None else "306001"
@@ -222,8 +222,8 @@ class Model:
         dept_p = self._mix("department", feats, p @ self._class_dept)
         lv, dp = self._scorers["level"].labels, self._scorers["department"].labels
         return Suggestion(
-            code=top3[0]["code"],
-            category=top3[0]["category"],
+            code=str(top3[0]["code"]),
+            category=str(top3[0]["category"]),
             category_top3=top3,
             level=lv[int(level_p.argmax())],
             department_type=dp[int(dept_p.argmax())],

@@ -234,7 +234,7 @@ TAXONOMY: list[dict[str, Any]] = [
         "kind": "community",
         "close": "事项办结并告知居民",
         "children": [
-            ("001", "其他事项", "community", "", 5, WD, "其他"),
+            ("001", "其他事项", "community", "", 5, WD, ""),
         ],
     },
 ]

@@ -72,7 +72,7 @@ def keyword_candidates_mine(
     }
     changed = 0
     for code, counts in in_class.items():
-        picked = []
+        picked: list[str] = []
         ranked = sorted(counts.items(), key=lambda wn: (-wn[1], -len(wn[0]), wn[0]))
         for word, n in ranked:
             if n < min_support:

@@ -101,7 +101,7 @@ def routing_model_retrain(
     if passed:
         ModelVersion.objects.filter(active=True).update(active=False)
     version = ModelVersion.objects.create(
-        created_by=actor if actor is not None and actor.pk else None,
+        created_by_id=actor.pk if actor is not None else None,
         blob=candidate.dumps(),
         active=passed,
         deployed=passed,

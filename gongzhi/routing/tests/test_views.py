@@ -29,7 +29,7 @@ def test_the_ticket_page_shows_the_suggestion_and_keeps_it_in_one_click(client, 
     )
     assert r.status_code == 302
     t.refresh_from_db()
-    assert t.status == TicketStatus.ACCEPTED and t.category.code == "302010"
+    assert t.status == TicketStatus.ACCEPTED and t.category is not None and t.category.code == "302010"
     page = client.get(f"/console/tickets/{t.pk}/").content.decode()
     assert 'data-action="dispatch-suggested"' in page
     r = client.post(f"/console/tickets/{t.pk}/dispatch/", {"level": "grid", "note": "按智能分拨建议派遣"})

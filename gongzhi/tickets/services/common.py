@@ -127,7 +127,38 @@ def record(
                 phone_hash=ticket.reporter_phone_hash,
             )
         )
+    if public_note and notify_reporter and move in FOLLOWED_MOVES:
+        tell_merged_reporters(ticket, move, public_note)
     return event
+
+
+# The moves whose public note also reaches the reporters of the tickets merged into this one (事事有回音).
+FOLLOWED_MOVES = frozenset({"handle", "close"})
+
+
+def tell_merged_reporters(ticket: Ticket, move: str, public_note: str) -> None:
+    """Every reporter of a ticket merged into this one hears what this one's reporter hears (the result,
+    the close), as a notice on their own ticket."""
+    from gongzhi.tickets.enums import TicketStatus
+
+    rows = Ticket.objects.filter(duplicate_of_id=ticket.pk, status=TicketStatus.MERGED).values_list(
+        "pk", "created_at", "reporter_id", "reporter_phone_hash"
+    )
+    for pk, created_at, reporter_id, phone_hash in rows:
+        if not (reporter_id or phone_hash):
+            continue
+        merged = Ticket(pk=pk, created_at=created_at)
+        notify.queue(
+            notify.Notice(
+                ticket_id=pk,
+                number=merged.number,
+                move=move,
+                message=f"您反映的问题已与工单{ticket.number}合并办理：{public_note}"[:PUBLIC_MAX],
+                audience="reporter",
+                user_id=reporter_id,
+                phone_hash=phone_hash,
+            )
+        )
 
 
 def tell_handler(ticket: Ticket, move: str, message: str) -> None:

@@ -111,9 +111,15 @@ def _routing_context(actor: Any, ticket: Ticket, actions: list[str]) -> dict[str
     from gongzhi.routing import selectors as routing_selectors
     from gongzhi.routing.enums import RoutingLevel
     from gongzhi.tickets.selectors import duplicates
+    from gongzhi.tickets.services.handling import merged_callback_open
 
     suggestion = duplicates.routing_suggestion_of(ticket)
-    ctx: dict[str, Any] = {"suggestion": suggestion, "duplicates": []}
+    merged_in = list(Ticket.objects.filter(duplicate_of_id=ticket.pk).order_by("id")[:100])
+    for m in merged_in:
+        m.callback_open = merged_callback_open(m, ticket) and allowed(  # type: ignore[attr-defined]
+            actor, "tickets.callback_ticket", m
+        )
+    ctx: dict[str, Any] = {"suggestion": suggestion, "duplicates": [], "merged_in": merged_in}
     if ticket.status in ("reported", "accepted", "escalated", "returned"):
         ctx["duplicates"] = duplicates.ticket_duplicate_list_for_actor(actor=actor, ticket=ticket)
     if suggestion is None:
