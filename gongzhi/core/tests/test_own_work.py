@@ -670,6 +670,10 @@ EXEMPT: dict[str, str] = {
         "submission"
     ),
     "tickets.services.handling.callback_needed": "a predicate (is there someone to call back?), no write",
+    "tickets.services.handling.merged_callback_open": (
+        "a predicate (may a merged ticket's reporter be called back now?), no write; the callback itself "
+        "(ticket_callback) refuses the handlers of the surviving ticket"
+    ),
     "tickets.services.supervision.issue_supervision": "督办 is issued by the sweep (the system), not a person",
     "tickets.services.common.assignments_end": "a helper of the moves that ends a dispatch's assignments",
     "party.services.evaluation.feedback_letters_issue": (
