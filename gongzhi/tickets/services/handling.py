@@ -252,7 +252,7 @@ def _merged_callback(
         ticket,
         error=Forbidden("只有首问负责人、社区工作人员或上报人本人可以回访评价"),
     )
-    into = Ticket.objects.filter(pk=ticket.duplicate_of_id).first()
+    into = Ticket.objects.filter(pk=ticket.duplicate_of_id).first() if ticket.duplicate_of_id else None
     if not merged_callback_open(ticket, into):
         raise Conflict(
             "该工单已合并，合并到的工单核查通过后才能回访，且每位上报人只回访一次",
