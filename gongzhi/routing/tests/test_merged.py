@@ -77,3 +77,22 @@ def test_the_indicators_page_shows_routing_accuracy_and_repeats(client, district
     client.force_login(district.user("community_worker"))
     page = client.get("/console/tickets/indicators/").content.decode()
     assert 'data-testid="indicator-routing"' in page and "智能分拨建议原样采纳率" in page
+
+
+def test_a_merged_reporter_rates_on_h5_once_the_other_ticket_is_verified(client, district):
+    first = report(district, "grid_worker_g2", "2号楼楼道灯不亮", reporter_phone="13900002222")
+    dup = report(district, "resident", "2号楼楼道里的灯坏了，晚上很黑")
+    svc.ticket_merge(actor=district.user("community_worker"), ticket_id=dup.pk, into_id=first.pk)
+    client.force_login(district.user("resident"))
+    assert 'name="satisfaction"' not in client.get(f"/h5/tickets/{dup.pk}/").content.decode()
+    _to_verified(district, first)
+    page = client.get(f"/h5/tickets/{dup.pk}/").content.decode()
+    assert 'name="satisfaction"' in page and "已清理干净" in page
+    r = client.post(f"/h5/tickets/{dup.pk}/rate/", {"satisfaction": "fairly", "note": "还行"})
+    assert r.status_code == 302
+    dup.refresh_from_db()
+    assert dup.satisfaction == Satisfaction.FAIRLY and dup.status == TicketStatus.MERGED
+    # the community worker sees it on the surviving ticket's page
+    client.force_login(district.user("community_worker"))
+    page = client.get(f"/console/tickets/{first.pk}/").content.decode()
+    assert 'data-testid="merged-in"' in page and dup.number in page

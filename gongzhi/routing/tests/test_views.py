@@ -154,3 +154,15 @@ def test_the_commands_on_a_fresh_install(db, tmp_path, capsys):
     call_command("tickets_similar", str(path))
     pairs = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert [(p["a"], p["b"]) for p in pairs] == [(1, "b")] and 0 < pairs[0]["score"] <= 1
+
+
+def test_the_api_intake_gets_a_suggestion_too(client, district):
+    client.force_login(district.user("grid_worker"))
+    r = client.post(
+        "/api/v1/tickets",
+        {"description": "小区门口的共享单车乱停，把盲道都堵了", "lng": G1_POINT[0], "lat": G1_POINT[1]},
+        content_type="application/json",
+    )
+    assert r.status_code == 201, r.content
+    s = Suggestion.objects.get(ticket_id=r.json()["id"])
+    assert (s.category, s.channel) == ("街面秩序", "resident")
