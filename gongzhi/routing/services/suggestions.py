@@ -86,10 +86,21 @@ def suggestion_settle(
     ``department_type``, and the category then in force) makes it. Part of that move: it runs in the
     move's transaction and the move's audit row tells it; a ticket without a suggestion (one reported
     before routing existed) is left alone. Accepted without change is known once level and department
-    are: the same top-level category, level and department type as suggested."""
+    are: the same top-level category, level and department type as suggested. At the subdistrict level
+    with no department named, ``department_type`` "" reads as its squad (城管) when 城管 was suggested,
+    else 街道办."""
+    by = actor.pk if actor is not None else None
+    if code and not level:  # accept: the category alone, one statement
+        Suggestion.objects.filter(ticket_id=ticket_id).update(
+            final_code=code, final_category=top_of(code), decided_at=at, decided_by_id=by, updated_at=at
+        )
+        return None
     row = Suggestion.objects.select_for_update().filter(ticket_id=ticket_id).first()
     if row is None:
         return None
+    if level == "subdistrict" and not department_type:
+        # a subdistrict without a department named: its city-management squad when 城管 was suggested
+        department_type = "城管" if row.department_type == "城管" else "街道办"
     fields = ["decided_at", "decided_by", "updated_at"]
     if code:
         row.final_code, row.final_category = code, top_of(code)
@@ -106,7 +117,7 @@ def suggestion_settle(
             and row.final_department_type == row.department_type
         )
         fields.append("accepted_without_change")
-    row.decided_at, row.decided_by_id = at, actor.pk if actor is not None else None
+    row.decided_at, row.decided_by_id = at, by
     row.updated_at = at
     row.save(update_fields=fields)
     return row

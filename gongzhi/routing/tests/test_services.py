@@ -195,3 +195,20 @@ def test_retrain_gate_refuses_a_deliberately_worse_model(district):
 def test_retrain_needs_enough_decisions(district):
     with pytest.raises(Conflict):
         routing_model_retrain(actor=district.user("district_admin"), per_class=5)
+
+
+def test_a_subdistrict_dispatch_is_its_squad_when_城管_was_suggested(district):
+    t = report(district, "resident", "小区门口每天早上有人摆摊卖菜，占了整条人行道")
+    s = Suggestion.objects.get(ticket_id=t.pk)
+    assert (s.category, s.level, s.department_type) == ("街面秩序", "subdistrict", "城管")
+    staff = district.user("subdistrict_staff")
+    svc.ticket_accept(actor=staff, ticket_id=t.pk)
+    svc.ticket_dispatch(
+        actor=staff, ticket_id=t.pk, level="subdistrict", limit_amount=1, limit_unit="working_days"
+    )
+    s.refresh_from_db()
+    assert (s.final_level, s.final_department_type, s.accepted_without_change) == (
+        "subdistrict",
+        "城管",
+        True,
+    )

@@ -249,8 +249,7 @@ def routing_choice_record(
     elif level == "grid":
         dept_type = "社区"
     elif level == "subdistrict":
-        suggested = routing_selectors.suggestion_for_ticket(ticket_id=ticket.pk)
-        dept_type = "城管" if suggested is not None and suggested.department_type == "城管" else "街道办"
+        dept_type = ""  # the suggestion's own (城管 squad) or 街道办: suggestion_settle decides
     else:
         dept_type = "其他"
     suggestion_settle(
