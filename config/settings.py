@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "gongzhi.accounts",
     "gongzhi.people",
     "gongzhi.workdays",
+    "gongzhi.routing",
     "gongzhi.tickets",
     "gongzhi.open311",
     "gongzhi.party",

@@ -20,6 +20,7 @@ CONSOLE_APPS = [
     "places",
     "people",
     "workdays",
+    "routing",
     "tickets",
     "open311",
     "party",

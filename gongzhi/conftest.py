@@ -52,13 +52,16 @@ def _process_caches_fresh():
     """The grid locator and the category cache live per process; a rolled-back test's grids or
     categories must not answer in the next test."""
     from gongzhi.places.geo import forget_locator
+    from gongzhi.routing.selectors import forget_model
     from gongzhi.tickets.services.intake import forget_categories
 
     forget_locator()
     forget_categories()
+    forget_model()
     yield
     forget_locator()
     forget_categories()
+    forget_model()
 
 
 @pytest.fixture(autouse=True)

@@ -223,6 +223,10 @@ ROUTES: dict[str, Route] = {
     "POST /api/v1/tickets/{ticket_id}/{action}": R(
         "ticket", of(ADMIN, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY, GRID_HEAD, GRID_WORKER)
     ),
+    # Routing (智能分拨): a suggestion for a text stores nothing; a ticket's suggestion follows its place.
+    "POST /api/v1/routing/classify": R("collection", POPULATION, body={"text": "楼道里的路灯不亮了"}),
+    "GET /api/v1/routing/tickets/{ticket_id}/suggestion": R("ticket", POPULATION),
+    "GET /api/v1/routing/accuracy": R("collection", POPULATION),
     "GET /api/v1/volunteers/teams": R("list:team", SIGNED_IN),
     "POST /api/v1/volunteers/teams": R("list:team", of(ADMIN, COMMUNITY_WORKER, SECRETARY)),
     "GET /api/v1/volunteers/teams/{team_id}": R("team", POPULATION),
@@ -602,6 +606,14 @@ ROUTES: dict[str, Route] = {
     "POST /console/devices/keys/{key_id}/revoke/": R("device_platform", NOBODY),
     "GET /console/devices/routes/": R("collection", DEVICE_READERS),
     "POST /console/devices/routes/": R("collection", NOBODY),
+    "GET /console/routing/": R("collection", POPULATION),
+    "POST /console/routing/review/": R("collection", NOBODY),
+    "GET /console/routing/mapping/": R("collection", POPULATION),
+    "POST /console/routing/mapping/": R("collection", NOBODY),
+    "GET /console/routing/keywords/": R("collection", of(ADMIN)),
+    "POST /console/routing/keywords/mine/": R("collection", NOBODY),
+    "POST /console/routing/keywords/decide/": R("collection", NOBODY),
+    "POST /console/routing/retrain/": R("collection", NOBODY),
     "GET /console/points/rules/": R("list:point_rule", STAFF),
     "POST /console/points/rules/": R("collection", NOBODY),
     "GET /console/points/rules/{rule_id}/": R("point_rule", NOBODY),

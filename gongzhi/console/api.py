@@ -12,6 +12,7 @@ from gongzhi.party.enums import RegistrationStatus
 from gongzhi.party.models import MemberRegistration, Unit
 from gongzhi.party.selectors.organizations import branch_coverage
 from gongzhi.points.selectors import points_counts
+from gongzhi.routing.selectors import routing_counts
 from gongzhi.tickets.indicators import overview_tickets
 from gongzhi.training.selectors import training_counts
 from gongzhi.venues.selectors import venue_counts
@@ -55,6 +56,11 @@ class CobuildCounts(Schema):
     activities_held: int
     needs_fulfilled: int
     service_hours: float
+
+
+class RoutingCounts(Schema):
+    suggestions: int
+    accepted_without_change_share: float | None
 
 
 class CareCounts(Schema):
@@ -113,6 +119,7 @@ class OverviewOut(Schema):
     training: TrainingCounts
     points: PointsCounts
     devices: DeviceCounts
+    routing: RoutingCounts
 
 
 def party_counts() -> dict[str, int]:
@@ -145,4 +152,5 @@ def overview(request: HttpRequest):
         "training": training_counts(),
         "points": points_counts(),
         "devices": devices_counts(),
+        "routing": routing_counts(),
     }

@@ -20,6 +20,7 @@ from gongzhi.demo.party_service import seed_service
 from gongzhi.demo.party_units import seed_units_and_members
 from gongzhi.demo.points import seed_points
 from gongzhi.demo.population import PopulationGenerator
+from gongzhi.demo.routing import seed_routing_keywords, seed_routing_mapping
 from gongzhi.demo.tickets import seed_tickets
 from gongzhi.demo.training import seed_training
 from gongzhi.demo.venues import seed_venues
@@ -178,7 +179,13 @@ class DemoSeeder:
         )
         self.stats.timings["points"] = round(time.monotonic() - t, 1)
         self.residents(admin)
+        seed_routing_mapping(self)
         self.stats.timings["tickets"] = seed_tickets(self).seconds
+        routed = seed_routing_keywords(self)
+        self.progress(
+            f"  智能分拨：{routed['suggestions']} 件工单有分拨建议，已确定 {routed['decided']} 件，其中原样采纳 {routed['unchanged']} 件；候选关键词 {routed['candidates']} 个"
+        )
+        self.stats.timings["routing"] = routed["seconds"]
         # after the tickets: neighbour-dispute tickets are transferred in and the warnings read them
         t = time.monotonic()
         med = seed_mediation(self)

@@ -28,6 +28,9 @@ TAXONOMY: list[dict[str, Any]] = [
             ("018", "路灯", "department", "cgj", 3, WD, "路灯 不亮 灯杆"),
             ("020", "公共厕所", "department", "cgj", 3, WD, "厕所 公厕"),
             ("030", "电力设施", "subdistrict", "", 3, WD, "电线 电箱"),
+            ("035", "充电设施", "subdistrict", "", 5, WD, "充电桩 充电设施"),
+            ("040", "供水水压", "department", "", 2, WD, "水压 停水 水小"),
+            ("050", "健身器材", "community", "", 5, WD, "健身器材 健身"),
         ],
     },
     {
@@ -40,6 +43,8 @@ TAXONOMY: list[dict[str, Any]] = [
             ("005", "交通标志", "department", "gaj", 5, WD, "标志 标线"),
             ("010", "护栏隔离墩", "department", "cgj", 5, WD, "护栏"),
             ("015", "停车设施", "community", "", 5, WD, "车位 停车"),
+            ("020", "公交线路", "department", "", 10, WD, "公交 线路 站点"),
+            ("025", "道路连通", "department", "", 10, WD, "断头路 打通 连通"),
         ],
     },
     {
@@ -61,6 +66,8 @@ TAXONOMY: list[dict[str, Any]] = [
         "children": [
             ("001", "行道树", "department", "cgj", 5, WD, "树木 倒伏 枯枝"),
             ("005", "绿地", "community", "", 5, WD, "绿地 草坪 毁绿"),
+            ("010", "毁绿种菜", "grid", "", 3, WD, "种菜 毁绿"),
+            ("015", "公园管理", "department", "cgj", 5, WD, "公园"),
         ],
     },
     {
@@ -71,6 +78,13 @@ TAXONOMY: list[dict[str, Any]] = [
         "children": [
             ("001", "危房隐患", "department", "zjj", 2, WD, "危房 裂缝"),
             ("005", "外墙脱落", "department", "zjj", 2, WD, "外墙 脱落"),
+            ("010", "房屋渗漏维修", "department", "zjj", 10, WD, "渗漏 维修资金 房屋"),
+            ("015", "老旧小区改造", "department", "zjj", 10, WD, "老旧小区 改造"),
+            ("020", "加装电梯", "subdistrict", "", 10, WD, "加装电梯"),
+            ("025", "群租与住改商", "subdistrict", "", 5, WD, "群租 住改商"),
+            ("030", "宅基地", "department", "", 10, WD, "宅基地"),
+            ("035", "规划变更", "department", "", 10, WD, "规划 变更"),
+            ("040", "期房交付", "department", "zjj", 10, WD, "交房 期房 开发商"),
         ],
     },
     {
@@ -84,6 +98,10 @@ TAXONOMY: list[dict[str, Any]] = [
             ("005", "道路不洁", "grid", "", 1, WD, "脏乱 油污"),
             ("010", "乱涂乱画", "community", "", 3, WD, "涂鸦 小广告"),
             ("015", "焚烧垃圾树叶", "department", "sthj", 4, WH, "焚烧 烟雾"),
+            ("020", "餐饮油烟", "department", "sthj", 5, WD, "油烟 饭店"),
+            ("025", "异味污染", "department", "sthj", 5, WD, "异味 臭味 污染"),
+            ("030", "动物及粪便", "grid", "", 3, WD, "流浪狗 粪便 动物"),
+            ("035", "交通噪声", "department", "sthj", 10, WD, "高架 铁路 噪声"),
         ],
     },
     {
@@ -94,6 +112,7 @@ TAXONOMY: list[dict[str, Any]] = [
         "children": [
             ("001", "非法小广告", "grid", "", 2, WD, "小广告 张贴"),
             ("005", "违规户外广告", "department", "cgj", 5, WD, "户外广告 横幅"),
+            ("010", "灯光亮化扰民", "subdistrict", "", 5, WD, "LED 霓虹灯 灯光"),
         ],
     },
     {
@@ -105,6 +124,9 @@ TAXONOMY: list[dict[str, Any]] = [
             ("001", "施工扰民", "department", "cgj", 1, WD, "噪音 夜间施工 扰民"),
             ("005", "施工占道", "department", "cgj", 2, WD, "占道 围挡"),
             ("010", "违法建设", "department", "cgj", 10, WD, "违建 私搭乱建"),
+            ("020", "施工扬尘", "department", "zjj", 2, WD, "扬尘 工地"),
+            ("025", "渣土车", "department", "cgj", 2, WD, "渣土车 遗撒"),
+            ("030", "工地安全与停工", "department", "zjj", 5, WD, "工地 停工 烂尾"),
         ],
     },
     {
@@ -117,6 +139,9 @@ TAXONOMY: list[dict[str, Any]] = [
             ("005", "自来水管破裂", "department", "zjj", 4, H, "漏水 爆管 停水"),
             ("010", "燃气泄漏", "department", "zjj", 2, H, "燃气 煤气 泄漏"),
             ("015", "火灾隐患", "department", "gaj", 4, H, "火灾 电动车 飞线充电"),
+            ("020", "积水内涝", "department", "", 4, H, "积水 内涝"),
+            ("025", "突发停电", "department", "", 4, H, "停电 断电"),
+            ("030", "房屋倒塌", "department", "zjj", 2, H, "倒塌 坍塌"),
         ],
     },
     {
@@ -129,6 +154,8 @@ TAXONOMY: list[dict[str, Any]] = [
             ("005", "店外经营", "community", "", 2, WD, "出店经营"),
             ("010", "乱停乱放", "community", "", 1, WD, "乱停 共享单车"),
             ("015", "噪音扰民", "department", "sthj", 2, WD, "噪音 广场舞 扰民"),
+            ("020", "私装地锁", "subdistrict", "", 3, WD, "地锁"),
+            ("025", "占道堆物", "subdistrict", "", 2, WD, "堆物 人行道"),
         ],
     },
     {
@@ -142,6 +169,8 @@ TAXONOMY: list[dict[str, Any]] = [
             ("010", "供暖问题", "department", "zjj", 2, WD, "暖气 不热 供暖"),
             ("015", "漏水渗水", "community", "", 3, WD, "漏水 渗水 屋顶"),
             ("020", "物业服务", "community", "", 5, WD, "物业 服务 收费"),
+            ("030", "维修资金", "department", "zjj", 10, WD, "维修资金 专项维修"),
+            ("035", "业主委员会", "subdistrict", "", 10, WD, "业委会 业主大会"),
         ],
     },
     {
@@ -154,6 +183,8 @@ TAXONOMY: list[dict[str, Any]] = [
             ("005", "漏水纠纷", "grid", "", 5, WD, "漏水 楼上"),
             ("010", "宠物扰民", "grid", "", 3, WD, "狗 宠物"),
             ("015", "占用公共空间", "community", "", 5, WD, "占用 公共"),
+            ("020", "空调外机", "grid", "", 5, WD, "空调外机 滴水"),
+            ("025", "烟味油烟纠纷", "grid", "", 5, WD, "烟味 抽烟 油烟"),
         ],
     },
     {
@@ -166,6 +197,9 @@ TAXONOMY: list[dict[str, Any]] = [
             ("005", "就业帮扶", "community", "", 10, WD, "就业 求职"),
             ("010", "社保医保咨询", "community", "", 3, WD, "社保 医保"),
             ("015", "困难救助", "department", "mzj", 10, WD, "低保 救助 困难"),
+            ("020", "入学入园", "department", "", 10, WD, "入学 幼儿园 学校"),
+            ("025", "医疗卫生", "department", "", 10, WD, "医院 卫生服务中心"),
+            ("030", "消费投诉", "department", "scjgj", 10, WD, "退费 消费 商家"),
         ],
     },
     {
@@ -178,6 +212,7 @@ TAXONOMY: list[dict[str, Any]] = [
             ("005", "消防通道堵塞", "community", "", 1, WD, "消防通道 堵塞"),
             ("010", "高空坠物隐患", "community", "", 2, WD, "高空 坠物 花盆"),
             ("015", "食品安全", "department", "scjgj", 3, WD, "食品 过期 无证"),
+            ("020", "电线裸露", "grid", "", 2, WD, "电线 裸露 私拉"),
         ],
     },
     {
@@ -189,6 +224,17 @@ TAXONOMY: list[dict[str, Any]] = [
             ("001", "独居老人关爱", "grid", "", 2, WD, "独居 老人 探望"),
             ("005", "助餐助浴", "community", "", 5, WD, "助餐 助浴"),
             ("010", "无障碍设施", "department", "mzj", 10, WD, "无障碍 坡道"),
+            ("015", "养老机构", "department", "mzj", 10, WD, "养老院 养老机构"),
+            ("020", "残疾人补贴", "department", "mzj", 10, WD, "残疾 补贴"),
+        ],
+    },
+    {
+        "code": "306",
+        "name": "其他",
+        "kind": "community",
+        "close": "事项办结并告知居民",
+        "children": [
+            ("001", "其他事项", "community", "", 5, WD, ""),
         ],
     },
 ]

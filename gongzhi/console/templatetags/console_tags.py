@@ -98,6 +98,15 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
         "tickets.add_ticket",
     ),
     (
+        _("智能分拨"),
+        [
+            ("routing:overview", _("准确率与待复核")),
+            ("routing:mapping", _("分拨对照表")),
+            ("routing:keywords", _("候选关键词"), "routing.manage_keyword"),
+        ],
+        "routing.view_suggestion",
+    ),
+    (
         _("志愿服务"),
         [
             ("volunteers:teams", _("志愿服务队")),

@@ -97,6 +97,15 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "sms": "the SMS sender setting",
     },
     "workdays": {"calendar": "the official working-day calendar and deadline arithmetic"},
+    "routing": {
+        "taxonomy": "the 15 top-level classes, levels, department types; every small class placed",
+        "normalise": "full-width, Traditional→Simplified, phone/ID and petition boilerplate removal",
+        "lexicon": "the shipped keywords and phrases per small class",
+        "corpus": "the generator of the project's own training corpus",
+        "classifier": "naive Bayes over character n-grams and keywords: train, store, suggest",
+        "dedup": "duplicate score and the banded-MinHash index",
+        "data": "the shipped model file",
+    },
     "tickets": {
         "deadlines": "a ticket's deadlines on the working-day calendar",
         "exports": "the ticket register as xlsx",
@@ -153,6 +162,7 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "party_units": "demo units",
         "points": "demo points scheme, claims, reviews and shop",
         "devices": "demo smart-community devices and a month of their events",
+        "routing": "demo routing suggestions and corrections, the department mapping",
         "population": "demo population",
         "seed": "the seed_demo driver",
         "ticket_texts": "demo ticket texts",

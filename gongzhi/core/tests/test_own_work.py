@@ -674,6 +674,10 @@ EXEMPT: dict[str, str] = {
         "submission"
     ),
     "tickets.services.handling.callback_needed": "a predicate (is there someone to call back?), no write",
+    "tickets.services.handling.merged_callback_open": (
+        "a predicate (may a merged ticket's reporter be called back now?), no write; the callback itself "
+        "(ticket_callback) refuses the handlers of the surviving ticket"
+    ),
     "tickets.services.supervision.issue_supervision": "督办 is issued by the sweep (the system), not a person",
     "tickets.services.common.assignments_end": "a helper of the moves that ends a dispatch's assignments",
     "party.services.evaluation.feedback_letters_issue": (
@@ -682,6 +686,14 @@ EXEMPT: dict[str, str] = {
     ),
     "open311.services.apikey_issue": "an API key for a connected system: no person is its subject",
     "people.services.resident_sign_in": "a sign-in, not a decision",
+    "routing.services.keywords.keyword_candidate_decide": (
+        "a candidate keyword is mined by the system from many tickets' corrections; nobody submitted it, "
+        "so the admin approving it judges no one's own work"
+    ),
+    "routing.services.suggestions.suggestion_review": (
+        "marks the system's uncertain suggestion as looked at: the suggestion is the classifier's, not a "
+        "person's submission"
+    ),
 }
 
 # Words of a function name that say it decides (``sign`` as a word: signing, not a sign-up).

@@ -321,6 +321,7 @@ def test_overview_is_aggregate_figures_only(world, db):
         "training",
         "points",
         "devices",
+        "routing",
     }
     leaves = list(_leaves(overview))
     assert leaves and all(v is None or isinstance(v, int | float) for v in leaves), leaves

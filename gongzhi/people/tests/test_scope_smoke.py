@@ -70,4 +70,5 @@ def test_overview(district, client):
             "shop_items": 0,
         },
         "devices": {"devices": 0, "offline": 0, "events_this_month": 0, "tickets_from_devices": 0},
+        "routing": {"suggestions": 0, "accepted_without_change_share": None},
     }

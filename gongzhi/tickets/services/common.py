@@ -127,7 +127,38 @@ def record(
                 phone_hash=ticket.reporter_phone_hash,
             )
         )
+    if public_note and notify_reporter and move in FOLLOWED_MOVES:
+        tell_merged_reporters(ticket, move, public_note)
     return event
+
+
+# The moves whose public note also reaches the reporters of the tickets merged into this one (事事有回音).
+FOLLOWED_MOVES = frozenset({"handle", "close"})
+
+
+def tell_merged_reporters(ticket: Ticket, move: str, public_note: str) -> None:
+    """Every reporter of a ticket merged into this one hears what this one's reporter hears (the result,
+    the close), as a notice on their own ticket."""
+    from gongzhi.tickets.enums import TicketStatus
+
+    rows = Ticket.objects.filter(duplicate_of_id=ticket.pk, status=TicketStatus.MERGED).values_list(
+        "pk", "created_at", "reporter_id", "reporter_phone_hash"
+    )
+    for pk, created_at, reporter_id, phone_hash in rows:
+        if not (reporter_id or phone_hash):
+            continue
+        merged = Ticket(pk=pk, created_at=created_at)
+        notify.queue(
+            notify.Notice(
+                ticket_id=pk,
+                number=merged.number,
+                move=move,
+                message=f"您反映的问题已与工单{ticket.number}合并办理：{public_note}"[:PUBLIC_MAX],
+                audience="reporter",
+                user_id=reporter_id,
+                phone_hash=phone_hash,
+            )
+        )
 
 
 def tell_handler(ticket: Ticket, move: str, message: str) -> None:
@@ -180,3 +211,47 @@ def due_clear(ticket: Ticket, at: datetime) -> None:
     ticket.red_at = None
     ticket.respond_deadline = None
     ticket.deadline_warning = ""
+
+
+# --- routing: the final choice beside the suggestion (docs/routing.md) -------------------------------
+
+# A ticket's handling level as the routing levels name it.
+ROUTING_LEVEL = {
+    "grid": "grid",
+    "community": "grid",
+    "subdistrict": "subdistrict",
+    "district": "department",
+    "department": "department",
+}
+
+
+def routing_choice_record(
+    ticket: Ticket,
+    *,
+    actor: Actor | None,
+    at: datetime,
+    accepted: bool = False,
+    department_id: int | None = None,
+) -> None:
+    """Settle the routing suggestion with the choice this move made: on accept the category; on dispatch
+    the category, the level and the department type (the district's mapping of the department; for a place
+    level, 社区 or 街道办 — or the suggested 城管 for the subdistrict's city-management squad)."""
+    from gongzhi.routing import selectors as routing_selectors
+    from gongzhi.routing.services import suggestion_settle
+
+    code = ticket.category.code if ticket.category_id and ticket.category else ""
+    if accepted:
+        suggestion_settle(actor=actor, ticket_id=ticket.pk, code=code, at=at)
+        return
+    level = ROUTING_LEVEL.get(ticket.level, "")
+    if department_id:
+        dept_type = routing_selectors.type_of_department(department_id=department_id) or "其他"
+    elif level == "grid":
+        dept_type = "社区"
+    elif level == "subdistrict":
+        dept_type = ""  # the suggestion's own (城管 squad) or 街道办: suggestion_settle decides
+    else:
+        dept_type = "其他"
+    suggestion_settle(
+        actor=actor, ticket_id=ticket.pk, code=code, level=level, department_type=dept_type, at=at
+    )

@@ -37,6 +37,7 @@ from gongzhi.tickets.services.common import (
     now_or,
     place_code_at,
     record,
+    routing_choice_record,
     tell_handler,
     text,
 )
@@ -204,6 +205,7 @@ def ticket_dispatch(
             "updated_at",
         ]
     )
+    routing_choice_record(ticket, actor=actor, at=at, department_id=dep.pk if dep else None)
     target = dep.name if dep else f"{Level(level).label}（{place_code}）"
     if co:
         target += "，协办：" + "、".join(c.name for c in co)

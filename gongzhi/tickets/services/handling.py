@@ -172,9 +172,13 @@ def callback_needed(ticket: Ticket) -> bool:
 def ticket_callback(
     *, actor: Actor | None, ticket_id: int, satisfaction: str, note: str = "", now: datetime | None = None
 ) -> Ticket:
-    """回访: the reporter's rating. Dissatisfied reopens the ticket; a second dissatisfied is supervised."""
+    """回访: the reporter's rating. Dissatisfied reopens the ticket; a second dissatisfied is supervised.
+    A ticket merged into another (并单) is called back too once that one is handled: its reporter's own
+    rating, kept on the merged ticket (事事有回音)."""
     at = now_or(now)
     ticket = locked(ticket_id, actor)
+    if ticket.status == S.MERGED:
+        return _merged_callback(ticket, actor=actor, satisfaction=satisfaction, note=note, at=at)
     move_to(ticket, "callback_ok")  # the status must allow a callback before anyone is asked who they are
     is_reporter = actor is not None and actor.pk == ticket.reporter_id
     require(
@@ -222,6 +226,61 @@ def ticket_callback(
         )
     if not ok:
         tell_handler(ticket, "callback", "上报人对处置结果不满意，工单已重新交办")
+    return ticket
+
+
+MERGED_RATABLE = frozenset({S.VERIFIED, S.CALLED_BACK, S.CLOSED})
+
+
+def merged_callback_open(ticket: Ticket, into: Ticket | None) -> bool:
+    """Whether a merged ticket's reporter can be called back now: the surviving ticket is handled and
+    verified, and this reporter has not rated yet."""
+    return (
+        ticket.status == S.MERGED
+        and not ticket.satisfaction
+        and into is not None
+        and into.status in MERGED_RATABLE
+    )
+
+
+def _merged_callback(
+    ticket: Ticket, *, actor: Actor | None, satisfaction: str, note: str, at: datetime
+) -> Ticket:
+    require(
+        actor,
+        "tickets.callback_ticket",
+        ticket,
+        error=Forbidden("只有首问负责人、社区工作人员或上报人本人可以回访评价"),
+    )
+    into = Ticket.objects.filter(pk=ticket.duplicate_of_id).first() if ticket.duplicate_of_id else None
+    if not merged_callback_open(ticket, into):
+        raise Conflict(
+            "该工单已合并，合并到的工单核查通过后才能回访，且每位上报人只回访一次",
+            code="merged_callback_closed",
+        )
+    assert into is not None
+    refuse_own_work(actor, ticket_workers(into), what="回访本人处置的工单")
+    if satisfaction not in Satisfaction.values:
+        raise field_error("satisfaction", "请选择满意、基本满意或不满意")
+    is_reporter = actor is not None and actor.pk == ticket.reporter_id
+    ok = satisfaction != Satisfaction.DISSATISFIED
+    note = text(note, "note", "回访记录", required=not ok and not is_reporter)
+    ticket.satisfaction, ticket.called_back_at = satisfaction, at
+    ticket.save(update_fields=["satisfaction", "called_back_at", "updated_at"])
+    label = Satisfaction(satisfaction).label
+    record(
+        ticket,
+        actor=actor,
+        move="callback",
+        old=ticket.status,
+        new=ticket.status,
+        at=at,
+        note=note,
+        public_note=f"回访评价：{label}，感谢您的反馈",
+        data={"satisfaction": satisfaction, "by_reporter": is_reporter, "merged_into": into.pk},
+    )
+    if not ok:
+        tell_handler(into, "callback", f"合并工单{ticket.number}的上报人对处置结果不满意：{note}"[:200])
     return ticket
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -22,12 +23,15 @@ from gongzhi.core.scope import scope_of
 from gongzhi.core.textsearch import index_text
 from gongzhi.places import geo
 from gongzhi.places.models import Grid, Household
+from gongzhi.routing.services import suggestion_build
 from gongzhi.tickets.enums import Channel, Level, PhotoStage, TicketStatus
 from gongzhi.tickets.models import Category, Patrol, Ticket, TicketPhoto
 from gongzhi.tickets.services.common import now_or, record, text
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
+
+logger = logging.getLogger(__name__)
 
 DESCRIPTION_MAX = 4000
 TITLE_MAX = 100
@@ -393,6 +397,28 @@ def _already_reported(ticket: Ticket) -> bool:
     ).exists()
 
 
+def _suggestion(ticket: Ticket, at: datetime) -> Any:
+    """The routing suggestion of the new ticket (category, level, department type; docs/routing.md), written
+    in the report's own batch. A failure of the classifier never stops a report."""
+    try:
+        return suggestion_build(
+            ticket_id=ticket.pk,
+            title="",
+            text=ticket.description,
+            channel=ticket.channel,
+            place={
+                "district_code": ticket.district_code,
+                "subdistrict_code": ticket.subdistrict_code,
+                "community_code": ticket.community_code,
+                "grid_code": ticket.grid_code,
+            },
+            at=at,
+        )
+    except Exception:  # the report matters more than its suggestion
+        logger.exception("routing suggestion failed for ticket %s", ticket.pk)
+        return None
+
+
 def _write_report(
     ticket: Ticket,
     *,
@@ -407,6 +433,9 @@ def _write_report(
         batch.insert(ticket, with_key=True)
     else:
         insert_one(ticket)
+    suggestion = _suggestion(ticket, at)
+    if suggestion is not None:
+        batch.insert(suggestion)
     event = record(
         ticket,
         actor=actor,

@@ -22,6 +22,7 @@ from gongzhi.tickets.services.common import (
     move_to,
     now_or,
     record,
+    routing_choice_record,
     text,
 )
 from gongzhi.tickets.services.intake import category_by_code
@@ -56,6 +57,7 @@ def ticket_accept(
     ticket.status, ticket.accepted_at, ticket.category = new, at, category
     ticket.first_responder_id = actor.pk if actor is not None else None
     ticket.save(update_fields=["status", "accepted_at", "category", "first_responder", "updated_at"])
+    routing_choice_record(ticket, actor=actor, at=at, accepted=True)
     record(
         ticket,
         actor=actor,

@@ -101,6 +101,48 @@ def _dispatch_options(ticket: Ticket) -> dict[str, Any]:
     }
 
 
+# A routing level and the ticket's own levels (the suggestion's one-click dispatch).
+ROUTING_TO_TICKET_LEVEL = {"subdistrict": Level.SUBDISTRICT, "department": Level.DEPARTMENT}
+
+
+def _routing_context(actor: Any, ticket: Ticket, actions: list[str]) -> dict[str, Any]:
+    """The routing suggestion (top 3 with confidence, level, department type) and the probable duplicates,
+    with what a one-click keep would post (docs/routing.md)."""
+    from gongzhi.routing import selectors as routing_selectors
+    from gongzhi.routing.enums import RoutingLevel
+    from gongzhi.tickets.selectors import duplicates
+    from gongzhi.tickets.services.handling import merged_callback_open
+
+    suggestion = duplicates.routing_suggestion_of(ticket)
+    merged_in = list(Ticket.objects.filter(duplicate_of_id=ticket.pk).order_by("id")[:100])
+    for m in merged_in:
+        m.callback_open = merged_callback_open(m, ticket) and allowed(  # type: ignore[attr-defined]
+            actor, "tickets.callback_ticket", m
+        )
+    ctx: dict[str, Any] = {"suggestion": suggestion, "duplicates": [], "merged_in": merged_in}
+    if ticket.status in ("reported", "accepted", "escalated", "returned"):
+        ctx["duplicates"] = duplicates.ticket_duplicate_list_for_actor(actor=actor, ticket=ticket)
+    if suggestion is None:
+        return ctx
+    ctx["suggestion_level_label"] = RoutingLevel(suggestion.level).label
+    if "dispatch" in actions:
+        level = ROUTING_TO_TICKET_LEVEL.get(
+            suggestion.level, Level.GRID if ticket.grid_code else Level.COMMUNITY
+        )
+        department = None
+        if level == Level.DEPARTMENT:
+            department = routing_selectors.department_for_type(
+                district_code=ticket.district_code, department_type=suggestion.department_type
+            )
+        ctx["suggested_dispatch"] = {
+            "level": level,
+            "level_label": Level(level).label,
+            "department": department,
+            "ready": level != Level.DEPARTMENT or department is not None,
+        }
+    return ctx
+
+
 def ticket_context(
     request: HttpRequest,
     ticket: Ticket,
@@ -152,6 +194,8 @@ def ticket_context(
         "errors": (error.fields or {}) if error else {},
         "posted": TicketMoveForm(request.POST).values() if failed else {},
     }
+    if staff:
+        ctx.update(_routing_context(actor, ticket, actions))
     if "dispatch" in actions:
         ctx.update(_dispatch_options(ticket))
     elif "extend" in actions:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, cast
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,6 +13,7 @@ from gongzhi.core.access import console_login_required
 from gongzhi.core.errors import NotFound, ValidationFailed
 from gongzhi.tickets import figures
 from gongzhi.tickets import indicators as ind
+from gongzhi.tickets.selectors import duplicates
 
 
 @console_login_required
@@ -69,6 +71,17 @@ def indicators_page(request: HttpRequest) -> HttpResponse:
             "sort": sort,
             "quick": figures.quick_periods(timezone.localdate()),
             "errors": errors,
+            "routing_months": _routing_months(actor),
+            "repeats": duplicates.repeat_counts_for_actor(
+                actor=actor, since=timezone.now() - timedelta(days=30)
+            ),
         }
     )
     return render(request, "tickets/console/indicators.html", context)
+
+
+def _routing_months(actor: Any) -> list[Any]:
+    """Accuracy of the routing suggestions accepted without change, per month (docs/routing.md)."""
+    from gongzhi.routing import selectors as routing_selectors
+
+    return routing_selectors.accuracy_by_month(actor=actor, months=12)

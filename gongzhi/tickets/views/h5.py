@@ -177,6 +177,12 @@ def _step(event: TicketEvent, *, photos: bool = True) -> Step:
     )
 
 
+def _merged_callback_open(ticket: Ticket, source: Ticket | None) -> bool:
+    from gongzhi.tickets.services.handling import merged_callback_open
+
+    return merged_callback_open(ticket, source)
+
+
 def _detail_context(actor: User, ticket: Ticket) -> dict[str, Any]:
     # A duplicate follows the ticket it was merged into: its result is the reporter's result.
     source = ticket
@@ -199,7 +205,11 @@ def _detail_context(actor: User, ticket: Ticket) -> dict[str, Any]:
         "result_photos": result_photos,
         "promise": source.deadline if source.status in HANDLING else None,
         "overdue": source.is_overdue,
-        "can_rate": ticket.status == S.VERIFIED and ticket.reporter_id == actor.pk,
+        "can_rate": ticket.reporter_id == actor.pk
+        and (
+            ticket.status == S.VERIFIED
+            or _merged_callback_open(ticket, source if source is not ticket else None)
+        ),
         "satisfaction_choices": Satisfaction.choices,
         "closed": ticket.status == S.CLOSED or (ticket.status == S.MERGED and source.status == S.CLOSED),
     }
