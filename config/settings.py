@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "gongzhi.mediation",
     "gongzhi.training",
     "gongzhi.points",
+    "gongzhi.socialorgs",
+    "gongzhi.stairwells",
     "gongzhi.console",
     "gongzhi.h5",
     "gongzhi.demo",
