@@ -11,6 +11,8 @@ from gongzhi.party.enums import RegistrationStatus
 from gongzhi.party.models import MemberRegistration, Unit
 from gongzhi.party.selectors.organizations import branch_coverage
 from gongzhi.points.selectors import points_counts
+from gongzhi.socialorgs.selectors import socialorg_counts
+from gongzhi.stairwells.selectors import stairwell_counts
 from gongzhi.tickets.indicators import overview_tickets
 from gongzhi.training.selectors import training_counts
 from gongzhi.venues.selectors import venue_counts
@@ -91,6 +93,19 @@ class PointsCounts(Schema):
     shop_items: int
 
 
+class SocialOrganizationCounts(Schema):
+    organizations: int
+    incubated: int
+    funded_projects: int
+    funds_yuan: float
+    licensed_social_workers: int
+
+
+class StairwellCounts(Schema):
+    stairwells: int
+    named: int
+
+
 class OverviewOut(Schema):
     communities: int
     grids: GridCounts
@@ -104,6 +119,8 @@ class OverviewOut(Schema):
     venues: VenueCounts
     training: TrainingCounts
     points: PointsCounts
+    social_organizations: SocialOrganizationCounts
+    stairwells: StairwellCounts
 
 
 def party_counts() -> dict[str, int]:
@@ -135,4 +152,6 @@ def overview(request: HttpRequest):
         "venues": venue_counts(),
         "training": training_counts(),
         "points": points_counts(),
+        "social_organizations": socialorg_counts(),
+        "stairwells": stairwell_counts(),
     }

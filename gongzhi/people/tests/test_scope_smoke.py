@@ -69,4 +69,12 @@ def test_overview(district, client):
             "points_redeemed_this_year": 0,
             "shop_items": 0,
         },
+        "social_organizations": {
+            "organizations": 0,
+            "incubated": 0,
+            "funded_projects": 0,
+            "funds_yuan": 0.0,
+            "licensed_social_workers": 0,
+        },
+        "stairwells": {"stairwells": 0, "named": 0},
     }

@@ -6,310 +6,688 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cobuild', '0001_initial'),
-        ('party', '0001_initial'),
-        ('places', '0002_building_unique_number_without_estate'),
-        ('volunteers', '0002_activity_venue_site'),
+        ("cobuild", "0001_initial"),
+        ("party", "0001_initial"),
+        ("places", "0002_building_unique_number_without_estate"),
+        ("volunteers", "0002_activity_venue_site"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Contest',
+            name="Contest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('district_code', models.CharField(db_index=True, max_length=6, verbose_name='区县代码')),
-                ('subdistrict_code', models.CharField(db_index=True, max_length=12, verbose_name='街道代码')),
-                ('community_code', models.CharField(db_index=True, max_length=12, verbose_name='社区代码')),
-                ('grid_code', models.CharField(blank=True, db_index=True, max_length=15, verbose_name='网格编码')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('title', models.CharField(max_length=100, verbose_name='大赛名称')),
-                ('criteria', models.JSONField(verbose_name='评分标准')),
-                ('winners', models.PositiveSmallIntegerField(default=10, verbose_name='获奖名额')),
-                ('status', models.CharField(choices=[('open', '报名中'), ('scoring', '评审中'), ('finished', '已揭晓')], db_index=True, default='open', max_length=12, verbose_name='状态')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='揭晓时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("district_code", models.CharField(db_index=True, max_length=6, verbose_name="区县代码")),
+                ("subdistrict_code", models.CharField(db_index=True, max_length=12, verbose_name="街道代码")),
+                ("community_code", models.CharField(db_index=True, max_length=12, verbose_name="社区代码")),
+                (
+                    "grid_code",
+                    models.CharField(blank=True, db_index=True, max_length=15, verbose_name="网格编码"),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("title", models.CharField(max_length=100, verbose_name="大赛名称")),
+                ("criteria", models.JSONField(verbose_name="评分标准")),
+                ("winners", models.PositiveSmallIntegerField(default=10, verbose_name="获奖名额")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "报名中"), ("scoring", "评审中"), ("finished", "已揭晓")],
+                        db_index=True,
+                        default="open",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="揭晓时间")),
             ],
             options={
-                'verbose_name': '项目大赛',
-                'verbose_name_plural': '项目大赛',
-                'constraints': [models.UniqueConstraint(fields=('subdistrict_code', 'year'), name='socialorg_contest_year')],
+                "verbose_name": "项目大赛",
+                "verbose_name_plural": "项目大赛",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("subdistrict_code", "year"), name="socialorg_contest_year"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ContestJudge',
+            name="ContestJudge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='评委')),
-                ('contest', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='judges', to='socialorgs.contest')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='volunteers.socialorganization', verbose_name='所在组织')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="评委")),
+                (
+                    "contest",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="judges",
+                        to="socialorgs.contest",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="volunteers.socialorganization",
+                        verbose_name="所在组织",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='FundedProject',
+            name="FundedProject",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('district_code', models.CharField(db_index=True, max_length=6, verbose_name='区县代码')),
-                ('subdistrict_code', models.CharField(db_index=True, max_length=12, verbose_name='街道代码')),
-                ('community_code', models.CharField(db_index=True, max_length=12, verbose_name='社区代码')),
-                ('grid_code', models.CharField(blank=True, db_index=True, max_length=15, verbose_name='网格编码')),
-                ('year', models.PositiveSmallIntegerField(db_index=True, verbose_name='年度')),
-                ('title', models.CharField(max_length=100, verbose_name='项目名称')),
-                ('summary', models.TextField(verbose_name='项目内容')),
-                ('category', models.CharField(max_length=24, verbose_name='服务类别')),
-                ('beneficiaries', models.CharField(max_length=100, verbose_name='服务对象')),
-                ('requested_yuan', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='申请资金（元）')),
-                ('granted_yuan', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='资助资金（元）')),
-                ('status', models.CharField(choices=[('applied', '已申报'), ('approved', '已立项'), ('rejected', '未立项'), ('closed', '已结项')], db_index=True, default='applied', max_length=12, verbose_name='状态')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='立项时间')),
-                ('decision_note', models.CharField(blank=True, max_length=500, verbose_name='立项意见')),
-                ('person_times', models.PositiveIntegerField(default=0, verbose_name='服务人次')),
-                ('closing_report', models.TextField(blank=True, verbose_name='结项报告')),
-                ('closing_score', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='结项评分')),
-                ('grade', models.CharField(blank=True, max_length=1, verbose_name='结项等级')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='结项时间')),
-                ('applied_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='funded_projects', to='volunteers.socialorganization', verbose_name='申报组织')),
-                ('resource', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cobuild.resource', verbose_name='资源清单')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("district_code", models.CharField(db_index=True, max_length=6, verbose_name="区县代码")),
+                ("subdistrict_code", models.CharField(db_index=True, max_length=12, verbose_name="街道代码")),
+                ("community_code", models.CharField(db_index=True, max_length=12, verbose_name="社区代码")),
+                (
+                    "grid_code",
+                    models.CharField(blank=True, db_index=True, max_length=15, verbose_name="网格编码"),
+                ),
+                ("year", models.PositiveSmallIntegerField(db_index=True, verbose_name="年度")),
+                ("title", models.CharField(max_length=100, verbose_name="项目名称")),
+                ("summary", models.TextField(verbose_name="项目内容")),
+                ("category", models.CharField(max_length=24, verbose_name="服务类别")),
+                ("beneficiaries", models.CharField(max_length=100, verbose_name="服务对象")),
+                (
+                    "requested_yuan",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="申请资金（元）"),
+                ),
+                (
+                    "granted_yuan",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="资助资金（元）"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("applied", "已申报"),
+                            ("approved", "已立项"),
+                            ("rejected", "未立项"),
+                            ("closed", "已结项"),
+                        ],
+                        db_index=True,
+                        default="applied",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="立项时间")),
+                ("decision_note", models.CharField(blank=True, max_length=500, verbose_name="立项意见")),
+                ("person_times", models.PositiveIntegerField(default=0, verbose_name="服务人次")),
+                ("closing_report", models.TextField(blank=True, verbose_name="结项报告")),
+                (
+                    "closing_score",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="结项评分"),
+                ),
+                ("grade", models.CharField(blank=True, max_length=1, verbose_name="结项等级")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="结项时间")),
+                (
+                    "applied_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="funded_projects",
+                        to="volunteers.socialorganization",
+                        verbose_name="申报组织",
+                    ),
+                ),
+                (
+                    "resource",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cobuild.resource",
+                        verbose_name="资源清单",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '公益创投项目',
-                'verbose_name_plural': '公益创投项目',
+                "verbose_name": "公益创投项目",
+                "verbose_name_plural": "公益创投项目",
             },
         ),
         migrations.CreateModel(
-            name='ContestEntry',
+            name="ContestEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('district_code', models.CharField(db_index=True, max_length=6, verbose_name='区县代码')),
-                ('subdistrict_code', models.CharField(db_index=True, max_length=12, verbose_name='街道代码')),
-                ('community_code', models.CharField(db_index=True, max_length=12, verbose_name='社区代码')),
-                ('grid_code', models.CharField(blank=True, db_index=True, max_length=15, verbose_name='网格编码')),
-                ('title', models.CharField(max_length=100, verbose_name='参赛项目')),
-                ('average', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True, verbose_name='平均分')),
-                ('rank', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='名次')),
-                ('winner', models.BooleanField(default=False, verbose_name='获奖')),
-                ('brand', models.BooleanField(default=False, verbose_name='品牌项目')),
-                ('contest', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='socialorgs.contest')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contest_entries', to='volunteers.socialorganization')),
-                ('funded_project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contest_entries', to='socialorgs.fundedproject')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("district_code", models.CharField(db_index=True, max_length=6, verbose_name="区县代码")),
+                ("subdistrict_code", models.CharField(db_index=True, max_length=12, verbose_name="街道代码")),
+                ("community_code", models.CharField(db_index=True, max_length=12, verbose_name="社区代码")),
+                (
+                    "grid_code",
+                    models.CharField(blank=True, db_index=True, max_length=15, verbose_name="网格编码"),
+                ),
+                ("title", models.CharField(max_length=100, verbose_name="参赛项目")),
+                (
+                    "average",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=6, null=True, verbose_name="平均分"
+                    ),
+                ),
+                ("rank", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="名次")),
+                ("winner", models.BooleanField(default=False, verbose_name="获奖")),
+                ("brand", models.BooleanField(default=False, verbose_name="品牌项目")),
+                (
+                    "contest",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="socialorgs.contest",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contest_entries",
+                        to="volunteers.socialorganization",
+                    ),
+                ),
+                (
+                    "funded_project",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="contest_entries",
+                        to="socialorgs.fundedproject",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '参赛项目',
-                'verbose_name_plural': '参赛项目',
+                "verbose_name": "参赛项目",
+                "verbose_name_plural": "参赛项目",
             },
         ),
         migrations.CreateModel(
-            name='Incubation',
+            name="Incubation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('district_code', models.CharField(db_index=True, max_length=6, verbose_name='区县代码')),
-                ('subdistrict_code', models.CharField(db_index=True, max_length=12, verbose_name='街道代码')),
-                ('community_code', models.CharField(db_index=True, max_length=12, verbose_name='社区代码')),
-                ('grid_code', models.CharField(blank=True, db_index=True, max_length=15, verbose_name='网格编码')),
-                ('cohort', models.CharField(max_length=40, verbose_name='孵化批次')),
-                ('entered_on', models.DateField(verbose_name='入驻日期')),
-                ('mentor_name', models.CharField(max_length=50, verbose_name='导师')),
-                ('status', models.CharField(choices=[('incubating', '孵化中'), ('graduated', '已出壳'), ('exited', '已退出')], db_index=True, default='incubating', max_length=12, verbose_name='状态')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='出壳/退出日期')),
-                ('end_note', models.CharField(blank=True, max_length=500, verbose_name='出壳评估/退出原因')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='incubations', to='volunteers.socialorganization', verbose_name='社会组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("district_code", models.CharField(db_index=True, max_length=6, verbose_name="区县代码")),
+                ("subdistrict_code", models.CharField(db_index=True, max_length=12, verbose_name="街道代码")),
+                ("community_code", models.CharField(db_index=True, max_length=12, verbose_name="社区代码")),
+                (
+                    "grid_code",
+                    models.CharField(blank=True, db_index=True, max_length=15, verbose_name="网格编码"),
+                ),
+                ("cohort", models.CharField(max_length=40, verbose_name="孵化批次")),
+                ("entered_on", models.DateField(verbose_name="入驻日期")),
+                ("mentor_name", models.CharField(max_length=50, verbose_name="导师")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("incubating", "孵化中"), ("graduated", "已出壳"), ("exited", "已退出")],
+                        db_index=True,
+                        default="incubating",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="出壳/退出日期")),
+                ("end_note", models.CharField(blank=True, max_length=500, verbose_name="出壳评估/退出原因")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="incubations",
+                        to="volunteers.socialorganization",
+                        verbose_name="社会组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '孵化',
-                'verbose_name_plural': '孵化',
+                "verbose_name": "孵化",
+                "verbose_name_plural": "孵化",
             },
         ),
         migrations.CreateModel(
-            name='IncubationMilestone',
+            name="IncubationMilestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=100, verbose_name='节点')),
-                ('due_on', models.DateField(verbose_name='计划完成')),
-                ('done_on', models.DateField(blank=True, null=True, verbose_name='完成日期')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
-                ('incubation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='socialorgs.incubation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=100, verbose_name="节点")),
+                ("due_on", models.DateField(verbose_name="计划完成")),
+                ("done_on", models.DateField(blank=True, null=True, verbose_name="完成日期")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="说明")),
+                (
+                    "incubation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="socialorgs.incubation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'id'],
+                "ordering": ["due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='OrganizationProfile',
+            name="OrganizationProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('district_code', models.CharField(db_index=True, max_length=6, verbose_name='区县代码')),
-                ('subdistrict_code', models.CharField(db_index=True, max_length=12, verbose_name='街道代码')),
-                ('community_code', models.CharField(db_index=True, max_length=12, verbose_name='社区代码')),
-                ('grid_code', models.CharField(blank=True, db_index=True, max_length=15, verbose_name='网格编码')),
-                ('kind', models.CharField(choices=[('hub', '枢纽型'), ('sector', '行业类'), ('community_service', '社区服务类')], db_index=True, max_length=24, verbose_name='组织类型')),
-                ('legal_status', models.CharField(choices=[('registered', '民政部门登记'), ('filed', '街道备案')], max_length=12, verbose_name='登记情况')),
-                ('filing_number', models.CharField(blank=True, max_length=40, verbose_name='登记/备案编号')),
-                ('founded_on', models.DateField(blank=True, null=True, verbose_name='成立日期')),
-                ('field', models.CharField(max_length=20, verbose_name='服务领域')),
-                ('members_count', models.PositiveIntegerField(default=0, verbose_name='成员人数')),
-                ('leader_name', models.CharField(blank=True, max_length=50, verbose_name='负责人')),
-                ('party_instructor', models.CharField(blank=True, max_length=50, verbose_name='党建指导员')),
-                ('contact_name', models.CharField(blank=True, max_length=50, verbose_name='联系人')),
-                ('contact_phone_encrypted', models.TextField(blank=True)),
-                ('contact_phone_hash', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('contact_phone_masked', models.CharField(blank=True, max_length=20, verbose_name='联系电话')),
-                ('organization', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='profile', to='volunteers.socialorganization', verbose_name='社会组织')),
-                ('party_organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='party.partyorganization', verbose_name='党组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("district_code", models.CharField(db_index=True, max_length=6, verbose_name="区县代码")),
+                ("subdistrict_code", models.CharField(db_index=True, max_length=12, verbose_name="街道代码")),
+                ("community_code", models.CharField(db_index=True, max_length=12, verbose_name="社区代码")),
+                (
+                    "grid_code",
+                    models.CharField(blank=True, db_index=True, max_length=15, verbose_name="网格编码"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("hub", "枢纽型"),
+                            ("sector", "行业类"),
+                            ("community_service", "社区服务类"),
+                        ],
+                        db_index=True,
+                        max_length=24,
+                        verbose_name="组织类型",
+                    ),
+                ),
+                (
+                    "legal_status",
+                    models.CharField(
+                        choices=[("registered", "民政部门登记"), ("filed", "街道备案")],
+                        max_length=12,
+                        verbose_name="登记情况",
+                    ),
+                ),
+                ("filing_number", models.CharField(blank=True, max_length=40, verbose_name="登记/备案编号")),
+                ("founded_on", models.DateField(blank=True, null=True, verbose_name="成立日期")),
+                ("field", models.CharField(max_length=20, verbose_name="服务领域")),
+                ("members_count", models.PositiveIntegerField(default=0, verbose_name="成员人数")),
+                ("leader_name", models.CharField(blank=True, max_length=50, verbose_name="负责人")),
+                ("party_instructor", models.CharField(blank=True, max_length=50, verbose_name="党建指导员")),
+                ("contact_name", models.CharField(blank=True, max_length=50, verbose_name="联系人")),
+                ("contact_phone_encrypted", models.TextField(blank=True)),
+                ("contact_phone_hash", models.CharField(blank=True, db_index=True, max_length=64)),
+                (
+                    "contact_phone_masked",
+                    models.CharField(blank=True, max_length=20, verbose_name="联系电话"),
+                ),
+                (
+                    "organization",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="profile",
+                        to="volunteers.socialorganization",
+                        verbose_name="社会组织",
+                    ),
+                ),
+                (
+                    "party_organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="party.partyorganization",
+                        verbose_name="党组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '社会组织档案',
-                'verbose_name_plural': '社会组织档案',
+                "verbose_name": "社会组织档案",
+                "verbose_name_plural": "社会组织档案",
             },
         ),
         migrations.CreateModel(
-            name='ProjectDelivery',
+            name="ProjectDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('delivered_on', models.DateField(verbose_name='服务日期')),
-                ('title', models.CharField(max_length=100, verbose_name='服务内容')),
-                ('person_times', models.PositiveIntegerField(verbose_name='服务人次')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='socialorgs.fundedproject')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("delivered_on", models.DateField(verbose_name="服务日期")),
+                ("title", models.CharField(max_length=100, verbose_name="服务内容")),
+                ("person_times", models.PositiveIntegerField(verbose_name="服务人次")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="socialorgs.fundedproject",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['delivered_on', 'id'],
+                "ordering": ["delivered_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ProjectReview',
+            name="ProjectReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.PositiveSmallIntegerField(verbose_name='评分')),
-                ('comment', models.CharField(blank=True, max_length=500, verbose_name='评审意见')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='socialorgs.fundedproject')),
-                ('reviewer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.PositiveSmallIntegerField(verbose_name="评分")),
+                ("comment", models.CharField(blank=True, max_length=500, verbose_name="评审意见")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="socialorgs.fundedproject",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ScoreSheet',
+            name="ScoreSheet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scores', models.JSONField(verbose_name='分项得分')),
-                ('total', models.DecimalField(decimal_places=2, max_digits=6, verbose_name='总分')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sheets', to='socialorgs.contestentry')),
-                ('judge', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='sheets', to='socialorgs.contestjudge')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("scores", models.JSONField(verbose_name="分项得分")),
+                ("total", models.DecimalField(decimal_places=2, max_digits=6, verbose_name="总分")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sheets",
+                        to="socialorgs.contestentry",
+                    ),
+                ),
+                (
+                    "judge",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sheets",
+                        to="socialorgs.contestjudge",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SocialWorker',
+            name="SocialWorker",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('district_code', models.CharField(db_index=True, max_length=6, verbose_name='区县代码')),
-                ('subdistrict_code', models.CharField(db_index=True, max_length=12, verbose_name='街道代码')),
-                ('community_code', models.CharField(db_index=True, max_length=12, verbose_name='社区代码')),
-                ('grid_code', models.CharField(blank=True, db_index=True, max_length=15, verbose_name='网格编码')),
-                ('name', models.CharField(max_length=50, verbose_name='姓名')),
-                ('kind', models.CharField(choices=[('licensed_social_worker', '持证社工'), ('harmony_envoy', '和谐使者')], db_index=True, max_length=24, verbose_name='类别')),
-                ('level', models.CharField(max_length=20, verbose_name='等级')),
-                ('certificate_number', models.CharField(max_length=50, verbose_name='证书编号')),
-                ('issued_on', models.DateField(verbose_name='取得日期')),
-                ('expires_on', models.DateField(blank=True, null=True, verbose_name='有效期至')),
-                ('phone_encrypted', models.TextField(blank=True)),
-                ('phone_hash', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('phone_masked', models.CharField(blank=True, max_length=20, verbose_name='联系电话')),
-                ('active', models.BooleanField(default=True, verbose_name='在册')),
-                ('community', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.community')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='social_workers', to='volunteers.socialorganization', verbose_name='所在组织')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("district_code", models.CharField(db_index=True, max_length=6, verbose_name="区县代码")),
+                ("subdistrict_code", models.CharField(db_index=True, max_length=12, verbose_name="街道代码")),
+                ("community_code", models.CharField(db_index=True, max_length=12, verbose_name="社区代码")),
+                (
+                    "grid_code",
+                    models.CharField(blank=True, db_index=True, max_length=15, verbose_name="网格编码"),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="姓名")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("licensed_social_worker", "持证社工"), ("harmony_envoy", "和谐使者")],
+                        db_index=True,
+                        max_length=24,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("level", models.CharField(max_length=20, verbose_name="等级")),
+                ("certificate_number", models.CharField(max_length=50, verbose_name="证书编号")),
+                ("issued_on", models.DateField(verbose_name="取得日期")),
+                ("expires_on", models.DateField(blank=True, null=True, verbose_name="有效期至")),
+                ("phone_encrypted", models.TextField(blank=True)),
+                ("phone_hash", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("phone_masked", models.CharField(blank=True, max_length=20, verbose_name="联系电话")),
+                ("active", models.BooleanField(default=True, verbose_name="在册")),
+                (
+                    "community",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="places.community"
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="social_workers",
+                        to="volunteers.socialorganization",
+                        verbose_name="所在组织",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '社会工作人才',
-                'verbose_name_plural': '社会工作人才',
+                "verbose_name": "社会工作人才",
+                "verbose_name_plural": "社会工作人才",
             },
         ),
         migrations.CreateModel(
-            name='YearlyPlan',
+            name="YearlyPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('district_code', models.CharField(db_index=True, max_length=6, verbose_name='区县代码')),
-                ('subdistrict_code', models.CharField(db_index=True, max_length=12, verbose_name='街道代码')),
-                ('community_code', models.CharField(db_index=True, max_length=12, verbose_name='社区代码')),
-                ('grid_code', models.CharField(blank=True, db_index=True, max_length=15, verbose_name='网格编码')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('goals', models.TextField(verbose_name='发展目标')),
-                ('planned_projects', models.PositiveSmallIntegerField(default=0, verbose_name='计划项目数')),
-                ('planned_person_times', models.PositiveIntegerField(default=0, verbose_name='计划服务人次')),
-                ('filed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='yearly_plans', to='volunteers.socialorganization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("district_code", models.CharField(db_index=True, max_length=6, verbose_name="区县代码")),
+                ("subdistrict_code", models.CharField(db_index=True, max_length=12, verbose_name="街道代码")),
+                ("community_code", models.CharField(db_index=True, max_length=12, verbose_name="社区代码")),
+                (
+                    "grid_code",
+                    models.CharField(blank=True, db_index=True, max_length=15, verbose_name="网格编码"),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("goals", models.TextField(verbose_name="发展目标")),
+                ("planned_projects", models.PositiveSmallIntegerField(default=0, verbose_name="计划项目数")),
+                ("planned_person_times", models.PositiveIntegerField(default=0, verbose_name="计划服务人次")),
+                (
+                    "filed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="yearly_plans",
+                        to="volunteers.socialorganization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '年度计划',
-                'verbose_name_plural': '年度计划',
+                "verbose_name": "年度计划",
+                "verbose_name_plural": "年度计划",
             },
         ),
         migrations.AddConstraint(
-            model_name='contestjudge',
-            constraint=models.UniqueConstraint(fields=('contest', 'user'), name='socialorg_judge_once'),
+            model_name="contestjudge",
+            constraint=models.UniqueConstraint(fields=("contest", "user"), name="socialorg_judge_once"),
         ),
         migrations.AddConstraint(
-            model_name='fundedproject',
-            constraint=models.CheckConstraint(condition=models.Q(('requested_yuan__gt', 0)), name='funded_requested_positive'),
+            model_name="fundedproject",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("requested_yuan__gt", 0)), name="funded_requested_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='fundedproject',
-            constraint=models.CheckConstraint(condition=models.Q(('granted_yuan__isnull', True), models.Q(('granted_yuan__gt', 0), ('granted_yuan__lte', models.F('requested_yuan'))), _connector='OR'), name='funded_granted_within_request'),
+            model_name="fundedproject",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("granted_yuan__isnull", True),
+                    models.Q(("granted_yuan__gt", 0), ("granted_yuan__lte", models.F("requested_yuan"))),
+                    _connector="OR",
+                ),
+                name="funded_granted_within_request",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contestentry',
-            constraint=models.UniqueConstraint(fields=('contest', 'title'), name='socialorg_entry_title'),
+            model_name="contestentry",
+            constraint=models.UniqueConstraint(fields=("contest", "title"), name="socialorg_entry_title"),
         ),
         migrations.AddConstraint(
-            model_name='incubation',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'incubating')), fields=('organization',), name='socialorg_one_incubation'),
+            model_name="incubation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "incubating")),
+                fields=("organization",),
+                name="socialorg_one_incubation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organizationprofile',
-            constraint=models.UniqueConstraint(condition=models.Q(('filing_number', ''), _negated=True), fields=('filing_number',), name='socialorg_filing_unique'),
+            model_name="organizationprofile",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("filing_number", ""), _negated=True),
+                fields=("filing_number",),
+                name="socialorg_filing_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organizationprofile',
-            constraint=models.CheckConstraint(condition=models.Q(('party_organization__isnull', False), models.Q(('party_instructor', ''), _negated=True), _connector='OR'), name='socialorg_party_guided'),
+            model_name="organizationprofile",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("party_organization__isnull", False),
+                    models.Q(("party_instructor", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="socialorg_party_guided",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='projectreview',
-            constraint=models.UniqueConstraint(fields=('project', 'reviewer'), name='funded_review_once'),
+            model_name="projectreview",
+            constraint=models.UniqueConstraint(fields=("project", "reviewer"), name="funded_review_once"),
         ),
         migrations.AddConstraint(
-            model_name='projectreview',
-            constraint=models.CheckConstraint(condition=models.Q(('score__lte', 100)), name='funded_review_score'),
+            model_name="projectreview",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("score__lte", 100)), name="funded_review_score"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scoresheet',
-            constraint=models.UniqueConstraint(fields=('entry', 'judge'), name='socialorg_sheet_once'),
+            model_name="scoresheet",
+            constraint=models.UniqueConstraint(fields=("entry", "judge"), name="socialorg_sheet_once"),
         ),
         migrations.AddConstraint(
-            model_name='socialworker',
-            constraint=models.UniqueConstraint(fields=('kind', 'certificate_number'), name='socialorg_worker_cert'),
+            model_name="socialworker",
+            constraint=models.UniqueConstraint(
+                fields=("kind", "certificate_number"), name="socialorg_worker_cert"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='yearlyplan',
-            constraint=models.UniqueConstraint(fields=('organization', 'year'), name='socialorg_plan_year'),
+            model_name="yearlyplan",
+            constraint=models.UniqueConstraint(fields=("organization", "year"), name="socialorg_plan_year"),
         ),
     ]

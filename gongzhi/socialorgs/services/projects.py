@@ -19,7 +19,7 @@ from django.utils import timezone
 from gongzhi.audit.services import audit_record
 from gongzhi.core import bounds
 from gongzhi.core.duties import refuse_own_work
-from gongzhi.core.errors import Conflict, NotFound
+from gongzhi.core.errors import Conflict, Forbidden, NotFound
 from gongzhi.core.permissions import require
 from gongzhi.core.workflow import check_move
 from gongzhi.socialorgs.enums import GRADE_A, GRADE_B, FundedProjectStatus
@@ -105,6 +105,13 @@ def funded_project_apply(*, actor: Actor, organization_id: int, data: FundedProj
     return project
 
 
+REFUSALS = {
+    "socialorgs.review_project": "只有项目所在社区、街道的工作人员可以评审",
+    "socialorgs.decide_project": "立项和结项由街道决定",
+    "socialorgs.deliver_project": "只有项目所在社区、街道的工作人员可以登记服务",
+}
+
+
 def _locked(actor: Actor, project_id: int, perm: str) -> FundedProject:
     from gongzhi.socialorgs.selectors import socialorg_place_q
 
@@ -117,7 +124,7 @@ def _locked(actor: Actor, project_id: int, perm: str) -> FundedProject:
     )
     if project is None:
         raise NotFound("公益创投项目不存在或无权查看")
-    require(actor, perm, project)
+    require(actor, perm, project, error=Forbidden(REFUSALS[perm]))
     return project
 
 

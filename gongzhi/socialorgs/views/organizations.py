@@ -67,7 +67,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
                 data=posted.profile_input(),
             )
         except ApplicationError as exc:
-            errors = exc.fields or {"__all__": exc.message}
+            errors = exc.fields or {"form": exc.message}
             messages.error(request, exc.message)
         else:
             messages.success(request, f"已登记社会组织“{profile.organization.name}”")
@@ -254,7 +254,7 @@ def worker_list(request: HttpRequest) -> HttpResponse:
                 actor=actor, community_id=posted.number("community_id") or 0, data=posted.worker_input()
             )
         except ApplicationError as exc:
-            errors = exc.fields or {"__all__": exc.message}
+            errors = exc.fields or {"form": exc.message}
             messages.error(request, exc.message)
         else:
             messages.success(request, f"已登记{w.get_kind_display()}{w.name}")

@@ -43,7 +43,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
                 data=posted.project_input(),
             )
         except ApplicationError as exc:
-            errors = exc.fields or {"__all__": exc.message}
+            errors = exc.fields or {"form": exc.message}
             messages.error(request, exc.message)
         else:
             messages.success(request, f"已申报公益创投项目“{project.title}”")
