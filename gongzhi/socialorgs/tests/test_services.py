@@ -235,9 +235,9 @@ def test_a_decision_needs_two_reviews_a_pass_and_a_grant_within_the_request(dist
     with pytest.raises(Conflict) as exc:
         funded_project_decide(actor=ss, project_id=project.pk, approve=True, granted_yuan="3000")
     assert "59.50" in exc.value.message
-    with pytest.raises(ValidationFailed) as exc:
+    with pytest.raises(ValidationFailed) as bad:
         funded_project_decide(actor=ss, project_id=project.pk, approve=True, granted_yuan="3000.001")
-    assert "两位小数" in exc.value.message
+    assert "两位小数" in bad.value.message
     with pytest.raises(Forbidden):  # the community does not decide: the subdistrict holds the funds
         funded_project_decide(
             actor=district.user("community_worker"), project_id=project.pk, approve=False, note="x"

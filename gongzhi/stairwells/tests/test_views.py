@@ -70,6 +70,7 @@ def test_the_register_prints_and_its_xlsx_download_is_audited(district, client):
     r = client.get("/console/stairwells/register.xlsx")
     assert r.status_code == 200
     ws = load_workbook(io.BytesIO(r.content)).active
+    assert ws is not None
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0][2] == "楼道" and len(rows) == 3
     assert AuditEvent.objects.filter(event_type="stairwells.register_downloaded").count() == before + 1
