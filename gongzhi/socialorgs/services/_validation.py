@@ -14,12 +14,12 @@ from gongzhi.core.errors import ValidationFailed
 MAX_YUAN = Decimal("100000000.00")
 
 
-def raise_errors(errors: dict[str, str]) -> None:
+def _raise_errors(errors: dict[str, str]) -> None:
     if errors:
         raise ValidationFailed(next(iter(errors.values())), fields=errors)
 
 
-def text(errors: dict[str, str], name: str, value: Any, label: str, max_len: int, required: bool) -> str:
+def _text(errors: dict[str, str], name: str, value: Any, label: str, max_len: int, required: bool) -> str:
     value = bounds.clean_text(str(value or "")).strip()
     if required and not value:
         errors[name] = f"请填写{label}"
@@ -28,7 +28,7 @@ def text(errors: dict[str, str], name: str, value: Any, label: str, max_len: int
     return value
 
 
-def yuan(errors: dict[str, str], name: str, value: Any, label: str) -> Decimal | None:
+def _yuan(errors: dict[str, str], name: str, value: Any, label: str) -> Decimal | None:
     """An amount in yuan with at most two decimal places, above zero: a Decimal, never a float."""
     if isinstance(value, float):
         value = repr(value)
@@ -46,7 +46,7 @@ def yuan(errors: dict[str, str], name: str, value: Any, label: str) -> Decimal |
     return amount.quantize(Decimal("0.01"))
 
 
-def day(
+def _day(
     errors: dict[str, str], name: str, value: dt.date | None, label: str, *, past: bool = True
 ) -> dt.date:
     value = value or timezone.localdate()
@@ -57,14 +57,14 @@ def day(
     return value
 
 
-def count(errors: dict[str, str], name: str, value: Any, label: str, high: int = 1_000_000) -> int:
+def _count(errors: dict[str, str], name: str, value: Any, label: str, high: int = 1_000_000) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= high:
         errors[name] = f"{label}应为0到{high}之间的整数"
         return 0
     return value
 
 
-def year(errors: dict[str, str], value: Any) -> int:
+def _year(errors: dict[str, str], value: Any) -> int:
     if not isinstance(value, int) or not bounds.year_in_range(value):
         errors["year"] = bounds.YEAR_MESSAGE
         return 0

@@ -20,8 +20,8 @@ from gongzhi.core.workflow import check_move
 from gongzhi.socialorgs import ranking
 from gongzhi.socialorgs.enums import DEFAULT_CRITERIA, ContestStatus
 from gongzhi.socialorgs.models import Contest, ContestEntry, ContestJudge, FundedProject, ScoreSheet
-from gongzhi.socialorgs.services._validation import raise_errors, text
-from gongzhi.socialorgs.services._validation import year as check_year
+from gongzhi.socialorgs.services._validation import _raise_errors, _text
+from gongzhi.socialorgs.services._validation import _year as check_year
 from gongzhi.socialorgs.transitions import CONTEST
 
 if TYPE_CHECKING:
@@ -65,10 +65,10 @@ def contest_open(
     )
     errors: dict[str, str] = {}
     y = check_year(errors, year)
-    title = text(errors, "title", title, "大赛名称", 100, True)
+    title = _text(errors, "title", title, "大赛名称", 100, True)
     if not isinstance(winners, int) or isinstance(winners, bool) or not 1 <= winners <= 200:
         errors["winners"] = "获奖名额应为1到200之间的整数"
-    raise_errors(errors)
+    _raise_errors(errors)
     clean = _criteria(criteria if criteria is not None else DEFAULT_CRITERIA)
     if Contest.objects.filter(subdistrict_code=sub.code, year=y).exists():
         raise Conflict(f"{sub.name}{y}年度的项目大赛已举办", code="duplicate")
@@ -121,7 +121,7 @@ def contest_judge_add(
     user = User.objects.filter(username=username, is_active=True).first() if username else None
     if user is None:
         errors["username"] = "评委账号不存在或已停用"
-    name = text(errors, "name", name or (user.display_name if user else ""), "评委姓名", 50, True)
+    name = _text(errors, "name", name or (user.display_name if user else ""), "评委姓名", 50, True)
     org = None
     if organization_id:
         org = (
@@ -131,7 +131,7 @@ def contest_judge_add(
         )
         if org is None:
             errors["organization_id"] = "社会组织不存在"
-    raise_errors(errors)
+    _raise_errors(errors)
     if ContestJudge.objects.filter(contest=contest, user=user).exists():
         raise Conflict("该账号已是本次大赛的评委", code="duplicate")
     assert user is not None
@@ -174,13 +174,13 @@ def contest_entry_add(
         ),
     )
     errors: dict[str, str] = {}
-    title = text(errors, "title", title, "参赛项目名称", 100, True)
+    title = _text(errors, "title", title, "参赛项目名称", 100, True)
     project = None
     if funded_project_id:
         project = FundedProject.objects.filter(pk=funded_project_id, organization=org).first()
         if project is None:
             errors["funded_project_id"] = "该公益创投项目不属于此组织"
-    raise_errors(errors)
+    _raise_errors(errors)
     if ContestEntry.objects.filter(contest=contest, title=title).exists():
         raise Conflict("本次大赛已有同名参赛项目", code="duplicate")
     entry = ContestEntry(contest=contest, organization=org, funded_project=project, title=title)

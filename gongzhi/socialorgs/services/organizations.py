@@ -32,8 +32,8 @@ from gongzhi.socialorgs.models import (
     SocialWorker,
     YearlyPlan,
 )
-from gongzhi.socialorgs.services._validation import count, day, raise_errors, text
-from gongzhi.socialorgs.services._validation import year as check_year
+from gongzhi.socialorgs.services._validation import _count, _day, _raise_errors, _text
+from gongzhi.socialorgs.services._validation import _year as check_year
 from gongzhi.socialorgs.transitions import INCUBATION
 
 if TYPE_CHECKING:
@@ -75,10 +75,10 @@ def _clean_profile(data: ProfileInput, community_code: str, exclude_pk: int | No
 
     errors: dict[str, str] = {}
     out: dict[str, Any] = {
-        "filing_number": text(errors, "filing_number", data.filing_number, "登记/备案编号", 40, False),
-        "leader_name": text(errors, "leader_name", data.leader_name, "负责人", 50, False),
-        "party_instructor": text(errors, "party_instructor", data.party_instructor, "党建指导员", 50, False),
-        "contact_name": text(errors, "contact_name", data.contact_name, "联系人", 50, False),
+        "filing_number": _text(errors, "filing_number", data.filing_number, "登记/备案编号", 40, False),
+        "leader_name": _text(errors, "leader_name", data.leader_name, "负责人", 50, False),
+        "party_instructor": _text(errors, "party_instructor", data.party_instructor, "党建指导员", 50, False),
+        "contact_name": _text(errors, "contact_name", data.contact_name, "联系人", 50, False),
     }
     if data.kind not in OrganizationKind.values:
         errors["kind"] = "请选择组织类型：枢纽型、行业类或社区服务类"
@@ -88,7 +88,7 @@ def _clean_profile(data: ProfileInput, community_code: str, exclude_pk: int | No
         errors["filing_number"] = "街道备案的组织请填写备案编号"
     if data.field not in FIELDS:
         errors["field"] = "请选择服务领域"
-    out["members_count"] = count(errors, "members_count", data.members_count, "成员人数", 100000)
+    out["members_count"] = _count(errors, "members_count", data.members_count, "成员人数", 100000)
     if data.founded_on is not None and (
         not bounds.date_in_range(data.founded_on) or data.founded_on > timezone.localdate()
     ):
@@ -118,7 +118,7 @@ def _clean_profile(data: ProfileInput, community_code: str, exclude_pk: int | No
             phone = ids.Protected.of_phone(ids.normalise_phone(data.contact_phone, "contact_phone"))
         except ValidationFailed as exc:
             errors.update(exc.fields)
-    raise_errors(errors)
+    _raise_errors(errors)
     out.update(
         kind=data.kind,
         legal_status=data.legal_status,
@@ -247,16 +247,16 @@ def incubation_enter(
 ) -> Incubation:
     org = _organization_locked(actor, organization_id)
     errors: dict[str, str] = {}
-    cohort = text(errors, "cohort", cohort, "孵化批次", 40, True)
-    mentor_name = text(errors, "mentor_name", mentor_name, "导师", 50, True)
-    entered = day(errors, "entered_on", entered_on, "入驻日期")
+    cohort = _text(errors, "cohort", cohort, "孵化批次", 40, True)
+    mentor_name = _text(errors, "mentor_name", mentor_name, "导师", 50, True)
+    entered = _day(errors, "entered_on", entered_on, "入驻日期")
     steps = []
     for title, due in milestones or []:
-        t = text(errors, "milestones", title, "孵化节点", 100, True)
+        t = _text(errors, "milestones", title, "孵化节点", 100, True)
         if not bounds.date_in_range(due) or due < entered:
             errors["milestones"] = "孵化节点的计划日期应在入驻之后"
         steps.append((t, due))
-    raise_errors(errors)
+    _raise_errors(errors)
     if Incubation.objects.filter(organization=org, status=IncubationStatus.INCUBATING).exists():
         raise Conflict("该组织正在孵化中，不能重复入驻", code="duplicate")
     inc = Incubation(organization=org, cohort=cohort, mentor_name=mentor_name, entered_on=entered)
@@ -297,12 +297,12 @@ def incubation_milestone_add(
     inc = _incubation_locked(actor, incubation_id)
     check_move(INCUBATION, "milestone", inc.status)
     errors: dict[str, str] = {}
-    title = text(errors, "title", title, "孵化节点", 100, True)
+    title = _text(errors, "title", title, "孵化节点", 100, True)
     if not isinstance(due_on, dt.date) or not bounds.date_in_range(due_on) or due_on < inc.entered_on:
         errors["due_on"] = "计划完成日期应在入驻之后"
     if done_on is not None:
-        day(errors, "done_on", done_on, "完成日期")
-    raise_errors(errors)
+        _day(errors, "done_on", done_on, "完成日期")
+    _raise_errors(errors)
     assert due_on is not None
     step = IncubationMilestone.objects.create(incubation=inc, title=title, due_on=due_on, done_on=done_on)
     audit_record(
@@ -328,9 +328,9 @@ def incubation_milestone_done(
     inc = _incubation_locked(actor, step.incubation_id)
     check_move(INCUBATION, "milestone", inc.status)
     errors: dict[str, str] = {}
-    when = day(errors, "done_on", done_on, "完成日期")
-    note = text(errors, "note", note, "说明", 200, False)
-    raise_errors(errors)
+    when = _day(errors, "done_on", done_on, "完成日期")
+    note = _text(errors, "note", note, "说明", 200, False)
+    _raise_errors(errors)
     if step.done_on is not None:
         raise Conflict("该孵化节点已完成")
     step.done_on, step.note = when, note
@@ -346,11 +346,11 @@ def _incubation_end(
     new = check_move(INCUBATION, move, inc.status)
     errors: dict[str, str] = {}
     label = "出壳评估" if move == "graduate" else "退出原因"
-    note = text(errors, "end_note", note, label, 500, True)
-    when = day(errors, "ended_on", ended_on, "日期")
+    note = _text(errors, "end_note", note, label, 500, True)
+    when = _day(errors, "ended_on", ended_on, "日期")
     if when < inc.entered_on:
         errors["ended_on"] = "日期不能早于入驻日期"
-    raise_errors(errors)
+    _raise_errors(errors)
     if move == "graduate" and inc.milestones.filter(done_on__isnull=True).exists():
         raise Conflict("尚有孵化节点未完成，不能出壳", code="milestones_open")
     inc.status, inc.ended_on, inc.end_note = new, when, note
@@ -393,10 +393,10 @@ def yearly_plan_file(
     org = _organization_locked(actor, organization_id)
     errors: dict[str, str] = {}
     y = check_year(errors, year)
-    goals = text(errors, "goals", goals, "发展目标", 4000, True)
-    projects = count(errors, "planned_projects", planned_projects, "计划项目数", 1000)
-    persons = count(errors, "planned_person_times", planned_person_times, "计划服务人次")
-    raise_errors(errors)
+    goals = _text(errors, "goals", goals, "发展目标", 4000, True)
+    projects = _count(errors, "planned_projects", planned_projects, "计划项目数", 1000)
+    persons = _count(errors, "planned_person_times", planned_person_times, "计划服务人次")
+    _raise_errors(errors)
     plan = YearlyPlan.objects.filter(organization=org, year=y).first() or YearlyPlan(organization=org, year=y)
     plan.goals, plan.planned_projects, plan.planned_person_times = goals, projects, persons
     plan.filed_by_id = getattr(actor, "pk", None)
@@ -431,8 +431,8 @@ def _clean_worker(data: WorkerInput, community: Community) -> dict[str, Any]:
 
     errors: dict[str, str] = {}
     out: dict[str, Any] = {
-        "name": text(errors, "name", data.name, "姓名", 50, True),
-        "certificate_number": text(
+        "name": _text(errors, "name", data.name, "姓名", 50, True),
+        "certificate_number": _text(
             errors, "certificate_number", data.certificate_number, "证书编号", 50, True
         ),
     }
@@ -444,7 +444,7 @@ def _clean_worker(data: WorkerInput, community: Community) -> dict[str, Any]:
     if data.issued_on is None:
         errors["issued_on"] = "请填写取得日期"
     else:
-        day(errors, "issued_on", data.issued_on, "取得日期")
+        _day(errors, "issued_on", data.issued_on, "取得日期")
     if data.expires_on is not None and (
         not bounds.date_in_range(data.expires_on) or (data.issued_on and data.expires_on <= data.issued_on)
     ):
@@ -464,7 +464,7 @@ def _clean_worker(data: WorkerInput, community: Community) -> dict[str, Any]:
             phone = ids.Protected.of_phone(ids.normalise_phone(data.phone, "phone"))
         except ValidationFailed as exc:
             errors.update(exc.fields)
-    raise_errors(errors)
+    _raise_errors(errors)
     out.update(
         kind=data.kind,
         level=data.level,

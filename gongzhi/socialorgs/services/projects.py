@@ -24,8 +24,8 @@ from gongzhi.core.permissions import require
 from gongzhi.core.workflow import check_move
 from gongzhi.socialorgs.enums import GRADE_A, GRADE_B, FundedProjectStatus
 from gongzhi.socialorgs.models import FundedProject, ProjectDelivery, ProjectReview
-from gongzhi.socialorgs.services._validation import count, day, raise_errors, text, yuan
-from gongzhi.socialorgs.services._validation import year as check_year
+from gongzhi.socialorgs.services._validation import _count, _day, _raise_errors, _text, _yuan
+from gongzhi.socialorgs.services._validation import _year as check_year
 from gongzhi.socialorgs.transitions import FUNDED_PROJECT
 
 if TYPE_CHECKING:
@@ -52,14 +52,14 @@ def _clean(data: FundedProjectInput) -> dict[str, Any]:
     errors: dict[str, str] = {}
     out: dict[str, Any] = {
         "year": check_year(errors, data.year),
-        "title": text(errors, "title", data.title, "项目名称", 100, True),
-        "summary": text(errors, "summary", data.summary, "项目内容", 4000, True),
-        "beneficiaries": text(errors, "beneficiaries", data.beneficiaries, "服务对象", 100, True),
-        "requested_yuan": yuan(errors, "requested_yuan", data.requested_yuan, "申请资金"),
+        "title": _text(errors, "title", data.title, "项目名称", 100, True),
+        "summary": _text(errors, "summary", data.summary, "项目内容", 4000, True),
+        "beneficiaries": _text(errors, "beneficiaries", data.beneficiaries, "服务对象", 100, True),
+        "requested_yuan": _yuan(errors, "requested_yuan", data.requested_yuan, "申请资金"),
     }
     if data.category not in CATEGORY_VALUES:
         errors["category"] = "请选择服务类别"
-    raise_errors(errors)
+    _raise_errors(errors)
     out["category"] = data.category
     return out
 
@@ -137,8 +137,8 @@ def funded_project_review(*, actor: Actor, project_id: int, score: int, comment:
     errors: dict[str, str] = {}
     if not isinstance(score, int) or isinstance(score, bool) or not 0 <= score <= 100:
         errors["score"] = "评分应为0到100之间的整数"
-    comment = text(errors, "comment", comment, "评审意见", 500, False)
-    raise_errors(errors)
+    comment = _text(errors, "comment", comment, "评审意见", 500, False)
+    _raise_errors(errors)
     if ProjectReview.objects.filter(project=project, reviewer_id=actor.pk).exists():
         raise Conflict("您已评审过该项目", code="duplicate")
     review = ProjectReview.objects.create(project=project, reviewer_id=actor.pk, score=score, comment=comment)
@@ -158,11 +158,11 @@ def funded_project_decide(
     new = check_move(FUNDED_PROJECT, "approve" if approve else "reject", project.status)
     refuse_own_work(actor, project.applied_by_id, what="决定本人申报的项目是否立项")
     errors: dict[str, str] = {}
-    note = text(errors, "note", note, "立项意见", 500, not approve)
-    amount = yuan(errors, "granted_yuan", granted_yuan, "资助资金") if approve else None
+    note = _text(errors, "note", note, "立项意见", 500, not approve)
+    amount = _yuan(errors, "granted_yuan", granted_yuan, "资助资金") if approve else None
     if amount is not None and amount > project.requested_yuan:
         errors["granted_yuan"] = f"资助资金不能超过申请的{project.requested_yuan}元"
-    raise_errors(errors)
+    _raise_errors(errors)
     scores = list(project.reviews.values_list("score", flat=True))
     if len(scores) < MIN_REVIEWS:
         raise Conflict(
@@ -216,12 +216,12 @@ def funded_project_deliver(
     project = _locked(actor, project_id, "socialorgs.deliver_project")
     check_move(FUNDED_PROJECT, "deliver", project.status)
     errors: dict[str, str] = {}
-    title = text(errors, "title", title, "服务内容", 100, True)
-    persons = count(errors, "person_times", person_times, "服务人次", 100000)
-    when = day(errors, "delivered_on", delivered_on, "服务日期")
+    title = _text(errors, "title", title, "服务内容", 100, True)
+    persons = _count(errors, "person_times", person_times, "服务人次", 100000)
+    when = _day(errors, "delivered_on", delivered_on, "服务日期")
     if persons == 0 and "person_times" not in errors:
         errors["person_times"] = "服务人次应至少为1"
-    raise_errors(errors)
+    _raise_errors(errors)
     row = ProjectDelivery.objects.create(
         project=project,
         delivered_on=when,
@@ -246,10 +246,10 @@ def funded_project_close(*, actor: Actor, project_id: int, report: str, score: i
     new = check_move(FUNDED_PROJECT, "close", project.status)
     refuse_own_work(actor, project.applied_by_id, what="为本人申报的项目结项")
     errors: dict[str, str] = {}
-    report = text(errors, "closing_report", report, "结项报告", 8000, True)
+    report = _text(errors, "closing_report", report, "结项报告", 8000, True)
     if not isinstance(score, int) or isinstance(score, bool) or not 0 <= score <= 100:
         errors["closing_score"] = "结项评分应为0到100之间的整数"
-    raise_errors(errors)
+    _raise_errors(errors)
     if not project.deliveries.exists():
         raise Conflict("尚未登记任何服务，不能结项", code="no_delivery")
     project.status, project.closing_report, project.closing_score = new, report, score
