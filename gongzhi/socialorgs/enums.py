@@ -1,6 +1,8 @@
 """Kinds, statuses and checklists of social organisations (社会组织), their incubation (孵化), funded
 projects (公益创投), the yearly contest (项目大赛) and their social workers (持证社工 / 和谐使者)."""
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -60,7 +62,7 @@ FIELDS = [
 ]
 
 # The scoring sheet of the contest: criterion → the most points a judge gives for it (100 in all).
-DEFAULT_CRITERIA = [
+DEFAULT_CRITERIA: list[dict[str, Any]] = [
     {"key": "need", "label": "需求契合度", "max": 30},
     {"key": "innovation", "label": "创新性", "max": 20},
     {"key": "feasibility", "label": "可行性", "max": 20},

@@ -336,7 +336,9 @@ class ScoreSheet(models.Model):
 
 class SocialWorker(PlacedModel):
     """A licensed social worker (持证社工) or harmony envoy (和谐使者) of a community, maybe working for an
-    organisation, with their certificate (number, level, dates)."""
+    organisation, with their certificate (number, level, dates). Where the grid academy already holds the
+    certificate (``training.Qualification`` of the same kind and number) the row points at it, so the two
+    registers name one certificate once."""
 
     community = models.ForeignKey("places.Community", on_delete=models.PROTECT, related_name="+")
     organization = models.ForeignKey(
@@ -353,6 +355,14 @@ class SocialWorker(PlacedModel):
     certificate_number = models.CharField(_("证书编号"), max_length=50)
     issued_on = models.DateField(_("取得日期"))
     expires_on = models.DateField(_("有效期至"), null=True, blank=True)
+    qualification = models.OneToOneField(
+        "training.Qualification",
+        verbose_name=_("网格学院证书"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="social_worker",
+    )
     phone_encrypted = models.TextField(blank=True)
     phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
     phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True)

@@ -133,6 +133,10 @@ AUDITED = {
         "mediation.document_downloaded",
         "mediation/tests/test_views.py",
     ),
+    "/console/stairwells/register.xlsx": (
+        "stairwells.register_downloaded",
+        "stairwells/tests/test_views.py",
+    ),
 }
 # Route → why its file holds no personal data (so its download is not audited).
 NOT_PERSONAL = {

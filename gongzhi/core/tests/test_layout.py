@@ -156,6 +156,8 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "volunteers": "demo volunteer service",
         "venues": "demo venues and bookings",
         "training": "demo grid academy",
+        "socialorgs": "demo social organisations, funded projects and contests",
+        "stairwells": "demo stairwells, inspections and captains",
     },
     "authz": {
         "matrix": "enumerate, probe and render the matrix",

@@ -472,6 +472,12 @@ def _clean_worker(data: WorkerInput, community: Community) -> dict[str, Any]:
         expires_on=data.expires_on,
         organization=org,
     )
+    from gongzhi.training.models import Qualification
+
+    # the grid academy's record of the same certificate, if it has one
+    out["qualification"] = Qualification.objects.filter(
+        kind=data.kind, number=out["certificate_number"], social_worker__isnull=True
+    ).first()
     if phone is not None:
         out.update(phone_encrypted=phone.encrypted, phone_hash=phone.hash, phone_masked=phone.masked)
     return out

@@ -438,3 +438,31 @@ def test_grid_staff_and_other_communities_see_no_organisation(district):
     assert [v.pk for v in visible] == [p.pk] and b1.pk
     with pytest.raises(NotFound):
         funded_project_review(actor=district.user("grid_worker"), project_id=project.pk, score=80)
+
+
+def test_a_worker_whose_certificate_the_academy_holds_points_at_it(district):
+    from gongzhi.training.services.trainees import qualification_record, trainee_register
+
+    cw = district.user("community_worker")
+    a1 = district.communities["A1"]
+    trainee = trainee_register(actor=cw, community_id=a1.pk, name="吴社工", kind="staff")
+    q = qualification_record(
+        actor=cw,
+        trainee_id=trainee.pk,
+        kind="licensed_social_worker",
+        number="SW2025001",
+        issued_on=dt.date(2025, 3, 1),
+        level="社会工作师",
+    )
+    w = social_worker_register(
+        actor=cw,
+        community_id=a1.pk,
+        data=WorkerInput(
+            name="吴社工",
+            kind="licensed_social_worker",
+            level="社会工作师",
+            certificate_number="SW2025001",
+            issued_on=dt.date(2025, 3, 1),
+        ),
+    )
+    assert w.qualification_id == q.pk

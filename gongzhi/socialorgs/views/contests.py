@@ -39,6 +39,7 @@ def _subdistricts(actor: Any) -> list[Any]:
 @require_http_methods(["GET", "POST"])
 def contest_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
+    status = 200
     if request.method == "POST":
         form = ContestForm(request.POST)
         try:
@@ -51,6 +52,7 @@ def contest_list(request: HttpRequest) -> HttpResponse:
             )
         except ApplicationError as exc:
             refused(request, exc)
+            status = 400
         else:
             messages.success(request, f"已发布“{contest.title}”，请添加评委和参赛项目")
             return redirect("socialorgs:contest", contest_id=contest.pk)
@@ -62,6 +64,7 @@ def contest_list(request: HttpRequest) -> HttpResponse:
             "subdistricts": _subdistricts(actor),
             "year": timezone.localdate().year,
         },
+        status=status,
     )
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core import bounds
+from gongzhi.core.bulk import insert_rows
 from gongzhi.core.errors import Forbidden, ValidationFailed
 from gongzhi.core.images import CleanImage, clean_images, store_image
 from gongzhi.core.permissions import allowed, require
@@ -155,6 +156,27 @@ def stairwell_inspect(
 # --- the demo's batch path ------------------------------------------------------------------------
 
 
+def _update_rows(model: type[Any], objs: list[Any], names: list[str]) -> None:
+    """One compiled UPDATE run with ``executemany`` (``bulk_update`` builds a CASE per field and row);
+    each value prepared by its field as the ORM would."""
+    from django.db import connection
+
+    fields = [model._meta.get_field(n) for n in names]
+    quote = connection.ops.quote_name
+    # Only model metadata goes into the statement (quoted names); every value is a bound parameter.
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608
+        quote(model._meta.db_table),
+        ", ".join(f"{quote(f.column)} = %s" for f in fields),
+        quote(model._meta.pk.column),
+    )
+    rows = [
+        (*(f.get_db_prep_save(getattr(o, f.attname), connection=connection) for f in fields), o.pk)
+        for o in objs
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
 @dataclass
 class InspectionHistory:
     stairwell: Stairwell
@@ -188,8 +210,8 @@ def inspections_bulk_record(*, actor: Actor | None, rows: list[InspectionHistory
             i.set_place_codes(grid_code=sw.grid_code, community_code=sw.community_code)
             inspections.append(i)
         stairwells.append(sw)
-    StairwellInspection.objects.bulk_create(inspections, batch_size=2000)
-    Stairwell.objects.bulk_update(stairwells, STANDING_FIELDS, batch_size=1000)
+    insert_rows(StairwellInspection, inspections)
+    _update_rows(Stairwell, stairwells, [*STANDING_FIELDS, "title", "pact_on_file"])
     if inspections:
         audit_record(
             actor=actor,

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core import bounds
+from gongzhi.core.bulk import insert_rows
 from gongzhi.core.errors import Conflict, NotFound, ValidationFailed
 from gongzhi.core.permissions import require
 from gongzhi.stairwells.enums import Title
@@ -119,7 +120,7 @@ def stairwells_register_community(*, actor: Actor | None, community_id: int) -> 
         for e in sorted(entrances[b.pk], key=lambda x: (len(x), x))
         if (b.pk, e) not in known
     ]
-    Stairwell.objects.bulk_create(new, batch_size=1000)
+    insert_rows(Stairwell, new)
     if new:
         audit_record(
             actor=actor, target=community, event="stairwells.stairwells_registered", data={"count": len(new)}
