@@ -69,10 +69,12 @@ def _seed(seeder: Any) -> dict[str, Any]:
     admin = User.objects.get(username="admin")
     for community in Community.objects.order_by("code"):
         stairwells_register_community(actor=admin, community_id=community.pk)
-    everyone = list(Stairwell.objects.order_by("pk"))
+    everyone = list(Stairwell.objects.order_by("pk").values_list("pk", flat=True))
     floor = NAMED_AT_LEAST if len(everyone) > 1000 else 0
     target = min(len(everyone), max(floor, math.ceil(len(everyone) * NAMED_SHARE)))
-    picked = rng.sample(everyone, k=min(len(everyone), target + target // 10 + target // 10))
+    ids = rng.sample(everyone, k=min(len(everyone), target + target // 10 + target // 10))
+    rows_by_pk = Stairwell.objects.in_bulk(ids)
+    picked = [rows_by_pk[pk] for pk in ids]
     named, revoked, started = (
         picked[:target],
         picked[target : target + target // 10],

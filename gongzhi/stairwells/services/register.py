@@ -9,7 +9,6 @@ from django.db import transaction
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core import bounds
-from gongzhi.core.bulk import insert_rows
 from gongzhi.core.errors import Conflict, NotFound, ValidationFailed
 from gongzhi.core.permissions import require
 from gongzhi.stairwells.enums import Title
@@ -75,26 +74,53 @@ def stairwell_register(
     return sw
 
 
-def _entrances_of(buildings: list[Building]) -> dict[int, set[str]]:
-    """Every entrance of the buildings: 1…``entrances`` and any entrance a household names."""
-    from gongzhi.places.models import Household
+# A new stairwell is written with these columns (the rest NULL or their defaults): one compiled INSERT run
+# with executemany from plain values, the timestamp prepared once — a district's ~5,000 entrances in a
+# fraction of a second, with no model instance per row.
+_NEW_COLUMNS = [
+    "created_at",
+    "updated_at",
+    "district_code",
+    "subdistrict_code",
+    "community_code",
+    "grid_code",
+    "building",
+    "entrance",
+    "label",
+    "title",
+    "pact_on_file",
+    "status",
+    "passes_in_row",
+    "fails_in_row",
+]
 
-    out: dict[int, set[str]] = {b.pk: {str(n) for n in range(1, (b.entrances or 1) + 1)} for b in buildings}
-    for bid, entrance in (
-        Household.objects.filter(building__in=[b.pk for b in buildings])
-        .exclude(entrance="")
-        .values_list("building_id", "entrance")
-        .distinct()
-    ):
-        out[bid].add(entrance)
-    return out
+
+def _insert_stairwells(rows: list[tuple[Any, ...]]) -> None:
+    """``rows``: (district, subdistrict, community, grid codes, building id, entrance, label)."""
+    from django.db import connection
+    from django.utils import timezone
+
+    if not rows:
+        return
+    fields = [Stairwell._meta.get_field(n) for n in _NEW_COLUMNS]
+    quote = connection.ops.quote_name
+    # Only model metadata goes into the statement (quoted names); every value is a bound parameter.
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+        quote(Stairwell._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    now = fields[0].get_db_prep_save(timezone.now(), connection=connection)
+    tail = (Title.CIVILISED.value, False, "none", 0, 0)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [(now, now, *row, *tail) for row in rows])
 
 
 @transaction.atomic
-def stairwells_register_community(*, actor: Actor | None, community_id: int) -> list[Stairwell]:
+def stairwells_register_community(*, actor: Actor | None, community_id: int) -> int:
     """Every entrance of the community's buildings not yet on the register, added at once (one audit row);
-    the demo district calls it per community."""
-    from gongzhi.places.models import Building, Community
+    the demo district calls it per community. Returns how many were added."""
+    from gongzhi.places.models import Building, Community, Household
 
     community = (
         Community.objects.filter(pk=community_id).first() if bounds.int_in_range(community_id) else None
@@ -109,23 +135,35 @@ def stairwells_register_community(*, actor: Actor | None, community_id: int) -> 
             "只能登记本人负责社区的楼道", fields={"community_id": "只能登记本人负责社区的楼道"}
         ),
     )
-    buildings = list(Building.objects.filter(community_code=community.code).select_related("estate"))
+    buildings = list(
+        Building.objects.filter(community_code=community.code)
+        .order_by("grid_code", "pk")
+        .values_list("pk", "number", "estate__name", "grid_code", "entrances")
+    )
+    entrances: dict[int, set[str]] = {b[0]: {str(n) for n in range(1, (b[4] or 1) + 1)} for b in buildings}
+    for bid, entrance in (
+        Household.objects.filter(community_code=community.code, building__isnull=False)
+        .exclude(entrance="")
+        .values_list("building_id", "entrance")
+        .distinct()
+    ):
+        entrances.setdefault(bid, set()).add(entrance)
     known = set(
         Stairwell.objects.filter(community_code=community.code).values_list("building_id", "entrance")
     )
-    entrances = _entrances_of(buildings) if buildings else {}
-    new = [
-        _new(b, e)
-        for b in buildings
-        for e in sorted(entrances[b.pk], key=lambda x: (len(x), x))
-        if (b.pk, e) not in known
+    codes = (community.district_code, community.subdistrict_code, community.code)
+    rows = [
+        (*codes, grid_code, pk, e, f"{estate or ''}{number}号楼{e}单元"[:160])
+        for pk, number, estate, grid_code, _n in buildings
+        for e in sorted(entrances[pk], key=lambda x: (len(x), x))
+        if (pk, e) not in known
     ]
-    insert_rows(Stairwell, new)
-    if new:
+    _insert_stairwells(rows)
+    if rows:
         audit_record(
-            actor=actor, target=community, event="stairwells.stairwells_registered", data={"count": len(new)}
+            actor=actor, target=community, event="stairwells.stairwells_registered", data={"count": len(rows)}
         )
-    return new
+    return len(rows)
 
 
 @transaction.atomic

@@ -37,10 +37,11 @@ pytestmark = pytest.mark.django_db
 
 def test_a_community_registers_every_entrance_once(district):
     a1 = district.communities["A1"]
-    first = stairwells_register_community(actor=district.user("community_worker"), community_id=a1.pk)
-    assert len(first) == 2  # g1 and g2: one building each, entrance 1
-    assert {s.label for s in first} == {"银山社区小区1号楼1单元", "银山社区小区2号楼1单元"}
-    assert stairwells_register_community(actor=district.user("community_worker"), community_id=a1.pk) == []
+    added = stairwells_register_community(actor=district.user("community_worker"), community_id=a1.pk)
+    assert added == 2  # g1 and g2: one building each, entrance 1
+    labels = set(Stairwell.objects.filter(community_code=a1.code).values_list("label", flat=True))
+    assert labels == {"银山社区小区1号楼1单元", "银山社区小区2号楼1单元"}
+    assert stairwells_register_community(actor=district.user("community_worker"), community_id=a1.pk) == 0
     with pytest.raises(ValidationFailed):
         stairwells_register_community(
             actor=district.user("community_worker"), community_id=district.communities["B1"].pk

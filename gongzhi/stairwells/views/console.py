@@ -66,10 +66,10 @@ def stairwell_list(request: HttpRequest) -> HttpResponse:
 def register_community(request: HttpRequest) -> HttpResponse:
     form = CommunityForm(request.POST)
     try:
-        rows = register.stairwells_register_community(
+        added = register.stairwells_register_community(
             actor=actor_of(request), community_id=form.number("community_id") or 0
         )
-        messages.success(request, f"已按楼栋单元登记{len(rows)}个楼道")
+        messages.success(request, f"已按楼栋单元登记{added}个楼道")
     except ApplicationError as exc:
         refused(request, exc)
     return redirect("stairwells:list")
