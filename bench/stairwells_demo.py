@@ -60,7 +60,12 @@ def _world(grids: int, households: int, seeder: _Seeder) -> dict[str, Any]:
 
     district = district_create(actor=None, code="370115", name="济阳区")
     sub = subdistrict_create(actor=None, district=district, code="370115001000", name="济阳街道")
-    admin = user_create(actor=None, username="admin", password="bench-Passw0rd-1", validate_password=False)
+    admin = user_create(
+        actor=None,
+        username="admin",
+        password="bench-Passw0rd-1",  # noqa: S106 (a bench account in a throwaway database)
+        validate_password=False,
+    )
     role_assign(actor=None, user=admin, role=Role.DISTRICT_ADMIN, place_code=district.code)
     made = 0
     per_community = 10

@@ -111,18 +111,18 @@ def _seed(seeder: Any) -> dict[str, Any]:
         .order_by("pk")
         .values_list("pk", "name", "user_id", "household__building_id", "household__entrance")
     ):
-        sw = keyed.get((building_id, entrance))
-        if sw is not None and sw.pk not in persons:
-            persons[sw.pk] = Person(pk=pk, name=name, user_id=user_id)
+        found = keyed.get((building_id, entrance))
+        if found is not None and found.pk not in persons:
+            persons[found.pk] = Person(pk=pk, name=name, user_id=user_id)
     members: dict[int, Any] = {}
     for pk, name, user_id, building_id, entrance in (
         PartyMember.objects.filter(person__household__building__isnull=False)
         .order_by("pk")
         .values_list("pk", "name", "user_id", "person__household__building_id", "person__household__entrance")
     ):
-        sw = keyed.get((building_id, entrance))
-        if sw is not None and sw.pk not in members:
-            members[sw.pk] = PartyMember(pk=pk, name=name, user_id=user_id)
+        found = keyed.get((building_id, entrance))
+        if found is not None and found.pk not in members:
+            members[found.pk] = PartyMember(pk=pk, name=name, user_id=user_id)
     first = named[0] if named else None
     rows: list[tuple[Stairwell, str, Any, Any]] = [
         (sw, CaptainKind.CAPTAIN, persons[sw.pk], None) for sw in picked if sw.pk in persons and sw != first
@@ -132,17 +132,17 @@ def _seed(seeder: Any) -> dict[str, Any]:
 
     # one counted election (a captain made) and one open, through the services
     elections = 0
-    for sw, close in ((first, True), (started[0] if started else None, False)):
-        if sw is None:
+    for one, close in ((first, True), (started[0] if started else None, False)):
+        if one is None:
             continue
-        residents = list(Person.objects.filter(household__in=stairwell_households(sw)).order_by("pk")[:3])
+        residents = list(Person.objects.filter(household__in=stairwell_households(one)).order_by("pk")[:3])
         if not residents:
             continue
         e = captain_election_open(
-            actor=admin, stairwell_id=sw.pk, candidate_ids=[p.pk for p in residents[:2]]
+            actor=admin, stairwell_id=one.pk, candidate_ids=[p.pk for p in residents[:2]]
         )
         candidates = list(e.candidates.order_by("pk"))
-        households = list(stairwell_households(sw))
+        households = list(stairwell_households(one))
         for n, hh in enumerate(households[: len(households) // 2 + 1] if close else households[:1]):
             choice = candidates[-1] if n % 3 == 2 else candidates[0]
             captain_vote_record_paper(

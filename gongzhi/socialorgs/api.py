@@ -106,31 +106,31 @@ class FundedProjectFilter(Schema):
     limit: int = Field(200, ge=1, le=1000)
 
 
-class ReviewIn(Schema):
+class ProjectReviewIn(Schema):
     score: int
     comment: str = Field("", max_length=500)
 
 
-class ReviewOut(Schema):
+class ProjectReviewOut(Schema):
     id: int
     project_id: int
     score: int
     comment: str
 
 
-class DecisionIn(Schema):
+class FundingDecisionIn(Schema):
     approve: bool
     granted_yuan: Decimal | None = Field(None, max_digits=12, decimal_places=2)
     note: str = Field("", max_length=500)
 
 
-class DeliveryIn(Schema):
+class ProjectDeliveryIn(Schema):
     title: str = Field(..., max_length=100)
     person_times: int
     delivered_on: dt.date | None = None
 
 
-class DeliveryOut(Schema):
+class ProjectDeliveryOut(Schema):
     id: int
     project_id: int
     delivered_on: dt.date
@@ -138,7 +138,7 @@ class DeliveryOut(Schema):
     person_times: int
 
 
-class CloseIn(Schema):
+class ProjectCloseIn(Schema):
     report: str = Field(..., max_length=8000)
     score: int
 
@@ -259,8 +259,10 @@ def project_detail(request: HttpRequest, project_id: int):
     return selectors.funded_project_get_for_actor(actor=actor_of(request), project_id=project_id)
 
 
-@router.post("/projects/{project_id}/reviews", response={201: ReviewOut, **ERRORS}, summary="项目评审打分")
-def project_review(request: HttpRequest, project_id: int, payload: ReviewIn):
+@router.post(
+    "/projects/{project_id}/reviews", response={201: ProjectReviewOut, **ERRORS}, summary="项目评审打分"
+)
+def project_review(request: HttpRequest, project_id: int, payload: ProjectReviewIn):
     review = projects.funded_project_review(
         actor=actor_of(request), project_id=project_id, score=payload.score, comment=payload.comment
     )
@@ -270,7 +272,7 @@ def project_review(request: HttpRequest, project_id: int, payload: ReviewIn):
 @router.post(
     "/projects/{project_id}/decision", response={200: FundedProjectOut, **ERRORS}, summary="立项决定"
 )
-def project_decision(request: HttpRequest, project_id: int, payload: DecisionIn):
+def project_decision(request: HttpRequest, project_id: int, payload: FundingDecisionIn):
     return projects.funded_project_decide(
         actor=actor_of(request),
         project_id=project_id,
@@ -281,9 +283,9 @@ def project_decision(request: HttpRequest, project_id: int, payload: DecisionIn)
 
 
 @router.post(
-    "/projects/{project_id}/deliveries", response={201: DeliveryOut, **ERRORS}, summary="登记项目服务"
+    "/projects/{project_id}/deliveries", response={201: ProjectDeliveryOut, **ERRORS}, summary="登记项目服务"
 )
-def project_delivery(request: HttpRequest, project_id: int, payload: DeliveryIn):
+def project_delivery(request: HttpRequest, project_id: int, payload: ProjectDeliveryIn):
     row = projects.funded_project_deliver(
         actor=actor_of(request),
         project_id=project_id,
@@ -295,7 +297,7 @@ def project_delivery(request: HttpRequest, project_id: int, payload: DeliveryIn)
 
 
 @router.post("/projects/{project_id}/close", response={200: FundedProjectOut, **ERRORS}, summary="项目结项")
-def project_close(request: HttpRequest, project_id: int, payload: CloseIn):
+def project_close(request: HttpRequest, project_id: int, payload: ProjectCloseIn):
     return projects.funded_project_close(
         actor=actor_of(request), project_id=project_id, report=payload.report, score=payload.score
     )

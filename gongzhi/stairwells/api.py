@@ -62,18 +62,18 @@ class StairwellInspectionOut(Schema):
     status_after: str
 
 
-class VoteIn(Schema):
+class StairwellVoteIn(Schema):
     candidate_id: int
 
 
-class VoteOut(Schema):
+class StairwellVoteOut(Schema):
     id: int
     election_id: int
     household_id: int
     candidate_id: int
 
 
-class CaptainOut(Schema):
+class StairwellCaptainOut(Schema):
     id: int
     stairwell_id: int
     kind: str
@@ -125,8 +125,10 @@ def stairwell_inspection(request: HttpRequest, stairwell_id: int, payload: Stair
     return Status(201, row)
 
 
-@router.post("/elections/{election_id}/votes", response={201: VoteOut, **ERRORS}, summary="楼道长选举投票")
-def election_vote(request: HttpRequest, election_id: int, payload: VoteIn):
+@router.post(
+    "/elections/{election_id}/votes", response={201: StairwellVoteOut, **ERRORS}, summary="楼道长选举投票"
+)
+def election_vote(request: HttpRequest, election_id: int, payload: StairwellVoteIn):
     vote = captains.captain_vote_cast(
         actor=actor_of(request), election_id=election_id, candidate_id=payload.candidate_id
     )
@@ -134,7 +136,9 @@ def election_vote(request: HttpRequest, election_id: int, payload: VoteIn):
 
 
 @router.post(
-    "/stairwells/{stairwell_id}/red-captain", response={201: CaptainOut, **ERRORS}, summary="认领红色楼长"
+    "/stairwells/{stairwell_id}/red-captain",
+    response={201: StairwellCaptainOut, **ERRORS},
+    summary="认领红色楼长",
 )
 def red_captain(request: HttpRequest, stairwell_id: int):
     return Status(201, captains.red_captain_claim(actor=actor_of(request), stairwell_id=stairwell_id))

@@ -102,7 +102,7 @@ def _insert_stairwells(rows: list[tuple[Any, ...]]) -> None:
 
     if not rows:
         return
-    fields = [Stairwell._meta.get_field(n) for n in _NEW_COLUMNS]
+    fields: list[Any] = [Stairwell._meta.get_field(n) for n in _NEW_COLUMNS]
     quote = connection.ops.quote_name
     # Only model metadata goes into the statement (quoted names); every value is a bound parameter.
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
