@@ -93,3 +93,14 @@ def test_a_judge_scores_on_the_contest_page_and_is_refused_their_own_organisatio
     client.force_login(district.user("district_admin"))
     r = client.post(f"/console/socialorgs/entries/{entry.pk}/score/", sheet, follow=True)
     assert "75" in r.content.decode() and ScoreSheet.objects.count() == 1
+
+
+def test_the_registry_list_reads_in_a_fixed_number_of_queries(
+    district, client, django_assert_max_num_queries
+):
+    for n in range(5):
+        organization(district, name=f"组织{n}", filing_number=f"Q-{n}")
+    client.force_login(district.user("community_worker"))
+    with django_assert_max_num_queries(12):
+        r = client.get("/api/v1/socialorgs/organizations")
+    assert len(r.json()) == 5

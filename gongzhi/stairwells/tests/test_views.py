@@ -98,3 +98,51 @@ def test_a_household_votes_on_its_phone_and_a_member_claims_the_red_post(distric
 def test_a_resident_without_a_stairwell_sees_what_to_do(district, client):
     client.force_login(district.user("resident"))
     assert "还没有找到您家所在的楼道" in client.get("/h5/stairwells/").content.decode()
+
+
+def test_the_captain_inspects_on_the_h5_page_with_a_photo(district, client, tmp_path, settings):
+    from gongzhi.stairwells.services.captains import captain_election_close, captain_vote_record_paper
+    from gongzhi.stairwells.tests.factories import resident_account
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    sw = stairwells(district)["g1"]
+    person = district.persons["g1"][0]
+    captain = resident_account(district, person, "captain-h5")
+    e = captain_election_open(
+        actor=district.user("grid_worker"), stairwell_id=sw.pk, candidate_ids=[person.pk]
+    )
+    for hh in district.households["g1"][:2]:
+        captain_vote_record_paper(
+            actor=district.user("grid_worker"),
+            election_id=e.pk,
+            household_id=hh.pk,
+            candidate_id=e.candidates.get().pk,
+        )
+    captain_election_close(actor=district.user("grid_worker"), election_id=e.pk)
+    client.force_login(captain)
+    assert "检查楼道" in client.get("/h5/stairwells/").content.decode()
+    r = client.post(f"/h5/stairwells/{sw.pk}/inspect/", {"passed_items": ["hygiene"]})
+    assert r.status_code == 400 and "检查不合格，请填写整改意见" in r.content.decode()
+    r = client.post(
+        f"/h5/stairwells/{sw.pk}/inspect/",
+        {
+            "passed_items": ["hygiene", "clutter", "lighting", "fire_safety", "notice_board"],
+            "photos": [_photo()],
+        },
+    )
+    assert r.status_code == 302
+    row = StairwellInspection.objects.get(stairwell=sw)
+    assert (row.passed, row.inspector_role, row.photos.count()) == (True, "captain", 1)
+    neighbour = resident_account(district, district.persons["g1"][2], "neighbour-h5")
+    client.force_login(neighbour)
+    assert client.get(f"/h5/stairwells/{sw.pk}/inspect/").status_code == 404
+
+
+def test_the_stairwell_list_reads_in_a_fixed_number_of_queries(
+    district, client, django_assert_max_num_queries
+):
+    stairwells(district)
+    client.force_login(district.user("district_admin"))
+    with django_assert_max_num_queries(12):
+        r = client.get("/api/v1/stairwells/stairwells")
+    assert len(r.json()) == 4
