@@ -163,6 +163,8 @@ from gongzhi.people.api import router as people_router  # noqa: E402
 from gongzhi.places.api import router as places_router  # noqa: E402
 from gongzhi.points.api import router as points_router  # noqa: E402
 from gongzhi.routing.api import router as routing_router  # noqa: E402
+from gongzhi.socialorgs.api import router as socialorgs_router  # noqa: E402
+from gongzhi.stairwells.api import router as stairwells_router  # noqa: E402
 from gongzhi.tickets import api as tickets_api  # noqa: E402
 from gongzhi.training.api import router as training_router  # noqa: E402
 from gongzhi.venues.api import router as venues_router  # noqa: E402
@@ -191,3 +193,5 @@ api.add_router("/training", training_router)
 api.add_router("/points", points_router)
 api.add_router("/devices", devices_router)
 api.add_router("/routing", routing_router)
+api.add_router("/socialorgs", socialorgs_router)
+api.add_router("/stairwells", stairwells_router)

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "gongzhi.training",
     "gongzhi.points",
     "gongzhi.devices",
+    "gongzhi.socialorgs",
+    "gongzhi.stairwells",
     "gongzhi.console",
     "gongzhi.h5",
     "gongzhi.demo",

@@ -32,8 +32,11 @@ CONSOLE_APPS = [
     "mediation",
     "points",
     "devices",
+    "socialorgs",
+    "stairwells",
 ]
 H5_APPS = ["tickets", "party", "venues", "volunteers", "cobuild", "training", "mediation", "points"]
+H5_APPS += ["stairwells"]
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="console:home", permanent=False)),

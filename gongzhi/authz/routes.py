@@ -41,6 +41,12 @@ MEDIATION_HANDLERS = of(ADMIN, COMMUNITY_WORKER, SECRETARY)
 DEVICE_READERS = of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY, GRID_HEAD, GRID_WORKER)
 # The grid academy's readers by place: the population roles placed at the community or above.
 TRAINING_READERS = of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)
+# Social organisations: read by the place readers, kept by the place managers.
+SOCIALORG_READERS = TRAINING_READERS
+SOCIALORG_MANAGERS = of(ADMIN, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)
+# Stairwells: kept by the staff of their place (grid staff too); read also by a household living there.
+STAIRWELL_STAFF = of(ADMIN, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY, GRID_HEAD, GRID_WORKER)
+STAIRWELL_READERS = STAIRWELL_STAFF | of(AUDITOR, RESIDENT)
 
 
 # Kinds a narrower account may still see district-wide, by design (docs/security.md says why).
@@ -360,6 +366,29 @@ ROUTES: dict[str, Route] = {
     "POST /api/v1/points/redemptions": R("collection", NOBODY),
     # 积分公示榜: published to everyone (masked names, no ids)
     "GET /api/v1/points/board/{community_code}": R("public", NOBODY),
+    # 社会组织: the readers of a place (its staff, the subdistrict office, the district admin and auditor);
+    # the subdistrict decides on funds and runs the contest, whose judges score it
+    "GET /api/v1/socialorgs/organizations": R("list:social_org", SIGNED_IN),
+    "POST /api/v1/socialorgs/organizations": R("collection", NOBODY),
+    "GET /api/v1/socialorgs/organizations/{organization_id}": R("social_org", SOCIALORG_READERS),
+    "GET /api/v1/socialorgs/projects": R("list:funded_project", SIGNED_IN),
+    "POST /api/v1/socialorgs/projects": R("collection", NOBODY),
+    "GET /api/v1/socialorgs/projects/{project_id}": R("funded_project", SOCIALORG_READERS),
+    "POST /api/v1/socialorgs/projects/{project_id}/reviews": R("funded_project", SOCIALORG_MANAGERS),
+    "POST /api/v1/socialorgs/projects/{project_id}/decision": R("funded_project", of(ADMIN, SUBDISTRICT)),
+    "POST /api/v1/socialorgs/projects/{project_id}/deliveries": R("funded_project", SOCIALORG_MANAGERS),
+    "POST /api/v1/socialorgs/projects/{project_id}/close": R("funded_project", of(ADMIN, SUBDISTRICT)),
+    "GET /api/v1/socialorgs/contests/{contest_id}": R("contest", SOCIALORG_READERS),
+    "POST /api/v1/socialorgs/entries/{entry_id}/score": R("contest_entry", of(ADMIN)),
+    "GET /api/v1/socialorgs/workers": R("list:social_worker", SIGNED_IN),
+    "GET /api/v1/socialorgs/figures": R("collection", SIGNED_IN),
+    # 文明楼道: the staff of a place and the households living on a stairwell
+    "GET /api/v1/stairwells/stairwells": R("list:stairwell", SIGNED_IN),
+    "GET /api/v1/stairwells/stairwells/{stairwell_id}": R("stairwell", STAIRWELL_READERS),
+    "POST /api/v1/stairwells/stairwells/{stairwell_id}/inspections": R("stairwell", STAIRWELL_STAFF),
+    "POST /api/v1/stairwells/elections/{election_id}/votes": R("election", of(RESIDENT)),
+    "POST /api/v1/stairwells/stairwells/{stairwell_id}/red-captain": R("stairwell", of(MEMBER)),
+    "GET /api/v1/stairwells/figures": R("collection", SIGNED_IN),
     "GET /console/": R("collection", STAFF),
     "GET /console/login/": R("collection", of(ANON)),
     "POST /console/logout/": R("collection", NOBODY, logs_out=True),
@@ -656,6 +685,46 @@ ROUTES: dict[str, Route] = {
     "POST /h5/volunteers/signups/{signup_id}/cancel/": R("signup", NOBODY),
     "GET /h5/volunteers/scan/{token}/": R("token", NOBODY),
     "GET /h5/volunteers/mine/": R("collection", SIGNED_IN),
+    "GET /console/socialorgs/": R("list:social_org", STAFF),
+    "POST /console/socialorgs/": R("collection", NOBODY),
+    "GET /console/socialorgs/figures/": R("collection", STAFF),
+    "GET /console/socialorgs/workers/": R("list:social_worker", STAFF),
+    "POST /console/socialorgs/workers/": R("collection", NOBODY),
+    "GET /console/socialorgs/{organization_id}/": R("social_org", SOCIALORG_READERS),
+    "POST /console/socialorgs/{organization_id}/profile/": R("social_org", NOBODY),
+    "POST /console/socialorgs/{organization_id}/incubations/": R("social_org", NOBODY),
+    "POST /console/socialorgs/{organization_id}/plans/": R("social_org", NOBODY),
+    "POST /console/socialorgs/incubations/{incubation_id}/milestones/": R("incubation", NOBODY),
+    "POST /console/socialorgs/incubations/{incubation_id}/end/": R("incubation", NOBODY),
+    "POST /console/socialorgs/milestones/{milestone_id}/done/": R("milestone", NOBODY),
+    "GET /console/socialorgs/projects/": R("list:funded_project", STAFF),
+    "POST /console/socialorgs/projects/": R("collection", NOBODY),
+    "GET /console/socialorgs/projects/{project_id}/": R("funded_project", SOCIALORG_READERS),
+    "POST /console/socialorgs/projects/{project_id}/review/": R("funded_project", NOBODY),
+    "POST /console/socialorgs/projects/{project_id}/decide/": R("funded_project", NOBODY),
+    "POST /console/socialorgs/projects/{project_id}/deliver/": R("funded_project", NOBODY),
+    "POST /console/socialorgs/projects/{project_id}/close/": R("funded_project", NOBODY),
+    "GET /console/socialorgs/contests/": R("collection", STAFF),
+    "POST /console/socialorgs/contests/": R("collection", NOBODY),
+    "GET /console/socialorgs/contests/{contest_id}/": R("contest", SOCIALORG_READERS),
+    "POST /console/socialorgs/contests/{contest_id}/judges/": R("contest", NOBODY),
+    "POST /console/socialorgs/contests/{contest_id}/entries/": R("contest", NOBODY),
+    "POST /console/socialorgs/contests/{contest_id}/start/": R("contest", NOBODY),
+    "POST /console/socialorgs/contests/{contest_id}/finish/": R("contest", NOBODY),
+    "POST /console/socialorgs/entries/{entry_id}/score/": R("contest_entry", NOBODY),
+    "POST /console/socialorgs/entries/{entry_id}/brand/": R("contest_entry", NOBODY),
+    "GET /console/stairwells/": R("list:stairwell", STAFF),
+    "POST /console/stairwells/register-community/": R("collection", NOBODY),
+    "GET /console/stairwells/register/": R("list:stairwell", STAFF),
+    "GET /console/stairwells/register.xlsx": R("list:stairwell", STAFF),
+    "GET /console/stairwells/figures/": R("collection", STAFF),
+    "GET /console/stairwells/{stairwell_id}/": R("stairwell", STAIRWELL_STAFF | {AUDITOR.value}),
+    "POST /console/stairwells/{stairwell_id}/inspect/": R("stairwell", NOBODY),
+    "POST /console/stairwells/{stairwell_id}/settings/": R("stairwell", NOBODY),
+    "POST /console/stairwells/{stairwell_id}/elections/": R("stairwell", NOBODY),
+    "POST /console/stairwells/elections/{election_id}/paper-vote/": R("election", NOBODY),
+    "POST /console/stairwells/elections/{election_id}/close/": R("election", NOBODY),
+    "POST /console/stairwells/posts/{captain_id}/end/": R("captain", NOBODY),
     "GET /h5/venues/": R("collection", SIGNED_IN),
     "GET /h5/venues/{venue_id}/": R("venue", SIGNED_IN - {DEPARTMENT.value}),
     "POST /h5/venues/bookings/{booking_id}/cancel/": R("booking", NOBODY),
@@ -678,6 +747,11 @@ ROUTES: dict[str, Route] = {
     "GET /h5/points/receipts/{redemption_id}/": R("redemption", NOBODY),
     # 积分公示榜: a community's board is published to everyone, names masked
     "GET /h5/points/board/{community_code}/": R("public", NOBODY),
+    "GET /h5/stairwells/": R("list:stairwell", SIGNED_IN),
+    "GET /h5/stairwells/{stairwell_id}/inspect/": R("stairwell", STAIRWELL_STAFF),
+    "POST /h5/stairwells/{stairwell_id}/inspect/": R("stairwell", NOBODY),
+    "POST /h5/stairwells/{stairwell_id}/red-captain/": R("stairwell", NOBODY),
+    "POST /h5/stairwells/elections/{election_id}/vote/": R("election", NOBODY),
     "GET /h5/": R("collection", SIGNED_IN),
     "GET /h5/login/": R("collection", of(ANON)),
     "POST /h5/login/code/": R("collection", NOBODY),

@@ -504,6 +504,110 @@ def _devices(w: World) -> None:
         w.add("device_event", side, Obj({"event_id": got.event.pk}, [device.name]))
         assert DeviceEvent.objects.get(pk=got.event.pk).snapshot_id
     Device.objects.filter(code="AUTHZ-B-001").update(status="offline", offline_since=timezone.now())
+def _socialorgs(w: World) -> None:
+    from gongzhi.socialorgs.services.contests import (
+        contest_entry_add,
+        contest_judge_add,
+        contest_open,
+        contest_scoring_start,
+    )
+    from gongzhi.socialorgs.services.organizations import (
+        ProfileInput,
+        WorkerInput,
+        incubation_enter,
+        social_worker_register,
+        socialorg_register,
+    )
+    from gongzhi.socialorgs.services.projects import FundedProjectInput, funded_project_apply
+
+    d = w.d
+    admin = d.user("district_admin")
+    for side in ("A", "B"):
+        community_key, _grid = PLACE[side]
+        label = "甲方" if side == "A" else "乙方"
+        profile = socialorg_register(
+            actor=admin,
+            community_id=d.communities[community_key].pk,
+            name=f"授权矩阵{label}社会组织",
+            data=ProfileInput(
+                kind="community_service",
+                legal_status="filed",
+                field="为老服务",
+                filing_number=f"AUTHZ-{side}",
+                party_instructor=f"{label}指导员",
+                contact_phone="13900001111" if side == "A" else "13900002222",
+            ),
+        )
+        org_id = profile.organization_id
+        w.add("social_org", side, Obj({"organization_id": org_id}, [profile.organization.name]))
+        inc = incubation_enter(
+            actor=admin,
+            organization_id=org_id,
+            cohort=f"{label}批次",
+            mentor_name="导师",
+            milestones=[(f"{label}节点", timezone.localdate() + dt.timedelta(days=30))],
+        )
+        w.add("incubation", side, Obj({"incubation_id": inc.pk}, [inc.cohort]))
+        w.add("milestone", side, Obj({"milestone_id": inc.milestones.get().pk}, [inc.cohort]))
+        project = funded_project_apply(
+            actor=admin,
+            organization_id=org_id,
+            data=FundedProjectInput(
+                year=timezone.localdate().year,
+                title=f"授权矩阵{label}创投项目",
+                summary="助老服务",
+                category="elderly_care",
+                beneficiaries="独居老人",
+                requested_yuan="8000.00",
+            ),
+        )
+        w.add("funded_project", side, Obj({"project_id": project.pk}, [project.title]))
+        sub = d.subdistricts[side]
+        contest = contest_open(
+            actor=admin,
+            subdistrict_code=sub.code,
+            year=timezone.localdate().year,
+            title=f"授权矩阵{label}大赛",
+        )
+        entry = contest_entry_add(
+            actor=admin, contest_id=contest.pk, organization_id=org_id, title=f"授权矩阵{label}参赛项目"
+        )
+        contest_judge_add(actor=admin, contest_id=contest.pk, username="district_admin")
+        contest_scoring_start(actor=admin, contest_id=contest.pk)
+        w.add("contest", side, Obj({"contest_id": contest.pk}, [contest.title]))
+        w.add("contest_entry", side, Obj({"entry_id": entry.pk}, [entry.title]))
+        worker = social_worker_register(
+            actor=admin,
+            community_id=d.communities[community_key].pk,
+            data=WorkerInput(
+                name=f"授权矩阵{label}社工",
+                kind="licensed_social_worker",
+                level="社会工作师",
+                certificate_number=f"AUTHZ-SG-{side}",
+                issued_on=dt.date(2024, 1, 1),
+            ),
+        )
+        w.add("social_worker", side, Obj({"worker_id": worker.pk}, [worker.name]))
+
+
+def _stairwells(w: World) -> None:
+    from gongzhi.stairwells.models import Stairwell
+    from gongzhi.stairwells.services.captains import captain_election_open, captains_bulk_appoint
+    from gongzhi.stairwells.services.register import stairwells_register_community
+
+    d = w.d
+    for side in ("A", "B"):
+        community_key, grid_key = PLACE[side]
+        stairwells_register_community(actor=None, community_id=d.communities[community_key].pk)
+        sw = Stairwell.objects.get(grid_code=d.grids[grid_key].code)
+        w.add("stairwell", side, Obj({"stairwell_id": sw.pk}, [sw.label]))
+        person = d.persons[grid_key][0]
+        e = captain_election_open(
+            actor=d.user("district_admin"), stairwell_id=sw.pk, candidate_ids=[person.pk]
+        )
+        w.add("election", side, Obj({"election_id": e.pk}, [sw.label]))
+        (post,) = captains_bulk_appoint(actor=None, rows=[(sw, "captain", d.persons[grid_key][1], None)])
+        w.add("captain", side, Obj({"captain_id": post.pk}, [sw.label]))
 
 
 def build_world() -> World:
@@ -522,4 +626,6 @@ def build_world() -> World:
     _venues(w)
     _training(w)
     _devices(w)
+    _socialorgs(w)
+    _stairwells(w)
     return w

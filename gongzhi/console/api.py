@@ -13,6 +13,8 @@ from gongzhi.party.models import MemberRegistration, Unit
 from gongzhi.party.selectors.organizations import branch_coverage
 from gongzhi.points.selectors import points_counts
 from gongzhi.routing.selectors import routing_counts
+from gongzhi.socialorgs.selectors import socialorg_counts
+from gongzhi.stairwells.selectors import stairwell_counts
 from gongzhi.tickets.indicators import overview_tickets
 from gongzhi.training.selectors import training_counts
 from gongzhi.venues.selectors import venue_counts
@@ -103,6 +105,17 @@ class DeviceCounts(Schema):
     offline: int
     events_this_month: int
     tickets_from_devices: int
+class SocialOrganizationCounts(Schema):
+    organizations: int
+    incubated: int
+    funded_projects: int
+    funds_yuan: float
+    licensed_social_workers: int
+
+
+class StairwellCounts(Schema):
+    stairwells: int
+    named: int
 
 
 class OverviewOut(Schema):
@@ -120,6 +133,8 @@ class OverviewOut(Schema):
     points: PointsCounts
     devices: DeviceCounts
     routing: RoutingCounts
+    social_organizations: SocialOrganizationCounts
+    stairwells: StairwellCounts
 
 
 def party_counts() -> dict[str, int]:
@@ -153,4 +168,6 @@ def overview(request: HttpRequest):
         "points": points_counts(),
         "devices": devices_counts(),
         "routing": routing_counts(),
+        "social_organizations": socialorg_counts(),
+        "stairwells": stairwell_counts(),
     }

@@ -21,6 +21,8 @@ from gongzhi.demo.party_units import seed_units_and_members
 from gongzhi.demo.points import seed_points
 from gongzhi.demo.population import PopulationGenerator
 from gongzhi.demo.routing import seed_routing_keywords, seed_routing_mapping
+from gongzhi.demo.socialorgs import seed_socialorgs
+from gongzhi.demo.stairwells import seed_stairwells
 from gongzhi.demo.tickets import seed_tickets
 from gongzhi.demo.training import seed_training
 from gongzhi.demo.venues import seed_venues
@@ -178,6 +180,16 @@ class DemoSeeder:
             f"  积分制管理：{pts['rules']} 条规则、{pts['claims']} 条申报经民主评议、{pts['generated']} 条志愿服务积分待评议；积分超市 {pts['goods']} 种商品，兑换 {pts['redemptions']} 次"
         )
         self.stats.timings["points"] = round(time.monotonic() - t, 1)
+        orgs = seed_socialorgs(self)
+        self.progress(
+            f"  社会组织：{orgs['organizations']} 个组织入库（孵化 {orgs['incubated']} 个），公益创投立项 {orgs['funded_projects']} 个、资助 {orgs['funds_yuan']:.2f} 元，持证社工 {orgs['licensed_social_workers']} 名，连续五年项目大赛"
+        )
+        self.stats.timings["socialorgs"] = orgs["seconds"]
+        wells = seed_stairwells(self)
+        self.progress(
+            f"  文明楼道：{wells['stairwells']} 个楼道在册，命名 {wells['named']} 个，检查 {wells['inspections']} 次，楼道长/红色楼长 {wells['posts']} 名"
+        )
+        self.stats.timings["stairwells"] = wells["seconds"]
         self.residents(admin)
         seed_routing_mapping(self)
         self.stats.timings["tickets"] = seed_tickets(self).seconds

@@ -135,6 +135,10 @@ AUDITED = {
     ),
     # a device event's scene picture: people may be in it (faces are never kept, but a scene is a scene)
     "/console/devices/events/{event_id}/snapshot": ("devices.snapshot_viewed", "devices/tests/test_views.py"),
+    "/console/stairwells/register.xlsx": (
+        "stairwells.register_downloaded",
+        "stairwells/tests/test_views.py",
+    ),
 }
 # Route → why its file holds no personal data (so its download is not audited).
 NOT_PERSONAL = {

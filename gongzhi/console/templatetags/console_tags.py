@@ -186,6 +186,26 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
         ],
         "devices.list_device",
     ),
+    (
+        _("社会组织"),
+        [
+            ("socialorgs:list", _("组织登记与孵化")),
+            ("socialorgs:projects", _("公益创投")),
+            ("socialorgs:contests", _("项目大赛")),
+            ("socialorgs:workers", _("持证社工与和谐使者")),
+            ("socialorgs:figures", _("社会组织数字")),
+        ],
+        "socialorgs.view_socialorgs",
+    ),
+    (
+        _("文明楼道"),
+        [
+            ("stairwells:list", _("楼道登记与检查")),
+            ("stairwells:register", _("楼道台账")),
+            ("stairwells:figures", _("文明楼道数字")),
+        ],
+        "party",  # the staff of a place (grid workers too) keep its stairwells
+    ),
     (_("工作日历"), [("workdays:years", _("节假日与时限"))], "calendar_admin"),
     (_("审计日志"), [("console:audit", _("操作记录"))], "audit"),
     (

@@ -82,6 +82,11 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
     },
     "ops": {"backup": "the backup archive format, create, verify and restore"},
     "care": {"registers": "the care registers (visit ledger, rosters, care visits) as xlsx and PDF"},
+    "socialorgs": {"ranking": "the contest's arithmetic: scoring-sheet totals and the competition ranking"},
+    "stairwells": {
+        "naming": "the naming rule: named after two passes, quarterly re-inspection, revoked after two failures",
+        "registers": "the stairwell register as xlsx",
+    },
     "places": {
         "boundaries": "GeoJSON grid boundaries: checks for overlaps and gaps",
         "geo": "the STR-tree point-to-grid locator",
@@ -170,6 +175,8 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "volunteers": "demo volunteer service",
         "venues": "demo venues and bookings",
         "training": "demo grid academy",
+        "socialorgs": "demo social organisations, funded projects and contests",
+        "stairwells": "demo stairwells, inspections and captains",
     },
     "authz": {
         "matrix": "enumerate, probe and render the matrix",

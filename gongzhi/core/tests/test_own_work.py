@@ -605,6 +605,75 @@ def points_claim_decided_by_who_proposed_it(d: SmallDistrict) -> Built:
     )
 
 
+def funded_project_reviewed_by_who_applied(d: SmallDistrict) -> Built:
+    """公益创投: the community secretary entered the application, then scores it as a reviewer."""
+    from gongzhi.socialorgs.models import FundedProject, ProjectReview
+    from gongzhi.socialorgs.services.projects import funded_project_apply, funded_project_review
+    from gongzhi.socialorgs.tests.factories import organization, project_input
+
+    sec = d.user("community_secretary")
+    org = organization(d, name="自评组织", filing_number="OW-1")
+    project = funded_project_apply(actor=sec, organization_id=org.organization_id, data=project_input())
+    return (lambda: funded_project_review(actor=sec, project_id=project.pk, score=95)), lambda: (
+        ProjectReview.objects.filter(project=project).count(),
+        list(FundedProject.objects.filter(pk=project.pk).values_list("status")),
+    )
+
+
+def funded_project_decided_by_who_applied(d: SmallDistrict) -> Built:
+    """立项: the subdistrict officer who entered the application decides on it."""
+    from gongzhi.socialorgs.models import FundedProject
+    from gongzhi.socialorgs.services.projects import (
+        funded_project_apply,
+        funded_project_decide,
+        funded_project_review,
+    )
+    from gongzhi.socialorgs.tests.factories import organization, project_input
+
+    ss = d.user("subdistrict_staff")
+    org = organization(d, name="自批组织", filing_number="OW-2")
+    project = funded_project_apply(actor=ss, organization_id=org.organization_id, data=project_input())
+    funded_project_review(actor=_cw(d), project_id=project.pk, score=90)
+    funded_project_review(actor=d.user("community_secretary"), project_id=project.pk, score=90)
+    call = lambda: funded_project_decide(  # noqa: E731
+        actor=ss, project_id=project.pk, approve=True, granted_yuan="1000"
+    )
+    return call, lambda: list(
+        FundedProject.objects.filter(pk=project.pk).values_list("status", "granted_yuan")
+    )
+
+
+def contest_entry_scored_by_a_judge_of_its_organisation(d: SmallDistrict) -> Built:
+    """项目大赛: a judge from the entering organisation scores its entry."""
+    from gongzhi.socialorgs.models import ScoreSheet
+    from gongzhi.socialorgs.services.contests import (
+        contest_entry_add,
+        contest_entry_score,
+        contest_judge_add,
+        contest_open,
+        contest_scoring_start,
+    )
+    from gongzhi.socialorgs.tests.factories import organization
+
+    ss = d.user("subdistrict_staff")
+    org = organization(d, name="自评参赛组织", filing_number="OW-3")
+    contest = contest_open(
+        actor=ss, subdistrict_code=d.subdistricts["A"].code, year=2026, title="回避测试大赛"
+    )
+    entry = contest_entry_add(
+        actor=_cw(d), contest_id=contest.pk, organization_id=org.organization_id, title="参赛"
+    )
+    contest_judge_add(
+        actor=ss, contest_id=contest.pk, username="community_secretary", organization_id=org.organization_id
+    )
+    contest_scoring_start(actor=ss, contest_id=contest.pk)
+    scores = {"need": 30, "innovation": 20, "feasibility": 20, "effect": 20, "sustainability": 10}
+    call = lambda: contest_entry_score(  # noqa: E731
+        actor=d.user("community_secretary"), entry_id=entry.pk, scores=scores
+    )
+    return call, lambda: ScoreSheet.objects.filter(entry=entry).count()
+
+
 # service (app.module.function) → the cases where its actor is the subject or the author.
 CASES: dict[str, list[Callable[[SmallDistrict], Built]]] = {
     "volunteers.services.hours.hours_confirm": [hours_confirm_by_the_leader],
@@ -636,6 +705,9 @@ CASES: dict[str, list[Callable[[SmallDistrict], Built]]] = {
     "tickets.services.handling.ticket_callback": [ticket_callback_by_who_fixed_it],
     "tickets.services.extensions.ticket_extend_decide": [ticket_extension_decided_by_who_asked],
     "points.services.claims.claim_decide": [points_claim_decided_by_who_proposed_it],
+    "socialorgs.services.projects.funded_project_review": [funded_project_reviewed_by_who_applied],
+    "socialorgs.services.projects.funded_project_decide": [funded_project_decided_by_who_applied],
+    "socialorgs.services.contests.contest_entry_score": [contest_entry_scored_by_a_judge_of_its_organisation],
 }
 
 # Bulk paths that confirm many rows: the actor's own row stays pending, the others are confirmed

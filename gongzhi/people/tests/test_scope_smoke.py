@@ -71,4 +71,12 @@ def test_overview(district, client):
         },
         "devices": {"devices": 0, "offline": 0, "events_this_month": 0, "tickets_from_devices": 0},
         "routing": {"suggestions": 0, "accepted_without_change_share": None},
+        "social_organizations": {
+            "organizations": 0,
+            "incubated": 0,
+            "funded_projects": 0,
+            "funds_yuan": 0.0,
+            "licensed_social_workers": 0,
+        },
+        "stairwells": {"stairwells": 0, "named": 0},
     }

@@ -1,0 +1,75 @@
+"""Kinds, statuses and checklists of social organisations (社会组织), their incubation (孵化), funded
+projects (公益创投), the yearly contest (项目大赛) and their social workers (持证社工 / 和谐使者)."""
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganizationKind(models.TextChoices):
+    HUB = "hub", _("枢纽型")
+    SECTOR = "sector", _("行业类")
+    COMMUNITY_SERVICE = "community_service", _("社区服务类")
+
+
+class LegalStatus(models.TextChoices):
+    REGISTERED = "registered", _("民政部门登记")
+    FILED = "filed", _("街道备案")
+
+
+class IncubationStatus(models.TextChoices):
+    INCUBATING = "incubating", _("孵化中")
+    GRADUATED = "graduated", _("已出壳")
+    EXITED = "exited", _("已退出")
+
+
+class FundedProjectStatus(models.TextChoices):
+    APPLIED = "applied", _("已申报")
+    APPROVED = "approved", _("已立项")
+    REJECTED = "rejected", _("未立项")
+    CLOSED = "closed", _("已结项")
+
+
+class ContestStatus(models.TextChoices):
+    OPEN = "open", _("报名中")
+    SCORING = "scoring", _("评审中")
+    FINISHED = "finished", _("已揭晓")
+
+
+class WorkerKind(models.TextChoices):
+    LICENSED_SOCIAL_WORKER = "licensed_social_worker", _("持证社工")
+    HARMONY_ENVOY = "harmony_envoy", _("和谐使者")
+
+
+# The levels of a social-work certificate (社会工作者职业资格).
+WORKER_LEVELS = ["助理社会工作师", "社会工作师", "高级社会工作师"]
+# A harmony envoy is named by a level of government.
+ENVOY_LEVELS = ["省级", "市级", "区级"]
+
+# The fields a community social organisation serves in (民发〔2017〕191号's priority types and more).
+FIELDS = [
+    "为老服务",
+    "儿童青少年",
+    "助残服务",
+    "文化体育",
+    "公益慈善",
+    "邻里互助",
+    "矛盾调解",
+    "环境保护",
+    "法律服务",
+    "心理健康",
+]
+
+# The scoring sheet of the contest: criterion → the most points a judge gives for it (100 in all).
+DEFAULT_CRITERIA: list[dict[str, Any]] = [
+    {"key": "need", "label": "需求契合度", "max": 30},
+    {"key": "innovation", "label": "创新性", "max": 20},
+    {"key": "feasibility", "label": "可行性", "max": 20},
+    {"key": "effect", "label": "服务成效", "max": 20},
+    {"key": "sustainability", "label": "可持续性", "max": 10},
+]
+
+# The final grade of a closed funded project from its closing score (one city's scale: A ≥ 85,
+# B 60–84, C < 60; reference/cogovernance.md §9, marked local).
+GRADE_A, GRADE_B = 85, 60
