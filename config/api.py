@@ -152,6 +152,7 @@ def on_database_down(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 from gongzhi.accounts.api import router as accounts_router  # noqa: E402
+from gongzhi.campaigns.api import router as campaigns_router  # noqa: E402
 from gongzhi.care.api import router as care_router  # noqa: E402
 from gongzhi.cobuild.api import router as cobuild_router  # noqa: E402
 from gongzhi.console.api import router as overview_router  # noqa: E402
@@ -161,6 +162,7 @@ from gongzhi.party.api import router as party_router  # noqa: E402
 from gongzhi.people.api import router as people_router  # noqa: E402
 from gongzhi.places.api import router as places_router  # noqa: E402
 from gongzhi.points.api import router as points_router  # noqa: E402
+from gongzhi.resettlement.api import router as resettlement_router  # noqa: E402
 from gongzhi.tickets import api as tickets_api  # noqa: E402
 from gongzhi.training.api import router as training_router  # noqa: E402
 from gongzhi.venues.api import router as venues_router  # noqa: E402
@@ -187,3 +189,5 @@ api.add_router("/mediation", mediation_router)
 api.add_router("/venues", venues_router)
 api.add_router("/training", training_router)
 api.add_router("/points", points_router)
+api.add_router("/campaigns", campaigns_router)
+api.add_router("/resettlement", resettlement_router)

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "gongzhi.mediation",
     "gongzhi.training",
     "gongzhi.points",
+    "gongzhi.campaigns",
+    "gongzhi.resettlement",
     "gongzhi.console",
     "gongzhi.h5",
     "gongzhi.demo",

@@ -30,8 +30,20 @@ CONSOLE_APPS = [
     "care",
     "mediation",
     "points",
+    "campaigns",
+    "resettlement",
 ]
-H5_APPS = ["tickets", "party", "venues", "volunteers", "cobuild", "training", "mediation", "points"]
+H5_APPS = [
+    "tickets",
+    "party",
+    "venues",
+    "volunteers",
+    "cobuild",
+    "training",
+    "mediation",
+    "points",
+    "campaigns",
+]
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="console:home", permanent=False)),

@@ -2,6 +2,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from gongzhi.campaigns.selectors import campaign_counts
 from gongzhi.care.selectors import care_counts
 from gongzhi.cobuild.selectors import cobuild_counts
 from gongzhi.console.selectors import overview_counts
@@ -11,6 +12,7 @@ from gongzhi.party.enums import RegistrationStatus
 from gongzhi.party.models import MemberRegistration, Unit
 from gongzhi.party.selectors.organizations import branch_coverage
 from gongzhi.points.selectors import points_counts
+from gongzhi.resettlement.selectors import resettlement_counts
 from gongzhi.tickets.indicators import overview_tickets
 from gongzhi.training.selectors import training_counts
 from gongzhi.venues.selectors import venue_counts
@@ -91,6 +93,18 @@ class PointsCounts(Schema):
     shop_items: int
 
 
+class CampaignCounts(Schema):
+    campaigns_this_year: int
+    findings: int
+    findings_to_tickets: int
+
+
+class ResettlementCounts(Schema):
+    projects: int
+    flats: int
+    allocated: int
+
+
 class OverviewOut(Schema):
     communities: int
     grids: GridCounts
@@ -104,6 +118,8 @@ class OverviewOut(Schema):
     venues: VenueCounts
     training: TrainingCounts
     points: PointsCounts
+    campaigns: CampaignCounts
+    resettlement: ResettlementCounts
 
 
 def party_counts() -> dict[str, int]:
@@ -135,4 +151,6 @@ def overview(request: HttpRequest):
         "venues": venue_counts(),
         "training": training_counts(),
         "points": points_counts(),
+        "campaigns": campaign_counts(),
+        "resettlement": resettlement_counts(),
     }

@@ -69,4 +69,6 @@ def test_overview(district, client):
             "points_redeemed_this_year": 0,
             "shop_items": 0,
         },
+        "campaigns": {"campaigns_this_year": 0, "findings": 0, "findings_to_tickets": 0},
+        "resettlement": {"projects": 0, "flats": 0, "allocated": 0},
     }
