@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from gongzhi.resettlement.services import draws, households, projects
 from gongzhi.resettlement.models import ResettlementProject
+from gongzhi.resettlement.services import draws, households, projects
 from gongzhi.testing import SmallDistrict
 
 SEED = "gongzhi-test-seed-0001"

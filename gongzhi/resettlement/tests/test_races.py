@@ -33,7 +33,7 @@ def test_thirty_choices_of_the_same_flat_one_winner(district):
     def pick(i: int):
         return lambda: unit_choose(actor=desks[i % len(desks)], household_id=first.pk, unit_id=flat.pk)
 
-    winner, refusal = one_winner(race(*[pick(i) for i in range(30)]), message="已被选定", status=409)
+    winner, _refusal = one_winner(race(*[pick(i) for i in range(30)]), message="已被选定", status=409)
     assert [u.number for u in winner] == ["1-1-101"]
     assert HousingUnit.objects.get(pk=flat.pk).household_id == first.pk
     assert HousingUnit.objects.filter(household=first).count() == 1
