@@ -10,6 +10,7 @@ from gongzhi.accounts.models import User
 from gongzhi.accounts.services import role_assign, user_create
 from gongzhi.core.roles import Role
 from gongzhi.demo import layout
+from gongzhi.demo.campaigns import seed_campaigns
 from gongzhi.demo.care import seed_care
 from gongzhi.demo.cobuild import seed_cobuild
 from gongzhi.demo.layout import username_stem
@@ -19,6 +20,7 @@ from gongzhi.demo.party_service import seed_service
 from gongzhi.demo.party_units import seed_units_and_members
 from gongzhi.demo.points import seed_points
 from gongzhi.demo.population import PopulationGenerator
+from gongzhi.demo.resettlement import seed_resettlement
 from gongzhi.demo.tickets import seed_tickets
 from gongzhi.demo.training import seed_training
 from gongzhi.demo.venues import seed_venues
@@ -185,6 +187,16 @@ class DemoSeeder:
             f"  人民调解：{med['cases']} 件纠纷，达成协议 {med['agreements']} 件，移交 {med['transfers']} 件，预警 {med['warnings']} 条，用时 {med['seconds']} 秒"
         )
         self.stats.timings["mediation"] = round(time.monotonic() - t, 1)
+        camp = seed_campaigns(self)
+        self.progress(
+            f"  联合行动与巡查：“{camp['campaign']}”逐条记录问题 {camp['findings']} 处（转工单 {camp['tickets']} 件），巡查岗位 {camp['rounds']} 个，用时 {camp['seconds']} 秒"
+        )
+        self.stats.timings["campaigns"] = camp["seconds"]
+        res = seed_resettlement(self)
+        self.progress(
+            f"  安置房分配：{res['households']} 户安置对象、{res['units']} 个房源，摇号后按序分配 {res['allocated']} 个，结算 {res['settled']} 户，用时 {res['seconds']} 秒"
+        )
+        self.stats.timings["resettlement"] = res["seconds"]
         self.stats.seconds = round(time.monotonic() - started, 1)
         return self.stats
 

@@ -133,6 +133,11 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
     },
     "training": {"certificate": "the certificate of completion PDF"},
     "points": {"ledger": "the ledger's hash chain and the chain and balance checks (points_verify)"},
+    "resettlement": {
+        "draw": "the verifiable draw: canonical list, commitment, HMAC-SHA256 order, hashes",
+        "settlement": "the area-difference settlement in Decimal over the price bands",
+        "documents": "the settlement statement and the public notice PDFs",
+    },
     "console": {"context": "the console's template context", "figures": "the home page's figures"},
     "demo": {
         "accounts": "demo accounts",
@@ -151,6 +156,8 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "volunteers": "demo volunteer service",
         "venues": "demo venues and bookings",
         "training": "demo grid academy",
+        "campaigns": "demo joint campaign and inspection rounds",
+        "resettlement": "demo resettlement project, draw and allocation",
     },
     "authz": {
         "matrix": "enumerate, probe and render the matrix",

@@ -239,3 +239,40 @@ def bundle_create(*, actor: Actor | None, project_id: int, code: str, unit_ids: 
         actor=actor, target=bundle, event="resettlement.bundle_created", data={"code": code, "units": ids}
     )
     return bundle
+
+
+@transaction.atomic
+def bundles_create_rows(*, actor: Actor | None, project_id: int, rows: list[tuple[str, list[str]]]) -> int:
+    """Many bundles at once, each (code, [unit numbers]) — the numbering group's sheet; one audit row.
+    The same rules as ``bundle_create``: two or more units, each in one bundle, at most one flat."""
+    project = _project(actor, project_id)
+    _still_preparing(project)
+    units = {u.number: u for u in HousingUnit.objects.select_for_update().filter(project=project)}
+    codes = set(Bundle.objects.filter(project=project).values_list("code", flat=True))
+    used: set[int] = {u.pk for u in units.values() if u.bundle_id}
+    plan: list[tuple[Bundle, list[HousingUnit]]] = []
+    for n, (code, numbers) in enumerate(rows, start=1):
+        members = [units[x] for x in numbers if x in units]
+        if (
+            not code
+            or code in codes
+            or len(members) < 2
+            or len(members) != len(numbers)
+            or any(u.pk in used for u in members)
+            or sum(1 for u in members if u.kind == UnitKind.FLAT) > 1
+        ):
+            raise ValidationFailed(f"第{n}行：搭配编号重复、房源不存在或已在其他搭配中，或含两套以上住房")
+        codes.add(code)
+        used.update(u.pk for u in members)
+        plan.append((Bundle(project=project, code=code, **_codes(project)), members))
+    Bundle.objects.bulk_create([b for b, _m in plan], batch_size=500)
+    changed = []
+    for bundle, members in plan:
+        for u in members:
+            u.bundle = bundle
+            changed.append(u)
+    HousingUnit.objects.bulk_update(changed, ["bundle"], batch_size=500)
+    audit_record(
+        actor=actor, target=project, event="resettlement.bundles_created", data={"bundles": len(plan)}
+    )
+    return len(plan)

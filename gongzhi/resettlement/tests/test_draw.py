@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def test_the_algorithm_is_hmac_sha256_sorted_and_stable():
     canonical = drawing.canonical_list(
-        (h.key, h.former_village, h.entitled_area, 1, 1, 0) for h in reversed(household_rows())
+        (h.key, h.former_village, Decimal(h.entitled_area), 1, 1, 0) for h in reversed(household_rows())
     )
     assert canonical.splitlines()[0] == "T-001|东村|91.50|1|1|0"  # sorted by key whatever the input order
     keys = drawing.keys_of(canonical)
