@@ -58,7 +58,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     ]
     t = time.perf_counter()
     total = Decimal(0)
-    for i in range(a.statements):
+    for _ in range(a.statements):
         entitled = Decimal(rng.randint(9000, 21000)) / 100
         total += settle(entitled, entitled + Decimal(rng.randint(-800, 1200)) / 100, bands).amount
     out["settle_seconds"] = round(time.perf_counter() - t, 4)

@@ -172,6 +172,7 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
             ("campaigns:list", _("行动与巡查")),
             ("campaigns:missed", _("漏巡提醒")),
             ("campaigns:types", _("问题类型")),
+            ("campaigns_h5:mine", _("手机记录与巡查")),
         ],
         "campaigns.view_campaign",
     ),
