@@ -152,6 +152,7 @@ def on_database_down(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 from gongzhi.accounts.api import router as accounts_router  # noqa: E402
+from gongzhi.campaigns.api import router as campaigns_router  # noqa: E402
 from gongzhi.care.api import router as care_router  # noqa: E402
 from gongzhi.cobuild.api import router as cobuild_router  # noqa: E402
 from gongzhi.console.api import router as overview_router  # noqa: E402
@@ -162,6 +163,7 @@ from gongzhi.party.api import router as party_router  # noqa: E402
 from gongzhi.people.api import router as people_router  # noqa: E402
 from gongzhi.places.api import router as places_router  # noqa: E402
 from gongzhi.points.api import router as points_router  # noqa: E402
+from gongzhi.resettlement.api import router as resettlement_router  # noqa: E402
 from gongzhi.routing.api import router as routing_router  # noqa: E402
 from gongzhi.socialorgs.api import router as socialorgs_router  # noqa: E402
 from gongzhi.stairwells.api import router as stairwells_router  # noqa: E402
@@ -195,3 +197,5 @@ api.add_router("/devices", devices_router)
 api.add_router("/routing", routing_router)
 api.add_router("/socialorgs", socialorgs_router)
 api.add_router("/stairwells", stairwells_router)
+api.add_router("/campaigns", campaigns_router)
+api.add_router("/resettlement", resettlement_router)

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "gongzhi.devices",
     "gongzhi.socialorgs",
     "gongzhi.stairwells",
+    "gongzhi.campaigns",
+    "gongzhi.resettlement",
     "gongzhi.console",
     "gongzhi.h5",
     "gongzhi.demo",

@@ -27,16 +27,28 @@ CONSOLE_APPS = [
     "venues",
     "volunteers",
     "cobuild",
-    "training",
     "care",
     "mediation",
+    "training",
     "points",
     "devices",
     "socialorgs",
     "stairwells",
+    "campaigns",
+    "resettlement",
 ]
-H5_APPS = ["tickets", "party", "venues", "volunteers", "cobuild", "training", "mediation", "points"]
-H5_APPS += ["stairwells"]
+H5_APPS = [
+    "tickets",
+    "party",
+    "venues",
+    "volunteers",
+    "cobuild",
+    "mediation",
+    "training",
+    "points",
+    "stairwells",
+    "campaigns",
+]
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="console:home", permanent=False)),

@@ -47,6 +47,12 @@ SOCIALORG_MANAGERS = of(ADMIN, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)
 # Stairwells: kept by the staff of their place (grid staff too); read also by a household living there.
 STAIRWELL_STAFF = of(ADMIN, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY, GRID_HEAD, GRID_WORKER)
 STAIRWELL_READERS = STAIRWELL_STAFF | of(AUDITOR, RESIDENT)
+# Campaigns: read by the staff of the place (grid up) and the auditor; kept by the place's managers.
+CAMPAIGN_READERS = of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY, GRID_HEAD, GRID_WORKER)
+CAMPAIGN_MANAGERS = of(ADMIN, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)
+# Resettlement: read by the managers of the place and the auditor.
+RESETTLEMENT_READERS = of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)
+RESETTLEMENT_MANAGERS = of(ADMIN, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)
 
 
 # Kinds a narrower account may still see district-wide, by design (docs/security.md says why).
@@ -290,6 +296,24 @@ ROUTES: dict[str, Route] = {
     "GET /api/v1/venues/coverage": R("collection", SIGNED_IN),
     "GET /api/v1/venues/geojson": R("collection", SIGNED_IN),
     # 网格学院 (training): read by the population roles of the place; the trainee reads their certificate.
+    # campaigns (联合行动与巡查): the staff of the place read; the managers keep; the A grid worker walks the A round
+    "GET /api/v1/campaigns": R("list:campaign", SIGNED_IN),
+    "POST /api/v1/campaigns": R("collection", NOBODY),
+    "GET /api/v1/campaigns/finding-types": R("collection", SIGNED_IN),
+    "GET /api/v1/campaigns/{campaign_id}": R("campaign", CAMPAIGN_READERS),
+    "POST /api/v1/campaigns/{campaign_id}/close": R("campaign", CAMPAIGN_MANAGERS),
+    "GET /api/v1/campaigns/{campaign_id}/findings": R("campaign", CAMPAIGN_READERS),
+    "POST /api/v1/campaigns/{campaign_id}/findings": R("campaign", NOBODY),
+    "POST /api/v1/campaigns/duties/{duty_id}/checks": R(
+        "inspection_duty", CAMPAIGN_MANAGERS | of(GRID_WORKER)
+    ),
+    # resettlement (安置房分配): the managers of the place and the auditor
+    "GET /api/v1/resettlement/projects": R("list:resettlement_project", SIGNED_IN),
+    "GET /api/v1/resettlement/projects/{project_id}": R("resettlement_project", RESETTLEMENT_READERS),
+    "GET /api/v1/resettlement/projects/{project_id}/draw": R("resettlement_project", RESETTLEMENT_READERS),
+    "POST /api/v1/resettlement/households/{household_id}/choices": R(
+        "eligible_household", RESETTLEMENT_MANAGERS
+    ),
     "GET /api/v1/training/plans": R("list:training_plan", SIGNED_IN),
     "POST /api/v1/training/plans": R("collection", NOBODY),
     "GET /api/v1/training/courses": R("list:course", SIGNED_IN),
@@ -578,6 +602,43 @@ ROUTES: dict[str, Route] = {
     "POST /console/venues/{venue_id}/book/": R("venue", NOBODY),
     "POST /console/venues/{venue_id}/inspect/": R("venue", NOBODY),
     "POST /console/venues/bookings/{booking_id}/cancel/": R("booking", NOBODY),
+    "GET /console/campaigns/": R("collection", CAMPAIGN_READERS),
+    "POST /console/campaigns/": R("collection", NOBODY),
+    "GET /console/campaigns/{campaign_id}/": R("campaign", CAMPAIGN_READERS),
+    "POST /console/campaigns/{campaign_id}/duties/": R("campaign", NOBODY),
+    "POST /console/campaigns/{campaign_id}/close/": R("campaign", NOBODY),
+    "GET /console/campaigns/photos/{photo_id}/": R("finding_photo", CAMPAIGN_READERS),
+    "GET /console/campaigns/types/": R("collection", CAMPAIGN_READERS),
+    "POST /console/campaigns/types/": R("collection", NOBODY),
+    "GET /console/campaigns/missed/": R("collection", CAMPAIGN_READERS),
+    "GET /console/resettlement/": R("collection", RESETTLEMENT_READERS),
+    "POST /console/resettlement/": R("collection", NOBODY),
+    "GET /console/resettlement/{project_id}/": R("resettlement_project", RESETTLEMENT_READERS),
+    "POST /console/resettlement/{project_id}/groups/": R("resettlement_project", NOBODY),
+    "POST /console/resettlement/{project_id}/meetings/": R("resettlement_project", NOBODY),
+    "POST /console/resettlement/{project_id}/documents/": R("resettlement_project", NOBODY),
+    "POST /console/resettlement/{project_id}/bands/": R("resettlement_project", NOBODY),
+    "GET /console/resettlement/{project_id}/households/": R("resettlement_project", RESETTLEMENT_READERS),
+    "POST /console/resettlement/{project_id}/households/": R("resettlement_project", NOBODY),
+    "GET /console/resettlement/{project_id}/units/": R("resettlement_project", RESETTLEMENT_READERS),
+    "POST /console/resettlement/{project_id}/units/": R("resettlement_project", NOBODY),
+    "POST /console/resettlement/{project_id}/bundles/": R("resettlement_project", NOBODY),
+    "GET /console/resettlement/{project_id}/draw/": R("resettlement_project", RESETTLEMENT_READERS),
+    "POST /console/resettlement/{project_id}/draw/commit/": R("resettlement_project", NOBODY),
+    "POST /console/resettlement/{project_id}/draw/witnesses/": R("resettlement_project", NOBODY),
+    "POST /console/resettlement/{project_id}/draw/run/": R("resettlement_project", NOBODY),
+    "GET /console/resettlement/{project_id}/draw-list.txt": R("resettlement_project", RESETTLEMENT_READERS),
+    "GET /console/resettlement/{project_id}/selection/": R("resettlement_project", RESETTLEMENT_READERS),
+    "GET /console/resettlement/{project_id}/notice.pdf": R("resettlement_project", RESETTLEMENT_READERS),
+    "POST /console/resettlement/{project_id}/close/": R("resettlement_project", NOBODY),
+    "GET /console/resettlement/households/{household_id}/": R("eligible_household", RESETTLEMENT_READERS),
+    "POST /console/resettlement/households/{household_id}/choose/": R("eligible_household", NOBODY),
+    "POST /console/resettlement/households/{household_id}/finish/": R("eligible_household", NOBODY),
+    "POST /console/resettlement/households/{household_id}/settlement/": R("eligible_household", NOBODY),
+    "GET /console/resettlement/households/{household_id}/statement.pdf": R(
+        "eligible_household", RESETTLEMENT_READERS
+    ),
+    "POST /console/resettlement/households/{household_id}/handover/": R("eligible_household", NOBODY),
     "GET /console/training/": R("collection", STAFF),
     "GET /console/training/plans/{plan_id}/": R("training_plan", TRAINING_READERS),
     "GET /console/training/courses/{course_id}/": R("course", TRAINING_READERS),
@@ -728,6 +789,10 @@ ROUTES: dict[str, Route] = {
     "GET /h5/venues/": R("collection", SIGNED_IN),
     "GET /h5/venues/{venue_id}/": R("venue", SIGNED_IN - {DEPARTMENT.value}),
     "POST /h5/venues/bookings/{booking_id}/cancel/": R("booking", NOBODY),
+    "GET /h5/campaigns/": R("collection", SIGNED_IN),
+    "GET /h5/campaigns/{campaign_id}/record/": R("campaign", CAMPAIGN_READERS),
+    "POST /h5/campaigns/{campaign_id}/record/": R("campaign", NOBODY),
+    "POST /h5/campaigns/duties/{duty_id}/check/": R("inspection_duty", NOBODY),
     "GET /h5/training/": R("collection", SIGNED_IN),
     "GET /h5/training/scan/{token}/": R("collection", NOBODY),
     "GET /h5/training/certificates/{certificate_id}.pdf": R(

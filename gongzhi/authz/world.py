@@ -504,6 +504,8 @@ def _devices(w: World) -> None:
         w.add("device_event", side, Obj({"event_id": got.event.pk}, [device.name]))
         assert DeviceEvent.objects.get(pk=got.event.pk).snapshot_id
     Device.objects.filter(code="AUTHZ-B-001").update(status="offline", offline_since=timezone.now())
+
+
 def _socialorgs(w: World) -> None:
     from gongzhi.socialorgs.services.contests import (
         contest_entry_add,
@@ -610,6 +612,88 @@ def _stairwells(w: World) -> None:
         w.add("captain", side, Obj({"captain_id": post.pk}, [sw.label]))
 
 
+def _campaigns(w: World) -> None:
+    from gongzhi.campaigns.services.campaigns import CampaignInput, campaign_create
+    from gongzhi.campaigns.services.rounds import inspection_duty_assign
+
+    d = w.d
+    admin = d.user("district_admin")
+    today = timezone.localdate()
+    for side in ("A", "B"):
+        community_key, _grid = PLACE[side]
+        label = "甲方" if side == "A" else "乙方"
+        campaign = campaign_create(
+            actor=admin,
+            data=CampaignInput(
+                place_code=d.communities[community_key].code,
+                kind="inspection",
+                round_kind="fire_lane",
+                title=f"授权矩阵{label}消防通道巡查",
+                starts_on=today,
+                ends_on=today + dt.timedelta(days=30),
+            ),
+        )
+        w.add("campaign", side, Obj({"campaign_id": campaign.pk}, [campaign.title]))
+        duty = inspection_duty_assign(
+            actor=admin,
+            campaign_id=campaign.pk,
+            inspector_id=(d.user("grid_worker") if side == "A" else admin).pk,
+            responsibility="检查消防通道",
+            section=f"授权矩阵{label}地段",
+            starts_at=dt.time(0, 0),
+            ends_at=dt.time(23, 59),
+        )
+        w.add("inspection_duty", side, Obj({"duty_id": duty.pk}, [duty.section]))
+
+
+def _resettlement(w: World) -> None:
+    from gongzhi.resettlement.services import draws, households, projects
+
+    d = w.d
+    admin = d.user("district_admin")
+    for side in ("A", "B"):
+        community_key, _grid = PLACE[side]
+        label = "甲方" if side == "A" else "乙方"
+        project = projects.resettlement_project_create(
+            actor=admin,
+            place_code=d.communities[community_key].code,
+            name=f"授权矩阵{label}安置项目",
+            estate_name=f"{label}安置小区",
+            max_over_area="10",
+        )
+        projects.price_bands_set(
+            actor=admin,
+            project_id=project.pk,
+            bands=[
+                projects.BandInput(lower="-1000", upper="0", price="2500", label="退款"),
+                projects.BandInput(lower="0", upper=None, price="3000", label="补款"),
+            ],
+        )
+        hh = households.eligible_household_add(
+            actor=admin,
+            project_id=project.pk,
+            data=households.HouseholdInput(
+                key=f"{side}-001",
+                former_village=f"{label}村",
+                head_name=f"授权矩阵{label}户主",
+                entitled_area="90",
+            ),
+        )
+        households.housing_units_add_rows(
+            actor=admin,
+            project_id=project.pk,
+            rows=[
+                households.UnitInput(kind="flat", number=f"{side}-1-101", building="1", floor=1, area="90")
+            ],
+        )
+        draws.draw_commit(actor=admin, project_id=project.pk)
+        for name in ("见证人甲", "见证人乙"):
+            draws.draw_witness_add(actor=admin, project_id=project.pk, name=name, capacity="村民代表")
+        draws.draw_run(actor=admin, project_id=project.pk)
+        w.add("resettlement_project", side, Obj({"project_id": project.pk}, [project.name, hh.head_name]))
+        w.add("eligible_household", side, Obj({"household_id": hh.pk}, [hh.head_name]))
+
+
 def build_world() -> World:
     d = build_small_district()
     w = World(d=d)
@@ -628,4 +712,6 @@ def build_world() -> World:
     _devices(w)
     _socialorgs(w)
     _stairwells(w)
+    _campaigns(w)
+    _resettlement(w)
     return w

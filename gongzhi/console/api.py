@@ -2,6 +2,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from gongzhi.campaigns.selectors import campaign_counts
 from gongzhi.care.selectors import care_counts
 from gongzhi.cobuild.selectors import cobuild_counts
 from gongzhi.console.selectors import overview_counts
@@ -12,6 +13,7 @@ from gongzhi.party.enums import RegistrationStatus
 from gongzhi.party.models import MemberRegistration, Unit
 from gongzhi.party.selectors.organizations import branch_coverage
 from gongzhi.points.selectors import points_counts
+from gongzhi.resettlement.selectors import resettlement_counts
 from gongzhi.routing.selectors import routing_counts
 from gongzhi.socialorgs.selectors import socialorg_counts
 from gongzhi.stairwells.selectors import stairwell_counts
@@ -105,6 +107,8 @@ class DeviceCounts(Schema):
     offline: int
     events_this_month: int
     tickets_from_devices: int
+
+
 class SocialOrganizationCounts(Schema):
     organizations: int
     incubated: int
@@ -116,6 +120,18 @@ class SocialOrganizationCounts(Schema):
 class StairwellCounts(Schema):
     stairwells: int
     named: int
+
+
+class CampaignCounts(Schema):
+    campaigns_this_year: int
+    findings: int
+    findings_to_tickets: int
+
+
+class ResettlementCounts(Schema):
+    projects: int
+    flats: int
+    allocated: int
 
 
 class OverviewOut(Schema):
@@ -135,6 +151,8 @@ class OverviewOut(Schema):
     routing: RoutingCounts
     social_organizations: SocialOrganizationCounts
     stairwells: StairwellCounts
+    campaigns: CampaignCounts
+    resettlement: ResettlementCounts
 
 
 def party_counts() -> dict[str, int]:
@@ -170,4 +188,6 @@ def overview(request: HttpRequest):
         "routing": routing_counts(),
         "social_organizations": socialorg_counts(),
         "stairwells": stairwell_counts(),
+        "campaigns": campaign_counts(),
+        "resettlement": resettlement_counts(),
     }

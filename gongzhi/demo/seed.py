@@ -10,6 +10,7 @@ from gongzhi.accounts.models import User
 from gongzhi.accounts.services import role_assign, user_create
 from gongzhi.core.roles import Role
 from gongzhi.demo import layout
+from gongzhi.demo.campaigns import seed_campaigns
 from gongzhi.demo.care import seed_care
 from gongzhi.demo.cobuild import seed_cobuild
 from gongzhi.demo.devices import seed_devices
@@ -20,6 +21,7 @@ from gongzhi.demo.party_service import seed_service
 from gongzhi.demo.party_units import seed_units_and_members
 from gongzhi.demo.points import seed_points
 from gongzhi.demo.population import PopulationGenerator
+from gongzhi.demo.resettlement import seed_resettlement
 from gongzhi.demo.routing import seed_routing_keywords, seed_routing_mapping
 from gongzhi.demo.socialorgs import seed_socialorgs
 from gongzhi.demo.stairwells import seed_stairwells
@@ -212,6 +214,16 @@ class DemoSeeder:
             f"近一月事件 {dev.get('events', 0)} 条，生成工单 {dev.get('tickets', 0)} 件，离线 {dev.get('offline', 0)} 台"
         )
         self.stats.timings["devices"] = round(time.monotonic() - t, 1)
+        camp = seed_campaigns(self)
+        self.progress(
+            f"  联合行动与巡查：“{camp['campaign']}”逐条记录问题 {camp['findings']} 处（转工单 {camp['tickets']} 件），巡查岗位 {camp['rounds']} 个，用时 {camp['seconds']} 秒"
+        )
+        self.stats.timings["campaigns"] = camp["seconds"]
+        res = seed_resettlement(self)
+        self.progress(
+            f"  安置房分配：{res['households']} 户安置对象、{res['units']} 个房源，摇号后按序分配 {res['allocated']} 个，结算 {res['settled']} 户，用时 {res['seconds']} 秒"
+        )
+        self.stats.timings["resettlement"] = res["seconds"]
         self.stats.seconds = round(time.monotonic() - started, 1)
         return self.stats
 

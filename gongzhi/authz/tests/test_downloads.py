@@ -14,6 +14,14 @@ FILE_ENDINGS = (".pdf", ".xlsx", ".xls", ".csv", ".geojson", "/geojson", ".zip",
 
 # Route → the audit event its download writes, and the test that proves the row (one per download).
 AUDITED = {
+    "/console/resettlement/households/{household_id}/statement.pdf": (
+        "resettlement.document_downloaded",
+        "resettlement/tests/test_allocation.py",
+    ),
+    "/console/resettlement/{project_id}/notice.pdf": (
+        "resettlement.document_downloaded",
+        "resettlement/tests/test_allocation.py",
+    ),
     "GET /api/v1/training/certificates/{certificate_id}.pdf": (
         "training.certificate_downloaded",
         "training/tests/test_certificate_pdf.py",

@@ -206,6 +206,17 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
         ],
         "party",  # the staff of a place (grid workers too) keep its stairwells
     ),
+    (
+        _("联合行动与巡查"),
+        [
+            ("campaigns:list", _("行动与巡查")),
+            ("campaigns:missed", _("漏巡提醒")),
+            ("campaigns:types", _("问题类型")),
+            ("campaigns_h5:mine", _("手机记录与巡查")),
+        ],
+        "campaigns.view_campaign",
+    ),
+    (_("安置房分配"), [("resettlement:projects", _("安置项目"))], "resettlement.view_project"),
     (_("工作日历"), [("workdays:years", _("节假日与时限"))], "calendar_admin"),
     (_("审计日志"), [("console:audit", _("操作记录"))], "audit"),
     (

@@ -155,6 +155,11 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "payload": "a platform's event body read by allow-list; face and identity fields stripped",
         "routing": "the shipped table from an event kind to a ticket category and storm window",
     },
+    "resettlement": {
+        "draw": "the verifiable draw: canonical list, commitment, HMAC-SHA256 order, hashes",
+        "settlement": "the area-difference settlement in Decimal over the price bands",
+        "documents": "the settlement statement and the public notice PDFs",
+    },
     "console": {"context": "the console's template context", "figures": "the home page's figures"},
     "demo": {
         "accounts": "demo accounts",
@@ -177,6 +182,8 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "training": "demo grid academy",
         "socialorgs": "demo social organisations, funded projects and contests",
         "stairwells": "demo stairwells, inspections and captains",
+        "campaigns": "demo joint campaign and inspection rounds",
+        "resettlement": "demo resettlement project, draw and allocation",
     },
     "authz": {
         "matrix": "enumerate, probe and render the matrix",

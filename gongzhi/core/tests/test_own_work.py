@@ -766,6 +766,18 @@ EXEMPT: dict[str, str] = {
         "marks the system's uncertain suggestion as looked at: the suggestion is the classifier's, not a "
         "person's submission"
     ),
+    "campaigns.services.rounds.inspection_duty_assign": (
+        "gives an inspector a duty, a section and hours (定职责、定地段、定时段); it judges no one's work, "
+        "and a manager may take a section themself"
+    ),
+    "resettlement.services.allocation.settlement_issue": (
+        "the statement is computed from the chosen flats' area and the project's price bands, fixed before "
+        "the draw (settlement.py); the clerk who prints it decides nothing"
+    ),
+    "resettlement.services.allocation.key_handover_sign": (
+        "records that the household's representative signed for the keys; the signature is theirs, the "
+        "clerk only writes it down"
+    ),
 }
 
 # Words of a function name that say it decides (``sign`` as a word: signing, not a sign-up).

@@ -324,6 +324,8 @@ def test_overview_is_aggregate_figures_only(world, db):
         "routing",
         "social_organizations",
         "stairwells",
+        "campaigns",
+        "resettlement",
     }
     leaves = list(_leaves(overview))
     assert leaves and all(v is None or isinstance(v, int | float) for v in leaves), leaves

@@ -79,4 +79,6 @@ def test_overview(district, client):
             "licensed_social_workers": 0,
         },
         "stairwells": {"stairwells": 0, "named": 0},
+        "campaigns": {"campaigns_this_year": 0, "findings": 0, "findings_to_tickets": 0},
+        "resettlement": {"projects": 0, "flats": 0, "allocated": 0},
     }
