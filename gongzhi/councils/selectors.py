@@ -213,3 +213,101 @@ def appointment_demand_get_for_actor(*, actor: Actor | None, demand_id: int) -> 
     if row is None:
         raise NotFound("诉求不存在或无权查看")
     return row
+
+
+# Tickets that count as solved for a 书记有约 demand: checked, called back or closed.
+TICKET_DONE = ("verified", "called_back", "closed")
+TOPIC_DONE = (TopicStatus.COMPLETED, TopicStatus.PUBLISHED)
+
+
+def _done_ticket_ids(ticket_ids: list[int]) -> set[int]:
+    from gongzhi.tickets.models import Ticket
+
+    return set(Ticket.objects.filter(pk__in=ticket_ids, status__in=TICKET_DONE).values_list("pk", flat=True))
+
+
+def demand_done(demand: AppointmentDemand) -> bool:
+    """Whether what the demand became is done: its ticket solved, its topic carried out."""
+    if demand.ticket_id:
+        return bool(_done_ticket_ids([demand.ticket_id]))
+    if demand.topic_id:
+        return Topic.objects.filter(pk=demand.topic_id, status__in=TOPIC_DONE).exists()
+    return demand.status in ("answered", "solved")
+
+
+def demand_progress(demands: list[AppointmentDemand]) -> dict[int, str]:
+    """What each demand has come to, in words: the ticket's status, the topic's, or the answer."""
+    from gongzhi.tickets.models import Ticket
+
+    tickets = {
+        pk: Ticket(status=s).get_status_display()
+        for pk, s in Ticket.objects.filter(pk__in=[d.ticket_id for d in demands if d.ticket_id]).values_list(
+            "pk", "status"
+        )
+    }
+    topics = {
+        pk: Topic(status=s).get_status_display()
+        for pk, s in Topic.objects.filter(pk__in=[d.topic_id for d in demands if d.topic_id]).values_list(
+            "pk", "status"
+        )
+    }
+    out = {}
+    for d in demands:
+        if d.ticket_id:
+            out[d.pk] = f"工单{tickets.get(d.ticket_id, '')}"
+        elif d.topic_id:
+            out[d.pk] = f"议题{topics.get(d.topic_id, '')}"
+        else:
+            out[d.pk] = d.get_status_display()
+    return out
+
+
+def callback_list(session: AppointmentSession) -> list[AppointmentDemand]:
+    """The callback list of a session day: earlier demands of the community that nobody has reached on a
+    callback yet (answered on the spot needs none), oldest first, with their progress (``progress``)."""
+    from django.db.models import Exists, OuterRef
+
+    from gongzhi.councils.models import DemandCallback
+
+    reached = DemandCallback.objects.filter(demand=OuterRef("pk"), result="reached")
+    rows = list(
+        AppointmentDemand.objects.filter(
+            community_code=session.community_code, session__date__lt=session.date
+        )
+        .exclude(status="answered")
+        .exclude(Exists(reached))
+        .select_related("session", "session__place")
+        .order_by("session__date", "id")[:200]
+    )
+    progress = demand_progress(rows)
+    done = _done_ticket_ids([d.ticket_id for d in rows if d.ticket_id])
+    for d in rows:
+        d.progress = progress[d.pk]  # type: ignore[attr-defined]
+        d.done = d.status == "solved" or (d.ticket_id in done)  # type: ignore[attr-defined]
+    return rows
+
+
+def demand_figures_by_type(*, actor: Actor | None, year: int | None = None) -> list[dict[str, Any]]:
+    """Demands received and solved, by type (供暖, 物业纠纷, 漏水 …): solved when answered on the spot,
+    marked solved, or its ticket checked, called back or closed."""
+    from gongzhi.councils.enums import DemandType
+    from gongzhi.tickets.models import Ticket
+
+    qs = appointment_demand_list_for_actor(actor=actor)
+    if year:
+        qs = qs.filter(session__date__year=year)
+    done_tickets = Ticket.objects.filter(status__in=TICKET_DONE, channel="appointment").values("pk")
+    solved_q = Q(status__in=("answered", "solved")) | Q(ticket_id__in=done_tickets)
+    rows = {
+        r["demand_type"]: r
+        for r in qs.values("demand_type").annotate(received=Count("id"), solved=Count("id", filter=solved_q))
+    }
+    return [
+        {
+            "type": value,
+            "label": str(label),
+            "received": rows.get(value, {}).get("received", 0),
+            "solved": rows.get(value, {}).get("solved", 0),
+        }
+        for value, label in DemandType.choices
+    ]

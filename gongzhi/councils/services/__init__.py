@@ -53,10 +53,36 @@ Resolutions (``services.resolutions``)
     resolution_result_publish(*, actor, resolution_id) -> Resolution     → published; residents may rate
     resolution_rate(*, actor, resolution_id, score, comment="") -> Rating   a resident, once, 1–5
 
+党群提案 (``services.proposals``)
+    proposal_submit(*, actor, branch_id, title, content, proposers="") -> PartyProposal
+        a grid (or joint) branch's secretary, a party member of the community, or the community's staff
+    proposal_accept(*, actor, proposal_id, council_id, major=False) -> PartyProposal   → a topic, accepted
+    proposal_answer(*, actor, proposal_id, answer) -> PartyProposal      (councils.handle_proposal)
+
+书记有约 (``services.appointments``; councils.manage_appointment)
+    appointment_place_create(*, actor, community_id, name, address="") -> AppointmentPlace
+    appointment_schedule(*, actor, place_id, sessions: list[SessionInput]) -> list[AppointmentSession]
+        SessionInput(date, secretary_name, secretary_kind="community", secretary_id=None)
+    appointment_session_record(*, actor, session_id, visitors, activities="", notes="") -> AppointmentSession
+    appointment_demand_record(*, actor, session_id, data: DemandInput) -> AppointmentDemand
+        DemandInput(demand_type, description, resident_name, resident_phone, route="ticket"|"topic"|"answer",
+        grid_id=None, category_code="", address="", council_id=None, answer=""): a ticket accepted by the
+        duty secretary as first responder, a council topic, or an answer on the spot.
+    appointment_callback_record(*, actor, demand_id, session_id, result, opinion="", note="") -> DemandCallback
+
 Reads: ``gongzhi.councils.selectors`` (council_list_for_actor, topic_get_for_actor, topic_public_list,
 overdue_milestones, …).
 """
 
+from gongzhi.councils.services.appointments import (
+    DemandInput,
+    SessionInput,
+    appointment_callback_record,
+    appointment_demand_record,
+    appointment_place_create,
+    appointment_schedule,
+    appointment_session_record,
+)
 from gongzhi.councils.services.councils import (
     CouncilInput,
     MemberInput,
@@ -77,6 +103,7 @@ from gongzhi.councils.services.meetings import (
     meeting_schedule,
     meeting_topic_decide,
 )
+from gongzhi.councils.services.proposals import proposal_accept, proposal_answer, proposal_submit
 from gongzhi.councils.services.resolutions import (
     resolution_complete,
     resolution_implementation_start,
@@ -101,10 +128,17 @@ from gongzhi.councils.services.topics import (
 
 __all__ = [
     "CouncilInput",
+    "DemandInput",
     "MeetingInput",
     "MemberInput",
     "ResolutionInput",
+    "SessionInput",
     "TopicInput",
+    "appointment_callback_record",
+    "appointment_demand_record",
+    "appointment_place_create",
+    "appointment_schedule",
+    "appointment_session_record",
     "council_create",
     "council_member_add",
     "council_member_retire",
@@ -117,6 +151,9 @@ __all__ = [
     "meeting_minutes_record",
     "meeting_schedule",
     "meeting_topic_decide",
+    "proposal_accept",
+    "proposal_answer",
+    "proposal_submit",
     "resolution_complete",
     "resolution_implementation_start",
     "resolution_milestone_add",
