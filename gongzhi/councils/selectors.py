@@ -4,6 +4,7 @@ A missing and a forbidden object are the same 404."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
@@ -262,7 +263,14 @@ def demand_progress(demands: list[AppointmentDemand]) -> dict[int, str]:
     return out
 
 
-def callback_list(session: AppointmentSession) -> list[AppointmentDemand]:
+@dataclass
+class CallbackRow:
+    demand: AppointmentDemand
+    progress: str
+    done: bool
+
+
+def callback_list(session: AppointmentSession) -> list[CallbackRow]:
     """The callback list of a session day: earlier demands of the community that nobody has reached on a
     callback yet (answered on the spot needs none), oldest first, with their progress (``progress``)."""
     from django.db.models import Exists, OuterRef
@@ -281,10 +289,7 @@ def callback_list(session: AppointmentSession) -> list[AppointmentDemand]:
     )
     progress = demand_progress(rows)
     done = _done_ticket_ids([d.ticket_id for d in rows if d.ticket_id])
-    for d in rows:
-        d.progress = progress[d.pk]  # type: ignore[attr-defined]
-        d.done = d.status == "solved" or (d.ticket_id in done)  # type: ignore[attr-defined]
-    return rows
+    return [CallbackRow(d, progress[d.pk], d.status == "solved" or d.ticket_id in done) for d in rows]
 
 
 def demand_figures_by_type(*, actor: Actor | None, year: int | None = None) -> list[dict[str, Any]]:

@@ -67,13 +67,13 @@ def test_demand_to_ticket_solved_then_called_back(district):
     )
     assert demand.status == DemandStatus.TICKETED and demand.resident_name == "王**"
     assert demand.phone_masked == "139****5678" and "13912345678" not in demand.phone_encrypted
-    ticket = Ticket.objects.get(pk=demand.ticket_id)
+    ticket = Ticket.objects.get(pk=demand.ticket_id or 0)
     # 谁受理: the duty secretary is the ticket's first responder.
     assert ticket.first_responder_id == secretary.pk and ticket.channel == "appointment"
     assert ticket.channel_source.startswith("书记有约") and "张书记" in ticket.channel_source
     # Not yet solved: on the next day's list, in progress.
     listed = selectors.callback_list(second)
-    assert [x.pk for x in listed] == [demand.pk] and not listed[0].done
+    assert [x.demand.pk for x in listed] == [demand.pk] and not listed[0].done
     from gongzhi.tickets import services as tsvc
     from gongzhi.tickets.enums import Level
 
@@ -124,7 +124,7 @@ def test_many_party_demand_becomes_a_topic_and_answers_need_no_callback(district
             council_id=council.pk,
         ),
     )
-    topic = Topic.objects.get(pk=demand.topic_id)
+    topic = Topic.objects.get(pk=demand.topic_id or 0)
     assert topic.source_kind == TopicSource.APPOINTMENT and topic.source_id == demand.pk
     assert topic.status == TopicStatus.PROPOSED and demand.status == DemandStatus.TOPIC
     answered = appointment_demand_record(
@@ -140,7 +140,7 @@ def test_many_party_demand_becomes_a_topic_and_answers_need_no_callback(district
         ),
     )
     assert answered.status == DemandStatus.ANSWERED
-    assert [x.pk for x in selectors.callback_list(second)] == [demand.pk]
+    assert [x.demand.pk for x in selectors.callback_list(second)] == [demand.pk]
 
 
 def test_another_community_cannot_record_at_the_booth(district):

@@ -39,6 +39,7 @@ def test_branch_proposal_becomes_a_topic_and_is_counted(district):
         proposal_accept(actor=member, proposal_id=row.pk, council_id=council.pk)
     row = proposal_accept(actor=d.user("community_secretary"), proposal_id=row.pk, council_id=council.pk)
     assert row.status == ProposalStatus.ACCEPTED
+    assert row.topic is not None
     assert row.topic.source_kind == TopicSource.PROPOSAL and row.topic.status == TopicStatus.ACCEPTED
     with pytest.raises(Conflict):
         proposal_answer(actor=d.user("community_secretary"), proposal_id=row.pk, answer="x")
