@@ -30,8 +30,19 @@ CONSOLE_APPS = [
     "care",
     "mediation",
     "points",
+    "councils",
 ]
-H5_APPS = ["tickets", "party", "venues", "volunteers", "cobuild", "training", "mediation", "points"]
+H5_APPS = [
+    "tickets",
+    "party",
+    "venues",
+    "volunteers",
+    "cobuild",
+    "training",
+    "mediation",
+    "points",
+    "councils",
+]
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="console:home", permanent=False)),

@@ -316,3 +316,128 @@ def demand_figures_by_type(*, actor: Actor | None, year: int | None = None) -> l
         }
         for value, label in DemandType.choices
     ]
+
+
+# --- the public page of a council: named fields only, free text masked -----------------------------------
+def _public_names(council: Council) -> list[str]:
+    """Names the public page must not show in free text: the council's members and the people on the
+    community's population register (a resident named in the minutes, a proposal or a resolution)."""
+    from gongzhi.people.models import Person
+
+    names = list(CouncilMember.objects.filter(council=council).values_list("name", flat=True))
+    names += list(
+        Person.objects.filter(community_code=council.community_code).values_list("name", flat=True)[:20000]
+    )
+    return names
+
+
+def council_public_page(council: Council, today: dt.date | None = None) -> dict[str, Any]:
+    """What anyone may read of a council: its members by category (names masked), the topics open for
+    opinions, the resolutions publicised with their progress, milestones (overdue flagged) and rating,
+    and the minutes of its meetings with names, numbers and doors masked."""
+    from gongzhi.core.masking import mask_public_text
+
+    today = today or timezone.localdate()
+    names = _public_names(council)
+
+    def mask(text: str) -> str:
+        return mask_public_text(text, names)
+
+    def person(name: str) -> str:
+        return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
+
+    members = [
+        {"category": m.get_category_display(), "name": person(m.name), "organization": mask(m.organization)}
+        for m in council_members(council)
+    ]
+    topics = []
+    rows = topic_public_list(council=council)[:100]
+    milestones: dict[int, list[ResolutionMilestone]] = {}
+    for ms in ResolutionMilestone.objects.filter(resolution__topic__in=[t.pk for t in rows]).order_by(
+        "due_on"
+    ):
+        milestones.setdefault(ms.resolution_id, []).append(ms)
+    for t in rows:
+        r = getattr(t, "resolution", None)
+        row: dict[str, Any] = {
+            "id": t.pk,
+            "title": mask(t.title),
+            "description": mask(t.description),
+            "status": t.get_status_display(),
+            "consulting": t.status == TopicStatus.CONSULTING,
+            "closes_on": t.consultation_closes_on,
+            "support": t.opinions_support,
+            "oppose": t.opinions_oppose,
+            "neutral": t.opinions_neutral,
+            "resolution": None,
+        }
+        if r is not None and r.notice_published_at is not None:
+            row["resolution"] = {
+                "id": r.pk,
+                "number": r.number,
+                "content": mask(r.content),
+                "owner": mask(r.owner_name),
+                "due_on": r.due_on,
+                "progress": r.progress,
+                "result": mask(r.result) if r.result_published_at else "",
+                "rating": r.rating_average,
+                "ratings": r.rating_count,
+                "rateable": r.result_published_at is not None,
+                "milestones": [
+                    {
+                        "title": mask(m.title),
+                        "due_on": m.due_on,
+                        "done_on": m.done_on,
+                        "overdue": m.done_on is None and m.due_on < today,
+                    }
+                    for m in milestones.get(r.pk, [])
+                ],
+            }
+        topics.append(row)
+    meetings = [
+        {
+            "title": mask(m.title),
+            "starts_at": m.starts_at,
+            "location": mask(m.location),
+            "minutes": mask(m.minutes),
+            "attended": m.attended_count,
+        }
+        for m in Meeting.objects.filter(council=council, status="held").order_by("-starts_at")[:20]
+    ]
+    return {
+        "name": council.name,
+        "community": council.community.name,
+        "estate": council.estate.name if council.estate else "",
+        "kind": council.get_kind_display(),
+        "pattern": council.get_pattern_display(),
+        "term_start": council.term_start,
+        "term_end": council.term_end,
+        "description": mask(council.description),
+        "members": members,
+        "topics": topics,
+        "meetings": meetings,
+        "overdue": sum(
+            1 for t in topics if t["resolution"] for m in t["resolution"]["milestones"] if m["overdue"]
+        ),
+    }
+
+
+def councils_counts() -> dict[str, int]:
+    """The overview's ``councils`` figures, from records: active councils, topics that came to a resolution,
+    resolutions carried out (completed or published), 党群提案, 书记有约 session days held, and demands
+    solved (answered on the spot, marked solved, or their ticket checked, called back or closed)."""
+    from gongzhi.tickets.models import Ticket
+
+    done_tickets = Ticket.objects.filter(status__in=TICKET_DONE, channel="appointment").values("pk")
+    return {
+        "councils": Council.objects.filter(active=True).count(),
+        "topics_resolved": Topic.objects.filter(
+            status__in=(TopicStatus.RESOLVED, TopicStatus.IMPLEMENTING, *TOPIC_DONE)
+        ).count(),
+        "resolutions_done": Resolution.objects.filter(topic__status__in=TOPIC_DONE).count(),
+        "proposals": PartyProposal.objects.count(),
+        "appointment_sessions": AppointmentSession.objects.filter(status="held").count(),
+        "appointment_demands_solved": AppointmentDemand.objects.filter(
+            Q(status__in=("answered", "solved")) | Q(ticket_id__in=done_tickets)
+        ).count(),
+    }

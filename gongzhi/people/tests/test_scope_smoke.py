@@ -69,4 +69,12 @@ def test_overview(district, client):
             "points_redeemed_this_year": 0,
             "shop_items": 0,
         },
+        "councils": {
+            "councils": 0,
+            "topics_resolved": 0,
+            "resolutions_done": 0,
+            "proposals": 0,
+            "appointment_sessions": 0,
+            "appointment_demands_solved": 0,
+        },
     }
