@@ -26,6 +26,7 @@ Topics: the steps before the meeting (``services.topics``)
     topic_field_visit_record(*, actor, topic_id, visited_on, location, findings, participants="") -> FieldVisit
     topic_review_record(*, actor, topic_id, reviewer, opinion) -> Topic   third-party review (major topics)
     topic_opinion_give(*, actor, topic_id, stance, text_="") -> Opinion   a resident, once, during consultation
+    topic_paper_opinions_record(*, actor, topic_id, support, oppose, neutral=0, note="") -> Topic   paper forms
 
 Meetings (``services.meetings``)
     meeting_schedule(*, actor, council_id, data: MeetingInput, topic_ids) -> Meeting   topics → scheduled
@@ -64,6 +65,7 @@ Resolutions (``services.resolutions``)
     appointment_schedule(*, actor, place_id, sessions: list[SessionInput]) -> list[AppointmentSession]
         SessionInput(date, secretary_name, secretary_kind="community", secretary_id=None)
     appointment_session_record(*, actor, session_id, visitors, activities="", notes="") -> AppointmentSession
+    appointment_sessions_bulk_record(*, actor, rows: list[(session_id, visitors, activities)]) -> int
     appointment_demand_record(*, actor, session_id, data: DemandInput) -> AppointmentDemand
         DemandInput(demand_type, description, resident_name, resident_phone, route="ticket"|"topic"|"answer",
         grid_id=None, category_code="", address="", council_id=None, answer=""): a ticket accepted by the
@@ -82,6 +84,7 @@ from gongzhi.councils.services.appointments import (
     appointment_place_create,
     appointment_schedule,
     appointment_session_record,
+    appointment_sessions_bulk_record,
 )
 from gongzhi.councils.services.councils import (
     CouncilInput,
@@ -122,6 +125,7 @@ from gongzhi.councils.services.topics import (
     topic_decline,
     topic_field_visit_record,
     topic_opinion_give,
+    topic_paper_opinions_record,
     topic_propose,
     topic_review_record,
 )
@@ -139,6 +143,7 @@ __all__ = [
     "appointment_place_create",
     "appointment_schedule",
     "appointment_session_record",
+    "appointment_sessions_bulk_record",
     "council_create",
     "council_member_add",
     "council_member_retire",
@@ -168,6 +173,7 @@ __all__ = [
     "topic_decline",
     "topic_field_visit_record",
     "topic_opinion_give",
+    "topic_paper_opinions_record",
     "topic_propose",
     "topic_review_record",
 ]

@@ -172,6 +172,43 @@ def appointment_session_record(
 
 
 @transaction.atomic
+def appointment_sessions_bulk_record(*, actor: Actor | None, rows: list[tuple[int, int, str]]) -> int:
+    """Session days entered at once from the paper register (session id, visitors, side activities): the
+    demo's year of history, a month typed up afterwards. One audit row per community."""
+    sessions = {
+        s.pk: s
+        for s in AppointmentSession.objects.select_for_update().filter(
+            pk__in=[r[0] for r in rows], status="planned"
+        )
+    }
+    today = timezone.localdate()
+    now = timezone.now()
+    changed: list[AppointmentSession] = []
+    for session_id, visitors, activities in rows:
+        session = sessions.get(session_id)
+        if session is None or session.date > today:
+            continue
+        require(actor, "councils.manage_appointment", session)
+        session.status, session.visitors, session.activities, session.held_at = (
+            "held",
+            visitors,
+            activities[:300],
+            now,
+        )
+        changed.append(session)
+    AppointmentSession.objects.bulk_update(changed, ["status", "visitors", "activities", "held_at"])
+    for code in sorted({s.community_code for s in changed}):
+        first = next(s for s in changed if s.community_code == code)
+        audit_record(
+            actor=actor,
+            target=first,
+            event="councils.appointments_recorded",
+            data={"sessions": [s.pk for s in changed if s.community_code == code]},
+        )
+    return len(changed)
+
+
+@transaction.atomic
 def appointment_demand_record(*, actor: Actor, session_id: int, data: DemandInput) -> AppointmentDemand:
     """A demand at the booth, on or after its day: a ticket accepted by the duty secretary (their account;
     without one, the recorder) as first responder, a topic for one of the community's councils when it

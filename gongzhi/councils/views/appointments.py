@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gongzhi.core.access import actor_of, console_login_required
 from gongzhi.core.errors import ApplicationError, NotFound
 from gongzhi.core.http import int_or_none, refused
-from gongzhi.core.permissions import allowed, require
+from gongzhi.core.permissions import allowed
 from gongzhi.core.roles import COMMUNITY_MANAGERS
 from gongzhi.councils import selectors
 from gongzhi.councils.enums import CallbackResult, DemandType, ResidentOpinion, SecretaryKind
@@ -51,7 +51,8 @@ def _branches(actor: Any) -> list[Any]:
 @require_http_methods(["GET", "POST"])
 def proposal_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    require(actor, "councils.view_council", error=NotFound("无权查看"))
+    if not allowed(actor, "councils.view_council"):
+        raise Http404("无权查看")
     if request.method == "POST":
         form = ProposalForm(request.POST)
         _guard(
@@ -112,7 +113,8 @@ def proposal_act(request: HttpRequest, proposal_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def appointment_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    require(actor, "councils.view_council", error=NotFound("无权查看"))
+    if not allowed(actor, "councils.view_council"):
+        raise Http404("无权查看")
     if request.method == "POST":
         if "lines" in request.POST:
             form = ScheduleForm(request.POST)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gongzhi.core.access import actor_of, console_login_required
 from gongzhi.core.errors import ApplicationError, NotFound
 from gongzhi.core.http import int_or_none, pdf_response, refused
-from gongzhi.core.permissions import allowed, require
+from gongzhi.core.permissions import allowed
 from gongzhi.core.roles import COMMUNITY_MANAGERS
 from gongzhi.councils import documents, selectors
 from gongzhi.councils.enums import (
@@ -51,7 +51,8 @@ def _guard(request: HttpRequest, call: Callable[[], Any], ok: str) -> Any:
 @require_http_methods(["GET", "POST"])
 def council_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    require(actor, "councils.view_council", error=NotFound("无权查看"))
+    if not allowed(actor, "councils.view_council"):
+        raise Http404("无权查看")
     errors: dict[str, str] = {}
     form: dict[str, Any] = {}
     if request.method == "POST":
@@ -471,7 +472,8 @@ def minutes_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_GET
 def resolution_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    require(actor, "councils.view_council", error=NotFound("无权查看"))
+    if not allowed(actor, "councils.view_council"):
+        raise Http404("无权查看")
     status = request.GET.get("status", "")
     rows = selectors.resolution_list_for_actor(actor=actor).order_by("-id")
     if status in TopicStatus.values:
