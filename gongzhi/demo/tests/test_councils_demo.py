@@ -38,7 +38,7 @@ def test_demo_appointment_tickets_have_the_duty_secretary_first(demo):
     ticketed = AppointmentDemand.objects.exclude(ticket_id=None)
     assert ticketed.exists()
     for demand in ticketed[:10]:
-        ticket = Ticket.objects.get(pk=demand.ticket_id)
+        ticket = Ticket.objects.get(pk=demand.ticket_id or 0)
         assert ticket.channel == "appointment"
         assert ticket.first_responder_id == demand.session.secretary_id
     assert DemandCallback.objects.exists()
