@@ -65,6 +65,7 @@ def test_propose_consult_meet_publish_rate(pages):
     assert "待审议" in h5.inner_text("[data-testid=my-topics]")
     topic = Topic.objects.get(title="小区加装电动车充电桩")
     resident = topic.proposed_by
+    assert resident is not None
     member = council_member_add(
         actor=d.user("community_secretary"),
         council_id=council.pk,
