@@ -206,6 +206,8 @@ EVENT_LABELS = {
     "councils.topic_proposed": _("提出议题"),
     "councils.topic_reviewed": _("议题第三方评估"),
     "councils.paper_opinions_recorded": _("登记纸质意见"),
+    "councils.attendance_recorded": _("登记会议签到表"),
+    "councils.members_added": _("批量增加议事会成员"),
     "councils.appointments_recorded": _("批量登记书记有约接待"),
     "accounts.user_created": _("创建账号"),
     "accounts.role_assigned": _("分配角色"),

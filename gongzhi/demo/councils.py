@@ -84,14 +84,12 @@ def _seed(seeder: Any) -> dict[str, int]:
             ),
         )
         totals["councils"] += 1
-        members = [
-            cs.council_member_add(
-                actor=admin,
-                council_id=council.pk,
-                data=cs.MemberInput(name=seeder.name(), category=cat, title=title),
-            )
-            for cat, title in MEMBERS
-        ]
+        cs.council_members_add(
+            actor=admin,
+            council_id=council.pk,
+            rows=[cs.MemberInput(name=seeder.name(), category=cat, title=title) for cat, title in MEMBERS],
+        )
+        members = list(council.members.order_by("pk"))
         texts = {**TOPICS, **(FIRST if n == 0 else {})}
         topics = {}
         for state, (title, body) in texts.items():
@@ -144,8 +142,9 @@ def _seed(seeder: Any) -> dict[str, int]:
         )
         cs.meeting_invite(actor=secretary, meeting_id=m1.pk)
         present = members[:6]
-        for m in present:
-            cs.meeting_attendance_record(actor=secretary, meeting_id=m1.pk, member_id=m.pk)
+        cs.meeting_attendance_bulk_record(
+            actor=secretary, meeting_id=m1.pk, member_ids=[m.pk for m in present]
+        )
         items = list(m1.agenda.order_by("position"))
         cs.meeting_topic_decide(
             actor=secretary,
@@ -191,8 +190,9 @@ def _seed(seeder: Any) -> dict[str, int]:
             ),
             topic_ids=[topics["resolved"].pk],
         )
-        for m in members[:5]:
-            cs.meeting_attendance_record(actor=secretary, meeting_id=m2.pk, member_id=m.pk)
+        cs.meeting_attendance_bulk_record(
+            actor=secretary, meeting_id=m2.pk, member_ids=[m.pk for m in members[:5]]
+        )
         cs.meeting_topic_decide(
             actor=secretary,
             item_id=m2.agenda.get().pk,
@@ -328,8 +328,10 @@ def _appointments(
     grid = Grid.objects.filter(community=community, kind="residential").order_by("code").first()
     recent = sorted([s for s in past if s.place_id == places[0].pk], key=lambda s: s.date)[-2:]
     demands = []
-    for s in recent:
-        if grid is not None:
+    for k, s in enumerate(recent):
+        if (
+            grid is not None and k == 0
+        ):  # one ticket per community: the earlier day's, called back at the later
             demands.append(
                 cs.appointment_demand_record(
                     actor=worker,

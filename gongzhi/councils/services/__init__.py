@@ -12,6 +12,7 @@ Councils (``services.councils``)
     council_update(*, actor, council_id, data: CouncilInput, active=True) -> Council
     council_member_add(*, actor, council_id, data: MemberInput) -> CouncilMember
         MemberInput(name, category (enums.MemberCategory), organization="", title="", phone="", user_id=None)
+    council_members_add(*, actor, council_id, rows: list[MemberInput]) -> int      the roster at once
     council_member_retire(*, actor, member_id) -> CouncilMember
 
 Topics: the steps before the meeting (``services.topics``)
@@ -35,6 +36,7 @@ Meetings (``services.meetings``)
     meeting_invite(*, actor, meeting_id, member_ids=None) -> int
     meeting_check_in_by_qr(*, actor, token) -> Attendance              a member with an account, on the phone
     meeting_attendance_record(*, actor, meeting_id, member_id) -> Attendance   by hand
+    meeting_attendance_bulk_record(*, actor, meeting_id, member_ids) -> int   the paper sign-in sheet
     meeting_topic_decide(*, actor, item_id, votes: {member_id: "for"|"against"|"abstain"},
                          resolution: ResolutionInput | None = None, defer=False) -> AgendaItem
         ResolutionInput(content, owner_name="", owner_id=None, due_on=None). Quorum: more than half of the
@@ -92,12 +94,14 @@ from gongzhi.councils.services.councils import (
     council_create,
     council_member_add,
     council_member_retire,
+    council_members_add,
     council_update,
 )
 from gongzhi.councils.services.meetings import (
     MeetingInput,
     ResolutionInput,
     meeting_agenda_add,
+    meeting_attendance_bulk_record,
     meeting_attendance_record,
     meeting_cancel,
     meeting_check_in_by_qr,
@@ -147,8 +151,10 @@ __all__ = [
     "council_create",
     "council_member_add",
     "council_member_retire",
+    "council_members_add",
     "council_update",
     "meeting_agenda_add",
+    "meeting_attendance_bulk_record",
     "meeting_attendance_record",
     "meeting_cancel",
     "meeting_check_in_by_qr",

@@ -184,11 +184,14 @@ def appointment_sessions_bulk_record(*, actor: Actor | None, rows: list[tuple[in
     today = timezone.localdate()
     now = timezone.now()
     changed: list[AppointmentSession] = []
+    checked: set[str] = set()
     for session_id, visitors, activities in rows:
         session = sessions.get(session_id)
         if session is None or session.date > today:
             continue
-        require(actor, "councils.manage_appointment", session)
+        if session.community_code not in checked:  # the rule reads the place codes only: once per community
+            require(actor, "councils.manage_appointment", session)
+            checked.add(session.community_code)
         session.status, session.visitors, session.activities, session.held_at = (
             "held",
             visitors,

@@ -149,6 +149,34 @@ def council_member_add(*, actor: Actor | None, council_id: int, data: MemberInpu
 
 
 @transaction.atomic
+def council_members_add(*, actor: Actor | None, council_id: int, rows: list[MemberInput]) -> int:
+    """A council's member list entered at once (the term's roster): names and categories, one audit row."""
+    council = council_get_for_actor(actor=actor, council_id=council_id)
+    require(actor, "councils.manage_council", council)
+    members = []
+    for n, data in enumerate(rows, start=1):
+        errors: dict[str, str] = {}
+        name = _text(errors, "name", data.name, "姓名", 50, True)
+        if data.category not in MemberCategory.values:
+            errors["category"] = "请选择成员类别"
+        if errors:
+            raise ValidationFailed(f"第{n}行：{next(iter(errors.values()))}", fields=errors)
+        members.append(
+            CouncilMember(
+                council=council,
+                category=data.category,
+                name=name,
+                organization=data.organization[:100],
+                title=data.title[:50],
+                user_id=data.user_id,
+            )
+        )
+    CouncilMember.objects.bulk_create(members)
+    audit_record(actor=actor, target=council, event="councils.members_added", data={"count": len(members)})
+    return len(members)
+
+
+@transaction.atomic
 def council_member_retire(*, actor: Actor | None, member_id: int) -> CouncilMember:
     member = CouncilMember.objects.select_for_update().filter(pk=member_id).first()
     if member is None:

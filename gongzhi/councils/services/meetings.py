@@ -222,6 +222,44 @@ def meeting_attendance_record(*, actor: Actor | None, meeting_id: int, member_id
     return row
 
 
+@transaction.atomic
+def meeting_attendance_bulk_record(*, actor: Actor | None, meeting_id: int, member_ids: list[int]) -> int:
+    """The paper sign-in sheet entered at once (签到表): members not yet checked in, one audit row."""
+    meeting = _open_meeting(actor, meeting_id)
+    members = list(CouncilMember.objects.filter(pk__in=member_ids, council_id=meeting.council_id))
+    done = set(
+        Attendance.objects.filter(meeting=meeting, checked_in_at__isnull=False).values_list(
+            "member_id", flat=True
+        )
+    )
+    at = max(meeting.starts_at, min(timezone.now(), meeting.ends_at))
+    invited = {a.member_id: a for a in Attendance.objects.filter(meeting=meeting, checked_in_at__isnull=True)}
+    new, changed = [], []
+    for m in members:
+        if m.pk in done:
+            continue
+        if m.pk in invited:
+            row = invited[m.pk]
+            row.checked_in_at, row.method, row.recorded_by_id = at, CheckInMethod.HAND, _user_id(actor)
+            changed.append(row)
+        else:
+            new.append(
+                Attendance(
+                    meeting=meeting,
+                    member=m,
+                    checked_in_at=at,
+                    method=CheckInMethod.HAND,
+                    recorded_by_id=_user_id(actor),
+                )
+            )
+    Attendance.objects.bulk_create(new)
+    Attendance.objects.bulk_update(changed, ["checked_in_at", "method", "recorded_by_id"])
+    count = len(new) + len(changed)
+    Meeting.objects.filter(pk=meeting.pk).update(attended_count=F("attended_count") + count)
+    audit_record(actor=actor, target=meeting, event="councils.attendance_recorded", data={"count": count})
+    return count
+
+
 def _resolution_number(council: Council, year: int) -> str:
     prefix = f"{council.community_code}-{year}-"
     taken = Resolution.objects.filter(number__startswith=prefix).count()

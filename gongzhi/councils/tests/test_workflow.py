@@ -287,3 +287,46 @@ def _adopted_existing(d, council, topic):
         resolution=ResolutionInput(content="更换主管网", owner_name="社区居委会"),
     )
     return Topic.objects.get(pk=topic.pk), meeting
+
+
+def test_roster_and_sign_in_sheet_entered_at_once(district):
+    from gongzhi.councils.services import (
+        MemberInput,
+        council_members_add,
+        meeting_attendance_bulk_record,
+        meeting_invite,
+    )
+
+    d = district
+    council = make_council(d, members=0)
+    secretary = d.user("community_secretary")
+    with pytest.raises(Exception) as exc:
+        council_members_add(
+            actor=secretary,
+            council_id=council.pk,
+            rows=[MemberInput(name="甲", category="resident_rep"), MemberInput(name="", category="x")],
+        )
+    assert "第2行" in str(exc.value) and council.members.count() == 0
+    assert (
+        council_members_add(
+            actor=secretary,
+            council_id=council.pk,
+            rows=[MemberInput(name=f"成员{i}", category="resident_rep") for i in range(5)],
+        )
+        == 5
+    )
+    topic = make_topic(d, council)
+    meeting, members = make_meeting(d, council, [topic], attend=0)
+    meeting_invite(actor=secretary, meeting_id=meeting.pk)
+    ids = [m.pk for m in members[:3]]
+    assert meeting_attendance_bulk_record(actor=secretary, meeting_id=meeting.pk, member_ids=ids) == 3
+    assert meeting_attendance_bulk_record(actor=secretary, meeting_id=meeting.pk, member_ids=ids) == 0
+    meeting.refresh_from_db()
+    assert meeting.attended_count == 3 and meeting.attendance.filter(checked_in_at__isnull=False).count() == 3
+    item = meeting_topic_decide(
+        actor=secretary,
+        item_id=meeting.agenda.get().pk,
+        votes=dict.fromkeys(ids, "for"),
+        resolution=ResolutionInput(content="通过"),
+    )
+    assert item.decision == Decision.ADOPTED
