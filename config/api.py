@@ -156,6 +156,7 @@ from gongzhi.campaigns.api import router as campaigns_router  # noqa: E402
 from gongzhi.care.api import router as care_router  # noqa: E402
 from gongzhi.cobuild.api import router as cobuild_router  # noqa: E402
 from gongzhi.console.api import router as overview_router  # noqa: E402
+from gongzhi.councils.api import router as councils_router  # noqa: E402
 from gongzhi.devices.api import router as devices_router  # noqa: E402
 from gongzhi.h5.api import router as resident_router  # noqa: E402
 from gongzhi.mediation.api import router as mediation_router  # noqa: E402
@@ -199,3 +200,4 @@ api.add_router("/socialorgs", socialorgs_router)
 api.add_router("/stairwells", stairwells_router)
 api.add_router("/campaigns", campaigns_router)
 api.add_router("/resettlement", resettlement_router)
+api.add_router("/councils", councils_router)

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "gongzhi.stairwells",
     "gongzhi.campaigns",
     "gongzhi.resettlement",
+    "gongzhi.councils",
     "gongzhi.console",
     "gongzhi.h5",
     "gongzhi.demo",

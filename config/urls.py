@@ -36,6 +36,7 @@ CONSOLE_APPS = [
     "stairwells",
     "campaigns",
     "resettlement",
+    "councils",
 ]
 H5_APPS = [
     "tickets",
@@ -48,6 +49,7 @@ H5_APPS = [
     "points",
     "stairwells",
     "campaigns",
+    "councils",
 ]
 
 urlpatterns = [

@@ -7,6 +7,7 @@ from gongzhi.care.selectors import care_counts
 from gongzhi.cobuild.selectors import cobuild_counts
 from gongzhi.console.selectors import overview_counts
 from gongzhi.core.api import ERRORS
+from gongzhi.councils.selectors import councils_counts
 from gongzhi.devices.selectors import devices_counts
 from gongzhi.mediation.selectors import mediation_counts
 from gongzhi.party.enums import RegistrationStatus
@@ -134,6 +135,15 @@ class ResettlementCounts(Schema):
     allocated: int
 
 
+class CouncilCounts(Schema):
+    councils: int
+    topics_resolved: int
+    resolutions_done: int
+    proposals: int
+    appointment_sessions: int
+    appointment_demands_solved: int
+
+
 class OverviewOut(Schema):
     communities: int
     grids: GridCounts
@@ -153,6 +163,7 @@ class OverviewOut(Schema):
     stairwells: StairwellCounts
     campaigns: CampaignCounts
     resettlement: ResettlementCounts
+    councils: CouncilCounts
 
 
 def party_counts() -> dict[str, int]:
@@ -190,4 +201,5 @@ def overview(request: HttpRequest):
         "stairwells": stairwell_counts(),
         "campaigns": campaign_counts(),
         "resettlement": resettlement_counts(),
+        "councils": councils_counts(),
     }

@@ -13,6 +13,7 @@ from gongzhi.demo import layout
 from gongzhi.demo.campaigns import seed_campaigns
 from gongzhi.demo.care import seed_care
 from gongzhi.demo.cobuild import seed_cobuild
+from gongzhi.demo.councils import seed_councils
 from gongzhi.demo.devices import seed_devices
 from gongzhi.demo.layout import username_stem
 from gongzhi.demo.mediation import seed_mediation
@@ -224,6 +225,12 @@ class DemoSeeder:
             f"  安置房分配：{res['households']} 户安置对象、{res['units']} 个房源，摇号后按序分配 {res['allocated']} 个，结算 {res['settled']} 户，用时 {res['seconds']} 秒"
         )
         self.stats.timings["resettlement"] = res["seconds"]
+        t = time.monotonic()
+        co = seed_councils(self)
+        self.progress(
+            f"  协商议事：{co['councils']} 个议事会、{co['topics']} 个议题、{co['meetings']} 次会议；党群提案 {co['proposals']} 件；书记有约 {co['sessions']} 个接待日、{co['demands']} 件诉求（{co['seconds']} 秒）"
+        )
+        self.stats.timings["councils"] = round(time.monotonic() - t, 1)
         self.stats.seconds = round(time.monotonic() - started, 1)
         return self.stats
 

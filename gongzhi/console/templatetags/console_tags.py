@@ -90,7 +90,6 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
         [
             ("tickets:patrol", _("巡查"), "tickets.patrol"),
             ("tickets:hotline", _("12345热线导入"), "tickets.import_hotline"),
-            ("tickets:appointment", _("书记有约登记"), "tickets.take_appointment"),
             ("tickets:patrol_coverage", _("每日巡查覆盖")),
             ("tickets:patrol_summary", _("每月巡查总结")),
             ("tickets:categories_edit", _("编辑事件分类"), "tickets.change_category"),
@@ -217,6 +216,16 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
         "campaigns.view_campaign",
     ),
     (_("安置房分配"), [("resettlement:projects", _("安置项目"))], "resettlement.view_project"),
+    (
+        _("协商议事"),
+        [
+            ("councils:list", _("议事会与议题")),
+            ("councils:resolutions", _("决议与落实")),
+            ("councils:proposals", _("党群提案")),
+            ("councils:appointments", _("书记有约")),
+        ],
+        "councils.view_council",
+    ),
     (_("工作日历"), [("workdays:years", _("节假日与时限"))], "calendar_admin"),
     (_("审计日志"), [("console:audit", _("操作记录"))], "audit"),
     (

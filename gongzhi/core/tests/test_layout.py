@@ -160,11 +160,13 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "settlement": "the area-difference settlement in Decimal over the price bands",
         "documents": "the settlement statement and the public notice PDFs",
     },
+    "councils": {"documents": "the minutes (会议纪要) and the resolution notice (决议公示) PDFs"},
     "console": {"context": "the console's template context", "figures": "the home page's figures"},
     "demo": {
         "accounts": "demo accounts",
         "care": "demo care rosters, visits and care visits",
         "cobuild": "demo three lists",
+        "councils": "demo councils, topics, meetings, resolutions, 党群提案 and 书记有约",
         "layout": "demo places",
         "mediation": "demo people's mediation",
         "party": "demo party organisations",

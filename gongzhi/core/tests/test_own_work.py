@@ -674,6 +674,75 @@ def contest_entry_scored_by_a_judge_of_its_organisation(d: SmallDistrict) -> Bui
     return call, lambda: ScoreSheet.objects.filter(entry=entry).count()
 
 
+def _council_topic(d: SmallDistrict, proposer: Any) -> Any:
+    from gongzhi.councils.services import TopicInput, topic_propose
+    from gongzhi.councils.tests.factories import make_council
+
+    council = make_council(d, members=0)
+    return topic_propose(actor=proposer, council_id=council.pk, data=TopicInput(title="加装电梯"))
+
+
+def _topic_state(topic: Any) -> Any:
+    from gongzhi.councils.models import Topic
+
+    return list(Topic.objects.filter(pk=topic.pk).values_list("status", "decline_reason"))
+
+
+def council_topic_accepted_by_its_proposer(d: SmallDistrict) -> Built:
+    from gongzhi.councils.services import topic_accept
+
+    topic = _council_topic(d, _cw(d))
+    return (lambda: topic_accept(actor=_cw(d), topic_id=topic.pk)), (lambda: _topic_state(topic))
+
+
+def council_topic_declined_by_its_proposer(d: SmallDistrict) -> Built:
+    from gongzhi.councils.services import topic_decline
+
+    topic = _council_topic(d, _cw(d))
+    return (lambda: topic_decline(actor=_cw(d), topic_id=topic.pk, reason="不属于议事范围")), (
+        lambda: _topic_state(topic)
+    )
+
+
+def council_resolution_completed_by_its_owner(d: SmallDistrict) -> Built:
+    """The community worker carries out the resolution (its owner) and may not accept it as done."""
+    from gongzhi.councils.models import Resolution
+    from gongzhi.councils.services import (
+        ResolutionInput,
+        meeting_topic_decide,
+        resolution_complete,
+        resolution_implementation_start,
+    )
+    from gongzhi.councils.tests.factories import make_council, make_meeting, make_topic
+
+    council = make_council(d, members=3)
+    topic = make_topic(d, council)
+    meeting, members = make_meeting(d, council, [topic])
+    meeting_topic_decide(
+        actor=d.user("community_secretary"),
+        item_id=meeting.agenda.get().pk,
+        votes={m.pk: "for" for m in members},
+        resolution=ResolutionInput(content="更换管网", owner_name="社区居委会", owner_id=_cw(d).pk),
+    )
+    row = Resolution.objects.get(topic=topic)
+    resolution_implementation_start(actor=d.user("community_secretary"), resolution_id=row.pk)
+    call = lambda: resolution_complete(actor=_cw(d), resolution_id=row.pk, result="已完成")  # noqa: E731
+    return call, lambda: list(Resolution.objects.filter(pk=row.pk).values_list("progress", "completed_at"))
+
+
+def council_proposal_accepted_by_who_submitted_it(d: SmallDistrict) -> Built:
+    """The community worker wrote the branch's 党群提案 and may not take it up as the committee."""
+    from gongzhi.councils.models import PartyProposal
+    from gongzhi.councils.services import proposal_accept, proposal_submit
+    from gongzhi.councils.tests.factories import make_council
+    from gongzhi.councils.tests.test_proposals import make_branch
+
+    council = make_council(d, members=0)
+    row = proposal_submit(actor=_cw(d), branch_id=make_branch(d).pk, title="增设老年食堂", content="吃饭难")
+    call = lambda: proposal_accept(actor=_cw(d), proposal_id=row.pk, council_id=council.pk)  # noqa: E731
+    return call, lambda: list(PartyProposal.objects.filter(pk=row.pk).values_list("status", "topic_id"))
+
+
 # service (app.module.function) → the cases where its actor is the subject or the author.
 CASES: dict[str, list[Callable[[SmallDistrict], Built]]] = {
     "volunteers.services.hours.hours_confirm": [hours_confirm_by_the_leader],
@@ -708,6 +777,10 @@ CASES: dict[str, list[Callable[[SmallDistrict], Built]]] = {
     "socialorgs.services.projects.funded_project_review": [funded_project_reviewed_by_who_applied],
     "socialorgs.services.projects.funded_project_decide": [funded_project_decided_by_who_applied],
     "socialorgs.services.contests.contest_entry_score": [contest_entry_scored_by_a_judge_of_its_organisation],
+    "councils.services.topics.topic_accept": [council_topic_accepted_by_its_proposer],
+    "councils.services.topics.topic_decline": [council_topic_declined_by_its_proposer],
+    "councils.services.resolutions.resolution_complete": [council_resolution_completed_by_its_owner],
+    "councils.services.proposals.proposal_accept": [council_proposal_accepted_by_who_submitted_it],
 }
 
 # Bulk paths that confirm many rows: the actor's own row stays pending, the others are confirmed
@@ -777,6 +850,18 @@ EXEMPT: dict[str, str] = {
     "resettlement.services.allocation.key_handover_sign": (
         "records that the household's representative signed for the keys; the signature is theirs, the "
         "clerk only writes it down"
+    ),
+    "councils.services.meetings.meeting_topic_decide": (
+        "enters the votes the council's members cast at the meeting, member by member: the decision is "
+        "the members' majority, not the recorder's; a member votes only once and only when present"
+    ),
+    "councils.services.appointments.appointment_callback_record": (
+        "书记有约回访 writes down what the resident said when called at a later session day (reached or "
+        "not, their opinion): a record of the resident's word, no judgement on the recorder's work"
+    ),
+    "councils.services.topics.topic_review_record": (
+        "records the opinion of the third-party reviewer (an outside body) on a major topic: the staff "
+        "member types it in, the review is not theirs"
     ),
 }
 

@@ -81,4 +81,12 @@ def test_overview(district, client):
         "stairwells": {"stairwells": 0, "named": 0},
         "campaigns": {"campaigns_this_year": 0, "findings": 0, "findings_to_tickets": 0},
         "resettlement": {"projects": 0, "flats": 0, "allocated": 0},
+        "councils": {
+            "councils": 0,
+            "topics_resolved": 0,
+            "resolutions_done": 0,
+            "proposals": 0,
+            "appointment_sessions": 0,
+            "appointment_demands_solved": 0,
+        },
     }
