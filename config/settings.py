@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "gongzhi.mediation",
     "gongzhi.training",
     "gongzhi.points",
+    "gongzhi.property",
     "gongzhi.console",
     "gongzhi.h5",
     "gongzhi.demo",
