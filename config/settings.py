@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "gongzhi.mediation",
     "gongzhi.training",
     "gongzhi.points",
+    "gongzhi.councils",
     "gongzhi.property",
     "gongzhi.console",
     "gongzhi.h5",

@@ -605,6 +605,62 @@ def points_claim_decided_by_who_proposed_it(d: SmallDistrict) -> Built:
     )
 
 
+def _council_topic(d: SmallDistrict, proposer: Any) -> Any:
+    from gongzhi.councils.services import TopicInput, topic_propose
+    from gongzhi.councils.tests.factories import make_council
+
+    council = make_council(d, members=0)
+    return topic_propose(actor=proposer, council_id=council.pk, data=TopicInput(title="加装电梯"))
+
+
+def _topic_state(topic: Any) -> Any:
+    from gongzhi.councils.models import Topic
+
+    return list(Topic.objects.filter(pk=topic.pk).values_list("status", "decline_reason"))
+
+
+def council_topic_accepted_by_its_proposer(d: SmallDistrict) -> Built:
+    from gongzhi.councils.services import topic_accept
+
+    topic = _council_topic(d, _cw(d))
+    return (lambda: topic_accept(actor=_cw(d), topic_id=topic.pk)), (lambda: _topic_state(topic))
+
+
+def council_topic_declined_by_its_proposer(d: SmallDistrict) -> Built:
+    from gongzhi.councils.services import topic_decline
+
+    topic = _council_topic(d, _cw(d))
+    return (lambda: topic_decline(actor=_cw(d), topic_id=topic.pk, reason="不属于议事范围")), (
+        lambda: _topic_state(topic)
+    )
+
+
+def council_resolution_completed_by_its_owner(d: SmallDistrict) -> Built:
+    """The community worker carries out the resolution (its owner) and may not accept it as done."""
+    from gongzhi.councils.models import Resolution
+    from gongzhi.councils.services import (
+        ResolutionInput,
+        meeting_topic_decide,
+        resolution_complete,
+        resolution_implementation_start,
+    )
+    from gongzhi.councils.tests.factories import make_council, make_meeting, make_topic
+
+    council = make_council(d, members=3)
+    topic = make_topic(d, council)
+    meeting, members = make_meeting(d, council, [topic])
+    meeting_topic_decide(
+        actor=d.user("community_secretary"),
+        item_id=meeting.agenda.get().pk,
+        votes={m.pk: "for" for m in members},
+        resolution=ResolutionInput(content="更换管网", owner_name="社区居委会", owner_id=_cw(d).pk),
+    )
+    row = Resolution.objects.get(topic=topic)
+    resolution_implementation_start(actor=d.user("community_secretary"), resolution_id=row.pk)
+    call = lambda: resolution_complete(actor=_cw(d), resolution_id=row.pk, result="已完成")  # noqa: E731
+    return call, lambda: list(Resolution.objects.filter(pk=row.pk).values_list("progress", "completed_at"))
+
+
 # service (app.module.function) → the cases where its actor is the subject or the author.
 CASES: dict[str, list[Callable[[SmallDistrict], Built]]] = {
     "volunteers.services.hours.hours_confirm": [hours_confirm_by_the_leader],
@@ -636,6 +692,9 @@ CASES: dict[str, list[Callable[[SmallDistrict], Built]]] = {
     "tickets.services.handling.ticket_callback": [ticket_callback_by_who_fixed_it],
     "tickets.services.extensions.ticket_extend_decide": [ticket_extension_decided_by_who_asked],
     "points.services.claims.claim_decide": [points_claim_decided_by_who_proposed_it],
+    "councils.services.topics.topic_accept": [council_topic_accepted_by_its_proposer],
+    "councils.services.topics.topic_decline": [council_topic_declined_by_its_proposer],
+    "councils.services.resolutions.resolution_complete": [council_resolution_completed_by_its_owner],
 }
 
 # Bulk paths that confirm many rows: the actor's own row stays pending, the others are confirmed
@@ -678,6 +737,14 @@ EXEMPT: dict[str, str] = {
     ),
     "open311.services.apikey_issue": "an API key for a connected system: no person is its subject",
     "people.services.resident_sign_in": "a sign-in, not a decision",
+    "councils.services.meetings.meeting_topic_decide": (
+        "enters the votes the council's members cast at the meeting, member by member: the decision is "
+        "the members' majority, not the recorder's; a member votes only once and only when present"
+    ),
+    "councils.services.topics.topic_review_record": (
+        "records the opinion of the third-party reviewer (an outside body) on a major topic: the staff "
+        "member types it in, the review is not theirs"
+    ),
 }
 
 # Words of a function name that say it decides (``sign`` as a word: signing, not a sign-up).
