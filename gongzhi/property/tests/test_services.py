@@ -135,6 +135,7 @@ def test_a_branch_needs_all_three_sides(district):
 def test_red_captain_on_a_building_of_the_estate(district):
     estate = estate_of(district)
     building = estate.buildings.order_by("id").first()
+    assert building is not None
     post = captain_post_assign(
         actor=district.user("community_worker"),
         estate_id=estate.pk,
@@ -149,6 +150,6 @@ def test_red_captain_on_a_building_of_the_estate(district):
             estate_id=estate.pk,
             kind="red_captain",
             holder_name="李四",
-            building_id=estate_of(district, "A2").buildings.first().pk,
+            building_id=estate_of(district, "A2").buildings.get().pk,
         )
     assert exc.value.fields["building_id"] == "楼栋不在本小区"
