@@ -54,7 +54,7 @@ def _estate(district):
 
 
 def test_the_four_steps_go_through_the_engine(district):
-    estate, company, committee, branch = _estate(district)
+    estate, company, _committee, branch = _estate(district)
     worker, secretary = district.user("community_worker"), district.user("community_secretary")
     # 1 提议: the property company proposes
     matter = property_matter_propose(
@@ -66,6 +66,7 @@ def test_the_four_steps_go_through_the_engine(district):
             proposer_kind=ProposerKind.COMPANY,
         ),
     )
+    assert matter.topic_id is not None
     topic = Topic.objects.get(pk=matter.topic_id)
     assert (topic.source_kind, topic.source_id, topic.status) == (TopicSource.PROPERTY, matter.pk, "proposed")
     council = Council.objects.get(pk=topic.council_id)
