@@ -176,7 +176,7 @@ def test_a_declined_matter_and_the_proposer_must_exist(district):
         estate_id=estate.pk,
         data=MatterInput(title="楼道清理", description="清理楼道杂物", proposer_kind=ProposerKind.COMPANY),
     )
-    assert Topic.objects.get(pk=second.topic_id).council_id == Topic.objects.get(pk=topic_id).council_id
+    assert Topic.objects.get(pk=second.topic_id or 0).council_id == Topic.objects.get(pk=topic_id).council_id
     with pytest.raises(ApplicationError) as exc:  # a subdistrict clerk does not run the community's councils
         property_matter_propose(
             actor=district.user("subdistrict_staff"),
