@@ -161,6 +161,7 @@ from gongzhi.party.api import router as party_router  # noqa: E402
 from gongzhi.people.api import router as people_router  # noqa: E402
 from gongzhi.places.api import router as places_router  # noqa: E402
 from gongzhi.points.api import router as points_router  # noqa: E402
+from gongzhi.property.api import router as property_router  # noqa: E402
 from gongzhi.tickets import api as tickets_api  # noqa: E402
 from gongzhi.training.api import router as training_router  # noqa: E402
 from gongzhi.venues.api import router as venues_router  # noqa: E402
@@ -187,3 +188,4 @@ api.add_router("/mediation", mediation_router)
 api.add_router("/venues", venues_router)
 api.add_router("/training", training_router)
 api.add_router("/points", points_router)
+api.add_router("/property", property_router)

@@ -30,8 +30,19 @@ CONSOLE_APPS = [
     "care",
     "mediation",
     "points",
+    "property",
 ]
-H5_APPS = ["tickets", "party", "venues", "volunteers", "cobuild", "training", "mediation", "points"]
+H5_APPS = [
+    "tickets",
+    "party",
+    "venues",
+    "volunteers",
+    "cobuild",
+    "training",
+    "mediation",
+    "points",
+    "property",
+]
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="console:home", permanent=False)),

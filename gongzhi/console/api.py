@@ -11,6 +11,7 @@ from gongzhi.party.enums import RegistrationStatus
 from gongzhi.party.models import MemberRegistration, Unit
 from gongzhi.party.selectors.organizations import branch_coverage
 from gongzhi.points.selectors import points_counts
+from gongzhi.property.selectors import property_counts
 from gongzhi.tickets.indicators import overview_tickets
 from gongzhi.training.selectors import training_counts
 from gongzhi.venues.selectors import venue_counts
@@ -91,6 +92,13 @@ class PointsCounts(Schema):
     shop_items: int
 
 
+class PropertyCounts(Schema):
+    companies: int
+    owners_committees: int
+    tongxinqiao_branches: int
+    estates_covered: int
+
+
 class OverviewOut(Schema):
     communities: int
     grids: GridCounts
@@ -104,6 +112,7 @@ class OverviewOut(Schema):
     venues: VenueCounts
     training: TrainingCounts
     points: PointsCounts
+    property: PropertyCounts
 
 
 def party_counts() -> dict[str, int]:
@@ -135,4 +144,5 @@ def overview(request: HttpRequest):
         "venues": venue_counts(),
         "training": training_counts(),
         "points": points_counts(),
+        "property": property_counts(),
     }

@@ -144,6 +144,10 @@ NOT_PERSONAL = {
     "GET /api/v1/grids/geojson": "grid boundaries, codes and names",
     "/console/places/grids/export.geojson": "grid boundaries, codes and names",
     "/console/volunteers/sessions/{session_id}/poster.pdf": "an activity's title, time and check-in QR code",
+    "/console/property/assessment/export.xlsx": (
+        "the quarterly ranking: companies', committees' and branches' names, their estates and scores "
+        "(no resident, no rating comment)"
+    ),
 }
 
 

@@ -133,6 +133,10 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
     },
     "training": {"certificate": "the certificate of completion PDF"},
     "points": {"ledger": "the ledger's hash chain and the chain and balance checks (points_verify)"},
+    "property": {
+        "scoring": "the quarterly assessment's arithmetic: indicators scored 0–100, weights, ranks",
+        "exports": "the quarterly assessment as xlsx",
+    },
     "console": {"context": "the console's template context", "figures": "the home page's figures"},
     "demo": {
         "accounts": "demo accounts",
@@ -145,6 +149,7 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "party_units": "demo units",
         "points": "demo points scheme, claims, reviews and shop",
         "population": "demo population",
+        "property": "demo red property: companies, committees, 同心桥 branches, a year of assessments",
         "seed": "the seed_demo driver",
         "ticket_texts": "demo ticket texts",
         "tickets": "demo tickets",

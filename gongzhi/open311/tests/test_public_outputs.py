@@ -320,6 +320,7 @@ def test_overview_is_aggregate_figures_only(world, db):
         "venues",
         "training",
         "points",
+        "property",
     }
     leaves = list(_leaves(overview))
     assert leaves and all(v is None or isinstance(v, int | float) for v in leaves), leaves

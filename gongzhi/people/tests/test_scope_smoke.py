@@ -69,4 +69,5 @@ def test_overview(district, client):
             "points_redeemed_this_year": 0,
             "shop_items": 0,
         },
+        "property": {"companies": 0, "owners_committees": 0, "tongxinqiao_branches": 0, "estates_covered": 0},
     }

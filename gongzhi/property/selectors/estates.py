@@ -166,7 +166,7 @@ def committee_history(*, estate: Estate) -> QuerySet[OwnersCommittee]:
     return OwnersCommittee.objects.filter(estate=estate).order_by("-elected_on", "-id")
 
 
-def committee_list_for_actor(
+def owners_committee_list_for_actor(
     *, actor: Actor, current: bool = True, limit: int | None = None
 ) -> list[CommitteeView]:
     qs = OwnersCommittee.objects.filter(estate_row_visible_q(actor)).select_related(

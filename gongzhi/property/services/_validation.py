@@ -18,7 +18,7 @@ from gongzhi.core import bounds, ids
 from gongzhi.core.errors import ValidationFailed, field_error
 
 
-def required_text(value: str | None, field: str, label: str, max_length: int) -> str:
+def text_required(value: str | None, field: str, label: str, max_length: int) -> str:
     value = (value or "").strip()
     if not value:
         raise field_error(field, f"请填写{label}", code="required")
@@ -27,7 +27,7 @@ def required_text(value: str | None, field: str, label: str, max_length: int) ->
     return value
 
 
-def optional_text(value: str | None, field: str, label: str, max_length: int) -> str:
+def text_optional(value: str | None, field: str, label: str, max_length: int) -> str:
     value = (value or "").strip()
     if len(value) > max_length:
         raise field_error(field, f"{label}不能超过{max_length}个字")
@@ -61,7 +61,7 @@ def not_future(day: dt.date | None, field: str, label: str, today: dt.date) -> N
         raise field_error(field, f"{label}不能晚于今天")
 
 
-def normalise_uscc(value: str | None, field: str = "uscc") -> str:
+def uscc_checked(value: str | None, field: str = "uscc") -> str:
     raw = cn_uscc.compact(value or "")
     if not raw:
         raise field_error(field, "请填写统一社会信用代码", code="required")

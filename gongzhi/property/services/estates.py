@@ -155,7 +155,7 @@ class CommitteeInput:
 
 
 def _member(estate: Estate, data: CommitteeMemberInput, i: int) -> CommitteeMember:
-    name = v.required_text(data.name, f"members.{i}.name", "成员姓名", 50)
+    name = v.text_required(data.name, f"members.{i}.name", "成员姓名", 50)
     if data.post not in CommitteePost.values:
         raise field_error(f"members.{i}.post", "请选择职务")
     member = _party_member(data.party_member_id, estate, f"members.{i}.party_member_id")
@@ -289,7 +289,7 @@ def owners_committee_end(
 ) -> OwnersCommittee:
     committee = _locked_committee(actor, committee_id)
     committee.status = check_move(COMMITTEE, "end", committee.status)
-    committee.end_reason = v.required_text(reason, "reason", "终止原因", 200)
+    committee.end_reason = v.text_required(reason, "reason", "终止原因", 200)
     day = v.optional_date(ended_on, "ended_on", "终止日期") or timezone.localdate()
     committee.ended_on = day
     committee.save(update_fields=["status", "end_reason", "ended_on", "updated_at"])
@@ -321,7 +321,7 @@ def committee_member_remove(*, actor: Actor, member_id: int, reason: str) -> Non
     if member is None:
         raise NotFound("成员不存在或无权查看")
     committee = _locked_committee(actor, member.committee_id)
-    reason = v.required_text(reason, "reason", "变更原因", 200)
+    reason = v.text_required(reason, "reason", "变更原因", 200)
     audit_record(
         actor=actor,
         target=committee,
@@ -355,7 +355,7 @@ class BranchInput:
 def _representative(estate: Estate, data: RepresentativeInput, i: int) -> BranchRepresentative:
     if data.side not in BranchSide.values:
         raise field_error(f"representatives.{i}.side", "请选择代表方")
-    name = v.required_text(data.name, f"representatives.{i}.name", "代表姓名", 50)
+    name = v.text_required(data.name, f"representatives.{i}.name", "代表姓名", 50)
     member = _party_member(data.party_member_id, estate, f"representatives.{i}.party_member_id")
     company = None
     if data.company_id:
@@ -495,7 +495,7 @@ def branch_representative_remove(*, actor: Actor, representative_id: int, reason
     if rep is None:
         raise NotFound("代表不存在或无权查看")
     branch = _locked_branch(actor, rep.branch_id)
-    reason = v.required_text(reason, "reason", "变更原因", 200)
+    reason = v.text_required(reason, "reason", "变更原因", 200)
     if not BranchRepresentative.objects.filter(branch=branch, side=rep.side).exclude(pk=rep.pk).exists():
         raise Conflict(
             f"“三方协同”：{rep.get_side_display()}只剩这一名，请先增补再调整", code="branch_side_empty"
@@ -528,7 +528,7 @@ def captain_post_assign(
     estate = estate_for_manager(actor, estate_id)
     if kind not in CaptainKind.values:
         raise field_error("kind", "请选择岗位")
-    name = v.required_text(holder_name, "holder_name", "姓名", 50)
+    name = v.text_required(holder_name, "holder_name", "姓名", 50)
     building = None
     if building_id:
         building = (
@@ -572,7 +572,7 @@ def captain_post_end(*, actor: Actor, post_id: int, reason: str) -> CaptainPost:
     require(actor, "property.manage_estate", post)
     if not post.active:
         raise Conflict("该岗位已卸任", code="captain_ended")
-    reason = v.required_text(reason, "reason", "卸任原因", 200)
+    reason = v.text_required(reason, "reason", "卸任原因", 200)
     post.active = False
     post.save(update_fields=["active", "updated_at"])
     audit_record(actor=actor, target=post, event="property.captain_ended", data={"reason": reason})

@@ -136,8 +136,8 @@ def property_matter_propose(*, actor: Actor | None, estate_id: int, data: Matter
     if estate is None:
         raise NotFound("小区不存在或无权查看")
     require(actor, "property.propose_matter", estate)
-    title = v.required_text(data.title, "title", "事项", 100)
-    description = v.required_text(data.description, "description", "内容", 2000)
+    title = v.text_required(data.title, "title", "事项", 100)
+    description = v.text_required(data.description, "description", "内容", 2000)
     profile = estate_profiles([estate], captains=False)[estate.pk]
     matter = placed_like(
         PropertyMatter(

@@ -71,7 +71,7 @@ def property_rating_submit(*, actor: Actor, data: RatingInput) -> PropertyRating
         except ValidationFailed as exc:
             errors.update(exc.fields)
     try:
-        comment = v.optional_text(data.comment, "comment", "意见建议", 300)
+        comment = v.text_optional(data.comment, "comment", "意见建议", 300)
     except ValidationFailed as exc:
         errors.update(exc.fields)
     v.raise_all(errors)

@@ -76,12 +76,12 @@ def _clean_company(data: CompanyInput, district_code: str) -> dict[str, Any]:
         ("party_lead_name", "党建负责人", 50, False),
     ):
         try:
-            check = v.required_text if required else v.optional_text
+            check = v.text_required if required else v.text_optional
             out[name] = check(getattr(data, name), name, label, size)
         except ValidationFailed as exc:
             errors.update(exc.fields)
     for name, fn in (
-        ("uscc", lambda: v.normalise_uscc(data.uscc)),
+        ("uscc", lambda: v.uscc_checked(data.uscc)),
         ("party_members", lambda: v.count(data.party_members, "party_members", "党员人数")),
         ("phone", lambda: v.phone_of(data.phone)),
     ):
@@ -161,6 +161,9 @@ def _locked_company(actor: Actor, company_id: int) -> PropertyCompany:
 def property_company_update(*, actor: Actor, company_id: int, data: CompanyInput) -> PropertyCompany:
     company = _locked_company(actor, company_id)
     clean = _clean_company(data, company.district_code)
+    if not (data.phone or "").strip():  # left blank: the phone stays as it was
+        for key in ("phone_encrypted", "phone_hash", "phone_masked"):
+            clean.pop(key)
     _uscc_taken(clean["uscc"], exclude=company.pk)
     changed = sorted(k for k, val in clean.items() if getattr(company, k) != val)
     for k in changed:
@@ -175,7 +178,7 @@ def property_company_deactivate(*, actor: Actor, company_id: int, reason: str = 
     from gongzhi.property.models import EstateService
 
     company = _locked_company(actor, company_id)
-    reason = v.required_text(reason, "reason", "移出名录的原因", 200)
+    reason = v.text_required(reason, "reason", "移出名录的原因", 200)
     if not company.active:
         raise ValidationFailed("该企业已移出名录")
     if EstateService.objects.filter(company=company, current=True).exists():
@@ -259,9 +262,9 @@ def property_organization_create(
         require(actor, "property.manage_organization", sub, error=Forbidden(_OFFICE_ONLY))
         place = sub
         district_code, subdistrict_code = sub.district_code, sub.code
-    name = v.required_text(data.name, "name", "名称", 100)
-    head = v.optional_text(data.head_name, "head_name", "负责人", 50)
-    note = v.optional_text(data.note, "note", "说明", 300)
+    name = v.text_required(data.name, "name", "名称", 100)
+    head = v.text_optional(data.head_name, "head_name", "负责人", 50)
+    note = v.text_optional(data.note, "note", "说明", 300)
     parent = None
     if data.parent_id:
         parent = PropertyOrganization.objects.filter(pk=data.parent_id, district_code=district_code).first()
