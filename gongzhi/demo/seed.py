@@ -19,6 +19,7 @@ from gongzhi.demo.party_service import seed_service
 from gongzhi.demo.party_units import seed_units_and_members
 from gongzhi.demo.points import seed_points
 from gongzhi.demo.population import PopulationGenerator
+from gongzhi.demo.property import seed_property
 from gongzhi.demo.tickets import seed_tickets
 from gongzhi.demo.training import seed_training
 from gongzhi.demo.venues import seed_venues
@@ -185,6 +186,12 @@ class DemoSeeder:
             f"  人民调解：{med['cases']} 件纠纷，达成协议 {med['agreements']} 件，移交 {med['transfers']} 件，预警 {med['warnings']} 条，用时 {med['seconds']} 秒"
         )
         self.stats.timings["mediation"] = round(time.monotonic() - t, 1)
+        # after the tickets: the quarterly assessment reads the property tickets of each estate
+        prop = seed_property(self)
+        self.progress(
+            f"  红色物业：{prop['companies']} 家物业企业，{prop['services']} 个小区有物业服务，{prop['committees']} 个业委会，{prop['branches']} 个同心桥党支部；{prop['matters']} 件物业议事，{prop['ratings']} 条居民季度评价，{prop['assessed']} 项季度考核，用时 {prop['seconds']} 秒"
+        )
+        self.stats.timings["property"] = prop["seconds"]
         self.stats.seconds = round(time.monotonic() - started, 1)
         return self.stats
 
