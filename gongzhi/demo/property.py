@@ -188,6 +188,7 @@ def _seed_property(seeder: Any) -> dict[str, Any]:
         if e.pk in branch_ids or i % 5 != 4:  # most estates have a committee
             elected = today - dt.timedelta(days=400 + (i * 37) % 900)
             names = [seeder.name() for _ in range(5 if i % 2 else 7)]
+            chair = names[0]
             setup.committee = CommitteeInput(
                 elected_on=elected,
                 members=[
@@ -217,9 +218,7 @@ def _seed_property(seeder: Any) -> dict[str, Any]:
                     RepresentativeInput(
                         side=BranchSide.COMPANY, name=company.party_lead_name or seeder.name()
                     ),
-                    RepresentativeInput(
-                        side=BranchSide.OWNERS_COMMITTEE, name=setup.committee.members[0].name
-                    ),  # type: ignore[index]
+                    RepresentativeInput(side=BranchSide.OWNERS_COMMITTEE, name=chair),
                     RepresentativeInput(
                         side=BranchSide.GRID, name=grid_member[1], party_member_id=grid_member[0]
                     ),
@@ -269,10 +268,12 @@ def _ratings(rng: Any, setups: list[EstateSetup], today: dt.date) -> int:
     committees = dict(OwnersCommittee.objects.filter(estate_id__in=estate_ids).values_list("estate_id", "pk"))
     branches = dict(TongxinqiaoBranch.objects.filter(estate_id__in=estate_ids).values_list("estate_id", "pk"))
     households: dict[int, list[tuple[int, str, str, str, str]]] = defaultdict(list)
-    for pk, estate_id, d, s, c, g in Household.objects.filter(building__estate_id__in=estate_ids).values_list(
+    for pk, estate_id, d, sub_code, c, g in Household.objects.filter(
+        building__estate_id__in=estate_ids
+    ).values_list(
         "pk", "building__estate_id", "district_code", "subdistrict_code", "community_code", "grid_code"
     ):
-        households[estate_id].append((pk, d, s, c, g))
+        households[estate_id].append((pk, d, sub_code, c, g))
     q = quarter_containing(today)
     quarters = [q.previous().previous().previous(), q.previous().previous(), q.previous(), q]
     rows: list[PropertyRating] = []

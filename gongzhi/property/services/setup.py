@@ -132,25 +132,25 @@ def estates_bulk_set_up(*, actor: Actor | None, rows: list[EstateSetup], today: 
                 post.set_place_codes(grid_code=c.building.grid_code)
             captains.append(post)
     EstateService.objects.bulk_create(services, batch_size=500)
-    OwnersCommittee.objects.bulk_create([c for c, _m in committees], batch_size=500)
-    members: list[Any] = []
-    for c, ms in committees:
+    OwnersCommittee.objects.bulk_create([x for x, _m in committees], batch_size=500)
+    all_members: list[Any] = []
+    for made_committee, ms in committees:
         for m in ms:
-            m.committee = c
-            members.append(m)
-    CommitteeMember.objects.bulk_create(members, batch_size=1000)
-    TongxinqiaoBranch.objects.bulk_create([b for b, _r in branches], batch_size=500)
+            m.committee = made_committee
+            all_members.append(m)
+    CommitteeMember.objects.bulk_create(all_members, batch_size=1000)
+    TongxinqiaoBranch.objects.bulk_create([x for x, _r in branches], batch_size=500)
     reps_all: list[BranchRepresentative] = []
-    for b, reps in branches:
+    for made_branch, reps in branches:
         for rep in reps:
-            rep.branch = b
+            rep.branch = made_branch
             reps_all.append(rep)
     BranchRepresentative.objects.bulk_create(reps_all, batch_size=1000)
     CaptainPost.objects.bulk_create(captains, batch_size=1000)
     counts = {
         "services": len(services),
         "committees": len(committees),
-        "members": len(members),
+        "members": len(all_members),
         "branches": len(branches),
         "captains": len(captains),
     }

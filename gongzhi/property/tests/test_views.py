@@ -89,8 +89,8 @@ def test_matter_page_steps(district):
     page = c.get(f"/console/property/matters/{matter.pk}/")
     assert page.status_code == 200 and "列入联席会议议程" in page.content.decode()
     assert c.post(f"/console/property/matters/{matter.pk}/accept/").status_code == 302
-    page = c.get(f"/console/property/matters/{matter.pk}/").content.decode()
-    assert "已列入议程" in page and "开始征求意见" in page
+    text = c.get(f"/console/property/matters/{matter.pk}/").content.decode()
+    assert "已列入议程" in text and "开始征求意见" in text
     r = c.post(
         f"/console/property/matters/{matter.pk}/consult/", {"closes_on": timezone.localdate().isoformat()}
     )

@@ -16,12 +16,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.core.access import actor_of, console_login_required
-from gongzhi.core.errors import ApplicationError, NotFound
+from gongzhi.core.errors import ApplicationError, NotFound, ValidationFailed
 from gongzhi.core.forms import ReasonForm
 from gongzhi.core.http import refused
 from gongzhi.core.permissions import allowed
 from gongzhi.councils import services as engine
 from gongzhi.councils.enums import VoteChoice
+from gongzhi.councils.models import Topic
 from gongzhi.property.forms import (
     ConsultForm,
     DecideForm,
@@ -95,14 +96,14 @@ def matter_detail(request: HttpRequest, matter_id: int) -> HttpResponse:
 
 
 def _step(
-    request: HttpRequest, matter_id: int, done: str, call: Callable[[Any, MatterView], Any]
+    request: HttpRequest, matter_id: int, done: str, call: Callable[[Any, MatterView, Topic], Any]
 ) -> HttpResponse:
     actor = actor_of(request)
     view = _view(actor, matter_id)
     if view.topic is None:
         raise Http404("该事项尚未提交联席会议")
     try:
-        call(actor, view)
+        call(actor, view, view.topic)
         messages.success(request, done)
     except ApplicationError as exc:
         refused(request, exc)
@@ -116,7 +117,7 @@ def matter_accept(request: HttpRequest, matter_id: int) -> HttpResponse:
         request,
         matter_id,
         "已列入联席会议议程",
-        lambda a, v: engine.topic_accept(actor=a, topic_id=v.topic.pk),
+        lambda a, v, t: engine.topic_accept(actor=a, topic_id=t.pk),
     )
 
 
@@ -128,7 +129,7 @@ def matter_decline(request: HttpRequest, matter_id: int) -> HttpResponse:
         request,
         matter_id,
         "已不予受理",
-        lambda a, v: engine.topic_decline(actor=a, topic_id=v.topic.pk, reason=reason),
+        lambda a, v, t: engine.topic_decline(actor=a, topic_id=t.pk, reason=reason),
     )
 
 
@@ -137,13 +138,13 @@ def matter_decline(request: HttpRequest, matter_id: int) -> HttpResponse:
 def matter_party_day(request: HttpRequest, matter_id: int) -> HttpResponse:
     f = PartyDayForm(request.POST)
 
-    def call(actor: Any, v: MatterView) -> Any:
+    def call(actor: Any, v: MatterView, t: Topic) -> Any:
         profile = estate_profiles([v.matter.estate], captains=False)[v.matter.estate_id]
         branch = profile.branch.branch.name if profile.branch else "同心桥党支部"
         held = f.text("held_on")
         return engine.topic_field_visit_record(
             actor=actor,
-            topic_id=v.topic.pk,
+            topic_id=t.pk,
             visited_on=dt.date.fromisoformat(held) if held else timezone.localdate(),
             location=party_day_location(branch, f.text("place") or "小区"),
             findings=f.text("findings"),
@@ -165,7 +166,7 @@ def matter_consult(request: HttpRequest, matter_id: int) -> HttpResponse:
         request,
         matter_id,
         "阳光议事已开始：居民可在手机上发表意见",
-        lambda a, v: engine.topic_consultation_open(actor=a, topic_id=v.topic.pk, closes_on=closes),  # type: ignore[arg-type]
+        lambda a, v, t: engine.topic_consultation_open(actor=a, topic_id=t.pk, closes_on=closes),  # type: ignore[arg-type]
     )
 
 
@@ -174,13 +175,15 @@ def matter_consult(request: HttpRequest, matter_id: int) -> HttpResponse:
 def matter_meeting(request: HttpRequest, matter_id: int) -> HttpResponse:
     f = JointMeetingForm(request.POST)
     starts, ends = f.times()
-    return _step(
-        request,
-        matter_id,
-        "已安排联席会议",
-        lambda a, v: engine.meeting_schedule(
+
+    def call(a: Any, v: MatterView, t: Topic) -> Any:
+        if starts is None or ends is None:
+            raise ValidationFailed(
+                "请填写会议开始和结束时间", fields={"starts_at": "请填写会议开始和结束时间"}
+            )
+        return engine.meeting_schedule(
             actor=a,
-            council_id=v.topic.council_id,
+            council_id=t.council_id,
             data=engine.MeetingInput(
                 title=f.text("title") or "红色物业联席会议",
                 starts_at=starts,
@@ -189,9 +192,10 @@ def matter_meeting(request: HttpRequest, matter_id: int) -> HttpResponse:
                 host=f.text("host"),
                 recorder=f.text("recorder"),
             ),
-            topic_ids=[v.topic.pk],
-        ),
-    )
+            topic_ids=[t.pk],
+        )
+
+    return _step(request, matter_id, "已安排联席会议", call)
 
 
 @console_login_required
@@ -205,7 +209,7 @@ def matter_decide(request: HttpRequest, matter_id: int) -> HttpResponse:
         return redirect("property:matter", matter_id=matter_id)
     f = DecideForm(request.POST, [m.pk for m in _members(view)])
 
-    def call(a: Any, v: MatterView) -> Any:
+    def call(a: Any, v: MatterView, t: Topic) -> Any:
         from gongzhi.councils.models import Attendance
 
         already = set(
@@ -242,7 +246,7 @@ def matter_decide(request: HttpRequest, matter_id: int) -> HttpResponse:
 def matter_minutes(request: HttpRequest, matter_id: int) -> HttpResponse:
     minutes = MinutesForm(request.POST).text("minutes")
 
-    def call(a: Any, v: MatterView) -> Any:
+    def call(a: Any, v: MatterView, t: Topic) -> Any:
         meeting_id = v.resolution.meeting_id if v.resolution else (v.topic.meeting_id if v.topic else None)
         if meeting_id is None:
             raise NotFound("没有找到该事项的联席会议")
@@ -264,7 +268,7 @@ def matter_notice(request: HttpRequest, matter_id: int) -> HttpResponse:
         request,
         matter_id,
         "决议已公示",
-        lambda a, v: engine.resolution_notice_publish(actor=a, resolution_id=_resolution(v)),
+        lambda a, v, t: engine.resolution_notice_publish(actor=a, resolution_id=_resolution(v)),
     )
 
 
@@ -276,7 +280,7 @@ def matter_implement(request: HttpRequest, matter_id: int) -> HttpResponse:
         request,
         matter_id,
         "已开始实施",
-        lambda a, v: engine.resolution_implementation_start(
+        lambda a, v, t: engine.resolution_implementation_start(
             actor=a, resolution_id=_resolution(v), owner_name=owner
         ),
     )
@@ -290,7 +294,7 @@ def matter_complete(request: HttpRequest, matter_id: int) -> HttpResponse:
         request,
         matter_id,
         "已办结",
-        lambda a, v: engine.resolution_complete(actor=a, resolution_id=_resolution(v), result=result),
+        lambda a, v, t: engine.resolution_complete(actor=a, resolution_id=_resolution(v), result=result),
     )
 
 
@@ -301,5 +305,5 @@ def matter_publish(request: HttpRequest, matter_id: int) -> HttpResponse:
         request,
         matter_id,
         "处理结果已向居民公开，接受评议",
-        lambda a, v: engine.resolution_result_publish(actor=a, resolution_id=_resolution(v)),
+        lambda a, v, t: engine.resolution_result_publish(actor=a, resolution_id=_resolution(v)),
     )
