@@ -69,6 +69,18 @@ MATTERS = [
     ("小区垃圾分类亭改造", "垃圾分类亭异味大，拟迁址并加装除臭设施", "proposed"),
 ]
 
+# Which of the chosen branch estates each matter is about: the demo residents' estate (0) shows a result to
+# rate and an open consultation.
+PLACE_OF_GOAL = {
+    "published": 0,
+    "consulting": 0,
+    "declined": 0,
+    "implementing": 1,
+    "voted_down": 1,
+    "resolved": 2,
+    "proposed": 2,
+}
+
 
 def _uscc(n: int) -> str:
     from stdnum.cn import uscc
@@ -164,7 +176,11 @@ def _seed_property(seeder: Any) -> dict[str, Any]:
         members_by_community[code].append((pk, name))
     jiyang = [e for e in estates if e.subdistrict_code == JIYANG]
     # the first residential grid's estate (where the demo residents live) is among the branches
-    branch_ids = {e.pk for e in jiyang[:: max(1, len(jiyang) // BRANCHES_IN_JIYANG)][:BRANCHES_IN_JIYANG]}
+    home = _home_estate()
+    branch_ids = {home.pk} if home is not None and home.subdistrict_code == JIYANG else set()
+    for e in jiyang[:: max(1, len(jiyang) // BRANCHES_IN_JIYANG)]:
+        if len(branch_ids) < BRANCHES_IN_JIYANG:
+            branch_ids.add(e.pk)
     for e in jiyang:
         if len(branch_ids) >= BRANCHES_IN_JIYANG:
             break
@@ -241,7 +257,7 @@ def _seed_property(seeder: Any) -> dict[str, Any]:
         setups.append(setup)
     counts = estates_bulk_set_up(actor=admin, rows=setups, today=today)
     # -- property matters through the engine (the demo residents' estate first) --------------------
-    matters = _matters(seeder, estates, branch_ids)
+    matters = _matters(estates, branch_ids, home)
     # -- a year of ratings and assessments ----------------------------------------------------------
     ratings = _ratings(rng, setups, today)
     q = quarter_containing(today)
@@ -308,18 +324,22 @@ def _score(rng: Any, base: float) -> int:
     return max(1, min(5, round(rng.gauss(base, 0.8))))
 
 
-def _matters(seeder: Any, estates: list[Estate], branch_ids: set[int]) -> int:
-    """The four steps on a few branch estates: the system carries them, as the staff would."""
-    from gongzhi.councils import services as engine
-    from gongzhi.councils.models import CouncilMember
+def _home_estate() -> Estate | None:
+    """The estate of the first residential grid, where the demo residents (jumin1, jumin2) live."""
     from gongzhi.places.models import Grid
 
     first_grid = Grid.objects.filter(kind="residential").order_by("code").first()
-    home = (
-        Estate.objects.filter(buildings__grid=first_grid).order_by("id").first()
-        if first_grid is not None
-        else None
-    )
+    if first_grid is None:
+        return None
+    return Estate.objects.filter(buildings__grid=first_grid).order_by("id").first()
+
+
+def _matters(estates: list[Estate], branch_ids: set[int], home: Estate | None) -> int:
+    """The four steps on a few branch estates (the demo residents' first): the system carries them, as the
+    staff would."""
+    from gongzhi.councils import services as engine
+    from gongzhi.councils.models import CouncilMember
+
     chosen = [e for e in estates if e.pk in branch_ids]
     if home is not None and home.pk in branch_ids:
         chosen = [home] + [e for e in chosen if e.pk != home.pk]
@@ -329,7 +349,7 @@ def _matters(seeder: Any, estates: list[Estate], branch_ids: set[int]) -> int:
     for n, (title, text, goal) in enumerate(MATTERS):
         if not chosen:
             break
-        estate = chosen[n % min(3, len(chosen))]
+        estate = chosen[PLACE_OF_GOAL[goal] % len(chosen)]
         matter = property_matter_propose(
             actor=None,
             estate_id=estate.pk,
@@ -363,7 +383,7 @@ def _matters(seeder: Any, estates: list[Estate], branch_ids: set[int]) -> int:
             actor=None, topic_id=topic_id, closes_on=timezone.localdate() + dt.timedelta(days=10)
         )
         if estate is home:
-            for r in residents:
+            for r in residents if goal != "consulting" else residents[1:]:  # jumin1 may still give one
                 engine.topic_opinion_give(actor=r, topic_id=topic_id, stance="support", text_="支持，尽快办")
         if goal == "consulting":
             continue
