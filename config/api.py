@@ -155,6 +155,7 @@ from gongzhi.accounts.api import router as accounts_router  # noqa: E402
 from gongzhi.care.api import router as care_router  # noqa: E402
 from gongzhi.cobuild.api import router as cobuild_router  # noqa: E402
 from gongzhi.console.api import router as overview_router  # noqa: E402
+from gongzhi.councils.api import router as councils_router  # noqa: E402
 from gongzhi.h5.api import router as resident_router  # noqa: E402
 from gongzhi.mediation.api import router as mediation_router  # noqa: E402
 from gongzhi.party.api import router as party_router  # noqa: E402
@@ -188,4 +189,5 @@ api.add_router("/mediation", mediation_router)
 api.add_router("/venues", venues_router)
 api.add_router("/training", training_router)
 api.add_router("/points", points_router)
+api.add_router("/councils", councils_router)
 api.add_router("/property", property_router)

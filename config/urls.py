@@ -30,6 +30,7 @@ CONSOLE_APPS = [
     "care",
     "mediation",
     "points",
+    "councils",
     "property",
 ]
 H5_APPS = [
@@ -41,6 +42,7 @@ H5_APPS = [
     "training",
     "mediation",
     "points",
+    "councils",
     "property",
 ]
 

@@ -42,6 +42,8 @@ MEDIATION_HANDLERS = of(ADMIN, COMMUNITY_WORKER, SECRETARY)
 PROPERTY_READERS = of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY, GRID_HEAD, GRID_WORKER)
 # The grid academy's readers by place: the population roles placed at the community or above.
 TRAINING_READERS = of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)
+# Councils (协商议事): read by place by the place readers (community staff, the subdistrict, district).
+COUNCIL_READERS = of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)
 
 
 # Kinds a narrower account may still see district-wide, by design (docs/security.md says why).
@@ -299,6 +301,14 @@ ROUTES: dict[str, Route] = {
         "completion_certificate", TRAINING_READERS | {GRID_WORKER.value}
     ),
     "GET /api/v1/training/figures": R("collection", SIGNED_IN),
+    # 协商议事 (councils): read by place; writes refuse an empty probe; the public page needs a real id.
+    "GET /api/v1/councils/": R("list:council", SIGNED_IN),
+    "GET /api/v1/councils/{council_id}/topics": R("council", COUNCIL_READERS),
+    # the probe's body is a valid topic: the council's managers (the community's staff, the admin) make it
+    "POST /api/v1/councils/{council_id}/topics": R("council", of(ADMIN, COMMUNITY_WORKER, SECRETARY)),
+    "POST /api/v1/councils/topics/{topic_id}/opinions": R("topic", NOBODY),
+    "GET /api/v1/councils/figures": R("collection", COUNCIL_READERS),
+    "GET /api/v1/councils/public/{council_id}": R("public", NOBODY),
     "GET /api/v1/cobuild/needs": R("list:need", SIGNED_IN),
     "POST /api/v1/cobuild/needs": R("list:need", NOBODY),
     "GET /api/v1/cobuild/needs/{need_id}": R(
@@ -550,6 +560,24 @@ ROUTES: dict[str, Route] = {
     "GET /console/training/trainees/": R("collection", STAFF),
     "POST /console/training/trainees/{trainee_id}/qualifications/": R("trainee", NOBODY),
     "GET /console/training/figures/": R("collection", STAFF),
+    "GET /console/councils/": R("collection", COUNCIL_READERS),
+    "GET /console/councils/{council_id}/": R("council", COUNCIL_READERS),
+    "POST /console/councils/{council_id}/members/": R("council", NOBODY),
+    "POST /console/councils/{council_id}/topics/": R("council", NOBODY),
+    "POST /console/councils/{council_id}/meetings/": R("council", NOBODY),
+    "GET /console/councils/topics/{topic_id}/": R("topic", COUNCIL_READERS),
+    "POST /console/councils/topics/{topic_id}/act/": R("topic", NOBODY),
+    "GET /console/councils/meetings/{meeting_id}/": R("meeting", COUNCIL_READERS),
+    "POST /console/councils/meetings/{meeting_id}/act/": R("meeting", NOBODY),
+    # the minutes name the members present and their votes: audited (authz/tests/test_downloads.py)
+    "GET /console/councils/meetings/{meeting_id}/minutes.pdf": R("meeting", COUNCIL_READERS),
+    "GET /console/councils/resolutions/": R("collection", COUNCIL_READERS),
+    "GET /console/councils/resolutions/{resolution_id}/notice.pdf": R("resolution", COUNCIL_READERS),
+    "GET /console/councils/proposals/": R("collection", COUNCIL_READERS),
+    "POST /console/councils/proposals/{proposal_id}/act/": R("proposal", NOBODY),
+    "GET /console/councils/appointments/": R("collection", COUNCIL_READERS),
+    "GET /console/councils/appointments/sessions/{session_id}/": R("appointment_session", COUNCIL_READERS),
+    "POST /console/councils/appointments/sessions/{session_id}/act/": R("appointment_session", NOBODY),
     "GET /console/cobuild/needs/": R("list:need", STAFF),
     "GET /console/cobuild/needs/{need_id}/": R(
         "need", of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)
@@ -618,6 +646,13 @@ ROUTES: dict[str, Route] = {
     "GET /h5/venues/": R("collection", SIGNED_IN),
     "GET /h5/venues/{venue_id}/": R("venue", SIGNED_IN - {DEPARTMENT.value}),
     "POST /h5/venues/bookings/{booking_id}/cancel/": R("booking", NOBODY),
+    # a resident reads a topic of their own community once it is public (consultation or notice)
+    "GET /h5/councils/": R("collection", SIGNED_IN),
+    "GET /h5/councils/topics/{topic_id}/": R("topic", of(RESIDENT)),
+    "GET /h5/councils/scan/{token}/": R("collection", NOBODY),
+    "GET /h5/councils/proposals/": R("collection", SIGNED_IN),
+    "GET /h5/councils/public/{council_id}/": R("public", NOBODY),
+    "GET /h5/councils/public/resolutions/{resolution_id}.pdf": R("public", NOBODY),
     "GET /h5/training/": R("collection", SIGNED_IN),
     "GET /h5/training/scan/{token}/": R("collection", NOBODY),
     "GET /h5/training/certificates/{certificate_id}.pdf": R(
@@ -708,5 +743,5 @@ ROUTES: dict[str, Route] = {
     "GET /h5/property/": R("collection", SIGNED_IN),
     "POST /h5/property/rate/": R("collection", NOBODY),
     "POST /h5/property/topics/{topic_id}/opinion/": R("property_topic", NOBODY),
-    "POST /h5/property/results/{resolution_id}/rate/": R("property_resolution", NOBODY),
+    "POST /h5/property/results/{resolution_id}/rate/": R("resolution", NOBODY),
 }

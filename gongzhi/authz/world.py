@@ -440,6 +440,86 @@ def _training(w: World) -> None:
         w.add("completion_certificate", side, Obj({"certificate_id": cert.pk}, [cert.number, trainee.name]))
 
 
+def _councils(w: World) -> None:
+    from gongzhi.councils import services as cs
+    from gongzhi.councils.enums import MemberCategory
+    from gongzhi.party.models import PartyOrganization
+
+    d = w.d
+    admin = d.user("district_admin")
+    today = timezone.localdate()
+    now = timezone.now()
+    for side in ("A", "B"):
+        community_key, grid_key = PLACE[side]
+        label = "甲方" if side == "A" else "乙方"
+        community = d.communities[community_key]
+        council = cs.council_create(
+            actor=admin, community_id=community.pk, data=cs.CouncilInput(name=f"授权矩阵{label}议事会")
+        )
+        w.add("council", side, Obj({"council_id": council.pk}, [council.name]))
+        members = [
+            cs.council_member_add(
+                actor=admin,
+                council_id=council.pk,
+                data=cs.MemberInput(name=f"矩阵{label}成员{i}", category=MemberCategory.RESIDENT_REP),
+            )
+            for i in range(3)
+        ]
+        # a topic open for opinions (the resident of A reads it on H5)
+        topic = cs.topic_propose(
+            actor=None, council_id=council.pk, data=cs.TopicInput(title=f"授权矩阵{label}议题")
+        )
+        cs.topic_accept(actor=admin, topic_id=topic.pk)
+        cs.topic_consultation_open(actor=admin, topic_id=topic.pk, closes_on=today + dt.timedelta(days=10))
+        w.add("topic", side, Obj({"topic_id": topic.pk}, [topic.title]))
+        # a topic decided at a held meeting, its resolution publicised
+        decided = cs.topic_propose(
+            actor=None, council_id=council.pk, data=cs.TopicInput(title=f"授权矩阵{label}决议题")
+        )
+        cs.topic_accept(actor=admin, topic_id=decided.pk)
+        meeting = cs.meeting_schedule(
+            actor=admin,
+            council_id=council.pk,
+            data=cs.MeetingInput(
+                title=f"授权矩阵{label}会议",
+                starts_at=now - dt.timedelta(hours=1),
+                ends_at=now + dt.timedelta(hours=1),
+                location="会议室",
+            ),
+            topic_ids=[decided.pk],
+        )
+        for m in members:
+            cs.meeting_attendance_record(actor=admin, meeting_id=meeting.pk, member_id=m.pk)
+        cs.meeting_topic_decide(
+            actor=admin,
+            item_id=meeting.agenda.get().pk,
+            votes={m.pk: "for" for m in members},
+            resolution=cs.ResolutionInput(content=f"授权矩阵{label}决议内容"),
+        )
+        cs.meeting_minutes_record(actor=admin, meeting_id=meeting.pk, minutes=f"授权矩阵{label}纪要")
+        w.add("meeting", side, Obj({"meeting_id": meeting.pk}, [meeting.title, members[0].name]))
+        resolution = decided.__class__.objects.get(pk=decided.pk).resolution
+        cs.resolution_notice_publish(actor=admin, resolution_id=resolution.pk)
+        w.add("resolution", side, Obj({"resolution_id": resolution.pk}, [resolution.number]))
+        grid = d.grids[grid_key]
+        branch = PartyOrganization(kind="grid_branch", name=f"授权矩阵{label}支部")
+        branch.set_place_codes(grid_code=grid.code)
+        branch.save()
+        proposal = cs.proposal_submit(
+            actor=admin, branch_id=branch.pk, title=f"授权矩阵{label}提案", content="内容"
+        )
+        w.add("proposal", side, Obj({"proposal_id": proposal.pk}, [proposal.title]))
+        place = cs.appointment_place_create(
+            actor=admin, community_id=community.pk, name=f"授权矩阵{label}连心亭"
+        )
+        session = cs.appointment_schedule(
+            actor=admin,
+            place_id=place.pk,
+            sessions=[cs.SessionInput(date=today, secretary_name=f"矩阵{label}书记")],
+        )[0]
+        w.add("appointment_session", side, Obj({"session_id": session.pk}, [place.name]))
+
+
 def _property(w: World) -> None:
     """红色物业: per side, a company serving the community's estate, its owners' committee, 同心桥 branch,
     a red captain, a 党建联盟 of the subdistrict, and a matter proposed to the joint meeting (a topic)."""
@@ -555,5 +635,6 @@ def build_world() -> World:
     _care(w)
     _venues(w)
     _training(w)
+    _councils(w)
     _property(w)
     return w

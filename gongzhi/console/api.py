@@ -6,6 +6,7 @@ from gongzhi.care.selectors import care_counts
 from gongzhi.cobuild.selectors import cobuild_counts
 from gongzhi.console.selectors import overview_counts
 from gongzhi.core.api import ERRORS
+from gongzhi.councils.selectors import councils_counts
 from gongzhi.mediation.selectors import mediation_counts
 from gongzhi.party.enums import RegistrationStatus
 from gongzhi.party.models import MemberRegistration, Unit
@@ -92,6 +93,15 @@ class PointsCounts(Schema):
     shop_items: int
 
 
+class CouncilCounts(Schema):
+    councils: int
+    topics_resolved: int
+    resolutions_done: int
+    proposals: int
+    appointment_sessions: int
+    appointment_demands_solved: int
+
+
 class PropertyCounts(Schema):
     companies: int
     owners_committees: int
@@ -112,6 +122,7 @@ class OverviewOut(Schema):
     venues: VenueCounts
     training: TrainingCounts
     points: PointsCounts
+    councils: CouncilCounts
     property: PropertyCounts
 
 
@@ -144,5 +155,6 @@ def overview(request: HttpRequest):
         "venues": venue_counts(),
         "training": training_counts(),
         "points": points_counts(),
+        "councils": councils_counts(),
         "property": property_counts(),
     }

@@ -15,8 +15,8 @@ from typing import Any
 
 import rules
 
-from gongzhi.core.permissions import holds_over
-from gongzhi.core.roles import COMMUNITY_MANAGERS, PARTY_MEMBERS
+from gongzhi.core.permissions import holds, holds_over
+from gongzhi.core.roles import COMMUNITY_MANAGERS, PARTY_MEMBERS, PLACE_READERS
 from gongzhi.core.scope import scope_of
 
 _manages = holds_over(COMMUNITY_MANAGERS)
@@ -53,6 +53,9 @@ def _branch_secretary(user: Any, branch: Any) -> bool:
     return branch is not None and user is not None and getattr(branch, "secretary_id", None) == user.pk
 
 
+rules.add_perm(
+    "councils.view_council", holds(PLACE_READERS)
+)  # the console pages (rows by the selectors' scope)
 rules.add_perm("councils.manage_council", _manages)  # councils, members, topics, meetings, resolutions
 rules.add_perm("councils.propose_topic", _manages | _resident_here)  # obj: the council
 rules.add_perm("councils.give_opinion", _resident_here)  # obj: the topic

@@ -4,6 +4,7 @@ A missing and a forbidden object are the same 404."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
@@ -213,3 +214,230 @@ def appointment_demand_get_for_actor(*, actor: Actor | None, demand_id: int) -> 
     if row is None:
         raise NotFound("诉求不存在或无权查看")
     return row
+
+
+# Tickets that count as solved for a 书记有约 demand: checked, called back or closed.
+TICKET_DONE = ("verified", "called_back", "closed")
+TOPIC_DONE = (TopicStatus.COMPLETED, TopicStatus.PUBLISHED)
+
+
+def _done_ticket_ids(ticket_ids: list[int]) -> set[int]:
+    from gongzhi.tickets.models import Ticket
+
+    return set(Ticket.objects.filter(pk__in=ticket_ids, status__in=TICKET_DONE).values_list("pk", flat=True))
+
+
+def demand_done(demand: AppointmentDemand) -> bool:
+    """Whether what the demand became is done: its ticket solved, its topic carried out."""
+    if demand.ticket_id:
+        return bool(_done_ticket_ids([demand.ticket_id]))
+    if demand.topic_id:
+        return Topic.objects.filter(pk=demand.topic_id, status__in=TOPIC_DONE).exists()
+    return demand.status in ("answered", "solved")
+
+
+def demand_progress(demands: list[AppointmentDemand]) -> dict[int, str]:
+    """What each demand has come to, in words: the ticket's status, the topic's, or the answer."""
+    from gongzhi.tickets.models import Ticket
+
+    tickets = {
+        pk: Ticket(status=s).get_status_display()
+        for pk, s in Ticket.objects.filter(pk__in=[d.ticket_id for d in demands if d.ticket_id]).values_list(
+            "pk", "status"
+        )
+    }
+    topics = {
+        pk: Topic(status=s).get_status_display()
+        for pk, s in Topic.objects.filter(pk__in=[d.topic_id for d in demands if d.topic_id]).values_list(
+            "pk", "status"
+        )
+    }
+    out = {}
+    for d in demands:
+        if d.ticket_id:
+            out[d.pk] = f"工单{tickets.get(d.ticket_id, '')}"
+        elif d.topic_id:
+            out[d.pk] = f"议题{topics.get(d.topic_id, '')}"
+        else:
+            out[d.pk] = d.get_status_display()
+    return out
+
+
+@dataclass
+class CallbackRow:
+    demand: AppointmentDemand
+    progress: str
+    done: bool
+
+
+def callback_list(session: AppointmentSession) -> list[CallbackRow]:
+    """The callback list of a session day: earlier demands of the community that nobody has reached on a
+    callback yet (answered on the spot needs none), oldest first, with their progress (``progress``)."""
+    from django.db.models import Exists, OuterRef
+
+    from gongzhi.councils.models import DemandCallback
+
+    reached = DemandCallback.objects.filter(demand=OuterRef("pk"), result="reached")
+    rows = list(
+        AppointmentDemand.objects.filter(
+            community_code=session.community_code, session__date__lt=session.date
+        )
+        .exclude(status="answered")
+        .exclude(Exists(reached))
+        .select_related("session", "session__place")
+        .order_by("session__date", "id")[:200]
+    )
+    progress = demand_progress(rows)
+    done = _done_ticket_ids([d.ticket_id for d in rows if d.ticket_id])
+    return [CallbackRow(d, progress[d.pk], d.status == "solved" or d.ticket_id in done) for d in rows]
+
+
+def demand_figures_by_type(*, actor: Actor | None, year: int | None = None) -> list[dict[str, Any]]:
+    """Demands received and solved, by type (供暖, 物业纠纷, 漏水 …): solved when answered on the spot,
+    marked solved, or its ticket checked, called back or closed."""
+    from gongzhi.councils.enums import DemandType
+    from gongzhi.tickets.models import Ticket
+
+    qs = appointment_demand_list_for_actor(actor=actor)
+    if year:
+        qs = qs.filter(session__date__year=year)
+    done_tickets = Ticket.objects.filter(status__in=TICKET_DONE, channel="appointment").values("pk")
+    solved_q = Q(status__in=("answered", "solved")) | Q(ticket_id__in=done_tickets)
+    rows = {
+        r["demand_type"]: r
+        for r in qs.values("demand_type").annotate(received=Count("id"), solved=Count("id", filter=solved_q))
+    }
+    return [
+        {
+            "type": value,
+            "label": str(label),
+            "received": rows.get(value, {}).get("received", 0),
+            "solved": rows.get(value, {}).get("solved", 0),
+        }
+        for value, label in DemandType.choices
+    ]
+
+
+# --- the public page of a council: named fields only, free text masked -----------------------------------
+def _public_names(council: Council) -> list[str]:
+    """Names the public page must not show in free text: the council's members and the people on the
+    community's population register (a resident named in the minutes, a proposal or a resolution)."""
+    from gongzhi.people.models import Person
+
+    names = list(CouncilMember.objects.filter(council=council).values_list("name", flat=True))
+    names += list(
+        Person.objects.filter(community_code=council.community_code).values_list("name", flat=True)[:20000]
+    )
+    return names
+
+
+def council_public_page(council: Council, today: dt.date | None = None) -> dict[str, Any]:
+    """What anyone may read of a council: its members by category (names masked), the topics open for
+    opinions, the resolutions publicised with their progress, milestones (overdue flagged) and rating,
+    and the minutes of its meetings with names, numbers and doors masked."""
+    from gongzhi.core.masking import mask_public_text
+
+    today = today or timezone.localdate()
+    names = _public_names(council)
+
+    def mask(text: str) -> str:
+        return mask_public_text(text, names)
+
+    def person(name: str) -> str:
+        return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
+
+    members = [
+        {"category": m.get_category_display(), "name": person(m.name), "organization": mask(m.organization)}
+        for m in council_members(council)
+    ]
+    topics = []
+    rows = topic_public_list(council=council)[:100]
+    milestones: dict[int, list[ResolutionMilestone]] = {}
+    for ms in ResolutionMilestone.objects.filter(resolution__topic__in=[t.pk for t in rows]).order_by(
+        "due_on"
+    ):
+        milestones.setdefault(ms.resolution_id, []).append(ms)
+    for t in rows:
+        r = getattr(t, "resolution", None)
+        row: dict[str, Any] = {
+            "id": t.pk,
+            "title": mask(t.title),
+            "description": mask(t.description),
+            "status": t.get_status_display(),
+            "consulting": t.status == TopicStatus.CONSULTING,
+            "closes_on": t.consultation_closes_on,
+            "support": t.opinions_support,
+            "oppose": t.opinions_oppose,
+            "neutral": t.opinions_neutral,
+            "resolution": None,
+        }
+        if r is not None and r.notice_published_at is not None:
+            row["resolution"] = {
+                "id": r.pk,
+                "number": r.number,
+                "content": mask(r.content),
+                "owner": mask(r.owner_name),
+                "due_on": r.due_on,
+                "progress": r.progress,
+                "result": mask(r.result) if r.result_published_at else "",
+                "rating": r.rating_average,
+                "ratings": r.rating_count,
+                "rateable": r.result_published_at is not None,
+                "milestones": [
+                    {
+                        "title": mask(m.title),
+                        "due_on": m.due_on,
+                        "done_on": m.done_on,
+                        "overdue": m.done_on is None and m.due_on < today,
+                    }
+                    for m in milestones.get(r.pk, [])
+                ],
+            }
+        topics.append(row)
+    meetings = [
+        {
+            "title": mask(m.title),
+            "starts_at": m.starts_at,
+            "location": mask(m.location),
+            "minutes": mask(m.minutes),
+            "attended": m.attended_count,
+        }
+        for m in Meeting.objects.filter(council=council, status="held").order_by("-starts_at")[:20]
+    ]
+    return {
+        "name": council.name,
+        "community": council.community.name,
+        "estate": council.estate.name if council.estate else "",
+        "kind": council.get_kind_display(),
+        "pattern": council.get_pattern_display(),
+        "term_start": council.term_start,
+        "term_end": council.term_end,
+        "description": mask(council.description),
+        "members": members,
+        "topics": topics,
+        "meetings": meetings,
+        "overdue": sum(
+            1 for t in topics if t["resolution"] for m in t["resolution"]["milestones"] if m["overdue"]
+        ),
+    }
+
+
+def councils_counts() -> dict[str, int]:
+    """The overview's ``councils`` figures, from records: active councils, topics that came to a resolution,
+    resolutions carried out (completed or published), 党群提案, 书记有约 session days held, and demands
+    solved (answered on the spot, marked solved, or their ticket checked, called back or closed)."""
+    from gongzhi.tickets.models import Ticket
+
+    done_tickets = Ticket.objects.filter(status__in=TICKET_DONE, channel="appointment").values("pk")
+    return {
+        "councils": Council.objects.filter(active=True).count(),
+        "topics_resolved": Topic.objects.filter(
+            status__in=(TopicStatus.RESOLVED, TopicStatus.IMPLEMENTING, *TOPIC_DONE)
+        ).count(),
+        "resolutions_done": Resolution.objects.filter(topic__status__in=TOPIC_DONE).count(),
+        "proposals": PartyProposal.objects.count(),
+        "appointment_sessions": AppointmentSession.objects.filter(status="held").count(),
+        "appointment_demands_solved": AppointmentDemand.objects.filter(
+            Q(status__in=("answered", "solved")) | Q(ticket_id__in=done_tickets)
+        ).count(),
+    }

@@ -12,6 +12,7 @@ from gongzhi.core.roles import Role
 from gongzhi.demo import layout
 from gongzhi.demo.care import seed_care
 from gongzhi.demo.cobuild import seed_cobuild
+from gongzhi.demo.councils import seed_councils
 from gongzhi.demo.layout import username_stem
 from gongzhi.demo.mediation import seed_mediation
 from gongzhi.demo.party import place_community_members
@@ -186,6 +187,12 @@ class DemoSeeder:
             f"  人民调解：{med['cases']} 件纠纷，达成协议 {med['agreements']} 件，移交 {med['transfers']} 件，预警 {med['warnings']} 条，用时 {med['seconds']} 秒"
         )
         self.stats.timings["mediation"] = round(time.monotonic() - t, 1)
+        t = time.monotonic()
+        co = seed_councils(self)
+        self.progress(
+            f"  协商议事：{co['councils']} 个议事会、{co['topics']} 个议题、{co['meetings']} 次会议；党群提案 {co['proposals']} 件；书记有约 {co['sessions']} 个接待日、{co['demands']} 件诉求（{co['seconds']} 秒）"
+        )
+        self.stats.timings["councils"] = round(time.monotonic() - t, 1)
         # after the tickets: the quarterly assessment reads the property tickets of each estate
         prop = seed_property(self)
         self.progress(

@@ -133,6 +133,10 @@ AUDITED = {
         "mediation.document_downloaded",
         "mediation/tests/test_views.py",
     ),
+    "/console/councils/meetings/{meeting_id}/minutes.pdf": (
+        "councils.minutes_downloaded",
+        "councils/tests/test_views.py",
+    ),
 }
 # Route → why its file holds no personal data (so its download is not audited).
 NOT_PERSONAL = {
@@ -144,6 +148,13 @@ NOT_PERSONAL = {
     "GET /api/v1/grids/geojson": "grid boundaries, codes and names",
     "/console/places/grids/export.geojson": "grid boundaries, codes and names",
     "/console/volunteers/sessions/{session_id}/poster.pdf": "an activity's title, time and check-in QR code",
+    "/console/councils/resolutions/{resolution_id}/notice.pdf": (
+        "the public resolution notice (决议公示): the decision, the responsible unit, the vote tally and "
+        "progress, free text masked; no member's vote and no resident"
+    ),
+    "/h5/councils/public/resolutions/{resolution_id}.pdf": (
+        "the same public resolution notice anyone may read once it is published"
+    ),
     "/console/property/assessment/export.xlsx": (
         "the quarterly ranking: companies', committees' and branches' names, their estates and scores "
         "(no resident, no rating comment)"

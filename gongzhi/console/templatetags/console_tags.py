@@ -167,6 +167,16 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
         "party",  # the population roles of a place read its points; the services decide who may write
     ),
     (
+        _("协商议事"),
+        [
+            ("councils:list", _("议事会与议题")),
+            ("councils:resolutions", _("决议与落实")),
+            ("councils:proposals", _("党群提案")),
+            ("councils:appointments", _("书记有约")),
+        ],
+        "councils.view_council",
+    ),
+    (
         _("红色物业"),
         [
             ("property:estates", _("小区红色物业")),

@@ -132,6 +132,7 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "hours": "opening hours and the 678 after-hours windows",
     },
     "training": {"certificate": "the certificate of completion PDF"},
+    "councils": {"documents": "the minutes (会议纪要) and the resolution notice (决议公示) PDFs"},
     "points": {"ledger": "the ledger's hash chain and the chain and balance checks (points_verify)"},
     "property": {
         "scoring": "the quarterly assessment's arithmetic: indicators scored 0–100, weights, ranks",
@@ -142,6 +143,7 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "accounts": "demo accounts",
         "care": "demo care rosters, visits and care visits",
         "cobuild": "demo three lists",
+        "councils": "demo councils, topics, meetings, resolutions, 党群提案 and 书记有约",
         "layout": "demo places",
         "mediation": "demo people's mediation",
         "party": "demo party organisations",

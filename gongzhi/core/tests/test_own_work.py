@@ -661,6 +661,19 @@ def council_resolution_completed_by_its_owner(d: SmallDistrict) -> Built:
     return call, lambda: list(Resolution.objects.filter(pk=row.pk).values_list("progress", "completed_at"))
 
 
+def council_proposal_accepted_by_who_submitted_it(d: SmallDistrict) -> Built:
+    """The community worker wrote the branch's 党群提案 and may not take it up as the committee."""
+    from gongzhi.councils.models import PartyProposal
+    from gongzhi.councils.services import proposal_accept, proposal_submit
+    from gongzhi.councils.tests.factories import make_council
+    from gongzhi.councils.tests.test_proposals import make_branch
+
+    council = make_council(d, members=0)
+    row = proposal_submit(actor=_cw(d), branch_id=make_branch(d).pk, title="增设老年食堂", content="吃饭难")
+    call = lambda: proposal_accept(actor=_cw(d), proposal_id=row.pk, council_id=council.pk)  # noqa: E731
+    return call, lambda: list(PartyProposal.objects.filter(pk=row.pk).values_list("status", "topic_id"))
+
+
 # service (app.module.function) → the cases where its actor is the subject or the author.
 CASES: dict[str, list[Callable[[SmallDistrict], Built]]] = {
     "volunteers.services.hours.hours_confirm": [hours_confirm_by_the_leader],
@@ -695,6 +708,7 @@ CASES: dict[str, list[Callable[[SmallDistrict], Built]]] = {
     "councils.services.topics.topic_accept": [council_topic_accepted_by_its_proposer],
     "councils.services.topics.topic_decline": [council_topic_declined_by_its_proposer],
     "councils.services.resolutions.resolution_complete": [council_resolution_completed_by_its_owner],
+    "councils.services.proposals.proposal_accept": [council_proposal_accepted_by_who_submitted_it],
 }
 
 # Bulk paths that confirm many rows: the actor's own row stays pending, the others are confirmed
@@ -744,6 +758,10 @@ EXEMPT: dict[str, str] = {
     "councils.services.meetings.meeting_topic_decide": (
         "enters the votes the council's members cast at the meeting, member by member: the decision is "
         "the members' majority, not the recorder's; a member votes only once and only when present"
+    ),
+    "councils.services.appointments.appointment_callback_record": (
+        "书记有约回访 writes down what the resident said when called at a later session day (reached or "
+        "not, their opinion): a record of the resident's word, no judgement on the recorder's work"
     ),
     "councils.services.topics.topic_review_record": (
         "records the opinion of the third-party reviewer (an outside body) on a major topic: the staff "

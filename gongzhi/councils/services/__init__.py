@@ -26,6 +26,7 @@ Topics: the steps before the meeting (``services.topics``)
     topic_field_visit_record(*, actor, topic_id, visited_on, location, findings, participants="") -> FieldVisit
     topic_review_record(*, actor, topic_id, reviewer, opinion) -> Topic   third-party review (major topics)
     topic_opinion_give(*, actor, topic_id, stance, text_="") -> Opinion   a resident, once, during consultation
+    topic_paper_opinions_record(*, actor, topic_id, support, oppose, neutral=0, note="") -> Topic   paper forms
 
 Meetings (``services.meetings``)
     meeting_schedule(*, actor, council_id, data: MeetingInput, topic_ids) -> Meeting   topics → scheduled
@@ -53,10 +54,38 @@ Resolutions (``services.resolutions``)
     resolution_result_publish(*, actor, resolution_id) -> Resolution     → published; residents may rate
     resolution_rate(*, actor, resolution_id, score, comment="") -> Rating   a resident, once, 1–5
 
+党群提案 (``services.proposals``)
+    proposal_submit(*, actor, branch_id, title, content, proposers="") -> PartyProposal
+        a grid (or joint) branch's secretary, a party member of the community, or the community's staff
+    proposal_accept(*, actor, proposal_id, council_id, major=False) -> PartyProposal   → a topic, accepted
+    proposal_answer(*, actor, proposal_id, answer) -> PartyProposal      (councils.handle_proposal)
+
+书记有约 (``services.appointments``; councils.manage_appointment)
+    appointment_place_create(*, actor, community_id, name, address="") -> AppointmentPlace
+    appointment_schedule(*, actor, place_id, sessions: list[SessionInput]) -> list[AppointmentSession]
+        SessionInput(date, secretary_name, secretary_kind="community", secretary_id=None)
+    appointment_session_record(*, actor, session_id, visitors, activities="", notes="") -> AppointmentSession
+    appointment_sessions_bulk_record(*, actor, rows: list[(session_id, visitors, activities)]) -> int
+    appointment_demand_record(*, actor, session_id, data: DemandInput) -> AppointmentDemand
+        DemandInput(demand_type, description, resident_name, resident_phone, route="ticket"|"topic"|"answer",
+        grid_id=None, category_code="", address="", council_id=None, answer=""): a ticket accepted by the
+        duty secretary as first responder, a council topic, or an answer on the spot.
+    appointment_callback_record(*, actor, demand_id, session_id, result, opinion="", note="") -> DemandCallback
+
 Reads: ``gongzhi.councils.selectors`` (council_list_for_actor, topic_get_for_actor, topic_public_list,
 overdue_milestones, …).
 """
 
+from gongzhi.councils.services.appointments import (
+    DemandInput,
+    SessionInput,
+    appointment_callback_record,
+    appointment_demand_record,
+    appointment_place_create,
+    appointment_schedule,
+    appointment_session_record,
+    appointment_sessions_bulk_record,
+)
 from gongzhi.councils.services.councils import (
     CouncilInput,
     MemberInput,
@@ -77,6 +106,7 @@ from gongzhi.councils.services.meetings import (
     meeting_schedule,
     meeting_topic_decide,
 )
+from gongzhi.councils.services.proposals import proposal_accept, proposal_answer, proposal_submit
 from gongzhi.councils.services.resolutions import (
     resolution_complete,
     resolution_implementation_start,
@@ -95,16 +125,25 @@ from gongzhi.councils.services.topics import (
     topic_decline,
     topic_field_visit_record,
     topic_opinion_give,
+    topic_paper_opinions_record,
     topic_propose,
     topic_review_record,
 )
 
 __all__ = [
     "CouncilInput",
+    "DemandInput",
     "MeetingInput",
     "MemberInput",
     "ResolutionInput",
+    "SessionInput",
     "TopicInput",
+    "appointment_callback_record",
+    "appointment_demand_record",
+    "appointment_place_create",
+    "appointment_schedule",
+    "appointment_session_record",
+    "appointment_sessions_bulk_record",
     "council_create",
     "council_member_add",
     "council_member_retire",
@@ -117,6 +156,9 @@ __all__ = [
     "meeting_minutes_record",
     "meeting_schedule",
     "meeting_topic_decide",
+    "proposal_accept",
+    "proposal_answer",
+    "proposal_submit",
     "resolution_complete",
     "resolution_implementation_start",
     "resolution_milestone_add",
@@ -131,6 +173,7 @@ __all__ = [
     "topic_decline",
     "topic_field_visit_record",
     "topic_opinion_give",
+    "topic_paper_opinions_record",
     "topic_propose",
     "topic_review_record",
 ]

@@ -315,6 +315,39 @@ def topic_opinion_give(*, actor: Actor, topic_id: int, stance: str, text_: str =
     return row
 
 
+@transaction.atomic
+def topic_paper_opinions_record(
+    *, actor: Actor | None, topic_id: int, support: int, oppose: int, neutral: int = 0, note: str = ""
+) -> Topic:
+    """Opinions collected on paper (意见征集表, a village's household survey) added to the tally by the staff
+    during the consultation or before the meeting: counts only, nobody's name."""
+    topic = _locked(Topic, topic_get_for_actor(actor=actor, topic_id=topic_id))
+    require(actor, "councils.manage_council", topic)
+    if topic.status not in (*OPINION_STATES, "scheduled"):
+        raise Conflict(
+            f"议题当前状态为“{topic.get_status_display()}”，不能登记纸质意见", code="illegal_transition"
+        )
+    counts = (support, oppose, neutral)
+    if not all(isinstance(n, int) and 0 <= n <= 100000 for n in counts) or sum(counts) == 0:
+        raise field_error("support", "请填写纸质意见的份数（0到100000）")
+    Topic.objects.filter(pk=topic.pk).update(
+        opinions_support=F("opinions_support") + support,
+        opinions_oppose=F("opinions_oppose") + oppose,
+        opinions_neutral=F("opinions_neutral") + neutral,
+    )
+    _step(
+        topic,
+        TopicStep.CONSULTATION_OPENED,
+        actor,
+        f"纸质意见：赞成{support}，反对{oppose}，其他{neutral}。{note}"[:500],
+    )
+    audit_record(
+        actor=actor, target=topic, event="councils.paper_opinions_recorded", data={"counts": list(counts)}
+    )
+    topic.refresh_from_db()
+    return topic
+
+
 def topic_ready_for_meeting(topic: Topic) -> None:
     """A major topic goes to the meeting only after its third-party review (409 otherwise). Putting a
     topic in consultation to the meeting ends its consultation (its status is no longer ``consulting``)."""
@@ -331,6 +364,7 @@ __all__ = [
     "topic_decline",
     "topic_field_visit_record",
     "topic_opinion_give",
+    "topic_paper_opinions_record",
     "topic_propose",
     "topic_ready_for_meeting",
     "topic_review_record",

@@ -64,14 +64,17 @@ def make_resident(d, grid: str = "g1", index: int = 1):
 
 
 def make_topic(d, council, title: str = "清华园供热管网改造", accepted: bool = True, **kw):
+    a1 = council.community_code == d.communities["A1"].code
     topic = topic_propose(
-        actor=d.user("community_worker"),
+        actor=d.user("community_worker") if a1 else None,
         council_id=council.pk,
         data=TopicInput(title=title, description="老旧管网漏水，冬季室温不达标", **kw),
         source_kind=TopicSource.STAFF,
     )
     if accepted:
-        topic = topic_accept(actor=d.user("community_secretary"), topic_id=topic.pk)
+        topic = topic_accept(
+            actor=d.user("community_secretary" if a1 else "district_admin"), topic_id=topic.pk
+        )
     return topic
 
 

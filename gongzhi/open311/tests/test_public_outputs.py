@@ -320,6 +320,7 @@ def test_overview_is_aggregate_figures_only(world, db):
         "venues",
         "training",
         "points",
+        "councils",
         "property",
     }
     leaves = list(_leaves(overview))

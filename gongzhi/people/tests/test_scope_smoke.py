@@ -69,5 +69,13 @@ def test_overview(district, client):
             "points_redeemed_this_year": 0,
             "shop_items": 0,
         },
+        "councils": {
+            "councils": 0,
+            "topics_resolved": 0,
+            "resolutions_done": 0,
+            "proposals": 0,
+            "appointment_sessions": 0,
+            "appointment_demands_solved": 0,
+        },
         "property": {"companies": 0, "owners_committees": 0, "tongxinqiao_branches": 0, "estates_covered": 0},
     }
