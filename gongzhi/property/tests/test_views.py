@@ -88,6 +88,7 @@ def test_matter_page_steps(district):
     c = _client(district, "community_secretary")
     page = c.get(f"/console/property/matters/{matter.pk}/")
     assert page.status_code == 200 and "列入联席会议议程" in page.content.decode()
+    assert f'href="/console/councils/topics/{matter.topic_id}/"' in page.content.decode()
     assert c.post(f"/console/property/matters/{matter.pk}/accept/").status_code == 302
     text = c.get(f"/console/property/matters/{matter.pk}/").content.decode()
     assert "已列入议程" in text and "开始征求意见" in text
