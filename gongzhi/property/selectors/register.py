@@ -29,6 +29,10 @@ def _district_subdistrict_q(actor: Actor) -> Q:
     q = Q(pk__in=[])
     if codes["district"]:
         q |= Q(district_code__in=sorted(codes["district"]))
+    # the district's own rows (the property-sector party committee) to everyone placed in the district
+    districts = {c[:6] for level in ("subdistrict", "community", "grid") for c in codes[level]}
+    if districts:
+        q |= Q(subdistrict_code="", district_code__in=sorted(districts))
     subs = set(codes["subdistrict"])
     subs |= {c[:9] + "000" for c in codes["community"]} | {g[:9] + "000" for g in codes["grid"]}
     if subs:

@@ -153,3 +153,44 @@ def test_red_captain_on_a_building_of_the_estate(district):
             building_id=estate_of(district, "A2").buildings.get().pk,
         )
     assert exc.value.fields["building_id"] == "楼栋不在本小区"
+
+
+def test_organisations_of_the_sector(district):
+    from gongzhi.places.models import District
+    from gongzhi.property.selectors.register import organization_list_for_actor
+    from gongzhi.property.services.register import OrganizationInput, property_organization_create
+
+    company = make_company(district, n=11)
+    staff = district.user("subdistrict_staff")
+    with pytest.raises(ApplicationError) as exc:  # the district's committee is the district admin's
+        property_organization_create(
+            actor=staff,
+            district_id=District.objects.get().pk,
+            data=OrganizationInput(kind="sector_committee", name="济阳区物业服务行业党委"),
+        )
+    assert exc.value.status == 403
+    property_organization_create(
+        actor=district.user("district_admin"),
+        district_id=District.objects.get().pk,
+        data=OrganizationInput(kind="sector_committee", name="济阳区物业服务行业党委"),
+    )
+    alliance = property_organization_create(
+        actor=staff,
+        data=OrganizationInput(
+            kind="alliance",
+            name="济阳街道“红色物业”党建联盟",
+            subdistrict_id=district.subdistricts["A"].pk,
+            company_ids=[company.pk],
+        ),
+    )
+    assert list(alliance.companies.all()) == [company]
+    with pytest.raises(ApplicationError) as exc:  # another subdistrict's alliance
+        property_organization_create(
+            actor=staff,
+            data=OrganizationInput(
+                kind="alliance", name="越权联盟", subdistrict_id=district.subdistricts["B"].pk
+            ),
+        )
+    assert exc.value.status == 403
+    worker_sees = {o.name for o in organization_list_for_actor(actor=district.user("community_worker"))}
+    assert worker_sees == {"济阳区物业服务行业党委", "济阳街道“红色物业”党建联盟"}
