@@ -138,3 +138,60 @@ def test_overview_counts_from_records(district):
     set_up_estate(district, "B1", n=2)
     body = Client().get("/api/v1/overview").json()["property"]
     assert body == {"companies": 2, "owners_committees": 2, "tongxinqiao_branches": 2, "estates_covered": 2}
+
+
+def test_resident_reads_a_published_result_masked_and_rates_it_once(district):
+    import datetime as dt
+
+    from gongzhi.councils import services as engine
+    from gongzhi.councils.models import Rating, Resolution
+
+    estate, *_ = set_up_estate(district)
+    matter = property_matter_propose(
+        actor=None,
+        estate_id=estate.pk,
+        data=MatterInput(title="楼道照明改造", description="楼道灯不亮", proposer_kind="company"),
+    )
+    topic_id = matter.topic_id or 0
+    engine.topic_accept(actor=None, topic_id=topic_id)
+    now = timezone.now()
+    topic_council = engine_council_id(topic_id)
+    meeting = engine.meeting_schedule(
+        actor=None,
+        council_id=topic_council,
+        data=engine.MeetingInput(
+            title="联席会议",
+            starts_at=now - dt.timedelta(hours=2),
+            ends_at=now - dt.timedelta(hours=1),
+            location="会议室",
+        ),
+        topic_ids=[topic_id],
+    )
+    from gongzhi.councils.models import CouncilMember
+
+    members = list(CouncilMember.objects.filter(council_id=topic_council))
+    for m in members:
+        engine.meeting_attendance_record(actor=None, meeting_id=meeting.pk, member_id=m.pk)
+    engine.meeting_topic_decide(
+        actor=None,
+        item_id=meeting.agenda.get().pk,
+        votes={m.pk: "for" for m in members},
+        resolution=engine.ResolutionInput(content="更换声控灯，报修请联系王师傅13912345678"),
+    )
+    resolution = Resolution.objects.get(topic_id=topic_id)
+    engine.resolution_implementation_start(actor=None, resolution_id=resolution.pk, owner_name="物业公司")
+    engine.resolution_complete(actor=None, resolution_id=resolution.pk, result="已更换12盏声控灯")
+    engine.resolution_result_publish(actor=None, resolution_id=resolution.pk)
+    c = _client(district, "resident")
+    page = c.get("/h5/property/").content.decode()
+    assert "楼道照明改造" in page and "已更换12盏声控灯" in page
+    assert "13912345678" not in page
+    assert c.post(f"/h5/property/results/{resolution.pk}/rate/", {"score": "4"}).status_code == 302
+    assert c.post(f"/h5/property/results/{resolution.pk}/rate/", {"score": "1"}).status_code == 302
+    assert list(Rating.objects.filter(resolution=resolution).values_list("score", flat=True)) == [4]
+
+
+def engine_council_id(topic_id: int) -> int:
+    from gongzhi.councils.models import Topic
+
+    return Topic.objects.values_list("council_id", flat=True).get(pk=topic_id)

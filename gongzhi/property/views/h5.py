@@ -12,12 +12,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.core.access import actor_of, h5_login_required
 from gongzhi.core.errors import ApplicationError
+from gongzhi.core.masking import mask_public_text
 from gongzhi.councils import services as engine
 from gongzhi.councils.enums import Stance
 from gongzhi.property.forms import OpinionForm, RatingForm, ResolutionRatingForm
 from gongzhi.property.selectors.assessment import own_rating
 from gongzhi.property.selectors.estates import estate_profiles, household_estate
-from gongzhi.property.selectors.matters import matter_public_list
+from gongzhi.property.selectors.matters import MatterView, matter_public_list
 from gongzhi.property.services._validation import quarter_containing
 from gongzhi.property.services.ratings import property_rating_submit
 
@@ -35,9 +36,26 @@ def _render_home(
             estate=estate,
             p=estate_profiles([estate])[estate.pk],
             rated=own_rating(household_id=household.pk, quarter=q.key),
-            matters=matter_public_list(estate_id=estate.pk),
+            matters=[_masked(m) for m in matter_public_list(estate_id=estate.pk)],
         )
     return render(request, "property/h5/home.html", context, status=error.status if error else 200)
+
+
+def _masked(m: MatterView) -> dict:
+    """What the estate's residents read of a matter: its free text through the public-text filter."""
+    r = m.resolution
+    return {
+        "title": mask_public_text(m.matter.title),
+        "proposer": m.proposer,
+        "step_label": m.step_label,
+        "status": m.topic.status if m.topic else "",
+        "status_label": m.topic.get_status_display() if m.topic else "",
+        "topic_id": m.topic.pk if m.topic else None,
+        "resolution_id": r.pk if r else None,
+        "resolution": mask_public_text(r.content) if r else "",
+        "progress": r.progress if r else 0,
+        "result": mask_public_text(r.result) if r else "",
+    }
 
 
 @h5_login_required
