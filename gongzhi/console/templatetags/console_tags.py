@@ -90,7 +90,6 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
         [
             ("tickets:patrol", _("巡查"), "tickets.patrol"),
             ("tickets:hotline", _("12345热线导入"), "tickets.import_hotline"),
-            ("tickets:appointment", _("书记有约登记"), "tickets.take_appointment"),
             ("tickets:patrol_coverage", _("每日巡查覆盖")),
             ("tickets:patrol_summary", _("每月巡查总结")),
             ("tickets:categories_edit", _("编辑事件分类"), "tickets.change_category"),
