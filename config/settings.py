@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "gongzhi.campaigns",
     "gongzhi.resettlement",
     "gongzhi.councils",
+    "gongzhi.property",
     "gongzhi.console",
     "gongzhi.h5",
     "gongzhi.demo",

@@ -37,6 +37,7 @@ CONSOLE_APPS = [
     "campaigns",
     "resettlement",
     "councils",
+    "property",
 ]
 H5_APPS = [
     "tickets",
@@ -50,6 +51,7 @@ H5_APPS = [
     "stairwells",
     "campaigns",
     "councils",
+    "property",
 ]
 
 urlpatterns = [

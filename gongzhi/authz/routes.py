@@ -39,6 +39,9 @@ MEDIATION_CASE_READERS = of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRE
 MEDIATION_HANDLERS = of(ADMIN, COMMUNITY_WORKER, SECRETARY)
 # Smart-community devices: the readers of a place's tickets (TICKET_READERS) read its devices and events.
 DEVICE_READERS = of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY, GRID_HEAD, GRID_WORKER)
+# 红色物业: an estate's profile, its matters and the companies serving it are read by the staff roles
+# placed over the estate (grid staff: their grid's estates) and the auditor.
+PROPERTY_READERS = of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY, GRID_HEAD, GRID_WORKER)
 # The grid academy's readers by place: the population roles placed at the community or above.
 TRAINING_READERS = of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)
 # Social organisations: read by the place readers, kept by the place managers.
@@ -865,4 +868,63 @@ ROUTES: dict[str, Route] = {
     "GET /h5/tickets/{ticket_id}/": R("ticket", of(ADMIN, RESIDENT)),
     "POST /h5/tickets/{ticket_id}/rate/": R("ticket", NOBODY),
     "GET /h5/tickets/{ticket_id}/photos/{photo_id}/": R("ticket", NOBODY),
+    # 红色物业 (property): estates' profiles, the company register, the four steps, the quarterly assessment
+    "GET /api/v1/property/companies": R("list:property_company", SIGNED_IN),
+    "POST /api/v1/property/companies": R("collection", NOBODY),
+    "GET /api/v1/property/companies/{company_id}": R("property_company", PROPERTY_READERS),
+    "GET /api/v1/property/estates/{estate_id}": R("estate", PROPERTY_READERS),
+    "GET /api/v1/property/matters/{matter_id}": R("property_matter", PROPERTY_READERS),
+    "GET /api/v1/property/assessments": R("collection", SIGNED_IN, query={"quarter": "2026-Q4"}),
+    "POST /api/v1/property/ratings": R("collection", NOBODY),
+    "GET /console/property/": R("list:estate", STAFF),
+    "GET /console/property/estates/{estate_id}/": R("estate", PROPERTY_READERS),
+    "POST /console/property/estates/{estate_id}/service/": R("estate", NOBODY),
+    "POST /console/property/estates/{estate_id}/committee/": R("estate", NOBODY),
+    "POST /console/property/estates/{estate_id}/committee/{committee_id}/file/": R(
+        "owners_committee", NOBODY
+    ),
+    "POST /console/property/estates/{estate_id}/committee/{committee_id}/end/": R("owners_committee", NOBODY),
+    "POST /console/property/estates/{estate_id}/branch/": R("estate", NOBODY),
+    "POST /console/property/estates/{estate_id}/branch/{branch_id}/representatives/": R(
+        "tongxinqiao_branch", NOBODY
+    ),
+    "POST /console/property/estates/{estate_id}/representatives/{representative_id}/remove/": R(
+        "branch_representative", NOBODY
+    ),
+    "POST /console/property/estates/{estate_id}/captains/": R("estate", NOBODY),
+    "POST /console/property/estates/{estate_id}/captains/{post_id}/end/": R("captain_post", NOBODY),
+    "POST /console/property/estates/{estate_id}/matters/": R("estate", NOBODY),
+    "GET /console/property/committees/": R("list:owners_committee", STAFF),
+    "GET /console/property/companies/": R("list:property_company", STAFF),
+    "POST /console/property/companies/": R("collection", NOBODY),
+    "GET /console/property/companies/{company_id}/": R("property_company", PROPERTY_READERS),
+    "POST /console/property/companies/{company_id}/": R("property_company", NOBODY),
+    "POST /console/property/companies/{company_id}/deactivate/": R("property_company", NOBODY),
+    "GET /console/property/organizations/": R("list:property_organization", STAFF),
+    "POST /console/property/organizations/": R("collection", NOBODY),
+    "GET /console/property/matters/{matter_id}/": R("property_matter", PROPERTY_READERS),
+    **{
+        f"POST /console/property/matters/{{matter_id}}/{step}/": R("property_matter", NOBODY)
+        for step in (
+            "accept",
+            "decline",
+            "party-day",
+            "consult",
+            "meeting",
+            "decide",
+            "minutes",
+            "notice",
+            "implement",
+            "complete",
+            "publish",
+        )
+    },
+    "GET /console/property/assessment/": R("collection", STAFF),
+    "POST /console/property/assessment/run/": R("collection", NOBODY),
+    "POST /console/property/assessment/weights/": R("collection", NOBODY),
+    "GET /console/property/assessment/export.xlsx": R("collection", STAFF),
+    "GET /h5/property/": R("collection", SIGNED_IN),
+    "POST /h5/property/rate/": R("collection", NOBODY),
+    "POST /h5/property/topics/{topic_id}/opinion/": R("property_topic", NOBODY),
+    "POST /h5/property/results/{resolution_id}/rate/": R("resolution", NOBODY),
 }

@@ -774,6 +774,106 @@ def _councils(w: World) -> None:
         w.add("appointment_session", side, Obj({"session_id": session.pk}, [place.name]))
 
 
+def _property(w: World) -> None:
+    """红色物业: per side, a company serving the community's estate, its owners' committee, 同心桥 branch,
+    a red captain, a 党建联盟 of the subdistrict, and a matter proposed to the joint meeting (a topic)."""
+    from gongzhi.places.models import Estate
+    from gongzhi.property.enums import BranchSide, CommitteePost, ProposerKind, ServiceKind
+    from gongzhi.property.services.estates import (
+        BranchInput,
+        CommitteeInput,
+        CommitteeMemberInput,
+        RepresentativeInput,
+        captain_post_assign,
+        estate_service_set,
+        owners_committee_elect,
+        tongxinqiao_branch_found,
+    )
+    from gongzhi.property.services.matters import MatterInput, property_matter_propose
+    from gongzhi.property.services.register import (
+        CompanyInput,
+        OrganizationInput,
+        property_company_register,
+        property_organization_create,
+    )
+
+    d = w.d
+    admin = d.user("district_admin")
+    for n, side in enumerate(("A", "B"), start=1):
+        community_key, _grid = PLACE[side]
+        sub = d.subdistricts[side]
+        label = "甲方" if side == "A" else "乙方"
+        estate = Estate.objects.get(community=d.communities[community_key])
+        w.add("estate", side, Obj({"estate_id": estate.pk}, [estate.name]))
+        company = property_company_register(
+            actor=admin,
+            subdistrict_id=sub.pk,
+            data=CompanyInput(
+                name=f"授权矩阵{label}物业公司", uscc=_uscc(900 + n), manager_name=f"{label}经理"
+            ),
+        )
+        w.add("property_company", side, Obj({"company_id": company.pk}, [company.name]))
+        org = property_organization_create(
+            actor=admin,
+            data=OrganizationInput(
+                kind="alliance", name=f"授权矩阵{label}红色物业党建联盟", subdistrict_id=sub.pk
+            ),
+        )
+        w.add("property_organization", side, Obj({}, [org.name]))
+        estate_service_set(actor=admin, estate_id=estate.pk, kind=ServiceKind.COMPANY, company_id=company.pk)
+        committee = owners_committee_elect(
+            actor=admin,
+            estate_id=estate.pk,
+            data=CommitteeInput(
+                elected_on=timezone.localdate(),
+                name=f"授权矩阵{label}业委会",
+                members=[CommitteeMemberInput(name=f"{label}主任", post=CommitteePost.CHAIR)],
+            ),
+        )
+        w.add(
+            "owners_committee",
+            side,
+            Obj({"estate_id": estate.pk, "committee_id": committee.pk}, [committee.name]),
+        )
+        branch = tongxinqiao_branch_found(
+            actor=admin,
+            estate_id=estate.pk,
+            data=BranchInput(
+                name=f"授权矩阵{label}同心桥党支部",
+                representatives=[
+                    RepresentativeInput(side=BranchSide.COMPANY, name=f"{label}物业代表"),
+                    RepresentativeInput(side=BranchSide.COMPANY, name=f"{label}物业代表二"),
+                    RepresentativeInput(side=BranchSide.OWNERS_COMMITTEE, name=f"{label}业委会代表"),
+                    RepresentativeInput(side=BranchSide.GRID, name=f"{label}网格党员"),
+                ],
+            ),
+        )
+        w.add(
+            "tongxinqiao_branch", side, Obj({"estate_id": estate.pk, "branch_id": branch.pk}, [branch.name])
+        )
+        rep = branch.representatives.get(name=f"{label}物业代表二")
+        w.add(
+            "branch_representative",
+            side,
+            Obj({"estate_id": estate.pk, "representative_id": rep.pk}, [rep.name]),
+        )
+        post = captain_post_assign(
+            actor=admin, estate_id=estate.pk, kind="red_captain", holder_name=f"{label}红楼长"
+        )
+        w.add("captain_post", side, Obj({"estate_id": estate.pk, "post_id": post.pk}, [post.holder_name]))
+        matter = property_matter_propose(
+            actor=admin,
+            estate_id=estate.pk,
+            data=MatterInput(
+                title=f"授权矩阵{label}物业议事",
+                description="增设充电车棚",
+                proposer_kind=ProposerKind.COMPANY,
+            ),
+        )
+        w.add("property_matter", side, Obj({"matter_id": matter.pk}, [matter.title]))
+        w.add("property_topic", side, Obj({"topic_id": matter.topic_id}, [matter.title]))
+
+
 def build_world() -> World:
     d = build_small_district()
     w = World(d=d)
@@ -795,4 +895,5 @@ def build_world() -> World:
     _campaigns(w)
     _resettlement(w)
     _councils(w)
+    _property(w)
     return w

@@ -14,6 +14,7 @@ from gongzhi.party.enums import RegistrationStatus
 from gongzhi.party.models import MemberRegistration, Unit
 from gongzhi.party.selectors.organizations import branch_coverage
 from gongzhi.points.selectors import points_counts
+from gongzhi.property.selectors import property_counts
 from gongzhi.resettlement.selectors import resettlement_counts
 from gongzhi.routing.selectors import routing_counts
 from gongzhi.socialorgs.selectors import socialorg_counts
@@ -144,6 +145,13 @@ class CouncilCounts(Schema):
     appointment_demands_solved: int
 
 
+class PropertyCounts(Schema):
+    companies: int
+    owners_committees: int
+    tongxinqiao_branches: int
+    estates_covered: int
+
+
 class OverviewOut(Schema):
     communities: int
     grids: GridCounts
@@ -164,6 +172,7 @@ class OverviewOut(Schema):
     campaigns: CampaignCounts
     resettlement: ResettlementCounts
     councils: CouncilCounts
+    property: PropertyCounts
 
 
 def party_counts() -> dict[str, int]:
@@ -202,4 +211,5 @@ def overview(request: HttpRequest):
         "campaigns": campaign_counts(),
         "resettlement": resettlement_counts(),
         "councils": councils_counts(),
+        "property": property_counts(),
     }

@@ -22,6 +22,7 @@ from gongzhi.demo.party_service import seed_service
 from gongzhi.demo.party_units import seed_units_and_members
 from gongzhi.demo.points import seed_points
 from gongzhi.demo.population import PopulationGenerator
+from gongzhi.demo.property import seed_property
 from gongzhi.demo.resettlement import seed_resettlement
 from gongzhi.demo.routing import seed_routing_keywords, seed_routing_mapping
 from gongzhi.demo.socialorgs import seed_socialorgs
@@ -231,6 +232,12 @@ class DemoSeeder:
             f"  协商议事：{co['councils']} 个议事会、{co['topics']} 个议题、{co['meetings']} 次会议；党群提案 {co['proposals']} 件；书记有约 {co['sessions']} 个接待日、{co['demands']} 件诉求（{co['seconds']} 秒）"
         )
         self.stats.timings["councils"] = round(time.monotonic() - t, 1)
+        # after the tickets: the quarterly assessment reads the property tickets of each estate
+        prop = seed_property(self)
+        self.progress(
+            f"  红色物业：{prop['companies']} 家物业企业，{prop['services']} 个小区有物业服务，{prop['committees']} 个业委会，{prop['branches']} 个同心桥党支部；{prop['matters']} 件物业议事，{prop['ratings']} 条居民季度评价，{prop['assessed']} 项季度考核，用时 {prop['seconds']} 秒"
+        )
+        self.stats.timings["property"] = prop["seconds"]
         self.stats.seconds = round(time.monotonic() - started, 1)
         return self.stats
 

@@ -169,6 +169,10 @@ NOT_PERSONAL = {
     "/h5/councils/public/resolutions/{resolution_id}.pdf": (
         "the same public resolution notice anyone may read once it is published"
     ),
+    "/console/property/assessment/export.xlsx": (
+        "the quarterly ranking: companies', committees' and branches' names, their estates and scores "
+        "(no resident, no rating comment)"
+    ),
 }
 
 

@@ -226,6 +226,17 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
         ],
         "councils.view_council",
     ),
+    (
+        _("红色物业"),
+        [
+            ("property:estates", _("小区红色物业")),
+            ("property:committees", _("业委会与同心桥")),
+            ("property:companies", _("物业企业名录")),
+            ("property:organizations", _("行业党委与党建联盟")),
+            ("property:assessment", _("季度考核")),
+        ],
+        "party",  # the staff roles of a place; the services decide who may write
+    ),
     (_("工作日历"), [("workdays:years", _("节假日与时限"))], "calendar_admin"),
     (_("审计日志"), [("console:audit", _("操作记录"))], "audit"),
     (

@@ -161,6 +161,10 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "documents": "the settlement statement and the public notice PDFs",
     },
     "councils": {"documents": "the minutes (会议纪要) and the resolution notice (决议公示) PDFs"},
+    "property": {
+        "scoring": "the quarterly assessment's arithmetic: indicators scored 0–100, weights, ranks",
+        "exports": "the quarterly assessment as xlsx",
+    },
     "console": {"context": "the console's template context", "figures": "the home page's figures"},
     "demo": {
         "accounts": "demo accounts",
@@ -176,6 +180,7 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "devices": "demo smart-community devices and a month of their events",
         "routing": "demo routing suggestions and corrections, the department mapping",
         "population": "demo population",
+        "property": "demo red property: companies, committees, 同心桥 branches, a year of assessments",
         "seed": "the seed_demo driver",
         "ticket_texts": "demo ticket texts",
         "tickets": "demo tickets",

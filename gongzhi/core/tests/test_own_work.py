@@ -851,6 +851,10 @@ EXEMPT: dict[str, str] = {
         "records that the household's representative signed for the keys; the signature is theirs, the "
         "clerk only writes it down"
     ),
+    "property.services.estates.captain_post_assign": (
+        "records who holds a 红楼长 post (a name, a party member's record): it confers no decision on "
+        "anyone's work and nothing it records is checked by its author later"
+    ),
     "councils.services.meetings.meeting_topic_decide": (
         "enters the votes the council's members cast at the meeting, member by member: the decision is "
         "the members' majority, not the recorder's; a member votes only once and only when present"

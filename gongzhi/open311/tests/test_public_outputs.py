@@ -327,6 +327,7 @@ def test_overview_is_aggregate_figures_only(world, db):
         "campaigns",
         "resettlement",
         "councils",
+        "property",
     }
     leaves = list(_leaves(overview))
     assert leaves and all(v is None or isinstance(v, int | float) for v in leaves), leaves

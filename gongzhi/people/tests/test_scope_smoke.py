@@ -89,4 +89,5 @@ def test_overview(district, client):
             "appointment_sessions": 0,
             "appointment_demands_solved": 0,
         },
+        "property": {"companies": 0, "owners_committees": 0, "tongxinqiao_branches": 0, "estates_covered": 0},
     }
