@@ -784,9 +784,9 @@ def _property(w: World) -> None:
         CommitteeInput,
         CommitteeMemberInput,
         RepresentativeInput,
-        captain_post_assign,
         estate_service_set,
         owners_committee_elect,
+        red_captain_post_assign,
         tongxinqiao_branch_found,
     )
     from gongzhi.property.services.matters import MatterInput, property_matter_propose
@@ -857,7 +857,7 @@ def _property(w: World) -> None:
             side,
             Obj({"estate_id": estate.pk, "representative_id": rep.pk}, [rep.name]),
         )
-        post = captain_post_assign(
+        post = red_captain_post_assign(
             actor=admin, estate_id=estate.pk, kind="red_captain", holder_name=f"{label}红楼长"
         )
         w.add("captain_post", side, Obj({"estate_id": estate.pk, "post_id": post.pk}, [post.holder_name]))

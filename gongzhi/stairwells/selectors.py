@@ -236,3 +236,40 @@ def stairwell_counts() -> dict[str, int]:
         "stairwells": Stairwell.objects.count(),
         "named": Stairwell.objects.filter(status=NamingStatus.NAMED).count(),
     }
+
+
+def naming_points_earned(community_code: str) -> list[Any]:
+    """The points the community's named stairwells earn their households (a rule of source
+    ``stairwell_naming``, read by ``points.services.harvest`` through ``points/sources.py``): one record per
+    household of a stairwell named and still holding its title, keyed by the naming day, so a stairwell
+    named again after a revocation earns again."""
+    from gongzhi.places.models import Household
+    from gongzhi.points.sources import Earned
+
+    named = {
+        (s.building_id, s.entrance): s
+        for s in Stairwell.objects.filter(
+            community_code=community_code, status=NamingStatus.NAMED, named_on__isnull=False
+        )
+    }
+    if not named:
+        return []
+    rows = Household.objects.filter(
+        community_code=community_code, building_id__in=sorted({b for b, _e in named})
+    ).values_list("pk", "building_id", "entrance")
+    out = []
+    for pk, building_id, entrance in rows:
+        s = named.get((building_id, entrance))
+        if s is None or s.named_on is None:
+            continue
+        out.append(
+            Earned(
+                key=f"stairwell:{s.pk}:{s.named_on:%Y%m%d}:{pk}",
+                day=s.named_on,
+                household_id=pk,
+                person_id=None,
+                quantity=1,
+                description=f"{s.label}命名为{s.get_title_display()}",
+            )
+        )
+    return out

@@ -851,7 +851,7 @@ EXEMPT: dict[str, str] = {
         "records that the household's representative signed for the keys; the signature is theirs, the "
         "clerk only writes it down"
     ),
-    "property.services.estates.captain_post_assign": (
+    "property.services.estates.red_captain_post_assign": (
         "records who holds a 红楼长 post (a name, a party member's record): it confers no decision on "
         "anyone's work and nothing it records is checked by its author later"
     ),

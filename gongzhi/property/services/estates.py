@@ -513,7 +513,7 @@ def branch_representative_remove(*, actor: Actor, representative_id: int, reason
 
 
 @transaction.atomic
-def captain_post_assign(
+def red_captain_post_assign(
     *,
     actor: Actor,
     estate_id: int,
@@ -559,7 +559,7 @@ def captain_post_assign(
 
 
 @transaction.atomic
-def captain_post_end(*, actor: Actor, post_id: int, reason: str) -> CaptainPost:
+def red_captain_post_end(*, actor: Actor, post_id: int, reason: str) -> CaptainPost:
     from gongzhi.property.selectors.estates import estate_row_visible_q
 
     post = (

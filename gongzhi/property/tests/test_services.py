@@ -17,10 +17,10 @@ from gongzhi.property.services.estates import (
     BranchInput,
     RepresentativeInput,
     branch_representative_remove,
-    captain_post_assign,
     estate_service_set,
     owners_committee_end,
     owners_committee_file,
+    red_captain_post_assign,
     tongxinqiao_branch_found,
 )
 from gongzhi.property.services.register import CompanyInput, property_company_register
@@ -136,7 +136,7 @@ def test_red_captain_on_a_building_of_the_estate(district):
     estate = estate_of(district)
     building = estate.buildings.order_by("id").first()
     assert building is not None
-    post = captain_post_assign(
+    post = red_captain_post_assign(
         actor=district.user("community_worker"),
         estate_id=estate.pk,
         kind="red_captain",
@@ -145,7 +145,7 @@ def test_red_captain_on_a_building_of_the_estate(district):
     )
     assert post.grid_code == building.grid_code
     with pytest.raises(ApplicationError) as exc:
-        captain_post_assign(
+        red_captain_post_assign(
             actor=district.user("community_worker"),
             estate_id=estate.pk,
             kind="red_captain",

@@ -201,7 +201,7 @@ def captain_assign(request: HttpRequest, estate_id: int) -> HttpResponse:
         request,
         estate_id,
         "已设立岗位",
-        lambda actor: svc.captain_post_assign(
+        lambda actor: svc.red_captain_post_assign(
             actor=actor,
             estate_id=estate_id,
             kind=f.text("kind"),
@@ -220,7 +220,7 @@ def captain_end(request: HttpRequest, estate_id: int, post_id: int) -> HttpRespo
         request,
         estate_id,
         "已卸任",
-        lambda actor: svc.captain_post_end(actor=actor, post_id=post_id, reason=reason),
+        lambda actor: svc.red_captain_post_end(actor=actor, post_id=post_id, reason=reason),
     )
 
 
