@@ -78,10 +78,10 @@ def lookup_figures(index_size: int, queries: int) -> dict[str, Any]:
         index.add(k, r.sh[1] or r.sh[0])
     build = time.perf_counter() - t0
     rng = random.Random(3)
-    sample = [rng.choice(texts) for _ in range(queries)]
+    picked = [rng.choice(texts) for _ in range(queries)]
     candidates = 0
     t0 = time.perf_counter()
-    for _key, text, _ in sample:
+    for _key, text, _ in picked:
         q = dedup.Report("q", text + "，好几天了", code=model.suggest(text).code)
         found = index.query(q.sh[1] or q.sh[0])
         candidates += len(found)

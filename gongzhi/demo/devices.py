@@ -50,6 +50,7 @@ MONTH = (
     (EventKind.TAMPER, DeviceKind.FACE_RECOGNITION, 1, (1, 3), 30),
 )
 SILENT_CAMERAS = 3
+DEMO_HEARTBEAT_MINUTES = 7 * 24 * 60
 
 
 def seed_devices(seeder: Any) -> dict[str, int]:
@@ -93,6 +94,9 @@ def seed_devices(seeder: Any) -> dict[str, int]:
                     building=building,
                     platform_id=platform.pk,
                     sign_posted_on=(now - dt.timedelta(days=400)).date(),
+                    # the demo's platform sends no heartbeats after the seed: a week's interval keeps the
+                    # installation online in a demo run (a real platform reports every few minutes)
+                    heartbeat_minutes=DEMO_HEARTBEAT_MINUTES,
                 )
             )
     registered = devices_register_bulk(actor=None, rows=rows, heard_at=now - dt.timedelta(minutes=3))
@@ -101,7 +105,7 @@ def seed_devices(seeder: Any) -> dict[str, int]:
         by_kind.setdefault(d.kind, []).append(d)
     events: list[HistoryEvent] = []
     start = now - dt.timedelta(days=30)
-    for kind, device_kind, storms, (low, high), spread in MONTH:
+    for event_kind, device_kind, storms, (low, high), spread in MONTH:
         for s in range(storms):
             device = rng.choice(by_kind[device_kind])
             at = start + dt.timedelta(minutes=rng.randint(0, 30 * 24 * 60 - 600))
@@ -109,15 +113,17 @@ def seed_devices(seeder: Any) -> dict[str, int]:
                 events.append(
                     HistoryEvent(
                         device=device,
-                        kind=kind,
+                        kind=event_kind,
                         occurred_at=at + dt.timedelta(minutes=rng.randint(0, spread), seconds=i),
-                        event_id=f"YS-{kind}-{s:03d}-{i:03d}",
+                        event_id=f"YS-{event_kind}-{s:03d}-{i:03d}",
                         confidence=round(rng.uniform(0.72, 0.98), 2),
                     )
                 )
     got = device_events_import(actor=None, platform=platform, events=events)
-    # a few cameras stopped reporting a day ago: the sweep finds them offline
+    # a few cameras stopped reporting a day past their interval: the sweep finds them offline
     silent = [d.pk for d in by_kind[DeviceKind.CAMERA][-SILENT_CAMERAS:]]
-    Device.objects.filter(pk__in=silent).update(last_heard_at=now - dt.timedelta(days=1))
+    Device.objects.filter(pk__in=silent).update(
+        last_heard_at=now - dt.timedelta(minutes=DEMO_HEARTBEAT_MINUTES + 60 * 24)
+    )
     swept = device_silence_sweep(now.date(), now=now)
     return {"devices": registered, **got, "offline": sum(v for k, v in swept.items() if "新离线" in k)}

@@ -22,7 +22,7 @@ def test_demo_devices_are_yinshans_installation_with_a_month_of_events(demo, cli
     # one ticket per storm, in the device's grid
     assert storms.values("ticket_id").distinct().count() == storms.count()
     for incident in storms.select_related("device", "ticket")[:20]:
-        assert incident.ticket.grid_code == incident.device.grid_code
+        assert incident.ticket is not None and incident.ticket.grid_code == incident.device.grid_code
     assert Device.objects.filter(status="offline").count() == 3
     assert Ticket.objects.filter(title__startswith="【设备维护】").exists()
     assert AuditEvent.objects.filter(event_type="devices.events_imported").exists()
