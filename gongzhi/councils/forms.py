@@ -69,6 +69,7 @@ class MeetingForm(ConsoleForm):
     starts_at = text_field()
     ends_at = text_field()
     location = text_field()
+    venue_id = text_field()
     host = text_field()
     recorder = text_field()
     topic_ids = PostedValues(required=False)
@@ -81,6 +82,7 @@ class MeetingForm(ConsoleForm):
             location=self.text("location"),
             host=self.text("host"),
             recorder=self.text("recorder"),
+            venue_id=self.number("venue_id"),
         )
 
     def topic_id_list(self) -> list[int]:

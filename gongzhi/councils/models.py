@@ -186,6 +186,15 @@ class Meeting(PlacedModel):
     starts_at = models.DateTimeField(_("开始时间"))
     ends_at = models.DateTimeField(_("结束时间"))
     location = models.CharField(_("地点"), max_length=100)
+    # held at a service venue of the venues register (booked for the meeting's hours), where it is one
+    venue = models.ForeignKey(
+        "venues.Venue",
+        verbose_name=_("服务阵地"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     status = models.CharField(
         _("状态"), max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED, db_index=True
     )

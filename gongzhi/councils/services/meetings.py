@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -46,6 +46,7 @@ class MeetingInput:
     location: str
     host: str = ""
     recorder: str = ""
+    venue_id: int | None = None  # a venue of the council's community: booked for the meeting's hours
 
 
 @dataclass
@@ -73,6 +74,46 @@ def _agenda_topic(actor: Actor | None, meeting: Meeting, topic_id: int, position
     return AgendaItem.objects.create(meeting=meeting, topic=topic, position=position)
 
 
+def _venue(actor: Actor | None, council: Council, venue_id: int | None, errors: dict[str, str]) -> Any:
+    """The venue a meeting is held at: an active one of the council's community the actor may use."""
+    if not venue_id:
+        return None
+    from gongzhi.venues.models import Venue
+    from gongzhi.venues.selectors import venue_list_for_actor
+
+    visible = venue_list_for_actor(actor=actor) if actor is not None else Venue.objects.filter(active=True)
+    venue = visible.filter(pk=venue_id, community_code=council.community_code).first()
+    if venue is None:
+        errors["venue_id"] = "服务阵地不存在、已停用或不在本社区"
+    return venue
+
+
+def _book(actor: Actor | None, venue: Any, meeting: Meeting) -> None:
+    """The venue booked for the meeting's hours, linked to it; a clash is the venues' Chinese 409 and the
+    meeting is not scheduled either (one transaction)."""
+    from gongzhi.venues.enums import BookerKind, LinkKind
+    from gongzhi.venues.services.bookings import (
+        BookingInput,
+        BookingRow,
+        booking_create,
+        bookings_bulk_record,
+    )
+
+    data = BookingInput(
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        purpose=meeting.title,
+        attendees=max(1, CouncilMember.objects.filter(council_id=meeting.council_id, active=True).count()),
+        booker_kind=BookerKind.STAFF,
+        linked_kind=LinkKind.MEETING,
+        linked_id=meeting.pk,
+    )
+    if actor is None:
+        bookings_bulk_record(actor=None, rows=[BookingRow(venue=venue, data=data)])
+    else:
+        booking_create(actor=actor, venue_id=venue.pk, data=data)
+
+
 @transaction.atomic
 def meeting_schedule(
     *, actor: Actor | None, council_id: int, data: MeetingInput, topic_ids: list[int]
@@ -82,7 +123,8 @@ def meeting_schedule(
     require(actor, "councils.manage_council", council)
     errors: dict[str, str] = {}
     title = _text(errors, "title", data.title, "会议名称", 100, True)
-    location = _text(errors, "location", data.location, "地点", 100, True)
+    venue = _venue(actor, council, data.venue_id, errors)
+    location = _text(errors, "location", data.location or (venue.name if venue else ""), "地点", 100, True)
     host = _text(errors, "host", data.host, "主持人", 50, False)
     recorder = _text(errors, "recorder", data.recorder, "记录人", 50, False)
     if data.starts_at is None or data.ends_at is None or data.ends_at <= data.starts_at:
@@ -103,10 +145,13 @@ def meeting_schedule(
         starts_at=data.starts_at,
         ends_at=data.ends_at,
         qr_token=new_token(),
+        venue=venue,
     )
     meeting.district_code, meeting.subdistrict_code = council.district_code, council.subdistrict_code
     meeting.community_code = council.community_code
     meeting.save()
+    if venue is not None:
+        _book(actor, venue, meeting)
     for position, topic_id in enumerate(dict.fromkeys(topic_ids), start=1):
         _agenda_topic(actor, meeting, topic_id, position)
     audit_record(
@@ -388,6 +433,18 @@ def meeting_minutes_record(
     return meeting
 
 
+def _release(actor: Actor, meeting: Meeting) -> None:
+    """A cancelled meeting gives its venue booking back."""
+    from gongzhi.venues.enums import BookingStatus, LinkKind
+    from gongzhi.venues.models import Booking
+    from gongzhi.venues.services.bookings import booking_cancel
+
+    for pk in Booking.objects.filter(
+        linked_kind=LinkKind.MEETING, linked_id=meeting.pk, status=BookingStatus.CONFIRMED
+    ).values_list("pk", flat=True):
+        booking_cancel(actor=actor, booking_id=pk, reason=f"会议取消：{meeting.cancel_reason}"[:200])
+
+
 @transaction.atomic
 def meeting_cancel(*, actor: Actor | None, meeting_id: int, reason: str) -> Meeting:
     """A cancelled meeting sends its undecided topics back to consultation."""
@@ -406,6 +463,8 @@ def meeting_cancel(*, actor: Actor | None, meeting_id: int, reason: str) -> Meet
         _step(topic, TopicStep.DEFERRED, actor, f"会议取消：{meeting.cancel_reason}")
     meeting.status = target
     meeting.save(update_fields=["status", "cancel_reason", "updated_at"])
+    if meeting.venue_id is not None and actor is not None:
+        _release(actor, meeting)
     audit_record(
         actor=actor,
         target=meeting,

@@ -35,6 +35,7 @@ from gongzhi.councils.services import councils as council_services
 from gongzhi.councils.services import downloads, meetings, resolutions, topics
 from gongzhi.councils.transitions import TOPIC
 from gongzhi.places.selectors import community_list_for_actor
+from gongzhi.venues.selectors import venue_list_for_actor
 
 
 def _guard(request: HttpRequest, call: Callable[[], Any], ok: str) -> Any:
@@ -131,6 +132,11 @@ def council_detail(request: HttpRequest, council_id: int) -> HttpResponse:
             "overdue": list(selectors.overdue_for_council(council)),
             "categories": MemberCategory.choices,
             "can_manage": allowed(actor, "councils.manage_council", council),
+            "venues": list(
+                venue_list_for_actor(actor=actor, community_code=council.community_code, limit=100)
+            )
+            if ready
+            else [],
             "default_start": now.replace(minute=0, second=0, microsecond=0).strftime("%Y-%m-%dT%H:%M"),
         },
     )
