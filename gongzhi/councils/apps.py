@@ -8,3 +8,9 @@ class CouncilsConfig(AppConfig):
 
     def ready(self) -> None:
         from gongzhi.councils import permissions  # noqa: F401  (registers the rules predicates)
+        from gongzhi.councils.selectors import resolution_volunteer_points_earned
+        from gongzhi.points import sources
+        from gongzhi.points.enums import RuleSource
+
+        # a resolution's volunteers earn points under a rule of this source (points/sources.py)
+        sources.register(RuleSource.RESOLUTION_VOLUNTEERS, resolution_volunteer_points_earned)

@@ -108,6 +108,8 @@ class ActionForm(ConsoleForm):
     done_on = text_field()
     progress = text_field()
     ticket_id = text_field()
+    person = text_field()
+    served_on = text_field()
     result = text_field()
     milestone_id = text_field()
     member_id = text_field()

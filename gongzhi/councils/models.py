@@ -309,6 +309,31 @@ class ResolutionMilestone(TimeStampedModel):
         return self.title
 
 
+class ResolutionVolunteer(TimeStampedModel):
+    """决议落实志愿者: a resident who helped carry a resolution out, once per resolution; the points they earn
+    come from here (``points/sources.py``, a rule of source ``resolution``)."""
+
+    resolution = models.ForeignKey(Resolution, on_delete=models.CASCADE, related_name="volunteers")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    household = models.ForeignKey("places.Household", on_delete=models.PROTECT, related_name="+")
+    community_code = models.CharField(max_length=12, db_index=True)
+    served_on = models.DateField(_("服务日期"))
+    note = models.CharField(_("做了什么"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(_USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("决议落实志愿者")
+        verbose_name_plural = _("决议落实志愿者")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resolution", "person"], name="councils_resolution_volunteer_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resolution_id}:{self.person_id}"
+
+
 class Rating(TimeStampedModel):
     """A resident's evaluation of a published result: one per resident."""
 

@@ -441,3 +441,23 @@ def councils_counts() -> dict[str, int]:
             Q(status__in=("answered", "solved")) | Q(ticket_id__in=done_tickets)
         ).count(),
     }
+
+
+def resolution_volunteer_points_earned(community_code: str) -> list[Any]:
+    """The points the community's resolution volunteers earn (a rule of source ``resolution``, read by
+    ``points.services.harvest`` through ``points/sources.py``): one record per volunteer per resolution."""
+    from gongzhi.councils.models import ResolutionVolunteer
+    from gongzhi.points.sources import Earned
+
+    rows = ResolutionVolunteer.objects.filter(community_code=community_code).select_related("resolution")
+    return [
+        Earned(
+            key=f"resolution:{v.pk}",
+            day=v.served_on,
+            household_id=v.household_id,
+            person_id=v.person_id,
+            quantity=1,
+            description=f"参与落实决议{v.resolution.number}" + (f"：{v.note}" if v.note else "")[:150],
+        )
+        for v in rows
+    ]

@@ -17,7 +17,7 @@ from gongzhi.core.errors import Conflict, Forbidden, NotFound, field_error
 from gongzhi.core.permissions import require
 from gongzhi.core.workflow import check_move
 from gongzhi.councils.enums import TopicStep
-from gongzhi.councils.models import Rating, Resolution, ResolutionMilestone, Topic
+from gongzhi.councils.models import Rating, Resolution, ResolutionMilestone, ResolutionVolunteer, Topic
 from gongzhi.councils.selectors import resolution_get_for_actor
 from gongzhi.councils.services._common import _locked, _raise_errors, _step, _text
 from gongzhi.councils.transitions import MILESTONE_STATES, NOTICE_STATES, TOPIC
@@ -211,3 +211,49 @@ def resolution_rate(*, actor: Actor, resolution_id: int, score: int, comment: st
     )
     audit_record(actor=actor, target=row, event="councils.resolution_rated", data={"score": score})
     return rating
+
+
+@transaction.atomic
+def resolution_volunteer_record(
+    *, actor: Actor | None, resolution_id: int, person_id: int, served_on: dt.date | None, note: str = ""
+) -> ResolutionVolunteer:
+    """决议落实志愿者: a resident of the council's community who helped carry the resolution out (once per
+    resolution); a rule of source ``resolution`` turns it into a points claim at the next harvest."""
+    from gongzhi.people.models import Person
+
+    row, topic = _resolution(actor, resolution_id)
+    _in(topic, MILESTONE_STATES, "登记落实志愿者")
+    errors: dict[str, str] = {}
+    person = (
+        Person.objects.filter(pk=person_id, household__community_code=row.community_code)
+        .select_related("household")
+        .first()
+    )
+    if person is None or person.household_id is None:
+        errors["person_id"] = "该居民不在本社区的人口登记中"
+    today = timezone.localdate()
+    if served_on is None:
+        errors["served_on"] = "请填写服务日期"
+    elif served_on > today:
+        errors["served_on"] = "服务日期不能晚于今天"
+    elif served_on < timezone.localtime(row.created_at).date():
+        errors["served_on"] = "服务日期不能早于决议作出的日期"
+    note = _text(errors, "note", note, "做了什么", 200, False)
+    _raise_errors(errors)
+    assert person is not None and person.household_id is not None and served_on is not None
+    try:
+        with transaction.atomic():
+            volunteer = ResolutionVolunteer.objects.create(
+                resolution=row,
+                person=person,
+                household_id=person.household_id,
+                community_code=row.community_code,
+                served_on=served_on,
+                note=note,
+                recorded_by_id=getattr(actor, "pk", None),
+            )
+    except IntegrityError:
+        raise Conflict("该居民已登记为本决议的落实志愿者", code="already_recorded") from None
+    _step(topic, TopicStep.PROGRESS, actor, f"落实志愿者：{person.name}")
+    audit_record(actor=actor, target=row, event="councils.volunteer_recorded", data={"person": person.pk})
+    return volunteer

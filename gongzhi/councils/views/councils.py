@@ -219,6 +219,9 @@ def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
             "visits": list(topic.visits.all()),
             "opinions": list(Opinion.objects.filter(topic=topic).order_by("-id")[:50]),
             "resolution": resolution,
+            "volunteers": list(resolution.volunteers.select_related("person").order_by("served_on", "id"))
+            if resolution
+            else [],
             "milestones": list(resolution.milestones.all()) if resolution else [],
             "moves": TOPIC.allowed(topic.status),
             "can_manage": allowed(actor, "councils.manage_council", topic),
@@ -226,6 +229,22 @@ def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
             "stances": Stance.choices,
         },
     )
+
+
+def _resident(actor: Any, text: str, community_code: str) -> int:
+    """The one resident of the community a name, pinyin or ID number names (the population search)."""
+    from gongzhi.core.errors import field_error
+    from gongzhi.people.selectors import person_list_for_actor
+
+    text = (text or "").strip()
+    if not text:
+        raise field_error("person", "请填写居民姓名或身份证号")
+    found = list(person_list_for_actor(actor=actor, q=text, community_code=community_code, limit=2))
+    if not found:
+        raise field_error("person", "本社区人口登记中没有找到该居民")
+    if len(found) > 1:
+        raise field_error("person", "找到多位居民，请填写身份证号")
+    return int(found[0].pk)
 
 
 def _topic_action(actor: Any, topic: Any, form: ActionForm) -> tuple[Callable[[], Any], str]:
@@ -310,6 +329,16 @@ def _topic_action(actor: Any, topic: Any, form: ActionForm) -> tuple[Callable[[]
             ),
             "已关联工单",
         ),
+        "volunteer": (
+            lambda: resolutions.resolution_volunteer_record(
+                actor=actor,
+                resolution_id=rid,
+                person_id=_resident(actor, form.text("person"), topic.community_code),
+                served_on=form.date("served_on"),
+                note=form.text("note"),
+            ),
+            "已登记落实志愿者",
+        ),
         "complete": (
             lambda: resolutions.resolution_complete(
                 actor=actor, resolution_id=rid, result=form.text("result")
@@ -325,7 +354,17 @@ def _topic_action(actor: Any, topic: Any, form: ActionForm) -> tuple[Callable[[]
         raise NotFound("操作不存在")
     if (
         action
-        in ("notice", "implement", "milestone", "milestone_done", "progress", "ticket", "complete", "publish")
+        in (
+            "notice",
+            "implement",
+            "milestone",
+            "milestone_done",
+            "progress",
+            "ticket",
+            "volunteer",
+            "complete",
+            "publish",
+        )
         and not rid
     ):
         raise NotFound("该议题尚无决议")
