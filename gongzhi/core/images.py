@@ -228,3 +228,32 @@ def _to_srgb(im: Image.Image, icc: bytes, mode: str) -> Image.Image | None:
     if result is None:
         return None
     return result.convert(mode) if result.mode != mode else result
+
+
+def store_photo_rows(images: list[CleanImage], *, folder: str, model: Any, **owner: Any) -> list[Any]:
+    """Store each checked image and write its photo row of ``model`` (``owner``: the row it belongs to, as
+    ``visit=visit``): file, content type, size in pixels and bytes, SHA-256, in one ``bulk_create``. Called
+    last in a service, so only the commit can fail after the files are written; a failure while writing
+    deletes the files already written, then re-raises."""
+    names: list[str] = []
+    try:
+        rows = []
+        for image in images:
+            name = store_image(image, folder=folder)
+            names.append(name)
+            rows.append(
+                model(
+                    **owner,
+                    file=name,
+                    content_type=image.content_type,
+                    width=image.width,
+                    height=image.height,
+                    sha256=image.sha256,
+                    size=len(image.data),
+                )
+            )
+        return list(model.objects.bulk_create(rows))
+    except Exception:
+        for name in names:
+            default_storage.delete(name)
+        raise

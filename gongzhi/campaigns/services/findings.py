@@ -15,7 +15,7 @@ from gongzhi.campaigns.enums import MAX_QUANTITY, CampaignStatus, FindingOutcome
 from gongzhi.campaigns.models import Campaign, Finding, FindingPhoto, FindingType, InspectionDuty
 from gongzhi.campaigns.services._common import _raise, _text, grid_in_campaign
 from gongzhi.core.errors import Conflict, NotFound, ValidationFailed
-from gongzhi.core.images import CleanImage, clean_images, store_image
+from gongzhi.core.images import CleanImage, clean_images, store_photo_rows
 from gongzhi.core.permissions import allowed, require
 
 if TYPE_CHECKING:
@@ -160,31 +160,7 @@ def _ticket(actor: Actor, campaign: Campaign, ftype: FindingType, finding: Findi
 
 
 def _save_photos(finding: Finding, images: list[CleanImage]) -> None:
-    """Last in the service, so only the commit can fail after files are written."""
-    from django.core.files.storage import default_storage
-
-    names: list[str] = []
-    try:
-        rows = []
-        for image in images:
-            name = store_image(image, folder=f"campaigns/{finding.district_code}")
-            names.append(name)
-            rows.append(
-                FindingPhoto(
-                    finding=finding,
-                    file=name,
-                    content_type=image.content_type,
-                    width=image.width,
-                    height=image.height,
-                    sha256=image.sha256,
-                    size=len(image.data),
-                )
-            )
-        FindingPhoto.objects.bulk_create(rows)
-    except Exception:
-        for name in names:
-            default_storage.delete(name)
-        raise
+    store_photo_rows(images, folder=f"campaigns/{finding.district_code}", model=FindingPhoto, finding=finding)
 
 
 @dataclass

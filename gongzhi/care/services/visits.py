@@ -19,7 +19,7 @@ from gongzhi.care.enums import FollowUp, MembershipStatus, Occasion, VisitMode, 
 from gongzhi.care.models import CareMembership, CareVisit, Visit, VisitPhoto
 from gongzhi.care.services._common import _day, _person_locked, _raise_errors, _text
 from gongzhi.core.errors import Conflict, NotFound, ValidationFailed
-from gongzhi.core.images import CleanImage, clean_images, store_image
+from gongzhi.core.images import CleanImage, clean_images, store_photo_rows
 from gongzhi.core.permissions import allowed, require
 
 if TYPE_CHECKING:
@@ -147,32 +147,7 @@ def _move_due(person: Person, visited_on: dt.date) -> int:
 
 
 def _save_photos(visit: Visit, images: list[CleanImage]) -> None:
-    """Last in the service, so only the commit can fail after files are written; a failure while
-    writing removes the ones already written."""
-    from django.core.files.storage import default_storage
-
-    names: list[str] = []
-    try:
-        rows = []
-        for image in images:
-            name = store_image(image, folder=f"care/{visit.district_code}")
-            names.append(name)
-            rows.append(
-                VisitPhoto(
-                    visit=visit,
-                    file=name,
-                    content_type=image.content_type,
-                    width=image.width,
-                    height=image.height,
-                    sha256=image.sha256,
-                    size=len(image.data),
-                )
-            )
-        VisitPhoto.objects.bulk_create(rows)
-    except Exception:
-        for name in names:
-            default_storage.delete(name)
-        raise
+    store_photo_rows(images, folder=f"care/{visit.district_code}", model=VisitPhoto, visit=visit)
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from gongzhi.audit.services import audit_record
 from gongzhi.core import bounds
 from gongzhi.core.duties import refuse_own_work
 from gongzhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from gongzhi.core.images import CleanImage, clean_images, store_image
+from gongzhi.core.images import CleanImage, clean_images, store_photo_rows
 from gongzhi.core.permissions import require
 from gongzhi.core.scope import scope_of
 from gongzhi.core.workflow import check_move
@@ -116,30 +116,7 @@ def _clean_claim(household: Household, data: ClaimInput, photos: list[CleanImage
 
 
 def _save_photos(claim: Claim, images: list[CleanImage]) -> None:
-    from django.core.files.storage import default_storage
-
-    names: list[str] = []
-    try:
-        rows = []
-        for image in images:
-            name = store_image(image, folder=f"points/{claim.district_code}")
-            names.append(name)
-            rows.append(
-                ClaimPhoto(
-                    claim=claim,
-                    file=name,
-                    content_type=image.content_type,
-                    width=image.width,
-                    height=image.height,
-                    sha256=image.sha256,
-                    size=len(image.data),
-                )
-            )
-        ClaimPhoto.objects.bulk_create(rows)
-    except Exception:
-        for name in names:
-            default_storage.delete(name)
-        raise
+    store_photo_rows(images, folder=f"points/{claim.district_code}", model=ClaimPhoto, claim=claim)
 
 
 def _household(household_id: Any) -> Household:

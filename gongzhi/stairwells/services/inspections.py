@@ -16,7 +16,7 @@ from gongzhi.audit.services import audit_record
 from gongzhi.core import bounds
 from gongzhi.core.bulk import insert_rows
 from gongzhi.core.errors import Forbidden, ValidationFailed
-from gongzhi.core.images import CleanImage, clean_images, store_image
+from gongzhi.core.images import CleanImage, clean_images, store_photo_rows
 from gongzhi.core.permissions import allowed, require
 from gongzhi.stairwells import naming
 from gongzhi.stairwells.enums import CHECKLIST_KEYS, InspectorRole
@@ -64,30 +64,9 @@ STANDING_FIELDS = [
 
 
 def _save_photos(inspection: StairwellInspection, images: list[CleanImage]) -> None:
-    from django.core.files.storage import default_storage
-
-    names: list[str] = []
-    try:
-        rows = []
-        for image in images:
-            name = store_image(image, folder=f"stairwells/{inspection.district_code}")
-            names.append(name)
-            rows.append(
-                InspectionPhoto(
-                    inspection=inspection,
-                    file=name,
-                    content_type=image.content_type,
-                    width=image.width,
-                    height=image.height,
-                    sha256=image.sha256,
-                    size=len(image.data),
-                )
-            )
-        InspectionPhoto.objects.bulk_create(rows)
-    except Exception:
-        for name in names:
-            default_storage.delete(name)
-        raise
+    store_photo_rows(
+        images, folder=f"stairwells/{inspection.district_code}", model=InspectionPhoto, inspection=inspection
+    )
 
 
 @transaction.atomic
