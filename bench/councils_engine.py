@@ -14,10 +14,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 TARGET_TOPIC_SECONDS = 0.25
@@ -25,25 +23,9 @@ TARGET_PAGE_SECONDS = 0.5
 
 
 def _setup(pg: str) -> str:
-    if pg:
-        os.environ["DATABASE_URL"] = pg
-        engine = "postgresql"
-    else:
-        path = Path(__file__).resolve().parent.parent / "var" / "bench" / "councils.sqlite3"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.unlink(missing_ok=True)
-        os.environ.pop("DATABASE_URL", None)
-        os.environ["SQLITE_PATH"] = str(path)
-        engine = "sqlite"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-    from django.core.management import call_command
+    from bench._db import fresh_database
 
-    django.setup()
-    if pg:
-        call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
-    return engine
+    return fresh_database("councils", pg)
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
