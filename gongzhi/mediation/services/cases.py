@@ -38,6 +38,7 @@ from gongzhi.mediation.models import (
     Mediator,
     Room,
 )
+from gongzhi.mediation.services._tickets import finish_ticket
 from gongzhi.mediation.services._validation import (
     clean_day,
     clean_text,
@@ -296,7 +297,6 @@ def case_admit(
 @transaction.atomic
 def case_refuse(*, actor: Actor | None, case_id: int, reason: str) -> Case:
     """不予受理: a side refuses mediation (人民调解法 Art. 17) or it is not a civil dispute. Ends the case."""
-    from gongzhi.mediation.services.outcomes import finish_ticket
 
     case = locked_case(actor, case_id)
     new = check_move(CASE, "decline", case.status)

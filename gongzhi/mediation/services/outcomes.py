@@ -3,7 +3,7 @@ agreement, the transfer to administrative or judicial mediation or the petition 
 follow-up on whether the agreement is kept (履行回访), the close with the parties' satisfaction, and the
 reveal of a party's full ID or phone to the committee handling the case.
 
-A ticket of 邻里纠纷 transferred into the case closes when the case ends (``finish_ticket``): the
+A ticket of 邻里纠纷 transferred into the case closes when the case ends (``_tickets.finish_ticket``): the
 tickets services are called as the system on the case's behalf, with the case's number in the
 timeline.
 """
@@ -24,44 +24,13 @@ from gongzhi.core.permissions import allowed
 from gongzhi.core.workflow import check_move
 from gongzhi.mediation.enums import Outcome, Satisfaction, Side, TransferKind
 from gongzhi.mediation.models import Case, Disputant
+from gongzhi.mediation.services._tickets import finish_ticket
 from gongzhi.mediation.services._validation import clean_day, clean_text, raise_if
 from gongzhi.mediation.services.cases import locked_case
 from gongzhi.mediation.transitions import CASE
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
-
-
-def finish_ticket(case: Case, result: str) -> None:
-    """The linked ticket: handled and verified with the case's result, rated with the parties'
-    satisfaction where the ticket has someone to call back, and closed (left for the callback if it has
-    none yet). A ticket already moved on by its handlers is left as it is."""
-    if not case.ticket_id:
-        return
-    from gongzhi.tickets.enums import HANDLING, TicketStatus
-    from gongzhi.tickets.models import Ticket
-    from gongzhi.tickets.services import (
-        callback_needed,
-        ticket_callback,
-        ticket_close,
-        ticket_handle,
-        ticket_verify,
-    )
-
-    ticket = Ticket.objects.filter(pk=case.ticket_id).first()
-    if ticket is None or ticket.status not in HANDLING:
-        return
-    said = f"人民调解案件{case.number}：{result}"[:500]
-    ticket_handle(actor=None, ticket_id=ticket.pk, result=said)
-    ticket = ticket_verify(actor=None, ticket_id=ticket.pk, passed=True, note="调解结束，经调委会核实")
-    if callback_needed(ticket):
-        if not case.satisfaction:
-            return  # the community calls the reporter back, then closes
-        ticket = ticket_callback(
-            actor=None, ticket_id=ticket.pk, satisfaction=case.satisfaction, note="调解回访时当事人评价"
-        )
-    if ticket.status in (TicketStatus.VERIFIED, TicketStatus.CALLED_BACK):
-        ticket_close(actor=None, ticket_id=ticket.pk, note=f"人民调解案件{case.number}已结案")
 
 
 @transaction.atomic
