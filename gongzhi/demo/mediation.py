@@ -15,6 +15,8 @@ import datetime as dt
 import time
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
+
 from gongzhi.demo.population import TODAY
 from gongzhi.mediation.enums import CaseSource, CommitteeLevel, DisputeKind, MediatorKind, Side, TransferKind
 from gongzhi.mediation.models import Case
@@ -286,7 +288,9 @@ def _agree(case: Case, dispute: tuple, day: dt.date, *, kept: bool = True) -> No
         actor=None,
         case_id=case.pk,
         kept=kept,
-        on=min(follow, TODAY),
+        # never after the real today, never before the agreement (a transferred ticket's case may come
+        # after the population's fixed TODAY: the tickets run on the real clock)
+        on=max(day, min(follow, timezone.localdate())),
         note="经回访，双方均已按协议履行" if kept else "回访发现一方未按约定履行",
     )
     if kept:
