@@ -302,8 +302,14 @@ def _transfer_tickets(seeder: DemoSeeder, orgs: dict[str, Any], start: dt.date) 
     from gongzhi.tickets.enums import HANDLING
     from gongzhi.tickets.models import Ticket
 
+    # reported at least three weeks before the real today (the tickets run on the real clock): the case's
+    # sittings, agreement and follow-up fall between its registration and today
     tickets = list(
-        Ticket.objects.filter(category__code__startswith="302", status__in=list(HANDLING)).order_by("id")[:4]
+        Ticket.objects.filter(
+            category__code__startswith="302",
+            status__in=list(HANDLING),
+            created_at__lte=timezone.now() - dt.timedelta(days=21),
+        ).order_by("id")[:4]
     )
     for i, t in enumerate(tickets):
         org = orgs.get(t.community_code)
