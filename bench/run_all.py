@@ -3,7 +3,7 @@
     python -m bench.run_all [--quick] [--pg postgres://postgres@127.0.0.1:5432] [--city-scale 1.0]
                             [--keep-city] [--only point_to_grid,deadlines,tickets,cobuild_plan,venues_circle,
                                            points_ledger,devices_events,city,care_overdue,
-                                           mediation_warnings]
+                                           mediation_warnings,routing_city]
 
 Each benchmark is called as a function (its ``main(argv)``, or ``bench.city.run``) in a fresh process of
 its own (spawned: each sets Django up with its own database), its JSON collected, and a ``summary`` made
@@ -102,6 +102,8 @@ def plan(args: argparse.Namespace) -> list[tuple[str, Callable[[list[str]], dict
         # after the city: --keep reuses its database (the small SQLite city in quick mode)
         ("mediation_warnings", _in_child_target("bench.mediation_warnings"),
          ["--quick", "--keep"] if q else ["--scale", str(args.city_scale or 1.0), "--pg", args.pg, "--keep"]),
+        ("routing_city", _in_child_target("bench.routing_city"),
+         ["--quick", "--keep"] if q else ["--scale", str(args.city_scale or 1.0), "--pg", args.pg, "--keep"]),
     ]  # fmt: skip
 
 
@@ -164,6 +166,10 @@ def summary(results: dict[str, Any]) -> dict[str, Any]:
         out["mediation_warnings"] = {"engine": mw["engine"], "district_tickets": mw["district_tickets"],
                                      "seconds": max(mw["run_seconds"]), "target_seconds": mw["target_seconds"],
                                      "met": mw["within_target"], "plans_use_indexes": mw["plans_use_indexes"]}  # fmt: skip
+    rc = results.get("routing_city", {})
+    if "ms_p95" in rc:
+        out["duplicate_lookup"] = {"engine": rc["engine"], "tickets": rc["tickets_total"], "ms_p95": rc["ms_p95"],
+                                   "target_ms": rc["target_ms"], "met": rc["within_target"]}  # fmt: skip
     return out
 
 
