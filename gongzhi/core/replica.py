@@ -17,8 +17,8 @@ Even inside that block a read goes to the primary when
 - the model is one of who-is-asking: sessions, users, role assignments and lockouts are read fresh,
   never from a copy that may be seconds old (a revoked role takes effect on the next request).
 
-A replica that fails in the middle of a ``replica_reads`` function (stopped, restarted, network gone) is
-marked down and the function is run again on the primary: the selectors are read-only, so running one
+A replica that fails in the middle of a ``replica_reads`` function (stopped, restarted, network gone, a
+query cancelled by recovery, a table a migration has not brought there yet) is marked down and the function is run again on the primary: the selectors are read-only, so running one
 again changes nothing, and the person asking gets an answer, not a 500.
 
 Lag is measured on the replica alone: zero while it has replayed everything it received from a streaming
@@ -42,7 +42,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.utils import DatabaseError, InterfaceError, OperationalError
+from django.db.utils import DatabaseError, IntegrityError
 from django.http import HttpRequest, HttpResponse
 
 log = logging.getLogger("gongzhi.replica")
@@ -205,7 +205,10 @@ def replica_reads(fn: F) -> F:
             on_replica = read_alias() == REPLICA
             try:
                 return fn(*args, **kwargs)
-            except (OperationalError, InterfaceError) as exc:
+            except IntegrityError:
+                raise  # a write of the function's own (an export's audit row): never the replica's
+            except DatabaseError as exc:
+                # Down, restarted, a query cancelled by recovery, or a schema a migration ahead of it.
                 if not on_replica:
                     raise
                 mark_down(f"failed during {fn.__qualname__}: {str(exc).strip()[:200]}")
