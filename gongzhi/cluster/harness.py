@@ -324,10 +324,16 @@ class Client:
     csrf: str = ""
     turn: int = 0
     conns: dict[str, http.client.HTTPConnection] = field(default_factory=dict)
+    used: dict[str, float] = field(default_factory=dict)
 
     def _conn(self, node: str) -> http.client.HTTPConnection:
+        # gunicorn closes a kept-alive connection idle for --keep-alive (5) seconds: a request written into
+        # one it is closing would get no answer. A browser reopens those; so does this client.
+        if node in self.conns and time.monotonic() - self.used.get(node, 0) > 3:
+            self.conns.pop(node).close()
         if node not in self.conns:
             self.conns[node] = http.client.HTTPConnection(HOST, self.nodes[node], timeout=120)
+        self.used[node] = time.monotonic()
         return self.conns[node]
 
     def request(
@@ -384,6 +390,7 @@ class Client:
             except (http.client.HTTPException, OSError) as exc:
                 self.conns.pop(name).close()
                 return Reply(name, None, error=repr(exc)[:200], at=at)  # sent: never retried
+            self.used[name] = time.monotonic()
             for header in resp.headers.get_all("Set-Cookie") or []:
                 jar: SimpleCookie = SimpleCookie()
                 jar.load(header)
@@ -509,14 +516,7 @@ def deployed(root: Path, timeline: Timeline) -> Iterator[Deployment]:
             "RATE_LIMIT_OTP_IP": "off",
             "RATE_LIMIT_LOGIN_IP": "off",
         }
-        # Migrations and the seed go through PgBouncer too: the same transaction pooling as the nodes.
-        manage(env, "migrate", "--no-input", "--verbosity", "0", timeout=900)
-        seed = (
-            "from gongzhi.testing import build_small_district; d = build_small_district(); "
-            "print(d.grids['g1'].code)"
-        )
-        grid_code = manage(env, "shell", "-c", seed).strip().splitlines()[-1]
-        timeline.note("migrated and seeded through PgBouncer")
+        grid_code = _migrate_and_seed(env, primary, root, timeline)
         for name in ("node_a", "node_b"):
             nodes[name] = ClusterGunicorn(port=PORTS[name], workers=2, env=env, log=root / f"{name}.log")
             nodes[name].launch()
@@ -544,6 +544,47 @@ def deployed(root: Path, timeline: Timeline) -> Iterator[Deployment]:
         replica.stop_quietly()
         primary.stop_quietly()
         timeline.note("everything stopped")
+
+
+def _migrations_hash() -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    for f in sorted(REPO.glob("gongzhi/*/migrations/*.py")):
+        h.update(f.name.encode() + f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _migrate_and_seed(env: dict[str, str], primary: Cluster, root: Path, timeline: Timeline) -> str:
+    """Migrations and the seed, through PgBouncer (the same transaction pooling as the nodes).
+
+    CLUSTER_REUSE_SEED=1 (a developer's loop, not CI): the migrated and seeded database of an earlier run
+    with the same migrations is restored from a dump beside the folder instead (pg_restore, direct)."""
+    seed_sql = "SELECT code FROM places_grid ORDER BY code LIMIT 1"
+    dump = root.parent / f"cluster-seed-{_migrations_hash()}.dump"
+    reuse = os.environ.get("CLUSTER_REUSE_SEED") == "1"
+    if reuse and dump.exists():
+        subprocess.run(
+            [pg_tool("pg_restore"), "-h", HOST, "-p", str(primary.port), "-U", "postgres", "-d", DB_NAME,
+             "--no-owner", str(dump)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        timeline.note(f"restored the migrated, seeded database from {dump.name} (CLUSTER_REUSE_SEED=1)")
+        return str(primary.query(seed_sql)[0][0])
+    manage(env, "migrate", "--no-input", "--verbosity", "0", timeout=1800)
+    seed = (
+        "from gongzhi.testing import build_small_district; d = build_small_district(); "
+        "print(d.grids['g1'].code)"
+    )
+    grid_code = manage(env, "shell", "-c", seed).strip().splitlines()[-1]
+    timeline.note("migrated and seeded through PgBouncer")
+    if reuse:
+        subprocess.run(
+            [pg_tool("pg_dump"), "-h", HOST, "-p", str(primary.port), "-U", "postgres", "-Fc",
+             "-f", str(dump), DB_NAME],
+            check=True, capture_output=True,
+        )  # fmt: skip
+    return grid_code
 
 
 def _allow_replication(primary: Cluster) -> None:

@@ -55,6 +55,8 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 _wanted: ContextVar[bool] = ContextVar("gongzhi_replica_wanted", default=False)
 _pinned: ContextVar[bool] = ContextVar("gongzhi_replica_pinned", default=False)
+# Set when a read of the current replica_reads call was sent to the replica: a failure is then its own.
+_used: ContextVar[bool] = ContextVar("gongzhi_replica_used", default=False)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -170,7 +172,10 @@ def read_alias() -> str:
         return DEFAULT_DB_ALIAS
     if connections[DEFAULT_DB_ALIAS].in_atomic_block:
         return DEFAULT_DB_ALIAS
-    return REPLICA if replica_state().usable else DEFAULT_DB_ALIAS
+    if not replica_state().usable:
+        return DEFAULT_DB_ALIAS
+    _used.set(True)
+    return REPLICA
 
 
 @contextmanager
@@ -201,17 +206,20 @@ def replica_reads(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if not configured() or _pinned.get():
             return fn(*args, **kwargs)
-        with reading_from_replica():
-            on_replica = read_alias() == REPLICA
-            try:
-                return fn(*args, **kwargs)
-            except IntegrityError:
-                raise  # a write of the function's own (an export's audit row): never the replica's
-            except DatabaseError as exc:
-                # Down, restarted, a query cancelled by recovery, or a schema a migration ahead of it.
-                if not on_replica:
-                    raise
-                mark_down(f"failed during {fn.__qualname__}: {str(exc).strip()[:200]}")
+        used = _used.set(False)
+        try:
+            with reading_from_replica():
+                try:
+                    return fn(*args, **kwargs)
+                except IntegrityError:
+                    raise  # a write of the function's own (an export's audit row): never the replica's
+                except DatabaseError as exc:
+                    # Down, restarted, a query cancelled by recovery, or a schema a migration ahead of it.
+                    if not _used.get():
+                        raise
+                    mark_down(f"failed during {fn.__qualname__}: {str(exc).strip()[:200]}")
+        finally:
+            _used.reset(used)
         with primary_only():
             return fn(*args, **kwargs)
 
