@@ -515,6 +515,8 @@ def deployed(root: Path, timeline: Timeline) -> Iterator[Deployment]:
             "RATE_LIMIT_REPORT_USER": "off",
             "RATE_LIMIT_OTP_IP": "off",
             "RATE_LIMIT_LOGIN_IP": "off",
+            # A task worker killed: its job is taken up again after this many seconds without a heartbeat.
+            "JOBS_STALE_SECONDS": "15",
         }
         grid_code = _migrate_and_seed(env, primary, root, timeline)
         for name in ("node_a", "node_b"):
