@@ -142,7 +142,7 @@ class PgBouncer:
             "[pgbouncer]\n"
             f"listen_addr = {HOST}\nlisten_port = {self.port}\n"
             f"unix_socket_dir = {self.root}\n"
-            "auth_type = trust\n"
+            "auth_type = trust\nadmin_users = postgres\n"
             f"auth_file = {self.root / 'userlist.txt'}\n"
             "pool_mode = transaction\n"
             "max_client_conn = 400\ndefault_pool_size = 12\nreserve_pool_size = 4\n"
@@ -161,6 +161,17 @@ class PgBouncer:
             stderr=(self.root / "pgbouncer.stderr").open("ab"),
         )
         _wait_port(self.port, "pgbouncer", self.proc)
+
+    def show(self, what: str) -> list[dict[str, str]]:
+        """A SHOW of PgBouncer's admin console (simple query protocol: psql)."""
+        out = subprocess.run(
+            [pg_tool("psql"), "-h", HOST, "-p", str(self.port), "-U", "postgres", "-d", "pgbouncer",
+             "-A", "-F", "\t", "-P", "footer=off", "-c", f"SHOW {what}"],
+            capture_output=True, text=True, check=True, timeout=30,
+        )  # fmt: skip
+        lines = out.stdout.splitlines()
+        header = lines[0].split("\t")
+        return [dict(zip(header, line.split("\t"), strict=False)) for line in lines[1:] if line]
 
     def stop(self) -> None:
         _stop(self.proc)

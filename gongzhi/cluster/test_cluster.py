@@ -417,3 +417,18 @@ def test_journeys_and_faults_across_two_nodes(deployment: Deployment) -> None:
     )
     n = check_whole(d, intake)
     tl.note(f"checked: {n} acknowledged tickets during the replica outage each present once; no 5xx")
+
+    # --- everything went through PgBouncer, in transaction pooling ----------------------------------------
+    stats = {row["database"]: row for row in d.pgbouncer.show("STATS")}
+    pools = {row["database"]: row for row in d.pgbouncer.show("POOLS")}
+    transactions = int(stats["gongzhi_cluster"]["total_xact_count"])
+    assert pools["gongzhi_cluster"]["pool_mode"] == "transaction"
+    assert transactions > 1000, stats["gongzhi_cluster"]
+    servers = d.primary.query(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND backend_type = 'client backend'",
+        ("gongzhi_cluster",),
+    )[0][0]
+    tl.note(
+        f"PgBouncer: {transactions} transactions of the two nodes pooled (pool_mode transaction); "
+        f"{servers} server connections on the primary"
+    )
