@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test install assets lint types migrations-check pytest test-postgres test-faults test-browser bench bench-quick seed clean
+.PHONY: run test install assets lint types migrations-check pytest test-postgres test-faults test-cluster test-browser bench bench-quick seed clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,19 +48,28 @@ migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 pytest: install assets
-	$(VENV)/bin/pytest -n 2 --dist loadgroup --durations=20 -m "not browser and not pdf and not faults"
+	$(VENV)/bin/pytest -n 2 --dist loadgroup --durations=20 -m "not browser and not pdf and not faults and not cluster"
 
 test: lint types migrations-check pytest
 	npm test --silent
 
 test-postgres: install assets
-	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n 2 --dist loadgroup --durations=20 -m "not browser and not pdf and not faults"
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n 2 --dist loadgroup --durations=20 -m "not browser and not pdf and not faults and not cluster"
 
 # A PostgreSQL cluster of its own in a temporary folder (port 55432), gunicorn on 18700: a worker killed
 # and the database stopped hard under ticket intake (docs/reliability.md). Needs the bench extra (gunicorn).
 test-faults: install
 	$(PY) -m pip install --quiet -e ".[bench]"
 	$(VENV)/bin/pytest -m faults -p no:xdist --durations=20 gongzhi/faults
+
+# The deployment of a city on this machine, on loopback, under var/cluster: a PostgreSQL primary and a
+# streaming replica (ports 55442, 55443), PgBouncer in transaction pooling (55444), Redis (56379), two
+# gunicorn web nodes (18711, 18712) and two task workers; the journeys across both nodes, then a node
+# killed, a worker killed mid-import, the replica stopped. Prints its timeline. Needs pgbouncer and
+# redis-server (.ci/run installs them) and the PostgreSQL 15 binaries.
+test-cluster: install
+	$(PY) -m pip install --quiet -e ".[bench,redis]"
+	$(VENV)/bin/pytest -m cluster -p no:xdist -s --durations=5 gongzhi/cluster
 
 test-browser: install assets
 	$(PY) -m pip install --quiet -e ".[browser]"

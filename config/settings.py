@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -89,6 +90,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # With DATABASE_REPLICA_URL: a client that wrote in the last few seconds reads from the primary.
+    "gongzhi.core.replica.ReadYourWritesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -141,6 +144,34 @@ if DATABASE_URL:
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
             "connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", 5))
         )
+    # Behind PgBouncer in transaction pooling mode (DATABASE_POOLER=pgbouncer): one transaction is all a
+    # server connection belongs to this client, so no server-side cursors (Django's .iterator() would
+    # DECLARE one and FETCH in a later transaction) and no prepared statements (psycopg's are per server
+    # connection). The code keeps no session state: advisory locks are transaction-scoped
+    # (pg_advisory_xact_lock, gongzhi.core.locks), SET only as SET LOCAL, the time zone is a parameter
+    # PgBouncer tracks itself. See docs/deployment.md.
+    DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "").strip().lower()
+    if DATABASE_POOLER == "pgbouncer":
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+    # A streaming replica for the heavy read-only selectors (gongzhi.core.replica): used only inside
+    # reading_from_replica(), and not when it lags more than REPLICA_MAX_LAG_SECONDS or is down.
+    DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+    if DATABASE_REPLICA_URL:
+        DATABASES["replica"] = dj_database_url.parse(
+            DATABASE_REPLICA_URL,
+            conn_max_age=int(os.environ.get("CONN_MAX_AGE", 60)),
+            conn_health_checks=True,
+        )
+        DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+        if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+            # A replica that is down is given up on quickly: the read goes to the primary instead.
+            DATABASES["replica"].setdefault("OPTIONS", {}).setdefault(
+                "connect_timeout", int(os.environ.get("REPLICA_CONNECT_TIMEOUT", 2))
+            )
+            if DATABASE_POOLER == "pgbouncer":
+                DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+                DATABASES["replica"]["OPTIONS"]["prepare_threshold"] = None
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -159,6 +190,12 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+DATABASE_ROUTERS = ["gongzhi.core.replica.ReplicaRouter"]
+# Seconds behind the primary beyond which the replica is not read; how often a process asks it; how long
+# after a write its client reads from the primary (read-your-writes).
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", 5))
+REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS", 2))
+READ_YOUR_WRITES_SECONDS = float(os.environ.get("READ_YOUR_WRITES_SECONDS", 10))
 
 # --- accounts and security ------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -286,6 +323,23 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "gongzhi" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+# Several web nodes: MEDIA_ROOT on a filesystem every node mounts (NFS, CephFS), or MEDIA_STORAGE=s3 for an
+# S3-compatible store through django-storages (installed separately; AWS_* variables, docs/deployment.md).
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if os.environ.get("MEDIA_STORAGE", "").strip().lower() == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("AWS_STORAGE_BUCKET_NAME", ""),
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # One uploaded photo, checked before it is decoded (gongzhi.core.images).

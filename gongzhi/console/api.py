@@ -7,6 +7,7 @@ from gongzhi.care.selectors import care_counts
 from gongzhi.cobuild.selectors import cobuild_counts
 from gongzhi.console.selectors import overview_counts
 from gongzhi.core.api import ERRORS
+from gongzhi.core.replica import replica_reads
 from gongzhi.councils.selectors import councils_counts
 from gongzhi.devices.selectors import devices_counts
 from gongzhi.mediation.selectors import mediation_counts
@@ -193,6 +194,7 @@ def party_counts() -> dict[str, int]:
 @router.get(
     "/overview", response={200: OverviewOut, **ERRORS}, auth=None, summary="全区概览（无需登录，仅汇总数字）"
 )
+@replica_reads
 def overview(request: HttpRequest):
     return {
         **overview_counts(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from gongzhi.console.selectors import overview_counts
+from gongzhi.core.replica import replica_reads
 from gongzhi.places.enums import RESIDENTIAL_BAND, GridKind
 from gongzhi.places.selectors import households_outside_band, place_tree_for_actor
 
@@ -16,6 +17,7 @@ def grid_kinds() -> list[dict[str, str]]:
     return [{"value": str(value), "label": str(label)} for value, label in GridKind.choices]
 
 
+@replica_reads
 def district_figures() -> dict[str, Any]:
     """Aggregates over the whole district (no personal data, so every staff member may see them)."""
     counts = overview_counts()
@@ -64,6 +66,7 @@ def _scope_names(actor: User, tree: list[dict[str, Any]]) -> list[str]:
     return seen
 
 
+@replica_reads
 def scope_figures(*, actor: User) -> dict[str, Any]:
     """The same figures within the actor's own scope, with grids by kind per community for the chart."""
     tree = place_tree_for_actor(actor=actor)

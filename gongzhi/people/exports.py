@@ -10,6 +10,7 @@ from django.db import transaction
 from gongzhi.audit.services import audit_record
 from gongzhi.core import ids
 from gongzhi.core.errors import Forbidden, NotFound, ValidationFailed
+from gongzhi.core.replica import replica_reads
 from gongzhi.core.roles import POPULATION_ROLES
 from gongzhi.core.scope import scope_of
 from gongzhi.core.sheets import in_chinese
@@ -75,6 +76,7 @@ def _export_row(values: tuple[Any, ...]) -> tuple[Any, ...]:
     )
 
 
+@replica_reads
 @in_chinese
 def persons_export(
     *,

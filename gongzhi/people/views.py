@@ -24,6 +24,7 @@ from gongzhi.core.access import console_login_required as login_required
 from gongzhi.core.errors import ApplicationError, Forbidden, NotFound
 from gongzhi.core.http import int_or_none, xlsx_response
 from gongzhi.core.permissions import allowed
+from gongzhi.core.replica import replica_reads
 from gongzhi.people import exports, forms, imports, selectors, services, sheets
 from gongzhi.people.api import template_for
 from gongzhi.people.enums import ImportStatus, PersonTag
@@ -63,6 +64,7 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
 
 @login_required
 @require_GET
+@replica_reads
 def person_search(request: HttpRequest) -> HttpResponse:
     from gongzhi.places.selectors import grid_list_for_actor
 

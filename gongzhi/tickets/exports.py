@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from gongzhi.audit.services import audit_record
 from gongzhi.core.cells import new_workbook
 from gongzhi.core.codes import common_place
+from gongzhi.core.replica import replica_reads
 from gongzhi.core.scope import scope_of
 from gongzhi.tickets.enums import Channel, Level, Satisfaction, SupervisionLevel, TicketStatus
 from gongzhi.tickets.models import Ticket
@@ -159,6 +160,7 @@ def _audit_target(actor: Actor) -> Any:
     return actor
 
 
+@replica_reads
 def tickets_export(*, actor: Actor, filters: selectors.TicketFilters) -> tuple[bytes, int]:
     """The tickets of the actor's filtered list as xlsx (newest first, at most EXPORT_MAX_ROWS); audited."""
     with translation.override("zh-hans"):

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q
 
 from gongzhi.core.errors import NotFound
+from gongzhi.core.replica import replica_reads
 from gongzhi.core.roles import TICKET_READERS
 from gongzhi.core.scope import scope_of
 from gongzhi.places.models import Community, Department, District, Grid, Subdistrict
@@ -31,6 +32,7 @@ SORTS = [
 ]
 
 
+@replica_reads
 def home_figures(actor: Actor) -> dict[str, Any] | None:
     """This year so far, for the actor's widest place (or department); None without one."""
     try:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from gongzhi.core import bounds
 from gongzhi.core.errors import NotFound, field_error
+from gongzhi.core.replica import replica_reads
 from gongzhi.core.roles import TICKET_READERS
 from gongzhi.core.scope import Scope, scope_of
 from gongzhi.places.models import Community, Department, District, Grid, Subdistrict
@@ -314,6 +315,7 @@ def indicators_sum(level: str, code: str, start: date, end: date, name: str = ""
     return Indicators(level=level, code=code, name=name, start=start, end=end, counts=_sums(row))
 
 
+@replica_reads
 def indicators_for(*, actor: Actor | None, level: str, code: str, start: date, end: date) -> Indicators:
     name = resolve(actor, level, code)
     return indicators_sum(level, code, start, end, name)
@@ -354,6 +356,7 @@ def clean_by(level: str, by: str) -> str:
     return by
 
 
+@replica_reads
 def indicators_by_child(
     *,
     actor: Actor | None,
@@ -406,11 +409,13 @@ def rank(rows: list[Indicators], sort: str) -> list[Indicators]:
     return out
 
 
+@replica_reads
 def status_counts(level: str, code: str, start: date, end: date) -> dict[str, int]:
     """Tickets of a place or department reported in [start, end], by their status now."""
     return sums.status_counts(_filter(level, code), start, end)
 
 
+@replica_reads
 def overview_tickets() -> dict[str, Any]:
     """For /api/v1/overview (no login, aggregates only): this year's tickets by status and the rates."""
     start, end = this_year()
@@ -429,6 +434,7 @@ def overview_tickets() -> dict[str, Any]:
     }
 
 
+@replica_reads
 def reported_by_month(level: str, code: str, y: int) -> list[dict[str, Any]]:
     """Reported and closed per month of ``y`` (12 rows, one grouped query), for the console chart."""
     per = sums.by_month(_filter(level, code), y)

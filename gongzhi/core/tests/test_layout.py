@@ -19,7 +19,7 @@ GONGZHI = ROOT / "gongzhi"
 ARCHITECTURE_MD = ROOT / "docs" / "architecture.md"
 
 # Packages of gongzhi/ that are no app: test harnesses (only tests import them) and shared assets.
-HARNESSES = {"testing", "faults"}
+HARNESSES = {"testing", "faults", "cluster"}
 NOT_CODE = {"static", "templates", "__pycache__"}
 
 # The app shape (docs/architecture.md): these names, each a module or a package of the same name.
@@ -69,6 +69,7 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "parsing": "untrusted files parsed in a child process with memory and time limits",
         "pinyin": "pinyin sort keys",
         "ratelimit": "rate limits on the shared cache",
+        "replica": "the read-replica router: reading_from_replica, the lag guard, read-your-writes",
         "roles": "the roles and the named role sets",
         "scope": "Scope: what an actor's role assignments cover",
         "sessions": "who is asking, in one query",

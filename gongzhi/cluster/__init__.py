@@ -1,0 +1,1 @@
+"""make test-cluster: the whole deployment on loopback (docs/deployment.md)."""
