@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Router, Schema
@@ -194,6 +196,12 @@ def party_counts() -> dict[str, int]:
     "/overview", response={200: OverviewOut, **ERRORS}, auth=None, summary="全区概览（无需登录，仅汇总数字）"
 )
 def overview(request: HttpRequest):
+    return overview_figures()
+
+
+def overview_figures() -> dict[str, Any]:
+    """The district's figures: aggregates only, from the records (the API above and the public page
+    /overview/, which shows an allow-list of them: gongzhi/console/public.py)."""
     return {
         **overview_counts(),
         "party": party_counts(),
