@@ -134,7 +134,7 @@ def _units(actor: Actor, **_: Any) -> tuple[str, list[Sheet]]:
     for n, u in enumerate(selectors.units_for_register(actor=actor), start=1):
         sheet.rows.append(
             [n, u.name, u.uscc, u.get_kind_display(), u.address, u.party_org_name, u.community.name,
-             u.paired_grid.name if u.paired_grid else "", u.members, _day(u.registered_at)]
+             u.paired_grid.name if u.paired_grid else "", u.in_service_members, _day(u.registered_at)]
         )  # fmt: skip
     return _as_of(), [sheet]
 

@@ -96,7 +96,7 @@ def units_for_register(*, actor: Actor) -> QuerySet[Any]:
     return (
         Unit.objects.filter(_in_scope(actor))
         .select_related("community", "paired_grid", "liaison")
-        .annotate(members=Count("members", filter=Q(members__kind=MemberKind.IN_SERVICE)))
+        .annotate(in_service_members=Count("members", filter=Q(members__kind=MemberKind.IN_SERVICE)))
         .order_by("community_code", "name", "id")
     )
 
