@@ -192,7 +192,7 @@ def read_rows(fmt: Format, file_name: str, content: bytes) -> list[Row]:
         label=f"{fmt.kind} register import",
     )
     columns = sheets.map_headers(
-        next(records, None) or (),
+        next(records, ()),
         known=fmt.headers,
         required=fmt.required,
         normalise=_normal_header,

@@ -31,9 +31,9 @@ def test_public_overview_shows_the_api_figures_without_login_and_without_persona
     assert section and section.group(1) == f"{api['persons']:,}人"
     grids = re.search(r"<dt>居民网格</dt><dd>([^<]+)</dd>", html)
     assert grids and grids.group(1) == f"{api['grids']['residential']}个"
-    data = json.loads(
-        re.search(r'<script id="overview-data" type="application/json">(.*?)</script>', html).group(1)
-    )
+    block = re.search(r'<script id="overview-data" type="application/json">(.*?)</script>', html)
+    assert block is not None
+    data = json.loads(block.group(1))
     assert (
         {row["name"]: row["value"] for row in data["grids"]}["居民网格"] == api["grids"]["residential"] == 4
     )

@@ -89,7 +89,7 @@ def _rows(model: type[models.Model], alias: str) -> Iterator[tuple]:
 def _fingerprint(model: type[models.Model], alias: str) -> dict[str, Any]:
     columns = [f.column for f in _columns(model)]
     digest = hashlib.sha256(_row_bytes(columns) + b"\n")
-    lines = (_row_bytes(row) for row in _rows(model, alias))
+    lines: Iterator[bytes] = (_row_bytes(row) for row in _rows(model, alias))
     pk = model._meta.pk
     # Integer keys sort alike everywhere; a text key (a session's) sorts by collation: sort the rows here.
     if pk is None or not isinstance(pk, models.AutoField | models.BigAutoField | models.IntegerField):
@@ -118,14 +118,14 @@ def _open_target(url: str) -> Database:
         raise BackupError("迁移目标地址缺少数据库名，例如 postgres://postgres@127.0.0.1:5432/gongzhi")
     import dj_database_url
 
-    config = dict(dj_database_url.parse(url))
+    config: dict[str, Any] = dict(dj_database_url.parse(url))
     config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
     databases = {"default": dict(settings.DATABASES["default"]), TARGET_ALIAS: config}
     config = connections.configure_settings(databases)[TARGET_ALIAS]
     _close_target()
     # A connection of its own, not in settings.DATABASES: nothing else of the install ever uses it.
     setattr(
-        connections._connections,
+        _local(),
         TARGET_ALIAS,
         load_backend(config["ENGINE"]).DatabaseWrapper(config, TARGET_ALIAS),
     )
@@ -137,11 +137,16 @@ def _open_target(url: str) -> Database:
     return target
 
 
+def _local() -> Any:
+    """The connection handler's per-thread connections (Django keeps them on ``_connections``)."""
+    return connections._connections  # type: ignore[attr-defined]
+
+
 def _close_target() -> None:
-    conn = getattr(connections._connections, TARGET_ALIAS, None)
+    conn = getattr(_local(), TARGET_ALIAS, None)
     if conn is not None:
         conn.close()
-        delattr(connections._connections, TARGET_ALIAS)
+        delattr(_local(), TARGET_ALIAS)
 
 
 def _target_tables() -> set[str]:

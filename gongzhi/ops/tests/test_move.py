@@ -80,7 +80,7 @@ def test_small_district_moved_to_postgres_with_identical_fingerprints(fresh_targ
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     pk, grid_code, reporter = done.stdout.split("TICKET")[-1].split()[:3]
-    assert int(pk) == last + 1  # the ticket sequence was set past the copied keys
+    assert last is not None and int(pk) == last + 1  # the ticket sequence was set past the copied keys
     assert grid_code == district.grids["g1"].code and int(reporter) == resident.pk
 
     # A second move into the same (now used) database is refused, and writes nothing.

@@ -341,8 +341,8 @@ def in_service_members_upsert(
     target = (
         MemberRegistration.objects.filter(member=members[new[0].phone.hash]).order_by("-id").first()
         if new
-        else changed[0][3]
-    )
+        else None
+    ) or changed[0][3]
     audit_record(
         actor=actor,
         target=target,

@@ -64,7 +64,8 @@ def _unit_rows(rows: list[sheets.Row]) -> tuple[list[Any], list[tuple[int, str, 
 def _member_rows(rows: list[sheets.Row]) -> tuple[list[Any], list[tuple[int, str, str]]]:
     out, errors = [], []
     for i, r in enumerate(rows):
-        skills, unknown = [], []
+        skills: list[str] = []
+        unknown: list[str] = []
         for label in sheets.split(r.get("特长")):
             value = sheets.SKILL_LABELS.get(label)
             (skills if value else unknown).append(value or label[:20])
@@ -136,7 +137,7 @@ def _run(
     outcome = upsert(actor=actor, rows=inputs, dry_run=dry_run or bool(sheet_errors))
     record = RegisterImport(
         kind=fmt.kind,
-        actor=actor if actor is not None and actor.pk else None,
+        actor=actor if actor is not None and actor.pk else None,  # type: ignore[misc]
         file_name=file_name,
         sha256=sha256,
         dry_run=dry_run,

@@ -19,8 +19,8 @@ from gongzhi.people.models import Person
 from gongzhi.places.services.teams import grid_team_member_add
 from gongzhi.registers.exports import REGISTERS, register_export
 from gongzhi.registers.services.imports import register_import
-from gongzhi.registers.tests.test_imports import members_file, units_file
 from gongzhi.registers.tests.helpers import uscc
+from gongzhi.registers.tests.test_imports import members_file, units_file
 from gongzhi.testing import build_small_district
 
 pytestmark = pytest.mark.django_db
@@ -74,11 +74,11 @@ def test_every_register_opens_with_title_frozen_headers_and_masked_values(distri
         assert name.endswith(".xlsx") and "银山社区" in name
         wb = load_workbook(io.BytesIO(content))
         for ws in wb.worksheets:
-            title = ws.cell(row=1, column=1).value
+            title = str(ws.cell(row=1, column=1).value)
             assert title.startswith("银山社区" + register.title) and "（" in title  # place and period
             assert ws.freeze_panes == "A3"
-            header = [c.value for c in ws[2]]
-            assert all(h and re.search(r"[\u4e00-\u9fff]|1\+X\+N", h) for h in header)
+            header = [str(c.value or "") for c in ws[2]]
+            assert all(re.search(r"[\u4e00-\u9fff]|1\+X\+N", h) for h in header)
             assert ws.column_dimensions["A"].width > 0
         _no_full_phone_or_id(content)
     assert AuditEvent.objects.filter(event_type="registers.exported").count() == len(REGISTERS)
