@@ -333,7 +333,7 @@ def register_export(*, actor: Actor, key: str, year: int | None = None, month: s
         raise NotFound("没有这种台账")
     params = clean_period(register, year, month)
     period, sheets = register.build(actor, **params)
-    place = selectors.place_label(actor)
+    place = selectors.register_place_label(actor)
     content = workbook(register.title, place, period, sheets)
     rows = sum(len(s.rows) for s in sheets)
     downloads.register_exported(actor=actor, key=key, title=register.title, period=period, rows=rows)

@@ -25,7 +25,7 @@ def _in_scope(actor: Actor, prefix: str = "") -> Q:
     return scope_of(actor).place_q(REGISTER_READERS, prefix)
 
 
-def place_label(actor: Actor) -> str:
+def register_place_label(actor: Actor) -> str:
     """The name of the smallest place holding the downloader's places (the title row's place)."""
     from gongzhi.places.selectors import place_holding_actor
 

@@ -44,7 +44,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "registers/console/index.html",
         {
             "registers": exports.REGISTERS.values(),
-            "place": selectors.place_label(actor),
+            "place": selectors.register_place_label(actor),
             "year": today.year,
             "month": f"{today:%Y-%m}",
             "can_import": allowed(actor, "registers.import_register"),
