@@ -937,15 +937,16 @@ ROUTES: dict[str, Route] = {
     "GET /console/registers/import/{kind}/": R("collection", REGISTER_IMPORTERS, params={"kind": "units"}),
     "POST /console/registers/import/{kind}/": R("collection", NOBODY, params={"kind": "units"}),
     "GET /console/registers/import/{kind}/template.xlsx": R("collection", STAFF, params={"kind": "members"}),
-    "GET /console/registers/imports/{import_id}/errors.xlsx": R("register_import", NOBODY),
+    # an import's record and error report: its importer and the community managers over its place
+    "GET /console/registers/imports/{import_id}/errors.xlsx": R("register_import", REGISTER_IMPORTERS),
     "GET /api/v1/registers/": R("collection", REGISTER_READERS),
     "GET /api/v1/registers/{key}.xlsx": R("collection", REGISTER_READERS, params={"key": "roster"}),
     "GET /api/v1/registers/import-templates/{kind}.xlsx": R(
         "collection", SIGNED_IN, params={"kind": "units"}
     ),
-    "POST /api/v1/registers/imports/{kind}": R("collection", NOBODY, params={"kind": "units"}),
-    "GET /api/v1/registers/imports/{import_id}": R("register_import", NOBODY),
-    "GET /api/v1/registers/imports/{import_id}/errors.xlsx": R("register_import", NOBODY),
+    "POST /api/v1/registers/import/{kind}": R("collection", NOBODY, params={"kind": "units"}),
+    "GET /api/v1/registers/imports/{import_id}": R("register_import", REGISTER_IMPORTERS),
+    "GET /api/v1/registers/imports/{import_id}/errors.xlsx": R("register_import", REGISTER_IMPORTERS),
     # The public overview page beside /api/v1/overview: aggregates only, by an allow-list of figures.
     "GET /overview/": R("public", ALL),
 }

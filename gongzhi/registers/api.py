@@ -134,7 +134,7 @@ def register_import_template(request: HttpRequest, kind: str):
 
 
 @router.post(
-    "/imports/{kind}",
+    "/import/{kind}",
     response={200: RegisterImportOut, **ERRORS, 400: RegisterImportRejectedOut},
     summary="从Excel导入驻区单位或在职党员（全部通过校验才写入；dry_run 仅校验）",
 )

@@ -243,9 +243,18 @@ def test_import_pages_template_and_api(district, client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("units.xlsx", units_file(district))
-    response = client.post("/api/v1/registers/imports/units", {"file": upload, "dry_run": "true"})
+    response = client.post("/api/v1/registers/import/units", {"file": upload, "dry_run": "true"})
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "checked" and Unit.objects.count() == 0
+    detail = client.get(f"/api/v1/registers/imports/{response.json()['id']}")
+    assert detail.status_code == 200 and detail.json()["created"] == 2
+    bad = SimpleUploadedFile(
+        "bad.xlsx",
+        units_file(district, [[district.communities["B1"].code, "某单位", uscc(9), "机关", "", "", ""]]),
+    )
+    refused = client.post("/api/v1/registers/import/units", {"file": bad})
+    assert refused.status_code == 400 and refused.json()["code"] == "import_rejected"
+    assert refused.json()["errors"][0]["column"] == "社区编码" and refused.json()["report_url"]
     upload = SimpleUploadedFile("units.xlsx", units_file(district))
     response = client.post("/console/registers/import/units/", {"file": upload, "action": "apply"})
     assert response.status_code == 200 and "导入完成" in response.content.decode()
