@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "gongzhi.resettlement",
     "gongzhi.councils",
     "gongzhi.property",
+    "gongzhi.registers",
     "gongzhi.console",
     "gongzhi.h5",
     "gongzhi.demo",

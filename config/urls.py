@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from config.api import api
+from gongzhi.console import views as console_views
 
 # The database being down answers 503 "try again" (JSON on API paths), not the 500 page.
 handler500 = "gongzhi.core.unavailable.server_error"
@@ -38,6 +39,7 @@ CONSOLE_APPS = [
     "resettlement",
     "councils",
     "property",
+    "registers",
 ]
 H5_APPS = [
     "tickets",
@@ -58,6 +60,8 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="console:home", permanent=False)),
     path("api/v1/", api.urls),
     path("console/", include("gongzhi.console.urls")),
+    # The public overview page (no login) beside /api/v1/overview: aggregates only, by an allow-list.
+    path("overview/", console_views.overview_page, name="public_overview"),
     *[path(f"console/{app}/", include(f"gongzhi.{app}.urls")) for app in CONSOLE_APPS],
     *[path(f"h5/{app}/", include(f"gongzhi.{app}.h5_urls")) for app in H5_APPS],
     path("h5/", include("gongzhi.h5.urls")),

@@ -58,6 +58,10 @@ RESETTLEMENT_READERS = of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETA
 RESETTLEMENT_MANAGERS = of(ADMIN, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)
 # Councils (协商议事): read by place by the place readers (community staff, the subdistrict, district).
 COUNCIL_READERS = of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)
+# Registers (台账): exported by the place staff (grid staff up) and the auditor, imported by the community's
+# managers; a register's rows are the downloader's places only.
+REGISTER_READERS = of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY, GRID_HEAD, GRID_WORKER)
+REGISTER_IMPORTERS = of(ADMIN, COMMUNITY_WORKER, SECRETARY)
 
 
 # Kinds a narrower account may still see district-wide, by design (docs/security.md says why).
@@ -927,4 +931,22 @@ ROUTES: dict[str, Route] = {
     "POST /h5/property/rate/": R("collection", NOBODY),
     "POST /h5/property/topics/{topic_id}/opinion/": R("property_topic", NOBODY),
     "POST /h5/property/results/{resolution_id}/rate/": R("resolution", NOBODY),
+    # Registers (台账): the list, each register as xlsx, the imports of units and in-service members.
+    "GET /console/registers/": R("collection", REGISTER_READERS),
+    "GET /console/registers/export/{key}.xlsx": R("collection", REGISTER_READERS, params={"key": "roster"}),
+    "GET /console/registers/import/{kind}/": R("collection", REGISTER_IMPORTERS, params={"kind": "units"}),
+    "POST /console/registers/import/{kind}/": R("collection", NOBODY, params={"kind": "units"}),
+    "GET /console/registers/import/{kind}/template.xlsx": R("collection", STAFF, params={"kind": "members"}),
+    # an import's record and error report: its importer and the community managers over its place
+    "GET /console/registers/imports/{import_id}/errors.xlsx": R("register_import", REGISTER_IMPORTERS),
+    "GET /api/v1/registers/": R("collection", REGISTER_READERS),
+    "GET /api/v1/registers/{key}.xlsx": R("collection", REGISTER_READERS, params={"key": "roster"}),
+    "GET /api/v1/registers/import-templates/{kind}.xlsx": R(
+        "collection", SIGNED_IN, params={"kind": "units"}
+    ),
+    "POST /api/v1/registers/import/{kind}": R("collection", NOBODY, params={"kind": "units"}),
+    "GET /api/v1/registers/imports/{import_id}": R("register_import", REGISTER_IMPORTERS),
+    "GET /api/v1/registers/imports/{import_id}/errors.xlsx": R("register_import", REGISTER_IMPORTERS),
+    # The public overview page beside /api/v1/overview: aggregates only, by an allow-list of figures.
+    "GET /overview/": R("public", ALL),
 }

@@ -874,6 +874,24 @@ def _property(w: World) -> None:
         w.add("property_topic", side, Obj({"topic_id": matter.topic_id}, [matter.title]))
 
 
+def _registers(w: World) -> None:
+    """台账: an import of units by scope A's community worker that was refused (a bad row), so its error
+    report exists; no B side (the small district has no community manager in B)."""
+    from gongzhi.core.cells import new_workbook
+    from gongzhi.registers.services.imports import register_import
+    from gongzhi.registers.sheets import UNITS
+
+    wb = new_workbook()
+    ws = wb.active
+    ws.title = UNITS.sheet
+    ws.append(list(UNITS.headers))
+    ws.append([w.d.communities["A1"].code, "银山测试单位", "91370100MA0000001X", "机关", "", "", ""])
+    record = register_import(
+        actor=w.d.user("community_worker"), kind="units", file_name="units.xlsx", content=wb.to_bytes()
+    )
+    w.add("register_import", "A", Obj({"import_id": record.pk}))
+
+
 def build_world() -> World:
     d = build_small_district()
     w = World(d=d)
@@ -896,4 +914,5 @@ def build_world() -> World:
     _resettlement(w)
     _councils(w)
     _property(w)
+    _registers(w)
     return w

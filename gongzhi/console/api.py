@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Router, Schema
@@ -196,6 +198,12 @@ def party_counts() -> dict[str, int]:
 )
 @replica_reads
 def overview(request: HttpRequest):
+    return overview_figures()
+
+
+def overview_figures() -> dict[str, Any]:
+    """The district's figures: aggregates only, from the records (the API above and the public page
+    /overview/, which shows an allow-list of them: gongzhi/console/public.py)."""
     return {
         **overview_counts(),
         "party": party_counts(),

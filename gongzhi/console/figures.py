@@ -97,3 +97,100 @@ def scope_figures(*, actor: User) -> dict[str, Any]:
         "by_community": by_community,
         "kinds": grid_kinds(),
     }
+
+
+# --- the public overview page (/overview/, no login) -------------------------------------------------------
+# What the page publishes, by name: an allow-list over the figures of /api/v1/overview (the same function
+# computes both). Aggregates only; a figure not named here is not on the page, whatever the API adds.
+PUBLIC_FIGURES: list[tuple[str, list[tuple[str, str, str]]]] = [
+    (
+        "区划与人口",
+        [
+            ("communities", "社区（村）", "个"),
+            ("grids.residential", "居民网格", "个"),
+            ("grids.reserved", "预留网格", "个"),
+            ("grids.dedicated", "专属网格", "个"),
+            ("households", "登记住户", "户"),
+            ("persons", "实有人口", "人"),
+        ],
+    ),
+    (
+        "党建引领",
+        [
+            ("party.branches_independent", "网格党支部", "个"),
+            ("party.branches_joint", "联合党支部", "个"),
+            ("party.grids_in_joint_branches", "联合党支部覆盖网格", "个"),
+            ("party.residential_grids_covered", "党组织覆盖的居民网格", "个"),
+            ("party.units_registered", "报到驻区单位", "家"),
+            ("party.members_registered", "报到在职党员", "人"),
+        ],
+    ),
+    (
+        "网格事件（本年）",
+        [
+            ("tickets.this_year_total", "受理事件", "件"),
+            ("tickets.closure_rate", "结案率", "%"),
+            ("tickets.on_time_rate", "按时办结率", "%"),
+            ("tickets.satisfaction_rate", "群众满意率", "%"),
+        ],
+    ),
+    (
+        "共驻共建",
+        [
+            ("cobuild.volunteer_teams", "志愿服务队", "支"),
+            ("cobuild.projects_signed", "签约共建项目", "个"),
+            ("cobuild.activities_held", "开展活动", "场"),
+            ("cobuild.needs_fulfilled", "解决群众需求", "件"),
+            ("cobuild.service_hours", "志愿服务时长", "小时"),
+        ],
+    ),
+    (
+        "矛盾调解与协商议事",
+        [
+            ("mediation.cases_this_year", "本年调解案件", "件"),
+            ("mediation.success_rate", "调解成功率", "%"),
+            ("councils.councils", "议事会", "个"),
+            ("councils.topics_resolved", "议定事项", "项"),
+        ],
+    ),
+]
+
+
+def _pick(figures: dict[str, Any], path: str) -> Any:
+    value: Any = figures
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def _shown(value: Any, unit: str) -> str:
+    if unit == "%":
+        rate = value.get("value") if isinstance(value, dict) else None
+        return "—" if rate is None else f"{rate * 100:.1f}%"
+    if isinstance(value, float):
+        return f"{value:,.1f}{unit}"
+    return f"{int(value or 0):,}{unit}"
+
+
+def public_overview() -> dict[str, Any]:
+    """The public page's sections (label, shown value) and chart data, from the allow-list only."""
+    from gongzhi.console.api import overview_figures
+    from gongzhi.tickets.enums import TicketStatus
+
+    figures = overview_figures()
+    sections = [
+        {"title": title, "items": [{"label": label, "value": _shown(_pick(figures, path), unit)}
+                                   for path, label, unit in items]}
+        for title, items in PUBLIC_FIGURES
+    ]  # fmt: skip
+    by_status = _pick(figures, "tickets.this_year_by_status") or {}
+    labels = dict(TicketStatus.choices)
+    charts = {
+        "grids": [{"name": str(label), "value": int(_pick(figures, f"grids.{kind}") or 0)}
+                  for kind, label in GridKind.choices],
+        "tickets": [{"name": str(labels[s]), "value": int(by_status.get(s, 0))} for s in TicketStatus.values
+                    if by_status.get(s)],
+        "branches": [{"name": "网格党支部", "value": int(_pick(figures, "party.branches_independent") or 0)},
+                     {"name": "联合党支部", "value": int(_pick(figures, "party.branches_joint") or 0)}],
+    }  # fmt: skip
+    return {"sections": sections, "charts": charts}

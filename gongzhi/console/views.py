@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.accounts import services as accounts
 from gongzhi.accounts.lockout import lockout_response
@@ -140,3 +140,13 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "paged": before is not None,
         },
     )
+
+
+@require_GET
+def overview_page(request: HttpRequest) -> HttpResponse:
+    """The public overview (no login): the allow-listed figures of /api/v1/overview, with charts."""
+    from django.utils import timezone
+
+    from gongzhi.console.figures import public_overview
+
+    return render(request, "console/overview.html", {**public_overview(), "today": timezone.localdate()})

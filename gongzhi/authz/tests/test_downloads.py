@@ -151,6 +151,16 @@ AUDITED = {
         "councils.minutes_downloaded",
         "councils/tests/test_views.py",
     ),
+    "/console/registers/export/{key}.xlsx": ("registers.exported", "registers/tests/test_exports.py"),
+    "GET /api/v1/registers/{key}.xlsx": ("registers.exported", "registers/tests/test_exports.py"),
+    "/console/registers/imports/{import_id}/errors.xlsx": (
+        "registers.import_report_downloaded",
+        "registers/tests/test_imports.py",
+    ),
+    "GET /api/v1/registers/imports/{import_id}/errors.xlsx": (
+        "registers.import_report_downloaded",
+        "registers/tests/test_imports.py",
+    ),
 }
 # Route → why its file holds no personal data (so its download is not audited).
 NOT_PERSONAL = {
@@ -159,6 +169,8 @@ NOT_PERSONAL = {
     "/console/people/import/template.xlsx": "the empty template with a made-up example row",
     "GET /api/v1/tickets/hotline-import-template.xlsx": "the empty template with a made-up example row",
     "/console/tickets/hotline/template.xlsx": "the empty template with a made-up example row",
+    "GET /api/v1/registers/import-templates/{kind}.xlsx": "the empty template with a made-up example row",
+    "/console/registers/import/{kind}/template.xlsx": "the empty template with a made-up example row",
     "GET /api/v1/grids/geojson": "grid boundaries, codes and names",
     "/console/places/grids/export.geojson": "grid boundaries, codes and names",
     "/console/volunteers/sessions/{session_id}/poster.pdf": "an activity's title, time and check-in QR code",

@@ -237,6 +237,7 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
         ],
         "party",  # the staff roles of a place; the services decide who may write
     ),
+    (_("台账"), [("registers:index", _("台账导入导出"))], "registers.export_register"),
     (_("工作日历"), [("workdays:years", _("节假日与时限"))], "calendar_admin"),
     (_("审计日志"), [("console:audit", _("操作记录"))], "audit"),
     (

@@ -88,6 +88,10 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "naming": "the naming rule: named after two passes, quarterly re-inspection, revoked after two failures",
         "registers": "the stairwell register as xlsx",
     },
+    "registers": {
+        "sheets": "the import formats of the units and in-service members registers",
+        "exports": "the registers as xlsx: title row, frozen Chinese headers, widths",
+    },
     "places": {
         "boundaries": "GeoJSON grid boundaries: checks for overlaps and gaps",
         "geo": "the STR-tree point-to-grid locator",
