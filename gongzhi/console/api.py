@@ -196,11 +196,11 @@ def party_counts() -> dict[str, int]:
 @router.get(
     "/overview", response={200: OverviewOut, **ERRORS}, auth=None, summary="全区概览（无需登录，仅汇总数字）"
 )
-@replica_reads
 def overview(request: HttpRequest):
     return overview_figures()
 
 
+@replica_reads
 def overview_figures() -> dict[str, Any]:
     """The district's figures: aggregates only, from the records (the API above and the public page
     /overview/, which shows an allow-list of them: gongzhi/console/public.py)."""
