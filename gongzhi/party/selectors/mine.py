@@ -98,9 +98,9 @@ def my_item_list(*, actor: Actor, community_ids: list[int]) -> QuerySet[ServiceI
 
 def my_claims(*, actor: Actor, limit: int = 100) -> list[Claim]:
     return list(
-        claim_list_for_actor(actor=actor).filter(member__user_id=actor.pk).select_related("item__community")[
-            :limit
-        ]
+        claim_list_for_actor(actor=actor)
+        .filter(member__user_id=actor.pk)
+        .select_related("item__community")[:limit]
     )
 
 
@@ -186,12 +186,12 @@ def unit_page(*, actor: Actor, unit: Unit, limit: int = 50) -> UnitPage:
         .select_related("member", "community", "grid")
         .order_by("member__name", "id")[:200]
     )
-    claims = list(
-        claim_list_for_actor(actor=actor).filter(of_unit).select_related("item__community")[:limit]
-    )
+    claims = list(claim_list_for_actor(actor=actor).filter(of_unit).select_related("item__community")[:limit])
     all_records = service_record_list_for_actor(actor=actor, unit_id=unit.pk)
     records = list(all_records.select_related("confirmed_by").order_by("-served_on", "-id")[:limit])
-    letters = list(feedback_letter_list_for_actor(actor=actor).filter(of_unit).order_by("-period", "id")[:limit])
+    letters = list(
+        feedback_letter_list_for_actor(actor=actor).filter(of_unit).order_by("-period", "id")[:limit]
+    )
     resources = list(resource_list_for_actor(actor=actor, active=None).filter(unit=unit)[:limit])
     projects = list(
         project_list_for_actor(actor=actor)

@@ -182,7 +182,9 @@ def test_a_rejection_and_its_reason_reach_the_member(world):
     record = serving.service_record_submit(
         actor=d.user("party_member"), served_on=timezone.localdate(), hours="3", content="值守"
     )
-    serving.service_record_reject(actor=d.user("community_worker"), record_id=record.pk, reason="当天无值守安排")
+    serving.service_record_reject(
+        actor=d.user("community_worker"), record_id=record.pk, reason="当天无值守安排"
+    )
     page = _as(d, "party_member").get("/h5/party/service/").content.decode()
     assert "社区未予确认：当天无值守安排" in page
 
@@ -192,7 +194,10 @@ def test_the_records_are_paged(world):
     today = timezone.localdate()
     for n in range(12):
         serving.service_record_submit(
-            actor=d.user("party_member"), served_on=today - dt.timedelta(days=n), hours="1", content=f"服务{n}"
+            actor=d.user("party_member"),
+            served_on=today - dt.timedelta(days=n),
+            hours="1",
+            content=f"服务{n}",
         )
     member = _as(d, "party_member")
     first = member.get("/h5/party/service/")
@@ -228,7 +233,11 @@ def test_the_liaison_sees_members_claims_records_resources_projects_and_assessme
     d = world.d
     claim = serving.claim_create(actor=d.user("party_member"), item_id=world.item.pk, pledge="每月两次")
     record = serving.service_record_submit(
-        actor=d.user("party_member"), claim_id=claim.pk, served_on=timezone.localdate(), hours="2", content="陪伴"
+        actor=d.user("party_member"),
+        claim_id=claim.pk,
+        served_on=timezone.localdate(),
+        hours="2",
+        content="陪伴",
     )
     serving.service_record_confirm(actor=d.user("community_worker"), record_id=record.pk)
     resource = make_resource(d, world.unit, title="医院义诊资源")

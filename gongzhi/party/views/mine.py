@@ -120,7 +120,8 @@ def service(request: HttpRequest) -> HttpResponse:
             error = exc
         else:
             messages.success(
-                request, f"已登记 {record.served_on:%Y-%m-%d} 的服务 {format(record.hours.normalize(), 'f')} 小时，待社区确认"
+                request,
+                f"已登记 {record.served_on:%Y-%m-%d} 的服务 {format(record.hours.normalize(), 'f')} 小时，待社区确认",
             )
             return redirect("party_h5:service")
     claims = selectors.my_claims(actor=actor)
