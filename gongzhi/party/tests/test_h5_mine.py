@@ -227,8 +227,8 @@ def test_another_members_item_of_another_community_cannot_be_claimed(world):
 
 
 def test_the_liaison_sees_members_claims_records_resources_projects_and_assessment(world):
-    from gongzhi.cobuild.tests.factories import make_need, make_resource
     from gongzhi.cobuild.services.projects import project_claim, project_create
+    from gongzhi.cobuild.tests.factories import make_need, make_resource
 
     d = world.d
     claim = serving.claim_create(actor=d.user("party_member"), item_id=world.item.pk, pledge="每月两次")
