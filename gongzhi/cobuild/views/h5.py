@@ -3,6 +3,8 @@ project list of a community that anyone can open (no personal data)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +25,7 @@ def need_raise(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     error: ApplicationError | None = None
     form = ResidentNeedForm(request.POST)
-    data = {k: form.text(k) for k in ("title", "category", "description", "beneficiaries")}
+    data: dict[str, Any] = {k: form.text(k) for k in ("title", "category", "description", "beneficiaries")}
     if request.method == "POST":
         try:
             need = needs.need_raise(

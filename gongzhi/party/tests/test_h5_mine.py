@@ -137,7 +137,8 @@ def test_a_member_claims_with_a_pledge_records_service_and_sees_it_confirmed(wor
     r = member.post(f"/h5/party/items/{world.item.pk}/claim/", {"pledge": "每月上门两次"})
     assert r.status_code == 302 and r["Location"] == "/h5/party/service/"
     claim = Claim.objects.get()
-    assert claim.member.user_id == d.user("party_member").pk and claim.status == ClaimStatus.ACTIVE
+    assert claim.member is not None and claim.member.user_id == d.user("party_member").pk
+    assert claim.status == ClaimStatus.ACTIVE
     assert AuditEvent.objects.filter(event_type="party.claim_created", target_id=str(claim.pk)).count() == 1
     assert "您已认领此岗位" in member.get("/h5/party/items/").content.decode()
 
@@ -153,8 +154,8 @@ def test_a_member_claims_with_a_pledge_records_service_and_sees_it_confirmed(wor
     assert r.status_code == 302
     record = ServiceRecord.objects.get()
     assert record.status == RecordStatus.PENDING and record.hours == Decimal("2") and record.claim == claim
-    page = member.get("/h5/party/service/").content.decode()
-    assert "待确认" in page and "3号楼独居老人" in page
+    html = member.get("/h5/party/service/").content.decode()
+    assert "待确认" in html and "3号楼独居老人" in html
 
     # the member cannot confirm their own record; the community worker does
     with pytest.raises(ApplicationError):

@@ -130,7 +130,7 @@ def service(request: HttpRequest) -> HttpResponse:
     rows = list(page.object_list)
     reasons = selectors.rejection_reasons(rows)
     for r in rows:
-        r.reject_reason = reasons.get(r.pk, "")  # type: ignore[attr-defined]
+        r.reject_reason = reasons.get(r.pk, "")
     return render(
         request,
         "party/h5/service.html",
