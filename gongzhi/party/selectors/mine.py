@@ -96,6 +96,18 @@ def my_item_list(*, actor: Actor, community_ids: list[int]) -> QuerySet[ServiceI
     )
 
 
+def open_projects(*, actor: Actor, community_code: str, limit: int = 20) -> list[Any]:
+    """The community's co-building projects waiting to be claimed (项目清单), as the actor may read them."""
+    from gongzhi.cobuild.enums import ProjectStatus
+    from gongzhi.cobuild.selectors import project_list_for_actor
+
+    return list(
+        project_list_for_actor(
+            actor=actor, status=ProjectStatus.PROPOSED, community_code=community_code
+        ).prefetch_related("need_links__need")[:limit]
+    )
+
+
 def my_claims(*, actor: Actor, limit: int = 100) -> list[Claim]:
     return list(
         claim_list_for_actor(actor=actor)

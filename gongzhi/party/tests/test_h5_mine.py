@@ -129,6 +129,7 @@ def test_a_member_claims_with_a_pledge_records_service_and_sees_it_confirmed(wor
     member = _as(d, "party_member")
     page = member.get("/h5/party/items/")
     assert page.status_code == 200 and "独居老人助老服务岗" in page.content.decode()
+    assert page.context["chosen"].community == d.communities["A1"]  # the paired grid g2's community
 
     # an empty pledge: the service's Chinese refusal on the page, nothing written
     r = member.post(f"/h5/party/items/{world.item.pk}/claim/", {"pledge": "  "}, follow=True)
@@ -267,6 +268,18 @@ def test_the_liaison_sees_members_claims_records_resources_projects_and_assessme
     evaluation.units_assess(actor=d.user("district_admin"), year=year)
     html = liaison.get("/h5/party/unit/").content.decode()
     assert f"{year}年度考核得分" in html and "排名第 1 位" in html
+
+    # the member's item page lists the community's co-building projects still waiting to be claimed
+    from gongzhi.cobuild.services.projects import project_create as create
+
+    waiting = create(
+        actor=d.user("community_worker"),
+        need_ids=[make_need(d, title="楼道照明").pk],
+        resource_ids=[make_resource(d, world.unit, title="电工服务").pk],
+        title="楼道照明改造",
+    )
+    items = _as(d, "party_member").get("/h5/party/items/")
+    assert [p.pk for p in items.context["projects"]] == [waiting.pk] and "楼道照明" in items.content.decode()
 
     # another account sees none of it
     assert "钱在职" not in _as(d, "resident").get("/h5/party/unit/").content.decode()

@@ -59,12 +59,13 @@ def items(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     places, chosen = _places_and_community(request)
     rows = list(selectors.my_item_list(actor=actor, community_ids=[chosen.community.pk])) if chosen else []
+    projects = selectors.open_projects(actor=actor, community_code=chosen.community.code) if chosen else []
     claims = selectors.my_claims(actor=actor)
     claimed = {c.item_id for c in claims if c.status in (ClaimStatus.ACTIVE, ClaimStatus.COMPLETED)}
     return render(
         request,
         "party/h5/items.html",
-        {"places": places, "chosen": chosen, "items": rows, "claimed": claimed, "data": {}, "error": None},
+        {"places": places, "chosen": chosen, "items": rows, "claimed": claimed, "projects": projects},
     )
 
 
