@@ -841,6 +841,8 @@ ROUTES: dict[str, Route] = {
         "completion_certificate", TRAINING_READERS | {GRID_WORKER.value}
     ),
     "GET /h5/cobuild/need/": R("collection", SIGNED_IN),
+    # the page after raising a need: only whoever raised it (the world's needs are the admin's)
+    "GET /h5/cobuild/need/{need_id}/done/": R("need", of(ADMIN)),
     "GET /h5/cobuild/projects/": R("list:project", ALL),
     # 公示: a community's projects are published to everyone, signed in or not
     "GET /h5/cobuild/projects/{community_code}/": R("public", NOBODY),
@@ -867,6 +869,16 @@ ROUTES: dict[str, Route] = {
     "GET /h5/family/": R("collection", SIGNED_IN),
     # an in-service member picks the unit they work for, which may sit in any community of the district
     "GET /h5/party/register/": R("collection", SIGNED_IN, shows=frozenset({"unit"})),
+    # the page after one's own 报到: only the member who registered
+    "GET /h5/party/register/{registration_id}/done/": R("registration", of(MEMBER)),
+    # an in-service member's own pages (报到证, items of the communities they serve, service records):
+    # every signed-in account gets the page, empty unless it has member rows of its own
+    "GET /h5/party/me/": R("collection", SIGNED_IN),
+    "GET /h5/party/items/": R("collection", SIGNED_IN),
+    "POST /h5/party/items/{item_id}/claim/": R("item", NOBODY),
+    "GET /h5/party/service/": R("collection", SIGNED_IN),
+    # a unit liaison's page: their own units only (empty for everyone else)
+    "GET /h5/party/unit/": R("collection", SIGNED_IN),
     "GET /h5/tickets/": R("list:ticket", SIGNED_IN),
     "GET /h5/tickets/new/": R("collection", SIGNED_IN),
     "GET /h5/tickets/{ticket_id}/": R("ticket", of(ADMIN, RESIDENT)),

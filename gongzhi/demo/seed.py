@@ -18,6 +18,7 @@ from gongzhi.demo.devices import seed_devices
 from gongzhi.demo.layout import username_stem
 from gongzhi.demo.mediation import seed_mediation
 from gongzhi.demo.party import place_community_members
+from gongzhi.demo.party_accounts import link_demo_member_and_liaison
 from gongzhi.demo.party_service import seed_service
 from gongzhi.demo.party_units import seed_units_and_members
 from gongzhi.demo.points import seed_points
@@ -159,6 +160,7 @@ class DemoSeeder:
         t = time.monotonic()
         seed_units_and_members(self)
         served = seed_service(self)
+        link_demo_member_and_liaison(self)  # dy-/unit- accounts see their own H5 pages
         self.progress(
             f"  双报到：驻区单位与在职党员已报到；{served['items']} 个服务岗位/项目，{served['records']} 条服务记录"
         )

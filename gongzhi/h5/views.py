@@ -16,6 +16,7 @@ from gongzhi.core import ids, ratelimit
 from gongzhi.core.access import actor_of, h5_login_required
 from gongzhi.core.errors import ApplicationError
 from gongzhi.core.permissions import allowed
+from gongzhi.core.roles import Role
 from gongzhi.core.scope import scope_of
 from gongzhi.h5.forms import OtpRequestForm, OtpVerifyForm
 from gongzhi.people.selectors import person_list_for_actor
@@ -71,8 +72,11 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("h5:login")
     # The in-service member's registration (报到) link: the party rule its page asks.
-    is_party_member = allowed(actor_of(request), "party.add_own_memberregistration")
-    return render(request, "h5/home.html", {"is_party_member": is_party_member})
+    actor = actor_of(request)
+    is_party_member = allowed(actor, "party.add_own_memberregistration")
+    # A unit liaison's page (单位共建): the unit's members, service and cobuilding.
+    is_liaison = Role.UNIT_LIAISON in scope_of(actor).roles
+    return render(request, "h5/home.html", {"is_party_member": is_party_member, "is_liaison": is_liaison})
 
 
 @never_cache
@@ -125,7 +129,8 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         page = _login_page(request, step=step, phone=phone, error=message, status=exc.status)
         return ratelimit.with_retry_after(page, exc)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    return redirect(_safe_next(request) or "h5:family")
+    # The first sign-in lands on the home page (its tiles lead everywhere, 我的家庭 among them).
+    return redirect(_safe_next(request) or "h5:home")
 
 
 @require_POST

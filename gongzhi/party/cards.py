@@ -67,6 +67,7 @@ def render_card(reg: MemberRegistration, page_url: str) -> bytes:
     rows = [
         ("姓　　名", member.name),
         ("工作单位", reg.unit.name if reg.unit else member.workplace_org),
+        ("单位地址", reg.unit.address if reg.unit else ""),
         ("居住地址", reg.address),
         ("联系电话", member.phone_masked),
         ("特　　长", "、".join(skill_labels(reg.skills))),

@@ -170,6 +170,32 @@ class YearForm(forms.Form):
         return year if year is None or bounds.year_in_range(year) else None
 
 
+class ClaimForm(_PostedForm):
+    """A member claiming a post or service item (认领) with their pledge (承诺) on the H5 page."""
+
+    pledge = _text()
+
+
+class OwnRecordForm(_PostedForm):
+    """A member recording their own service (践诺) on the H5 page: against a claim, or none."""
+
+    claim_id = _Number()
+    served_on = _text()
+    hours = _text()
+    content = _text()
+    beneficiaries = _text()
+
+    def service_kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "claim_id": d["claim_id"] or None,
+            "served_on": d["served_on"].strip(),
+            "hours": d["hours"].strip(),
+            "content": d["content"],
+            "beneficiaries": d["beneficiaries"],
+        }
+
+
 def form_refusal(form: forms.Form) -> ValidationFailed:
     """A form that could not even be read (a NUL character in a text): its first message, per field."""
     fields = {name: str(errors[0]) for name, errors in form.errors.items()}

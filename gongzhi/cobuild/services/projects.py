@@ -510,15 +510,18 @@ def project_activity_link(*, actor: Actor, project_id: int, activity_id: int) ->
 
 @transaction.atomic
 def project_evaluate(*, actor: Actor, project_id: int, rating: int, comment: str = "") -> Evaluation:
-    """居民评价 of a signed or completed project of the resident's own community, once per account."""
+    """居民评价 of a delivered (completed) project of the resident's own community, once per account; a
+    signed project still being carried out is refused with 409 ``not_delivered``."""
 
     project = Project.objects.select_for_update(of=("self",)).filter(pk=project_id).first()
     if project is None or project.status not in (ProjectStatus.SIGNED, ProjectStatus.COMPLETED):
         raise NotFound()
     require(actor, "cobuild.evaluate_project", project, error=Forbidden("只有本社区居民可以评价该项目"))
     _refuse_claimant(actor, project, "评价本人认领的项目")
+    if project.status != ProjectStatus.COMPLETED:  # a rating is of what was delivered, not promised
+        raise Conflict("项目尚未完成交付，交付后才能评价", code="not_delivered")
     if not isinstance(rating, int) or not 1 <= rating <= 5:
-        raise field_error("rating", "评分应为1到5")
+        raise field_error("rating", "请选择1到5星的评分")
     comment = (comment or "").strip()
     if len(comment) > 300:
         raise field_error("comment", "评价不能超过300个字")

@@ -9,7 +9,12 @@ import pytest
 from gongzhi.audit.models import AuditEvent
 from gongzhi.cobuild.enums import ProviderKind
 from gongzhi.cobuild.models import Evaluation, Project, ProjectNeed
-from gongzhi.cobuild.services.projects import project_claim, project_create, project_evaluate
+from gongzhi.cobuild.services.projects import (
+    project_claim,
+    project_complete,
+    project_create,
+    project_evaluate,
+)
 from gongzhi.cobuild.tests.factories import make_need, make_resource, make_unit
 from gongzhi.cobuild.tests.test_services import sign
 from gongzhi.testing.concurrency import one_winner, race
@@ -53,6 +58,7 @@ def test_a_resident_evaluating_twice_at_once_counts_once(district):
     )
     project_claim(actor=staff, project_id=project.pk, claimant_kind=ProviderKind.UNIT, claimant_id=unit.pk)
     sign(district, project)
+    project_complete(actor=staff, project_id=project.pk, outcome="服务老人30人次")  # rated once delivered
     resident = district.user("resident")
     results = race(
         lambda: project_evaluate(actor=resident, project_id=project.pk, rating=5),

@@ -3,13 +3,15 @@ project list of a community that anyone can open (no personal data)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.cobuild import selectors
-from gongzhi.cobuild.enums import CATEGORIES, NeedSource
+from gongzhi.cobuild.enums import CATEGORIES, NeedSource, ProjectStatus
 from gongzhi.cobuild.forms import ProjectEvaluateForm, ResidentNeedForm
 from gongzhi.cobuild.models import Project
 from gongzhi.cobuild.services import needs, projects
@@ -23,7 +25,7 @@ def need_raise(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     error: ApplicationError | None = None
     form = ResidentNeedForm(request.POST)
-    data = {k: form.text(k) for k in ("title", "category", "description", "beneficiaries")}
+    data: dict[str, Any] = {k: form.text(k) for k in ("title", "category", "description", "beneficiaries")}
     if request.method == "POST":
         try:
             need = needs.need_raise(
@@ -34,15 +36,26 @@ def need_raise(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             error = exc
         else:
-            messages.success(request, f"已提交“{need.title}”，社区将尽快对接")
-            return redirect("cobuild_h5:need_raise")
+            return redirect("cobuild_h5:need_done", need_id=need.pk)
     mine = list(selectors.need_list_for_actor(actor=actor).filter(raised_by_id=actor.pk)[:20])
+    data["micro_wish"] = bool(form.cleaned_data.get("micro_wish"))
     return render(
         request,
         "cobuild/h5/need.html",
         {"categories": CATEGORIES, "data": data, "error": error, "mine": mine},
         status=error.status if error else 200,
     )
+
+
+@h5_login_required
+@require_GET
+def need_done(request: HttpRequest, need_id: int) -> HttpResponse:
+    """The page after a need is raised: what was sent and what happens next (the form does not return)."""
+    actor = actor_of(request)
+    need = selectors.need_list_for_actor(actor=actor).filter(pk=need_id, raised_by_id=actor.pk).first()
+    if need is None:
+        raise Http404
+    return render(request, "cobuild/h5/need_done.html", {"need": need})
 
 
 @require_GET
@@ -53,7 +66,12 @@ def public_projects(request: HttpRequest, community_code: str) -> HttpResponse:
     if community is None:
         raise Http404
     rows = selectors.public_projects(community_code=community_code)
-    return render(request, "cobuild/h5/projects.html", {"community": community, "projects": rows})
+    # Residents rate what was delivered: only a completed project offers the rating form.
+    return render(
+        request,
+        "cobuild/h5/projects.html",
+        {"community": community, "projects": rows, "delivered": ProjectStatus.COMPLETED.value},
+    )
 
 
 @require_GET

@@ -169,6 +169,8 @@ def test_resident_signs_in_on_h5_and_sees_only_own_household(phone_page, distric
     code = SENT[phone]
     p.page.fill("#id_code", code)
     p.page.click("button.button-primary")
+    p.page.wait_for_url("**/h5/")  # the first sign-in lands on the home page; 我的家庭 is one tap away
+    p.page.click("text=我的家庭")
     p.page.wait_for_url("**/h5/family/")
     members = p.page.locator("[data-testid=member]")
     assert members.count() == 2

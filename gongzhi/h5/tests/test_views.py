@@ -55,7 +55,8 @@ def test_otp_flow_signs_in_and_shows_own_household(client, district, django_capt
     code = SENT[phone]
 
     response = client.post(VERIFY, {"phone": phone, "code": code})
-    assert response.status_code == 302 and response["Location"] == "/h5/family/"
+    # the first sign-in lands on the home page, not 我的家庭
+    assert response.status_code == 302 and response["Location"] == "/h5/"
 
     response = client.get("/h5/family/")
     html = response.content.decode()
@@ -135,7 +136,7 @@ def test_next_after_sign_in_stays_on_site(client, district, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True):
         request_code(client, phone)
     response = client.post(VERIFY, {"phone": phone, "code": SENT[phone], "next": "https://evil.example.com/"})
-    assert response["Location"] == "/h5/family/"
+    assert response["Location"] == "/h5/"
 
 
 def test_family_of_password_resident_and_logout(district):

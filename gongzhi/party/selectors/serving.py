@@ -47,7 +47,8 @@ def service_item_list_for_actor(
     *, actor: Actor, status: str = "", community_code: str = "", limit: int | None = None
 ) -> QuerySet[ServiceItem]:
     """Staff see their places' items; members and liaisons the items of the communities they are
-    placed in (role scope), where their unit is located or where they registered."""
+    placed in (role scope), where their unit is located, where they registered, or where the member's
+    unit's paired grid lies."""
     scope = scope_of(actor)
     q = scope.place_q()
     units = Unit.objects.filter(liaison_id=actor.pk).values_list("community_id", flat=True)
@@ -56,6 +57,11 @@ def service_item_list_for_actor(
         "registrations__community_id", flat=True
     )
     q |= Q(community_id__in=[c for c in registered if c])
+    # A member serves in their unit's paired grid (帮包网格) by default: its community's items too.
+    paired = PartyMember.objects.filter(user_id=actor.pk, unit__paired_grid__isnull=False).values_list(
+        "unit__paired_grid__community_id", flat=True
+    )
+    q |= Q(community_id__in=list(paired))
     qs = ServiceItem.objects.filter(q)
     if status:
         qs = qs.filter(status=status)

@@ -398,15 +398,31 @@ def _fmt(hours: Decimal) -> str:
     return format(hours.normalize(), "f")
 
 
+@dataclass(frozen=True)
+class _Place:
+    grid_code: str
+    community_code: str
+
+
+def _own_service_place(member: PartyMember) -> Any:
+    """A member recording their own service with no claim serves in their unit's paired grid (帮包网格)
+    by default, whose community confirms it; without one, where the member is kept."""
+    unit = member.unit
+    grid = unit.paired_grid if unit is not None and unit.paired_grid_id else None
+    if grid is not None:
+        return _Place(grid_code=grid.code, community_code="")
+    return member
+
+
 def _server_without_claim(
     actor: Actor, *, member_id: int | None, unit_id: int | None
 ) -> tuple[PartyMember | None, Unit | None, Any]:
     """A record with no claim is placed where the member is kept, or where the unit is located."""
     if member_id and not unit_id:
         member = PartyMember.objects.filter(pk=member_id).first()
-        if member is not None and (
-            member.user_id == actor.pk or allowed(actor, "party.represent_claimant", member)
-        ):
+        if member is not None and member.user_id == actor.pk:
+            return member, None, _own_service_place(member)
+        if member is not None and allowed(actor, "party.represent_claimant", member):
             return member, None, member
         raise NotFound("党员不存在或无权代为登记")
     if unit_id and not member_id:
@@ -418,9 +434,9 @@ def _server_without_claim(
         raise NotFound("单位不存在或无权代为登记")
     if member_id and unit_id:
         raise ValidationFailed("服务人只能是一名党员或一个单位", fields={"member_id": "党员和单位只能选一个"})
-    members = list(PartyMember.objects.filter(user_id=actor.pk)[:2])
+    members = list(PartyMember.objects.filter(user_id=actor.pk).select_related("unit__paired_grid")[:2])
     if len(members) == 1:
-        return members[0], None, members[0]
+        return members[0], None, _own_service_place(members[0])
     units = list(Unit.objects.filter(liaison_id=actor.pk)[:2])
     if not members and len(units) == 1:
         return None, units[0], units[0]

@@ -76,12 +76,14 @@ def hours_list_for_actor(
     return qs[:limit] if limit else qs
 
 
-def my_hours(*, actor: Actor, limit: int = 100) -> QuerySet[ServiceHours]:
-    return (
+def my_hours(*, actor: Actor, limit: int | None = 100) -> QuerySet[ServiceHours]:
+    """The actor's own hours, newest first; ``limit=None`` for all of them (the page pages them)."""
+    qs = (
         ServiceHours.objects.filter(own_volunteer_q(actor))
         .select_related("session__activity")
-        .order_by("-started_at")[:limit]
+        .order_by("-started_at", "-id")
     )
+    return qs[:limit] if limit else qs
 
 
 def attendance_list_for_session(*, actor: Actor, session_id: int) -> QuerySet[Attendance]:

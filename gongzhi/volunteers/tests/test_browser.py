@@ -49,8 +49,7 @@ def test_resident_signs_up_checks_in_and_out_and_sees_hours(phone, district, tea
     pg.wait_for_selector("#id_code")
     pg.fill("#id_code", SENT[number])
     pg.click("button[type=submit].button-primary")
-    pg.wait_for_url(base + reverse("h5:family"))
-    pg.goto(base + reverse("h5:home"))
+    pg.wait_for_url(base + reverse("h5:home"))
 
     # 2. The activity list → sign up.
     pg.click("text=志愿服务活动")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +26,8 @@ from gongzhi.volunteers.selectors.scope import own_volunteer_q
 from gongzhi.volunteers.selectors.teams import volunteer_of
 from gongzhi.volunteers.services import activities, attendance
 from gongzhi.volunteers.services.hours import next_star, star_label
+
+HOURS_PER_PAGE = 20  # the resident's hours page: one screen of records at a time
 
 
 @h5_login_required
@@ -117,8 +120,9 @@ def scan(request: HttpRequest, token: str) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     volunteer = volunteer_of(actor)
-    rows = list(my_hours(actor=actor))
-    pending = sum((h.hours for h in rows if h.status == HoursStatus.PENDING), Decimal("0"))
+    all_hours = my_hours(actor=actor, limit=None)
+    page = Paginator(all_hours, HOURS_PER_PAGE).get_page(request.GET.get("page"))
+    pending = all_hours.filter(status=HoursStatus.PENDING).aggregate(t=Sum("hours"))["t"] or Decimal("0")
     confirmed = (
         volunteer.hours.filter(status=HoursStatus.CONFIRMED).aggregate(t=Sum("hours"))["t"]
         if volunteer
@@ -136,7 +140,8 @@ def mine(request: HttpRequest) -> HttpResponse:
             "star": star_label(volunteer.star_level if volunteer else 0),
             "star_level": volunteer.star_level if volunteer else 0,
             "next_star": next_star(total),
-            "hours": rows,
+            "hours": list(page.object_list),
+            "page": page,
             "signups": list(activity_selectors.my_signups(actor=actor, limit=20)),
             "certificates": list(certificate_list_for_actor(actor=actor, limit=20)) if volunteer else [],
         },
