@@ -61,7 +61,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "cold_sql_ms": round(sum(float(q["time"]) for q in queries) * 1000, 1),
         "warm_ms_median": round(statistics.median(w[0] for w in warm) * 1000, 1),
         "warm_queries": len(warm[-1][1]),
-        "slowest_cold_queries": [{"ms": round(float(q["time"]) * 1000, 1), "sql": q["sql"][:240]} for q in slow],
+        "slowest_cold_queries": [
+            {"ms": round(float(q["time"]) * 1000, 1), "sql": q["sql"][:240]} for q in slow
+        ],
     }
     print(json.dumps(out, ensure_ascii=False, indent=2))
     return out

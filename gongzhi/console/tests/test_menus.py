@@ -94,7 +94,10 @@ def test_the_menu_is_a_button_on_small_screens(district):
     assert '<nav class="sidenav" id="sidenav"' in html
     assert_no_inline_script(html)
     css = (district_static("console/console.css")).read_text()
-    assert "@media (max-width: 767.98px)" in css and ".sidenav.is-open, .sidenav:target { display: block; }" in css
+    assert (
+        "@media (max-width: 767.98px)" in css
+        and ".sidenav.is-open, .sidenav:target { display: block; }" in css
+    )
     assert "@media (max-width: 599.98px)" in css and "td[data-label]::before" in css
 
 
@@ -186,8 +189,12 @@ def test_service_records_empty_state_matches_the_confirmed_count(district):
     html = signed_in(district, "community_worker").get(reverse("party:serving_records")).content.decode()
     assert "已确认 1 条" in html
     assert "暂无服务记录" not in html
-    assert "没有待确认的服务记录" in html and 'href="?status=confirmed"' in html and "查看已确认的 1 条" in html
-    confirmed = signed_in(district, "community_worker").get(reverse("party:serving_records") + "?status=confirmed")
+    assert (
+        "没有待确认的服务记录" in html and 'href="?status=confirmed"' in html and "查看已确认的 1 条" in html
+    )
+    confirmed = signed_in(district, "community_worker").get(
+        reverse("party:serving_records") + "?status=confirmed"
+    )
     assert "张三" in confirmed.content.decode()
 
 

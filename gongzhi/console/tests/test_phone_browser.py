@@ -24,6 +24,7 @@ def phone(browser, live_server, transactional_db) -> Iterator[tuple[object, list
     context = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
     errors = watch(page)
+    page.set_default_timeout(60_000)  # a shared CI machine: the first page of a live server may be slow
     yield page, errors, live_server.url
     context.close()
 
