@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from gongzhi.console.selectors import overview_counts
 from gongzhi.core.replica import replica_reads
 from gongzhi.places.enums import RESIDENTIAL_BAND, GridKind
-from gongzhi.places.selectors import households_outside_band, place_tree_for_actor
+from gongzhi.places.selectors import place_tree_for_actor
 
 if TYPE_CHECKING:
     from gongzhi.accounts.models import User
@@ -72,7 +72,8 @@ def scope_figures(*, actor: User) -> dict[str, Any]:
     tree = place_tree_for_actor(actor=actor)
     by_kind = dict.fromkeys(GridKind.values, 0)
     by_community: list[dict[str, Any]] = []
-    for community in _communities(tree):
+    by_community_nodes = _communities(tree)
+    for community in by_community_nodes:
         row: dict[str, Any] = {
             "code": community["code"],
             "name": community["name"],
@@ -84,7 +85,15 @@ def scope_figures(*, actor: User) -> dict[str, Any]:
             row[grid["kind"]] = row.get(grid["kind"], 0) + 1
             by_kind[grid["kind"]] = by_kind.get(grid["kind"], 0) + 1
         by_community.append(row)
-    outside = households_outside_band(actor=actor)
+    # the band check from the tree's own household counts (the same scoped grids): no second pass over
+    # the households on the home page
+    low, high = RESIDENTIAL_BAND
+    outside = [
+        g
+        for community in by_community_nodes
+        for g in community["children"]
+        if g["kind"] == GridKind.RESIDENTIAL and not low <= g["households"] <= high
+    ]
     return {
         "places": _scope_names(actor, tree),
         "communities": len(by_community),

@@ -108,6 +108,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "chart": {"kinds": mine["kinds"], "rows": mine["by_community"], "y_label": gettext("网格数")},
         "tickets": ticket_home_figures(request.user),  # type: ignore[arg-type]
         "care": home_overdue_for_actor(actor=request.user),  # type: ignore[arg-type]
+        # the holiday-calendar warning only to whom can enter the calendar (the district admin)
+        "calendar_fixer": allowed(request.user, "workdays.change_holidayyear"),
     }
     return render(request, "console/home.html", context)
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from django.db.models import Count, F, Func, Q, QuerySet, TextField, Value
 
 from gongzhi.core import ids
+from gongzhi.core.codes import place_chain
 from gongzhi.core.errors import NotFound, ValidationFailed
 from gongzhi.core.permissions import allowed
 from gongzhi.core.roles import POPULATION_EDITORS, POPULATION_ROLES
@@ -239,7 +240,22 @@ def person_counts_by_grid(*, grid_codes: list[str], actor: User | None = None) -
     """
     qs = Person.objects.filter(grid_code__in=grid_codes)
     if actor is not None:
-        qs = qs.filter(scope_of(actor).population_q())
+        scope = scope_of(actor)
+        if scope.household_ids:
+            qs = qs.filter(scope.population_q())
+        elif not scope.superuser:
+            # A person's place codes are its grid's chain, so the population scope is a choice of grids:
+            # made here, the count reads the grid_code index alone (the home page of a district admin
+            # went from 0.8 s to a few milliseconds on the demo district).
+            covered = scope.codes(POPULATION_ROLES)
+            levels = ("district", "subdistrict", "community", "grid")
+            qs = Person.objects.filter(
+                grid_code__in=[
+                    g
+                    for g in grid_codes
+                    if any(c in covered[lvl] for lvl, c in zip(levels, place_chain(g), strict=False))
+                ]
+            )
     return dict(qs.values_list("grid_code").annotate(n=Count("id")).values_list("grid_code", "n"))
 
 

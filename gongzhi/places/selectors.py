@@ -126,46 +126,72 @@ def community_list_for_actor(*, actor: Actor, roles: frozenset[str] | None = Non
 def place_tree_for_actor(*, actor: Actor) -> list[dict[str, Any]]:
     """District → subdistrict → community → grid with household, person and grid counts, within scope.
 
-    Four queries whatever the size of the tree: the scope, the scoped grids with their household counts,
+    Five queries whatever the size of the tree: the scope, the scoped grids, households grouped by grid,
     persons grouped by grid (the registered "persons" counter, with the actor's scope), and the communities
     in scope (so a community with no grid yet still shows).
     """
     scope = scope_of(actor)
-    grids = list(
-        Grid.objects.filter(scope.place_q())
-        .select_related("community__subdistrict__district")
-        .annotate(n_households=Count("households", distinct=True))
-        .order_by("code")
+    # Plain rows, not model objects: the tree needs codes and names only (no GeoJSON, no 1,000 instances
+    # on the demo district's home page).
+    up = (
+        "community__subdistrict__district__code",
+        "community__subdistrict__district__name",
+        "community__subdistrict__code",
+        "community__subdistrict__name",
+        "community__code",
+        "community__name",
+        "community__kind",
     )
-    persons_by_grid = _grid_counts("persons", grid_codes=[g.code for g in grids], actor=actor)
-    communities = list(
-        community_list_for_actor(actor=actor).select_related("subdistrict__district")
+    grids = list(
+        Grid.objects.filter(scope.place_q()).order_by("code").values_list("pk", "code", "name", "kind", *up)
+    )
+    # Households per grid in a query of their own: read from the (grid, address_key) index alone, where a
+    # join of every grid with its households took a third of a second on the demo district.
+    households_by_grid = dict(
+        Household.objects.filter(grid_id__in=[g[0] for g in grids])
+        .values_list("grid_id")
+        .annotate(n=Count("id"))
+        .values_list("grid_id", "n")
+    )
+    persons_by_grid = _grid_counts("persons", grid_codes=[g[1] for g in grids], actor=actor)
+    communities = (
+        list(
+            community_list_for_actor(actor=actor).values_list(
+                "subdistrict__district__code",
+                "subdistrict__district__name",
+                "subdistrict__code",
+                "subdistrict__name",
+                "code",
+                "name",
+                "kind",
+            )
+        )
         if scope.is_staff_scope
         else []
     )
     tree: dict[str, dict[str, Any]] = {}
+    kind_labels = {value: str(label) for value, label in GridKind.choices}
 
     def node(level: str, code: str, name: str) -> dict[str, Any]:
         return {"code": code, "name": name, "level": level, "households": 0, "persons": 0, "grids": 0}
 
-    def community_node(c: Community) -> dict[str, Any]:
-        s = c.subdistrict
-        d = s.district
-        dn = tree.setdefault(d.code, {**node("district", d.code, d.name), "children": {}})
-        sn = dn["children"].setdefault(s.code, {**node("subdistrict", s.code, s.name), "children": {}})
+    def community_node(row: tuple[Any, ...]) -> dict[str, Any]:
+        d_code, d_name, s_code, s_name, c_code, c_name, c_kind = row
+        dn = tree.setdefault(d_code, {**node("district", d_code, d_name), "children": {}})
+        sn = dn["children"].setdefault(s_code, {**node("subdistrict", s_code, s_name), "children": {}})
         return sn["children"].setdefault(
-            c.code, {**node("community", c.code, c.name), "kind": c.kind, "children": {}}
+            c_code, {**node("community", c_code, c_name), "kind": c_kind, "children": {}}
         )
 
     for c in communities:
         community_node(c)
-    for g in grids:
-        community_node(g.community)["children"][g.code] = {
-            **node("grid", g.code, g.name),
-            "kind": g.kind,
-            "kind_label": g.get_kind_display(),
-            "households": g.n_households,
-            "persons": persons_by_grid.get(g.code, 0),
+    for pk, code, name, kind, *community in grids:
+        community_node(tuple(community))["children"][code] = {
+            **node("grid", code, name),
+            "kind": kind,
+            "kind_label": kind_labels.get(kind, kind),
+            "households": households_by_grid.get(pk, 0),
+            "persons": persons_by_grid.get(code, 0),
             "grids": 1,
             "children": {},
         }

@@ -49,9 +49,9 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
     (
         _("区划网格"),
         [
-            ("places:tree", _("区划树")),
-            ("places:map", _("网格地图")),
-            ("places:band_report", _("网格户数核查")),
+            ("places:tree", _("区划树"), "placed"),
+            ("places:map", _("网格地图"), "placed"),
+            ("places:band_report", _("网格户数核查"), "placed"),
             ("places:grid_import", _("导入网格"), "grid_admin"),
         ],
         "",
@@ -59,19 +59,19 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
     (
         _("实有人口"),
         [("people:search", _("人员查询")), ("people:import", _("人口导入"), "population_editor")],
-        "",
+        "population",
     ),
     (
         _("党建引领"),
         [
             ("party:org_tree", _("党组织与网格党支部")),
             ("party:member_list", _("社区党员")),
-            ("party:units", _("驻区单位")),
+            ("party:units", _("驻区单位"), "community_up"),
             ("party:registrations", _("在职党员报到")),
             ("party:serving_items", _("服务岗位/项目")),
             ("party:serving_records", _("服务记录")),
             ("party:serving_letters", _("表现反馈函")),
-            ("party:serving_ranking", _("单位考核")),
+            ("party:serving_ranking", _("单位考核"), "community_up"),
         ],
         "party",
     ),
@@ -121,7 +121,7 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
             ("cobuild:needs", _("需求清单")),
             ("cobuild:resources", _("资源清单")),
             ("cobuild:projects", _("项目清单")),
-            ("cobuild:plans", _("碰头配对")),
+            ("cobuild:plans", _("碰头配对"), "community_up"),
         ],
         "party",
     ),
@@ -264,6 +264,16 @@ def _allowed(who: str, user: Any) -> bool:
 
         scope = scope_of(user)
         return scope.superuser or bool(scope.roles & POPULATION_ROLES)
+    if who == "placed":  # the pages of the administrative tree: a role placed in it
+        scope = scope_of(user)
+        return scope.superuser or bool(scope.places)
+    if who == "community_up":
+        # units, their yearly assessment and the matching plan are kept per community and above: a grid's
+        # staff would only ever find them empty
+        from gongzhi.core.roles import GRID_STAFF, POPULATION_ROLES
+
+        scope = scope_of(user)
+        return scope.superuser or bool(scope.roles & (POPULATION_ROLES - GRID_STAFF))
     if who == "care_granted":
         from gongzhi.care.selectors import has_grant_for_nav
 

@@ -240,7 +240,10 @@ def test_home_chart_data_per_community(district):
 def test_home_for_department_handler_without_places(district):
     response = signed_in(district, "department_handler").get("/console/")
     assert response.status_code == 200
-    assert "尚未分配区划范围" in response.content.decode()
+    html = response.content.decode()
+    # a department's user works by department, not by place: the home says so instead of "no places"
+    assert "尚未分配区划范围" not in html
+    assert 'data-testid="department-scope"' in html and district.department.name in html
 
 
 def test_home_query_count_is_bounded(district, django_assert_max_num_queries):

@@ -159,7 +159,7 @@ def test_place_tree_query_count_does_not_grow_with_the_tree(district, extra_grid
     scope_of(admin)  # the scope is read once per request, whatever the page
     with CaptureQueriesContext(connection) as ctx:
         selectors.place_tree_for_actor(actor=admin)
-    assert len(ctx) == 3  # grids with household counts, persons by grid, communities
+    assert len(ctx) == 4  # grids, households by grid, persons by grid, communities
 
 
 def test_import_communities(district):
