@@ -28,7 +28,17 @@ _PLACE = re.compile(
 _NOISE = re.compile(r"[\s,.;:!?()、，。；：！？（）“”\"'…—\-]+")
 _STOP = set("的了在是我有和就不人都一也很到说要去你会着没看好自这那他她它们吗呢吧啊呀哦")
 THRESHOLD = 0.5
-_KEYWORDS = sorted({w for kws, _ in LEXICON.values() for w in kws.split() if len(w) >= 2})
+_KEYWORDS = frozenset(w for kws, _ in LEXICON.values() for w in kws.split() if len(w) >= 2)
+_KEYWORD_LENGTHS = sorted({len(w) for w in _KEYWORDS})
+
+
+def keywords_in(text: str) -> set[str]:
+    """The lexicon keywords found in the text: its substrings of a keyword's length looked up in the set
+    (a few hundred lookups for a report, instead of a substring search per keyword)."""
+    n = len(text)
+    return {
+        text[i : i + k] for k in _KEYWORD_LENGTHS for i in range(n - k + 1) if text[i : i + k] in _KEYWORDS
+    }
 
 
 def bigrams(text: str) -> set[str]:
@@ -41,7 +51,7 @@ def shingles(text: str) -> tuple[set[str], set[str], set[str]]:
     text."""
     norm = normalise(text)
     content = _PLACE.sub(" ", norm)
-    return bigrams(norm), bigrams(content), {w for w in _KEYWORDS if w in content}
+    return bigrams(norm), bigrams(content), keywords_in(content)
 
 
 def jaccard(a: set[str], b: set[str]) -> float:

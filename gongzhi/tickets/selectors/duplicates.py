@@ -78,8 +78,11 @@ def ticket_duplicate_list_for_actor(*, actor: Actor, ticket: Ticket, limit: int 
     )
     if not rows:
         return []
-    ids = [ticket.pk] + [r.pk for r in rows]
-    suggested = dict(Suggestion.objects.filter(ticket_id__in=ids).values_list("ticket_id", "code"))
+    # The routing suggestion stands in for a category not yet chosen: read only for those tickets.
+    ids = [t.pk for t in (ticket, *rows) if not t.category_id]
+    suggested = (
+        dict(Suggestion.objects.filter(ticket_id__in=ids).values_list("ticket_id", "code")) if ids else {}
+    )
 
     def code_of(t: Ticket) -> str:
         return (t.category.code if t.category_id and t.category else "") or suggested.get(t.pk, "")
