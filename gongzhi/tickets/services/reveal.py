@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 CALLBACK_REASON = "回访"
 
 
-def callback_stage(ticket: Ticket) -> Ticket | None:
+def _callback_stage(ticket: Ticket) -> Ticket | None:
     """The ticket whose handling the callback is about, when ``ticket`` waits for its callback now: the
     ticket itself once verified, or — for a merged ticket whose reporter has not rated yet — the ticket it
     was merged into once that one passed verification. ``None`` otherwise."""
@@ -49,7 +49,7 @@ def may_reveal_reporter_phone(actor: Actor | None, ticket: Ticket) -> bool:
     """Whether the page offers the reveal: the same checks as the service, without writing anything."""
     if actor is None or not ticket.reporter_phone_encrypted:
         return False
-    handled = callback_stage(ticket)
+    handled = _callback_stage(ticket)
     if handled is None or not allowed(actor, "tickets.call_reporter", ticket):
         return False
     return not (duties_separated(handled.district_code) and actor.pk in ticket_workers(handled))
@@ -59,7 +59,7 @@ def may_reveal_reporter_phone(actor: Actor | None, ticket: Ticket) -> bool:
 def ticket_reporter_phone_reveal(*, actor: Actor, ticket_id: int) -> str:
     """The reporter's full phone number for the callback; one audit row (reason "回访")."""
     ticket = ticket_get_for_actor(actor=actor, ticket_id=ticket_id)  # 404 when unreadable
-    handled = callback_stage(ticket)
+    handled = _callback_stage(ticket)
     if handled is None:
         raise Conflict("工单核查通过、等待回访时才能查看上报人完整电话", code="not_waiting_for_callback")
     if not allowed(actor, "tickets.call_reporter", ticket):
