@@ -4,7 +4,7 @@ indicators page and the district's department ranking show them; its inbox shows
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -37,8 +37,8 @@ def _received_from_tickets(dep_id: int, start, end) -> dict[str, int]:
     in the period, how many are closed, how many were settled against their deadline and how many of
     those were handled by it."""
     tz = timezone.get_current_timezone()
-    since = timezone.datetime.combine(start, timezone.datetime.min.time(), tzinfo=tz)
-    until = timezone.datetime.combine(end + timedelta(days=1), timezone.datetime.min.time(), tzinfo=tz)
+    since = datetime.combine(start, time.min, tzinfo=tz)
+    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
     mine = Ticket.objects.filter(department_id=dep_id, created_at__gte=since, created_at__lt=until)
     settled = list(mine.filter(sla_counted=True))
     # On time or not is judged at the first handling, against the deadline of that time (a reopened
@@ -56,7 +56,7 @@ def _received_from_tickets(dep_id: int, start, end) -> dict[str, int]:
 
 def test_department_indicators_equal_the_figures_of_its_received_tickets(district):
     build_varied(district)  # T2 the department's, closed; T3 returned by it (not its own any more)
-    base = timezone.datetime(2026, 11, 16, 9, tzinfo=timezone.get_current_timezone())
+    base = datetime(2026, 11, 16, 9, tzinfo=timezone.get_current_timezone())
     dh = district.user("department_handler")
     late = _to_department(district, "路灯杆倾斜", at=base)
     svc.ticket_respond(actor=dh, ticket_id=late.pk, now=base + timedelta(minutes=20))
