@@ -223,3 +223,30 @@ def test_no_reveal_before_verification_nor_outside_the_place_nor_by_a_resident(d
     response = client.post(f"/api/v1/tickets/{t.pk}/reporter-phone")
     assert response.status_code == 409  # called back already: nothing left to call about
     assert not AuditEvent.objects.filter(event_type="tickets.reporter_phone_revealed").exists()
+
+
+def test_a_merged_tickets_reporter_is_revealed_once_the_surviving_ticket_passed(district, client):
+    survivor = _handled_by_grid_worker(district)
+    dup = report(
+        district,
+        "community_worker",
+        "楼道灯坏了",
+        channel=Channel.APPOINTMENT,
+        channel_source="书记有约",
+        reporter_name="李先生",
+        reporter_phone="13987654321",
+    )
+    svc.ticket_merge(actor=district.user("grid_worker"), ticket_id=dup.pk, into_id=survivor.pk)
+    with pytest.raises(Conflict):  # the surviving ticket is not verified yet
+        ticket_reporter_phone_reveal(actor=district.user("community_worker"), ticket_id=dup.pk)
+    svc.ticket_verify(actor=district.user("grid_head"), ticket_id=survivor.pk, passed=True)
+    with pytest.raises(Forbidden):  # who fixed the surviving ticket does not call its reporters back
+        ticket_reporter_phone_reveal(actor=district.user("grid_worker"), ticket_id=dup.pk)
+    client.force_login(district.user("community_worker"))
+    response = client.post(f"/console/tickets/{dup.pk}/reporter-phone/")
+    html = response.content.decode()
+    assert response.status_code == 200 and 'href="tel:13987654321"' in html
+    assert 'data-action-form="callback"' in html
+    done = client.post(f"/console/tickets/{dup.pk}/callback/", {"satisfaction": "satisfied"})
+    assert done.status_code == 302
+    assert Ticket.objects.get(pk=dup.pk).satisfaction == "satisfied"
