@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "csp",
+    "ninja",  # its bundled Swagger UI files, served from here: /api/v1/docs loads nothing from a CDN (CSP)
     "gongzhi.core",
     "gongzhi.audit",
     "gongzhi.ops",

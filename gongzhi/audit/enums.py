@@ -83,6 +83,8 @@ EVENT_LABELS = {
     "tickets.patrol_ended": _("结束巡查"),
     "tickets.exported": _("导出工单列表"),
     "tickets.hotline_report_downloaded": _("下载12345导入错误报告"),
+    "tickets.policy_set": _("修改工单办理设置"),
+    "tickets.reporter_phone_revealed": _("查看上报人完整电话（回访）"),
     "open311.key_issued": _("签发Open311接入密钥"),
     "open311.key_revoked": _("停用Open311接入密钥"),
     "open311.request": _("Open311接口调用"),

@@ -241,6 +241,9 @@ ROUTES: dict[str, Route] = {
         "ticket",
         of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY, GRID_HEAD, GRID_WORKER, RESIDENT),
     ),
+    # The reporter's number for the callback: who may call back (community staff, the first responder)
+    # while the ticket waits for it; the probe's ticket does not, so nobody gets a 2xx.
+    "POST /api/v1/tickets/{ticket_id}/reporter-phone": R("ticket", NOBODY),
     "POST /api/v1/tickets/{ticket_id}/{action}": R(
         "ticket", of(ADMIN, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY, GRID_HEAD, GRID_WORKER)
     ),
@@ -496,7 +499,10 @@ ROUTES: dict[str, Route] = {
     "GET /console/tickets/supervision/": R("collection", STAFF),
     "GET /console/tickets/categories/": R("collection", STAFF),
     "GET /console/tickets/{ticket_id}/": R("ticket", POPULATION),
+    "POST /console/tickets/{ticket_id}/reporter-phone/": R("ticket", NOBODY),
     "POST /console/tickets/{ticket_id}/{action}/": R("ticket", NOBODY),
+    "GET /console/tickets/settings/": R("collection", of(ADMIN)),
+    "POST /console/tickets/settings/": R("collection", NOBODY),
     "GET /console/tickets/hotline/": R("collection", STAFF),
     "GET /console/tickets/hotline/template.xlsx": R("collection", STAFF),
     "GET /console/tickets/hotline/{import_id}/errors.xlsx": R("import", NOBODY),

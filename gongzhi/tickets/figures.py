@@ -61,7 +61,7 @@ def home_figures(actor: Actor) -> dict[str, Any] | None:
                 for m in ind.reported_by_month(level, code, start.year)
             ],
             "y_label": "件数",
-            "reported_label": "上报",
+            "reported_label": "接收" if level == Level.DEPARTMENT else "上报",
             "closed_label": "其中已结案",
         },
     }

@@ -148,6 +148,9 @@ class Indicators:
     @property
     def closure_rate(self) -> Rate:
         c = self.counts
+        if self.level == Level.DEPARTMENT:
+            # A department's ``reported`` is what it received (sums.received): never declined nor merged.
+            return Rate(c["closed"], c["reported"])
         return Rate(c["closed"], c["reported"] - c["declined"] - c["merged"])
 
     @property
@@ -312,7 +315,17 @@ def indicators_sum(level: str, code: str, start: date, end: date, name: str = ""
     """Unscoped: the figures of one place or department (for the public overview and the scoped reads)."""
     _check_period(start, end)
     row = sums.totals(_filter(level, code), start, end)[""]
-    return Indicators(level=level, code=code, name=name, start=start, end=end, counts=_sums(row))
+    counts = _sums(row)
+    if level == Level.DEPARTMENT:
+        counts.update(_received(sums.received(_filter(level, code), start, end).get(str(int(code)))))
+    return Indicators(level=level, code=code, name=name, start=start, end=end, counts=counts)
+
+
+def _received(row: dict[str, int] | None) -> dict[str, int]:
+    """A department's workload in place of the rollup's report and close counters: the tickets it
+    received in the period and the closed ones among them (sums.received)."""
+    row = row or {}
+    return {"reported": row.get("reported", 0), "closed": row.get("closed", 0), "declined": 0, "merged": 0}
 
 
 @replica_reads
@@ -376,10 +389,13 @@ def indicators_by_child(
         raise field_error("sort", "排序指标不正确")
     _check_period(start, end)
     per = sums.totals(_filter(level, code), start, end, by=_FIELD[by])
-    out = [
-        Indicators(level=by, code=c, name=n, start=start, end=end, counts=_sums(per.get(c, _zero())))
-        for c, n in _children(level, code, by)
-    ]
+    got = sums.received(_filter(level, code), start, end) if by == Level.DEPARTMENT else {}
+    out = []
+    for c, n in _children(level, code, by):
+        counts = _sums(per.get(c, _zero()))
+        if by == Level.DEPARTMENT:
+            counts.update(_received(got.get(c)))
+        out.append(Indicators(level=by, code=c, name=n, start=start, end=end, counts=counts))
     return rank(out, sort)
 
 
@@ -437,7 +453,10 @@ def overview_tickets() -> dict[str, Any]:
 @replica_reads
 def reported_by_month(level: str, code: str, y: int) -> list[dict[str, Any]]:
     """Reported and closed per month of ``y`` (12 rows, one grouped query), for the console chart."""
-    per = sums.by_month(_filter(level, code), y)
+    if level == Level.DEPARTMENT:
+        per = sums.received_by_month(int(code), y)
+    else:
+        per = sums.by_month(_filter(level, code), y)
     return [{"month": m, **per.get(m, {"reported": 0, "closed": 0})} for m in range(1, 13)]
 
 

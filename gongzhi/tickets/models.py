@@ -423,6 +423,34 @@ class DepartmentLimit(models.Model):
         return f"{self.department} {self.respond_amount}{self.respond_unit}"
 
 
+class TicketPolicy(models.Model):
+    """工单办理设置: a district's rules for its ticket loop, which its district admin sets. No row is the
+    default (every rule on).
+
+    ``separate_duties`` (办理与核查、回访分离): whoever reported or handled a ticket does not verify it, and
+    whoever handled it does not call back about it (``core.duties``). A district with too few staff for
+    that (a village where one grid worker does everything) may switch it off; the change is audited."""
+
+    district_code = models.CharField(_("区县代码"), max_length=6, unique=True)
+    separate_duties = models.BooleanField(_("办理与核查、回访分离"), default=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("设置人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("工单办理设置")
+        verbose_name_plural = _("工单办理设置")
+
+    def __str__(self) -> str:
+        return self.district_code
+
+
 class Patrol(PlacedModel):
     """A grid worker's patrol (巡查): check-ins with location; tickets reported on the way link to it."""
 

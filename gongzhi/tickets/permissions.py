@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import rules
 
-from gongzhi.core.permissions import holds
+from gongzhi.core.permissions import holds, holds_over
 from gongzhi.core.roles import (
     COMMUNITY_STAFF,
     DISTRICT_ADMINS,
@@ -214,6 +214,8 @@ rules.add_perm("tickets.verify_ticket", _is_first_responder | _verifies_on_site)
 rules.add_perm("tickets.close_ticket", _is_first_responder | _community_backs_up)
 # Call back (rate): the same people, or the reporter themselves.
 rules.add_perm("tickets.callback_ticket", _is_reporter | _is_first_responder | _community_backs_up)
+# Call the reporter back (their full number, services/reveal.py): the staff among them, not the reporter.
+rules.add_perm("tickets.call_reporter", _is_first_responder | _community_backs_up)
 # Approve or refuse an extension: the level that dispatched the ticket (or above).
 rules.add_perm("tickets.decide_extension", _dispatching_level)
 # Add a note: the reporter, the first responder, the handlers and the staff of the ticket's place.
@@ -226,3 +228,5 @@ rules.add_perm("tickets.take_appointment", holds(COMMUNITY_STAFF))
 rules.add_perm("tickets.patrol", holds(GRID_STAFF))
 # The category tree is the district's.
 rules.add_perm("tickets.change_category", holds(DISTRICT_ADMINS))
+# A district's ticket settings (工单办理设置, services/policy.py): its district admin.
+rules.add_perm("tickets.set_policy", holds_over(DISTRICT_ADMINS))

@@ -5,6 +5,10 @@ A community, subdistrict, district or the whole city reads the months of its per
 ``DailyStat`` (``split``); a grid or a department reads ``DailyStat`` (the monthly rows have neither). "Tickets by status" reads ``StatusCount`` when the period starts on the first of a month and
 ends on a month's last day or today (nothing is reported after today), else groups the tickets table.
 Every path returns the same numbers; the tests compare them on the same records.
+
+A department's workload is the tickets it received (``received``): those it leads now (``Ticket.department``,
+set by a dispatch to it), reported in the period, and of those the closed ones. The rollups count a report
+before any department has it, so they cannot say this; the tickets table, through its department index, can.
 """
 
 from __future__ import annotations
@@ -109,6 +113,41 @@ def by_month(filters: dict[str, Any], year: int) -> dict[int, dict[str, int]]:
         qs = DailyStat.objects.filter(**filters, day__gte=start, day__lte=end).annotate(m=ExtractMonth("day"))
     rows = qs.values("m").annotate(reported=Sum("reported"), closed=Sum("closed")).order_by()
     return {int(r["m"]): {"reported": int(r["reported"] or 0), "closed": int(r["closed"] or 0)} for r in rows}
+
+
+def _period(start: date, end: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    return datetime.combine(start, time.min, tzinfo=tz), datetime.combine(
+        end + timedelta(days=1), time.min, tzinfo=tz
+    )
+
+
+def received(filters: dict[str, Any], start: date, end: date) -> dict[str, dict[str, int]]:
+    """Per department (its id as text): the tickets it leads that were reported in [start, end]
+    (``reported``) and how many of them are closed (``closed``), among the tickets matching ``filters``."""
+    since, until = _period(start, end)
+    rows = (
+        Ticket.objects.filter(
+            **filters, department_id__isnull=False, created_at__gte=since, created_at__lt=until
+        )
+        .values("department_id")
+        .annotate(reported=Count("id"), closed=Count("id", filter=Q(status="closed")))
+        .order_by()
+    )
+    return {str(r["department_id"]): {"reported": r["reported"], "closed": r["closed"]} for r in rows}
+
+
+def received_by_month(department_id: int, year: int) -> dict[int, dict[str, int]]:
+    """A department's received tickets per report month of ``year``, and the closed ones among them."""
+    since, until = _period(date(year, 1, 1), date(year, 12, 31))
+    rows = (
+        Ticket.objects.filter(department_id=department_id, created_at__gte=since, created_at__lt=until)
+        .annotate(m=ExtractMonth("created_at"))
+        .values("m")
+        .annotate(reported=Count("id"), closed=Count("id", filter=Q(status="closed")))
+        .order_by()
+    )
+    return {int(r["m"]): {"reported": r["reported"], "closed": r["closed"]} for r in rows}
 
 
 def status_counts(filters: dict[str, Any], start: date, end: date) -> dict[str, int]:

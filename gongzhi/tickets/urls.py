@@ -15,6 +15,7 @@ from gongzhi.tickets.views import (
     figures,
     hotline,
     patrols,
+    policy,
 )
 
 app_name = "tickets"
@@ -25,7 +26,9 @@ urlpatterns = [
     path("new/", console_pages.ticket_new, name="new"),
     path("supervision/", console_pages.supervision_list, name="supervision"),
     path("categories/", console_pages.category_list, name="categories"),
+    path("settings/", policy.policy_page, name="policy"),
     path("<int:ticket_id>/", console_ticket.ticket_detail, name="detail"),
+    path("<int:ticket_id>/reporter-phone/", console_ticket.reporter_phone_reveal, name="reporter_phone"),
     path("<int:ticket_id>/<str:action>/", console_ticket.ticket_action, name="action"),
     # Intake and patrols.
     path("hotline/", hotline.hotline_page, name="hotline"),

@@ -93,6 +93,7 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
             ("tickets:patrol_coverage", _("每日巡查覆盖")),
             ("tickets:patrol_summary", _("每月巡查总结")),
             ("tickets:categories_edit", _("编辑事件分类"), "tickets.change_category"),
+            ("tickets:policy", _("工单办理设置"), "tickets.change_category"),
         ],
         "tickets.add_ticket",
     ),

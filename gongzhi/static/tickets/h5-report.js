@@ -23,6 +23,52 @@
     }
   }
 
+  // A field the server refused loses its message once the person changes it (the server checks again
+  // on the next submit); when no field message is left, the notice above the form goes too.
+  function clearError(name) {
+    var err = form.querySelector('[data-testid="error-' + name + '"]');
+    if (err && err.parentNode) {
+      err.parentNode.removeChild(err);
+    }
+    var field = form.elements[name];
+    if (field && field.removeAttribute) {
+      field.removeAttribute("aria-invalid");
+      field.removeAttribute("aria-describedby");
+    }
+    if (!form.querySelector('[data-testid^="error-"]')) {
+      var notice = document.querySelector("[data-testid=report-error]");
+      if (notice) {
+        notice.hidden = true;
+      }
+    }
+  }
+
+  function clearOn(name, eventName, filled) {
+    var field = form.elements[name];
+    if (!field || !field.addEventListener) {
+      return;
+    }
+    field.addEventListener(eventName, function () {
+      if (!filled || field.value.trim() !== "") {
+        clearError(name);
+      }
+    });
+  }
+
+  clearOn("description", "input", true);
+  clearOn("category", "change", false);
+  clearOn("photos", "change", false);
+  clearOn("address", "input", true);
+  var address = form.elements.address;
+  if (address && address.addEventListener) {
+    // An address is the other way to say where: it answers a missing location too.
+    address.addEventListener("input", function () {
+      if (address.value.trim() !== "") {
+        clearError("location");
+      }
+    });
+  }
+
   var REFUSED = {
     1: "您未允许获取位置，请在浏览器设置中允许定位，或填写详细地址",
     2: "暂时无法获取位置，请稍后再试或填写详细地址",
@@ -45,6 +91,7 @@
           var accuracy = Math.round(pos.coords.accuracy || 0);
           say(status, accuracy ? "已获取位置（精度约" + accuracy + "米）" : "已获取位置");
           form.setAttribute("data-located", "1");
+          clearError("location");
           locate.disabled = false;
           locate.textContent = "重新定位";
         },

@@ -24,6 +24,7 @@ from gongzhi.tickets.forms import MoveIn, field_messages
 from gongzhi.tickets.models import Ticket, TicketEvent, TicketPhoto
 from gongzhi.tickets.selectors import tickets as selectors
 from gongzhi.tickets.selectors.tickets import ticket_photo_url
+from gongzhi.tickets.services.reveal import CALLBACK_REASON, ticket_reporter_phone_reveal
 
 if TYPE_CHECKING:
     from gongzhi.accounts.models import User
@@ -376,6 +377,22 @@ def photo(request: HttpRequest, photo_id: int):
 def get_ticket(request: HttpRequest, ticket_id: int):
     ticket = selectors.ticket_get_for_actor(actor=_actor(request), ticket_id=ticket_id)
     return ticket_detail(_actor(request), ticket)
+
+
+class ReporterPhoneOut(Schema):
+    phone: str = Field(..., description="上报人完整电话")
+    reason: str = Field(..., description="记入操作记录的事由（回访）")
+
+
+# Before the moves' route: "/tickets/{id}/{action}" would take "reporter-phone" as an action.
+@router.post(
+    "/tickets/{ticket_id}/reporter-phone",
+    response={200: ReporterPhoneOut, **ERRORS},
+    summary="回访：查看上报人完整电话（负责回访的人，核查通过后；记入操作记录）",
+)
+def reporter_phone(request: HttpRequest, ticket_id: int):
+    phone = ticket_reporter_phone_reveal(actor=_actor(request), ticket_id=ticket_id)
+    return {"phone": phone, "reason": CALLBACK_REASON}
 
 
 @router.post(

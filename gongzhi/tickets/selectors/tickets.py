@@ -30,6 +30,7 @@ from gongzhi.tickets.enums import (
 )
 from gongzhi.tickets.models import Assignment, Category, Supervision, Ticket, TicketEvent, TicketPhoto
 from gongzhi.tickets.permissions import LEVEL_ROLES, roles_from
+from gongzhi.tickets.selectors.policy import duties_separated
 from gongzhi.tickets.transitions import TICKET
 
 if TYPE_CHECKING:
@@ -303,8 +304,9 @@ def ticket_actions_for_actor(*, actor: Actor, ticket: Ticket) -> list[str]:
     for name, perms in rules.items():
         if name in moves and any(allowed(actor, perm, ticket) for perm in perms):
             out.append(name)
-    if {"verify", "callback"} & set(out):
-        # Nobody checks their own work (core.duties): the services refuse it, the buttons are not offered.
+    if {"verify", "callback"} & set(out) and duties_separated(ticket.district_code):
+        # Nobody checks their own work (core.duties): the services refuse it, the buttons are not offered
+        # (unless the ticket's district switched the separation off: selectors/policy.py).
         workers = ticket_workers(ticket)
         own: dict[str, set[int | None]] = {"verify": {ticket.reporter_id, *workers}, "callback": {*workers}}
         out = [name for name in out if actor.pk not in own.get(name, set())]

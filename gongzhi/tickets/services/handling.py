@@ -2,7 +2,8 @@
 
 Separation of duties (``core.duties``, 403 ``own_work``): whoever reported the ticket or did the work on
 it (its named handler, anyone who submitted a handling result) does not verify it; whoever did the work
-does not call back about it (the reporter rating their own ticket is the point of the callback). The
+does not call back about it (the reporter rating their own ticket is the point of the callback). It is on
+unless the ticket's district switched it off (``services/policy.py``, 工单办理设置). The
 grid worker who finds a problem on patrol and fixes it on the spot (自办) hands the check to another
 worker of the grid or to the community's staff. Accepting and closing are not judgements of someone's
 work (the check has already been made by another), so a first responder may accept their own report.
@@ -30,6 +31,7 @@ from gongzhi.tickets.models import (
     Supervision,
     Ticket,
 )
+from gongzhi.tickets.selectors.policy import duties_separated
 from gongzhi.tickets.selectors.tickets import ticket_workers
 from gongzhi.tickets.services.common import (
     S,
@@ -130,7 +132,8 @@ def ticket_verify(
         ticket,
         error=Forbidden("只有问题所在网格的网格员、社区工作人员或首问负责人可以核查"),
     )
-    refuse_own_work(actor, ticket.reporter_id, ticket_workers(ticket), what="核查本人上报或处置的工单")
+    if duties_separated(ticket.district_code):
+        refuse_own_work(actor, ticket.reporter_id, ticket_workers(ticket), what="核查本人上报或处置的工单")
     note = text(note, "note", "核查意见", required=not passed)
     images = clean_images(list(photos or []))
     fields = ["status", "updated_at"]
@@ -187,7 +190,8 @@ def ticket_callback(
         ticket,
         error=Forbidden("只有首问负责人、社区工作人员或上报人本人可以回访评价"),
     )
-    refuse_own_work(actor, ticket_workers(ticket), what="回访本人处置的工单")
+    if duties_separated(ticket.district_code):
+        refuse_own_work(actor, ticket_workers(ticket), what="回访本人处置的工单")
     if satisfaction not in Satisfaction.values:
         raise field_error("satisfaction", "请选择满意、基本满意或不满意")
     note = text(
@@ -259,7 +263,8 @@ def _merged_callback(
             code="merged_callback_closed",
         )
     assert into is not None
-    refuse_own_work(actor, ticket_workers(into), what="回访本人处置的工单")
+    if duties_separated(into.district_code):
+        refuse_own_work(actor, ticket_workers(into), what="回访本人处置的工单")
     if satisfaction not in Satisfaction.values:
         raise field_error("satisfaction", "请选择满意、基本满意或不满意")
     is_reporter = actor is not None and actor.pk == ticket.reporter_id

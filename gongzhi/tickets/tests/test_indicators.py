@@ -226,8 +226,10 @@ def test_department_and_children_and_scope(district):
     )
     assert (f.dispatched, f.handled, f.due, f.on_time, f.verifications, f.reworked) == (2, 1, 1, 0, 3, 1)
     assert (f.callbacks, f.satisfied, f.closed) == (2, 1, 1)
-    # Departments receive dispatches, not reports: closure and return rates do not apply.
-    assert f.closure_rate.value is None and f.return_rate.value is None
+    # A department's workload is what it received: T2 (T3 was returned, so it is no longer the
+    # department's); its closure rate is over that. Returns count against the dispatcher.
+    assert (f.reported, f.closed) == (1, 1) and _rate(f.closure_rate) == (1, 1)
+    assert f.return_rate.value is None
 
     rows = ind.indicators_by_child(
         actor=district.user("community_worker"),
@@ -260,7 +262,7 @@ def test_department_and_children_and_scope(district):
         end=NOV[1],
         by="department",
     )
-    assert [(d.name, d.dispatched) for d in deps] == [(dep.name, 2)]
+    assert [(d.name, d.dispatched, d.reported, d.closed) for d in deps] == [(dep.name, 2, 1, 1)]
 
     # Scope: outside it is the same 404 as missing.
     with pytest.raises(NotFound):

@@ -28,6 +28,7 @@ from gongzhi.tickets.forms import TicketMoveForm
 from gongzhi.tickets.models import LIMIT_UNITS, Ticket
 from gongzhi.tickets.selectors import tickets as selectors
 from gongzhi.tickets.services import ACTIONS, ticket_move
+from gongzhi.tickets.services.reveal import may_reveal_reporter_phone, ticket_reporter_phone_reveal
 
 ACTION_LABELS = {
     "accept": _("受理"),
@@ -194,6 +195,8 @@ def ticket_context(
         "errors": (error.fields or {}) if error else {},
         "posted": TicketMoveForm(request.POST).values() if failed else {},
     }
+    if "callback" in actions or ticket.status == "merged":
+        ctx["may_reveal_phone"] = may_reveal_reporter_phone(actor, ticket)
     if staff:
         ctx.update(_routing_context(actor, ticket, actions))
     if "dispatch" in actions:
@@ -245,3 +248,28 @@ def ticket_action(request: HttpRequest, ticket_id: int, action: str) -> HttpResp
         )
     messages.success(request, gettext("已办理：%(action)s") % {"action": ACTION_LABELS[action]})
     return redirect("tickets:detail", ticket_id=ticket_id)
+
+
+@console_login_required
+@require_POST
+def reporter_phone_reveal(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """The reporter's full number for the callback (回访): the ticket page again, not cached, with the number
+    and a tel: link in the callback block; the service checks who may and writes the audit row."""
+    actor = actor_of(request)
+    try:
+        ticket = selectors.ticket_get_for_actor(actor=actor, ticket_id=ticket_id)
+        phone = ticket_reporter_phone_reveal(actor=actor, ticket_id=ticket_id)
+    except NotFound:
+        raise Http404 from None
+    except ApplicationError as exc:
+        return render(
+            request,
+            "tickets/console/detail.html",
+            ticket_context(request, ticket, failed="reveal", error=exc),
+            status=exc.status,
+        )
+    ctx = ticket_context(request, ticket)
+    ctx["revealed_phone"] = phone
+    response = render(request, "tickets/console/detail.html", ctx)
+    response["Cache-Control"] = "no-store"
+    return response

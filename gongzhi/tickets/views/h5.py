@@ -124,6 +124,8 @@ def report(request: HttpRequest) -> HttpResponse:
             "error": error,
             "field_errors": {k: v for k, v in fields.items() if k in REPORT_FIELDS},
             "other_error": error is not None and not any(k in REPORT_FIELDS for k in fields),
+            # A refused form comes back without the files: say so only when some were chosen.
+            "photos_sent": len(request.FILES.getlist("photos")) if error else 0,
             "max_photos": 9,
         },
         status=error.status if error else 200,
