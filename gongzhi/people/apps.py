@@ -13,3 +13,9 @@ class PeopleConfig(AppConfig):
 
         # The place tree and a grid's figures count persons per grid; places sits below people.
         grid_counter_register(key="persons", counter=person_counts_by_grid)
+
+        from gongzhi.core.roles import POPULATION_EDITORS
+        from gongzhi.jobs.tasks import Kind, register_kind
+        from gongzhi.people.imports import JOB_KIND, population_import_job
+
+        register_kind(Kind(JOB_KIND, "实有人口导入", POPULATION_EDITORS, population_import_job))
