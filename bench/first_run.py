@@ -78,7 +78,7 @@ def main() -> None:
                 break
             time.sleep(1)
         out["serving_seconds"] = serving
-        out["logins_printed"] = "admin" in (tmp / "make-run.log").read_text("utf-8", "replace")
+        out["logins_printed"] = "演示账号" in (tmp / "make-run.log").read_text("utf-8", "replace")
         if args.wait_built and serving is not None:
             built = None
             while time.monotonic() - started < args.timeout and proc.poll() is None:

@@ -244,9 +244,7 @@ else:
 GONGZHI_TASKS = os.environ.get("GONGZHI_TASKS", "rq" if REDIS_URL else "db")
 if GONGZHI_TASKS == "rq":
     INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks_db") + 1, "django_rq")
-    RQ_QUEUES = {
-        "default": {"URL": os.environ.get("TASKS_REDIS_URL", REDIS_URL), "DEFAULT_TIMEOUT": 3600}
-    }
+    RQ_QUEUES = {"default": {"URL": os.environ.get("TASKS_REDIS_URL", REDIS_URL), "DEFAULT_TIMEOUT": 3600}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 elif GONGZHI_TASKS == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -874,6 +874,19 @@ def _property(w: World) -> None:
         w.add("property_topic", side, Obj({"topic_id": matter.topic_id}, [matter.title]))
 
 
+def _jobs(w: World) -> None:
+    """A population check started in the background by the grid worker (A) and by the other grid's (B)."""
+    from gongzhi.people.imports import population_import_enqueue
+
+    d = w.d
+    for side, key, grid in (("A", "grid_worker", "g1"), ("B", "grid_worker_g2", "g4")):
+        content = f"网格编码,门牌号,姓名\n{d.grids[grid].code},101,{side}号检查\n".encode()
+        job = population_import_enqueue(
+            actor=d.user(key), file_name=f"{side}.csv", content=content, dry_run=True
+        )
+        w.add("job", side, Obj({"job_id": job.pk}, [job.label]))
+
+
 def build_world() -> World:
     d = build_small_district()
     w = World(d=d)
@@ -896,4 +909,5 @@ def build_world() -> World:
     _resettlement(w)
     _councils(w)
     _property(w)
+    _jobs(w)
     return w

@@ -24,4 +24,3 @@ class JobPhase(models.TextChoices):
 class FileRole(models.TextChoices):
     INPUT = "input", _("上传文件")
     RESULT = "result", _("结果文件")
-

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
@@ -46,3 +46,45 @@ def job_result_file(*, job: Job) -> JobFile | None:
     from gongzhi.jobs.enums import FileRole
 
     return JobFile.objects.filter(job=job, role=FileRole.RESULT).first()
+
+
+def system_jobs_running() -> list[Job]:
+    """The system's own public jobs still running (the demo build), for the login and home pages."""
+    from gongzhi.jobs.enums import FINISHED
+    from gongzhi.jobs.tasks import public_kinds
+
+    kinds = public_kinds()
+    if not kinds:
+        return []
+    return list(
+        Job.objects.filter(actor__isnull=True, kind__in=kinds)
+        .exclude(status__in=FINISHED)
+        .order_by("-created_at")[:3]
+    )
+
+
+def job_context(job: Job) -> dict[str, Any]:
+    """What a page and the API show of a job: percent done, the ETA from the pace so far, a result."""
+    from gongzhi.jobs.enums import FINISHED
+
+    total = job.rows_total or 0
+    percent = (
+        min(100, round(job.rows_done * 100 / total)) if total else (100 if job.status in FINISHED else 0)
+    )
+    eta = None
+    if (
+        job.started_at
+        and job.heartbeat_at
+        and total
+        and 0 < job.rows_done < total
+        and job.status not in FINISHED
+    ):
+        spent = (job.heartbeat_at - job.started_at).total_seconds()
+        eta = round(spent / job.rows_done * (total - job.rows_done))
+    return {
+        "job": job,
+        "percent": percent,
+        "eta_seconds": eta,
+        "finished": job.status in FINISHED,
+        "has_result": job.result_expires_at is not None,
+    }

@@ -90,7 +90,9 @@ def job_start(
     )
     if file is not None:
         name, content, content_type = file
-        job_file_put(job_id=job.pk, role=FileRole.INPUT, name=name, content=content, content_type=content_type)
+        job_file_put(
+            job_id=job.pk, role=FileRole.INPUT, name=name, content=content, content_type=content_type
+        )
     audit_record(
         actor=actor,
         target=job,
@@ -187,7 +189,9 @@ def job_result_download(*, actor: Actor, job_id: int) -> JobFile:
     f = selectors.job_result_file(job=job)
     if f is None or job.result_expires_at is None or job.result_expires_at <= timezone.now():
         raise ApplicationError(
-            f"结果文件已过期（保留{result_days()}天）或没有结果文件，请重新发起", code="result_gone", status=410
+            f"结果文件已过期（保留{result_days()}天）或没有结果文件，请重新发起",
+            code="result_gone",
+            status=410,
         )
     audit_record(
         actor=actor,
@@ -222,9 +226,13 @@ def job_recover_stale(now: dt.datetime | None = None) -> dict[str, int]:
                 continue
             if job.attempts >= max_attempts() or job.cancel_requested:
                 cancelled = job.cancel_requested
-                job.status = check_move(JOB, JobStatus.CANCELLED if cancelled else JobStatus.FAILED, job.status)
+                job.status = check_move(
+                    JOB, JobStatus.CANCELLED if cancelled else JobStatus.FAILED, job.status
+                )
                 job.finished_at, job.phase = now, JobPhase.DONE
-                job.message = "已取消" if cancelled else f"后台处理进程中断，已尝试{job.attempts}次，请重新发起"
+                job.message = (
+                    "已取消" if cancelled else f"后台处理进程中断，已尝试{job.attempts}次，请重新发起"
+                )
                 job.save(update_fields=["status", "finished_at", "phase", "message"])
                 failed += 1
                 continue
@@ -234,7 +242,9 @@ def job_recover_stale(now: dt.datetime | None = None) -> dict[str, int]:
             job.save(update_fields=["status", "phase", "task_id", "message"])
             transaction.on_commit(lambda job_id=job_id: _enqueue(job_id))
             requeued += 1
-    lost = Job.objects.filter(status=JobStatus.QUEUED, task_id="", cancel_requested=False, created_at__lt=cutoff)
+    lost = Job.objects.filter(
+        status=JobStatus.QUEUED, task_id="", cancel_requested=False, created_at__lt=cutoff
+    )
     for job_id in list(lost.values_list("pk", flat=True)):
         _enqueue(job_id)
         requeued += 1

@@ -13,6 +13,7 @@ records the job with its import batch and is one transaction).
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -41,6 +42,8 @@ class Kind:
     # the roles whose place codes are recorded as the job's scope (and must still be held to read it)
     roles: frozenset[str] | None
     run: Callable[[JobContext], dict[str, Any]]
+    # a system job (no starter) whose progress the login page may show: no personal data in it
+    public: bool = False
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,10 @@ def register_kind(kind: Kind) -> None:
 
 def kind_of(name: str) -> Kind | None:
     return _KINDS.get(name)
+
+
+def public_kinds() -> list[str]:
+    return sorted(k.name for k in _KINDS.values() if k.public)
 
 
 def register_schedule(schedule: Schedule) -> None:
@@ -101,6 +108,7 @@ class JobContext:
         phase: str = JobPhase.CHECKING,
         errors: list[dict[str, Any]] | None = None,
         error_count: int | None = None,
+        note: str | None = None,
         force: bool = False,
     ) -> None:
         """Rows done (of total) so far; raises ``JobCancelled`` when the starter asked to cancel. Written
@@ -121,6 +129,8 @@ class JobContext:
             values["errors"] = errors[:50]
         if error_count is not None:
             values["error_count"] = error_count
+        if note is not None:
+            values["message"] = note[:500]
         Job.objects.filter(pk=self.job_id).update(**values)
         if Job.objects.filter(pk=self.job_id, cancel_requested=True).exists():
             raise JobCancelled
@@ -128,7 +138,9 @@ class JobContext:
     def result_file(self, name: str, content: bytes, content_type: str) -> None:
         from gongzhi.jobs.services import job_file_put
 
-        job_file_put(job_id=self.job_id, role=FileRole.RESULT, name=name, content=content, content_type=content_type)
+        job_file_put(
+            job_id=self.job_id, role=FileRole.RESULT, name=name, content=content, content_type=content_type
+        )
 
 
 class _Heartbeat(threading.Thread):
@@ -144,10 +156,9 @@ class _Heartbeat(threading.Thread):
 
         try:
             while not self.stop.wait(self.every):
-                try:
+                # SQLite busy under the runner's write: the next beat tries again
+                with contextlib.suppress(DatabaseError):
                     Job.objects.filter(pk=self.job_id).update(heartbeat_at=timezone.now())
-                except DatabaseError:
-                    pass  # SQLite busy under the runner's write: the next beat tries again
         finally:
             connection.close()
 
@@ -169,13 +180,17 @@ def run_job(job_id: int) -> dict[str, Any]:
     try:
         result = kind.run(JobContext(job))
     except JobCancelled:
-        services.job_end(job_id=job_id, ok=False, cancelled=True, message="已按发起人要求取消，未写入任何数据")
+        services.job_end(
+            job_id=job_id, ok=False, cancelled=True, message="已按发起人要求取消，未写入任何数据"
+        )
         return {"job": job_id, "cancelled": True}
     except ApplicationError as exc:
         services.job_end(job_id=job_id, ok=False, message=exc.message, fields=exc.fields)
         return {"job": job_id, "failed": True}
     except Exception:
-        services.job_end(job_id=job_id, ok=False, message="后台处理出错，未写入任何数据；请稍后重试或联系管理员")
+        services.job_end(
+            job_id=job_id, ok=False, message="后台处理出错，未写入任何数据；请稍后重试或联系管理员"
+        )
         raise
     finally:
         beat.stop.set()

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,74 +14,147 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Job',
+            name="Job",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40, verbose_name='任务类型')),
-                ('label', models.CharField(max_length=200, verbose_name='任务名称')),
-                ('scope_codes', models.JSONField(blank=True, default=list, verbose_name='发起人管辖范围')),
-                ('district_code', models.CharField(blank=True, max_length=6, verbose_name='区县代码')),
-                ('subdistrict_code', models.CharField(blank=True, max_length=12, verbose_name='街道代码')),
-                ('community_code', models.CharField(blank=True, max_length=12, verbose_name='社区代码')),
-                ('grid_code', models.CharField(blank=True, max_length=15, verbose_name='网格编码')),
-                ('status', models.CharField(choices=[('queued', '排队中'), ('running', '进行中'), ('succeeded', '已完成'), ('failed', '失败'), ('cancelled', '已取消')], default='queued', max_length=16, verbose_name='状态')),
-                ('phase', models.CharField(choices=[('waiting', '等待后台处理'), ('reading', '读取文件'), ('checking', '逐行校验'), ('writing', '写入数据库'), ('done', '完成')], default='waiting', max_length=16, verbose_name='阶段')),
-                ('params', models.JSONField(blank=True, default=dict, verbose_name='参数')),
-                ('rows_total', models.PositiveIntegerField(default=0, verbose_name='总行数')),
-                ('rows_done', models.PositiveIntegerField(default=0, verbose_name='已处理行数')),
-                ('error_count', models.PositiveIntegerField(default=0, verbose_name='错误数')),
-                ('errors', models.JSONField(blank=True, default=list, verbose_name='错误')),
-                ('message', models.CharField(blank=True, max_length=500, verbose_name='说明')),
-                ('result', models.JSONField(blank=True, default=dict, verbose_name='结果')),
-                ('result_expires_at', models.DateTimeField(blank=True, null=True, verbose_name='结果保留至')),
-                ('cancel_requested', models.BooleanField(default=False, verbose_name='已请求取消')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='运行次数')),
-                ('task_id', models.CharField(blank=True, max_length=64, verbose_name='队列任务编号')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='开始时间')),
-                ('heartbeat_at', models.DateTimeField(blank=True, null=True, verbose_name='最近进展时间')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='结束时间')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='jobs', to=settings.AUTH_USER_MODEL, verbose_name='发起人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=40, verbose_name="任务类型")),
+                ("label", models.CharField(max_length=200, verbose_name="任务名称")),
+                ("scope_codes", models.JSONField(blank=True, default=list, verbose_name="发起人管辖范围")),
+                ("district_code", models.CharField(blank=True, max_length=6, verbose_name="区县代码")),
+                ("subdistrict_code", models.CharField(blank=True, max_length=12, verbose_name="街道代码")),
+                ("community_code", models.CharField(blank=True, max_length=12, verbose_name="社区代码")),
+                ("grid_code", models.CharField(blank=True, max_length=15, verbose_name="网格编码")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "排队中"),
+                            ("running", "进行中"),
+                            ("succeeded", "已完成"),
+                            ("failed", "失败"),
+                            ("cancelled", "已取消"),
+                        ],
+                        default="queued",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "phase",
+                    models.CharField(
+                        choices=[
+                            ("waiting", "等待后台处理"),
+                            ("reading", "读取文件"),
+                            ("checking", "逐行校验"),
+                            ("writing", "写入数据库"),
+                            ("done", "完成"),
+                        ],
+                        default="waiting",
+                        max_length=16,
+                        verbose_name="阶段",
+                    ),
+                ),
+                ("params", models.JSONField(blank=True, default=dict, verbose_name="参数")),
+                ("rows_total", models.PositiveIntegerField(default=0, verbose_name="总行数")),
+                ("rows_done", models.PositiveIntegerField(default=0, verbose_name="已处理行数")),
+                ("error_count", models.PositiveIntegerField(default=0, verbose_name="错误数")),
+                ("errors", models.JSONField(blank=True, default=list, verbose_name="错误")),
+                ("message", models.CharField(blank=True, max_length=500, verbose_name="说明")),
+                ("result", models.JSONField(blank=True, default=dict, verbose_name="结果")),
+                ("result_expires_at", models.DateTimeField(blank=True, null=True, verbose_name="结果保留至")),
+                ("cancel_requested", models.BooleanField(default=False, verbose_name="已请求取消")),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="运行次数")),
+                ("task_id", models.CharField(blank=True, max_length=64, verbose_name="队列任务编号")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="开始时间")),
+                ("heartbeat_at", models.DateTimeField(blank=True, null=True, verbose_name="最近进展时间")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="结束时间")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="jobs",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="发起人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '后台任务',
-                'verbose_name_plural': '后台任务',
-                'indexes': [models.Index(fields=['actor', '-created_at'], name='jobs_job_actor_created'), models.Index(fields=['status', 'heartbeat_at'], name='jobs_job_status_beat')],
+                "verbose_name": "后台任务",
+                "verbose_name_plural": "后台任务",
+                "indexes": [
+                    models.Index(fields=["actor", "-created_at"], name="jobs_job_actor_created"),
+                    models.Index(fields=["status", "heartbeat_at"], name="jobs_job_status_beat"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='JobFile',
+            name="JobFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('input', '上传文件'), ('result', '结果文件')], max_length=8, verbose_name='用途')),
-                ('name', models.CharField(max_length=255, verbose_name='文件名')),
-                ('content_type', models.CharField(blank=True, max_length=100, verbose_name='类型')),
-                ('content', models.BinaryField(verbose_name='内容')),
-                ('size', models.PositiveIntegerField(default=0, verbose_name='大小')),
-                ('sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('job', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='files', to='jobs.job', verbose_name='任务')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("input", "上传文件"), ("result", "结果文件")],
+                        max_length=8,
+                        verbose_name="用途",
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="文件名")),
+                ("content_type", models.CharField(blank=True, max_length=100, verbose_name="类型")),
+                ("content", models.BinaryField(verbose_name="内容")),
+                ("size", models.PositiveIntegerField(default=0, verbose_name="大小")),
+                ("sha256", models.CharField(blank=True, max_length=64, verbose_name="SHA-256")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                (
+                    "job",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="files",
+                        to="jobs.job",
+                        verbose_name="任务",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '任务文件',
-                'verbose_name_plural': '任务文件',
-                'constraints': [models.UniqueConstraint(fields=('job', 'role'), name='jobs_file_one_per_role')],
+                "verbose_name": "任务文件",
+                "verbose_name_plural": "任务文件",
+                "constraints": [
+                    models.UniqueConstraint(fields=("job", "role"), name="jobs_file_one_per_role")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ScheduledRun',
+            name="ScheduledRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=40, verbose_name='计划任务')),
-                ('slot', models.BigIntegerField(verbose_name='时段')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='结束时间')),
-                ('result', models.JSONField(blank=True, default=dict, verbose_name='结果')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=40, verbose_name="计划任务")),
+                ("slot", models.BigIntegerField(verbose_name="时段")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="结束时间")),
+                ("result", models.JSONField(blank=True, default=dict, verbose_name="结果")),
             ],
             options={
-                'verbose_name': '计划任务运行',
-                'verbose_name_plural': '计划任务运行',
-                'constraints': [models.UniqueConstraint(fields=('name', 'slot'), name='jobs_scheduled_once')],
+                "verbose_name": "计划任务运行",
+                "verbose_name_plural": "计划任务运行",
+                "constraints": [models.UniqueConstraint(fields=("name", "slot"), name="jobs_scheduled_once")],
             },
         ),
     ]

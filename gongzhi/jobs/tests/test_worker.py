@@ -55,7 +55,9 @@ def test_a_job_run_again_after_its_worker_died_writes_nothing_twice(settings):
     work_once(worker_id="w1")
     after_first = Person.objects.count()
     # The worker committed the import and died before recording the end: the job looks running, silent.
-    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, task_id="", heartbeat_at="2000-01-01T00:00Z")
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING, task_id="", heartbeat_at="2000-01-01T00:00Z"
+    )
     settings.JOBS_STALE_SECONDS = 1
     assert job_recover_stale()["requeued"] == 1
     job.refresh_from_db()
@@ -72,7 +74,9 @@ def test_a_file_with_errors_fails_nothing_and_reports_the_errors():
     rows = _rows(d.grids["g1"].code, 5)
     rows[2][6] = "370125199203150000"  # a bad check digit
     before = Person.objects.count()
-    job = imports.population_import_enqueue(actor=d.user("grid_worker"), file_name="人口.csv", content=csv_bytes(rows))
+    job = imports.population_import_enqueue(
+        actor=d.user("grid_worker"), file_name="人口.csv", content=csv_bytes(rows)
+    )
     call_command("jobs_worker", "--once", "--no-schedule")
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED  # the job ran; the import refused the file

@@ -5,16 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('jobs', '0001_initial'),
-        ('people', '0005_person_name_prefix_covering_indexes'),
+        ("jobs", "0001_initial"),
+        ("people", "0005_person_name_prefix_covering_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='populationimport',
-            name='job',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='population_import', to='jobs.job', verbose_name='后台任务'),
+            model_name="populationimport",
+            name="job",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="population_import",
+                to="jobs.job",
+                verbose_name="后台任务",
+            ),
         ),
     ]
