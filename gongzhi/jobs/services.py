@@ -107,7 +107,7 @@ def job_start(
 @transaction.atomic
 def job_begin(*, job_id: int) -> Job | None:
     """The worker takes the job: running, one attempt more. None when there is nothing to run."""
-    job = Job.objects.select_for_update().select_related("actor").filter(pk=job_id).first()
+    job = Job.objects.select_for_update(of=("self",)).select_related("actor").filter(pk=job_id).first()
     if job is None or job.status != JobStatus.QUEUED:
         return None
     now = timezone.now()
