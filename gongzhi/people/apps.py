@@ -19,3 +19,7 @@ class PeopleConfig(AppConfig):
         from gongzhi.people.imports import JOB_KIND, population_import_job
 
         register_kind(Kind(JOB_KIND, "实有人口导入", POPULATION_EDITORS, population_import_job))
+        from gongzhi.core.roles import POPULATION_ROLES
+        from gongzhi.people.exports import EXPORT_JOB_KIND, persons_export_job
+
+        register_kind(Kind(EXPORT_JOB_KIND, "实有人口导出", POPULATION_ROLES, persons_export_job))

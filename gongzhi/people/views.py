@@ -387,6 +387,11 @@ def person_export(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     filters.pop("after_id")
     try:
+        count = exports.persons_export_count(actor=_actor(request), **filters)
+        if count > settings.JOBS_EXPORT_SYNC_ROWS:
+            # A large register is written by the task worker; its page shows the progress and the file.
+            job = exports.persons_export_enqueue(actor=_actor(request), count=count, **filters)
+            return redirect("jobs:detail", job_id=job.pk)
         content, _count = exports.persons_export(actor=_actor(request), **filters)
     except (NotFound, Forbidden) as exc:
         raise _http(exc) from exc

@@ -99,3 +99,27 @@ def test_a_queued_job_cancelled_by_its_starter_never_runs():
     job.refresh_from_db()
     assert job.status == JobStatus.CANCELLED
     assert Person.objects.count() == before
+
+
+def test_a_large_export_is_a_job_whose_file_only_its_starter_downloads(settings, client):
+    from gongzhi.audit.models import AuditEvent
+    from gongzhi.people.tests.helpers import login, read_xlsx
+
+    settings.JOBS_EXPORT_SYNC_ROWS = 2
+    d = build_small_district()
+    login(client, "community_worker")
+    r = client.get("/console/people/export.xlsx")
+    assert r.status_code == 302 and "/console/jobs/" in r["Location"]
+    job = Job.objects.get(kind="people.export")
+    work_once()
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED and job.result_expires_at is not None
+    got = client.get(f"/console/jobs/{job.pk}/result/")
+    assert got.status_code == 200
+    rows = read_xlsx(got.content)
+    assert len(rows) - 1 == job.result["rows"] == job.rows_total > 2
+    assert AuditEvent.objects.filter(event_type="jobs.result_downloaded", target_id=str(job.pk)).exists()
+    client.logout()
+    login(client, "grid_worker")
+    assert client.get(f"/console/jobs/{job.pk}/result/").status_code == 404
+    assert d is not None
