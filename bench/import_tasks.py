@@ -72,7 +72,8 @@ def raw_bulk_sqlite(rows: list[list[str]]) -> dict[str, Any]:
 
     now = dt.datetime.now(dt.UTC).isoformat()
     households: dict[tuple[str, str], int] = {}
-    h_rows, p_rows = [], []
+    h_rows: list[tuple[Any, ...]] = []
+    p_rows: list[tuple[Any, ...]] = []
     for r in rows:
         grid, estate, building, entrance, door, name, number, phone = r[:8]
         key = address_key(estate, building, entrance, door)

@@ -4,6 +4,7 @@ starter, its result downloaded by its starter (audited), its files dropped when 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import logging
 from typing import TYPE_CHECKING, Any
@@ -82,7 +83,7 @@ def job_start(
     job = Job.objects.create(
         kind=kind,
         label=label[:200] or k.label,
-        actor=actor if actor is not None and actor.pk else None,
+        actor_id=actor.pk if actor is not None and actor.pk else None,
         scope_codes=codes,
         params=params or {},
         rows_total=rows_total,
@@ -240,7 +241,7 @@ def job_recover_stale(now: dt.datetime | None = None) -> dict[str, int]:
             job.phase, job.task_id = JobPhase.WAITING, ""
             job.message = f"后台处理进程中断，第{job.attempts + 1}次运行"
             job.save(update_fields=["status", "phase", "task_id", "message"])
-            transaction.on_commit(lambda job_id=job_id: _enqueue(job_id))
+            transaction.on_commit(functools.partial(_enqueue, job_id))
             requeued += 1
     lost = Job.objects.filter(
         status=JobStatus.QUEUED, task_id="", cancel_requested=False, created_at__lt=cutoff

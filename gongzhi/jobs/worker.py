@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -32,7 +34,7 @@ def schedule_due(now: dt.datetime | None = None) -> int:
         try:
             with transaction.atomic():
                 ScheduledRun.objects.create(name=name, slot=slot)
-                transaction.on_commit(lambda name=name, slot=slot: run_scheduled.enqueue(name, slot))
+                transaction.on_commit(functools.partial(run_scheduled.enqueue, name, slot))
         except IntegrityError:
             continue  # another worker took this slot
         n += 1
@@ -63,7 +65,9 @@ def run_ready(worker_id: str) -> int:
         from django_tasks_rq.backend import Job as RQJob
         from rq.worker import SimpleWorker
 
-        rq_worker = django_rq.get_worker(*sorted(backend.queues), job_class=RQJob, worker_class=SimpleWorker)
+        rq_worker = django_rq.get_worker(
+            *sorted(backend.queues), job_class=RQJob, worker_class=cast(Any, SimpleWorker)
+        )
         rq_worker.work(burst=True, with_scheduler=False)
         return int(rq_worker.successful_job_count + rq_worker.failed_job_count)
     return 0  # the immediate backend ran its tasks when they were enqueued
