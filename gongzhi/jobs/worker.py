@@ -68,8 +68,9 @@ def run_ready(worker_id: str) -> int:
         rq_worker = django_rq.get_worker(
             *sorted(backend.queues), job_class=RQJob, worker_class=cast(Any, SimpleWorker)
         )
+        pending = sum(q.count for q in rq_worker.queues)
         rq_worker.work(burst=True, with_scheduler=False)
-        return int(rq_worker.successful_job_count + rq_worker.failed_job_count)
+        return int(pending)
     return 0  # the immediate backend ran its tasks when they were enqueued
 
 
