@@ -29,12 +29,15 @@ assets: gongzhi/static/vendor/.built
 run: install assets
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py collectstatic --no-input --verbosity 0
-	$(PY) manage.py seed_demo --if-empty
+	@# The accounts and places at once; the rest of the demo district is built by the task worker below,
+	@# through the same services, while the site already serves (its progress shows on the login page).
+	$(PY) manage.py seed_demo --if-empty --background
 	$(PY) manage.py demo_logins
 	@echo "共治 running at http://$(HOST):$(PORT)/  (console /console/, resident H5 /h5/, API /api/v1/docs)"
-	@# The supervision sweep (督办巡检) every 5 minutes beside the server; the trap stops it with the server.
-	$(PY) manage.py tickets_supervise --every 300 & SWEEP=$$!; \
-	trap 'kill $$SWEEP 2>/dev/null' EXIT INT TERM; \
+	@# One task worker beside the server (gongzhi.jobs): background imports and exports, the demo's rest,
+	@# and the scheduled work (the supervision sweep 督办巡检 every 5 minutes …); the trap stops it too.
+	$(PY) manage.py jobs_worker & WORKER=$$!; \
+	trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 lint: install

@@ -159,6 +159,7 @@ from gongzhi.console.api import router as overview_router  # noqa: E402
 from gongzhi.councils.api import router as councils_router  # noqa: E402
 from gongzhi.devices.api import router as devices_router  # noqa: E402
 from gongzhi.h5.api import router as resident_router  # noqa: E402
+from gongzhi.jobs.api import router as jobs_router  # noqa: E402
 from gongzhi.mediation.api import router as mediation_router  # noqa: E402
 from gongzhi.party.api import router as party_router  # noqa: E402
 from gongzhi.people.api import router as people_router  # noqa: E402
@@ -181,6 +182,7 @@ api.add_router("/auth", accounts_router)
 api.add_router("/", resident_router)
 api.add_router("/", places_router)
 api.add_router("/", people_router)
+api.add_router("/jobs", jobs_router)
 api.add_router("/party", party_router)
 api.add_router("/workdays", workdays_router)
 api.add_router("/", tickets_api.indicators_router)

@@ -58,11 +58,14 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "ninja",  # its bundled Swagger UI files, served from here: /api/v1/docs loads nothing from a CDN (CSP)
+    "django_tasks",
+    "django_tasks_db",
     "gongzhi.core",
     "gongzhi.audit",
     "gongzhi.ops",
     "gongzhi.places",
     "gongzhi.accounts",
+    "gongzhi.jobs",
     "gongzhi.people",
     "gongzhi.workdays",
     "gongzhi.routing",
@@ -273,6 +276,27 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "gongzhi"}}
+# --- background tasks (gongzhi.jobs) ---------------------------------------------------------------
+# Django's tasks API (the django-tasks backport): the database backend by default, so `make run` needs
+# nothing else; the RQ queue on Redis when REDIS_URL is set (GONGZHI_TASKS=db|rq chooses explicitly).
+# Workers: `python manage.py jobs_worker` (both backends).
+GONGZHI_TASKS = os.environ.get("GONGZHI_TASKS", "rq" if REDIS_URL else "db")
+if GONGZHI_TASKS == "rq":
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks_db") + 1, "django_rq")
+    RQ_QUEUES = {"default": {"URL": os.environ.get("TASKS_REDIS_URL", REDIS_URL), "DEFAULT_TIMEOUT": 3600}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif GONGZHI_TASKS == "immediate":
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+JOBS_RESULT_DAYS = int(os.environ.get("JOBS_RESULT_DAYS", "7"))  # result files kept, then dropped
+JOBS_STALE_SECONDS = int(os.environ.get("JOBS_STALE_SECONDS", "90"))  # no heartbeat → worker died
+JOBS_MAX_ATTEMPTS = 3
+# Uploads of more rows than this (estimated from the file size) go to a background job with progress.
+JOBS_IMPORT_SYNC_BYTES = int(os.environ.get("JOBS_IMPORT_SYNC_BYTES", str(256 * 1024)))
+# Exports of more rows than this become a background job whose file is downloaded when ready.
+JOBS_EXPORT_SYNC_ROWS = int(os.environ.get("JOBS_EXPORT_SYNC_ROWS", "5000"))
+
 # name → "count/seconds" (fixed window); each overridable by RATE_LIMIT_<NAME>, "off" turns one off.
 # See docs/hardening.md for what each one counts.
 _RATE_LIMIT_DEFAULTS = {

@@ -18,6 +18,7 @@ admin.site.index_title = "参考数据"
 # /console/<app>/, its resident pages (h5_urls.py, namespace <app>_h5) at /h5/<app>/. A new app adds
 # its name here (docs/architecture.md, "Adding an app").
 CONSOLE_APPS = [
+    "jobs",
     "places",
     "people",
     "workdays",

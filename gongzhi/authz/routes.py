@@ -118,6 +118,12 @@ ROUTES: dict[str, Route] = {
     "GET /api/v1/persons/export.xlsx": R("collection", POPULATION),
     "GET /api/v1/persons/import-template.xlsx": R("collection", SIGNED_IN),
     "POST /api/v1/persons/import": R("collection", NOBODY),
+    # a large population file goes to a background job (gongzhi.jobs); its progress is the starter's only
+    "POST /api/v1/persons/import-jobs": R("collection", NOBODY),
+    "GET /api/v1/jobs/": R("collection", SIGNED_IN),
+    "GET /api/v1/jobs/{job_id}": R("job", of(GRID_WORKER)),
+    "POST /api/v1/jobs/{job_id}/cancel": R("job", of(GRID_WORKER)),
+    "GET /api/v1/jobs/{job_id}/result": R("job", NOBODY),  # the world's jobs have no result file
     "GET /api/v1/persons/imports/{import_id}": R("import", NOBODY),
     "GET /api/v1/persons/imports/{import_id}/errors.xlsx": R("import", NOBODY),
     "GET /api/v1/households/{household_id}": R(
@@ -447,6 +453,13 @@ ROUTES: dict[str, Route] = {
     "POST /console/places/grids/{code}/team/": R("grid", NOBODY),
     "POST /console/places/grids/{code}/team/{member_id}/edit/": R("grid", NOBODY),
     "POST /console/places/grids/{code}/team/{member_id}/remove/": R("grid", NOBODY),
+    # background jobs: only the person who started one sees it (the world's A job is a grid worker's)
+    "GET /console/jobs/": R("collection", STAFF),
+    "GET /console/jobs/system/": R("public", ALL),  # the demo build's progress: no personal data
+    "GET /console/jobs/{job_id}/": R("job", of(GRID_WORKER)),
+    "GET /console/jobs/{job_id}/progress/": R("job", of(GRID_WORKER)),
+    "POST /console/jobs/{job_id}/cancel/": R("job", of(GRID_WORKER)),
+    "GET /console/jobs/{job_id}/result/": R("job", NOBODY),
     "GET /console/people/": R("list:person", STAFF),
     "GET /console/people/import/": R("collection", STAFF),
     "GET /console/people/import/template.xlsx": R("collection", STAFF),

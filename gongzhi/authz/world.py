@@ -890,6 +890,17 @@ def _registers(w: World) -> None:
         actor=w.d.user("community_worker"), kind="units", file_name="units.xlsx", content=wb.to_bytes()
     )
     w.add("register_import", "A", Obj({"import_id": record.pk}))
+def _jobs(w: World) -> None:
+    """A population check started in the background by the grid worker (A) and by the other grid's (B)."""
+    from gongzhi.people.imports import population_import_enqueue
+
+    d = w.d
+    for side, key, grid in (("A", "grid_worker", "g1"), ("B", "grid_worker_g2", "g4")):
+        content = f"网格编码,门牌号,姓名\n{d.grids[grid].code},101,{side}号检查\n".encode()
+        job = population_import_enqueue(
+            actor=d.user(key), file_name=f"{side}.csv", content=content, dry_run=True
+        )
+        w.add("job", side, Obj({"job_id": job.pk}, [job.label]))
 
 
 def build_world() -> World:
@@ -915,4 +926,5 @@ def build_world() -> World:
     _councils(w)
     _property(w)
     _registers(w)
+    _jobs(w)
     return w

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from gongzhi.accounts.models import User
 from gongzhi.accounts.services import role_assign, user_create
@@ -95,6 +96,14 @@ class DemoSeeder:
     # -- the district -----------------------------------------------------------------------------
     def run(self) -> SeedStats:
         started = time.monotonic()
+        admin = self.run_core()
+        self.run_rest(admin)
+        self.stats.seconds = round(time.monotonic() - started, 1)
+        return self.stats
+
+    def run_core(self) -> User:
+        """The district's places, departments, grid teams and every account: what a person needs to sign
+        in. The rest (``run_rest``) may follow in a background job (``seed_demo --background``)."""
         plans = layout.plan()
         self.first_community = plans[0].code
         district = district_create(actor=None, code=layout.DISTRICT[0], name=layout.DISTRICT[1])
@@ -141,7 +150,42 @@ class DemoSeeder:
             self.team(community, grids, instructors[cp.subdistrict_code])
             self.progress(f"  社区 {cp.name}：{len(grids)} 个网格及网格队伍已建立")
         self.stats.timings["places_and_teams"] = round(time.monotonic() - t, 1)
+        return admin
 
+    def snapshot(self) -> dict[str, Any]:
+        """The generator's state after ``run_core``, as JSON: the background job goes on from it, so the
+        district it builds is the one a single run with the same seed builds."""
+        rng_state = self.gen.rng.getstate()
+        fake_state = self.gen.fake.random.getstate()
+        return {
+            "seed": self.seed,
+            "scale": self.scale,
+            "first_community": self.first_community,
+            "rng": [rng_state[0], list(rng_state[1]), rng_state[2]],
+            "fake": [fake_state[0], list(fake_state[1]), fake_state[2]],
+            "used_ids": sorted(self.gen.used_ids),
+            "used_phones": sorted(self.gen.used_phones),
+            "stats": {k: v for k, v in self.stats.__dict__.items() if k != "timings"},
+            "timings": self.stats.timings,
+        }
+
+    @classmethod
+    def resume(cls, state: dict[str, Any], progress: Callable[[str], None] = print) -> DemoSeeder:
+        seeder = cls(int(state["seed"]), progress, float(state["scale"]))
+        seeder.first_community = state["first_community"]
+        r = state["rng"]
+        seeder.gen.rng.setstate((r[0], tuple(r[1]), r[2]))
+        f = state["fake"]
+        seeder.gen.fake.random.setstate((f[0], tuple(f[1]), f[2]))
+        seeder.gen.used_ids = set(state["used_ids"])
+        seeder.gen.used_phones = set(state["used_phones"])
+        for k, v in state["stats"].items():
+            setattr(seeder.stats, k, v)
+        seeder.stats.timings = dict(state["timings"])
+        return seeder
+
+    def run_rest(self, admin: User) -> SeedStats:
+        """Population, party, lists, tickets and every other part of the demo, through the services."""
         t = time.monotonic()
         residential = list(Grid.objects.filter(kind=GridKind.RESIDENTIAL).order_by("code"))
         for i, grid in enumerate(residential, start=1):
@@ -240,7 +284,6 @@ class DemoSeeder:
             f"  红色物业：{prop['companies']} 家物业企业，{prop['services']} 个小区有物业服务，{prop['committees']} 个业委会，{prop['branches']} 个同心桥党支部；{prop['matters']} 件物业议事，{prop['ratings']} 条居民季度评价，{prop['assessed']} 项季度考核，用时 {prop['seconds']} 秒"
         )
         self.stats.timings["property"] = prop["seconds"]
-        self.stats.seconds = round(time.monotonic() - started, 1)
         return self.stats
 
     def team(self, community: Community, grids: list[Grid], instructor: str) -> None:
@@ -341,3 +384,54 @@ def seed_demo(seed: int = 2026, progress: Callable[[str], None] = print, scale: 
         raise RuntimeError("数据库中已有区划数据，演示数据只能写入空数据库")
     # Each service below runs in its own transaction: a crash leaves whole batches, never half a grid.
     return DemoSeeder(seed, progress, scale).run()
+
+
+# -- in the background (make run: the site serves while the rest is built) ------------------------
+
+JOB_KIND = "demo.build"
+# the progress lines run_rest writes, about: the job's "step n of N"
+REST_STEPS = 35
+
+
+def seed_demo_core(seed: int = 2026, progress: Callable[[str], None] = print, scale: float = 1.0) -> Any:
+    """``run_core`` now, and the rest as a background job (``jobs_worker`` runs it); returns the job."""
+    from gongzhi.jobs.services import job_start
+
+    if not district_is_empty():
+        raise RuntimeError("数据库中已有区划数据，演示数据只能写入空数据库")
+    seeder = DemoSeeder(seed, progress, scale)
+    started = time.monotonic()
+    seeder.run_core()
+    seeder.stats.seconds = round(time.monotonic() - started, 1)
+    return seeder, job_start(
+        actor=None, kind=JOB_KIND, label="演示区后台生成", params=seeder.snapshot(), rows_total=REST_STEPS
+    )
+
+
+def demo_build_job(ctx: Any) -> dict[str, Any]:
+    """The job's runner: the rest of the demo district from the snapshot, one progress step per line."""
+    from gongzhi.jobs.enums import JobPhase
+
+    step = 0
+
+    def progress(line: str) -> None:
+        nonlocal step
+        step += 1
+        ctx.progress(
+            min(step, REST_STEPS - 1), REST_STEPS, phase=JobPhase.WRITING, note=line.strip(), force=True
+        )
+
+    if Person.objects.exists():
+        # A run after the worker died half-way: what was written stays (each service is its own
+        # transaction); the demo is not built twice. ``make clean`` and a new ``make run`` rebuild it.
+        return {"message": "演示数据此前已部分生成（后台进程曾中断），不再重复生成", "resumed": False}
+    seeder = DemoSeeder.resume(ctx.params, progress)
+    admin = User.objects.get(username="admin")
+    started = time.monotonic()
+    stats = seeder.run_rest(admin)
+    ctx.progress(REST_STEPS, REST_STEPS, phase=JobPhase.DONE, note="演示区已全部生成", force=True)
+    return {
+        "message": f"演示区已全部生成：{stats.households} 户 {stats.persons} 人，用时 {round(time.monotonic() - started, 1)} 秒",
+        "households": stats.households,
+        "persons": stats.persons,
+    }

@@ -12,6 +12,7 @@ from gongzhi.audit.enums import EVENT_LABELS
 from gongzhi.core.api import ERRORS, ErrorOut, page_of, session_auth
 from gongzhi.core.errors import ApplicationError, ValidationFailed
 from gongzhi.core.http import XLSX_CONTENT_TYPE, xlsx_response
+from gongzhi.jobs.api import JobOut, job_body
 from gongzhi.people import exports, imports, selectors, services, sheets
 from gongzhi.people.enums import ImportStatus
 
@@ -271,6 +272,25 @@ def person_import(
             extra=body,
         )
     return body
+
+
+@router.post(
+    "/persons/import-jobs",
+    response={202: JobOut, **ERRORS},
+    summary="在后台导入实有人口（大文件）：立即返回任务，进度见 GET /api/v1/jobs/{job_id}",
+)
+def person_import_job(
+    request: HttpRequest,
+    file: UploadedFile | None = File(None, description="实有人口 .xlsx 或 .csv 文件（UTF-8 或 GBK）"),  # noqa: B008
+    dry_run: bool = Form(False, description="仅校验，不写入"),
+):
+    if file is None:
+        raise ValidationFailed("请选择要上传的Excel文件", fields={"file": "请选择文件"})
+    sheets.check_upload(file.name or "", file.size or 0)
+    job = imports.population_import_enqueue(
+        actor=_actor(request), file_name=file.name or "", content=file.read(), dry_run=dry_run
+    )
+    return Status(202, job_body(job))
 
 
 @router.get("/persons/imports/{import_id}", response={200: ImportOut, **ERRORS}, summary="导入记录")

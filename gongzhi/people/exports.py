@@ -173,3 +173,42 @@ def _persons_export_record(*, actor: User, target: Any, filters: dict[str, Any],
         event="people.persons_exported",
         data={"filters": {k: v for k, v in filters.items() if v}, "count": count},
     )
+
+
+# --- in the background (gongzhi.jobs): an export of more rows than JOBS_EXPORT_SYNC_ROWS -----------
+
+EXPORT_JOB_KIND = "people.export"
+
+
+def persons_export_count(*, actor: User, **filters: Any) -> int:
+    from gongzhi.people import selectors
+
+    return selectors.person_list_for_actor(actor=actor, **filters).count()
+
+
+def persons_export_enqueue(*, actor: User, count: int, **filters: Any) -> Any:
+    """The same export as a background job: its xlsx is the job's result file, kept JOBS_RESULT_DAYS and
+    downloadable only by the person who asked for it (an audit row on each download)."""
+    from gongzhi.jobs.services import job_start
+
+    scope = scope_of(actor)
+    if not (scope.superuser or scope.roles & POPULATION_ROLES):
+        raise Forbidden("您没有导出人员名单的权限")
+    return job_start(
+        actor=actor,
+        kind=EXPORT_JOB_KIND,
+        label=f"导出实有人口名单（{count} 人）",
+        params={k: v for k, v in filters.items() if v not in (None, "")},
+        rows_total=count,
+    )
+
+
+def persons_export_job(ctx: Any) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from gongzhi.people.sheets import XLSX_CONTENT_TYPE
+
+    ctx.progress(0, None, phase="reading", force=True)
+    content, count = persons_export(actor=ctx.actor, **ctx.params)
+    ctx.result_file(f"实有人口_{timezone.localdate():%Y%m%d}.xlsx", content, XLSX_CONTENT_TYPE)
+    return {"message": f"已导出 {count} 人（个人信息已脱敏），请下载结果文件", "rows": count}

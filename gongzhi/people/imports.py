@@ -6,7 +6,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -34,6 +34,8 @@ from gongzhi.places.models import Household
 
 if TYPE_CHECKING:
     from gongzhi.accounts.models import User
+    from gongzhi.jobs.models import Job
+    from gongzhi.jobs.tasks import JobContext
 
 _RELATIONS = frozenset(Relation.values)
 _RESIDENCE_TYPES = frozenset(ResidenceType.values)
@@ -352,23 +354,51 @@ def _require_importer(actor: User | None) -> list[str]:
 
 @in_chinese
 def population_import(
-    *, actor: User | None, file_name: str, content: bytes, dry_run: bool = False
+    *,
+    actor: User | None,
+    file_name: str,
+    content: bytes,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    job_id: int | None = None,
 ) -> PopulationImport:
     """Imports the population register from an xlsx or csv file: all rows valid and applied, or nothing.
 
     A file that cannot be read raises ``ValidationFailed``. Otherwise a ``PopulationImport`` is returned
     (and kept) with status applied, rejected (row errors; nothing written) or checked (a clean dry run).
     Re-importing the same file finds every person unchanged and writes nothing to the register.
+
+    In a background job (``gongzhi.jobs``) ``progress(done, total, phase=…, error_count=…)`` is called
+    while the rows are checked (outside the transaction; it raises to cancel), and ``job_id`` is written
+    with the record in the import's one transaction: the job run again finds it and writes nothing.
     """
+    if job_id is not None:
+        done = PopulationImport.objects.filter(job_id=job_id).first()
+        if done is not None:
+            return done
     scope_codes = _require_importer(actor)
     sheets.check_upload(file_name, len(content))
+    if progress is not None:
+        progress(0, None, phase="reading", force=True)
     sheet = sheets.read_population_file(file_name, content)
     if not sheet.rows:
         raise ValidationFailed(
             "文件中没有数据行（第1行是列名，数据从第2行开始）", fields={"file": "没有数据"}
         )
     headers = set(sheet.headers)
-    rows = [_prepare_row(r, headers) for r in sheet.rows]
+    if progress is None:
+        rows = [_prepare_row(r, headers) for r in sheet.rows]
+    else:
+        total, rows, bad = len(sheet.rows), [], 0
+        progress(0, total, phase="checking", force=True)
+        for i, r in enumerate(sheet.rows, start=1):
+            row = _prepare_row(r, headers)
+            rows.append(row)
+            bad += bool(row.errors)
+            if i % 200 == 0:
+                progress(i, total, phase="checking", error_count=bad)
+        # the last chance to cancel: after this the import writes, all of it or nothing
+        progress(total, total, phase="writing", error_count=bad, force=True)
     return _population_import_run(
         actor=actor,
         file_name=(file_name or "")[-255:],
@@ -376,7 +406,20 @@ def population_import(
         scope_codes=scope_codes,
         rows=rows,
         dry_run=dry_run,
+        job_id=job_id,
     )
+
+
+class Progress(Protocol):
+    def __call__(
+        self,
+        done: int,
+        total: int | None = None,
+        *,
+        phase: str = ...,
+        error_count: int | None = None,
+        force: bool = False,
+    ) -> None: ...
 
 
 @transaction.atomic
@@ -388,9 +431,11 @@ def _population_import_run(
     scope_codes: list[str],
     rows: list[_ImportRow],
     dry_run: bool,
+    job_id: int | None = None,
 ) -> PopulationImport:
     plan = _plan_import(actor, rows)
     record = PopulationImport(
+        job_id=job_id,
         actor=actor if actor is not None and actor.pk else None,
         file_name=file_name,
         sha256=sha256,
@@ -607,3 +652,60 @@ def _copy_new_rows(
                      ids.encrypt(phone) if phone else "", r.phone_hash if phone else "",
                      ids.mask_phone(phone) if phone else "", phone[-4:] if phone else "", None)
                 )  # fmt: skip
+
+
+# --- in the background (gongzhi.jobs) ------------------------------------------------------------
+
+JOB_KIND = "people.import"
+
+
+def population_import_enqueue(
+    *, actor: User | None, file_name: str, content: bytes, dry_run: bool = False
+) -> Job:
+    """Starts the population import as a background job and returns it (queued once the caller's
+    transaction commits). The file is checked for size and the actor for the right to import now; the
+    rows are checked by the worker, with progress on the job. Other code (the cluster journeys, a bench)
+    enqueues an import exactly this way; ``python manage.py jobs_worker`` runs it."""
+    from gongzhi.jobs.services import job_start
+
+    _require_importer(actor)
+    sheets.check_upload(file_name, len(content))
+    kind = "校验" if dry_run else "导入"
+    return job_start(
+        actor=actor,
+        kind=JOB_KIND,
+        label=f"实有人口{kind}：{(file_name or '')[-80:]}",
+        params={"dry_run": dry_run},
+        file=(file_name or "", content, ""),
+    )
+
+
+def population_import_job(ctx: JobContext) -> dict[str, Any]:
+    """The job's runner: the same import, with progress; returns what the job page shows."""
+    name, content = ctx.input()
+    record = population_import(
+        actor=ctx.actor,
+        file_name=name,
+        content=content,
+        dry_run=bool(ctx.params.get("dry_run")),
+        progress=ctx.progress,
+        job_id=ctx.job_id,
+    )
+    if record.status == ImportStatus.REJECTED:
+        message = f"发现 {record.error_count} 处错误，未写入任何数据；请下载错误报告修改后重新导入"
+    elif record.status == ImportStatus.CHECKED:
+        message = f"校验通过：将新增 {record.created} 人、更新 {record.updated} 人（未写入）"
+    else:
+        message = f"已导入：新增 {record.created} 人、更新 {record.updated} 人、未变 {record.unchanged} 人，新增 {record.households_created} 户"
+    return {
+        "message": message,
+        "import_id": record.pk,
+        "import_status": str(record.status),
+        "rows": record.rows,
+        "created": record.created,
+        "updated": record.updated,
+        "unchanged": record.unchanged,
+        "households_created": record.households_created,
+        "errors": record.errors[:50],
+        "error_count": record.error_count,
+    }

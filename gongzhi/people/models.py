@@ -123,6 +123,16 @@ class PopulationImport(models.Model):
     subdistrict_code = models.CharField(_("街道代码"), max_length=12, blank=True)
     community_code = models.CharField(_("社区代码"), max_length=12, blank=True, db_index=True)
     grid_code = models.CharField(_("网格编码"), max_length=15, blank=True)
+    # The background job that made this record: written in the import's one transaction, so a job run
+    # again after its worker died finds it and writes nothing twice.
+    job = models.OneToOneField(
+        "jobs.Job",
+        verbose_name=_("后台任务"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="population_import",
+    )
 
     class Meta:
         verbose_name = _("人口导入记录")

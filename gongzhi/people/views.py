@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,6 +26,7 @@ from gongzhi.core.errors import ApplicationError, Forbidden, NotFound
 from gongzhi.core.http import int_or_none, xlsx_response
 from gongzhi.core.permissions import allowed
 from gongzhi.core.replica import replica_reads
+from gongzhi.jobs.selectors import job_context
 from gongzhi.people import exports, forms, imports, selectors, services, sheets
 from gongzhi.people.api import template_for
 from gongzhi.people.enums import ImportStatus, PersonTag
@@ -334,6 +336,14 @@ def person_import(request: HttpRequest) -> HttpResponse:
             if upload is None:
                 raise ApplicationError("请选择要上传的Excel文件")
             sheets.check_upload(upload.name or "", upload.size or 0)
+            if (upload.size or 0) > settings.JOBS_IMPORT_SYNC_BYTES:
+                # A large file goes to the background: the page shows its progress and never times out.
+                job = imports.population_import_enqueue(
+                    actor=actor, file_name=upload.name or "", content=upload.read(), dry_run=dry_run
+                )
+                if request.htmx:  # type: ignore[attr-defined]
+                    return render(request, "jobs/partials/_progress.html", job_context(job))
+                return redirect("jobs:detail", job_id=job.pk)
             record = imports.population_import(
                 actor=actor, file_name=upload.name or "", content=upload.read(), dry_run=dry_run
             )
@@ -379,6 +389,11 @@ def person_export(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     filters.pop("after_id")
     try:
+        count = exports.persons_export_count(actor=_actor(request), **filters)
+        if count > settings.JOBS_EXPORT_SYNC_ROWS:
+            # A large register is written by the task worker; its page shows the progress and the file.
+            job = exports.persons_export_enqueue(actor=_actor(request), count=count, **filters)
+            return redirect("jobs:detail", job_id=job.pk)
         content, _count = exports.persons_export(actor=_actor(request), **filters)
     except (NotFound, Forbidden) as exc:
         raise _http(exc) from exc

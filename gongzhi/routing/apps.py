@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -7,4 +9,22 @@ class RoutingConfig(AppConfig):
     verbose_name = "智能分拨"
 
     def ready(self) -> None:
+        from gongzhi.core.roles import DISTRICT_ADMINS
+        from gongzhi.jobs.tasks import Kind, register_kind
         from gongzhi.routing import permissions  # noqa: F401  (registers the rules predicates)
+
+        # routing_retrain --background: the retraining as a job (minutes at city scale)
+        register_kind(Kind("routing.retrain", "分拨模型重新训练", DISTRICT_ADMINS, _retrain_job))
+
+
+def _retrain_job(ctx: Any) -> dict[str, Any]:
+    from gongzhi.routing.services import routing_model_retrain
+
+    v = routing_model_retrain(actor=ctx.actor, label_noise=float(ctx.params.get("label_noise", 0.0)))
+    verdict = "已启用" if v.deployed else "未通过留出集检验，未启用"
+    return {
+        "message": f"新模型 {v.label}：{verdict}（新 {v.candidate_accuracy}，现 {v.current_accuracy}）",
+        "version": v.label,
+        "deployed": v.deployed,
+        "examples": v.examples,
+    }

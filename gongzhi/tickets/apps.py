@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -21,3 +23,31 @@ class TicketsConfig(AppConfig):
 
         post_save.connect(category_changed, sender=Category, dispatch_uid="tickets.categories.saved")
         post_delete.connect(category_changed, sender=Category, dispatch_uid="tickets.categories.deleted")
+
+        # The task worker (jobs_worker) runs the supervision sweep every 5 minutes, once across workers,
+        # and a rollup rebuild as a background job (tickets_rollup --rebuild --background).
+        from gongzhi.core.roles import DISTRICT_ADMINS
+        from gongzhi.jobs.tasks import Kind, Schedule, register_kind, register_schedule
+
+        register_schedule(Schedule("tickets.supervision", "督办巡检", 300, _supervision_sweep))
+        register_kind(Kind("tickets.rollup_rebuild", "工单统计重算", DISTRICT_ADMINS, _rollup_rebuild_job))
+
+
+def _supervision_sweep() -> dict[str, int]:
+    """The supervision cards, then every other app's registered sweep (core.sweeps): ``tickets_supervise``."""
+    from django.utils import timezone
+
+    from gongzhi.core import sweeps
+    from gongzhi.tickets.services import supervision_sweep
+
+    out = {str(kind): n for kind, n in supervision_sweep().items()}
+    out.update(sweeps.run_registered(timezone.localdate()))
+    return out
+
+
+def _rollup_rebuild_job(ctx: Any) -> dict[str, Any]:
+    from gongzhi.tickets import rollup
+
+    district = str(ctx.params.get("district", ""))
+    n = rollup.rebuild(district)
+    return {"message": f"统计已按记录重算：日统计 {n} 行（月统计和状态计数随之重算）", "rows": n}

@@ -96,6 +96,10 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "boundaries": "GeoJSON grid boundaries: checks for overlaps and gaps",
         "geo": "the STR-tree point-to-grid locator",
     },
+    "jobs": {
+        "tasks": "the task functions the workers run (django-tasks) and the registry of kinds and schedules",
+        "worker": "one pass of the task worker: stale jobs requeued, schedules due, ready tasks run",
+    },
     "people": {
         "sheets": "the population spreadsheet format",
         "imports": "the population import pipeline (rows checked, then COPY or bulk_create)",

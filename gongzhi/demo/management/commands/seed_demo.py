@@ -3,7 +3,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from gongzhi.demo.seed import district_is_empty, seed_demo
+from gongzhi.demo.seed import district_is_empty, seed_demo, seed_demo_core
 
 
 class Command(BaseCommand):
@@ -14,8 +14,13 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true", help="数据库已有数据时直接跳过")
         parser.add_argument("--scale", type=float, default=1.0, help="每个居民网格户数的比例（测试用小值）")
         parser.add_argument("--json", action="store_true", help="完成后以JSON输出统计")
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="只立即建立区划、网格队伍和账号，其余演示数据交给后台任务（jobs_worker）生成（make run 用）",
+        )
 
-    def handle(self, *args, seed, if_empty, scale, json: bool, **options):
+    def handle(self, *args, seed, if_empty, scale, json: bool, background: bool = False, **options):
         if not district_is_empty():
             if if_empty:
                 self.stdout.write("数据库已有数据，跳过演示数据生成。")
@@ -24,6 +29,15 @@ class Command(BaseCommand):
         if not 0.01 <= scale <= 1:
             raise CommandError("--scale 应在 0.01 到 1 之间（每个居民网格至少要有几户人家才能安排党员）")
         self.stdout.write(f"正在生成演示区（种子 {seed}）……")
+        if background:
+            seeder, job = seed_demo_core(seed=seed, progress=self.progress, scale=scale)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"区划、网格队伍和 {seeder.stats.accounts} 个账号已建立（{seeder.stats.seconds} 秒）；"
+                    f"其余演示数据由后台任务 #{job.pk} 经由业务服务继续生成，进度显示在登录页和工作台"
+                )
+            )
+            return
         stats = seed_demo(seed=seed, progress=self.progress, scale=scale)
         summary = (
             f"完成：{stats.communities} 个社区，{stats.grids} 个网格，{stats.households} 户，{stats.persons} 人，"

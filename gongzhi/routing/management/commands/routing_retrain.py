@@ -23,8 +23,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--label-noise", type=float, default=0.0)
+        parser.add_argument("--background", action="store_true", help="交给后台任务进程（jobs_worker）运行")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        if opts.get("background"):
+            from gongzhi.jobs.services import job_start
+
+            job = job_start(
+                actor=None,
+                kind="routing.retrain",
+                label="分拨模型重新训练",
+                params={"label_noise": opts["label_noise"]},
+            )
+            self.stdout.write(json.dumps({"job": job.pk, "status": job.status}, ensure_ascii=False))
+            return
         try:
             v = routing_model_retrain(actor=None, label_noise=opts["label_noise"])
         except ApplicationError as exc:

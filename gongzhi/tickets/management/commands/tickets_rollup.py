@@ -10,9 +10,20 @@ class Command(BaseCommand):
         parser.add_argument("--rebuild", action="store_true", help="按记录重算并替换日统计、月统计和状态计数")
         parser.add_argument("--check", action="store_true", help="只核对，不写入；有差异时退出码为1")
         parser.add_argument("--district", default="", help="只处理该区县代码（6位）")
+        parser.add_argument(
+            "--background", action="store_true", help="--rebuild 交给后台任务进程（jobs_worker）运行"
+        )
 
     def handle(self, *args, **options):
         district = options["district"]
+        if options["rebuild"] and options["background"]:
+            from gongzhi.jobs.services import job_start
+
+            job = job_start(
+                actor=None, kind="tickets.rollup_rebuild", label="工单统计重算", params={"district": district}
+            )
+            self.stdout.write(f"统计重算已交给后台任务 #{job.pk}（python manage.py jobs_worker 运行）")
+            return
         if options["rebuild"]:
             n = rollup.rebuild(district)
             self.stdout.write(f"统计已按记录重算：日统计 {n} 行（月统计和状态计数随之重算）")
