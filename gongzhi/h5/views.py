@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gongzhi.accounts import services as accounts
 from gongzhi.accounts import sms
 from gongzhi.core import ids, ratelimit
-from gongzhi.core.access import actor_of, h5_login_required
+from gongzhi.core.access import actor_of, h5_login_required, is_visitor
 from gongzhi.core.errors import ApplicationError
 from gongzhi.core.permissions import allowed
 from gongzhi.core.scope import scope_of
@@ -72,7 +72,9 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("h5:login")
     # The in-service member's registration (报到) link: the party rule its page asks.
     is_party_member = allowed(actor_of(request), "party.add_own_memberregistration")
-    return render(request, "h5/home.html", {"is_party_member": is_party_member})
+    return render(
+        request, "h5/home.html", {"is_party_member": is_party_member, "is_visitor": is_visitor(request.user)}
+    )
 
 
 @never_cache
@@ -125,7 +127,8 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         page = _login_page(request, step=step, phone=phone, error=message, status=exc.status)
         return ratelimit.with_retry_after(page, exc)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    return redirect(_safe_next(request) or "h5:family")
+    # a visitor has no household page to land on: the home page says what they can do
+    return redirect(_safe_next(request) or ("h5:home" if is_visitor(user) else "h5:family"))
 
 
 @require_POST
@@ -144,4 +147,4 @@ def family(request: HttpRequest) -> HttpResponse:
         household = household_get_for_actor(actor=user, household_id=household_id)  # type: ignore[arg-type]
         members = list(person_list_for_actor(actor=user, household_id=household_id))  # type: ignore[arg-type]
         households.append({"household": household, "members": members})
-    return render(request, "h5/family.html", {"households": households})
+    return render(request, "h5/family.html", {"households": households, "is_visitor": is_visitor(user)})

@@ -45,6 +45,7 @@
           var accuracy = Math.round(pos.coords.accuracy || 0);
           say(status, accuracy ? "已获取位置（精度约" + accuracy + "米）" : "已获取位置");
           form.setAttribute("data-located", "1");
+          lng.dispatchEvent(new Event("change")); // the map's pin follows (h5-map.js)
           locate.disabled = false;
           locate.textContent = "重新定位";
         },

@@ -9,6 +9,7 @@ from gongzhi.tickets.services.handling import (
     ticket_handle,
     ticket_verify,
 )
+from gongzhi.tickets.services.following import ticket_join
 from gongzhi.tickets.services.intake import Reported, TicketInput, ticket_report, ticket_report_rows
 from gongzhi.tickets.services.moves import ACTIONS, ticket_move
 from gongzhi.tickets.services.notes import ticket_note
@@ -30,6 +31,7 @@ __all__ = [
     "ticket_extend_decide",
     "ticket_extend_request",
     "ticket_handle",
+    "ticket_join",
     "ticket_merge",
     "ticket_move",
     "ticket_note",
