@@ -245,3 +245,20 @@ def test_public_page_filters_pages_and_refuses_unknown_communities(district):
     # another community's page does not list A1's reports
     b1 = client.get(f"/h5/tickets/public/{district.communities['B1'].code}/")
     assert b1.context["page"].cards == [] and "还没有公示的反映" in b1.content.decode()
+
+
+def test_new_ticket_map_starts_on_the_users_scope_when_grids_are_too_many(district, monkeypatch):
+    from gongzhi.places.models import Grid
+    from gongzhi.tickets.views import console_pages
+
+    monkeypatch.setattr(console_pages, "MAP_GRIDS", 1)  # the district admin sees more grids than drawn
+    client = signed_in(district.user("district_admin"))
+    data = client.get("/console/tickets/new/").context["map_data"]
+    assert data["grids"] == []
+    grids = list(Grid.objects.all())
+    south_west, north_east = data["bounds"]
+    assert south_west == [min(g.min_lat for g in grids), min(g.min_lng for g in grids)]
+    assert north_east == [max(g.max_lat for g in grids), max(g.max_lng for g in grids)]
+    # a grid worker's few grids are drawn; no box needed
+    worker = signed_in(district.user("grid_worker")).get("/console/tickets/new/").context["map_data"]
+    assert worker["grids"] and worker["bounds"] is None

@@ -74,6 +74,21 @@ def _input(actor: Any, form: dict[str, str]) -> svc.TicketInput:
     )
 
 
+def _scope_bounds(actor: Any) -> list[list[float]] | None:
+    """The box around every grid the actor may see: the map starts there when there are too many grids to
+    draw (a district admin), never at a fixed point far from the district."""
+    from django.db.models import Max, Min
+
+    from gongzhi.places.selectors import grid_list_for_actor
+
+    box = grid_list_for_actor(actor=actor).aggregate(
+        w=Min("min_lng"), s=Min("min_lat"), e=Max("max_lng"), n=Max("max_lat")
+    )
+    if None in box.values():
+        return None
+    return [[box["s"], box["w"]], [box["n"], box["e"]]]
+
+
 def _grids(actor: Any) -> list[Any]:
     from gongzhi.places.selectors import grid_list_for_actor
 
@@ -118,6 +133,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
             "map_data": {
                 "pick": True,
                 "grids": [g.boundary for g in map_grids if g.boundary],
+                "bounds": None if map_grids else _scope_bounds(actor),
                 "pin": {"lng": float(form["lng"]), "lat": float(form["lat"])}
                 if error and _is_point(form)
                 else None,
