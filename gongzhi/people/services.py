@@ -20,8 +20,8 @@ from gongzhi.accounts.services import (
 from gongzhi.audit.services import audit_record
 from gongzhi.core import ids, pinyin, ratelimit
 from gongzhi.core.bulk import insert_rows
-from gongzhi.core.locks import lock_name
 from gongzhi.core.errors import ApplicationError, Forbidden, NotFound, ValidationFailed, field_error
+from gongzhi.core.locks import lock_name
 from gongzhi.core.permissions import allowed
 from gongzhi.core.roles import Role, ScopeLevel
 from gongzhi.people.enums import (
@@ -501,7 +501,9 @@ def visitor_account_for_phone(*, phone: str) -> User:
     )
     user.set_unusable_password()
     user.save()
-    audit_record(actor=user, target=user, event="accounts.visitor_registered", data={"phone": protected.masked})
+    audit_record(
+        actor=user, target=user, event="accounts.visitor_registered", data={"phone": protected.masked}
+    )
     return user
 
 

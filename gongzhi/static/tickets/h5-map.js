@@ -16,7 +16,8 @@
     return;
   }
   var data = JSON.parse(dataEl.textContent || "{}") || {};
-  var map = L.map(el, { attributionControl: Boolean(data.tile_url), zoomControl: true });
+  // A first view before any layer is added (a vector layer on a map with no view fails); fitted below.
+  var map = L.map(el, { attributionControl: Boolean(data.tile_url), zoomControl: true }).setView([36.67, 117.0], 12);
   if (data.tile_url) {
     L.tileLayer(data.tile_url, { attribution: data.tile_attribution || "", maxZoom: 19 }).addTo(map);
   }
@@ -129,8 +130,6 @@
   }
   if (bounds) {
     map.fitBounds(bounds.pad(0.15), { maxZoom: 17 });
-  } else {
-    map.setView([36.67, 117.0], 12);
   }
   if (data.pin && marker) {
     map.setView(marker.getLatLng(), Math.max(map.getZoom(), 16));

@@ -25,7 +25,13 @@ from typing import TYPE_CHECKING
 from django.db.models import Count
 from django.utils import timezone
 
-from gongzhi.core.masking import PRIVATE_POINT_DECIMALS, PUBLIC_POINT_DECIMALS, coarse, mask_public_text, road_of
+from gongzhi.core.masking import (
+    PRIVATE_POINT_DECIMALS,
+    PUBLIC_POINT_DECIMALS,
+    coarse,
+    mask_public_text,
+    road_of,
+)
 from gongzhi.people.selectors import registered_names
 from gongzhi.places.models import Community, Estate, Grid
 from gongzhi.tickets.enums import OPEN, CategoryKind, PhotoStage, TicketStatus
@@ -113,7 +119,9 @@ def _photos(ids: list[int]) -> dict[int, tuple[list[int], list[int]]]:
     return out
 
 
-def public_cards(tickets: Iterable[Ticket], *, origin: tuple[float, float] | None = None) -> list[PublicTicket]:
+def public_cards(
+    tickets: Iterable[Ticket], *, origin: tuple[float, float] | None = None
+) -> list[PublicTicket]:
     """The public cards of these tickets (at most five queries whatever their number)."""
     tickets = list(tickets)
     if not tickets:
@@ -296,7 +304,9 @@ def public_photo(photo_id: int) -> TicketPhoto | None:
     """A photo the public page shows: a report or result photo of a listed ticket in a public category."""
     photo = (
         TicketPhoto.objects.select_related("ticket__category")
-        .filter(pk=photo_id, stage__in=[PhotoStage.REPORT, PhotoStage.RESULT], ticket__status__in=sorted(LISTED))
+        .filter(
+            pk=photo_id, stage__in=[PhotoStage.REPORT, PhotoStage.RESULT], ticket__status__in=sorted(LISTED)
+        )
         .first()
     )
     if photo is None or is_private(photo.ticket):

@@ -2,6 +2,7 @@
 
 from gongzhi.tickets.services.dispatch import ticket_dispatch, ticket_escalate, ticket_respond, ticket_return
 from gongzhi.tickets.services.extensions import ticket_extend_decide, ticket_extend_request
+from gongzhi.tickets.services.following import ticket_join
 from gongzhi.tickets.services.handling import (
     callback_needed,
     ticket_callback,
@@ -9,7 +10,6 @@ from gongzhi.tickets.services.handling import (
     ticket_handle,
     ticket_verify,
 )
-from gongzhi.tickets.services.following import ticket_join
 from gongzhi.tickets.services.intake import Reported, TicketInput, ticket_report, ticket_report_rows
 from gongzhi.tickets.services.moves import ACTIONS, ticket_move
 from gongzhi.tickets.services.notes import ticket_note

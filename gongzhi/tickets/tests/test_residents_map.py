@@ -33,6 +33,12 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+def map_data(html: str) -> dict:
+    found = re.search(r'id="resident-map-data"[^>]*>(.*?)</script>', html, re.S)
+    assert found is not None, "the page hands the map its data"
+    return json.loads(found.group(1))
+
+
 def lamp(district, actor, description="路灯不亮", *, at=G1_POINT, **fields):
     return svc.ticket_report(
         actor=actor,
@@ -54,7 +60,8 @@ def test_nearby_lists_open_public_reports_nearest_first(district):
     cards = public.nearby_open(lng=G1_POINT[0], lat=G1_POINT[1])
     assert [c.id for c in cards] == [nearer.pk, near.pk]
     assert unclassified.pk not in [c.id for c in cards]  # a private (unclassified) report is never offered
-    assert cards[0].distance is not None and cards[0].distance < cards[1].distance <= public.NEARBY_METRES
+    distances = [c.distance or 0 for c in cards]
+    assert None not in [c.distance for c in cards] and distances[0] < distances[1] <= public.NEARBY_METRES
     assert "3号楼" not in cards[1].summary and "某处" in cards[1].summary  # door-level address masked
     # the reporter's own reports are not offered to them
     assert public.nearby_open(lng=G1_POINT[0], lat=G1_POINT[1], exclude_reporter_id=other.pk) == []
@@ -88,7 +95,9 @@ def test_locate_names_the_grid(district):
 # --- 这也是我的问题 -----------------------------------------------------------------------------------
 
 
-def test_me_too_makes_a_merged_ticket_that_hears_the_result(district, caplog, django_capture_on_commit_callbacks):
+def test_me_too_makes_a_merged_ticket_that_hears_the_result(
+    district, caplog, django_capture_on_commit_callbacks
+):
     resident = district.user("resident")
     first = lamp(district, other_resident(district))
     before = AuditEvent.objects.count()
@@ -120,7 +129,9 @@ def test_me_too_is_refused_twice_for_own_and_for_private_or_closed(district):
     svc.ticket_join(actor=resident, into_id=first.pk)
     private = svc.ticket_report(
         actor=other,
-        data=svc.TicketInput(description="邻居家漏水", lng=G1_POINT[0], lat=G1_POINT[1], category_code=NEIGHBOURS),
+        data=svc.TicketInput(
+            description="邻居家漏水", lng=G1_POINT[0], lat=G1_POINT[1], category_code=NEIGHBOURS
+        ),
     )
     count = Ticket.objects.count()
     with pytest.raises(NotFound):
@@ -140,12 +151,12 @@ def test_report_page_nearby_and_me_too_through_the_pages(district):
     page = client.get("/h5/tickets/new/")
     html = page.content.decode()
     assert_no_inline_script(html)
-    data = json.loads(re.search(r'id="resident-map-data"[^>]*>(.*?)</script>', html, re.S).group(1))
+    data = map_data(html)
     g1 = district.grids["g1"]
     # the resident's community A1: g1 and g2
     assert {g["code"] for g in data["grids"]} == {district.grids["g1"].code, district.grids["g2"].code}
     assert any(g["name"] == g1.name for g in data["grids"]) and data["pick"] is True
-    nearby = client.get("/h5/tickets/nearby/", {"lng": G1_POINT[0], "lat": G1_POINT[1]})
+    nearby = client.get("/h5/tickets/nearby/", {"lng": str(G1_POINT[0]), "lat": str(G1_POINT[1])})
     body = nearby.content.decode()
     assert nearby.status_code == 200 and g1.name in body and "这也是我的问题" in body
     assert f'action="/h5/tickets/{first.pk}/join/"' in body
@@ -161,10 +172,10 @@ def test_own_ticket_page_has_its_map_and_the_public_link(district):
     resident = district.user("resident")
     mine = lamp(district, resident)
     html = signed_in(resident).get(f"/h5/tickets/{mine.pk}/").content.decode()
-    data = json.loads(re.search(r'id="resident-map-data"[^>]*>(.*?)</script>', html, re.S).group(1))
+    data = map_data(html)
     assert data["pin"] == {"lng": G1_POINT[0], "lat": G1_POINT[1]}
     assert [g["code"] for g in data["grids"]] == [district.grids["g1"].code]
-    assert f'/h5/tickets/public/{district.communities["A1"].code}/' in html
+    assert f"/h5/tickets/public/{district.communities['A1'].code}/" in html
 
 
 # --- the public page ---------------------------------------------------------------------------------
@@ -176,7 +187,8 @@ def test_public_page_shows_reports_and_photos_and_no_personal_data(district):
     person = district.persons["g1"][0]
     phone = ids.decrypt(person.phone_encrypted)
     resident = district.user("resident")
-    household = Household.objects.get(pk=district.households["g1"][0].pk)
+    household = Household.objects.select_related("building").get(pk=district.households["g1"][0].pk)
+    assert household.building is not None
     # Reports that name the reporter, their phone and their door, the way residents write.
     texts = f"我是{person.name}，住{household.building.number}号楼1单元{household.door}室，门口路灯不亮，电话{phone}"
     named = svc.ticket_report(
@@ -194,7 +206,10 @@ def test_public_page_shows_reports_and_photos_and_no_personal_data(district):
     svc.ticket_report(
         actor=other,
         data=svc.TicketInput(
-            description=f"{other.display_name}家楼上漏水", lng=G1_POINT[0], lat=G1_POINT[1], category_code=NEIGHBOURS
+            description=f"{other.display_name}家楼上漏水",
+            lng=G1_POINT[0],
+            lat=G1_POINT[1],
+            category_code=NEIGHBOURS,
         ),
     )
     url = f"/h5/tickets/public/{district.communities['A1'].code}/"
@@ -223,7 +238,7 @@ def test_public_page_shows_reports_and_photos_and_no_personal_data(district):
         assert anonymous.get(f"/h5/tickets/public/photos/{p.pk}/").status_code == 200
     assert anonymous.get("/h5/tickets/public/photos/999999/").status_code == 404
     # the map's pins are rounded to about 100 m
-    data = json.loads(re.search(r'id="resident-map-data"[^>]*>(.*?)</script>', html, re.S).group(1))
+    data = map_data(html)
     assert data["pins"] and all(round(p["lng"], 3) == p["lng"] for p in data["pins"])
 
 
@@ -255,10 +270,12 @@ def test_new_ticket_map_starts_on_the_users_scope_when_grids_are_too_many(distri
     client = signed_in(district.user("district_admin"))
     data = client.get("/console/tickets/new/").context["map_data"]
     assert data["grids"] == []
-    grids = list(Grid.objects.all())
+    boxes = [
+        (g.min_lat or 0.0, g.min_lng or 0.0, g.max_lat or 0.0, g.max_lng or 0.0) for g in Grid.objects.all()
+    ]
     south_west, north_east = data["bounds"]
-    assert south_west == [min(g.min_lat for g in grids), min(g.min_lng for g in grids)]
-    assert north_east == [max(g.max_lat for g in grids), max(g.max_lng for g in grids)]
+    assert south_west == [min(b[0] for b in boxes), min(b[1] for b in boxes)]
+    assert north_east == [max(b[2] for b in boxes), max(b[3] for b in boxes)]
     # a grid worker's few grids are drawn; no box needed
     worker = signed_in(district.user("grid_worker")).get("/console/tickets/new/").context["map_data"]
     assert worker["grids"] and worker["bounds"] is None

@@ -145,7 +145,9 @@ def _own_communities(actor: User) -> list[str]:
     household_ids = sorted(scope_of(actor).household_ids)
     if not household_ids:
         return []
-    return sorted(set(Household.objects.filter(pk__in=household_ids).values_list("community_code", flat=True)))
+    return sorted(
+        set(Household.objects.filter(pk__in=household_ids).values_list("community_code", flat=True))
+    )
 
 
 def _point(lng: Any, lat: Any) -> tuple[float, float] | None:
