@@ -490,6 +490,8 @@ ROUTES: dict[str, Route] = {
         "collection", of(ADMIN, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY, GRID_HEAD, GRID_WORKER)
     ),
     "GET /console/tickets/supervision/": R("collection", STAFF),
+    # the grid map's layer of open and overdue tickets: the user's scope only
+    "GET /console/tickets/map-points/": R("list:ticket", STAFF),
     "GET /console/tickets/categories/": R("collection", STAFF),
     "GET /console/tickets/{ticket_id}/": R("ticket", POPULATION),
     "POST /console/tickets/{ticket_id}/{action}/": R("ticket", NOBODY),

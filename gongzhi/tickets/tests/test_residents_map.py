@@ -279,3 +279,25 @@ def test_new_ticket_map_starts_on_the_users_scope_when_grids_are_too_many(distri
     # a grid worker's few grids are drawn; no box needed
     worker = signed_in(district.user("grid_worker")).get("/console/tickets/new/").context["map_data"]
     assert worker["grids"] and worker["bounds"] is None
+
+
+def test_grid_map_ticket_layer_is_the_users_scope_with_overdue_marked(district):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from gongzhi.tickets.enums import Level
+
+    mine = lamp(district, district.user("resident"))
+    elsewhere = lamp(district, other_resident(district), at=(117.155, 36.985))  # grid g4, community B1
+    worker = district.user("grid_worker")
+    svc.ticket_accept(actor=worker, ticket_id=mine.pk)
+    svc.ticket_dispatch(actor=worker, ticket_id=mine.pk, level=Level.GRID)
+    Ticket.objects.filter(pk=mine.pk).update(deadline=timezone.now() - timedelta(hours=1))
+    body = signed_in(worker).get("/console/tickets/map-points/").json()
+    assert [(p["id"], p["overdue"]) for p in body["points"]] == [(mine.pk, True)]
+    assert body["points"][0]["url"] == f"/console/tickets/{mine.pk}/"
+    admin = signed_in(district.user("district_admin")).get("/console/tickets/map-points/").json()
+    assert {p["id"] for p in admin["points"]} == {mine.pk, elsewhere.pk}
+    page = signed_in(worker).get("/console/places/map/").content.decode()
+    assert 'data-tickets-url="/console/tickets/map-points/"' in page

@@ -193,3 +193,16 @@ def category_list(request: HttpRequest) -> HttpResponse:
             c.limit_label = f"{c.limit_amount}{units.get(c.limit_unit, c.limit_unit)}"
             c.level_label = Level(c.default_level).label
     return render(request, "tickets/console/categories.html", {"majors": majors})
+
+
+@console_login_required
+@require_GET
+def map_points(request: HttpRequest) -> HttpResponse:
+    """The grid map's layer of open and overdue tickets in the user's scope (JSON)."""
+    from django.http import JsonResponse
+    from django.urls import reverse
+
+    points = selectors.ticket_map_points_for_actor(actor=actor_of(request))
+    for p in points:
+        p["url"] = reverse("tickets:detail", args=[p["id"]])
+    return JsonResponse({"points": points, "limit": selectors.MAP_POINTS})
