@@ -510,6 +510,8 @@ ROUTES: dict[str, Route] = {
         "collection", of(ADMIN, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY, GRID_HEAD, GRID_WORKER)
     ),
     "GET /console/tickets/supervision/": R("collection", STAFF),
+    # the grid map's layer of open and overdue tickets: the user's scope only
+    "GET /console/tickets/map-points/": R("list:ticket", STAFF),
     "GET /console/tickets/categories/": R("collection", STAFF),
     "GET /console/tickets/{ticket_id}/": R("ticket", POPULATION),
     "POST /console/tickets/{ticket_id}/reporter-phone/": R("ticket", NOBODY),
@@ -903,6 +905,15 @@ ROUTES: dict[str, Route] = {
     "GET /h5/tickets/{ticket_id}/": R("ticket", of(ADMIN, RESIDENT)),
     "POST /h5/tickets/{ticket_id}/rate/": R("ticket", NOBODY),
     "GET /h5/tickets/{ticket_id}/photos/{photo_id}/": R("ticket", NOBODY),
+    # the residents' map: the pin's grid and the open reports near it (public cards: no reporter, no door)
+    "GET /h5/tickets/nearby/": R("collection", SIGNED_IN, query={"lng": "117.105", "lat": "36.985"}),
+    # 这也是我的问题: scope A's ticket is unclassified (private), so nobody may join it; a refusal redirects
+    "POST /h5/tickets/{ticket_id}/join/": R("ticket", NOBODY),
+    # the public reports pages (FixMyStreet-like), open to anyone by design, anonymised (selectors.public);
+    # a community page and a photo need a real code / id, which the probe does not have
+    "GET /h5/tickets/public/": R("public", ALL),
+    "GET /h5/tickets/public/{community_code}/": R("public", NOBODY),
+    "GET /h5/tickets/public/photos/{photo_id}/": R("public", NOBODY),
     # 红色物业 (property): estates' profiles, the company register, the four steps, the quarterly assessment
     "GET /api/v1/property/companies": R("list:property_company", SIGNED_IN),
     "POST /api/v1/property/companies": R("collection", NOBODY),

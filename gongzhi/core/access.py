@@ -24,12 +24,23 @@ if TYPE_CHECKING:
 H5_ROLES = SELF_SERVICE_ROLES
 
 
+def is_visitor(user: Actor | Any) -> bool:
+    """A visitor (访客): an account opened by a verified phone that no household lists
+    (``people.services.visitor_account_for_phone``): no role, no password. It reports problems and follows
+    its own reports on the H5 site; registration with the community gives it the resident's role."""
+    if not getattr(user, "is_authenticated", False) or user.is_superuser or user.is_staff:
+        return False
+    if not getattr(user, "phone_hash", "") or user.has_usable_password():
+        return False
+    return not scope_of(user).roles
+
+
 def is_h5_only(user: Actor | Any) -> bool:
-    """True for a signed-in user whose every role belongs on the H5 site."""
+    """True for a signed-in user whose every role belongs on the H5 site, and for a visitor."""
     if not getattr(user, "is_authenticated", False) or user.is_superuser:
         return False
     roles = scope_of(user).roles
-    return bool(roles) and roles <= H5_ROLES
+    return (bool(roles) and roles <= H5_ROLES) or is_visitor(user)
 
 
 def home_url_for(user: Actor | Any) -> str:

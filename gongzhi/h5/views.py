@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gongzhi.accounts import services as accounts
 from gongzhi.accounts import sms
 from gongzhi.core import ids, ratelimit
-from gongzhi.core.access import actor_of, h5_login_required
+from gongzhi.core.access import actor_of, h5_login_required, is_visitor
 from gongzhi.core.errors import ApplicationError
 from gongzhi.core.permissions import allowed
 from gongzhi.core.roles import Role
@@ -76,7 +76,11 @@ def home(request: HttpRequest) -> HttpResponse:
     is_party_member = allowed(actor, "party.add_own_memberregistration")
     # A unit liaison's page (单位共建): the unit's members, service and cobuilding.
     is_liaison = Role.UNIT_LIAISON in scope_of(actor).roles
-    return render(request, "h5/home.html", {"is_party_member": is_party_member, "is_liaison": is_liaison})
+    return render(
+        request,
+        "h5/home.html",
+        {"is_party_member": is_party_member, "is_liaison": is_liaison, "is_visitor": is_visitor(request.user)},
+    )
 
 
 @never_cache
@@ -129,7 +133,8 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         page = _login_page(request, step=step, phone=phone, error=message, status=exc.status)
         return ratelimit.with_retry_after(page, exc)
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    # The first sign-in lands on the home page (its tiles lead everywhere, 我的家庭 among them).
+    # The first sign-in lands on the home page (its tiles lead everywhere, 我的家庭 among them; a visitor,
+    # who has no household page, reads there what they can do).
     return redirect(_safe_next(request) or "h5:home")
 
 
@@ -149,4 +154,4 @@ def family(request: HttpRequest) -> HttpResponse:
         household = household_get_for_actor(actor=user, household_id=household_id)  # type: ignore[arg-type]
         members = list(person_list_for_actor(actor=user, household_id=household_id))  # type: ignore[arg-type]
         households.append({"household": household, "members": members})
-    return render(request, "h5/family.html", {"households": households})
+    return render(request, "h5/family.html", {"households": households, "is_visitor": is_visitor(user)})

@@ -21,6 +21,7 @@ from gongzhi.audit.services import audit_record
 from gongzhi.core import ids, pinyin, ratelimit
 from gongzhi.core.bulk import insert_rows
 from gongzhi.core.errors import ApplicationError, Forbidden, NotFound, ValidationFailed, field_error
+from gongzhi.core.locks import lock_name
 from gongzhi.core.permissions import allowed
 from gongzhi.core.roles import Role, ScopeLevel
 from gongzhi.people.enums import (
@@ -465,9 +466,44 @@ def resident_sign_in(*, phone: str, code: str, channel: str, ip: str) -> User:
     try:
         user = resident_account_for_phone(phone_hash=phone_hash)
     except ApplicationError as exc:
-        sign_in_failed(channel=channel, ip=ip, reason=exc.code, phone=normalised)
-        raise
+        if exc.code != "not_registered":
+            sign_in_failed(channel=channel, ip=ip, reason=exc.code, phone=normalised)
+            raise
+        # A verified phone that no household lists: a visitor (访客), who may report and follow their own
+        # reports; registration with the community later unlocks the household pages on the same account.
+        user = visitor_account_for_phone(phone=normalised)
     sign_in_recorded(user=user, channel=channel, ip=ip, phone=normalised)
+    return user
+
+
+VISITOR_PREFIX = "v"
+
+
+@transaction.atomic
+def visitor_account_for_phone(*, phone: str) -> User:
+    """The visitor account of a verified phone no household lists, opened on its first sign-in: no role,
+    no household; the account's own reports only (``core.access.is_visitor``)."""
+    protected = ids.Protected.of_phone(ids.normalise_phone(phone))
+    lock_name(f"people.visitor:{protected.hash}")  # two first sign-ins at once open one account
+    user = (
+        User.objects.filter(phone_hash=protected.hash, username__startswith=VISITOR_PREFIX)
+        .order_by("id")
+        .first()
+    )
+    if user is not None:
+        return user
+    user = User(
+        username=f"{VISITOR_PREFIX}{protected.hash[:20]}",
+        display_name="访客",
+        phone_encrypted=protected.encrypted,
+        phone_hash=protected.hash,
+        phone_masked=protected.masked,
+    )
+    user.set_unusable_password()
+    user.save()
+    audit_record(
+        actor=user, target=user, event="accounts.visitor_registered", data={"phone": protected.masked}
+    )
     return user
 
 
@@ -485,15 +521,27 @@ def resident_account_for_phone(*, phone_hash: str) -> User:
         )
     if person.user_id:
         return person.user  # type: ignore[return-value]
-    user = User(
-        username=f"r{person.pk}",
-        display_name=person.name,
-        phone_encrypted=person.phone_encrypted,
-        phone_hash=person.phone_hash,
-        phone_masked=person.phone_masked,
+    # A visitor who signed in before being registered keeps their account (and their reports).
+    user = (
+        User.objects.select_for_update()
+        .filter(phone_hash=phone_hash, username__startswith=VISITOR_PREFIX)
+        .exclude(pk__in=RoleAssignment.objects.values("user_id"))
+        .order_by("id")
+        .first()
     )
-    user.set_unusable_password()
-    user.save()
+    if user is not None:
+        user.display_name = person.name
+        user.save(update_fields=["display_name"])
+    else:
+        user = User(
+            username=f"r{person.pk}",
+            display_name=person.name,
+            phone_encrypted=person.phone_encrypted,
+            phone_hash=person.phone_hash,
+            phone_masked=person.phone_masked,
+        )
+        user.set_unusable_password()
+        user.save()
     person.user = user
     person.save(update_fields=["user", "updated_at"])
     RoleAssignment.objects.create(

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", console_work.inbox, name="inbox"),
     path("export.xlsx", console_work.export, name="export"),
     path("new/", console_pages.ticket_new, name="new"),
+    path("map-points/", console_pages.map_points, name="map_points"),
     path("supervision/", console_pages.supervision_list, name="supervision"),
     path("categories/", console_pages.category_list, name="categories"),
     path("settings/", policy.policy_page, name="policy"),

@@ -155,10 +155,13 @@ def test_api_code_for_an_unregistered_phone(district, django_capture_on_commit_c
     phone = "13800000000"
     code = api_code(client, phone, django_capture_on_commit_callbacks)
     body = json.dumps({"phone": phone, "code": code})
-    assert client.post("/api/v1/auth/otp/verify", body, content_type="application/json").status_code == 403
-    failed = only_row("accounts.login_failed")
-    assert failed.data["reason"] == "not_registered" and failed.data["phone"] == "138****0000"
-    assert_no_secret(failed, phone, code)
+    # a verified phone no household lists opens a visitor account (访客): its sign-in is recorded
+    assert client.post("/api/v1/auth/otp/verify", body, content_type="application/json").status_code == 200
+    ok = only_row("accounts.logged_in")
+    assert ok.data == {"channel": "api_otp", "ip": IP, "phone": "138****0000"}
+    assert not AuditEvent.objects.filter(event_type="accounts.login_failed").exists()
+    assert AuditEvent.objects.filter(event_type="accounts.visitor_registered").count() == 1
+    assert_no_secret(ok, phone, code)
 
 
 def test_h5_code_sign_in_and_its_failures(district, django_capture_on_commit_callbacks):

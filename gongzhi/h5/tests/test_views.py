@@ -121,14 +121,52 @@ def test_bad_phone_and_empty_code(client, db):
     assert response.status_code == 400 and "请填写短信验证码" in response.content.decode()
 
 
-def test_unregistered_phone_cannot_sign_in(client, district, django_capture_on_commit_callbacks):
+def test_unregistered_phone_signs_in_as_a_visitor_who_may_report(
+    client, district, django_capture_on_commit_callbacks
+):
+    from gongzhi.core.access import is_h5_only, is_visitor
+    from gongzhi.people.services import resident_account_for_phone
+    from gongzhi.tickets.models import Ticket
+
+    assert "未登记的手机号（访客、外来人员）也可以登录" in client.get("/h5/login/").content.decode()
     phone = "13800009999"
     with django_capture_on_commit_callbacks(execute=True):
         response = request_code(client, phone)
     assert response.status_code == 200  # same answer as for a registered phone
     response = client.post(VERIFY, {"phone": phone, "code": SENT[phone]})
-    assert response.status_code == 403
-    assert "该手机号未在社区登记" in response.content.decode()
+    assert response.status_code == 302 and response["Location"] == "/h5/"
+    from gongzhi.accounts.models import User
+
+    visitor = User.objects.get(pk=client.session["_auth_user_id"])
+    assert is_visitor(visitor) and is_h5_only(visitor) and not visitor.role_assignments.exists()
+    assert visitor.phone_masked == "138****9999"
+    home = client.get("/h5/").content.decode()
+    assert 'data-testid="visitor-home"' in home
+    assert "尚未在社区登记住户" in client.get("/h5/family/").content.decode()
+    assert client.get("/console/").status_code == 302  # sent to the H5 site, never the console
+    # the visitor reports, located by the pin
+    response = client.post(
+        "/h5/tickets/new/", {"description": "公交站牌倒了", "lng": "117.105", "lat": "36.985"}
+    )
+    assert response.status_code == 302
+    ticket = Ticket.objects.get(reporter=visitor)
+    assert ticket.grid_code == district.grids["g1"].code and ticket.household_id is None
+    # signing in again finds the same account
+    from gongzhi.people.services import visitor_account_for_phone
+
+    assert visitor_account_for_phone(phone=phone).pk == visitor.pk
+    # registration with the community turns the same account into a resident: the report stays theirs
+    from gongzhi.people.services import PersonInput, person_create
+    from gongzhi.testing import id_number_for
+
+    person_create(
+        actor=None,
+        household_id=district.households["g1"][0].pk,
+        data=PersonInput(name="新登记居民", id_number=id_number_for(900), phone=phone, relation="other"),
+    )
+    user = resident_account_for_phone(phone_hash=ids.keyed_hash(phone))
+    assert user.pk == visitor.pk and not is_visitor(user) and user.display_name == "新登记居民"
+    assert Ticket.objects.get(pk=ticket.pk).reporter_id == user.pk
 
 
 def test_next_after_sign_in_stays_on_site(client, district, django_capture_on_commit_callbacks):

@@ -21,6 +21,7 @@
     });
   }
   var FALLBACK = "#5b6470";
+  var LABELS_UP_TO = 120;
   var SELECTED = "#b52a1f";
 
   function status(text) {
@@ -172,6 +173,49 @@
     });
   }
 
+  // The layer of open tickets (overdue ones in red), from the tickets app's map-points, when the page
+  // names it: a layer the user can switch off.
+  function ticketLayer() {
+    if (!data.ticketsUrl) {
+      return;
+    }
+    fetch(data.ticketsUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) {
+        return r.ok ? r.json() : { points: [] };
+      })
+      .then(function (body) {
+        var open = L.layerGroup();
+        var overdue = L.layerGroup();
+        (body.points || []).forEach(function (p) {
+          var dot = L.circleMarker([p.lat, p.lng], {
+            radius: p.overdue ? 7 : 5,
+            color: "#fff",
+            weight: 1.5,
+            fillColor: p.overdue ? "#b52a1f" : "#d46b08",
+            fillOpacity: 0.95,
+            className: p.overdue ? "ticket-dot ticket-overdue" : "ticket-dot ticket-open",
+          });
+          var link = document.createElement("a");
+          link.href = p.url;
+          link.textContent = p.number + " " + p.title + "（" + p.status + (p.overdue ? "，已超期" : "") + "）";
+          dot.bindPopup(link);
+          dot.addTo(p.overdue ? overdue : open);
+        });
+        open.addTo(map);
+        overdue.addTo(map);
+        var nOpen = (body.points || []).length;
+        var nLate = overdue.getLayers().length;
+        var layers = {};
+        layers["办理中的工单（" + (nOpen - nLate) + "）"] = open;
+        layers["超期工单（" + nLate + "）"] = overdue;
+        L.control.layers(null, layers, { collapsed: false }).addTo(map);
+      })
+      .catch(function () {
+        status("工单图层加载失败");
+      });
+  }
+  ticketLayer();
+
   status("正在加载网格…");
   fetch(data.geojsonUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
     .then(function (r) {
@@ -182,6 +226,7 @@
     })
     .then(function (fc) {
       var features = fc.features || [];
+      var labelled = features.length <= LABELS_UP_TO;
       countKinds(features);
       var layer = L.geoJSON(fc, {
         filter: function (f) {
@@ -193,7 +238,12 @@
         },
         onEachFeature: function (f, l) {
           layersByCode[f.properties.code] = l;
-          l.bindTooltip(f.properties.name, { sticky: true, className: "grid-label" });
+          // A few grids: their names written on them; many: on hover only (labels would overlap).
+          if (labelled) {
+            l.bindTooltip(f.properties.name, { permanent: true, direction: "center", className: "grid-label grid-label-on" });
+          } else {
+            l.bindTooltip(f.properties.name, { sticky: true, className: "grid-label" });
+          }
           l.on("click", function () {
             if (panel) {
               select(f.properties.code);

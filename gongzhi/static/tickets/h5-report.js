@@ -92,6 +92,7 @@
           say(status, accuracy ? "已获取位置（精度约" + accuracy + "米）" : "已获取位置");
           form.setAttribute("data-located", "1");
           clearError("location");
+          lng.dispatchEvent(new Event("change")); // the map's pin follows (h5-map.js)
           locate.disabled = false;
           locate.textContent = "重新定位";
         },

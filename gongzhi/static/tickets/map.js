@@ -1,6 +1,6 @@
 /* Ticket maps of the console. The page hands its data over in a JSON script tag (#ticket-map; the CSP
  * allows no inline script): {pin: {lng, lat} | null, boundary: GeoJSON | null, grids: [GeoJSON] | absent,
- * tile_url, tile_attribution, pick: bool}. No tile layer unless a tile URL is set: the system must work
+ * bounds: [[south, west], [north, east]] | absent, tile_url, tile_attribution, pick: bool}. No tile layer unless a tile URL is set: the system must work
  * on an intranet, so the grid boundary and the pin are drawn on a blank canvas.
  * With pick, a click on the map moves the pin and fills the #id_lng / #id_lat inputs (new-ticket page);
  * typing in those inputs moves the pin too.
@@ -51,6 +51,10 @@
   if (data.pin && typeof data.pin.lat === "number") {
     var at = place(data.pin.lat, data.pin.lng);
     extend(L.latLngBounds(at, at));
+  }
+  if (!bounds && data.bounds) {
+    // too many grids to draw (a district): start on the box of the user's scope
+    extend(L.latLngBounds(data.bounds));
   }
   if (bounds) {
     map.fitBounds(bounds.pad(0.2), { maxZoom: 17 });

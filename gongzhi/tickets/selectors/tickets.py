@@ -343,3 +343,34 @@ def supervision_list_for_actor(
     if open_only:
         qs = qs.filter(resolved_at=None)
     return list(qs.select_related("ticket", "department").order_by("-id")[:limit])
+
+
+MAP_POINTS = 2000
+
+
+def ticket_map_points_for_actor(*, actor: Actor, now: datetime | None = None) -> list[dict[str, Any]]:
+    """The open tickets with a point in the actor's scope, for the grid map's ticket layer: newest first,
+    at most ``MAP_POINTS``, each with whether it is overdue (the deadline passed while being handled)."""
+    from gongzhi.tickets.enums import OPEN
+
+    at = now or timezone.now()
+    rows = (
+        Ticket.objects.filter(scope_q(actor), status__in=sorted(OPEN), lng__isnull=False, lat__isnull=False)
+        .order_by("-id")
+        .values_list("pk", "created_at", "lng", "lat", "status", "deadline", "title")[:MAP_POINTS]
+    )
+    out = []
+    for pk, created_at, lng, lat, status, deadline, title in rows:
+        overdue = bool(deadline and status in HANDLING and deadline < at)
+        out.append(
+            {
+                "id": pk,
+                "number": Ticket(pk=pk, created_at=created_at).number,
+                "lng": lng,
+                "lat": lat,
+                "overdue": overdue,
+                "status": str(TicketStatus(status).label),
+                "title": title,
+            }
+        )
+    return out

@@ -2,6 +2,7 @@
 
 from gongzhi.tickets.services.dispatch import ticket_dispatch, ticket_escalate, ticket_respond, ticket_return
 from gongzhi.tickets.services.extensions import ticket_extend_decide, ticket_extend_request
+from gongzhi.tickets.services.following import ticket_join
 from gongzhi.tickets.services.handling import (
     callback_needed,
     ticket_callback,
@@ -30,6 +31,7 @@ __all__ = [
     "ticket_extend_decide",
     "ticket_extend_request",
     "ticket_handle",
+    "ticket_join",
     "ticket_merge",
     "ticket_move",
     "ticket_note",

@@ -74,6 +74,21 @@ def _input(actor: Any, form: dict[str, str]) -> svc.TicketInput:
     )
 
 
+def _scope_bounds(actor: Any) -> list[list[float]] | None:
+    """The box around every grid the actor may see: the map starts there when there are too many grids to
+    draw (a district admin), never at a fixed point far from the district."""
+    from django.db.models import Max, Min
+
+    from gongzhi.places.selectors import grid_list_for_actor
+
+    box = grid_list_for_actor(actor=actor).aggregate(
+        w=Min("min_lng"), s=Min("min_lat"), e=Max("max_lng"), n=Max("max_lat")
+    )
+    if None in box.values():
+        return None
+    return [[box["s"], box["w"]], [box["n"], box["e"]]]
+
+
 def _grids(actor: Any) -> list[Any]:
     from gongzhi.places.selectors import grid_list_for_actor
 
@@ -118,6 +133,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
             "map_data": {
                 "pick": True,
                 "grids": [g.boundary for g in map_grids if g.boundary],
+                "bounds": None if map_grids else _scope_bounds(actor),
                 "pin": {"lng": float(form["lng"]), "lat": float(form["lat"])}
                 if error and _is_point(form)
                 else None,
@@ -177,3 +193,16 @@ def category_list(request: HttpRequest) -> HttpResponse:
             c.limit_label = f"{c.limit_amount}{units.get(c.limit_unit, c.limit_unit)}"
             c.level_label = Level(c.default_level).label
     return render(request, "tickets/console/categories.html", {"majors": majors})
+
+
+@console_login_required
+@require_GET
+def map_points(request: HttpRequest) -> HttpResponse:
+    """The grid map's layer of open and overdue tickets in the user's scope (JSON)."""
+    from django.http import JsonResponse
+    from django.urls import reverse
+
+    points = selectors.ticket_map_points_for_actor(actor=actor_of(request))
+    for p in points:
+        p["url"] = reverse("tickets:detail", args=[p["id"]])
+    return JsonResponse({"points": points, "limit": selectors.MAP_POINTS})

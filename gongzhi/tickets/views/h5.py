@@ -7,6 +7,7 @@ public steps: never a staff note, a staff member's name or another resident's re
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
@@ -14,17 +15,19 @@ from typing import TYPE_CHECKING, Any, cast
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core import ratelimit
-from gongzhi.core.access import h5_login_required
+from gongzhi.core.access import h5_login_required, is_visitor
 from gongzhi.core.errors import ApplicationError, NotFound, field_error
 from gongzhi.core.http import int_or_none
 from gongzhi.tickets import services as svc
 from gongzhi.tickets.enums import HANDLING, Move, PhotoStage, Satisfaction, TicketStatus
 from gongzhi.tickets.forms import ResidentReportForm, TicketRateForm
 from gongzhi.tickets.models import Ticket, TicketEvent, TicketPhoto
+from gongzhi.tickets.selectors import public as public_selectors
 from gongzhi.tickets.selectors import tickets as selectors
 
 if TYPE_CHECKING:
@@ -127,10 +130,96 @@ def report(request: HttpRequest) -> HttpResponse:
             # A refused form comes back without the files: say so only when some were chosen.
             "photos_sent": len(request.FILES.getlist("photos")) if error else 0,
             "max_photos": 9,
+            "map_data": report_map_data(actor, data),
+            "visitor": is_visitor(actor),
         },
         status=error.status if error else 200,
     )
     return ratelimit.with_retry_after(page, error)
+
+
+def _own_communities(actor: User) -> list[str]:
+    from gongzhi.core.scope import scope_of
+    from gongzhi.places.models import Household
+
+    household_ids = sorted(scope_of(actor).household_ids)
+    if not household_ids:
+        return []
+    return sorted(
+        set(Household.objects.filter(pk__in=household_ids).values_list("community_code", flat=True))
+    )
+
+
+def _point(lng: Any, lat: Any) -> tuple[float, float] | None:
+    try:
+        point = float(lng), float(lat)
+    except (TypeError, ValueError):
+        return None
+    if not all(math.isfinite(v) for v in point) or not (-180 <= point[0] <= 180 and -90 <= point[1] <= 90):
+        return None
+    return point
+
+
+def map_settings() -> dict[str, str]:
+    from django.conf import settings
+
+    return {"tile_url": settings.MAP_TILE_URL, "tile_attribution": settings.MAP_TILE_ATTRIBUTION}
+
+
+def report_map_data(actor: User, data: dict[str, Any]) -> dict[str, Any]:
+    """The report form's map: the grids of the resident's community (every grid for a visitor, up to a
+    limit) with their names, the pin where it was (a form sent back with an error keeps it)."""
+    point = _point(data.get("lng"), data.get("lat"))
+    return {
+        "grids": public_selectors.map_grids(community_codes=_own_communities(actor)),
+        "pin": {"lng": point[0], "lat": point[1]} if point else None,
+        "pick": True,
+        "nearby_url": reverse("tickets_h5:nearby"),
+        **map_settings(),
+    }
+
+
+@h5_login_required
+@require_GET
+def nearby(request: HttpRequest) -> HttpResponse:
+    """The pin moved: the grid it lies in and the open reports near it (a fragment of the report form)."""
+    actor = _actor(request)
+    point = _point(request.GET.get("lng"), request.GET.get("lat"))
+    if point is None:
+        return render(
+            request,
+            "tickets/h5/_nearby.html",
+            {"error": _("位置不正确，请在地图上重新标注")},
+            status=400,
+        )
+    return render(
+        request,
+        "tickets/h5/_nearby.html",
+        {
+            "place": public_selectors.locate(*point),
+            "cards": public_selectors.nearby_open(lng=point[0], lat=point[1], exclude_reporter_id=actor.pk),
+            "radius": public_selectors.NEARBY_METRES,
+        },
+    )
+
+
+@h5_login_required
+@require_POST
+def join(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """这也是我的问题: follow a nearby report instead of filing a second one."""
+    actor = _actor(request)
+    try:
+        ratelimit.limit_resident_report(request, actor)
+        ticket = svc.ticket_join(actor=actor, into_id=ticket_id, note=request.POST.get("note", "")[:500])
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return ratelimit.with_retry_after(redirect("tickets_h5:report"), exc)
+    messages.success(
+        request,
+        _("已加入：您和其他居民反映的是同一问题，处理结果和回访会同时告诉您。您的工单编号 %(number)s。")
+        % {"number": ticket.number},
+    )
+    return redirect("tickets_h5:detail", ticket_id=ticket.pk)
 
 
 # --- 我的反映: the resident's own tickets ---------------------------------------------------------------
@@ -214,6 +303,22 @@ def _detail_context(actor: User, ticket: Ticket) -> dict[str, Any]:
         ),
         "satisfaction_choices": Satisfaction.choices,
         "closed": ticket.status == S.CLOSED or (ticket.status == S.MERGED and source.status == S.CLOSED),
+        "map_data": _ticket_map_data(ticket),
+        "public_url": reverse("tickets_h5:public", args=[ticket.community_code])
+        if ticket.community_code
+        else "",
+    }
+
+
+def _ticket_map_data(ticket: Ticket) -> dict[str, Any] | None:
+    """The reporter's own ticket on a map: its pin (where they put it) and its grid."""
+    grids = public_selectors.map_grids(grid_codes=[ticket.grid_code]) if ticket.grid_code else []
+    if ticket.lng is None and not grids:
+        return None
+    return {
+        "grids": grids,
+        "pin": {"lng": ticket.lng, "lat": ticket.lat} if ticket.lng is not None else None,
+        **map_settings(),
     }
 
 
