@@ -890,6 +890,8 @@ def _registers(w: World) -> None:
         actor=w.d.user("community_worker"), kind="units", file_name="units.xlsx", content=wb.to_bytes()
     )
     w.add("register_import", "A", Obj({"import_id": record.pk}))
+
+
 def _jobs(w: World) -> None:
     """A population check started in the background by the grid worker (A) and by the other grid's (B)."""
     from gongzhi.people.imports import population_import_enqueue

@@ -79,7 +79,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "h5/home.html",
-        {"is_party_member": is_party_member, "is_liaison": is_liaison, "is_visitor": is_visitor(request.user)},
+        {
+            "is_party_member": is_party_member,
+            "is_liaison": is_liaison,
+            "is_visitor": is_visitor(request.user),
+        },
     )
 
 
