@@ -12,7 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from gongzhi.core.errors import NotFound
 from gongzhi.core.roles import POPULATION_ROLES
 from gongzhi.core.scope import scope_of
-from gongzhi.party.enums import BRANCH_KINDS, OrgKind
+from gongzhi.party.enums import BRANCH_KINDS, MemberStatus, OrgKind
 from gongzhi.party.models import PartyMember, PartyOrganization
 from gongzhi.places.enums import GridKind
 from gongzhi.places.models import Community, Grid
@@ -46,7 +46,7 @@ def org_rows(orgs: list[PartyOrganization] | QuerySet[PartyOrganization]) -> lis
     for org_id, code in through.values_list("partyorganization_id", "grid__code").order_by("grid__code"):
         grid_codes[org_id].append(code)
     members = dict(
-        PartyMember.objects.filter(organization_id__in=ids)
+        PartyMember.objects.filter(organization_id__in=ids, status=MemberStatus.ACTIVE)
         .values_list("organization_id")
         .annotate(n=Count("id"))
         .values_list("organization_id", "n")
