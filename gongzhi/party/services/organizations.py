@@ -8,6 +8,7 @@ Reads are in ``gongzhi.party.selectors.organizations``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.errors import ApplicationError, NotFound, ValidationFailed, field_error
@@ -244,15 +246,29 @@ def _new_member(person: Person, organization: PartyOrganization | None) -> Party
 
 @transaction.atomic
 def community_member_add(
-    *, actor: Actor | None, person_id: int, organization_id: int | None = None, hub_household: bool = False
+    *,
+    actor: Actor | None,
+    person_id: int,
+    organization_id: int | None = None,
+    hub_household: bool = False,
+    joined_on: dt.date | None = None,
 ) -> PartyMember:
     """A community-managed member (自管党员): a resident of the community whose membership it keeps."""
     person = Person.objects.filter(pk=person_id).first()
     if person is None:
         raise NotFound()
     require(actor, "party.add_partymember", person)
-    if PartyMember.objects.filter(person=person, kind=MemberKind.COMMUNITY_MANAGED).exists():
+    former = PartyMember.objects.filter(person=person, kind=MemberKind.COMMUNITY_MANAGED).first()
+    if former is not None and former.status == MemberStatus.ACTIVE:
         raise field_error("person_id", f"{person.name}已登记为社区党员", code="duplicate")
+    if former is not None:
+        raise field_error(
+            "person_id",
+            f"{person.name}曾在册（{former.get_status_display()}），请通过组织关系转入重新登记",
+            code="duplicate",
+        )
+    if joined_on is not None and (joined_on > timezone.localdate() or joined_on < dt.date(1921, 7, 1)):
+        raise field_error("joined_on", "入党日期不正确")
     if not person.grid_code:
         raise field_error("person_id", f"{person.name}尚未登记居住网格，请先在实有人口中登记住址")
     org = None
@@ -264,6 +280,7 @@ def community_member_add(
             raise field_error("organization_id", "所选党组织不在该居民所在社区")
     member = _new_member(person, org)
     member.hub_household = hub_household
+    member.joined_on = joined_on
     member.save()
     audit_record(
         actor=actor,
