@@ -159,3 +159,19 @@ def branch_coverage(q: Q) -> tuple[Coverage, dict[str, Coverage]]:
         for k, v in c.__dict__.items():
             setattr(total, k, getattr(total, k) + v)
     return total, dict(sorted(per.items()))
+
+
+def community_member_counts() -> dict[str, int]:
+    """District figures from the records: community-managed members on the register, and memberships
+    transferred in and accepted (all time)."""
+    from gongzhi.party.enums import MemberKind, TransferDirection, TransferStatus
+    from gongzhi.party.models import MemberTransfer
+
+    return {
+        "members_community_managed": PartyMember.objects.filter(
+            kind=MemberKind.COMMUNITY_MANAGED, status=MemberStatus.ACTIVE
+        ).count(),
+        "transfers_in": MemberTransfer.objects.filter(
+            direction=TransferDirection.IN, status=TransferStatus.ACCEPTED
+        ).count(),
+    }
