@@ -75,7 +75,9 @@ def _parse_date(text: str) -> dt.date | None:
 
 
 def read_rows(file_name: str, content: bytes) -> list[_Row]:
-    kind = sheets.check_upload(file_name, len(content), accepted=".xlsx 或 .csv 格式的党员名册", save_as=".xlsx")
+    kind = sheets.check_upload(
+        file_name, len(content), accepted=".xlsx 或 .csv 格式的党员名册", save_as=".xlsx"
+    )
     records = sheets.read_upload(
         content,
         kind,
@@ -102,7 +104,9 @@ def read_rows(file_name: str, content: bytes) -> list[_Row]:
         row = _Row(number=number, values={})
         for header, value in cells.items():
             if header == ID_NUMBER and isinstance(value, float):
-                row.errors.append((ID_NUMBER, "身份证号码被Excel存成了数字，末几位已丢失；请将该列设为“文本”格式"))
+                row.errors.append(
+                    (ID_NUMBER, "身份证号码被Excel存成了数字，末几位已丢失；请将该列设为“文本”格式")
+                )
             if header == JOINED and isinstance(value, dt.datetime | dt.date):
                 row.joined = value.date() if isinstance(value, dt.datetime) else value
             row.values[header] = sheets.cell_text(value).strip()
@@ -150,13 +154,17 @@ def _scope_codes(actor: Actor | None) -> list[str]:
 
 
 @in_chinese
-def member_import(*, actor: Actor | None, file_name: str, content: bytes, dry_run: bool = False) -> MemberImport:
+def member_import(
+    *, actor: Actor | None, file_name: str, content: bytes, dry_run: bool = False
+) -> MemberImport:
     """Imports the members of a file: all rows valid and applied, or none (``MemberImport`` rejected with
     the errors); a dry run only checks. A file that cannot be read raises ``ValidationFailed``."""
     scope_codes = _scope_codes(actor)
     rows = read_rows(file_name, content)
     if not rows:
-        raise ValidationFailed("文件中没有数据行（第1行是列名，数据从第2行开始）", fields={"file": "没有数据"})
+        raise ValidationFailed(
+            "文件中没有数据行（第1行是列名，数据从第2行开始）", fields={"file": "没有数据"}
+        )
     for r in rows:
         _check_row(r)
     return _run(
@@ -171,7 +179,13 @@ def member_import(*, actor: Actor | None, file_name: str, content: bytes, dry_ru
 
 @transaction.atomic
 def _run(
-    *, actor: Actor | None, file_name: str, sha256: str, scope_codes: list[str], rows: list[_Row], dry_run: bool
+    *,
+    actor: Actor | None,
+    file_name: str,
+    sha256: str,
+    scope_codes: list[str],
+    rows: list[_Row],
+    dry_run: bool,
 ) -> MemberImport:
     scope_q = Q() if not scope_codes else scope_of(actor).place_q(COMMUNITY_MANAGERS)
     hashes = sorted({r.id_hash for r in rows if r.id_hash})
@@ -189,9 +203,9 @@ def _run(
     }
     orgs: dict[tuple[str, str], int] = {}
     communities = sorted({p.community_code for p in persons.values()})
-    for code, name, pk in PartyOrganization.objects.filter(community_code__in=communities, active=True).values_list(
-        "community_code", "name", "id"
-    ):
+    for code, name, pk in PartyOrganization.objects.filter(
+        community_code__in=communities, active=True
+    ).values_list("community_code", "name", "id"):
         orgs.setdefault((code, name), pk)
     seen: dict[str, int] = {}
     creates: list[tuple[_Row, Person, int | None]] = []
@@ -206,7 +220,9 @@ def _run(
         seen[r.id_hash] = r.number
         person = persons.get(r.id_hash)
         if person is None:
-            r.errors.append((ID_NUMBER, "实有人口中没有该身份证号码，或该居民不在您的管辖范围内；请先登记居民"))
+            r.errors.append(
+                (ID_NUMBER, "实有人口中没有该身份证号码，或该居民不在您的管辖范围内；请先登记居民")
+            )
             continue
         if person.name != r.get(NAME):
             r.errors.append((NAME, f"姓名与实有人口登记的“{person.name}”不一致"))
@@ -225,7 +241,9 @@ def _run(
             creates.append((r, person, org_id))
             continue
         if member.status != MemberStatus.ACTIVE:
-            r.errors.append((ID_NUMBER, f"该党员曾在册（{member.get_status_display()}），请通过组织关系转入重新登记"))
+            r.errors.append(
+                (ID_NUMBER, f"该党员曾在册（{member.get_status_display()}），请通过组织关系转入重新登记")
+            )
             continue
         changes: dict[str, Any] = {}
         if org_id is not None and member.organization_id != org_id:
@@ -258,7 +276,9 @@ def _run(
         record.error_count = len(errors)
         record.errors = [{"row": n, "column": c, "message": m} for n, c, m in reported]
         record.error_rows = {
-            str(r.number): [sheets.mask_raw(h, r.get(h), MASKS) for h in HEADERS] for r in rows if r.number in bad
+            str(r.number): [sheets.mask_raw(h, r.get(h), MASKS) for h in HEADERS]
+            for r in rows
+            if r.number in bad
         }
         record.save()
         return record
@@ -328,7 +348,10 @@ def import_get_for_actor(*, actor: Actor | None, import_id: int) -> MemberImport
 @in_chinese
 def template_workbook() -> bytes:
     notes = {
-        ID_NUMBER: ("必填", "18位居民身份证号码，须已登记在实有人口中（党员所在网格按其住户确定）；请保持“文本”格式"),
+        ID_NUMBER: (
+            "必填",
+            "18位居民身份证号码，须已登记在实有人口中（党员所在网格按其住户确定）；请保持“文本”格式",
+        ),
         NAME: ("必填", "须与实有人口登记的姓名一致"),
         JOINED: ("选填", "如 1998-07-01"),
         ORG: ("选填", "居民所在社区的党组织全称；留空则在应用网格党支部设置时按居住网格编入"),

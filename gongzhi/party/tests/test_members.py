@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from gongzhi.accounts.services import role_assign, user_create
 from gongzhi.audit.models import AuditEvent
-from gongzhi.core.roles import Role
 from gongzhi.core.errors import ApplicationError, Conflict, Forbidden, NotFound, ValidationFailed
+from gongzhi.core.roles import Role
 from gongzhi.party.enums import MemberKind, MemberStatus, OrgKind, TransferStatus
 from gongzhi.party.models import MemberTransfer, PartyMember, PartyOrganization
 from gongzhi.party.selectors.organizations import branch_coverage_for_actor
@@ -89,7 +89,11 @@ def test_a_member_entered_sits_where_the_resident_lives(district):
     member = community_member_add(
         actor=district.user("community_worker"), person_id=person.pk, joined_on=dt.date(1998, 7, 1)
     )
-    assert (member.grid_code, member.community_code, member.name) == (person.grid_code, person.community_code, person.name)
+    assert (member.grid_code, member.community_code, member.name) == (
+        person.grid_code,
+        person.community_code,
+        person.name,
+    )
     assert member.status == MemberStatus.ACTIVE and member.joined_on == dt.date(1998, 7, 1)
     with pytest.raises(ValidationFailed) as exc:
         community_member_add(actor=district.user("community_worker"), person_id=person.pk)
@@ -104,14 +108,19 @@ def test_edit_checks_the_organisation_and_ending_takes_the_member_off_the_regist
     created = branch_layout_apply(actor=None, community_id=district.communities["A1"].pk)
     m = members[0]
     other = PartyOrganization.objects.create(
-        kind=OrgKind.GRID_BRANCH, name="外社区支部", community_code=district.communities["B1"].code,
-        subdistrict_code=district.subdistricts["B"].code, district_code="370115",
+        kind=OrgKind.GRID_BRANCH,
+        name="外社区支部",
+        community_code=district.communities["B1"].code,
+        subdistrict_code=district.subdistricts["B"].code,
+        district_code="370115",
     )
     with pytest.raises(ValidationFailed) as exc:
         ms.member_update(actor=cw, member_id=m.pk, data=ms.MemberEdit(organization_id=other.pk))
     assert "不在该党员所在社区" in exc.value.fields["organization_id"]
     m = ms.member_update(
-        actor=cw, member_id=m.pk, data=ms.MemberEdit(organization_id=created[0].pk, joined_on=dt.date(2001, 7, 1), hub_household=True)
+        actor=cw,
+        member_id=m.pk,
+        data=ms.MemberEdit(organization_id=created[0].pk, joined_on=dt.date(2001, 7, 1), hub_household=True),
     )
     assert m.hub_household and m.joined_on == dt.date(2001, 7, 1)
     assert AuditEvent.objects.filter(event_type="party.member_updated", target_id=str(m.pk)).exists()
@@ -125,7 +134,9 @@ def test_edit_checks_the_organisation_and_ending_takes_the_member_off_the_regist
     # an ended member no longer counts: the grid is left with 2, no branch proposed
     assert branch_layout_propose(community_id=district.communities["A1"].pk).layout.branches == []
     with pytest.raises(NotFound):  # a grid worker cannot end memberships
-        ms.member_end(actor=district.user("grid_worker"), member_id=members[1].pk, ended_on=YESTERDAY, reason="x")
+        ms.member_end(
+            actor=district.user("grid_worker"), member_id=members[1].pk, ended_on=YESTERDAY, reason="x"
+        )
 
 
 # -- transfers ---------------------------------------------------------------------------------------------
@@ -182,8 +193,11 @@ def test_a_transfer_out_inside_the_district_takes_the_member_off_the_register(di
     cw, secretary = district.user("community_worker"), district.user("community_secretary")
     m = add_members(district.grids["g1"], 1)[0]
     other = PartyOrganization.objects.create(
-        kind=OrgKind.COMMUNITY_COMMITTEE, name="安大社区党委", community_code=district.communities["B1"].code,
-        subdistrict_code=district.subdistricts["B"].code, district_code="370115",
+        kind=OrgKind.COMMUNITY_COMMITTEE,
+        name="安大社区党委",
+        community_code=district.communities["B1"].code,
+        subdistrict_code=district.subdistricts["B"].code,
+        district_code="370115",
     )
     t = ms.transfer_out_record(actor=cw, member_id=m.pk, data=transfer_data(other_org_id=other.pk, name=""))
     assert t.inside_district and t.other_org_name == "安大社区党委" and t.member_id == m.pk
@@ -191,7 +205,9 @@ def test_a_transfer_out_inside_the_district_takes_the_member_off_the_register(di
     m.refresh_from_db()
     assert m.status == MemberStatus.TRANSFERRED_OUT and "安大社区党委" in m.end_reason
     # back again later: the former record comes back through a transfer in
-    t2 = ms.transfer_in_record(actor=secretary, person_id=m.person_id, data=transfer_data(other_org_id=other.pk, name=""))
+    t2 = ms.transfer_in_record(
+        actor=secretary, person_id=m.person_id, data=transfer_data(other_org_id=other.pk, name="")
+    )
     ms.transfer_accept(actor=cw, transfer_id=t2.pk)
     m.refresh_from_db()
     assert m.status == MemberStatus.ACTIVE and PartyMember.objects.filter(person_id=m.person_id).count() == 1
@@ -201,7 +217,11 @@ def test_fifty_members_of_a_dissolved_organisation_move_in_in_one_step(district,
     community, grids = c3
     cw = district.user("district_admin")
     secretary = user_create(
-        actor=None, username="hx_secretary", password=PASSWORD, display_name="汇鑫书记", validate_password=False
+        actor=None,
+        username="hx_secretary",
+        password=PASSWORD,
+        display_name="汇鑫书记",
+        validate_password=False,
     )
     role_assign(actor=None, user=secretary, role=Role.COMMUNITY_SECRETARY, place_code=community.code)
     people = residents(grids[0], 20) + residents(grids[1], 20) + residents(grids[3], 10)
@@ -225,7 +245,12 @@ def test_fifty_members_of_a_dissolved_organisation_move_in_in_one_step(district,
     event = AuditEvent.objects.latest("id")
     assert event.event_type == "party.transfers_in_accepted" and event.data["count"] == 50
     assert PartyMember.objects.filter(community_code=community.code, status=MemberStatus.ACTIVE).count() == 50
-    assert MemberTransfer.objects.filter(batch=batch, status=TransferStatus.ACCEPTED, member__isnull=False).count() == 50
+    assert (
+        MemberTransfer.objects.filter(
+            batch=batch, status=TransferStatus.ACCEPTED, member__isnull=False
+        ).count()
+        == 50
+    )
     assert PartyOrganization.objects.count() == branch_before
     # the proposal now sees them: grids 1, 2 and 4 get their own branches
     proposal = branch_layout_propose(community_id=community.pk)
@@ -239,7 +264,12 @@ def test_fifty_members_of_a_dissolved_organisation_move_in_in_one_step(district,
         ms.transfers_in_bulk_record(
             actor=cw,
             community_id=community.pk,
-            data=ms.BulkTransferIn("另一厂党委", dt.date(2019, 7, 1), "41号", [people[0].pk, *[p.pk for p in residents(grids[2], 2)]]),
+            data=ms.BulkTransferIn(
+                "另一厂党委",
+                dt.date(2019, 7, 1),
+                "41号",
+                [people[0].pk, *[p.pk for p in residents(grids[2], 2)]],
+            ),
         )
     assert "已在册" in exc.value.fields["person_ids"]
 
@@ -276,7 +306,9 @@ def test_a_joint_branch_splitting_is_shown_then_applied_keeping_nothing_of_it(di
     ]
     assert diff.dissolved == []
     # the one member of grid 4 in the joint branch moves, and the two new ones join
-    assert diff.members_moving_count == 3 + 3  # all of the joint's members get a new branch, plus grid 4's two
+    assert (
+        diff.members_moving_count == 3 + 3
+    )  # all of the joint's members get a new branch, plus grid 4's two
     with pytest.raises(ApplicationError) as exc:
         branch_layout_apply(actor=None, community_id=community.pk, fingerprint="stale")
     assert exc.value.status == 409
@@ -292,7 +324,9 @@ def test_a_merge_and_an_unchanged_branch_keeps_its_secretary(district, c3):
     community, grids = c3
     add_members(grids[0], 2)
     add_members(grids[3], 3)
-    first = branch_layout_apply(actor=None, community_id=community.pk)  # grid 4's own branch; grid 1 uncovered
+    first = branch_layout_apply(
+        actor=None, community_id=community.pk
+    )  # grid 4's own branch; grid 1 uncovered
     own = next(o for o in first if o.kind == OrgKind.GRID_BRANCH)
     org_set_secretary(actor=None, org_id=own.pk, secretary_name="李书记")
     add_members(grids[1], 1)  # 2 + 1: grids 1 and 2 form a joint branch
@@ -318,7 +352,9 @@ def test_member_entered_proposal_changes_applied_and_coverage_updated(district, 
     community_member_add(actor=admin, person_id=person.pk)  # the 3rd member of grid 1 is entered
     diff = branch_layout_diff(community_id=community.pk)
     assert [c.change for c in diff.changes] == ["new"]
-    branch_layout_apply(actor=district.user("district_admin"), community_id=community.pk, fingerprint=diff.fingerprint)
+    branch_layout_apply(
+        actor=district.user("district_admin"), community_id=community.pk, fingerprint=diff.fingerprint
+    )
     _t, per = branch_coverage_for_actor(actor=admin)
     assert (per[community.code].branches_independent, per[community.code].residential_grids_covered) == (1, 1)
     assert PartyMember.objects.filter(grid_code=grids[0].code, organization__isnull=False).count() == 3
