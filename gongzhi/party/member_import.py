@@ -92,7 +92,7 @@ def read_rows(file_name: str, content: bytes) -> list[_Row]:
         csv_errors="replace",
     )
     columns = sheets.map_headers(
-        next(records, None) or (),
+        next(records, ()) or (),
         known=HEADERS,
         required=REQUIRED,
         normalise=_header,
@@ -257,7 +257,7 @@ def _run(
         else:
             unchanged += 1
     record = MemberImport(
-        actor=actor if actor is not None and actor.pk else None,
+        actor_id=actor.pk if actor is not None else None,
         file_name=file_name,
         sha256=sha256,
         dry_run=dry_run,

@@ -223,7 +223,7 @@ def _new_transfer(
         transferred_on=on,
         letter_number=letter,
         batch=batch,
-        recorded_by=actor if actor is not None and actor.pk else None,
+        recorded_by_id=actor.pk if actor is not None else None,
     )
     if member is not None and member.grid_code:
         t.set_place_codes(grid_code=member.grid_code)
@@ -363,13 +363,13 @@ def transfer_accept(*, actor: Actor | None, transfer_id: int) -> MemberTransfer:
     if t.direction == TransferDirection.IN:
         t.member = _accept_in(t, person)
     else:
-        member = PartyMember.objects.select_for_update().get(pk=t.member_id)
+        member = PartyMember.objects.select_for_update().get(pk=t.member_id or 0)
         if member.status != MemberStatus.ACTIVE:
             raise Conflict("该党员已不在册，不能转出", code="illegal_transition")
         member.status = MemberStatus.TRANSFERRED_OUT
         member.ended_on, member.end_reason = t.transferred_on, f"组织关系转往{t.other_org_name}"[:200]
         member.save(update_fields=["status", "ended_on", "end_reason", "updated_at"])
-    t.decided_by = actor if actor is not None and actor.pk else None
+    t.decided_by_id = actor.pk if actor is not None else None
     t.decided_at = timezone.now()
     t.save()
     audit_record(
@@ -390,7 +390,7 @@ def transfer_return(*, actor: Actor | None, transfer_id: int, reason: str) -> Me
     reason = _text(reason, "reason", "退回原因", 200)
     t.status = check_move(TRANSFER, "return", t.status)
     t.return_reason = reason
-    t.decided_by = actor if actor is not None and actor.pk else None
+    t.decided_by_id = actor.pk if actor is not None else None
     t.decided_at = timezone.now()
     t.save()
     audit_record(actor=actor, target=t, event="party.transfer_returned", data={"reason": reason})
@@ -557,11 +557,11 @@ def transfer_batch_accept(*, actor: Actor | None, batch: str) -> int:
         )
     member_of = {m.person_id: m.pk for m in [*new, *back]}
     now = timezone.now()
-    decided_by = actor if actor is not None and actor.pk else None
+    decided_by_id = actor.pk if actor is not None else None
     for t in rows:
         t.status = check_move(TRANSFER, "accept", t.status)
         t.member_id = member_of[t.person_id]
-        t.decided_by = decided_by
+        t.decided_by_id = decided_by_id
         t.decided_at = now
     MemberTransfer.objects.bulk_update(
         rows, ["status", "member", "decided_by", "decided_at", "updated_at"], batch_size=500

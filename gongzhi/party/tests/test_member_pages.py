@@ -38,7 +38,9 @@ def test_member_list_searches_filters_and_pages(client, district):
 
     rows, count, after = party_member_page_for_actor(actor=district.user("community_worker"), limit=2)
     assert (len(rows), count) == (2, 5) and after == rows[-1].pk
-    rest, _c, last = party_member_page_for_actor(actor=district.user("community_worker"), limit=2, after=after)
+    rest, _c, last = party_member_page_for_actor(
+        actor=district.user("community_worker"), limit=2, after=after
+    )
     assert rest[0].pk > after and last is not None
     # a grid worker of g2 sees only g2's members
     login(client, district, "grid_worker_g2")
@@ -56,7 +58,9 @@ def test_enter_edit_and_end_a_member_through_the_pages(client, district):
     r = client.post(f"/console/party/members/{member.pk}/", {"action": "hub", "hub": "1"})
     member.refresh_from_db()
     assert member.hub_household
-    r = client.post(f"/console/party/members/{member.pk}/", {"action": "end", "ended_on": "", "reason": "去世"})
+    r = client.post(
+        f"/console/party/members/{member.pk}/", {"action": "end", "ended_on": "", "reason": "去世"}
+    )
     member.refresh_from_db()
     assert member.status == "active"  # refused: no date; the message says so
     page = client.get(f"/console/party/members/{member.pk}/").content.decode()
@@ -142,22 +146,39 @@ def test_the_tree_is_edited_by_people(client, district):
     client.post("/console/party/organizations/new/", {"kind": "community_committee", "place": a1.pk})
     committee = PartyOrganization.objects.get(kind=OrgKind.COMMUNITY_COMMITTEE)
     assert committee.parent_id == working.pk
-    client.post("/console/party/organizations/new/", {"kind": "estate_branch", "place": a1.pk, "name": "银山小区党支部"})
+    client.post(
+        "/console/party/organizations/new/",
+        {"kind": "estate_branch", "place": a1.pk, "name": "银山小区党支部"},
+    )
     estate = PartyOrganization.objects.get(kind=OrgKind.ESTATE_BRANCH)
     assert estate.parent_id == committee.pk
     add_members(district.grids["g1"], 3)
     branch = branch_layout_apply(actor=None, community_id=a1.pk)[0]
-    client.post("/console/party/organizations/new/", {"kind": "building_group", "place": branch.pk, "name": "3号楼党小组"})
+    client.post(
+        "/console/party/organizations/new/",
+        {"kind": "building_group", "place": branch.pk, "name": "3号楼党小组"},
+    )
     assert PartyOrganization.objects.filter(kind=OrgKind.BUILDING_GROUP, parent=branch).exists()
-    client.post(f"/console/party/organizations/{branch.pk}/", {"action": "rename", "name": "银山第一网格党支部"})
-    client.post(f"/console/party/organizations/{branch.pk}/", {"action": "secretary", "secretary_name": "王书记"})
+    client.post(
+        f"/console/party/organizations/{branch.pk}/", {"action": "rename", "name": "银山第一网格党支部"}
+    )
+    client.post(
+        f"/console/party/organizations/{branch.pk}/", {"action": "secretary", "secretary_name": "王书记"}
+    )
     branch.refresh_from_db()
     assert (branch.name, branch.secretary_name) == ("银山第一网格党支部", "王书记")
-    client.post(f"/console/party/organizations/{branch.pk}/", {"action": "secretary", "secretary_name": "赵书记"})
+    client.post(
+        f"/console/party/organizations/{branch.pk}/", {"action": "secretary", "secretary_name": "赵书记"}
+    )
     branch.refresh_from_db()
     assert branch.secretary_name == "赵书记"
     # the working committee is not the community worker's to rename
-    assert client.post(f"/console/party/organizations/{working.pk}/", {"action": "rename", "name": "x"}).status_code == 404
+    assert (
+        client.post(
+            f"/console/party/organizations/{working.pk}/", {"action": "rename", "name": "x"}
+        ).status_code
+        == 404
+    )
 
 
 def test_proposal_page_shows_the_diff_and_the_coverage_table_downloads(client, district):
@@ -181,7 +202,10 @@ def test_proposal_page_shows_the_diff_and_the_coverage_table_downloads(client, d
     wb = openpyxl.load_workbook(io.BytesIO(r.content))
     values = [c.value for row in wb.active.iter_rows() for c in row if c.value is not None]
     assert "已覆盖居民网格" in values and district.grids["g2"].code in values
-    assert client.get(f"/console/party/communities/{district.communities['B1'].code}/coverage.pdf").status_code == 404
+    assert (
+        client.get(f"/console/party/communities/{district.communities['B1'].code}/coverage.pdf").status_code
+        == 404
+    )
 
 
 def test_transfer_dates_are_never_in_the_future(district):
@@ -195,3 +219,56 @@ def test_transfer_dates_are_never_in_the_future(district):
             person_id=district.persons["g1"][0].pk,
             data=ms.TransferInput(dt.date.today() + dt.timedelta(days=3), "1号", other_org_name="x"),
         )
+
+
+def test_the_api_enters_lists_transfers_and_edits_the_tree(client, district):
+    login(client, district, "community_worker")
+    person = district.persons["g1"][0]
+    r = client.post(
+        "/api/v1/party/members",
+        {"person_id": person.pk, "joined_on": "1999-07-01"},
+        content_type="application/json",
+    )
+    assert r.status_code == 201 and r.json()["grid_code"] == person.grid_code
+    member_id = r.json()["id"]
+    r = client.post("/api/v1/party/members", {"person_id": person.pk}, content_type="application/json")
+    assert r.status_code == 400 and "已登记" in r.json()["fields"]["person_id"]
+    r = client.get("/api/v1/party/members", {"q": person.name[:2]})
+    assert r.json()["count"] == 1 and r.json()["items"][0]["grid_name"]
+    r = client.patch(
+        f"/api/v1/party/members/{member_id}", {"hub_household": True}, content_type="application/json"
+    )
+    assert r.status_code == 200 and r.json()["hub_household"] is True
+    r = client.post(
+        "/api/v1/party/transfers",
+        {
+            "person_id": district.persons["g1"][1].pk,
+            "transferred_on": "2019-06-28",
+            "letter_number": "1号",
+            "other_org_name": "某厂党委",
+        },
+        content_type="application/json",
+    )
+    assert r.status_code == 201
+    t_id = r.json()["id"]
+    r = client.post(f"/api/v1/party/transfers/{t_id}/accept")
+    assert r.status_code == 403 and r.json()["code"] == "own_work"
+    login(client, district, "community_secretary")
+    assert client.post(f"/api/v1/party/transfers/{t_id}/accept").json()["status"] == "accepted"
+    r = client.post(
+        "/api/v1/party/organizations",
+        {"kind": "community_committee", "place_id": district.communities["A1"].pk},
+        content_type="application/json",
+    )
+    assert r.status_code == 400  # no working committee yet: a Chinese message
+    assert "党工委" in r.json()["message"]
+    r = client.post(
+        "/api/v1/party/organizations", {"kind": "nonsense", "place_id": 1}, content_type="application/json"
+    )
+    assert r.status_code == 400
+    diff = client.get(f"/api/v1/party/communities/{district.communities['A1'].code}/branch-diff").json()
+    assert diff["changed"] is False and diff["members_moving_count"] == 0
+    assert (
+        client.get(f"/api/v1/party/communities/{district.communities['B1'].code}/branch-diff").status_code
+        == 404
+    )

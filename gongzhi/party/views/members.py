@@ -231,7 +231,9 @@ def transfers(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": TransferStatus.choices,
             "communities": list(
-                Community.objects.filter(code__in=Grid.objects.filter(scope_q).values("community_code")).order_by("code").values_list("code", "name")
+                Community.objects.filter(code__in=Grid.objects.filter(scope_q).values("community_code"))
+                .order_by("code")
+                .values_list("code", "name")
             ),
             "orgs": list(
                 PartyOrganization.objects.filter(active=True)

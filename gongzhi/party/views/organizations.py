@@ -119,7 +119,11 @@ def org_new(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "community_committee")
     kind = kind if kind in _KINDS_NEW else "community_committee"
     if kind == "working_committee":
-        places = list(Subdistrict.objects.filter(code__in=Grid.objects.filter(scope_q).values("subdistrict_code")).order_by("code").values_list("pk", "name"))
+        places = list(
+            Subdistrict.objects.filter(code__in=Grid.objects.filter(scope_q).values("subdistrict_code"))
+            .order_by("code")
+            .values_list("pk", "name")
+        )
     elif kind == "building_group":
         places = list(
             selectors.org_list_for_actor(actor=actor)
@@ -127,7 +131,11 @@ def org_new(request: HttpRequest) -> HttpResponse:
             .values_list("pk", "name")[:500]
         )
     else:
-        places = list(Community.objects.filter(code__in=Grid.objects.filter(scope_q).values("community_code")).order_by("code").values_list("pk", "name"))
+        places = list(
+            Community.objects.filter(code__in=Grid.objects.filter(scope_q).values("community_code"))
+            .order_by("code")
+            .values_list("pk", "name")
+        )
     return render(
         request,
         "party/console/organizations/new.html",
