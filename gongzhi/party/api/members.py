@@ -284,27 +284,6 @@ def import_members(
     return record
 
 
-@router.post(
-    "/organizations", response={201: OrgOut, **ERRORS}, summary="建立党工委、社区党委、小区党支部或楼院党小组"
-)
-def org_create(request: HttpRequest, payload: OrgIn) -> Any:
-    actor = actor_of(request)
-    if payload.kind == "working_committee":
-        org = orgs.working_committee_create(actor=actor, subdistrict_id=payload.place_id, name=payload.name)
-    elif payload.kind == "community_committee":
-        org = orgs.community_committee_create(actor=actor, community_id=payload.place_id, name=payload.name)
-    elif payload.kind == "estate_branch":
-        org = orgs.estate_branch_create(actor=actor, community_id=payload.place_id, name=payload.name)
-    elif payload.kind == "building_group":
-        org = orgs.building_group_create(actor=actor, branch_id=payload.place_id, name=payload.name)
-    else:
-        raise ValidationFailed(
-            "党组织类型应为 working_committee、community_committee、estate_branch 或 building_group",
-            fields={"kind": "类型无效"},
-        )
-    return Status(201, org)
-
-
 @router.patch(
     "/organizations/{org_id}", response={200: OrgOut, **ERRORS}, summary="党组织改名、设置或更换书记"
 )
