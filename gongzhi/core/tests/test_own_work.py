@@ -762,7 +762,9 @@ def _recorded_transfer_in(d: SmallDistrict, *, batch: bool = False) -> Any:
         return ms.transfers_in_bulk_record(
             actor=_cw(d),
             community_id=d.communities["A1"].pk,
-            data=ms.BulkTransferIn("济阳化肥厂党委", dt.date(2019, 6, 28), "济组转字〔2019〕40号", [person.pk]),
+            data=ms.BulkTransferIn(
+                "济阳化肥厂党委", dt.date(2019, 6, 28), "济组转字〔2019〕40号", [person.pk]
+            ),
         )
     return ms.transfer_in_record(
         actor=_cw(d),

@@ -34,7 +34,9 @@ def test_demo_branch_layout_has_seed_001_figures(demo_with_members):
     assert AuditEvent.objects.filter(event_type="party.members_imported").count() == 16
 
 
-def test_demo_members_of_40_dissolved_organisations_were_transferred_where_they_live(demo_with_members, client):
+def test_demo_members_of_40_dissolved_organisations_were_transferred_where_they_live(
+    demo_with_members, client
+):
     from gongzhi.demo.party import DISSOLVED_ORGS, dissolved_org_names
     from gongzhi.party.enums import MemberStatus, TransferDirection, TransferStatus
     from gongzhi.party.models import MemberTransfer
@@ -55,9 +57,10 @@ def test_demo_members_of_40_dissolved_organisations_were_transferred_where_they_
     assert AuditEvent.objects.filter(event_type="party.transfers_in_accepted").count() == DISSOLVED_ORGS
     party = client.get("/api/v1/overview").json()["party"]
     assert party["transfers_in"] == transfers.count()
-    assert party["members_community_managed"] == PartyMember.objects.filter(
-        kind=MemberKind.COMMUNITY_MANAGED, status=MemberStatus.ACTIVE
-    ).count()
+    assert (
+        party["members_community_managed"]
+        == PartyMember.objects.filter(kind=MemberKind.COMMUNITY_MANAGED, status=MemberStatus.ACTIVE).count()
+    )
 
 
 def test_demo_units_and_in_service_members_reach_the_overview(demo_with_members, client):

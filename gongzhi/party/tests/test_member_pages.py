@@ -132,6 +132,11 @@ def test_import_page_and_template(client, district):
     record = MemberImport.objects.latest("id")
     r = client.get(f"/console/party/members/imports/{record.pk}/errors.xlsx")
     assert r.status_code == 200
+    from gongzhi.audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(
+        event_type="party.member_import_report_downloaded", target_id=str(record.pk)
+    ).exists()
     login(client, district, "grid_worker_g2")
     assert client.get(f"/console/party/members/imports/{record.pk}/errors.xlsx").status_code == 404
 

@@ -333,7 +333,11 @@ def import_errors(request: HttpRequest, import_id: int) -> HttpResponse:
         record = member_import.import_get_for_actor(actor=actor_of(request), import_id=import_id)
     except NotFound as exc:
         raise Http404 from exc
-    return xlsx_response(member_import.error_report_workbook(record), f"党员导入错误报告_{record.pk}.xlsx")
+    from gongzhi.party.services.downloads import member_import_report_downloaded
+
+    content = member_import.error_report_workbook(record)
+    member_import_report_downloaded(actor=actor_of(request), record=record)
+    return xlsx_response(content, f"党员导入错误报告_{record.pk}.xlsx")
 
 
 urlpatterns = [
