@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import openpyxl
 import pytest
@@ -16,7 +17,7 @@ from gongzhi.party.models import PartyMember
 
 def xlsx(rows: list[list[object]], headers: tuple[str, ...] = mi.HEADERS) -> bytes:
     wb = openpyxl.Workbook()
-    ws = wb.active
+    ws: Any = wb.active
     ws.title = mi.SHEET
     ws.append(list(headers))
     for r in rows:
@@ -57,7 +58,8 @@ def test_a_file_with_one_bad_row_writes_nothing_and_reports_row_column_reason(di
     assert {(3, "姓名"), (4, "身份证号码"), (5, "入党日期"), (5, "党员中心户")} <= got
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in e["message"]) for e in record.errors)
     report = openpyxl.load_workbook(io.BytesIO(mi.error_report_workbook(record)))
-    text = " ".join(str(c.value) for row in report.active.iter_rows() for c in row if c.value)
+    sheet: Any = report.active
+    text = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
     assert id_of(p2) not in text and id_of(p2)[-4:] in text  # masked, never the full ID
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 import openpyxl
 
@@ -198,14 +199,17 @@ def test_proposal_page_shows_the_diff_and_the_coverage_table_downloads(client, d
     assert PartyOrganization.objects.filter(kind=OrgKind.GRID_BRANCH, active=True).count() == 1
     import re
 
-    fp = re.search(r'name="fingerprint" value="(\w+)"', page).group(1)
+    found = re.search(r'name="fingerprint" value="(\w+)"', page)
+    assert found is not None
+    fp = found.group(1)
     client.post(f"/console/party/communities/{a1.code}/branches/", {"fingerprint": fp})
     assert PartyOrganization.objects.filter(kind=OrgKind.GRID_BRANCH, active=True).count() == 2
     r = client.get(f"/console/party/communities/{a1.code}/coverage.pdf")
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
     r = client.get(f"/console/party/communities/{a1.code}/coverage.xlsx")
     wb = openpyxl.load_workbook(io.BytesIO(r.content))
-    values = [c.value for row in wb.active.iter_rows() for c in row if c.value is not None]
+    sheet: Any = wb.active
+    values = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
     assert "已覆盖居民网格" in values and district.grids["g2"].code in values
     assert (
         client.get(f"/console/party/communities/{district.communities['B1'].code}/coverage.pdf").status_code

@@ -206,11 +206,14 @@ def test_a_transfer_out_inside_the_district_takes_the_member_off_the_register(di
     assert m.status == MemberStatus.TRANSFERRED_OUT and "安大社区党委" in m.end_reason
     # back again later: the former record comes back through a transfer in
     t2 = ms.transfer_in_record(
-        actor=secretary, person_id=m.person_id, data=transfer_data(other_org_id=other.pk, name="")
+        actor=secretary, person_id=m.person_id or 0, data=transfer_data(other_org_id=other.pk, name="")
     )
     ms.transfer_accept(actor=cw, transfer_id=t2.pk)
     m.refresh_from_db()
-    assert m.status == MemberStatus.ACTIVE and PartyMember.objects.filter(person_id=m.person_id).count() == 1
+    assert (
+        m.status == MemberStatus.ACTIVE
+        and PartyMember.objects.filter(person_id=m.person_id or 0).count() == 1
+    )
 
 
 def test_fifty_members_of_a_dissolved_organisation_move_in_in_one_step(district, c3):
