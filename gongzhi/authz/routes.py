@@ -152,7 +152,9 @@ ROUTES: dict[str, Route] = {
     "POST /api/v1/party/transfers/{transfer_id}/accept": R(
         "transfer", of(ADMIN, COMMUNITY_WORKER, SECRETARY)
     ),
-    "POST /api/v1/party/transfers/{transfer_id}/return": R("transfer", NOBODY),
+    "POST /api/v1/party/transfers/{transfer_id}/return": R(
+        "transfer", of(ADMIN, COMMUNITY_WORKER, SECRETARY)
+    ),
     "POST /api/v1/party/transfer-batches/{batch}/accept": R(
         "transfer_batch", of(ADMIN, COMMUNITY_WORKER, SECRETARY)
     ),

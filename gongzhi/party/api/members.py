@@ -179,6 +179,30 @@ def member_create(request: HttpRequest, payload: MemberIn) -> Any:
     return Status(201, m)
 
 
+@router.post(
+    "/members/import",
+    response={200: ImportOut, **ERRORS},
+    summary="从Excel或CSV导入自管党员（全部通过校验才写入；dry_run 仅校验）",
+)
+def import_members(
+    request: HttpRequest,
+    file: UploadedFile | None = File(None, description="党员名册 .xlsx 或 .csv"),  # noqa: B008
+    dry_run: bool = Form(False, description="仅校验，不写入"),
+) -> Any:
+    if file is None:
+        raise ValidationFailed("请选择要上传的文件", fields={"file": "请选择文件"})
+    record = member_import.member_import(
+        actor=actor_of(request), file_name=file.name or "", content=file.read(), dry_run=dry_run
+    )
+    if record.status == "rejected":
+        raise ApplicationError(
+            f"导入文件中有{record.error_count}处错误，未写入任何数据；请按错误报告修改后重新导入",
+            code="import_rejected",
+            extra={"import_id": record.pk, "errors": record.errors[:200]},
+        )
+    return record
+
+
 @router.patch("/members/{member_id}", response={200: MemberOut, **ERRORS}, summary="修改自管党员")
 def member_patch(request: HttpRequest, member_id: int, payload: MemberPatch) -> Any:
     actor = actor_of(request)
@@ -258,30 +282,6 @@ def transfer_bulk(request: HttpRequest, payload: BulkIn) -> Any:
 def batch_accept(request: HttpRequest, batch: str) -> Any:
     n = ms.transfer_batch_accept(actor=actor_of(request), batch=batch[:32])
     return {"batch": batch, "count": n}
-
-
-@router.post(
-    "/members/import",
-    response={200: ImportOut, **ERRORS},
-    summary="从Excel或CSV导入自管党员（全部通过校验才写入；dry_run 仅校验）",
-)
-def import_members(
-    request: HttpRequest,
-    file: UploadedFile | None = File(None, description="党员名册 .xlsx 或 .csv"),  # noqa: B008
-    dry_run: bool = Form(False, description="仅校验，不写入"),
-) -> Any:
-    if file is None:
-        raise ValidationFailed("请选择要上传的文件", fields={"file": "请选择文件"})
-    record = member_import.member_import(
-        actor=actor_of(request), file_name=file.name or "", content=file.read(), dry_run=dry_run
-    )
-    if record.status == "rejected":
-        raise ApplicationError(
-            f"导入文件中有{record.error_count}处错误，未写入任何数据；请按错误报告修改后重新导入",
-            code="import_rejected",
-            extra={"import_id": record.pk, "errors": record.errors[:200]},
-        )
-    return record
 
 
 @router.patch(

@@ -235,11 +235,8 @@ def transfers(request: HttpRequest) -> HttpResponse:
                 .order_by("code")
                 .values_list("code", "name")
             ),
-            "orgs": list(
-                PartyOrganization.objects.filter(active=True)
-                .order_by("community_code", "name")
-                .values_list("pk", "name")[:500]
-            ),
+            # the organisations the actor reads (an organisation outside their scope is typed by name)
+            "orgs": list(selectors.org_list_for_actor(actor=actor).values_list("pk", "name")[:500]),
             "can_manage": _may_manage(actor),
             "me": actor.pk,
         },
