@@ -148,6 +148,31 @@ ROUTES: dict[str, Route] = {
     ),
     "POST /api/v1/party/communities/{code}/branch-layout": R("community", of(ADMIN, SECRETARY)),
     "GET /api/v1/party/coverage": R("collection", SIGNED_IN),
+    # Community-managed members, transfers and the members' import (party.api.members).
+    "GET /api/v1/party/members": R("list:party_member", SIGNED_IN),
+    "POST /api/v1/party/members": R("collection", NOBODY),
+    "POST /api/v1/party/members/import": R("collection", NOBODY),
+    "PATCH /api/v1/party/members/{member_id}": R("party_member", NOBODY, body={"joined_on": "2999-01-01"}),
+    "POST /api/v1/party/members/{member_id}/end": R("party_member", NOBODY),
+    "POST /api/v1/party/members/{member_id}/transfer-out": R("party_member", NOBODY),
+    "GET /api/v1/party/transfers": R("list:transfer", SIGNED_IN),
+    "POST /api/v1/party/transfers": R("collection", NOBODY),
+    "POST /api/v1/party/transfers/bulk": R("collection", NOBODY),
+    # accepted by the community's managers (the world's transfers were recorded by the system)
+    "POST /api/v1/party/transfers/{transfer_id}/accept": R(
+        "transfer", of(ADMIN, COMMUNITY_WORKER, SECRETARY)
+    ),
+    "POST /api/v1/party/transfers/{transfer_id}/return": R(
+        "transfer", of(ADMIN, COMMUNITY_WORKER, SECRETARY)
+    ),
+    "POST /api/v1/party/transfer-batches/{batch}/accept": R(
+        "transfer_batch", of(ADMIN, COMMUNITY_WORKER, SECRETARY)
+    ),
+    "POST /api/v1/party/organizations": R("collection", NOBODY),
+    "PATCH /api/v1/party/organizations/{org_id}": R("party_org", NOBODY),
+    "GET /api/v1/party/communities/{code}/branch-diff": R(
+        "community", of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)
+    ),
     "POST /api/v1/party/units": R("list:unit", NOBODY),
     "GET /api/v1/party/units": R("list:unit", SIGNED_IN),
     "GET /api/v1/party/units/{unit_id}": R(
@@ -482,6 +507,32 @@ ROUTES: dict[str, Route] = {
     ),
     "POST /console/party/communities/{code}/branches/": R("community", NOBODY),
     "GET /console/party/members/": R("collection", STAFF),
+    "GET /console/party/members/new/": R("collection", STAFF),
+    "POST /console/party/members/new/": R("collection", NOBODY),
+    "GET /console/party/members/import/": R("collection", STAFF),
+    "POST /console/party/members/import/": R("collection", NOBODY),
+    "GET /console/party/members/import/template.xlsx": R("collection", STAFF),
+    "GET /console/party/members/imports/{import_id}/errors.xlsx": R(
+        "member_import", of(ADMIN, COMMUNITY_WORKER, SECRETARY)
+    ),
+    "GET /console/party/members/{member_id}/": R("party_member", POPULATION),
+    "POST /console/party/members/{member_id}/": R("party_member", NOBODY),
+    "GET /console/party/transfers/": R("collection", STAFF),
+    "POST /console/party/transfers/": R("collection", NOBODY),
+    "POST /console/party/transfers/{transfer_id}/decide/": R("transfer", NOBODY),
+    "POST /console/party/transfer-batches/{batch}/accept/": R("transfer_batch", NOBODY),
+    "GET /console/party/organizations/new/": R("collection", STAFF),
+    "POST /console/party/organizations/new/": R("collection", NOBODY),
+    "GET /console/party/organizations/{org_id}/": R(
+        "party_org", of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)
+    ),
+    "POST /console/party/organizations/{org_id}/": R("party_org", NOBODY),
+    "GET /console/party/communities/{code}/coverage.pdf": R(
+        "community", of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)
+    ),
+    "GET /console/party/communities/{code}/coverage.xlsx": R(
+        "community", of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)
+    ),
     "GET /console/party/units/": R("list:unit", STAFF),
     "GET /console/party/units/new/": R("collection", of(ADMIN, COMMUNITY_WORKER, SECRETARY)),
     "GET /console/party/registrations/": R("list:registration", STAFF),

@@ -192,6 +192,50 @@ def _party(w: World) -> None:
         w.add("item", side, Obj({"item_id": item.pk}, [title]))
 
 
+def _party_members(w: World) -> None:
+    """Community-managed members: per side a member, a pending transfer in, a pending batch (recorded by
+    the system, so any manager may decide it), the community committee, and a rejected members' import."""
+    import datetime as dt
+
+    from gongzhi.party import member_import
+    from gongzhi.party.services import members as ms
+    from gongzhi.party.services import organizations as orgs
+
+    d = w.d
+    importers = {"A": d.user("community_worker"), "B": User.objects.get(username="authz_b_community_worker")}
+    for side, (community_key, grid_key) in PLACE.items():
+        community = d.communities[community_key]
+        persons = list(d.persons[grid_key])
+        member = orgs.community_member_add(actor=None, person_id=persons[0].pk)
+        w.add("party_member", side, Obj({"member_id": member.pk}, [member.name]))
+        t = ms.transfer_in_record(
+            actor=None,
+            person_id=persons[1].pk,
+            data=ms.TransferInput(
+                dt.date(2019, 6, 28), f"授权矩阵{side}转字1号", other_org_name="授权矩阵撤销厂党委"
+            ),
+        )
+        w.add("transfer", side, Obj({"transfer_id": t.pk}, [persons[1].name, t.letter_number]))
+        batch = ms.transfers_in_bulk_record(
+            actor=None,
+            community_id=community.pk,
+            data=ms.BulkTransferIn(
+                "授权矩阵撤销厂党委", dt.date(2019, 6, 28), f"授权矩阵{side}批2号", [persons[2].pk]
+            ),
+        )
+        w.add("transfer_batch", side, Obj({"batch": batch}))
+        working = orgs._working_committee_of(community.subdistrict) or orgs.working_committee_create(
+            actor=None, subdistrict_id=community.subdistrict_id
+        )
+        committee = orgs.community_committee_create(actor=None, community_id=community.pk)
+        w.add("party_org", side, Obj({"org_id": committee.pk}, [committee.name]))
+        assert working is not None
+        record = member_import.member_import(
+            actor=importers[side], file_name="授权矩阵.xlsx", content=member_import.template_workbook()
+        )
+        w.add("member_import", side, Obj({"import_id": record.pk}))
+
+
 def _cobuild(w: World) -> None:
     from gongzhi.cobuild import matching
     from gongzhi.cobuild.enums import NeedSource, ProviderKind, ResourceKind
@@ -914,6 +958,7 @@ def build_world() -> World:
     _tickets(w)
     _patrols(w)
     _party(w)
+    _party_members(w)
     _cobuild(w)
     _mediation(w)
     _volunteers(w)

@@ -15,7 +15,7 @@ from gongzhi.devices.selectors import devices_counts
 from gongzhi.mediation.selectors import mediation_counts
 from gongzhi.party.enums import RegistrationStatus
 from gongzhi.party.models import MemberRegistration, Unit
-from gongzhi.party.selectors.organizations import branch_coverage
+from gongzhi.party.selectors.organizations import branch_coverage, community_member_counts
 from gongzhi.points.selectors import points_counts
 from gongzhi.property.selectors import property_counts
 from gongzhi.resettlement.selectors import resettlement_counts
@@ -43,6 +43,8 @@ class PartyCounts(Schema):
     residential_grids_covered: int
     units_registered: int
     members_registered: int
+    members_community_managed: int
+    transfers_in: int
 
 
 class RateOut(Schema):
@@ -190,6 +192,7 @@ def party_counts() -> dict[str, int]:
         .values("member_id")
         .distinct()
         .count(),
+        **community_member_counts(),
     }
 
 

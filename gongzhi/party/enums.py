@@ -8,6 +8,7 @@ class OrgKind(models.TextChoices):
     GRID_BRANCH = "grid_branch", _("网格党支部")
     JOINT_BRANCH = "joint_branch", _("联合党支部")
     BUILDING_GROUP = "building_group", _("楼院党小组")
+    ESTATE_BRANCH = "estate_branch", _("小区党支部")
 
 
 # The organisations a grid-branch layout sets up: a grid's own branch, or a branch of several grids.
@@ -17,6 +18,25 @@ BRANCH_KINDS = (OrgKind.GRID_BRANCH, OrgKind.JOINT_BRANCH)
 class MemberKind(models.TextChoices):
     COMMUNITY_MANAGED = "community_managed", _("自管党员")
     IN_SERVICE = "in_service", _("在职党员")
+
+
+class MemberStatus(models.TextChoices):
+    """A member's standing in the register: 在册, or gone (transferred out, or membership ended)."""
+
+    ACTIVE = "active", _("在册")
+    TRANSFERRED_OUT = "transferred_out", _("已转出")
+    ENDED = "ended", _("已终止")
+
+
+class TransferDirection(models.TextChoices):
+    IN = "in", _("转入")
+    OUT = "out", _("转出")
+
+
+class TransferStatus(models.TextChoices):
+    PENDING = "pending", _("待接收")
+    ACCEPTED = "accepted", _("已接收")
+    RETURNED = "returned", _("已退回")
 
 
 class UnitKind(models.TextChoices):

@@ -10,11 +10,14 @@ from gongzhi.core.models import PlacedModel, TimeStampedModel
 from gongzhi.party.enums import (
     ClaimStatus,
     MemberKind,
+    MemberStatus,
     OrgKind,
     RecordStatus,
     RegistrationStatus,
     ServiceItemKind,
     ServiceItemStatus,
+    TransferDirection,
+    TransferStatus,
     UnitKind,
 )
 
@@ -130,6 +133,13 @@ class PartyMember(PlacedModel):
     phone_encrypted = models.TextField(blank=True)
     phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
     phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # The register's standing: only members 在册 count in the branch layout and the figures.
+    status = models.CharField(
+        _("状态"), max_length=16, choices=MemberStatus.choices, default=MemberStatus.ACTIVE, db_index=True
+    )
+    joined_on = models.DateField(_("入党日期"), null=True, blank=True)
+    ended_on = models.DateField(_("离册日期"), null=True, blank=True)
+    end_reason = models.CharField(_("离册原因"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("党员")
@@ -356,3 +366,123 @@ class FeedbackLetter(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.member} {self.period}"
+
+
+class MemberTransfer(PlacedModel):
+    """组织关系转接: a community-managed member's membership moved in from, or out to, another party
+    organisation (inside the district: ``other_org``; outside: its name only). Recorded when the letter
+    (介绍信) arrives or is issued, then accepted or returned by someone else (``core.duties``). Accepting a
+    transfer in puts the resident on the register; accepting a transfer out takes the member off it.
+    Placed where the resident lives. ``batch`` groups the transfers of one bulk transfer-in (the members of
+    a dissolved organisation)."""
+
+    direction = models.CharField(_("方向"), max_length=4, choices=TransferDirection.choices, db_index=True)
+    status = models.CharField(
+        _("状态"),
+        max_length=12,
+        choices=TransferStatus.choices,
+        default=TransferStatus.PENDING,
+        db_index=True,
+    )
+    person = models.ForeignKey(
+        "people.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="party_transfers"
+    )
+    member = models.ForeignKey(
+        PartyMember,
+        verbose_name=_("党员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="transfers",
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    other_org = models.ForeignKey(
+        PartyOrganization,
+        verbose_name=_("对方党组织（区内）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    other_org_name = models.CharField(_("对方党组织"), max_length=100)
+    inside_district = models.BooleanField(_("区内转接"), default=False)
+    other_org_dissolved = models.BooleanField(_("对方党组织已撤销"), default=False)
+    transferred_on = models.DateField(_("转接日期"))
+    letter_number = models.CharField(_("介绍信编号"), max_length=50)
+    batch = models.CharField(_("批次"), max_length=32, blank=True, db_index=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    return_reason = models.CharField(_("退回原因"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("组织关系转接")
+        verbose_name_plural = _("组织关系转接")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "direction"],
+                condition=models.Q(status="pending"),
+                name="transfer_one_pending_per_person",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(direction="in") | models.Q(member__isnull=False),
+                name="transfer_out_has_member",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.get_direction_display()} {self.other_org_name}"
+
+
+class MemberImport(models.Model):
+    """One upload of community-managed members (自管党员) from an xlsx or csv file: applied whole, or
+    rejected with every row's errors (nothing written), or checked (a dry run). Kept for the error report;
+    ID and phone numbers in ``error_rows`` are masked like the population import's."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="party_member_imports",
+    )
+    created_at = models.DateTimeField(_("导入时间"), auto_now_add=True, db_index=True)
+    file_name = models.CharField(_("文件名"), max_length=255)
+    sha256 = models.CharField(_("文件SHA-256"), max_length=64)
+    status = models.CharField(_("状态"), max_length=16)  # people.enums.ImportStatus
+    dry_run = models.BooleanField(_("仅校验"), default=False)
+    rows = models.PositiveIntegerField(_("数据行数"), default=0)
+    created = models.PositiveIntegerField(_("新增党员"), default=0)
+    updated = models.PositiveIntegerField(_("更新党员"), default=0)
+    unchanged = models.PositiveIntegerField(_("未变党员"), default=0)
+    error_count = models.PositiveIntegerField(_("错误数"), default=0)
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    error_rows = models.JSONField(_("出错行原始内容"), default=dict, blank=True)
+    scope_codes = models.JSONField(_("导入人管辖范围"), default=list, blank=True)
+    district_code = models.CharField(_("区县代码"), max_length=6, blank=True, db_index=True)
+    subdistrict_code = models.CharField(_("街道代码"), max_length=12, blank=True)
+    community_code = models.CharField(_("社区代码"), max_length=12, blank=True)
+    grid_code = models.CharField(_("网格编码"), max_length=15, blank=True)
+
+    class Meta:
+        verbose_name = _("党员导入记录")
+        verbose_name_plural = _("党员导入记录")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.file_name

@@ -1,8 +1,14 @@
 """The party app's workflows: the allowed moves of a member's registration (报到), a service item, a claim
-(认领 · 承诺) and a service record (践诺). ``gongzhi.core.workflow.check_move`` enforces them."""
+(认领 · 承诺), a service record (践诺) and a membership transfer (组织关系转接). ``gongzhi.core.workflow.check_move`` enforces them."""
 
 from gongzhi.core.workflow import Workflow
-from gongzhi.party.enums import ClaimStatus, RecordStatus, RegistrationStatus, ServiceItemStatus
+from gongzhi.party.enums import (
+    ClaimStatus,
+    RecordStatus,
+    RegistrationStatus,
+    ServiceItemStatus,
+    TransferStatus,
+)
 
 REGISTRATION = Workflow(
     subject="报到申请",
@@ -39,4 +45,14 @@ SERVICE_RECORD = Workflow(
         "reject": {RecordStatus.PENDING: RecordStatus.REJECTED},
     },
     verbs={"confirm": "确认", "reject": "退回"},
+)
+
+TRANSFER = Workflow(
+    subject="组织关系转接",
+    states=TransferStatus,
+    moves={
+        "accept": {TransferStatus.PENDING: TransferStatus.ACCEPTED},
+        "return": {TransferStatus.PENDING: TransferStatus.RETURNED},
+    },
+    verbs={"accept": "接收", "return": "退回"},
 )

@@ -1,4 +1,9 @@
-from gongzhi.party.views import organizations, registration, serving
+from gongzhi.party.views import members, organizations, registration, serving
 
 app_name = "party"
-urlpatterns = [*organizations.urlpatterns, *registration.urlpatterns, *serving.urlpatterns]
+urlpatterns = [
+    *organizations.urlpatterns,
+    *members.urlpatterns,
+    *registration.urlpatterns,
+    *serving.urlpatterns,
+]

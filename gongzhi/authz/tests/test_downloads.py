@@ -45,6 +45,10 @@ AUDITED = {
         "people/tests/test_export_cells.py",
     ),
     "/console/tickets/export.xlsx": ("tickets.exported", "tickets/tests/test_export_cells.py"),
+    "/console/party/members/imports/{import_id}/errors.xlsx": (
+        "party.member_import_report_downloaded",
+        "party/tests/test_member_pages.py",
+    ),
     "GET /api/v1/tickets/hotline-imports/{import_id}/errors.xlsx": (
         "tickets.hotline_report_downloaded",
         "tickets/tests/test_export_cells.py",
@@ -167,6 +171,15 @@ NOT_PERSONAL = {
     "GET /api/v1/venues/geojson": "venue points, names, kinds and opening hours (no manager, no booker)",
     "GET /api/v1/persons/import-template.xlsx": "the empty template with a made-up example row",
     "/console/people/import/template.xlsx": "the empty template with a made-up example row",
+    "/console/party/members/import/template.xlsx": "the empty template with a made-up example row",
+    "/console/party/communities/{code}/coverage.pdf": (
+        "grids, branch names, secretaries' names as the organisation tree shows them and member counts: "
+        "no resident's data"
+    ),
+    "/console/party/communities/{code}/coverage.xlsx": (
+        "grids, branch names, secretaries' names as the organisation tree shows them and member counts: "
+        "no resident's data"
+    ),
     "GET /api/v1/tickets/hotline-import-template.xlsx": "the empty template with a made-up example row",
     "/console/tickets/hotline/template.xlsx": "the empty template with a made-up example row",
     "GET /api/v1/registers/import-templates/{kind}.xlsx": "the empty template with a made-up example row",

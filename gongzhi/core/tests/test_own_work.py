@@ -744,6 +744,56 @@ def council_proposal_accepted_by_who_submitted_it(d: SmallDistrict) -> Built:
 
 
 # service (app.module.function) → the cases where its actor is the subject or the author.
+def _transfer_state() -> Any:
+    from gongzhi.party.models import MemberTransfer, PartyMember
+
+    return (
+        list(MemberTransfer.objects.values_list("pk", "status", "decided_by_id", "member_id")),
+        PartyMember.objects.count(),
+    )
+
+
+def _recorded_transfer_in(d: SmallDistrict, *, batch: bool = False) -> Any:
+    """A community worker records a resident's transfer in (a letter from a dissolved company's branch)."""
+    from gongzhi.party.services import members as ms
+
+    person = d.persons["g1"][0]
+    if batch:
+        return ms.transfers_in_bulk_record(
+            actor=_cw(d),
+            community_id=d.communities["A1"].pk,
+            data=ms.BulkTransferIn(
+                "济阳化肥厂党委", dt.date(2019, 6, 28), "济组转字〔2019〕40号", [person.pk]
+            ),
+        )
+    return ms.transfer_in_record(
+        actor=_cw(d),
+        person_id=person.pk,
+        data=ms.TransferInput(dt.date(2019, 6, 28), "济组转字〔2019〕40号", other_org_name="济阳化肥厂党委"),
+    )
+
+
+def transfer_accept_own(d: SmallDistrict) -> Built:
+    from gongzhi.party.services.members import transfer_accept
+
+    t = _recorded_transfer_in(d)
+    return (lambda: transfer_accept(actor=_cw(d), transfer_id=t.pk)), _transfer_state
+
+
+def transfer_return_own(d: SmallDistrict) -> Built:
+    from gongzhi.party.services.members import transfer_return
+
+    t = _recorded_transfer_in(d)
+    return (lambda: transfer_return(actor=_cw(d), transfer_id=t.pk, reason="材料不全")), _transfer_state
+
+
+def transfer_batch_accept_own(d: SmallDistrict) -> Built:
+    from gongzhi.party.services.members import transfer_batch_accept
+
+    batch = _recorded_transfer_in(d, batch=True)
+    return (lambda: transfer_batch_accept(actor=_cw(d), batch=batch)), _transfer_state
+
+
 CASES: dict[str, list[Callable[[SmallDistrict], Built]]] = {
     "volunteers.services.hours.hours_confirm": [hours_confirm_by_the_leader],
     "volunteers.services.hours.hours_reject": [hours_reject_by_the_leader],
@@ -759,6 +809,9 @@ CASES: dict[str, list[Callable[[SmallDistrict], Built]]] = {
     "party.services.serving.service_record_reject": [service_record_reject_own],
     "party.services.serving.service_records_bulk_confirmed": [service_records_bulk_with_oneself],
     "party.services.serving.claim_complete": [claim_complete_own],
+    "party.services.members.transfer_accept": [transfer_accept_own],
+    "party.services.members.transfer_return": [transfer_return_own],
+    "party.services.members.transfer_batch_accept": [transfer_batch_accept_own],
     "cobuild.services.projects.project_sign": [project_sign_by_the_claimant],
     "cobuild.services.projects.project_complete": [project_complete_by_the_claimant],
     "cobuild.services.projects.delivery_record": [delivery_record_by_the_claimant],

@@ -34,6 +34,35 @@ def test_demo_branch_layout_has_seed_001_figures(demo_with_members):
     assert AuditEvent.objects.filter(event_type="party.members_imported").count() == 16
 
 
+def test_demo_members_of_40_dissolved_organisations_were_transferred_where_they_live(
+    demo_with_members, client
+):
+    from gongzhi.demo.party import DISSOLVED_ORGS, dissolved_org_names
+    from gongzhi.party.enums import MemberStatus, TransferDirection, TransferStatus
+    from gongzhi.party.models import MemberTransfer
+
+    transfers = MemberTransfer.objects.filter(direction=TransferDirection.IN)
+    assert not transfers.exclude(status=TransferStatus.ACCEPTED).exists()
+    assert set(transfers.values_list("other_org_name", flat=True)) == set(dissolved_org_names())
+    assert len(dissolved_org_names()) == DISSOLVED_ORGS
+    assert {d.year for d in transfers.values_list("transferred_on", flat=True)} == {2019}
+    # each transferred member is on the register where they live, in the branch of their grid
+    moved = PartyMember.objects.filter(transfers__in=transfers)
+    assert moved.count() == transfers.count() > DISSOLVED_ORGS
+    assert not moved.exclude(grid_code=F("person__grid_code")).exists()
+    assert not moved.filter(organization__isnull=True).exists()
+    assert not moved.exclude(status=MemberStatus.ACTIVE).exists()
+    # recorded by the district, accepted by someone else, one audit row per organisation and step
+    assert not transfers.filter(decided_by_id=F("recorded_by_id")).exists()
+    assert AuditEvent.objects.filter(event_type="party.transfers_in_accepted").count() == DISSOLVED_ORGS
+    party = client.get("/api/v1/overview").json()["party"]
+    assert party["transfers_in"] == transfers.count()
+    assert (
+        party["members_community_managed"]
+        == PartyMember.objects.filter(kind=MemberKind.COMMUNITY_MANAGED, status=MemberStatus.ACTIVE).count()
+    )
+
+
 def test_demo_units_and_in_service_members_reach_the_overview(demo_with_members, client):
     party = client.get("/api/v1/overview").json()["party"]
     assert party["units_registered"] == 140

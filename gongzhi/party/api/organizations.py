@@ -6,11 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from gongzhi.core.access import actor_of
 from gongzhi.core.api import ERRORS, session_auth
+from gongzhi.core.errors import ValidationFailed
 from gongzhi.core.permissions import require
+from gongzhi.party.api.members import OrgIn
+from gongzhi.party.api.members import OrgOut as OrgEditOut
 from gongzhi.party.selectors import organizations as selectors
 from gongzhi.party.services import organizations as services
 
@@ -67,6 +70,33 @@ class CoverageOut(Schema):
 @router.get("/organizations", response={200: list[OrgOut], **ERRORS}, summary="党组织树（按权限范围）")
 def organizations(request: HttpRequest) -> list[dict[str, Any]]:
     return selectors.org_tree_for_actor(actor=actor_of(request))
+
+
+@router.post(
+    "/organizations",
+    response={201: OrgEditOut, **ERRORS},
+    summary="建立党工委、社区党委、小区党支部或楼院党小组",
+)
+def org_create(request: HttpRequest, payload: OrgIn) -> Any:
+    actor = actor_of(request)
+    if payload.kind == "working_committee":
+        org = services.working_committee_create(
+            actor=actor, subdistrict_id=payload.place_id, name=payload.name
+        )
+    elif payload.kind == "community_committee":
+        org = services.community_committee_create(
+            actor=actor, community_id=payload.place_id, name=payload.name
+        )
+    elif payload.kind == "estate_branch":
+        org = services.estate_branch_create(actor=actor, community_id=payload.place_id, name=payload.name)
+    elif payload.kind == "building_group":
+        org = services.building_group_create(actor=actor, branch_id=payload.place_id, name=payload.name)
+    else:
+        raise ValidationFailed(
+            "党组织类型应为 working_committee、community_committee、estate_branch 或 building_group",
+            fields={"kind": "类型无效"},
+        )
+    return Status(201, org)
 
 
 @router.get(

@@ -71,3 +71,14 @@ def ranking_exported(*, actor: Actor, scheme: AssessmentScheme, count: int) -> N
         event="party.ranking_exported",
         data={"document": "驻区单位考核排名", "year": scheme.year, "scheme_id": scheme.pk, "rows": count},
     )
+
+
+@transaction.atomic
+def member_import_report_downloaded(*, actor: Actor, record: Any) -> None:
+    """党员导入错误报告 (xlsx): the bad rows as the file had them (names; ID numbers masked)."""
+    audit_record(
+        actor=actor,
+        target=record,
+        event="party.member_import_report_downloaded",
+        data={"document": "党员导入错误报告", "file": record.file_name, "rows": len(record.errors or [])},
+    )

@@ -35,6 +35,8 @@ def test_overview(district, client):
             "residential_grids_covered": 0,
             "units_registered": 0,
             "members_registered": 0,
+            "members_community_managed": 0,
+            "transfers_in": 0,
         },
         "tickets": {
             "this_year_by_status": {},
