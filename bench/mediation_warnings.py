@@ -74,19 +74,18 @@ def _reporters(district_code: str, since: dt.datetime) -> int:
                 FROM {TICKETS_TABLE} t
                 WHERE t.district_code = %s AND t.created_at >= %s
             ), homes AS (
-                SELECT h.grid_code, h.id, row_number() OVER (PARTITION BY h.grid_code ORDER BY h.id) AS k
-                FROM places_household h
-                WHERE h.district_code = %s AND h.id IN (
-                    SELECT min(id) + g FROM places_household, generate_series(0, 40) AS g
-                    WHERE district_code = %s GROUP BY grid_code, g
-                )
+                SELECT grid_code, id, k FROM (
+                    SELECT h.grid_code, h.id, row_number() OVER (PARTITION BY h.grid_code ORDER BY h.id) AS k
+                    FROM places_household h
+                    WHERE h.district_code = %s
+                ) ranked WHERE k <= 41
             )
             UPDATE {TICKETS_TABLE} t SET household_id = homes.id
             FROM recent JOIN homes ON homes.grid_code = recent.grid_code
                 AND homes.k = CASE WHEN recent.n %% 7 = 0 THEN 1 ELSE 1 + (recent.n %% 40) END
             WHERE t.id = recent.id
             """,
-            [district_code, since, district_code, district_code],
+            [district_code, since, district_code],
         )
         return cur.rowcount
 

@@ -200,6 +200,7 @@ def _party_members(w: World) -> None:
     from gongzhi.party import member_import
     from gongzhi.party.services import members as ms
     from gongzhi.party.services import organizations as orgs
+    from gongzhi.party.services import tree
 
     d = w.d
     importers = {"A": d.user("community_worker"), "B": User.objects.get(username="authz_b_community_worker")}
@@ -224,7 +225,7 @@ def _party_members(w: World) -> None:
             ),
         )
         w.add("transfer_batch", side, Obj({"batch": batch}))
-        working = orgs._working_committee_of(community.subdistrict) or orgs.working_committee_create(
+        working = tree._working_committee_of(community.subdistrict) or orgs.working_committee_create(
             actor=None, subdistrict_id=community.subdistrict_id
         )
         committee = orgs.community_committee_create(actor=None, community_id=community.pk)
@@ -941,11 +942,10 @@ def _jobs(w: World) -> None:
     from gongzhi.people.imports import population_import_enqueue
 
     d = w.d
-    for side, key, grid in (("A", "grid_worker", "g1"), ("B", "grid_worker_g2", "g4")):
+    b_worker = User.objects.get(username="authz_b_grid_worker")  # g4's grid worker (_patrols)
+    for side, starter, grid in (("A", d.user("grid_worker"), "g1"), ("B", b_worker, "g4")):
         content = f"网格编码,门牌号,姓名\n{d.grids[grid].code},101,{side}号检查\n".encode()
-        job = population_import_enqueue(
-            actor=d.user(key), file_name=f"{side}.csv", content=content, dry_run=True
-        )
+        job = population_import_enqueue(actor=starter, file_name=f"{side}.csv", content=content, dry_run=True)
         w.add("job", side, Obj({"job_id": job.pk}, [job.label]))
 
 

@@ -160,12 +160,11 @@ def forget_own_writes(client: Client) -> None:
 
 
 def population_csv(rows: int, tag: str, grid_code: str) -> bytes:
-    import csv
-
+    from gongzhi.core.cells import SafeCsvWriter
     from gongzhi.people.sheets import HEADERS
 
     buf = io.StringIO(newline="")
-    w = csv.writer(buf)
+    w = SafeCsvWriter(buf)
     w.writerow(HEADERS)
     for i in range(rows):
         # one household per row: its own door; the head of it, a registered resident

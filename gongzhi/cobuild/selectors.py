@@ -378,3 +378,29 @@ def provider_option_list(
 def community_choice_list_for_actor(*, actor: Actor) -> list[Any]:
     """Communities in the actor's place scope: the choices of the lists' forms and filters."""
     return list(community_list_for_actor(actor=actor, roles=POPULATION_ROLES)[:300])
+
+
+# --- what the in-service member's and the unit liaison's pages (party, below) show of 共建 ---------------
+
+
+def open_projects_of_community(*, actor: Actor, community_code: str, limit: int = 20) -> list[Any]:
+    """The community's projects waiting to be claimed (项目清单), as the actor may read them."""
+    return list(
+        project_list_for_actor(
+            actor=actor, status=ProjectStatus.PROPOSED, community_code=community_code
+        ).prefetch_related("need_links__need")[:limit]
+    )
+
+
+def resources_of_unit(*, actor: Actor, unit: Any, limit: int = 50) -> list[Any]:
+    return list(resource_list_for_actor(actor=actor, active=None).filter(unit=unit)[:limit])
+
+
+def projects_of_unit(*, actor: Actor, unit: Any, limit: int = 50) -> list[Any]:
+    """Projects the unit claimed or supplies a resource to."""
+    return list(
+        project_list_for_actor(actor=actor)
+        .filter(Q(claimant_unit=unit) | Q(resource_links__resource__unit=unit))
+        .distinct()
+        .prefetch_related("need_links__need")[:limit]
+    )

@@ -13,12 +13,8 @@ from gongzhi.demo.population import TODAY
 from gongzhi.party.enums import RegistrationStatus, ServiceItemKind
 from gongzhi.party.models import MemberRegistration, Unit
 from gongzhi.party.services.registration import member_register
-from gongzhi.party.services.serving import (
-    RecordRow,
-    claim_create,
-    service_item_publish,
-    service_records_bulk_confirmed,
-)
+from gongzhi.party.services.serving import claim_create, service_item_publish
+from gongzhi.party.services.serving_bulk import RecordRow, service_records_bulk_confirmed
 from gongzhi.places.models import Community
 
 ITEMS = [

@@ -135,6 +135,8 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
     },
     "party": {
         "cards": "the member card PDF",
+        "coverage_table": "the community's branch coverage table as PDF and xlsx",
+        "member_import": "the community-managed members' xlsx/csv import (template, checks, error report)",
         "exports": "feedback letters and the unit ranking as xlsx, the feedback letter PDF",
     },
     "volunteers": {
@@ -184,6 +186,7 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "mediation": "demo people's mediation",
         "party": "demo party organisations",
         "party_service": "demo dual registration",
+        "party_accounts": "demo in-service member and unit liaison accounts",
         "party_units": "demo units",
         "points": "demo points scheme, claims, reviews and shop",
         "devices": "demo smart-community devices and a month of their events",

@@ -329,7 +329,7 @@ def service_record_reject_own(d: SmallDistrict) -> Built:
 
 def service_records_bulk_with_oneself(d: SmallDistrict) -> Built:
     from gongzhi.party.models import ServiceRecord
-    from gongzhi.party.services.serving import RecordRow, service_records_bulk_confirmed
+    from gongzhi.party.services.serving_bulk import RecordRow, service_records_bulk_confirmed
 
     s = _staff_member(d, accepted=True)
     rows = [
@@ -807,7 +807,7 @@ CASES: dict[str, list[Callable[[SmallDistrict], Built]]] = {
     "party.services.registration.members_bulk_register_accepted": [members_bulk_with_oneself],
     "party.services.serving.service_record_confirm": [service_record_confirm_own],
     "party.services.serving.service_record_reject": [service_record_reject_own],
-    "party.services.serving.service_records_bulk_confirmed": [service_records_bulk_with_oneself],
+    "party.services.serving_bulk.service_records_bulk_confirmed": [service_records_bulk_with_oneself],
     "party.services.serving.claim_complete": [claim_complete_own],
     "party.services.members.transfer_accept": [transfer_accept_own],
     "party.services.members.transfer_return": [transfer_return_own],

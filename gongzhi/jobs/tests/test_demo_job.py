@@ -18,6 +18,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_seed_demo_background_serves_accounts_first_and_the_worker_builds_the_rest(client):
+    from gongzhi.tickets.taxonomy import ensure_default_categories
+
+    # a transactional test before this one (same worker) emptied every table, migration 0002's taxonomy too
+    ensure_default_categories()
     out = StringIO()
     call_command("seed_demo", "--scale", "0.01", "--seed", "7", "--background", stdout=out)
     assert "后台任务" in out.getvalue()

@@ -37,8 +37,24 @@ from gongzhi.party.selectors.serving import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from gongzhi.core.types import Actor
     from gongzhi.places.models import Community, Grid
+
+# 共建 (cobuild) sits above party in the layer order: it registers its readers of a community's open projects
+# and of a unit's resources and projects here (cobuild/apps.py), and party never imports it.
+COBUILD_READERS: dict[str, Callable[..., list[Any]]] = {}
+
+
+def register_cobuild_reader(name: str, reader: Callable[..., list[Any]]) -> None:
+    COBUILD_READERS[name] = reader
+
+
+def _cobuild(name: str, **kwargs: Any) -> list[Any]:
+    reader = COBUILD_READERS.get(name)
+    return reader(**kwargs) if reader else []
+
 
 HOLDING = (ClaimStatus.ACTIVE, ClaimStatus.COMPLETED)
 
@@ -98,14 +114,7 @@ def my_item_list(*, actor: Actor, community_ids: list[int]) -> QuerySet[ServiceI
 
 def open_projects(*, actor: Actor, community_code: str, limit: int = 20) -> list[Any]:
     """The community's co-building projects waiting to be claimed (项目清单), as the actor may read them."""
-    from gongzhi.cobuild.enums import ProjectStatus
-    from gongzhi.cobuild.selectors import project_list_for_actor
-
-    return list(
-        project_list_for_actor(
-            actor=actor, status=ProjectStatus.PROPOSED, community_code=community_code
-        ).prefetch_related("need_links__need")[:limit]
-    )
+    return _cobuild("open_projects", actor=actor, community_code=community_code, limit=limit)
 
 
 def my_claims(*, actor: Actor, limit: int = 100) -> list[Claim]:
@@ -188,8 +197,6 @@ class UnitPage:
 
 def unit_page(*, actor: Actor, unit: Unit, limit: int = 50) -> UnitPage:
     """Everything of one of the liaison's units (``unit`` comes from ``my_units``)."""
-    from gongzhi.cobuild.selectors import project_list_for_actor, resource_list_for_actor
-
     of_unit = Q(unit=unit) | Q(member__unit=unit)
     registrations = list(
         registration_list_for_actor(actor=actor)
@@ -204,13 +211,8 @@ def unit_page(*, actor: Actor, unit: Unit, limit: int = 50) -> UnitPage:
     letters = list(
         feedback_letter_list_for_actor(actor=actor).filter(of_unit).order_by("-period", "id")[:limit]
     )
-    resources = list(resource_list_for_actor(actor=actor, active=None).filter(unit=unit)[:limit])
-    projects = list(
-        project_list_for_actor(actor=actor)
-        .filter(Q(claimant_unit=unit) | Q(resource_links__resource__unit=unit))
-        .distinct()
-        .prefetch_related("need_links__need")[:limit]
-    )
+    resources = _cobuild("unit_resources", actor=actor, unit=unit, limit=limit)
+    projects = _cobuild("unit_projects", actor=actor, unit=unit, limit=limit)
     assessment = (
         UnitAssessment.objects.filter(unit=unit).select_related("scheme").order_by("-scheme__year").first()
     )

@@ -8,325 +8,59 @@ Reads are in ``gongzhi.party.selectors.organizations``.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Count, F, Q, Value
-from django.db.models.functions import Coalesce, NullIf
-from django.utils import timezone
+from django.db.models import Count, F, Q
 
 from gongzhi.audit.services import audit_record
-from gongzhi.core.errors import ApplicationError, NotFound, ValidationFailed, field_error
+from gongzhi.core.errors import ApplicationError, NotFound
 from gongzhi.core.permissions import require
-from gongzhi.party.enums import BRANCH_KINDS, MemberKind, MemberStatus, OrgKind
+from gongzhi.party.enums import BRANCH_KINDS, OrgKind
 from gongzhi.party.models import PartyMember, PartyOrganization
 from gongzhi.party.services.branches import Layout, compute_layout
-from gongzhi.people.models import Person
+from gongzhi.party.services.community_members import (  # the members' services, re-exported ("as")
+    active_community_members,
+    members_living_in,
+)
+from gongzhi.party.services.community_members import (
+    community_member_add as community_member_add,
+)
+from gongzhi.party.services.community_members import (
+    community_members_add_bulk as community_members_add_bulk,
+)
+from gongzhi.party.services.community_members import (
+    member_set_hub_household as member_set_hub_household,
+)
+from gongzhi.party.services.tree import (  # the tree's services, re-exported ("as")
+    _ensure_tree,
+    _new_org,
+)
+from gongzhi.party.services.tree import (
+    building_group_create as building_group_create,
+)
+from gongzhi.party.services.tree import (
+    community_committee_create as community_committee_create,
+)
+from gongzhi.party.services.tree import (
+    estate_branch_create as estate_branch_create,
+)
+from gongzhi.party.services.tree import (
+    org_rename as org_rename,
+)
+from gongzhi.party.services.tree import (
+    org_set_secretary as org_set_secretary,
+)
+from gongzhi.party.services.tree import (
+    working_committee_create as working_committee_create,
+)
 from gongzhi.places.enums import GridKind
-from gongzhi.places.models import Community, Grid, Subdistrict
+from gongzhi.places.models import Community, Grid
 
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
-
-
-def _name(value: str, label: str = "名称", max_length: int = 100) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise field_error("name", f"请填写{label}")
-    if len(value) > max_length:
-        raise field_error("name", f"{label}不能超过{max_length}个字")
-    return value
-
-
-# -- organisation tree ----------------------------------------------------------------------------
-def _working_committee_of(subdistrict: Subdistrict) -> PartyOrganization | None:
-    return PartyOrganization.objects.filter(
-        kind=OrgKind.WORKING_COMMITTEE, subdistrict_code=subdistrict.code, active=True
-    ).first()
-
-
-def _community_committee_of(community: Community) -> PartyOrganization | None:
-    return PartyOrganization.objects.filter(
-        kind=OrgKind.COMMUNITY_COMMITTEE, community_code=community.code, active=True
-    ).first()
-
-
-def _new_org(*, kind: str, name: str, parent: PartyOrganization | None, **codes: str) -> PartyOrganization:
-    org = PartyOrganization(kind=kind, name=name, parent=parent)
-    if codes.get("grid_code") or codes.get("community_code"):
-        org.set_place_codes(
-            grid_code=codes.get("grid_code", ""), community_code=codes.get("community_code", "")
-        )
-    else:
-        sub = codes["subdistrict_code"]
-        org.district_code, org.subdistrict_code, org.community_code, org.grid_code = sub[:6], sub, "", ""
-    org.save()
-    return org
-
-
-def _ensure_tree(community: Community) -> tuple[PartyOrganization, list[str]]:
-    """The community committee (and its subdistrict's working committee), created when missing."""
-    created: list[str] = []
-    committee = _community_committee_of(community)
-    if committee is not None:
-        return committee, created
-    sub = community.subdistrict
-    working = _working_committee_of(sub)
-    if working is None:
-        working = _new_org(
-            kind=OrgKind.WORKING_COMMITTEE, name=f"{sub.name}党工委", parent=None, subdistrict_code=sub.code
-        )
-        created.append(working.name)
-    committee = _new_org(
-        kind=OrgKind.COMMUNITY_COMMITTEE,
-        name=f"{community.name}党委",
-        parent=working,
-        community_code=community.code,
-    )
-    created.append(committee.name)
-    return committee, created
-
-
-@transaction.atomic
-def working_committee_create(
-    *, actor: Actor | None, subdistrict_id: int, name: str = ""
-) -> PartyOrganization:
-    sub = Subdistrict.objects.filter(pk=subdistrict_id).first()
-    if sub is None:
-        raise NotFound()
-    require(actor, "party.add_partyorganization", sub)
-    if _working_committee_of(sub) is not None:
-        raise ApplicationError("该街道已有党工委", code="exists", status=409)
-    org = _new_org(
-        kind=OrgKind.WORKING_COMMITTEE,
-        name=_name(name or f"{sub.name}党工委"),
-        parent=None,
-        subdistrict_code=sub.code,
-    )
-    audit_record(
-        actor=actor, target=org, event="party.org_created", data={"kind": org.kind, "name": org.name}
-    )
-    return org
-
-
-@transaction.atomic
-def community_committee_create(
-    *, actor: Actor | None, community_id: int, name: str = ""
-) -> PartyOrganization:
-    community = Community.objects.select_related("subdistrict").filter(pk=community_id).first()
-    if community is None:
-        raise NotFound()
-    require(actor, "party.add_partyorganization", community)
-    if _community_committee_of(community) is not None:
-        raise ApplicationError("该社区已有社区党委", code="exists", status=409)
-    working = _working_committee_of(community.subdistrict)
-    if working is None:
-        raise ValidationFailed("请先建立街道党工委")
-    org = _new_org(
-        kind=OrgKind.COMMUNITY_COMMITTEE,
-        name=_name(name or f"{community.name}党委"),
-        parent=working,
-        community_code=community.code,
-    )
-    audit_record(
-        actor=actor, target=org, event="party.org_created", data={"kind": org.kind, "name": org.name}
-    )
-    return org
-
-
-@transaction.atomic
-def building_group_create(*, actor: Actor | None, branch_id: int, name: str) -> PartyOrganization:
-    branch = PartyOrganization.objects.select_for_update().filter(pk=branch_id, active=True).first()
-    if branch is None or branch.kind not in BRANCH_KINDS:
-        raise NotFound()
-    require(actor, "party.add_partyorganization", branch)
-    org = _new_org(
-        kind=OrgKind.BUILDING_GROUP,
-        name=_name(name, "党小组名称"),
-        parent=branch,
-        grid_code=branch.grid_code,
-        community_code=branch.community_code,
-    )
-    audit_record(
-        actor=actor, target=org, event="party.org_created", data={"kind": org.kind, "name": org.name}
-    )
-    return org
-
-
-@transaction.atomic
-def org_set_secretary(
-    *, actor: Actor | None, org_id: int, secretary_name: str, secretary_user_id: int | None = None
-) -> PartyOrganization:
-    org = PartyOrganization.objects.select_for_update().filter(pk=org_id, active=True).first()
-    if org is None:
-        raise NotFound()
-    require(actor, "party.change_partyorganization", org)
-    old = org.secretary_name
-    org.secretary_name = _name(secretary_name, "书记姓名", 50)
-    org.secretary_id = secretary_user_id
-    org.save(update_fields=["secretary_name", "secretary", "updated_at"])
-    audit_record(
-        actor=actor, target=org, event="party.secretary_set", data={"from": old, "to": org.secretary_name}
-    )
-    return org
-
-
-@transaction.atomic
-def estate_branch_create(*, actor: Actor | None, community_id: int, name: str) -> PartyOrganization:
-    """A 小区党支部 (a residential compound's branch) under the community committee, placed at the
-    community. It is not a grid branch: the grid-branch layout and its coverage figures leave it alone."""
-    community = Community.objects.filter(pk=community_id).first()
-    if community is None:
-        raise NotFound()
-    require(actor, "party.add_partyorganization", community)
-    committee = _community_committee_of(community)
-    if committee is None:
-        raise ValidationFailed("请先建立社区党委")
-    org = _new_org(
-        kind=OrgKind.ESTATE_BRANCH,
-        name=_name(name, "小区党支部名称"),
-        parent=committee,
-        community_code=community.code,
-    )
-    audit_record(
-        actor=actor, target=org, event="party.org_created", data={"kind": org.kind, "name": org.name}
-    )
-    return org
-
-
-@transaction.atomic
-def org_rename(*, actor: Actor | None, org_id: int, name: str) -> PartyOrganization:
-    """Renames an organisation in force (a branch keeps its grids and members)."""
-    org = PartyOrganization.objects.select_for_update().filter(pk=org_id, active=True).first()
-    if org is None:
-        raise NotFound()
-    require(actor, "party.change_partyorganization", org)
-    new = _name(name)
-    if new != org.name:
-        old, org.name = org.name, new
-        org.save(update_fields=["name", "updated_at"])
-        audit_record(actor=actor, target=org, event="party.org_renamed", data={"from": old, "to": new})
-    return org
-
-
-# -- community-managed members --------------------------------------------------------------------
-def active_community_members() -> Any:
-    """Community-managed members on the register (在册)."""
-    return PartyMember.objects.filter(kind=MemberKind.COMMUNITY_MANAGED, status=MemberStatus.ACTIVE)
-
-
-def members_living_in(community_code: str) -> Any:
-    """Active community-managed members who live in the community now (their resident record's place;
-    a member without one, by their own codes), annotated with ``live_grid``: the grid they live in."""
-    return (
-        active_community_members()
-        .filter(
-            Q(person__community_code=community_code) | Q(person__isnull=True, community_code=community_code)
-        )
-        .annotate(live_grid=Coalesce(NullIf(F("person__grid_code"), Value("")), F("grid_code")))
-    )
-
-
-def _new_member(person: Person, organization: PartyOrganization | None) -> PartyMember:
-    member = PartyMember(
-        kind=MemberKind.COMMUNITY_MANAGED,
-        person=person,
-        name=person.name,
-        organization=organization,
-        phone_encrypted=person.phone_encrypted,
-        phone_hash=person.phone_hash,
-        phone_masked=person.phone_masked,
-    )
-    member.set_place_codes(grid_code=person.grid_code, community_code=person.community_code)
-    return member
-
-
-@transaction.atomic
-def community_member_add(
-    *,
-    actor: Actor | None,
-    person_id: int,
-    organization_id: int | None = None,
-    hub_household: bool = False,
-    joined_on: dt.date | None = None,
-) -> PartyMember:
-    """A community-managed member (自管党员): a resident of the community whose membership it keeps."""
-    person = Person.objects.filter(pk=person_id).first()
-    if person is None:
-        raise NotFound()
-    require(actor, "party.add_partymember", person)
-    former = PartyMember.objects.filter(person=person, kind=MemberKind.COMMUNITY_MANAGED).first()
-    if former is not None and former.status == MemberStatus.ACTIVE:
-        raise field_error("person_id", f"{person.name}已登记为社区党员", code="duplicate")
-    if former is not None:
-        raise field_error(
-            "person_id",
-            f"{person.name}曾在册（{former.get_status_display()}），请通过组织关系转入重新登记",
-            code="duplicate",
-        )
-    if joined_on is not None and (joined_on > timezone.localdate() or joined_on < dt.date(1921, 7, 1)):
-        raise field_error("joined_on", "入党日期不正确")
-    if not person.grid_code:
-        raise field_error("person_id", f"{person.name}尚未登记居住网格，请先在实有人口中登记住址")
-    org = None
-    if organization_id is not None:
-        org = PartyOrganization.objects.filter(
-            pk=organization_id, community_code=person.community_code, active=True
-        ).first()
-        if org is None:
-            raise field_error("organization_id", "所选党组织不在该居民所在社区")
-    member = _new_member(person, org)
-    member.hub_household = hub_household
-    member.joined_on = joined_on
-    member.save()
-    audit_record(
-        actor=actor,
-        target=member,
-        event="party.member_added",
-        data={
-            "person_id": person.pk,
-            "organization": org.name if org else "",
-            "hub_household": hub_household,
-        },
-    )
-    return member
-
-
-@transaction.atomic
-def community_members_add_bulk(*, actor: Actor | None, community_id: int, person_ids: list[int]) -> int:
-    """Registers many residents of one community as community-managed members: one transaction, one
-    audit row (the community) listing how many were added. Persons already registered are refused."""
-    community = Community.objects.filter(pk=community_id).first()
-    if community is None:
-        raise NotFound()
-    require(actor, "party.add_partymember", community)
-    ids = sorted(set(person_ids))
-    persons = list(Person.objects.filter(pk__in=ids, community_code=community.code))
-    if len(persons) != len(ids):
-        raise field_error("person_ids", "部分人员不存在或不在该社区")
-    taken = PartyMember.objects.filter(person_id__in=ids, kind=MemberKind.COMMUNITY_MANAGED)
-    if taken.exists():
-        raise field_error("person_ids", f"{taken.first()}已登记为社区党员", code="duplicate")
-    PartyMember.objects.bulk_create([_new_member(p, None) for p in persons], batch_size=500)
-    audit_record(actor=actor, target=community, event="party.members_imported", data={"count": len(persons)})
-    return len(persons)
-
-
-@transaction.atomic
-def member_set_hub_household(*, actor: Actor | None, member_id: int, hub: bool) -> PartyMember:
-    """Marks (or unmarks) the member's household as a party hub household (党员中心户)."""
-    member = PartyMember.objects.select_for_update().filter(pk=member_id).first()
-    if member is None:
-        raise NotFound()
-    require(actor, "party.change_partymember", member)
-    if member.hub_household != hub:
-        member.hub_household = hub
-        member.save(update_fields=["hub_household", "updated_at"])
-        audit_record(actor=actor, target=member, event="party.hub_household_set", data={"hub_household": hub})
-    return member
 
 
 # -- grid branches ----------------------------------------------------------------------------------

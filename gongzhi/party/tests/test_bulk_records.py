@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from gongzhi.core.errors import NotFound, ValidationFailed
 from gongzhi.party.models import ServiceRecord
-from gongzhi.party.services import serving
+from gongzhi.party.services import serving_bulk as serving
 from gongzhi.party.tests.test_serving import build_world
 
 
