@@ -34,7 +34,7 @@ from django.utils import timezone
 from gongzhi.authz.routes import COLUMNS, NO_BODY_CHECK_KINDS, ROUTES, SCOPED, Route, wide_roles
 from gongzhi.authz.world import World
 
-PAGE_PREFIXES = ("console/", "h5/", "open311/")
+PAGE_PREFIXES = ("console/", "h5/", "open311/", "overview/")
 BEGIN = "<!-- authz-matrix:begin (python manage.py authz_matrix --write docs/security.md) -->"
 END = "<!-- authz-matrix:end -->"
 MISSING = "999999"  # a path parameter for a kind the world has no object of: both sides are "missing"

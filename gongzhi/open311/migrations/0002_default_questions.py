@@ -52,14 +52,16 @@ QUESTIONS = {
 
 def add_questions(apps, schema_editor):
     Category = apps.get_model("tickets", "Category")
+    db = schema_editor.connection.alias  # the database being migrated (move_database migrates another)
     for code, questions in QUESTIONS.items():
-        Category.objects.filter(code=code, questions=[]).update(questions=questions)
+        Category.objects.using(db).filter(code=code, questions=[]).update(questions=questions)
 
 
 def remove_questions(apps, schema_editor):
     Category = apps.get_model("tickets", "Category")
+    db = schema_editor.connection.alias
     for code, questions in QUESTIONS.items():
-        Category.objects.filter(code=code, questions=questions).update(questions=[])
+        Category.objects.using(db).filter(code=code, questions=questions).update(questions=[])
 
 
 class Migration(migrations.Migration):

@@ -20,7 +20,7 @@ from gongzhi.party.services import organizations as orgs
 router = Router(tags=["党建"], auth=session_auth)
 
 
-class MemberOut(Schema):
+class PartyMemberOut(Schema):
     id: int
     kind: str
     name: str
@@ -33,19 +33,19 @@ class MemberOut(Schema):
     phone_masked: str
 
 
-class MemberRow(MemberOut):
+class PartyMemberRow(PartyMemberOut):
     grid_name: str = ""
     paired_grid_name: str = ""
     org_label: str = ""
 
 
-class MemberPage(Schema):
-    items: list[MemberRow]
+class PartyMemberPage(Schema):
+    items: list[PartyMemberRow]
     count: int
     next_after: int | None
 
 
-class MemberFilters(Schema):
+class PartyMemberFilters(Schema):
     q: str = ""
     organization_id: int | None = None
     kind: str = ""
@@ -54,25 +54,25 @@ class MemberFilters(Schema):
     after: int | None = None
 
 
-class MemberIn(Schema):
+class PartyMemberIn(Schema):
     person_id: int
     organization_id: int | None = None
     joined_on: dt.date | None = None
     hub_household: bool = False
 
 
-class MemberPatch(Schema):
+class PartyMemberPatch(Schema):
     organization_id: int | None = None
     joined_on: dt.date | None = None
     hub_household: bool = False
 
 
-class MemberEndIn(Schema):
+class PartyMemberEndIn(Schema):
     ended_on: dt.date | None = None
     reason: str = ""
 
 
-class TransferIn(Schema):
+class PartyTransferIn(Schema):
     transferred_on: dt.date | None = None
     letter_number: str = ""
     other_org_id: int | None = None
@@ -80,11 +80,11 @@ class TransferIn(Schema):
     other_org_dissolved: bool = False
 
 
-class TransferInIn(TransferIn):
+class PartyTransferInIn(PartyTransferIn):
     person_id: int
 
 
-class TransferOut(Schema):
+class PartyTransferOut(Schema):
     id: int
     direction: str
     status: str
@@ -98,11 +98,11 @@ class TransferOut(Schema):
     return_reason: str
 
 
-class ReturnIn(Schema):
+class PartyReturnIn(Schema):
     reason: str = ""
 
 
-class BulkIn(Schema):
+class PartyBulkIn(Schema):
     community_code: str
     other_org_name: str
     transferred_on: dt.date | None = None
@@ -111,23 +111,23 @@ class BulkIn(Schema):
     other_org_dissolved: bool = True
 
 
-class BatchOut(Schema):
+class PartyBatchOut(Schema):
     batch: str
     count: int
 
 
-class OrgIn(Schema):
+class PartyOrgIn(Schema):
     kind: str
     place_id: int
     name: str = ""
 
 
-class OrgPatch(Schema):
+class PartyOrgPatch(Schema):
     name: str | None = None
     secretary_name: str | None = None
 
 
-class OrgOut(Schema):
+class PartyOrgOut(Schema):
     id: int
     kind: str
     name: str
@@ -136,7 +136,7 @@ class OrgOut(Schema):
     community_code: str
 
 
-class ImportOut(Schema):
+class PartyImportOut(Schema):
     id: int
     status: str
     dry_run: bool
@@ -152,8 +152,8 @@ def _member(actor: Any, member_id: int) -> Any:
     return selectors.member_get_for_actor(actor=actor, member_id=member_id)
 
 
-@router.get("/members", response={200: MemberPage, **ERRORS}, summary="党员名单（搜索、筛选、按id分页）")
-def member_list(request: HttpRequest, filters: Query[MemberFilters]) -> dict[str, Any]:
+@router.get("/members", response={200: PartyMemberPage, **ERRORS}, summary="党员名单（搜索、筛选、按id分页）")
+def member_list(request: HttpRequest, filters: Query[PartyMemberFilters]) -> dict[str, Any]:
     rows, count, after = selectors.party_member_page_for_actor(
         actor=actor_of(request),
         q=filters.q,
@@ -166,8 +166,8 @@ def member_list(request: HttpRequest, filters: Query[MemberFilters]) -> dict[str
     return {"items": rows, "count": count, "next_after": after}
 
 
-@router.post("/members", response={201: MemberOut, **ERRORS}, summary="登记自管党员（实有人口中的居民）")
-def member_create(request: HttpRequest, payload: MemberIn) -> Any:
+@router.post("/members", response={201: PartyMemberOut, **ERRORS}, summary="登记自管党员（实有人口中的居民）")
+def member_create(request: HttpRequest, payload: PartyMemberIn) -> Any:
     actor = actor_of(request)
     m = orgs.community_member_add(
         actor=actor,
@@ -181,7 +181,7 @@ def member_create(request: HttpRequest, payload: MemberIn) -> Any:
 
 @router.post(
     "/members/import",
-    response={200: ImportOut, **ERRORS},
+    response={200: PartyImportOut, **ERRORS},
     summary="从Excel或CSV导入自管党员（全部通过校验才写入；dry_run 仅校验）",
 )
 def import_members(
@@ -203,24 +203,26 @@ def import_members(
     return record
 
 
-@router.patch("/members/{member_id}", response={200: MemberOut, **ERRORS}, summary="修改自管党员")
-def member_patch(request: HttpRequest, member_id: int, payload: MemberPatch) -> Any:
+@router.patch("/members/{member_id}", response={200: PartyMemberOut, **ERRORS}, summary="修改自管党员")
+def member_patch(request: HttpRequest, member_id: int, payload: PartyMemberPatch) -> Any:
     actor = actor_of(request)
     m = _member(actor, member_id)
     return ms.member_update(actor=actor, member_id=m.pk, data=ms.MemberEdit(**payload.dict()))
 
 
-@router.post("/members/{member_id}/end", response={200: MemberOut, **ERRORS}, summary="党员离册")
-def member_end(request: HttpRequest, member_id: int, payload: MemberEndIn) -> Any:
+@router.post("/members/{member_id}/end", response={200: PartyMemberOut, **ERRORS}, summary="党员离册")
+def member_end(request: HttpRequest, member_id: int, payload: PartyMemberEndIn) -> Any:
     actor = actor_of(request)
     m = _member(actor, member_id)
     return ms.member_end(actor=actor, member_id=m.pk, ended_on=payload.ended_on, reason=payload.reason)
 
 
 @router.post(
-    "/members/{member_id}/transfer-out", response={201: TransferOut, **ERRORS}, summary="登记组织关系转出"
+    "/members/{member_id}/transfer-out",
+    response={201: PartyTransferOut, **ERRORS},
+    summary="登记组织关系转出",
 )
-def member_transfer_out(request: HttpRequest, member_id: int, payload: TransferIn) -> Any:
+def member_transfer_out(request: HttpRequest, member_id: int, payload: PartyTransferIn) -> Any:
     actor = actor_of(request)
     m = _member(actor, member_id)
     return Status(
@@ -228,13 +230,13 @@ def member_transfer_out(request: HttpRequest, member_id: int, payload: TransferI
     )
 
 
-@router.get("/transfers", response={200: list[TransferOut], **ERRORS}, summary="组织关系转接记录")
+@router.get("/transfers", response={200: list[PartyTransferOut], **ERRORS}, summary="组织关系转接记录")
 def transfer_list(request: HttpRequest, status: str = "") -> Any:
     return selectors.transfer_list_for_actor(actor=actor_of(request), status=status[:12])
 
 
-@router.post("/transfers", response={201: TransferOut, **ERRORS}, summary="登记组织关系转入")
-def transfer_in(request: HttpRequest, payload: TransferInIn) -> Any:
+@router.post("/transfers", response={201: PartyTransferOut, **ERRORS}, summary="登记组织关系转入")
+def transfer_in(request: HttpRequest, payload: PartyTransferInIn) -> Any:
     data = payload.dict()
     person_id = data.pop("person_id")
     return Status(
@@ -244,21 +246,23 @@ def transfer_in(request: HttpRequest, payload: TransferInIn) -> Any:
 
 
 @router.post(
-    "/transfers/{transfer_id}/accept", response={200: TransferOut, **ERRORS}, summary="接收组织关系转接"
+    "/transfers/{transfer_id}/accept", response={200: PartyTransferOut, **ERRORS}, summary="接收组织关系转接"
 )
 def transfer_accept(request: HttpRequest, transfer_id: int) -> Any:
     return ms.transfer_accept(actor=actor_of(request), transfer_id=transfer_id)
 
 
 @router.post(
-    "/transfers/{transfer_id}/return", response={200: TransferOut, **ERRORS}, summary="退回组织关系转接"
+    "/transfers/{transfer_id}/return", response={200: PartyTransferOut, **ERRORS}, summary="退回组织关系转接"
 )
-def transfer_return(request: HttpRequest, transfer_id: int, payload: ReturnIn) -> Any:
+def transfer_return(request: HttpRequest, transfer_id: int, payload: PartyReturnIn) -> Any:
     return ms.transfer_return(actor=actor_of(request), transfer_id=transfer_id, reason=payload.reason)
 
 
-@router.post("/transfers/bulk", response={201: BatchOut, **ERRORS}, summary="整建制转入（撤销党组织的党员）")
-def transfer_bulk(request: HttpRequest, payload: BulkIn) -> Any:
+@router.post(
+    "/transfers/bulk", response={201: PartyBatchOut, **ERRORS}, summary="整建制转入（撤销党组织的党员）"
+)
+def transfer_bulk(request: HttpRequest, payload: PartyBulkIn) -> Any:
     from gongzhi.places.models import Community
 
     community = Community.objects.filter(code=payload.community_code[:12]).first()
@@ -278,16 +282,16 @@ def transfer_bulk(request: HttpRequest, payload: BulkIn) -> Any:
     return Status(201, {"batch": batch, "count": len(set(payload.person_ids))})
 
 
-@router.post("/transfer-batches/{batch}/accept", response={200: BatchOut, **ERRORS}, summary="整批接收")
+@router.post("/transfer-batches/{batch}/accept", response={200: PartyBatchOut, **ERRORS}, summary="整批接收")
 def batch_accept(request: HttpRequest, batch: str) -> Any:
     n = ms.transfer_batch_accept(actor=actor_of(request), batch=batch[:32])
     return {"batch": batch, "count": n}
 
 
 @router.patch(
-    "/organizations/{org_id}", response={200: OrgOut, **ERRORS}, summary="党组织改名、设置或更换书记"
+    "/organizations/{org_id}", response={200: PartyOrgOut, **ERRORS}, summary="党组织改名、设置或更换书记"
 )
-def org_patch(request: HttpRequest, org_id: int, payload: OrgPatch) -> Any:
+def org_patch(request: HttpRequest, org_id: int, payload: PartyOrgPatch) -> Any:
     actor = actor_of(request)
     org = selectors.org_list_for_actor(actor=actor).filter(pk=org_id).first()
     if org is None:

@@ -12,8 +12,8 @@ from gongzhi.core.access import actor_of
 from gongzhi.core.api import ERRORS, session_auth
 from gongzhi.core.errors import ValidationFailed
 from gongzhi.core.permissions import require
-from gongzhi.party.api.members import OrgIn
-from gongzhi.party.api.members import OrgOut as OrgEditOut
+from gongzhi.party.api.members import PartyOrgIn as OrgIn
+from gongzhi.party.api.members import PartyOrgOut as OrgEditOut
 from gongzhi.party.selectors import organizations as selectors
 from gongzhi.party.services import organizations as services
 

@@ -7,11 +7,14 @@ def load_taxonomy(apps, schema_editor):
     from gongzhi.tickets.taxonomy import default_categories
 
     Category = apps.get_model("tickets", "Category")
+    db = schema_editor.connection.alias  # the database being migrated (move_database migrates another)
     by_code = {}
     for row in default_categories():
         parent_code = row.pop("parent")
         parent = by_code.get(parent_code) if parent_code else None
-        obj, _ = Category.objects.get_or_create(code=row["code"], defaults={**row, "parent": parent})
+        obj, _ = Category.objects.using(db).get_or_create(
+            code=row["code"], defaults={**row, "parent": parent}
+        )
         by_code[obj.code] = obj
 
 

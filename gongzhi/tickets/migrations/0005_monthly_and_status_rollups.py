@@ -37,12 +37,15 @@ def backfill(apps, schema_editor):
     Ticket = apps.get_model("tickets", "Ticket")
     StatusCount = apps.get_model("tickets", "StatusCount")
     tz = ZoneInfo(settings.TIME_ZONE)
+    db = schema_editor.connection.alias  # the database being migrated
     counts: dict = defaultdict(int)
-    for d, s, c, created, status in Ticket.objects.values_list(
-        "district_code", "subdistrict_code", "community_code", "created_at", "status"
-    ).iterator(chunk_size=5000):
+    for d, s, c, created, status in (
+        Ticket.objects.using(db)
+        .values_list("district_code", "subdistrict_code", "community_code", "created_at", "status")
+        .iterator(chunk_size=5000)
+    ):
         counts[(d, s or "", c or "", created.astimezone(tz).date().replace(day=1), status)] += 1
-    StatusCount.objects.bulk_create(
+    StatusCount.objects.using(db).bulk_create(
         [
             StatusCount(district_code=d, subdistrict_code=s, community_code=c, month=m, status=st, tickets=n)
             for (d, s, c, m, st), n in counts.items()
