@@ -37,7 +37,9 @@ def clean_switch(value: Any) -> bool:
 @transaction.atomic
 def ticket_policy_set(*, actor: Actor | None, district_code: str, separate_duties: Any) -> TicketPolicy:
     """The district admin sets the district's ticket settings; one audit row with the old and new value."""
-    district = District.objects.filter(code=(district_code or "").strip()).first()
+    code = str(district_code or "").strip()
+    # a district code is digits: anything else (a NUL byte PostgreSQL refuses, a long string) names none
+    district = District.objects.filter(code=code).first() if code.isdigit() and len(code) <= 12 else None
     if district is None:
         raise NotFound("区县不存在")
     policy = TicketPolicy.objects.select_for_update().filter(district_code=district.code).first()
