@@ -60,7 +60,7 @@ test-postgres: install assets
 	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n 2 --dist loadgroup --durations=20 -m "not browser and not pdf and not faults and not cluster"
 
 # A PostgreSQL cluster of its own in a temporary folder (port 55432), gunicorn on 18700: a worker killed
-# and the database stopped hard under ticket intake (docs/reliability.md). Needs the bench extra (gunicorn).
+# and the database stopped hard under ticket intake (docs/reliability.md). gunicorn is a dependency; the bench extra adds py-spy.
 test-faults: install
 	$(PY) -m pip install --quiet -e ".[bench]"
 	$(VENV)/bin/pytest -m faults -p no:xdist --durations=20 gongzhi/faults
