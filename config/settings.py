@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "gongzhi.councils",
     "gongzhi.property",
     "gongzhi.registers",
+    "gongzhi.cockpit",
+    "gongzhi.assessment",
     "gongzhi.console",
     "gongzhi.h5",
     "gongzhi.demo",

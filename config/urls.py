@@ -41,6 +41,8 @@ CONSOLE_APPS = [
     "councils",
     "property",
     "registers",
+    "cockpit",
+    "assessment",
 ]
 H5_APPS = [
     "tickets",
