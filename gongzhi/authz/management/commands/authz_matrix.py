@@ -12,8 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
-from django.test.utils import override_settings, setup_test_environment, teardown_test_environment
 
 
 class Command(BaseCommand):
@@ -48,29 +46,9 @@ class Command(BaseCommand):
 
 def _measure() -> tuple[dict, list[str]]:
     from gongzhi.authz import matrix
-    from gongzhi.authz.world import build_world
+    from gongzhi.authz.throwaway import throwaway_world
 
-    test = connection.settings_dict.setdefault("TEST", {})
-    if connection.vendor == "sqlite":
-        name = str(test.get("NAME") or connection.settings_dict["NAME"])
-        test["NAME"] = name.replace(".sqlite3", "") + "_authz_matrix.sqlite3"
-    else:
-        test["NAME"] = f"test_{connection.settings_dict['NAME']}_authz_matrix"
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        with (
-            override_settings(
-                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-                SMS_SENDER="gongzhi.testing.sms.capture_sender",
-            ),
-            transaction.atomic(),
-        ):
-            world = build_world()
-            results = matrix.run_matrix(world)
-            found = matrix.violations(world, results)
-            transaction.set_rollback(True)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
+    with throwaway_world("authz_matrix") as world:
+        results = matrix.run_matrix(world)
+        found = matrix.violations(world, results)
     return results, found
