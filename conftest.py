@@ -11,6 +11,13 @@ def pytest_configure(config):
         config.pluginmanager.register(SharedWorldScheduler(), "gongzhi-shared-world-scheduler")
 
 
+def pytest_collection_modifyitems(config, items):
+    # The small district is built once per test module, not once per test (gongzhi.testing.worlds).
+    from gongzhi.testing.worlds import share_the_district
+
+    items[:] = share_the_district(items)
+
+
 @pytest.fixture(autouse=True)
 def _fast_settings(settings, tmp_path):
     # MD5 password hashing, captured SMS, uploads in the test's own folder (gongzhi.testing.worlds).

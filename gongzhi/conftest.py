@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterator
+
 import pytest
 
 from gongzhi.testing import SmallDistrict, build_small_district
+from gongzhi.testing.worlds import shared_world
+
+
+@pytest.fixture(scope="module")
+def _module_district(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[SmallDistrict]:
+    """The small district of a test module, built once (gongzhi.testing.worlds.uses_shared_district)."""
+    with shared_world(django_db_blocker, tmp_path_factory.mktemp("district-media")):
+        yield build_small_district()
 
 
 @pytest.fixture
-def district(db) -> SmallDistrict:
+def district(request, db) -> SmallDistrict:
+    """A small district of the test's own: the module's one in a savepoint that is rolled back after the
+    test (a copy of its Python objects, so nothing one test changes on them reaches the next), or, for a
+    transactional test, built afresh."""
+    if "_module_district" in request.fixturenames:
+        return copy.deepcopy(request.getfixturevalue("_module_district"))
     return build_small_district()
 
 

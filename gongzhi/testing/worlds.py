@@ -32,6 +32,65 @@ def per_test_settings(media_root: Path) -> dict[str, object]:
     }
 
 
+# Fixtures that make a test transactional: it commits, so it cannot run inside a module's world.
+TRANSACTIONAL_FIXTURES = {
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+def uses_shared_district(item) -> bool:
+    """A test that asks for ``district`` and runs in a transaction of its own (``db``, not
+    ``transaction=True`` or a live server) gets its module's district in a savepoint."""
+    names = getattr(item, "fixturenames", ())
+    if "district" not in names or TRANSACTIONAL_FIXTURES.intersection(names):
+        return False
+    defs = item._fixtureinfo.name2fixturedefs.get("district") or ()
+    if not defs or defs[-1].func.__module__ != "gongzhi.conftest":
+        return False  # a module's own ``district`` fixture (it adds rows of its own)
+    marker = item.get_closest_marker("django_db")
+    return not (marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+
+
+def share_the_district(items: list) -> list:
+    """The small district (gongzhi/conftest.py ``district``) costs about 550 queries through the services;
+    about a thousand tests ask for it. A test that can share it gets the module's district, built once in
+    the module's transaction (``_module_district``, set up before the test's own ``db`` transaction, so
+    the test runs in a savepoint inside it), instead of one of its own.
+
+    While that district exists no other test of the module may run (it would see the rows, or, committing,
+    end the transaction): so in each module the tests that share it run last, in their order. The order is
+    a function of the collection alone, the same on every xdist worker; a worker runs its items in
+    collection order, so a module's shared tests never come before its others on one worker."""
+    shared_modules = set()
+    for item in items:
+        if uses_shared_district(item):
+            # First among the fixtures, so it is set up before the test's ``db`` transaction.
+            item.fixturenames.insert(0, "_module_district")
+            shared_modules.add(item.module.__name__ if hasattr(item, "module") else None)
+    out: list = []
+    by_module: dict[object, list] = {}
+    for item in items:
+        key = getattr(getattr(item, "module", None), "__name__", None)
+        if key in shared_modules:
+            if key not in by_module:
+                by_module[key] = []
+                out.append(by_module[key])  # the module's place in the run: where its first test was
+            by_module[key].append(item)
+        else:
+            out.append(item)
+    flat: list = []
+    for entry in out:
+        if isinstance(entry, list):
+            flat += [i for i in entry if "_module_district" not in i.fixturenames]
+            flat += [i for i in entry if "_module_district" in i.fixturenames]
+        else:
+            flat.append(entry)
+    return flat
+
+
 @contextmanager
 def shared_world(
     django_db_blocker, media_root: Path, *, committed_on_postgresql: bool = False
