@@ -221,6 +221,7 @@ def cockpit_figures_for_actor(*, actor: Actor, code: str = "") -> dict[str, Any]
         "trail": place.trail,
         "year": today.year,
         "computed_at": computed_at.isoformat() if computed_at else None,
+        "computed_label": timezone.localtime(computed_at).strftime("%Y-%m-%d %H:%M") if computed_at else "",
         "figures": figures,
         "tickets": {c: figures[f"tickets.{c}"] for c in rollups.TICKET_COUNTERS},
         "rates": {

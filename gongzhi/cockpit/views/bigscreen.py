@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from gongzhi.cockpit import rollups
 from gongzhi.cockpit.views.cockpit import figures_or_404
 from gongzhi.core.access import console_login_required
 
@@ -21,10 +22,12 @@ def screen_data(data: dict[str, Any]) -> dict[str, Any]:
         "place": {k: data["place"][k] for k in ("code", "name", "level_label")},
         "year": data["year"],
         "computed_at": data["computed_at"],
+        "computed_label": data["computed_label"],
         "tiles": [
             {"label": item["label"], "value": item["value"], "unit": item["unit"]}
             for group in data["groups"]
             for item in group["items"]
+            if item["key"] not in rollups.ATTENTION  # shown once, under 需要关注
         ],
         "rates": [{"label": r["label"], "percent": r["percent"]} for r in data["rates"].values()],
         "attention": [{"label": a["label"], "value": a["value"]} for a in data["attention"]],

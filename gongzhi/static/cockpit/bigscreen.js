@@ -69,7 +69,7 @@
       .then(function (data) {
         if (!data) { return; }
         document.querySelector("[data-screen=computed]").textContent =
-          (data.computed_at || "—").slice(0, 16).replace("T", " ");
+          data.computed_label || "—";
         tiles(document.querySelector("[data-screen=attention]"), data.attention, false);
         tiles(document.querySelector("[data-screen=rates]"), data.rates, false);
         tiles(document.querySelector("[data-screen=tiles]"), data.tiles.slice(0, 18), true);
