@@ -32,7 +32,7 @@ URLS = {
 
 def _p(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def _setup(args: argparse.Namespace) -> str:
@@ -43,7 +43,8 @@ def _setup(args: argparse.Namespace) -> str:
         from django.core.management import call_command
 
         t = time.perf_counter()
-        call_command("seed_demo", "--scale", str(args.scale), "--seed", "7", stdout=open(os.devnull, "w"))
+        with open(os.devnull, "w") as quiet:
+            call_command("seed_demo", "--scale", str(args.scale), "--seed", "7", stdout=quiet)
         args.seed_seconds = round(time.perf_counter() - t, 1)
         return engine
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
