@@ -190,7 +190,9 @@ def cockpit_figures_for_actor(*, actor: Actor, code: str = "") -> dict[str, Any]
     )
     computed_at = max((r[4] for r in own), default=None)
     values = _fold([r[:4] for r in own], today.year).get(place.code, {})
-    figures = {f.key: _number(values.get(f.key, Decimal(0))) for f in rollups.FIGURES}
+    figures: dict[str, int | float | None] = {
+        f.key: _number(values.get(f.key, Decimal(0))) for f in rollups.FIGURES
+    }
     figures.update({k: _number(values.get(k, Decimal(0))) for k in rollups.TICKET_KEYS})
     rates = _rates(values)
     scored = values.get("property_ratings", Decimal(0))

@@ -151,8 +151,13 @@ def test_the_big_screen_shows_no_personal_data(district):
         assert not PERSONAL.search(text), PERSONAL.search(text)
 
 
-def test_rebuild_now_is_the_district_admins_job(district):
-    from gongzhi.jobs.tasks import run_job
+def test_rebuild_now_is_the_district_admins_job_and_the_nightly_schedule(district):
+    from gongzhi.jobs.tasks import run_job, schedules
+
+    nightly = schedules()["cockpit.rollup_nightly"]
+    assert nightly.every_seconds == 86400
+    assert nightly.run()["rows"] == FigureRollup.objects.count() > 0
+    FigureRollup.objects.all().delete()
 
     refused = _client(district, "community_secretary").post("/console/cockpit/rebuild/")
     assert refused.status_code == 404
