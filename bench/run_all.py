@@ -3,7 +3,7 @@
     python -m bench.run_all [--quick] [--pg postgres://postgres@127.0.0.1:5432] [--city-scale 1.0]
                             [--keep-city] [--only point_to_grid,deadlines,tickets,cobuild_plan,venues_circle,
                                            points_ledger,devices_events,city,care_overdue,
-                                           mediation_warnings,routing_city]
+                                           mediation_warnings,routing_city,cockpit]
 
 Each benchmark is called as a function (its ``main(argv)``, or ``bench.city.run``) in a fresh process of
 its own (spawned: each sets Django up with its own database), its JSON collected, and a ``summary`` made
@@ -104,6 +104,8 @@ def plan(args: argparse.Namespace) -> list[tuple[str, Callable[[list[str]], dict
          ["--quick", "--keep"] if q else ["--scale", str(args.city_scale or 1.0), "--pg", args.pg, "--keep"]),
         ("routing_city", _in_child_target("bench.routing_city"),
          ["--quick", "--keep"] if q else ["--scale", str(args.city_scale or 1.0), "--pg", args.pg, "--keep"]),
+        # the cockpit's page, API and big-screen data per level over HTTP, on a fresh SQLite demo district
+        ("cockpit", _in_child_target("bench.cockpit"), ["--quick"] + ([] if q else ["--scale", "0.1"])),
     ]  # fmt: skip
 
 
@@ -170,6 +172,10 @@ def summary(results: dict[str, Any]) -> dict[str, Any]:
     if "ms_p95" in rc:
         out["duplicate_lookup"] = {"engine": rc["engine"], "tickets": rc["tickets_total"], "ms_p95": rc["ms_p95"],
                                    "target_ms": rc["target_ms"], "met": rc["within_target"]}  # fmt: skip
+    ck = results.get("cockpit", {})
+    if "levels" in ck:
+        out["cockpit"] = {"engine": ck["engine"], "worst_p95_ms": ck["worst_p95_ms"],
+                          "target_ms": ck["target_p95_ms"], "met": ck["within_target"]}  # fmt: skip
     return out
 
 

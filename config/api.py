@@ -155,6 +155,7 @@ from gongzhi.accounts.api import router as accounts_router  # noqa: E402
 from gongzhi.campaigns.api import router as campaigns_router  # noqa: E402
 from gongzhi.care.api import router as care_router  # noqa: E402
 from gongzhi.cobuild.api import router as cobuild_router  # noqa: E402
+from gongzhi.cockpit.api import router as cockpit_router  # noqa: E402
 from gongzhi.console.api import router as overview_router  # noqa: E402
 from gongzhi.councils.api import router as councils_router  # noqa: E402
 from gongzhi.devices.api import router as devices_router  # noqa: E402
@@ -207,3 +208,4 @@ api.add_router("/resettlement", resettlement_router)
 api.add_router("/councils", councils_router)
 api.add_router("/property", property_router)
 api.add_router("/registers", registers_router)
+api.add_router("/cockpit", cockpit_router)

@@ -1040,6 +1040,13 @@ ROUTES: dict[str, Route] = {
     "POST /api/v1/registers/import/{kind}": R("collection", NOBODY, params={"kind": "units"}),
     "GET /api/v1/registers/imports/{import_id}": R("register_import", REGISTER_IMPORTERS),
     "GET /api/v1/registers/imports/{import_id}/errors.xlsx": R("register_import", REGISTER_IMPORTERS),
+    # 驾驶舱 (cockpit): the population roles see their own place's cockpit and the places below (a place
+    # outside scope is a 404); the district admin's "rebuild now" starts a job.
+    "GET /console/cockpit/": R("collection", POPULATION),
+    "POST /console/cockpit/rebuild/": R("collection", NOBODY),
+    "GET /console/cockpit/screen/": R("collection", POPULATION),
+    "GET /console/cockpit/screen/data/": R("collection", POPULATION),
+    "GET /api/v1/cockpit/figures": R("collection", POPULATION),
     # The public overview page beside /api/v1/overview: aggregates only, by an allow-list of figures.
     "GET /overview/": R("public", ALL),
 }

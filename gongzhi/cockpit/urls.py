@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from gongzhi.cockpit.views import bigscreen, cockpit
 
 app_name = "cockpit"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", cockpit.index, name="index"),
+    path("rebuild/", cockpit.rebuild, name="rebuild"),
+    path("screen/", bigscreen.screen, name="screen"),
+    path("screen/data/", bigscreen.screen_json, name="screen_data"),
+]

@@ -47,6 +47,11 @@ class NavSection:
 NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
     (_("首页"), [("console:home", _("工作台"))], ""),
     (
+        _("驾驶舱"),
+        [("cockpit:index", _("驾驶舱")), ("cockpit:screen", _("大屏模式"))],
+        "cockpit.view_cockpit",
+    ),
+    (
         _("区划网格"),
         [
             ("places:tree", _("区划树"), "placed"),

@@ -176,6 +176,7 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "scoring": "the quarterly assessment's arithmetic: indicators scored 0–100, weights, ranks",
         "exports": "the quarterly assessment as xlsx",
     },
+    "cockpit": {"rollups": "the cockpit's figures: each module's queryset, grouped per place and month"},
     "console": {"context": "the console's template context", "figures": "the home page's figures"},
     "demo": {
         "accounts": "demo accounts",

@@ -1,0 +1,157 @@
+"""The cockpit's speed: the p95 of the cockpit page, its figures API and the big screen's data at each
+level (district, subdistrict, community, grid) over HTTP (Django's test client: the whole middleware
+stack, sessions and templates, no socket), on the database it is given.
+
+    GONGZHI_VAR_DIR=var .venv/bin/python -m bench.cockpit [--runs 20] [--places 5] [--no-rebuild]
+    .venv/bin/python -m bench.cockpit --quick          # a fresh SQLite demo (seed_demo --scale 0.01)
+    .venv/bin/python -m bench.cockpit --pg postgres://…/db
+
+First the rollup is rebuilt from the records (``cockpit.services.rollup_rebuild``, timed: the nightly job),
+then for up to ``--places`` places of each level every URL is asked ``--runs`` times by a district admin
+(an account holding the district_admin role, or a superuser made for the run). Target: p95 ≤ 300 ms per
+request (issue 26). Prints one JSON document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from typing import Any
+
+TARGET_MS = 300.0
+URLS = {
+    "page": "/console/cockpit/",
+    "api": "/api/v1/cockpit/figures",
+    "screen_data": "/console/cockpit/screen/data/",
+}
+
+
+def _p(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _setup(args: argparse.Namespace) -> str:
+    if args.quick or args.pg:
+        from bench._db import fresh_database
+
+        engine = fresh_database("cockpit", args.pg)
+        from django.core.management import call_command
+
+        t = time.perf_counter()
+        with open(os.devnull, "w") as quiet:
+            call_command("seed_demo", "--scale", str(args.scale), "--seed", "7", stdout=quiet)
+        args.seed_seconds = round(time.perf_counter() - t, 1)
+        return engine
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    return connection.vendor
+
+
+def _admin() -> Any:
+    from gongzhi.accounts.models import RoleAssignment, User
+    from gongzhi.core.roles import Role
+
+    ra = (
+        RoleAssignment.objects.filter(role=Role.DISTRICT_ADMIN, active=True, user__is_active=True)
+        .select_related("user")
+        .order_by("id")
+        .first()
+    )
+    if ra is not None:
+        return ra.user
+    user, _ = User.objects.get_or_create(username="bench-cockpit", defaults={"is_superuser": True})
+    return user
+
+
+def _places(n: int) -> dict[str, list[str]]:
+    from gongzhi.places.models import Community, District, Grid, Subdistrict
+
+    return {
+        "district": list(District.objects.order_by("code").values_list("code", flat=True)[:n]),
+        "subdistrict": list(Subdistrict.objects.order_by("code").values_list("code", flat=True)[:n]),
+        "community": list(Community.objects.order_by("code").values_list("code", flat=True)[:n]),
+        "grid": list(Grid.objects.order_by("code").values_list("code", flat=True)[:n]),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20, help="requests per place and URL")
+    parser.add_argument("--places", type=int, default=5, help="places per level")
+    parser.add_argument("--no-rebuild", action="store_true", help="read the rollup as it is")
+    parser.add_argument("--quick", action="store_true", help="a fresh SQLite demo district (scale 0.01)")
+    parser.add_argument("--scale", type=float, default=0.01, help="the demo's scale with --quick or --pg")
+    parser.add_argument("--pg", default="", help="a PostgreSQL database to flush and seed the demo into")
+    args = parser.parse_args(argv)
+    args.seed_seconds = None
+    engine = _setup(args)
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from gongzhi.cockpit.models import FigureRollup
+    from gongzhi.cockpit.services import rollup_rebuild
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    rebuild: dict[str, Any] = {}
+    if not args.no_rebuild:
+        t = time.perf_counter()
+        out = rollup_rebuild(actor=None)
+        rebuild = {"seconds": round(time.perf_counter() - t, 2), **out}
+    client = Client()
+    client.force_login(_admin())
+    client.get("/console/login/")  # the URL configuration and middleware, loaded once
+    levels: dict[str, Any] = {}
+    worst = 0.0
+    for level, codes in _places(args.places).items():
+        if not codes:
+            continue
+        per_url: dict[str, Any] = {}
+        for name, url in URLS.items():
+            times: list[float] = []
+            queries = 0
+            for code in codes:
+                client.get(url, {"place": code})  # the first time of this place (templates compiled)
+                for _ in range(max(1, args.runs)):
+                    with CaptureQueriesContext(connection) as ctx:
+                        start = time.perf_counter()
+                        response = client.get(url, {"place": code})
+                        times.append((time.perf_counter() - start) * 1000)
+                    assert response.status_code == 200, (url, code, response.status_code)
+                    queries = max(queries, len(ctx.captured_queries))
+            p95 = _p(times, 0.95)
+            worst = max(worst, p95)
+            per_url[name] = {
+                "p50_ms": round(statistics.median(times), 1),
+                "p95_ms": round(p95, 1),
+                "max_queries": queries,
+                "requests": len(times),
+            }
+        levels[level] = {"places": len(codes), **per_url}
+    result = {
+        "bench": "cockpit",
+        "engine": engine,
+        "demo_seed_seconds": args.seed_seconds,
+        "rollup_rows": FigureRollup.objects.count(),
+        "rebuild": rebuild,
+        "levels": levels,
+        "target_p95_ms": TARGET_MS,
+        "worst_p95_ms": round(worst, 1),
+        "within_target": worst <= TARGET_MS,
+    }
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
