@@ -53,11 +53,13 @@ def _grid_shapes(codes: list[str]) -> dict[str, tuple[str, dict[str, Any] | None
 def _grid_counts_layer(place: MapPlace, counts: dict[str, dict[str, int]], *, key: str) -> dict[str, Any]:
     """Grid polygons carrying counts (the heat and care layers); grids with no count are left out."""
     shapes = _grid_shapes(list(counts))
-    features = []
+    features: list[dict[str, Any]] = []
+    drawn = 0
     for code in sorted(counts):
         name, boundary = shapes.get(code, (code, None))
         if boundary is None:
             continue
+        drawn += counts[code][key]
         features.append(
             {
                 "type": "Feature",
@@ -65,7 +67,6 @@ def _grid_counts_layer(place: MapPlace, counts: dict[str, dict[str, int]], *, ke
                 "properties": {"code": code, "name": name, "drill": drill_code(place, code), **counts[code]},
             }
         )
-    drawn = sum(f["properties"][key] for f in features)
     total = sum(c[key] for c in counts.values())
     return _collection(
         features, total=total, unplaced=total - drawn, max=max((c[key] for c in counts.values()), default=0)

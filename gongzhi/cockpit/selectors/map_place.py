@@ -129,7 +129,7 @@ def anchors(*, grid_codes: Iterable[str], community_codes: Iterable[str]) -> dic
         rows = Grid.objects.filter(code__in=grids, center_lng__isnull=False).values_list(
             "code", "center_lng", "center_lat"
         )
-        out.update({code: (lng, lat) for code, lng, lat in rows})
+        out.update({code: (lng, lat) for code, lng, lat in rows if lng is not None and lat is not None})
     communities = sorted({c for c in community_codes if c})
     if communities:
         rows = (
@@ -138,7 +138,7 @@ def anchors(*, grid_codes: Iterable[str], community_codes: Iterable[str]) -> dic
             .annotate(lng=Avg("center_lng"), lat=Avg("center_lat"))
             .values_list("community_code", "lng", "lat")
         )
-        out.update({code: (lng, lat) for code, lng, lat in rows})
+        out.update({code: (lng, lat) for code, lng, lat in rows if lng is not None and lat is not None})
     return out
 
 

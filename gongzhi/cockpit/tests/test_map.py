@@ -272,3 +272,13 @@ def test_layers_read_with_few_queries(world, db, django_assert_max_num_queries):
         # session + user + scope + the place and its crumbs (≤ 4) + the layer's own grouped reads (≤ 4)
         with django_assert_max_num_queries(14):
             _layer(c, layer, d.district.code)
+
+
+def test_menu_offers_the_map_to_placed_staff_only(world, db):
+    d, _ = world
+    url = reverse("cockpit:map")
+    for key in ("district_admin", "community_worker", "grid_worker"):
+        assert f'href="{url}"' in _client(d, key).get(reverse("console:home")).content.decode(), key
+    assert (
+        f'href="{url}"' not in _client(d, "department_handler").get(reverse("console:home")).content.decode()
+    )

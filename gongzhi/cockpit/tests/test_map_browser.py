@@ -89,6 +89,7 @@ def test_layers_toggle_and_grids_drill_down(admin_page, district):
     expect(page.locator("#onemap path.onemap-grid")).to_have_count(2)
     expect(page.locator("#onemap path.onemap-unit")).to_have_count(3)  # A1's units only
     page.locator('[data-testid="layer-tickets"]').check()
+    expect(page.locator('[data-count-for="tickets"]')).to_contain_text("超期1")  # g1's overdue ticket
     page.screenshot(path=str(SHOTS / "onemap-community.png"))
     # up the breadcrumb to the district
     page.locator(f'.onemap-crumbs a[data-place="{district.district.code}"]').click()

@@ -137,10 +137,12 @@
         };
       },
       onEachFeature: function (f, l) {
+        // Above the centre: the markers of the other layers sit at and around a grid's centre.
         l.bindTooltip(f.properties.name, {
           permanent: labelled,
           sticky: !labelled,
-          direction: "center",
+          direction: "top",
+          offset: [0, -18],
           className: "grid-label",
         });
         l.on("click", function () {
