@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     log_dir = Path(__file__).resolve().parent.parent / "var" / "bench"
     server = Server(port=args.port, workers=args.workers, threads=2, env=env, log=log_dir / "cockpit-map.log")
     print(f"starting {server.description} on port {args.port} …", file=sys.stderr, flush=True)
-    server.start()
+    server.start(timeout=240)  # a loaded machine: Django and the URLconf take a while to import
     levels: dict[str, Any] = {}
     try:
         for level, (user, place) in accounts.items():
