@@ -3,7 +3,7 @@
     python -m bench.run_all [--quick] [--pg postgres://postgres@127.0.0.1:5432] [--city-scale 1.0]
                             [--keep-city] [--only point_to_grid,deadlines,tickets,cobuild_plan,venues_circle,
                                            points_ledger,devices_events,city,care_overdue,
-                                           mediation_warnings,routing_city,cockpit]
+                                           mediation_warnings,routing_city,cockpit,cockpit_map]
 
 Each benchmark is called as a function (its ``main(argv)``, or ``bench.city.run``) in a fresh process of
 its own (spawned: each sets Django up with its own database), its JSON collected, and a ``summary`` made
@@ -106,6 +106,10 @@ def plan(args: argparse.Namespace) -> list[tuple[str, Callable[[list[str]], dict
          ["--quick", "--keep"] if q else ["--scale", str(args.city_scale or 1.0), "--pg", args.pg, "--keep"]),
         # the cockpit's page, API and big-screen data per level over HTTP, on a fresh SQLite demo district
         ("cockpit", _in_child_target("bench.cockpit"), ["--quick"] + ([] if q else ["--scale", "0.1"])),
+        # the one-map's layers over HTTP on the same kept city (the small SQLite one in quick mode)
+        ("cockpit_map", _in_child_target("bench.cockpit_map"),
+         ["--quick", "--city", "--port", str(args.port + 20)] if q
+         else ["--city", "--scale", str(args.city_scale or 1.0), "--pg", args.pg, "--port", str(args.port + 20)]),
     ]  # fmt: skip
 
 
@@ -168,6 +172,10 @@ def summary(results: dict[str, Any]) -> dict[str, Any]:
         out["mediation_warnings"] = {"engine": mw["engine"], "district_tickets": mw["district_tickets"],
                                      "seconds": max(mw["run_seconds"]), "target_seconds": mw["target_seconds"],
                                      "met": mw["within_target"], "plans_use_indexes": mw["plans_use_indexes"]}  # fmt: skip
+    cm = results.get("cockpit_map", {})
+    if "worst_p95_ms" in cm:
+        out["cockpit_map"] = {"database": cm["database"], "worst_p95_ms": cm["worst_p95_ms"],
+                              "target_ms": cm["target_p95_ms"], "met": cm["within_target"]}  # fmt: skip
     rc = results.get("routing_city", {})
     if "ms_p95" in rc:
         out["duplicate_lookup"] = {"engine": rc["engine"], "tickets": rc["tickets_total"], "ms_p95": rc["ms_p95"],

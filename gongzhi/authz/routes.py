@@ -1049,4 +1049,8 @@ ROUTES: dict[str, Route] = {
     "GET /api/v1/cockpit/figures": R("collection", POPULATION),
     # The public overview page beside /api/v1/overview: aggregates only, by an allow-list of figures.
     "GET /overview/": R("public", ALL),
+    # The one-map (一张图): the readers of a place's tickets, at their own place (?place= out of reach: 404);
+    # one GeoJSON layer per module, each read through that module's scoped selector.
+    "GET /console/cockpit/map/": R("collection", DEVICE_READERS),
+    "GET /console/cockpit/map/layers/{layer}/": R("collection", DEVICE_READERS, params={"layer": "tickets"}),
 }

@@ -61,6 +61,7 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
         ],
         "",
     ),
+    (_("一张图"), [("cockpit:map", _("一张图"))], "map_reader"),
     (
         _("实有人口"),
         [("people:search", _("人员查询")), ("people:import", _("人口导入"), "population_editor")],
@@ -286,6 +287,10 @@ def _allowed(who: str, user: Any) -> bool:
         return has_grant_for_nav(user)
     if "." in who:  # a rule: "<app>.<verb>_<model>"
         return allowed(user, who)
+    if who == "map_reader":  # the one-map: the readers of a place's tickets, placed somewhere
+        from gongzhi.cockpit.selectors.map_place import map_reader
+
+        return map_reader(user)
     if who == "open311_admin":
         return allowed(user, "open311.manage_apikey")
     if who == "calendar_admin":
