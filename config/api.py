@@ -167,6 +167,7 @@ from gongzhi.places.api import router as places_router  # noqa: E402
 from gongzhi.points.api import router as points_router  # noqa: E402
 from gongzhi.property.api import router as property_router  # noqa: E402
 from gongzhi.registers.api import router as registers_router  # noqa: E402
+from gongzhi.assessment.api import router as assessment_router  # noqa: E402
 from gongzhi.resettlement.api import router as resettlement_router  # noqa: E402
 from gongzhi.routing.api import router as routing_router  # noqa: E402
 from gongzhi.socialorgs.api import router as socialorgs_router  # noqa: E402
@@ -207,3 +208,4 @@ api.add_router("/resettlement", resettlement_router)
 api.add_router("/councils", councils_router)
 api.add_router("/property", property_router)
 api.add_router("/registers", registers_router)
+api.add_router("/assessment", assessment_router)

@@ -20,3 +20,4 @@ rules.add_perm("assessment.compute_run", holds_over(SUBDISTRICT_MANAGERS))  # ob
 rules.add_perm("assessment.publish_run", holds_over(SUBDISTRICT_MANAGERS))  # obj: run
 rules.add_perm("assessment.view_assessment", holds(PLACE_READERS))  # the lists of sets and runs
 rules.add_perm("assessment.view_own_sheet", holds(GRID_STAFF))  # 我的考核
+rules.add_perm("assessment.open_assessment", holds(PLACE_READERS | GRID_STAFF))  # the menu section
