@@ -152,6 +152,7 @@ def on_database_down(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 from gongzhi.accounts.api import router as accounts_router  # noqa: E402
+from gongzhi.assessment.api import router as assessment_router  # noqa: E402
 from gongzhi.campaigns.api import router as campaigns_router  # noqa: E402
 from gongzhi.care.api import router as care_router  # noqa: E402
 from gongzhi.cobuild.api import router as cobuild_router  # noqa: E402
@@ -167,7 +168,6 @@ from gongzhi.places.api import router as places_router  # noqa: E402
 from gongzhi.points.api import router as points_router  # noqa: E402
 from gongzhi.property.api import router as property_router  # noqa: E402
 from gongzhi.registers.api import router as registers_router  # noqa: E402
-from gongzhi.assessment.api import router as assessment_router  # noqa: E402
 from gongzhi.resettlement.api import router as resettlement_router  # noqa: E402
 from gongzhi.routing.api import router as routing_router  # noqa: E402
 from gongzhi.socialorgs.api import router as socialorgs_router  # noqa: E402
