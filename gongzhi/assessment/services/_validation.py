@@ -42,7 +42,7 @@ class CleanLine:
     target: Decimal
 
 
-def raise_all(errors: dict[str, str]) -> None:
+def _raise_all(errors: dict[str, str]) -> None:
     if errors:
         raise ValidationFailed(next(iter(errors.values())), fields=errors)
 
@@ -127,7 +127,7 @@ def clean_set(data: SetInput) -> tuple[str, int, str, str, list[CleanLine]]:
         total = sum((line.weight for line in lines), Decimal(0))
         if total != 100:
             errors["lines"] = f"各项指标权重之和应为100，当前为{total.normalize():f}"
-    raise_all(errors)
+    _raise_all(errors)
     return name, year, kind, (data.note or "").strip()[:500], lines
 
 

@@ -129,7 +129,14 @@ def test_a_grid_worker_sees_their_own_sheet_and_nothing_else(world, db):
     page = w.get("/console/assessment/mine/").content.decode()
     assert str(mine.total) in page and "按期处置率" in page and "grid_worker_g2" not in page
     assert w.get(f"/console/assessment/results/{mine.pk}/").status_code == 200
+    before = AuditEvent.objects.filter(
+        event_type="assessment.run_downloaded", actor=d.user("grid_worker")
+    ).count()
     assert w.get(f"/console/assessment/results/{mine.pk}/sheet.pdf").content.startswith(b"%PDF")
+    assert (
+        AuditEvent.objects.filter(event_type="assessment.run_downloaded", actor=d.user("grid_worker")).count()
+        == before + 1
+    )
     for url in (
         f"/console/assessment/results/{other.pk}/",
         f"/console/assessment/results/{other.pk}/sheet.pdf",

@@ -4,7 +4,7 @@ a subdistrict submits, one subject's sheet (and its PDF), and a grid worker's ow
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -118,6 +118,8 @@ def result_pdf(request: HttpRequest, result_id: int) -> HttpResponse:
 @require_GET
 def my_sheets(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
+    if not allowed(actor, "assessment.view_own_sheet"):
+        raise Http404
     sheets = list(selectors.my_sheet_list(actor=actor)[:50])
     latest = sheets[0] if sheets else None
     return render(

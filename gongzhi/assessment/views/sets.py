@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,8 +27,10 @@ from gongzhi.core.permissions import allowed
 @require_GET
 def set_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    if not allowed(actor, "assessment.view_assessment") and allowed(actor, "assessment.view_own_sheet"):
-        return redirect("assessment:mine")
+    if not allowed(actor, "assessment.view_assessment"):
+        if allowed(actor, "assessment.view_own_sheet"):
+            return redirect("assessment:mine")
+        raise Http404
     year = year_or_none(request.GET.get("year"))
     found = list(selectors.indicator_set_list_for_actor(actor=actor, year=year).prefetch_related("lines"))
     all_runs: dict[int, list[Any]] = {}
@@ -102,6 +104,8 @@ def _editor(request: HttpRequest, *, s: IndicatorSet | None, posted: dict[str, s
 @console_login_required
 @require_http_methods(["GET", "POST"])
 def set_new(request: HttpRequest) -> HttpResponse:
+    if not writable_places(actor_of(request)):
+        raise Http404
     if request.method == "GET":
         return _editor(request, s=None, posted=None)
     f = IndicatorSetForm(request.POST)

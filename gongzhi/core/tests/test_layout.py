@@ -176,6 +176,12 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "scoring": "the quarterly assessment's arithmetic: indicators scored 0–100, weights, ranks",
         "exports": "the quarterly assessment as xlsx",
     },
+    "assessment": {
+        "indicators": "the catalogue of indicators, each computed for all subjects of a run by grouped queries",
+        "scoring": "a run's arithmetic: a line's 0–100 score, the weighted total, ranks",
+        "exports": "a run as xlsx",
+        "documents": "a run and a subject's sheet as PDF",
+    },
     "console": {"context": "the console's template context", "figures": "the home page's figures"},
     "demo": {
         "accounts": "demo accounts",
