@@ -199,6 +199,7 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "routing": "demo routing suggestions and corrections, the department mapping",
         "population": "demo population",
         "property": "demo red property: companies, committees, 同心桥 branches, a year of assessments",
+        "assessment": "demo year-end assessment: 济阳街道's grids, computed and published",
         "seed": "the seed_demo driver",
         "ticket_texts": "demo ticket texts",
         "tickets": "demo tickets",
