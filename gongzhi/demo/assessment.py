@@ -1,7 +1,7 @@
-"""Demo: the year-end assessment (考核) through the assessment services — 济阳街道's indicator set for its
-grids this year (patrols, tickets, satisfaction, care visits, party and volunteer figures), computed by the
-subdistrict office for the year so far and published by the district admin (someone else: nobody
-publishes their own run)."""
+"""Demo: the year-end assessment (考核) through the assessment services — 济阳街道's indicator sets for its
+grids (patrols, tickets, satisfaction, care visits, party and volunteer figures) and its grid workers this
+year, computed by the subdistrict office for the year so far and published by the district admin (someone
+else: nobody publishes their own run)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,13 @@ GRID_LINES = [
     ("volunteer_hours", 5, 50, 0),
     ("party_members", 5, 10, 0),
 ]
+WORKER_LINES = [
+    ("patrol_coverage", 25, 90, 0),
+    ("tickets_found", 25, 20, 0),
+    ("on_time_rate", 20, 100, 60),
+    ("satisfaction_rate", 15, 100, 60),
+    ("care_visits", 15, 100, 0),
+]
 
 
 def seed_assessment(seeder: Any) -> dict[str, Any]:
@@ -43,21 +50,31 @@ def seed_assessment(seeder: Any) -> dict[str, Any]:
             .first()
         )
         if staff_ra is None:
-            return {"sets": 0, "grids": 0, "seconds": 0.0}
+            return {"sets": 0, "grids": 0, "workers": 0, "seconds": 0.0}
         today = timezone.localdate()
-        s = indicator_set_create(
-            actor=staff_ra.user,
-            place_code=JIYANG,
-            data=SetInput(
-                name="网格综合考核",
-                year=today.year,
-                subject_kind="grid",
-                note="定区域、定事项、定人员、定职责、定考核：按年度考核各网格",
-                lines=[LineInput(k, w, target, floor) for k, w, target, floor in GRID_LINES],
-            ),
-        )
-        run = assessment_run_compute(
-            actor=staff_ra.user, set_id=s.pk, period_start=dt.date(today.year, 1, 1), period_end=today
-        )
-        assessment_run_publish(actor=admin, run_id=run.pk)
-    return {"sets": 1, "grids": run.subjects, "seconds": round(time.monotonic() - t, 1)}
+        runs = []
+        for name, kind, lines, note in (
+            ("网格综合考核", "grid", GRID_LINES, "定区域、定事项、定人员、定职责、定考核：按年度考核各网格"),
+            ("网格员履职考核", "worker", WORKER_LINES, "网格员本人巡查、上报、处置、走访情况"),
+        ):
+            s = indicator_set_create(
+                actor=staff_ra.user,
+                place_code=JIYANG,
+                data=SetInput(
+                    name=name,
+                    year=today.year,
+                    subject_kind=kind,
+                    note=note,
+                    lines=[LineInput(k, w, target, floor) for k, w, target, floor in lines],
+                ),
+            )
+            run = assessment_run_compute(
+                actor=staff_ra.user, set_id=s.pk, period_start=dt.date(today.year, 1, 1), period_end=today
+            )
+            runs.append(assessment_run_publish(actor=admin, run_id=run.pk))
+    return {
+        "sets": len(runs),
+        "grids": runs[0].subjects,
+        "workers": runs[1].subjects,
+        "seconds": round(time.monotonic() - t, 1),
+    }

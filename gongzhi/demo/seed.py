@@ -288,7 +288,7 @@ class DemoSeeder:
         # last: the assessment reads every module's records
         assess = seed_assessment(self)
         self.progress(
-            f"  考核：济阳街道网格综合考核 {assess['grids']} 个网格，已计算并发布，用时 {assess['seconds']} 秒"
+            f"  考核：济阳街道网格综合考核 {assess['grids']} 个网格、网格员履职考核 {assess['workers']} 人，已计算并发布，用时 {assess['seconds']} 秒"
         )
         self.stats.timings["assessment"] = assess["seconds"]
         return self.stats

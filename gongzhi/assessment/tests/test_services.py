@@ -262,3 +262,32 @@ def test_a_grid_worker_sees_only_their_own_sheet(world, db):
     # The community worker of A1 reads the sheets of A1's workers (g1 and g2), never beyond.
     seen = {r.subject_user_id for r in result_list_for_actor(actor=d.user("community_worker"), run=run)}
     assert seen == {mine.pk, d.user("grid_head").pk, d.user("grid_worker_g2").pk}
+
+
+def test_a_run_reads_each_indicator_for_all_subjects_at_once(world, db):
+    """The number of queries of a run does not grow with its subjects: grouped queries per indicator."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gongzhi.assessment import indicators
+
+    d = world
+    keys = [i.key for i in indicators.for_kind("grid")]
+    each = 100 // len(keys)
+    weights = [
+        LineInput(k, 100 - each * (len(keys) - 1) if n == 0 else each, 10, 0 if k != "rework_count" else 20)
+        for n, k in enumerate(keys)
+    ]
+    counts = []
+    for place in (d.subdistricts["B"].code, d.district.code):  # 1 grid, then 4
+        s = indicator_set_create(
+            actor=d.user("district_admin"),
+            place_code=place,
+            data=SetInput(name="全部指标", year=2026, subject_kind="grid", lines=weights),
+        )
+        assessment_run_compute(actor=d.user("district_admin"), set_id=s.pk)  # warm the calendar cache
+        with CaptureQueriesContext(connection) as q:
+            run = assessment_run_compute(actor=d.user("district_admin"), set_id=s.pk)
+        counts.append((run.subjects, len(q.captured_queries)))
+    assert [n for n, _q in counts] == [1, 4]
+    assert counts[0][1] == counts[1][1]
