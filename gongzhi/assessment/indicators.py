@@ -313,7 +313,7 @@ def _care_visits(kind: str, subjects: list[Subject], span: Span) -> dict[str, Fi
         if b < a:
             continue
         owed = max(1, ((b - a).days + 1) // INTERVAL_DAYS.get(freq, 30))
-        key = {K.COMMUNITY: community, K.GRID: grid}.get(kind, f"u{carer}")
+        key = community if kind == K.COMMUNITY else grid if kind == K.GRID else f"u{carer}"
         due[key] += owed
         got[key] += min(done.get(person, 0), owed)
     return {s.key: rate(got.get(s.key, 0), due.get(s.key, 0)) for s in subjects}

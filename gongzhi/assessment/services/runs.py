@@ -135,7 +135,7 @@ def assessment_run_compute(
     lines = snapshot_lines(s)
     rows = compute_results(s, lines, start, end)
     now = timezone.now()
-    who = actor if getattr(actor, "pk", None) else None
+    who: int | None = getattr(actor, "pk", None)
     latest = Run.objects.select_for_update().filter(indicator_set=s).order_by("-version").first()
     replaced = None
     if latest is not None and latest.status == RunStatus.DRAFT:
@@ -144,7 +144,7 @@ def assessment_run_compute(
         replaced = run.results.count()
         run.results.all().delete()
         run.period_start, run.period_end, run.lines = start, end, lines
-        run.subjects, run.computed_by, run.computed_at = len(rows), who, now
+        run.subjects, run.computed_by_id, run.computed_at = len(rows), who, now
         run.save(
             update_fields=[
                 "period_start",
@@ -166,7 +166,7 @@ def assessment_run_compute(
             period_end=end,
             lines=lines,
             subjects=len(rows),
-            computed_by=who,
+            computed_by_id=who,
             computed_at=now,
             district_code=s.district_code,
             subdistrict_code=s.subdistrict_code,
@@ -200,7 +200,7 @@ def assessment_run_publish(*, actor: Actor | None, run_id: int) -> Run:
         raise _refusal(actor, run.indicator_set)
     refuse_own_work(actor, run.computed_by_id, what="发布本人计算的考核结果")
     run.status = check_move(RUN, "publish", run.status)
-    run.published_by = actor if getattr(actor, "pk", None) else None
+    run.published_by_id = getattr(actor, "pk", None)
     run.published_at = timezone.now()
     run.save(update_fields=["status", "published_by", "published_at", "updated_at"])
     superseded = []

@@ -74,7 +74,7 @@ def indicator_set_create(*, actor: Actor | None, place_code: str, data: SetInput
         year=year,
         subject_kind=kind,
         note=note,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by_id=getattr(actor, "pk", None),
         district_code=place.district_code,
         subdistrict_code=getattr(place, "subdistrict_code", ""),
         community_code="",
@@ -98,12 +98,11 @@ def indicator_set_update(*, actor: Actor | None, set_id: int, data: SetInput) ->
         raise NotFound()
     require(actor, "assessment.manage_set", s)
     name, year, kind, note, lines = clean_set(data)
-    old = {
-        "name": s.name,
-        "year": s.year,
-        "kind": s.subject_kind,
-        "lines": list(s.lines.values("indicator", "weight", "rule", "floor", "target")),
-    }
+    old_lines = [
+        {k: str(v) for k, v in x.items()}
+        for x in s.lines.values("indicator", "weight", "rule", "floor", "target")
+    ]
+    old = {"name": s.name, "year": s.year, "kind": s.subject_kind, "lines": old_lines}
     s.name, s.year, s.subject_kind, s.note = name, year, kind, note
     s.save(update_fields=["name", "year", "subject_kind", "note", "updated_at"])
     written = _write_lines(s, lines)
@@ -112,7 +111,7 @@ def indicator_set_update(*, actor: Actor | None, set_id: int, data: SetInput) ->
         target=s,
         event=SET_UPDATED,
         data={
-            "from": {**old, "lines": [{k: str(v) for k, v in x.items()} for x in old["lines"]]},
+            "from": old,
             "to": {"name": name, "year": year, "kind": kind, "lines": written},
         },
     )
