@@ -242,3 +242,36 @@ def test_the_pdfs_render_in_poppler(world, db, tmp_path):
         )
         for word in expected:
             assert word in text, (name, word)
+
+
+def test_the_run_page_reads_in_a_fixed_number_of_queries(world, db):
+    """The ranked table of 1 grid and of 4 grids costs the same queries (no query per row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gongzhi.assessment.services._validation import LineInput, SetInput
+    from gongzhi.assessment.services.runs import assessment_run_compute
+    from gongzhi.assessment.services.sets import indicator_set_create
+
+    d = world
+    admin = client(d, "district_admin")
+    counts = []
+    for place in (d.subdistricts["B"].code, d.district.code):
+        s = indicator_set_create(
+            actor=d.user("district_admin"),
+            place_code=place,
+            data=SetInput(
+                name="网格考核",
+                year=2026,
+                subject_kind="grid",
+                lines=[LineInput("on_time_rate", 50, 100), LineInput("tickets_found", 50, 4)],
+            ),
+        )
+        run = assessment_run_compute(actor=None, set_id=s.pk)
+        admin.get(f"/console/assessment/runs/{run.pk}/")  # warm the session and caches
+        with CaptureQueriesContext(connection) as q:
+            page = admin.get(f"/console/assessment/runs/{run.pk}/")
+        assert page.status_code == 200
+        counts.append((run.subjects, len(q.captured_queries)))
+    assert [n for n, _q in counts] == [1, 4]
+    assert counts[0][1] == counts[1][1]
