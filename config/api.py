@@ -152,6 +152,7 @@ def on_database_down(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 from gongzhi.accounts.api import router as accounts_router  # noqa: E402
+from gongzhi.assessment.api import router as assessment_router  # noqa: E402
 from gongzhi.campaigns.api import router as campaigns_router  # noqa: E402
 from gongzhi.care.api import router as care_router  # noqa: E402
 from gongzhi.cobuild.api import router as cobuild_router  # noqa: E402
@@ -209,3 +210,4 @@ api.add_router("/councils", councils_router)
 api.add_router("/property", property_router)
 api.add_router("/registers", registers_router)
 api.add_router("/cockpit", cockpit_router)
+api.add_router("/assessment", assessment_router)

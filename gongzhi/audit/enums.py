@@ -372,4 +372,9 @@ EVENT_LABELS = {
     "resettlement.document_downloaded": _("下载安置文书"),
     "ops.backup_created": _("备份数据"),
     "ops.restored": _("从备份恢复数据"),
+    "assessment.set_created": _("制定考核方案"),
+    "assessment.set_updated": _("修改考核方案"),
+    "assessment.run_computed": _("计算考核结果"),
+    "assessment.run_published": _("发布考核结果"),
+    "assessment.run_downloaded": _("下载考核结果"),
 }

@@ -62,6 +62,10 @@ COUNCIL_READERS = of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)
 # managers; a register's rows are the downloader's places only.
 REGISTER_READERS = of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY, GRID_HEAD, GRID_WORKER)
 REGISTER_IMPORTERS = of(ADMIN, COMMUNITY_WORKER, SECRETARY)
+# 考核: sets and runs read by the place readers of the set's place and below; written by the district and
+# the subdistrict office; a grid worker reads only their own sheet.
+ASSESSMENT_READERS = of(ADMIN, AUDITOR, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)
+ASSESSMENT_WRITERS = of(ADMIN, SUBDISTRICT)
 
 
 # Kinds a narrower account may still see district-wide, by design (docs/security.md says why).
@@ -1047,6 +1051,34 @@ ROUTES: dict[str, Route] = {
     "GET /console/cockpit/screen/": R("collection", POPULATION),
     "GET /console/cockpit/screen/data/": R("collection", POPULATION),
     "GET /api/v1/cockpit/figures": R("collection", POPULATION),
+    # 考核 (assessment): grid staff are sent from the list to their own sheets (a redirect, not an answer)
+    "GET /console/assessment/": R("list:assessment_set", ASSESSMENT_READERS),
+    "GET /console/assessment/sets/new/": R("collection", ASSESSMENT_WRITERS),
+    "POST /console/assessment/sets/new/": R(
+        "collection", ASSESSMENT_WRITERS
+    ),  # the form again, with the refusal
+    "GET /console/assessment/sets/{set_id}/": R("assessment_set", ASSESSMENT_READERS),
+    "POST /console/assessment/sets/{set_id}/": R("assessment_set", ASSESSMENT_WRITERS),
+    "POST /console/assessment/sets/{set_id}/compute/": R("assessment_set", NOBODY),
+    "GET /console/assessment/runs/{run_id}/": R("assessment_run", ASSESSMENT_READERS),
+    "POST /console/assessment/runs/{run_id}/publish/": R("assessment_run", NOBODY),
+    "GET /console/assessment/runs/{run_id}/export.xlsx": R("assessment_run", ASSESSMENT_READERS),
+    "GET /console/assessment/runs/{run_id}/export.pdf": R("assessment_run", ASSESSMENT_READERS),
+    # a sheet: the readers of its place, and the grid worker whose sheet it is (A's: the g1 grid worker)
+    "GET /console/assessment/results/{result_id}/": R(
+        "assessment_result", ASSESSMENT_READERS | of(GRID_WORKER)
+    ),
+    "GET /console/assessment/results/{result_id}/sheet.pdf": R(
+        "assessment_result", ASSESSMENT_READERS | of(GRID_WORKER)
+    ),
+    "GET /console/assessment/mine/": R("collection", of(GRID_HEAD, GRID_WORKER)),
+    "GET /api/v1/assessment/indicators": R("collection", SIGNED_IN),
+    "GET /api/v1/assessment/sets": R("list:assessment_set", SIGNED_IN),
+    "POST /api/v1/assessment/sets": R("collection", NOBODY),
+    "POST /api/v1/assessment/sets/{set_id}/runs": R("assessment_set", ASSESSMENT_WRITERS),
+    "POST /api/v1/assessment/runs/{run_id}/publish": R("assessment_run", ASSESSMENT_WRITERS),
+    "GET /api/v1/assessment/runs/{run_id}": R("assessment_run", ASSESSMENT_READERS),
+    "GET /api/v1/assessment/my-sheets": R("collection", SIGNED_IN),
     # The public overview page beside /api/v1/overview: aggregates only, by an allow-list of figures.
     "GET /overview/": R("public", ALL),
     # The one-map (一张图): the readers of a place's tickets, at their own place (?place= out of reach: 404);

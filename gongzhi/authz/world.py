@@ -949,6 +949,35 @@ def _jobs(w: World) -> None:
         w.add("job", side, Obj({"job_id": job.pk}, [job.label]))
 
 
+def _assessment(w: World) -> None:
+    """考核: a grid workers' indicator set per subdistrict (A, B), computed and published by the system, and
+    each side's grid worker's sheet (A: the g1 grid worker's; B: g4's)."""
+    from gongzhi.assessment.models import Result
+    from gongzhi.assessment.services._validation import LineInput, SetInput
+    from gongzhi.assessment.services.runs import assessment_run_compute, assessment_run_publish
+    from gongzhi.assessment.services.sets import indicator_set_create
+
+    d = w.d
+    b_worker = User.objects.get(username="authz_b_grid_worker")
+    for side, sub, worker in (("A", "A", d.user("grid_worker")), ("B", "B", b_worker)):
+        name = f"{d.subdistricts[sub].name}网格员考核"
+        s = indicator_set_create(
+            actor=None,
+            place_code=d.subdistricts[sub].code,
+            data=SetInput(
+                name=name,
+                year=timezone.localdate().year,
+                subject_kind="worker",
+                lines=[LineInput("tickets_found", 50, 4), LineInput("on_time_rate", 50, 100)],
+            ),
+        )
+        run = assessment_run_publish(actor=None, run_id=assessment_run_compute(actor=None, set_id=s.pk).pk)
+        result = Result.objects.get(run=run, subject_user=worker)
+        w.add("assessment_set", side, Obj({"set_id": s.pk}, [name]))
+        w.add("assessment_run", side, Obj({"run_id": run.pk}, [name]))
+        w.add("assessment_result", side, Obj({"result_id": result.pk}, [name]))
+
+
 def build_world() -> World:
     d = build_small_district()
     w = World(d=d)
@@ -974,4 +1003,5 @@ def build_world() -> World:
     _property(w)
     _registers(w)
     _jobs(w)
+    _assessment(w)
     return w

@@ -12,6 +12,7 @@ from gongzhi.accounts.services import role_assign, user_create
 from gongzhi.cockpit.services import rollup_rebuild
 from gongzhi.core.roles import Role
 from gongzhi.demo import layout
+from gongzhi.demo.assessment import seed_assessment
 from gongzhi.demo.campaigns import seed_campaigns
 from gongzhi.demo.care import seed_care
 from gongzhi.demo.cobuild import seed_cobuild
@@ -285,6 +286,12 @@ class DemoSeeder:
             f"  红色物业：{prop['companies']} 家物业企业，{prop['services']} 个小区有物业服务，{prop['committees']} 个业委会，{prop['branches']} 个同心桥党支部；{prop['matters']} 件物业议事，{prop['ratings']} 条居民季度评价，{prop['assessed']} 项季度考核，用时 {prop['seconds']} 秒"
         )
         self.stats.timings["property"] = prop["seconds"]
+        # last: the assessment reads every module's records
+        assess = seed_assessment(self)
+        self.progress(
+            f"  考核：济阳街道网格综合考核 {assess['grids']} 个网格、网格员履职考核 {assess['workers']} 人，已计算并发布，用时 {assess['seconds']} 秒"
+        )
+        self.stats.timings["assessment"] = assess["seconds"]
         # last: the cockpit's figures are rolled up from every module's rows
         t = time.monotonic()
         fig = rollup_rebuild(actor=None)

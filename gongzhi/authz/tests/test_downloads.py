@@ -165,6 +165,19 @@ AUDITED = {
         "registers.import_report_downloaded",
         "registers/tests/test_imports.py",
     ),
+    # 考核: grid workers' names with their scores and ranks
+    "/console/assessment/runs/{run_id}/export.xlsx": (
+        "assessment.run_downloaded",
+        "assessment/tests/test_views.py",
+    ),
+    "/console/assessment/runs/{run_id}/export.pdf": (
+        "assessment.run_downloaded",
+        "assessment/tests/test_views.py",
+    ),
+    "/console/assessment/results/{result_id}/sheet.pdf": (
+        "assessment.run_downloaded",
+        "assessment/tests/test_views.py",
+    ),
 }
 # Route → why its file holds no personal data (so its download is not audited).
 NOT_PERSONAL = {

@@ -245,6 +245,14 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
         "party",  # the staff roles of a place; the services decide who may write
     ),
     (_("台账"), [("registers:index", _("台账导入导出"))], "registers.export_register"),
+    (
+        _("考核"),
+        [
+            ("assessment:sets", _("考核方案与结果"), "assessment.view_assessment"),
+            ("assessment:mine", _("我的考核"), "assessment.view_own_sheet"),
+        ],
+        "assessment.open_assessment",
+    ),
     (_("工作日历"), [("workdays:years", _("节假日与时限"))], "calendar_admin"),
     (_("审计日志"), [("console:audit", _("操作记录"))], "audit"),
     (

@@ -177,6 +177,12 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "exports": "the quarterly assessment as xlsx",
     },
     "cockpit": {"rollups": "the cockpit's figures: each module's queryset, grouped per place and month"},
+    "assessment": {
+        "indicators": "the catalogue of indicators, each computed for all subjects of a run by grouped queries",
+        "scoring": "a run's arithmetic: a line's 0–100 score, the weighted total, ranks",
+        "exports": "a run as xlsx",
+        "documents": "a run and a subject's sheet as PDF",
+    },
     "console": {"context": "the console's template context", "figures": "the home page's figures"},
     "demo": {
         "accounts": "demo accounts",
@@ -194,6 +200,7 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "routing": "demo routing suggestions and corrections, the department mapping",
         "population": "demo population",
         "property": "demo red property: companies, committees, 同心桥 branches, a year of assessments",
+        "assessment": "demo year-end assessment: 济阳街道's grids, computed and published",
         "seed": "the seed_demo driver",
         "ticket_texts": "demo ticket texts",
         "tickets": "demo tickets",

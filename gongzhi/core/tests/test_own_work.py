@@ -794,6 +794,26 @@ def transfer_batch_accept_own(d: SmallDistrict) -> Built:
     return (lambda: transfer_batch_accept(actor=_cw(d), batch=batch)), _transfer_state
 
 
+def assessment_run_published_by_who_computed_it(d: SmallDistrict) -> Built:
+    from gongzhi.assessment.models import Run
+    from gongzhi.assessment.services._validation import LineInput, SetInput
+    from gongzhi.assessment.services.runs import assessment_run_compute, assessment_run_publish
+    from gongzhi.assessment.services.sets import indicator_set_create
+
+    staff = d.user("subdistrict_staff")
+    s = indicator_set_create(
+        actor=staff,
+        place_code=d.subdistricts["A"].code,
+        data=SetInput(
+            name="网格考核", year=2026, subject_kind="grid", lines=[LineInput("on_time_rate", 100, 100)]
+        ),
+    )
+    run = assessment_run_compute(actor=staff, set_id=s.pk)
+    return (lambda: assessment_run_publish(actor=staff, run_id=run.pk)), (
+        lambda: list(Run.objects.filter(pk=run.pk).values_list("status", "published_by_id"))
+    )
+
+
 CASES: dict[str, list[Callable[[SmallDistrict], Built]]] = {
     "volunteers.services.hours.hours_confirm": [hours_confirm_by_the_leader],
     "volunteers.services.hours.hours_reject": [hours_reject_by_the_leader],
@@ -834,6 +854,7 @@ CASES: dict[str, list[Callable[[SmallDistrict], Built]]] = {
     "councils.services.topics.topic_decline": [council_topic_declined_by_its_proposer],
     "councils.services.resolutions.resolution_complete": [council_resolution_completed_by_its_owner],
     "councils.services.proposals.proposal_accept": [council_proposal_accepted_by_who_submitted_it],
+    "assessment.services.runs.assessment_run_publish": [assessment_run_published_by_who_computed_it],
 }
 
 # Bulk paths that confirm many rows: the actor's own row stays pending, the others are confirmed
