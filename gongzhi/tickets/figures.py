@@ -163,7 +163,8 @@ def home_figures(actor: Actor) -> dict[str, Any] | None:
     }
     if kind == "places" and level in ind.CHILD_LEVEL:
         by = ind.CHILD_LEVEL[level]
-        rows = ind.indicators_by_child(actor=actor, level=level, code=code, start=start, end=end, by=by)
+        # resolved for the actor above (indicators_for): the children are read as the system reads them
+        rows = ind.indicators_by_child(actor=None, level=level, code=code, start=start, end=end, by=by)
         chart["ranking"] = {**ranking_chart(rows, "on_time_rate"), "by_label": LEVEL_LABELS[by]}
     elif kind == "open":
         chart["ages"] = open_by_age(level, code)
