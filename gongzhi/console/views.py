@@ -99,15 +99,31 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("console:login")
 
 
+def care_chart(care: Any, tickets: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The care panel's chart: the overdue visits per grid of the actor's scope (the panel's own figures,
+    most overdue first), for the grid and community staff who make the visits (their ticket chart is the
+    "open" one, or they have none); None when nothing is overdue."""
+    if not care or not care.by_grid or (tickets and tickets["chart"]["kind"] != "open"):
+        return None
+    return {
+        "rows": [{"name": name, "n": n} for name, n in care.by_grid],
+        "label": gettext("应访未访"),
+        "y_label": gettext("人数"),
+    }
+
+
 @console_login_required
 def home(request: HttpRequest) -> HttpResponse:
     mine = scope_figures(actor=request.user)  # type: ignore[arg-type]
+    care = home_overdue_for_actor(actor=request.user)  # type: ignore[arg-type]
+    tickets = ticket_home_figures(request.user)  # type: ignore[arg-type]
     context: dict[str, Any] = {
         "district": district_figures(),
         "mine": mine,
         "chart": {"kinds": mine["kinds"], "rows": mine["by_community"], "y_label": gettext("网格数")},
-        "tickets": ticket_home_figures(request.user),  # type: ignore[arg-type]
-        "care": home_overdue_for_actor(actor=request.user),  # type: ignore[arg-type]
+        "tickets": tickets,
+        "care": care,
+        "care_chart": care_chart(care, tickets),
         # the holiday-calendar warning only to whom can enter the calendar (the district admin)
         "calendar_fixer": allowed(request.user, "workdays.change_holidayyear"),
     }

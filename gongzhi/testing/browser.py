@@ -47,3 +47,17 @@ def watch(page: Any) -> list[str]:
     )
     page.set_default_timeout(15_000)
     return errors
+
+
+def screenshot(page: Any, name: str, *, full_page: bool = True) -> Path | None:
+    """Save the page as ``<GONGZHI_SCREENSHOTS>/<name>.png`` when that variable names a directory (CI sets
+    it to var/screenshots and keeps the directory as an artefact, docs/testing.md); nothing otherwise.
+    The journeys call it at each step."""
+    folder = os.environ.get("GONGZHI_SCREENSHOTS", "").strip()
+    if not folder:
+        return None
+    path = Path(folder)
+    path.mkdir(parents=True, exist_ok=True)
+    out = path / f"{name}.png"
+    page.screenshot(path=str(out), full_page=full_page)
+    return out

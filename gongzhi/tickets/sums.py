@@ -20,9 +20,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import ExtractMonth
+from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
+from gongzhi.tickets.enums import HANDLING, OPEN
 from gongzhi.tickets.models import STAT_FIELDS, DailyStat, MonthlyStat, StatusCount, Ticket
 
 # The place columns MonthlyStat and StatusCount have (filters and groupings on these can use them).
@@ -171,3 +172,57 @@ def status_counts(filters: dict[str, Any], start: date, end: date) -> dict[str, 
         .order_by()
     )
     return {r["status"]: r["n"] for r in grouped}
+
+
+def _month_key(y: Any, m: Any) -> date:
+    return date(int(y), int(m), 1)
+
+
+def per_month(filters: dict[str, Any], first: date, last: date) -> dict[date, dict[str, int]]:
+    """Every counter per local month from the month of ``first`` to the month of ``last`` (keys: the
+    first day of each month), in one grouped query: ``MonthlyStat`` where the filters allow it, else the
+    days of ``DailyStat``. Each month's row equals ``totals`` over that whole month."""
+    first, last = first.replace(day=1), _last_day(last)
+    sums = {f: Sum(f) for f in STAT_FIELDS}
+    qs: Any
+    if _coarse(filters, None):
+        qs = MonthlyStat.objects.filter(**filters, month__gte=first, month__lte=last).annotate(
+            y=ExtractYear("month"), m=ExtractMonth("month")
+        )
+    else:
+        qs = DailyStat.objects.filter(**filters, day__gte=first, day__lte=last).annotate(
+            y=ExtractYear("day"), m=ExtractMonth("day")
+        )
+    rows = qs.values("y", "m").annotate(**sums).order_by()
+    return {_month_key(r["y"], r["m"]): {f: int(r[f] or 0) for f in STAT_FIELDS} for r in rows}
+
+
+def received_per_month(department_id: int, first: date, last: date) -> dict[date, dict[str, int]]:
+    """A department's received tickets (and the closed ones among them) per local report month from the
+    month of ``first`` to the month of ``last``: ``received`` month by month, in one grouped query."""
+    since, until = _period(first.replace(day=1), _last_day(last))
+    tz = timezone.get_current_timezone()
+    rows = (
+        Ticket.objects.filter(department_id=department_id, created_at__gte=since, created_at__lt=until)
+        .annotate(y=ExtractYear("created_at", tzinfo=tz), m=ExtractMonth("created_at", tzinfo=tz))
+        .values("y", "m")
+        .annotate(reported=Count("id"), closed=Count("id", filter=Q(status="closed")))
+        .order_by()
+    )
+    return {_month_key(r["y"], r["m"]): {"reported": r["reported"], "closed": r["closed"]} for r in rows}
+
+
+def open_by_age(
+    filters: dict[str, Any], bands: list[tuple[datetime | None, datetime]], now: datetime
+) -> list[tuple[int, int]]:
+    """Open tickets matching ``filters`` per band of report time (``since`` inclusive, None: no lower
+    end; ``until`` exclusive): how many, and how many of them are overdue (handling, past the deadline).
+    One aggregate query."""
+    late = Q(status__in=sorted(HANDLING), deadline__lt=now)
+    agg: dict[str, Any] = {}
+    for i, (since, until) in enumerate(bands):
+        when = Q(created_at__lt=until) & (Q(created_at__gte=since) if since is not None else Q())
+        agg[f"n{i}"] = Count("id", filter=when)
+        agg[f"l{i}"] = Count("id", filter=when & late)
+    row = Ticket.objects.filter(**filters, status__in=sorted(OPEN)).aggregate(**agg)
+    return [(int(row[f"n{i}"] or 0), int(row[f"l{i}"] or 0)) for i in range(len(bands))]

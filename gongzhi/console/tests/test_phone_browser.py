@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from gongzhi.testing import PASSWORD
-from gongzhi.testing.browser import SHOTS, watch
+from gongzhi.testing.browser import screenshot, watch
 
 pytestmark = pytest.mark.browser
 
@@ -61,13 +61,13 @@ def test_a_grid_workers_day_on_a_phone(phone, district):
     h1 = page.locator("main h1").bounding_box()
     assert h1 is not None and h1["y"] < 140, h1
     _no_sideways_scroll(page)
-    page.screenshot(path=str(SHOTS / "console-phone-home.png"), full_page=True)
+    screenshot(page, "console-phone-home")
     page.click("[data-testid=nav-toggle]")
     assert nav.is_visible()
     assert page.locator("[data-testid=nav-toggle]").get_attribute("aria-expanded") == "true"
     menu = nav.inner_text()
     assert "工作台" in menu and "单位考核" not in menu and "碰头配对" not in menu and "驻区单位" not in menu
-    page.screenshot(path=str(SHOTS / "console-phone-menu.png"))
+    screenshot(page, "console-phone-menu", full_page=False)
     nav.locator('a[href="/console/tickets/"]').click()
     page.wait_for_url("**/console/tickets/")
 
@@ -80,7 +80,7 @@ def test_a_grid_workers_day_on_a_phone(phone, district):
     assert box is not None and box["width"] <= PHONE["width"]
     assert card.locator("td[data-label='状态']").count() == 1  # each line says what it is
     _no_sideways_scroll(page)
-    page.screenshot(path=str(SHOTS / "console-phone-inbox.png"), full_page=True)
+    screenshot(page, "console-phone-inbox")
 
     # Open the ticket: its moves in the bar at the bottom of the screen.
     card.locator(f'a[href="/console/tickets/{lamp.pk}/"]').first.click()
@@ -90,7 +90,7 @@ def test_a_grid_workers_day_on_a_phone(phone, district):
     bar_box = bar.bounding_box()
     assert bar_box is not None and abs(bar_box["y"] + bar_box["height"] - PHONE["height"]) <= 2
     _no_sideways_scroll(page)
-    page.screenshot(path=str(SHOTS / "console-phone-ticket.png"))
+    screenshot(page, "console-phone-ticket", full_page=False)
 
     # A thumb on 受理 opens that form; the move goes through; the confirmation is where the eye is.
     bar.locator("[data-bar-action=accept]").click()
@@ -101,7 +101,7 @@ def test_a_grid_workers_day_on_a_phone(phone, district):
     message = page.locator("[data-testid=messages]")
     assert "已办理：受理" in message.inner_text()
     assert _in_view(page, "[data-testid=messages]")
-    page.screenshot(path=str(SHOTS / "console-phone-confirmation.png"))
+    screenshot(page, "console-phone-confirmation", full_page=False)
     # the next moves are in the bar now
     assert bar.locator("[data-bar-action=accept]").count() == 0 and bar.locator("a").count() >= 1
 
@@ -109,4 +109,38 @@ def test_a_grid_workers_day_on_a_phone(phone, district):
     page.set_viewport_size({"width": 1280, "height": 900})
     assert nav.is_visible() and not page.locator("[data-testid=nav-toggle]").is_visible()
     assert not bar.is_visible()
+    assert errors == [], errors
+
+
+def test_the_inbox_filters_fold_away_on_a_phone(phone, district):
+    """< 600 px: the filters behind “筛选”, closed unless a filter is set; wide: always shown."""
+    page, errors, base = phone
+    page.goto(base + "/console/login/")
+    page.fill("#id_username", "grid_worker")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit].btn-primary")
+    page.wait_for_url(base + "/console/")
+    page.goto(base + "/console/tickets/")
+    fold = page.locator("[data-testid=filter-fold]")
+    form = page.locator("form.ticket-filters")
+    assert fold.evaluate("el => el.open") is False
+    closed = form.bounding_box()
+    assert closed is not None and closed["height"] <= 80, closed  # one line: “筛选”
+    assert not page.locator("#f-q").is_visible()
+    screenshot(page, "console-phone-inbox-filters-closed", full_page=False)
+    fold.locator("summary").click()
+    assert page.locator("#f-q").is_visible()
+    opened = form.bounding_box()
+    assert opened is not None and opened["height"] > 3 * closed["height"], opened
+    screenshot(page, "console-phone-inbox-filters-open", full_page=False)
+
+    # A filter set: the block comes open, so the person sees what narrows the list.
+    page.goto(base + "/console/tickets/?q=%E8%B7%AF%E7%81%AF")
+    assert fold.evaluate("el => el.open") is True and page.locator("#f-q").input_value() == "路灯"
+
+    # A wide screen shows the filters without the summary.
+    page.goto(base + "/console/tickets/")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert fold.evaluate("el => el.open") is True
+    assert page.locator("#f-q").is_visible() and not fold.locator("summary").is_visible()
     assert errors == [], errors

@@ -28,7 +28,15 @@ from gongzhi.tickets.enums import (
     Move,
     TicketStatus,
 )
-from gongzhi.tickets.models import Assignment, Category, Supervision, Ticket, TicketEvent, TicketPhoto
+from gongzhi.tickets.models import (
+    Assignment,
+    Category,
+    Supervision,
+    Ticket,
+    TicketEvent,
+    TicketPhoto,
+    TicketPolicy,
+)
 from gongzhi.tickets.permissions import LEVEL_ROLES, roles_from
 from gongzhi.tickets.selectors.policy import duties_separated
 from gongzhi.tickets.transitions import TICKET
@@ -101,6 +109,23 @@ def _dispatcher_q(actor: Actor) -> Q:
     return q
 
 
+def _worked_on_q(actor: Actor) -> Q:
+    """The tickets the actor did the work on (``ticket_workers``): its named handler, or a handling result
+    submitted by them in any round."""
+    handled = TicketEvent.objects.filter(move=Move.HANDLE, actor_id=actor.pk).values("ticket_id")
+    return Q(handler_id=actor.pk) | Q(id__in=handled)
+
+
+def _kept_apart(own: Q) -> Q:
+    """``own`` in the districts that keep duties apart (all but those whose admin switched it off,
+    ``selectors.policy.duties_separated``): the 待核查 and 待回访 tabs do not offer the actor their own
+    work, which the services would refuse (403 ``own_work``)."""
+    off = list(
+        TicketPolicy.objects.filter(separate_duties=False).values_list("district_code", flat=True).order_by()
+    )
+    return own & ~Q(district_code__in=off) if off else own
+
+
 def inbox_q(actor: Actor, inbox: str, now: datetime | None = None) -> Q:
     scope = scope_of(actor)
     now = now or timezone.now()
@@ -112,10 +137,15 @@ def inbox_q(actor: Actor, inbox: str, now: datetime | None = None) -> Q:
     if inbox == "handle":
         return Q(status__in=sorted(HANDLING)) & _handler_q(actor)
     if inbox == "verify":
-        return Q(status=TicketStatus.HANDLED) & (staff | Q(first_responder_id=actor.pk))
+        mine = Q(reporter_id=actor.pk) | _worked_on_q(actor)
+        return Q(status=TicketStatus.HANDLED) & (staff | Q(first_responder_id=actor.pk)) & ~_kept_apart(mine)
     if inbox == "callback":
         community = scope.place_q(roles_from(Level.COMMUNITY)) if not scope.superuser else Q()
-        return Q(status=TicketStatus.VERIFIED) & (community | Q(first_responder_id=actor.pk))
+        return (
+            Q(status=TicketStatus.VERIFIED)
+            & (community | Q(first_responder_id=actor.pk))
+            & ~_kept_apart(_worked_on_q(actor))
+        )
     if inbox == "overdue":
         return Q(status__in=sorted(HANDLING), deadline__lt=now)
     if inbox == "supervised":

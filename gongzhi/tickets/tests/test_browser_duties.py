@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from gongzhi.testing.browser import SHOTS, watch
+from gongzhi.testing.browser import SHOTS, screenshot, watch
 from gongzhi.tickets.tests.test_browser_intake import _context
 
 pytestmark = pytest.mark.browser
@@ -28,16 +28,18 @@ def test_a_callback_with_an_audited_reveal_on_a_phone(browser, live_server, tran
     page.goto(f"{live_server.url}/console/tickets/{t.pk}/")
     block = page.locator('[data-testid="callback-phone"]')
     assert CALLER_PHONE not in block.inner_text()
+    screenshot(page, "tickets-callback-masked-phone")
     block.locator('[data-action="reveal-phone"]').click()
     call = page.locator('[data-testid="call-reporter"]')
     call.wait_for()
     assert call.get_attribute("href") == f"tel:{CALLER_PHONE}"
-    page.screenshot(path=str(SHOTS / "tickets-callback-reveal-phone.png"), full_page=True)
+    screenshot(page, "tickets-callback-reveal-phone")
     row = AuditEvent.objects.get(event_type="tickets.reporter_phone_revealed")
     assert row.data["reason"] == "回访"
     page.locator('[data-action-form="callback"] input[value="satisfied"]').check()
     page.locator('[data-action="callback"]').click()
     page.wait_for_selector("text=已办理：回访")
+    screenshot(page, "tickets-callback-done-phone")
     assert errors == []
     context.close()
 

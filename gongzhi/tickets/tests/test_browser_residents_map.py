@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from gongzhi.testing.browser import SHOTS, watch
+from gongzhi.testing.browser import screenshot, watch
 
 pytestmark = pytest.mark.browser
 
@@ -46,7 +46,7 @@ def page(request, browser, live_server, transactional_db, settings, tmp_path) ->
 
 def shot(page: Any, name: str) -> None:
     page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(SHOTS / f"gongzhi-resmap-{page.width}-{name}.png"), full_page=True)
+    screenshot(page, f"gongzhi-resmap-{page.width}-{name}")
 
 
 def sign_in(page: Any, phone: str) -> None:

@@ -178,6 +178,8 @@ def ticket_context(
         row.place_name = names.get(code, code)  # type: ignore[attr-defined]
     ctx: dict[str, Any] = {
         "ticket": ticket,
+        # the calendar's warning on the deadline only to whom can enter the calendar (the district admin)
+        "calendar_fixer": allowed(actor, "workdays.change_holidayyear"),
         "events": events,
         "staff_view": staff,
         "photos": photos,

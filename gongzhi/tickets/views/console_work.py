@@ -20,6 +20,7 @@ from gongzhi.core import bounds
 from gongzhi.core.access import actor_of, console_login_required
 from gongzhi.core.errors import ApplicationError, ValidationFailed
 from gongzhi.core.http import int_or_none
+from gongzhi.core.permissions import allowed
 from gongzhi.tickets import exports
 from gongzhi.tickets.enums import Channel, TicketStatus
 from gongzhi.tickets.selectors import tickets as selectors
@@ -115,6 +116,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "next_query": _query(form, after=next_after) if next_after else "",
         "export_url": reverse("tickets:export") + (f"?{_query(form)}" if _query(form) else ""),
         "export_cap": exports.EXPORT_MAX_ROWS,
+        # the deadline's calendar warning only to whom can enter the calendar (the district admin)
+        "calendar_fixer": allowed(actor, "workdays.change_holidayyear"),
+        "filtered": any(form[k] for k in FILTER_KEYS if k != "inbox"),
     }
     status = error.status if error else 200
     if request.htmx:  # type: ignore[attr-defined]

@@ -13,6 +13,7 @@ from gongzhi.core.access import console_login_required
 from gongzhi.core.errors import NotFound, ValidationFailed
 from gongzhi.tickets import figures
 from gongzhi.tickets import indicators as ind
+from gongzhi.tickets.enums import Level
 from gongzhi.tickets.selectors import duplicates
 
 
@@ -56,9 +57,25 @@ def indicators_page(request: HttpRequest) -> HttpResponse:
         if by
         else []
     )
+    peers = (
+        figures.department_peers(actor=actor, code=code, start=start, end=end, sort=sort)
+        if level == Level.DEPARTMENT
+        else []
+    )
     context.update(
         {
             "total": total,
+            "trend_chart": figures.trend_chart(level, code, end),
+            "ranking_chart": (
+                {
+                    **figures.ranking_chart(rows or peers, sort),
+                    "by_label": figures.LEVEL_LABELS.get(by or level, ""),
+                }
+                if rows or peers
+                else None
+            ),
+            "peers": peers,
+            "rate_sort": sort if sort in ind.RATES else "on_time_rate",
             "rows": rows,
             "level": level,
             "code": code,
