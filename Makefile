@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: run test install assets lint types migrations-check pytest test-postgres test-faults test-cluster test-browser bench bench-quick seed clean
+.PHONY: run test install assets lint types migrations-check pytest test-postgres test-move test-faults test-cluster test-browser bench bench-quick seed clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,13 +51,17 @@ migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 pytest: install assets
-	$(VENV)/bin/pytest -n 2 --dist loadgroup --durations=20 -m "not browser and not pdf and not faults and not cluster"
+	$(VENV)/bin/pytest -n 2 --dist loadgroup --durations=20 -m "not browser and not pdf and not faults and not cluster and not move"
 
 test: lint types migrations-check pytest
 	npm test --silent
 
 test-postgres: install assets
-	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n 2 --dist loadgroup --durations=20 -m "not browser and not pdf and not faults and not cluster"
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n 2 --dist loadgroup --durations=20 -m "not browser and not pdf and not faults and not cluster and not move"
+
+# The SQLite database moved into a new database on the PostgreSQL server (127.0.0.1:5432): move_database.
+test-move: install assets
+	$(VENV)/bin/pytest -m move -p no:xdist --durations=5 gongzhi/ops/tests/test_move.py
 
 # A PostgreSQL cluster of its own in a temporary folder (port 55432), gunicorn on 18700: a worker killed
 # and the database stopped hard under ticket intake (docs/reliability.md). gunicorn is a dependency; the bench extra adds py-spy.

@@ -1,9 +1,11 @@
 """``move_database``: a small district moved from the SQLite test database into a new PostgreSQL database,
 checked table by table against the source, then used by a real process; a second move into it refused.
 
-The move's source is SQLite by definition, so this runs in the SQLite suite (``make test``) and is skipped
-in the PostgreSQL one, as the backup's engine-specific tests are. It needs the PostgreSQL server CI has at
-127.0.0.1:5432 (``MOVE_TEST_PG``, the server's URL without a database name)."""
+The move's source is SQLite by definition and its target a PostgreSQL server, so these run on the SQLite
+test database with the server CI has at 127.0.0.1:5432 (``MOVE_TEST_PG``, the server's URL without a
+database name): ``make test-move`` (marker ``move``; ``.ci/run`` runs it beside the PostgreSQL suite).
+``make test`` needs no database server, so it leaves them out; in the PostgreSQL suite there is no SQLite
+source, and the ``skipif`` says so."""
 
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from gongzhi.tickets import services as svc
 from gongzhi.tickets.models import Ticket
 from gongzhi.tickets.tests.helpers import G1_POINT
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow, pytest.mark.move]
 
 SERVER = os.environ.get("MOVE_TEST_PG", "postgres://postgres@127.0.0.1:5432/").rstrip("/")
 NAME = "registers_move"
