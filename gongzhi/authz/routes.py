@@ -249,6 +249,7 @@ ROUTES: dict[str, Route] = {
     "GET /api/v1/workdays/deadline": R("collection", NOBODY),
     "GET /api/v1/tickets/indicators": R("collection", STAFF),
     "POST /api/v1/tickets/hotline-import": R("collection", NOBODY),
+    "POST /api/v1/tickets/hotline-import-jobs": R("collection", NOBODY),
     "GET /api/v1/tickets/hotline-imports": R("collection", SIGNED_IN),
     "GET /api/v1/tickets/hotline-imports/{import_id}": R("import", NOBODY),
     "GET /api/v1/tickets/hotline-imports/{import_id}/errors.xlsx": R("import", NOBODY),

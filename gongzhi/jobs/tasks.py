@@ -179,9 +179,10 @@ def run_job(job_id: int) -> dict[str, Any]:
     beat.start()
     try:
         result = kind.run(JobContext(job))
-    except JobCancelled:
+    except JobCancelled as exc:
+        # a runner that writes as it goes (the hotline import, a row at a time) says what it wrote
         services.job_end(
-            job_id=job_id, ok=False, cancelled=True, message="已按发起人要求取消，未写入任何数据"
+            job_id=job_id, ok=False, cancelled=True, message=str(exc) or "已按发起人要求取消，未写入任何数据"
         )
         return {"job": job_id, "cancelled": True}
     except ApplicationError as exc:

@@ -31,6 +31,10 @@ class TicketsConfig(AppConfig):
 
         register_schedule(Schedule("tickets.supervision", "督办巡检", 300, _supervision_sweep))
         register_kind(Kind("tickets.rollup_rebuild", "工单统计重算", DISTRICT_ADMINS, _rollup_rebuild_job))
+        from gongzhi.core.roles import PLACE_MANAGERS
+        from gongzhi.tickets.hotline_jobs import JOB_KIND, hotline_import_job
+
+        register_kind(Kind(JOB_KIND, "12345热线工单导入", PLACE_MANAGERS, hotline_import_job))
 
 
 def _supervision_sweep() -> dict[str, int]:
