@@ -364,6 +364,7 @@ ROUTES: dict[str, Route] = {
     "POST /api/v1/training/courses": R("collection", NOBODY),
     "POST /api/v1/training/courses/{course_id}/sessions": R("course", NOBODY),
     "POST /api/v1/training/courses/{course_id}/certificates": R("course", NOBODY),
+    "POST /api/v1/training/courses/{course_id}/certificates-pdf-job": R("course", NOBODY),
     "GET /api/v1/training/sessions/{session_id}": R("training_session", TRAINING_READERS),
     "POST /api/v1/training/sessions/{session_id}/attendance": R(
         "training_session", NOBODY, body={"trainee_id": 999999}
@@ -734,6 +735,7 @@ ROUTES: dict[str, Route] = {
     "GET /console/training/courses/{course_id}/": R("course", TRAINING_READERS),
     "POST /console/training/courses/{course_id}/sessions/": R("course", NOBODY),
     "POST /console/training/courses/{course_id}/certificates/": R("course", NOBODY),
+    "POST /console/training/courses/{course_id}/certificates.pdf-job/": R("course", NOBODY),
     "GET /console/training/certificates/{certificate_id}.pdf": R(
         "completion_certificate", TRAINING_READERS | {GRID_WORKER.value}
     ),
