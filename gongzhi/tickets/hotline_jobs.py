@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from gongzhi.core.errors import ApplicationError
 from gongzhi.tickets import hotline
 from gongzhi.tickets import hotline_sheets as hs
 
@@ -39,6 +40,8 @@ def hotline_import_enqueue(*, actor: Actor, file_name: str, content: bytes) -> J
 
 def hotline_import_job(ctx: JobContext) -> dict[str, Any]:
     """The job's runner: the import with progress; the error report as the result file."""
+    if ctx.actor is None:  # the import is always someone's: their scope decides where rows may land
+        raise ApplicationError("12345热线导入必须由工作人员发起", code="no_actor")
     name, content = ctx.input()
     record = hotline.hotline_import(
         actor=ctx.actor, file_name=name, content=content, progress=ctx.progress, job_id=ctx.job_id

@@ -31,6 +31,7 @@ def _job(d, n=3):
 @override_settings(JOBS_PROGRESS_INTERVAL=0)
 def test_progress_inside_a_transaction_goes_through_the_jobs_own_thread(district):
     job = job_begin(job_id=_job(district).pk)
+    assert job is not None
     ctx = JobContext(job)
     with transaction.atomic():
         ctx.progress(40, 100, phase="writing")
