@@ -253,6 +253,7 @@ ROUTES: dict[str, Route] = {
     "GET /api/v1/workdays/deadline": R("collection", NOBODY),
     "GET /api/v1/tickets/indicators": R("collection", STAFF),
     "POST /api/v1/tickets/hotline-import": R("collection", NOBODY),
+    "POST /api/v1/tickets/hotline-import-jobs": R("collection", NOBODY),
     "GET /api/v1/tickets/hotline-imports": R("collection", SIGNED_IN),
     "GET /api/v1/tickets/hotline-imports/{import_id}": R("import", NOBODY),
     "GET /api/v1/tickets/hotline-imports/{import_id}/errors.xlsx": R("import", NOBODY),
@@ -367,6 +368,7 @@ ROUTES: dict[str, Route] = {
     "POST /api/v1/training/courses": R("collection", NOBODY),
     "POST /api/v1/training/courses/{course_id}/sessions": R("course", NOBODY),
     "POST /api/v1/training/courses/{course_id}/certificates": R("course", NOBODY),
+    "POST /api/v1/training/courses/{course_id}/certificates-pdf-job": R("course", NOBODY),
     "GET /api/v1/training/sessions/{session_id}": R("training_session", TRAINING_READERS),
     "POST /api/v1/training/sessions/{session_id}/attendance": R(
         "training_session", NOBODY, body={"trainee_id": 999999}
@@ -737,6 +739,7 @@ ROUTES: dict[str, Route] = {
     "GET /console/training/courses/{course_id}/": R("course", TRAINING_READERS),
     "POST /console/training/courses/{course_id}/sessions/": R("course", NOBODY),
     "POST /console/training/courses/{course_id}/certificates/": R("course", NOBODY),
+    "POST /console/training/courses/{course_id}/certificates.pdf-job/": R("course", NOBODY),
     "GET /console/training/certificates/{certificate_id}.pdf": R(
         "completion_certificate", TRAINING_READERS | {GRID_WORKER.value}
     ),

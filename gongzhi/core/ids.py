@@ -43,10 +43,15 @@ def _hmac_template(master: str) -> hmac.HMAC:
     return hmac.HMAC(_keys(master)[1], hashes.SM3())
 
 
+@lru_cache(maxsize=4)
+def _sm4(master: str) -> algorithms.SM4:
+    """The SM4 key object (it holds only the key): built once, not for every value encrypted."""
+    return algorithms.SM4(_keys(master)[0])
+
+
 def encrypt(plain: str) -> str:
-    enc_key, _ = _keys(settings.GONGZHI_DATA_KEY)
     nonce = os.urandom(12)
-    encryptor = Cipher(algorithms.SM4(enc_key), modes.GCM(nonce)).encryptor()
+    encryptor = Cipher(_sm4(settings.GONGZHI_DATA_KEY), modes.GCM(nonce)).encryptor()
     body = encryptor.update(plain.encode()) + encryptor.finalize()
     return base64.b64encode(_VERSION + nonce + encryptor.tag + body).decode()
 

@@ -18,6 +18,7 @@ class JobPhase(models.TextChoices):
     READING = "reading", _("读取文件")
     CHECKING = "checking", _("逐行校验")
     WRITING = "writing", _("写入数据库")
+    RENDERING = "rendering", _("生成文件")
     DONE = "done", _("完成")
 
 

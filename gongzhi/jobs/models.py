@@ -49,6 +49,8 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("最近进展时间"), null=True, blank=True)
+    # when the current phase began (checking, writing …): the ETA is the pace of this phase
+    phase_started_at = models.DateTimeField(_("本阶段开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 
     class Meta:

@@ -72,14 +72,9 @@ def job_context(job: Job) -> dict[str, Any]:
         min(100, round(job.rows_done * 100 / total)) if total else (100 if job.status in FINISHED else 0)
     )
     eta = None
-    if (
-        job.started_at
-        and job.heartbeat_at
-        and total
-        and 0 < job.rows_done < total
-        and job.status not in FINISHED
-    ):
-        spent = (job.heartbeat_at - job.started_at).total_seconds()
+    began = job.phase_started_at or job.started_at
+    if began and job.heartbeat_at and total and 0 < job.rows_done < total and job.status not in FINISHED:
+        spent = (job.heartbeat_at - began).total_seconds()
         eta = round(spent / job.rows_done * (total - job.rows_done))
     return {
         "job": job,

@@ -13,7 +13,6 @@ records the job with its import batch and is one transaction).
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -25,7 +24,7 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 from django_tasks import task
 
-from gongzhi.jobs.enums import FileRole, JobPhase
+from gongzhi.jobs.enums import FileRole, JobPhase, JobStatus
 
 if TYPE_CHECKING:
     from gongzhi.jobs.models import Job
@@ -52,6 +51,15 @@ class Schedule:
     label: str
     every_seconds: int
     run: Callable[[], dict[str, Any]]
+    # where the period starts, from the Unix epoch (a Thursday, 00:00 UTC): 18 h puts a daily run at
+    # 02:00 Beijing time
+    offset_seconds: int = 0
+    # heavy work (a full rollup rebuild, a retraining) waits for its first boundary after the very first
+    # start instead of running at once when a worker first comes up
+    first_at_next_slot: bool = False
+
+    def slot(self, timestamp: float) -> int:
+        return int(timestamp - self.offset_seconds) // max(1, self.every_seconds)
 
 
 _KINDS: dict[str, Kind] = {}
@@ -91,6 +99,11 @@ class JobContext:
         self.actor = job.actor
         self.params = dict(job.params)
         self._last = 0.0
+        self._phase = ""
+        # progress reported inside the runner's transaction, for the writer thread (``_Heartbeat``)
+        self._pending: dict[str, Any] | None = None
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
 
     def input(self) -> tuple[str, bytes]:
         from gongzhi.jobs.models import JobFile
@@ -112,17 +125,24 @@ class JobContext:
         force: bool = False,
     ) -> None:
         """Rows done (of total) so far; raises ``JobCancelled`` when the starter asked to cancel. Written
-        at most every JOBS_PROGRESS_INTERVAL seconds, and never inside a transaction (it would be undone
-        with it, and on SQLite wait for it)."""
+        at most every JOBS_PROGRESS_INTERVAL seconds (and at once on ``force`` or a new phase).
+
+        Inside the runner's transaction (an import's write phase) a row written on this connection would
+        only be seen at the commit, and undone with a rollback: the values are handed to the job's
+        heartbeat thread, which writes them on a connection of its own at once, outside the transaction.
+        There is no cancelling then (the transaction finishes, all of it or nothing). On SQLite that
+        connection waits for the writer's lock, so the write phase's figures show when it lets go."""
         now = time.monotonic()
-        if not force and now - self._last < _interval():
+        new_phase = phase != self._phase
+        if not force and not new_phase and now - self._last < _interval():
             return
         self._last = now
-        if connection.in_atomic_block:
-            return
         from gongzhi.jobs.models import Job
 
         values: dict[str, Any] = {"rows_done": done, "phase": phase, "heartbeat_at": timezone.now()}
+        if new_phase:
+            values["phase_started_at"] = values["heartbeat_at"]
+            self._phase = phase
         if total is not None:
             values["rows_total"] = total
         if errors is not None:
@@ -131,9 +151,19 @@ class JobContext:
             values["error_count"] = error_count
         if note is not None:
             values["message"] = note[:500]
+        if connection.in_atomic_block:
+            with self._lock:
+                self._pending = {**(self._pending or {}), **values}
+            self._wake.set()
+            return
         Job.objects.filter(pk=self.job_id).update(**values)
         if Job.objects.filter(pk=self.job_id, cancel_requested=True).exists():
             raise JobCancelled
+
+    def take_pending(self) -> dict[str, Any] | None:
+        with self._lock:
+            values, self._pending = self._pending, None
+        return values
 
     def result_file(self, name: str, content: bytes, content_type: str) -> None:
         from gongzhi.jobs.services import job_file_put
@@ -144,21 +174,39 @@ class JobContext:
 
 
 class _Heartbeat(threading.Thread):
-    """Marks the job alive every few seconds while its runner works (also inside its long transaction)."""
+    """Marks the job alive every few seconds while its runner works (also inside its long transaction),
+    and writes the progress the runner reports from inside its transaction (``JobContext.progress``):
+    this thread's connection is its own, so the row is committed and every page sees it at once."""
 
-    def __init__(self, job_id: int, every: float) -> None:
+    def __init__(self, job_id: int, every: float, ctx: JobContext | None = None) -> None:
         super().__init__(daemon=True, name=f"job-{job_id}-heartbeat")
-        self.job_id, self.every = job_id, every
+        self.job_id, self.every, self.ctx = job_id, every, ctx
         self.stop = threading.Event()
 
     def run(self) -> None:
         from gongzhi.jobs.models import Job
 
+        wake = self.ctx._wake if self.ctx is not None else self.stop
+        next_beat = time.monotonic() + self.every
         try:
-            while not self.stop.wait(self.every):
-                # SQLite busy under the runner's write: the next beat tries again
-                with contextlib.suppress(DatabaseError):
-                    Job.objects.filter(pk=self.job_id).update(heartbeat_at=timezone.now())
+            while not self.stop.is_set():
+                wake.wait(max(0.0, next_beat - time.monotonic()))
+                wake.clear()
+                if self.stop.is_set():
+                    break
+                values = self.ctx.take_pending() if self.ctx is not None else None
+                if values is None and time.monotonic() < next_beat:
+                    continue
+                values = values or {"heartbeat_at": timezone.now()}
+                try:
+                    # only while it runs: a late beat never overwrites how it ended
+                    Job.objects.filter(pk=self.job_id, status=JobStatus.RUNNING).update(**values)
+                except DatabaseError:
+                    # SQLite busy under the runner's write: the next beat tries again, newer figures first
+                    if self.ctx is not None and "rows_done" in values:
+                        with self.ctx._lock:
+                            self.ctx._pending = {**values, **(self.ctx._pending or {})}
+                next_beat = time.monotonic() + self.every
         finally:
             connection.close()
 
@@ -175,13 +223,15 @@ def run_job(job_id: int) -> dict[str, Any]:
     if kind is None:
         services.job_end(job_id=job_id, ok=False, message=f"未知的任务类型：{job.kind}")
         return {"job": job_id, "failed": True}
-    beat = _Heartbeat(job_id, float(getattr(settings, "JOBS_HEARTBEAT_SECONDS", 10)))
+    ctx = JobContext(job)
+    beat = _Heartbeat(job_id, float(getattr(settings, "JOBS_HEARTBEAT_SECONDS", 10)), ctx)
     beat.start()
     try:
-        result = kind.run(JobContext(job))
-    except JobCancelled:
+        result = kind.run(ctx)
+    except JobCancelled as exc:
+        # a runner that writes as it goes (the hotline import, a row at a time) says what it wrote
         services.job_end(
-            job_id=job_id, ok=False, cancelled=True, message="已按发起人要求取消，未写入任何数据"
+            job_id=job_id, ok=False, cancelled=True, message=str(exc) or "已按发起人要求取消，未写入任何数据"
         )
         return {"job": job_id, "cancelled": True}
     except ApplicationError as exc:

@@ -28,11 +28,17 @@ def schedule_due(now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     n = 0
     for name, s in sorted(schedules().items()):
-        slot = int(now.timestamp()) // max(1, s.every_seconds)
+        slot = s.slot(now.timestamp())
         if ScheduledRun.objects.filter(name=name, slot=slot).exists():
             continue
+        first = s.first_at_next_slot and not ScheduledRun.objects.filter(name=name).exists()
         try:
             with transaction.atomic():
+                if first:  # the very first start: this period counts as run, the next one runs
+                    ScheduledRun.objects.create(
+                        name=name, slot=slot, finished_at=now, result={"skipped": "first start"}
+                    )
+                    continue
                 ScheduledRun.objects.create(name=name, slot=slot)
                 transaction.on_commit(functools.partial(run_scheduled.enqueue, name, slot))
         except IntegrityError:

@@ -31,6 +31,21 @@ class TicketsConfig(AppConfig):
 
         register_schedule(Schedule("tickets.supervision", "督办巡检", 300, _supervision_sweep))
         register_kind(Kind("tickets.rollup_rebuild", "工单统计重算", DISTRICT_ADMINS, _rollup_rebuild_job))
+        from gongzhi.core.roles import PLACE_MANAGERS
+        from gongzhi.tickets.hotline_jobs import JOB_KIND, hotline_import_job
+
+        register_kind(Kind(JOB_KIND, "12345热线工单导入", PLACE_MANAGERS, hotline_import_job))
+        # every night at 02:00 Beijing time the rollups are rebuilt from the records, district by district
+        register_schedule(
+            Schedule(
+                "tickets.rollup_rebuild",
+                "工单统计夜间重算",
+                24 * 3600,
+                _rollup_rebuild_nightly,
+                offset_seconds=18 * 3600,
+                first_at_next_slot=True,
+            )
+        )
 
 
 def _supervision_sweep() -> dict[str, int]:
@@ -51,3 +66,14 @@ def _rollup_rebuild_job(ctx: Any) -> dict[str, Any]:
     district = str(ctx.params.get("district", ""))
     n = rollup.rebuild(district)
     return {"message": f"统计已按记录重算：日统计 {n} 行（月统计和状态计数随之重算）", "rows": n}
+
+
+def _rollup_rebuild_nightly() -> dict[str, int]:
+    """Each district's rollup rebuilt from its tickets (one transaction each): {district code: rows}."""
+    from gongzhi.places.models import District
+    from gongzhi.tickets import rollup
+
+    return {
+        code: rollup.rebuild(code)
+        for code in District.objects.order_by("code").values_list("code", flat=True)
+    }

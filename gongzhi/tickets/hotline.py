@@ -20,10 +20,10 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -276,29 +276,87 @@ def _in_scope(actor: Actor, grid_code: str) -> bool:
 
 
 def hotline_import(
-    *, actor: Actor, file_name: str, content: bytes, now: datetime | None = None
+    *,
+    actor: Actor,
+    file_name: str,
+    content: bytes,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+    job_id: int | None = None,
 ) -> HotlineImport:
     """Imports a hotline export; returns the kept ``HotlineImport`` (counts, errors, skipped rows).
 
-    A file that cannot be read at all raises ``ValidationFailed`` and records nothing."""
+    A file that cannot be read at all raises ``ValidationFailed`` and records nothing.
+
+    In a background job (``hotline_import_job``) ``progress(done, total, …)`` is called between rows (it
+    raises ``JobCancelled`` to stop: the rows made so far stay, each a whole ticket) and the record carries
+    ``job_id``: the job run again after its worker died resumes the same record, and the rows it already
+    made into tickets count as made, not as skipped — the same result as one uninterrupted run."""
+    from gongzhi.jobs.tasks import JobCancelled
+
     scope_codes = _require_importer(actor)
-    at = now or timezone.now()
+    record = HotlineImport.objects.filter(job_id=job_id).first() if job_id is not None else None
+    if record is not None and record.finished:
+        return record
+    at = record.created_at if record is not None else now or timezone.now()
     kind = hs.check_upload(file_name, len(content))
+    if progress is not None:
+        progress(0, None, phase="reading", force=True)
     rows = hs.read_hotline_file(content, kind)
     if not rows:
         raise ValidationFailed(
             "文件中没有数据行（第1行是列名，数据从第2行开始）", fields={"file": "没有数据"}
         )
-    record = HotlineImport.objects.create(
-        actor_id=actor.pk,
-        created_at=at,
-        file_name=(file_name or "")[-255:],
-        sha256=hashlib.sha256(content).hexdigest(),
-        rows=len(rows),
-        scope_codes=scope_codes,
-        **codes.common_place(scope_codes),
-    )
-    numbers = [r.get(hs.NUMBER) for r in rows if r.get(hs.NUMBER)]
+    if record is None:
+        record = HotlineImport.objects.create(
+            actor_id=actor.pk,
+            created_at=at,
+            file_name=(file_name or "")[-255:],
+            sha256=hashlib.sha256(content).hexdigest(),
+            rows=len(rows),
+            scope_codes=scope_codes,
+            job_id=job_id,
+            **codes.common_place(scope_codes),
+        )
+    existing, mine = _already_imported([r.get(hs.NUMBER) for r in rows if r.get(hs.NUMBER)], record)
+    state = _State()
+    try:
+        _import_rows(actor, record, rows, at, existing, mine, state, progress)
+    except JobCancelled:
+        _finish(actor, record, state, cancelled=True)
+        raise JobCancelled(
+            f"已按发起人要求取消：取消前已建单 {state.created} 条（每条完整写入），其余行未导入；"
+            "重新上传同一文件时已建的工单会自动跳过"
+        ) from None
+    _finish(actor, record, state)
+    return record
+
+
+class Progress(Protocol):
+    def __call__(
+        self,
+        done: int,
+        total: int | None = None,
+        *,
+        phase: str = ...,
+        errors: list[dict[str, Any]] | None = None,
+        error_count: int | None = None,
+        force: bool = False,
+    ) -> None: ...
+
+
+@dataclass
+class _State:
+    created: int = 0
+    unplaced: int = 0
+    errors: list[tuple[int, str, str]] = field(default_factory=list)
+    bad_rows: dict[str, list[str]] = field(default_factory=dict)
+    skipped: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _already_imported(numbers: list[str], record: HotlineImport) -> tuple[dict[str, int], dict[str, str]]:
+    """工单编号 already imported → ticket id; and of those, the ones this record made in an earlier run of
+    its job (→ the ticket's grid code), which count as made by this import."""
     existing: dict[str, int] = {}
     for start in range(0, len(numbers), 2000):
         existing.update(
@@ -306,17 +364,51 @@ def hotline_import(
                 channel=Channel.HOTLINE, channel_source=SOURCE, external_id__in=numbers[start : start + 2000]
             ).values_list("external_id", "id")
         )
+    mine: dict[str, str] = {}
+    if record.job_id is not None and existing:
+        by_id = {v: k for k, v in existing.items()}
+        ids_ = sorted(by_id)
+        for start in range(0, len(ids_), 2000):
+            for ticket_id, data, grid_code in TicketEvent.objects.filter(
+                ticket_id__in=ids_[start : start + 2000], move="report"
+            ).values_list("ticket_id", "data", "ticket__grid_code"):
+                if ((data or {}).get("hotline") or {}).get("import_id") == record.pk:
+                    mine[by_id[ticket_id]] = grid_code or ""
+    return existing, mine
+
+
+def _import_rows(
+    actor: Actor,
+    record: HotlineImport,
+    rows: list[hs.HotlineRow],
+    at: datetime,
+    existing: dict[str, int],
+    mine: dict[str, str],
+    state: _State,
+    progress: Progress | None,
+) -> None:
     matcher = CategoryMatcher()
     seen: dict[str, int] = {}
-    errors: list[tuple[int, str, str]] = []
-    bad_rows: dict[str, list[str]] = {}
-    skipped: list[dict[str, Any]] = []
-    created = unplaced = 0
-    for row in rows:
+    total = len(rows)
+    for i, row in enumerate(rows):
+        if progress is not None:
+            progress(
+                i,
+                total,
+                phase="writing",
+                error_count=len(state.bad_rows),
+                errors=[{"row": n, "column": c, "message": m} for n, c, m in state.errors[:50]],
+                force=i == 0,
+            )
         row_errors, clean = _clean_row(row, at)
         number = clean["number"]
+        if not row_errors and number in mine and number not in seen:
+            seen[number] = row.number  # made by this import's earlier run: counted, not made again
+            state.created += 1
+            state.unplaced += 0 if mine[number] else 1
+            continue
         if not row_errors and (number in existing or number in seen):
-            skipped.append(
+            state.skipped.append(
                 {
                     "row": row.number,
                     "external_id": number,
@@ -335,7 +427,7 @@ def hotline_import(
                 ticket = _import_row(actor, record, row, clean, grid_code, matcher(row.get(hs.KIND)))
             except Conflict:
                 # Imported between our look-up and this row (another upload of the same file).
-                skipped.append(
+                state.skipped.append(
                     {"row": row.number, "external_id": number, "ticket_id": None, "reason": "已存在"}
                 )
                 continue
@@ -345,36 +437,43 @@ def hotline_import(
                     row_errors.append((column, _QUOTED.sub("", message) if column == hs.PHONE else message))
             else:
                 seen[number] = row.number
-                created += 1
-                unplaced += 0 if ticket.grid_code else 1
+                state.created += 1
+                state.unplaced += 0 if ticket.grid_code else 1
                 continue
         for column, message in row_errors:
-            errors.append((row.number, column, message))
-        bad_rows[str(row.number)] = [hs.mask_raw(h, v) for h, v in zip(hs.HEADERS, row.raw(), strict=True)]
+            state.errors.append((row.number, column, message))
+        state.bad_rows[str(row.number)] = [
+            hs.mask_raw(h, v) for h, v in zip(hs.HEADERS, row.raw(), strict=True)
+        ]
+    if progress is not None:
+        progress(total, total, phase="writing", error_count=len(state.bad_rows), force=True)
+
+
+@transaction.atomic
+def _finish(actor: Actor, record: HotlineImport, state: _State, *, cancelled: bool = False) -> None:
     order = {h: i for i, h in enumerate(hs.HEADERS)}
-    errors.sort(key=lambda e: (e[0], order.get(e[1], 99)))
-    with transaction.atomic():
-        record.created, record.skipped, record.unplaced = created, len(skipped), unplaced
-        record.error_count = len(bad_rows)
-        record.errors = [{"row": n, "column": c, "message": m} for n, c, m in errors[:MAX_REPORTED_ERRORS]]
-        record.error_rows = dict(list(bad_rows.items())[:MAX_REPORTED_ERRORS])
-        record.skipped_rows = skipped[:MAX_REPORTED_SKIPS]
-        record.finished = True
-        record.save()
-        audit_record(
-            actor=actor,
-            target=record,
-            event="tickets.hotline_imported",
-            data={
-                "file_name": record.file_name,
-                "sha256": record.sha256,
-                "rows": record.rows,
-                "created": created,
-                "skipped": record.skipped,
-                "errors": record.error_count,
-            },
-        )
-    return record
+    errors = sorted(state.errors, key=lambda e: (e[0], order.get(e[1], 99)))
+    record.created, record.skipped, record.unplaced = state.created, len(state.skipped), state.unplaced
+    record.error_count = len(state.bad_rows)
+    record.errors = [{"row": n, "column": c, "message": m} for n, c, m in errors[:MAX_REPORTED_ERRORS]]
+    record.error_rows = dict(list(state.bad_rows.items())[:MAX_REPORTED_ERRORS])
+    record.skipped_rows = state.skipped[:MAX_REPORTED_SKIPS]
+    record.finished = True
+    record.save()
+    audit_record(
+        actor=actor,
+        target=record,
+        event="tickets.hotline_imported",
+        data={
+            "file_name": record.file_name,
+            "sha256": record.sha256,
+            "rows": record.rows,
+            "created": state.created,
+            "skipped": record.skipped,
+            "errors": record.error_count,
+            **({"cancelled": True} if cancelled else {}),
+        },
+    )
 
 
 @transaction.atomic

@@ -681,6 +681,16 @@ class HotlineImport(models.Model):
     subdistrict_code = models.CharField(_("街道代码"), max_length=12, blank=True)
     community_code = models.CharField(_("社区代码"), max_length=12, blank=True)
     grid_code = models.CharField(_("网格编码"), max_length=15, blank=True)
+    # The background job that runs this import: a job run again after its worker died finds the record
+    # and resumes it (rows already made into tickets by it are counted as made, never made twice).
+    job = models.OneToOneField(
+        "jobs.Job",
+        verbose_name=_("后台任务"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="hotline_import",
+    )
 
     class Meta:
         verbose_name = _("12345热线导入记录")

@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from gongzhi.core.access import actor_of
 from gongzhi.core.api import ERRORS, session_auth
 from gongzhi.core.http import pdf_response
+from gongzhi.jobs.api import JobOut, job_body
 from gongzhi.training import certificate, selectors
 from gongzhi.training.services import attendance, certificates, plans, sessions, trainees
 
@@ -242,6 +243,17 @@ def certificate_create(request: HttpRequest, course_id: int, payload: TrainingCe
         actor=actor_of(request), course_id=course_id, trainee_id=payload.trainee_id
     )
     return Status(201, cert)
+
+
+@router.post(
+    "/courses/{course_id}/certificates-pdf-job",
+    response={202: JobOut, **ERRORS},
+    summary="在后台生成本课程全部结业证书（一个PDF，每份一页）：立即返回任务，PDF为发起人的结果文件",
+)
+def certificates_pdf_job(request: HttpRequest, course_id: int):
+    from gongzhi.training.certificate import certificates_pdf_enqueue
+
+    return Status(202, job_body(certificates_pdf_enqueue(actor=actor_of(request), course_id=course_id)))
 
 
 @router.get(

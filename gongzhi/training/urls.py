@@ -11,6 +11,11 @@ urlpatterns = [
     path("courses/<int:course_id>/", console.course_detail, name="course_detail"),
     path("courses/<int:course_id>/sessions/", console.session_create, name="session_create"),
     path("courses/<int:course_id>/certificates/", console.certificate_create, name="certificate_create"),
+    path(
+        "courses/<int:course_id>/certificates.pdf-job/",
+        console.certificates_pdf_job,
+        name="certificates_pdf_job",
+    ),
     path("certificates/<int:certificate_id>.pdf", console.certificate_pdf, name="certificate_pdf"),
     path("sessions/<int:session_id>/", console.session_detail, name="session_detail"),
     path("sessions/<int:session_id>/attendance/", console.attendance_create, name="attendance_create"),

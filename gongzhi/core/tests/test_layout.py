@@ -126,6 +126,7 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "figures": "chart data for the indicator page",
         "hotline": "the 12345 hotline import pipeline",
         "hotline_sheets": "the 12345 spreadsheet format",
+        "hotline_jobs": "the 12345 hotline import as a background job",
         "indicators": "the indicator formulas over the rollups",
         "notify": "the notice sender setting",
         "rollup": "the DailyStat/MonthlyStat/StatusCount rollups",

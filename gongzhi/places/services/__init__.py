@@ -7,6 +7,7 @@ buildings, households) and ``teams`` (a grid's "1+X+N" team).
 from gongzhi.places.services.households import (
     address_key,
     building_get_or_create,
+    buildings_get_or_create,
     compose_address,
     estate_get_or_create,
     household_create,
@@ -39,6 +40,7 @@ from gongzhi.places.services.teams import (
 __all__ = [
     "address_key",
     "building_get_or_create",
+    "buildings_get_or_create",
     "community_create",
     "community_rename",
     "compose_address",

@@ -6,13 +6,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from django.http import HttpRequest
-from ninja import File, Router, Schema, UploadedFile
+from ninja import File, Router, Schema, Status, UploadedFile
 
 from gongzhi.core.api import ERRORS, session_auth
 from gongzhi.core.errors import ValidationFailed
 from gongzhi.core.http import xlsx_response
+from gongzhi.jobs.api import JobOut, job_body
 from gongzhi.tickets import hotline
 from gongzhi.tickets import hotline_sheets as hs
+from gongzhi.tickets.hotline_jobs import hotline_import_enqueue
 from gongzhi.tickets.models import HotlineImport
 
 if TYPE_CHECKING:
@@ -111,6 +113,22 @@ def hotline_import(
     hs.check_upload(file.name or "", file.size or 0)  # before reading a byte of it
     record = hotline.hotline_import(actor=_actor(request), file_name=file.name or "", content=file.read())
     return import_body(record)
+
+
+@router.post(
+    "/tickets/hotline-import-jobs",
+    response={202: JobOut, **ERRORS},
+    summary="在后台导入12345热线工单（大文件）：立即返回任务，进度见 GET /api/v1/jobs/{job_id}",
+)
+def hotline_import_job(
+    request: HttpRequest,
+    file: UploadedFile | None = File(None, description="12345工单导出文件 .xlsx 或 .csv（UTF-8/GBK）"),  # noqa: B008
+):
+    if file is None:
+        raise ValidationFailed("请选择要上传的文件", fields={"file": "请选择文件"})
+    hs.check_upload(file.name or "", file.size or 0)
+    job = hotline_import_enqueue(actor=_actor(request), file_name=file.name or "", content=file.read())
+    return Status(202, job_body(job))
 
 
 @router.get(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gongzhi.core.access import actor_of
@@ -14,8 +15,10 @@ from gongzhi.core.errors import ApplicationError, Forbidden, NotFound
 from gongzhi.core.http import xlsx_response
 from gongzhi.core.permissions import allowed
 from gongzhi.core.sheets import max_file_bytes, max_rows
+from gongzhi.jobs.selectors import job_context
 from gongzhi.tickets import hotline
 from gongzhi.tickets import hotline_sheets as hs
+from gongzhi.tickets.hotline_jobs import hotline_import_enqueue
 
 SHOWN_ERRORS = 200
 
@@ -35,6 +38,12 @@ def hotline_page(request: HttpRequest) -> HttpResponse:
             if upload is None:
                 raise ApplicationError("请选择要上传的文件")
             hs.check_upload(upload.name or "", upload.size or 0)
+            if (upload.size or 0) > settings.JOBS_IMPORT_SYNC_BYTES:
+                # A large file goes to the background: the job's page shows its progress.
+                job = hotline_import_enqueue(actor=actor, file_name=upload.name or "", content=upload.read())
+                if request.htmx:  # type: ignore[attr-defined]
+                    return render(request, "jobs/partials/_progress.html", job_context(job))
+                return redirect("jobs:detail", job_id=job.pk)
             record = hotline.hotline_import(actor=actor, file_name=upload.name or "", content=upload.read())
         except Forbidden as exc:
             raise Http404 from exc

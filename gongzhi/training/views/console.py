@@ -188,6 +188,20 @@ def certificate_create(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @console_login_required
+@require_POST
+def certificates_pdf_job(request: HttpRequest, course_id: int) -> HttpResponse:
+    """All certificates of the course as one PDF to print, made in the background: the job's page."""
+    try:
+        job = certificate.certificates_pdf_enqueue(actor=actor_of(request), course_id=course_id)
+    except NotFound as exc:
+        raise _not_found(exc) from exc
+    except ApplicationError as exc:
+        refused(request, exc)
+        return redirect("training:course_detail", course_id=course_id)
+    return redirect("jobs:detail", job_id=job.pk)
+
+
+@console_login_required
 @require_GET
 def certificate_pdf(request: HttpRequest, certificate_id: int) -> HttpResponse:
     actor = actor_of(request)
