@@ -217,6 +217,8 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "matrix": "enumerate, probe and render the matrix",
         "routes": "the one table of routes",
         "world": "the world the matrix runs in",
+        "language": "every console and H5 page read in one language: what of the other it still shows",
+        "throwaway": "the matrix world in a throwaway test database, for the probing commands",
     },
 }
 # A layer file past this many lines becomes a package of the same name, one module per sub-domain.
