@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.core.errors import NotFound
 from gongzhi.core.roles import PLACE_READERS
@@ -255,9 +256,9 @@ def demand_progress(demands: list[AppointmentDemand]) -> dict[int, str]:
     out = {}
     for d in demands:
         if d.ticket_id:
-            out[d.pk] = f"工单{tickets.get(d.ticket_id, '')}"
+            out[d.pk] = gettext("工单%(status)s") % {"status": tickets.get(d.ticket_id, "")}
         elif d.topic_id:
-            out[d.pk] = f"议题{topics.get(d.topic_id, '')}"
+            out[d.pk] = gettext("议题%(status)s") % {"status": topics.get(d.topic_id, "")}
         else:
             out[d.pk] = d.get_status_display()
     return out

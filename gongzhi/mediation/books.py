@@ -13,6 +13,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext_noop
+
 from gongzhi.core.cells import new_workbook
 from gongzhi.core.errors import NotFound, field_error
 from gongzhi.core.permissions import allowed
@@ -24,10 +26,10 @@ if TYPE_CHECKING:
     from gongzhi.core.types import Actor
 
 REGISTERS = {
-    "visits": "接访登记簿",
-    "consultations": "法律服务登记簿",
-    "cases": "调解案件登记簿",
-    "meetings": "会议记录簿",
+    "visits": gettext_noop("接访登记簿"),
+    "consultations": gettext_noop("法律服务登记簿"),
+    "cases": gettext_noop("调解案件登记簿"),
+    "meetings": gettext_noop("会议记录簿"),
 }
 MAX_DAYS = 366
 

@@ -4,6 +4,7 @@ assessment and its indicators."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class OrganizationKind(models.TextChoices):
@@ -68,11 +69,11 @@ class ProposerKind(models.TextChoices):
 # meetings' resolutions carried out × 100. An indicator without figures is left out and the weights of
 # the others are scaled up to 100 (see gongzhi/property/services/assessment.py).
 INDICATORS: dict[str, str] = {
-    "resident_rating": "居民评价",
-    "on_time_rate": "物业类工单按时办结率",
-    "satisfaction_rate": "物业类工单满意率",
-    "repeat_complaints": "重复投诉（越少越好）",
-    "resolutions_done": "联席会议决议落实率",
+    "resident_rating": gettext_noop("居民评价"),
+    "on_time_rate": gettext_noop("物业类工单按时办结率"),
+    "satisfaction_rate": gettext_noop("物业类工单满意率"),
+    "repeat_complaints": gettext_noop("重复投诉（越少越好）"),
+    "resolutions_done": gettext_noop("联席会议决议落实率"),
 }
 
 # The weights until a district sets its own (each subject's weights sum to 100).

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class OrganizationKind(models.TextChoices):
@@ -43,31 +44,31 @@ class WorkerKind(models.TextChoices):
 
 
 # The levels of a social-work certificate (社会工作者职业资格).
-WORKER_LEVELS = ["助理社会工作师", "社会工作师", "高级社会工作师"]
+WORKER_LEVELS = [gettext_noop("助理社会工作师"), gettext_noop("社会工作师"), gettext_noop("高级社会工作师")]
 # A harmony envoy is named by a level of government.
-ENVOY_LEVELS = ["省级", "市级", "区级"]
+ENVOY_LEVELS = [gettext_noop("省级"), gettext_noop("市级"), gettext_noop("区级")]
 
 # The fields a community social organisation serves in (民发〔2017〕191号's priority types and more).
 FIELDS = [
-    "为老服务",
-    "儿童青少年",
-    "助残服务",
-    "文化体育",
-    "公益慈善",
-    "邻里互助",
-    "矛盾调解",
-    "环境保护",
-    "法律服务",
-    "心理健康",
+    gettext_noop("为老服务"),
+    gettext_noop("儿童青少年"),
+    gettext_noop("助残服务"),
+    gettext_noop("文化体育"),
+    gettext_noop("公益慈善"),
+    gettext_noop("邻里互助"),
+    gettext_noop("矛盾调解"),
+    gettext_noop("环境保护"),
+    gettext_noop("法律服务"),
+    gettext_noop("心理健康"),
 ]
 
 # The scoring sheet of the contest: criterion → the most points a judge gives for it (100 in all).
 DEFAULT_CRITERIA: list[dict[str, Any]] = [
-    {"key": "need", "label": "需求契合度", "max": 30},
-    {"key": "innovation", "label": "创新性", "max": 20},
-    {"key": "feasibility", "label": "可行性", "max": 20},
-    {"key": "effect", "label": "服务成效", "max": 20},
-    {"key": "sustainability", "label": "可持续性", "max": 10},
+    {"key": "need", "label": gettext_noop("需求契合度"), "max": 30},
+    {"key": "innovation", "label": gettext_noop("创新性"), "max": 20},
+    {"key": "feasibility", "label": gettext_noop("可行性"), "max": 20},
+    {"key": "effect", "label": gettext_noop("服务成效"), "max": 20},
+    {"key": "sustainability", "label": gettext_noop("可持续性"), "max": 10},
 ]
 
 # The final grade of a closed funded project from its closing score (one city's scale: A ≥ 85,

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.campaigns import selectors
@@ -48,7 +49,11 @@ def _places(actor: Any) -> list[tuple[str, str]]:
     subs = Subdistrict.objects.filter(code__in=sorted({c.subdistrict_code for c in communities})).order_by(
         "code"
     )
-    out = [(s.code, f"{s.name}（街道）") for s in subs if allowed(actor, "campaigns.manage_campaign", s)]
+    out = [
+        (s.code, gettext("%(name)s（街道）") % {"name": s.name})
+        for s in subs
+        if allowed(actor, "campaigns.manage_campaign", s)
+    ]
     return out + [(c.code, c.name) for c in communities]
 
 
@@ -73,7 +78,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             errors = _fail(request, exc)
         else:
-            messages.success(request, f"已发起“{campaign.title}”")
+            messages.success(request, gettext("已发起“%(title)s”") % {"title": campaign.title})
             return redirect("campaigns:detail", campaign_id=campaign.pk)
     year = year_or_none(request.GET.get("year"))
     kind = request.GET.get("kind", "")[:12]
@@ -160,7 +165,11 @@ def duty_create(request: HttpRequest, campaign_id: int) -> HttpResponse:
             _detail_context(actor, campaign, can_manage, duties, posted.values(), errors),
             status=exc.status,
         )
-    messages.success(request, f"已安排{duty.inspector_name}：{duty.section}")
+    messages.success(
+        request,
+        gettext("已安排%(inspector_name)s：%(section)s")
+        % {"inspector_name": duty.inspector_name, "section": duty.section},
+    )
     return redirect("campaigns:detail", campaign_id=campaign.pk)
 
 
@@ -179,7 +188,7 @@ def campaign_close(request: HttpRequest, campaign_id: int) -> HttpResponse:
             _detail_context(actor, campaign, False, [], {}, {"form": exc.message}),
             status=exc.status,
         )
-    messages.success(request, "行动已结束")
+    messages.success(request, gettext("行动已结束"))
     return redirect("campaigns:detail", campaign_id=campaign.pk)
 
 
@@ -215,7 +224,7 @@ def finding_types(request: HttpRequest) -> HttpResponse:
             if exc.status == 404:
                 raise Http404(exc.message) from exc
         else:
-            messages.success(request, f"已新增问题类型“{row.name}”")
+            messages.success(request, gettext("已新增问题类型“%(name)s”") % {"name": row.name})
             return redirect("campaigns:types")
     return render(
         request,

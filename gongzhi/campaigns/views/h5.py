@@ -9,6 +9,8 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.campaigns import selectors
@@ -60,8 +62,16 @@ def record(request: HttpRequest, campaign_id: int) -> HttpResponse:
             errors, status = exc.fields or {"form": exc.message}, exc.status
             errors.setdefault("form", exc.message)
         else:
-            note = f"，已转工单 {finding.ticket.number}" if finding.ticket else "（当场整改）"
-            messages.success(request, f"已记录：{finding.type.name} {finding.quantity}处{note}")
+            note = (
+                gettext("，已转工单 %(number)s") % {"number": finding.ticket.number}
+                if finding.ticket
+                else gettext("（当场整改）")
+            )
+            messages.success(
+                request,
+                gettext("已记录：%(name)s %(quantity)s处%(note)s")
+                % {"name": finding.type.name, "quantity": finding.quantity, "note": note},
+            )
             return redirect("campaigns_h5:record", campaign_id=campaign.pk)
     grids = list(grid_list_for_actor(actor=actor).filter(subdistrict_code=campaign.subdistrict_code)[:100])
     if campaign.community_code:
@@ -106,6 +116,8 @@ def check(request: HttpRequest, duty_id: int) -> HttpResponse:
             status=exc.status,
         )
     messages.success(
-        request, f"已记录{done.done_on:%m月%d日}的巡查" + ("" if done.in_hours else "（不在规定时段内）")
+        request,
+        gettext("已记录%(day)s的巡查") % {"day": date_format(done.done_on, gettext("m月d日"))}
+        + ("" if done.in_hours else gettext("（不在规定时段内）")),
     )
     return redirect("campaigns_h5:mine")

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core.access import actor_of, console_login_required
@@ -64,7 +65,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
                 content=form.text("content"),
                 proposers=form.text("proposers"),
             ),
-            f"已提交提案“{form.text('title')}”",
+            gettext("已提交提案“%(title)s”") % {"title": form.text("title")},
         )
         return redirect("councils:proposals")
     rows = list(selectors.proposal_list_for_actor(actor=actor).order_by("-id")[:300])
@@ -96,13 +97,13 @@ def proposal_act(request: HttpRequest, proposal_id: int) -> HttpResponse:
             lambda: proposals.proposal_accept(
                 actor=actor, proposal_id=row.pk, council_id=int_or_none(form.text("council_id")) or 0
             ),
-            "提案已转为议题",
+            gettext("提案已转为议题"),
         )
     elif form.text("action") == "answer":
         _guard(
             request,
             lambda: proposals.proposal_answer(actor=actor, proposal_id=row.pk, answer=form.text("answer")),
-            "已答复",
+            gettext("已答复"),
         )
     else:
         raise Http404("操作不存在")
@@ -123,7 +124,7 @@ def appointment_list(request: HttpRequest) -> HttpResponse:
                 lambda: appointments.appointment_schedule(
                     actor=actor, place_id=int_or_none(form.text("place_id")) or 0, sessions=form.sessions()
                 ),
-                "已排班",
+                gettext("已排班"),
             )
         else:
             place_form = PlaceForm(request.POST)
@@ -135,7 +136,7 @@ def appointment_list(request: HttpRequest) -> HttpResponse:
                     name=place_form.text("name"),
                     address=place_form.text("address"),
                 ),
-                f"已设立点位“{place_form.text('name')}”",
+                gettext("已设立点位“%(name)s”") % {"name": place_form.text("name")},
             )
         return redirect("councils:appointments")
     today = timezone.localdate()
@@ -210,7 +211,7 @@ def session_act(request: HttpRequest, session_id: int) -> HttpResponse:
                 activities=action.text("activities"),
                 notes=action.text("notes"),
             ),
-            "已记录接待情况",
+            gettext("已记录接待情况"),
         )
     elif what == "demand":
         form = DemandForm(request.POST)
@@ -219,7 +220,7 @@ def session_act(request: HttpRequest, session_id: int) -> HttpResponse:
             lambda: appointments.appointment_demand_record(
                 actor=actor, session_id=session.pk, data=form.demand_input()
             ),
-            "已登记诉求",
+            gettext("已登记诉求"),
         )
     elif what == "callback":
         cb = CallbackForm(request.POST)
@@ -233,7 +234,7 @@ def session_act(request: HttpRequest, session_id: int) -> HttpResponse:
                 opinion=cb.text("opinion"),
                 note=cb.text("note"),
             ),
-            "已记录回访",
+            gettext("已记录回访"),
         )
     else:
         raise Http404("操作不存在")

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core.access import actor_of, console_login_required
@@ -72,7 +73,7 @@ def council_list(request: HttpRequest) -> HttpResponse:
             errors = exc.fields or {"__all__": exc.message}
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"已设立“{council.name}”")
+            messages.success(request, gettext("已设立“%(name)s”") % {"name": council.name})
             return redirect("councils:council_detail", council_id=council.pk)
     councils = list(selectors.council_list_for_actor(actor=actor).order_by("community_code", "id")[:300])
     communities = [
@@ -153,7 +154,7 @@ def member_create(request: HttpRequest, council_id: int) -> HttpResponse:
         lambda: council_services.council_member_add(
             actor=actor, council_id=council.pk, data=form.member_input()
         ),
-        f"已增加成员“{form.text('name')}”",
+        gettext("已增加成员“%(name)s”") % {"name": form.text("name")},
     )
     return redirect("councils:council_detail", council_id=council.pk)
 
@@ -173,7 +174,7 @@ def topic_create(request: HttpRequest, council_id: int) -> HttpResponse:
             source_kind=form.text("source_kind") or TopicSource.STAFF,
             source_id=int_or_none(form.text("source_id")),
         ),
-        f"已提出议题“{form.text('title')}”",
+        gettext("已提出议题“%(title)s”") % {"title": form.text("title")},
     )
     if topic is not None:
         return redirect("councils:topic_detail", topic_id=topic.pk)
@@ -191,7 +192,7 @@ def meeting_create(request: HttpRequest, council_id: int) -> HttpResponse:
         lambda: meetings.meeting_schedule(
             actor=actor, council_id=council.pk, data=form.meeting_input(), topic_ids=form.topic_id_list()
         ),
-        f"已安排“{form.text('title')}”",
+        gettext("已安排“%(title)s”") % {"title": form.text("title")},
     )
     if meeting is not None:
         meetings.meeting_invite(actor=actor, meeting_id=meeting.pk)
@@ -238,12 +239,12 @@ def _resident(actor: Any, text: str, community_code: str) -> int:
 
     text = (text or "").strip()
     if not text:
-        raise field_error("person", "请填写居民姓名或身份证号")
+        raise field_error("person", gettext("请填写居民姓名或身份证号"))
     found = list(person_list_for_actor(actor=actor, q=text, community_code=community_code, limit=2))
     if not found:
-        raise field_error("person", "本社区人口登记中没有找到该居民")
+        raise field_error("person", gettext("本社区人口登记中没有找到该居民"))
     if len(found) > 1:
-        raise field_error("person", "找到多位居民，请填写身份证号")
+        raise field_error("person", gettext("找到多位居民，请填写身份证号"))
     return int(found[0].pk)
 
 
@@ -254,11 +255,11 @@ def _topic_action(actor: Any, topic: Any, form: ActionForm) -> tuple[Callable[[]
     table: dict[str, tuple[Callable[[], Any], str]] = {
         "accept": (
             lambda: topics.topic_accept(actor=actor, topic_id=topic.pk, note=form.text("note")),
-            "已列入议程",
+            gettext("已列入议程"),
         ),
         "decline": (
             lambda: topics.topic_decline(actor=actor, topic_id=topic.pk, reason=form.text("reason")),
-            "已不予受理",
+            gettext("已不予受理"),
         ),
         "consult": (
             lambda: topics.topic_consultation_open(
@@ -267,7 +268,7 @@ def _topic_action(actor: Any, topic: Any, form: ActionForm) -> tuple[Callable[[]
                 closes_on=form.date("closes_on"),
                 opens_on=form.date("opens_on"),
             ),
-            "已开始征求居民意见",
+            gettext("已开始征求居民意见"),
         ),
         "visit": (
             lambda: topics.topic_field_visit_record(
@@ -278,23 +279,23 @@ def _topic_action(actor: Any, topic: Any, form: ActionForm) -> tuple[Callable[[]
                 findings=form.text("findings"),
                 participants=form.text("participants"),
             ),
-            "已记录实地调研",
+            gettext("已记录实地调研"),
         ),
         "review": (
             lambda: topics.topic_review_record(
                 actor=actor, topic_id=topic.pk, reviewer=form.text("reviewer"), opinion=form.text("opinion")
             ),
-            "已记录第三方评估",
+            gettext("已记录第三方评估"),
         ),
         "notice": (
             lambda: resolutions.resolution_notice_publish(actor=actor, resolution_id=rid),
-            "决议已公示",
+            gettext("决议已公示"),
         ),
         "implement": (
             lambda: resolutions.resolution_implementation_start(
                 actor=actor, resolution_id=rid, owner_name=form.text("owner_name")
             ),
-            "已开始实施",
+            gettext("已开始实施"),
         ),
         "milestone": (
             lambda: resolutions.resolution_milestone_add(
@@ -304,7 +305,7 @@ def _topic_action(actor: Any, topic: Any, form: ActionForm) -> tuple[Callable[[]
                 due_on=form.date("due_on"),
                 note=form.text("note"),
             ),
-            "已添加实施节点",
+            gettext("已添加实施节点"),
         ),
         "milestone_done": (
             lambda: resolutions.resolution_milestone_done(
@@ -312,7 +313,7 @@ def _topic_action(actor: Any, topic: Any, form: ActionForm) -> tuple[Callable[[]
                 milestone_id=int_or_none(form.text("milestone_id")) or 0,
                 done_on=form.date("done_on"),
             ),
-            "节点已完成",
+            gettext("节点已完成"),
         ),
         "progress": (
             lambda: resolutions.resolution_progress_update(
@@ -321,13 +322,13 @@ def _topic_action(actor: Any, topic: Any, form: ActionForm) -> tuple[Callable[[]
                 progress=int_or_none(form.text("progress")) or 0,
                 note=form.text("note"),
             ),
-            "已更新进度",
+            gettext("已更新进度"),
         ),
         "ticket": (
             lambda: resolutions.resolution_ticket_link(
                 actor=actor, resolution_id=rid, ticket_id=int_or_none(form.text("ticket_id")) or 0
             ),
-            "已关联工单",
+            gettext("已关联工单"),
         ),
         "volunteer": (
             lambda: resolutions.resolution_volunteer_record(
@@ -337,21 +338,21 @@ def _topic_action(actor: Any, topic: Any, form: ActionForm) -> tuple[Callable[[]
                 served_on=form.date("served_on"),
                 note=form.text("note"),
             ),
-            "已登记落实志愿者",
+            gettext("已登记落实志愿者"),
         ),
         "complete": (
             lambda: resolutions.resolution_complete(
                 actor=actor, resolution_id=rid, result=form.text("result")
             ),
-            "已办结",
+            gettext("已办结"),
         ),
         "publish": (
             lambda: resolutions.resolution_result_publish(actor=actor, resolution_id=rid),
-            "实施结果已公开",
+            gettext("实施结果已公开"),
         ),
     }
     if action not in table:
-        raise NotFound("操作不存在")
+        raise NotFound(gettext("操作不存在"))
     if (
         action
         in (
@@ -367,7 +368,7 @@ def _topic_action(actor: Any, topic: Any, form: ActionForm) -> tuple[Callable[[]
         )
         and not rid
     ):
-        raise NotFound("该议题尚无决议")
+        raise NotFound(gettext("该议题尚无决议"))
     return table[action]
 
 
@@ -445,14 +446,14 @@ def meeting_act(request: HttpRequest, meeting_id: int) -> HttpResponse:
             lambda: meetings.meeting_attendance_record(
                 actor=actor, meeting_id=pk, member_id=int_or_none(form.text("member_id")) or 0
             ),
-            "已登记签到",
+            gettext("已登记签到"),
         ),
-        "invite": (lambda: meetings.meeting_invite(actor=actor, meeting_id=pk), "已发出邀请"),
+        "invite": (lambda: meetings.meeting_invite(actor=actor, meeting_id=pk), gettext("已发出邀请")),
         "agenda": (
             lambda: meetings.meeting_agenda_add(
                 actor=actor, meeting_id=pk, topic_id=int_or_none(form.text("item_id")) or 0
             ),
-            "已列入议程",
+            gettext("已列入议程"),
         ),
         "decide": (
             lambda: meetings.meeting_topic_decide(
@@ -462,7 +463,7 @@ def meeting_act(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 resolution=form.resolution_input() if form.text("content") else None,
                 defer=form.text("defer") == "1",
             ),
-            "已记录表决结果",
+            gettext("已记录表决结果"),
         ),
         "minutes": (
             lambda: meetings.meeting_minutes_record(
@@ -472,11 +473,11 @@ def meeting_act(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 host=form.text("host"),
                 recorder=form.text("recorder"),
             ),
-            "会议纪要已保存，会议结束",
+            gettext("会议纪要已保存，会议结束"),
         ),
         "cancel": (
             lambda: meetings.meeting_cancel(actor=actor, meeting_id=pk, reason=form.text("reason")),
-            "会议已取消",
+            gettext("会议已取消"),
         ),
     }
     if action not in table:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gongzhi.core.access import actor_of, h5_login_required
@@ -42,7 +43,9 @@ def home(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             error = exc
         else:
-            messages.success(request, f"已提交议题“{topic.title}”，社区将尽快审议")
+            messages.success(
+                request, gettext("已提交议题“%(title)s”，社区将尽快审议") % {"title": topic.title}
+            )
             return redirect("councils_h5:home")
     public = list(selectors.topic_public_list().filter(community_code__in=communities)[:50])
     return render(
@@ -80,15 +83,15 @@ def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
                     score=int_or_none(rating.text("score")) or 0,
                     comment=rating.text("comment"),
                 )
-                messages.success(request, "感谢您的评价")
+                messages.success(request, gettext("感谢您的评价"))
             else:
                 opinion = OpinionForm(request.POST)
                 topics.topic_opinion_give(
                     actor=actor, topic_id=topic.pk, stance=opinion.text("stance"), text_=opinion.text("body")
                 )
-                messages.success(request, "您的意见已提交")
+                messages.success(request, gettext("您的意见已提交"))
         except (ApplicationError, Resolution.DoesNotExist) as exc:
-            error = exc if isinstance(exc, ApplicationError) else NotFound("该议题尚无决议")
+            error = exc if isinstance(exc, ApplicationError) else NotFound(gettext("该议题尚无决议"))
         else:
             return redirect("councils_h5:topic_detail", topic_id=topic.pk)
     resolution = getattr(topic, "resolution", None)
@@ -166,7 +169,7 @@ def proposal_page(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             error = exc
         else:
-            messages.success(request, "提案已提交社区党委")
+            messages.success(request, gettext("提案已提交社区党委"))
             return redirect("councils_h5:proposals")
     return render(
         request,

@@ -9,6 +9,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core.access import actor_of, console_login_required
@@ -115,7 +116,7 @@ def device_registry(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             errors = _fail(request, exc)
         else:
-            messages.success(request, f"已登记设备“{device.name}”")
+            messages.success(request, gettext("已登记设备“%(name)s”") % {"name": device.name})
             return redirect("devices:detail", device.pk)
     f = {k: request.GET.get(k, "")[:40] for k in ("kind", "status", "community_code", "grid_code", "q")}
     rows = selectors.device_list_for_actor(actor=actor, **f)
@@ -164,7 +165,7 @@ def device_detail(request: HttpRequest, device_id: int) -> HttpResponse:
         except ApplicationError as exc:
             errors = _fail(request, exc)
         else:
-            messages.success(request, "设备信息已保存")
+            messages.success(request, gettext("设备信息已保存"))
             return redirect("devices:detail", device.pk)
     return render(
         request,
@@ -194,7 +195,7 @@ def device_retire_view(request: HttpRequest, device_id: int) -> HttpResponse:
     except ApplicationError as exc:
         _fail(request, exc)
     else:
-        messages.success(request, "设备已停用，不再接收其事件和心跳")
+        messages.success(request, gettext("设备已停用，不再接收其事件和心跳"))
     return redirect("devices:detail", device_id)
 
 
@@ -276,7 +277,9 @@ def platforms(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             errors = _fail(request, exc)
         else:
-            messages.success(request, f"已登记监控平台“{platform.name}”，请为其签发签名密钥")
+            messages.success(
+                request, gettext("已登记监控平台“%(name)s”，请为其签发签名密钥") % {"name": platform.name}
+            )
             return redirect("devices:platforms")
     return render(
         request,
@@ -323,7 +326,7 @@ def key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
     except ApplicationError as exc:
         _fail(request, exc)
     else:
-        messages.success(request, f"密钥 {key.key_id} 已停用")
+        messages.success(request, gettext("密钥 %(key_id)s 已停用") % {"key_id": key.key_id})
     return redirect("devices:platforms")
 
 
@@ -341,7 +344,7 @@ def routes(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             _fail(request, exc)
         else:
-            messages.success(request, "已保存")
+            messages.success(request, gettext("已保存"))
         return redirect("devices:routes")
     return render(
         request,

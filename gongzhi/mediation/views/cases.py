@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core.access import actor_of, console_login_required
@@ -61,7 +62,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             refused(request, exc)
             errors = exc.fields or {}
         else:
-            messages.success(request, f"已登记纠纷案件{case.number}")
+            messages.success(request, gettext("已登记纠纷案件%(number)s") % {"number": case.number})
             return redirect("mediation:case_detail", case_id=case.pk)
     f = {k: request.GET.get(k, "") for k in ("status", "kind", "q")}
     rows = list(
@@ -171,7 +172,7 @@ def case_move(request: HttpRequest, case_id: int, move: str) -> HttpResponse:
         for message in (exc.fields or {}).values():
             messages.error(request, message)
     else:
-        messages.success(request, "已保存")
+        messages.success(request, gettext("已保存"))
     return redirect("mediation:case_detail", case_id=case_id)
 
 
@@ -186,7 +187,7 @@ def disputant_add(request: HttpRequest, case_id: int) -> HttpResponse:
         for message in (exc.fields or {}).values():
             messages.error(request, message)
     else:
-        messages.success(request, "已添加当事人")
+        messages.success(request, gettext("已添加当事人"))
     return redirect("mediation:case_detail", case_id=case_id)
 
 
@@ -215,7 +216,7 @@ def disputant_reveal(request: HttpRequest, disputant_id: int) -> HttpResponse:
         "mediation/console/revealed.html",
         {
             "disputant": disputant,
-            "field": "身份证号码" if form.text("field") == "id_number" else "联系电话",
+            "field": gettext("身份证号码") if form.text("field") == "id_number" else gettext("联系电话"),
             "value": value,
         },
     )

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core.access import actor_of, console_login_required
@@ -60,7 +61,7 @@ def committee_list(request: HttpRequest) -> HttpResponse:
         "mediation/console/committees.html",
         {
             "committees": committees,
-            "registers": books.REGISTERS.items(),
+            "registers": [(kind, gettext(title)) for kind, title in books.REGISTERS.items()],
             "today": timezone.localdate(),
             "standards": ROOM_STANDARDS,
             "levels": CommitteeLevel.choices,
@@ -130,7 +131,7 @@ def committee_new(request: HttpRequest) -> HttpResponse:
             speciality=f.text("speciality"),
             chair=f.text("chair"),
         ),
-        "已设立调委会",
+        gettext("已设立调委会"),
     )
 
 
@@ -148,7 +149,7 @@ def committee_edit(request: HttpRequest, committee_id: int) -> HttpResponse:
             speciality=f.text("speciality"),
             chair=f.text("chair"),
         ),
-        "已保存调委会",
+        gettext("已保存调委会"),
     )
 
 
@@ -158,7 +159,7 @@ def committee_deactivate(request: HttpRequest, committee_id: int) -> HttpRespons
     return _done(
         request,
         lambda: organisation.committee_deactivate(actor=actor_of(request), committee_id=committee_id),
-        "已停用调委会",
+        gettext("已停用调委会"),
     )
 
 
@@ -177,7 +178,7 @@ def room_new(request: HttpRequest, committee_id: int) -> HttpResponse:
             standards=f.chosen(),
             venue_id=f.number("venue_id"),
         ),
-        "已设立调解室",
+        gettext("已设立调解室"),
     )
 
 
@@ -196,7 +197,7 @@ def room_edit(request: HttpRequest, room_id: int) -> HttpResponse:
             standards=f.chosen(),
             venue_id=f.number("venue_id"),
         ),
-        "已保存调解室",
+        gettext("已保存调解室"),
     )
 
 
@@ -216,7 +217,7 @@ def mediator_new(request: HttpRequest, committee_id: int) -> HttpResponse:
             legal_service=f.flag("legal_service"),
             username=f.text("username"),
         ),
-        "已登记调解员",
+        gettext("已登记调解员"),
     )
 
 
@@ -226,7 +227,7 @@ def mediator_deactivate(request: HttpRequest, mediator_id: int) -> HttpResponse:
     return _done(
         request,
         lambda: organisation.mediator_deactivate(actor=actor_of(request), mediator_id=mediator_id),
-        "调解员已离岗",
+        gettext("调解员已离岗"),
     )
 
 
@@ -301,7 +302,7 @@ def register_entry(request: HttpRequest) -> HttpResponse:
         for message in (exc.fields or {}).values():
             messages.error(request, message)
     else:
-        messages.success(request, "已登记")
+        messages.success(request, gettext("已登记"))
     return redirect("mediation:committees")
 
 
@@ -346,7 +347,7 @@ def screening_list(request: HttpRequest) -> HttpResponse:
             for message in (exc.fields or {}).values():
                 messages.error(request, message)
         else:
-            messages.success(request, "已保存")
+            messages.success(request, gettext("已保存"))
             return redirect("mediation:screenings")
     scope = scope_of(actor)
     codes = scope.codes(PLACE_MANAGERS)

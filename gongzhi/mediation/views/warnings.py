@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongzhi.core.access import actor_of, console_login_required
@@ -46,10 +47,14 @@ def warning_list(request: HttpRequest) -> HttpResponse:
                     threshold=int_or_none(f.text("threshold")) or 0,
                     active=f.text("active") == "1",
                 )
-                messages.success(request, "预警规则已保存")
+                messages.success(request, gettext("预警规则已保存"))
             else:
                 out = svc.warnings_run(actor=actor, district_code=district)
-                messages.success(request, f"已生成本周预警：共{out['total']}条，新增{out['new']}条")
+                messages.success(
+                    request,
+                    gettext("已生成本周预警：共%(total)s条，新增%(new)s条")
+                    % {"total": out["total"], "new": out["new"]},
+                )
         except ApplicationError as exc:
             refused(request, exc)
             for message in (exc.fields or {}).values():
@@ -91,5 +96,5 @@ def warning_move(request: HttpRequest, warning_id: int, move: str) -> HttpRespon
         for message in (exc.fields or {}).values():
             messages.error(request, message)
     else:
-        messages.success(request, "已保存")
+        messages.success(request, gettext("已保存"))
     return redirect("mediation:warnings")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.core.errors import NotFound
 from gongzhi.core.roles import TICKET_READERS
@@ -91,7 +92,7 @@ class CommitteeView:
         n = len(self.members)
         if 5 <= n <= 11 and n % 2 == 1:
             return ""
-        return f"现有{n}名成员；指导规则为5至11人的单数（以当地规定为准）"
+        return gettext("现有%(n)s名成员；指导规则为5至11人的单数（以当地规定为准）") % {"n": n}
 
 
 @dataclass

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from gongzhi.core.errors import NotFound
 from gongzhi.property.models import PropertyMatter
@@ -26,10 +27,10 @@ if TYPE_CHECKING:
 
 # The four steps, and the engine's topic states that belong to each.
 STEPS = [
-    (1, "提议", ("proposed",)),
-    (2, "主题党日+阳光议事", ("accepted", "consulting")),
-    (3, "联席会议决议", ("scheduled", "resolved", "voted_down")),
-    (4, "公开评议", ("implementing", "completed", "published")),
+    (1, gettext_noop("提议"), ("proposed",)),
+    (2, gettext_noop("主题党日+阳光议事"), ("accepted", "consulting")),
+    (3, gettext_noop("联席会议决议"), ("scheduled", "resolved", "voted_down")),
+    (4, gettext_noop("公开评议"), ("implementing", "completed", "published")),
 ]
 STEP_OF = {state: n for n, _label, states in STEPS for state in states}
 STEP_OF["declined"] = 1
@@ -48,7 +49,7 @@ class MatterView:
 
     @property
     def step_label(self) -> str:
-        return next(label for n, label, _s in STEPS if n == self.step)
+        return gettext(next(label for n, label, _s in STEPS if n == self.step))
 
     @property
     def steps(self) -> list[dict[str, Any]]:
@@ -56,7 +57,7 @@ class MatterView:
         return [
             {
                 "n": n,
-                "label": label,
+                "label": gettext(label),
                 "done": n < self.step or (self.topic is not None and self.topic.status == "published"),
                 "current": n == self.step and not ended,
             }

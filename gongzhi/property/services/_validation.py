@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
 from stdnum.cn import uscc as cn_uscc
 from stdnum.exceptions import InvalidChecksum, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
@@ -102,7 +103,12 @@ def raise_all(errors: dict[str, str]) -> None:
 # --- quarters ---------------------------------------------------------------------------------------
 
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$", re.IGNORECASE)
-_NAMES = "一二三四"
+_NAMES = (
+    gettext_noop("第一季度"),
+    gettext_noop("第二季度"),
+    gettext_noop("第三季度"),
+    gettext_noop("第四季度"),
+)
 
 
 @dataclass(frozen=True)
@@ -115,7 +121,10 @@ class Quarter:
 
     @property
     def label(self) -> str:
-        return f"{self.year}年第{_NAMES[self.number - 1]}季度"
+        return gettext("%(year)s年%(quarter)s") % {
+            "year": self.year,
+            "quarter": gettext(_NAMES[self.number - 1]),
+        }
 
     def previous(self) -> Quarter:
         y, q = (self.year, self.number - 1) if self.number > 1 else (self.year - 1, 4)

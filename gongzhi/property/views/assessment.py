@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.core.access import actor_of, console_login_required
@@ -48,14 +49,17 @@ def assessment_page(request: HttpRequest) -> HttpResponse:
         {
             "q": q,
             "groups": sel.ranking_by_subdistrict(rows),
-            "indicators": INDICATORS,
+            "indicators": {k: gettext(v) for k, v in INDICATORS.items()},
             "runnable": [s for s in subdistricts if allowed(actor, "property.assess_subdistrict", s)],
             "district": districts[0] if districts else None,
             "weights": [
                 (
                     value,
                     str(label),
-                    [(k, name, (weights or {}).get(value, {}).get(k, 0)) for k, name in INDICATORS.items()],
+                    [
+                        (k, gettext(name), (weights or {}).get(value, {}).get(k, 0))
+                        for k, name in INDICATORS.items()
+                    ],
                 )
                 for value, label in Subject.choices
             ],
@@ -79,7 +83,7 @@ def assessment_run(request: HttpRequest) -> HttpResponse:
         rows = svc.property_assessment_run(
             actor=actor_of(request), subdistrict_id=f.number("subdistrict_id") or 0, quarter=quarter
         )
-        messages.success(request, f"已完成考核：{len(rows)}个对象")
+        messages.success(request, gettext("已完成考核：%(rows)s个对象") % {"rows": len(rows)})
     except ApplicationError as exc:
         refused(request, exc)
     return redirect(reverse("property:assessment") + f"?quarter={quarter[:7]}")
@@ -93,7 +97,7 @@ def weights_set(request: HttpRequest) -> HttpResponse:
         svc.property_assessment_weights_set(
             actor=actor_of(request), district_id=f.number("district_id") or 0, weights=f.weights()
         )
-        messages.success(request, "已保存考核权重，重新运行考核后生效")
+        messages.success(request, gettext("已保存考核权重，重新运行考核后生效"))
     except ApplicationError as exc:
         refused(request, exc)
     return redirect("property:assessment")

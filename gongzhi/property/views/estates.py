@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.core.access import actor_of, console_login_required
@@ -108,7 +109,7 @@ def service_set(request: HttpRequest, estate_id: int) -> HttpResponse:
     return _post(
         request,
         estate_id,
-        "已更新物业服务",
+        gettext("已更新物业服务"),
         lambda actor: svc.estate_service_set(
             actor=actor,
             estate_id=estate_id,
@@ -126,7 +127,7 @@ def committee_elect(request: HttpRequest, estate_id: int) -> HttpResponse:
     return _post(
         request,
         estate_id,
-        "已登记新一届业委会，请在选举之日起30日内备案",
+        gettext("已登记新一届业委会，请在选举之日起30日内备案"),
         lambda actor: svc.owners_committee_elect(actor=actor, estate_id=estate_id, data=data),
     )
 
@@ -138,7 +139,7 @@ def committee_file(request: HttpRequest, estate_id: int, committee_id: int) -> H
     return _post(
         request,
         estate_id,
-        "已备案",
+        gettext("已备案"),
         lambda actor: svc.owners_committee_file(actor=actor, committee_id=committee_id, filed_on=day),
     )
 
@@ -150,7 +151,7 @@ def committee_end(request: HttpRequest, estate_id: int, committee_id: int) -> Ht
     return _post(
         request,
         estate_id,
-        "该届业委会已终止",
+        gettext("该届业委会已终止"),
         lambda actor: svc.owners_committee_end(actor=actor, committee_id=committee_id, reason=reason),
     )
 
@@ -162,7 +163,7 @@ def branch_found(request: HttpRequest, estate_id: int) -> HttpResponse:
     return _post(
         request,
         estate_id,
-        "已成立同心桥党支部",
+        gettext("已成立同心桥党支部"),
         lambda actor: svc.tongxinqiao_branch_found(actor=actor, estate_id=estate_id, data=data),
     )
 
@@ -174,7 +175,7 @@ def representative_add(request: HttpRequest, estate_id: int, branch_id: int) -> 
     return _post(
         request,
         estate_id,
-        "已增补代表",
+        gettext("已增补代表"),
         lambda actor: svc.branch_representative_add(actor=actor, branch_id=branch_id, data=data),
     )
 
@@ -186,7 +187,7 @@ def representative_remove(request: HttpRequest, estate_id: int, representative_i
     return _post(
         request,
         estate_id,
-        "已调整代表",
+        gettext("已调整代表"),
         lambda actor: svc.branch_representative_remove(
             actor=actor, representative_id=representative_id, reason=reason
         ),
@@ -200,7 +201,7 @@ def captain_assign(request: HttpRequest, estate_id: int) -> HttpResponse:
     return _post(
         request,
         estate_id,
-        "已设立岗位",
+        gettext("已设立岗位"),
         lambda actor: svc.red_captain_post_assign(
             actor=actor,
             estate_id=estate_id,
@@ -219,7 +220,7 @@ def captain_end(request: HttpRequest, estate_id: int, post_id: int) -> HttpRespo
     return _post(
         request,
         estate_id,
-        "已卸任",
+        gettext("已卸任"),
         lambda actor: svc.red_captain_post_end(actor=actor, post_id=post_id, reason=reason),
     )
 
@@ -233,7 +234,7 @@ def matter_propose(request: HttpRequest, estate_id: int) -> HttpResponse:
     except ApplicationError as exc:
         refused(request, exc)
         return redirect("property:estate", estate_id=estate_id)
-    messages.success(request, "已提交联席会议，待列入议程")
+    messages.success(request, gettext("已提交联席会议，待列入议程"))
     return redirect("property:matter", matter_id=matter.pk)
 
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.core.access import actor_of, h5_login_required
@@ -74,7 +75,7 @@ def rate(request: HttpRequest) -> HttpResponse:
         if exc.status == 404:
             raise Http404(exc.message) from exc
         return _render_home(request, error=exc, data=form.values())
-    messages.success(request, "感谢您的评价！")
+    messages.success(request, gettext("感谢您的评价！"))
     return redirect("property_h5:home")
 
 
@@ -86,7 +87,7 @@ def opinion(request: HttpRequest, topic_id: int) -> HttpResponse:
         engine.topic_opinion_give(
             actor=actor_of(request), topic_id=topic_id, stance=f.text("stance"), text_=f.text("opinion")
         )
-        messages.success(request, "已提交您的意见")
+        messages.success(request, gettext("已提交您的意见"))
     except ApplicationError as exc:
         if exc.status == 404:
             raise Http404(exc.message) from exc
@@ -105,7 +106,7 @@ def result_rate(request: HttpRequest, resolution_id: int) -> HttpResponse:
             score=f.number("score") or 0,
             comment=f.text("comment"),
         )
-        messages.success(request, "感谢您的评议！")
+        messages.success(request, gettext("感谢您的评议！"))
     except ApplicationError as exc:
         if exc.status == 404:
             raise Http404(exc.message) from exc

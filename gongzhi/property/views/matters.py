@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.core.access import actor_of, console_login_required
@@ -116,7 +117,7 @@ def matter_accept(request: HttpRequest, matter_id: int) -> HttpResponse:
     return _step(
         request,
         matter_id,
-        "已列入联席会议议程",
+        gettext("已列入联席会议议程"),
         lambda a, v, t: engine.topic_accept(actor=a, topic_id=t.pk),
     )
 
@@ -128,7 +129,7 @@ def matter_decline(request: HttpRequest, matter_id: int) -> HttpResponse:
     return _step(
         request,
         matter_id,
-        "已不予受理",
+        gettext("已不予受理"),
         lambda a, v, t: engine.topic_decline(actor=a, topic_id=t.pk, reason=reason),
     )
 
@@ -152,9 +153,9 @@ def matter_party_day(request: HttpRequest, matter_id: int) -> HttpResponse:
         )
 
     try:
-        return _step(request, matter_id, "已记录主题党日", call)
+        return _step(request, matter_id, gettext("已记录主题党日"), call)
     except ValueError:
-        messages.error(request, "日期格式应为 2026-01-31")
+        messages.error(request, gettext("日期格式应为 2026-01-31"))
         return redirect("property:matter", matter_id=matter_id)
 
 
@@ -165,7 +166,7 @@ def matter_consult(request: HttpRequest, matter_id: int) -> HttpResponse:
     return _step(
         request,
         matter_id,
-        "阳光议事已开始：居民可在手机上发表意见",
+        gettext("阳光议事已开始：居民可在手机上发表意见"),
         lambda a, v, t: engine.topic_consultation_open(actor=a, topic_id=t.pk, closes_on=closes),  # type: ignore[arg-type]
     )
 
@@ -179,7 +180,7 @@ def matter_meeting(request: HttpRequest, matter_id: int) -> HttpResponse:
     def call(a: Any, v: MatterView, t: Topic) -> Any:
         if starts is None or ends is None:
             raise ValidationFailed(
-                "请填写会议开始和结束时间", fields={"starts_at": "请填写会议开始和结束时间"}
+                gettext("请填写会议开始和结束时间"), fields={"starts_at": gettext("请填写会议开始和结束时间")}
             )
         return engine.meeting_schedule(
             actor=a,
@@ -195,7 +196,7 @@ def matter_meeting(request: HttpRequest, matter_id: int) -> HttpResponse:
             topic_ids=[t.pk],
         )
 
-    return _step(request, matter_id, "已安排联席会议", call)
+    return _step(request, matter_id, gettext("已安排联席会议"), call)
 
 
 @console_login_required
@@ -205,7 +206,7 @@ def matter_decide(request: HttpRequest, matter_id: int) -> HttpResponse:
     view = _view(actor, matter_id)
     item = _pending_item(view)
     if item is None:
-        messages.error(request, "没有待表决的联席会议议程")
+        messages.error(request, gettext("没有待表决的联席会议议程"))
         return redirect("property:matter", matter_id=matter_id)
     f = DecideForm(request.POST, [m.pk for m in _members(view)])
 
@@ -235,9 +236,9 @@ def matter_decide(request: HttpRequest, matter_id: int) -> HttpResponse:
         )
 
     try:
-        return _step(request, matter_id, "已记录表决结果", call)
+        return _step(request, matter_id, gettext("已记录表决结果"), call)
     except ValueError:
-        messages.error(request, "完成时限格式应为 2026-01-31")
+        messages.error(request, gettext("完成时限格式应为 2026-01-31"))
         return redirect("property:matter", matter_id=matter_id)
 
 
@@ -249,15 +250,15 @@ def matter_minutes(request: HttpRequest, matter_id: int) -> HttpResponse:
     def call(a: Any, v: MatterView, t: Topic) -> Any:
         meeting_id = v.resolution.meeting_id if v.resolution else (v.topic.meeting_id if v.topic else None)
         if meeting_id is None:
-            raise NotFound("没有找到该事项的联席会议")
+            raise NotFound(gettext("没有找到该事项的联席会议"))
         return engine.meeting_minutes_record(actor=a, meeting_id=meeting_id, minutes=minutes)
 
-    return _step(request, matter_id, "已记录会议纪要", call)
+    return _step(request, matter_id, gettext("已记录会议纪要"), call)
 
 
 def _resolution(v: MatterView) -> int:
     if v.resolution is None:
-        raise NotFound("该事项还没有联席会议决议")
+        raise NotFound(gettext("该事项还没有联席会议决议"))
     return v.resolution.pk
 
 
@@ -267,7 +268,7 @@ def matter_notice(request: HttpRequest, matter_id: int) -> HttpResponse:
     return _step(
         request,
         matter_id,
-        "决议已公示",
+        gettext("决议已公示"),
         lambda a, v, t: engine.resolution_notice_publish(actor=a, resolution_id=_resolution(v)),
     )
 
@@ -279,7 +280,7 @@ def matter_implement(request: HttpRequest, matter_id: int) -> HttpResponse:
     return _step(
         request,
         matter_id,
-        "已开始实施",
+        gettext("已开始实施"),
         lambda a, v, t: engine.resolution_implementation_start(
             actor=a, resolution_id=_resolution(v), owner_name=owner
         ),
@@ -293,7 +294,7 @@ def matter_complete(request: HttpRequest, matter_id: int) -> HttpResponse:
     return _step(
         request,
         matter_id,
-        "已办结",
+        gettext("已办结"),
         lambda a, v, t: engine.resolution_complete(actor=a, resolution_id=_resolution(v), result=result),
     )
 
@@ -304,6 +305,6 @@ def matter_publish(request: HttpRequest, matter_id: int) -> HttpResponse:
     return _step(
         request,
         matter_id,
-        "处理结果已向居民公开，接受评议",
+        gettext("处理结果已向居民公开，接受评议"),
         lambda a, v, t: engine.resolution_result_publish(actor=a, resolution_id=_resolution(v)),
     )

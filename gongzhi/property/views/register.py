@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongzhi.core.access import actor_of, console_login_required
@@ -46,7 +47,7 @@ def company_list(request: HttpRequest) -> HttpResponse:
             errors = exc.fields or {"__all__": exc.message}
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"已登记物业企业“{company.name}”")
+            messages.success(request, gettext("已登记物业企业“%(name)s”") % {"name": company.name})
             return redirect("property:company", company_id=company.pk)
     q = request.GET.get("q", "")[:50].strip()
     rows = list(sel.company_list_for_actor(actor=actor, q=q, limit=500))
@@ -78,7 +79,7 @@ def company_detail(request: HttpRequest, company_id: int) -> HttpResponse:
             errors = exc.fields or {"__all__": exc.message}
             messages.error(request, exc.message)
         else:
-            messages.success(request, "已保存")
+            messages.success(request, gettext("已保存"))
             return redirect("property:company", company_id=company.pk)
     return render(
         request,
@@ -100,7 +101,7 @@ def company_deactivate(request: HttpRequest, company_id: int) -> HttpResponse:
         svc.property_company_deactivate(
             actor=actor_of(request), company_id=company_id, reason=ReasonForm(request.POST).text("reason")
         )
-        messages.success(request, "已移出名录")
+        messages.success(request, gettext("已移出名录"))
     except ApplicationError as exc:
         refused(request, exc)
     return redirect("property:company", company_id=company_id)
@@ -116,7 +117,7 @@ def organization_list(request: HttpRequest) -> HttpResponse:
             org = svc.property_organization_create(
                 actor=actor, district_id=posted.number("district_id"), data=posted.organization_input()
             )
-            messages.success(request, f"已设立“{org.name}”")
+            messages.success(request, gettext("已设立“%(name)s”") % {"name": org.name})
         except ApplicationError as exc:
             refused(request, exc)
         return redirect("property:organizations")

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core.access import console_login_required
@@ -43,7 +44,11 @@ def _places(actor: Any) -> list[tuple[str, str]]:
     subs = Subdistrict.objects.filter(code__in=sorted({c.subdistrict_code for c in communities})).order_by(
         "code"
     )
-    out = [(s.code, f"{s.name}（街道）") for s in subs if allowed(actor, "resettlement.manage_project", s)]
+    out = [
+        (s.code, gettext("%(name)s（街道）") % {"name": s.name})
+        for s in subs
+        if allowed(actor, "resettlement.manage_project", s)
+    ]
     return out + [(c.code, c.name) for c in communities]
 
 
@@ -62,7 +67,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.message)
             errors = exc.fields or {"form": exc.message}
         else:
-            messages.success(request, f"已建立安置项目“{project.name}”")
+            messages.success(request, gettext("已建立安置项目“%(name)s”") % {"name": project.name})
             return redirect("resettlement:detail", project_id=project.pk)
     return render(
         request,
@@ -113,7 +118,7 @@ def group_create(request: HttpRequest, project_id: int) -> HttpResponse:
     return act(
         request,
         lambda: projects.working_group_add(actor=actor, project_id=project.pk, **kwargs),
-        f"已设立{kwargs['name']}",
+        gettext("已设立%(name)s") % {"name": kwargs["name"]},
         _back("resettlement:detail", project.pk),
     )
 
@@ -127,7 +132,7 @@ def meeting_create(request: HttpRequest, project_id: int) -> HttpResponse:
     return act(
         request,
         lambda: projects.project_meeting_record(actor=actor, project_id=project.pk, **kwargs),
-        "已记录会议纪要",
+        gettext("已记录会议纪要"),
         _back("resettlement:detail", project.pk),
     )
 
@@ -141,7 +146,7 @@ def document_create(request: HttpRequest, project_id: int) -> HttpResponse:
     return act(
         request,
         lambda: projects.plan_document_add(actor=actor, project_id=project.pk, **kwargs),
-        "已登记方案文件",
+        gettext("已登记方案文件"),
         _back("resettlement:detail", project.pk),
     )
 
@@ -155,7 +160,7 @@ def bands_set(request: HttpRequest, project_id: int) -> HttpResponse:
     return act(
         request,
         lambda: projects.price_bands_set(actor=actor, project_id=project.pk, bands=bands),
-        "已设置面积差结算价格档",
+        gettext("已设置面积差结算价格档"),
         _back("resettlement:detail", project.pk),
     )
 
@@ -170,7 +175,7 @@ def household_list(request: HttpRequest, project_id: int) -> HttpResponse:
         return act(
             request,
             lambda: households.eligible_household_add(actor=actor, project_id=project.pk, data=data),
-            f"已登记安置对象{data.key}",
+            gettext("已登记安置对象%(key)s") % {"key": data.key},
             _back("resettlement:households", project.pk),
         )
     q = request.GET.get("q", "")[:50]
@@ -198,7 +203,7 @@ def unit_list(request: HttpRequest, project_id: int) -> HttpResponse:
         return act(
             request,
             lambda: households.housing_units_add_rows(actor=actor, project_id=project.pk, rows=rows),
-            f"已登记{len(rows)}个房源",
+            gettext("已登记%(rows)s个房源") % {"rows": len(rows)},
             _back("resettlement:units", project.pk),
         )
     kind = request.GET.get("kind", "")[:10]
@@ -231,6 +236,6 @@ def bundle_create(request: HttpRequest, project_id: int) -> HttpResponse:
     return act(
         request,
         lambda: households.bundle_create(actor=actor, project_id=project.pk, **kwargs),
-        f"已搭配{kwargs['code']}",
+        gettext("已搭配%(code)s") % {"code": kwargs["code"]},
         _back("resettlement:units", project.pk),
     )

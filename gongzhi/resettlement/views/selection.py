@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.core.access import console_login_required
@@ -56,7 +57,7 @@ def draw_commit(request: HttpRequest, project_id: int) -> HttpResponse:
     return act(
         request,
         lambda: draws.draw_commit(actor=actor, project_id=project.pk, seed=seed),
-        "名单已封存，承诺值已公布",
+        gettext("名单已封存，承诺值已公布"),
         _back("resettlement:draw", project_id=project.pk),
     )
 
@@ -72,7 +73,7 @@ def witness_create(request: HttpRequest, project_id: int) -> HttpResponse:
         lambda: draws.draw_witness_add(
             actor=actor, project_id=project.pk, name=form.text("name"), capacity=form.text("capacity")
         ),
-        "已登记见证人",
+        gettext("已登记见证人"),
         _back("resettlement:draw", project_id=project.pk),
     )
 
@@ -85,7 +86,7 @@ def draw_run(request: HttpRequest, project_id: int) -> HttpResponse:
     return act(
         request,
         lambda: draws.draw_run(actor=actor, project_id=project.pk),
-        "摇号完成，种子与顺序已公布",
+        gettext("摇号完成，种子与顺序已公布"),
         _back("resettlement:draw", project_id=project.pk),
     )
 
@@ -133,7 +134,7 @@ def choose(request: HttpRequest, household_id: int) -> HttpResponse:
     return act(
         request,
         lambda: allocation.unit_choose(actor=actor, household_id=hh.pk, unit_id=unit_id),
-        f"{hh.key}已选定",
+        gettext("%(key)s已选定") % {"key": hh.key},
         _back("resettlement:selection", project_id=hh.project_id),
     )
 
@@ -146,7 +147,7 @@ def finish(request: HttpRequest, household_id: int) -> HttpResponse:
     return act(
         request,
         lambda: allocation.household_choosing_finish(actor=actor, household_id=hh.pk),
-        f"{hh.key}已确认选房结果",
+        gettext("%(key)s已确认选房结果") % {"key": hh.key},
         _back("resettlement:selection", project_id=hh.project_id),
     )
 
@@ -179,7 +180,7 @@ def settlement_issue(request: HttpRequest, household_id: int) -> HttpResponse:
     return act(
         request,
         lambda: allocation.settlement_issue(actor=actor, household_id=hh.pk),
-        "已出具面积差结算单",
+        gettext("已出具面积差结算单"),
         _back("resettlement:household", household_id=hh.pk),
     )
 
@@ -208,7 +209,7 @@ def handover(request: HttpRequest, household_id: int) -> HttpResponse:
     return act(
         request,
         lambda: allocation.key_handover_sign(actor=actor, household_id=hh.pk, **kwargs),
-        "钥匙已交付并签收",
+        gettext("钥匙已交付并签收"),
         _back("resettlement:household", household_id=hh.pk),
     )
 
@@ -234,6 +235,6 @@ def project_close(request: HttpRequest, project_id: int) -> HttpResponse:
     return act(
         request,
         lambda: allocation.resettlement_project_close(actor=actor, project_id=project.pk),
-        "安置项目已办结",
+        gettext("安置项目已办结"),
         _back("resettlement:detail", project_id=project.pk),
     )

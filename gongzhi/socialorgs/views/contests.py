@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core.access import actor_of, console_login_required
@@ -54,7 +55,9 @@ def contest_list(request: HttpRequest) -> HttpResponse:
             refused(request, exc)
             status = 400
         else:
-            messages.success(request, f"已发布“{contest.title}”，请添加评委和参赛项目")
+            messages.success(
+                request, gettext("已发布“%(title)s”，请添加评委和参赛项目") % {"title": contest.title}
+            )
             return redirect("socialorgs:contest", contest_id=contest.pk)
     return render(
         request,
@@ -118,7 +121,7 @@ def contest_judge_add(request: HttpRequest, contest_id: int) -> HttpResponse:
             name=form.text("name"),
             organization_id=form.number("organization_id"),
         )
-        messages.success(request, f"已添加评委{j.name}")
+        messages.success(request, gettext("已添加评委%(name)s") % {"name": j.name})
     except ApplicationError as exc:
         refused(request, exc)
     return _back(contest_id)
@@ -136,7 +139,7 @@ def contest_entry_add(request: HttpRequest, contest_id: int) -> HttpResponse:
             title=form.text("title"),
             funded_project_id=form.number("funded_project_id"),
         )
-        messages.success(request, f"已报名：{e.title}")
+        messages.success(request, gettext("已报名：%(title)s") % {"title": e.title})
     except ApplicationError as exc:
         refused(request, exc)
     return _back(contest_id)
@@ -149,10 +152,10 @@ def contest_move(request: HttpRequest, contest_id: int, move: str) -> HttpRespon
     try:
         if move == "start":
             svc.contest_scoring_start(actor=actor, contest_id=contest_id)
-            messages.success(request, "评审开始，评委可为参赛项目打分")
+            messages.success(request, gettext("评审开始，评委可为参赛项目打分"))
         else:
             svc.contest_finish(actor=actor, contest_id=contest_id)
-            messages.success(request, "名次已揭晓")
+            messages.success(request, gettext("名次已揭晓"))
     except ApplicationError as exc:
         refused(request, exc)
     return _back(contest_id)
@@ -171,7 +174,10 @@ def entry_score(request: HttpRequest, entry_id: int) -> HttpResponse:
         sheet = svc.contest_entry_score(
             actor=actor, entry_id=entry.pk, scores=ScoreForm(request.POST).scores(contest.criteria)
         )
-        messages.success(request, f"已为“{entry.title}”评分：{sheet.total}分")
+        messages.success(
+            request,
+            gettext("已为“%(title)s”评分：%(total)s分") % {"title": entry.title, "total": sheet.total},
+        )
     except ApplicationError as exc:
         refused(request, exc)
     return _back(contest.pk)
@@ -188,7 +194,11 @@ def entry_brand(request: HttpRequest, entry_id: int) -> HttpResponse:
         e = svc.contest_entry_brand(
             actor=actor_of(request), entry_id=entry.pk, brand=ContestForm(request.POST).text("brand") != "0"
         )
-        messages.success(request, f"“{e.title}”{'已评为' if e.brand else '已取消'}品牌项目")
+        messages.success(
+            request,
+            (gettext("“%(title)s”已评为品牌项目") if e.brand else gettext("“%(title)s”已取消品牌项目"))
+            % {"title": e.title},
+        )
     except ApplicationError as exc:
         refused(request, exc)
     return _back(entry.contest_id)

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core.access import actor_of, console_login_required
@@ -70,7 +71,9 @@ def organization_list(request: HttpRequest) -> HttpResponse:
             errors = exc.fields or {"form": exc.message}
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"已登记社会组织“{profile.organization.name}”")
+            messages.success(
+                request, gettext("已登记社会组织“%(name)s”") % {"name": profile.organization.name}
+            )
             return redirect("socialorgs:detail", organization_id=profile.organization_id)
     f = {k: request.GET.get(k, "")[:24] for k in ("community_code", "kind", "q")}
     rows = list(
@@ -136,7 +139,7 @@ def organization_profile(request: HttpRequest, organization_id: int) -> HttpResp
             organization_id=organization_id,
             data=ProfileForm(request.POST).profile_input(),
         )
-        messages.success(request, "档案已保存")
+        messages.success(request, gettext("档案已保存"))
     except ApplicationError as exc:
         refused(request, exc)
         return redirect("socialorgs:list")
@@ -155,7 +158,7 @@ def incubation_enter(request: HttpRequest, organization_id: int) -> HttpResponse
             mentor_name=form.text("mentor_name"),
             entered_on=form.date("entered_on"),
         )
-        messages.success(request, "已入驻孵化平台")
+        messages.success(request, gettext("已入驻孵化平台"))
     except ApplicationError as exc:
         refused(request, exc)
     return redirect("socialorgs:detail", organization_id=organization_id)
@@ -181,7 +184,7 @@ def milestone_add(request: HttpRequest, incubation_id: int) -> HttpResponse:
             due_on=form.date("due_on"),
             done_on=form.date("done_on"),
         )
-        messages.success(request, "已添加孵化节点")
+        messages.success(request, gettext("已添加孵化节点"))
     except ApplicationError as exc:
         refused(request, exc)
     return redirect("socialorgs:detail", organization_id=inc.organization_id)
@@ -195,7 +198,7 @@ def milestone_done(request: HttpRequest, milestone_id: int) -> HttpResponse:
         step = svc.incubation_milestone_done(
             actor=actor_of(request), milestone_id=milestone_id, note=form.text("note")
         )
-        messages.success(request, f"孵化节点“{step.title}”已完成")
+        messages.success(request, gettext("孵化节点“%(title)s”已完成") % {"title": step.title})
         return redirect("socialorgs:detail", organization_id=step.incubation.organization_id)
     except ApplicationError as exc:
         refused(request, exc)
@@ -215,7 +218,9 @@ def incubation_end(request: HttpRequest, incubation_id: int) -> HttpResponse:
             note=form.text("note"),
             ended_on=form.date("ended_on"),
         )
-        messages.success(request, f"孵化{done.get_status_display()}")
+        messages.success(
+            request, gettext("孵化%(get_status_display)s") % {"get_status_display": done.get_status_display()}
+        )
     except ApplicationError as exc:
         refused(request, exc)
     return redirect("socialorgs:detail", organization_id=inc.organization_id)
@@ -234,7 +239,7 @@ def plan_file(request: HttpRequest, organization_id: int) -> HttpResponse:
             planned_projects=form.number("planned_projects") or 0,
             planned_person_times=form.number("planned_person_times") or 0,
         )
-        messages.success(request, f"{plan.year}年度计划已备案")
+        messages.success(request, gettext("%(year)s年度计划已备案") % {"year": plan.year})
     except ApplicationError as exc:
         refused(request, exc)
     return redirect("socialorgs:detail", organization_id=organization_id)
@@ -257,7 +262,11 @@ def worker_list(request: HttpRequest) -> HttpResponse:
             errors = exc.fields or {"form": exc.message}
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"已登记{w.get_kind_display()}{w.name}")
+            messages.success(
+                request,
+                gettext("已登记%(get_kind_display)s%(name)s")
+                % {"get_kind_display": w.get_kind_display(), "name": w.name},
+            )
             return redirect("socialorgs:workers")
     f = {k: request.GET.get(k, "")[:24] for k in ("kind", "community_code")}
     rows = list(

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core.access import actor_of, console_login_required
@@ -46,7 +47,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             errors = exc.fields or {"form": exc.message}
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"已申报公益创投项目“{project.title}”")
+            messages.success(request, gettext("已申报公益创投项目“%(title)s”") % {"title": project.title})
             return redirect("socialorgs:project", project_id=project.pk)
     year = year_or_none(request.GET.get("year"))
     status = request.GET.get("status", "")[:12]
@@ -120,7 +121,7 @@ def project_review(request: HttpRequest, project_id: int) -> HttpResponse:
             score=_score(form),
             comment=form.text("comment"),
         )
-        messages.success(request, "评分已提交")
+        messages.success(request, gettext("评分已提交"))
     except ApplicationError as exc:
         refused(request, exc)
     return _back(project_id)
@@ -138,7 +139,9 @@ def project_decide(request: HttpRequest, project_id: int) -> HttpResponse:
             granted_yuan=form.text("granted_yuan"),
             note=form.text("note"),
         )
-        messages.success(request, f"项目{p.get_status_display()}")
+        messages.success(
+            request, gettext("项目%(get_status_display)s") % {"get_status_display": p.get_status_display()}
+        )
     except ApplicationError as exc:
         refused(request, exc)
     return _back(project_id)
@@ -156,7 +159,7 @@ def project_deliver(request: HttpRequest, project_id: int) -> HttpResponse:
             person_times=form.number("person_times") or 0,
             delivered_on=date_or_none(form.text("delivered_on")),
         )
-        messages.success(request, "已登记服务")
+        messages.success(request, gettext("已登记服务"))
     except ApplicationError as exc:
         refused(request, exc)
     return _back(project_id)
@@ -173,7 +176,7 @@ def project_close(request: HttpRequest, project_id: int) -> HttpResponse:
             report=form.text("report"),
             score=_score(form),
         )
-        messages.success(request, f"已结项，等级{p.grade}")
+        messages.success(request, gettext("已结项，等级%(grade)s") % {"grade": p.grade})
     except ApplicationError as exc:
         refused(request, exc)
     return _back(project_id)

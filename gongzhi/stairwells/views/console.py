@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.core.access import actor_of, console_login_required
@@ -53,7 +54,7 @@ def stairwell_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "f": f,
-            "statuses": [*NamingStatus.choices, ("overdue", "复查逾期")],
+            "statuses": [*NamingStatus.choices, ("overdue", gettext("复查逾期"))],
             "communities": communities,
             "manageable": [c for c in communities if allowed(actor, "stairwells.manage_stairwell", c)],
             "figures": selectors.stairwell_figures(actor=actor),
@@ -69,7 +70,7 @@ def register_community(request: HttpRequest) -> HttpResponse:
         added = register.stairwells_register_community(
             actor=actor_of(request), community_id=form.number("community_id") or 0
         )
-        messages.success(request, f"已按楼栋单元登记{added}个楼道")
+        messages.success(request, gettext("已按楼栋单元登记%(added)s个楼道") % {"added": added})
     except ApplicationError as exc:
         refused(request, exc)
     return redirect("stairwells:list")
@@ -127,7 +128,12 @@ def stairwell_inspect(request: HttpRequest, stairwell_id: int) -> HttpResponse:
             photos=request.FILES.getlist("photos"),
         )
         messages.success(
-            request, f"已记录检查：{'合格' if row.passed else '不合格'}；楼道{row.get_status_after_display()}"
+            request,
+            gettext("已记录检查：%(result)s；楼道%(status)s")
+            % {
+                "result": gettext("合格") if row.passed else gettext("不合格"),
+                "status": row.get_status_after_display(),
+            },
         )
     except ApplicationError as exc:
         refused(request, exc)
@@ -145,7 +151,7 @@ def stairwell_settings(request: HttpRequest, stairwell_id: int) -> HttpResponse:
             title=form.text("title"),
             pact_on_file=bool(form.text("pact_on_file")),
         )
-        messages.success(request, "已保存")
+        messages.success(request, gettext("已保存"))
     except ApplicationError as exc:
         refused(request, exc)
     return _back(stairwell_id)
@@ -160,7 +166,9 @@ def election_open(request: HttpRequest, stairwell_id: int) -> HttpResponse:
             stairwell_id=stairwell_id,
             candidate_ids=ElectionForm(request.POST).candidates(),
         )
-        messages.success(request, "已发起楼道长选举，本楼道住户可在手机上投票，也可由工作人员录入纸质选票")
+        messages.success(
+            request, gettext("已发起楼道长选举，本楼道住户可在手机上投票，也可由工作人员录入纸质选票")
+        )
     except ApplicationError as exc:
         refused(request, exc)
     return _back(stairwell_id)
@@ -182,7 +190,7 @@ def election_paper_vote(request: HttpRequest, election_id: int) -> HttpResponse:
             household_id=form.number("household_id") or 0,
             candidate_id=form.number("candidate_id") or 0,
         )
-        messages.success(request, "已录入纸质选票")
+        messages.success(request, gettext("已录入纸质选票"))
     except ApplicationError as exc:
         refused(request, exc)
     return _back(election.stairwell_id)
@@ -198,7 +206,7 @@ def election_close(request: HttpRequest, election_id: int) -> HttpResponse:
         raise Http404(exc.message) from exc
     try:
         done = captains.captain_election_close(actor=actor, election_id=election_id)
-        messages.success(request, f"计票完成：{done.result_note}")
+        messages.success(request, gettext("计票完成：%(result_note)s") % {"result_note": done.result_note})
     except ApplicationError as exc:
         refused(request, exc)
     return _back(election.stairwell_id)
@@ -211,7 +219,11 @@ def post_end(request: HttpRequest, captain_id: int) -> HttpResponse:
         post = captains.captain_post_end(
             actor=actor_of(request), captain_id=captain_id, reason=ReasonForm(request.POST).text("reason")
         )
-        messages.success(request, f"{post.name}已卸任{post.get_kind_display()}")
+        messages.success(
+            request,
+            gettext("%(name)s已卸任%(get_kind_display)s")
+            % {"name": post.name, "get_kind_display": post.get_kind_display()},
+        )
         return _back(post.stairwell_id)
     except ApplicationError as exc:
         refused(request, exc)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core.access import actor_of, h5_login_required
@@ -54,7 +55,7 @@ def vote(request: HttpRequest, election_id: int) -> HttpResponse:
             election_id=election_id,
             candidate_id=VoteForm(request.POST).number("candidate_id") or 0,
         )
-        messages.success(request, "投票成功，每户一票，感谢参与")
+        messages.success(request, gettext("投票成功，每户一票，感谢参与"))
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except ApplicationError as exc:
@@ -67,7 +68,7 @@ def vote(request: HttpRequest, election_id: int) -> HttpResponse:
 def red_captain_claim(request: HttpRequest, stairwell_id: int) -> HttpResponse:
     try:
         captains.red_captain_claim(actor=actor_of(request), stairwell_id=stairwell_id)
-        messages.success(request, "已认领红色楼长，感谢您为邻里服务")
+        messages.success(request, gettext("已认领红色楼长，感谢您为邻里服务"))
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except ApplicationError as exc:
@@ -99,7 +100,11 @@ def inspect(request: HttpRequest, stairwell_id: int) -> HttpResponse:
         except ApplicationError as exc:
             error = exc
         else:
-            messages.success(request, f"检查已提交：{'合格' if row.passed else '不合格'}")
+            messages.success(
+                request,
+                gettext("检查已提交：%(result)s")
+                % {"result": gettext("合格") if row.passed else gettext("不合格")},
+            )
             return redirect("stairwells_h5:mine")
     return render(
         request,
