@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core import ids
@@ -72,7 +73,7 @@ def _clean_unit(data: UnitInput, community: Community) -> tuple[dict[str, Any], 
     name = required_text(data.name, "name", "单位名称", 100)
     uscc = normalise_uscc(data.uscc)
     if data.kind not in UnitKind.values:
-        raise field_error("kind", "请选择单位类型")
+        raise field_error("kind", gettext("请选择单位类型"))
     grid = (
         grid_of_community(community, data.paired_grid_code, "paired_grid_code")
         if data.paired_grid_code
@@ -111,7 +112,10 @@ def _link_liaison(
         # An existing account may be made a liaison only if it acts for itself (no staff role).
         roles = scope_of(user).roles
         if user.is_superuser or not roles <= SELF_SERVICE_ROLES:
-            raise field_error("liaison_username", f"账号“{username}”是工作人员账号，不能作为单位联络人")
+            raise field_error(
+                "liaison_username",
+                gettext("账号“%(username)s”是工作人员账号，不能作为单位联络人") % {"username": username},
+            )
     role_assign(actor=None, user=user, role=Role.UNIT_LIAISON, place_code=unit.community_code)
     return user
 
@@ -195,7 +199,7 @@ def unit_update(
         new["name"] = required_text(name, "name", "单位名称", 100)
     if kind is not None:
         if kind not in UnitKind.values:
-            raise field_error("kind", "请选择单位类型")
+            raise field_error("kind", gettext("请选择单位类型"))
         new["kind"] = kind
     if address is not None:
         new["address"] = optional_text(address, "address", "地址", 200)
@@ -256,9 +260,15 @@ def units_bulk_register(*, actor: Actor | None, community_id: int, units: list[U
         try:
             clean, grid = _clean_unit(data, community)
         except ValidationFailed as exc:
-            raise ValidationFailed(f"第{i}条：{exc.message}", fields=exc.fields) from exc
+            raise ValidationFailed(
+                gettext("第%(i)s条：%(message)s") % {"i": i, "message": exc.message}, fields=exc.fields
+            ) from exc
         if clean["uscc"] in seen:
-            raise ApplicationError(f"第{i}条：{USCC_TAKEN}", code="duplicate", status=409)
+            raise ApplicationError(
+                gettext("第%(i)s条：%(USCC_TAKEN)s") % {"i": i, "USCC_TAKEN": USCC_TAKEN},
+                code="duplicate",
+                status=409,
+            )
         seen.add(clean["uscc"])
         unit = Unit(community=community, paired_grid=grid, registered_at=now, **clean)
         unit.set_place_codes(community_code=community.code)
@@ -312,10 +322,10 @@ def _clean_member(data: MemberInput, units: dict[int, Unit] | None = None) -> _C
     if data.unit_id:
         unit = units.get(data.unit_id) if units is not None else Unit.objects.filter(pk=data.unit_id).first()
         if unit is None:
-            raise field_error("unit_id", "所选工作单位不存在")
+            raise field_error("unit_id", gettext("所选工作单位不存在"))
     workplace_org = optional_text(data.workplace_org, "workplace_org", "组织关系所在党组织", 100)
     if unit is None and not workplace_org:
-        raise field_error("unit_id", "请选择工作单位，或填写组织关系所在党组织", code="required")
+        raise field_error("unit_id", gettext("请选择工作单位，或填写组织关系所在党组织"), code="required")
     return _Clean(
         name=name,
         phone=phone,
@@ -374,7 +384,7 @@ def member_register(
     registers themself (their own member record, linked to their account)."""
     community = Community.objects.filter(pk=community_id).first()
     if community is None:
-        raise NotFound("社区不存在")
+        raise NotFound(gettext("社区不存在"))
     clean = _clean_member(
         MemberInput(
             name, phone, address, unit_id, workplace_org, skills or [], services_offered, available_times
@@ -454,7 +464,7 @@ def registration_accept(
     refuse_own_work(actor, server_users(member_id=reg.member_id), what="受理本人的报到")
     check_move(REGISTRATION, "accept", reg.status)
     if classification not in SKILL_VALUES:
-        raise field_error("classification", "请选择分类")
+        raise field_error("classification", gettext("请选择分类"))
     grid = grid_of_community(reg.community, grid_code)
     Community.objects.select_for_update().filter(pk=reg.community_id).first()  # serialises numbering
     old = reg.status
@@ -540,15 +550,25 @@ def members_bulk_register_accepted(
             clean = _clean_member(entry.member, units)
             grid = grids.get(entry.grid_code)
             if grid is None:
-                raise field_error("grid_code", f"网格“{entry.grid_code}”不属于{community.name}")
+                raise field_error(
+                    "grid_code",
+                    gettext("网格“%(grid_code)s”不属于%(name)s")
+                    % {"grid_code": entry.grid_code, "name": community.name},
+                )
             if entry.classification not in SKILL_VALUES:
-                raise field_error("classification", "请选择分类")
+                raise field_error("classification", gettext("请选择分类"))
         except ValidationFailed as exc:
-            raise ValidationFailed(f"第{i}条：{exc.message}", fields=exc.fields) from exc
+            raise ValidationFailed(
+                gettext("第%(i)s条：%(message)s") % {"i": i, "message": exc.message}, fields=exc.fields
+            ) from exc
         if clean.phone.hash in own_phones:
             raise own_work_error("受理本人的报到", row=i)
         if clean.phone.hash in hashes:
-            raise Conflict(f"第{i}条：{DUPLICATE_MESSAGE}", code="duplicate")
+            raise Conflict(
+                gettext("第%(i)s条：%(DUPLICATE_MESSAGE)s")
+                % {"i": i, "DUPLICATE_MESSAGE": DUPLICATE_MESSAGE},
+                code="duplicate",
+            )
         hashes.add(clean.phone.hash)
         cleaned.append((clean, grid, entry.classification))
     # The community lock (card numbers) does not stop a single registration of the same phone: take the

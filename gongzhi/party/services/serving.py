@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.duties import refuse_own_work
@@ -78,7 +79,7 @@ def _clean_skills(skills: Iterable[str]) -> list[str]:
     out = list(dict.fromkeys(s.strip() for s in skills if s and s.strip()))
     unknown = [s for s in out if s not in SKILL_VALUES]
     if unknown:
-        raise field_error("skills", f"无法识别的特长类别：{'、'.join(unknown)}")
+        raise field_error("skills", gettext("无法识别的特长类别：%(value)s") % {"value": "、".join(unknown)})
     return out
 
 
@@ -176,8 +177,8 @@ def _claimant_for(
     the member or unit they name. Exactly one of the two is returned."""
     if member_id and unit_id:
         raise ValidationFailed(
-            "认领人只能是一名党员或一个单位",
-            fields={"member_id": "党员和单位只能选一个"},
+            gettext("认领人只能是一名党员或一个单位"),
+            fields={"member_id": gettext("党员和单位只能选一个")},
         )
     staff = allowed(actor, "party.represent_claimant", place)
     if member_id:
@@ -187,8 +188,8 @@ def _claimant_for(
         if member is not None and staff and _member_belongs_to(member, community_id, place.community_code):
             return member, None
         if member is not None and staff:
-            raise field_error("member_id", "该党员未在本社区报到，不能代为登记")
-        raise NotFound("党员不存在或无权代为登记")
+            raise field_error("member_id", gettext("该党员未在本社区报到，不能代为登记"))
+        raise NotFound(gettext("党员不存在或无权代为登记"))
     if unit_id:
         unit = Unit.objects.filter(pk=unit_id).first()
         if unit is not None and unit.liaison_id == actor.pk:
@@ -196,8 +197,8 @@ def _claimant_for(
         if unit is not None and staff and unit.community_id == community_id:
             return None, unit
         if unit is not None and staff:
-            raise field_error("unit_id", "该单位未在本社区报到，不能代为登记")
-        raise NotFound("单位不存在或无权代为登记")
+            raise field_error("unit_id", gettext("该单位未在本社区报到，不能代为登记"))
+        raise NotFound(gettext("单位不存在或无权代为登记"))
     members = list(PartyMember.objects.filter(user_id=actor.pk)[:2])
     if len(members) == 1:
         return members[0], None
@@ -205,10 +206,10 @@ def _claimant_for(
     if not members and len(units) == 1:
         return None, units[0]
     if staff:
-        raise field_error("member_id", "请选择代为登记的党员或单位")
+        raise field_error("member_id", gettext("请选择代为登记的党员或单位"))
     if members or units:
-        raise field_error("member_id", "您关联了多个党员或单位身份，请选择以谁的名义登记")
-    raise Forbidden("您不是党员或驻区单位联络人，不能认领或登记服务")
+        raise field_error("member_id", gettext("您关联了多个党员或单位身份，请选择以谁的名义登记"))
+    raise Forbidden(gettext("您不是党员或驻区单位联络人，不能认领或登记服务"))
 
 
 @transaction.atomic
@@ -222,23 +223,29 @@ def claim_create(
 ) -> Claim:
     item = _locked_item(actor, item_id)
     if item.status != ServiceItemStatus.OPEN:
-        raise Conflict("该岗位/项目已关闭，不能认领", code="item_closed")
+        raise Conflict(gettext("该岗位/项目已关闭，不能认领"), code="item_closed")
     member, unit = _claimant_for(
         actor, place=item, community_id=item.community_id, member_id=member_id, unit_id=unit_id
     )
     pledge = (pledge or "").strip()
     if not pledge:
-        raise field_error("pledge", "请填写承诺事项")
+        raise field_error("pledge", gettext("请填写承诺事项"))
     if len(pledge) > 500:
-        raise field_error("pledge", "承诺事项不能超过500个字")
+        raise field_error("pledge", gettext("承诺事项不能超过500个字"))
     holding = Claim.objects.filter(item=item, status__in=HOLDING)
     same = holding.filter(member=member) if member is not None else holding.filter(unit=unit)
     if same.exists():
         who = "该党员" if member is not None else "该单位"
-        raise Conflict(f"{who}已认领此岗位/项目，不能重复认领", code="already_claimed")
+        raise Conflict(
+            gettext("%(who)s已认领此岗位/项目，不能重复认领") % {"who": who}, code="already_claimed"
+        )
     taken = holding.count()
     if taken >= item.capacity:
-        raise Conflict(f"该岗位/项目已认领满额（计划{item.capacity}人，已认领{taken}人）", code="item_full")
+        raise Conflict(
+            gettext("该岗位/项目已认领满额（计划%(capacity)s人，已认领%(taken)s人）")
+            % {"capacity": item.capacity, "taken": taken},
+            code="item_full",
+        )
     claim = Claim(item=item, member=member, unit=unit, pledge=pledge)
     claim.set_place_codes(grid_code=item.grid_code, community_code=item.community_code)
     claim.save()
@@ -276,7 +283,12 @@ def _locked_claim(actor: Actor, claim_id: int) -> Claim:
 @transaction.atomic
 def claim_withdraw(*, actor: Actor, claim_id: int, reason: str = "") -> Claim:
     claim = _locked_claim(actor, claim_id)
-    require(actor, "party.withdraw_claim", claim, error=Forbidden("只有认领人或本社区工作人员可以撤回认领"))
+    require(
+        actor,
+        "party.withdraw_claim",
+        claim,
+        error=Forbidden(gettext("只有认领人或本社区工作人员可以撤回认领")),
+    )
     old = claim.status
     claim.status = check_move(CLAIM, "withdraw", old)
     claim.save(update_fields=["status", "updated_at"])
@@ -328,10 +340,10 @@ def service_record_submit(
             actor,
             "party.add_servicerecord",
             claim,
-            error=Forbidden("只有认领人或本社区工作人员可以登记此认领的服务记录"),
+            error=Forbidden(gettext("只有认领人或本社区工作人员可以登记此认领的服务记录")),
         )
         if claim.status == ClaimStatus.WITHDRAWN:
-            raise Conflict("该认领已撤回，不能登记服务记录", code="claim_withdrawn")
+            raise Conflict(gettext("该认领已撤回，不能登记服务记录"), code="claim_withdrawn")
         member, unit = claim.member, claim.unit
         place: Any = claim
     else:
@@ -423,16 +435,18 @@ def _server_without_claim(
             return member, None, _own_service_place(member)
         if member is not None and allowed(actor, "party.represent_claimant", member):
             return member, None, member
-        raise NotFound("党员不存在或无权代为登记")
+        raise NotFound(gettext("党员不存在或无权代为登记"))
     if unit_id and not member_id:
         unit = Unit.objects.filter(pk=unit_id).first()
         if unit is not None and (
             unit.liaison_id == actor.pk or allowed(actor, "party.represent_claimant", unit)
         ):
             return None, unit, unit
-        raise NotFound("单位不存在或无权代为登记")
+        raise NotFound(gettext("单位不存在或无权代为登记"))
     if member_id and unit_id:
-        raise ValidationFailed("服务人只能是一名党员或一个单位", fields={"member_id": "党员和单位只能选一个"})
+        raise ValidationFailed(
+            gettext("服务人只能是一名党员或一个单位"), fields={"member_id": gettext("党员和单位只能选一个")}
+        )
     members = list(PartyMember.objects.filter(user_id=actor.pk).select_related("unit__paired_grid")[:2])
     if len(members) == 1:
         return members[0], None, _own_service_place(members[0])
@@ -440,10 +454,10 @@ def _server_without_claim(
     if not members and len(units) == 1:
         return None, units[0], units[0]
     if allowed(actor, "party.represent_claimant"):
-        raise field_error("member_id", "请选择代为登记的党员或单位")
+        raise field_error("member_id", gettext("请选择代为登记的党员或单位"))
     if members or units:
-        raise field_error("member_id", "您关联了多个党员或单位身份，请选择以谁的名义登记")
-    raise Forbidden("您不是党员或驻区单位联络人，不能登记服务记录")
+        raise field_error("member_id", gettext("您关联了多个党员或单位身份，请选择以谁的名义登记"))
+    raise Forbidden(gettext("您不是党员或驻区单位联络人，不能登记服务记录"))
 
 
 def _locked_record(actor: Actor, record_id: int) -> ServiceRecord:
@@ -463,7 +477,7 @@ def service_record_confirm(*, actor: Actor, record_id: int, rating: int | None =
         actor, server_users(member_id=record.member_id, unit_id=record.unit_id), what="确认本人的服务记录"
     )
     if rating is not None and (not isinstance(rating, int) or not 1 <= rating <= 5):
-        raise field_error("rating", "群众评价应为1到5分")
+        raise field_error("rating", gettext("群众评价应为1到5分"))
     old = record.status
     record.status = check_move(SERVICE_RECORD, "confirm", old)
     record.confirmed_by = actor  # type: ignore[assignment]
@@ -490,9 +504,9 @@ def service_record_reject(*, actor: Actor, record_id: int, reason: str) -> Servi
     )
     reason = (reason or "").strip()
     if not reason:
-        raise field_error("reason", "请填写不予确认的原因")
+        raise field_error("reason", gettext("请填写不予确认的原因"))
     if len(reason) > 200:
-        raise field_error("reason", "原因不能超过200个字")
+        raise field_error("reason", gettext("原因不能超过200个字"))
     old = record.status
     record.status = check_move(SERVICE_RECORD, "reject", old)
     record.confirmed_by = actor  # type: ignore[assignment]
