@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core import bounds
@@ -128,7 +129,7 @@ def _household(household_id: Any) -> Household:
         pk = 0
     household = Household.objects.filter(pk=pk).first() if pk else None
     if household is None:
-        raise ValidationFailed("请选择家庭", fields={"household_id": "家庭不存在"})
+        raise ValidationFailed(gettext("请选择家庭"), fields={"household_id": gettext("家庭不存在")})
     return household
 
 
@@ -138,7 +139,12 @@ def claim_propose(
 ) -> Claim:
     """A grid worker's find on patrol (or the community's): for a household of their place."""
     household = _household(household_id)
-    require(actor, "points.propose_claim", household, error=Forbidden("只能为本网格、本社区的家庭申报积分"))
+    require(
+        actor,
+        "points.propose_claim",
+        household,
+        error=Forbidden(gettext("只能为本网格、本社区的家庭申报积分")),
+    )
     images = clean_images(list(photos or []), max_count=3)
     return _claim_save(
         actor, household, _clean_claim(household, data, images), ClaimSource.GRID_WORKER, images
@@ -152,7 +158,7 @@ def claim_report(*, actor: Actor, data: ClaimInput, photos: list[Any] | None = N
 
     own = sorted(scope_of(actor).household_ids)
     if not own:
-        raise Forbidden("请先绑定本人家庭后再申报积分")
+        raise Forbidden(gettext("请先绑定本人家庭后再申报积分"))
     household = Household.objects.get(pk=own[0])
     images = clean_images(list(photos or []), max_count=3)
     return _claim_save(actor, household, _clean_claim(household, data, images), ClaimSource.RESIDENT, images)
@@ -189,8 +195,13 @@ def meeting_record(
 
     community = Community.objects.filter(pk=community_id).first()
     if community is None:
-        raise ValidationFailed("请选择社区", fields={"community_id": "社区不存在"})
-    require(actor, "points.review_claim", community, error=Forbidden("只有社区积分管理小组可以召开评议会"))
+        raise ValidationFailed(gettext("请选择社区"), fields={"community_id": gettext("社区不存在")})
+    require(
+        actor,
+        "points.review_claim",
+        community,
+        error=Forbidden(gettext("只有社区积分管理小组可以召开评议会")),
+    )
     errors: dict[str, str] = {}
     members = _text(errors, "members_present", members_present, "参会人员", 300)
     note = _text(errors, "note", note, "会议记录", 1000, required=False)
@@ -199,7 +210,7 @@ def meeting_record(
     raise_errors(errors)
     assert held_on is not None
     if ReviewMeeting.objects.filter(community=community, held_on=held_on).exists():
-        raise Conflict("当天的评议会已登记")
+        raise Conflict(gettext("当天的评议会已登记"))
     meeting = ReviewMeeting(
         community=community, held_on=held_on, members_present=members, note=note, recorded_by_id=actor.pk
     )
@@ -255,14 +266,18 @@ def claim_decide(
     )
     meeting = ReviewMeeting.objects.filter(pk=meeting_id, community_code=claim.community_code).first()
     if meeting is None:
-        raise ValidationFailed("请先登记本社区的评议会", fields={"meeting_id": "评议会不存在"})
+        raise ValidationFailed(
+            gettext("请先登记本社区的评议会"), fields={"meeting_id": gettext("评议会不存在")}
+        )
     targets: dict[str, str] = {
         Outcome.APPROVE: ClaimStatus.APPROVED,
         Outcome.CHANGE: ClaimStatus.CHANGED,
         Outcome.REJECT: ClaimStatus.REJECTED,
     }
     if outcome not in targets:
-        raise ValidationFailed("评议结果应为通过、调整或不予通过", fields={"outcome": "评议结果无法识别"})
+        raise ValidationFailed(
+            gettext("评议结果应为通过、调整或不予通过"), fields={"outcome": gettext("评议结果无法识别")}
+        )
     new = check_move(CLAIM, targets[outcome], claim.status)
     errors: dict[str, str] = {}
     reason = _text(errors, "reason", reason, "评议意见", 300, required=outcome != Outcome.APPROVE)
@@ -279,8 +294,15 @@ def claim_decide(
         had = _awarded_this_year(claim)
         if had + total > claim.rule.yearly_cap:
             raise Conflict(
-                f"规则“{claim.rule.name}”每户每年最多{claim.rule.yearly_cap}分，本户已得{had}分，"
-                f"请调整分值（最多{max(claim.rule.yearly_cap - had, 0)}分）"
+                gettext(
+                    "规则“%(name)s”每户每年最多%(yearly_cap)s分，本户已得%(had)s分，请调整分值（最多%(value)s分）"
+                )
+                % {
+                    "name": claim.rule.name,
+                    "yearly_cap": claim.rule.yearly_cap,
+                    "had": had,
+                    "value": max(claim.rule.yearly_cap - had, 0),
+                }
             )
     if total:
         account = household_account(claim.household, lock=True)

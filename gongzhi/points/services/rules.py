@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core import bounds
@@ -77,10 +78,12 @@ def _place(district_code: str, community_id: int | None) -> tuple[Any, dict[str,
     if community_id:
         community = Community.objects.filter(pk=community_id).first()
         if community is None:
-            raise ValidationFailed("请选择社区", fields={"community_id": "社区不存在"})
+            raise ValidationFailed(gettext("请选择社区"), fields={"community_id": gettext("社区不存在")})
         return community, {"community_code": community.code}
     if not (district_code and len(district_code) == 6 and district_code.isdigit()):
-        raise ValidationFailed("请选择社区或区县", fields={"community_id": "请选择社区或区县"})
+        raise ValidationFailed(
+            gettext("请选择社区或区县"), fields={"community_id": gettext("请选择社区或区县")}
+        )
     return None, {"district_code": district_code}
 
 
@@ -98,7 +101,9 @@ def rule_create(
     if PointRule.objects.filter(
         district_code=rule.district_code, community_code=rule.community_code, code=rule.code
     ).exists():
-        raise ValidationFailed("规则编号已存在，修改规则请发布新版本", fields={"code": "规则编号已存在"})
+        raise ValidationFailed(
+            gettext("规则编号已存在，修改规则请发布新版本"), fields={"code": gettext("规则编号已存在")}
+        )
     rule.created_by_id = getattr(actor, "pk", None)
     rule.save()
     audit_record(
@@ -124,10 +129,13 @@ def rule_revise(*, actor: Actor, rule_id: int, data: RuleInput) -> PointRule:
         .first()
     )
     if latest is None or latest.pk != old.pk:
-        raise ValidationFailed("只能修订规则的最新版本", fields={"rule_id": "只能修订最新版本"})
+        raise ValidationFailed(
+            gettext("只能修订规则的最新版本"), fields={"rule_id": gettext("只能修订最新版本")}
+        )
     if clean["valid_from"] <= old.valid_from:
         raise ValidationFailed(
-            "新版本的生效日期应晚于现行版本", fields={"valid_from": "应晚于现行版本的生效日期"}
+            gettext("新版本的生效日期应晚于现行版本"),
+            fields={"valid_from": gettext("应晚于现行版本的生效日期")},
         )
     old.valid_to = clean["valid_from"] - dt.timedelta(days=1)
     old.save(update_fields=["valid_to", "updated_at"])
