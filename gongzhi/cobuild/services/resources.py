@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.cobuild import matching
@@ -54,27 +55,34 @@ def _provider(actor: Actor, community: Community, provider_kind: str, provider_i
             unit.liaison_id == actor.pk or allowed(actor, "cobuild.manage_resource", unit)
         ):
             raise ValidationFailed(
-                "请选择本社区的驻区单位", fields={"provider_id": "驻区单位不存在或不在本社区"}
+                gettext("请选择本社区的驻区单位"),
+                fields={"provider_id": gettext("驻区单位不存在或不在本社区")},
             )
         return {"unit": unit, "provider_name": unit.name}
     if provider_kind == ProviderKind.MEMBER:
         member = PartyMember.objects.filter(pk=provider_id).first()
         if member is None or not (staff or member.user_id == actor.pk):
-            raise ValidationFailed("请选择在职党员", fields={"provider_id": "党员不存在或无权代为登记"})
+            raise ValidationFailed(
+                gettext("请选择在职党员"), fields={"provider_id": gettext("党员不存在或无权代为登记")}
+            )
         return {"member": member, "provider_name": member.name}
     if provider_kind == ProviderKind.SOCIAL_ORGANIZATION:
         org = SocialOrganization.objects.filter(pk=provider_id).first()
         if org is None or not staff:
-            raise ValidationFailed("请选择社会组织", fields={"provider_id": "社会组织不存在或无权代为登记"})
+            raise ValidationFailed(
+                gettext("请选择社会组织"), fields={"provider_id": gettext("社会组织不存在或无权代为登记")}
+            )
         return {"social_organization": org, "provider_name": org.name}
     if provider_kind == ProviderKind.TEAM:
         team = VolunteerTeam.objects.filter(pk=provider_id).first()
         if team is None or not staff:
             raise ValidationFailed(
-                "请选择志愿服务队", fields={"provider_id": "志愿服务队不存在或无权代为登记"}
+                gettext("请选择志愿服务队"), fields={"provider_id": gettext("志愿服务队不存在或无权代为登记")}
             )
         return {"team": team, "provider_name": team.name}
-    raise ValidationFailed("提供方类型无法识别", fields={"provider_kind": "提供方类型无法识别"})
+    raise ValidationFailed(
+        gettext("提供方类型无法识别"), fields={"provider_kind": gettext("提供方类型无法识别")}
+    )
 
 
 def _clean_resource(data: ResourceInput) -> dict[str, Any]:
@@ -144,7 +152,7 @@ def resource_register(
 
     community = Community.objects.filter(pk=community_id).first()
     if community is None:
-        raise ValidationFailed("请选择社区", fields={"community_id": "请选择社区"})
+        raise ValidationFailed(gettext("请选择社区"), fields={"community_id": gettext("请选择社区")})
     provider = _provider(actor, community, provider_kind, provider_id)
     res = _new_resource(community, provider_kind, provider, _clean_resource(data))
     res.save()
@@ -169,7 +177,10 @@ def resource_deactivate(*, actor: Actor, resource_id: int) -> Resource:
     if res is None:
         raise NotFound()
     require(
-        actor, "cobuild.deactivate_resource", res, error=Forbidden("只有社区工作人员或提供方可以停用资源")
+        actor,
+        "cobuild.deactivate_resource",
+        res,
+        error=Forbidden(gettext("只有社区工作人员或提供方可以停用资源")),
     )
     res.active = False
     res.save(update_fields=["active", "updated_at"])

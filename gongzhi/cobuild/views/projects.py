@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.cobuild import agreement, selectors
@@ -77,7 +78,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
     except ApplicationError as exc:
         refused(request, exc)
         return redirect("cobuild:need_detail", need_id=need_id) if need_id else redirect("cobuild:needs")
-    messages.success(request, f"已制定共建项目“{project.title}”，等待认领")
+    messages.success(request, gettext("已制定共建项目“%(title)s”，等待认领") % {"title": project.title})
     return redirect("cobuild:project_detail", project_id=project.pk)
 
 
@@ -166,7 +167,9 @@ def project_sign(request: HttpRequest, project_id: int) -> HttpResponse:
     def call() -> None:
         starts, ends = date_or_none(form.text("starts_on")), date_or_none(form.text("ends_on"))
         if starts is None or ends is None:
-            raise ApplicationError("请填写协议期限（开始和结束日期）", fields={"starts_on": "请填写日期"})
+            raise ApplicationError(
+                gettext("请填写协议期限（开始和结束日期）"), fields={"starts_on": gettext("请填写日期")}
+            )
         projects.project_sign(
             actor=actor_of(request),
             project_id=project_id,
