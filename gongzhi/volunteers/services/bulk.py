@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.errors import Forbidden, NotFound, ValidationFailed
@@ -45,7 +46,10 @@ if TYPE_CHECKING:
 
 
 def _refuse(n: int, problem: str) -> NoReturn:
-    raise ValidationFailed(f"第{n}条：{problem}", fields={"rows": f"第{n}条：{problem}"})
+    raise ValidationFailed(
+        gettext("第%(n)s条：%(problem)s") % {"n": n, "problem": problem},
+        fields={"rows": f"第{n}条：{problem}"},
+    )
 
 
 @dataclass
@@ -68,8 +72,13 @@ def volunteers_bulk_register(*, actor: Actor, community_id: int, rows: list[Volu
 
     community = Community.objects.filter(pk=community_id).first()
     if community is None:
-        raise NotFound("社区不存在或无权查看")
-    require(actor, "volunteers.add_volunteer", community, error=Forbidden("只有本社区工作人员可以登记志愿者"))
+        raise NotFound(gettext("社区不存在或无权查看"))
+    require(
+        actor,
+        "volunteers.add_volunteer",
+        community,
+        error=Forbidden(gettext("只有本社区工作人员可以登记志愿者")),
+    )
     person_ids = {r.person_id for r in rows if r.person_id}
     member_ids = {r.party_member_id for r in rows if r.party_member_id}
     persons = {p.pk: p for p in Person.objects.filter(pk__in=person_ids, community_code=community.code)}
@@ -162,7 +171,7 @@ def activity_history_record(
     the organiser's own hours, which stay pending for someone else to confirm (``core.duties``)."""
     activity = Activity.objects.select_for_update(of=("self",)).filter(pk=activity_id).first()
     if activity is None or not allowed(actor, "volunteers.organize_activity", activity):
-        raise NotFound("活动不存在或无权查看")
+        raise NotFound(gettext("活动不存在或无权查看"))
     now = clock.now()
     sessions = {s.pk: s for s in ActivitySession.objects.filter(activity=activity)}
     volunteer_ids = {r.volunteer_id for r in rows}
