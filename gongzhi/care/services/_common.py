@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.core import bounds
 from gongzhi.core.errors import NotFound, ValidationFailed
@@ -49,12 +50,12 @@ def _person_locked(actor: Actor | None, person_id: int | None) -> Person:
 
     person = Person.objects.select_related("household").filter(pk=person_id or 0).first()
     if person is None:
-        raise NotFound("人员不存在")
+        raise NotFound(gettext("人员不存在"))
     if actor is not None:
         from gongzhi.core.scope import scope_of
 
         if not scope_of(actor).sees_population(person) or (
             not person.grid_code and not person.community_code
         ):
-            raise NotFound("人员不存在")
+            raise NotFound(gettext("人员不存在"))
     return person

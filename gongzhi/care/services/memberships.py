@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.care.enums import (
@@ -90,7 +91,7 @@ def _new(person: Person, clean: dict) -> CareMembership:
 def _require_group(actor: Actor | None, row: CareMembership) -> None:
     require(actor, "care.manage_membership", row)
     if row.sensitive and not allowed(actor, "care.view_sensitive", row):
-        raise NotFound("人员不存在")  # a need-to-know group is invisible without the grant
+        raise NotFound(gettext("人员不存在"))  # a need-to-know group is invisible without the grant
 
 
 @transaction.atomic
@@ -105,7 +106,11 @@ def membership_enter(*, actor: Actor | None, data: EntryInput) -> CareMembership
         .filter(person=person, group=row.group, status=MembershipStatus.ACTIVE)
         .exists()
     ):
-        raise Conflict(f"{person.name}已在“{row.get_group_display()}”名单中", code="already_member")
+        raise Conflict(
+            gettext("%(name)s已在“%(value)s”名单中")
+            % {"name": person.name, "value": row.get_group_display()},
+            code="already_member",
+        )
     row.save()
     audit_record(
         actor=actor,
@@ -165,7 +170,9 @@ def memberships_bulk_enter(*, actor: Actor | None, community: object, rows: list
     for r in rows:
         person = persons.get(r.person_id)
         if person is None or person.community_code != getattr(community, "code", None):
-            raise ValidationFailed("名单中有人员不在本社区", fields={"person_id": "人员不在本社区"})
+            raise ValidationFailed(
+                gettext("名单中有人员不在本社区"), fields={"person_id": gettext("人员不在本社区")}
+            )
         if (person.pk, r.group) in existing:
             continue
         existing.add((person.pk, r.group))

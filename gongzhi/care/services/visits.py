@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.care.enums import FollowUp, MembershipStatus, Occasion, VisitMode, due_after
@@ -56,7 +57,7 @@ def _check_person(actor: Actor | None, person: Person) -> bool:
     )
     sensitive = bool(groups) and all(groups)
     if any(groups) and not allowed(actor, "care.view_sensitive", person):
-        raise NotFound("人员不存在")
+        raise NotFound(gettext("人员不存在"))
     return sensitive
 
 
@@ -221,7 +222,7 @@ def care_visit_record(*, actor: Actor | None, data: CareVisitInput) -> CareVisit
     if CareMembership.objects.filter(
         person=person, status=MembershipStatus.ACTIVE, sensitive=True
     ).exists() and not allowed(actor, "care.view_sensitive", person):
-        raise NotFound("人员不存在")
+        raise NotFound(gettext("人员不存在"))
     errors: dict[str, str] = {}
     if data.occasion not in Occasion.values:
         errors["occasion"] = "请选择慰问时机"
@@ -241,7 +242,9 @@ def care_visit_record(*, actor: Actor | None, data: CareVisitInput) -> CareVisit
         with transaction.atomic():
             row.save()
     except IntegrityError:
-        raise Conflict(f"{person.name}当天已登记过本次慰问，不能重复发放", code="duplicate") from None
+        raise Conflict(
+            gettext("%(name)s当天已登记过本次慰问，不能重复发放") % {"name": person.name}, code="duplicate"
+        ) from None
     audit_record(
         actor=actor,
         target=row,
@@ -275,7 +278,9 @@ def visits_bulk_record(*, actor: Actor | None, community: Any, rows: list[VisitR
     out = []
     for r in rows:
         if r.person.community_code != community.code:
-            raise ValidationFailed("走访对象不在本社区", fields={"person_id": "走访对象不在本社区"})
+            raise ValidationFailed(
+                gettext("走访对象不在本社区"), fields={"person_id": gettext("走访对象不在本社区")}
+            )
         clean = _clean_visit(
             VisitInput(
                 person_id=r.person.pk, visited_on=r.visited_on, visitors=r.visitors, mode=r.mode,
@@ -332,7 +337,7 @@ def care_visits_bulk_record(*, actor: Actor | None, community: Any, rows: list[C
             or r.visited_on is None
         ):
             raise ValidationFailed(
-                "慰问名单有误：对象须为本社区人员，时机、慰问人、慰问品须填写", code="invalid_rows"
+                gettext("慰问名单有误：对象须为本社区人员，时机、慰问人、慰问品须填写"), code="invalid_rows"
             )
         c = CareVisit(person=person, occasion=r.occasion, visited_on=r.visited_on, visitors=r.visitors[:200],
                       given=r.given[:200], note=r.note[:200])  # fmt: skip
