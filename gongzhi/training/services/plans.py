@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core import bounds
@@ -31,7 +32,7 @@ def _place(place_code: str) -> tuple[str, object, str]:
     sub = Subdistrict.objects.filter(code=code).first() if code else None
     if sub is not None:
         return PlanLevel.SUBDISTRICT, sub, sub.name
-    raise ValidationFailed("请选择街道或社区", fields={"place_code": "请选择街道或社区"})
+    raise ValidationFailed(gettext("请选择街道或社区"), fields={"place_code": gettext("请选择街道或社区")})
 
 
 @transaction.atomic
@@ -51,7 +52,8 @@ def training_plan_create(
         "training.manage_training",
         place,
         error=ValidationFailed(
-            "只能为本人负责的街道或社区制定计划", fields={"place_code": "只能为本人负责的街道或社区制定计划"}
+            gettext("只能为本人负责的街道或社区制定计划"),
+            fields={"place_code": gettext("只能为本人负责的街道或社区制定计划")},
         ),
     )
     errors: dict[str, str] = {}
@@ -66,7 +68,9 @@ def training_plan_create(
     codes = {"subdistrict_code": place.subdistrict_code, "district_code": place.district_code}  # type: ignore[attr-defined]
     community_code = place.code if level == PlanLevel.COMMUNITY else ""  # type: ignore[attr-defined]
     if TrainingPlan.objects.filter(year=year, community_code=community_code, title=title, **codes).exists():
-        raise ValidationFailed("本年度已有同名培训计划", fields={"title": "本年度已有同名培训计划"})
+        raise ValidationFailed(
+            gettext("本年度已有同名培训计划"), fields={"title": gettext("本年度已有同名培训计划")}
+        )
     plan = TrainingPlan(
         year=year,
         level=level,
@@ -105,7 +109,7 @@ def course_create(*, actor: Actor, plan_id: int, data: CourseInput) -> Course:
     try:
         plan = training_plan_get_for_actor(actor=actor, plan_id=plan_id)
     except NotFound:
-        raise NotFound("培训计划不存在或无权查看") from None
+        raise NotFound(gettext("培训计划不存在或无权查看")) from None
     require(actor, "training.manage_training", plan)
     errors: dict[str, str] = {}
     title = _text(errors, "title", data.title, "课程名称", 100, True)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core import bounds
@@ -127,7 +128,9 @@ def training_session_cancel(*, actor: Actor, session_id: int, reason: str = "") 
     session = TrainingSession.objects.select_for_update(of=("self",)).get(pk=visible.pk)
     check_move(SESSION, SessionStatus.CANCELLED, session.status)
     if session.attended_count:
-        raise ValidationFailed("已有学员签到，不能取消", fields={"session_id": "已有学员签到，不能取消"})
+        raise ValidationFailed(
+            gettext("已有学员签到，不能取消"), fields={"session_id": gettext("已有学员签到，不能取消")}
+        )
     session.status = SessionStatus.CANCELLED
     session.save(update_fields=["status", "updated_at"])
     if session.booking_id:
