@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core import bounds
@@ -110,7 +111,7 @@ def _locked_venue(actor: Actor | None, venue_id: int) -> Venue:
     )
     venue = Venue.objects.select_for_update(of=("self",)).filter(pk__in=ids).first()
     if venue is None:
-        raise NotFound("阵地不存在或无权查看")
+        raise NotFound(gettext("阵地不存在或无权查看"))
     return venue
 
 
@@ -119,7 +120,12 @@ def _write(actor: Actor | None, venue: Venue, data: BookingInput, clean: dict[st
     other = booking_overlapping(venue.pk, data.starts_at, data.ends_at)
     if other is not None:
         raise Conflict(
-            f"该时段已被预约：{_fmt(other.starts_at)}–{timezone.localtime(other.ends_at):%H:%M}“{other.purpose}”",
+            gettext("该时段已被预约：%(value)s–%(value2)s“%(purpose)s”")
+            % {
+                "value": _fmt(other.starts_at),
+                "value2": format(timezone.localtime(other.ends_at), "%H:%M"),
+                "purpose": other.purpose,
+            },
             code="booking_conflict",
         )
     booking = Booking(
@@ -143,7 +149,7 @@ def booking_create(*, actor: Actor, venue_id: int, data: BookingInput) -> Bookin
     venue = _locked_venue(actor, venue_id)
     require(actor, "venues.book_venue", venue)
     if not venue.active or not venue.bookable:
-        raise Conflict("该阵地暂不接受预约", code="not_bookable")
+        raise Conflict(gettext("该阵地暂不接受预约"), code="not_bookable")
     if data.booker_kind == BookerKind.STAFF and not allowed(actor, "venues.manage_venue", venue):
         from gongzhi.core.roles import PLACE_STAFF
         from gongzhi.core.scope import scope_of
@@ -174,12 +180,14 @@ def booking_cancel(*, actor: Actor, booking_id: int, reason: str = "") -> Bookin
     )
     booking = Booking.objects.select_for_update(of=("self",)).filter(pk__in=ids).first()
     if booking is None:
-        raise NotFound("预约不存在或无权查看")
+        raise NotFound(gettext("预约不存在或无权查看"))
     require(actor, "venues.cancel_booking", booking)
     check_move(BOOKING, BookingStatus.CANCELLED, booking.status)
     reason = (reason or "").strip()
     if len(reason) > 200:
-        raise ValidationFailed("取消原因不能超过200个字", fields={"reason": "取消原因不能超过200个字"})
+        raise ValidationFailed(
+            gettext("取消原因不能超过200个字"), fields={"reason": gettext("取消原因不能超过200个字")}
+        )
     booking.status = BookingStatus.CANCELLED
     booking.cancelled_at = timezone.now()
     booking.cancel_reason = reason
@@ -218,7 +226,11 @@ def bookings_bulk_record(*, actor: Actor | None, rows: list[BookingRow]) -> list
         s, e = r.data.starts_at, r.data.ends_at
         clash = next((h for h in held[vid] if h[0] < e and s < h[1]), None)
         if clash is not None:
-            raise Conflict(f"该时段已被预约：{_fmt(clash[0])}“{clash[2]}”", code="booking_conflict")
+            raise Conflict(
+                gettext("该时段已被预约：%(value)s“%(value2)s”")
+                % {"value": _fmt(clash[0]), "value2": clash[2]},
+                code="booking_conflict",
+            )
         held[vid].append((s, e, str(clean["purpose"])))
         booking = Booking(
             venue=venue,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core import bounds
@@ -125,7 +126,7 @@ def _community(community_id: int) -> Community:
         Community.objects.filter(pk=community_id).first() if bounds.int_in_range(community_id) else None
     )
     if community is None:
-        raise ValidationFailed("请选择社区", fields={"community_id": "请选择社区"})
+        raise ValidationFailed(gettext("请选择社区"), fields={"community_id": gettext("请选择社区")})
     return community
 
 
@@ -144,12 +145,13 @@ def venue_register(*, actor: Actor, community_id: int, data: VenueInput) -> Venu
         "venues.manage_venue",
         community,
         error=ValidationFailed(
-            "只能在本人负责的社区登记阵地", fields={"community_id": "只能在本人负责的社区登记阵地"}
+            gettext("只能在本人负责的社区登记阵地"),
+            fields={"community_id": gettext("只能在本人负责的社区登记阵地")},
         ),
     )
     clean = _clean(data, community)
     if Venue.objects.filter(community=community, name=clean["name"]).exists():
-        raise ValidationFailed("本社区已有同名阵地", fields={"name": "本社区已有同名阵地"})
+        raise ValidationFailed(gettext("本社区已有同名阵地"), fields={"name": gettext("本社区已有同名阵地")})
     venue = _new_venue(community, clean)
     venue.save()
     audit_record(
@@ -173,11 +175,11 @@ def venue_update(*, actor: Actor, venue_id: int, data: VenueInput) -> Venue:
         .first()
     )
     if venue is None:
-        raise NotFound("阵地不存在或无权查看")
+        raise NotFound(gettext("阵地不存在或无权查看"))
     require(actor, "venues.manage_venue", venue)
     clean = _clean(data, venue.community)
     if Venue.objects.filter(community=venue.community, name=clean["name"]).exclude(pk=venue.pk).exists():
-        raise ValidationFailed("本社区已有同名阵地", fields={"name": "本社区已有同名阵地"})
+        raise ValidationFailed(gettext("本社区已有同名阵地"), fields={"name": gettext("本社区已有同名阵地")})
     changed = [k for k, v in clean.items() if getattr(venue, k) != v]
     for k in changed:
         setattr(venue, k, clean[k])
@@ -195,7 +197,7 @@ def venue_deactivate(*, actor: Actor, venue_id: int) -> Venue:
     )
     venue = Venue.objects.select_for_update(of=("self",)).filter(pk__in=visible).first()
     if venue is None:
-        raise NotFound("阵地不存在或无权查看")
+        raise NotFound(gettext("阵地不存在或无权查看"))
     require(actor, "venues.manage_venue", venue)
     venue.active = False
     venue.save(update_fields=["active", "updated_at"])
@@ -215,7 +217,7 @@ def venue_inspect(
     """A standards inspection: the checklist items the venue meets; the others need work (整改)."""
     venue = venue_list_for_actor(actor=actor, active=None).filter(pk=venue_id).first()
     if venue is None:
-        raise NotFound("阵地不存在或无权查看")
+        raise NotFound(gettext("阵地不存在或无权查看"))
     require(actor, "venues.manage_venue", venue)
     errors: dict[str, str] = {}
     met = set(met_items)
