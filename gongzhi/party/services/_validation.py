@@ -143,3 +143,8 @@ def own_phone_hashes(actor: Any) -> set[str]:
     own = set(PartyMember.objects.filter(mine).values_list("phone_hash", flat=True))
     own.add(str(getattr(actor, "phone_hash", "") or ""))
     return own - {""}
+
+
+def nth(i: int, message: str) -> str:
+    """“第3条：…”: the item of a batch a refusal is about."""
+    return gettext("第%(i)s条：%(message)s") % {"i": i, "message": message}

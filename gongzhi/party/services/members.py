@@ -453,20 +453,16 @@ def transfers_in_bulk_record(*, actor: Actor | None, community_id: int, data: Bu
         .first()
     )
     if active:
-        raise field_error(
-            "person_ids", gettext("%(active)s已在册，不能重复转入") % {"active": active}, code="duplicate"
-        )
+        msg = gettext("%(active)s已在册，不能重复转入") % {"active": active}
+        raise field_error("person_ids", msg, code="duplicate")
     pending = (
         MemberTransfer.objects.filter(person_id__in=ids, direction=TransferDirection.IN, status="pending")
         .values_list("name", flat=True)
         .first()
     )
     if pending:
-        raise field_error(
-            "person_ids",
-            gettext("%(pending)s已有待接收的组织关系转接") % {"pending": pending},
-            code="duplicate",
-        )
+        msg = gettext("%(pending)s已有待接收的组织关系转接") % {"pending": pending}
+        raise field_error("person_ids", msg, code="duplicate")
     batch = secrets.token_hex(8)
     MemberTransfer.objects.bulk_create(
         [

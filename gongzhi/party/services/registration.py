@@ -2,8 +2,7 @@
 
 Each service writes in one transaction, asks ``gongzhi.party.permissions`` and leaves one audit row. The
 community's managers (core.roles.COMMUNITY_MANAGERS) register units and receive members; a party member
-registers themself; nobody accepts or returns their own 报到 (``core.duties``). Reads are in
-``gongzhi.party.selectors.registration``.
+registers themself; nobody accepts or returns their own 报到 (``core.duties``). Reads: ``selectors.registration``.
 """
 
 from __future__ import annotations
@@ -30,6 +29,7 @@ from gongzhi.party.services._validation import (
     grid_of_community,
     member_skills,
     normalise_uscc,
+    nth,
     optional_text,
     own_phone_hashes,
     required_text,
@@ -110,12 +110,9 @@ def _link_liaison(
         )
     else:
         # An existing account may be made a liaison only if it acts for itself (no staff role).
-        roles = scope_of(user).roles
-        if user.is_superuser or not roles <= SELF_SERVICE_ROLES:
-            raise field_error(
-                "liaison_username",
-                gettext("账号“%(username)s”是工作人员账号，不能作为单位联络人") % {"username": username},
-            )
+        if user.is_superuser or not scope_of(user).roles <= SELF_SERVICE_ROLES:
+            msg = gettext("账号“%(username)s”是工作人员账号，不能作为单位联络人") % {"username": username}
+            raise field_error("liaison_username", msg)
     role_assign(actor=None, user=user, role=Role.UNIT_LIAISON, place_code=unit.community_code)
     return user
 
@@ -260,15 +257,9 @@ def units_bulk_register(*, actor: Actor | None, community_id: int, units: list[U
         try:
             clean, grid = _clean_unit(data, community)
         except ValidationFailed as exc:
-            raise ValidationFailed(
-                gettext("第%(i)s条：%(message)s") % {"i": i, "message": exc.message}, fields=exc.fields
-            ) from exc
+            raise ValidationFailed(nth(i, exc.message), fields=exc.fields) from exc
         if clean["uscc"] in seen:
-            raise ApplicationError(
-                gettext("第%(i)s条：%(USCC_TAKEN)s") % {"i": i, "USCC_TAKEN": USCC_TAKEN},
-                code="duplicate",
-                status=409,
-            )
+            raise ApplicationError(nth(i, USCC_TAKEN), code="duplicate", status=409)
         seen.add(clean["uscc"])
         unit = Unit(community=community, paired_grid=grid, registered_at=now, **clean)
         unit.set_place_codes(community_code=community.code)
@@ -550,25 +541,16 @@ def members_bulk_register_accepted(
             clean = _clean_member(entry.member, units)
             grid = grids.get(entry.grid_code)
             if grid is None:
-                raise field_error(
-                    "grid_code",
-                    gettext("网格“%(grid_code)s”不属于%(name)s")
-                    % {"grid_code": entry.grid_code, "name": community.name},
-                )
+                where = {"code": entry.grid_code, "name": community.name}
+                raise field_error("grid_code", gettext("网格“%(code)s”不属于%(name)s") % where)
             if entry.classification not in SKILL_VALUES:
                 raise field_error("classification", gettext("请选择分类"))
         except ValidationFailed as exc:
-            raise ValidationFailed(
-                gettext("第%(i)s条：%(message)s") % {"i": i, "message": exc.message}, fields=exc.fields
-            ) from exc
+            raise ValidationFailed(nth(i, exc.message), fields=exc.fields) from exc
         if clean.phone.hash in own_phones:
             raise own_work_error("受理本人的报到", row=i)
         if clean.phone.hash in hashes:
-            raise Conflict(
-                gettext("第%(i)s条：%(DUPLICATE_MESSAGE)s")
-                % {"i": i, "DUPLICATE_MESSAGE": DUPLICATE_MESSAGE},
-                code="duplicate",
-            )
+            raise Conflict(nth(i, DUPLICATE_MESSAGE), code="duplicate")
         hashes.add(clean.phone.hash)
         cleaned.append((clean, grid, entry.classification))
     # The community lock (card numbers) does not stop a single registration of the same phone: take the
