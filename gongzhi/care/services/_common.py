@@ -24,9 +24,9 @@ def _raise_errors(errors: dict[str, str]) -> None:
 def _text(errors: dict[str, str], name: str, value: str, label: str, max_len: int, required: bool) -> str:
     value = bounds.clean_text(value or "").strip()
     if required and not value:
-        errors[name] = f"请填写{label}"
+        errors[name] = gettext("请填写%(label)s") % {"label": label}
     elif len(value) > max_len:
-        errors[name] = f"{label}不能超过{max_len}个字"
+        errors[name] = gettext("%(label)s不能超过%(max_len)s个字") % {"label": label, "max_len": max_len}
     return value
 
 
@@ -34,13 +34,13 @@ def _day(errors: dict[str, str], name: str, value: dt.date | None, label: str) -
     """A date that is given, within 1900–2100, and not in the future."""
     today = timezone.localdate()
     if value is None:
-        errors[name] = f"请填写{label}"
+        errors[name] = gettext("请填写%(label)s") % {"label": label}
         return today
     if not bounds.date_in_range(value):
-        errors[name] = f"{label}无法识别"
+        errors[name] = gettext("%(label)s无法识别") % {"label": label}
         return today
     if value > today:
-        errors[name] = f"{label}不能晚于今天"
+        errors[name] = gettext("%(label)s不能晚于今天") % {"label": label}
     return value
 
 

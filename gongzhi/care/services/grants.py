@@ -53,14 +53,14 @@ def care_grant(*, actor: Actor | None, user_id: int, district_code: str, reason:
         raise ValidationFailed(
             gettext("账号不存在或已停用"), fields={"user_id": gettext("账号不存在或已停用")}
         )
-    refuse_own_work(actor, user, what="给本人授权查看需知悉人群，应由另一位区级管理员办理")
+    refuse_own_work(actor, user, what=gettext("给本人授权查看需知悉人群，应由另一位区级管理员办理"))
     if not scope_of(user).roles & POPULATION_ROLES:
         raise ValidationFailed(
             gettext("只有管辖实有人口的工作人员可以被授权"),
             fields={"user_id": gettext("该账号不管辖实有人口")},
         )
     errors: dict[str, str] = {}
-    why = _text(errors, "reason", reason, "授权理由", 200, True)
+    why = _text(errors, "reason", reason, gettext("授权理由"), 200, True)
     _raise_errors(errors)
     if CareGrant.objects.filter(user=user, district_code=district.code, revoked_at__isnull=True).exists():
         raise Conflict(gettext("该账号已有本区授权"), code="already_granted")
@@ -103,7 +103,7 @@ def sensitive_reveal(*, actor: Actor, reason: str, community_code: str = "") -> 
     from gongzhi.care.selectors import membership_list_for_actor
 
     errors: dict[str, str] = {}
-    why = _text(errors, "reason", reason, "查看理由", 200, True)
+    why = _text(errors, "reason", reason, gettext("查看理由"), 200, True)
     _raise_errors(errors)
     rows = [
         r

@@ -51,7 +51,7 @@ def _carer(errors: dict[str, str], carer_id: int | None, person: Person) -> int 
 
     carer = User.objects.filter(pk=carer_id, is_active=True).first()
     if carer is None or not allowed(carer, "care.view_care", person):
-        errors["carer_id"] = "包联人应为该人员所在网格或社区的工作人员"
+        errors["carer_id"] = gettext("包联人应为该人员所在网格或社区的工作人员")
         return None
     return carer.pk
 
@@ -59,14 +59,14 @@ def _carer(errors: dict[str, str], carer_id: int | None, person: Person) -> int 
 def _clean_entry(actor: Actor | None, data: EntryInput, person: Person) -> dict:
     errors: dict[str, str] = {}
     if data.group not in CareGroup.values:
-        errors["group"] = "请选择重点人群类别"
+        errors["group"] = gettext("请选择重点人群类别")
     frequency = data.frequency or DEFAULT_FREQUENCY.get(data.group, Frequency.MONTHLY)
     if frequency not in Frequency.values:
-        errors["frequency"] = "走访频次应为每周、每两周、每月或每季度"
-    entered_on = _day(errors, "entered_on", data.entered_on, "纳入日期")
-    reason = _text(errors, "reason", data.reason, "纳入原因", 200, True)
+        errors["frequency"] = gettext("走访频次应为每周、每两周、每月或每季度")
+    entered_on = _day(errors, "entered_on", data.entered_on, gettext("纳入日期"))
+    reason = _text(errors, "reason", data.reason, gettext("纳入原因"), 200, True)
     if not isinstance(data.risk_level, int) or not 1 <= data.risk_level <= 3:
-        errors["risk_level"] = "风险等级应为1（低）、2（中）或3（高）"
+        errors["risk_level"] = gettext("风险等级应为1（低）、2（中）或3（高）")
     carer_id = _carer(errors, data.carer_id, person)
     _raise_errors(errors)
     return {
@@ -135,10 +135,10 @@ def membership_exit(
         raise NotFound()
     _require_group(actor, row)
     errors: dict[str, str] = {}
-    when = _day(errors, "exited_on", exited_on, "退出日期")
-    why = _text(errors, "reason", reason, "退出原因", 200, True)
+    when = _day(errors, "exited_on", exited_on, gettext("退出日期"))
+    why = _text(errors, "reason", reason, gettext("退出原因"), 200, True)
     if "exited_on" not in errors and when < row.entered_on:
-        errors["exited_on"] = "退出日期不能早于纳入日期"
+        errors["exited_on"] = gettext("退出日期不能早于纳入日期")
     _raise_errors(errors)
     check_move(MEMBERSHIP, MembershipStatus.EXITED, row.status)
     row.status, row.exited_on, row.exit_reason = MembershipStatus.EXITED, when, why

@@ -55,27 +55,28 @@ class NeedInput:
 def _clean_need(data: NeedInput) -> dict[str, Any]:
     errors: dict[str, str] = {}
     out: dict[str, Any] = {
-        "title": _text(errors, "title", data.title, "需求名称", 100, True),
-        "description": _text(errors, "description", data.description, "需求描述", 2000, False),
-        "beneficiaries": _text(errors, "beneficiaries", data.beneficiaries, "受益对象", 200, False),
-        "quantity_unit": _text(errors, "quantity_unit", data.quantity_unit, "数量单位", 16, False) or "次",
+        "title": _text(errors, "title", data.title, gettext("需求名称"), 100, True),
+        "description": _text(errors, "description", data.description, gettext("需求描述"), 2000, False),
+        "beneficiaries": _text(errors, "beneficiaries", data.beneficiaries, gettext("受益对象"), 200, False),
+        "quantity_unit": _text(errors, "quantity_unit", data.quantity_unit, gettext("数量单位"), 16, False)
+        or "次",
     }
     if data.category not in CATEGORY_LABELS:
-        errors["category"] = "请选择需求类别"
+        errors["category"] = gettext("请选择需求类别")
     if data.frequency not in Frequency.values:
-        errors["frequency"] = "频次无法识别"
+        errors["frequency"] = gettext("频次无法识别")
     if data.urgency not in Urgency.values:
-        errors["urgency"] = "紧急程度应为一般、较急或紧急"
+        errors["urgency"] = gettext("紧急程度应为一般、较急或紧急")
     for name, label, value in (
         ("quantity", "数量", data.quantity),
         ("beneficiary_count", "受益人数", data.beneficiary_count),
     ):
         if not isinstance(value, int) or not 1 <= value <= 100000:
-            errors[name] = f"{label}应为1到100000之间的整数"
+            errors[name] = gettext("%(label)s应为1到100000之间的整数") % {"label": label}
     if not isinstance(data.schedule, int) or not 0 <= data.schedule <= matching.ALL_SLOTS:
-        errors["schedule"] = "服务时段无法识别"
+        errors["schedule"] = gettext("服务时段无法识别")
     if data.wanted_by is not None and data.wanted_by < timezone.localdate() - dt.timedelta(days=366):
-        errors["wanted_by"] = "期望完成日期不能早于一年前"
+        errors["wanted_by"] = gettext("期望完成日期不能早于一年前")
     _point(errors, data.lng, data.lat)
     _raise(errors)
     out.update(

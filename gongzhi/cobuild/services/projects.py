@@ -306,26 +306,26 @@ def project_sign(
     require(
         actor, "cobuild.manage_project", project, error=Forbidden(gettext("只有社区工作人员可以签订共建协议"))
     )
-    _refuse_claimant(actor, project, "代表社区与本人认领的项目签约")
+    _refuse_claimant(actor, project, gettext("代表社区与本人认领的项目签约"))
     if project.status == ProjectStatus.PROPOSED:
         raise Conflict(gettext("项目尚未认领，不能签约"), code="not_claimed")
     check_move(PROJECT, ProjectStatus.SIGNED, project.status)
     errors: dict[str, str] = {}
     terms = (terms or "").strip()
     if not terms:
-        errors["terms"] = "请填写协议条款"
+        errors["terms"] = gettext("请填写协议条款")
     elif len(terms) > 5000:
-        errors["terms"] = "协议条款不能超过5000字"
+        errors["terms"] = gettext("协议条款不能超过5000字")
     for name, value, label in (
         ("community_signatory", community_signatory, "社区签约人"),
         ("claimant_signatory", claimant_signatory, "认领方签约人"),
     ):
         if not (value or "").strip():
-            errors[name] = f"请填写{label}"
+            errors[name] = gettext("请填写%(label)s") % {"label": label}
         elif len(value.strip()) > 50:
-            errors[name] = f"{label}不能超过50个字"
+            errors[name] = gettext("%(label)s不能超过50个字") % {"label": label}
     if starts_on and ends_on and ends_on < starts_on:
-        errors["ends_on"] = "结束日期不能早于开始日期"
+        errors["ends_on"] = gettext("结束日期不能早于开始日期")
     if errors:
         raise ValidationFailed(next(iter(errors.values())), fields=errors)
     project.terms = terms
@@ -400,7 +400,7 @@ def milestone_done(
     require(
         actor, "cobuild.manage_project", project, error=Forbidden(gettext("只有社区工作人员可以确认项目节点"))
     )
-    _refuse_claimant(actor, project, "确认本人认领项目的节点")
+    _refuse_claimant(actor, project, gettext("确认本人认领项目的节点"))
     if ms.done_on:
         raise Conflict(gettext("该节点已完成"), code="milestone_done")
     ms.done_on = done_on or timezone.localdate()
@@ -422,7 +422,7 @@ def delivery_record(*, actor: Actor, project_id: int, need_id: int, quantity: in
     require(
         actor, "cobuild.manage_project", project, error=Forbidden(gettext("只有社区工作人员可以登记交付情况"))
     )
-    _refuse_claimant(actor, project, "登记本人认领项目的交付")
+    _refuse_claimant(actor, project, gettext("登记本人认领项目的交付"))
     if project.status != ProjectStatus.SIGNED:
         raise Conflict(gettext("项目签约后、完成前才能登记交付"), code="not_signed")
     link = (
@@ -451,7 +451,7 @@ def project_complete(*, actor: Actor, project_id: int, outcome: str) -> Project:
     require(
         actor, "cobuild.manage_project", project, error=Forbidden(gettext("只有社区工作人员可以确认项目完成"))
     )
-    _refuse_claimant(actor, project, "确认本人认领的项目完成")
+    _refuse_claimant(actor, project, gettext("确认本人认领的项目完成"))
     check_move(PROJECT, ProjectStatus.COMPLETED, project.status)
     outcome = (outcome or "").strip()
     if not outcome:
@@ -548,7 +548,7 @@ def project_evaluate(*, actor: Actor, project_id: int, rating: int, comment: str
     require(
         actor, "cobuild.evaluate_project", project, error=Forbidden(gettext("只有本社区居民可以评价该项目"))
     )
-    _refuse_claimant(actor, project, "评价本人认领的项目")
+    _refuse_claimant(actor, project, gettext("评价本人认领的项目"))
     if project.status != ProjectStatus.COMPLETED:  # a rating is of what was delivered, not promised
         raise Conflict(gettext("项目尚未完成交付，交付后才能评价"), code="not_delivered")
     if not isinstance(rating, int) or not 1 <= rating <= 5:

@@ -88,25 +88,27 @@ def _provider(actor: Actor, community: Community, provider_kind: str, provider_i
 def _clean_resource(data: ResourceInput) -> dict[str, Any]:
     errors: dict[str, str] = {}
     out: dict[str, Any] = {
-        "title": _text(errors, "title", data.title, "资源名称", 100, True),
-        "description": _text(errors, "description", data.description, "说明", 2000, False),
-        "schedule_note": _text(errors, "schedule_note", data.schedule_note, "服务时间说明", 100, False),
-        "contact_name": _text(errors, "contact_name", data.contact_name, "联系人", 50, False),
+        "title": _text(errors, "title", data.title, gettext("资源名称"), 100, True),
+        "description": _text(errors, "description", data.description, gettext("说明"), 2000, False),
+        "schedule_note": _text(
+            errors, "schedule_note", data.schedule_note, gettext("服务时间说明"), 100, False
+        ),
+        "contact_name": _text(errors, "contact_name", data.contact_name, gettext("联系人"), 50, False),
     }
     if data.kind not in ResourceKind.values:
-        errors["kind"] = "资源类型应为技能、服务、场地、资金或物资"
+        errors["kind"] = gettext("资源类型应为技能、服务、场地、资金或物资")
     cats = list(dict.fromkeys(c.strip() for c in data.categories if c and c.strip()))
     unknown = [c for c in cats if c not in RESOURCE_CATEGORY_VALUES]
     if not cats:
-        errors["categories"] = "请至少选择一个可服务类别"
+        errors["categories"] = gettext("请至少选择一个可服务类别")
     elif unknown:
-        errors["categories"] = f"无法识别的类别：{'、'.join(unknown)}"
+        errors["categories"] = gettext("无法识别的类别：%(value)s") % {"value": "、".join(unknown)}
     if not isinstance(data.capacity, int) or not 1 <= data.capacity <= 10000:
-        errors["capacity"] = "可承接需求数应为1到10000之间的整数"
+        errors["capacity"] = gettext("可承接需求数应为1到10000之间的整数")
     if not isinstance(data.schedule, int) or not 0 <= data.schedule <= matching.ALL_SLOTS:
-        errors["schedule"] = "服务时段无法识别"
+        errors["schedule"] = gettext("服务时段无法识别")
     if not 0 < float(data.radius_km) <= 100:
-        errors["radius_km"] = "服务半径应在0到100公里之间"
+        errors["radius_km"] = gettext("服务半径应在0到100公里之间")
     _point(errors, data.lng, data.lat)
     phone = None
     if (data.contact_phone or "").strip():

@@ -127,7 +127,7 @@ def project_activity(request: HttpRequest, project_id: int) -> HttpResponse:
     return _project_action(
         request,
         project_id,
-        "已关联活动",
+        gettext("已关联活动"),
         lambda: projects.project_activity_link(
             actor=actor_of(request),
             project_id=project_id,
@@ -152,7 +152,7 @@ def project_claim(request: HttpRequest, project_id: int) -> HttpResponse:
     return _project_action(
         request,
         project_id,
-        "已认领",
+        gettext("已认领"),
         lambda: projects.project_claim(
             actor=actor_of(request), project_id=project_id, **form.project_claim_kwargs()
         ),
@@ -180,7 +180,7 @@ def project_sign(request: HttpRequest, project_id: int) -> HttpResponse:
             ends_on=ends,
         )
 
-    return _project_action(request, project_id, "已签订共建协议", call)
+    return _project_action(request, project_id, gettext("已签订共建协议"), call)
 
 
 @console_login_required
@@ -200,7 +200,7 @@ def milestone_add(request: HttpRequest, project_id: int) -> HttpResponse:
     return _project_action(
         request,
         project_id,
-        "已添加节点",
+        gettext("已添加节点"),
         lambda: projects.milestone_add(
             actor=actor_of(request),
             project_id=project_id,
@@ -218,7 +218,7 @@ def milestone_done(request: HttpRequest, milestone_id: int) -> HttpResponse:
     return _project_action(
         request,
         ms.project_id,
-        "节点已完成",
+        gettext("节点已完成"),
         lambda: projects.milestone_done(actor=actor_of(request), milestone_id=milestone_id),
     )
 
@@ -229,7 +229,7 @@ def delivery(request: HttpRequest, project_id: int) -> HttpResponse:
     return _project_action(
         request,
         project_id,
-        "已登记交付",
+        gettext("已登记交付"),
         lambda: projects.delivery_record(
             actor=actor_of(request),
             project_id=project_id,
@@ -244,7 +244,7 @@ def project_complete(request: HttpRequest, project_id: int) -> HttpResponse:
     return _project_action(
         request,
         project_id,
-        "项目已完成",
+        gettext("项目已完成"),
         lambda: projects.project_complete(
             actor=actor_of(request),
             project_id=project_id,
@@ -259,7 +259,7 @@ def project_cancel(request: HttpRequest, project_id: int) -> HttpResponse:
     return _project_action(
         request,
         project_id,
-        "项目已取消",
+        gettext("项目已取消"),
         lambda: projects.project_cancel(
             actor=actor_of(request), project_id=project_id, reason=ReasonForm(request.POST).text("reason")
         ),

@@ -275,12 +275,12 @@ def _clean_weights(weights: Any) -> dict[str, float]:
         try:
             value = Decimal(str(raw if raw is not None else 0))
         except (InvalidOperation, ValueError):
-            errors[f"weights.{key}"] = f"“{label}”的权重应为数字"
+            errors[f"weights.{key}"] = gettext("“%(label)s”的权重应为数字") % {"label": label}
             continue
         if not value.is_finite():
-            errors[f"weights.{key}"] = f"“{label}”的权重应为数字"
+            errors[f"weights.{key}"] = gettext("“%(label)s”的权重应为数字") % {"label": label}
         elif value < 0:
-            errors[f"weights.{key}"] = f"“{label}”的权重不能为负数"
+            errors[f"weights.{key}"] = gettext("“%(label)s”的权重不能为负数") % {"label": label}
         else:
             out[key] = float(value)
     if errors:

@@ -108,7 +108,7 @@ def member_update(*, actor: Actor | None, member_id: int, data: MemberEdit) -> P
         if person.grid_code and person.grid_code != member.grid_code:
             member.set_place_codes(grid_code=person.grid_code)
     org = _org_in_community(data.organization_id, member.community_code)
-    joined = _date(data.joined_on, "joined_on", "入党日期", required=False)
+    joined = _date(data.joined_on, "joined_on", gettext("入党日期"), required=False)
     changes: dict[str, list[object]] = {}
     for name, value in (
         ("organization_id", org.pk if org else None),
@@ -142,8 +142,8 @@ def member_end(*, actor: Actor | None, member_id: int, ended_on: dt.date | None,
             gettext("该党员当前状态为“%(value)s”，不能再次离册") % {"value": member.get_status_display()},
             code="illegal_transition",
         )
-    member.ended_on = _date(ended_on, "ended_on", "离册日期")
-    member.end_reason = _text(reason, "reason", "离册原因", 200)
+    member.ended_on = _date(ended_on, "ended_on", gettext("离册日期"))
+    member.end_reason = _text(reason, "reason", gettext("离册原因"), 200)
     member.status = MemberStatus.ENDED
     member.save(update_fields=["ended_on", "end_reason", "status", "updated_at"])
     audit_record(
@@ -178,10 +178,10 @@ def _clean_transfer(data: TransferInput) -> tuple[PartyOrganization | None, str,
             raise field_error("other_org_id", gettext("所选区内党组织不存在"))
         name = other.name
     else:
-        name = _text(data.other_org_name, "other_org_name", "对方党组织名称", 100)
-    on = _date(data.transferred_on, "transferred_on", "转接日期")
+        name = _text(data.other_org_name, "other_org_name", gettext("对方党组织名称"), 100)
+    on = _date(data.transferred_on, "transferred_on", gettext("转接日期"))
     assert on is not None
-    letter = _text(data.letter_number, "letter_number", "介绍信编号", 50)
+    letter = _text(data.letter_number, "letter_number", gettext("介绍信编号"), 50)
     return other, name, on, letter
 
 
@@ -368,7 +368,7 @@ def transfer_accept(*, actor: Actor | None, transfer_id: int) -> MemberTransfer:
     takes the member off it (已转出). Not by who recorded it, nor by the member."""
     t = _transfer_for_decision(actor, transfer_id)
     person = Person.objects.get(pk=t.person_id)
-    refuse_own_work(actor, t.recorded_by_id, person.user_id, what="接收本人登记或本人的组织关系转接")
+    refuse_own_work(actor, t.recorded_by_id, person.user_id, what=gettext("接收本人登记或本人的组织关系转接"))
     t.status = check_move(TRANSFER, "accept", t.status)
     if t.direction == TransferDirection.IN:
         t.member = _accept_in(t, person)
@@ -396,8 +396,8 @@ def transfer_return(*, actor: Actor | None, transfer_id: int, reason: str) -> Me
     """退回 with a reason: nothing changes on the register."""
     t = _transfer_for_decision(actor, transfer_id)
     person_user = Person.objects.filter(pk=t.person_id).values_list("user_id", flat=True).first()
-    refuse_own_work(actor, t.recorded_by_id, person_user, what="退回本人登记或本人的组织关系转接")
-    reason = _text(reason, "reason", "退回原因", 200)
+    refuse_own_work(actor, t.recorded_by_id, person_user, what=gettext("退回本人登记或本人的组织关系转接"))
+    reason = _text(reason, "reason", gettext("退回原因"), 200)
     t.status = check_move(TRANSFER, "return", t.status)
     t.return_reason = reason
     t.decided_by_id = actor.pk if actor is not None else None
@@ -516,7 +516,7 @@ def transfer_batch_accept(*, actor: Actor | None, batch: str) -> int:
     for i, t in enumerate(rows, start=1):
         person = persons[t.person_id]
         if is_own_work(actor, t.recorded_by_id, person.user_id):
-            raise own_work_error("接收本人登记或本人的组织关系转接", row=i)
+            raise own_work_error(gettext("接收本人登记或本人的组织关系转接"), row=i)
     person_ids = list(persons)
     if PartyMember.objects.filter(
         person_id__in=person_ids, kind=MemberKind.COMMUNITY_MANAGED, status=MemberStatus.ACTIVE

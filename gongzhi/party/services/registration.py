@@ -70,7 +70,7 @@ class UnitInput:
 
 
 def _clean_unit(data: UnitInput, community: Community) -> tuple[dict[str, Any], Grid | None]:
-    name = required_text(data.name, "name", "单位名称", 100)
+    name = required_text(data.name, "name", gettext("单位名称"), 100)
     uscc = normalise_uscc(data.uscc)
     if data.kind not in UnitKind.values:
         raise field_error("kind", gettext("请选择单位类型"))
@@ -83,8 +83,8 @@ def _clean_unit(data: UnitInput, community: Community) -> tuple[dict[str, Any], 
         "name": name,
         "uscc": uscc,
         "kind": data.kind,
-        "address": optional_text(data.address, "address", "地址", 200),
-        "party_org_name": optional_text(data.party_org_name, "party_org_name", "单位党组织", 100),
+        "address": optional_text(data.address, "address", gettext("地址"), 200),
+        "party_org_name": optional_text(data.party_org_name, "party_org_name", gettext("单位党组织"), 100),
     }, grid
 
 
@@ -193,15 +193,15 @@ def unit_update(
     changes: dict[str, tuple[Any, Any]] = {}
     new: dict[str, Any] = {}
     if name is not None:
-        new["name"] = required_text(name, "name", "单位名称", 100)
+        new["name"] = required_text(name, "name", gettext("单位名称"), 100)
     if kind is not None:
         if kind not in UnitKind.values:
             raise field_error("kind", gettext("请选择单位类型"))
         new["kind"] = kind
     if address is not None:
-        new["address"] = optional_text(address, "address", "地址", 200)
+        new["address"] = optional_text(address, "address", gettext("地址"), 200)
     if party_org_name is not None:
-        new["party_org_name"] = optional_text(party_org_name, "party_org_name", "单位党组织", 100)
+        new["party_org_name"] = optional_text(party_org_name, "party_org_name", gettext("单位党组织"), 100)
     for key, value in new.items():
         if getattr(unit, key) != value:
             changes[key] = (getattr(unit, key), value)
@@ -306,15 +306,15 @@ class _Clean:
 
 
 def _clean_member(data: MemberInput, units: dict[int, Unit] | None = None) -> _Clean:
-    name = required_text(data.name, "name", "姓名", 50)
+    name = required_text(data.name, "name", gettext("姓名"), 50)
     phone = ids.Protected.of_phone(ids.normalise_phone(data.phone))
-    address = required_text(data.address, "address", "居住地址", 200)
+    address = required_text(data.address, "address", gettext("居住地址"), 200)
     unit: Unit | None = None
     if data.unit_id:
         unit = units.get(data.unit_id) if units is not None else Unit.objects.filter(pk=data.unit_id).first()
         if unit is None:
             raise field_error("unit_id", gettext("所选工作单位不存在"))
-    workplace_org = optional_text(data.workplace_org, "workplace_org", "组织关系所在党组织", 100)
+    workplace_org = optional_text(data.workplace_org, "workplace_org", gettext("组织关系所在党组织"), 100)
     if unit is None and not workplace_org:
         raise field_error("unit_id", gettext("请选择工作单位，或填写组织关系所在党组织"), code="required")
     return _Clean(
@@ -325,7 +325,7 @@ def _clean_member(data: MemberInput, units: dict[int, Unit] | None = None) -> _C
         workplace_org=workplace_org or (unit.party_org_name or unit.name if unit else ""),
         skills=member_skills(data.skills),
         services_offered=optional_text(data.services_offered, "services_offered", "可提供的服务", 500),
-        available_times=optional_text(data.available_times, "available_times", "服务时间", 200),
+        available_times=optional_text(data.available_times, "available_times", gettext("服务时间"), 200),
     )
 
 
@@ -452,7 +452,7 @@ def registration_accept(
     *, actor: Actor | None, registration_id: int, classification: str, grid_code: str
 ) -> MemberRegistration:
     reg = _registration_locked(actor, registration_id)
-    refuse_own_work(actor, server_users(member_id=reg.member_id), what="受理本人的报到")
+    refuse_own_work(actor, server_users(member_id=reg.member_id), what=gettext("受理本人的报到"))
     check_move(REGISTRATION, "accept", reg.status)
     if classification not in SKILL_VALUES:
         raise field_error("classification", gettext("请选择分类"))
@@ -496,9 +496,9 @@ def registration_accept(
 @transaction.atomic
 def registration_return(*, actor: Actor | None, registration_id: int, reason: str) -> MemberRegistration:
     reg = _registration_locked(actor, registration_id)
-    refuse_own_work(actor, server_users(member_id=reg.member_id), what="退回本人的报到")
+    refuse_own_work(actor, server_users(member_id=reg.member_id), what=gettext("退回本人的报到"))
     check_move(REGISTRATION, "return", reg.status)
-    reason = required_text(reason, "reason", "退回原因", 200)
+    reason = required_text(reason, "reason", gettext("退回原因"), 200)
     old = reg.status
     reg.status = S.RETURNED
     reg.return_reason = reason
@@ -548,7 +548,7 @@ def members_bulk_register_accepted(
         except ValidationFailed as exc:
             raise ValidationFailed(nth(i, exc.message), fields=exc.fields) from exc
         if clean.phone.hash in own_phones:
-            raise own_work_error("受理本人的报到", row=i)
+            raise own_work_error(gettext("受理本人的报到"), row=i)
         if clean.phone.hash in hashes:
             raise Conflict(nth(i, DUPLICATE_MESSAGE), code="duplicate")
         hashes.add(clean.phone.hash)

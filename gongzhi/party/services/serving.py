@@ -71,7 +71,9 @@ def _community_for_staff(actor: Actor, community_id: int) -> Community:
     community = Community.objects.filter(pk=community_id).first()
     if community is None or not (scope_of(actor).superuser or scope_of(actor).covers(community)):
         raise NotFound()
-    _require_staff(actor, "party.publish_serviceitem", community, "只有本社区工作人员可以发布服务岗位/项目")
+    _require_staff(
+        actor, "party.publish_serviceitem", community, gettext("只有本社区工作人员可以发布服务岗位/项目")
+    )
     return community
 
 
@@ -98,13 +100,13 @@ def service_item_publish(
     errors: dict[str, str] = {}
     title = (title or "").strip()
     if kind not in ServiceItemKind.values:
-        errors["kind"] = "类型应为“服务岗位”或“服务项目”"
+        errors["kind"] = gettext("类型应为“服务岗位”或“服务项目”")
     if not title:
-        errors["title"] = "请填写名称"
+        errors["title"] = gettext("请填写名称")
     elif len(title) > 100:
-        errors["title"] = "名称不能超过100个字"
+        errors["title"] = gettext("名称不能超过100个字")
     if not isinstance(capacity, int) or capacity < 1 or capacity > 10000:
-        errors["capacity"] = "计划人数应为1到10000之间的整数"
+        errors["capacity"] = gettext("计划人数应为1到10000之间的整数")
     try:
         clean_skills = _clean_skills(skills)
     except ValidationFailed as exc:
@@ -142,7 +144,7 @@ def _locked_item(actor: Actor, item_id: int) -> ServiceItem:
 @transaction.atomic
 def service_item_close(*, actor: Actor, item_id: int, reason: str = "") -> ServiceItem:
     item = _locked_item(actor, item_id)
-    _require_staff(actor, "party.close_serviceitem", item, "只有本社区工作人员可以关闭服务岗位/项目")
+    _require_staff(actor, "party.close_serviceitem", item, gettext("只有本社区工作人员可以关闭服务岗位/项目"))
     old = item.status
     item.status = check_move(SERVICE_ITEM, "close", old)
     item.save(update_fields=["status", "updated_at"])
@@ -305,9 +307,11 @@ def claim_withdraw(*, actor: Actor, claim_id: int, reason: str = "") -> Claim:
 def claim_complete(*, actor: Actor, claim_id: int) -> Claim:
     """The community marks a pledge as fulfilled (践诺完成)."""
     claim = _locked_claim(actor, claim_id)
-    _require_staff(actor, "party.complete_claim", claim, "只有本社区工作人员可以确认认领已完成")
+    _require_staff(actor, "party.complete_claim", claim, gettext("只有本社区工作人员可以确认认领已完成"))
     refuse_own_work(
-        actor, server_users(member_id=claim.member_id, unit_id=claim.unit_id), what="确认本人的认领已完成"
+        actor,
+        server_users(member_id=claim.member_id, unit_id=claim.unit_id),
+        what=gettext("确认本人的认领已完成"),
     )
     old = claim.status
     claim.status = check_move(CLAIM, "complete", old)
@@ -354,18 +358,18 @@ def service_record_submit(
     if day is None:
         errors["served_on"] = reason
     elif day > timezone.localdate():
-        errors["served_on"] = "服务日期不能晚于今天"
+        errors["served_on"] = gettext("服务日期不能晚于今天")
     amount, reason = parse_service_hours(hours)
     if amount is None:
         errors["hours"] = reason
     content = (content or "").strip()
     beneficiaries = (beneficiaries or "").strip()
     if not content:
-        errors["content"] = "请填写服务内容"
+        errors["content"] = gettext("请填写服务内容")
     elif len(content) > 500:
-        errors["content"] = "服务内容不能超过500个字"
+        errors["content"] = gettext("服务内容不能超过500个字")
     if len(beneficiaries) > 200:
-        errors["beneficiaries"] = "服务对象不能超过200个字"
+        errors["beneficiaries"] = gettext("服务对象不能超过200个字")
     if member is not None and day is not None and amount is not None and "served_on" not in errors:
         # Serialise one member's submissions so two at once cannot pass the daily limit together.
         PartyMember.objects.select_for_update().filter(pk=member.pk).first()
@@ -373,9 +377,11 @@ def service_record_submit(
             member=member, served_on=day, status__in=(RecordStatus.PENDING, RecordStatus.CONFIRMED)
         ).aggregate(total=Sum("hours"))["total"] or Decimal("0")
         if logged + amount > MAX_HOURS_PER_DAY:
-            errors["hours"] = (
-                f"{day:%Y-%m-%d} 已登记{_fmt(logged)}小时，再加{_fmt(amount)}小时将超过每天24小时"
-            )
+            errors["hours"] = gettext("%(day)s 已登记%(value)s小时，再加%(value2)s小时将超过每天24小时") % {
+                "day": format(day, "%Y-%m-%d"),
+                "value": _fmt(logged),
+                "value2": _fmt(amount),
+            }
     if errors:
         raise ValidationFailed(next(iter(errors.values())), fields=errors)
     assert day is not None and amount is not None
@@ -472,9 +478,13 @@ def _locked_record(actor: Actor, record_id: int) -> ServiceRecord:
 def service_record_confirm(*, actor: Actor, record_id: int, rating: int | None = None) -> ServiceRecord:
     """Confirms a pending record; ``rating`` is the residents' rating (1–5) the community collected."""
     record = _locked_record(actor, record_id)
-    _require_staff(actor, "party.confirm_servicerecord", record, "只有服务所在社区的工作人员可以确认服务记录")
+    _require_staff(
+        actor, "party.confirm_servicerecord", record, gettext("只有服务所在社区的工作人员可以确认服务记录")
+    )
     refuse_own_work(
-        actor, server_users(member_id=record.member_id, unit_id=record.unit_id), what="确认本人的服务记录"
+        actor,
+        server_users(member_id=record.member_id, unit_id=record.unit_id),
+        what=gettext("确认本人的服务记录"),
     )
     if rating is not None and (not isinstance(rating, int) or not 1 <= rating <= 5):
         raise field_error("rating", gettext("群众评价应为1到5分"))
@@ -498,9 +508,13 @@ def service_record_confirm(*, actor: Actor, record_id: int, rating: int | None =
 @transaction.atomic
 def service_record_reject(*, actor: Actor, record_id: int, reason: str) -> ServiceRecord:
     record = _locked_record(actor, record_id)
-    _require_staff(actor, "party.reject_servicerecord", record, "只有服务所在社区的工作人员可以退回服务记录")
+    _require_staff(
+        actor, "party.reject_servicerecord", record, gettext("只有服务所在社区的工作人员可以退回服务记录")
+    )
     refuse_own_work(
-        actor, server_users(member_id=record.member_id, unit_id=record.unit_id), what="退回本人的服务记录"
+        actor,
+        server_users(member_id=record.member_id, unit_id=record.unit_id),
+        what=gettext("退回本人的服务记录"),
     )
     reason = (reason or "").strip()
     if not reason:

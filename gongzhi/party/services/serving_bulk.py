@@ -75,7 +75,7 @@ def service_records_bulk_confirmed(*, actor: Actor, community_id: int, rows: lis
         amount, reason = parse_service_hours(row.hours)
         problem = ""
         if row.member_id in own:
-            raise own_work_error("确认本人的服务记录", row=n)
+            raise own_work_error(gettext("确认本人的服务记录"), row=n)
         if row.member_id not in registered:
             problem = "该党员未在本社区报到"
         elif amount is None:

@@ -136,7 +136,7 @@ def building_group_create(*, actor: Actor | None, branch_id: int, name: str) -> 
     require(actor, "party.add_partyorganization", branch)
     org = _new_org(
         kind=OrgKind.BUILDING_GROUP,
-        name=_name(name, "党小组名称"),
+        name=_name(name, gettext("党小组名称")),
         parent=branch,
         grid_code=branch.grid_code,
         community_code=branch.community_code,
@@ -156,7 +156,7 @@ def org_set_secretary(
         raise NotFound()
     require(actor, "party.change_partyorganization", org)
     old = org.secretary_name
-    org.secretary_name = _name(secretary_name, "书记姓名", 50)
+    org.secretary_name = _name(secretary_name, gettext("书记姓名"), 50)
     org.secretary_id = secretary_user_id
     org.save(update_fields=["secretary_name", "secretary", "updated_at"])
     audit_record(
@@ -178,7 +178,7 @@ def estate_branch_create(*, actor: Actor | None, community_id: int, name: str) -
         raise ValidationFailed(gettext("请先建立社区党委"))
     org = _new_org(
         kind=OrgKind.ESTATE_BRANCH,
-        name=_name(name, "小区党支部名称"),
+        name=_name(name, gettext("小区党支部名称")),
         parent=committee,
         community_code=community.code,
     )

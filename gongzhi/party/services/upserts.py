@@ -187,13 +187,13 @@ class _Member:
 
 def _member_row(r: MemberRow, grid: Grid, units: dict[str, Unit]) -> _Member | ValidationFailed:
     try:
-        name = required_text(r.name, "name", "姓名", 50)
+        name = required_text(r.name, "name", gettext("姓名"), 50)
         phone = ids.Protected.of_phone(ids.normalise_phone(r.phone))
-        address = required_text(r.address, "address", "居住地址", 200)
-        workplace_org = optional_text(r.workplace_org, "workplace_org", "组织关系所在党组织", 100)
+        address = required_text(r.address, "address", gettext("居住地址"), 200)
+        workplace_org = optional_text(r.workplace_org, "workplace_org", gettext("组织关系所在党组织"), 100)
         skills = member_skills(r.skills)
-        services = optional_text(r.services_offered, "services_offered", "可提供的服务", 500)
-        times = optional_text(r.available_times, "available_times", "服务时间", 200)
+        services = optional_text(r.services_offered, "services_offered", gettext("可提供的服务"), 500)
+        times = optional_text(r.available_times, "available_times", gettext("服务时间"), 200)
     except ValidationFailed as exc:
         return exc
     unit = None

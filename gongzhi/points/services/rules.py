@@ -43,11 +43,11 @@ class RuleInput:
 def _clean(data: RuleInput) -> dict[str, Any]:
     errors: dict[str, str] = {}
     out: dict[str, Any] = {
-        "code": _text(errors, "code", data.code, "规则编号", 20),
-        "name": _text(errors, "name", data.name, "规则名称", 100),
-        "points_min": _whole(errors, "points_min", data.points_min, "最低分值", 1),
-        "points_max": _whole(errors, "points_max", data.points_max, "最高分值", 1),
-        "yearly_cap": _whole(errors, "yearly_cap", data.yearly_cap or 0, "年度上限", 0),
+        "code": _text(errors, "code", data.code, gettext("规则编号"), 20),
+        "name": _text(errors, "name", data.name, gettext("规则名称"), 100),
+        "points_min": _whole(errors, "points_min", data.points_min, gettext("最低分值"), 1),
+        "points_max": _whole(errors, "points_max", data.points_max, gettext("最高分值"), 1),
+        "yearly_cap": _whole(errors, "yearly_cap", data.yearly_cap or 0, gettext("年度上限"), 0),
     }
     for name, value, choices, label in (
         ("direction", data.direction, Direction, "加分或扣分"),
@@ -57,16 +57,16 @@ def _clean(data: RuleInput) -> dict[str, Any]:
         ("source", data.source, RuleSource, "积分来源"),
     ):
         if value not in choices.values:
-            errors[name] = f"{label}无法识别"
+            errors[name] = gettext("%(label)s无法识别") % {"label": label}
         out[name] = value
     if "points_min" not in errors and "points_max" not in errors and out["points_max"] < out["points_min"]:
-        errors["points_max"] = "最高分值不能小于最低分值"
+        errors["points_max"] = gettext("最高分值不能小于最低分值")
     if data.valid_from is None or not bounds.date_in_range(data.valid_from):
-        errors["valid_from"] = "请填写生效日期"
+        errors["valid_from"] = gettext("请填写生效日期")
     if data.valid_to is not None and data.valid_from is not None and data.valid_to < data.valid_from:
-        errors["valid_to"] = "失效日期不能早于生效日期"
+        errors["valid_to"] = gettext("失效日期不能早于生效日期")
     if data.source != RuleSource.MANUAL and data.direction != Direction.AWARD:
-        errors["source"] = "由其他模块生成的积分只能是加分"
+        errors["source"] = gettext("由其他模块生成的积分只能是加分")
     raise_errors(errors)
     out.update(valid_from=data.valid_from, valid_to=data.valid_to)
     return out
@@ -160,11 +160,11 @@ def scheme_update(
         raise NotFound()
     require(actor, "points.manage_rule", community)
     errors: dict[str, str] = {}
-    members = _text(errors, "group_members", group_members, "积分管理小组成员", 300, required=False)
+    members = _text(errors, "group_members", group_members, gettext("积分管理小组成员"), 300, required=False)
     if year_end not in YearEnd.values:
-        errors["year_end"] = "年度积分处理方式无法识别"
+        errors["year_end"] = gettext("年度积分处理方式无法识别")
     if name_style not in NameStyle.values:
-        errors["name_style"] = "公示姓名方式无法识别"
+        errors["name_style"] = gettext("公示姓名方式无法识别")
     raise_errors(errors)
     scheme = Scheme.objects.select_for_update().get(pk=scheme_of(community).pk)
     scheme.group_members, scheme.year_end, scheme.name_style = members, year_end, name_style

@@ -51,11 +51,11 @@ def goods_create(
     errors: dict[str, str] = {}
     goods = Goods(
         community=community,
-        name=_text(errors, "name", name, "商品名称", 60),
-        unit_label=_text(errors, "unit_label", unit_label, "单位", 8),
-        price=_whole(errors, "price", price, "兑换积分", 1),
-        stock=_whole(errors, "stock", stock, "库存", 0, MAX_STOCK),
-        household_limit=_whole(errors, "household_limit", household_limit, "每户限兑", 0, 1000),
+        name=_text(errors, "name", name, gettext("商品名称"), 60),
+        unit_label=_text(errors, "unit_label", unit_label, gettext("单位"), 8),
+        price=_whole(errors, "price", price, gettext("兑换积分"), 1),
+        stock=_whole(errors, "stock", stock, gettext("库存"), 0, MAX_STOCK),
+        household_limit=_whole(errors, "household_limit", household_limit, gettext("每户限兑"), 0, 1000),
     )
     raise_errors(errors)
     if Goods.objects.filter(community=community, name=goods.name, active=True).exists():
@@ -97,8 +97,8 @@ def _move(actor: Actor | None, goods: Goods, kind: str, quantity: int, **extra: 
 def goods_restock(*, actor: Actor | None, goods_id: Any, quantity: Any, note: str = "") -> StockMove:
     goods = _goods_locked(actor, goods_id)
     errors: dict[str, str] = {}
-    n = _whole(errors, "quantity", quantity, "入库数量", 1, MAX_STOCK)
-    note = _text(errors, "note", note, "说明", 200, required=False)
+    n = _whole(errors, "quantity", quantity, gettext("入库数量"), 1, MAX_STOCK)
+    note = _text(errors, "note", note, gettext("说明"), 200, required=False)
     raise_errors(errors)
     Goods.objects.filter(pk=goods.pk).update(stock=F("stock") + n)
     move = _move(actor, goods, StockMoveKind.RESTOCK, n, note=note)
@@ -111,10 +111,10 @@ def goods_stocktake(*, actor: Actor | None, goods_id: Any, counted: Any, note: s
     """盘点: the counted quantity becomes the stock; the difference is recorded (and needs a note)."""
     goods = _goods_locked(actor, goods_id)
     errors: dict[str, str] = {}
-    n = _whole(errors, "counted", counted, "实盘数量", 0, MAX_STOCK)
-    note = _text(errors, "note", note, "差异说明", 200, required=False)
+    n = _whole(errors, "counted", counted, gettext("实盘数量"), 0, MAX_STOCK)
+    note = _text(errors, "note", note, gettext("差异说明"), 200, required=False)
     if "counted" not in errors and n != goods.stock and not note:
-        errors["note"] = "实盘数量与账面不符，请填写差异说明"
+        errors["note"] = gettext("实盘数量与账面不符，请填写差异说明")
     raise_errors(errors)
     move = _move(
         actor, goods, StockMoveKind.STOCKTAKE, n - goods.stock, expected=goods.stock, counted=n, note=note
@@ -138,8 +138,8 @@ def goods_donate(*, actor: Actor, goods_id: Any, quantity: Any, unit_id: Any, no
 
     goods = _goods_locked(actor, goods_id)
     errors: dict[str, str] = {}
-    n = _whole(errors, "quantity", quantity, "捐赠数量", 1, MAX_STOCK)
-    note = _text(errors, "note", note, "说明", 200, required=False)
+    n = _whole(errors, "quantity", quantity, gettext("捐赠数量"), 1, MAX_STOCK)
+    note = _text(errors, "note", note, gettext("说明"), 200, required=False)
     raise_errors(errors)
     try:
         provider = int(unit_id)
@@ -179,7 +179,7 @@ def redemption_make(
     """兑换. On H5 (``channel="h5"``) for the actor's own household; at the counter (``"counter"``) for the
     household whose code the staff member scanned."""
     errors: dict[str, str] = {}
-    n = _whole(errors, "quantity", quantity, "兑换数量", 1, 100)
+    n = _whole(errors, "quantity", quantity, gettext("兑换数量"), 1, 100)
     raise_errors(errors)
     goods = _goods_locked(actor, goods_id, perm="")
     if channel == Channel.COUNTER:

@@ -45,7 +45,7 @@ def training_certificate_issue(*, actor: Actor, course_id: int, trainee_id: int)
     trainee = Trainee.objects.filter(pk=trainee_id, district_code=course.district_code).first()
     if trainee is None:
         raise NotFound(gettext("学员不存在或无权查看"))
-    refuse_own_work(actor, trainee.user_id, what="为本人发放结业证书")
+    refuse_own_work(actor, trainee.user_id, what=gettext("为本人发放结业证书"))
     plan = TrainingPlan.objects.select_for_update(of=("self",)).get(pk=course.plan_id)
     if CompletionCertificate.objects.filter(course=course, trainee=trainee).exists():
         raise Conflict(
@@ -96,7 +96,7 @@ def training_certificates_bulk_issue(
         raise NotFound(gettext("学员不存在或无权查看"))
     trainees = [found[i] for i in ids]
     for t in trainees:
-        refuse_own_work(actor, t.user_id, what="为本人发放结业证书")
+        refuse_own_work(actor, t.user_id, what=gettext("为本人发放结业证书"))
     plan = TrainingPlan.objects.select_for_update(of=("self",)).get(pk=course.plan_id)
     held = set(
         CompletionCertificate.objects.filter(course=course, trainee_id__in=ids).values_list(

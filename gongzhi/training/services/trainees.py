@@ -39,11 +39,11 @@ def _new_trainee(
     community: Community, name: str, kind: str, user_id: int | None, volunteer_id: int | None
 ) -> Trainee:
     errors: dict[str, str] = {}
-    name = _text(errors, "name", name, "姓名", 50, True)
+    name = _text(errors, "name", name, gettext("姓名"), 50, True)
     if kind not in TraineeKind.values:
-        errors["kind"] = "学员类别应为社区工作者、网格员或志愿者"
+        errors["kind"] = gettext("学员类别应为社区工作者、网格员或志愿者")
     if user_id and Trainee.objects.filter(user_id=user_id).exists():
-        errors["user_id"] = "该账号已登记为学员"
+        errors["user_id"] = gettext("该账号已登记为学员")
     _raise(errors)
     t = Trainee(
         community=community, name=name, kind=kind, user_id=user_id or None, volunteer_id=volunteer_id or None
@@ -125,16 +125,16 @@ def qualification_record(
         raise NotFound(gettext("学员不存在或无权查看")) from None
     require(actor, "training.manage_training", trainee)
     errors: dict[str, str] = {}
-    number = _text(errors, "number", number, "证书编号", 50, True)
-    level = _text(errors, "level", level, "等级", 50, False)
+    number = _text(errors, "number", number, gettext("证书编号"), 50, True)
+    level = _text(errors, "level", level, gettext("等级"), 50, False)
     if kind not in QualificationKind.values:
-        errors["kind"] = "资格应为持证社工、和谐使者或网格员证书"
+        errors["kind"] = gettext("资格应为持证社工、和谐使者或网格员证书")
     if issued_on is None or not bounds.date_in_range(issued_on) or issued_on > timezone.localdate():
-        errors["issued_on"] = "请填写取得日期（不晚于今天）"
+        errors["issued_on"] = gettext("请填写取得日期（不晚于今天）")
     elif expires_on is not None and (not bounds.date_in_range(expires_on) or expires_on <= issued_on):
-        errors["expires_on"] = "有效期应晚于取得日期"
+        errors["expires_on"] = gettext("有效期应晚于取得日期")
     if not errors.get("number") and Qualification.objects.filter(kind=kind, number=number).exists():
-        errors["number"] = "该证书编号已登记"
+        errors["number"] = gettext("该证书编号已登记")
     _raise(errors)
     assert issued_on is not None
     q = Qualification(

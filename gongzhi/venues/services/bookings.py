@@ -57,30 +57,32 @@ def _check(actor: Actor | None, venue: Venue, data: BookingInput, *, past_ok: bo
     errors: dict[str, str] = {}
     purpose = (data.purpose or "").strip()
     if not purpose:
-        errors["purpose"] = "请填写用途"
+        errors["purpose"] = gettext("请填写用途")
     elif len(purpose) > 100:
-        errors["purpose"] = "用途不能超过100个字"
+        errors["purpose"] = gettext("用途不能超过100个字")
     start, end = data.starts_at, data.ends_at
     if start is None or end is None or not bounds.date_in_range(start) or not bounds.date_in_range(end):
-        errors["starts_at"] = "请填写开始时间和结束时间"
+        errors["starts_at"] = gettext("请填写开始时间和结束时间")
     elif end <= start:
-        errors["ends_at"] = "结束时间应晚于开始时间"
+        errors["ends_at"] = gettext("结束时间应晚于开始时间")
     elif end - start > dt.timedelta(hours=MAX_HOURS):
-        errors["ends_at"] = f"一次预约不能超过{MAX_HOURS}小时"
+        errors["ends_at"] = gettext("一次预约不能超过%(MAX_HOURS)s小时") % {"MAX_HOURS": MAX_HOURS}
     elif not past_ok and start < timezone.now():
-        errors["starts_at"] = "不能预约已经过去的时间"
+        errors["starts_at"] = gettext("不能预约已经过去的时间")
     elif start > timezone.now() + dt.timedelta(days=MAX_AHEAD_DAYS):
-        errors["starts_at"] = "最多可预约一年以内的时间"
+        errors["starts_at"] = gettext("最多可预约一年以内的时间")
     elif not hours.is_open_between(venue, start, end):
-        errors["starts_at"] = f"所选时间不在开放时间内（{hours.describe(venue)}）"
+        errors["starts_at"] = gettext("所选时间不在开放时间内（%(value)s）") % {
+            "value": hours.describe(venue)
+        }
     if not isinstance(data.attendees, int) or not 1 <= data.attendees <= 100000:
-        errors["attendees"] = "人数应为正整数"
+        errors["attendees"] = gettext("人数应为正整数")
     elif data.attendees > venue.capacity:
-        errors["attendees"] = f"人数超过阵地容纳人数（{venue.capacity}人）"
+        errors["attendees"] = gettext("人数超过阵地容纳人数（%(capacity)s人）") % {"capacity": venue.capacity}
     if data.booker_kind not in BookerKind.values:
-        errors["booker_kind"] = "请选择预约方"
+        errors["booker_kind"] = gettext("请选择预约方")
     if data.linked_kind not in LinkKind.values:
-        errors["linked_kind"] = "关联事项无法识别"
+        errors["linked_kind"] = gettext("关联事项无法识别")
     org = (data.organization_name or "").strip()[:100]
     unit = None
     if data.booker_kind == BookerKind.UNIT:
@@ -92,11 +94,11 @@ def _check(actor: Actor | None, venue: Venue, data: BookingInput, *, past_ok: bo
         if unit is None or not (
             actor is None or unit.liaison_id == actor.pk or allowed(actor, "venues.manage_venue", venue)
         ):
-            errors["unit_id"] = "请选择本社区的驻区单位（联络人为本单位预约）"
+            errors["unit_id"] = gettext("请选择本社区的驻区单位（联络人为本单位预约）")
         else:
             org = unit.name
     elif data.booker_kind == BookerKind.TEAM and not org:
-        errors["organization_name"] = "请填写志愿服务队或社会组织名称"
+        errors["organization_name"] = gettext("请填写志愿服务队或社会组织名称")
     if errors:
         raise ValidationFailed(next(iter(errors.values())), fields=errors)
     return {"purpose": purpose, "unit": unit, "organization_name": org}

@@ -87,33 +87,33 @@ def clean_activity(
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not (title or "").strip():
-        errors["title"] = "请填写活动名称"
+        errors["title"] = gettext("请填写活动名称")
     elif len(title.strip()) > 100:
-        errors["title"] = "活动名称不能超过100个字"
+        errors["title"] = gettext("活动名称不能超过100个字")
     if not (venue or "").strip():
-        errors["venue"] = "请填写活动地点"
+        errors["venue"] = gettext("请填写活动地点")
     if not isinstance(capacity, int) or not 1 <= capacity <= MAX_CAPACITY:
-        errors["capacity"] = "每场名额应为1到10000之间的整数"
+        errors["capacity"] = gettext("每场名额应为1到10000之间的整数")
     if category not in ActivityCategory.values:
-        errors["category"] = "活动类别应为志愿服务活动或共驻共建活动"
+        errors["category"] = gettext("活动类别应为志愿服务活动或共驻共建活动")
     if recurrence not in Recurrence.values:
-        errors["recurrence"] = "频次应为单次或每周"
+        errors["recurrence"] = gettext("频次应为单次或每周")
     elif recurrence == Recurrence.WEEKLY and (weekday is None or not 0 <= weekday <= 6):
-        errors["weekday"] = "每周活动请选择星期几"
+        errors["weekday"] = gettext("每周活动请选择星期几")
     if start_date is None:
-        errors["start_date"] = "请填写活动日期"
+        errors["start_date"] = gettext("请填写活动日期")
     if recurrence == Recurrence.WEEKLY and end_date is None:
-        errors["end_date"] = "每周活动请填写结束日期"
+        errors["end_date"] = gettext("每周活动请填写结束日期")
     if start_date and end_date and end_date < start_date:
-        errors["end_date"] = "结束日期不能早于开始日期"
+        errors["end_date"] = gettext("结束日期不能早于开始日期")
     elif start_date and end_date and (end_date - start_date).days > MAX_SERIES_DAYS:
-        errors["end_date"] = "一个系列活动最长一年，请分年发布"
+        errors["end_date"] = gettext("一个系列活动最长一年，请分年发布")
     if start_time is None:
-        errors["start_time"] = "请填写开始时间"
+        errors["start_time"] = gettext("请填写开始时间")
     if end_time is None:
-        errors["end_time"] = "请填写结束时间"
+        errors["end_time"] = gettext("请填写结束时间")
     if start_time and end_time and end_time <= start_time:
-        errors["end_time"] = "结束时间应晚于开始时间"
+        errors["end_time"] = gettext("结束时间应晚于开始时间")
     return errors
 
 

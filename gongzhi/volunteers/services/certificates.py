@@ -42,7 +42,7 @@ def certificate_issue(
         volunteer,
         error=Forbidden(gettext("只有志愿者所在社区的工作人员可以出具志愿服务证明")),
     )
-    refuse_own_work(actor, volunteer_users(volunteer.pk), what="为本人出具志愿服务证明")
+    refuse_own_work(actor, volunteer_users(volunteer.pk), what=gettext("为本人出具志愿服务证明"))
     today = timezone.localdate(clock.now())
     period_end = period_end or today
     if period_end > today:

@@ -117,7 +117,7 @@ def _locked_hours(actor: Actor, hours_id: int) -> ServiceHours:
 def hours_confirm(*, actor: Actor, hours_id: int) -> ServiceHours:
     hours = _locked_hours(actor, hours_id)
     require(actor, "volunteers.organize_activity", hours.session.activity, error=Forbidden(NOT_ORGANIZER))
-    refuse_own_work(actor, volunteer_users(hours.volunteer_id), what="确认本人的服务时长")
+    refuse_own_work(actor, volunteer_users(hours.volunteer_id), what=gettext("确认本人的服务时长"))
     check_move(HOURS, HoursStatus.CONFIRMED, hours.status)
     hours.status, hours.confirmed_by_id, hours.confirmed_at = HoursStatus.CONFIRMED, actor.pk, clock.now()
     hours.save(update_fields=["status", "confirmed_by", "confirmed_at", "updated_at"])
@@ -135,7 +135,7 @@ def hours_confirm(*, actor: Actor, hours_id: int) -> ServiceHours:
 def hours_reject(*, actor: Actor, hours_id: int, reason: str) -> ServiceHours:
     hours = _locked_hours(actor, hours_id)
     require(actor, "volunteers.organize_activity", hours.session.activity, error=Forbidden(NOT_ORGANIZER))
-    refuse_own_work(actor, volunteer_users(hours.volunteer_id), what="审核本人的服务时长")
+    refuse_own_work(actor, volunteer_users(hours.volunteer_id), what=gettext("审核本人的服务时长"))
     reason = (reason or "").strip()
     if not reason:
         raise field_error("reason", gettext("请填写不予确认的原因"))
@@ -270,7 +270,7 @@ def hours_edit_request_decide(
         actor,
         request.requested_by_id,
         volunteer_users(request.service_hours.volunteer_id),
-        what="审核本人提出或涉及本人服务时长的更正申请",
+        what=gettext("审核本人提出或涉及本人服务时长的更正申请"),
     )
     new = EditRequestStatus.APPROVED if approve else EditRequestStatus.REJECTED
     check_move(EDIT_REQUEST, new, request.status)

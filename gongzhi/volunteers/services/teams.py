@@ -110,7 +110,7 @@ def social_organization_create(
         community,
         error=Forbidden(gettext("只有本社区工作人员可以登记社会组织")),
     )
-    name = _clean_name(name, "name", "名称")
+    name = _clean_name(name, "name", gettext("名称"))
     code = (uscc or "").strip().upper()
     if code:
         try:
@@ -160,7 +160,7 @@ def team_create(
         community,
         error=Forbidden(gettext("只有本社区工作人员可以组建志愿服务队")),
     )
-    name = _clean_name(name, "name", "队伍名称")
+    name = _clean_name(name, "name", gettext("队伍名称"))
     unit = org = None
     if owner_kind == OwnerKind.UNIT:
         unit = Unit.objects.filter(pk=unit_id, community=community).first() if unit_id else None
