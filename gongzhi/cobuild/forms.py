@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from gongzhi.cobuild import matching
 from gongzhi.cobuild.enums import Frequency, Urgency
@@ -15,12 +17,14 @@ from gongzhi.cobuild.services.resources import ResourceInput
 from gongzhi.core.forms import ConsoleForm, PostedValues, text_field
 from gongzhi.core.http import date_or_none, int_or_none
 
+_every = lazy(lambda day: gettext("每%(day)s") % {"day": gettext(day)}, str)
+
 # The service times a need or a resource may name (a bit mask of matching's slots).
 SCHEDULES = [
-    (0, "不限时间"),
-    (matching.MASK_678, "“678”时段（周末及工作日晚上）"),
-    (matching.WEEKDAY_DAYTIME, "工作日白天"),
-    *[(matching.mask_of([(d, p) for p in range(3)]), f"每{day}") for d, day in enumerate(matching.DAYS)],
+    (0, gettext_lazy("不限时间")),
+    (matching.MASK_678, gettext_lazy("“678”时段（周末及工作日晚上）")),
+    (matching.WEEKDAY_DAYTIME, gettext_lazy("工作日白天")),
+    *[(matching.mask_of([(d, p) for p in range(3)]), _every(day)) for d, day in enumerate(matching.DAYS)],
 ]
 
 
@@ -52,7 +56,7 @@ class NeedForm(ConsoleForm):
             micro_wish=bool(self.cleaned_data.get("micro_wish")),
             beneficiaries=self.text("beneficiaries"),
             quantity=self.number("quantity") or 0,
-            quantity_unit=self.text("quantity_unit") or "次",
+            quantity_unit=self.text("quantity_unit") or gettext_noop("次"),
             urgency=self.text("urgency") or Urgency.NORMAL,
             frequency=self.text("frequency") or Frequency.ONCE,
             schedule=self.number("schedule") or 0,

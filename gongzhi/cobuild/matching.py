@@ -24,6 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.utils.translation import gettext, gettext_noop
 
 GENERAL = "general"
 W_CATEGORY, W_DISTANCE, W_SCHEDULE = 50.0, 30.0, 20.0
@@ -32,8 +33,16 @@ W_CATEGORY, W_DISTANCE, W_SCHEDULE = 50.0, 30.0, 20.0
 PLAN_CANDIDATES_PER_NEED = 24
 
 # Time slots: 7 weekdays × (上午, 下午, 晚上) as a 21-bit mask; bit = day * 3 + period (Monday = 0).
-DAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
-PERIODS = ("上午", "下午", "晚上")
+DAYS = (
+    gettext_noop("周一"),
+    gettext_noop("周二"),
+    gettext_noop("周三"),
+    gettext_noop("周四"),
+    gettext_noop("周五"),
+    gettext_noop("周六"),
+    gettext_noop("周日"),
+)
+PERIODS = (gettext_noop("上午"), gettext_noop("下午"), gettext_noop("晚上"))
 ALL_SLOTS = (1 << 21) - 1
 
 
@@ -55,17 +64,19 @@ WEEKDAY_DAYTIME = mask_of([(d, p) for d in range(5) for p in (0, 1)])
 
 def describe_mask(mask: int) -> str:
     if not mask:
-        return "不限时间"
+        return gettext("不限时间")
     if mask == ALL_SLOTS:
-        return "全天候"
+        return gettext("全天候")
     if mask == MASK_678:
-        return "“678”时段（周末及工作日晚上）"
+        return gettext("“678”时段（周末及工作日晚上）")
     parts = []
     for d, day in enumerate(DAYS):
-        periods = [PERIODS[p] for p in range(3) if mask & slot_bit(d, p)]
+        periods = [gettext(PERIODS[p]) for p in range(3) if mask & slot_bit(d, p)]
         if periods:
-            parts.append(day + ("全天" if len(periods) == 3 else "、".join(periods)))
-    return "；".join(parts)
+            parts.append(
+                gettext(day) + (gettext("全天") if len(periods) == 3 else gettext("、").join(periods))
+            )
+    return gettext("；").join(parts)
 
 
 def popcount(mask: int) -> int:
@@ -112,9 +123,9 @@ def fit(need: NeedPoint, res: ResourcePoint, category_label: str = "") -> Fit | 
     """The fit of one pair with its reasons in Chinese; ``None`` when the resource cannot serve the need."""
     label = category_label or need.category
     if need.category in res.categories:
-        cat, reasons = 1.0, [f"类别对口：能提供“{label}”"]
+        cat, reasons = 1.0, [gettext("类别对口：能提供“%(label)s”") % {"label": label}]
     elif GENERAL in res.categories:
-        cat, reasons = 0.5, [f"综合服务，可承接“{label}”"]
+        cat, reasons = 0.5, [gettext("综合服务，可承接“%(label)s”") % {"label": label}]
     else:
         return None
     if need.community_code and (
@@ -126,18 +137,24 @@ def fit(need: NeedPoint, res: ResourcePoint, category_label: str = "") -> Fit | 
         if km > res.radius_km:
             return None
         dist = 1.0 - 0.7 * (km / res.radius_km) if res.radius_km > 0 else 1.0
-        where = f"距离约{km:.1f}公里（服务半径{res.radius_km:g}公里）"
+        where = gettext("距离约%(km)s公里（服务半径%(radius)s公里）") % {
+            "km": f"{km:.1f}",
+            "radius": f"{res.radius_km:g}",
+        }
     else:
         return None
     reasons.append(where)
     if not need.schedule or not res.schedule:
-        sched, when = 1.0, "时间不限"
+        sched, when = 1.0, gettext("时间不限")
     else:
         shared = popcount(need.schedule & res.schedule)
         if not shared:
             return None
         sched = shared / popcount(need.schedule)
-        when = f"时间吻合{shared}/{popcount(need.schedule)}个时段"
+        when = gettext("时间吻合%(shared)s/%(total)s个时段") % {
+            "shared": shared,
+            "total": popcount(need.schedule),
+        }
     reasons.append(when)
     score = W_CATEGORY * cat + W_DISTANCE * dist + W_SCHEDULE * sched
     return Fit(round(score, 2), reasons)
@@ -162,7 +179,7 @@ def suggestions(
         f = fit(need, res, category_label)
         if f is None:
             continue
-        f.reasons.append(f"剩余可承接{res.capacity}项")
+        f.reasons.append(gettext("剩余可承接%(n)s项") % {"n": res.capacity})
         out.append((-f.score, -res.capacity, res.id, Suggestion(res.id, f.score, f.reasons)))
     out.sort(key=lambda t: t[:3])
     return [s for *_k, s in out[:limit]]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext
 
 from gongzhi.cobuild import matching
 from gongzhi.cobuild.enums import CATEGORY_LABELS, PUBLIC_PROJECT_STATUSES, ProjectStatus, ProviderKind
@@ -221,7 +222,7 @@ def public_project(project: Project) -> dict[str, Any]:
 def public_claimant(project: Project) -> str:
     """Units, teams and organisations are public bodies; a member is shown by surname only."""
     if project.claimant_member_id:
-        return (project.claimant_name[:1] + "同志") if project.claimant_name else "在职党员"
+        return (project.claimant_name[:1] + gettext("同志")) if project.claimant_name else gettext("在职党员")
     return project.claimant_name
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
 from gongzhi.core.access import actor_of
@@ -251,7 +252,7 @@ def point_statement(request: HttpRequest):
     actor = actor_of(request)
     household = selectors.own_household(actor)
     if household is None:
-        raise NotFound("您的账号还没有绑定家庭")
+        raise NotFound(gettext("您的账号还没有绑定家庭"))
     s = selectors.household_statement(actor=actor, household_id=household.pk)
     return {
         "household_id": household.pk,

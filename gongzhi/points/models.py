@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.models import PlacedModel
@@ -96,7 +97,11 @@ class PointRule(PlacedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}（第{self.version}版）"
+        return gettext("%(code)s %(name)s（第%(version)s版）") % {
+            "code": self.code,
+            "name": self.name,
+            "version": self.version,
+        }
 
 
 class Account(PlacedModel):
@@ -169,7 +174,7 @@ class Posting(models.Model):
         constraints = [models.UniqueConstraint(fields=["community_code", "seq"], name="posting_chain_seq")]
 
     def __str__(self) -> str:
-        return f"第{self.seq}号分录"
+        return gettext("第%(seq)s号分录") % {"seq": self.seq}
 
 
 class Leg(models.Model):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.models import PlacedModel
@@ -52,7 +53,7 @@ class TrainingPlan(PlacedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}年{self.title}"
+        return gettext("%(year)s年%(title)s") % {"year": self.year, "title": self.title}
 
 
 class Course(PlacedModel):
@@ -111,7 +112,7 @@ class TrainingSession(PlacedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.course} 第{self.step}阶段"
+        return gettext("%(course)s 第%(step)s阶段") % {"course": self.course, "step": self.step}
 
     @property
     def hours(self) -> float:

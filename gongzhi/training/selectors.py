@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.core.errors import NotFound
 from gongzhi.core.roles import POPULATION_ROLES
@@ -55,7 +56,7 @@ def training_plan_list_for_actor(*, actor: Actor, year: int | None = None) -> Qu
 def training_plan_get_for_actor(*, actor: Actor, plan_id: int) -> TrainingPlan:
     plan = TrainingPlan.objects.filter(_place_q(actor), pk=plan_id).first()
     if plan is None:
-        raise NotFound("培训计划不存在或无权查看")
+        raise NotFound(gettext("培训计划不存在或无权查看"))
     return plan
 
 
@@ -69,7 +70,7 @@ def course_list_for_actor(*, actor: Actor, plan_id: int | None = None) -> QueryS
 def course_get_for_actor(*, actor: Actor, course_id: int) -> Course:
     course = Course.objects.filter(_place_q(actor), pk=course_id).select_related("plan").first()
     if course is None:
-        raise NotFound("课程不存在或无权查看")
+        raise NotFound(gettext("课程不存在或无权查看"))
     return course
 
 
@@ -85,7 +86,7 @@ def training_session_get_for_actor(*, actor: Actor, session_id: int) -> Training
         .first()
     )
     if session is None:
-        raise NotFound("培训场次不存在或无权查看")
+        raise NotFound(gettext("培训场次不存在或无权查看"))
     return session
 
 
@@ -95,7 +96,7 @@ def training_session_by_token(token: str) -> TrainingSession:
         TrainingSession.objects.filter(qr_token=(token or "")[:32]).select_related("course", "venue").first()
     )
     if session is None:
-        raise NotFound("签到码无效或培训不存在")
+        raise NotFound(gettext("签到码无效或培训不存在"))
     return session
 
 
@@ -124,7 +125,7 @@ def trainee_get_for_actor(*, actor: Actor, trainee_id: int) -> Trainee:
     q = _place_q(actor) | Q(pk=own.pk if own else 0)
     trainee = Trainee.objects.filter(q, pk=trainee_id).select_related("community").first()
     if trainee is None:
-        raise NotFound("学员不存在或无权查看")
+        raise NotFound(gettext("学员不存在或无权查看"))
     return trainee
 
 
@@ -149,7 +150,7 @@ def completion_certificate_list_for_actor(
 def completion_certificate_get_for_actor(*, actor: Actor, certificate_id: int) -> CompletionCertificate:
     cert = completion_certificate_list_for_actor(actor=actor).filter(pk=certificate_id).first()
     if cert is None:
-        raise NotFound("结业证书不存在或无权查看")
+        raise NotFound(gettext("结业证书不存在或无权查看"))
     return cert
 
 

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class VenueKind(models.TextChoices):
@@ -49,16 +50,16 @@ class LinkKind(models.TextChoices):
 
 # The services a venue may offer (a venue may add its own words too).
 SERVICES = [
-    "政务代办",
-    "党员教育",
-    "议事协商",
-    "矛盾调解",
-    "志愿服务",
-    "文体活动",
-    "养老助餐",
-    "儿童托管",
-    "法律咨询",
-    "饮水休息",
-    "充电应急",
-    "图书阅览",
+    gettext_noop("政务代办"),
+    gettext_noop("党员教育"),
+    gettext_noop("议事协商"),
+    gettext_noop("矛盾调解"),
+    gettext_noop("志愿服务"),
+    gettext_noop("文体活动"),
+    gettext_noop("养老助餐"),
+    gettext_noop("儿童托管"),
+    gettext_noop("法律咨询"),
+    gettext_noop("饮水休息"),
+    gettext_noop("充电应急"),
+    gettext_noop("图书阅览"),
 ]

@@ -9,8 +9,18 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 WEEKDAYS = "一二三四五六日"
+WEEKDAY_NAMES = [
+    gettext_noop("周一"),
+    gettext_noop("周二"),
+    gettext_noop("周三"),
+    gettext_noop("周四"),
+    gettext_noop("周五"),
+    gettext_noop("周六"),
+    gettext_noop("周日"),
+]
 # "678": weekday evenings and the weekend day time (weekday → (from, to)).
 AFTER_HOURS: dict[int, tuple[dt.time, dt.time]] = {
     **{d: (dt.time(17, 0), dt.time(21, 0)) for d in range(5)},
@@ -52,11 +62,17 @@ def describe(venue: Any) -> str:
     """“周一至周五 09:00–17:00；“678”：工作日17:00–21:00、周末09:00–18:00” for pages and the register."""
     days = sorted(venue.open_weekdays or [])
     if days and days == list(range(days[0], days[-1] + 1)) and len(days) > 2:
-        day_text = f"周{WEEKDAYS[days[0]]}至周{WEEKDAYS[days[-1]]}"
+        day_text = gettext("%(first)s至%(last)s") % {
+            "first": gettext(WEEKDAY_NAMES[days[0]]),
+            "last": gettext(WEEKDAY_NAMES[days[-1]]),
+        }
     else:
-        day_text = "、".join(f"周{WEEKDAYS[d]}" for d in days) or "不定期"
+        day_text = gettext("、").join(gettext(WEEKDAY_NAMES[d]) for d in days) or gettext("不定期")
     text = f"{day_text} {venue.opens_at:%H:%M}–{venue.closes_at:%H:%M}"
     if venue.after_hours_678:
         ev, we = AFTER_HOURS[0], AFTER_HOURS[5]
-        text += f"；“678”：工作日{ev[0]:%H:%M}–{ev[1]:%H:%M}、周末{we[0]:%H:%M}–{we[1]:%H:%M}"
+        text += gettext("；“678”：工作日%(evening)s、周末%(weekend)s") % {
+            "evening": f"{ev[0]:%H:%M}–{ev[1]:%H:%M}",
+            "weekend": f"{we[0]:%H:%M}–{we[1]:%H:%M}",
+        }
     return text

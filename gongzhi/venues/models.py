@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.models import PlacedModel
@@ -73,6 +74,11 @@ class Venue(PlacedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def service_labels(self) -> list[str]:
+        """The services in the reader's language (the stored words are the Chinese ones of ``SERVICES``)."""
+        return [gettext(s) for s in self.services or []]
 
 
 class VenueInspection(PlacedModel):

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.core.errors import NotFound
 from gongzhi.core.roles import TICKET_READERS
@@ -77,7 +78,7 @@ def venue_list_for_actor(
 def venue_get_for_actor(*, actor: Actor, venue_id: int) -> Venue:
     venue = venue_list_for_actor(actor=actor, active=None).filter(pk=venue_id).first()
     if venue is None:
-        raise NotFound("阵地不存在或无权查看")
+        raise NotFound(gettext("阵地不存在或无权查看"))
     return venue
 
 
@@ -122,7 +123,7 @@ def booking_list_for_actor(
 def booking_get_for_actor(*, actor: Actor, booking_id: int) -> Booking:
     booking = booking_list_for_actor(actor=actor, status="").filter(pk=booking_id).first()
     if booking is None:
-        raise NotFound("预约不存在或无权查看")
+        raise NotFound(gettext("预约不存在或无权查看"))
     return booking
 
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class OwnerKind(models.TextChoices):
@@ -85,7 +86,14 @@ STAR_THRESHOLDS: tuple[Decimal, ...] = (
     Decimal("1000"),
     Decimal("1500"),
 )
-STAR_LABELS = ("未评星", "一星", "二星", "三星", "四星", "五星")
+STAR_LABELS = (
+    gettext_noop("未评星"),
+    gettext_noop("一星"),
+    gettext_noop("二星"),
+    gettext_noop("三星"),
+    gettext_noop("四星"),
+    gettext_noop("五星"),
+)
 
 
 def star_level_for(hours: Decimal | float | int) -> int:

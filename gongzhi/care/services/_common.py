@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.core import bounds
 from gongzhi.core.errors import NotFound, ValidationFailed
@@ -23,9 +24,9 @@ def _raise_errors(errors: dict[str, str]) -> None:
 def _text(errors: dict[str, str], name: str, value: str, label: str, max_len: int, required: bool) -> str:
     value = bounds.clean_text(value or "").strip()
     if required and not value:
-        errors[name] = f"请填写{label}"
+        errors[name] = gettext("请填写%(label)s") % {"label": label}
     elif len(value) > max_len:
-        errors[name] = f"{label}不能超过{max_len}个字"
+        errors[name] = gettext("%(label)s不能超过%(max_len)s个字") % {"label": label, "max_len": max_len}
     return value
 
 
@@ -33,13 +34,13 @@ def _day(errors: dict[str, str], name: str, value: dt.date | None, label: str) -
     """A date that is given, within 1900–2100, and not in the future."""
     today = timezone.localdate()
     if value is None:
-        errors[name] = f"请填写{label}"
+        errors[name] = gettext("请填写%(label)s") % {"label": label}
         return today
     if not bounds.date_in_range(value):
-        errors[name] = f"{label}无法识别"
+        errors[name] = gettext("%(label)s无法识别") % {"label": label}
         return today
     if value > today:
-        errors[name] = f"{label}不能晚于今天"
+        errors[name] = gettext("%(label)s不能晚于今天") % {"label": label}
     return value
 
 
@@ -49,12 +50,12 @@ def _person_locked(actor: Actor | None, person_id: int | None) -> Person:
 
     person = Person.objects.select_related("household").filter(pk=person_id or 0).first()
     if person is None:
-        raise NotFound("人员不存在")
+        raise NotFound(gettext("人员不存在"))
     if actor is not None:
         from gongzhi.core.scope import scope_of
 
         if not scope_of(actor).sees_population(person) or (
             not person.grid_code and not person.community_code
         ):
-            raise NotFound("人员不存在")
+            raise NotFound(gettext("人员不存在"))
     return person

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.care.models import CareGrant, CareMembership
@@ -39,27 +40,30 @@ def care_grant(*, actor: Actor | None, user_id: int, district_code: str, reason:
 
     district = District.objects.filter(code=district_code).first()
     if district is None:
-        raise ValidationFailed("区县不存在", fields={"district_code": "区县不存在"})
-    require(actor, "care.grant_sensitive", error=Forbidden("只有区级管理员可以授权查看需知悉人群"))
+        raise ValidationFailed(gettext("区县不存在"), fields={"district_code": gettext("区县不存在")})
+    require(actor, "care.grant_sensitive", error=Forbidden(gettext("只有区级管理员可以授权查看需知悉人群")))
     if (
         actor is not None
         and not scope_of(actor).superuser
         and district.code not in scope_of(actor).district_codes
     ):
-        raise Forbidden("只能授权本区的账号")
+        raise Forbidden(gettext("只能授权本区的账号"))
     user = User.objects.select_for_update().filter(pk=user_id, is_active=True).first()
     if user is None:
-        raise ValidationFailed("账号不存在或已停用", fields={"user_id": "账号不存在或已停用"})
-    refuse_own_work(actor, user, what="给本人授权查看需知悉人群，应由另一位区级管理员办理")
+        raise ValidationFailed(
+            gettext("账号不存在或已停用"), fields={"user_id": gettext("账号不存在或已停用")}
+        )
+    refuse_own_work(actor, user, what=gettext("给本人授权查看需知悉人群，应由另一位区级管理员办理"))
     if not scope_of(user).roles & POPULATION_ROLES:
         raise ValidationFailed(
-            "只有管辖实有人口的工作人员可以被授权", fields={"user_id": "该账号不管辖实有人口"}
+            gettext("只有管辖实有人口的工作人员可以被授权"),
+            fields={"user_id": gettext("该账号不管辖实有人口")},
         )
     errors: dict[str, str] = {}
-    why = _text(errors, "reason", reason, "授权理由", 200, True)
+    why = _text(errors, "reason", reason, gettext("授权理由"), 200, True)
     _raise_errors(errors)
     if CareGrant.objects.filter(user=user, district_code=district.code, revoked_at__isnull=True).exists():
-        raise Conflict("该账号已有本区授权", code="already_granted")
+        raise Conflict(gettext("该账号已有本区授权"), code="already_granted")
     grant = CareGrant.objects.create(
         user=user,
         district_code=district.code,
@@ -75,7 +79,7 @@ def care_grant(*, actor: Actor | None, user_id: int, district_code: str, reason:
 
 @transaction.atomic
 def care_grant_revoke(*, actor: Actor | None, grant_id: int) -> CareGrant:
-    require(actor, "care.grant_sensitive", error=Forbidden("只有区级管理员可以撤销授权"))
+    require(actor, "care.grant_sensitive", error=Forbidden(gettext("只有区级管理员可以撤销授权")))
     grant = CareGrant.objects.select_for_update().filter(pk=grant_id, revoked_at__isnull=True).first()
     if grant is None or (
         actor is not None
@@ -99,7 +103,7 @@ def sensitive_reveal(*, actor: Actor, reason: str, community_code: str = "") -> 
     from gongzhi.care.selectors import membership_list_for_actor
 
     errors: dict[str, str] = {}
-    why = _text(errors, "reason", reason, "查看理由", 200, True)
+    why = _text(errors, "reason", reason, gettext("查看理由"), 200, True)
     _raise_errors(errors)
     rows = [
         r
@@ -107,7 +111,7 @@ def sensitive_reveal(*, actor: Actor, reason: str, community_code: str = "") -> 
         if allowed(actor, "care.view_sensitive", r)
     ]
     if not rows and not CareGrant.objects.filter(user_id=actor.pk, revoked_at__isnull=True).exists():
-        raise Forbidden("您没有查看需知悉人群的授权，请联系区级管理员")
+        raise Forbidden(gettext("您没有查看需知悉人群的授权，请联系区级管理员"))
     audit_record(
         actor=actor,
         target=actor,

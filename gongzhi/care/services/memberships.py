@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.care.enums import (
@@ -50,7 +51,7 @@ def _carer(errors: dict[str, str], carer_id: int | None, person: Person) -> int 
 
     carer = User.objects.filter(pk=carer_id, is_active=True).first()
     if carer is None or not allowed(carer, "care.view_care", person):
-        errors["carer_id"] = "包联人应为该人员所在网格或社区的工作人员"
+        errors["carer_id"] = gettext("包联人应为该人员所在网格或社区的工作人员")
         return None
     return carer.pk
 
@@ -58,14 +59,14 @@ def _carer(errors: dict[str, str], carer_id: int | None, person: Person) -> int 
 def _clean_entry(actor: Actor | None, data: EntryInput, person: Person) -> dict:
     errors: dict[str, str] = {}
     if data.group not in CareGroup.values:
-        errors["group"] = "请选择重点人群类别"
+        errors["group"] = gettext("请选择重点人群类别")
     frequency = data.frequency or DEFAULT_FREQUENCY.get(data.group, Frequency.MONTHLY)
     if frequency not in Frequency.values:
-        errors["frequency"] = "走访频次应为每周、每两周、每月或每季度"
-    entered_on = _day(errors, "entered_on", data.entered_on, "纳入日期")
-    reason = _text(errors, "reason", data.reason, "纳入原因", 200, True)
+        errors["frequency"] = gettext("走访频次应为每周、每两周、每月或每季度")
+    entered_on = _day(errors, "entered_on", data.entered_on, gettext("纳入日期"))
+    reason = _text(errors, "reason", data.reason, gettext("纳入原因"), 200, True)
     if not isinstance(data.risk_level, int) or not 1 <= data.risk_level <= 3:
-        errors["risk_level"] = "风险等级应为1（低）、2（中）或3（高）"
+        errors["risk_level"] = gettext("风险等级应为1（低）、2（中）或3（高）")
     carer_id = _carer(errors, data.carer_id, person)
     _raise_errors(errors)
     return {
@@ -90,7 +91,7 @@ def _new(person: Person, clean: dict) -> CareMembership:
 def _require_group(actor: Actor | None, row: CareMembership) -> None:
     require(actor, "care.manage_membership", row)
     if row.sensitive and not allowed(actor, "care.view_sensitive", row):
-        raise NotFound("人员不存在")  # a need-to-know group is invisible without the grant
+        raise NotFound(gettext("人员不存在"))  # a need-to-know group is invisible without the grant
 
 
 @transaction.atomic
@@ -105,7 +106,11 @@ def membership_enter(*, actor: Actor | None, data: EntryInput) -> CareMembership
         .filter(person=person, group=row.group, status=MembershipStatus.ACTIVE)
         .exists()
     ):
-        raise Conflict(f"{person.name}已在“{row.get_group_display()}”名单中", code="already_member")
+        raise Conflict(
+            gettext("%(name)s已在“%(value)s”名单中")
+            % {"name": person.name, "value": row.get_group_display()},
+            code="already_member",
+        )
     row.save()
     audit_record(
         actor=actor,
@@ -130,10 +135,10 @@ def membership_exit(
         raise NotFound()
     _require_group(actor, row)
     errors: dict[str, str] = {}
-    when = _day(errors, "exited_on", exited_on, "退出日期")
-    why = _text(errors, "reason", reason, "退出原因", 200, True)
+    when = _day(errors, "exited_on", exited_on, gettext("退出日期"))
+    why = _text(errors, "reason", reason, gettext("退出原因"), 200, True)
     if "exited_on" not in errors and when < row.entered_on:
-        errors["exited_on"] = "退出日期不能早于纳入日期"
+        errors["exited_on"] = gettext("退出日期不能早于纳入日期")
     _raise_errors(errors)
     check_move(MEMBERSHIP, MembershipStatus.EXITED, row.status)
     row.status, row.exited_on, row.exit_reason = MembershipStatus.EXITED, when, why
@@ -165,7 +170,9 @@ def memberships_bulk_enter(*, actor: Actor | None, community: object, rows: list
     for r in rows:
         person = persons.get(r.person_id)
         if person is None or person.community_code != getattr(community, "code", None):
-            raise ValidationFailed("名单中有人员不在本社区", fields={"person_id": "人员不在本社区"})
+            raise ValidationFailed(
+                gettext("名单中有人员不在本社区"), fields={"person_id": gettext("人员不在本社区")}
+            )
         if (person.pk, r.group) in existing:
             continue
         existing.add((person.pk, r.group))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.care.enums import FollowUp, MembershipStatus, Occasion, VisitMode, due_after
@@ -56,35 +57,35 @@ def _check_person(actor: Actor | None, person: Person) -> bool:
     )
     sensitive = bool(groups) and all(groups)
     if any(groups) and not allowed(actor, "care.view_sensitive", person):
-        raise NotFound("人员不存在")
+        raise NotFound(gettext("人员不存在"))
     return sensitive
 
 
 def _clean_visit(data: VisitInput) -> dict[str, Any]:
     errors: dict[str, str] = {}
     out: dict[str, Any] = {
-        "visited_on": _day(errors, "visited_on", data.visited_on, "走访日期"),
-        "visitors": _text(errors, "visitors", data.visitors, "走访人", 200, True),
+        "visited_on": _day(errors, "visited_on", data.visited_on, gettext("走访日期")),
+        "visitors": _text(errors, "visitors", data.visitors, gettext("走访人"), 200, True),
         "living_conditions": _text(
-            errors, "living_conditions", data.living_conditions, "居住情况", 500, False
+            errors, "living_conditions", data.living_conditions, gettext("居住情况"), 500, False
         ),
-        "income": _text(errors, "income", data.income, "收入情况", 500, False),
-        "difficulties": _text(errors, "difficulties", data.difficulties, "困难诉求", 1000, False),
-        "health": _text(errors, "health", data.health, "健康状况", 500, False),
-        "referral": _text(errors, "referral", data.referral, "转介去向", 200, False),
+        "income": _text(errors, "income", data.income, gettext("收入情况"), 500, False),
+        "difficulties": _text(errors, "difficulties", data.difficulties, gettext("困难诉求"), 1000, False),
+        "health": _text(errors, "health", data.health, gettext("健康状况"), 500, False),
+        "referral": _text(errors, "referral", data.referral, gettext("转介去向"), 200, False),
     }
     if data.mode not in VisitMode.values:
-        errors["mode"] = "走访方式应为入户、电话或视频"
+        errors["mode"] = gettext("走访方式应为入户、电话或视频")
     if data.follow_up not in FollowUp.values:
-        errors["follow_up"] = "跟进方式无法识别"
+        errors["follow_up"] = gettext("跟进方式无法识别")
     if data.follow_up == FollowUp.REFERRAL and not out["referral"]:
-        errors["referral"] = "请填写转介去向"
+        errors["referral"] = gettext("请填写转介去向")
     if data.follow_up in (FollowUp.NEED, FollowUp.TICKET) and not out["difficulties"]:
-        errors["difficulties"] = "转需求或工单时请填写困难诉求"
+        errors["difficulties"] = gettext("转需求或工单时请填写困难诉求")
     if (data.lng is None) != (data.lat is None):
-        errors["location"] = "经纬度需同时提供"
+        errors["location"] = gettext("经纬度需同时提供")
     elif data.lng is not None and not (73 <= data.lng <= 136 and 3 <= (data.lat or 0) <= 54):
-        errors["location"] = "位置不在中国境内，请重新定位"
+        errors["location"] = gettext("位置不在中国境内，请重新定位")
     _raise_errors(errors)
     out.update(mode=data.mode, follow_up=data.follow_up, lng=data.lng, lat=data.lat)
     return out
@@ -195,7 +196,7 @@ def visit_outcome_set(*, actor: Actor | None, visit_id: int, outcome: str) -> Vi
     if visit.sensitive and not allowed(actor, "care.view_sensitive", visit):
         raise NotFound()
     errors: dict[str, str] = {}
-    value = _text(errors, "outcome", outcome, "跟进结果", 500, True)
+    value = _text(errors, "outcome", outcome, gettext("跟进结果"), 500, True)
     _raise_errors(errors)
     old = visit.outcome
     visit.outcome = value
@@ -221,17 +222,17 @@ def care_visit_record(*, actor: Actor | None, data: CareVisitInput) -> CareVisit
     if CareMembership.objects.filter(
         person=person, status=MembershipStatus.ACTIVE, sensitive=True
     ).exists() and not allowed(actor, "care.view_sensitive", person):
-        raise NotFound("人员不存在")
+        raise NotFound(gettext("人员不存在"))
     errors: dict[str, str] = {}
     if data.occasion not in Occasion.values:
-        errors["occasion"] = "请选择慰问时机"
+        errors["occasion"] = gettext("请选择慰问时机")
     row = CareVisit(
         person=person,
         occasion=data.occasion,
-        visited_on=_day(errors, "visited_on", data.visited_on, "慰问日期"),
-        visitors=_text(errors, "visitors", data.visitors, "慰问人", 200, True),
-        given=_text(errors, "given", data.given, "慰问品", 200, True),
-        note=_text(errors, "note", data.note, "备注", 200, False),
+        visited_on=_day(errors, "visited_on", data.visited_on, gettext("慰问日期")),
+        visitors=_text(errors, "visitors", data.visitors, gettext("慰问人"), 200, True),
+        given=_text(errors, "given", data.given, gettext("慰问品"), 200, True),
+        note=_text(errors, "note", data.note, gettext("备注"), 200, False),
         recorded_by_id=actor.pk if actor is not None and actor.is_authenticated else None,
     )
     _raise_errors(errors)
@@ -241,7 +242,9 @@ def care_visit_record(*, actor: Actor | None, data: CareVisitInput) -> CareVisit
         with transaction.atomic():
             row.save()
     except IntegrityError:
-        raise Conflict(f"{person.name}当天已登记过本次慰问，不能重复发放", code="duplicate") from None
+        raise Conflict(
+            gettext("%(name)s当天已登记过本次慰问，不能重复发放") % {"name": person.name}, code="duplicate"
+        ) from None
     audit_record(
         actor=actor,
         target=row,
@@ -275,7 +278,9 @@ def visits_bulk_record(*, actor: Actor | None, community: Any, rows: list[VisitR
     out = []
     for r in rows:
         if r.person.community_code != community.code:
-            raise ValidationFailed("走访对象不在本社区", fields={"person_id": "走访对象不在本社区"})
+            raise ValidationFailed(
+                gettext("走访对象不在本社区"), fields={"person_id": gettext("走访对象不在本社区")}
+            )
         clean = _clean_visit(
             VisitInput(
                 person_id=r.person.pk, visited_on=r.visited_on, visitors=r.visitors, mode=r.mode,
@@ -332,7 +337,7 @@ def care_visits_bulk_record(*, actor: Actor | None, community: Any, rows: list[C
             or r.visited_on is None
         ):
             raise ValidationFailed(
-                "慰问名单有误：对象须为本社区人员，时机、慰问人、慰问品须填写", code="invalid_rows"
+                gettext("慰问名单有误：对象须为本社区人员，时机、慰问人、慰问品须填写"), code="invalid_rows"
             )
         c = CareVisit(person=person, occasion=r.occasion, visited_on=r.visited_on, visitors=r.visitors[:200],
                       given=r.given[:200], note=r.note[:200])  # fmt: skip

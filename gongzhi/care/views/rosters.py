@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.care import selectors, services
@@ -127,7 +128,10 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
         except ApplicationError as exc:
             errors = _fail(request, exc)
         else:
-            messages.success(request, f"已将{p.name}纳入“{row.get_group_display()}”")
+            messages.success(
+                request,
+                gettext("已将%(name)s纳入“%(value)s”") % {"name": p.name, "value": row.get_group_display()},
+            )
             return redirect("care:person", person_id=p.pk)
     from gongzhi.accounts.models import User
 
@@ -194,7 +198,11 @@ def member_exit(request: HttpRequest, membership_id: int) -> HttpResponse:
     except ApplicationError as exc:
         _fail(request, exc)
     else:
-        messages.success(request, f"{row.person.name}已退出“{row.get_group_display()}”")
+        messages.success(
+            request,
+            gettext("%(name)s已退出“%(value)s”")
+            % {"name": row.person.name, "value": row.get_group_display()},
+        )
     return redirect("care:person", person_id=row.person_id)
 
 
@@ -246,7 +254,7 @@ def grants(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             errors = _fail(request, exc)
         else:
-            messages.success(request, "已授权")
+            messages.success(request, gettext("已授权"))
             return redirect("care:grants")
     rows = (
         CareGrant.objects.filter(district_code__in=districts)
@@ -271,5 +279,5 @@ def grant_revoke(request: HttpRequest, grant_id: int) -> HttpResponse:
         services.care_grant_revoke(actor=actor, grant_id=grant_id)
     except NotFound as exc:
         raise Http404 from exc
-    messages.success(request, "已撤销授权")
+    messages.success(request, gettext("已撤销授权"))
     return redirect("care:grants")

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.care import selectors, services
@@ -114,7 +115,7 @@ def visit_outcome(request: HttpRequest, visit_id: int) -> HttpResponse:
     except ApplicationError as exc:
         _fail(request, exc)
     else:
-        messages.success(request, "已登记跟进结果")
+        messages.success(request, gettext("已登记跟进结果"))
     return redirect("care:visit_detail", visit_id=visit_id)
 
 
@@ -145,7 +146,7 @@ def care_visits(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             errors = _fail(request, exc)
         else:
-            messages.success(request, f"已登记对{row.person.name}的慰问")
+            messages.success(request, gettext("已登记对%(name)s的慰问") % {"name": row.person.name})
             return redirect("care:care_visits")
     occasion = request.GET.get("occasion", "")
     occasion = occasion if occasion in Occasion.values else ""

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext
+
 from gongzhi.core import bounds
 from gongzhi.core.errors import ValidationFailed, field_error
 
@@ -20,9 +22,9 @@ def _raise(errors: dict[str, str]) -> None:
 def _text(errors: dict[str, str], name: str, value: str, label: str, max_len: int, required: bool) -> str:
     value = (value or "").strip()
     if required and not value:
-        errors[name] = f"请填写{label}"
+        errors[name] = gettext("请填写%(label)s") % {"label": label}
     elif len(value) > max_len:
-        errors[name] = f"{label}不能超过{max_len}个字"
+        errors[name] = gettext("%(label)s不能超过%(max_len)s个字") % {"label": label, "max_len": max_len}
     return value
 
 
@@ -38,9 +40,9 @@ def plan_year(year: int | None, default: int) -> int:
 
 def _point(errors: dict[str, str], lng: float | None, lat: float | None) -> None:
     if (lng is None) != (lat is None):
-        errors["lng"] = "经度和纬度需同时填写"
+        errors["lng"] = gettext("经度和纬度需同时填写")
     elif lng is not None and lat is not None and not (73 <= lng <= 136 and 3 <= lat <= 54):
-        errors["lng"] = "坐标不在中国境内，请检查经纬度"
+        errors["lng"] = gettext("坐标不在中国境内，请检查经纬度")
 
 
 def place_point(community: Community, grid: Grid | None = None) -> tuple[float | None, float | None]:

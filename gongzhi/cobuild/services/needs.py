@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.cobuild import matching
@@ -54,27 +55,28 @@ class NeedInput:
 def _clean_need(data: NeedInput) -> dict[str, Any]:
     errors: dict[str, str] = {}
     out: dict[str, Any] = {
-        "title": _text(errors, "title", data.title, "需求名称", 100, True),
-        "description": _text(errors, "description", data.description, "需求描述", 2000, False),
-        "beneficiaries": _text(errors, "beneficiaries", data.beneficiaries, "受益对象", 200, False),
-        "quantity_unit": _text(errors, "quantity_unit", data.quantity_unit, "数量单位", 16, False) or "次",
+        "title": _text(errors, "title", data.title, gettext("需求名称"), 100, True),
+        "description": _text(errors, "description", data.description, gettext("需求描述"), 2000, False),
+        "beneficiaries": _text(errors, "beneficiaries", data.beneficiaries, gettext("受益对象"), 200, False),
+        "quantity_unit": _text(errors, "quantity_unit", data.quantity_unit, gettext("数量单位"), 16, False)
+        or "次",
     }
     if data.category not in CATEGORY_LABELS:
-        errors["category"] = "请选择需求类别"
+        errors["category"] = gettext("请选择需求类别")
     if data.frequency not in Frequency.values:
-        errors["frequency"] = "频次无法识别"
+        errors["frequency"] = gettext("频次无法识别")
     if data.urgency not in Urgency.values:
-        errors["urgency"] = "紧急程度应为一般、较急或紧急"
+        errors["urgency"] = gettext("紧急程度应为一般、较急或紧急")
     for name, label, value in (
         ("quantity", "数量", data.quantity),
         ("beneficiary_count", "受益人数", data.beneficiary_count),
     ):
         if not isinstance(value, int) or not 1 <= value <= 100000:
-            errors[name] = f"{label}应为1到100000之间的整数"
+            errors[name] = gettext("%(label)s应为1到100000之间的整数") % {"label": label}
     if not isinstance(data.schedule, int) or not 0 <= data.schedule <= matching.ALL_SLOTS:
-        errors["schedule"] = "服务时段无法识别"
+        errors["schedule"] = gettext("服务时段无法识别")
     if data.wanted_by is not None and data.wanted_by < timezone.localdate() - dt.timedelta(days=366):
-        errors["wanted_by"] = "期望完成日期不能早于一年前"
+        errors["wanted_by"] = gettext("期望完成日期不能早于一年前")
     _point(errors, data.lng, data.lat)
     _raise(errors)
     out.update(
@@ -104,21 +106,23 @@ def _place_for(
             Household.objects.filter(pk__in=sorted(scope.household_ids)).select_related("grid").first()
         )
         if household is None:
-            raise Forbidden("只有登记了住户的居民可以提出需求")
+            raise Forbidden(gettext("只有登记了住户的居民可以提出需求"))
         return household.grid.community, household.grid
     grid = Grid.objects.select_related("community").filter(pk=grid_id).first() if grid_id else None
     community = grid.community if grid else Community.objects.filter(pk=community_id or 0).first()
     if community is None:
-        raise ValidationFailed("请选择社区", fields={"community_id": "请选择社区"})
+        raise ValidationFailed(gettext("请选择社区"), fields={"community_id": gettext("请选择社区")})
     target = grid or community
     if source == NeedSource.GRID_WORKER:
         if grid is None:
-            raise ValidationFailed("网格员走访需求请选择网格", fields={"grid_id": "请选择网格"})
+            raise ValidationFailed(
+                gettext("网格员走访需求请选择网格"), fields={"grid_id": gettext("请选择网格")}
+            )
         require(actor, "cobuild.raise_need", grid)
     elif source in (NeedSource.COMMUNITY, NeedSource.TICKET):
         require(actor, "cobuild.raise_need", target)
     else:
-        raise ValidationFailed("需求来源无法识别", fields={"source": "需求来源无法识别"})
+        raise ValidationFailed(gettext("需求来源无法识别"), fields={"source": gettext("需求来源无法识别")})
     return community, grid
 
 
@@ -140,11 +144,12 @@ def _check_source_ticket(actor: Actor, ticket_id: int) -> None:
         ticket_get_for_actor(actor=actor, ticket_id=ticket_id)
     except NotFound:
         raise ValidationFailed(
-            "来源工单不存在或无权查看", fields={"source_ticket_id": "工单不存在或无权查看"}
+            gettext("来源工单不存在或无权查看"), fields={"source_ticket_id": gettext("工单不存在或无权查看")}
         ) from None
     if Need.objects.filter(source_ticket_id=ticket_id).exists():
         raise ValidationFailed(
-            "该工单已转为需求，不能重复转入", fields={"source_ticket_id": "该工单已转为需求"}
+            gettext("该工单已转为需求，不能重复转入"),
+            fields={"source_ticket_id": gettext("该工单已转为需求")},
         )
 
 
@@ -163,7 +168,9 @@ def need_raise(
     if source != NeedSource.TICKET:
         source_ticket_id = None  # only a need from a ticket names one; never looked up otherwise
     elif not source_ticket_id:
-        raise ValidationFailed("工单转入的需求需注明来源工单", fields={"source_ticket_id": "请注明来源工单"})
+        raise ValidationFailed(
+            gettext("工单转入的需求需注明来源工单"), fields={"source_ticket_id": gettext("请注明来源工单")}
+        )
     else:
         _check_source_ticket(actor, source_ticket_id)
     community, grid = _place_for(actor, source, community_id, grid_id)
@@ -202,13 +209,15 @@ def _locked_need(actor: Actor, need_id: int) -> Need:
 @transaction.atomic
 def need_withdraw(*, actor: Actor, need_id: int, reason: str = "") -> Need:
     need = _locked_need(actor, need_id)
-    require(actor, "cobuild.withdraw_need", need, error=Forbidden("只有提出人或社区工作人员可以撤回需求"))
+    require(
+        actor, "cobuild.withdraw_need", need, error=Forbidden(gettext("只有提出人或社区工作人员可以撤回需求"))
+    )
     if (
         need.status == NeedStatus.MATCHED
         and need.project_links.exists()
         and need.project_links.filter(project__status__in=ACTIVE_PROJECT).exists()
     ):
-        raise ValidationFailed("该需求已进入共建项目，请先取消项目再撤回", code="in_project")
+        raise ValidationFailed(gettext("该需求已进入共建项目，请先取消项目再撤回"), code="in_project")
     old = need.status
     check_move(NEED, NeedStatus.WITHDRAWN, old)
     need.status = NeedStatus.WITHDRAWN
@@ -272,7 +281,8 @@ def need_from_ticket(*, actor: Actor, ticket_id: int, title: str, category: str,
     )
     if community is None:
         raise ValidationFailed(
-            "该工单尚未落到社区，请先确定问题所在的社区", fields={"ticket_id": "工单尚无所属社区"}
+            gettext("该工单尚未落到社区，请先确定问题所在的社区"),
+            fields={"ticket_id": gettext("工单尚无所属社区")},
         )
     need = need_raise(
         actor=actor,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.cobuild import matching
@@ -43,7 +44,7 @@ def _place(place_code: str) -> tuple[str, str]:
         return "subdistrict", "subdistrict_code"
     if Community.objects.filter(code=place_code).exists():
         return "community", "community_code"
-    raise field_error("place_code", "区划代码不存在")
+    raise field_error("place_code", gettext("区划代码不存在"))
 
 
 @transaction.atomic
@@ -52,7 +53,10 @@ def matching_plan_generate(*, actor: Actor, place_code: str, year: int | None = 
     level, field = _place(place_code)
     stub = PlaceStub(level, place_code)
     require(
-        actor, "cobuild.manage_plan", stub, error=Forbidden("只有社区、街道或区级工作人员可以组织碰头配对")
+        actor,
+        "cobuild.manage_plan",
+        stub,
+        error=Forbidden(gettext("只有社区、街道或区级工作人员可以组织碰头配对")),
     )
     year = plan_year(year, timezone.localdate().year)
     needs = list(Need.objects.filter(**{field: place_code}, status=NeedStatus.OPEN).order_by("pk"))
@@ -112,10 +116,15 @@ def _locked_plan(actor: Actor, plan_id: int) -> MatchingPlan:
     plan_get_for_actor(actor=actor, plan_id=plan_id)
     plan = MatchingPlan.objects.select_for_update(of=("self",)).get(pk=plan_id)
     require(
-        actor, "cobuild.manage_plan", plan, error=Forbidden("只有社区、街道或区级工作人员可以调整配对方案")
+        actor,
+        "cobuild.manage_plan",
+        plan,
+        error=Forbidden(gettext("只有社区、街道或区级工作人员可以调整配对方案")),
     )
     if plan.status != PlanStatus.DRAFT:
-        raise Conflict(f"方案已{plan.get_status_display()}，不能再调整", code="plan_closed")
+        raise Conflict(
+            gettext("方案已%(value)s，不能再调整") % {"value": plan.get_status_display()}, code="plan_closed"
+        )
     return plan
 
 
@@ -138,7 +147,7 @@ def matching_plan_row_update(
     if resource_id is not None and resource_id != row.resource_id:
         res = Resource.objects.filter(pk=resource_id, active=True, district_code=plan.district_code).first()
         if res is None:
-            raise field_error("resource_id", "资源不存在或已停用")
+            raise field_error("resource_id", gettext("资源不存在或已停用"))
         label = str(CATEGORY_LABELS[row.need.category])
         in_plan = (
             MatchingPlanRow.objects.filter(plan=plan, resource=res, included=True).exclude(pk=row.pk).count()
@@ -147,10 +156,14 @@ def matching_plan_row_update(
         f = matching.fit(need_point(row.need), resource_point(res, max(left, 0)), label)
         if f is None:
             raise field_error(
-                "resource_id", f"“{res.title}”不能满足“{row.need.title}”（类别、距离或时间不符）"
+                "resource_id",
+                gettext("“%(title)s”不能满足“%(title2)s”（类别、距离或时间不符）")
+                % {"title": res.title, "title2": row.need.title},
             )
         if left <= 0:
-            raise Conflict(f"“{res.title}”在本方案中已无剩余容量", code="capacity_exhausted")
+            raise Conflict(
+                gettext("“%(title)s”在本方案中已无剩余容量") % {"title": res.title}, code="capacity_exhausted"
+            )
         changes["resource"] = res.pk
         row.resource, row.fit, row.reasons = res, f.score, f.reasons
     if included is not None and included != row.included:
@@ -158,7 +171,10 @@ def matching_plan_row_update(
             in_plan = MatchingPlanRow.objects.filter(plan=plan, resource=row.resource, included=True).count()
             left = row.resource.capacity - used_capacity([row.resource_id]).get(row.resource_id, 0) - in_plan
             if left <= 0:
-                raise Conflict(f"“{row.resource.title}”在本方案中已无剩余容量", code="capacity_exhausted")
+                raise Conflict(
+                    gettext("“%(title)s”在本方案中已无剩余容量") % {"title": row.resource.title},
+                    code="capacity_exhausted",
+                )
         row.included = included
         changes["included"] = included
     if not changes:
@@ -181,7 +197,7 @@ def matching_plan_apply(*, actor: Actor, plan_id: int) -> list[int]:
         MatchingPlanRow.objects.filter(plan=plan, included=True).select_related("need__community", "resource")
     )
     if not rows:
-        raise ValidationFailed("方案中没有纳入的配对，无需确认", code="empty_plan")
+        raise ValidationFailed(gettext("方案中没有纳入的配对，无需确认"), code="empty_plan")
     need_ids = [r.need_id for r in rows]
     needs = {
         n.pk: n

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.cobuild.enums import NeedStatus, ProjectStatus, ProviderKind
@@ -96,7 +97,9 @@ def check_capacity(resources: list[Resource], extra: int, held: dict[int, int] |
         if held.get(r.pk, 0) + extra > r.capacity
     ]
     if full:
-        raise Conflict(f"资源容量不足：{'、'.join(full)}", code="capacity_exhausted")
+        raise Conflict(
+            gettext("资源容量不足：%(value)s") % {"value": "、".join(full)}, code="capacity_exhausted"
+        )
 
 
 def build_project(
@@ -141,32 +144,40 @@ def project_create(
     """A project from one or more open needs of one community and the resources that meet them."""
     year = plan_year(year, timezone.localdate().year)
     if not need_ids:
-        raise field_error("need_ids", "请至少选择一项需求")
+        raise field_error("need_ids", gettext("请至少选择一项需求"))
     if not resource_ids:
-        raise field_error("resource_ids", "请至少选择一项资源")
+        raise field_error("resource_ids", gettext("请至少选择一项资源"))
     needs = list(Need.objects.select_for_update(of=("self",)).filter(pk__in=set(need_ids)).order_by("pk"))
     scope = scope_of(actor)
     needs = [n for n in needs if scope.superuser or scope.covers(n)]
     if len(needs) != len(set(need_ids)):
-        raise NotFound("需求不存在或无权查看")
+        raise NotFound(gettext("需求不存在或无权查看"))
     communities = {n.community_id for n in needs}
     if len(communities) > 1:
-        raise field_error("need_ids", "一个项目的需求应属于同一社区")
-    require(actor, "cobuild.manage_project", needs[0], error=Forbidden("只有社区工作人员可以制定共建项目"))
+        raise field_error("need_ids", gettext("一个项目的需求应属于同一社区"))
+    require(
+        actor,
+        "cobuild.manage_project",
+        needs[0],
+        error=Forbidden(gettext("只有社区工作人员可以制定共建项目")),
+    )
     not_open = [n.title for n in needs if n.status != NeedStatus.OPEN]
     if not_open:
-        raise Conflict(f"需求“{'、'.join(not_open)}”不是待对接状态，不能纳入新项目", code="need_not_open")
+        raise Conflict(
+            gettext("需求“%(value)s”不是待对接状态，不能纳入新项目") % {"value": "、".join(not_open)},
+            code="need_not_open",
+        )
     resources = list(
         Resource.objects.select_for_update(of=("self",))
         .filter(pk__in=set(resource_ids), active=True)
         .order_by("pk")
     )
     if len(resources) != len(set(resource_ids)):
-        raise NotFound("资源不存在或已停用")
+        raise NotFound(gettext("资源不存在或已停用"))
     check_capacity(resources, len(needs))
     title = (title or "").strip() or needs[0].title
     if len(title) > 100:
-        raise field_error("title", "项目名称不能超过100个字")
+        raise field_error("title", gettext("项目名称不能超过100个字"))
     project = build_project(
         community=needs[0].community,
         title=title,
@@ -195,7 +206,7 @@ def _claimant(actor: Actor, project: Project, kind: str, claimant_id: int | None
     if not kind:
         res = [link.resource for link in project.resource_links.select_related("resource")]
         if len(res) != 1:
-            raise field_error("claimant_kind", "请选择认领方")
+            raise field_error("claimant_kind", gettext("请选择认领方"))
         r = res[0]
         kind = r.provider_kind
         ids: dict[str, int | None] = {
@@ -205,32 +216,32 @@ def _claimant(actor: Actor, project: Project, kind: str, claimant_id: int | None
         }
         claimant_id = ids.get(kind)
         if claimant_id is None:
-            raise field_error("claimant_kind", "该资源的提供方不能直接认领，请选择认领方")
+            raise field_error("claimant_kind", gettext("该资源的提供方不能直接认领，请选择认领方"))
     if claimant_id is None:
-        raise field_error("claimant_id", "请选择认领方")
+        raise field_error("claimant_id", gettext("请选择认领方"))
     if kind == ProviderKind.UNIT:
         unit = Unit.objects.filter(pk=claimant_id).first()
         if unit is None:
-            raise field_error("claimant_id", "驻区单位不存在")
+            raise field_error("claimant_id", gettext("驻区单位不存在"))
         if not (staff or unit.liaison_id == actor.pk):
-            raise Forbidden("只有该单位联络人或社区工作人员可以认领")
+            raise Forbidden(gettext("只有该单位联络人或社区工作人员可以认领"))
         return {"claimant_kind": kind, "claimant_unit": unit, "claimant_name": unit.name}
     if kind == ProviderKind.MEMBER:
         member = PartyMember.objects.filter(pk=claimant_id).first()
         if member is None:
-            raise field_error("claimant_id", "党员不存在")
+            raise field_error("claimant_id", gettext("党员不存在"))
         if not (staff or member.user_id == actor.pk):
-            raise Forbidden("只有党员本人或社区工作人员可以认领")
+            raise Forbidden(gettext("只有党员本人或社区工作人员可以认领"))
         return {"claimant_kind": kind, "claimant_member": member, "claimant_name": member.name}
     if kind == ProviderKind.TEAM:
         team = VolunteerTeam.objects.select_related("leader").filter(pk=claimant_id).first()
         if team is None:
-            raise field_error("claimant_id", "志愿服务队不存在")
+            raise field_error("claimant_id", gettext("志愿服务队不存在"))
         leader_user = team.leader.user_id if team.leader_id and team.leader else None
         if not (staff or (leader_user is not None and leader_user == actor.pk)):
-            raise Forbidden("只有队长或社区工作人员可以代表志愿服务队认领")
+            raise Forbidden(gettext("只有队长或社区工作人员可以代表志愿服务队认领"))
         return {"claimant_kind": kind, "claimant_team": team, "claimant_name": team.name}
-    raise field_error("claimant_kind", "认领方应为驻区单位、在职党员或志愿服务队")
+    raise field_error("claimant_kind", gettext("认领方应为驻区单位、在职党员或志愿服务队"))
 
 
 @transaction.atomic
@@ -241,8 +252,12 @@ def project_claim(
     project = _locked_project(actor, project_id)
     if project.claimant_name or project.status != ProjectStatus.PROPOSED:
         if project.status == ProjectStatus.CANCELLED:
-            raise Conflict("该项目已取消，不能认领", code="project_cancelled")
-        raise Conflict(f"该项目已由“{project.claimant_name}”认领，不能重复认领", code="already_claimed")
+            raise Conflict(gettext("该项目已取消，不能认领"), code="project_cancelled")
+        raise Conflict(
+            gettext("该项目已由“%(claimant_name)s”认领，不能重复认领")
+            % {"claimant_name": project.claimant_name},
+            code="already_claimed",
+        )
     who = _claimant(actor, project, claimant_kind, claimant_id)
     check_move(PROJECT, ProjectStatus.CLAIMED, project.status)
     for k, v in who.items():
@@ -288,27 +303,29 @@ def project_sign(
 ) -> Project:
     """签订共建协议书: both parties, the terms and the period; the needs move to in progress."""
     project = _locked_project(actor, project_id)
-    require(actor, "cobuild.manage_project", project, error=Forbidden("只有社区工作人员可以签订共建协议"))
-    _refuse_claimant(actor, project, "代表社区与本人认领的项目签约")
+    require(
+        actor, "cobuild.manage_project", project, error=Forbidden(gettext("只有社区工作人员可以签订共建协议"))
+    )
+    _refuse_claimant(actor, project, gettext("代表社区与本人认领的项目签约"))
     if project.status == ProjectStatus.PROPOSED:
-        raise Conflict("项目尚未认领，不能签约", code="not_claimed")
+        raise Conflict(gettext("项目尚未认领，不能签约"), code="not_claimed")
     check_move(PROJECT, ProjectStatus.SIGNED, project.status)
     errors: dict[str, str] = {}
     terms = (terms or "").strip()
     if not terms:
-        errors["terms"] = "请填写协议条款"
+        errors["terms"] = gettext("请填写协议条款")
     elif len(terms) > 5000:
-        errors["terms"] = "协议条款不能超过5000字"
+        errors["terms"] = gettext("协议条款不能超过5000字")
     for name, value, label in (
         ("community_signatory", community_signatory, "社区签约人"),
         ("claimant_signatory", claimant_signatory, "认领方签约人"),
     ):
         if not (value or "").strip():
-            errors[name] = f"请填写{label}"
+            errors[name] = gettext("请填写%(label)s") % {"label": label}
         elif len(value.strip()) > 50:
-            errors[name] = f"{label}不能超过50个字"
+            errors[name] = gettext("%(label)s不能超过50个字") % {"label": label}
     if starts_on and ends_on and ends_on < starts_on:
-        errors["ends_on"] = "结束日期不能早于开始日期"
+        errors["ends_on"] = gettext("结束日期不能早于开始日期")
     if errors:
         raise ValidationFailed(next(iter(errors.values())), fields=errors)
     project.terms = terms
@@ -352,14 +369,16 @@ def project_sign(
 @transaction.atomic
 def milestone_add(*, actor: Actor, project_id: int, title: str, due_on: dt.date | None = None) -> Milestone:
     project = _locked_project(actor, project_id)
-    require(actor, "cobuild.manage_project", project, error=Forbidden("只有社区工作人员可以设置项目节点"))
+    require(
+        actor, "cobuild.manage_project", project, error=Forbidden(gettext("只有社区工作人员可以设置项目节点"))
+    )
     if project.status in (ProjectStatus.COMPLETED, ProjectStatus.CANCELLED):
-        raise Conflict("项目已结束，不能再添加节点", code="project_closed")
+        raise Conflict(gettext("项目已结束，不能再添加节点"), code="project_closed")
     title = (title or "").strip()
     if not title:
-        raise field_error("title", "请填写节点名称")
+        raise field_error("title", gettext("请填写节点名称"))
     if len(title) > 100:
-        raise field_error("title", "节点名称不能超过100个字")
+        raise field_error("title", gettext("节点名称不能超过100个字"))
     ms = Milestone.objects.create(project=project, title=title, due_on=due_on)
     audit_record(
         actor=actor,
@@ -378,10 +397,12 @@ def milestone_done(
     if ms is None:
         raise NotFound()
     project = _locked_project(actor, ms.project_id)
-    require(actor, "cobuild.manage_project", project, error=Forbidden("只有社区工作人员可以确认项目节点"))
-    _refuse_claimant(actor, project, "确认本人认领项目的节点")
+    require(
+        actor, "cobuild.manage_project", project, error=Forbidden(gettext("只有社区工作人员可以确认项目节点"))
+    )
+    _refuse_claimant(actor, project, gettext("确认本人认领项目的节点"))
     if ms.done_on:
-        raise Conflict("该节点已完成", code="milestone_done")
+        raise Conflict(gettext("该节点已完成"), code="milestone_done")
     ms.done_on = done_on or timezone.localdate()
     ms.note = (note or "").strip()[:200]
     ms.save(update_fields=["done_on", "note", "updated_at"])
@@ -398,17 +419,19 @@ def milestone_done(
 def delivery_record(*, actor: Actor, project_id: int, need_id: int, quantity: int) -> ProjectNeed:
     """What was delivered against a need's commitment (数量 in the need's unit)."""
     project = _locked_project(actor, project_id)
-    require(actor, "cobuild.manage_project", project, error=Forbidden("只有社区工作人员可以登记交付情况"))
-    _refuse_claimant(actor, project, "登记本人认领项目的交付")
+    require(
+        actor, "cobuild.manage_project", project, error=Forbidden(gettext("只有社区工作人员可以登记交付情况"))
+    )
+    _refuse_claimant(actor, project, gettext("登记本人认领项目的交付"))
     if project.status != ProjectStatus.SIGNED:
-        raise Conflict("项目签约后、完成前才能登记交付", code="not_signed")
+        raise Conflict(gettext("项目签约后、完成前才能登记交付"), code="not_signed")
     link = (
         ProjectNeed.objects.select_for_update(of=("self",)).filter(project=project, need_id=need_id).first()
     )
     if link is None:
-        raise NotFound("该需求不在此项目中")
+        raise NotFound(gettext("该需求不在此项目中"))
     if not isinstance(quantity, int) or quantity < 1 or quantity > 100000:
-        raise field_error("quantity", "交付数量应为1到100000之间的整数")
+        raise field_error("quantity", gettext("交付数量应为1到100000之间的整数"))
     ProjectNeed.objects.filter(pk=link.pk).update(delivered=F("delivered") + quantity)
     Need.objects.filter(pk=need_id).update(delivered=F("delivered") + quantity, updated_at=timezone.now())
     link.refresh_from_db()
@@ -425,14 +448,16 @@ def delivery_record(*, actor: Actor, project_id: int, need_id: int, quantity: in
 def project_complete(*, actor: Actor, project_id: int, outcome: str) -> Project:
     """Ends a signed project: needs delivered in full are fulfilled, the rest go back to the list."""
     project = _locked_project(actor, project_id)
-    require(actor, "cobuild.manage_project", project, error=Forbidden("只有社区工作人员可以确认项目完成"))
-    _refuse_claimant(actor, project, "确认本人认领的项目完成")
+    require(
+        actor, "cobuild.manage_project", project, error=Forbidden(gettext("只有社区工作人员可以确认项目完成"))
+    )
+    _refuse_claimant(actor, project, gettext("确认本人认领的项目完成"))
     check_move(PROJECT, ProjectStatus.COMPLETED, project.status)
     outcome = (outcome or "").strip()
     if not outcome:
-        raise field_error("outcome", "请填写项目成效")
+        raise field_error("outcome", gettext("请填写项目成效"))
     if len(outcome) > 2000:
-        raise field_error("outcome", "项目成效不能超过2000字")
+        raise field_error("outcome", gettext("项目成效不能超过2000字"))
     now = timezone.now()
     fulfilled, reopened = _close_needs(project, now, cancelled=False)
     project.status = ProjectStatus.COMPLETED
@@ -474,11 +499,13 @@ def _close_needs(project: Project, now: dt.datetime, *, cancelled: bool) -> tupl
 @transaction.atomic
 def project_cancel(*, actor: Actor, project_id: int, reason: str) -> Project:
     project = _locked_project(actor, project_id)
-    require(actor, "cobuild.manage_project", project, error=Forbidden("只有社区工作人员可以取消项目"))
+    require(
+        actor, "cobuild.manage_project", project, error=Forbidden(gettext("只有社区工作人员可以取消项目"))
+    )
     check_move(PROJECT, ProjectStatus.CANCELLED, project.status)
     reason = (reason or "").strip()
     if not reason:
-        raise field_error("reason", "请填写取消原因")
+        raise field_error("reason", gettext("请填写取消原因"))
     old = project.status
     _fulfilled, reopened = _close_needs(project, timezone.now(), cancelled=True)
     project.status = ProjectStatus.CANCELLED
@@ -497,12 +524,14 @@ def project_activity_link(*, actor: Actor, project_id: int, activity_id: int) ->
     from gongzhi.volunteers.models import Activity
 
     project = _locked_project(actor, project_id)
-    require(actor, "cobuild.manage_project", project, error=Forbidden("只有社区工作人员可以关联活动"))
+    require(
+        actor, "cobuild.manage_project", project, error=Forbidden(gettext("只有社区工作人员可以关联活动"))
+    )
     activity = Activity.objects.filter(pk=activity_id, community_id=project.community_id).first()
     if activity is None:
-        raise field_error("activity_id", "活动不存在或不在本社区")
+        raise field_error("activity_id", gettext("活动不存在或不在本社区"))
     if ProjectActivity.objects.filter(project=project, activity=activity).exists():
-        raise Conflict("该活动已关联到此项目", code="already_linked")
+        raise Conflict(gettext("该活动已关联到此项目"), code="already_linked")
     link = ProjectActivity.objects.create(project=project, activity=activity)
     audit_record(actor=actor, target=project, event="cobuild.activity_linked", data={"activity": activity.pk})
     return link
@@ -516,17 +545,19 @@ def project_evaluate(*, actor: Actor, project_id: int, rating: int, comment: str
     project = Project.objects.select_for_update(of=("self",)).filter(pk=project_id).first()
     if project is None or project.status not in (ProjectStatus.SIGNED, ProjectStatus.COMPLETED):
         raise NotFound()
-    require(actor, "cobuild.evaluate_project", project, error=Forbidden("只有本社区居民可以评价该项目"))
-    _refuse_claimant(actor, project, "评价本人认领的项目")
+    require(
+        actor, "cobuild.evaluate_project", project, error=Forbidden(gettext("只有本社区居民可以评价该项目"))
+    )
+    _refuse_claimant(actor, project, gettext("评价本人认领的项目"))
     if project.status != ProjectStatus.COMPLETED:  # a rating is of what was delivered, not promised
-        raise Conflict("项目尚未完成交付，交付后才能评价", code="not_delivered")
+        raise Conflict(gettext("项目尚未完成交付，交付后才能评价"), code="not_delivered")
     if not isinstance(rating, int) or not 1 <= rating <= 5:
-        raise field_error("rating", "请选择1到5星的评分")
+        raise field_error("rating", gettext("请选择1到5星的评分"))
     comment = (comment or "").strip()
     if len(comment) > 300:
-        raise field_error("comment", "评价不能超过300个字")
+        raise field_error("comment", gettext("评价不能超过300个字"))
     if Evaluation.objects.filter(project=project, user_id=actor.pk).exists():
-        raise Conflict("您已评价过该项目", code="already_evaluated")
+        raise Conflict(gettext("您已评价过该项目"), code="already_evaluated")
     ev = Evaluation.objects.create(project=project, user_id=actor.pk, rating=rating, comment=comment)
     audit_record(actor=actor, target=project, event="cobuild.project_evaluated", data={"rating": rating})
     return ev

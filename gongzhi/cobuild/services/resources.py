@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.cobuild import matching
@@ -54,51 +55,60 @@ def _provider(actor: Actor, community: Community, provider_kind: str, provider_i
             unit.liaison_id == actor.pk or allowed(actor, "cobuild.manage_resource", unit)
         ):
             raise ValidationFailed(
-                "请选择本社区的驻区单位", fields={"provider_id": "驻区单位不存在或不在本社区"}
+                gettext("请选择本社区的驻区单位"),
+                fields={"provider_id": gettext("驻区单位不存在或不在本社区")},
             )
         return {"unit": unit, "provider_name": unit.name}
     if provider_kind == ProviderKind.MEMBER:
         member = PartyMember.objects.filter(pk=provider_id).first()
         if member is None or not (staff or member.user_id == actor.pk):
-            raise ValidationFailed("请选择在职党员", fields={"provider_id": "党员不存在或无权代为登记"})
+            raise ValidationFailed(
+                gettext("请选择在职党员"), fields={"provider_id": gettext("党员不存在或无权代为登记")}
+            )
         return {"member": member, "provider_name": member.name}
     if provider_kind == ProviderKind.SOCIAL_ORGANIZATION:
         org = SocialOrganization.objects.filter(pk=provider_id).first()
         if org is None or not staff:
-            raise ValidationFailed("请选择社会组织", fields={"provider_id": "社会组织不存在或无权代为登记"})
+            raise ValidationFailed(
+                gettext("请选择社会组织"), fields={"provider_id": gettext("社会组织不存在或无权代为登记")}
+            )
         return {"social_organization": org, "provider_name": org.name}
     if provider_kind == ProviderKind.TEAM:
         team = VolunteerTeam.objects.filter(pk=provider_id).first()
         if team is None or not staff:
             raise ValidationFailed(
-                "请选择志愿服务队", fields={"provider_id": "志愿服务队不存在或无权代为登记"}
+                gettext("请选择志愿服务队"), fields={"provider_id": gettext("志愿服务队不存在或无权代为登记")}
             )
         return {"team": team, "provider_name": team.name}
-    raise ValidationFailed("提供方类型无法识别", fields={"provider_kind": "提供方类型无法识别"})
+    raise ValidationFailed(
+        gettext("提供方类型无法识别"), fields={"provider_kind": gettext("提供方类型无法识别")}
+    )
 
 
 def _clean_resource(data: ResourceInput) -> dict[str, Any]:
     errors: dict[str, str] = {}
     out: dict[str, Any] = {
-        "title": _text(errors, "title", data.title, "资源名称", 100, True),
-        "description": _text(errors, "description", data.description, "说明", 2000, False),
-        "schedule_note": _text(errors, "schedule_note", data.schedule_note, "服务时间说明", 100, False),
-        "contact_name": _text(errors, "contact_name", data.contact_name, "联系人", 50, False),
+        "title": _text(errors, "title", data.title, gettext("资源名称"), 100, True),
+        "description": _text(errors, "description", data.description, gettext("说明"), 2000, False),
+        "schedule_note": _text(
+            errors, "schedule_note", data.schedule_note, gettext("服务时间说明"), 100, False
+        ),
+        "contact_name": _text(errors, "contact_name", data.contact_name, gettext("联系人"), 50, False),
     }
     if data.kind not in ResourceKind.values:
-        errors["kind"] = "资源类型应为技能、服务、场地、资金或物资"
+        errors["kind"] = gettext("资源类型应为技能、服务、场地、资金或物资")
     cats = list(dict.fromkeys(c.strip() for c in data.categories if c and c.strip()))
     unknown = [c for c in cats if c not in RESOURCE_CATEGORY_VALUES]
     if not cats:
-        errors["categories"] = "请至少选择一个可服务类别"
+        errors["categories"] = gettext("请至少选择一个可服务类别")
     elif unknown:
-        errors["categories"] = f"无法识别的类别：{'、'.join(unknown)}"
+        errors["categories"] = gettext("无法识别的类别：%(value)s") % {"value": "、".join(unknown)}
     if not isinstance(data.capacity, int) or not 1 <= data.capacity <= 10000:
-        errors["capacity"] = "可承接需求数应为1到10000之间的整数"
+        errors["capacity"] = gettext("可承接需求数应为1到10000之间的整数")
     if not isinstance(data.schedule, int) or not 0 <= data.schedule <= matching.ALL_SLOTS:
-        errors["schedule"] = "服务时段无法识别"
+        errors["schedule"] = gettext("服务时段无法识别")
     if not 0 < float(data.radius_km) <= 100:
-        errors["radius_km"] = "服务半径应在0到100公里之间"
+        errors["radius_km"] = gettext("服务半径应在0到100公里之间")
     _point(errors, data.lng, data.lat)
     phone = None
     if (data.contact_phone or "").strip():
@@ -144,7 +154,7 @@ def resource_register(
 
     community = Community.objects.filter(pk=community_id).first()
     if community is None:
-        raise ValidationFailed("请选择社区", fields={"community_id": "请选择社区"})
+        raise ValidationFailed(gettext("请选择社区"), fields={"community_id": gettext("请选择社区")})
     provider = _provider(actor, community, provider_kind, provider_id)
     res = _new_resource(community, provider_kind, provider, _clean_resource(data))
     res.save()
@@ -169,7 +179,10 @@ def resource_deactivate(*, actor: Actor, resource_id: int) -> Resource:
     if res is None:
         raise NotFound()
     require(
-        actor, "cobuild.deactivate_resource", res, error=Forbidden("只有社区工作人员或提供方可以停用资源")
+        actor,
+        "cobuild.deactivate_resource",
+        res,
+        error=Forbidden(gettext("只有社区工作人员或提供方可以停用资源")),
     )
     res.active = False
     res.save(update_fields=["active", "updated_at"])

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.cobuild import selectors
@@ -92,7 +93,7 @@ def evaluate(request: HttpRequest, project_id: int) -> HttpResponse:
             project_id=project_id,
             **form.project_evaluate_kwargs(),
         )
-        messages.success(request, "感谢您的评价")
+        messages.success(request, gettext("感谢您的评价"))
     except ApplicationError as exc:
         if exc.status == 404:
             raise Http404 from exc

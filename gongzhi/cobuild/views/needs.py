@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.cobuild import matching, selectors
@@ -69,7 +70,7 @@ def need_list(request: HttpRequest) -> HttpResponse:
             errors = exc.fields or {"__all__": exc.message}
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"已登记需求“{need.title}”")
+            messages.success(request, gettext("已登记需求“%(title)s”") % {"title": need.title})
             return redirect("cobuild:need_detail", need_id=need.pk)
     f = {k: request.GET.get(k, "") for k in ("status", "category", "community_code", "q", "micro_wish")}
     rows = list(
@@ -132,7 +133,7 @@ def need_withdraw(request: HttpRequest, need_id: int) -> HttpResponse:
         needs.need_withdraw(
             actor=actor_of(request), need_id=need_id, reason=ReasonForm(request.POST).text("reason")
         )
-        messages.success(request, "需求已撤回")
+        messages.success(request, gettext("需求已撤回"))
     except ApplicationError as exc:
         refused(request, exc)
     return redirect("cobuild:need_detail", need_id=need_id)
@@ -161,7 +162,9 @@ def need_from_ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
         except ApplicationError as exc:
             error, status = exc.message, exc.status
         else:
-            messages.success(request, f"工单已转为居民需求（需求编号{need.pk}），并告知上报人")
+            messages.success(
+                request, gettext("工单已转为居民需求（需求编号%(pk)s），并告知上报人") % {"pk": need.pk}
+            )
             return redirect("cobuild:need_detail", need_id=need.pk)
     return render(
         request,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.cobuild import selectors
@@ -34,7 +35,10 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             refused(request, exc)
         else:
-            messages.success(request, f"已生成配对方案草案：{plan.rows.count()} 对，请审核调整后确认")
+            messages.success(
+                request,
+                gettext("已生成配对方案草案：%(value)s 对，请审核调整后确认") % {"value": plan.rows.count()},
+            )
             return redirect("cobuild:plan_detail", plan_id=plan.pk)
     return render(
         request,
@@ -87,7 +91,7 @@ def plan_row(request: HttpRequest, row_id: int) -> HttpResponse:
         plans.matching_plan_row_update(
             actor=actor_of(request), row_id=row_id, **form.matching_plan_row_update_kwargs()
         )
-        messages.success(request, f"已调整“{row.need.title}”")
+        messages.success(request, gettext("已调整“%(title)s”") % {"title": row.need.title})
     except ApplicationError as exc:
         refused(request, exc)
     return redirect("cobuild:plan_detail", plan_id=row.plan_id)
@@ -101,7 +105,7 @@ def plan_apply(request: HttpRequest, plan_id: int) -> HttpResponse:
     except ApplicationError as exc:
         refused(request, exc)
         return redirect("cobuild:plan_detail", plan_id=plan_id)
-    messages.success(request, f"方案已确认：生成 {len(ids)} 个待认领的共建项目")
+    messages.success(request, gettext("方案已确认：生成 %(n)s 个待认领的共建项目") % {"n": len(ids)})
     return redirect("cobuild:projects")
 
 
@@ -110,7 +114,7 @@ def plan_apply(request: HttpRequest, plan_id: int) -> HttpResponse:
 def plan_discard(request: HttpRequest, plan_id: int) -> HttpResponse:
     try:
         plans.matching_plan_discard(actor=actor_of(request), plan_id=plan_id)
-        messages.success(request, "方案已作废")
+        messages.success(request, gettext("方案已作废"))
     except ApplicationError as exc:
         refused(request, exc)
     return redirect("cobuild:plan_detail", plan_id=plan_id)

@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.cobuild import agreement, selectors
@@ -77,7 +78,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
     except ApplicationError as exc:
         refused(request, exc)
         return redirect("cobuild:need_detail", need_id=need_id) if need_id else redirect("cobuild:needs")
-    messages.success(request, f"已制定共建项目“{project.title}”，等待认领")
+    messages.success(request, gettext("已制定共建项目“%(title)s”，等待认领") % {"title": project.title})
     return redirect("cobuild:project_detail", project_id=project.pk)
 
 
@@ -126,7 +127,7 @@ def project_activity(request: HttpRequest, project_id: int) -> HttpResponse:
     return _project_action(
         request,
         project_id,
-        "已关联活动",
+        gettext("已关联活动"),
         lambda: projects.project_activity_link(
             actor=actor_of(request),
             project_id=project_id,
@@ -151,7 +152,7 @@ def project_claim(request: HttpRequest, project_id: int) -> HttpResponse:
     return _project_action(
         request,
         project_id,
-        "已认领",
+        gettext("已认领"),
         lambda: projects.project_claim(
             actor=actor_of(request), project_id=project_id, **form.project_claim_kwargs()
         ),
@@ -166,7 +167,9 @@ def project_sign(request: HttpRequest, project_id: int) -> HttpResponse:
     def call() -> None:
         starts, ends = date_or_none(form.text("starts_on")), date_or_none(form.text("ends_on"))
         if starts is None or ends is None:
-            raise ApplicationError("请填写协议期限（开始和结束日期）", fields={"starts_on": "请填写日期"})
+            raise ApplicationError(
+                gettext("请填写协议期限（开始和结束日期）"), fields={"starts_on": gettext("请填写日期")}
+            )
         projects.project_sign(
             actor=actor_of(request),
             project_id=project_id,
@@ -177,7 +180,7 @@ def project_sign(request: HttpRequest, project_id: int) -> HttpResponse:
             ends_on=ends,
         )
 
-    return _project_action(request, project_id, "已签订共建协议", call)
+    return _project_action(request, project_id, gettext("已签订共建协议"), call)
 
 
 @console_login_required
@@ -197,7 +200,7 @@ def milestone_add(request: HttpRequest, project_id: int) -> HttpResponse:
     return _project_action(
         request,
         project_id,
-        "已添加节点",
+        gettext("已添加节点"),
         lambda: projects.milestone_add(
             actor=actor_of(request),
             project_id=project_id,
@@ -215,7 +218,7 @@ def milestone_done(request: HttpRequest, milestone_id: int) -> HttpResponse:
     return _project_action(
         request,
         ms.project_id,
-        "节点已完成",
+        gettext("节点已完成"),
         lambda: projects.milestone_done(actor=actor_of(request), milestone_id=milestone_id),
     )
 
@@ -226,7 +229,7 @@ def delivery(request: HttpRequest, project_id: int) -> HttpResponse:
     return _project_action(
         request,
         project_id,
-        "已登记交付",
+        gettext("已登记交付"),
         lambda: projects.delivery_record(
             actor=actor_of(request),
             project_id=project_id,
@@ -241,7 +244,7 @@ def project_complete(request: HttpRequest, project_id: int) -> HttpResponse:
     return _project_action(
         request,
         project_id,
-        "项目已完成",
+        gettext("项目已完成"),
         lambda: projects.project_complete(
             actor=actor_of(request),
             project_id=project_id,
@@ -256,7 +259,7 @@ def project_cancel(request: HttpRequest, project_id: int) -> HttpResponse:
     return _project_action(
         request,
         project_id,
-        "项目已取消",
+        gettext("项目已取消"),
         lambda: projects.project_cancel(
             actor=actor_of(request), project_id=project_id, reason=ReasonForm(request.POST).text("reason")
         ),

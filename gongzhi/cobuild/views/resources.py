@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from gongzhi.cobuild import matching, selectors
@@ -47,7 +48,7 @@ def resource_list(request: HttpRequest) -> HttpResponse:
             errors = exc.fields or {"__all__": exc.message}
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"已登记资源“{res.title}”")
+            messages.success(request, gettext("已登记资源“%(title)s”") % {"title": res.title})
             return redirect("cobuild:resources")
     f = {k: request.GET.get(k, "") for k in ("kind", "category", "community_code")}
     rows = list(

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 
 from gongzhi.core.access import actor_of
@@ -190,13 +191,14 @@ def import_members(
     dry_run: bool = Form(False, description="仅校验，不写入"),
 ) -> Any:
     if file is None:
-        raise ValidationFailed("请选择要上传的文件", fields={"file": "请选择文件"})
+        raise ValidationFailed(gettext("请选择要上传的文件"), fields={"file": gettext("请选择文件")})
     record = member_import.member_import(
         actor=actor_of(request), file_name=file.name or "", content=file.read(), dry_run=dry_run
     )
     if record.status == "rejected":
         raise ApplicationError(
-            f"导入文件中有{record.error_count}处错误，未写入任何数据；请按错误报告修改后重新导入",
+            gettext("导入文件中有%(error_count)s处错误，未写入任何数据；请按错误报告修改后重新导入")
+            % {"error_count": record.error_count},
             code="import_rejected",
             extra={"import_id": record.pk, "errors": record.errors[:200]},
         )
@@ -297,7 +299,7 @@ def org_patch(request: HttpRequest, org_id: int, payload: PartyOrgPatch) -> Any:
     if org is None:
         raise NotFound()
     if payload.name is None and payload.secretary_name is None:
-        raise ValidationFailed("请填写新名称或书记姓名", fields={"name": "请填写"})
+        raise ValidationFailed(gettext("请填写新名称或书记姓名"), fields={"name": gettext("请填写")})
     if payload.name is not None:
         org = orgs.org_rename(actor=actor, org_id=org.pk, name=payload.name)
     if payload.secretary_name is not None:

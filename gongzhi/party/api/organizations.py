@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Router, Schema, Status
 
 from gongzhi.core.access import actor_of
@@ -93,8 +94,8 @@ def org_create(request: HttpRequest, payload: OrgIn) -> Any:
         org = services.building_group_create(actor=actor, branch_id=payload.place_id, name=payload.name)
     else:
         raise ValidationFailed(
-            "党组织类型应为 working_committee、community_committee、estate_branch 或 building_group",
-            fields={"kind": "类型无效"},
+            gettext("党组织类型应为 working_committee、community_committee、estate_branch 或 building_group"),
+            fields={"kind": gettext("类型无效")},
         )
     return Status(201, org)
 

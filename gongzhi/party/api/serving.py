@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 
 from gongzhi.core.access import actor_of
@@ -436,7 +437,7 @@ def _ranking(request: HttpRequest, year: int, district_id: int | None) -> dict[s
         actor=actor_of(request), year=year, district_id=district_id
     )
     if scheme is None:
-        raise NotFound(f"{year}年度尚无单位考核方案")
+        raise NotFound(gettext("%(year)s年度尚无单位考核方案") % {"year": year})
     return {
         "year": scheme.year,
         "weights": scheme.weights,

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext
 from stdnum.cn import uscc as cn_uscc
 from stdnum.exceptions import InvalidChecksum, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
@@ -24,15 +25,15 @@ from gongzhi.places.models import Community, Grid
 def normalise_uscc(value: str, field: str = "uscc") -> str:
     raw = cn_uscc.compact(value or "")
     if not raw:
-        raise field_error(field, "请填写统一社会信用代码", code="required")
+        raise field_error(field, gettext("请填写统一社会信用代码"), code="required")
     try:
         return cn_uscc.validate(raw)
     except InvalidLength as exc:
-        raise field_error(field, f"统一社会信用代码应为18位，收到{len(raw)}位") from exc
+        raise field_error(field, gettext("统一社会信用代码应为18位，收到%(n)s位") % {"n": len(raw)}) from exc
     except InvalidChecksum as exc:
-        raise field_error(field, "统一社会信用代码校验位错误，请核对后重新填写") from exc
+        raise field_error(field, gettext("统一社会信用代码校验位错误，请核对后重新填写")) from exc
     except StdnumError as exc:
-        raise field_error(field, "统一社会信用代码格式错误") from exc
+        raise field_error(field, gettext("统一社会信用代码格式错误")) from exc
 
 
 MAX_HOURS_PER_DAY = Decimal("24")
@@ -71,25 +72,33 @@ def parse_service_date(value: Any) -> tuple[dt.date | None, str]:
 def required_text(value: str, field: str, label: str, max_length: int) -> str:
     value = (value or "").strip()
     if not value:
-        raise field_error(field, f"请填写{label}", code="required")
+        raise field_error(field, gettext("请填写%(label)s") % {"label": label}, code="required")
     if len(value) > max_length:
-        raise field_error(field, f"{label}不能超过{max_length}个字")
+        raise field_error(
+            field, gettext("%(label)s不能超过%(max_length)s个字") % {"label": label, "max_length": max_length}
+        )
     return value
 
 
 def optional_text(value: str | None, field: str, label: str, max_length: int) -> str:
     value = (value or "").strip()
     if len(value) > max_length:
-        raise field_error(field, f"{label}不能超过{max_length}个字")
+        raise field_error(
+            field, gettext("%(label)s不能超过%(max_length)s个字") % {"label": label, "max_length": max_length}
+        )
     return value
 
 
 def grid_of_community(community: Community, grid_code: str | None, field: str = "grid_code") -> Grid:
     grid = Grid.objects.filter(code=(grid_code or "").strip()).first()
     if grid is None:
-        raise field_error(field, f"网格“{grid_code}”不存在")
+        raise field_error(field, gettext("网格“%(grid_code)s”不存在") % {"grid_code": grid_code})
     if grid.community_id != community.pk:
-        raise field_error(field, f"网格“{grid.name}”不属于{community.name}，请选择本社区的网格")
+        raise field_error(
+            field,
+            gettext("网格“%(name)s”不属于%(name2)s，请选择本社区的网格")
+            % {"name": grid.name, "name2": community.name},
+        )
     return grid
 
 
@@ -98,7 +107,7 @@ def member_skills(values: list[str] | None) -> list[str]:
     out: list[str] = []
     for v in values or []:
         if v not in SKILL_VALUES:
-            raise field_error("skills", f"未知的特长类别“{v}”")
+            raise field_error("skills", gettext("未知的特长类别“%(v)s”") % {"v": v})
         if v not in out:
             out.append(v)
     return out
@@ -134,3 +143,8 @@ def own_phone_hashes(actor: Any) -> set[str]:
     own = set(PartyMember.objects.filter(mine).values_list("phone_hash", flat=True))
     own.add(str(getattr(actor, "phone_hash", "") or ""))
     return own - {""}
+
+
+def nth(i: int, message: str) -> str:
+    """“第3条：…”: the item of a batch a refusal is about."""
+    return gettext("第%(i)s条：%(message)s") % {"i": i, "message": message}

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.errors import NotFound, field_error
@@ -71,24 +72,29 @@ def community_member_add(
     require(actor, "party.add_partymember", person)
     former = PartyMember.objects.filter(person=person, kind=MemberKind.COMMUNITY_MANAGED).first()
     if former is not None and former.status == MemberStatus.ACTIVE:
-        raise field_error("person_id", f"{person.name}已登记为社区党员", code="duplicate")
+        raise field_error(
+            "person_id", gettext("%(name)s已登记为社区党员") % {"name": person.name}, code="duplicate"
+        )
     if former is not None:
         raise field_error(
             "person_id",
-            f"{person.name}曾在册（{former.get_status_display()}），请通过组织关系转入重新登记",
+            gettext("%(name)s曾在册（%(value)s），请通过组织关系转入重新登记")
+            % {"name": person.name, "value": former.get_status_display()},
             code="duplicate",
         )
     if joined_on is not None and (joined_on > timezone.localdate() or joined_on < dt.date(1921, 7, 1)):
-        raise field_error("joined_on", "入党日期不正确")
+        raise field_error("joined_on", gettext("入党日期不正确"))
     if not person.grid_code:
-        raise field_error("person_id", f"{person.name}尚未登记居住网格，请先在实有人口中登记住址")
+        raise field_error(
+            "person_id", gettext("%(name)s尚未登记居住网格，请先在实有人口中登记住址") % {"name": person.name}
+        )
     org = None
     if organization_id is not None:
         org = PartyOrganization.objects.filter(
             pk=organization_id, community_code=person.community_code, active=True
         ).first()
         if org is None:
-            raise field_error("organization_id", "所选党组织不在该居民所在社区")
+            raise field_error("organization_id", gettext("所选党组织不在该居民所在社区"))
     member = _new_member(person, org)
     member.hub_household = hub_household
     member.joined_on = joined_on
@@ -117,10 +123,12 @@ def community_members_add_bulk(*, actor: Actor | None, community_id: int, person
     ids = sorted(set(person_ids))
     persons = list(Person.objects.filter(pk__in=ids, community_code=community.code))
     if len(persons) != len(ids):
-        raise field_error("person_ids", "部分人员不存在或不在该社区")
+        raise field_error("person_ids", gettext("部分人员不存在或不在该社区"))
     taken = PartyMember.objects.filter(person_id__in=ids, kind=MemberKind.COMMUNITY_MANAGED)
     if taken.exists():
-        raise field_error("person_ids", f"{taken.first()}已登记为社区党员", code="duplicate")
+        raise field_error(
+            "person_ids", gettext("%(value)s已登记为社区党员") % {"value": taken.first()}, code="duplicate"
+        )
     PartyMember.objects.bulk_create([_new_member(p, None) for p in persons], batch_size=500)
     audit_record(actor=actor, target=community, event="party.members_imported", data={"count": len(persons)})
     return len(persons)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, field_error
@@ -45,16 +46,16 @@ if TYPE_CHECKING:
 
 # The indicators a unit is assessed on, in the order they are shown.
 INDICATORS: dict[str, str] = {
-    "members_registered": "报到党员数",
-    "share_served": "参与服务党员比例（%）",
-    "hours": "服务时长（小时）",
-    "projects_claimed": "认领项目数",
-    "projects_completed": "完成项目数",
-    "rating": "群众评价（平均分）",
+    "members_registered": gettext_noop("报到党员数"),
+    "share_served": gettext_noop("参与服务党员比例（%）"),
+    "hours": gettext_noop("服务时长（小时）"),
+    "projects_claimed": gettext_noop("认领项目数"),
+    "projects_completed": gettext_noop("完成项目数"),
+    "rating": gettext_noop("群众评价（平均分）"),
 }
 
 _TWO = Decimal("0.01")
-_ISSUERS_ONLY = "只有社区工作人员或区级管理员可以出具反馈函"
+_ISSUERS_ONLY = gettext_noop("只有社区工作人员或区级管理员可以出具反馈函")
 
 
 # --- periods --------------------------------------------------------------------------------------
@@ -90,11 +91,11 @@ def parse_period(value: str) -> Period:
         end = dt.date(y, mo, calendar.monthrange(y, mo)[1])
         period = Period(f"{y}-{mo:02d}", dt.date(y, mo, 1), end, f"{y}年{mo}月")
     else:
-        raise field_error("period", "期间格式应为 2026（年度）、2026-Q3（季度）或 2026-10（月份）")
+        raise field_error("period", gettext("期间格式应为 2026（年度）、2026-Q3（季度）或 2026-10（月份）"))
     if period.start.year < 2000:
-        raise field_error("period", "期间年份不正确")
+        raise field_error("period", gettext("期间年份不正确"))
     if period.start > timezone.localdate():
-        raise field_error("period", "该期间尚未开始，不能出具反馈函")
+        raise field_error("period", gettext("该期间尚未开始，不能出具反馈函"))
     return period
 
 
@@ -161,9 +162,9 @@ def _issue_target(actor: Actor, community_id: int | None) -> tuple[Any, Q]:
         community = Community.objects.filter(pk=community_id).first()
         if community is None or not (scope.superuser or scope.covers(community)):
             raise NotFound()
-        require(actor, "party.issue_feedbackletter", community, error=Forbidden(_ISSUERS_ONLY))
+        require(actor, "party.issue_feedbackletter", community, error=Forbidden(gettext(_ISSUERS_ONLY)))
         return community, Q(community_code=community.code)
-    require(actor, "party.issue_feedbackletter", error=Forbidden(_ISSUERS_ONLY))
+    require(actor, "party.issue_feedbackletter", error=Forbidden(gettext(_ISSUERS_ONLY)))
     q = scope.place_q(COMMUNITY_MANAGERS)
     codes = scope.codes(COMMUNITY_MANAGERS)
     if len(codes["community"]) == 1 and not codes["district"] and not codes["subdistrict"]:
@@ -250,16 +251,23 @@ def _district_for(actor: Actor, district_id: int | None, *, write: bool) -> Dist
     ):
         raise NotFound()
     if write:
-        require(actor, "party.assess_unit", district, error=Forbidden("只有区级管理员可以设置和运行单位考核"))
+        require(
+            actor,
+            "party.assess_unit",
+            district,
+            error=Forbidden(gettext("只有区级管理员可以设置和运行单位考核")),
+        )
     return district
 
 
 def _clean_weights(weights: Any) -> dict[str, float]:
     if not isinstance(weights, dict):
-        raise field_error("weights", "指标权重格式不正确")
+        raise field_error("weights", gettext("指标权重格式不正确"))
     unknown = [k for k in weights if k not in INDICATORS]
     if unknown:
-        raise field_error("weights", f"无法识别的考核指标：{'、'.join(map(str, unknown))}")
+        raise field_error(
+            "weights", gettext("无法识别的考核指标：%(value)s") % {"value": "、".join(map(str, unknown))}
+        )
     out: dict[str, float] = {}
     errors: dict[str, str] = {}
     for key, label in INDICATORS.items():
@@ -267,12 +275,12 @@ def _clean_weights(weights: Any) -> dict[str, float]:
         try:
             value = Decimal(str(raw if raw is not None else 0))
         except (InvalidOperation, ValueError):
-            errors[f"weights.{key}"] = f"“{label}”的权重应为数字"
+            errors[f"weights.{key}"] = gettext("“%(label)s”的权重应为数字") % {"label": label}
             continue
         if not value.is_finite():
-            errors[f"weights.{key}"] = f"“{label}”的权重应为数字"
+            errors[f"weights.{key}"] = gettext("“%(label)s”的权重应为数字") % {"label": label}
         elif value < 0:
-            errors[f"weights.{key}"] = f"“{label}”的权重不能为负数"
+            errors[f"weights.{key}"] = gettext("“%(label)s”的权重不能为负数") % {"label": label}
         else:
             out[key] = float(value)
     if errors:
@@ -280,7 +288,7 @@ def _clean_weights(weights: Any) -> dict[str, float]:
     total = sum(Decimal(str(v)) for v in out.values())
     if total != 100:
         raise ValidationFailed(
-            f"各项指标权重之和应为100，当前为{_fmt(total)}",
+            gettext("各项指标权重之和应为100，当前为%(value)s") % {"value": _fmt(total)},
             fields={"weights": f"权重之和应为100（当前{_fmt(total)}）"},
         )
     return out
@@ -292,7 +300,7 @@ def assessment_scheme_set(
 ) -> AssessmentScheme:
     district = _district_for(actor, district_id, write=True)
     if not isinstance(year, int) or not 2000 <= year <= timezone.localdate().year + 1:
-        raise field_error("year", "考核年度不正确")
+        raise field_error("year", gettext("考核年度不正确"))
     clean = _clean_weights(weights)
     lock_name(f"party.scheme:{district.pk}:{year}")  # the year's first scheme: no row to lock yet
     scheme = AssessmentScheme.objects.select_for_update().filter(district=district, year=year).first()
@@ -402,7 +410,9 @@ def units_assess(*, actor: Actor, year: int, district_id: int | None = None) -> 
     district = _district_for(actor, district_id, write=True)
     scheme = AssessmentScheme.objects.select_for_update().filter(district=district, year=year).first()
     if scheme is None:
-        raise Conflict(f"尚未设置{year}年度的单位考核方案，请先设置指标权重", code="no_scheme")
+        raise Conflict(
+            gettext("尚未设置%(year)s年度的单位考核方案，请先设置指标权重") % {"year": year}, code="no_scheme"
+        )
     values = unit_indicators(district_code=district.code, year=year)
     results = score_units(values, scheme.weights)
     replaced = scheme.results.count()

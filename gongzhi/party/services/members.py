@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.duties import is_own_work, own_work_error, refuse_own_work
@@ -42,21 +43,23 @@ MAX_BULK = 5000
 def _date(value: dt.date | None, name: str, label: str, *, required: bool = True) -> dt.date | None:
     if value is None:
         if required:
-            raise field_error(name, f"请填写{label}")
+            raise field_error(name, gettext("请填写%(label)s") % {"label": label})
         return None
     if value > timezone.localdate():
-        raise field_error(name, f"{label}不能晚于今天")
+        raise field_error(name, gettext("%(label)s不能晚于今天") % {"label": label})
     if value < EARLIEST:
-        raise field_error(name, f"{label}不正确")
+        raise field_error(name, gettext("%(label)s不正确") % {"label": label})
     return value
 
 
 def _text(value: str, name: str, label: str, max_length: int, *, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise field_error(name, f"请填写{label}")
+        raise field_error(name, gettext("请填写%(label)s") % {"label": label})
     if len(value) > max_length:
-        raise field_error(name, f"{label}不能超过{max_length}个字")
+        raise field_error(
+            name, gettext("%(label)s不能超过%(max_length)s个字") % {"label": label, "max_length": max_length}
+        )
     return value
 
 
@@ -76,7 +79,7 @@ def _org_in_community(org_id: int | None, community_code: str) -> PartyOrganizat
         return None
     org = PartyOrganization.objects.filter(pk=org_id, community_code=community_code, active=True).first()
     if org is None:
-        raise field_error("organization_id", "所选党组织不在该党员所在社区或已撤销")
+        raise field_error("organization_id", gettext("所选党组织不在该党员所在社区或已撤销"))
     return org
 
 
@@ -105,7 +108,7 @@ def member_update(*, actor: Actor | None, member_id: int, data: MemberEdit) -> P
         if person.grid_code and person.grid_code != member.grid_code:
             member.set_place_codes(grid_code=person.grid_code)
     org = _org_in_community(data.organization_id, member.community_code)
-    joined = _date(data.joined_on, "joined_on", "入党日期", required=False)
+    joined = _date(data.joined_on, "joined_on", gettext("入党日期"), required=False)
     changes: dict[str, list[object]] = {}
     for name, value in (
         ("organization_id", org.pk if org else None),
@@ -136,10 +139,11 @@ def member_end(*, actor: Actor | None, member_id: int, ended_on: dt.date | None,
     require(actor, "party.change_partymember", member)
     if member.status != MemberStatus.ACTIVE:
         raise Conflict(
-            f"该党员当前状态为“{member.get_status_display()}”，不能再次离册", code="illegal_transition"
+            gettext("该党员当前状态为“%(value)s”，不能再次离册") % {"value": member.get_status_display()},
+            code="illegal_transition",
         )
-    member.ended_on = _date(ended_on, "ended_on", "离册日期")
-    member.end_reason = _text(reason, "reason", "离册原因", 200)
+    member.ended_on = _date(ended_on, "ended_on", gettext("离册日期"))
+    member.end_reason = _text(reason, "reason", gettext("离册原因"), 200)
     member.status = MemberStatus.ENDED
     member.save(update_fields=["ended_on", "end_reason", "status", "updated_at"])
     audit_record(
@@ -171,13 +175,13 @@ def _clean_transfer(data: TransferInput) -> tuple[PartyOrganization | None, str,
     if data.other_org_id is not None:
         other = PartyOrganization.objects.filter(pk=data.other_org_id).first()
         if other is None:
-            raise field_error("other_org_id", "所选区内党组织不存在")
+            raise field_error("other_org_id", gettext("所选区内党组织不存在"))
         name = other.name
     else:
-        name = _text(data.other_org_name, "other_org_name", "对方党组织名称", 100)
-    on = _date(data.transferred_on, "transferred_on", "转接日期")
+        name = _text(data.other_org_name, "other_org_name", gettext("对方党组织名称"), 100)
+    on = _date(data.transferred_on, "transferred_on", gettext("转接日期"))
     assert on is not None
-    letter = _text(data.letter_number, "letter_number", "介绍信编号", 50)
+    letter = _text(data.letter_number, "letter_number", gettext("介绍信编号"), 50)
     return other, name, on, letter
 
 
@@ -191,11 +195,15 @@ def _refuse_active_member(person: Person) -> None:
     )
     if member is not None:
         where = member.organization.name if member.organization else "本区社区"
-        raise field_error("person_id", f"{person.name}的组织关系仍在{where}，请先办理转出", code="duplicate")
+        raise field_error(
+            "person_id",
+            gettext("%(name)s的组织关系仍在%(where)s，请先办理转出") % {"name": person.name, "where": where},
+            code="duplicate",
+        )
 
 
 def _pending_refused(_exc: IntegrityError) -> Conflict:
-    return Conflict("该人员已有待接收的组织关系转接，请先处理", code="duplicate")
+    return Conflict(gettext("该人员已有待接收的组织关系转接，请先处理"), code="duplicate")
 
 
 def _new_transfer(
@@ -241,10 +249,12 @@ def transfer_in_record(*, actor: Actor | None, person_id: int, data: TransferInp
         raise NotFound()
     require(actor, "party.add_partymember", person)
     if not person.grid_code:
-        raise field_error("person_id", f"{person.name}尚未登记居住网格，请先在实有人口中登记住址")
+        raise field_error(
+            "person_id", gettext("%(name)s尚未登记居住网格，请先在实有人口中登记住址") % {"name": person.name}
+        )
     other, name, on, letter = _clean_transfer(data)
     if other is not None and other.community_code == person.community_code:
-        raise field_error("other_org_id", "转出党组织与转入社区相同，无需转接")
+        raise field_error("other_org_id", gettext("转出党组织与转入社区相同，无需转接"))
     _refuse_active_member(person)
     try:
         with transaction.atomic():
@@ -290,7 +300,7 @@ def transfer_out_record(*, actor: Actor | None, member_id: int, data: TransferIn
     require(actor, "party.change_partymember", member)
     other, name, on, letter = _clean_transfer(data)
     if other is not None and member.organization_id == other.pk:
-        raise field_error("other_org_id", "不能转往党员现在所在的党组织")
+        raise field_error("other_org_id", gettext("不能转往党员现在所在的党组织"))
     try:
         with transaction.atomic():
             t = _new_transfer(
@@ -358,14 +368,14 @@ def transfer_accept(*, actor: Actor | None, transfer_id: int) -> MemberTransfer:
     takes the member off it (已转出). Not by who recorded it, nor by the member."""
     t = _transfer_for_decision(actor, transfer_id)
     person = Person.objects.get(pk=t.person_id)
-    refuse_own_work(actor, t.recorded_by_id, person.user_id, what="接收本人登记或本人的组织关系转接")
+    refuse_own_work(actor, t.recorded_by_id, person.user_id, what=gettext("接收本人登记或本人的组织关系转接"))
     t.status = check_move(TRANSFER, "accept", t.status)
     if t.direction == TransferDirection.IN:
         t.member = _accept_in(t, person)
     else:
         member = PartyMember.objects.select_for_update().get(pk=t.member_id or 0)
         if member.status != MemberStatus.ACTIVE:
-            raise Conflict("该党员已不在册，不能转出", code="illegal_transition")
+            raise Conflict(gettext("该党员已不在册，不能转出"), code="illegal_transition")
         member.status = MemberStatus.TRANSFERRED_OUT
         member.ended_on, member.end_reason = t.transferred_on, f"组织关系转往{t.other_org_name}"[:200]
         member.save(update_fields=["status", "ended_on", "end_reason", "updated_at"])
@@ -386,8 +396,8 @@ def transfer_return(*, actor: Actor | None, transfer_id: int, reason: str) -> Me
     """退回 with a reason: nothing changes on the register."""
     t = _transfer_for_decision(actor, transfer_id)
     person_user = Person.objects.filter(pk=t.person_id).values_list("user_id", flat=True).first()
-    refuse_own_work(actor, t.recorded_by_id, person_user, what="退回本人登记或本人的组织关系转接")
-    reason = _text(reason, "reason", "退回原因", 200)
+    refuse_own_work(actor, t.recorded_by_id, person_user, what=gettext("退回本人登记或本人的组织关系转接"))
+    reason = _text(reason, "reason", gettext("退回原因"), 200)
     t.status = check_move(TRANSFER, "return", t.status)
     t.return_reason = reason
     t.decided_by_id = actor.pk if actor is not None else None
@@ -428,12 +438,12 @@ def transfers_in_bulk_record(*, actor: Actor | None, community_id: int, data: Bu
     )
     ids = sorted(set(data.person_ids))
     if not ids:
-        raise field_error("person_ids", "请选择要转入的党员")
+        raise field_error("person_ids", gettext("请选择要转入的党员"))
     if len(ids) > MAX_BULK:
-        raise field_error("person_ids", f"一次最多转入{MAX_BULK}人")
+        raise field_error("person_ids", gettext("一次最多转入%(MAX_BULK)s人") % {"MAX_BULK": MAX_BULK})
     persons = list(Person.objects.filter(pk__in=ids, community_code=community.code).exclude(grid_code=""))
     if len(persons) != len(ids):
-        raise field_error("person_ids", "部分人员不存在、不在该社区或尚未登记住址")
+        raise field_error("person_ids", gettext("部分人员不存在、不在该社区或尚未登记住址"))
     active = (
         PartyMember.objects.filter(
             person_id__in=ids, kind=MemberKind.COMMUNITY_MANAGED, status=MemberStatus.ACTIVE
@@ -443,14 +453,16 @@ def transfers_in_bulk_record(*, actor: Actor | None, community_id: int, data: Bu
         .first()
     )
     if active:
-        raise field_error("person_ids", f"{active}已在册，不能重复转入", code="duplicate")
+        msg = gettext("%(active)s已在册，不能重复转入") % {"active": active}
+        raise field_error("person_ids", msg, code="duplicate")
     pending = (
         MemberTransfer.objects.filter(person_id__in=ids, direction=TransferDirection.IN, status="pending")
         .values_list("name", flat=True)
         .first()
     )
     if pending:
-        raise field_error("person_ids", f"{pending}已有待接收的组织关系转接", code="duplicate")
+        msg = gettext("%(pending)s已有待接收的组织关系转接") % {"pending": pending}
+        raise field_error("person_ids", msg, code="duplicate")
     batch = secrets.token_hex(8)
     MemberTransfer.objects.bulk_create(
         [
@@ -496,7 +508,7 @@ def transfer_batch_accept(*, actor: Actor | None, batch: str) -> int:
         .order_by("id")
     )
     if not rows:
-        raise NotFound("该批次没有待接收的组织关系转接")
+        raise NotFound(gettext("该批次没有待接收的组织关系转接"))
     communities = list(Community.objects.filter(code__in=sorted({t.community_code for t in rows})))
     for community in communities:
         require(actor, "party.add_partymember", community)
@@ -504,12 +516,12 @@ def transfer_batch_accept(*, actor: Actor | None, batch: str) -> int:
     for i, t in enumerate(rows, start=1):
         person = persons[t.person_id]
         if is_own_work(actor, t.recorded_by_id, person.user_id):
-            raise own_work_error("接收本人登记或本人的组织关系转接", row=i)
+            raise own_work_error(gettext("接收本人登记或本人的组织关系转接"), row=i)
     person_ids = list(persons)
     if PartyMember.objects.filter(
         person_id__in=person_ids, kind=MemberKind.COMMUNITY_MANAGED, status=MemberStatus.ACTIVE
     ).exists():
-        raise Conflict("批次中有人员已在册，请逐一处理", code="duplicate")
+        raise Conflict(gettext("批次中有人员已在册，请逐一处理"), code="duplicate")
     former = {
         m.person_id: m
         for m in PartyMember.objects.select_for_update().filter(

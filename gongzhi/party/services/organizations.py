@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Count, F, Q
+from django.utils.translation import gettext, gettext_noop
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.errors import ApplicationError, NotFound
@@ -165,12 +166,12 @@ class BranchChange:
 
 
 CHANGE_LABELS = {
-    "unchanged": "保持不变",
-    "new": "新设",
-    "merged": "合并",
-    "split": "拆分",
-    "changed": "调整",
-    "dissolved": "撤销",
+    "unchanged": gettext_noop("保持不变"),
+    "new": gettext_noop("新设"),
+    "merged": gettext_noop("合并"),
+    "split": gettext_noop("拆分"),
+    "changed": gettext_noop("调整"),
+    "dissolved": gettext_noop("撤销"),
 }
 
 
@@ -367,7 +368,9 @@ def branch_layout_apply(
     diff = branch_layout_diff(community_id=community.pk, proposal=proposal)
     if fingerprint and fingerprint != diff.fingerprint:
         raise ApplicationError(
-            "党员分布已变化，支部设置建议已更新，请重新查看后再应用", code="stale_proposal", status=409
+            gettext("党员分布已变化，支部设置建议已更新，请重新查看后再应用"),
+            code="stale_proposal",
+            status=409,
         )
     committee, created_tree = _ensure_tree(community)
     in_force = _branches_in_force(community.code, lock=True)

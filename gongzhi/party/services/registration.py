@@ -2,8 +2,7 @@
 
 Each service writes in one transaction, asks ``gongzhi.party.permissions`` and leaves one audit row. The
 community's managers (core.roles.COMMUNITY_MANAGERS) register units and receive members; a party member
-registers themself; nobody accepts or returns their own 报到 (``core.duties``). Reads are in
-``gongzhi.party.selectors.registration``.
+registers themself; nobody accepts or returns their own 报到 (``core.duties``). Reads: ``selectors.registration``.
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core import ids
@@ -29,6 +29,7 @@ from gongzhi.party.services._validation import (
     grid_of_community,
     member_skills,
     normalise_uscc,
+    nth,
     optional_text,
     own_phone_hashes,
     required_text,
@@ -69,10 +70,10 @@ class UnitInput:
 
 
 def _clean_unit(data: UnitInput, community: Community) -> tuple[dict[str, Any], Grid | None]:
-    name = required_text(data.name, "name", "单位名称", 100)
+    name = required_text(data.name, "name", gettext("单位名称"), 100)
     uscc = normalise_uscc(data.uscc)
     if data.kind not in UnitKind.values:
-        raise field_error("kind", "请选择单位类型")
+        raise field_error("kind", gettext("请选择单位类型"))
     grid = (
         grid_of_community(community, data.paired_grid_code, "paired_grid_code")
         if data.paired_grid_code
@@ -82,8 +83,8 @@ def _clean_unit(data: UnitInput, community: Community) -> tuple[dict[str, Any], 
         "name": name,
         "uscc": uscc,
         "kind": data.kind,
-        "address": optional_text(data.address, "address", "地址", 200),
-        "party_org_name": optional_text(data.party_org_name, "party_org_name", "单位党组织", 100),
+        "address": optional_text(data.address, "address", gettext("地址"), 200),
+        "party_org_name": optional_text(data.party_org_name, "party_org_name", gettext("单位党组织"), 100),
     }, grid
 
 
@@ -109,9 +110,9 @@ def _link_liaison(
         )
     else:
         # An existing account may be made a liaison only if it acts for itself (no staff role).
-        roles = scope_of(user).roles
-        if user.is_superuser or not roles <= SELF_SERVICE_ROLES:
-            raise field_error("liaison_username", f"账号“{username}”是工作人员账号，不能作为单位联络人")
+        if user.is_superuser or not scope_of(user).roles <= SELF_SERVICE_ROLES:
+            msg = gettext("账号“%(username)s”是工作人员账号，不能作为单位联络人") % {"username": username}
+            raise field_error("liaison_username", msg)
     role_assign(actor=None, user=user, role=Role.UNIT_LIAISON, place_code=unit.community_code)
     return user
 
@@ -192,15 +193,15 @@ def unit_update(
     changes: dict[str, tuple[Any, Any]] = {}
     new: dict[str, Any] = {}
     if name is not None:
-        new["name"] = required_text(name, "name", "单位名称", 100)
+        new["name"] = required_text(name, "name", gettext("单位名称"), 100)
     if kind is not None:
         if kind not in UnitKind.values:
-            raise field_error("kind", "请选择单位类型")
+            raise field_error("kind", gettext("请选择单位类型"))
         new["kind"] = kind
     if address is not None:
-        new["address"] = optional_text(address, "address", "地址", 200)
+        new["address"] = optional_text(address, "address", gettext("地址"), 200)
     if party_org_name is not None:
-        new["party_org_name"] = optional_text(party_org_name, "party_org_name", "单位党组织", 100)
+        new["party_org_name"] = optional_text(party_org_name, "party_org_name", gettext("单位党组织"), 100)
     for key, value in new.items():
         if getattr(unit, key) != value:
             changes[key] = (getattr(unit, key), value)
@@ -256,9 +257,9 @@ def units_bulk_register(*, actor: Actor | None, community_id: int, units: list[U
         try:
             clean, grid = _clean_unit(data, community)
         except ValidationFailed as exc:
-            raise ValidationFailed(f"第{i}条：{exc.message}", fields=exc.fields) from exc
+            raise ValidationFailed(nth(i, exc.message), fields=exc.fields) from exc
         if clean["uscc"] in seen:
-            raise ApplicationError(f"第{i}条：{USCC_TAKEN}", code="duplicate", status=409)
+            raise ApplicationError(nth(i, USCC_TAKEN), code="duplicate", status=409)
         seen.add(clean["uscc"])
         unit = Unit(community=community, paired_grid=grid, registered_at=now, **clean)
         unit.set_place_codes(community_code=community.code)
@@ -305,17 +306,17 @@ class _Clean:
 
 
 def _clean_member(data: MemberInput, units: dict[int, Unit] | None = None) -> _Clean:
-    name = required_text(data.name, "name", "姓名", 50)
+    name = required_text(data.name, "name", gettext("姓名"), 50)
     phone = ids.Protected.of_phone(ids.normalise_phone(data.phone))
-    address = required_text(data.address, "address", "居住地址", 200)
+    address = required_text(data.address, "address", gettext("居住地址"), 200)
     unit: Unit | None = None
     if data.unit_id:
         unit = units.get(data.unit_id) if units is not None else Unit.objects.filter(pk=data.unit_id).first()
         if unit is None:
-            raise field_error("unit_id", "所选工作单位不存在")
-    workplace_org = optional_text(data.workplace_org, "workplace_org", "组织关系所在党组织", 100)
+            raise field_error("unit_id", gettext("所选工作单位不存在"))
+    workplace_org = optional_text(data.workplace_org, "workplace_org", gettext("组织关系所在党组织"), 100)
     if unit is None and not workplace_org:
-        raise field_error("unit_id", "请选择工作单位，或填写组织关系所在党组织", code="required")
+        raise field_error("unit_id", gettext("请选择工作单位，或填写组织关系所在党组织"), code="required")
     return _Clean(
         name=name,
         phone=phone,
@@ -324,7 +325,7 @@ def _clean_member(data: MemberInput, units: dict[int, Unit] | None = None) -> _C
         workplace_org=workplace_org or (unit.party_org_name or unit.name if unit else ""),
         skills=member_skills(data.skills),
         services_offered=optional_text(data.services_offered, "services_offered", "可提供的服务", 500),
-        available_times=optional_text(data.available_times, "available_times", "服务时间", 200),
+        available_times=optional_text(data.available_times, "available_times", gettext("服务时间"), 200),
     )
 
 
@@ -374,7 +375,7 @@ def member_register(
     registers themself (their own member record, linked to their account)."""
     community = Community.objects.filter(pk=community_id).first()
     if community is None:
-        raise NotFound("社区不存在")
+        raise NotFound(gettext("社区不存在"))
     clean = _clean_member(
         MemberInput(
             name, phone, address, unit_id, workplace_org, skills or [], services_offered, available_times
@@ -451,10 +452,10 @@ def registration_accept(
     *, actor: Actor | None, registration_id: int, classification: str, grid_code: str
 ) -> MemberRegistration:
     reg = _registration_locked(actor, registration_id)
-    refuse_own_work(actor, server_users(member_id=reg.member_id), what="受理本人的报到")
+    refuse_own_work(actor, server_users(member_id=reg.member_id), what=gettext("受理本人的报到"))
     check_move(REGISTRATION, "accept", reg.status)
     if classification not in SKILL_VALUES:
-        raise field_error("classification", "请选择分类")
+        raise field_error("classification", gettext("请选择分类"))
     grid = grid_of_community(reg.community, grid_code)
     Community.objects.select_for_update().filter(pk=reg.community_id).first()  # serialises numbering
     old = reg.status
@@ -495,9 +496,9 @@ def registration_accept(
 @transaction.atomic
 def registration_return(*, actor: Actor | None, registration_id: int, reason: str) -> MemberRegistration:
     reg = _registration_locked(actor, registration_id)
-    refuse_own_work(actor, server_users(member_id=reg.member_id), what="退回本人的报到")
+    refuse_own_work(actor, server_users(member_id=reg.member_id), what=gettext("退回本人的报到"))
     check_move(REGISTRATION, "return", reg.status)
-    reason = required_text(reason, "reason", "退回原因", 200)
+    reason = required_text(reason, "reason", gettext("退回原因"), 200)
     old = reg.status
     reg.status = S.RETURNED
     reg.return_reason = reason
@@ -540,15 +541,16 @@ def members_bulk_register_accepted(
             clean = _clean_member(entry.member, units)
             grid = grids.get(entry.grid_code)
             if grid is None:
-                raise field_error("grid_code", f"网格“{entry.grid_code}”不属于{community.name}")
+                where = {"code": entry.grid_code, "name": community.name}
+                raise field_error("grid_code", gettext("网格“%(code)s”不属于%(name)s") % where)
             if entry.classification not in SKILL_VALUES:
-                raise field_error("classification", "请选择分类")
+                raise field_error("classification", gettext("请选择分类"))
         except ValidationFailed as exc:
-            raise ValidationFailed(f"第{i}条：{exc.message}", fields=exc.fields) from exc
+            raise ValidationFailed(nth(i, exc.message), fields=exc.fields) from exc
         if clean.phone.hash in own_phones:
-            raise own_work_error("受理本人的报到", row=i)
+            raise own_work_error(gettext("受理本人的报到"), row=i)
         if clean.phone.hash in hashes:
-            raise Conflict(f"第{i}条：{DUPLICATE_MESSAGE}", code="duplicate")
+            raise Conflict(nth(i, DUPLICATE_MESSAGE), code="duplicate")
         hashes.add(clean.phone.hash)
         cleaned.append((clean, grid, entry.classification))
     # The community lock (card numbers) does not stop a single registration of the same phone: take the

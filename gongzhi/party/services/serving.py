@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.duties import refuse_own_work
@@ -70,7 +71,9 @@ def _community_for_staff(actor: Actor, community_id: int) -> Community:
     community = Community.objects.filter(pk=community_id).first()
     if community is None or not (scope_of(actor).superuser or scope_of(actor).covers(community)):
         raise NotFound()
-    _require_staff(actor, "party.publish_serviceitem", community, "只有本社区工作人员可以发布服务岗位/项目")
+    _require_staff(
+        actor, "party.publish_serviceitem", community, gettext("只有本社区工作人员可以发布服务岗位/项目")
+    )
     return community
 
 
@@ -78,7 +81,7 @@ def _clean_skills(skills: Iterable[str]) -> list[str]:
     out = list(dict.fromkeys(s.strip() for s in skills if s and s.strip()))
     unknown = [s for s in out if s not in SKILL_VALUES]
     if unknown:
-        raise field_error("skills", f"无法识别的特长类别：{'、'.join(unknown)}")
+        raise field_error("skills", gettext("无法识别的特长类别：%(value)s") % {"value": "、".join(unknown)})
     return out
 
 
@@ -97,13 +100,13 @@ def service_item_publish(
     errors: dict[str, str] = {}
     title = (title or "").strip()
     if kind not in ServiceItemKind.values:
-        errors["kind"] = "类型应为“服务岗位”或“服务项目”"
+        errors["kind"] = gettext("类型应为“服务岗位”或“服务项目”")
     if not title:
-        errors["title"] = "请填写名称"
+        errors["title"] = gettext("请填写名称")
     elif len(title) > 100:
-        errors["title"] = "名称不能超过100个字"
+        errors["title"] = gettext("名称不能超过100个字")
     if not isinstance(capacity, int) or capacity < 1 or capacity > 10000:
-        errors["capacity"] = "计划人数应为1到10000之间的整数"
+        errors["capacity"] = gettext("计划人数应为1到10000之间的整数")
     try:
         clean_skills = _clean_skills(skills)
     except ValidationFailed as exc:
@@ -141,7 +144,7 @@ def _locked_item(actor: Actor, item_id: int) -> ServiceItem:
 @transaction.atomic
 def service_item_close(*, actor: Actor, item_id: int, reason: str = "") -> ServiceItem:
     item = _locked_item(actor, item_id)
-    _require_staff(actor, "party.close_serviceitem", item, "只有本社区工作人员可以关闭服务岗位/项目")
+    _require_staff(actor, "party.close_serviceitem", item, gettext("只有本社区工作人员可以关闭服务岗位/项目"))
     old = item.status
     item.status = check_move(SERVICE_ITEM, "close", old)
     item.save(update_fields=["status", "updated_at"])
@@ -176,8 +179,8 @@ def _claimant_for(
     the member or unit they name. Exactly one of the two is returned."""
     if member_id and unit_id:
         raise ValidationFailed(
-            "认领人只能是一名党员或一个单位",
-            fields={"member_id": "党员和单位只能选一个"},
+            gettext("认领人只能是一名党员或一个单位"),
+            fields={"member_id": gettext("党员和单位只能选一个")},
         )
     staff = allowed(actor, "party.represent_claimant", place)
     if member_id:
@@ -187,8 +190,8 @@ def _claimant_for(
         if member is not None and staff and _member_belongs_to(member, community_id, place.community_code):
             return member, None
         if member is not None and staff:
-            raise field_error("member_id", "该党员未在本社区报到，不能代为登记")
-        raise NotFound("党员不存在或无权代为登记")
+            raise field_error("member_id", gettext("该党员未在本社区报到，不能代为登记"))
+        raise NotFound(gettext("党员不存在或无权代为登记"))
     if unit_id:
         unit = Unit.objects.filter(pk=unit_id).first()
         if unit is not None and unit.liaison_id == actor.pk:
@@ -196,8 +199,8 @@ def _claimant_for(
         if unit is not None and staff and unit.community_id == community_id:
             return None, unit
         if unit is not None and staff:
-            raise field_error("unit_id", "该单位未在本社区报到，不能代为登记")
-        raise NotFound("单位不存在或无权代为登记")
+            raise field_error("unit_id", gettext("该单位未在本社区报到，不能代为登记"))
+        raise NotFound(gettext("单位不存在或无权代为登记"))
     members = list(PartyMember.objects.filter(user_id=actor.pk)[:2])
     if len(members) == 1:
         return members[0], None
@@ -205,10 +208,10 @@ def _claimant_for(
     if not members and len(units) == 1:
         return None, units[0]
     if staff:
-        raise field_error("member_id", "请选择代为登记的党员或单位")
+        raise field_error("member_id", gettext("请选择代为登记的党员或单位"))
     if members or units:
-        raise field_error("member_id", "您关联了多个党员或单位身份，请选择以谁的名义登记")
-    raise Forbidden("您不是党员或驻区单位联络人，不能认领或登记服务")
+        raise field_error("member_id", gettext("您关联了多个党员或单位身份，请选择以谁的名义登记"))
+    raise Forbidden(gettext("您不是党员或驻区单位联络人，不能认领或登记服务"))
 
 
 @transaction.atomic
@@ -222,23 +225,29 @@ def claim_create(
 ) -> Claim:
     item = _locked_item(actor, item_id)
     if item.status != ServiceItemStatus.OPEN:
-        raise Conflict("该岗位/项目已关闭，不能认领", code="item_closed")
+        raise Conflict(gettext("该岗位/项目已关闭，不能认领"), code="item_closed")
     member, unit = _claimant_for(
         actor, place=item, community_id=item.community_id, member_id=member_id, unit_id=unit_id
     )
     pledge = (pledge or "").strip()
     if not pledge:
-        raise field_error("pledge", "请填写承诺事项")
+        raise field_error("pledge", gettext("请填写承诺事项"))
     if len(pledge) > 500:
-        raise field_error("pledge", "承诺事项不能超过500个字")
+        raise field_error("pledge", gettext("承诺事项不能超过500个字"))
     holding = Claim.objects.filter(item=item, status__in=HOLDING)
     same = holding.filter(member=member) if member is not None else holding.filter(unit=unit)
     if same.exists():
         who = "该党员" if member is not None else "该单位"
-        raise Conflict(f"{who}已认领此岗位/项目，不能重复认领", code="already_claimed")
+        raise Conflict(
+            gettext("%(who)s已认领此岗位/项目，不能重复认领") % {"who": who}, code="already_claimed"
+        )
     taken = holding.count()
     if taken >= item.capacity:
-        raise Conflict(f"该岗位/项目已认领满额（计划{item.capacity}人，已认领{taken}人）", code="item_full")
+        raise Conflict(
+            gettext("该岗位/项目已认领满额（计划%(capacity)s人，已认领%(taken)s人）")
+            % {"capacity": item.capacity, "taken": taken},
+            code="item_full",
+        )
     claim = Claim(item=item, member=member, unit=unit, pledge=pledge)
     claim.set_place_codes(grid_code=item.grid_code, community_code=item.community_code)
     claim.save()
@@ -276,7 +285,12 @@ def _locked_claim(actor: Actor, claim_id: int) -> Claim:
 @transaction.atomic
 def claim_withdraw(*, actor: Actor, claim_id: int, reason: str = "") -> Claim:
     claim = _locked_claim(actor, claim_id)
-    require(actor, "party.withdraw_claim", claim, error=Forbidden("只有认领人或本社区工作人员可以撤回认领"))
+    require(
+        actor,
+        "party.withdraw_claim",
+        claim,
+        error=Forbidden(gettext("只有认领人或本社区工作人员可以撤回认领")),
+    )
     old = claim.status
     claim.status = check_move(CLAIM, "withdraw", old)
     claim.save(update_fields=["status", "updated_at"])
@@ -293,9 +307,11 @@ def claim_withdraw(*, actor: Actor, claim_id: int, reason: str = "") -> Claim:
 def claim_complete(*, actor: Actor, claim_id: int) -> Claim:
     """The community marks a pledge as fulfilled (践诺完成)."""
     claim = _locked_claim(actor, claim_id)
-    _require_staff(actor, "party.complete_claim", claim, "只有本社区工作人员可以确认认领已完成")
+    _require_staff(actor, "party.complete_claim", claim, gettext("只有本社区工作人员可以确认认领已完成"))
     refuse_own_work(
-        actor, server_users(member_id=claim.member_id, unit_id=claim.unit_id), what="确认本人的认领已完成"
+        actor,
+        server_users(member_id=claim.member_id, unit_id=claim.unit_id),
+        what=gettext("确认本人的认领已完成"),
     )
     old = claim.status
     claim.status = check_move(CLAIM, "complete", old)
@@ -328,10 +344,10 @@ def service_record_submit(
             actor,
             "party.add_servicerecord",
             claim,
-            error=Forbidden("只有认领人或本社区工作人员可以登记此认领的服务记录"),
+            error=Forbidden(gettext("只有认领人或本社区工作人员可以登记此认领的服务记录")),
         )
         if claim.status == ClaimStatus.WITHDRAWN:
-            raise Conflict("该认领已撤回，不能登记服务记录", code="claim_withdrawn")
+            raise Conflict(gettext("该认领已撤回，不能登记服务记录"), code="claim_withdrawn")
         member, unit = claim.member, claim.unit
         place: Any = claim
     else:
@@ -342,18 +358,18 @@ def service_record_submit(
     if day is None:
         errors["served_on"] = reason
     elif day > timezone.localdate():
-        errors["served_on"] = "服务日期不能晚于今天"
+        errors["served_on"] = gettext("服务日期不能晚于今天")
     amount, reason = parse_service_hours(hours)
     if amount is None:
         errors["hours"] = reason
     content = (content or "").strip()
     beneficiaries = (beneficiaries or "").strip()
     if not content:
-        errors["content"] = "请填写服务内容"
+        errors["content"] = gettext("请填写服务内容")
     elif len(content) > 500:
-        errors["content"] = "服务内容不能超过500个字"
+        errors["content"] = gettext("服务内容不能超过500个字")
     if len(beneficiaries) > 200:
-        errors["beneficiaries"] = "服务对象不能超过200个字"
+        errors["beneficiaries"] = gettext("服务对象不能超过200个字")
     if member is not None and day is not None and amount is not None and "served_on" not in errors:
         # Serialise one member's submissions so two at once cannot pass the daily limit together.
         PartyMember.objects.select_for_update().filter(pk=member.pk).first()
@@ -361,9 +377,11 @@ def service_record_submit(
             member=member, served_on=day, status__in=(RecordStatus.PENDING, RecordStatus.CONFIRMED)
         ).aggregate(total=Sum("hours"))["total"] or Decimal("0")
         if logged + amount > MAX_HOURS_PER_DAY:
-            errors["hours"] = (
-                f"{day:%Y-%m-%d} 已登记{_fmt(logged)}小时，再加{_fmt(amount)}小时将超过每天24小时"
-            )
+            errors["hours"] = gettext("%(day)s 已登记%(value)s小时，再加%(value2)s小时将超过每天24小时") % {
+                "day": format(day, "%Y-%m-%d"),
+                "value": _fmt(logged),
+                "value2": _fmt(amount),
+            }
     if errors:
         raise ValidationFailed(next(iter(errors.values())), fields=errors)
     assert day is not None and amount is not None
@@ -423,16 +441,18 @@ def _server_without_claim(
             return member, None, _own_service_place(member)
         if member is not None and allowed(actor, "party.represent_claimant", member):
             return member, None, member
-        raise NotFound("党员不存在或无权代为登记")
+        raise NotFound(gettext("党员不存在或无权代为登记"))
     if unit_id and not member_id:
         unit = Unit.objects.filter(pk=unit_id).first()
         if unit is not None and (
             unit.liaison_id == actor.pk or allowed(actor, "party.represent_claimant", unit)
         ):
             return None, unit, unit
-        raise NotFound("单位不存在或无权代为登记")
+        raise NotFound(gettext("单位不存在或无权代为登记"))
     if member_id and unit_id:
-        raise ValidationFailed("服务人只能是一名党员或一个单位", fields={"member_id": "党员和单位只能选一个"})
+        raise ValidationFailed(
+            gettext("服务人只能是一名党员或一个单位"), fields={"member_id": gettext("党员和单位只能选一个")}
+        )
     members = list(PartyMember.objects.filter(user_id=actor.pk).select_related("unit__paired_grid")[:2])
     if len(members) == 1:
         return members[0], None, _own_service_place(members[0])
@@ -440,10 +460,10 @@ def _server_without_claim(
     if not members and len(units) == 1:
         return None, units[0], units[0]
     if allowed(actor, "party.represent_claimant"):
-        raise field_error("member_id", "请选择代为登记的党员或单位")
+        raise field_error("member_id", gettext("请选择代为登记的党员或单位"))
     if members or units:
-        raise field_error("member_id", "您关联了多个党员或单位身份，请选择以谁的名义登记")
-    raise Forbidden("您不是党员或驻区单位联络人，不能登记服务记录")
+        raise field_error("member_id", gettext("您关联了多个党员或单位身份，请选择以谁的名义登记"))
+    raise Forbidden(gettext("您不是党员或驻区单位联络人，不能登记服务记录"))
 
 
 def _locked_record(actor: Actor, record_id: int) -> ServiceRecord:
@@ -458,12 +478,16 @@ def _locked_record(actor: Actor, record_id: int) -> ServiceRecord:
 def service_record_confirm(*, actor: Actor, record_id: int, rating: int | None = None) -> ServiceRecord:
     """Confirms a pending record; ``rating`` is the residents' rating (1–5) the community collected."""
     record = _locked_record(actor, record_id)
-    _require_staff(actor, "party.confirm_servicerecord", record, "只有服务所在社区的工作人员可以确认服务记录")
+    _require_staff(
+        actor, "party.confirm_servicerecord", record, gettext("只有服务所在社区的工作人员可以确认服务记录")
+    )
     refuse_own_work(
-        actor, server_users(member_id=record.member_id, unit_id=record.unit_id), what="确认本人的服务记录"
+        actor,
+        server_users(member_id=record.member_id, unit_id=record.unit_id),
+        what=gettext("确认本人的服务记录"),
     )
     if rating is not None and (not isinstance(rating, int) or not 1 <= rating <= 5):
-        raise field_error("rating", "群众评价应为1到5分")
+        raise field_error("rating", gettext("群众评价应为1到5分"))
     old = record.status
     record.status = check_move(SERVICE_RECORD, "confirm", old)
     record.confirmed_by = actor  # type: ignore[assignment]
@@ -484,15 +508,19 @@ def service_record_confirm(*, actor: Actor, record_id: int, rating: int | None =
 @transaction.atomic
 def service_record_reject(*, actor: Actor, record_id: int, reason: str) -> ServiceRecord:
     record = _locked_record(actor, record_id)
-    _require_staff(actor, "party.reject_servicerecord", record, "只有服务所在社区的工作人员可以退回服务记录")
+    _require_staff(
+        actor, "party.reject_servicerecord", record, gettext("只有服务所在社区的工作人员可以退回服务记录")
+    )
     refuse_own_work(
-        actor, server_users(member_id=record.member_id, unit_id=record.unit_id), what="退回本人的服务记录"
+        actor,
+        server_users(member_id=record.member_id, unit_id=record.unit_id),
+        what=gettext("退回本人的服务记录"),
     )
     reason = (reason or "").strip()
     if not reason:
-        raise field_error("reason", "请填写不予确认的原因")
+        raise field_error("reason", gettext("请填写不予确认的原因"))
     if len(reason) > 200:
-        raise field_error("reason", "原因不能超过200个字")
+        raise field_error("reason", gettext("原因不能超过200个字"))
     old = record.status
     record.status = check_move(SERVICE_RECORD, "reject", old)
     record.confirmed_by = actor  # type: ignore[assignment]

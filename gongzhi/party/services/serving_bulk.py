@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.duties import own_work_error
@@ -74,7 +75,7 @@ def service_records_bulk_confirmed(*, actor: Actor, community_id: int, rows: lis
         amount, reason = parse_service_hours(row.hours)
         problem = ""
         if row.member_id in own:
-            raise own_work_error("确认本人的服务记录", row=n)
+            raise own_work_error(gettext("确认本人的服务记录"), row=n)
         if row.member_id not in registered:
             problem = "该党员未在本社区报到"
         elif amount is None:
@@ -93,7 +94,10 @@ def service_records_bulk_confirmed(*, actor: Actor, community_id: int, rows: lis
             if per_day[key] > MAX_HOURS_PER_DAY:
                 problem = f"{row.served_on:%Y-%m-%d} 的服务时长合计超过24小时"
         if problem:
-            raise ValidationFailed(f"第{n}条：{problem}", fields={"rows": f"第{n}条：{problem}"})
+            raise ValidationFailed(
+                gettext("第%(n)s条：%(problem)s") % {"n": n, "problem": problem},
+                fields={"rows": f"第{n}条：{problem}"},
+            )
         assert amount is not None
         record = ServiceRecord(
             member_id=row.member_id,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.errors import ApplicationError, NotFound, ValidationFailed, field_error
@@ -22,9 +23,12 @@ if TYPE_CHECKING:
 def _name(value: str, label: str = "名称", max_length: int = 100) -> str:
     value = (value or "").strip()
     if not value:
-        raise field_error("name", f"请填写{label}")
+        raise field_error("name", gettext("请填写%(label)s") % {"label": label})
     if len(value) > max_length:
-        raise field_error("name", f"{label}不能超过{max_length}个字")
+        raise field_error(
+            "name",
+            gettext("%(label)s不能超过%(max_length)s个字") % {"label": label, "max_length": max_length},
+        )
     return value
 
 
@@ -86,7 +90,7 @@ def working_committee_create(
         raise NotFound()
     require(actor, "party.add_partyorganization", sub)
     if _working_committee_of(sub) is not None:
-        raise ApplicationError("该街道已有党工委", code="exists", status=409)
+        raise ApplicationError(gettext("该街道已有党工委"), code="exists", status=409)
     org = _new_org(
         kind=OrgKind.WORKING_COMMITTEE,
         name=_name(name or f"{sub.name}党工委"),
@@ -108,10 +112,10 @@ def community_committee_create(
         raise NotFound()
     require(actor, "party.add_partyorganization", community)
     if _community_committee_of(community) is not None:
-        raise ApplicationError("该社区已有社区党委", code="exists", status=409)
+        raise ApplicationError(gettext("该社区已有社区党委"), code="exists", status=409)
     working = _working_committee_of(community.subdistrict)
     if working is None:
-        raise ValidationFailed("请先建立街道党工委")
+        raise ValidationFailed(gettext("请先建立街道党工委"))
     org = _new_org(
         kind=OrgKind.COMMUNITY_COMMITTEE,
         name=_name(name or f"{community.name}党委"),
@@ -132,7 +136,7 @@ def building_group_create(*, actor: Actor | None, branch_id: int, name: str) -> 
     require(actor, "party.add_partyorganization", branch)
     org = _new_org(
         kind=OrgKind.BUILDING_GROUP,
-        name=_name(name, "党小组名称"),
+        name=_name(name, gettext("党小组名称")),
         parent=branch,
         grid_code=branch.grid_code,
         community_code=branch.community_code,
@@ -152,7 +156,7 @@ def org_set_secretary(
         raise NotFound()
     require(actor, "party.change_partyorganization", org)
     old = org.secretary_name
-    org.secretary_name = _name(secretary_name, "书记姓名", 50)
+    org.secretary_name = _name(secretary_name, gettext("书记姓名"), 50)
     org.secretary_id = secretary_user_id
     org.save(update_fields=["secretary_name", "secretary", "updated_at"])
     audit_record(
@@ -171,10 +175,10 @@ def estate_branch_create(*, actor: Actor | None, community_id: int, name: str) -
     require(actor, "party.add_partyorganization", community)
     committee = _community_committee_of(community)
     if committee is None:
-        raise ValidationFailed("请先建立社区党委")
+        raise ValidationFailed(gettext("请先建立社区党委"))
     org = _new_org(
         kind=OrgKind.ESTATE_BRANCH,
-        name=_name(name, "小区党支部名称"),
+        name=_name(name, gettext("小区党支部名称")),
         parent=committee,
         community_code=community.code,
     )

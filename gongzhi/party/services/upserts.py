@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core import ids
@@ -136,7 +137,7 @@ def units_upsert(*, actor: Actor | None, rows: list[UnitRow], dry_run: bool = Fa
         with transaction.atomic():
             Unit.objects.bulk_create(creates, batch_size=500)
     except IntegrityError as exc:  # a unit of the same code registered meanwhile
-        raise Conflict("导入期间数据已被他人修改，请重新导入", code="conflict") from exc
+        raise Conflict(gettext("导入期间数据已被他人修改，请重新导入"), code="conflict") from exc
     now = timezone.now()
     for unit, changes in updates:
         for key, value in changes.items():
@@ -186,13 +187,13 @@ class _Member:
 
 def _member_row(r: MemberRow, grid: Grid, units: dict[str, Unit]) -> _Member | ValidationFailed:
     try:
-        name = required_text(r.name, "name", "姓名", 50)
+        name = required_text(r.name, "name", gettext("姓名"), 50)
         phone = ids.Protected.of_phone(ids.normalise_phone(r.phone))
-        address = required_text(r.address, "address", "居住地址", 200)
-        workplace_org = optional_text(r.workplace_org, "workplace_org", "组织关系所在党组织", 100)
+        address = required_text(r.address, "address", gettext("居住地址"), 200)
+        workplace_org = optional_text(r.workplace_org, "workplace_org", gettext("组织关系所在党组织"), 100)
         skills = member_skills(r.skills)
-        services = optional_text(r.services_offered, "services_offered", "可提供的服务", 500)
-        times = optional_text(r.available_times, "available_times", "服务时间", 200)
+        services = optional_text(r.services_offered, "services_offered", gettext("可提供的服务"), 500)
+        times = optional_text(r.available_times, "available_times", gettext("服务时间"), 200)
     except ValidationFailed as exc:
         return exc
     unit = None
@@ -200,15 +201,18 @@ def _member_row(r: MemberRow, grid: Grid, units: dict[str, Unit]) -> _Member | V
         unit = units.get(r.unit_uscc)
         if unit is None:
             return ValidationFailed(
-                "工作单位未登记", fields={"unit_uscc": "该统一社会信用代码的单位尚未登记，请先导入驻区单位"}
+                gettext("工作单位未登记"),
+                fields={"unit_uscc": gettext("该统一社会信用代码的单位尚未登记，请先导入驻区单位")},
             )
     if unit is None and not workplace_org:
         return ValidationFailed(
-            "请填写工作单位或组织关系所在党组织",
-            fields={"unit_uscc": "请填写工作单位的统一社会信用代码，或填写组织关系所在党组织"},
+            gettext("请填写工作单位或组织关系所在党组织"),
+            fields={"unit_uscc": gettext("请填写工作单位的统一社会信用代码，或填写组织关系所在党组织")},
         )
     if r.classification not in SKILL_VALUES:
-        return ValidationFailed("分类无效", fields={"classification": "请填写服务分类（与特长类别相同）"})
+        return ValidationFailed(
+            gettext("分类无效"), fields={"classification": gettext("请填写服务分类（与特长类别相同）")}
+        )
     workplace_org = workplace_org or (unit.party_org_name or unit.name if unit else "")
     return _Member(
         index=0,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gongzhi.core.access import h5_login_required
@@ -35,7 +36,9 @@ def register(request: HttpRequest) -> HttpResponse:
                 raise form_refusal(form)
             reg = services.member_register(actor=actor, **form.service_kwargs())
         except NotFound:
-            error = ApplicationError("请选择居住地所在社区", fields={"community_id": "请选择居住地所在社区"})
+            error = ApplicationError(
+                gettext("请选择居住地所在社区"), fields={"community_id": gettext("请选择居住地所在社区")}
+            )
         except ApplicationError as exc:
             error = exc
         else:

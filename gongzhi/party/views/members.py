@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core.access import actor_of, console_login_required
@@ -99,7 +100,7 @@ def member_new(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             _fail(request, exc)
         else:
-            messages.success(request, f"已登记自管党员：{member.name}")
+            messages.success(request, gettext("已登记自管党员：%(name)s") % {"name": member.name})
             return redirect("party:member_detail", member_id=member.pk)
     q = request.GET.get("q", "").strip()[:20]
     found: list[Person] = []
@@ -137,10 +138,10 @@ def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
                         hub_household=request.POST.get("hub_household") == "1",
                     ),
                 )
-                messages.success(request, "已保存")
+                messages.success(request, gettext("已保存"))
             elif action == "hub":
                 member_set_hub_household(actor=actor, member_id=member.pk, hub=request.POST.get("hub") == "1")
-                messages.success(request, "已更新党员中心户标记")
+                messages.success(request, gettext("已更新党员中心户标记"))
             elif action == "end":
                 ms.member_end(
                     actor=actor,
@@ -148,12 +149,12 @@ def member_detail(request: HttpRequest, member_id: int) -> HttpResponse:
                     ended_on=date_or_none(request.POST.get("ended_on", "")),
                     reason=request.POST.get("reason", ""),
                 )
-                messages.success(request, "已办理离册")
+                messages.success(request, gettext("已办理离册"))
             elif action == "transfer_out":
                 ms.transfer_out_record(actor=actor, member_id=member.pk, data=_transfer_input(request))
-                messages.success(request, "已登记转出，待他人确认对方接收")
+                messages.success(request, gettext("已登记转出，待他人确认对方接收"))
             else:
-                raise ApplicationError("未知操作")
+                raise ApplicationError(gettext("未知操作"))
         except ApplicationError as exc:
             _fail(request, exc)
         return redirect("party:member_detail", member_id=member.pk)
@@ -195,11 +196,13 @@ def transfers(request: HttpRequest) -> HttpResponse:
             if action == "in":
                 person = _person_by_id_number(actor, request.POST.get("id_number", ""))
                 ms.transfer_in_record(actor=actor, person_id=person.pk, data=_transfer_input(request))
-                messages.success(request, f"已登记{person.name}的组织关系转入，待他人接收")
+                messages.success(
+                    request, gettext("已登记%(name)s的组织关系转入，待他人接收") % {"name": person.name}
+                )
             elif action == "bulk":
                 community = Community.objects.filter(code=request.POST.get("community", "")).first()
                 if community is None:
-                    raise ApplicationError("请选择社区", fields={"community": "请选择社区"})
+                    raise ApplicationError(gettext("请选择社区"), fields={"community": gettext("请选择社区")})
                 numbers = [n for n in request.POST.get("id_numbers", "").split() if n][:5000]
                 persons = [_person_by_id_number(actor, n) for n in numbers]
                 batch = ms.transfers_in_bulk_record(
@@ -213,9 +216,13 @@ def transfers(request: HttpRequest) -> HttpResponse:
                         other_org_dissolved=request.POST.get("dissolved", "1") == "1",
                     ),
                 )
-                messages.success(request, f"已登记{len(persons)}名党员整建制转入（批次{batch}），待他人接收")
+                messages.success(
+                    request,
+                    gettext("已登记%(n)s名党员整建制转入（批次%(batch)s），待他人接收")
+                    % {"n": len(persons), "batch": batch},
+                )
             else:
-                raise ApplicationError("未知操作")
+                raise ApplicationError(gettext("未知操作"))
         except ApplicationError as exc:
             _fail(request, exc)
         return redirect("party:transfers")
@@ -250,12 +257,14 @@ def _person_by_id_number(actor: Any, text: str) -> Person:
         h = ids.keyed_hash(ids.normalise_id_number(text))
     except ApplicationError as exc:
         raise ApplicationError(
-            f"身份证号码“{ids.mask_id_number(text) if len(text) == 18 else '…'}”：{exc.message}"
+            gettext("身份证号码“%(value)s”：%(message)s")
+            % {"value": ids.mask_id_number(text) if len(text) == 18 else "…", "message": exc.message}
         ) from exc
     person = Person.objects.filter(scope_of(actor).place_q(COMMUNITY_MANAGERS), id_number_hash=h).first()
     if person is None:
         raise ApplicationError(
-            "实有人口中没有该身份证号码，或该居民不在您的管辖范围内", fields={"id_number": "未找到"}
+            gettext("实有人口中没有该身份证号码，或该居民不在您的管辖范围内"),
+            fields={"id_number": gettext("未找到")},
         )
     return person
 
@@ -267,10 +276,10 @@ def transfer_decide(request: HttpRequest, transfer_id: int) -> HttpResponse:
     try:
         if request.POST.get("action") == "return":
             ms.transfer_return(actor=actor, transfer_id=transfer_id, reason=request.POST.get("reason", ""))
-            messages.success(request, "已退回")
+            messages.success(request, gettext("已退回"))
         else:
             ms.transfer_accept(actor=actor, transfer_id=transfer_id)
-            messages.success(request, "已接收")
+            messages.success(request, gettext("已接收"))
     except ApplicationError as exc:
         _fail(request, exc)
     return redirect("party:transfers")
@@ -285,7 +294,7 @@ def batch_accept(request: HttpRequest, batch: str) -> HttpResponse:
     except ApplicationError as exc:
         _fail(request, exc)
     else:
-        messages.success(request, f"已接收{n}名党员的组织关系")
+        messages.success(request, gettext("已接收%(n)s名党员的组织关系") % {"n": n})
     return redirect("party:transfers")
 
 
@@ -299,7 +308,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get("file")
         try:
             if upload is None:
-                raise ApplicationError("请选择要上传的文件", fields={"file": "请选择文件"})
+                raise ApplicationError(gettext("请选择要上传的文件"), fields={"file": gettext("请选择文件")})
             record = member_import.member_import(
                 actor=actor,
                 file_name=upload.name or "",

@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core.access import actor_of, h5_login_required
@@ -79,12 +80,14 @@ def claim(request: HttpRequest, item_id: int) -> HttpResponse:
             raise form_refusal(form)
         made = serving.claim_create(actor=actor, item_id=item_id, pledge=form.cleaned_data["pledge"])
     except NotFound:
-        messages.error(request, "该岗位/项目不存在或不在您服务的社区")
+        messages.error(request, gettext("该岗位/项目不存在或不在您服务的社区"))
         return redirect("party_h5:items")
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect(f"{_items_url()}?community={_community_of_item(actor, item_id)}#item-{item_id}")
-    messages.success(request, f"已认领“{made.item.title}”，服务后请及时登记服务记录")
+    messages.success(
+        request, gettext("已认领“%(title)s”，服务后请及时登记服务记录") % {"title": made.item.title}
+    )
     return redirect("party_h5:service")
 
 
@@ -116,13 +119,16 @@ def service(request: HttpRequest) -> HttpResponse:
                 raise form_refusal(form)
             record = serving.service_record_submit(actor=actor, **form.service_kwargs())
         except NotFound:
-            error = ApplicationError("所选认领不存在，请重新选择", fields={"claim_id": "所选认领不存在"})
+            error = ApplicationError(
+                gettext("所选认领不存在，请重新选择"), fields={"claim_id": gettext("所选认领不存在")}
+            )
         except ApplicationError as exc:
             error = exc
         else:
             messages.success(
                 request,
-                f"已登记 {record.served_on:%Y-%m-%d} 的服务 {format(record.hours.normalize(), 'f')} 小时，待社区确认",
+                gettext("已登记 %(served_on)s 的服务 %(value)s 小时，待社区确认")
+                % {"served_on": record.served_on, "value": format(record.hours.normalize(), "f")},
             )
             return redirect("party_h5:service")
     claims = selectors.my_claims(actor=actor)

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from gongzhi.core.access import actor_of, console_login_required
@@ -57,7 +58,9 @@ def branch_proposal(request: HttpRequest, code: str) -> HttpResponse:
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"已应用：现有网格党支部（含联合党支部）{len(in_force)}个")
+            messages.success(
+                request, gettext("已应用：现有网格党支部（含联合党支部）%(n)s个") % {"n": len(in_force)}
+            )
         return redirect("party:branch_proposal", code=community.code)
     proposal = services.branch_layout_propose(community_id=community.pk)
     data = proposal.as_dict()
@@ -73,16 +76,16 @@ def branch_proposal(request: HttpRequest, code: str) -> HttpResponse:
             "can_apply": can_apply,
             "diff": diff,
             "counts": diff.counts(),
-            "labels": services.CHANGE_LABELS,
+            "labels": {k: gettext(v) for k, v in services.CHANGE_LABELS.items()},
         },
     )
 
 
 _KINDS_NEW = {
-    "working_committee": "街道党工委",
-    "community_committee": "社区党委",
-    "estate_branch": "小区党支部",
-    "building_group": "楼院党小组",
+    "working_committee": gettext_lazy("街道党工委"),
+    "community_committee": gettext_lazy("社区党委"),
+    "estate_branch": gettext_lazy("小区党支部"),
+    "building_group": gettext_lazy("楼院党小组"),
 }
 
 
@@ -107,14 +110,14 @@ def org_new(request: HttpRequest) -> HttpResponse:
             elif kind == "building_group":
                 org = services.building_group_create(actor=actor, branch_id=target, name=name)
             else:
-                raise ApplicationError("请选择党组织类型", fields={"kind": "请选择"})
+                raise ApplicationError(gettext("请选择党组织类型"), fields={"kind": gettext("请选择")})
         except ApplicationError as exc:
             if isinstance(exc, NotFound):
-                messages.error(request, "所选上级不存在或不在您的管辖范围内")
+                messages.error(request, gettext("所选上级不存在或不在您的管辖范围内"))
             else:
                 messages.error(request, exc.message)
             return redirect(f"{reverse('party:org_new')}?kind={kind}")
-        messages.success(request, f"已建立：{org.name}")
+        messages.success(request, gettext("已建立：%(name)s") % {"name": org.name})
         return redirect("party:org_edit", org_id=org.pk)
     kind = request.GET.get("kind", "community_committee")
     kind = kind if kind in _KINDS_NEW else "community_committee"
@@ -157,10 +160,10 @@ def org_edit(request: HttpRequest, org_id: int) -> HttpResponse:
                 services.org_set_secretary(
                     actor=actor, org_id=org.pk, secretary_name=request.POST.get("secretary_name", "")
                 )
-                messages.success(request, "已设置书记")
+                messages.success(request, gettext("已设置书记"))
             else:
                 services.org_rename(actor=actor, org_id=org.pk, name=request.POST.get("name", ""))
-                messages.success(request, "已保存名称")
+                messages.success(request, gettext("已保存名称"))
         except NotFound as exc:
             raise Http404 from exc
         except ApplicationError as exc:

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core.access import console_login_required
@@ -92,11 +93,13 @@ def unit_new(request: HttpRequest) -> HttpResponse:
                 raise form_refusal(form)
             unit = services.unit_register(actor=actor, **form.service_kwargs())
         except NotFound:
-            error = ApplicationError("请选择您负责的社区", fields={"community_id": "请选择您负责的社区"})
+            error = ApplicationError(
+                gettext("请选择您负责的社区"), fields={"community_id": gettext("请选择您负责的社区")}
+            )
         except ApplicationError as exc:
             error = exc
         else:
-            messages.success(request, f"驻区单位“{unit.name}”已登记")
+            messages.success(request, gettext("驻区单位“%(name)s”已登记") % {"name": unit.name})
             return redirect("party:units")
     grids = (
         Grid.objects.filter(community__in=communities).order_by("code").only("code", "name", "community_id")
@@ -142,7 +145,7 @@ def registration_inbox(request: HttpRequest) -> HttpResponse:
         {
             "registrations": rows,
             "status": status,
-            "statuses": [*RegistrationStatus.choices, ("all", "全部")],
+            "statuses": [*RegistrationStatus.choices, ("all", gettext("全部"))],
             "next_query": urlencode({"status": status, "after": str(next_after)}) if next_after else "",
         },
     )
@@ -198,7 +201,7 @@ def registration_accept(request: HttpRequest, registration_id: int) -> HttpRespo
         raise Http404 from exc
     except ApplicationError as exc:
         return _detail(request, registration_id, exc, form.values())
-    messages.success(request, f"已接收，报到证编号 {r.card_number}")
+    messages.success(request, gettext("已接收，报到证编号 %(card_number)s") % {"card_number": r.card_number})
     return redirect("party:registration_detail", registration_id)
 
 
@@ -216,7 +219,7 @@ def registration_return(request: HttpRequest, registration_id: int) -> HttpRespo
         raise Http404 from exc
     except ApplicationError as exc:
         return _detail(request, registration_id, exc, form.values())
-    messages.success(request, "已退回，退回原因将告知报到党员")
+    messages.success(request, gettext("已退回，退回原因将告知报到党员"))
     return redirect("party:registration_detail", registration_id)
 
 

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core.access import actor_of, console_login_required
@@ -63,9 +64,11 @@ def items(request: HttpRequest) -> HttpResponse:
             d = posted.cleaned_data
             community_id = d["community_id"] or (communities[0].pk if len(communities) == 1 else None)
             if community_id is None:
-                raise ApplicationError("请选择社区", fields={"community_id": "请选择社区"})
+                raise ApplicationError(gettext("请选择社区"), fields={"community_id": gettext("请选择社区")})
             if d["capacity"] is None:
-                raise ApplicationError("计划人数应为整数", fields={"capacity": "计划人数应为整数"})
+                raise ApplicationError(
+                    gettext("计划人数应为整数"), fields={"capacity": gettext("计划人数应为整数")}
+                )
             item = serving.service_item_publish(
                 actor=actor,
                 community_id=community_id,
@@ -81,7 +84,7 @@ def items(request: HttpRequest) -> HttpResponse:
             errors = exc.fields or {"__all__": exc.message}
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"已发布“{item.title}”")
+            messages.success(request, gettext("已发布“%(title)s”") % {"title": item.title})
             return redirect("party:serving_items")
     status = request.GET.get("status", "")
     status = status if status in ServiceItemStatus.values else ""
@@ -108,7 +111,7 @@ def items(request: HttpRequest) -> HttpResponse:
 def item_close(request: HttpRequest, item_id: int) -> HttpResponse:
     try:
         item = serving.service_item_close(actor=actor_of(request), item_id=item_id)
-        messages.success(request, f"已关闭“{item.title}”")
+        messages.success(request, gettext("已关闭“%(title)s”") % {"title": item.title})
     except ApplicationError as exc:
         refused(request, exc)
     return redirect("party:serving_items")
@@ -141,7 +144,7 @@ def record_confirm(request: HttpRequest, record_id: int) -> HttpResponse:
     rating = RecordConfirmForm(request.POST).rating_posted()
     try:
         serving.service_record_confirm(actor=actor_of(request), record_id=record_id, rating=rating)
-        messages.success(request, "服务记录已确认")
+        messages.success(request, gettext("服务记录已确认"))
     except ApplicationError as exc:
         refused(request, exc)
     return redirect("party:serving_records")
@@ -157,7 +160,7 @@ def record_reject(request: HttpRequest, record_id: int) -> HttpResponse:
         serving.service_record_reject(
             actor=actor_of(request), record_id=record_id, reason=form.cleaned_data["reason"]
         )
-        messages.success(request, "服务记录已退回")
+        messages.success(request, gettext("服务记录已退回"))
     except ApplicationError as exc:
         refused(request, exc)
     return redirect("party:serving_records")
@@ -184,7 +187,13 @@ def letters(request: HttpRequest) -> HttpResponse:
             )
             messages.success(
                 request,
-                f"{result.period}：新出具{result.created}份，更新{result.updated}份，未变化{result.unchanged}份",
+                gettext("%(period)s：新出具%(created)s份，更新%(updated)s份，未变化%(unchanged)s份")
+                % {
+                    "period": result.period,
+                    "created": result.created,
+                    "updated": result.updated,
+                    "unchanged": result.unchanged,
+                },
             )
         except ApplicationError as exc:
             refused(request, exc)
@@ -242,10 +251,10 @@ def ranking(request: HttpRequest) -> HttpResponse:
                 raise form_refusal(posted)
             if posted.cleaned_data["action"] == "weights":
                 evaluation.assessment_scheme_set(actor=actor, year=year, weights=posted.weights())
-                messages.success(request, f"已保存{year}年度考核指标权重")
+                messages.success(request, gettext("已保存%(year)s年度考核指标权重") % {"year": year})
             else:
                 evaluation.units_assess(actor=actor, year=year)
-                messages.success(request, f"已计算{year}年度单位考核结果")
+                messages.success(request, gettext("已计算%(year)s年度单位考核结果") % {"year": year})
         except ApplicationError as exc:
             refused(request, exc)
         return redirect(f"{request.path}?year={year}")
@@ -264,7 +273,9 @@ def ranking(request: HttpRequest) -> HttpResponse:
                 }
                 for r in rows
             ],
-            "indicators": [(k, label, weights.get(k, "")) for k, label in evaluation.INDICATORS.items()],
+            "indicators": [
+                (k, gettext(label), weights.get(k, "")) for k, label in evaluation.INDICATORS.items()
+            ],
             "can_assess": allowed(actor, "party.assess_unit"),
         },
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
+
 from gongzhi.core import bounds
 from gongzhi.core.errors import ValidationFailed
 
@@ -20,9 +22,9 @@ def _text(
 ) -> str:
     value = bounds.clean_text(str(value or "")).strip()
     if required and not value:
-        errors[name] = f"请填写{label}"
+        errors[name] = gettext("请填写%(label)s") % {"label": label}
     elif len(value) > max_len:
-        errors[name] = f"{label}不能超过{max_len}个字"
+        errors[name] = gettext("%(label)s不能超过%(max_len)s个字") % {"label": label, "max_len": max_len}
     return value
 
 
@@ -35,10 +37,14 @@ def _whole(
         if str(n) != str(value).strip().lstrip("+"):
             raise ValueError
     except (TypeError, ValueError):
-        errors[name] = f"{label}应为整数"
+        errors[name] = gettext("%(label)s应为整数") % {"label": label}
         return 0
     if n < 0 and low >= 0:
-        errors[name] = f"{label}不能为负数"
+        errors[name] = gettext("%(label)s不能为负数") % {"label": label}
     elif not low <= n <= high:
-        errors[name] = f"{label}应在{low}到{high}之间"
+        errors[name] = gettext("%(label)s应在%(low)s到%(high)s之间") % {
+            "label": label,
+            "low": low,
+            "high": high,
+        }
     return n

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core import bounds
@@ -77,39 +78,48 @@ def _clean_claim(household: Household, data: ClaimInput, photos: list[CleanImage
     errors: dict[str, str] = {}
     rule = _rule_for(household, data.rule_id)
     out: dict[str, Any] = {
-        "description": _text(errors, "description", data.description, "事由", 500),
-        "witness": _text(errors, "witness", data.witness, "证明人", 50, required=False),
-        "points": _whole(errors, "points", data.points, "分值", 1),
-        "quantity": _whole(errors, "quantity", data.quantity, "数量", 1, 366),
+        "description": _text(errors, "description", data.description, gettext("事由"), 500),
+        "witness": _text(errors, "witness", data.witness, gettext("证明人"), 50, required=False),
+        "points": _whole(errors, "points", data.points, gettext("分值"), 1),
+        "quantity": _whole(errors, "quantity", data.quantity, gettext("数量"), 1, 366),
     }
     today = timezone.localdate()
     day = data.occurred_on
     if day is None or not bounds.date_in_range(day):
-        errors["occurred_on"] = "请填写发生日期"
+        errors["occurred_on"] = gettext("请填写发生日期")
     elif day > today:
-        errors["occurred_on"] = "发生日期不能晚于今天"
+        errors["occurred_on"] = gettext("发生日期不能晚于今天")
     if rule is None:
-        errors["rule_id"] = "积分规则不存在或不适用于本社区"
+        errors["rule_id"] = gettext("积分规则不存在或不适用于本社区")
     else:
         if day is not None and "occurred_on" not in errors and not rule_in_force(rule, day):
-            errors["rule_id"] = f"规则“{rule.name}”在{day:%Y年%m月%d日}不在有效期内"
+            errors["rule_id"] = gettext("规则“%(name)s”在%(day)s不在有效期内") % {
+                "name": rule.name,
+                "day": format(day, "%Y年%m月%d日"),
+            }
         if rule.source != RuleSource.MANUAL:
-            errors["rule_id"] = f"规则“{rule.name}”的积分由系统根据已确认记录生成，无需申报"
+            errors["rule_id"] = gettext("规则“%(name)s”的积分由系统根据已确认记录生成，无需申报") % {
+                "name": rule.name
+            }
         if "points" not in errors and not rule.points_min <= out["points"] <= rule.points_max:
-            errors["points"] = f"规则“{rule.name}”的分值应在{rule.points_min}到{rule.points_max}之间"
+            errors["points"] = gettext("规则“%(name)s”的分值应在%(points_min)s到%(points_max)s之间") % {
+                "name": rule.name,
+                "points_min": rule.points_min,
+                "points_max": rule.points_max,
+            }
         if rule.evidence == Evidence.PHOTO and not photos:
-            errors["photos"] = "该规则需要上传现场照片"
+            errors["photos"] = gettext("该规则需要上传现场照片")
         if rule.evidence == Evidence.WITNESS and not out["witness"]:
-            errors["witness"] = "该规则需要填写证明人"
+            errors["witness"] = gettext("该规则需要填写证明人")
     if data.person_id:
         from gongzhi.people.models import Person
 
         if not Person.objects.filter(pk=data.person_id, household_id=household.pk).exists():
-            errors["person_id"] = "该居民不属于此家庭"
+            errors["person_id"] = gettext("该居民不属于此家庭")
     if (data.lng is None) != (data.lat is None) or (
         data.lng is not None and data.lat is not None and not (73 <= data.lng <= 136 and 3 <= data.lat <= 54)
     ):
-        errors["lng"] = "坐标不在中国境内，请检查经纬度"
+        errors["lng"] = gettext("坐标不在中国境内，请检查经纬度")
     raise_errors(errors)
     out.update(rule=rule, occurred_on=day, person_id=data.person_id or None, lng=data.lng, lat=data.lat)
     return out
@@ -128,7 +138,7 @@ def _household(household_id: Any) -> Household:
         pk = 0
     household = Household.objects.filter(pk=pk).first() if pk else None
     if household is None:
-        raise ValidationFailed("请选择家庭", fields={"household_id": "家庭不存在"})
+        raise ValidationFailed(gettext("请选择家庭"), fields={"household_id": gettext("家庭不存在")})
     return household
 
 
@@ -138,7 +148,12 @@ def claim_propose(
 ) -> Claim:
     """A grid worker's find on patrol (or the community's): for a household of their place."""
     household = _household(household_id)
-    require(actor, "points.propose_claim", household, error=Forbidden("只能为本网格、本社区的家庭申报积分"))
+    require(
+        actor,
+        "points.propose_claim",
+        household,
+        error=Forbidden(gettext("只能为本网格、本社区的家庭申报积分")),
+    )
     images = clean_images(list(photos or []), max_count=3)
     return _claim_save(
         actor, household, _clean_claim(household, data, images), ClaimSource.GRID_WORKER, images
@@ -152,7 +167,7 @@ def claim_report(*, actor: Actor, data: ClaimInput, photos: list[Any] | None = N
 
     own = sorted(scope_of(actor).household_ids)
     if not own:
-        raise Forbidden("请先绑定本人家庭后再申报积分")
+        raise Forbidden(gettext("请先绑定本人家庭后再申报积分"))
     household = Household.objects.get(pk=own[0])
     images = clean_images(list(photos or []), max_count=3)
     return _claim_save(actor, household, _clean_claim(household, data, images), ClaimSource.RESIDENT, images)
@@ -189,17 +204,22 @@ def meeting_record(
 
     community = Community.objects.filter(pk=community_id).first()
     if community is None:
-        raise ValidationFailed("请选择社区", fields={"community_id": "社区不存在"})
-    require(actor, "points.review_claim", community, error=Forbidden("只有社区积分管理小组可以召开评议会"))
+        raise ValidationFailed(gettext("请选择社区"), fields={"community_id": gettext("社区不存在")})
+    require(
+        actor,
+        "points.review_claim",
+        community,
+        error=Forbidden(gettext("只有社区积分管理小组可以召开评议会")),
+    )
     errors: dict[str, str] = {}
-    members = _text(errors, "members_present", members_present, "参会人员", 300)
-    note = _text(errors, "note", note, "会议记录", 1000, required=False)
+    members = _text(errors, "members_present", members_present, gettext("参会人员"), 300)
+    note = _text(errors, "note", note, gettext("会议记录"), 1000, required=False)
     if held_on is None or not bounds.date_in_range(held_on) or held_on > timezone.localdate():
-        errors["held_on"] = "请填写评议日期（不能晚于今天）"
+        errors["held_on"] = gettext("请填写评议日期（不能晚于今天）")
     raise_errors(errors)
     assert held_on is not None
     if ReviewMeeting.objects.filter(community=community, held_on=held_on).exists():
-        raise Conflict("当天的评议会已登记")
+        raise Conflict(gettext("当天的评议会已登记"))
     meeting = ReviewMeeting(
         community=community, held_on=held_on, members_present=members, note=note, recorded_by_id=actor.pk
     )
@@ -251,36 +271,53 @@ def claim_decide(
         raise NotFound()
     require(actor, "points.review_claim", claim)
     refuse_own_work(
-        actor, claim.reported_by_id, _household_users(claim.household_id), what="评议本人申报或本家庭的积分"
+        actor,
+        claim.reported_by_id,
+        _household_users(claim.household_id),
+        what=gettext("评议本人申报或本家庭的积分"),
     )
     meeting = ReviewMeeting.objects.filter(pk=meeting_id, community_code=claim.community_code).first()
     if meeting is None:
-        raise ValidationFailed("请先登记本社区的评议会", fields={"meeting_id": "评议会不存在"})
+        raise ValidationFailed(
+            gettext("请先登记本社区的评议会"), fields={"meeting_id": gettext("评议会不存在")}
+        )
     targets: dict[str, str] = {
         Outcome.APPROVE: ClaimStatus.APPROVED,
         Outcome.CHANGE: ClaimStatus.CHANGED,
         Outcome.REJECT: ClaimStatus.REJECTED,
     }
     if outcome not in targets:
-        raise ValidationFailed("评议结果应为通过、调整或不予通过", fields={"outcome": "评议结果无法识别"})
+        raise ValidationFailed(
+            gettext("评议结果应为通过、调整或不予通过"), fields={"outcome": gettext("评议结果无法识别")}
+        )
     new = check_move(CLAIM, targets[outcome], claim.status)
     errors: dict[str, str] = {}
-    reason = _text(errors, "reason", reason, "评议意见", 300, required=outcome != Outcome.APPROVE)
+    reason = _text(errors, "reason", reason, gettext("评议意见"), 300, required=outcome != Outcome.APPROVE)
     per_unit = claim.points
     if outcome == Outcome.CHANGE:
-        per_unit = _whole(errors, "points", points, "调整后分值", 0)
+        per_unit = _whole(errors, "points", points, gettext("调整后分值"), 0)
         if "points" not in errors and not claim.rule.points_min <= per_unit <= claim.rule.points_max:
-            errors["points"] = f"调整后分值应在{claim.rule.points_min}到{claim.rule.points_max}之间"
+            errors["points"] = gettext("调整后分值应在%(points_min)s到%(points_max)s之间") % {
+                "points_min": claim.rule.points_min,
+                "points_max": claim.rule.points_max,
+            }
         if "points" not in errors and per_unit == claim.points:
-            errors["points"] = "调整后分值与申报分值相同，请选择“通过”"
+            errors["points"] = gettext("调整后分值与申报分值相同，请选择“通过”")
     raise_errors(errors)
     total = per_unit * claim.quantity if outcome != Outcome.REJECT else 0
     if total and claim.rule.yearly_cap:
         had = _awarded_this_year(claim)
         if had + total > claim.rule.yearly_cap:
             raise Conflict(
-                f"规则“{claim.rule.name}”每户每年最多{claim.rule.yearly_cap}分，本户已得{had}分，"
-                f"请调整分值（最多{max(claim.rule.yearly_cap - had, 0)}分）"
+                gettext(
+                    "规则“%(name)s”每户每年最多%(yearly_cap)s分，本户已得%(had)s分，请调整分值（最多%(value)s分）"
+                )
+                % {
+                    "name": claim.rule.name,
+                    "yearly_cap": claim.rule.yearly_cap,
+                    "had": had,
+                    "value": max(claim.rule.yearly_cap - had, 0),
+                }
             )
     if total:
         account = household_account(claim.household, lock=True)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.errors import Conflict, NotFound, ValidationFailed
@@ -96,7 +97,7 @@ def post_entry(
         raise RuntimeError("post_entry runs inside the caller's transaction")
     amounts = [(a.pk, int(n)) for a, n in legs if n]
     if len(amounts) < 2 or sum(n for _a, n in amounts) != 0:
-        raise ValidationFailed("分录借贷不平衡，未记账")
+        raise ValidationFailed(gettext("分录借贷不平衡，未记账"))
     head = LedgerHead.objects.select_for_update().filter(community_code=community_code).first()
     if head is None:
         LedgerHead.objects.get_or_create(
@@ -138,7 +139,7 @@ def post_entry(
             for a, n in amounts:
                 Account.objects.filter(pk=a).update(balance=F("balance") + n)
     except IntegrityError as exc:
-        raise Conflict("积分余额不足，不能记账") from exc
+        raise Conflict(gettext("积分余额不足，不能记账")) from exc
     LedgerHead.objects.filter(pk=head.pk).update(seq=seq, hash=digest)
     return posting
 
@@ -191,7 +192,7 @@ def post_entries(
     deltas: dict[int, int] = {}
     for e in entries:
         if len(e.legs) < 2 or any(not n for _a, n in e.legs) or sum(n for _a, n in e.legs) != 0:
-            raise ValidationFailed("分录借贷不平衡，未记账")
+            raise ValidationFailed(gettext("分录借贷不平衡，未记账"))
         for a, n in e.legs:
             deltas[a] = deltas.get(a, 0) + int(n)
     balances = {
@@ -211,7 +212,7 @@ def post_entries(
             if a in running:
                 running[a] += n
                 if running[a] < 0:
-                    raise Conflict("积分余额不足，不能记账")
+                    raise Conflict(gettext("积分余额不足，不能记账"))
     code = community_code
     head = LedgerHead.objects.select_for_update().filter(community_code=code).first()
     if head is None:
@@ -246,7 +247,7 @@ def post_entries(
         with transaction.atomic():
             _add_to_balances(deltas)
     except IntegrityError as exc:  # the database's check, the last guard
-        raise Conflict("积分余额不足，不能记账") from exc
+        raise Conflict(gettext("积分余额不足，不能记账")) from exc
     LedgerHead.objects.filter(pk=head.pk).update(seq=seq, hash=prev)
     return made
 
@@ -261,18 +262,20 @@ def posting_reverse(*, actor: Actor, posting_id: int, reason: str) -> Posting:
     require(actor, "points.manage_ledger", original)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed("请填写冲正原因", fields={"reason": "请填写冲正原因"})
+        raise ValidationFailed(gettext("请填写冲正原因"), fields={"reason": gettext("请填写冲正原因")})
     if original.kind == PostingKind.REVERSAL or Posting.objects.filter(reverses=original).exists():
-        raise Conflict("该分录已冲正或本身是冲正分录，不能再次冲正")
+        raise Conflict(gettext("该分录已冲正或本身是冲正分录，不能再次冲正"))
     legs = list(Leg.objects.filter(posting=original).select_related("account"))
     # Lock the household accounts first (lock order), then check they can give the points back.
     for leg in legs:
         if leg.account.kind == AccountKind.HOUSEHOLD:
             acc = Account.objects.select_for_update().get(pk=leg.account_id)
             if acc.balance - leg.amount < 0:
-                raise Conflict("家庭积分已使用，余额不足以冲正")
+                raise Conflict(gettext("家庭积分已使用，余额不足以冲正"))
     if len(reason) > 150:
-        raise ValidationFailed("冲正原因请控制在150字以内", fields={"reason": "冲正原因请控制在150字以内"})
+        raise ValidationFailed(
+            gettext("冲正原因请控制在150字以内"), fields={"reason": gettext("冲正原因请控制在150字以内")}
+        )
     try:
         posting = post_entry(
             actor=actor,
@@ -284,7 +287,7 @@ def posting_reverse(*, actor: Actor, posting_id: int, reason: str) -> Posting:
             reverses_id=original.pk,
         )
     except IntegrityError as exc:  # the one-to-one ``reverses``: the last guard against a second reversal
-        raise Conflict("该分录已冲正，不能再次冲正") from exc
+        raise Conflict(gettext("该分录已冲正，不能再次冲正")) from exc
     audit_record(
         actor=actor,
         target=posting,
@@ -332,9 +335,11 @@ def year_close(*, actor: Actor | None, community_id: int, year: int) -> YearClos
         raise NotFound()
     require(actor, "points.manage_rule", community)
     if year >= timezone.localdate().year:
-        raise ValidationFailed("只能处理已结束的年度", fields={"year": "只能处理已结束的年度"})
+        raise ValidationFailed(
+            gettext("只能处理已结束的年度"), fields={"year": gettext("只能处理已结束的年度")}
+        )
     if YearClose.objects.filter(community=community, year=year).exists():
-        raise Conflict(f"{year}年度积分已处理，不能重复处理")
+        raise Conflict(gettext("%(year)s年度积分已处理，不能重复处理") % {"year": year})
     scheme = scheme_of(community)
     done = YearClose(community=community, year=year, rule=scheme.year_end)
     done.set_place_codes(community_code=community.code)

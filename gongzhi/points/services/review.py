@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.duties import is_own_work
@@ -95,7 +96,10 @@ def claims_approve_batch(*, actor: Actor | None, meeting_id: int, claim_ids: lis
         raise NotFound()
     require(actor, "points.review_claim", meeting)
     if len(claim_ids) > MAX_BATCH:
-        raise ValidationFailed(f"一次最多评议{MAX_BATCH}条申报", fields={"claim_ids": "数量过多"})
+        raise ValidationFailed(
+            gettext("一次最多评议%(MAX_BATCH)s条申报") % {"MAX_BATCH": MAX_BATCH},
+            fields={"claim_ids": gettext("数量过多")},
+        )
     claims = list(
         Claim.objects.select_for_update(of=("self",))
         .select_related("rule")

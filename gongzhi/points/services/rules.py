@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core import bounds
@@ -42,11 +43,11 @@ class RuleInput:
 def _clean(data: RuleInput) -> dict[str, Any]:
     errors: dict[str, str] = {}
     out: dict[str, Any] = {
-        "code": _text(errors, "code", data.code, "规则编号", 20),
-        "name": _text(errors, "name", data.name, "规则名称", 100),
-        "points_min": _whole(errors, "points_min", data.points_min, "最低分值", 1),
-        "points_max": _whole(errors, "points_max", data.points_max, "最高分值", 1),
-        "yearly_cap": _whole(errors, "yearly_cap", data.yearly_cap or 0, "年度上限", 0),
+        "code": _text(errors, "code", data.code, gettext("规则编号"), 20),
+        "name": _text(errors, "name", data.name, gettext("规则名称"), 100),
+        "points_min": _whole(errors, "points_min", data.points_min, gettext("最低分值"), 1),
+        "points_max": _whole(errors, "points_max", data.points_max, gettext("最高分值"), 1),
+        "yearly_cap": _whole(errors, "yearly_cap", data.yearly_cap or 0, gettext("年度上限"), 0),
     }
     for name, value, choices, label in (
         ("direction", data.direction, Direction, "加分或扣分"),
@@ -56,16 +57,16 @@ def _clean(data: RuleInput) -> dict[str, Any]:
         ("source", data.source, RuleSource, "积分来源"),
     ):
         if value not in choices.values:
-            errors[name] = f"{label}无法识别"
+            errors[name] = gettext("%(label)s无法识别") % {"label": label}
         out[name] = value
     if "points_min" not in errors and "points_max" not in errors and out["points_max"] < out["points_min"]:
-        errors["points_max"] = "最高分值不能小于最低分值"
+        errors["points_max"] = gettext("最高分值不能小于最低分值")
     if data.valid_from is None or not bounds.date_in_range(data.valid_from):
-        errors["valid_from"] = "请填写生效日期"
+        errors["valid_from"] = gettext("请填写生效日期")
     if data.valid_to is not None and data.valid_from is not None and data.valid_to < data.valid_from:
-        errors["valid_to"] = "失效日期不能早于生效日期"
+        errors["valid_to"] = gettext("失效日期不能早于生效日期")
     if data.source != RuleSource.MANUAL and data.direction != Direction.AWARD:
-        errors["source"] = "由其他模块生成的积分只能是加分"
+        errors["source"] = gettext("由其他模块生成的积分只能是加分")
     raise_errors(errors)
     out.update(valid_from=data.valid_from, valid_to=data.valid_to)
     return out
@@ -77,10 +78,12 @@ def _place(district_code: str, community_id: int | None) -> tuple[Any, dict[str,
     if community_id:
         community = Community.objects.filter(pk=community_id).first()
         if community is None:
-            raise ValidationFailed("请选择社区", fields={"community_id": "社区不存在"})
+            raise ValidationFailed(gettext("请选择社区"), fields={"community_id": gettext("社区不存在")})
         return community, {"community_code": community.code}
     if not (district_code and len(district_code) == 6 and district_code.isdigit()):
-        raise ValidationFailed("请选择社区或区县", fields={"community_id": "请选择社区或区县"})
+        raise ValidationFailed(
+            gettext("请选择社区或区县"), fields={"community_id": gettext("请选择社区或区县")}
+        )
     return None, {"district_code": district_code}
 
 
@@ -98,7 +101,9 @@ def rule_create(
     if PointRule.objects.filter(
         district_code=rule.district_code, community_code=rule.community_code, code=rule.code
     ).exists():
-        raise ValidationFailed("规则编号已存在，修改规则请发布新版本", fields={"code": "规则编号已存在"})
+        raise ValidationFailed(
+            gettext("规则编号已存在，修改规则请发布新版本"), fields={"code": gettext("规则编号已存在")}
+        )
     rule.created_by_id = getattr(actor, "pk", None)
     rule.save()
     audit_record(
@@ -124,10 +129,13 @@ def rule_revise(*, actor: Actor, rule_id: int, data: RuleInput) -> PointRule:
         .first()
     )
     if latest is None or latest.pk != old.pk:
-        raise ValidationFailed("只能修订规则的最新版本", fields={"rule_id": "只能修订最新版本"})
+        raise ValidationFailed(
+            gettext("只能修订规则的最新版本"), fields={"rule_id": gettext("只能修订最新版本")}
+        )
     if clean["valid_from"] <= old.valid_from:
         raise ValidationFailed(
-            "新版本的生效日期应晚于现行版本", fields={"valid_from": "应晚于现行版本的生效日期"}
+            gettext("新版本的生效日期应晚于现行版本"),
+            fields={"valid_from": gettext("应晚于现行版本的生效日期")},
         )
     old.valid_to = clean["valid_from"] - dt.timedelta(days=1)
     old.save(update_fields=["valid_to", "updated_at"])
@@ -152,11 +160,11 @@ def scheme_update(
         raise NotFound()
     require(actor, "points.manage_rule", community)
     errors: dict[str, str] = {}
-    members = _text(errors, "group_members", group_members, "积分管理小组成员", 300, required=False)
+    members = _text(errors, "group_members", group_members, gettext("积分管理小组成员"), 300, required=False)
     if year_end not in YearEnd.values:
-        errors["year_end"] = "年度积分处理方式无法识别"
+        errors["year_end"] = gettext("年度积分处理方式无法识别")
     if name_style not in NameStyle.values:
-        errors["name_style"] = "公示姓名方式无法识别"
+        errors["name_style"] = gettext("公示姓名方式无法识别")
     raise_errors(errors)
     scheme = Scheme.objects.select_for_update().get(pk=scheme_of(community).pk)
     scheme.group_members, scheme.year_end, scheme.name_style = members, year_end, name_style

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -43,20 +44,22 @@ def goods_create(
 
     community = Community.objects.filter(pk=community_id).first()
     if community is None:
-        raise ValidationFailed("请选择社区", fields={"community_id": "社区不存在"})
-    require(actor, "points.manage_shop", community, error=Forbidden("只有社区工作人员可以管理积分超市"))
+        raise ValidationFailed(gettext("请选择社区"), fields={"community_id": gettext("社区不存在")})
+    require(
+        actor, "points.manage_shop", community, error=Forbidden(gettext("只有社区工作人员可以管理积分超市"))
+    )
     errors: dict[str, str] = {}
     goods = Goods(
         community=community,
-        name=_text(errors, "name", name, "商品名称", 60),
-        unit_label=_text(errors, "unit_label", unit_label, "单位", 8),
-        price=_whole(errors, "price", price, "兑换积分", 1),
-        stock=_whole(errors, "stock", stock, "库存", 0, MAX_STOCK),
-        household_limit=_whole(errors, "household_limit", household_limit, "每户限兑", 0, 1000),
+        name=_text(errors, "name", name, gettext("商品名称"), 60),
+        unit_label=_text(errors, "unit_label", unit_label, gettext("单位"), 8),
+        price=_whole(errors, "price", price, gettext("兑换积分"), 1),
+        stock=_whole(errors, "stock", stock, gettext("库存"), 0, MAX_STOCK),
+        household_limit=_whole(errors, "household_limit", household_limit, gettext("每户限兑"), 0, 1000),
     )
     raise_errors(errors)
     if Goods.objects.filter(community=community, name=goods.name, active=True).exists():
-        raise ValidationFailed("本社区已有同名商品", fields={"name": "本社区已有同名商品"})
+        raise ValidationFailed(gettext("本社区已有同名商品"), fields={"name": gettext("本社区已有同名商品")})
     goods.set_place_codes(community_code=community.code)
     goods.save()
     audit_record(
@@ -75,7 +78,7 @@ def _goods_locked(actor: Actor | None, goods_id: Any, perm: str = "points.manage
         pk = 0
     goods = Goods.objects.select_for_update().filter(pk=pk).first() if pk else None
     if goods is None:
-        raise NotFound("商品不存在")
+        raise NotFound(gettext("商品不存在"))
     if perm:
         require(actor, perm, goods)
     return goods
@@ -94,8 +97,8 @@ def _move(actor: Actor | None, goods: Goods, kind: str, quantity: int, **extra: 
 def goods_restock(*, actor: Actor | None, goods_id: Any, quantity: Any, note: str = "") -> StockMove:
     goods = _goods_locked(actor, goods_id)
     errors: dict[str, str] = {}
-    n = _whole(errors, "quantity", quantity, "入库数量", 1, MAX_STOCK)
-    note = _text(errors, "note", note, "说明", 200, required=False)
+    n = _whole(errors, "quantity", quantity, gettext("入库数量"), 1, MAX_STOCK)
+    note = _text(errors, "note", note, gettext("说明"), 200, required=False)
     raise_errors(errors)
     Goods.objects.filter(pk=goods.pk).update(stock=F("stock") + n)
     move = _move(actor, goods, StockMoveKind.RESTOCK, n, note=note)
@@ -108,10 +111,10 @@ def goods_stocktake(*, actor: Actor | None, goods_id: Any, counted: Any, note: s
     """盘点: the counted quantity becomes the stock; the difference is recorded (and needs a note)."""
     goods = _goods_locked(actor, goods_id)
     errors: dict[str, str] = {}
-    n = _whole(errors, "counted", counted, "实盘数量", 0, MAX_STOCK)
-    note = _text(errors, "note", note, "差异说明", 200, required=False)
+    n = _whole(errors, "counted", counted, gettext("实盘数量"), 0, MAX_STOCK)
+    note = _text(errors, "note", note, gettext("差异说明"), 200, required=False)
     if "counted" not in errors and n != goods.stock and not note:
-        errors["note"] = "实盘数量与账面不符，请填写差异说明"
+        errors["note"] = gettext("实盘数量与账面不符，请填写差异说明")
     raise_errors(errors)
     move = _move(
         actor, goods, StockMoveKind.STOCKTAKE, n - goods.stock, expected=goods.stock, counted=n, note=note
@@ -135,8 +138,8 @@ def goods_donate(*, actor: Actor, goods_id: Any, quantity: Any, unit_id: Any, no
 
     goods = _goods_locked(actor, goods_id)
     errors: dict[str, str] = {}
-    n = _whole(errors, "quantity", quantity, "捐赠数量", 1, MAX_STOCK)
-    note = _text(errors, "note", note, "说明", 200, required=False)
+    n = _whole(errors, "quantity", quantity, gettext("捐赠数量"), 1, MAX_STOCK)
+    note = _text(errors, "note", note, gettext("说明"), 200, required=False)
     raise_errors(errors)
     try:
         provider = int(unit_id)
@@ -176,7 +179,7 @@ def redemption_make(
     """兑换. On H5 (``channel="h5"``) for the actor's own household; at the counter (``"counter"``) for the
     household whose code the staff member scanned."""
     errors: dict[str, str] = {}
-    n = _whole(errors, "quantity", quantity, "兑换数量", 1, 100)
+    n = _whole(errors, "quantity", quantity, gettext("兑换数量"), 1, 100)
     raise_errors(errors)
     goods = _goods_locked(actor, goods_id, perm="")
     if channel == Channel.COUNTER:
@@ -185,9 +188,14 @@ def redemption_make(
             Account.objects.filter(code=code, kind=AccountKind.HOUSEHOLD).select_related("household").first()
         )
         if not code or target is None or target.community_id != goods.community_id:
-            raise ValidationFailed("兑换码无效或不是本社区的家庭", fields={"household_code": "兑换码无效"})
+            raise ValidationFailed(
+                gettext("兑换码无效或不是本社区的家庭"), fields={"household_code": gettext("兑换码无效")}
+            )
         require(
-            actor, "points.serve_counter", target.household, error=Forbidden("只有本社区工作人员可以柜台兑换")
+            actor,
+            "points.serve_counter",
+            target.household,
+            error=Forbidden(gettext("只有本社区工作人员可以柜台兑换")),
         )
         household = target.household
     elif channel == Channel.H5:
@@ -196,14 +204,17 @@ def redemption_make(
         own = sorted(scope_of(actor).household_ids)
         household = Household.objects.filter(pk__in=own, community_code=goods.community_code).first()
         if household is None:
-            raise NotFound("商品不存在")
+            raise NotFound(gettext("商品不存在"))
     else:
-        raise ValidationFailed("兑换方式无法识别", fields={"channel": "兑换方式无法识别"})
+        raise ValidationFailed(gettext("兑换方式无法识别"), fields={"channel": gettext("兑换方式无法识别")})
     assert household is not None
     if not goods.active:
-        raise Conflict(f"“{goods.name}”已下架")
+        raise Conflict(gettext("“%(name)s”已下架") % {"name": goods.name})
     if goods.stock < n:
-        raise Conflict(f"“{goods.name}”库存不足（剩余{goods.stock}{goods.unit_label}），兑换未成功")
+        raise Conflict(
+            gettext("“%(name)s”库存不足（剩余%(stock)s%(unit_label)s），兑换未成功")
+            % {"name": goods.name, "stock": goods.stock, "unit_label": goods.unit_label}
+        )
     if goods.household_limit:
         had = (
             Redemption.objects.filter(
@@ -213,13 +224,24 @@ def redemption_make(
         )
         if had + n > goods.household_limit:
             raise ValidationFailed(
-                f"“{goods.name}”每户每年限兑{goods.household_limit}{goods.unit_label}，本户已兑{had}{goods.unit_label}",
-                fields={"quantity": "超过每户限兑数量"},
+                gettext(
+                    "“%(name)s”每户每年限兑%(household_limit)s%(unit_label)s，本户已兑%(had)s%(unit_label)s"
+                )
+                % {
+                    "name": goods.name,
+                    "household_limit": goods.household_limit,
+                    "unit_label": goods.unit_label,
+                    "had": had,
+                },
+                fields={"quantity": gettext("超过每户限兑数量")},
             )
     cost = goods.price * n
     account = household_account(household, lock=True)
     if account.balance < cost:
-        raise Conflict(f"积分余额不足：需要{cost}分，当前{account.balance}分")
+        raise Conflict(
+            gettext("积分余额不足：需要%(cost)s分，当前%(balance)s分")
+            % {"cost": cost, "balance": account.balance}
+        )
     shop = community_account(goods.community, AccountKind.SHOP)
     posting = post_entry(
         actor=actor,

@@ -10,7 +10,8 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core.access import actor_of, console_login_required
@@ -70,7 +71,7 @@ def rule_list(request: HttpRequest) -> HttpResponse:
             errors = exc.fields or {"__all__": exc.message}
             _fail(request, exc)
         else:
-            messages.success(request, f"已发布规则“{rule.name}”")
+            messages.success(request, gettext("已发布规则“%(name)s”") % {"name": rule.name})
             return redirect("points:rules")
     return render(
         request,
@@ -118,7 +119,11 @@ def rule_detail(request: HttpRequest, rule_id: int) -> HttpResponse:
             errors = exc.fields or {"__all__": exc.message}
             _fail(request, exc)
         else:
-            messages.success(request, f"已发布“{new.name}”第{new.version}版，自{new.valid_from}起执行")
+            messages.success(
+                request,
+                gettext("已发布“%(name)s”第%(version)s版，自%(valid_from)s起执行")
+                % {"name": new.name, "version": new.version, "valid_from": new.valid_from},
+            )
             return redirect("points:rule_detail", rule_id=new.pk)
     versions = selectors.rule_versions(rule)
     initial = {
@@ -167,7 +172,9 @@ def claim_list(request: HttpRequest) -> HttpResponse:
             errors = exc.fields or {"__all__": exc.message}
             _fail(request, exc)
         else:
-            messages.success(request, f"已登记积分申报（{claim.rule.name}），待评议")
+            messages.success(
+                request, gettext("已登记积分申报（%(name)s），待评议") % {"name": claim.rule.name}
+            )
             return redirect("points:claims")
     status = request.GET.get("status", ClaimStatus.PENDING)
     if status not in ClaimStatus.values and status != "all":
@@ -208,7 +215,10 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
             members_present=form.text("members_present"),
             note=form.text("note"),
         )
-        messages.success(request, f"已登记{m.held_on:%m月%d日}评议会")
+        messages.success(
+            request,
+            gettext("已登记%(held_on)s评议会") % {"held_on": dateformat.format(m.held_on, gettext("m月d日"))},
+        )
     except ApplicationError as exc:
         _fail(request, exc)
     return redirect("points:claims")
@@ -227,7 +237,11 @@ def claim_decide(request: HttpRequest, claim_id: int) -> HttpResponse:
             points=form.text("points"),
             reason=form.text("reason"),
         )
-        messages.success(request, f"评议结果：{c.get_status_display()}（{c.final_points}分）")
+        messages.success(
+            request,
+            gettext("评议结果：%(value)s（%(final_points)s分）")
+            % {"value": c.get_status_display(), "final_points": c.final_points},
+        )
     except ApplicationError as exc:
         _fail(request, exc)
     return redirect("points:claims")
@@ -239,7 +253,7 @@ def claims_harvest(request: HttpRequest) -> HttpResponse:
     form = MeetingForm(request.POST)
     try:
         n = harvest.claims_harvest(actor=actor_of(request), community_id=form.number("community_id") or 0)
-        messages.success(request, f"已从志愿服务、在职党员服务记录生成{n}条待评议申报")
+        messages.success(request, gettext("已从志愿服务、在职党员服务记录生成%(n)s条待评议申报") % {"n": n})
     except ApplicationError as exc:
         _fail(request, exc)
     return redirect("points:claims")
@@ -317,7 +331,11 @@ def posting_reverse(request: HttpRequest, posting_id: int) -> HttpResponse:
     except ApplicationError as exc:
         _fail(request, exc)
     else:
-        messages.success(request, f"已冲正第{original.seq}号分录（冲正分录第{reversal.seq}号）")
+        messages.success(
+            request,
+            gettext("已冲正第%(seq)s号分录（冲正分录第%(seq2)s号）")
+            % {"seq": original.seq, "seq2": reversal.seq},
+        )
     return redirect(f"{reverse('points:postings')}?community_code={original.community_code}")
 
 
@@ -342,7 +360,7 @@ def goods_list(request: HttpRequest) -> HttpResponse:
             errors = exc.fields or {"__all__": exc.message}
             _fail(request, exc)
         else:
-            messages.success(request, f"已上架“{g.name}”")
+            messages.success(request, gettext("已上架“%(name)s”") % {"name": g.name})
             return redirect("points:goods")
     return render(
         request,
@@ -386,9 +404,9 @@ def goods_detail(request: HttpRequest, goods_id: int) -> HttpResponse:
                     note=form.text("note"),
                 )
             else:
-                messages.error(request, "操作无法识别")
+                messages.error(request, gettext("操作无法识别"))
                 return redirect("points:goods_detail", goods_id=goods.pk)
-            messages.success(request, "库存已更新")
+            messages.success(request, gettext("库存已更新"))
         except ApplicationError as exc:
             _fail(request, exc)
         return redirect("points:goods_detail", goods_id=goods.pk)
@@ -423,7 +441,7 @@ def counter(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             _fail(request, exc)
         else:
-            messages.success(request, f"兑换成功，单号{r.number}")
+            messages.success(request, gettext("兑换成功，单号%(number)s") % {"number": r.number})
             return redirect("points:receipt", redemption_id=r.pk)
     return render(
         request,

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core.access import actor_of, h5_login_required
@@ -49,7 +50,9 @@ def report(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             error = exc
         else:
-            messages.success(request, f"已提交“{claim.rule.name}”，将在评议会上评议")
+            messages.success(
+                request, gettext("已提交“%(name)s”，将在评议会上评议") % {"name": claim.rule.name}
+            )
             return redirect("points_h5:mine")
     return render(
         request,
@@ -96,7 +99,7 @@ def redeem(request: HttpRequest) -> HttpResponse:
             raise Http404 from exc
         messages.error(request, exc.message)
         return redirect("points_h5:shop")
-    messages.success(request, f"兑换成功，请凭单号{r.number}到积分超市领取")
+    messages.success(request, gettext("兑换成功，请凭单号%(number)s到积分超市领取") % {"number": r.number})
     return redirect("points_h5:receipt", redemption_id=r.pk)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from gongzhi.core.errors import ValidationFailed
 
 
@@ -13,7 +15,7 @@ def _raise(errors: dict[str, str]) -> None:
 def _text(errors: dict[str, str], name: str, value: str, label: str, max_len: int, required: bool) -> str:
     value = (value or "").strip()
     if required and not value:
-        errors[name] = f"请填写{label}"
+        errors[name] = gettext("请填写%(label)s") % {"label": label}
     elif len(value) > max_len:
-        errors[name] = f"{label}不能超过{max_len}个字"
+        errors[name] = gettext("%(label)s不能超过%(max_len)s个字") % {"label": label, "max_len": max_len}
     return value

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.errors import Conflict, NotFound
@@ -35,7 +36,7 @@ def _write(
     actor: Actor | None, session: TrainingSession, trainee: Trainee, at: dt.datetime, source: str
 ) -> TrainingAttendance:
     if TrainingAttendance.objects.filter(session=session, trainee=trainee).exists():
-        raise Conflict(f"{trainee.name}已签到", code="already_checked_in")
+        raise Conflict(gettext("%(name)s已签到") % {"name": trainee.name}, code="already_checked_in")
     row = TrainingAttendance(
         session=session,
         trainee=trainee,
@@ -48,7 +49,7 @@ def _write(
         with transaction.atomic():
             row.save()
     except IntegrityError as exc:
-        raise Conflict(f"{trainee.name}已签到", code="already_checked_in") from exc
+        raise Conflict(gettext("%(name)s已签到") % {"name": trainee.name}, code="already_checked_in") from exc
     TrainingSession.objects.filter(pk=session.pk).update(attended_count=F("attended_count") + 1)
     return row
 
@@ -58,17 +59,19 @@ def training_check_in_by_qr(*, actor: Actor, token: str) -> TrainingAttendance:
     session = training_session_by_token(token)
     trainee = trainee_of(actor)
     if trainee is None:
-        raise Conflict("您还不是网格学院的学员，请联系社区登记", code="not_a_trainee")
+        raise Conflict(gettext("您还不是网格学院的学员，请联系社区登记"), code="not_a_trainee")
     session = TrainingSession.objects.select_for_update(of=("self",)).get(pk=session.pk)
     now = clock.now()
     if session.status != SessionStatus.SCHEDULED:
-        raise Conflict("该场培训已取消", code="session_cancelled")
+        raise Conflict(gettext("该场培训已取消"), code="session_cancelled")
     if now < session.starts_at - EARLY_CHECK_IN:
         raise Conflict(
-            f"培训尚未开始，请于{_fmt(session.starts_at - EARLY_CHECK_IN)}后签到", code="too_early"
+            gettext("培训尚未开始，请于%(value)s后签到")
+            % {"value": _fmt(session.starts_at - EARLY_CHECK_IN)},
+            code="too_early",
         )
     if now >= session.ends_at:
-        raise Conflict("培训已结束，不能扫码签到，请联系组织者补登", code="session_over")
+        raise Conflict(gettext("培训已结束，不能扫码签到，请联系组织者补登"), code="session_over")
     row = _write(actor, session, trainee, now, CheckInSource.QR)
     audit_record(
         actor=actor,
@@ -86,10 +89,10 @@ def training_attendance_record(*, actor: Actor, session_id: int, trainee_id: int
     require(actor, "training.manage_training", visible)
     session = TrainingSession.objects.select_for_update(of=("self",)).get(pk=visible.pk)
     if session.status != SessionStatus.SCHEDULED:
-        raise Conflict("该场培训已取消", code="session_cancelled")
+        raise Conflict(gettext("该场培训已取消"), code="session_cancelled")
     trainee = Trainee.objects.filter(pk=trainee_id, active=True, district_code=session.district_code).first()
     if trainee is None:
-        raise NotFound("学员不存在或无权查看")
+        raise NotFound(gettext("学员不存在或无权查看"))
     row = _write(actor, session, trainee, session.starts_at, CheckInSource.ORGANIZER)
     audit_record(
         actor=actor,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core import bounds
@@ -43,15 +44,20 @@ def training_certificate_issue(*, actor: Actor, course_id: int, trainee_id: int)
     require(actor, "training.manage_training", course)
     trainee = Trainee.objects.filter(pk=trainee_id, district_code=course.district_code).first()
     if trainee is None:
-        raise NotFound("学员不存在或无权查看")
-    refuse_own_work(actor, trainee.user_id, what="为本人发放结业证书")
+        raise NotFound(gettext("学员不存在或无权查看"))
+    refuse_own_work(actor, trainee.user_id, what=gettext("为本人发放结业证书"))
     plan = TrainingPlan.objects.select_for_update(of=("self",)).get(pk=course.plan_id)
     if CompletionCertificate.objects.filter(course=course, trainee=trainee).exists():
-        raise Conflict(f"{trainee.name}已取得本课程结业证书", code="already_issued")
+        raise Conflict(
+            gettext("%(name)s已取得本课程结业证书") % {"name": trainee.name}, code="already_issued"
+        )
     hours = _attended_hours(course.pk, trainee, course.steps)
     if hours is None:
         what = "全部阶段" if course.steps > 1 else "本课程"
-        raise Conflict(f"{trainee.name}尚未参加{what}培训，不能发放结业证书", code="not_completed")
+        raise Conflict(
+            gettext("%(name)s尚未参加%(what)s培训，不能发放结业证书") % {"name": trainee.name, "what": what},
+            code="not_completed",
+        )
     plan.certificates_issued += 1
     plan.save(update_fields=["certificates_issued", "updated_at"])
     number = f"PX-{plan.community_code or plan.subdistrict_code}-{plan.year}-{plan.certificates_issued:04d}"
@@ -87,10 +93,10 @@ def training_certificates_bulk_issue(
     ids = list(dict.fromkeys(i for i in trainee_ids if isinstance(i, int) and bounds.int_in_range(i)))
     found = {t.pk: t for t in Trainee.objects.filter(pk__in=ids, district_code=course.district_code)}
     if not ids or len(ids) != len(trainee_ids) or len(found) != len(ids):
-        raise NotFound("学员不存在或无权查看")
+        raise NotFound(gettext("学员不存在或无权查看"))
     trainees = [found[i] for i in ids]
     for t in trainees:
-        refuse_own_work(actor, t.user_id, what="为本人发放结业证书")
+        refuse_own_work(actor, t.user_id, what=gettext("为本人发放结业证书"))
     plan = TrainingPlan.objects.select_for_update(of=("self",)).get(pk=course.plan_id)
     held = set(
         CompletionCertificate.objects.filter(course=course, trainee_id__in=ids).values_list(
@@ -99,7 +105,7 @@ def training_certificates_bulk_issue(
     )
     if held:
         name = next(t.name for t in trainees if t.pk in held)
-        raise Conflict(f"{name}已取得本课程结业证书", code="already_issued")
+        raise Conflict(gettext("%(name)s已取得本课程结业证书") % {"name": name}, code="already_issued")
     done: dict[int, set[int]] = {i: set() for i in ids}
     hours: dict[int, Decimal] = {i: Decimal(0) for i in ids}
     for tid, step, start, end in (
@@ -113,7 +119,10 @@ def training_certificates_bulk_issue(
     short = next((t for t in trainees if not done[t.pk] >= steps), None)
     if short is not None:
         what = "全部阶段" if course.steps > 1 else "本课程"
-        raise Conflict(f"{short.name}尚未参加{what}培训，不能发放结业证书", code="not_completed")
+        raise Conflict(
+            gettext("%(name)s尚未参加%(what)s培训，不能发放结业证书") % {"name": short.name, "what": what},
+            code="not_completed",
+        )
     first = plan.certificates_issued + 1
     plan.certificates_issued += len(trainees)
     plan.save(update_fields=["certificates_issued", "updated_at"])

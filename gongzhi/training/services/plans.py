@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core import bounds
@@ -31,7 +32,7 @@ def _place(place_code: str) -> tuple[str, object, str]:
     sub = Subdistrict.objects.filter(code=code).first() if code else None
     if sub is not None:
         return PlanLevel.SUBDISTRICT, sub, sub.name
-    raise ValidationFailed("请选择街道或社区", fields={"place_code": "请选择街道或社区"})
+    raise ValidationFailed(gettext("请选择街道或社区"), fields={"place_code": gettext("请选择街道或社区")})
 
 
 @transaction.atomic
@@ -51,22 +52,25 @@ def training_plan_create(
         "training.manage_training",
         place,
         error=ValidationFailed(
-            "只能为本人负责的街道或社区制定计划", fields={"place_code": "只能为本人负责的街道或社区制定计划"}
+            gettext("只能为本人负责的街道或社区制定计划"),
+            fields={"place_code": gettext("只能为本人负责的街道或社区制定计划")},
         ),
     )
     errors: dict[str, str] = {}
-    title = _text(errors, "title", title, "计划名称", 100, True)
-    notes = _text(errors, "notes", notes, "说明", 2000, False)
+    title = _text(errors, "title", title, gettext("计划名称"), 100, True)
+    notes = _text(errors, "notes", notes, gettext("说明"), 2000, False)
     if not isinstance(year, int) or not bounds.year_in_range(year):
         errors["year"] = bounds.YEAR_MESSAGE
     for field, value in (("target_sessions", target_sessions), ("target_hours", target_hours)):
         if not isinstance(value, int) or not 0 <= value <= 100000:
-            errors[field] = "计划场次和学时应为0到100000之间的整数"
+            errors[field] = gettext("计划场次和学时应为0到100000之间的整数")
     _raise(errors)
     codes = {"subdistrict_code": place.subdistrict_code, "district_code": place.district_code}  # type: ignore[attr-defined]
     community_code = place.code if level == PlanLevel.COMMUNITY else ""  # type: ignore[attr-defined]
     if TrainingPlan.objects.filter(year=year, community_code=community_code, title=title, **codes).exists():
-        raise ValidationFailed("本年度已有同名培训计划", fields={"title": "本年度已有同名培训计划"})
+        raise ValidationFailed(
+            gettext("本年度已有同名培训计划"), fields={"title": gettext("本年度已有同名培训计划")}
+        )
     plan = TrainingPlan(
         year=year,
         level=level,
@@ -105,19 +109,19 @@ def course_create(*, actor: Actor, plan_id: int, data: CourseInput) -> Course:
     try:
         plan = training_plan_get_for_actor(actor=actor, plan_id=plan_id)
     except NotFound:
-        raise NotFound("培训计划不存在或无权查看") from None
+        raise NotFound(gettext("培训计划不存在或无权查看")) from None
     require(actor, "training.manage_training", plan)
     errors: dict[str, str] = {}
-    title = _text(errors, "title", data.title, "课程名称", 100, True)
-    topic = _text(errors, "topic", data.topic, "主题", 200, False)
-    trainer = _text(errors, "trainer_name", data.trainer_name, "授课人", 50, True)
+    title = _text(errors, "title", data.title, gettext("课程名称"), 100, True)
+    topic = _text(errors, "topic", data.topic, gettext("主题"), 200, False)
+    trainer = _text(errors, "trainer_name", data.trainer_name, gettext("授课人"), 50, True)
     if data.trainer_kind not in TrainerKind.values:
-        errors["trainer_kind"] = "请选择授课人类型（专家学者、社会工作者或工作人员）"
+        errors["trainer_kind"] = gettext("请选择授课人类型（专家学者、社会工作者或工作人员）")
     if data.format not in CourseFormat.values:
-        errors["format"] = "请选择培训形式"
+        errors["format"] = gettext("请选择培训形式")
     steps = data.steps if isinstance(data.steps, int) else 0
     if data.format == CourseFormat.CAMP and not 2 <= steps <= 20:
-        errors["steps"] = "训练营应有2到20个阶段"
+        errors["steps"] = gettext("训练营应有2到20个阶段")
     elif data.format != CourseFormat.CAMP:
         steps = 1
     _raise(errors)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core import bounds
@@ -48,30 +49,30 @@ def training_session_schedule(
     course = course_get_for_actor(actor=actor, course_id=course_id)
     require(actor, "training.manage_training", course)
     errors: dict[str, str] = {}
-    place_text = _text(errors, "place_text", place_text, "地点", 200, False)
+    place_text = _text(errors, "place_text", place_text, gettext("地点"), 200, False)
     if (
         starts_at is None
         or ends_at is None
         or not bounds.date_in_range(starts_at)
         or not bounds.date_in_range(ends_at)
     ):
-        errors["starts_at"] = "请填写开始时间和结束时间"
+        errors["starts_at"] = gettext("请填写开始时间和结束时间")
     elif ends_at <= starts_at:
-        errors["ends_at"] = "结束时间应晚于开始时间"
+        errors["ends_at"] = gettext("结束时间应晚于开始时间")
     elif ends_at - starts_at > dt.timedelta(hours=12):
-        errors["ends_at"] = "一场培训不能超过12小时"
+        errors["ends_at"] = gettext("一场培训不能超过12小时")
     elif not past_ok and starts_at < timezone.now():
-        errors["starts_at"] = "不能安排在已经过去的时间"
+        errors["starts_at"] = gettext("不能安排在已经过去的时间")
     if not isinstance(step, int) or not 1 <= step <= course.steps:
-        errors["step"] = f"阶段应为1到{course.steps}"
+        errors["step"] = gettext("阶段应为1到%(steps)s") % {"steps": course.steps}
     venue = None
     if venue_id:
         try:
             venue = venue_get_for_actor(actor=actor, venue_id=venue_id)
         except Exception:
-            errors["venue_id"] = "阵地不存在或无权使用"
+            errors["venue_id"] = gettext("阵地不存在或无权使用")
     if venue is None and not place_text:
-        errors["place_text"] = "请选择阵地或填写地点"
+        errors["place_text"] = gettext("请选择阵地或填写地点")
     _raise(errors)
     assert starts_at is not None and ends_at is not None
     session = TrainingSession(
@@ -127,7 +128,9 @@ def training_session_cancel(*, actor: Actor, session_id: int, reason: str = "") 
     session = TrainingSession.objects.select_for_update(of=("self",)).get(pk=visible.pk)
     check_move(SESSION, SessionStatus.CANCELLED, session.status)
     if session.attended_count:
-        raise ValidationFailed("已有学员签到，不能取消", fields={"session_id": "已有学员签到，不能取消"})
+        raise ValidationFailed(
+            gettext("已有学员签到，不能取消"), fields={"session_id": gettext("已有学员签到，不能取消")}
+        )
     session.status = SessionStatus.CANCELLED
     session.save(update_fields=["status", "updated_at"])
     if session.booking_id:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core import bounds
@@ -30,7 +31,7 @@ def _community(community_id: int) -> Community:
         Community.objects.filter(pk=community_id).first() if bounds.int_in_range(community_id or 0) else None
     )
     if community is None:
-        raise ValidationFailed("请选择社区", fields={"community_id": "请选择社区"})
+        raise ValidationFailed(gettext("请选择社区"), fields={"community_id": gettext("请选择社区")})
     return community
 
 
@@ -38,11 +39,11 @@ def _new_trainee(
     community: Community, name: str, kind: str, user_id: int | None, volunteer_id: int | None
 ) -> Trainee:
     errors: dict[str, str] = {}
-    name = _text(errors, "name", name, "姓名", 50, True)
+    name = _text(errors, "name", name, gettext("姓名"), 50, True)
     if kind not in TraineeKind.values:
-        errors["kind"] = "学员类别应为社区工作者、网格员或志愿者"
+        errors["kind"] = gettext("学员类别应为社区工作者、网格员或志愿者")
     if user_id and Trainee.objects.filter(user_id=user_id).exists():
-        errors["user_id"] = "该账号已登记为学员"
+        errors["user_id"] = gettext("该账号已登记为学员")
     _raise(errors)
     t = Trainee(
         community=community, name=name, kind=kind, user_id=user_id or None, volunteer_id=volunteer_id or None
@@ -70,14 +71,15 @@ def trainee_register(
         "training.manage_training",
         community,
         error=ValidationFailed(
-            "只能为本人负责的社区登记学员", fields={"community_id": "只能为本人负责的社区登记学员"}
+            gettext("只能为本人负责的社区登记学员"),
+            fields={"community_id": gettext("只能为本人负责的社区登记学员")},
         ),
     )
     if user_id and not User.objects.filter(pk=user_id).exists():
-        raise ValidationFailed("账号不存在", fields={"user_id": "账号不存在"})
+        raise ValidationFailed(gettext("账号不存在"), fields={"user_id": gettext("账号不存在")})
     if volunteer_id and not Volunteer.objects.filter(pk=volunteer_id, community_code=community.code).exists():
         raise ValidationFailed(
-            "志愿者不存在或不在本社区", fields={"volunteer_id": "志愿者不存在或不在本社区"}
+            gettext("志愿者不存在或不在本社区"), fields={"volunteer_id": gettext("志愿者不存在或不在本社区")}
         )
     trainee = _new_trainee(community, name, kind, user_id, volunteer_id)
     trainee.save()
@@ -120,19 +122,19 @@ def qualification_record(
     try:
         trainee = trainee_get_for_actor(actor=actor, trainee_id=trainee_id)
     except NotFound:
-        raise NotFound("学员不存在或无权查看") from None
+        raise NotFound(gettext("学员不存在或无权查看")) from None
     require(actor, "training.manage_training", trainee)
     errors: dict[str, str] = {}
-    number = _text(errors, "number", number, "证书编号", 50, True)
-    level = _text(errors, "level", level, "等级", 50, False)
+    number = _text(errors, "number", number, gettext("证书编号"), 50, True)
+    level = _text(errors, "level", level, gettext("等级"), 50, False)
     if kind not in QualificationKind.values:
-        errors["kind"] = "资格应为持证社工、和谐使者或网格员证书"
+        errors["kind"] = gettext("资格应为持证社工、和谐使者或网格员证书")
     if issued_on is None or not bounds.date_in_range(issued_on) or issued_on > timezone.localdate():
-        errors["issued_on"] = "请填写取得日期（不晚于今天）"
+        errors["issued_on"] = gettext("请填写取得日期（不晚于今天）")
     elif expires_on is not None and (not bounds.date_in_range(expires_on) or expires_on <= issued_on):
-        errors["expires_on"] = "有效期应晚于取得日期"
+        errors["expires_on"] = gettext("有效期应晚于取得日期")
     if not errors.get("number") and Qualification.objects.filter(kind=kind, number=number).exists():
-        errors["number"] = "该证书编号已登记"
+        errors["number"] = gettext("该证书编号已登记")
     _raise(errors)
     assert issued_on is not None
     q = Qualification(
@@ -175,7 +177,8 @@ def qualifications_bulk_record(*, actor: Actor | None, rows: list[QualificationR
         )
         if bad:
             raise ValidationFailed(
-                f"第{len(out) + 1}条资格证书无效或编号重复", fields={"rows": "资格证书无效或编号重复"}
+                gettext("第%(value)s条资格证书无效或编号重复") % {"value": len(out) + 1},
+                fields={"rows": gettext("资格证书无效或编号重复")},
             )
         seen.add(key)
         q = Qualification(
@@ -194,7 +197,7 @@ def qualifications_bulk_record(*, actor: Actor | None, rows: list[QualificationR
         .filter(kind__in=sorted({k for k, _n in seen}))
         .exists()
     ):
-        raise ValidationFailed("资格证书编号已登记", fields={"rows": "资格证书编号已登记"})
+        raise ValidationFailed(gettext("资格证书编号已登记"), fields={"rows": gettext("资格证书编号已登记")})
     Qualification.objects.bulk_create(out, batch_size=500)
     if out:
         audit_record(

@@ -9,7 +9,8 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core.access import actor_of, console_login_required
@@ -48,7 +49,11 @@ def _places(actor: Any) -> list[tuple[str, str]]:
     subs = Subdistrict.objects.filter(code__in=sorted({c.subdistrict_code for c in communities})).order_by(
         "code"
     )
-    out += [(s.code, f"{s.name}（街道）") for s in subs if allowed(actor, "training.manage_training", s)]
+    out += [
+        (s.code, gettext("%(name)s（街道）") % {"name": s.name})
+        for s in subs
+        if allowed(actor, "training.manage_training", s)
+    ]
     out += [(c.code, c.name) for c in communities]
     return out
 
@@ -68,7 +73,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             errors = exc.fields or {"__all__": exc.message}
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"已制定“{plan.title}”")
+            messages.success(request, gettext("已制定“%(title)s”") % {"title": plan.title})
             return redirect("training:plan_detail", plan_id=plan.pk)
     year = year_or_none(request.GET.get("year"))
     return render(
@@ -102,7 +107,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
             errors = exc.fields or {"__all__": exc.message}
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"已新增课程“{course.title}”")
+            messages.success(request, gettext("已新增课程“%(title)s”") % {"title": course.title})
             return redirect("training:course_detail", course_id=course.pk)
     return render(
         request,
@@ -161,7 +166,12 @@ def session_create(request: HttpRequest, course_id: int) -> HttpResponse:
             actor=actor_of(request), course_id=course_id, **SessionForm(request.POST).session_kwargs()
         )
         messages.success(
-            request, f"已安排第{s.step}阶段培训：{timezone.localtime(s.starts_at):%m月%d日 %H:%M}"
+            request,
+            gettext("已安排第%(step)s阶段培训：%(value)s")
+            % {
+                "step": s.step,
+                "value": dateformat.format(timezone.localtime(s.starts_at), gettext("m月d日 H:i")),
+            },
         )
     except NotFound as exc:
         raise _not_found(exc) from exc
@@ -179,7 +189,7 @@ def certificate_create(request: HttpRequest, course_id: int) -> HttpResponse:
             course_id=course_id,
             trainee_id=TraineeChoiceForm(request.POST).number("trainee_id") or 0,
         )
-        messages.success(request, f"已发放结业证书 {cert.number}")
+        messages.success(request, gettext("已发放结业证书 %(number)s") % {"number": cert.number})
     except ApplicationError as exc:
         if exc.status == 404 and "课程" in exc.message:
             raise Http404(exc.message) from exc
@@ -255,7 +265,7 @@ def attendance_create(request: HttpRequest, session_id: int) -> HttpResponse:
             session_id=session_id,
             trainee_id=TraineeChoiceForm(request.POST).number("trainee_id") or 0,
         )
-        messages.success(request, f"已登记{row.trainee.name}签到")
+        messages.success(request, gettext("已登记%(name)s签到") % {"name": row.trainee.name})
     except ApplicationError as exc:
         if exc.status == 404 and "场次" in exc.message:
             raise Http404(exc.message) from exc
@@ -286,7 +296,7 @@ def trainee_list(request: HttpRequest) -> HttpResponse:
             errors = exc.fields or {"__all__": exc.message}
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"已登记学员{t.name}")
+            messages.success(request, gettext("已登记学员%(name)s") % {"name": t.name})
             return redirect("training:trainees")
     kind = request.GET.get("kind", "")[:16]
     rows = list(selectors.trainee_list_for_actor(actor=actor, kind=kind)[:1000])
@@ -320,7 +330,10 @@ def qualification_create(request: HttpRequest, trainee_id: int) -> HttpResponse:
             trainee_id=trainee_id,
             **QualificationForm(request.POST).qualification_kwargs(),
         )
-        messages.success(request, f"已登记{q.get_kind_display()} {q.number}")
+        messages.success(
+            request,
+            gettext("已登记%(value)s %(number)s") % {"value": q.get_kind_display(), "number": q.number},
+        )
     except NotFound as exc:
         raise _not_found(exc) from exc
     except ApplicationError as exc:

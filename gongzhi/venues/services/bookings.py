@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core import bounds
@@ -56,30 +57,32 @@ def _check(actor: Actor | None, venue: Venue, data: BookingInput, *, past_ok: bo
     errors: dict[str, str] = {}
     purpose = (data.purpose or "").strip()
     if not purpose:
-        errors["purpose"] = "请填写用途"
+        errors["purpose"] = gettext("请填写用途")
     elif len(purpose) > 100:
-        errors["purpose"] = "用途不能超过100个字"
+        errors["purpose"] = gettext("用途不能超过100个字")
     start, end = data.starts_at, data.ends_at
     if start is None or end is None or not bounds.date_in_range(start) or not bounds.date_in_range(end):
-        errors["starts_at"] = "请填写开始时间和结束时间"
+        errors["starts_at"] = gettext("请填写开始时间和结束时间")
     elif end <= start:
-        errors["ends_at"] = "结束时间应晚于开始时间"
+        errors["ends_at"] = gettext("结束时间应晚于开始时间")
     elif end - start > dt.timedelta(hours=MAX_HOURS):
-        errors["ends_at"] = f"一次预约不能超过{MAX_HOURS}小时"
+        errors["ends_at"] = gettext("一次预约不能超过%(MAX_HOURS)s小时") % {"MAX_HOURS": MAX_HOURS}
     elif not past_ok and start < timezone.now():
-        errors["starts_at"] = "不能预约已经过去的时间"
+        errors["starts_at"] = gettext("不能预约已经过去的时间")
     elif start > timezone.now() + dt.timedelta(days=MAX_AHEAD_DAYS):
-        errors["starts_at"] = "最多可预约一年以内的时间"
+        errors["starts_at"] = gettext("最多可预约一年以内的时间")
     elif not hours.is_open_between(venue, start, end):
-        errors["starts_at"] = f"所选时间不在开放时间内（{hours.describe(venue)}）"
+        errors["starts_at"] = gettext("所选时间不在开放时间内（%(value)s）") % {
+            "value": hours.describe(venue)
+        }
     if not isinstance(data.attendees, int) or not 1 <= data.attendees <= 100000:
-        errors["attendees"] = "人数应为正整数"
+        errors["attendees"] = gettext("人数应为正整数")
     elif data.attendees > venue.capacity:
-        errors["attendees"] = f"人数超过阵地容纳人数（{venue.capacity}人）"
+        errors["attendees"] = gettext("人数超过阵地容纳人数（%(capacity)s人）") % {"capacity": venue.capacity}
     if data.booker_kind not in BookerKind.values:
-        errors["booker_kind"] = "请选择预约方"
+        errors["booker_kind"] = gettext("请选择预约方")
     if data.linked_kind not in LinkKind.values:
-        errors["linked_kind"] = "关联事项无法识别"
+        errors["linked_kind"] = gettext("关联事项无法识别")
     org = (data.organization_name or "").strip()[:100]
     unit = None
     if data.booker_kind == BookerKind.UNIT:
@@ -91,11 +94,11 @@ def _check(actor: Actor | None, venue: Venue, data: BookingInput, *, past_ok: bo
         if unit is None or not (
             actor is None or unit.liaison_id == actor.pk or allowed(actor, "venues.manage_venue", venue)
         ):
-            errors["unit_id"] = "请选择本社区的驻区单位（联络人为本单位预约）"
+            errors["unit_id"] = gettext("请选择本社区的驻区单位（联络人为本单位预约）")
         else:
             org = unit.name
     elif data.booker_kind == BookerKind.TEAM and not org:
-        errors["organization_name"] = "请填写志愿服务队或社会组织名称"
+        errors["organization_name"] = gettext("请填写志愿服务队或社会组织名称")
     if errors:
         raise ValidationFailed(next(iter(errors.values())), fields=errors)
     return {"purpose": purpose, "unit": unit, "organization_name": org}
@@ -110,7 +113,7 @@ def _locked_venue(actor: Actor | None, venue_id: int) -> Venue:
     )
     venue = Venue.objects.select_for_update(of=("self",)).filter(pk__in=ids).first()
     if venue is None:
-        raise NotFound("阵地不存在或无权查看")
+        raise NotFound(gettext("阵地不存在或无权查看"))
     return venue
 
 
@@ -119,7 +122,12 @@ def _write(actor: Actor | None, venue: Venue, data: BookingInput, clean: dict[st
     other = booking_overlapping(venue.pk, data.starts_at, data.ends_at)
     if other is not None:
         raise Conflict(
-            f"该时段已被预约：{_fmt(other.starts_at)}–{timezone.localtime(other.ends_at):%H:%M}“{other.purpose}”",
+            gettext("该时段已被预约：%(value)s–%(value2)s“%(purpose)s”")
+            % {
+                "value": _fmt(other.starts_at),
+                "value2": format(timezone.localtime(other.ends_at), "%H:%M"),
+                "purpose": other.purpose,
+            },
             code="booking_conflict",
         )
     booking = Booking(
@@ -143,7 +151,7 @@ def booking_create(*, actor: Actor, venue_id: int, data: BookingInput) -> Bookin
     venue = _locked_venue(actor, venue_id)
     require(actor, "venues.book_venue", venue)
     if not venue.active or not venue.bookable:
-        raise Conflict("该阵地暂不接受预约", code="not_bookable")
+        raise Conflict(gettext("该阵地暂不接受预约"), code="not_bookable")
     if data.booker_kind == BookerKind.STAFF and not allowed(actor, "venues.manage_venue", venue):
         from gongzhi.core.roles import PLACE_STAFF
         from gongzhi.core.scope import scope_of
@@ -174,12 +182,14 @@ def booking_cancel(*, actor: Actor, booking_id: int, reason: str = "") -> Bookin
     )
     booking = Booking.objects.select_for_update(of=("self",)).filter(pk__in=ids).first()
     if booking is None:
-        raise NotFound("预约不存在或无权查看")
+        raise NotFound(gettext("预约不存在或无权查看"))
     require(actor, "venues.cancel_booking", booking)
     check_move(BOOKING, BookingStatus.CANCELLED, booking.status)
     reason = (reason or "").strip()
     if len(reason) > 200:
-        raise ValidationFailed("取消原因不能超过200个字", fields={"reason": "取消原因不能超过200个字"})
+        raise ValidationFailed(
+            gettext("取消原因不能超过200个字"), fields={"reason": gettext("取消原因不能超过200个字")}
+        )
     booking.status = BookingStatus.CANCELLED
     booking.cancelled_at = timezone.now()
     booking.cancel_reason = reason
@@ -218,7 +228,11 @@ def bookings_bulk_record(*, actor: Actor | None, rows: list[BookingRow]) -> list
         s, e = r.data.starts_at, r.data.ends_at
         clash = next((h for h in held[vid] if h[0] < e and s < h[1]), None)
         if clash is not None:
-            raise Conflict(f"该时段已被预约：{_fmt(clash[0])}“{clash[2]}”", code="booking_conflict")
+            raise Conflict(
+                gettext("该时段已被预约：%(value)s“%(value2)s”")
+                % {"value": _fmt(clash[0]), "value2": clash[2]},
+                code="booking_conflict",
+            )
         held[vid].append((s, e, str(clean["purpose"])))
         booking = Booking(
             venue=venue,

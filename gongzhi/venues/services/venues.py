@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core import bounds
@@ -51,9 +52,9 @@ def _raise(errors: dict[str, str]) -> None:
 def _text(errors: dict[str, str], name: str, value: str, label: str, max_len: int, required: bool) -> str:
     value = (value or "").strip()
     if required and not value:
-        errors[name] = f"请填写{label}"
+        errors[name] = gettext("请填写%(label)s") % {"label": label}
     elif len(value) > max_len:
-        errors[name] = f"{label}不能超过{max_len}个字"
+        errors[name] = gettext("%(label)s不能超过%(max_len)s个字") % {"label": label, "max_len": max_len}
     return value
 
 
@@ -62,32 +63,32 @@ def _clean(data: VenueInput, community: Community) -> dict[str, Any]:
 
     errors: dict[str, str] = {}
     out: dict[str, Any] = {
-        "name": _text(errors, "name", data.name, "阵地名称", 100, True),
-        "address": _text(errors, "address", data.address, "地址", 200, True),
-        "manager_name": _text(errors, "manager_name", data.manager_name, "管理人", 50, False),
+        "name": _text(errors, "name", data.name, gettext("阵地名称"), 100, True),
+        "address": _text(errors, "address", data.address, gettext("地址"), 200, True),
+        "manager_name": _text(errors, "manager_name", data.manager_name, gettext("管理人"), 50, False),
     }
     if data.kind not in VenueKind.values:
-        errors["kind"] = "请选择阵地类型"
+        errors["kind"] = gettext("请选择阵地类型")
     if (data.lng is None) != (data.lat is None):
-        errors["lng"] = "经度和纬度需同时填写"
+        errors["lng"] = gettext("经度和纬度需同时填写")
     elif (
         data.lng is not None and data.lat is not None and not (73 <= data.lng <= 136 and 3 <= data.lat <= 54)
     ):
-        errors["lng"] = "坐标不在中国境内，请检查经纬度"
+        errors["lng"] = gettext("坐标不在中国境内，请检查经纬度")
     days = sorted({int(d) for d in data.open_weekdays if str(d).lstrip("-").isdigit()})
     if any(not 0 <= d <= 6 for d in days):
-        errors["open_weekdays"] = "开放日应为周一至周日"
+        errors["open_weekdays"] = gettext("开放日应为周一至周日")
     if data.opens_at is None or data.closes_at is None:
-        errors["opens_at"] = "请填写开放时间和关闭时间"
+        errors["opens_at"] = gettext("请填写开放时间和关闭时间")
     elif data.closes_at <= data.opens_at:
-        errors["closes_at"] = "关闭时间应晚于开放时间"
+        errors["closes_at"] = gettext("关闭时间应晚于开放时间")
     services = list(dict.fromkeys(s.strip()[:20] for s in data.services if s and s.strip()))
     if len(services) > 30:
-        errors["services"] = "服务项目不能超过30项"
+        errors["services"] = gettext("服务项目不能超过30项")
     if not isinstance(data.capacity, int) or not 1 <= data.capacity <= 10000:
-        errors["capacity"] = "容纳人数应为1到10000之间的整数"
+        errors["capacity"] = gettext("容纳人数应为1到10000之间的整数")
     if data.floor_area is not None and not 1 <= data.floor_area <= 1_000_000:
-        errors["floor_area"] = "面积应为1到1000000平方米"
+        errors["floor_area"] = gettext("面积应为1到1000000平方米")
     grid: Grid | None = None
     if data.grid_id:
         grid = (
@@ -96,7 +97,7 @@ def _clean(data: VenueInput, community: Community) -> dict[str, Any]:
             else None
         )
         if grid is None:
-            errors["grid_id"] = "网格不存在或不在本社区"
+            errors["grid_id"] = gettext("网格不存在或不在本社区")
     _raise(errors)
     lng, lat = data.lng, data.lat
     if lng is None and grid is not None:
@@ -125,7 +126,7 @@ def _community(community_id: int) -> Community:
         Community.objects.filter(pk=community_id).first() if bounds.int_in_range(community_id) else None
     )
     if community is None:
-        raise ValidationFailed("请选择社区", fields={"community_id": "请选择社区"})
+        raise ValidationFailed(gettext("请选择社区"), fields={"community_id": gettext("请选择社区")})
     return community
 
 
@@ -144,12 +145,13 @@ def venue_register(*, actor: Actor, community_id: int, data: VenueInput) -> Venu
         "venues.manage_venue",
         community,
         error=ValidationFailed(
-            "只能在本人负责的社区登记阵地", fields={"community_id": "只能在本人负责的社区登记阵地"}
+            gettext("只能在本人负责的社区登记阵地"),
+            fields={"community_id": gettext("只能在本人负责的社区登记阵地")},
         ),
     )
     clean = _clean(data, community)
     if Venue.objects.filter(community=community, name=clean["name"]).exists():
-        raise ValidationFailed("本社区已有同名阵地", fields={"name": "本社区已有同名阵地"})
+        raise ValidationFailed(gettext("本社区已有同名阵地"), fields={"name": gettext("本社区已有同名阵地")})
     venue = _new_venue(community, clean)
     venue.save()
     audit_record(
@@ -173,11 +175,11 @@ def venue_update(*, actor: Actor, venue_id: int, data: VenueInput) -> Venue:
         .first()
     )
     if venue is None:
-        raise NotFound("阵地不存在或无权查看")
+        raise NotFound(gettext("阵地不存在或无权查看"))
     require(actor, "venues.manage_venue", venue)
     clean = _clean(data, venue.community)
     if Venue.objects.filter(community=venue.community, name=clean["name"]).exclude(pk=venue.pk).exists():
-        raise ValidationFailed("本社区已有同名阵地", fields={"name": "本社区已有同名阵地"})
+        raise ValidationFailed(gettext("本社区已有同名阵地"), fields={"name": gettext("本社区已有同名阵地")})
     changed = [k for k, v in clean.items() if getattr(venue, k) != v]
     for k in changed:
         setattr(venue, k, clean[k])
@@ -195,7 +197,7 @@ def venue_deactivate(*, actor: Actor, venue_id: int) -> Venue:
     )
     venue = Venue.objects.select_for_update(of=("self",)).filter(pk__in=visible).first()
     if venue is None:
-        raise NotFound("阵地不存在或无权查看")
+        raise NotFound(gettext("阵地不存在或无权查看"))
     require(actor, "venues.manage_venue", venue)
     venue.active = False
     venue.save(update_fields=["active", "updated_at"])
@@ -215,17 +217,17 @@ def venue_inspect(
     """A standards inspection: the checklist items the venue meets; the others need work (整改)."""
     venue = venue_list_for_actor(actor=actor, active=None).filter(pk=venue_id).first()
     if venue is None:
-        raise NotFound("阵地不存在或无权查看")
+        raise NotFound(gettext("阵地不存在或无权查看"))
     require(actor, "venues.manage_venue", venue)
     errors: dict[str, str] = {}
     met = set(met_items)
     unknown = met - set(StandardItem.values)
     if unknown:
-        errors["met_items"] = f"无法识别的检查项：{'、'.join(sorted(unknown))}"
+        errors["met_items"] = gettext("无法识别的检查项：%(value)s") % {"value": "、".join(sorted(unknown))}
     day = inspected_on or timezone.localdate()
     if not bounds.date_in_range(day) or day > timezone.localdate():
-        errors["inspected_on"] = "检查日期不能晚于今天"
-    note = _text(errors, "note", note, "整改意见", 500, False)
+        errors["inspected_on"] = gettext("检查日期不能晚于今天")
+    note = _text(errors, "note", note, gettext("整改意见"), 500, False)
     _raise(errors)
     results = {item: item in met for item in StandardItem.values}
     inspection = VenueInspection(

@@ -9,7 +9,8 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core.access import actor_of, console_login_required
@@ -24,7 +25,7 @@ from gongzhi.venues.enums import SERVICES, BookerKind, LinkKind, StandardItem, V
 from gongzhi.venues.forms import BookingForm, InspectionForm, VenueForm
 from gongzhi.venues.services import bookings, venues
 
-WEEKDAY_CHOICES = [(i, f"周{d}") for i, d in enumerate(hours.WEEKDAYS)]
+WEEKDAY_CHOICES = [(i, gettext_lazy(name)) for i, name in enumerate(hours.WEEKDAY_NAMES)]
 
 
 def _communities(actor: Any) -> list[Any]:
@@ -53,7 +54,7 @@ def venue_list(request: HttpRequest) -> HttpResponse:
             errors = exc.fields or {"__all__": exc.message}
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"已登记阵地“{venue.name}”")
+            messages.success(request, gettext("已登记阵地“%(name)s”") % {"name": venue.name})
             return redirect("venues:detail", venue_id=venue.pk)
     f = {k: request.GET.get(k, "")[:24] for k in ("kind", "community_code")}
     rows = list(
@@ -122,7 +123,14 @@ def venue_book(request: HttpRequest, venue_id: int) -> HttpResponse:
         b = bookings.booking_create(
             actor=actor_of(request), venue_id=venue_id, data=BookingForm(request.POST).booking_input()
         )
-        messages.success(request, f"已预约：{timezone.localtime(b.starts_at):%m月%d日 %H:%M}“{b.purpose}”")
+        messages.success(
+            request,
+            gettext("已预约：%(value)s“%(purpose)s”")
+            % {
+                "value": dateformat.format(timezone.localtime(b.starts_at), gettext("m月d日 H:i")),
+                "purpose": b.purpose,
+            },
+        )
     except ApplicationError as exc:
         if exc.status == 404:
             raise Http404(exc.message) from exc
@@ -138,7 +146,9 @@ def venue_inspect(request: HttpRequest, venue_id: int) -> HttpResponse:
         row = venues.venue_inspect(
             actor=actor_of(request), venue_id=venue_id, met_items=form.met(), note=form.text("note")
         )
-        messages.success(request, f"已记录检查：{row.met}/{row.total}项达标")
+        messages.success(
+            request, gettext("已记录检查：%(met)s/%(total)s项达标") % {"met": row.met, "total": row.total}
+        )
     except ApplicationError as exc:
         if exc.status == 404:
             raise Http404(exc.message) from exc
@@ -158,7 +168,7 @@ def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
         bookings.booking_cancel(
             actor=actor, booking_id=booking_id, reason=ReasonForm(request.POST).text("reason")
         )
-        messages.success(request, "已取消预约")
+        messages.success(request, gettext("已取消预约"))
     except ApplicationError as exc:
         refused(request, exc)
     return redirect("venues:detail", venue_id=booking.venue_id)

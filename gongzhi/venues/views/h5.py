@@ -8,7 +8,8 @@ import datetime as dt
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core.access import actor_of, h5_login_required
@@ -53,7 +54,11 @@ def venue_detail(request: HttpRequest, venue_id: int) -> HttpResponse:
         except ApplicationError as exc:
             error = exc
         else:
-            messages.success(request, f"预约成功：{timezone.localtime(b.starts_at):%m月%d日 %H:%M}")
+            messages.success(
+                request,
+                gettext("预约成功：%(value)s")
+                % {"value": dateformat.format(timezone.localtime(b.starts_at), gettext("m月d日 H:i"))},
+            )
             return redirect("venues_h5:list")
     day = timezone.localdate() + dt.timedelta(days=1)
     taken = list(
@@ -89,7 +94,7 @@ def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
         bookings.booking_cancel(
             actor=actor_of(request), booking_id=booking_id, reason=ReasonForm(request.POST).text("reason")
         )
-        messages.success(request, "已取消预约")
+        messages.success(request, gettext("已取消预约"))
     except ApplicationError as exc:
         if exc.status == 404:
             raise Http404(exc.message) from exc

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from gongzhi.core.errors import NotFound
 from gongzhi.core.permissions import allowed
@@ -106,7 +107,7 @@ def session_get_for_actor(*, actor: Actor, session_id: int) -> ActivitySession:
         .first()
     )
     if session is None:
-        raise NotFound("活动场次不存在或无权查看")
+        raise NotFound(gettext("活动场次不存在或无权查看"))
     return session
 
 
@@ -123,7 +124,7 @@ def session_by_token(token: str) -> ActivitySession:
         .first()
     )
     if session is None:
-        raise NotFound("签到码无效或活动不存在")
+        raise NotFound(gettext("签到码无效或活动不存在"))
     return session
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.core.errors import Conflict
 from gongzhi.volunteers.enums import star_level_for
@@ -30,9 +31,10 @@ def _refuse_overlap(other: Attendance | ServiceHours) -> None:
     else:
         span = f"{_fmt(other.started_at)}–{_fmt(other.ended_at)}"
     raise Conflict(
-        f"服务时间与“{title}”（{span}）重叠，同一志愿者同一时间只能记录一次服务",
+        gettext("服务时间与“%(title)s”（%(span)s）重叠，同一志愿者同一时间只能记录一次服务")
+        % {"title": title, "span": span},
         code="hours_overlap",
-        fields={"check_in_at": "与已有服务时间重叠"},
+        fields={"check_in_at": gettext("与已有服务时间重叠")},
     )
 
 

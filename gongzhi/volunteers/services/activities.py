@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.errors import Conflict, NotFound, ValidationFailed, field_error
@@ -86,33 +87,33 @@ def clean_activity(
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
     if not (title or "").strip():
-        errors["title"] = "请填写活动名称"
+        errors["title"] = gettext("请填写活动名称")
     elif len(title.strip()) > 100:
-        errors["title"] = "活动名称不能超过100个字"
+        errors["title"] = gettext("活动名称不能超过100个字")
     if not (venue or "").strip():
-        errors["venue"] = "请填写活动地点"
+        errors["venue"] = gettext("请填写活动地点")
     if not isinstance(capacity, int) or not 1 <= capacity <= MAX_CAPACITY:
-        errors["capacity"] = "每场名额应为1到10000之间的整数"
+        errors["capacity"] = gettext("每场名额应为1到10000之间的整数")
     if category not in ActivityCategory.values:
-        errors["category"] = "活动类别应为志愿服务活动或共驻共建活动"
+        errors["category"] = gettext("活动类别应为志愿服务活动或共驻共建活动")
     if recurrence not in Recurrence.values:
-        errors["recurrence"] = "频次应为单次或每周"
+        errors["recurrence"] = gettext("频次应为单次或每周")
     elif recurrence == Recurrence.WEEKLY and (weekday is None or not 0 <= weekday <= 6):
-        errors["weekday"] = "每周活动请选择星期几"
+        errors["weekday"] = gettext("每周活动请选择星期几")
     if start_date is None:
-        errors["start_date"] = "请填写活动日期"
+        errors["start_date"] = gettext("请填写活动日期")
     if recurrence == Recurrence.WEEKLY and end_date is None:
-        errors["end_date"] = "每周活动请填写结束日期"
+        errors["end_date"] = gettext("每周活动请填写结束日期")
     if start_date and end_date and end_date < start_date:
-        errors["end_date"] = "结束日期不能早于开始日期"
+        errors["end_date"] = gettext("结束日期不能早于开始日期")
     elif start_date and end_date and (end_date - start_date).days > MAX_SERIES_DAYS:
-        errors["end_date"] = "一个系列活动最长一年，请分年发布"
+        errors["end_date"] = gettext("一个系列活动最长一年，请分年发布")
     if start_time is None:
-        errors["start_time"] = "请填写开始时间"
+        errors["start_time"] = gettext("请填写开始时间")
     if end_time is None:
-        errors["end_time"] = "请填写结束时间"
+        errors["end_time"] = gettext("请填写结束时间")
     if start_time and end_time and end_time <= start_time:
-        errors["end_time"] = "结束时间应晚于开始时间"
+        errors["end_time"] = gettext("结束时间应晚于开始时间")
     return errors
 
 
@@ -124,7 +125,7 @@ def _venue_site(actor: Actor, venue_id: int | None) -> Any:
 
     site = venue_list_for_actor(actor=actor).filter(pk=venue_id).first()
     if site is None:
-        raise field_error("venue_id", "阵地不存在或无权使用")
+        raise field_error("venue_id", gettext("阵地不存在或无权使用"))
     return site
 
 
@@ -153,9 +154,9 @@ def activity_create(
     place text when none is given."""
     team = team_list_for_actor(actor=actor).filter(pk=team_id).first()
     if team is None:
-        raise NotFound("志愿服务队不存在或无权查看")
+        raise NotFound(gettext("志愿服务队不存在或无权查看"))
     if not allowed(actor, "volunteers.organize_team", team):
-        raise NotFound("志愿服务队不存在或无权查看")
+        raise NotFound(gettext("志愿服务队不存在或无权查看"))
     if recurrence == Recurrence.ONE_OFF:
         end_date = start_date
     site = _venue_site(actor, venue_id)
@@ -182,7 +183,7 @@ def activity_create(
         raise ValidationFailed(next(iter(errors.values())), fields=errors)
     assert start_date and end_date and start_time and end_time
     if recurrence == Recurrence.WEEKLY and not session_dates(recurrence, weekday, start_date, end_date):
-        raise field_error("weekday", "所选日期范围内没有该星期几")
+        raise field_error("weekday", gettext("所选日期范围内没有该星期几"))
     activity = Activity(
         team=team,
         community_id=team.community_id,
@@ -227,10 +228,10 @@ def activity_cancel(*, actor: Actor, activity_id: int, reason: str = "") -> Acti
     if activity is None or not allowed(actor, "volunteers.organize_activity", activity):
         raise NotFound()
     if activity.status == ActivityStatus.CANCELLED:
-        raise Conflict("活动已取消", code="illegal_transition")
+        raise Conflict(gettext("活动已取消"), code="illegal_transition")
     reason = (reason or "").strip()
     if not reason:
-        raise field_error("reason", "请填写取消原因")
+        raise field_error("reason", gettext("请填写取消原因"))
     now = clock.now()
     upcoming = ActivitySession.objects.filter(
         activity=activity, starts_at__gt=now, status=SessionStatus.SCHEDULED
@@ -263,7 +264,7 @@ def _locked_session(session_id: int) -> ActivitySession:
         .first()
     )
     if session is None:
-        raise NotFound("活动场次不存在或无权查看")
+        raise NotFound(gettext("活动场次不存在或无权查看"))
     return session
 
 
@@ -274,31 +275,31 @@ def signup_create(*, actor: Actor, session_id: int, volunteer_id: int | None = N
     A resident signs themselves up (a volunteer profile is made from their resident record the first
     time); an organiser may sign up a volunteer of the team (``volunteer_id``)."""
     if not ActivitySession.objects.filter(session_visible_q(actor), pk=session_id).exists():
-        raise NotFound("活动场次不存在或无权查看")
+        raise NotFound(gettext("活动场次不存在或无权查看"))
     session = _locked_session(session_id)
     activity = session.activity
     created = False
     if volunteer_id is not None:
         if not allowed(actor, "volunteers.organize_activity", activity):
-            raise NotFound("志愿者不存在或无权代为报名")
+            raise NotFound(gettext("志愿者不存在或无权代为报名"))
         volunteer = (
             Volunteer.objects.select_for_update(of=("self",)).filter(pk=volunteer_id, active=True).first()
         )
         if volunteer is None:
-            raise field_error("volunteer_id", "志愿者不存在")
+            raise field_error("volunteer_id", gettext("志愿者不存在"))
     else:
         volunteer, created = volunteer_for_actor_or_create(actor)
     if activity.status != ActivityStatus.PUBLISHED or session.status != SessionStatus.SCHEDULED:
-        raise Conflict("该场活动已取消，不能报名", code="session_cancelled")
+        raise Conflict(gettext("该场活动已取消，不能报名"), code="session_cancelled")
     now = clock.now()
     if session.ends_at <= now:
-        raise Conflict("该场活动已结束，不能报名", code="session_over")
+        raise Conflict(gettext("该场活动已结束，不能报名"), code="session_over")
     if (
         SignUp.objects.filter(session=session, volunteer=volunteer)
         .exclude(status=SignUpStatus.CANCELLED)
         .exists()
     ):
-        raise Conflict("您已报名本场活动，不能重复报名", code="already_signed_up")
+        raise Conflict(gettext("您已报名本场活动，不能重复报名"), code="already_signed_up")
     status = SignUpStatus.SIGNED_UP if session.signed_up_count < session.capacity else SignUpStatus.WAITING
     signup = SignUp(session=session, volunteer=volunteer, status=status, queued_at=now)
     signup.set_place_codes(community_code=session.community_code)
@@ -342,12 +343,12 @@ def signup_cancel(*, actor: Actor, signup_id: int, reason: str = "") -> SignUp:
     """The volunteer (or the organiser) gives the place back; the first on the waiting list takes it."""
     found = SignUp.objects.select_related("volunteer", "session__activity").filter(pk=signup_id).first()
     if found is None or not allowed(actor, "volunteers.cancel_signup", found):
-        raise NotFound("报名记录不存在或无权查看")
+        raise NotFound(gettext("报名记录不存在或无权查看"))
     session = _locked_session(found.session_id)
     signup = SignUp.objects.select_for_update(of=("self",)).get(pk=signup_id)
     old = signup.status
     if old == SignUpStatus.ATTENDED:
-        raise Conflict("已签到，不能取消报名", code="illegal_transition")
+        raise Conflict(gettext("已签到，不能取消报名"), code="illegal_transition")
     check_move(SIGNUP, SignUpStatus.CANCELLED, old)
     now = clock.now()
     signup.status, signup.cancelled_at = SignUpStatus.CANCELLED, now

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.errors import Conflict, Forbidden, NotFound, field_error
@@ -136,9 +137,9 @@ def _own_signed_up(actor: Actor, session: ActivitySession) -> tuple[Volunteer, S
         else None
     )
     if volunteer is None or signup is None:
-        raise Conflict("您未报名本场活动，请先报名", code="not_signed_up")
+        raise Conflict(gettext("您未报名本场活动，请先报名"), code="not_signed_up")
     if signup.status == SignUpStatus.WAITING:
-        raise Conflict("您在本场活动的候补名单中，尚未获得名额，不能签到", code="waiting")
+        raise Conflict(gettext("您在本场活动的候补名单中，尚未获得名额，不能签到"), code="waiting")
     return volunteer, signup
 
 
@@ -152,25 +153,30 @@ def check_in_by_qr(*, actor: Actor, token: str) -> Attendance:
     )
     now = clock.now()
     if session.status != SessionStatus.SCHEDULED:
-        raise Conflict("该场活动已取消", code="session_cancelled")
+        raise Conflict(gettext("该场活动已取消"), code="session_cancelled")
     if now < session.starts_at - EARLY_CHECK_IN:
         raise Conflict(
-            f"活动尚未开始，请于{_fmt(session.starts_at - EARLY_CHECK_IN)}后签到", code="too_early"
+            gettext("活动尚未开始，请于%(value)s后签到")
+            % {"value": _fmt(session.starts_at - EARLY_CHECK_IN)},
+            code="too_early",
         )
     if now >= session.ends_at:
-        raise Conflict("活动已结束，不能扫码签到，请联系组织者补登", code="session_over")
+        raise Conflict(gettext("活动已结束，不能扫码签到，请联系组织者补登"), code="session_over")
     if Attendance.objects.filter(session=session, volunteer=volunteer).exists():
-        raise Conflict("您已签到", code="already_checked_in")
+        raise Conflict(gettext("您已签到"), code="already_checked_in")
     return _check_in(actor, session, volunteer, now, session.ends_at, AttendanceSource.QR)
 
 
 def _close(actor: Actor, attendance: Attendance, at: dt.datetime, source: str) -> ServiceHours | None:
     if attendance.check_out_at is not None:
-        raise Conflict(f"已于{_fmt(attendance.check_out_at)}签退", code="already_checked_out")
+        raise Conflict(
+            gettext("已于%(value)s签退") % {"value": _fmt(attendance.check_out_at)},
+            code="already_checked_out",
+        )
     if at <= attendance.check_in_at:
         raise field_error(
             "check_out_at",
-            f"签退时间应晚于签到时间（{_fmt(attendance.check_in_at)}）",
+            gettext("签退时间应晚于签到时间（%(value)s）") % {"value": _fmt(attendance.check_in_at)},
             code="check_out_before_check_in",
         )
     attendance.check_out_at, attendance.check_out_source = at, source
@@ -204,7 +210,7 @@ def check_out_by_qr(*, actor: Actor, token: str) -> tuple[Attendance, ServiceHou
         else None
     )
     if attendance is None:
-        raise Conflict("尚未签到，不能签退", code="not_checked_in")
+        raise Conflict(gettext("尚未签到，不能签退"), code="not_checked_in")
     hours = _close(actor, attendance, clock.now(), AttendanceSource.QR)
     return attendance, hours
 
@@ -221,7 +227,10 @@ def scan(*, actor: Actor, token: str) -> ScanResult:
         return ScanResult("checked_out", attendance, hours)
     closed = Attendance.objects.filter(session=session, volunteer=volunteer).first() if volunteer else None
     if closed is not None and closed.check_out_at is not None:
-        raise Conflict(f"您已于{_fmt(closed.check_out_at)}签退，本场服务已记录", code="already_checked_out")
+        raise Conflict(
+            gettext("您已于%(value)s签退，本场服务已记录") % {"value": _fmt(closed.check_out_at)},
+            code="already_checked_out",
+        )
     return ScanResult("checked_in", check_in_by_qr(actor=actor, token=token))
 
 
@@ -241,23 +250,23 @@ def attendance_record(
     session = session_get_for_actor(actor=actor, session_id=session_id)
     require(actor, "volunteers.organize_activity", session.activity, error=Forbidden(NOT_ORGANIZER))
     if check_out_at is not None and check_out_at <= check_in_at:
-        raise field_error("check_out_at", "签退时间应晚于签到时间", code="check_out_before_check_in")
+        raise field_error("check_out_at", gettext("签退时间应晚于签到时间"), code="check_out_before_check_in")
     now = clock.now()
     if check_in_at > now or (check_out_at is not None and check_out_at > now):
-        raise field_error("check_in_at", "签到、签退时间不能晚于当前时间")
+        raise field_error("check_in_at", gettext("签到、签退时间不能晚于当前时间"))
     if not session.starts_at - ORGANIZER_SLACK <= check_in_at <= session.ends_at:
-        raise field_error("check_in_at", "签到时间应在本场活动时间内")
+        raise field_error("check_in_at", gettext("签到时间应在本场活动时间内"))
     volunteer = Volunteer.objects.filter(pk=volunteer_id, active=True).first()
     if volunteer is None:
-        raise field_error("volunteer_id", "志愿者不存在")
+        raise field_error("volunteer_id", gettext("志愿者不存在"))
     volunteer = _locked_volunteer(volunteer.pk)
     session = (
         ActivitySession.objects.select_for_update(of=("self",)).select_related("activity").get(pk=session.pk)
     )
     if session.status != SessionStatus.SCHEDULED:
-        raise Conflict("该场活动已取消", code="session_cancelled")
+        raise Conflict(gettext("该场活动已取消"), code="session_cancelled")
     if Attendance.objects.filter(session=session, volunteer=volunteer).exists():
-        raise Conflict(f"{volunteer.name}本场已签到", code="already_checked_in")
+        raise Conflict(gettext("%(name)s本场已签到") % {"name": volunteer.name}, code="already_checked_in")
     attendance = _check_in(
         actor, session, volunteer, check_in_at, check_out_at or session.ends_at, AttendanceSource.ORGANIZER
     )
@@ -279,6 +288,6 @@ def attendance_check_out(*, actor: Actor, attendance_id: int, check_out_at: dt.d
     if attendance is None or not allowed(actor, "volunteers.organize_activity", attendance.session.activity):
         raise NotFound()
     if check_out_at > clock.now():
-        raise field_error("check_out_at", "签退时间不能晚于当前时间")
+        raise field_error("check_out_at", gettext("签退时间不能晚于当前时间"))
     _close(actor, attendance, check_out_at, AttendanceSource.ORGANIZER)
     return attendance

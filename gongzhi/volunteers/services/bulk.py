@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.errors import Forbidden, NotFound, ValidationFailed
@@ -45,7 +46,10 @@ if TYPE_CHECKING:
 
 
 def _refuse(n: int, problem: str) -> NoReturn:
-    raise ValidationFailed(f"第{n}条：{problem}", fields={"rows": f"第{n}条：{problem}"})
+    raise ValidationFailed(
+        gettext("第%(n)s条：%(problem)s") % {"n": n, "problem": problem},
+        fields={"rows": f"第{n}条：{problem}"},
+    )
 
 
 @dataclass
@@ -68,8 +72,13 @@ def volunteers_bulk_register(*, actor: Actor, community_id: int, rows: list[Volu
 
     community = Community.objects.filter(pk=community_id).first()
     if community is None:
-        raise NotFound("社区不存在或无权查看")
-    require(actor, "volunteers.add_volunteer", community, error=Forbidden("只有本社区工作人员可以登记志愿者"))
+        raise NotFound(gettext("社区不存在或无权查看"))
+    require(
+        actor,
+        "volunteers.add_volunteer",
+        community,
+        error=Forbidden(gettext("只有本社区工作人员可以登记志愿者")),
+    )
     person_ids = {r.person_id for r in rows if r.person_id}
     member_ids = {r.party_member_id for r in rows if r.party_member_id}
     persons = {p.pk: p for p in Person.objects.filter(pk__in=person_ids, community_code=community.code)}
@@ -88,19 +97,19 @@ def volunteers_bulk_register(*, actor: Actor, community_id: int, rows: list[Volu
         person = persons.get(row.person_id) if row.person_id else None
         member = members.get(row.party_member_id) if row.party_member_id else None
         if row.person_id and person is None:
-            _refuse(n, "该居民不在本社区")
+            _refuse(n, gettext("该居民不在本社区"))
         if row.party_member_id and member is None:
-            _refuse(n, "党员不存在")
+            _refuse(n, gettext("党员不存在"))
         if person is None and member is None:
-            _refuse(n, "请选择居民或党员")
+            _refuse(n, gettext("请选择居民或党员"))
         if person is not None and (person.pk in taken_persons or person.pk in seen_p):
             _refuse(n, f"{person.name}已是志愿者")
         if member is not None and (member.pk in taken_members or member.pk in seen_m):
             _refuse(n, f"{member.name}已是志愿者")
         if row.team_id and row.team_id not in teams:
-            _refuse(n, "志愿服务队不属于本社区")
+            _refuse(n, gettext("志愿服务队不属于本社区"))
         if row.role not in MembershipRole.values:
-            _refuse(n, "队内角色应为队长、组织者或队员")
+            _refuse(n, gettext("队内角色应为队长、组织者或队员"))
         try:
             skills = clean_skills(row.skills)
             pattern, windows = clean_availability(row.availability_pattern, ())
@@ -162,7 +171,7 @@ def activity_history_record(
     the organiser's own hours, which stay pending for someone else to confirm (``core.duties``)."""
     activity = Activity.objects.select_for_update(of=("self",)).filter(pk=activity_id).first()
     if activity is None or not allowed(actor, "volunteers.organize_activity", activity):
-        raise NotFound("活动不存在或无权查看")
+        raise NotFound(gettext("活动不存在或无权查看"))
     now = clock.now()
     sessions = {s.pk: s for s in ActivitySession.objects.filter(activity=activity)}
     volunteer_ids = {r.volunteer_id for r in rows}
@@ -186,19 +195,19 @@ def activity_history_record(
     for n, row in enumerate(rows, start=1):
         session = sessions.get(row.session_id)
         if session is None:
-            _refuse(n, "场次不属于本活动")
+            _refuse(n, gettext("场次不属于本活动"))
         assert session is not None
         if row.volunteer_id not in known:
-            _refuse(n, "志愿者不存在")
+            _refuse(n, gettext("志愿者不存在"))
         if row.check_out_at <= row.check_in_at:
-            _refuse(n, "签退时间应晚于签到时间")
+            _refuse(n, gettext("签退时间应晚于签到时间"))
         if row.check_out_at > now:
-            _refuse(n, "签到、签退时间不能晚于当前时间")
+            _refuse(n, gettext("签到、签退时间不能晚于当前时间"))
         if (session.pk, row.volunteer_id) in already:
-            _refuse(n, "该志愿者本场已签到")
+            _refuse(n, gettext("该志愿者本场已签到"))
         for start, end in busy[row.volunteer_id]:
             if start < row.check_out_at and end > row.check_in_at:
-                _refuse(n, "服务时间与已有服务时间重叠")
+                _refuse(n, gettext("服务时间与已有服务时间重叠"))
         busy[row.volunteer_id].append((row.check_in_at, row.check_out_at))
         already.add((session.pk, row.volunteer_id))
         signup = SignUp(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.duties import refuse_own_work
@@ -34,20 +35,20 @@ def certificate_issue(
 
     volunteer = Volunteer.objects.filter(pk=volunteer_id).first()
     if volunteer is None or not allowed(actor, "volunteers.view_volunteer", volunteer):
-        raise NotFound("志愿者不存在或无权查看")
+        raise NotFound(gettext("志愿者不存在或无权查看"))
     require(
         actor,
         "volunteers.issue_certificate",
         volunteer,
-        error=Forbidden("只有志愿者所在社区的工作人员可以出具志愿服务证明"),
+        error=Forbidden(gettext("只有志愿者所在社区的工作人员可以出具志愿服务证明")),
     )
-    refuse_own_work(actor, volunteer_users(volunteer.pk), what="为本人出具志愿服务证明")
+    refuse_own_work(actor, volunteer_users(volunteer.pk), what=gettext("为本人出具志愿服务证明"))
     today = timezone.localdate(clock.now())
     period_end = period_end or today
     if period_end > today:
-        raise field_error("period_end", "截止日期不能晚于今天")
+        raise field_error("period_end", gettext("截止日期不能晚于今天"))
     if period_start and period_start > period_end:
-        raise field_error("period_start", "起始日期不能晚于截止日期")
+        raise field_error("period_start", gettext("起始日期不能晚于截止日期"))
     community = Community.objects.select_for_update().get(code=volunteer.community_code)
     rows = ServiceHours.objects.filter(
         volunteer=volunteer, status=HoursStatus.CONFIRMED, served_on__lte=period_end
@@ -57,7 +58,7 @@ def certificate_issue(
     figures = rows.aggregate(total=Sum("hours"), n=Count("id"))
     total = figures["total"] or Decimal("0")
     if total <= 0:
-        raise Conflict("该志愿者在此期间没有已确认的服务时长，不能出具证明", code="no_hours")
+        raise Conflict(gettext("该志愿者在此期间没有已确认的服务时长，不能出具证明"), code="no_hours")
     year = period_end.year
     prefix = f"ZYFW-{community.code}-{year}-"
     seq = Certificate.objects.filter(number__startswith=prefix).count() + 1

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.duties import refuse_own_work
@@ -80,7 +81,7 @@ def hours_between(start: dt.datetime, end: dt.datetime) -> Decimal:
 
 
 def star_label(level: int) -> str:
-    return STAR_LABELS[max(0, min(level, len(STAR_LABELS) - 1))]
+    return gettext(STAR_LABELS[max(0, min(level, len(STAR_LABELS) - 1))])
 
 
 def next_star(hours: Decimal) -> tuple[str, Decimal] | None:
@@ -88,7 +89,7 @@ def next_star(hours: Decimal) -> tuple[str, Decimal] | None:
     level = star_level_for(hours)
     if level >= len(STAR_THRESHOLDS):
         return None
-    return STAR_LABELS[level + 1], STAR_THRESHOLDS[level] - hours
+    return gettext(STAR_LABELS[level + 1]), STAR_THRESHOLDS[level] - hours
 
 
 # The "678" pattern (党员驿站): Saturdays, Sundays, and after the 8 working hours on weekdays.
@@ -108,7 +109,7 @@ def _locked_hours(actor: Actor, hours_id: int) -> ServiceHours:
         .first()
     )
     if hours is None or not allowed(actor, "volunteers.view_servicehours", hours):
-        raise NotFound("服务时长记录不存在或无权查看")
+        raise NotFound(gettext("服务时长记录不存在或无权查看"))
     return hours
 
 
@@ -116,7 +117,7 @@ def _locked_hours(actor: Actor, hours_id: int) -> ServiceHours:
 def hours_confirm(*, actor: Actor, hours_id: int) -> ServiceHours:
     hours = _locked_hours(actor, hours_id)
     require(actor, "volunteers.organize_activity", hours.session.activity, error=Forbidden(NOT_ORGANIZER))
-    refuse_own_work(actor, volunteer_users(hours.volunteer_id), what="确认本人的服务时长")
+    refuse_own_work(actor, volunteer_users(hours.volunteer_id), what=gettext("确认本人的服务时长"))
     check_move(HOURS, HoursStatus.CONFIRMED, hours.status)
     hours.status, hours.confirmed_by_id, hours.confirmed_at = HoursStatus.CONFIRMED, actor.pk, clock.now()
     hours.save(update_fields=["status", "confirmed_by", "confirmed_at", "updated_at"])
@@ -134,10 +135,10 @@ def hours_confirm(*, actor: Actor, hours_id: int) -> ServiceHours:
 def hours_reject(*, actor: Actor, hours_id: int, reason: str) -> ServiceHours:
     hours = _locked_hours(actor, hours_id)
     require(actor, "volunteers.organize_activity", hours.session.activity, error=Forbidden(NOT_ORGANIZER))
-    refuse_own_work(actor, volunteer_users(hours.volunteer_id), what="审核本人的服务时长")
+    refuse_own_work(actor, volunteer_users(hours.volunteer_id), what=gettext("审核本人的服务时长"))
     reason = (reason or "").strip()
     if not reason:
-        raise field_error("reason", "请填写不予确认的原因")
+        raise field_error("reason", gettext("请填写不予确认的原因"))
     check_move(HOURS, HoursStatus.REJECTED, hours.status)
     hours.status, hours.note = HoursStatus.REJECTED, reason[:200]
     hours.save(update_fields=["status", "note", "updated_at"])
@@ -211,21 +212,21 @@ def hours_edit_request_create(
         .first()
     )
     if hours is None or not allowed(actor, "volunteers.view_servicehours", hours):
-        raise NotFound("服务时长记录不存在或无权查看")
+        raise NotFound(gettext("服务时长记录不存在或无权查看"))
     if hours.status == HoursStatus.REJECTED:
-        raise Conflict("该服务时长未通过确认，不能更正", code="illegal_transition")
+        raise Conflict(gettext("该服务时长未通过确认，不能更正"), code="illegal_transition")
     reason = (reason or "").strip()
     if not reason:
-        raise field_error("reason", "请填写更正原因")
+        raise field_error("reason", gettext("请填写更正原因"))
     if ended_at <= started_at:
-        raise field_error("ended_at", "结束时间应晚于开始时间", code="check_out_before_check_in")
+        raise field_error("ended_at", gettext("结束时间应晚于开始时间"), code="check_out_before_check_in")
     if ended_at > clock.now():
-        raise field_error("ended_at", "结束时间不能晚于当前时间")
+        raise field_error("ended_at", gettext("结束时间不能晚于当前时间"))
     new_hours = hours_between(started_at, ended_at)
     if (ended_at - started_at) > dt.timedelta(hours=24):
-        raise field_error("ended_at", "一次服务不能超过24小时")
+        raise field_error("ended_at", gettext("一次服务不能超过24小时"))
     if HoursEditRequest.objects.filter(service_hours=hours, status=EditRequestStatus.PENDING).exists():
-        raise Conflict("该服务时长已有待审核的更正申请", code="request_pending")
+        raise Conflict(gettext("该服务时长已有待审核的更正申请"), code="request_pending")
     other = hours_overlapping(hours.volunteer_id, started_at, ended_at, exclude_id=hours.pk)
     if other is not None:
         _refuse_overlap(other)
@@ -264,18 +265,18 @@ def hours_edit_request_decide(
     if request is None or not allowed(
         actor, "volunteers.organize_activity", request.service_hours.session.activity
     ):
-        raise NotFound("更正申请不存在或无权查看")
+        raise NotFound(gettext("更正申请不存在或无权查看"))
     refuse_own_work(
         actor,
         request.requested_by_id,
         volunteer_users(request.service_hours.volunteer_id),
-        what="审核本人提出或涉及本人服务时长的更正申请",
+        what=gettext("审核本人提出或涉及本人服务时长的更正申请"),
     )
     new = EditRequestStatus.APPROVED if approve else EditRequestStatus.REJECTED
     check_move(EDIT_REQUEST, new, request.status)
     note = (note or "").strip()
     if not approve and not note:
-        raise field_error("note", "请填写驳回理由")
+        raise field_error("note", gettext("请填写驳回理由"))
     hours = ServiceHours.objects.select_for_update(of=("self",)).get(pk=request.service_hours_id)
     if approve:
         other = hours_overlapping(
@@ -319,7 +320,7 @@ def volunteer_totals_rebuild(*, actor: Actor | None, community_id: int) -> int:
 
     community = Community.objects.filter(pk=community_id).first()
     if community is None or not allowed(actor, "volunteers.rebuild_totals", community):
-        raise NotFound("社区不存在或无权查看")
+        raise NotFound(gettext("社区不存在或无权查看"))
     totals = dict(
         ServiceHours.objects.filter(volunteer__community_code=community.code, status=HoursStatus.CONFIRMED)
         .values_list("volunteer_id")

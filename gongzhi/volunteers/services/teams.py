@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.errors import Conflict, Forbidden, NotFound, field_error
@@ -38,7 +39,7 @@ def clean_skills(skills: Iterable[str]) -> list[str]:
     out = list(dict.fromkeys(s.strip() for s in skills if s and s.strip()))
     unknown = [s for s in out if s not in SKILL_VALUES]
     if unknown:
-        raise field_error("skills", f"无法识别的特长类别：{'、'.join(unknown)}")
+        raise field_error("skills", gettext("无法识别的特长类别：%(value)s") % {"value": "、".join(unknown)})
     return out
 
 
@@ -48,18 +49,21 @@ def clean_availability(pattern: str, windows: Iterable[dict[str, Any]]) -> tuple
     if pattern:
         if pattern not in PATTERNS:
             raise field_error(
-                "availability_pattern", "服务时间模式只能为“678”（周六、周日及工作日8小时以外）或留空"
+                "availability_pattern",
+                gettext("服务时间模式只能为“678”（周六、周日及工作日8小时以外）或留空"),
             )
         return pattern, [dict(w) for w in PATTERNS[pattern]]
     out: list[dict[str, Any]] = []
     for n, w in enumerate(windows, start=1):
         day, start, end = w.get("weekday"), str(w.get("start", "")), str(w.get("end", ""))
         if not isinstance(day, int) or not 0 <= day <= 6:
-            raise field_error("availability", f"第{n}个时间段：星期应为0（周一）到6（周日）")
+            raise field_error(
+                "availability", gettext("第%(n)s个时间段：星期应为0（周一）到6（周日）") % {"n": n}
+            )
         if not _TIME.match(start) or not _TIME.match(end):
-            raise field_error("availability", f"第{n}个时间段：时间格式应为“HH:MM”")
+            raise field_error("availability", gettext("第%(n)s个时间段：时间格式应为“HH:MM”") % {"n": n})
         if end <= start:
-            raise field_error("availability", f"第{n}个时间段：结束时间应晚于开始时间")
+            raise field_error("availability", gettext("第%(n)s个时间段：结束时间应晚于开始时间") % {"n": n})
         out.append({"weekday": day, "start": start, "end": end})
     return "", out
 
@@ -69,16 +73,16 @@ def _community(actor: Actor, community_id: int) -> Community:
 
     community = Community.objects.filter(pk=community_id).first()
     if community is None or not (scope_of(actor).superuser or scope_of(actor).covers(community)):
-        raise NotFound("社区不存在或无权查看")
+        raise NotFound(gettext("社区不存在或无权查看"))
     return community
 
 
 def _clean_name(value: str, field: str, label: str, limit: int = 100) -> str:
     value = (value or "").strip()
     if not value:
-        raise field_error(field, f"请填写{label}")
+        raise field_error(field, gettext("请填写%(label)s") % {"label": label})
     if len(value) > limit:
-        raise field_error(field, f"{label}不能超过{limit}个字")
+        raise field_error(field, gettext("%(label)s不能超过%(limit)s个字") % {"label": label, "limit": limit})
     return value
 
 
@@ -104,17 +108,17 @@ def social_organization_create(
         actor,
         "volunteers.add_socialorganization",
         community,
-        error=Forbidden("只有本社区工作人员可以登记社会组织"),
+        error=Forbidden(gettext("只有本社区工作人员可以登记社会组织")),
     )
-    name = _clean_name(name, "name", "名称")
+    name = _clean_name(name, "name", gettext("名称"))
     code = (uscc or "").strip().upper()
     if code:
         try:
             code = uscc_std.validate(code)
         except StdnumError:
-            raise field_error("uscc", "统一社会信用代码格式不正确") from None
+            raise field_error("uscc", gettext("统一社会信用代码格式不正确")) from None
         if SocialOrganization.objects.filter(uscc=code).exists():
-            raise field_error("uscc", "该统一社会信用代码已登记", code="duplicate")
+            raise field_error("uscc", gettext("该统一社会信用代码已登记"), code="duplicate")
     org = SocialOrganization(
         name=name,
         uscc=code,
@@ -151,14 +155,17 @@ def team_create(
 
     community = _community(actor, community_id)
     require(
-        actor, "volunteers.manage_team", community, error=Forbidden("只有本社区工作人员可以组建志愿服务队")
+        actor,
+        "volunteers.manage_team",
+        community,
+        error=Forbidden(gettext("只有本社区工作人员可以组建志愿服务队")),
     )
-    name = _clean_name(name, "name", "队伍名称")
+    name = _clean_name(name, "name", gettext("队伍名称"))
     unit = org = None
     if owner_kind == OwnerKind.UNIT:
         unit = Unit.objects.filter(pk=unit_id, community=community).first() if unit_id else None
         if unit is None:
-            raise field_error("unit_id", "请选择在本社区报到的驻区单位")
+            raise field_error("unit_id", gettext("请选择在本社区报到的驻区单位"))
     elif owner_kind == OwnerKind.SOCIAL_ORGANIZATION:
         org = (
             SocialOrganization.objects.filter(pk=social_organization_id, community=community).first()
@@ -166,11 +173,11 @@ def team_create(
             else None
         )
         if org is None:
-            raise field_error("social_organization_id", "请选择本社区登记的社会组织")
+            raise field_error("social_organization_id", gettext("请选择本社区登记的社会组织"))
     elif owner_kind != OwnerKind.COMMUNITY:
-        raise field_error("owner_kind", "组建主体应为社区、驻区单位或社会组织")
+        raise field_error("owner_kind", gettext("组建主体应为社区、驻区单位或社会组织"))
     if VolunteerTeam.objects.filter(community=community, name=name, active=True).exists():
-        raise field_error("name", "本社区已有同名志愿服务队", code="duplicate")
+        raise field_error("name", gettext("本社区已有同名志愿服务队"), code="duplicate")
     team = VolunteerTeam(
         name=name,
         owner_kind=owner_kind,
@@ -222,7 +229,9 @@ def volunteer_for_actor_or_create(actor: Actor) -> tuple[Volunteer, bool]:
         member = None
     place = person or member
     if place is None:
-        raise Forbidden("您的账号尚未关联社区居民或党员信息，请联系社区登记后再报名", code="no_profile")
+        raise Forbidden(
+            gettext("您的账号尚未关联社区居民或党员信息，请联系社区登记后再报名"), code="no_profile"
+        )
     name = person.name if person is not None else member.name if member is not None else ""
     volunteer = Volunteer(
         name=name or getattr(actor, "display_label", "") or actor.get_username(),
@@ -253,25 +262,34 @@ def volunteer_register(
     from gongzhi.people.models import Person
 
     community = _community(actor, community_id)
-    require(actor, "volunteers.add_volunteer", community, error=Forbidden("只有本社区工作人员可以登记志愿者"))
+    require(
+        actor,
+        "volunteers.add_volunteer",
+        community,
+        error=Forbidden(gettext("只有本社区工作人员可以登记志愿者")),
+    )
     person = member = None
     if person_id:
         person = Person.objects.filter(pk=person_id, community_code=community.code).first()
         if person is None:
-            raise field_error("person_id", "该居民不在本社区")
+            raise field_error("person_id", gettext("该居民不在本社区"))
         if Volunteer.objects.filter(person=person).exists():
-            raise field_error("person_id", f"{person.name}已是志愿者", code="duplicate")
+            raise field_error(
+                "person_id", gettext("%(name)s已是志愿者") % {"name": person.name}, code="duplicate"
+            )
     if party_member_id:
         member = PartyMember.objects.filter(pk=party_member_id).first()
         if member is None or not (
             member.community_code == community.code
             or member.registrations.filter(community=community).exists()
         ):
-            raise field_error("party_member_id", "该党员未在本社区登记或报到")
+            raise field_error("party_member_id", gettext("该党员未在本社区登记或报到"))
         if Volunteer.objects.filter(party_member=member).exists():
-            raise field_error("party_member_id", f"{member.name}已是志愿者", code="duplicate")
+            raise field_error(
+                "party_member_id", gettext("%(name)s已是志愿者") % {"name": member.name}, code="duplicate"
+            )
     if person is None and member is None:
-        raise field_error("person_id", "请选择居民或党员")
+        raise field_error("person_id", gettext("请选择居民或党员"))
     pattern, windows = clean_availability(availability_pattern, availability)
     user_id = (person.user_id if person is not None else None) or (
         member.user_id if member is not None else None
@@ -352,16 +370,16 @@ def team_member_add(
 ) -> TeamMembership:
     team = _locked_team(actor, team_id)
     if not allowed(actor, "volunteers.organize_team", team):
-        raise Forbidden("只有队长、组织者或本社区工作人员可以添加队员")
+        raise Forbidden(gettext("只有队长、组织者或本社区工作人员可以添加队员"))
     if role not in MembershipRole.values:
-        raise field_error("role", "队内角色应为队长、组织者或队员")
+        raise field_error("role", gettext("队内角色应为队长、组织者或队员"))
     if role == MembershipRole.LEADER and not allowed(actor, "volunteers.manage_team", team):
-        raise Forbidden("队长由社区工作人员指定")
+        raise Forbidden(gettext("队长由社区工作人员指定"))
     volunteer = Volunteer.objects.filter(pk=volunteer_id, active=True).first()
     if volunteer is None:
-        raise field_error("volunteer_id", "志愿者不存在")
+        raise field_error("volunteer_id", gettext("志愿者不存在"))
     if TeamMembership.objects.filter(team=team, volunteer=volunteer, status=MembershipStatus.ACTIVE).exists():
-        raise Conflict(f"{volunteer.name}已在本队", code="already_member")
+        raise Conflict(gettext("%(name)s已在本队") % {"name": volunteer.name}, code="already_member")
     membership = TeamMembership(team=team, volunteer=volunteer, role=role, joined_at=clock.now())
     membership.set_place_codes(community_code=team.community_code)
     membership.save()
@@ -388,7 +406,7 @@ def team_member_remove(*, actor: Actor, membership_id: int, reason: str = "") ->
     if membership is None or not allowed(actor, "volunteers.remove_teammembership", membership):
         raise NotFound()
     if membership.status != MembershipStatus.ACTIVE:
-        raise Conflict("该队员已退出", code="illegal_transition")
+        raise Conflict(gettext("该队员已退出"), code="illegal_transition")
     membership.status, membership.left_at = MembershipStatus.LEFT, clock.now()
     membership.save(update_fields=["status", "left_at", "updated_at"])
     team = membership.team

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core.access import actor_of, console_login_required
@@ -75,7 +76,7 @@ def team_list(request: HttpRequest) -> HttpResponse:
             errors = exc.fields or {"__all__": exc.message}
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"已组建“{team.name}”")
+            messages.success(request, gettext("已组建“%(name)s”") % {"name": team.name})
             return redirect("volunteers:team_detail", team_id=team.pk)
     rows = list(team_selectors.team_list_for_actor(actor=actor, limit=PAGE))
     return render(
@@ -107,7 +108,7 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
             teams.team_member_add(
                 actor=actor, team_id=team.pk, **TeamMemberForm(request.POST).team_member_add_kwargs()
             )
-            messages.success(request, "已加入队伍")
+            messages.success(request, gettext("已加入队伍"))
         except ApplicationError as exc:
             refused(request, exc)
         return redirect("volunteers:team_detail", team_id=team.pk)
@@ -145,7 +146,11 @@ def activity_list(request: HttpRequest) -> HttpResponse:
             errors = (exc.fields if isinstance(exc, ApplicationError) else {}) or {"__all__": message}
             messages.error(request, message)
         else:
-            messages.success(request, f"已发布“{activity.title}”，共{activity.sessions.count()}场")
+            messages.success(
+                request,
+                gettext("已发布“%(title)s”，共%(value)s场")
+                % {"title": activity.title, "value": activity.sessions.count()},
+            )
             return redirect("volunteers:activity_detail", activity_id=activity.pk)
     organised = [
         t
@@ -194,7 +199,7 @@ def activity_cancel(request: HttpRequest, activity_id: int) -> HttpResponse:
         activities.activity_cancel(
             actor=actor_of(request), activity_id=activity_id, reason=ReasonForm(request.POST).text("reason")
         )
-        messages.success(request, "活动已取消，未开始的场次随之取消")
+        messages.success(request, gettext("活动已取消，未开始的场次随之取消"))
     except ApplicationError as exc:
         refused(request, exc)
     return redirect("volunteers:activity_detail", activity_id=activity_id)
@@ -243,12 +248,16 @@ def session_record(request: HttpRequest, session_id: int) -> HttpResponse:
         check_out = form.check_out()
         if attendance_id:
             if check_out is None:
-                raise ApplicationError("请填写签退时间", fields={"check_out_at": "请填写签退时间"})
+                raise ApplicationError(
+                    gettext("请填写签退时间"), fields={"check_out_at": gettext("请填写签退时间")}
+                )
             attendance.attendance_check_out(actor=actor, attendance_id=attendance_id, check_out_at=check_out)
         else:
             check_in = form.check_in()
             if check_in is None:
-                raise ApplicationError("请填写签到时间", fields={"check_in_at": "请填写签到时间"})
+                raise ApplicationError(
+                    gettext("请填写签到时间"), fields={"check_in_at": gettext("请填写签到时间")}
+                )
             attendance.attendance_record(
                 actor=actor,
                 session_id=session_id,
@@ -256,7 +265,7 @@ def session_record(request: HttpRequest, session_id: int) -> HttpResponse:
                 check_in_at=check_in,
                 check_out_at=check_out,
             )
-        messages.success(request, "已登记")
+        messages.success(request, gettext("已登记"))
     except ApplicationError as exc:
         refused(request, exc)
     return redirect("volunteers:session_detail", session_id=session_id)
@@ -268,7 +277,10 @@ def session_confirm(request: HttpRequest, session_id: int) -> HttpResponse:
     try:
         done = hours.session_hours_confirm(actor=actor_of(request), session_id=session_id)
         left = f"；本人的{done.own_left}条服务时长须由他人确认" if done.own_left else ""
-        messages.success(request, f"已确认{done.confirmed}条服务时长{left}")
+        messages.success(
+            request,
+            gettext("已确认%(confirmed)s条服务时长%(left)s") % {"confirmed": done.confirmed, "left": left},
+        )
     except ApplicationError as exc:
         refused(request, exc)
     return redirect("volunteers:session_detail", session_id=session_id)
@@ -308,8 +320,8 @@ def hours_list(request: HttpRequest) -> HttpResponse:
                     actor=actor, request_id=request_id, approve=action == "approve", note=form.text("note")
                 )
             else:
-                raise ApplicationError("无法识别的操作")
-            messages.success(request, "已处理")
+                raise ApplicationError(gettext("无法识别的操作"))
+            messages.success(request, gettext("已处理"))
         except ApplicationError as exc:
             refused(request, exc)
         return redirect("volunteers:hours")
@@ -338,11 +350,11 @@ def certificate_register(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             cert = certificate_issue(actor=actor, **CertificateForm(request.POST).certificate_issue_kwargs())
-            messages.success(request, f"已出具证明 {cert.number}")
+            messages.success(request, gettext("已出具证明 %(number)s") % {"number": cert.number})
         except ApplicationError as exc:
             refused(request, exc)
         except ValueError:
-            messages.error(request, "日期格式不正确")
+            messages.error(request, gettext("日期格式不正确"))
         return redirect("volunteers:certificates")
     q = request.GET.get("q", "").strip()[:50]
     volunteers = list(team_selectors.volunteer_list_for_actor(actor=actor, limit=100))

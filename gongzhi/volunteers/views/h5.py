@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core.access import actor_of, h5_login_required
@@ -58,9 +59,11 @@ def signup(request: HttpRequest, session_id: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         if result.status == SignUpStatus.SIGNED_UP:
-            messages.success(request, f"报名成功：{result.session.activity.title}")
+            messages.success(
+                request, gettext("报名成功：%(title)s") % {"title": result.session.activity.title}
+            )
         else:
-            messages.info(request, "本场名额已满，您已进入候补名单，有人取消时按报名先后自动递补")
+            messages.info(request, gettext("本场名额已满，您已进入候补名单，有人取消时按报名先后自动递补"))
     return redirect("volunteers_h5:activities")
 
 
@@ -69,7 +72,7 @@ def signup(request: HttpRequest, session_id: int) -> HttpResponse:
 def signup_cancel(request: HttpRequest, signup_id: int) -> HttpResponse:
     try:
         activities.signup_cancel(actor=actor_of(request), signup_id=signup_id)
-        messages.success(request, "已取消报名")
+        messages.success(request, gettext("已取消报名"))
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except ApplicationError as exc:
