@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
 from gongzhi.console.selectors import overview_counts
 from gongzhi.core.replica import replica_reads
 from gongzhi.places.enums import RESIDENTIAL_BAND, GridKind
@@ -111,55 +114,55 @@ def scope_figures(*, actor: User) -> dict[str, Any]:
 # --- the public overview page (/overview/, no login) -------------------------------------------------------
 # What the page publishes, by name: an allow-list over the figures of /api/v1/overview (the same function
 # computes both). Aggregates only; a figure not named here is not on the page, whatever the API adds.
-PUBLIC_FIGURES: list[tuple[str, list[tuple[str, str, str]]]] = [
+PUBLIC_FIGURES: list[tuple[Any, list[tuple[str, Any, Any]]]] = [
     (
-        "区划与人口",
+        _("区划与人口"),
         [
-            ("communities", "社区（村）", "个"),
-            ("grids.residential", "居民网格", "个"),
-            ("grids.reserved", "预留网格", "个"),
-            ("grids.dedicated", "专属网格", "个"),
-            ("households", "登记住户", "户"),
-            ("persons", "实有人口", "人"),
+            ("communities", _("社区（村）"), pgettext_lazy("unit", "个")),
+            ("grids.residential", _("居民网格"), pgettext_lazy("unit", "个")),
+            ("grids.reserved", _("预留网格"), pgettext_lazy("unit", "个")),
+            ("grids.dedicated", _("专属网格"), pgettext_lazy("unit", "个")),
+            ("households", _("登记住户"), pgettext_lazy("unit", "户")),
+            ("persons", _("实有人口"), pgettext_lazy("unit", "人")),
         ],
     ),
     (
-        "党建引领",
+        _("党建引领"),
         [
-            ("party.branches_independent", "网格党支部", "个"),
-            ("party.branches_joint", "联合党支部", "个"),
-            ("party.grids_in_joint_branches", "联合党支部覆盖网格", "个"),
-            ("party.residential_grids_covered", "党组织覆盖的居民网格", "个"),
-            ("party.units_registered", "报到驻区单位", "家"),
-            ("party.members_registered", "报到在职党员", "人"),
+            ("party.branches_independent", _("网格党支部"), pgettext_lazy("unit", "个")),
+            ("party.branches_joint", _("联合党支部"), pgettext_lazy("unit", "个")),
+            ("party.grids_in_joint_branches", _("联合党支部覆盖网格"), pgettext_lazy("unit", "个")),
+            ("party.residential_grids_covered", _("党组织覆盖的居民网格"), pgettext_lazy("unit", "个")),
+            ("party.units_registered", _("报到驻区单位"), pgettext_lazy("unit", "家")),
+            ("party.members_registered", _("报到在职党员"), pgettext_lazy("unit", "人")),
         ],
     ),
     (
-        "网格事件（本年）",
+        _("网格事件（本年）"),
         [
-            ("tickets.this_year_total", "受理事件", "件"),
-            ("tickets.closure_rate", "结案率", "%"),
-            ("tickets.on_time_rate", "按时办结率", "%"),
-            ("tickets.satisfaction_rate", "群众满意率", "%"),
+            ("tickets.this_year_total", _("受理事件"), pgettext_lazy("unit", "件")),
+            ("tickets.closure_rate", _("结案率"), "%"),
+            ("tickets.on_time_rate", _("按时办结率"), "%"),
+            ("tickets.satisfaction_rate", _("群众满意率"), "%"),
         ],
     ),
     (
-        "共驻共建",
+        _("共驻共建"),
         [
-            ("cobuild.volunteer_teams", "志愿服务队", "支"),
-            ("cobuild.projects_signed", "签约共建项目", "个"),
-            ("cobuild.activities_held", "开展活动", "场"),
-            ("cobuild.needs_fulfilled", "解决群众需求", "件"),
-            ("cobuild.service_hours", "志愿服务时长", "小时"),
+            ("cobuild.volunteer_teams", _("志愿服务队"), pgettext_lazy("unit", "支")),
+            ("cobuild.projects_signed", _("签约共建项目"), pgettext_lazy("unit", "个")),
+            ("cobuild.activities_held", _("开展活动"), pgettext_lazy("unit", "场")),
+            ("cobuild.needs_fulfilled", _("解决群众需求"), pgettext_lazy("unit", "件")),
+            ("cobuild.service_hours", _("志愿服务时长"), pgettext_lazy("unit", "小时")),
         ],
     ),
     (
-        "矛盾调解与协商议事",
+        _("矛盾调解与协商议事"),
         [
-            ("mediation.cases_this_year", "本年调解案件", "件"),
-            ("mediation.success_rate", "调解成功率", "%"),
-            ("councils.councils", "议事会", "个"),
-            ("councils.topics_resolved", "议定事项", "项"),
+            ("mediation.cases_this_year", _("本年调解案件"), pgettext_lazy("unit", "件")),
+            ("mediation.success_rate", _("调解成功率"), "%"),
+            ("councils.councils", _("议事会"), pgettext_lazy("unit", "个")),
+            ("councils.topics_resolved", _("议定事项"), pgettext_lazy("unit", "项")),
         ],
     ),
 ]
@@ -172,13 +175,13 @@ def _pick(figures: dict[str, Any], path: str) -> Any:
     return value
 
 
-def _shown(value: Any, unit: str) -> str:
+def _shown(value: Any, unit: Any) -> str:
     if unit == "%":
         rate = value.get("value") if isinstance(value, dict) else None
         return "—" if rate is None else f"{rate * 100:.1f}%"
     if isinstance(value, float):
-        return f"{value:,.1f}{unit}"
-    return f"{int(value or 0):,}{unit}"
+        return f"{value:,.1f}{unit}".strip()
+    return f"{int(value or 0):,}{unit}".strip()
 
 
 def public_overview() -> dict[str, Any]:
@@ -199,7 +202,7 @@ def public_overview() -> dict[str, Any]:
                   for kind, label in GridKind.choices],
         "tickets": [{"name": str(labels[s]), "value": int(by_status.get(s, 0))} for s in TicketStatus.values
                     if by_status.get(s)],
-        "branches": [{"name": "网格党支部", "value": int(_pick(figures, "party.branches_independent") or 0)},
-                     {"name": "联合党支部", "value": int(_pick(figures, "party.branches_joint") or 0)}],
+        "branches": [{"name": gettext("网格党支部"), "value": int(_pick(figures, "party.branches_independent") or 0)},
+                     {"name": gettext("联合党支部"), "value": int(_pick(figures, "party.branches_joint") or 0)}],
     }  # fmt: skip
     return {"sections": sections, "charts": charts}

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext
 
 from gongzhi.core.errors import Forbidden, NotFound
 from gongzhi.core.permissions import require
@@ -361,7 +362,7 @@ def grid_get_for_team_editor(*, actor: Actor, code: str) -> Grid:
     """A grid whose team the actor may change: 404 when the actor cannot see it, 403 when they can
     see it but not change it (an auditor, a subdistrict office, a department)."""
     grid = grid_get_for_actor(actor=actor, code=code)
-    require(actor, "places.change_gridteam", grid, error=Forbidden("没有权限维护该网格的队伍"))
+    require(actor, "places.change_gridteam", grid, error=Forbidden(gettext("没有权限维护该网格的队伍")))
     return grid
 
 

@@ -32,6 +32,12 @@ class TicketsConfig(AppConfig):
         register_schedule(Schedule("tickets.supervision", "督办巡检", 300, _supervision_sweep))
         register_kind(Kind("tickets.rollup_rebuild", "工单统计重算", DISTRICT_ADMINS, _rollup_rebuild_job))
 
+        # The audit log names a ticket move's states (data "from"/"to") by the ticket's statuses.
+        from gongzhi.audit.labels import register_values
+        from gongzhi.tickets.enums import TicketStatus
+
+        register_values("tickets", TicketStatus, fields=("from", "to", "status"))
+
 
 def _supervision_sweep() -> dict[str, int]:
     """The supervision cards, then every other app's registered sweep (core.sweeps): ``tickets_supervise``."""

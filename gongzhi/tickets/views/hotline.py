@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gongzhi.core.access import actor_of
@@ -33,7 +34,7 @@ def hotline_page(request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get("file")
         try:
             if upload is None:
-                raise ApplicationError("请选择要上传的文件")
+                raise ApplicationError(gettext("请选择要上传的文件"))
             hs.check_upload(upload.name or "", upload.size or 0)
             record = hotline.hotline_import(actor=actor, file_name=upload.name or "", content=upload.read())
         except Forbidden as exc:
