@@ -16,7 +16,9 @@ from gongzhi.routing.taxonomy import DEPARTMENT_TYPES
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
 
-_REFUSED = Forbidden(gettext("只有本区的区级管理员可以维护分拨对照表"))
+
+def _refused() -> Forbidden:
+    return Forbidden(gettext("只有本区的区级管理员可以维护分拨对照表"))
 
 
 @transaction.atomic
@@ -28,7 +30,7 @@ def department_mapping_set(
     if department_type not in DEPARTMENT_TYPES:
         raise field_error("department_type", gettext("部门类型不正确"))
     probe = DepartmentMapping(district_code=district_code, department_type=department_type)
-    require(actor, "routing.manage_mapping", probe, error=_REFUSED)
+    require(actor, "routing.manage_mapping", probe, error=_refused())
     dep = Department.objects.filter(pk=department_id, district__code=district_code).first()
     if dep is None:
         raise field_error("department_id", gettext("请选择本区的职能部门"))
@@ -61,7 +63,7 @@ def department_mapping_clear(*, actor: Actor | None, mapping_id: int) -> None:
         from gongzhi.core.errors import NotFound
 
         raise NotFound(gettext("对照记录不存在"))
-    require(actor, "routing.manage_mapping", row, error=_REFUSED)
+    require(actor, "routing.manage_mapping", row, error=_refused())
     audit_record(
         actor=actor,
         target=row,
