@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from gongzhi.core.masking import (
     PRIVATE_POINT_DECIMALS,
@@ -57,8 +57,8 @@ PUBLIC_STATUS: dict[str, Any] = {
     S.DECLINED: gettext_lazy("不予受理"),
     S.MERGED: gettext_lazy("已合并办理"),
 }
-PRIVATE_SUMMARY = gettext_lazy("（涉及居民个人事务，详情不公开）")
-UNCLASSIFIED = gettext_lazy("待分类的问题")
+PRIVATE_SUMMARY = gettext_noop("（涉及居民个人事务，详情不公开）")  # translated when shown
+UNCLASSIFIED = gettext_noop("待分类的问题")
 # Listed on the public page: everything but the merged (a copy of another) and the declined.
 LISTED = frozenset(set(S.values) - {S.MERGED, S.DECLINED})
 SUMMARY_MAX = 120
@@ -154,7 +154,7 @@ def public_cards(
             or (t.reporter_id and r.user_id == t.reporter_id)
         } | ({t.reporter_name} if t.reporter_name else set())
         if private:
-            place, summary = community, str(PRIVATE_SUMMARY)
+            place, summary = community, gettext(PRIVATE_SUMMARY)
         else:
             estate = next((e for e in estates.get(t.community_code, []) if e in (t.address or "")), "")
             place = estate or mask_public_text(road_of(t.address), hide) or community
@@ -170,7 +170,7 @@ def public_cards(
             PublicTicket(
                 id=t.pk,
                 number=t.number,
-                category=t.category.name if t.category else str(UNCLASSIFIED),
+                category=t.category.name if t.category else gettext(UNCLASSIFIED),
                 summary=summary,
                 status=t.status,
                 status_label=str(PUBLIC_STATUS.get(t.status, "")),
