@@ -7,6 +7,7 @@ from django.contrib.auth import authenticate, login, logout
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.utils.http import is_same_domain
+from django.utils.translation import gettext
 from ninja import Router, Schema
 from ninja.utils import check_csrf
 
@@ -103,7 +104,9 @@ def api_login(request: HttpRequest, payload: LoginIn):
     username = payload.username.strip()
     if not username or not payload.password:
         raise ApplicationError(
-            "请填写用户名和密码", code="required", fields={"username": "必填", "password": "必填"}
+            gettext("请填写用户名和密码"),
+            code="required",
+            fields={"username": gettext("必填"), "password": gettext("必填")},
         )
     ip = ratelimit.client_ip(request)
     ratelimit.check("login_ip", ip)  # only failures count: a busy office behind one address still signs in
@@ -116,9 +119,11 @@ def api_login(request: HttpRequest, payload: LoginIn):
         accounts.sign_in_failed(channel="api", ip=ip, reason=reason, username=username)
         if locked:
             raise ApplicationError(
-                "登录失败次数过多，账号已临时锁定，请30分钟后再试或联系管理员", code="locked_out", status=429
+                gettext("登录失败次数过多，账号已临时锁定，请30分钟后再试或联系管理员"),
+                code="locked_out",
+                status=429,
             )
-        raise ApplicationError("用户名或密码错误", code="bad_credentials", status=401)
+        raise ApplicationError(gettext("用户名或密码错误"), code="bad_credentials", status=401)
     login(request, user)
     accounts.sign_in_recorded(user=cast(User, user), channel="api", ip=ip, username=username)
     return me_of(request)
@@ -129,7 +134,7 @@ def api_logout(request: HttpRequest):
     # Signed in: the CSRF token (header X-CSRFToken, from /auth/me or the login answer) is required, so no
     # other site can sign a visitor out. Not signed in: nothing to do, 200.
     if request.user.is_authenticated and check_csrf(request) is not None:
-        raise Forbidden("CSRF校验失败：退出登录须携带 CSRF 令牌（X-CSRFToken）", code="csrf")
+        raise Forbidden(gettext("CSRF校验失败：退出登录须携带 CSRF 令牌（X-CSRFToken）"), code="csrf")
     logout(request)
     return {"ok": True, "message": "已退出"}
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 
 from gongzhi.accounts.models import OneTimeCode, RoleAssignment, User
 from gongzhi.audit.services import audit_record, audit_record_about
@@ -36,7 +37,7 @@ _LEVEL_MODEL: dict[ScopeLevel, type[District] | type[Subdistrict] | type[Communi
 def require_account_admin(actor: User | None) -> None:
     """Accounts are created by the system (actor None: seed, commands) or a district admin
     (``accounts.manage_user``)."""
-    require(actor, "accounts.manage_user", error=Forbidden("只有区级管理员可以管理账号"))
+    require(actor, "accounts.manage_user", error=Forbidden(gettext("只有区级管理员可以管理账号")))
 
 
 @transaction.atomic
@@ -54,10 +55,12 @@ def user_create(
     require_account_admin(actor)
     username = (username or "").strip()
     if not username:
-        raise field_error("username", "请填写用户名", code="required")
+        raise field_error("username", gettext("请填写用户名"), code="required")
     if User.objects.filter(username=username).exists():
         raise ApplicationError(
-            f"用户名“{username}”已存在", code="duplicate", fields={"username": "用户名已存在"}
+            gettext("用户名“%(username)s”已存在") % {"username": username},
+            code="duplicate",
+            fields={"username": gettext("用户名已存在")},
         )
     user = User(username=username, display_name=display_name, is_staff=is_staff)
     if phone:
@@ -97,20 +100,24 @@ def role_assign(
     # Nobody grants themself a role, nor widens their own scope (core.duties): another administrator does.
     refuse_own_work(actor, user, what="为本人分配角色")
     if role not in Role.values:
-        raise field_error("role", f"未知角色“{role}”")
+        raise field_error("role", gettext("未知角色“%(role)s”") % {"role": role})
     level = ROLE_LEVEL[role]
     if level == ScopeLevel.DEPARTMENT:
         if department is None:
-            raise field_error("department", "部门经办人必须指定部门", code="required")
+            raise field_error("department", gettext("部门经办人必须指定部门"), code="required")
         place_code = ""
     elif level == ScopeLevel.HOUSEHOLD:
         if household is None:
-            raise field_error("household", "居民角色必须关联住户", code="required")
+            raise field_error("household", gettext("居民角色必须关联住户"), code="required")
         place_code = ""
     else:
         model = _LEVEL_MODEL[ScopeLevel(level)]
         if not model.objects.filter(code=place_code).exists():
-            raise field_error("place_code", f"{ScopeLevel(level).label}代码“{place_code}”不存在")
+            raise field_error(
+                "place_code",
+                gettext("%(label)s代码“%(place_code)s”不存在")
+                % {"label": ScopeLevel(level).label, "place_code": place_code},
+            )
     # Two grants at once would both miss the active row (get_or_create) and both create one: the second
     # waits here for the first and then finds it.
     lock_name(f"accounts.role:{user.pk}")
@@ -175,7 +182,7 @@ def otp_request(*, phone: str) -> None:
     here. (The caller limits requests per client IP: ``otp_ip``.)"""
     normalised = ids.normalise_phone(phone)
     if not ids.is_mobile(normalised):
-        raise field_error("phone", "请填写11位手机号码")
+        raise field_error("phone", gettext("请填写11位手机号码"))
     phone_hash = ids.keyed_hash(normalised)
     lock_name(f"accounts.otp:{phone_hash}")  # two requests at once: the second sees the first's code
     now = timezone.now()
@@ -187,7 +194,7 @@ def otp_request(*, phone: str) -> None:
     )
     if last is not None:
         wait = math.ceil(60 - (now - last).total_seconds())
-        raise RateLimited(wait, "验证码发送过于频繁，请一分钟后再试")
+        raise RateLimited(wait, gettext("验证码发送过于频繁，请一分钟后再试"))
     try:
         ratelimit.hit("otp_phone_day", phone_hash)
     except RateLimited as exc:

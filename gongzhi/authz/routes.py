@@ -368,7 +368,10 @@ ROUTES: dict[str, Route] = {
     "POST /api/v1/training/courses": R("collection", NOBODY),
     "POST /api/v1/training/courses/{course_id}/sessions": R("course", NOBODY),
     "POST /api/v1/training/courses/{course_id}/certificates": R("course", NOBODY),
-    "POST /api/v1/training/courses/{course_id}/certificates-pdf-job": R("course", NOBODY),
+    # the course's certificates as one PDF, a background job started by the course's managers (202)
+    "POST /api/v1/training/courses/{course_id}/certificates-pdf-job": R(
+        "course", of(ADMIN, SUBDISTRICT, COMMUNITY_WORKER, SECRETARY)
+    ),
     "GET /api/v1/training/sessions/{session_id}": R("training_session", TRAINING_READERS),
     "POST /api/v1/training/sessions/{session_id}/attendance": R(
         "training_session", NOBODY, body={"trainee_id": 999999}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext, gettext_noop, pgettext, pgettext_lazy
+
 from gongzhi.console.selectors import overview_counts
 from gongzhi.core.replica import replica_reads
 from gongzhi.places.enums import RESIDENTIAL_BAND, GridKind
@@ -113,56 +115,68 @@ def scope_figures(*, actor: User) -> dict[str, Any]:
 # computes both). Aggregates only; a figure not named here is not on the page, whatever the API adds.
 PUBLIC_FIGURES: list[tuple[str, list[tuple[str, str, str]]]] = [
     (
-        "区划与人口",
+        gettext_noop("区划与人口"),
         [
-            ("communities", "社区（村）", "个"),
-            ("grids.residential", "居民网格", "个"),
-            ("grids.reserved", "预留网格", "个"),
-            ("grids.dedicated", "专属网格", "个"),
-            ("households", "登记住户", "户"),
-            ("persons", "实有人口", "人"),
+            ("communities", gettext_noop("社区（村）"), "个"),
+            ("grids.residential", gettext_noop("居民网格"), "个"),
+            ("grids.reserved", gettext_noop("预留网格"), "个"),
+            ("grids.dedicated", gettext_noop("专属网格"), "个"),
+            ("households", gettext_noop("登记住户"), "户"),
+            ("persons", gettext_noop("实有人口"), "人"),
         ],
     ),
     (
-        "党建引领",
+        gettext_noop("党建引领"),
         [
-            ("party.branches_independent", "网格党支部", "个"),
-            ("party.branches_joint", "联合党支部", "个"),
-            ("party.grids_in_joint_branches", "联合党支部覆盖网格", "个"),
-            ("party.residential_grids_covered", "党组织覆盖的居民网格", "个"),
-            ("party.units_registered", "报到驻区单位", "家"),
-            ("party.members_registered", "报到在职党员", "人"),
+            ("party.branches_independent", gettext_noop("网格党支部"), "个"),
+            ("party.branches_joint", gettext_noop("联合党支部"), "个"),
+            ("party.grids_in_joint_branches", gettext_noop("联合党支部覆盖网格"), "个"),
+            ("party.residential_grids_covered", gettext_noop("党组织覆盖的居民网格"), "个"),
+            ("party.units_registered", gettext_noop("报到驻区单位"), "家"),
+            ("party.members_registered", gettext_noop("报到在职党员"), "人"),
         ],
     ),
     (
-        "网格事件（本年）",
+        gettext_noop("网格事件（本年）"),
         [
-            ("tickets.this_year_total", "受理事件", "件"),
-            ("tickets.closure_rate", "结案率", "%"),
-            ("tickets.on_time_rate", "按时办结率", "%"),
-            ("tickets.satisfaction_rate", "群众满意率", "%"),
+            ("tickets.this_year_total", gettext_noop("受理事件"), "件"),
+            ("tickets.closure_rate", gettext_noop("结案率"), "%"),
+            ("tickets.on_time_rate", gettext_noop("按时办结率"), "%"),
+            ("tickets.satisfaction_rate", gettext_noop("群众满意率"), "%"),
         ],
     ),
     (
-        "共驻共建",
+        gettext_noop("共驻共建"),
         [
-            ("cobuild.volunteer_teams", "志愿服务队", "支"),
-            ("cobuild.projects_signed", "签约共建项目", "个"),
-            ("cobuild.activities_held", "开展活动", "场"),
-            ("cobuild.needs_fulfilled", "解决群众需求", "件"),
-            ("cobuild.service_hours", "志愿服务时长", "小时"),
+            ("cobuild.volunteer_teams", gettext_noop("志愿服务队"), "支"),
+            ("cobuild.projects_signed", gettext_noop("签约共建项目"), "个"),
+            ("cobuild.activities_held", gettext_noop("开展活动"), "场"),
+            ("cobuild.needs_fulfilled", gettext_noop("解决群众需求"), "件"),
+            ("cobuild.service_hours", gettext_noop("志愿服务时长"), "小时"),
         ],
     ),
     (
-        "矛盾调解与协商议事",
+        gettext_noop("矛盾调解与协商议事"),
         [
-            ("mediation.cases_this_year", "本年调解案件", "件"),
-            ("mediation.success_rate", "调解成功率", "%"),
-            ("councils.councils", "议事会", "个"),
-            ("councils.topics_resolved", "议定事项", "项"),
+            ("mediation.cases_this_year", gettext_noop("本年调解案件"), "件"),
+            ("mediation.success_rate", gettext_noop("调解成功率"), "%"),
+            ("councils.councils", gettext_noop("议事会"), "个"),
+            ("councils.topics_resolved", gettext_noop("议定事项"), "项"),
         ],
     ),
 ]
+# The units for the catalogue (read with pgettext("unit", …) when shown).
+_UNITS = (
+    pgettext_lazy("unit", "个"),
+    pgettext_lazy("unit", "户"),
+    pgettext_lazy("unit", "人"),
+    pgettext_lazy("unit", "家"),
+    pgettext_lazy("unit", "件"),
+    pgettext_lazy("unit", "支"),
+    pgettext_lazy("unit", "场"),
+    pgettext_lazy("unit", "小时"),
+    pgettext_lazy("unit", "项"),
+)
 
 
 def _pick(figures: dict[str, Any], path: str) -> Any:
@@ -173,12 +187,14 @@ def _pick(figures: dict[str, Any], path: str) -> Any:
 
 
 def _shown(value: Any, unit: str) -> str:
+    if unit != "%":
+        unit = pgettext("unit", unit)
     if unit == "%":
         rate = value.get("value") if isinstance(value, dict) else None
         return "—" if rate is None else f"{rate * 100:.1f}%"
     if isinstance(value, float):
-        return f"{value:,.1f}{unit}"
-    return f"{int(value or 0):,}{unit}"
+        return f"{value:,.1f}{unit}".strip()
+    return f"{int(value or 0):,}{unit}".strip()
 
 
 def public_overview() -> dict[str, Any]:
@@ -188,7 +204,7 @@ def public_overview() -> dict[str, Any]:
 
     figures = overview_figures()
     sections = [
-        {"title": title, "items": [{"label": label, "value": _shown(_pick(figures, path), unit)}
+        {"title": gettext(title), "items": [{"label": gettext(label), "value": _shown(_pick(figures, path), unit)}
                                    for path, label, unit in items]}
         for title, items in PUBLIC_FIGURES
     ]  # fmt: skip
@@ -199,7 +215,7 @@ def public_overview() -> dict[str, Any]:
                   for kind, label in GridKind.choices],
         "tickets": [{"name": str(labels[s]), "value": int(by_status.get(s, 0))} for s in TicketStatus.values
                     if by_status.get(s)],
-        "branches": [{"name": "网格党支部", "value": int(_pick(figures, "party.branches_independent") or 0)},
-                     {"name": "联合党支部", "value": int(_pick(figures, "party.branches_joint") or 0)}],
+        "branches": [{"name": gettext("网格党支部"), "value": int(_pick(figures, "party.branches_independent") or 0)},
+                     {"name": gettext("联合党支部"), "value": int(_pick(figures, "party.branches_joint") or 0)}],
     }  # fmt: skip
     return {"sections": sections, "charts": charts}

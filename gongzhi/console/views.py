@@ -6,7 +6,7 @@ from django.contrib.auth import authenticate, login, logout
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -25,7 +25,7 @@ from gongzhi.core.http import int_or_none
 from gongzhi.core.permissions import allowed
 from gongzhi.tickets.figures import home_figures as ticket_home_figures
 
-BAD_CREDENTIALS = "用户名或密码错误"
+BAD_CREDENTIALS = gettext_lazy("用户名或密码错误")
 AUDIT_PAGE_SIZE = 50
 
 
@@ -83,7 +83,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         ratelimit.count("login_ip", ip)
         if username:  # an empty form is no attempt at anyone's account
             accounts.sign_in_failed(channel="console", ip=ip, reason="bad_credentials", username=username)
-        error = BAD_CREDENTIALS
+        error = str(BAD_CREDENTIALS)
         status = 400
     return render(
         request,

@@ -26,6 +26,7 @@ import math
 import re
 from typing import Any
 
+from django.utils.translation import gettext
 from pydantic import BaseModel
 
 from gongzhi.core.errors import ValidationFailed
@@ -114,7 +115,10 @@ def validation_message(error: Any) -> str:
 
 def _refuse(name: str, message: str) -> ValidationFailed:
     field = name or "body"
-    return ValidationFailed(f"请求参数有误：{field} {message}", fields={field: message})
+    return ValidationFailed(
+        gettext("请求参数有误：%(field)s %(message)s") % {"field": field, "message": message},
+        fields={field: message},
+    )
 
 
 def _is_year(name: str) -> bool:

@@ -10,6 +10,7 @@ import re
 from enum import StrEnum
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.errors import field_error
@@ -34,7 +35,11 @@ class CommunityKind(models.TextChoices):
 def _digits(value: str, length: int, field: str, label: str) -> str:
     value = (value or "").strip()
     if len(value) != length or not _DIGITS.match(value):
-        raise field_error(field, f"{label}应为{length}位数字，收到“{value}”")
+        raise field_error(
+            field,
+            gettext("%(label)s应为%(length)s位数字，收到“%(value)s”")
+            % {"label": label, "length": length, "value": value},
+        )
     return value
 
 
@@ -43,13 +48,21 @@ def validate_district_code(value: str, field: str = "code") -> str:
     code = _digits(value, 6, field, "区县代码")
     province, city, county = int(code[:2]), int(code[2:4]), int(code[4:6])
     if not 11 <= province <= 82:
-        raise field_error(field, f"区县代码“{code}”的省级代码{code[:2]}不存在")
+        raise field_error(
+            field, gettext("区县代码“%(code)s”的省级代码%(value)s不存在") % {"code": code, "value": code[:2]}
+        )
     if city == 0 and province not in (11, 12, 31, 50):
-        raise field_error(field, f"区县代码“{code}”的地市代码不能为00")
+        raise field_error(field, gettext("区县代码“%(code)s”的地市代码不能为00") % {"code": code})
     if not (1 <= city <= 70 or city == 90 or (city == 0 and province in (11, 12, 31, 50))):
-        raise field_error(field, f"区县代码“{code}”的地市代码{code[2:4]}不在01–70或90范围内")
+        raise field_error(
+            field,
+            gettext("区县代码“%(code)s”的地市代码%(value)s不在01–70或90范围内")
+            % {"code": code, "value": code[2:4]},
+        )
     if county == 0:
-        raise field_error(field, f"区县代码“{code}”的县级代码不能为00（那是地市本身）")
+        raise field_error(
+            field, gettext("区县代码“%(code)s”的县级代码不能为00（那是地市本身）") % {"code": code}
+        )
     return code
 
 
@@ -70,12 +83,19 @@ def validate_subdistrict_code(value: str, district_code: str | None = None, fiel
     code = _digits(value, 12, field, "街道（乡镇）统计用区划代码")
     validate_district_code(code[:6], field)
     if district_code and code[:6] != district_code:
-        raise field_error(field, f"代码“{code}”不属于区县{district_code}")
+        raise field_error(
+            field,
+            gettext("代码“%(code)s”不属于区县%(district_code)s")
+            % {"code": code, "district_code": district_code},
+        )
     segment = int(code[6:9])
     if not 1 <= segment <= 599:
-        raise field_error(field, f"代码“{code}”的乡级代码{code[6:9]}应在001–599之间")
+        raise field_error(
+            field,
+            gettext("代码“%(code)s”的乡级代码%(value)s应在001–599之间") % {"code": code, "value": code[6:9]},
+        )
     if code[9:] != "000":
-        raise field_error(field, f"街道（乡镇）代码“{code}”的最后三位应为000")
+        raise field_error(field, gettext("街道（乡镇）代码“%(code)s”的最后三位应为000") % {"code": code})
     return code
 
 
@@ -86,14 +106,23 @@ def validate_community_code(
     code = _digits(value, 12, field, "社区（村）统计用区划代码")
     validate_subdistrict_code(code[:9] + "000", field=field)
     if subdistrict_code and code[:9] != subdistrict_code[:9]:
-        raise field_error(field, f"代码“{code}”不属于街道（乡镇）{subdistrict_code}")
+        raise field_error(
+            field,
+            gettext("代码“%(code)s”不属于街道（乡镇）%(subdistrict_code)s")
+            % {"code": code, "subdistrict_code": subdistrict_code},
+        )
     segment = int(code[9:])
     if not 1 <= segment <= 399:
-        raise field_error(field, f"代码“{code}”的村级代码{code[9:]}应在001–399之间")
+        raise field_error(
+            field,
+            gettext("代码“%(code)s”的村级代码%(value)s应在001–399之间") % {"code": code, "value": code[9:]},
+        )
     derived = community_kind(code)
     if kind and kind != derived:
         label = "居委会（001–199）" if derived == CommunityKind.URBAN else "村委会（200–399）"
-        raise field_error(field, f"代码“{code}”是{label}，与所选类型不符")
+        raise field_error(
+            field, gettext("代码“%(code)s”是%(label)s，与所选类型不符") % {"code": code, "label": label}
+        )
     return code
 
 
@@ -106,9 +135,13 @@ def validate_grid_code(value: str, community_code: str | None = None, field: str
     code = _digits(value, 15, field, "网格编码")
     validate_community_code(code[:12], field=field)
     if community_code and code[:12] != community_code:
-        raise field_error(field, f"网格编码“{code}”的前12位应为所属社区代码{community_code}")
+        raise field_error(
+            field,
+            gettext("网格编码“%(code)s”的前12位应为所属社区代码%(community_code)s")
+            % {"code": code, "community_code": community_code},
+        )
     if code[12:] == "000":
-        raise field_error(field, f"网格编码“{code}”的顺序号不能为000")
+        raise field_error(field, gettext("网格编码“%(code)s”的顺序号不能为000") % {"code": code})
     return code
 
 

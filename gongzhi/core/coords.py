@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext
 
 from gongzhi.core.errors import field_error
 
@@ -66,20 +67,22 @@ def clean_point(lng: Any, lat: Any, system: str = "wgs84", *, field: str = "loca
     try:
         system = _system(system)
     except ValueError:
-        raise field_error(field, f"未知的坐标系“{str(system)[:20]}”，可选：wgs84、gcj02、bd09") from None
+        raise field_error(
+            field, gettext("未知的坐标系“%(value)s”，可选：wgs84、gcj02、bd09") % {"value": str(system)[:20]}
+        ) from None
     x = _number(lng, field=field, what="经度")
     y = _number(lat, field=field, what="纬度")
     if not _in_bbox(x, y) and _in_bbox(y, x):
-        raise field_error(field, "位置不在中国境内：经纬度可能写反了，请经度在前、纬度在后")
+        raise field_error(field, gettext("位置不在中国境内：经纬度可能写反了，请经度在前、纬度在后"))
     if not -180.0 <= x <= 180.0:
-        raise field_error(field, "经度必须在-180到180之间")
+        raise field_error(field, gettext("经度必须在-180到180之间"))
     if not -90.0 <= y <= 90.0:
-        raise field_error(field, "纬度必须在-90到90之间")
+        raise field_error(field, gettext("纬度必须在-90到90之间"))
     if not _in_bbox(x, y):
-        raise field_error(field, "位置不在中国境内，请确认经纬度和坐标系")
+        raise field_error(field, gettext("位置不在中国境内，请确认经纬度和坐标系"))
     wx, wy = to_wgs84(x, y, system)
     if not _in_bbox(wx, wy):
-        raise field_error(field, "位置不在中国境内，请确认经纬度和坐标系")
+        raise field_error(field, gettext("位置不在中国境内，请确认经纬度和坐标系"))
     return round(wx, 7), round(wy, 7)
 
 
@@ -96,15 +99,15 @@ def _system(system: str) -> CoordSystem:
 
 def _number(value: Any, *, field: str, what: str) -> float:
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise field_error(field, f"缺少{what}")
+        raise field_error(field, gettext("缺少%(what)s") % {"what": what})
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
-        raise field_error(field, f"{what}必须是数字")
+        raise field_error(field, gettext("%(what)s必须是数字") % {"what": what})
     try:
         number = float(value)
     except (ValueError, OverflowError):
-        raise field_error(field, f"{what}必须是数字") from None
+        raise field_error(field, gettext("%(what)s必须是数字") % {"what": what}) from None
     if not math.isfinite(number):
-        raise field_error(field, f"{what}必须是有限的数字")
+        raise field_error(field, gettext("%(what)s必须是有限的数字") % {"what": what})
     return number
 
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.translation import gettext
+
 from gongzhi.core.errors import Forbidden
 
 OWN_WORK = "own_work"
@@ -49,10 +51,10 @@ def is_own_work(actor: Any, *people: Any) -> bool:
 
 def own_work_error(what: str, *, row: int | None = None) -> Forbidden:
     """The one refusal: “不能确认本人的服务时长，应由他人办理”; in a batch, “第3条：不能…” (whole batch)."""
-    message = f"不能{what}，应由他人办理"
+    message = gettext("不能%(what)s，应由他人办理") % {"what": gettext(what)}
     if row is None:
         return Forbidden(message, code=OWN_WORK)
-    message = f"第{row}条：{message}"
+    message = gettext("第%(row)s条：%(message)s") % {"row": row, "message": message}
     return Forbidden(message, code=OWN_WORK, fields={"rows": message})
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
+
 
 class ApplicationError(Exception):
     """A refusal with a clear Chinese message, answered as a 4xx — never a 500.
@@ -49,16 +51,16 @@ class NotFound(ApplicationError):
     status = 404
     code = "not_found"
 
-    def __init__(self, message: str = "记录不存在或无权查看", **kwargs: Any) -> None:
-        super().__init__(message, **kwargs)
+    def __init__(self, message: str = "", **kwargs: Any) -> None:
+        super().__init__(message or gettext("记录不存在或无权查看"), **kwargs)
 
 
 class Forbidden(ApplicationError):
     status = 403
     code = "forbidden"
 
-    def __init__(self, message: str = "没有权限执行此操作", **kwargs: Any) -> None:
-        super().__init__(message, **kwargs)
+    def __init__(self, message: str = "", **kwargs: Any) -> None:
+        super().__init__(message or gettext("没有权限执行此操作"), **kwargs)
 
 
 class Conflict(ApplicationError):

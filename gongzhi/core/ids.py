@@ -19,6 +19,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, hmac
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.conf import settings
+from django.utils.translation import gettext
 from stdnum.cn import ric as cn_ric
 from stdnum.exceptions import ValidationError as StdnumError
 
@@ -81,19 +82,22 @@ def keyed_hash(normalised: str) -> str:
 def normalise_id_number(value: str, field: str = "id_number") -> str:
     raw = (value or "").strip().upper().replace(" ", "")
     if not raw:
-        raise field_error(field, "请填写身份证号码", code="required")
+        raise field_error(field, gettext("请填写身份证号码"), code="required")
     if len(raw) != 18:
-        raise field_error(field, f"身份证号码应为18位，收到{len(raw)}位")
+        raise field_error(field, gettext("身份证号码应为18位，收到%(len)s位") % {"len": len(raw)})
     if not raw[:17].isdigit() or not (raw[17].isdigit() or raw[17] == "X"):
-        raise field_error(field, "身份证号码格式错误：前17位应为数字，最后一位为数字或X")
+        raise field_error(field, gettext("身份证号码格式错误：前17位应为数字，最后一位为数字或X"))
     try:
         birth = birth_date_of(raw)
     except ValueError as exc:
-        raise field_error(field, "身份证号码中的出生日期无效") from exc
+        raise field_error(field, gettext("身份证号码中的出生日期无效")) from exc
     if cn_ric.calc_check_digit(raw) != raw[17]:
-        raise field_error(field, "身份证号码校验位错误")
+        raise field_error(field, gettext("身份证号码校验位错误"))
     if not _birth_place_known(raw[:6], birth.year):
-        raise field_error(field, f"身份证号码的地区码{raw[:6]}在{birth.year}年不存在")
+        raise field_error(
+            field,
+            gettext("身份证号码的地区码%(value)s在%(year)s年不存在") % {"value": raw[:6], "year": birth.year},
+        )
     return raw
 
 
@@ -142,7 +146,7 @@ def normalise_phone(value: str, field: str = "phone") -> str:
     """Returns the national number: 11-digit mobile, or area code + number for a fixed line."""
     raw = (value or "").strip()
     if not raw:
-        raise field_error(field, "请填写手机号码", code="required")
+        raise field_error(field, gettext("请填写手机号码"), code="required")
     if len(raw) == 11 and raw.isascii() and raw.isdigit() and raw[0] == "1":
         # Most of a register: a bare mobile number, which phonenumbers would accept as typed when its own
         # mobile pattern matches (tested against parse + is_valid_number); anything else goes the long way.
@@ -152,9 +156,9 @@ def normalise_phone(value: str, field: str = "phone") -> str:
     try:
         parsed = phonenumbers.parse(raw, "CN")
     except phonenumbers.NumberParseException as exc:
-        raise field_error(field, f"电话号码“{raw}”格式错误") from exc
+        raise field_error(field, gettext("电话号码“%(raw)s”格式错误") % {"raw": raw}) from exc
     if parsed.country_code != 86 or not phonenumbers.is_valid_number(parsed):
-        raise field_error(field, f"电话号码“{raw}”不是有效的中国大陆号码")
+        raise field_error(field, gettext("电话号码“%(raw)s”不是有效的中国大陆号码") % {"raw": raw})
     digits = str(parsed.national_number)
     # Mobiles are 11 digits starting with 1; fixed lines are written with their trunk prefix 0.
     return digits if is_mobile(digits) else "0" + digits

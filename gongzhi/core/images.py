@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from django.utils.translation import gettext
 from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
 from gongzhi.core.errors import field_error
@@ -63,7 +64,11 @@ def clean_images(
     """Several photos; more than ``max_count`` is refused before any is read."""
     uploads = list(uploads or [])
     if len(uploads) > max_count:
-        raise field_error(field, f"最多上传{max_count}张照片，本次选择了{len(uploads)}张")
+        raise field_error(
+            field,
+            gettext("最多上传%(max_count)s张照片，本次选择了%(len)s张")
+            % {"max_count": max_count, "len": len(uploads)},
+        )
     return [_clean(u, field=field, label=_label(u, i)) for i, u in enumerate(uploads, start=1)]
 
 
@@ -95,14 +100,16 @@ def _label(upload: Any, index: int | None) -> str:
 
 
 def _read_limited(upload: Any, limit: int, *, field: str, label: str) -> bytes:
-    too_big = field_error(field, f"{label}太大：每张照片不能超过{_mib(limit)}")
+    too_big = field_error(
+        field, gettext("%(label)s太大：每张照片不能超过%(mib)s") % {"label": label, "mib": _mib(limit)}
+    )
     if isinstance(upload, bytes | bytearray | memoryview):
         data = bytes(upload)
         if len(data) > limit:
             raise too_big
         return data
     if not hasattr(upload, "read"):
-        raise field_error(field, f"{label}不是上传的文件")
+        raise field_error(field, gettext("%(label)s不是上传的文件") % {"label": label})
     declared = getattr(upload, "size", None)
     if isinstance(declared, int) and declared > limit:
         raise too_big
@@ -122,14 +129,16 @@ def _mib(n: int) -> str:
 def _clean(upload: Any, *, field: str, label: str) -> CleanImage:
     data = _read_limited(upload, settings.PHOTO_MAX_BYTES, field=field, label=label)
     if not data:
-        raise field_error(field, f"{label}是空文件")
+        raise field_error(field, gettext("%(label)s是空文件") % {"label": label})
     not_image = field_error(
         field,
-        f"{label}不是可接受的图片：只接受{ACCEPTED}格式（HEIC等格式请先转为JPEG，"
-        "iPhone可在“设置—相机—格式”中选择“兼容性最佳”）",
+        gettext(
+            "%(label)s不是可接受的图片：只接受%(ACCEPTED)s格式（HEIC等格式请先转为JPEG，iPhone可在“设置—相机—格式”中选择“兼容性最佳”）"
+        )
+        % {"label": label, "ACCEPTED": ACCEPTED},
     )
     bomb = field_error(field, f"{label}像素过多（超过{MAX_PIXELS // 10_000}万像素），请缩小后再上传")
-    broken = field_error(field, f"{label}已损坏或不完整，请重新选择")
+    broken = field_error(field, gettext("%(label)s已损坏或不完整，请重新选择") % {"label": label})
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:

@@ -32,6 +32,8 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext
+
 from gongzhi.core.errors import ValidationFailed
 
 logger = logging.getLogger(__name__)
@@ -63,9 +65,11 @@ def time_limit() -> float:
 
 def crashed() -> ValidationFailed:
     return ValidationFailed(
-        "文件无法读取：解析时超出了内存或时间限制，文件可能已损坏或结构异常；请用Excel打开后另存为新文件，"
-        "或拆分后重新上传",
-        fields={"file": "文件无法读取"},
+        gettext(
+            "文件无法读取：解析时超出了内存或时间限制，文件可能已损坏或结构异常；请用Excel打开后另存为新文件，"
+            "或拆分后重新上传"
+        ),
+        fields={"file": gettext("文件无法读取")},
     )
 
 

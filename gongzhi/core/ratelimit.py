@@ -27,6 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 
 from gongzhi.core.errors import ApplicationError
 
@@ -43,7 +44,7 @@ class RateLimited(ApplicationError):
 
     def __init__(self, retry_after: int, message: str = "") -> None:
         self.retry_after = max(1, int(retry_after))
-        super().__init__(message or f"请求过于频繁，请 {self.retry_after} 秒后再试")
+        super().__init__(message or gettext("请求过于频繁，请 %(s)s 秒后再试") % {"s": self.retry_after})
 
 
 def parse(spec: str | None) -> Limit | None:

@@ -17,6 +17,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -69,19 +70,23 @@ def check_upload(file_name: str, size: int, *, accepted: str, save_as: str) -> s
     name = (file_name or "").strip().lower()
     if name.endswith(".xls"):
         raise ValidationFailed(
-            f"暂不支持旧版 .xls 文件，请在Excel中“另存为” {save_as} 格式后再上传",
-            fields={"file": "文件格式不支持"},
+            gettext("暂不支持旧版 .xls 文件，请在Excel中“另存为” %(save_as)s 格式后再上传")
+            % {"save_as": save_as},
+            fields={"file": gettext("文件格式不支持")},
         )
     kind = "xlsx" if name.endswith(".xlsx") else "csv" if name.endswith(".csv") else ""
     if not kind:
-        raise ValidationFailed(f"请上传 {accepted}（可先下载导入模板）", fields={"file": "文件格式不支持"})
+        raise ValidationFailed(
+            gettext("请上传 %(accepted)s（可先下载导入模板）") % {"accepted": accepted},
+            fields={"file": gettext("文件格式不支持")},
+        )
     if size <= 0:
-        raise ValidationFailed("上传的文件是空的", fields={"file": "文件为空"})
+        raise ValidationFailed(gettext("上传的文件是空的"), fields={"file": gettext("文件为空")})
     limit = max_file_bytes()
     if size > limit:
         raise ValidationFailed(
             f"文件过大（{size / 1024 / 1024:.1f}MB），单个文件不能超过{limit // 1024 // 1024}MB，请分批导入",
-            fields={"file": "文件过大"},
+            fields={"file": gettext("文件过大")},
         )
     return kind
 
@@ -167,13 +172,16 @@ def map_headers(
         header = normalise(value)
         if header in known:
             if header in columns.values():
-                raise ValidationFailed(f"列“{header}”出现了两次，请删除多余的列", fields={"file": "列名重复"})
+                raise ValidationFailed(
+                    gettext("列“%(header)s”出现了两次，请删除多余的列") % {"header": header},
+                    fields={"file": gettext("列名重复")},
+                )
             columns[index] = header
     missing = [h for h in required if h not in columns.values()]
     if missing:
         raise ValidationFailed(
             f"第1行缺少必填列：{'、'.join(missing)}。{template_hint}，列名需与模板一致",
-            fields={"file": "缺少必填列"},
+            fields={"file": gettext("缺少必填列")},
         )
     return columns
 
@@ -195,7 +203,8 @@ def scan_rows(
             continue
         if found >= limit:
             raise ValidationFailed(
-                f"文件数据超过{limit}行，请拆分成多个文件分批导入", fields={"file": "行数过多"}
+                gettext("文件数据超过%(limit)s行，请拆分成多个文件分批导入") % {"limit": limit},
+                fields={"file": gettext("行数过多")},
             )
         found += 1
         yield (

@@ -24,6 +24,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext
+
 from gongzhi.core.errors import Conflict
 
 
@@ -71,10 +73,10 @@ class Workflow:
 
     def verb(self, move: str) -> str:
         if move in self.verbs:
-            return self.verbs[move]
+            return gettext(self.verbs[move])
         if move in set(self.states.values):
-            return f"改为“{self.label(move)}”"
-        return "执行此操作"
+            return gettext("改为“%(state)s”") % {"state": self.label(move)}
+        return gettext("执行此操作")
 
     def target(self, move: str, state: str) -> str | None:
         """The state after ``move`` from ``state``, or None when the move is not allowed there."""
@@ -100,7 +102,12 @@ def check_move(workflow: Workflow, move: str, state: str) -> str:
     target = workflow.target(move, state)
     if target is None:
         raise Conflict(
-            f"{workflow.subject}当前状态为“{workflow.label(state)}”，不能{workflow.verb(move)}",
+            gettext("%(subject)s当前状态为“%(state)s”，不能%(verb)s")
+            % {
+                "subject": gettext(workflow.subject),
+                "state": workflow.label(state),
+                "verb": workflow.verb(move),
+            },
             code="illegal_transition",
             extra={"status": str(state), "move": move},
         )

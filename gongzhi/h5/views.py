@@ -6,6 +6,7 @@ from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
@@ -23,7 +24,7 @@ from gongzhi.people.selectors import person_list_for_actor
 from gongzhi.people.services import resident_sign_in
 from gongzhi.places.selectors import household_get_for_actor
 
-CODE_SENT = "验证码已发送至{phone}，{minutes}分钟内有效"
+CODE_SENT = gettext_lazy("验证码已发送至%(phone)s，%(minutes)s分钟内有效")
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -113,7 +114,7 @@ def otp_request(request: HttpRequest) -> HttpResponse:
         return ratelimit.with_retry_after(page, exc)
     from django.conf import settings
 
-    info = CODE_SENT.format(phone=_masked(phone), minutes=max(1, settings.OTP_TTL_SECONDS // 60))
+    info = str(CODE_SENT) % {"phone": _masked(phone), "minutes": max(1, settings.OTP_TTL_SECONDS // 60)}
     return _login_page(request, step="code", phone=phone, info=info)
 
 
@@ -124,7 +125,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     form = OtpVerifyForm(request.POST)
     phone, code = form.phone_posted(), form.code_posted()
     if not code:
-        return _login_page(request, step="code", phone=phone, error="请填写短信验证码", status=400)
+        return _login_page(request, step="code", phone=phone, error=gettext("请填写短信验证码"), status=400)
     ip = ratelimit.client_ip(request)
     try:
         ratelimit.hit("otp_verify_ip", ip)  # every attempt, right or wrong
@@ -132,7 +133,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     except ApplicationError as exc:
         message = exc.message
         if exc.code == "bad_code":
-            message += "。多次输错后验证码将失效，请重新获取"
+            message += gettext("。多次输错后验证码将失效，请重新获取")
         step = "phone" if exc.code == "not_registered" else "code"
         page = _login_page(request, step=step, phone=phone, error=message, status=exc.status)
         return ratelimit.with_retry_after(page, exc)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from gongzhi.core.errors import NotFound
 from gongzhi.core.permissions import allowed
@@ -38,7 +39,7 @@ def job_list_for_actor(*, actor: Actor, limit: int = 20) -> QuerySet[Job]:
 def job_get_for_actor(*, actor: Actor, job_id: int, perm: str = "jobs.view_job") -> Job:
     job = Job.objects.filter(pk=job_id).select_related("actor").first()
     if job is None or not allowed(actor, perm, job) or not _still_in_scope(actor, job):
-        raise NotFound("任务不存在或无权查看")
+        raise NotFound(gettext("任务不存在或无权查看"))
     return job
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.codes import common_place
@@ -76,10 +77,10 @@ def job_start(
     """Records a job for ``actor`` and queues it once this transaction commits."""
     k = kind_of(kind)
     if k is None:
-        raise ApplicationError(f"未知的任务类型：{kind}", code="unknown_job_kind")
+        raise ApplicationError(gettext("未知的任务类型：%(kind)s") % {"kind": kind}, code="unknown_job_kind")
     codes = selectors.scope_codes_for(actor, kind)
     if actor is not None and not getattr(actor, "is_superuser", False) and not codes:
-        raise Forbidden("您的角色不能发起此项任务")
+        raise Forbidden(gettext("您的角色不能发起此项任务"))
     job = Job.objects.create(
         kind=kind,
         label=label[:200] or k.label,
@@ -190,7 +191,8 @@ def job_result_download(*, actor: Actor, job_id: int) -> JobFile:
     f = selectors.job_result_file(job=job)
     if f is None or job.result_expires_at is None or job.result_expires_at <= timezone.now():
         raise ApplicationError(
-            f"结果文件已过期（保留{result_days()}天）或没有结果文件，请重新发起",
+            gettext("结果文件已过期（保留%(result_days)s天）或没有结果文件，请重新发起")
+            % {"result_days": result_days()},
             code="result_gone",
             status=410,
         )

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from gongzhi.core.errors import Forbidden
 from gongzhi.core.masking import road_of
@@ -68,7 +69,7 @@ def place_choices_for_actor(*, actor: Actor) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     dq = District.objects.all() if districts is None else District.objects.filter(code__in=sorted(districts))
     for d in dq.order_by("code"):
-        out.append((d.code, f"{d.name}（全区）"))
+        out.append((d.code, gettext("%(name)s（全区）") % {"name": d.name}))
         for s in Subdistrict.objects.filter(code__startswith=d.code).order_by("code"):
             out.append((s.code, f"{d.name} · {s.name}"))
             for c in (
@@ -92,16 +93,16 @@ def apikey_find(raw: str) -> ApiKey:
     """The key for ``raw``, revoked or not; a missing or unknown key is a 403 (Open311: invalid api_key)."""
     raw = (raw or "").strip()
     if not raw:
-        raise Forbidden("缺少api_key：提交请求需要接入密钥", code="api_key_missing")
+        raise Forbidden(gettext("缺少api_key：提交请求需要接入密钥"), code="api_key_missing")
     key = ApiKey.objects.filter(key_hash=hash_key(raw)).first() if len(raw) <= 200 else None
     if key is None:
-        raise Forbidden("api_key无效", code="api_key_invalid")
+        raise Forbidden(gettext("api_key无效"), code="api_key_invalid")
     return key
 
 
 def require_active(key: ApiKey) -> ApiKey:
     if key.revoked_at is not None:
-        raise Forbidden("api_key已停用", code="api_key_revoked")
+        raise Forbidden(gettext("api_key已停用"), code="api_key_revoked")
     return key
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core import codes
@@ -63,31 +64,34 @@ class IssuedKey:
 def apikey_issue(
     *, actor: Actor | None, name: str, place_code: str, rate_limit: int | str | None = None, note: str = ""
 ) -> IssuedKey:
-    require(actor, "open311.manage_apikey", error=Forbidden("只有区级管理员可以管理Open311接入密钥"))
+    require(actor, "open311.manage_apikey", error=Forbidden(gettext("只有区级管理员可以管理Open311接入密钥")))
     name = (name or "").strip()
     if not name:
-        raise field_error("name", "请填写接入系统名称", code="required")
+        raise field_error("name", gettext("请填写接入系统名称"), code="required")
     if len(name) > 100:
-        raise field_error("name", "接入系统名称不能超过100个字")
+        raise field_error("name", gettext("接入系统名称不能超过100个字"))
     place_code = (place_code or "").strip()
     label = place_label(place_code)
     if label is None:
-        raise field_error("place_code", "请选择授权范围：区县、街道、社区或网格")
+        raise field_error("place_code", gettext("请选择授权范围：区县、街道、社区或网格"))
     if actor is not None:
         districts = apikey_districts_for_actor(actor)
         if districts is not None and place_code[:6] not in districts:
-            raise field_error("place_code", "授权范围只能是本人管理的区县内的区划")
+            raise field_error("place_code", gettext("授权范围只能是本人管理的区县内的区划"))
     limit: int | None = None
     if rate_limit not in (None, ""):
         try:
             limit = int(str(rate_limit).strip())
         except ValueError:
-            raise field_error("rate_limit", "每分钟请求上限应为整数") from None
+            raise field_error("rate_limit", gettext("每分钟请求上限应为整数")) from None
         if not 1 <= limit <= RATE_LIMIT_MAX:
-            raise field_error("rate_limit", f"每分钟请求上限应在1到{RATE_LIMIT_MAX}之间")
+            raise field_error(
+                "rate_limit",
+                gettext("每分钟请求上限应在1到%(RATE_LIMIT_MAX)s之间") % {"RATE_LIMIT_MAX": RATE_LIMIT_MAX},
+            )
     note = (note or "").strip()
     if len(note) > 200:
-        raise field_error("note", "备注不能超过200个字")
+        raise field_error("note", gettext("备注不能超过200个字"))
     raw = KEY_PREFIX + secrets.token_urlsafe(32)
     key = ApiKey(
         name=name,
@@ -112,13 +116,13 @@ def apikey_issue(
 
 @transaction.atomic
 def apikey_revoke(*, actor: Actor | None, key_id: int, now: datetime | None = None) -> ApiKey:
-    require(actor, "open311.manage_apikey", error=Forbidden("只有区级管理员可以管理Open311接入密钥"))
+    require(actor, "open311.manage_apikey", error=Forbidden(gettext("只有区级管理员可以管理Open311接入密钥")))
     qs = ApiKey.objects.select_for_update(of=("self",))
     if actor is not None:
         qs = qs.filter(pk__in=apikey_queryset_for_actor(actor).values("pk"))
     key = qs.filter(pk=key_id).first()
     if key is None:
-        raise NotFound("密钥不存在或无权管理")
+        raise NotFound(gettext("密钥不存在或无权管理"))
     if key.revoked_at is not None:
         return key
     key.revoked_at = now or timezone.now()
@@ -146,7 +150,11 @@ def apikey_count_request(*, key: ApiKey, now: datetime | None = None) -> int:
     ApiKey.objects.filter(pk=key.pk).update(last_used_at=at)
     if key.rate_limit and count > key.rate_limit:
         wait = max(1, 60 - at.second)
-        raise RateLimited(wait, f"请求过于频繁：该密钥每分钟最多{key.rate_limit}次请求，请 {wait} 秒后再试")
+        raise RateLimited(
+            wait,
+            gettext("请求过于频繁：该密钥每分钟最多%(rate_limit)s次请求，请 %(wait)s 秒后再试")
+            % {"rate_limit": key.rate_limit, "wait": wait},
+        )
     return count
 
 

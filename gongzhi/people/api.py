@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from gongzhi.audit.enums import EVENT_LABELS
@@ -259,7 +260,7 @@ def person_import(
     dry_run: bool = Form(False, description="仅校验，不写入"),
 ):
     if file is None:
-        raise ValidationFailed("请选择要上传的Excel文件", fields={"file": "请选择文件"})
+        raise ValidationFailed(gettext("请选择要上传的Excel文件"), fields={"file": gettext("请选择文件")})
     sheets.check_upload(file.name or "", file.size or 0)  # before reading a byte of it
     record = imports.population_import(
         actor=_actor(request), file_name=file.name or "", content=file.read(), dry_run=dry_run
@@ -267,7 +268,8 @@ def person_import(
     body = import_body(record)
     if record.status == ImportStatus.REJECTED:
         raise ApplicationError(
-            f"导入文件中有{record.error_count}处错误，未写入任何数据；请按错误报告修改后重新导入",
+            gettext("导入文件中有%(error_count)s处错误，未写入任何数据；请按错误报告修改后重新导入")
+            % {"error_count": record.error_count},
             code="import_rejected",
             extra=body,
         )
@@ -285,7 +287,7 @@ def person_import_job(
     dry_run: bool = Form(False, description="仅校验，不写入"),
 ):
     if file is None:
-        raise ValidationFailed("请选择要上传的Excel文件", fields={"file": "请选择文件"})
+        raise ValidationFailed(gettext("请选择要上传的Excel文件"), fields={"file": gettext("请选择文件")})
     sheets.check_upload(file.name or "", file.size or 0)
     job = imports.population_import_enqueue(
         actor=_actor(request), file_name=file.name or "", content=file.read(), dry_run=dry_run

@@ -23,3 +23,8 @@ class PeopleConfig(AppConfig):
         from gongzhi.people.exports import EXPORT_JOB_KIND, persons_export_job
 
         register_kind(Kind(EXPORT_JOB_KIND, "实有人口导出", POPULATION_ROLES, persons_export_job))
+        from gongzhi.audit.labels import register_values
+        from gongzhi.people.enums import PersonTag
+
+        # A person's tags are a list on no choice field: the audit log names them through this.
+        register_values("people", PersonTag, fields=("tags",))

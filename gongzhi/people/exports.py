@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core import ids
@@ -93,7 +94,7 @@ def persons_export(
 
     scope = scope_of(actor)
     if not (scope.superuser or scope.roles & POPULATION_ROLES):
-        raise Forbidden("您没有导出人员名单的权限")
+        raise Forbidden(gettext("您没有导出人员名单的权限"))
     # A filter naming a place outside the scope is answered like a missing one.
     target: Any = None
     if household_id:
@@ -118,7 +119,10 @@ def persons_export(
     count = qs.count()
     if count > EXPORT_MAX_ROWS:
         raise ValidationFailed(
-            f"符合条件的人员共{count}人，超过单次导出上限{EXPORT_MAX_ROWS}人，请按社区或网格筛选后分批导出"
+            gettext(
+                "符合条件的人员共%(count)s人，超过单次导出上限%(EXPORT_MAX_ROWS)s人，请按社区或网格筛选后分批导出"
+            )
+            % {"count": count, "EXPORT_MAX_ROWS": EXPORT_MAX_ROWS}
         )
     columns = (
         "grid_code",
@@ -193,7 +197,7 @@ def persons_export_enqueue(*, actor: User, count: int, **filters: Any) -> Any:
 
     scope = scope_of(actor)
     if not (scope.superuser or scope.roles & POPULATION_ROLES):
-        raise Forbidden("您没有导出人员名单的权限")
+        raise Forbidden(gettext("您没有导出人员名单的权限"))
     return job_start(
         actor=actor,
         kind=EXPORT_JOB_KIND,

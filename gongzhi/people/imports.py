@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core import ids, pinyin
@@ -348,7 +349,7 @@ def _require_importer(actor: User | None) -> list[str]:
     codes = scope_of(actor).codes(POPULATION_EDITORS)
     flat = sorted(c for level in codes.values() for c in level)
     if not flat:
-        raise Forbidden("您的角色不能导入人口数据")
+        raise Forbidden(gettext("您的角色不能导入人口数据"))
     return flat
 
 
@@ -383,7 +384,7 @@ def population_import(
     sheet = sheets.read_population_file(file_name, content)
     if not sheet.rows:
         raise ValidationFailed(
-            "文件中没有数据行（第1行是列名，数据从第2行开始）", fields={"file": "没有数据"}
+            gettext("文件中没有数据行（第1行是列名，数据从第2行开始）"), fields={"file": gettext("没有数据")}
         )
     headers = set(sheet.headers)
     if progress is None:
@@ -478,7 +479,7 @@ def _population_import_run(
             _apply_import(actor, plan, progress)
     except IntegrityError as exc:
         # Someone registered the same person or address between our reads and writes.
-        raise Conflict("导入期间数据已被他人修改，请重新导入", code="conflict") from exc
+        raise Conflict(gettext("导入期间数据已被他人修改，请重新导入"), code="conflict") from exc
     record.save()
     if plan.creates or plan.updates:
         audit_record(

@@ -9,6 +9,7 @@ from functools import reduce
 from typing import TYPE_CHECKING, NamedTuple
 
 from django.db.models import Count, F, Func, Q, QuerySet, TextField, Value
+from django.utils.translation import gettext
 
 from gongzhi.core import ids
 from gongzhi.core.codes import place_chain
@@ -203,7 +204,7 @@ def registration_grid_get_for_actor(*, actor: User, grid_code: str) -> Grid:
         .first()
     )
     if grid is None:
-        raise NotFound("网格不存在或您无权在该网格登记住户")
+        raise NotFound(gettext("网格不存在或您无权在该网格登记住户"))
     return grid
 
 

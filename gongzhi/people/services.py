@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from gongzhi.accounts.models import RoleAssignment, User
 from gongzhi.accounts.services import (
@@ -143,7 +144,7 @@ def _require_editor(actor: User | None, obj: Any) -> None:
     if allowed(actor, "people.change_person", obj):
         return
     if allowed(actor, "people.view_person", obj):
-        raise Forbidden("您的角色只能查看，不能修改人口信息")
+        raise Forbidden(gettext("您的角色只能查看，不能修改人口信息"))
     raise NotFound()
 
 
@@ -153,7 +154,10 @@ def _duplicate_id(id_hash: str, exclude_id: int | None = None) -> None:
         qs = qs.exclude(pk=exclude_id)
     if qs.exists():
         raise ApplicationError(
-            "该身份证号码已登记", code="duplicate", status=409, fields={"id_number": "该身份证号码已登记"}
+            gettext("该身份证号码已登记"),
+            code="duplicate",
+            status=409,
+            fields={"id_number": gettext("该身份证号码已登记")},
         )
 
 
@@ -173,7 +177,7 @@ def _save_person(person: Person) -> None:
 def person_create(*, actor: User | None, household_id: int, data: PersonInput) -> Person:
     household = Household.objects.select_for_update().filter(pk=household_id).first()
     if household is None:
-        raise NotFound("住户不存在或无权查看")
+        raise NotFound(gettext("住户不存在或无权查看"))
     _require_editor(actor, household)
     clean = clean_person(data)
     person = build_person(clean, household)
@@ -212,13 +216,13 @@ def household_register(
 
     community_id = Grid.objects.filter(pk=grid_id).values_list("community_id", flat=True).first()
     if community_id is None:
-        raise NotFound("网格不存在或无权查看")
+        raise NotFound(gettext("网格不存在或无权查看"))
     # The community's address lock before the grid's row lock: household_create takes the address lock and
     # then (its household's foreign key) waits on the grid row; the other order deadlocks.
     lock_addresses(community_id)
     grid = Grid.objects.select_for_update(of=("self",)).select_related("community").filter(pk=grid_id).first()
     if grid is None:
-        raise NotFound("网格不存在或无权查看")
+        raise NotFound(gettext("网格不存在或无权查看"))
     _require_editor(actor, grid)
     estate, building, entrance, door = ((v or "").strip() for v in (estate, building, entrance, door))
     errors: dict[str, str] = {}
@@ -311,7 +315,7 @@ def reveal_reason_checked(reason: str) -> str:
     """The reason as kept: trimmed, required, at most ``REVEAL_REASON_MAX`` characters (400 otherwise)."""
     text = (reason or "").strip()
     if not text:
-        raise field_error("reason", "请填写查看原因（将记入操作记录）", code="required")
+        raise field_error("reason", gettext("请填写查看原因（将记入操作记录）"), code="required")
     if len(text) > REVEAL_REASON_MAX:
         raise field_error(
             "reason", f"查看原因不能超过{REVEAL_REASON_MAX}个字（现有{len(text)}个字）", code="too_long"
@@ -325,15 +329,15 @@ def person_reveal(*, actor: User, person_id: int, field_name: str, reason: str) 
     and counts toward the actor's ``RATE_LIMITS["reveal_user"]`` (30 an hour, console and API together:
     429 past it). Every channel (console page, API) comes through here."""
     if field_name not in ("id_number", "phone"):
-        raise field_error("field", "只能查看身份证号码或联系电话")
+        raise field_error("field", gettext("只能查看身份证号码或联系电话"))
     person = Person.objects.filter(pk=person_id).first()
     if person is None or not allowed(actor, "people.view_person", person):
         raise NotFound()
     if not actor.has_perm("people.reveal_person", person):
-        raise Forbidden("您没有查看完整个人信息的权限")
+        raise Forbidden(gettext("您没有查看完整个人信息的权限"))
     token = person.id_number_encrypted if field_name == "id_number" else person.phone_encrypted
     if not token:
-        raise NotFound("该人员未登记此项信息")
+        raise NotFound(gettext("该人员未登记此项信息"))
     kept_reason = reveal_reason_checked(reason)  # after the scope and permission: 404/403 tell no more
     try:
         ratelimit.hit("reveal_user", str(actor.pk))
@@ -385,13 +389,13 @@ def grid_population_register(*, actor: User | None, grid_id: int, households: li
 
     community_id = Grid.objects.filter(pk=grid_id).values_list("community_id", flat=True).first()
     if community_id is None:
-        raise NotFound("网格不存在或无权查看")
+        raise NotFound(gettext("网格不存在或无权查看"))
     # The community's address lock before the grid's row lock: household_create takes the address lock and
     # then (its household's foreign key) waits on the grid row; the other order deadlocks.
     lock_addresses(community_id)
     grid = Grid.objects.select_for_update(of=("self",)).select_related("community").filter(pk=grid_id).first()
     if grid is None:
-        raise NotFound("网格不存在或无权查看")
+        raise NotFound(gettext("网格不存在或无权查看"))
     _require_editor(actor, grid)
     estates: dict[str, Any] = {}
     buildings: dict[tuple[str, str], Any] = {}
@@ -439,7 +443,7 @@ def grid_population_register(*, actor: User | None, grid_id: int, households: li
         or Person.objects.filter(id_number_hash__in=hashes).exclude(id_number_hash="").exists()
     ):
         raise ApplicationError(
-            "身份证号码重复：批量登记中有已登记或重复的身份证号码", code="duplicate", status=409
+            gettext("身份证号码重复：批量登记中有已登记或重复的身份证号码"), code="duplicate", status=409
         )
     insert_rows(Person, persons)
     audit_record(
@@ -462,7 +466,9 @@ def resident_sign_in(*, phone: str, code: str, channel: str, ip: str) -> User:
     phone_hash = ids.keyed_hash(normalised)
     if not otp_consume(phone_hash=phone_hash, code=code):
         sign_in_failed(channel=channel, ip=ip, reason="bad_code", phone=normalised)
-        raise ValidationFailed("验证码错误或已过期", code="bad_code", fields={"code": "验证码错误或已过期"})
+        raise ValidationFailed(
+            gettext("验证码错误或已过期"), code="bad_code", fields={"code": gettext("验证码错误或已过期")}
+        )
     try:
         user = resident_account_for_phone(phone_hash=phone_hash)
     except ApplicationError as exc:
@@ -517,7 +523,7 @@ def resident_account_for_phone(*, phone_hash: str) -> User:
     )
     if person is None:
         raise ApplicationError(
-            "该手机号未在社区登记，请联系所在网格员登记后再登录", code="not_registered", status=403
+            gettext("该手机号未在社区登记，请联系所在网格员登记后再登录"), code="not_registered", status=403
         )
     if person.user_id:
         return person.user  # type: ignore[return-value]
@@ -566,9 +572,11 @@ def resident_account_create(
     require_account_admin(actor)
     person = Person.objects.select_for_update().filter(pk=person_id, household__isnull=False).first()
     if person is None:
-        raise field_error("person", "人员不存在或未登记住户")
+        raise field_error("person", gettext("人员不存在或未登记住户"))
     if person.user_id:
-        raise ApplicationError(f"{person.name}已有居民账号", code="duplicate", status=409)
+        raise ApplicationError(
+            gettext("%(name)s已有居民账号") % {"name": person.name}, code="duplicate", status=409
+        )
     user = user_create(
         actor=actor,
         username=username,

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -114,7 +115,8 @@ def check_upload(file_name: str, size: int) -> str:
 
 def _not_xlsx() -> ValidationFailed:
     return ValidationFailed(
-        "文件不是有效的Excel（.xlsx）文件，可能已损坏或只是改了扩展名", fields={"file": "文件无法读取"}
+        gettext("文件不是有效的Excel（.xlsx）文件，可能已损坏或只是改了扩展名"),
+        fields={"file": gettext("文件无法读取")},
     )
 
 
@@ -153,7 +155,9 @@ def read_population_file(file_name: str, content: bytes) -> Sheet:
 
 
 def _not_csv(reason: str) -> ValidationFailed:
-    return ValidationFailed(f"CSV文件无法读取：{reason}", fields={"file": "文件无法读取"})
+    return ValidationFailed(
+        gettext("CSV文件无法读取：%(reason)s") % {"reason": reason}, fields={"file": gettext("文件无法读取")}
+    )
 
 
 def _csv_encoding(content: bytes) -> str:

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 PAGE_SIZE = 50
 GRID_CHOICES_MAX = 300  # more grids than this: a code box instead of a drop-down
 SHOWN_IMPORT_ERRORS = 200
-REVEAL_FIELDS = {"id_number": "身份证号码", "phone": "联系电话"}
+REVEAL_FIELDS: dict[str, Any] = {"id_number": gettext_lazy("身份证号码"), "phone": gettext_lazy("联系电话")}
 
 
 def _actor(request: HttpRequest) -> User:
@@ -334,7 +335,7 @@ def person_import(request: HttpRequest) -> HttpResponse:
         context["dry_run"] = dry_run
         try:
             if upload is None:
-                raise ApplicationError("请选择要上传的Excel文件")
+                raise ApplicationError(gettext("请选择要上传的Excel文件"))
             sheets.check_upload(upload.name or "", upload.size or 0)
             if (upload.size or 0) > settings.JOBS_IMPORT_SYNC_BYTES:
                 # A large file goes to the background: the page shows its progress and never times out.

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 
 from gongzhi.core.access import actor_of
@@ -265,7 +266,7 @@ def grid_locate(request: HttpRequest, point: Query[LocateQuery]):
         actor=actor_of(request),
     )
     if grid is None:
-        raise NotFound("该位置不在您可查看的任何网格内")
+        raise NotFound(gettext("该位置不在您可查看的任何网格内"))
     return grid
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import shapely
+from django.utils.translation import gettext
 from shapely.geometry import MultiPolygon, Point, Polygon, shape
 from shapely.strtree import STRtree
 from shapely.validation import explain_validity
@@ -25,23 +26,23 @@ def parse_boundary(geojson: Any, field: str = "boundary") -> Polygon | MultiPoly
     if isinstance(geojson, dict) and geojson.get("type") == "Feature":
         geojson = geojson.get("geometry")
     if not isinstance(geojson, dict) or geojson.get("type") not in ("Polygon", "MultiPolygon"):
-        raise field_error(field, "边界必须是GeoJSON的Polygon或MultiPolygon")
+        raise field_error(field, gettext("边界必须是GeoJSON的Polygon或MultiPolygon"))
     try:
         geom = shape(geojson)
     except (ValueError, TypeError, AttributeError, IndexError, KeyError) as exc:
-        raise field_error(field, f"边界坐标格式错误：{exc}") from exc
+        raise field_error(field, gettext("边界坐标格式错误：%(exc)s") % {"exc": exc}) from exc
     if geom.is_empty:
-        raise field_error(field, "边界为空")
+        raise field_error(field, gettext("边界为空"))
     if not geom.is_valid:
         reason = explain_validity(geom)
         if "Self-intersection" in reason:
             reason = "边界自相交" + reason[len("Self-intersection") :]
         elif "Too few points" in reason:
             reason = "边界顶点太少"
-        raise field_error(field, f"边界不是有效的多边形：{reason}")
+        raise field_error(field, gettext("边界不是有效的多边形：%(reason)s") % {"reason": reason})
     minx, miny, maxx, maxy = geom.bounds
     if minx < CHINA_BBOX[0] or maxx > CHINA_BBOX[2] or miny < CHINA_BBOX[1] or maxy > CHINA_BBOX[3]:
-        raise field_error(field, "边界坐标不在中国境内，请确认使用WGS-84经纬度且经度在前、纬度在后")
+        raise field_error(field, gettext("边界坐标不在中国境内，请确认使用WGS-84经纬度且经度在前、纬度在后"))
     return geom
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext
 
 from gongzhi.core.errors import Forbidden, NotFound
 from gongzhi.core.permissions import require
@@ -229,7 +230,9 @@ def households_outside_band(*, actor: Actor) -> list[dict[str, Any]]:
             "community": g.community.name,
             "community_code": g.community_code,
             "households": g.n,
-            "problem": f"少于{low}户" if g.n < low else f"多于{high}户",
+            "problem": gettext("少于%(n)s户") % {"n": low}
+            if g.n < low
+            else gettext("多于%(n)s户") % {"n": high},
             "low": g.n < low,
         }
         for g in rows
@@ -307,15 +310,15 @@ def grid_team_groups(*, grid: Grid) -> list[dict[str, Any]]:
     The captains (楼长, 楼道长) are counted with the N: they are residents who volunteer for a building.
     """
     groups: list[tuple[str, str, str, tuple[str, ...]]] = [
-        ("head", "1", "网格长", (TeamRole.GRID_HEAD,)),
-        ("workers", "X", "网格员", (TeamRole.GRID_WORKER, TeamRole.PART_TIME_WORKER)),
+        ("head", "1", gettext("网格长"), (TeamRole.GRID_HEAD,)),
+        ("workers", "X", gettext("网格员"), (TeamRole.GRID_WORKER, TeamRole.PART_TIME_WORKER)),
         (
             "volunteers",
             "N",
-            "党员志愿者、楼长、楼道长",
+            gettext("党员志愿者、楼长、楼道长"),
             (TeamRole.VOLUNTEER, TeamRole.BUILDING_CAPTAIN, TeamRole.STAIRWELL_CAPTAIN),
         ),
-        ("instructor", "", "网格指导员", (TeamRole.INSTRUCTOR,)),
+        ("instructor", "", gettext("网格指导员"), (TeamRole.INSTRUCTOR,)),
     ]
     members = list(grid_team(grid=grid))
     return [
@@ -361,7 +364,7 @@ def grid_get_for_team_editor(*, actor: Actor, code: str) -> Grid:
     """A grid whose team the actor may change: 404 when the actor cannot see it, 403 when they can
     see it but not change it (an auditor, a subdistrict office, a department)."""
     grid = grid_get_for_actor(actor=actor, code=code)
-    require(actor, "places.change_gridteam", grid, error=Forbidden("没有权限维护该网格的队伍"))
+    require(actor, "places.change_gridteam", grid, error=Forbidden(gettext("没有权限维护该网格的队伍")))
     return grid
 
 

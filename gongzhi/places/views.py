@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -93,9 +94,15 @@ def _detail_context(request: HttpRequest, grid: Grid) -> dict[str, Any]:
     band = ""
     if grid.kind == GridKind.RESIDENTIAL:
         if figures["households"] < low:
-            band = f"户数少于{low}户，不在居民网格{low}–{high}户的标准内"
+            band = gettext("户数少于%(low)s户，不在居民网格%(low)s–%(high)s户的标准内") % {
+                "low": low,
+                "high": high,
+            }
         elif figures["households"] > high:
-            band = f"户数多于{high}户，不在居民网格{low}–{high}户的标准内"
+            band = gettext("户数多于%(high)s户，不在居民网格%(low)s–%(high)s户的标准内") % {
+                "low": low,
+                "high": high,
+            }
     return {
         **_common(request, "detail"),
         "grid": grid,
@@ -307,19 +314,22 @@ def _read_upload(request: HttpRequest) -> tuple[Any, str]:
     """The uploaded file as parsed JSON, or an error message in Chinese."""
     upload = request.FILES.get("file")
     if upload is None:
-        return None, "请选择要上传的GeoJSON文件"
+        return None, gettext("请选择要上传的GeoJSON文件")
     if not (upload.name or "").lower().endswith((".geojson", ".json")):
-        return None, "文件应为 .geojson 或 .json 格式"
+        return None, gettext("文件应为 .geojson 或 .json 格式")
     if upload.size and upload.size > IMPORT_MAX_BYTES:
-        return None, f"文件过大（上限{IMPORT_MAX_BYTES // 1024 // 1024}MB）"
+        return None, gettext("文件过大（上限%(mb)sMB）") % {"mb": IMPORT_MAX_BYTES // 1024 // 1024}
     try:
         return json.loads(upload.read().decode("utf-8-sig")), ""
     except UnicodeDecodeError:
-        return None, "文件编码应为UTF-8"
+        return None, gettext("文件编码应为UTF-8")
     except json.JSONDecodeError as exc:
-        return None, f"文件不是有效的JSON（第{exc.lineno}行第{exc.colno}列）"
+        return None, gettext("文件不是有效的JSON（第%(line)s行第%(col)s列）") % {
+            "line": exc.lineno,
+            "col": exc.colno,
+        }
     except RecursionError:  # "[[[[…" nested past the parser's depth: a hostile file, not a 500
-        return None, "文件不是有效的GeoJSON：嵌套层级过深"
+        return None, gettext("文件不是有效的GeoJSON：嵌套层级过深")
 
 
 @login_required
@@ -349,13 +359,13 @@ def grid_import(request: HttpRequest) -> HttpResponse:
     community = next((c for c in communities if c.code == community_code), None)
     ctx.update(community_code=community_code, accept_gaps=sent["accept_gaps"] == "on")
     if community is None:
-        ctx["error"] = "请选择社区"
+        ctx["error"] = gettext("请选择社区")
         return render(request, "places/console/import.html", ctx, status=400)
     if step == "confirm":
         try:
             data = json.loads(sent["payload"])
         except json.JSONDecodeError:
-            ctx["error"] = "确认的数据已损坏，请重新上传文件"
+            ctx["error"] = gettext("确认的数据已损坏，请重新上传文件")
             return render(request, "places/console/import.html", ctx, status=400)
     else:
         data, problem = _read_upload(request)

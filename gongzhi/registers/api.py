@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext
 from ninja import File, Form, Query, Router, Schema, UploadedFile
 
 from gongzhi.core.api import ERRORS, ErrorOut, session_auth
@@ -106,7 +107,7 @@ def _body(record: RegisterImport) -> dict[str, Any]:
 def _exporter(request: HttpRequest) -> Any:
     actor = _actor(request)
     if not allowed(actor, "registers.export_register"):
-        raise Forbidden("您的角色不能导出台账")
+        raise Forbidden(gettext("您的角色不能导出台账"))
     return actor
 
 
@@ -129,7 +130,7 @@ def register_list(request: HttpRequest):
 def register_import_template(request: HttpRequest, kind: str):
     fmt = sheets.FORMATS.get(kind)  # type: ignore[call-overload]
     if fmt is None:
-        raise ValidationFailed("没有这种台账", fields={"kind": "应为 units 或 members"})
+        raise ValidationFailed(gettext("没有这种台账"), fields={"kind": gettext("应为 units 或 members")})
     return xlsx_response(sheets.template(fmt), f"{fmt.sheet}导入模板.xlsx")
 
 
@@ -145,9 +146,9 @@ def register_import(
     dry_run: bool = Form(False, description="仅校验，不写入"),
 ):
     if file is None:
-        raise ValidationFailed("请选择要上传的Excel文件", fields={"file": "请选择文件"})
+        raise ValidationFailed(gettext("请选择要上传的Excel文件"), fields={"file": gettext("请选择文件")})
     if kind not in sheets.FORMATS:
-        raise ValidationFailed("没有这种台账", fields={"kind": "应为 units 或 members"})
+        raise ValidationFailed(gettext("没有这种台账"), fields={"kind": gettext("应为 units 或 members")})
     fmt = sheets.FORMATS[kind]  # type: ignore[index]
     # Name and size before reading a byte of it.
     from gongzhi.core.sheets import check_upload
@@ -159,7 +160,8 @@ def register_import(
     body = _body(record)
     if record.status == ImportStatus.REJECTED:
         raise ApplicationError(
-            f"导入文件中有{record.error_count}处错误，未写入任何数据；请按错误报告修改后重新导入",
+            gettext("导入文件中有%(error_count)s处错误，未写入任何数据；请按错误报告修改后重新导入")
+            % {"error_count": record.error_count},
             code="import_rejected",
             extra=body,
         )

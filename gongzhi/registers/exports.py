@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -244,6 +245,12 @@ def _patrols(actor: Actor, *, month: str, **_: Any) -> tuple[str, list[Sheet]]:
     return f"{s.first:%Y年%m月}", out
 
 
+def _chinese(label: Any) -> str:
+    """A (lazy) label in Chinese: the registers' headers are Chinese whatever the page's language."""
+    with translation.override("zh-hans"):
+        return str(label)
+
+
 def _indicators(actor: Actor, *, year: int, **_: Any) -> tuple[str, list[Sheet]]:
     from gongzhi.tickets.indicators import RATE_LABELS
 
@@ -255,7 +262,7 @@ def _indicators(actor: Actor, *, year: int, **_: Any) -> tuple[str, list[Sheet]]
     counts = [("reported", "上报"), ("accepted", "受理"), ("dispatched", "派遣"), ("escalated", "上报上级"),
               ("handled", "处置"), ("closed", "结案"), ("due", "应按时办结"), ("on_time", "按时办结")]  # fmt: skip
     columns = [("编码", 17), ("名称", 16), *[(label, 9) for _k, label in counts],
-               *[(label, 10) for label in RATE_LABELS.values()], ("平均处置时长（小时）", 12)]  # fmt: skip
+               *[(_chinese(label), 10) for label in RATE_LABELS.values()], ("平均处置时长（小时）", 12)]  # fmt: skip
     sheet = Sheet("工单指标", columns)
     for ind in [total, *children]:
         hours = ind.avg_handling_hours
@@ -299,16 +306,57 @@ def _roster(actor: Actor, **_: Any) -> tuple[str, list[Sheet]]:
 REGISTERS: dict[str, Register] = {
     r.key: r
     for r in (
-        Register("members", "在职党员信息资源库", "报到党员的基本信息、特长和服务类型", _members),
-        Register("resources", "共建资源信息库", "驻区单位、党员、社会组织提供的共建资源", _resources),
-        Register("units", "驻区单位名册", "报到的驻区单位、联系网格和在职党员人数", _units),
-        Register("lists", "三张清单", "需求清单、资源清单、项目清单（三个工作表）", _lists),
-        Register("hours", "志愿服务时长登记簿", "志愿者每次服务的时长和按人汇总", _hours, "year"),
         Register(
-            "patrols", "网格巡查月度汇总", "按社区、按网格的巡查天数、次数和上报工单", _patrols, "month"
+            "members",
+            gettext_noop("在职党员信息资源库"),
+            gettext_noop("报到党员的基本信息、特长和服务类型"),
+            _members,
         ),
-        Register("indicators", "工单指标统计表", "本辖区及下级的工单数量和各项比率", _indicators, "year"),
-        Register("roster", "网格队伍花名册（1+X+N）", "网格长、网格员、党员志愿者等，电话脱敏", _roster),
+        Register(
+            "resources",
+            gettext_noop("共建资源信息库"),
+            gettext_noop("驻区单位、党员、社会组织提供的共建资源"),
+            _resources,
+        ),
+        Register(
+            "units",
+            gettext_noop("驻区单位名册"),
+            gettext_noop("报到的驻区单位、联系网格和在职党员人数"),
+            _units,
+        ),
+        Register(
+            "lists",
+            gettext_noop("三张清单"),
+            gettext_noop("需求清单、资源清单、项目清单（三个工作表）"),
+            _lists,
+        ),
+        Register(
+            "hours",
+            gettext_noop("志愿服务时长登记簿"),
+            gettext_noop("志愿者每次服务的时长和按人汇总"),
+            _hours,
+            "year",
+        ),
+        Register(
+            "patrols",
+            gettext_noop("网格巡查月度汇总"),
+            gettext_noop("按社区、按网格的巡查天数、次数和上报工单"),
+            _patrols,
+            "month",
+        ),
+        Register(
+            "indicators",
+            gettext_noop("工单指标统计表"),
+            gettext_noop("本辖区及下级的工单数量和各项比率"),
+            _indicators,
+            "year",
+        ),
+        Register(
+            "roster",
+            gettext_noop("网格队伍花名册（1+X+N）"),
+            gettext_noop("网格长、网格员、党员志愿者等，电话脱敏"),
+            _roster,
+        ),
     )
 }
 
@@ -318,7 +366,7 @@ def clean_period(register: Register, year: int | None, month: str) -> dict[str, 
     if register.period == "year":
         year = year or today.year
         if not 2000 <= year <= today.year:
-            raise field_error("year", f"年度应在2000至{today.year}之间")
+            raise field_error("year", gettext("年度应在2000至%(year)s之间") % {"year": today.year})
         return {"year": year}
     if register.period == "month":
         return {"month": month or f"{today:%Y-%m}"}
@@ -330,7 +378,7 @@ def register_export(*, actor: Actor, key: str, year: int | None = None, month: s
     """The register ``key`` as the downloader sees it: (file name, xlsx); audited."""
     register = REGISTERS.get(key)
     if register is None:
-        raise NotFound("没有这种台账")
+        raise NotFound(gettext("没有这种台账"))
     params = clean_period(register, year, month)
     period, sheets = register.build(actor, **params)
     place = selectors.register_place_label(actor)

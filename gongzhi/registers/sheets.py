@@ -8,6 +8,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from gongzhi.core import sheets
 from gongzhi.core.errors import ValidationFailed
 from gongzhi.core.sheets import in_chinese, max_file_bytes, max_rows
@@ -174,12 +176,14 @@ def read_rows(fmt: Format, file_name: str, content: bytes) -> list[Row]:
     kind = sheets.check_upload(file_name, len(content), accepted=".xlsx 格式的Excel文件", save_as=".xlsx")
     if kind != "xlsx":
         raise ValidationFailed(
-            "请上传 .xlsx 格式的Excel文件（可先下载导入模板）", fields={"file": "文件格式不支持"}
+            gettext("请上传 .xlsx 格式的Excel文件（可先下载导入模板）"),
+            fields={"file": gettext("文件格式不支持")},
         )
 
     def unreadable(_line: int | None) -> ValidationFailed:
         return ValidationFailed(
-            "文件不是有效的Excel（.xlsx）文件，可能已损坏或只是改了扩展名", fields={"file": "文件无法读取"}
+            gettext("文件不是有效的Excel（.xlsx）文件，可能已损坏或只是改了扩展名"),
+            fields={"file": gettext("文件无法读取")},
         )
 
     records = sheets.read_upload(
@@ -205,7 +209,7 @@ def read_rows(fmt: Format, file_name: str, content: bytes) -> list[Row]:
     ]
     if not rows:
         raise ValidationFailed(
-            "文件中没有数据行（第1行是列名，数据从第2行开始）", fields={"file": "没有数据"}
+            gettext("文件中没有数据行（第1行是列名，数据从第2行开始）"), fields={"file": gettext("没有数据")}
         )
     return rows
 

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gongzhi.core.access import console_login_required
@@ -37,7 +38,7 @@ def _http(exc: ApplicationError) -> Exception:
 def index(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     if not allowed(actor, "registers.export_register"):
-        raise PermissionDenied("您的角色不能导出台账")
+        raise PermissionDenied(gettext("您的角色不能导出台账"))
     today = timezone.localdate()
     return render(
         request,
@@ -57,7 +58,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def export(request: HttpRequest, key: str) -> HttpResponse:
     actor = _actor(request)
     if not allowed(actor, "registers.export_register"):
-        raise PermissionDenied("您的角色不能导出台账")
+        raise PermissionDenied(gettext("您的角色不能导出台账"))
     period = forms.RegisterPeriodForm(request.GET)
     try:
         name, content = exports.register_export(
@@ -83,7 +84,7 @@ def import_page(request: HttpRequest, kind: str) -> HttpResponse:
     actor = _actor(request)
     fmt = _format(kind)
     if not allowed(actor, "registers.import_register"):
-        raise PermissionDenied("您的角色不能导入台账")
+        raise PermissionDenied(gettext("您的角色不能导入台账"))
     context: dict[str, Any] = {
         "fmt": fmt,
         "kind": kind,
@@ -96,7 +97,7 @@ def import_page(request: HttpRequest, kind: str) -> HttpResponse:
         context["dry_run"] = dry_run
         try:
             if upload is None:
-                raise ApplicationError("请选择要上传的Excel文件")
+                raise ApplicationError(gettext("请选择要上传的Excel文件"))
             record = imports.register_import(
                 actor=actor, kind=kind, file_name=upload.name or "", content=upload.read(), dry_run=dry_run
             )

@@ -4,6 +4,7 @@ ticket, and the monthly accuracy. Thin: every handler calls one selector."""
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema
 
 from gongzhi.core.access import actor_of
@@ -56,7 +57,7 @@ class RoutingMonthOut(Schema):
 
 def _reader(request: HttpRequest) -> None:
     if not allowed(actor_of(request), "routing.view_suggestion"):
-        raise Forbidden("只有网格、社区、街道和区级工作人员可以查看分拨建议")
+        raise Forbidden(gettext("只有网格、社区、街道和区级工作人员可以查看分拨建议"))
 
 
 @router.post(
@@ -79,7 +80,7 @@ def routing_ticket_suggestion(request: HttpRequest, ticket_id: int):
     _reader(request)
     row = selectors.suggestion_of_ticket_for_actor(actor=actor_of(request), ticket_id=ticket_id)
     if row is None:
-        raise NotFound("分拨建议不存在")
+        raise NotFound(gettext("分拨建议不存在"))
     return {
         "ticket_id": row.ticket_id,
         "category": row.category,

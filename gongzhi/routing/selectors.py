@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext
 
 from gongzhi.core.errors import NotFound
 from gongzhi.core.roles import TICKET_READERS
@@ -92,7 +93,7 @@ def suggestion_list_for_actor(
 def suggestion_get_for_actor(*, actor: Actor, suggestion_id: int) -> Suggestion:
     row = Suggestion.objects.filter(_suggestions_q(actor), pk=suggestion_id).first()
     if row is None:
-        raise NotFound("分拨建议不存在")
+        raise NotFound(gettext("分拨建议不存在"))
     return row
 
 
@@ -215,7 +216,7 @@ def keyword_candidate_get_for_actor(*, actor: Actor, candidate_id: int) -> Keywo
         district_code__in=district_codes_for_actor(actor=actor), pk=candidate_id
     ).first()
     if row is None:
-        raise NotFound("候选关键词不存在")
+        raise NotFound(gettext("候选关键词不存在"))
     return row
 
 

@@ -47,6 +47,12 @@ class TicketsConfig(AppConfig):
             )
         )
 
+        # The audit log names a ticket move's states (data "from"/"to") by the ticket's statuses.
+        from gongzhi.audit.labels import register_values
+        from gongzhi.tickets.enums import TicketStatus
+
+        register_values("tickets", TicketStatus, fields=("from", "to", "status"))
+
 
 def _supervision_sweep() -> dict[str, int]:
     """The supervision cards, then every other app's registered sweep (core.sweeps): ``tickets_supervise``."""

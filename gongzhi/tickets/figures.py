@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext, gettext_lazy
 
 from gongzhi.core.errors import NotFound
@@ -23,15 +23,15 @@ from gongzhi.tickets.enums import Level, TicketStatus
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
 
-LEVEL_LABELS = {str(k): str(v) for k, v in Level.choices}
+LEVEL_LABELS: dict[str, Any] = {str(k): v for k, v in Level.choices}  # lazy: the request language
 SORTS = [
-    ("on_time_rate", "按时办结率"),
-    ("closure_rate", "结案率"),
-    ("satisfaction_rate", "满意率"),
-    ("rework_rate", "返工率（低者在前）"),
-    ("return_rate", "退回率（低者在前）"),
-    ("avg_handling_hours", "平均处置时长（短者在前）"),
-    ("reported", "上报数"),
+    ("on_time_rate", gettext_lazy("按时办结率")),
+    ("closure_rate", gettext_lazy("结案率")),
+    ("satisfaction_rate", gettext_lazy("满意率")),
+    ("rework_rate", gettext_lazy("返工率（低者在前）")),
+    ("return_rate", gettext_lazy("退回率（低者在前）")),
+    ("avg_handling_hours", gettext_lazy("平均处置时长（短者在前）")),
+    ("reported", gettext_lazy("上报数")),
 ]
 
 
@@ -58,7 +58,7 @@ def _month_points(rows: list[ind.Indicators], *, with_year: bool) -> list[dict[s
     return [
         {
             "month": f"{i.start:%Y-%m}",
-            "label": f"{i.start.year}年{i.start.month}月" if with_year else f"{i.start.month}月",
+            "label": formats.date_format(i.start, gettext("Y年n月") if with_year else gettext("n月")),
             "reported": i.counts["reported"],
             "closed": i.counts["closed"],
             "on_time_rate": i.on_time_rate.as_dict(),
@@ -227,7 +227,7 @@ def place_options(actor: Actor) -> list[Option]:
                 add(Level.GRID, code, name)
     deps = Department.objects.filter(Q(district__code__in=districts) | Q(pk__in=scope.department_ids))
     for dep in deps.order_by("code"):
-        add(Level.DEPARTMENT, str(dep.pk), f"{dep.name}（部门）")
+        add(Level.DEPARTMENT, str(dep.pk), gettext("%(name)s（部门）") % {"name": dep.name})
     return out
 
 
@@ -244,8 +244,8 @@ def child_levels(level: str) -> list[tuple[str, str]]:
 def quick_periods(today: date) -> list[tuple[str, date, date]]:
     q = (today.month - 1) // 3 + 1
     return [
-        ("本月", *ind.month(today.year, today.month)),
-        ("本季度", *ind.quarter(today.year, q)),
-        ("本年", *ind.year(today.year)),
-        ("上一年", *ind.year(today.year - 1)),
+        (gettext("本月"), *ind.month(today.year, today.month)),
+        (gettext("本季度"), *ind.quarter(today.year, q)),
+        (gettext("本年"), *ind.year(today.year)),
+        (gettext("上一年"), *ind.year(today.year - 1)),
     ]

@@ -9,6 +9,7 @@ import math
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 from pydantic import ValidationError
@@ -87,7 +88,7 @@ class TicketMoveForm(ConsoleForm):
         try:
             return MoveIn.model_validate(data)
         except ValidationError as exc:
-            raise ValidationFailed("填写有误，请检查标出的项目", fields=field_messages(exc)) from exc
+            raise ValidationFailed(gettext("填写有误，请检查标出的项目"), fields=field_messages(exc)) from exc
 
 
 # --- reports: the console's new ticket, a patrol's, a resident's 随手拍 ---------------------------------------
@@ -134,9 +135,9 @@ def _coord(value: str | None) -> float | None:
     try:
         number = float(value)
     except ValueError:
-        raise field_error("location", "位置信息格式不正确，请重新定位或填写地址") from None
+        raise field_error("location", gettext("位置信息格式不正确，请重新定位或填写地址")) from None
     if not math.isfinite(number):
-        raise field_error("location", "位置信息格式不正确，请重新定位或填写地址")
+        raise field_error("location", gettext("位置信息格式不正确，请重新定位或填写地址"))
     return number
 
 

@@ -30,6 +30,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core import codes, ids
@@ -202,7 +203,7 @@ def _require_importer(actor: Actor) -> list[str]:
     codes_by_level = scope.codes(PLACE_MANAGERS)
     flat = sorted(c for level in codes_by_level.values() for c in level)
     if not flat:
-        raise Forbidden("只有区级管理员、街道和社区工作人员可以导入12345热线工单")
+        raise Forbidden(gettext("只有区级管理员、街道和社区工作人员可以导入12345热线工单"))
     return flat
 
 
@@ -305,7 +306,7 @@ def hotline_import(
     rows = hs.read_hotline_file(content, kind)
     if not rows:
         raise ValidationFailed(
-            "文件中没有数据行（第1行是列名，数据从第2行开始）", fields={"file": "没有数据"}
+            gettext("文件中没有数据行（第1行是列名，数据从第2行开始）"), fields={"file": gettext("没有数据")}
         )
     if record is None:
         record = HotlineImport.objects.create(
@@ -549,7 +550,7 @@ def hotline_import_list_for_actor(*, actor: Actor, limit: int = 20) -> QuerySet[
 def hotline_import_get_for_actor(*, actor: Actor, import_id: int) -> HotlineImport:
     record = HotlineImport.objects.filter(_import_q(actor), pk=import_id).first()
     if record is None:
-        raise NotFound("导入记录不存在或无权查看")
+        raise NotFound(gettext("导入记录不存在或无权查看"))
     return record
 
 

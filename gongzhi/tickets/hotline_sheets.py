@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from django.utils.translation import gettext
+
 from gongzhi.core import sheets
 from gongzhi.core.errors import ValidationFailed
 from gongzhi.core.sheets import XLSX_CONTENT_TYPE, in_chinese, max_file_bytes, max_rows
@@ -118,7 +120,8 @@ def csv_encoding(content: bytes) -> tuple[str, str]:
     if found:
         return found
     raise ValidationFailed(
-        "无法识别CSV文件的编码，请保存为UTF-8或GBK编码后再上传", fields={"file": "编码无法识别"}
+        gettext("无法识别CSV文件的编码，请保存为UTF-8或GBK编码后再上传"),
+        fields={"file": gettext("编码无法识别")},
     )
 
 
@@ -146,7 +149,8 @@ def _rows_from(records: Iterator[Any]) -> list[HotlineRow]:
 def _not_readable(kind: str) -> ValidationFailed:
     what = "Excel（.xlsx）" if kind == "xlsx" else "CSV"
     return ValidationFailed(
-        f"文件不是有效的{what}文件，可能已损坏或只是改了扩展名", fields={"file": "文件无法读取"}
+        gettext("文件不是有效的%(what)s文件，可能已损坏或只是改了扩展名") % {"what": what},
+        fields={"file": gettext("文件无法读取")},
     )
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from gongzhi.core import bounds
 from gongzhi.core.errors import NotFound, field_error
@@ -29,12 +30,12 @@ if TYPE_CHECKING:
 # A rate over fewer cases than this is shown but not ranked (a grid with 1 of 1 on time is not "the best").
 MIN_SAMPLE = 10
 RATES = ["closure_rate", "on_time_rate", "rework_rate", "return_rate", "satisfaction_rate"]
-RATE_LABELS = {
-    "closure_rate": "结案率",
-    "on_time_rate": "按时办结率",
-    "rework_rate": "返工率",
-    "return_rate": "退回率",
-    "satisfaction_rate": "满意率",
+RATE_LABELS: dict[str, Any] = {
+    "closure_rate": gettext_lazy("结案率"),
+    "on_time_rate": gettext_lazy("按时办结率"),
+    "rework_rate": gettext_lazy("返工率"),
+    "return_rate": gettext_lazy("退回率"),
+    "satisfaction_rate": gettext_lazy("满意率"),
 }
 # Lower is better for these (ranking order).
 LOWER_IS_BETTER = frozenset({"rework_rate", "return_rate"})
@@ -82,7 +83,7 @@ def _parse_day(value: str, field_name: str) -> date | None:
     try:
         day = date.fromisoformat(value)
     except ValueError as exc:
-        raise field_error(field_name, "日期格式应为YYYY-MM-DD") from exc
+        raise field_error(field_name, gettext("日期格式应为YYYY-MM-DD")) from exc
     if not bounds.date_in_range(day):
         raise field_error(field_name, bounds.DATE_MESSAGE)
     return day
@@ -212,7 +213,7 @@ def _sums(row: dict[str, Any]) -> dict[str, int]:
 
 def clean_level(level: str, field_name: str = "level") -> str:
     if level not in LEVELS:
-        raise field_error(field_name, "层级应为网格、社区、街道、区级或职能部门")
+        raise field_error(field_name, gettext("层级应为网格、社区、街道、区级或职能部门"))
     return level
 
 
@@ -264,15 +265,15 @@ def resolve(actor: Actor | None, level: str, code: str) -> str:
     if level == Level.DEPARTMENT:
         dep = _department(code)
         if dep is None:
-            raise NotFound("部门不存在或无权查看")
+            raise NotFound(gettext("部门不存在或无权查看"))
         if actor is not None and not (
             dep.pk in scope.department_ids or _covers_place(scope, Level.DISTRICT, dep.district.code)
         ):
-            raise NotFound("部门不存在或无权查看")
+            raise NotFound(gettext("部门不存在或无权查看"))
         return dep.name
     name = _place_name(level, code)
     if name is None or (actor is not None and not _covers_place(scope, level, code)):
-        raise NotFound("区划不存在或无权查看")
+        raise NotFound(gettext("区划不存在或无权查看"))
     return name
 
 
@@ -292,7 +293,7 @@ def default_place(actor: Actor | None) -> tuple[str, str]:
             return Level.DISTRICT, first
     if scope.department_ids:
         return Level.DEPARTMENT, str(min(scope.department_ids))
-    raise NotFound("您的账号没有可统计的区划或部门")
+    raise NotFound(gettext("您的账号没有可统计的区划或部门"))
 
 
 def _filter(level: str, code: str) -> dict[str, Any]:
@@ -308,9 +309,9 @@ def field_of(level: str) -> str:
 
 def _check_period(start: date, end: date) -> None:
     if start > end:
-        raise field_error("end", "结束日期不能早于开始日期")
+        raise field_error("end", gettext("结束日期不能早于开始日期"))
     if (end - start).days > 366 * 5:
-        raise field_error("end", "统计区间不能超过5年")
+        raise field_error("end", gettext("统计区间不能超过5年"))
 
 
 # --- reads ------------------------------------------------------------------------------------------
@@ -365,12 +366,12 @@ def _children(level: str, code: str, by: str) -> list[tuple[str, str]]:
 def clean_by(level: str, by: str) -> str:
     by = by or CHILD_LEVEL.get(level, "")
     if not by:
-        raise field_error("by", "该层级没有下级可供分组")
+        raise field_error("by", gettext("该层级没有下级可供分组"))
     clean_level(by, "by")
     if level == Level.DEPARTMENT:
-        raise field_error("by", "部门不再按下级分组")
+        raise field_error("by", gettext("部门不再按下级分组"))
     if by != Level.DEPARTMENT and _DEPTH[by] <= _DEPTH[level]:
-        raise field_error("by", "分组层级应低于所选层级")
+        raise field_error("by", gettext("分组层级应低于所选层级"))
     return by
 
 
@@ -391,7 +392,7 @@ def indicators_by_child(
     resolve(actor, level, code)
     by = clean_by(level, by)
     if sort not in RATES and sort not in STAT_FIELDS and sort != "avg_handling_hours":
-        raise field_error("sort", "排序指标不正确")
+        raise field_error("sort", gettext("排序指标不正确"))
     _check_period(start, end)
     per = sums.totals(_filter(level, code), start, end, by=_FIELD[by])
     got = sums.received(_filter(level, code), start, end) if by == Level.DEPARTMENT else {}

@@ -9,6 +9,8 @@ A handler can return a wrong dispatch (back to the dispatching level) or escalat
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from gongzhi.core.workflow import Workflow
 from gongzhi.tickets.enums import TicketStatus as S
 
@@ -34,21 +36,21 @@ MOVES: dict[str, dict[str, str]] = {
 }
 
 VERBS = {
-    "accept": "受理",
-    "decline": "不予受理",
-    "merge": "合并",
-    "dispatch": "派遣",
-    "escalate": "吹哨上报",
-    "respond": "报到",
-    "return": "退回",
-    "handle": "提交处置结果",
-    "verify_pass": "核查",
-    "verify_fail": "核查",
-    "callback_ok": "回访",
-    "callback_dissatisfied": "回访",
-    "close": "结案",
-    "extend": "申请延期",
+    "accept": gettext_noop("受理"),
+    "decline": gettext_noop("不予受理"),
+    "merge": gettext_noop("合并"),
+    "dispatch": gettext_noop("派遣"),
+    "escalate": gettext_noop("吹哨上报"),
+    "respond": gettext_noop("报到"),
+    "return": gettext_noop("退回"),
+    "handle": gettext_noop("提交处置结果"),
+    "verify_pass": gettext_noop("核查"),
+    "verify_fail": gettext_noop("核查"),
+    "callback_ok": gettext_noop("回访"),
+    "callback_dissatisfied": gettext_noop("回访"),
+    "close": gettext_noop("结案"),
+    "extend": gettext_noop("申请延期"),
 }
 
 
-TICKET = Workflow(subject="工单", states=S, moves=MOVES, verbs=VERBS)
+TICKET = Workflow(subject=gettext_noop("工单"), states=S, moves=MOVES, verbs=VERBS)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 
 from gongzhi.core.access import actor_of
@@ -141,7 +142,11 @@ def year_delete(request: HttpRequest, year: int):
 def deadline(request: HttpRequest, q: Query[DeadlineQuery]):
     _require_staff(request)
     if not services.MIN_YEAR <= q.start.year <= services.MAX_YEAR:
-        raise field_error("start", f"开始时间应在{services.MIN_YEAR}—{services.MAX_YEAR}年之间")
+        raise field_error(
+            "start",
+            gettext("开始时间应在%(MIN_YEAR)s—%(MAX_YEAR)s年之间")
+            % {"MIN_YEAR": services.MIN_YEAR, "MAX_YEAR": services.MAX_YEAR},
+        )
     result = calendar.deadline_for(q.start, q.amount, q.unit)
     return {
         "at": result.at,

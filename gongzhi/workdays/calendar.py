@@ -42,6 +42,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from gongzhi.core.errors import field_error
 from gongzhi.workdays.enums import MAX_AMOUNT, LimitUnit, YearSource
@@ -67,7 +68,7 @@ class Deadline:
 
 
 def year_warning(year: int) -> str:
-    return f"{year}年法定节假日安排尚未录入，暂按周一至周五为工作日计算"
+    return gettext("%(year)s年法定节假日安排尚未录入，暂按周一至周五为工作日计算") % {"year": year}
 
 
 # --- working hours ---------------------------------------------------------------------------------
@@ -246,15 +247,17 @@ def _local(start: dt.datetime) -> dt.datetime:
 
 def _check(amount: Any, unit: str) -> int:
     if unit not in LimitUnit.values:
-        raise field_error("time_limit_unit", "时限单位应为工作时、工作日、自然日或小时")
+        raise field_error("time_limit_unit", gettext("时限单位应为工作时、工作日、自然日或小时"))
     limit = MAX_AMOUNT[unit]
     label = LimitUnit(unit).label
     if isinstance(amount, bool) or not isinstance(amount, int):
-        raise field_error("time_limit", "时限应为整数")
+        raise field_error("time_limit", gettext("时限应为整数"))
     if amount < 1:
-        raise field_error("time_limit", "时限至少为1")
+        raise field_error("time_limit", gettext("时限至少为1"))
     if amount > limit:
-        raise field_error("time_limit", f"时限不能超过{limit}{label}")
+        raise field_error(
+            "time_limit", gettext("时限不能超过%(limit)s%(label)s") % {"limit": limit, "label": label}
+        )
     return amount
 
 

@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.errors import Forbidden, NotFound, ValidationFailed, field_error
@@ -31,12 +32,17 @@ Workdays = list[tuple[dt.date, str]]
 
 def _require_editor(actor: Actor | None) -> None:
     """A district admin, a superuser, or the system (``actor=None``): workdays.change_holidayyear."""
-    require(actor, "workdays.change_holidayyear", error=Forbidden("只有区级管理员可以维护节假日安排"))
+    require(
+        actor, "workdays.change_holidayyear", error=Forbidden(gettext("只有区级管理员可以维护节假日安排"))
+    )
 
 
 def _check_year(year: int) -> None:
     if isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR:
-        raise field_error("year", f"年份应在{MIN_YEAR}—{MAX_YEAR}之间")
+        raise field_error(
+            "year",
+            gettext("年份应在%(MIN_YEAR)s—%(MAX_YEAR)s之间") % {"MIN_YEAR": MIN_YEAR, "MAX_YEAR": MAX_YEAR},
+        )
 
 
 def _day_label(day: dt.date) -> str:
@@ -46,22 +52,26 @@ def _day_label(day: dt.date) -> str:
 def _validated_days(year: int, holidays: Holidays, workdays: Workdays) -> list[CalendarDay]:
     days: dict[dt.date, CalendarDay] = {}
     if not holidays:
-        raise field_error("holidays", "请至少录入一段放假日期")
+        raise field_error("holidays", gettext("请至少录入一段放假日期"))
     for n, (begin, end, name) in enumerate(holidays, start=1):
         name = (name or "").strip()
         where = f"放假第{n}项"
         if not name:
-            raise field_error("holidays", f"{where}：请填写节日名称")
+            raise field_error("holidays", gettext("%(where)s：请填写节日名称") % {"where": where})
         if len(name) > 50:
-            raise field_error("holidays", f"{where}：名称不能超过50个字")
+            raise field_error("holidays", gettext("%(where)s：名称不能超过50个字") % {"where": where})
         if end < begin:
             raise field_error(
                 "holidays", f"{where}：结束日期{end.isoformat()}早于开始日期{begin.isoformat()}"
             )
         if begin.year != year or end.year != year:
-            raise field_error("holidays", f"{where}：日期应在{year}年内")
+            raise field_error(
+                "holidays", gettext("%(where)s：日期应在%(year)s年内") % {"where": where, "year": year}
+            )
         if (end - begin).days > 31:
-            raise field_error("holidays", f"{where}：一段放假不应超过一个月，请检查日期")
+            raise field_error(
+                "holidays", gettext("%(where)s：一段放假不应超过一个月，请检查日期") % {"where": where}
+            )
         day = begin
         while day <= end:
             if day in days:
@@ -72,13 +82,19 @@ def _validated_days(year: int, holidays: Holidays, workdays: Workdays) -> list[C
         name = (name or "").strip()
         where = f"调休上班第{n}项"
         if not name:
-            raise field_error("workdays", f"{where}：请填写名称，如“国庆节调休”")
+            raise field_error("workdays", gettext("%(where)s：请填写名称，如“国庆节调休”") % {"where": where})
         if len(name) > 50:
-            raise field_error("workdays", f"{where}：名称不能超过50个字")
+            raise field_error("workdays", gettext("%(where)s：名称不能超过50个字") % {"where": where})
         if day.year != year:
-            raise field_error("workdays", f"{where}：日期应在{year}年内")
+            raise field_error(
+                "workdays", gettext("%(where)s：日期应在%(year)s年内") % {"where": where, "year": year}
+            )
         if day.weekday() < 5:
-            raise field_error("workdays", f"{where}：{_day_label(day)}不是周末，调休上班日应为周六或周日")
+            raise field_error(
+                "workdays",
+                gettext("%(where)s：%(day_label)s不是周末，调休上班日应为周六或周日")
+                % {"where": where, "day_label": _day_label(day)},
+            )
         existing = days.get(day)
         if existing is not None:
             if existing.is_workday:
@@ -109,12 +125,12 @@ def holiday_year_set(
     _check_year(year)
     notice = (notice or "").strip()
     if not notice:
-        raise field_error("notice", "请填写通知标题，如“国务院办公厅关于2027年部分节假日安排的通知”")
+        raise field_error("notice", gettext("请填写通知标题，如“国务院办公厅关于2027年部分节假日安排的通知”"))
     if len(notice) > 200:
-        raise field_error("notice", "通知标题不能超过200个字")
+        raise field_error("notice", gettext("通知标题不能超过200个字"))
     notice_number = (notice_number or "").strip()
     if len(notice_number) > 100:
-        raise field_error("notice_number", "文号不能超过100个字")
+        raise field_error("notice_number", gettext("文号不能超过100个字"))
     days = _validated_days(year, holidays, workdays)
     entry = HolidayYear.objects.select_for_update(of=("self",)).filter(year=year).first()
     old: dict | None = None
@@ -152,7 +168,7 @@ def holiday_year_delete(*, actor: Actor | None, year: int) -> None:
     _require_editor(actor)
     entry = HolidayYear.objects.select_for_update(of=("self",)).filter(year=year).first()
     if entry is None:
-        raise NotFound(f"{year}年没有录入的节假日安排")
+        raise NotFound(gettext("%(year)s年没有录入的节假日安排") % {"year": year})
     audit_record(
         actor=actor,
         target=entry,
@@ -193,7 +209,7 @@ def _date(row: int, y: str, m: str, d: str) -> dt.date:
 
 
 def _line_error(row: int, message: str) -> ValidationFailed:
-    return field_error("lines", f"第{row}行：{message}")
+    return field_error("lines", gettext("第%(row)s行：%(message)s") % {"row": row, "message": message})
 
 
 def parse_notice_lines(text: str) -> tuple[Holidays, Workdays]:
@@ -224,7 +240,7 @@ def parse_notice_lines(text: str) -> tuple[Holidays, Workdays]:
             raise _line_error(row, "结束日期早于开始日期")
         holidays.append((begin, end, name))
     if not holidays and not workdays:
-        raise field_error("lines", "请按每行一条录入放假和调休安排")
+        raise field_error("lines", gettext("请按每行一条录入放假和调休安排"))
     return holidays, workdays
 
 

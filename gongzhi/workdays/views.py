@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongzhi.core.access import actor_of, console_login_required
@@ -47,10 +48,13 @@ def _calculator(request: HttpRequest) -> dict[str, Any]:
     try:
         start = dt.datetime.fromisoformat(form["start"])
     except ValueError:
-        out["error"] = "开始时间格式应为 2026-09-30T10:00"
+        out["error"] = gettext("开始时间格式应为 2026-09-30T10:00")
         return out
     if not services.MIN_YEAR <= start.year <= services.MAX_YEAR:
-        out["error"] = f"开始时间应在{services.MIN_YEAR}—{services.MAX_YEAR}年之间"
+        out["error"] = gettext("开始时间应在%(a)s—%(b)s年之间") % {
+            "a": services.MIN_YEAR,
+            "b": services.MAX_YEAR,
+        }
         return out
     amount = form["amount"].strip()
     try:
@@ -106,7 +110,7 @@ def years(request: HttpRequest) -> HttpResponse:
             errors = exc.fields or {"__all__": exc.message}
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"已保存{year}年节假日安排")
+            messages.success(request, gettext("已保存%(year)s年节假日安排") % {"year": year})
             return redirect("workdays:years")
     rows = [selectors.year_summary(y) for y in _years(today)]
     return render(
@@ -134,5 +138,5 @@ def year_delete(request: HttpRequest, year: int) -> HttpResponse:
         services.holiday_year_delete(actor=actor, year=year)
     except ApplicationError as exc:
         raise Http404(exc.message) from exc
-    messages.success(request, f"已删除{year}年的录入表")
+    messages.success(request, gettext("已删除%(year)s年的录入表") % {"year": year})
     return redirect("workdays:years")

@@ -12,6 +12,7 @@ from typing import Any
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongzhi.core.permissions import allowed
 from gongzhi.core.scope import scope_of
@@ -84,7 +85,7 @@ NAV: list[tuple[Any, list[tuple[Any, ...]], str]] = [
     (
         _("网格事件"),
         [
-            ("tickets:inbox", _("工作台")),
+            ("tickets:inbox", pgettext_lazy("tickets", "工作台")),  # the ticket inbox, not the home page
             ("tickets:new", _("新建工单"), "tickets.add_ticket"),
             ("tickets:supervision", _("督办")),
             ("tickets:categories", _("事件分类")),

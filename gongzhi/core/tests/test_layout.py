@@ -20,7 +20,7 @@ ARCHITECTURE_MD = ROOT / "docs" / "architecture.md"
 
 # Packages of gongzhi/ that are no app: test harnesses (only tests import them) and shared assets.
 HARNESSES = {"testing", "faults", "cluster"}
-NOT_CODE = {"static", "templates", "__pycache__"}
+NOT_CODE = {"static", "templates", "locale", "__pycache__"}  # locale: the project templates' catalogue
 
 # The app shape (docs/architecture.md): these names, each a module or a package of the same name.
 SHAPE = {
@@ -82,6 +82,10 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "workflow": "Workflow and the one check_move",
     },
     "ops": {"backup": "the backup archive format, create, verify and restore"},
+    "audit": {
+        "labels": "the words for the keys and values of an event's data (value registry the apps fill)",
+        "field_labels": "the table of field labels of audit data",
+    },
     "care": {"registers": "the care registers (visit ledger, rosters, care visits) as xlsx and PDF"},
     "socialorgs": {"ranking": "the contest's arithmetic: scoring-sheet totals and the competition ranking"},
     "stairwells": {

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext
+
 from gongzhi.core.errors import Forbidden, field_error
 from gongzhi.core.permissions import require
 
@@ -13,7 +15,7 @@ if TYPE_CHECKING:
 
 def _require_district_admin(actor: Actor | None, place: Any) -> None:
     """The district admin of ``place``'s district (its ``district_code``), a superuser or the system."""
-    require(actor, "places.change_place", place, error=Forbidden("只有本区管理员可以维护区划和网格"))
+    require(actor, "places.change_place", place, error=Forbidden(gettext("只有本区管理员可以维护区划和网格")))
 
 
 def _require_community_editor(actor: Actor | None, obj: Any) -> None:
@@ -24,7 +26,9 @@ def _require_community_editor(actor: Actor | None, obj: Any) -> None:
 def _name(value: str, field: str = "name", label: str = "名称", max_length: int = 50) -> str:
     value = (value or "").strip()
     if not value:
-        raise field_error(field, f"请填写{label}", code="required")
+        raise field_error(field, gettext("请填写%(label)s") % {"label": label}, code="required")
     if len(value) > max_length:
-        raise field_error(field, f"{label}不能超过{max_length}个字")
+        raise field_error(
+            field, gettext("%(label)s不能超过%(max_length)s个字") % {"label": label, "max_length": max_length}
+        )
     return value

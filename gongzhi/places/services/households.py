@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.errors import ApplicationError, field_error
@@ -103,14 +104,16 @@ def household_create(
     )
     address = (address or "").strip() or compose_address(estate_name, building_number, entrance, door)
     if not address:
-        raise field_error("address", "请填写住户地址（小区、楼栋、单元、门牌号）", code="required")
+        raise field_error("address", gettext("请填写住户地址（小区、楼栋、单元、门牌号）"), code="required")
     key = (
         address_key(estate_name, building_number, entrance, door)
         if (estate_name or door)
         else address_key(address)
     )
     if Household.objects.filter(grid=grid, address_key=key).exists():
-        raise ApplicationError(f"网格内已有住户“{address}”", code="duplicate", status=409)
+        raise ApplicationError(
+            gettext("网格内已有住户“%(address)s”") % {"address": address}, code="duplicate", status=409
+        )
     household = Household(
         grid=grid,
         building=building,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core import codes
@@ -23,28 +24,28 @@ if TYPE_CHECKING:
 def validate_new_district_code(code: str) -> str:
     code = codes.validate_district_code(code)
     if District.objects.filter(code=code).exists():
-        raise field_error("code", f"区县代码{code}已存在", code="duplicate")
+        raise field_error("code", gettext("区县代码%(code)s已存在") % {"code": code}, code="duplicate")
     return code
 
 
 def validate_new_subdistrict_code(code: str, district_code: str | None) -> str:
     code = codes.validate_subdistrict_code(code, district_code)
     if Subdistrict.objects.filter(code=code).exists():
-        raise field_error("code", f"街道代码{code}已存在", code="duplicate")
+        raise field_error("code", gettext("街道代码%(code)s已存在") % {"code": code}, code="duplicate")
     return code
 
 
 def validate_new_community_code(code: str, subdistrict_code: str | None, kind: str | None = None) -> str:
     code = codes.validate_community_code(code, subdistrict_code, kind)
     if Community.objects.filter(code=code).exists():
-        raise field_error("code", f"社区代码{code}已存在", code="duplicate")
+        raise field_error("code", gettext("社区代码%(code)s已存在") % {"code": code}, code="duplicate")
     return code
 
 
 @transaction.atomic
 def district_create(*, actor: Actor | None, code: str, name: str) -> District:
     # A district is the root of everyone's scope: no role may create one, only the system itself.
-    require(actor, "places.add_district", error=Forbidden("只有系统管理员可以创建区县"))
+    require(actor, "places.add_district", error=Forbidden(gettext("只有系统管理员可以创建区县")))
     code = validate_new_district_code(code)
     district = District.objects.create(code=code, name=_name(name))
     audit_record(
@@ -166,13 +167,15 @@ def validate_grid_attributes(
 ) -> dict[str, str]:
     """Name, kind and (for a dedicated grid) what it covers; the rules shared by create, update, import."""
     if not kind:
-        raise field_error("kind", "请选择网格类型（居民网格、预留网格或专属网格）", code="required")
+        raise field_error("kind", gettext("请选择网格类型（居民网格、预留网格或专属网格）"), code="required")
     if kind not in GridKind.values:
-        raise field_error("kind", f"网格类型“{kind}”无效，应为居民网格、预留网格或专属网格")
+        raise field_error(
+            "kind", gettext("网格类型“%(kind)s”无效，应为居民网格、预留网格或专属网格") % {"kind": kind}
+        )
     if kind == GridKind.DEDICATED:
         if covers not in DedicatedCover.values:
             raise field_error(
-                "covers", "专属网格必须注明覆盖对象类型（园区、楼宇、市场、医院、学校、工业园区等）"
+                "covers", gettext("专属网格必须注明覆盖对象类型（园区、楼宇、市场、医院、学校、工业园区等）")
             )
         covers_name = _name(covers_name, "covers_name", "专属对象名称", 100)
     else:
@@ -211,7 +214,9 @@ def grid_create(
         code=code, name=name, kind=kind, covers=covers, covers_name=covers_name, community_code=community.code
     )
     if Grid.objects.filter(code=fields["code"]).exists():
-        raise field_error("code", f"网格编码{fields['code']}已存在", code="duplicate")
+        raise field_error(
+            "code", gettext("网格编码%(value)s已存在") % {"value": fields["code"]}, code="duplicate"
+        )
     grid = Grid(community=community, **fields)
     grid.set_place_codes(grid_code=grid.code)
     _apply_boundary(grid, boundary)
@@ -378,7 +383,7 @@ def department_create(*, actor: Actor | None, district: District, code: str, nam
     _require_district_admin(actor, district)
     code = _name(code, "code", "部门代码", 30)
     if Department.objects.filter(district=district, code=code).exists():
-        raise field_error("code", f"部门代码{code}已存在", code="duplicate")
+        raise field_error("code", gettext("部门代码%(code)s已存在") % {"code": code}, code="duplicate")
     dep = Department.objects.create(district=district, code=code, name=_name(name, max_length=100))
     audit_record(
         actor=actor, target=dep, event="places.department_created", data={"code": code, "name": dep.name}

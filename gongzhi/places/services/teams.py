@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core import ids
@@ -25,16 +26,18 @@ NOTE_MAX_LENGTH = 100
 def _note(value: str) -> str:
     value = (value or "").strip()
     if len(value) > NOTE_MAX_LENGTH:
-        raise field_error("note", f"说明不能超过{NOTE_MAX_LENGTH}个字")
+        raise field_error(
+            "note", gettext("说明不能超过%(NOTE_MAX_LENGTH)s个字") % {"NOTE_MAX_LENGTH": NOTE_MAX_LENGTH}
+        )
     return value
 
 
 def _team_role(role: str) -> str:
     role = (role or "").strip()
     if not role:
-        raise field_error("role", "请选择队伍角色", code="required")
+        raise field_error("role", gettext("请选择队伍角色"), code="required")
     if role not in TeamRole.values:
-        raise field_error("role", f"队伍角色“{role}”无效")
+        raise field_error("role", gettext("队伍角色“%(role)s”无效") % {"role": role})
     return role
 
 
@@ -81,14 +84,19 @@ def _team_account(grid: Grid, *, username: str = "", user: Actor | None = None) 
     ):
         raise field_error(
             "username",
-            f"账号“{username}”不存在，或不是本社区的工作人员账号（只能关联职责范围覆盖本社区的工作人员）",
+            gettext(
+                "账号“%(username)s”不存在，或不是本社区的工作人员账号（只能关联职责范围覆盖本社区的工作人员）"
+            )
+            % {"username": username},
         )
     return user
 
 
 def _second_head(grid: Grid) -> ApplicationError:
     return ApplicationError(
-        f"网格“{grid.name}”已有网格长，一个网格只能有一名网格长", code="conflict", status=409
+        gettext("网格“%(name)s”已有网格长，一个网格只能有一名网格长") % {"name": grid.name},
+        code="conflict",
+        status=409,
     )
 
 

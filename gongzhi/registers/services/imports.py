@@ -11,6 +11,7 @@ import hashlib
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.codes import common_place
@@ -32,7 +33,7 @@ EXAMPLE_ROW = "这是导入模板中的示例行，请删除后再导入"
 
 def _require_importer(actor: Actor | None) -> dict[str, str]:
     if actor is not None and not allowed(actor, "registers.import_register"):
-        raise Forbidden("您的角色不能导入台账（须为社区工作人员或区级管理员）")
+        raise Forbidden(gettext("您的角色不能导入台账（须为社区工作人员或区级管理员）"))
     if actor is None or actor.is_superuser:
         return {}
     return common_place({code for role, _level, code in scope_of(actor).places if role in COMMUNITY_MANAGERS})
@@ -102,7 +103,7 @@ def register_import(
     """Imports the register ``kind`` (units or members) from an xlsx upload (see the module)."""
     fmt = sheets.FORMATS.get(kind)  # type: ignore[call-overload]
     if fmt is None:
-        raise NotFound("没有这种台账")
+        raise NotFound(gettext("没有这种台账"))
     place = _require_importer(actor)
     rows = sheets.read_rows(fmt, file_name, content)
     inputs, sheet_errors = (_unit_rows if kind == ImportKind.UNITS else _member_rows)(rows)

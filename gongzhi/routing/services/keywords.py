@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.errors import NotFound
@@ -111,7 +112,7 @@ def keyword_candidate_decide(
 ) -> KeywordCandidate:
     row = KeywordCandidate.objects.select_for_update().filter(pk=candidate_id).first()
     if row is None:
-        raise NotFound("候选关键词不存在")
+        raise NotFound(gettext("候选关键词不存在"))
     require(actor, "routing.manage_keyword")
     target = KeywordStatus.APPROVED if approve else KeywordStatus.REJECTED
     row.status = check_move(KEYWORD, target, row.status)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.errors import Forbidden, field_error
@@ -15,7 +16,9 @@ from gongzhi.routing.taxonomy import DEPARTMENT_TYPES
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
 
-_REFUSED = Forbidden("只有本区的区级管理员可以维护分拨对照表")
+
+def _refused() -> Forbidden:
+    return Forbidden(gettext("只有本区的区级管理员可以维护分拨对照表"))
 
 
 @transaction.atomic
@@ -25,12 +28,12 @@ def department_mapping_set(
     from gongzhi.places.models import Department
 
     if department_type not in DEPARTMENT_TYPES:
-        raise field_error("department_type", "部门类型不正确")
+        raise field_error("department_type", gettext("部门类型不正确"))
     probe = DepartmentMapping(district_code=district_code, department_type=department_type)
-    require(actor, "routing.manage_mapping", probe, error=_REFUSED)
+    require(actor, "routing.manage_mapping", probe, error=_refused())
     dep = Department.objects.filter(pk=department_id, district__code=district_code).first()
     if dep is None:
-        raise field_error("department_id", "请选择本区的职能部门")
+        raise field_error("department_id", gettext("请选择本区的职能部门"))
     row = (
         DepartmentMapping.objects.select_for_update()
         .filter(district_code=district_code, department_type=department_type)
@@ -59,8 +62,8 @@ def department_mapping_clear(*, actor: Actor | None, mapping_id: int) -> None:
     if row is None:
         from gongzhi.core.errors import NotFound
 
-        raise NotFound("对照记录不存在")
-    require(actor, "routing.manage_mapping", row, error=_REFUSED)
+        raise NotFound(gettext("对照记录不存在"))
+    require(actor, "routing.manage_mapping", row, error=_refused())
     audit_record(
         actor=actor,
         target=row,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.errors import Conflict
@@ -131,10 +132,10 @@ def suggestion_review(*, actor: Actor | None, suggestion_id: int, now: datetime 
     if row is None:
         from gongzhi.core.errors import NotFound
 
-        raise NotFound("分拨建议不存在")
+        raise NotFound(gettext("分拨建议不存在"))
     require(actor, "routing.review_suggestion", row)
     if row.reviewed_at is not None:
-        raise Conflict("该建议已复核", code="already_reviewed")
+        raise Conflict(gettext("该建议已复核"), code="already_reviewed")
     row.reviewed_at, row.reviewed_by_id = at, actor.pk if actor is not None else None
     row.save(update_fields=["reviewed_at", "reviewed_by", "updated_at"])
     audit_record(actor=actor, target=row, event="routing.review", data={"ticket_id": row.ticket_id})

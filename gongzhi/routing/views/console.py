@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core.access import actor_of, console_login_required
@@ -64,7 +65,7 @@ def review(request: HttpRequest) -> HttpResponse:
     try:
         row = selectors.suggestion_get_for_actor(actor=actor, suggestion_id=form.number("suggestion_id") or 0)
         suggestions.suggestion_review(actor=actor, suggestion_id=row.pk)
-        messages.success(request, "已标记为已复核")
+        messages.success(request, gettext("已标记为已复核"))
     except ApplicationError as exc:
         _fail(request, exc)
     return redirect("routing:overview")
@@ -80,13 +81,13 @@ def mapping(request: HttpRequest) -> HttpResponse:
         try:
             if form.number("clear_id"):
                 mappings.department_mapping_clear(actor=actor, mapping_id=form.number("clear_id") or 0)
-                messages.success(request, "已删除对照")
+                messages.success(request, gettext("已删除对照"))
             else:
                 kwargs = form.mapping_kwargs()
                 if not kwargs["district_code"]:
-                    raise ValidationFailed("请选择区县", fields={"district_code": "必填项"})
+                    raise ValidationFailed(gettext("请选择区县"), fields={"district_code": gettext("必填项")})
                 mappings.department_mapping_set(actor=actor, **kwargs)
-                messages.success(request, "已保存对照")
+                messages.success(request, gettext("已保存对照"))
         except ApplicationError as exc:
             if exc.status == 404:
                 raise Http404 from exc
@@ -155,11 +156,11 @@ def keywords_mine(request: HttpRequest) -> HttpResponse:
     _need(request, "routing.manage_keyword")
     district = MineForm(request.POST).text("district_code")
     if district not in selectors.district_codes_for_actor(actor=actor):
-        messages.error(request, "请选择本人所在的区县")
+        messages.error(request, gettext("请选择本人所在的区县"))
         return redirect("routing:keywords")
     try:
         n = keyword_services.keyword_candidates_mine(actor=actor, district_code=district)
-        messages.success(request, f"已从纠正记录中发现 {n} 个候选关键词")
+        messages.success(request, gettext("已从纠正记录中发现 %(n)s 个候选关键词") % {"n": n})
     except ApplicationError as exc:
         _fail(request, exc)
     return redirect("routing:keywords")
@@ -175,12 +176,13 @@ def keywords_decide(request: HttpRequest) -> HttpResponse:
             actor=actor, candidate_id=form.number("candidate_id") or 0
         )
         if form.text("decision") not in ("approve", "reject"):
-            raise ValidationFailed("请选择采纳或驳回", fields={"decision": "必填项"})
+            raise ValidationFailed(gettext("请选择采纳或驳回"), fields={"decision": gettext("必填项")})
         keyword_services.keyword_candidate_decide(
             actor=actor, candidate_id=row.pk, approve=form.text("decision") == "approve"
         )
         messages.success(
-            request, "已采纳，下次再训练时生效" if form.text("decision") == "approve" else "已驳回"
+            request,
+            gettext("已采纳，下次再训练时生效") if form.text("decision") == "approve" else gettext("已驳回"),
         )
     except ApplicationError as exc:
         _fail(request, exc)
@@ -193,11 +195,13 @@ def retrain(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     _need(request, "routing.retrain_model")
     if RetrainForm(request.POST).text("confirm") != "yes":
-        messages.error(request, "请确认再训练")
+        messages.error(request, gettext("请确认再训练"))
         return redirect("routing:overview")
     try:
         v = training.routing_model_retrain(actor=actor)
-        (messages.success if v.deployed else messages.warning)(request, f"分拨模型 {v.label}：{v.note}")
+        (messages.success if v.deployed else messages.warning)(
+            request, gettext("分拨模型 %(label)s：%(note)s") % {"label": v.label, "note": v.note}
+        )
     except ApplicationError as exc:
         _fail(request, exc)
     return redirect("routing:overview")

@@ -7,6 +7,7 @@ import json
 from typing import TYPE_CHECKING, Any, cast
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Router, Schema, Status
 
 from gongzhi.core import bounds
@@ -73,9 +74,11 @@ def _body(request: HttpRequest) -> dict[str, Any]:
     try:
         data = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ValidationFailed("请求内容不是有效的JSON", fields={"body": "JSON格式错误"}) from exc
+        raise ValidationFailed(
+            gettext("请求内容不是有效的JSON"), fields={"body": gettext("JSON格式错误")}
+        ) from exc
     if not isinstance(data, dict):
-        raise ValidationFailed("请求内容应为JSON对象", fields={"body": "应为对象"})
+        raise ValidationFailed(gettext("请求内容应为JSON对象"), fields={"body": gettext("应为对象")})
     # Parsed here, not by ninja: held to the input edges as every ninja-parsed argument is (config/api.py).
     return bounds.held(data)
 
@@ -118,7 +121,7 @@ _BODY_DOC = {
 )
 def category_admin_list(request: HttpRequest):
     if not allowed(_actor(request), "tickets.change_category"):
-        raise Forbidden("只有区级管理员可以管理事件分类")
+        raise Forbidden(gettext("只有区级管理员可以管理事件分类"))
     rows = Category.objects.select_related("parent").order_by("order", "code")
     return [category_admin_out(c) for c in rows]
 

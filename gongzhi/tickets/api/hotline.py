@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import File, Router, Schema, Status, UploadedFile
 
 from gongzhi.core.api import ERRORS, session_auth
@@ -109,7 +110,7 @@ def hotline_import(
     file: UploadedFile | None = File(None, description="12345工单导出文件 .xlsx 或 .csv（UTF-8/GBK）"),  # noqa: B008
 ):
     if file is None:
-        raise ValidationFailed("请选择要上传的文件", fields={"file": "请选择文件"})
+        raise ValidationFailed(gettext("请选择要上传的文件"), fields={"file": gettext("请选择文件")})
     hs.check_upload(file.name or "", file.size or 0)  # before reading a byte of it
     record = hotline.hotline_import(actor=_actor(request), file_name=file.name or "", content=file.read())
     return import_body(record)

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ValidationError
 
@@ -262,15 +263,20 @@ def parse_body(request: HttpRequest, schema: type[Schema]) -> tuple[Any, list[An
         try:
             data = json.loads(request.body or b"{}")
         except (ValueError, UnicodeDecodeError) as exc:
-            raise ValidationFailed("请求内容不是有效的JSON", fields={"body": "JSON格式错误"}) from exc
+            raise ValidationFailed(
+                gettext("请求内容不是有效的JSON"), fields={"body": gettext("JSON格式错误")}
+            ) from exc
         if not isinstance(data, dict):
-            raise ValidationFailed("请求内容应为JSON对象", fields={"body": "应为对象"})
+            raise ValidationFailed(gettext("请求内容应为JSON对象"), fields={"body": gettext("应为对象")})
     try:
         payload = schema.model_validate(data)
     except ValidationError as exc:
         fields = field_messages(exc)
         first = next(iter(fields.items()))
-        raise ValidationFailed(f"请求参数有误：{first[0]} {first[1]}", fields=fields) from exc
+        raise ValidationFailed(
+            gettext("请求参数有误：%(value)s %(value2)s") % {"value": first[0], "value2": first[1]},
+            fields=fields,
+        ) from exc
     # Parsed here, not by ninja: held to the input edges as every ninja-parsed argument is (config/api.py).
     return bounds.held(payload), files
 
@@ -339,7 +345,10 @@ class InboxCountsOut(Schema):
 
 @router.get("/tickets/inbox-counts", response={200: InboxCountsOut, **ERRORS}, summary="各工作台待办数")
 def inbox_counts(request: HttpRequest):
-    return {"counts": selectors.inbox_counts(actor=_actor(request)), "labels": selectors.INBOXES}
+    return {
+        "counts": selectors.inbox_counts(actor=_actor(request)),
+        "labels": {key: str(label) for key, label in selectors.INBOXES.items()},
+    }
 
 
 def _category(c: Any) -> dict[str, Any]:
@@ -403,7 +412,7 @@ def reporter_phone(request: HttpRequest, ticket_id: int):
 )
 def move(request: HttpRequest, ticket_id: int, action: str):
     if action not in svc.ACTIONS:
-        raise NotFound("没有这个操作")
+        raise NotFound(gettext("没有这个操作"))
     payload, files = parse_body(request, MoveIn)
     svc.ticket_move(actor=_actor(request), ticket_id=ticket_id, action=action, data=payload, photos=files)
     ticket = selectors.ticket_get_for_actor(actor=_actor(request), ticket_id=ticket_id)

@@ -12,6 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext
 
 from gongzhi.core.errors import Forbidden, NotFound, field_error
 from gongzhi.core.roles import TICKET_READERS
@@ -42,7 +43,7 @@ def patrol_get_for_actor(*, actor: Actor, patrol_id: int) -> Patrol:
     q = Q(worker_id=actor.pk) | scope.place_q(TICKET_READERS)
     patrol = Patrol.objects.filter(q, pk=patrol_id).select_related("grid", "worker").first()
     if patrol is None:
-        raise NotFound("巡查记录不存在")
+        raise NotFound(gettext("巡查记录不存在"))
     return patrol
 
 
@@ -55,7 +56,7 @@ def _place_q(place: str, prefix: str = "") -> Q:
     if not place:
         return Q()
     if not place.isdigit() or len(place) not in (6, 12, 15):
-        raise field_error("place", "区划代码应为6位（区县）、12位（街道/社区）或15位（网格）")
+        raise field_error("place", gettext("区划代码应为6位（区县）、12位（街道/社区）或15位（网格）"))
     if len(place) == 6:
         level = "district"
     elif len(place) == 15:
@@ -70,7 +71,7 @@ def _place_q(place: str, prefix: str = "") -> Q:
 def _scope_q(actor: Actor, place: str, prefix: str = "") -> Q:
     scope = scope_of(actor)
     if not (scope.superuser or scope.roles & TICKET_READERS):
-        raise Forbidden("只有网格、社区、街道和区级工作人员可以查看巡查统计")
+        raise Forbidden(gettext("只有网格、社区、街道和区级工作人员可以查看巡查统计"))
     return scope.place_q(TICKET_READERS, prefix) & _place_q(place, prefix)
 
 
@@ -149,7 +150,7 @@ def patrol_coverage(*, actor: Actor, day: date, place: str = "") -> Coverage:
 def parse_month(month: str) -> tuple[date, date]:
     m = re.fullmatch(r"(\d{4})-(\d{1,2})", (month or "").strip())
     if not m or not 1 <= int(m.group(2)) <= 12 or not 2000 <= int(m.group(1)) <= 2100:
-        raise field_error("month", "月份格式应为YYYY-MM，如 2026-11")
+        raise field_error("month", gettext("月份格式应为YYYY-MM，如 2026-11"))
     year, mon = int(m.group(1)), int(m.group(2))
     return date(year, mon, 1), date(year, mon, calendar.monthrange(year, mon)[1])
 

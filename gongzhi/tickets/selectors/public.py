@@ -20,10 +20,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from gongzhi.core.masking import (
     PRIVATE_POINT_DECIMALS,
@@ -42,22 +43,22 @@ if TYPE_CHECKING:
 
 S = TicketStatus
 # What a resident reads as the status of someone else's report.
-PUBLIC_STATUS: dict[str, str] = {
-    S.REPORTED: "已收到，待受理",
-    S.ACCEPTED: "已受理",
-    S.ESCALATED: "已受理，协调中",
-    S.RETURNED: "已受理",
-    S.DISPATCHED: "处理中",
-    S.IN_PROGRESS: "处理中",
-    S.HANDLED: "已处置，待核查",
-    S.VERIFIED: "已处置",
-    S.CALLED_BACK: "已处置",
-    S.CLOSED: "已办结",
-    S.DECLINED: "不予受理",
-    S.MERGED: "已合并办理",
+PUBLIC_STATUS: dict[str, Any] = {
+    S.REPORTED: gettext_lazy("已收到，待受理"),
+    S.ACCEPTED: gettext_lazy("已受理"),
+    S.ESCALATED: gettext_lazy("已受理，协调中"),
+    S.RETURNED: gettext_lazy("已受理"),
+    S.DISPATCHED: gettext_lazy("处理中"),
+    S.IN_PROGRESS: gettext_lazy("处理中"),
+    S.HANDLED: gettext_lazy("已处置，待核查"),
+    S.VERIFIED: gettext_lazy("已处置"),
+    S.CALLED_BACK: gettext_lazy("已处置"),
+    S.CLOSED: gettext_lazy("已办结"),
+    S.DECLINED: gettext_lazy("不予受理"),
+    S.MERGED: gettext_lazy("已合并办理"),
 }
-PRIVATE_SUMMARY = "（涉及居民个人事务，详情不公开）"
-UNCLASSIFIED = "待分类的问题"
+PRIVATE_SUMMARY = gettext_noop("（涉及居民个人事务，详情不公开）")  # translated when shown
+UNCLASSIFIED = gettext_noop("待分类的问题")
 # Listed on the public page: everything but the merged (a copy of another) and the declined.
 LISTED = frozenset(set(S.values) - {S.MERGED, S.DECLINED})
 SUMMARY_MAX = 120
@@ -153,7 +154,7 @@ def public_cards(
             or (t.reporter_id and r.user_id == t.reporter_id)
         } | ({t.reporter_name} if t.reporter_name else set())
         if private:
-            place, summary = community, PRIVATE_SUMMARY
+            place, summary = community, gettext(PRIVATE_SUMMARY)
         else:
             estate = next((e for e in estates.get(t.community_code, []) if e in (t.address or "")), "")
             place = estate or mask_public_text(road_of(t.address), hide) or community
@@ -169,10 +170,10 @@ def public_cards(
             PublicTicket(
                 id=t.pk,
                 number=t.number,
-                category=t.category.name if t.category else UNCLASSIFIED,
+                category=t.category.name if t.category else gettext(UNCLASSIFIED),
                 summary=summary,
                 status=t.status,
-                status_label=PUBLIC_STATUS.get(t.status, ""),
+                status_label=str(PUBLIC_STATUS.get(t.status, "")),
                 open=t.status in OPEN,
                 private=private,
                 place=place,

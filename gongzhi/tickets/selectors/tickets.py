@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from gongzhi.core.errors import NotFound, field_error
 from gongzhi.core.permissions import allowed
@@ -46,16 +47,16 @@ if TYPE_CHECKING:
 
 _NOTHING = Q(pk__in=[])
 
-INBOXES: dict[str, str] = {
-    "": "全部",
-    "accept": "待受理",
-    "dispatch": "待派遣",
-    "handle": "待处置",
-    "verify": "待核查",
-    "callback": "待回访",
-    "overdue": "已超期",
-    "supervised": "督办中",
-    "mine": "我上报的",
+INBOXES: dict[str, Any] = {
+    "": gettext_lazy("全部"),
+    "accept": gettext_lazy("待受理"),
+    "dispatch": gettext_lazy("待派遣"),
+    "handle": gettext_lazy("待处置"),
+    "verify": gettext_lazy("待核查"),
+    "callback": gettext_lazy("待回访"),
+    "overdue": gettext_lazy("已超期"),
+    "supervised": gettext_lazy("督办中"),
+    "mine": gettext_lazy("我上报的"),
 }
 MAX_PAGE = 100
 
@@ -180,21 +181,21 @@ def clean_filters(
     q: str = "",
 ) -> TicketFilters:
     if inbox not in INBOXES:
-        raise field_error("inbox", "未知的工作台分类")
+        raise field_error("inbox", gettext("未知的工作台分类"))
     statuses = [s for s in (status.split(",") if isinstance(status, str) else status or []) if s]
     bad = [s for s in statuses if s not in TicketStatus.values]
     if bad:
         raise field_error("status", f"未知的工单状态：{'、'.join(bad)}")
     if channel and channel not in Channel.values:
-        raise field_error("channel", "未知的来源渠道")
+        raise field_error("channel", gettext("未知的来源渠道"))
     place = (place or "").strip()
     if place and (not place.isdigit() or len(place) not in (6, 12, 15)):
-        raise field_error("place", "区划代码应为6位（区县）、12位（街道/社区）或15位（网格）")
+        raise field_error("place", gettext("区划代码应为6位（区县）、12位（街道/社区）或15位（网格）"))
     if since and until and since > until:
-        raise field_error("since", "开始时间不能晚于结束时间")
+        raise field_error("since", gettext("开始时间不能晚于结束时间"))
     q = (q or "").strip()
     if len(q) > 50:
-        raise field_error("q", "搜索词不能超过50个字")
+        raise field_error("q", gettext("搜索词不能超过50个字"))
     return TicketFilters(inbox, statuses, (category or "").strip(), channel, place, since, until, q)
 
 
@@ -267,7 +268,7 @@ def ticket_get_for_actor(*, actor: Actor, ticket_id: int) -> Ticket:
         .first()
     )
     if ticket is None or not allowed(actor, "tickets.view_ticket", ticket):
-        raise NotFound("工单不存在或无权查看")
+        raise NotFound(gettext("工单不存在或无权查看"))
     return ticket
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.core.errors import ApplicationError, Forbidden, field_error
 from gongzhi.core.permissions import require
@@ -47,17 +48,19 @@ def session_label(session_date: date, secretary: str) -> str:
 def appointment_ticket_report(*, actor: Actor, data: AppointmentInput, now: datetime | None = None) -> Ticket:
     """Community workers and secretaries record an issue raised at a 书记有约 session."""
     require(
-        actor, "tickets.take_appointment", error=Forbidden("只有社区工作者和社区党组织书记可以登记书记有约")
+        actor,
+        "tickets.take_appointment",
+        error=Forbidden(gettext("只有社区工作者和社区党组织书记可以登记书记有约")),
     )
     scope = scope_of(actor)
     at = now or timezone.now()
     today = timezone.localtime(at).date()
     if data.session_date is None:
-        raise field_error("session_date", "请填写接待日期", code="required")
+        raise field_error("session_date", gettext("请填写接待日期"), code="required")
     if data.session_date > today:
-        raise field_error("session_date", "接待日期不能晚于今天")
+        raise field_error("session_date", gettext("接待日期不能晚于今天"))
     if data.session_date < today - OLDEST_SESSION:
-        raise field_error("session_date", "接待日期早于一年前，请核对")
+        raise field_error("session_date", gettext("接待日期早于一年前，请核对"))
     secretary = text(data.secretary, "secretary", "当值书记", required=True, max_length=20)
     name = text(data.resident_name, "resident_name", "居民姓名", required=True, max_length=50)
     phone = text(data.resident_phone, "resident_phone", "联系电话", required=True, max_length=30)
@@ -65,7 +68,7 @@ def appointment_ticket_report(*, actor: Actor, data: AppointmentInput, now: date
     if grid_code:
         grid = Grid.objects.filter(code=grid_code).first()
         if grid is None or not (scope.superuser or scope.covers(grid, COMMUNITY_STAFF)):
-            raise field_error("grid_code", "网格不存在或不在您的管辖范围内")
+            raise field_error("grid_code", gettext("网格不存在或不在您的管辖范围内"))
     try:
         return ticket_report(
             actor=actor,

@@ -9,6 +9,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.errors import Forbidden, NotFound, ValidationFailed, field_error
@@ -47,7 +48,7 @@ EDITABLE = (
 
 
 def _require(actor: Actor | None) -> None:
-    require(actor, "tickets.change_category", error=Forbidden("只有区级管理员可以修改事件分类"))
+    require(actor, "tickets.change_category", error=Forbidden(gettext("只有区级管理员可以修改事件分类")))
 
 
 def _str(values: dict[str, Any], name: str, label: str, max_length: int, *, required: bool = False) -> str:
@@ -55,12 +56,14 @@ def _str(values: dict[str, Any], name: str, label: str, max_length: int, *, requ
     if raw is None:
         raw = ""
     if not isinstance(raw, str):
-        raise field_error(name, f"{label}应为文本")
+        raise field_error(name, gettext("%(label)s应为文本") % {"label": label})
     value = raw.strip()
     if required and not value:
-        raise field_error(name, f"请填写{label}", code="required")
+        raise field_error(name, gettext("请填写%(label)s") % {"label": label}, code="required")
     if len(value) > max_length:
-        raise field_error(name, f"{label}不能超过{max_length}个字")
+        raise field_error(
+            name, gettext("%(label)s不能超过%(max_length)s个字") % {"label": label, "max_length": max_length}
+        )
     return value
 
 
@@ -82,19 +85,21 @@ def _bool(values: dict[str, Any], name: str, label: str) -> bool:
         "",
     ):
         return value.lower() in ("1", "true", "on", "yes", "是")
-    raise field_error(name, f"{label}应为是或否")
+    raise field_error(name, gettext("%(label)s应为是或否") % {"label": label})
 
 
 def _int(values: dict[str, Any], name: str, label: str, low: int, high: int) -> int:
     value = values.get(name)
     if isinstance(value, bool):
-        raise field_error(name, f"{label}应为整数")
+        raise field_error(name, gettext("%(label)s应为整数") % {"label": label})
     try:
         number = int(str(value).strip())
     except (TypeError, ValueError):
-        raise field_error(name, f"{label}应为整数") from None
+        raise field_error(name, gettext("%(label)s应为整数") % {"label": label}) from None
     if not low <= number <= high:
-        raise field_error(name, f"{label}应在{low}到{high}之间")
+        raise field_error(
+            name, gettext("%(label)s应在%(low)s到%(high)s之间") % {"label": label, "low": low, "high": high}
+        )
     return number
 
 
@@ -106,51 +111,73 @@ def clean_questions(raw: Any) -> list[dict[str, Any]]:
         try:
             raw = json.loads(raw)
         except ValueError:
-            raise field_error("questions", "补充问题不是有效的JSON") from None
+            raise field_error("questions", gettext("补充问题不是有效的JSON")) from None
     if not isinstance(raw, list):
-        raise field_error("questions", "补充问题应为列表")
+        raise field_error("questions", gettext("补充问题应为列表"))
     if len(raw) > MAX_QUESTIONS:
-        raise field_error("questions", f"补充问题最多{MAX_QUESTIONS}个")
+        raise field_error(
+            "questions", gettext("补充问题最多%(MAX_QUESTIONS)s个") % {"MAX_QUESTIONS": MAX_QUESTIONS}
+        )
     out: list[dict[str, Any]] = []
     codes: set[str] = set()
     for i, q in enumerate(raw, start=1):
         where = f"第{i}个补充问题"
         if not isinstance(q, dict):
-            raise field_error("questions", f"{where}应为对象")
+            raise field_error("questions", gettext("%(where)s应为对象") % {"where": where})
         code = str(q.get("code", "")).strip()
         if not QUESTION_CODE_RE.match(code):
-            raise field_error("questions", f"{where}的代码应以字母开头，由字母、数字和下划线组成（最多30位）")
+            raise field_error(
+                "questions",
+                gettext("%(where)s的代码应以字母开头，由字母、数字和下划线组成（最多30位）")
+                % {"where": where},
+            )
         if code in codes:
-            raise field_error("questions", f"{where}的代码“{code}”重复")
+            raise field_error(
+                "questions", gettext("%(where)s的代码“%(code)s”重复") % {"where": where, "code": code}
+            )
         codes.add(code)
         label = str(q.get("label", "")).strip()
         if not label or len(label) > 50:
-            raise field_error("questions", f"{where}请填写问题名称（不超过50个字）")
+            raise field_error(
+                "questions", gettext("%(where)s请填写问题名称（不超过50个字）") % {"where": where}
+            )
         datatype = q.get("datatype", "string")
         if datatype not in DATATYPES:
             raise field_error("questions", f"{where}的类型应为：{'、'.join(DATATYPES)}")
         required = q.get("required", False)
         if not isinstance(required, bool):
-            raise field_error("questions", f"{where}的“必答”应为 true 或 false")
+            raise field_error("questions", gettext("%(where)s的“必答”应为 true 或 false") % {"where": where})
         values = q.get("values", []) or []
         if not isinstance(values, list):
-            raise field_error("questions", f"{where}的可选项应为列表")
+            raise field_error("questions", gettext("%(where)s的可选项应为列表") % {"where": where})
         if datatype in LIST_TYPES and not values:
-            raise field_error("questions", f"{where}是选择题，请填写可选项")
+            raise field_error("questions", gettext("%(where)s是选择题，请填写可选项") % {"where": where})
         if datatype not in LIST_TYPES and values:
-            raise field_error("questions", f"{where}不是选择题，不能有可选项")
+            raise field_error("questions", gettext("%(where)s不是选择题，不能有可选项") % {"where": where})
         if len(values) > MAX_VALUES:
-            raise field_error("questions", f"{where}的可选项最多{MAX_VALUES}个")
+            raise field_error(
+                "questions",
+                gettext("%(where)s的可选项最多%(MAX_VALUES)s个") % {"where": where, "MAX_VALUES": MAX_VALUES},
+            )
         clean_values = []
         keys: set[str] = set()
         for j, v in enumerate(values, start=1):
             if not isinstance(v, dict):
-                raise field_error("questions", f"{where}的第{j}个可选项应为 {{key, name}}")
+                raise field_error(
+                    "questions",
+                    gettext("%(where)s的第%(j)s个可选项应为 {key, name}") % {"where": where, "j": j},
+                )
             key, name = str(v.get("key", "")).strip(), str(v.get("name", "")).strip()
             if not key or not name or len(key) > 30 or len(name) > 50:
-                raise field_error("questions", f"{where}的第{j}个可选项需有 key（≤30位）和 name（≤50字）")
+                raise field_error(
+                    "questions",
+                    gettext("%(where)s的第%(j)s个可选项需有 key（≤30位）和 name（≤50字）")
+                    % {"where": where, "j": j},
+                )
             if key in keys:
-                raise field_error("questions", f"{where}的可选项 key“{key}”重复")
+                raise field_error(
+                    "questions", gettext("%(where)s的可选项 key“%(key)s”重复") % {"where": where, "key": key}
+                )
             keys.add(key)
             clean_values.append({"key": key, "name": name})
         out.append(
@@ -165,11 +192,11 @@ def _parent(code: str, *, child: Category | None = None) -> Category | None:
         return None
     parent = Category.objects.filter(code=code).first()
     if parent is None:
-        raise field_error("parent_code", f"大类“{code}”不存在")
+        raise field_error("parent_code", gettext("大类“%(code)s”不存在") % {"code": code})
     if parent.parent_id is not None:
-        raise field_error("parent_code", "分类只有两级：只能在大类下添加小类")
+        raise field_error("parent_code", gettext("分类只有两级：只能在大类下添加小类"))
     if child is not None and parent.pk == child.pk:
-        raise field_error("parent_code", "不能把分类设为自己的下级")
+        raise field_error("parent_code", gettext("不能把分类设为自己的下级"))
     return parent
 
 
@@ -193,21 +220,21 @@ def _clean(values: dict[str, Any], *, current: Category | None) -> dict[str, Any
             from gongzhi.places.models import Department
 
             if not Department.objects.filter(code=dept).exists():
-                raise field_error("department_code", f"责任部门代码“{dept}”不存在")
+                raise field_error("department_code", gettext("责任部门代码“%(dept)s”不存在") % {"dept": dept})
         out["department_code"] = dept
     if "default_level" in given:
         level = values.get("default_level") or Level.GRID
         if level not in Level.values:
-            raise field_error("default_level", "默认处置层级应为：网格、社区、街道、区级或职能部门")
+            raise field_error("default_level", gettext("默认处置层级应为：网格、社区、街道、区级或职能部门"))
         out["default_level"] = level
     if "kind" in given and values.get("kind"):
         if values["kind"] not in CategoryKind.values:
-            raise field_error("kind", "类别应为：事件类、部件类或社区事务类")
+            raise field_error("kind", gettext("类别应为：事件类、部件类或社区事务类"))
         out["kind"] = values["kind"]
     if "limit_unit" in given:
         unit = values.get("limit_unit") or "working_days"
         if unit not in UNITS:
-            raise field_error("limit_unit", "时限单位应为：工作时、工作日、自然日或小时")
+            raise field_error("limit_unit", gettext("时限单位应为：工作时、工作日、自然日或小时"))
         out["limit_unit"] = unit
     if "limit_amount" in given or "limit_unit" in given:
         unit = out.get("limit_unit") or (current.limit_unit if current else "working_days")
@@ -249,16 +276,16 @@ def category_create(*, actor: Actor | None, code: str, values: dict[str, Any]) -
     _require(actor)
     code = (code or "").strip()
     if not CODE_RE.match(code):
-        raise field_error("code", "分类代码应为1到12位数字或字母")
+        raise field_error("code", gettext("分类代码应为1到12位数字或字母"))
     if Category.objects.filter(code=code).exists():
-        raise field_error("code", f"分类代码“{code}”已存在")
+        raise field_error("code", gettext("分类代码“%(code)s”已存在") % {"code": code})
     parent = _parent(str(values.get("parent_code") or ""))
     clean = _clean(values, current=None)
     kind = parent.kind if parent else clean.get("kind") or ""
     if not kind:
-        raise field_error("kind", "请选择类别（事件类、部件类或社区事务类）", code="required")
+        raise field_error("kind", gettext("请选择类别（事件类、部件类或社区事务类）"), code="required")
     if parent and clean.get("kind") and clean["kind"] != parent.kind:
-        raise field_error("kind", "小类的类别须与所属大类一致")
+        raise field_error("kind", gettext("小类的类别须与所属大类一致"))
     clean["kind"] = kind
     _check_name(clean["name"], parent, kind, exclude=None)
     category = Category(code=code, parent=parent, **clean)
@@ -266,7 +293,7 @@ def category_create(*, actor: Actor | None, code: str, values: dict[str, Any]) -
         with transaction.atomic():
             category.save(force_insert=True)
     except IntegrityError as exc:
-        raise field_error("code", f"分类代码“{code}”已存在") from exc
+        raise field_error("code", gettext("分类代码“%(code)s”已存在") % {"code": code}) from exc
     audit_record(
         actor=actor,
         target=category,
@@ -282,26 +309,30 @@ def category_update(*, actor: Actor | None, code: str, values: dict[str, Any]) -
     _require(actor)
     category = Category.objects.select_for_update(of=("self",)).filter(code=(code or "").strip()).first()
     if category is None:
-        raise NotFound("事件分类不存在")
+        raise NotFound(gettext("事件分类不存在"))
     if "code" in values and str(values["code"]).strip() != category.code:
-        raise field_error("code", "分类代码创建后不能修改")
+        raise field_error("code", gettext("分类代码创建后不能修改"))
     unknown = sorted(set(values) - set(EDITABLE) - {"code"})
     if unknown:
-        raise ValidationFailed(f"不能修改的字段：{'、'.join(unknown)}", fields={unknown[0]: "不能修改"})
+        raise ValidationFailed(
+            f"不能修改的字段：{'、'.join(unknown)}", fields={unknown[0]: gettext("不能修改")}
+        )
     before = _snapshot(category)
     clean = _clean(values, current=category)
     parent = category.parent
     if "parent_code" in values:
         parent = _parent(str(values.get("parent_code") or ""), child=category)
         if parent is not None and category.children.exists():
-            raise field_error("parent_code", "该大类下已有小类，不能再挂到其他大类下（分类只有两级）")
+            raise field_error(
+                "parent_code", gettext("该大类下已有小类，不能再挂到其他大类下（分类只有两级）")
+            )
     kind = clean.get("kind", category.kind)
     if parent is not None and kind != parent.kind:
         if "kind" in clean:
-            raise field_error("kind", "小类的类别须与所属大类一致")
+            raise field_error("kind", gettext("小类的类别须与所属大类一致"))
         kind = parent.kind
     if parent is None and category.children.exists() and kind != category.kind:
-        raise field_error("kind", "该大类下已有小类，不能修改类别")
+        raise field_error("kind", gettext("该大类下已有小类，不能修改类别"))
     if "name" in clean or parent != category.parent or kind != category.kind:
         _check_name(clean.get("name", category.name), parent, kind, exclude=category.pk)
     for name, value in clean.items():

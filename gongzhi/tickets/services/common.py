@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.bulk import Batch
@@ -43,7 +44,7 @@ def locked(ticket_id: int, actor: Actor | None) -> Ticket:
         Ticket.objects.select_for_update(of=("self",)).select_related("category").filter(pk=ticket_id).first()
     )
     if ticket is None or not allowed(actor, "tickets.view_ticket", ticket):
-        raise NotFound("工单不存在或无权查看")
+        raise NotFound(gettext("工单不存在或无权查看"))
     return ticket
 
 
@@ -52,9 +53,13 @@ def text(
 ) -> str:
     value = (value or "").strip()
     if required and not value:
-        raise field_error(field, f"请填写{label}", code="required")
+        raise field_error(field, gettext("请填写%(label)s") % {"label": label}, code="required")
     if len(value) > max_length:
-        raise field_error(field, f"{label}不能超过{max_length}个字（现有{len(value)}个字）")
+        raise field_error(
+            field,
+            gettext("%(label)s不能超过%(max_length)s个字（现有%(len)s个字）")
+            % {"label": label, "max_length": max_length, "len": len(value)},
+        )
     return value
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from gongzhi.core.errors import Conflict, Forbidden, field_error
 from gongzhi.core.permissions import allowed, require
@@ -53,10 +54,10 @@ if TYPE_CHECKING:
 def _limit(ticket: Ticket, amount: int | None, unit: str) -> tuple[int, str]:
     if amount is not None:
         if unit not in LIMIT_UNIT_VALUES:
-            raise field_error("limit_unit", "时限单位应为工作时、工作日、自然日或小时")
+            raise field_error("limit_unit", gettext("时限单位应为工作时、工作日、自然日或小时"))
         return int(amount), unit
     if ticket.category is None:
-        raise field_error("category", "请先选择事件分类（分类决定处置时限），或直接给出处置时限")
+        raise field_error("category", gettext("请先选择事件分类（分类决定处置时限），或直接给出处置时限"))
     return ticket.category.limit_amount, ticket.category.limit_unit
 
 
@@ -67,7 +68,7 @@ def _department(ticket: Ticket, department_id: int | None, field: str = "departm
         else None
     )
     if dep is None:
-        raise field_error(field, "请选择本区的职能部门")
+        raise field_error(field, gettext("请选择本区的职能部门"))
     return dep
 
 
@@ -80,7 +81,7 @@ def _handler_user(ticket: Ticket, level: str, place_code: str, handler_id: int |
         user_id=handler_id, active=True, role__in=LEVEL_ROLES.get(level, ()), place_code=place_code
     ).exists()
     if not ok:
-        raise field_error("handler_id", "所选处置人不在该处置单位")
+        raise field_error("handler_id", gettext("所选处置人不在该处置单位"))
     return int(handler_id)
 
 
@@ -122,10 +123,10 @@ def ticket_dispatch(
         actor,
         "tickets.dispatch_ticket",
         ticket,
-        error=Forbidden("只有工单所在层级（或上级）的工作人员可以派遣"),
+        error=Forbidden(gettext("只有工单所在层级（或上级）的工作人员可以派遣")),
     )
     if level not in Level.values:
-        raise field_error("level", "请选择处置层级：网格、社区、街道、区级或职能部门")
+        raise field_error("level", gettext("请选择处置层级：网格、社区、街道、区级或职能部门"))
     if category_code:
         ticket.category = category_by_code(category_code)
     scope = scope_of(actor) if actor is not None else None
@@ -136,7 +137,7 @@ def ticket_dispatch(
     respond_deadline = None
     if level == Level.DEPARTMENT:
         if scope is not None and not holds_level(scope, ticket, Level.COMMUNITY):
-            raise field_error("level", "派往职能部门需由社区或以上层级派遣，请先吹哨上报")
+            raise field_error("level", gettext("派往职能部门需由社区或以上层级派遣，请先吹哨上报"))
         dep = _department(ticket, department_id)
         for i, dep_id in enumerate(dict.fromkeys(co_department_ids or [])):
             if dep_id == dep.pk:
@@ -146,11 +147,11 @@ def ticket_dispatch(
     else:
         place_code = place_code_at(ticket, level)
         if not place_code:
-            raise field_error("level", "该工单尚未落到这一层级的区划，请选择其他层级")
+            raise field_error("level", gettext("该工单尚未落到这一层级的区划，请选择其他层级"))
         if scope is not None and not holds_level(scope, ticket, level):
-            raise field_error("level", "只能派往本人所在层级或下级，上级请使用吹哨上报")
+            raise field_error("level", gettext("只能派往本人所在层级或下级，上级请使用吹哨上报"))
         if co_department_ids:
-            raise field_error("co_department_ids", "协办部门只能与主办部门一同派遣")
+            raise field_error("co_department_ids", gettext("协办部门只能与主办部门一同派遣"))
     amount, unit = _limit(ticket, limit_amount, limit_unit)
     handler = _handler_user(ticket, level, place_code, handler_id) if level != Level.DEPARTMENT else None
     note = text(note, "note", "派遣意见")
@@ -252,21 +253,24 @@ def ticket_escalate(
             actor,
             "tickets.escalate_ticket",
             ticket,
-            error=Forbidden("只有工单所在层级的工作人员可以吹哨上报"),
+            error=Forbidden(gettext("只有工单所在层级的工作人员可以吹哨上报")),
         )
         from_level = ticket.level
     else:
-        require(actor, "tickets.escalate_ticket", ticket, error=Forbidden("只有当前处置单位可以吹哨上报"))
+        require(
+            actor, "tickets.escalate_ticket", ticket, error=Forbidden(gettext("只有当前处置单位可以吹哨上报"))
+        )
         if ticket.level == Level.DEPARTMENT:
             raise Conflict(
-                "职能部门不能再向上吹哨；无法处置的请退回派遣单位并说明理由", code="illegal_transition"
+                gettext("职能部门不能再向上吹哨；无法处置的请退回派遣单位并说明理由"),
+                code="illegal_transition",
             )
         from_level = ticket.level
     up = level_above(from_level)
     if up is None:
-        raise Conflict("工单已在区级，不能再向上吹哨，请派往职能部门", code="illegal_transition")
+        raise Conflict(gettext("工单已在区级，不能再向上吹哨，请派往职能部门"), code="illegal_transition")
     if not place_code_at(ticket, up):
-        raise Conflict("该工单尚未落到上一级区划，请先派遣", code="illegal_transition")
+        raise Conflict(gettext("该工单尚未落到上一级区划，请先派遣"), code="illegal_transition")
     assignments_end(ticket, "escalated")
     due_clear(ticket, at)
     ticket.status, ticket.level = new, up
@@ -324,7 +328,7 @@ def ticket_respond(
             .first()
         )
         if assignment is None:
-            raise Conflict("本部门已报到", code="already_responded")
+            raise Conflict(gettext("本部门已报到"), code="already_responded")
         assignment.responded_at = at
         assignment.save(update_fields=["responded_at"])
         record(
@@ -340,7 +344,7 @@ def ticket_respond(
         )
         return ticket
     old, new = move_to(ticket, "respond")
-    require(actor, "tickets.handle_ticket", ticket, error=Forbidden("只有被派遣的处置单位可以报到"))
+    require(actor, "tickets.handle_ticket", ticket, error=Forbidden(gettext("只有被派遣的处置单位可以报到")))
     ticket.status, ticket.responded_at = new, at
     ticket.save(update_fields=["status", "responded_at", "updated_at"])
     ticket.assignments.filter(active=True, role=AssignmentRole.LEAD).update(responded_at=at)
@@ -366,7 +370,7 @@ def ticket_return(*, actor: Actor | None, ticket_id: int, reason: str, now: date
     at = now_or(now)
     ticket = locked(ticket_id, actor)
     old, new = move_to(ticket, "return")
-    require(actor, "tickets.handle_ticket", ticket, error=Forbidden("只有被派遣的处置单位可以退回"))
+    require(actor, "tickets.handle_ticket", ticket, error=Forbidden(gettext("只有被派遣的处置单位可以退回")))
     reason = text(reason, "reason", "退回理由", required=True, max_length=300)
     dispatcher_id, from_level, dep_id = ticket.dispatcher_id, ticket.level, ticket.department_id
     assignments_end(ticket, "returned")

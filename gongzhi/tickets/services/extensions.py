@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from gongzhi.core.duties import refuse_own_work
 from gongzhi.core.errors import Conflict, Forbidden, field_error
@@ -41,19 +42,21 @@ def ticket_extend_request(
 ) -> ExtensionRequest:
     at = now_or(now)
     ticket = locked(ticket_id, actor)
-    require(actor, "tickets.handle_ticket", ticket, error=Forbidden("只有被派遣的处置单位可以申请延期"))
+    require(
+        actor, "tickets.handle_ticket", ticket, error=Forbidden(gettext("只有被派遣的处置单位可以申请延期"))
+    )
     move_to(ticket, "extend")
     if unit not in LIMIT_UNIT_VALUES:
-        raise field_error("unit", "时限单位应为工作时、工作日、自然日或小时")
+        raise field_error("unit", gettext("时限单位应为工作时、工作日、自然日或小时"))
     try:
         amount = int(amount)
     except (TypeError, ValueError) as exc:
-        raise field_error("amount", "延长时限应为整数") from exc
+        raise field_error("amount", gettext("延长时限应为整数")) from exc
     if not 1 <= amount <= 60:
-        raise field_error("amount", "延长时限应在1到60之间")
+        raise field_error("amount", gettext("延长时限应在1到60之间"))
     reason = text(reason, "reason", "延期理由", required=True, max_length=300)
     if ExtensionRequest.objects.filter(ticket=ticket, status=ExtensionStatus.PENDING).exists():
-        raise Conflict("已有待审批的延期申请", code="extension_pending")
+        raise Conflict(gettext("已有待审批的延期申请"), code="extension_pending")
     req = ExtensionRequest.objects.create(
         ticket=ticket,
         amount=amount,
@@ -84,14 +87,19 @@ def ticket_extend_decide(
     one who asked (a grid worker who dispatched to their own grid and handles it asks the community)."""
     at = now_or(now)
     ticket = locked(ticket_id, actor)
-    require(actor, "tickets.decide_extension", ticket, error=Forbidden("只有派遣层级的工作人员可以审批延期"))
+    require(
+        actor,
+        "tickets.decide_extension",
+        ticket,
+        error=Forbidden(gettext("只有派遣层级的工作人员可以审批延期")),
+    )
     req = (
         ExtensionRequest.objects.select_for_update(of=("self",))
         .filter(ticket=ticket, status=ExtensionStatus.PENDING)
         .first()
     )
     if req is None:
-        raise Conflict("没有待审批的延期申请", code="no_pending_extension")
+        raise Conflict(gettext("没有待审批的延期申请"), code="no_pending_extension")
     refuse_own_work(actor, req.requested_by_id, what="审批本人提出的延期申请")
     note = text(note, "note", "审批意见", required=not approve, max_length=300)
     req.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from gongzhi.core.errors import Conflict, NotFound, ValidationFailed
 from gongzhi.tickets.enums import Channel, TicketStatus
@@ -35,17 +36,17 @@ NOTE_MAX = 500
 def ticket_join(*, actor: Actor, into_id: int, note: str = "", now: datetime | None = None) -> Ticket:
     """The actor says "这也是我的问题" about ticket ``into_id``: a new ticket of theirs, merged into it."""
     if actor is None or not getattr(actor, "is_authenticated", False):
-        raise ValidationFailed("请先登录", code="login_required")
+        raise ValidationFailed(gettext("请先登录"), code="login_required")
     at = now_or(now)
     into = (
         Ticket.objects.select_for_update(of=("self",)).select_related("category").filter(pk=into_id).first()
     )
     if into is None or not joinable(into):
-        raise NotFound("该问题不存在或已办结，请直接提交新的反映")
+        raise NotFound(gettext("该问题不存在或已办结，请直接提交新的反映"))
     if into.reporter_id == actor.pk:
-        raise Conflict("这是您本人反映的问题，进展请在“我的反映”中查看", code="own_ticket")
+        raise Conflict(gettext("这是您本人反映的问题，进展请在“我的反映”中查看"), code="own_ticket")
     if Ticket.objects.filter(duplicate_of_id=into.pk, reporter_id=actor.pk).exists():
-        raise Conflict("您已关注该问题，处理结果会同时告诉您", code="already_joined")
+        raise Conflict(gettext("您已关注该问题，处理结果会同时告诉您"), code="already_joined")
     note = text(note, "note", "补充说明", max_length=NOTE_MAX)
     head = f"这也是我的问题（同工单{into.number}）"
     reported = ticket_report_rows(

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from gongzhi.core.duties import refuse_own_work
 from gongzhi.core.errors import Conflict, Forbidden, field_error
@@ -65,7 +66,12 @@ def ticket_handle(
     at = now_or(now)
     ticket = locked(ticket_id, actor)
     old, new = move_to(ticket, "handle")
-    require(actor, "tickets.handle_ticket", ticket, error=Forbidden("只有被派遣的处置单位可以提交处置结果"))
+    require(
+        actor,
+        "tickets.handle_ticket",
+        ticket,
+        error=Forbidden(gettext("只有被派遣的处置单位可以提交处置结果")),
+    )
     result = text(result, "result", "处置结果", required=True)
     images = clean_images(list(photos or []))
     first = ticket.first_handled_at is None
@@ -130,7 +136,7 @@ def ticket_verify(
         actor,
         "tickets.verify_ticket",
         ticket,
-        error=Forbidden("只有问题所在网格的网格员、社区工作人员或首问负责人可以核查"),
+        error=Forbidden(gettext("只有问题所在网格的网格员、社区工作人员或首问负责人可以核查")),
     )
     if duties_separated(ticket.district_code):
         refuse_own_work(actor, ticket.reporter_id, ticket_workers(ticket), what="核查本人上报或处置的工单")
@@ -188,12 +194,12 @@ def ticket_callback(
         actor,
         "tickets.callback_ticket",
         ticket,
-        error=Forbidden("只有首问负责人、社区工作人员或上报人本人可以回访评价"),
+        error=Forbidden(gettext("只有首问负责人、社区工作人员或上报人本人可以回访评价")),
     )
     if duties_separated(ticket.district_code):
         refuse_own_work(actor, ticket_workers(ticket), what="回访本人处置的工单")
     if satisfaction not in Satisfaction.values:
-        raise field_error("satisfaction", "请选择满意、基本满意或不满意")
+        raise field_error("satisfaction", gettext("请选择满意、基本满意或不满意"))
     note = text(
         note, "note", "回访记录", required=satisfaction == Satisfaction.DISSATISFIED and not is_reporter
     )
@@ -254,19 +260,19 @@ def _merged_callback(
         actor,
         "tickets.callback_ticket",
         ticket,
-        error=Forbidden("只有首问负责人、社区工作人员或上报人本人可以回访评价"),
+        error=Forbidden(gettext("只有首问负责人、社区工作人员或上报人本人可以回访评价")),
     )
     into = Ticket.objects.filter(pk=ticket.duplicate_of_id).first() if ticket.duplicate_of_id else None
     if not merged_callback_open(ticket, into):
         raise Conflict(
-            "该工单已合并，合并到的工单核查通过后才能回访，且每位上报人只回访一次",
+            gettext("该工单已合并，合并到的工单核查通过后才能回访，且每位上报人只回访一次"),
             code="merged_callback_closed",
         )
     assert into is not None
     if duties_separated(into.district_code):
         refuse_own_work(actor, ticket_workers(into), what="回访本人处置的工单")
     if satisfaction not in Satisfaction.values:
-        raise field_error("satisfaction", "请选择满意、基本满意或不满意")
+        raise field_error("satisfaction", gettext("请选择满意、基本满意或不满意"))
     is_reporter = actor is not None and actor.pk == ticket.reporter_id
     ok = satisfaction != Satisfaction.DISSATISFIED
     note = text(note, "note", "回访记录", required=not ok and not is_reporter)
@@ -296,9 +302,14 @@ def ticket_close(
     at = now_or(now)
     ticket = locked(ticket_id, actor)
     old, new = move_to(ticket, "close")
-    require(actor, "tickets.close_ticket", ticket, error=Forbidden("只有首问负责人或社区工作人员可以结案"))
+    require(
+        actor,
+        "tickets.close_ticket",
+        ticket,
+        error=Forbidden(gettext("只有首问负责人或社区工作人员可以结案")),
+    )
     if old == S.VERIFIED and callback_needed(ticket):
-        raise Conflict("请先回访上报人，再结案", code="callback_required")
+        raise Conflict(gettext("请先回访上报人，再结案"), code="callback_required")
     ticket.status, ticket.closed_at = new, at
     ticket.save(update_fields=["status", "closed_at", "updated_at"])
     Supervision.objects.filter(ticket=ticket, resolved_at=None).update(resolved_at=at)

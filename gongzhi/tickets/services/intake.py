@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext
 
 from gongzhi.core import codes, ids
 from gongzhi.core.bulk import Batch, insert_one, next_key
@@ -97,7 +98,7 @@ def category_by_code(
         return None
     category = _active_category(code)
     if category is None or (public_only and not category.public):
-        raise field_error(field_name, f"事件分类“{code}”不存在或已停用")
+        raise field_error(field_name, gettext("事件分类“%(code)s”不存在或已停用") % {"code": code})
     return category
 
 
@@ -118,7 +119,7 @@ def _place(
     point = None
     if data.lng is not None or data.lat is not None:
         if data.lng is None or data.lat is None:
-            raise field_error("location", "经纬度需同时提供")
+            raise field_error("location", gettext("经纬度需同时提供"))
         point = clean_point(data.lng, data.lat, data.coord_system or "wgs84", field="location")
     household_id = None
     scope = scope_of(actor) if actor is not None else None
@@ -130,7 +131,9 @@ def _place(
     if not grid_code and data.grid_code:
         grid = Grid.objects.filter(code=data.grid_code.strip()).only("code").first()
         if grid is None:
-            raise field_error("grid_code", f"网格“{data.grid_code}”不存在")
+            raise field_error(
+                "grid_code", gettext("网格“%(grid_code)s”不存在") % {"grid_code": data.grid_code}
+            )
         grid_code = grid.code
     if not grid_code and household_id:
         grid_code = (
@@ -163,7 +166,7 @@ def _place(
 
         districts = list(District.objects.values_list("code", flat=True)[:2])
     if len(districts) != 1:
-        raise field_error("location", "无法确定问题所在位置，请在地图上标注位置或填写详细地址")
+        raise field_error("location", gettext("无法确定问题所在位置，请在地图上标注位置或填写详细地址"))
     return (
         {"grid_code": "", "community_code": "", "subdistrict_code": "", "district_code": districts[0]},
         point,
@@ -173,13 +176,13 @@ def _place(
 
 def _check_channel(actor: Actor | None, data: TicketInput) -> None:
     if data.channel not in Channel.values:
-        raise field_error("channel", "来源渠道不正确")
+        raise field_error("channel", gettext("来源渠道不正确"))
     if actor is None:
         return
     if data.channel in STAFF_CHANNELS and not allowed(actor, "tickets.add_ticket"):
-        raise field_error("channel", "该来源渠道仅限工作人员登记")
+        raise field_error("channel", gettext("该来源渠道仅限工作人员登记"))
     if data.channel == Channel.PATROL and not allowed(actor, "tickets.patrol"):
-        raise field_error("channel", "巡查上报仅限网格员")
+        raise field_error("channel", gettext("巡查上报仅限网格员"))
 
 
 # What only a report taken for someone else may carry, with the value of a report of one's own.
@@ -202,11 +205,11 @@ def _check_own_report(actor: Actor | None, data: TicketInput) -> None:
     if actor is None or allowed(actor, "tickets.report_for_others"):
         return
     if data.channel != Channel.RESIDENT:
-        raise field_error("channel", "本人上报的来源渠道只能是“居民随手拍”")
+        raise field_error("channel", gettext("本人上报的来源渠道只能是“居民随手拍”"))
     for name, own in FOR_OTHERS_ONLY.items():
         value = getattr(data, name)
         if (value.strip() if isinstance(value, str) else value) != own:
-            raise field_error(name, "仅工作人员代他人登记时可填写")
+            raise field_error(name, gettext("仅工作人员代他人登记时可填写"))
 
 
 def _reporter(actor: Actor | None, data: TicketInput) -> dict[str, Any]:
@@ -232,7 +235,7 @@ def _reporter(actor: Actor | None, data: TicketInput) -> dict[str, Any]:
         )
     email = text(data.reporter_email, "email", "电子邮箱", max_length=120)
     if email and ("@" not in email or " " in email):
-        raise field_error("email", "电子邮箱格式不正确")
+        raise field_error("email", gettext("电子邮箱格式不正确"))
     out["reporter_email"] = email
     return out
 
@@ -337,7 +340,7 @@ def ticket_report_rows(
     if data.patrol_id:
         patrol = Patrol.objects.filter(pk=data.patrol_id, worker_id=actor.pk if actor else None).first()
         if patrol is None:
-            raise field_error("patrol_id", "巡查记录不存在")
+            raise field_error("patrol_id", gettext("巡查记录不存在"))
     address = text(data.address, "address", "地址", max_length=200)
     title = _title(data, category, description)
     ticket = Ticket(
@@ -384,9 +387,9 @@ def ticket_report_rows(
         if not ticket.external_id or not _already_reported(ticket):
             raise
         raise Conflict(
-            f"外部编号“{ticket.external_id}”的工单已存在",
+            gettext("外部编号“%(external_id)s”的工单已存在") % {"external_id": ticket.external_id},
             code="duplicate_external_id",
-            fields={"external_id": "已存在"},
+            fields={"external_id": gettext("已存在")},
         ) from exc
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.core.errors import NotFound, ValidationFailed
 from gongzhi.tickets.enums import (
@@ -48,7 +49,7 @@ def ticket_move(*, actor: Actor | None, ticket_id: int, action: str, data: MoveI
         ticket_decline(actor=actor, ticket_id=ticket_id, reason=p.reason or p.note, now=now)
     elif action == "merge":
         if p.into_id is None:
-            raise ValidationFailed("请选择要合并到的工单", fields={"into_id": "必填项"})
+            raise ValidationFailed(gettext("请选择要合并到的工单"), fields={"into_id": gettext("必填项")})
         ticket_merge(actor=actor, ticket_id=ticket_id, into_id=p.into_id, note=p.note, now=now)
     elif action == "dispatch":
         ticket_dispatch(
@@ -74,12 +75,13 @@ def ticket_move(*, actor: Actor | None, ticket_id: int, action: str, data: MoveI
         ticket_handle(actor=actor, ticket_id=ticket_id, result=p.result or p.note, photos=files, now=now)
     elif action == "verify":
         if p.passed is None:
-            raise ValidationFailed("请选择核查是否通过", fields={"passed": "必填项"})
+            raise ValidationFailed(gettext("请选择核查是否通过"), fields={"passed": gettext("必填项")})
         ticket_verify(actor=actor, ticket_id=ticket_id, passed=p.passed, note=p.note, photos=files, now=now)
     elif action == "callback":
         if p.satisfaction not in Satisfaction.values:
             raise ValidationFailed(
-                "请选择满意、基本满意或不满意", fields={"satisfaction": "取值不在可选范围内"}
+                gettext("请选择满意、基本满意或不满意"),
+                fields={"satisfaction": gettext("取值不在可选范围内")},
             )
         ticket_callback(actor=actor, ticket_id=ticket_id, satisfaction=p.satisfaction, note=p.note, now=now)
     elif action == "close":
@@ -88,14 +90,15 @@ def ticket_move(*, actor: Actor | None, ticket_id: int, action: str, data: MoveI
         if p.decision:
             if p.decision not in ("approve", "refuse"):
                 raise ValidationFailed(
-                    "审批结果应为 approve 或 refuse", fields={"decision": "取值不在可选范围内"}
+                    gettext("审批结果应为 approve 或 refuse"),
+                    fields={"decision": gettext("取值不在可选范围内")},
                 )
             ticket_extend_decide(
                 actor=actor, ticket_id=ticket_id, approve=p.decision == "approve", note=p.note, now=now
             )
         else:
             if p.amount is None:
-                raise ValidationFailed("请填写延长时限", fields={"amount": "必填项"})
+                raise ValidationFailed(gettext("请填写延长时限"), fields={"amount": gettext("必填项")})
             ticket_extend_request(
                 actor=actor,
                 ticket_id=ticket_id,
@@ -105,4 +108,4 @@ def ticket_move(*, actor: Actor | None, ticket_id: int, action: str, data: MoveI
                 now=now,
             )
     else:
-        raise NotFound("没有这个操作")
+        raise NotFound(gettext("没有这个操作"))

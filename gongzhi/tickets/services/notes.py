@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from gongzhi.core.errors import Forbidden, field_error
 from gongzhi.core.permissions import require
@@ -36,12 +37,12 @@ def ticket_note(
         actor,
         "tickets.note_ticket",
         ticket,
-        error=Forbidden("只有上报人、首问负责人、处置单位和问题所在地的工作人员可以补充说明"),
+        error=Forbidden(gettext("只有上报人、首问负责人、处置单位和问题所在地的工作人员可以补充说明")),
     )
     note = text(note, "note", "补充说明")
     public_note = text(public_note, "public_note", "对外说明", max_length=PUBLIC_MAX)
     if not note and not public_note and not data:
-        raise field_error("note", "请填写补充说明", code="required")
+        raise field_error("note", gettext("请填写补充说明"), code="required")
     event = record(
         ticket,
         actor=actor,

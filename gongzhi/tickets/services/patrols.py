@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.coords import clean_point
@@ -37,9 +38,9 @@ def patrols_grid_codes(actor: Actor) -> set[str]:
 def _locked(actor: Actor, patrol_id: int) -> Patrol:
     patrol = Patrol.objects.select_for_update(of=("self",)).filter(pk=patrol_id, worker_id=actor.pk).first()
     if patrol is None:
-        raise NotFound("巡查记录不存在")
+        raise NotFound(gettext("巡查记录不存在"))
     if patrol.status != PatrolStatus.ACTIVE:
-        raise Conflict("这次巡查已经结束", code="patrol_ended")
+        raise Conflict(gettext("这次巡查已经结束"), code="patrol_ended")
     return patrol
 
 
@@ -47,13 +48,13 @@ def _locked(actor: Actor, patrol_id: int) -> Patrol:
 def patrol_start(*, actor: Actor, grid_code: str, now: datetime | None = None) -> Patrol:
     at = now or timezone.now()
     grid_code = (grid_code or "").strip()
-    require(actor, "tickets.patrol", error=Forbidden("只有网格员和网格长可以开始巡查"))
+    require(actor, "tickets.patrol", error=Forbidden(gettext("只有网格员和网格长可以开始巡查")))
     scope = scope_of(actor)
     if not scope.superuser and grid_code not in patrols_grid_codes(actor):
-        raise NotFound("网格不存在或不是您负责的网格")
+        raise NotFound(gettext("网格不存在或不是您负责的网格"))
     grid = Grid.objects.filter(code=grid_code).first()
     if grid is None:
-        raise NotFound("网格不存在或不是您负责的网格")
+        raise NotFound(gettext("网格不存在或不是您负责的网格"))
     active = Patrol.objects.filter(worker_id=actor.pk, status=PatrolStatus.ACTIVE).first()
     if active is not None:
         raise Conflict(
@@ -76,7 +77,7 @@ def patrol_start(*, actor: Actor, grid_code: str, now: datetime | None = None) -
         with transaction.atomic():
             patrol.save(force_insert=True)
     except IntegrityError as exc:  # another start of the same worker committed first
-        raise Conflict("您有一次巡查尚未结束，请先结束", code="patrol_active") from exc
+        raise Conflict(gettext("您有一次巡查尚未结束，请先结束"), code="patrol_active") from exc
     audit_record(actor=actor, target=patrol, event="tickets.patrol_started", data={"grid_code": grid.code})
     return patrol
 
@@ -95,7 +96,7 @@ def patrol_check_in(
     at = now or timezone.now()
     patrol = _locked(actor, patrol_id)
     if lng in (None, "") or lat in (None, ""):
-        raise field_error("location", "未获取到位置，请允许定位后重试", code="required")
+        raise field_error("location", gettext("未获取到位置，请允许定位后重试"), code="required")
     point = clean_point(lng, lat, coord_system or "wgs84", field="location")
     note = text(note, "note", "打卡说明", max_length=CHECKIN_NOTE_MAX)
     grid_code = geo.grid_locator().locate(point[0], point[1]) or ""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core.errors import Forbidden, NotFound, field_error
@@ -31,7 +32,7 @@ def clean_switch(value: Any) -> bool:
         return True
     if text in ("off", "false", "0"):
         return False
-    raise field_error("separate_duties", "请选择是否启用办理与核查、回访分离", code="required")
+    raise field_error("separate_duties", gettext("请选择是否启用办理与核查、回访分离"), code="required")
 
 
 @transaction.atomic
@@ -41,11 +42,11 @@ def ticket_policy_set(*, actor: Actor | None, district_code: str, separate_dutie
     # a district code is digits: anything else (a NUL byte PostgreSQL refuses, a long string) names none
     district = District.objects.filter(code=code).first() if code.isdigit() and len(code) <= 12 else None
     if district is None:
-        raise NotFound("区县不存在")
+        raise NotFound(gettext("区县不存在"))
     policy = TicketPolicy.objects.select_for_update().filter(district_code=district.code).first()
     probe = policy or TicketPolicy(district_code=district.code)
     if not allowed(actor, "tickets.set_policy", probe):
-        raise Forbidden("只有本区的区级管理员可以修改工单办理设置")
+        raise Forbidden(gettext("只有本区的区级管理员可以修改工单办理设置"))
     new = clean_switch(separate_duties)
     old = probe.separate_duties
     probe.separate_duties = new

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from gongzhi.core.errors import Forbidden, field_error
 from gongzhi.core.permissions import allowed, require
@@ -50,7 +51,7 @@ def ticket_accept(
         actor,
         "tickets.accept_ticket",
         ticket,
-        error=Forbidden("只有问题所在网格、社区或上级的工作人员可以受理"),
+        error=Forbidden(gettext("只有问题所在网格、社区或上级的工作人员可以受理")),
     )
     category = category_by_code(category_code) if category_code else ticket.category
     note = text(note, "note", "受理意见")
@@ -84,7 +85,7 @@ def ticket_decline(
         actor,
         "tickets.accept_ticket",
         ticket,
-        error=Forbidden("只有问题所在网格、社区或上级的工作人员可以受理"),
+        error=Forbidden(gettext("只有问题所在网格、社区或上级的工作人员可以受理")),
     )
     reason = text(reason, "reason", "不予受理的理由", required=True, max_length=300)
     ticket.status, ticket.closed_at = new, at
@@ -111,20 +112,24 @@ def ticket_merge(
     """A duplicate joins the ticket already open for the same problem; its reporter follows that one."""
     at = now_or(now)
     if int(into_id) == int(ticket_id):
-        raise field_error("into_id", "不能与自身合并")
+        raise field_error("into_id", gettext("不能与自身合并"))
     ticket = locked(ticket_id, actor)
     old, new = move_to(ticket, "merge")
     require(
         actor,
         "tickets.accept_ticket",
         ticket,
-        error=Forbidden("只有问题所在网格、社区或上级的工作人员可以合并工单"),
+        error=Forbidden(gettext("只有问题所在网格、社区或上级的工作人员可以合并工单")),
     )
     into = Ticket.objects.filter(pk=into_id).first()
     if into is None or not allowed(actor, "tickets.view_ticket", into):
-        raise field_error("into_id", "要合并到的工单不存在或无权查看")
+        raise field_error("into_id", gettext("要合并到的工单不存在或无权查看"))
     if into.status in TERMINAL:
-        raise field_error("into_id", f"工单{into.number}已{S(into.status).label}，不能合并到该工单")
+        raise field_error(
+            "into_id",
+            gettext("工单%(number)s已%(label)s，不能合并到该工单")
+            % {"number": into.number, "label": S(into.status).label},
+        )
     ticket.status, ticket.duplicate_of, ticket.closed_at = new, into, at
     if ticket.first_responder_id is None and actor is not None:
         ticket.first_responder_id = actor.pk

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from gongzhi.audit.services import audit_record
 from gongzhi.core import ids, ratelimit
@@ -61,20 +62,24 @@ def ticket_reporter_phone_reveal(*, actor: Actor, ticket_id: int) -> str:
     ticket = ticket_get_for_actor(actor=actor, ticket_id=ticket_id)  # 404 when unreadable
     handled = _callback_stage(ticket)
     if handled is None:
-        raise Conflict("工单核查通过、等待回访时才能查看上报人完整电话", code="not_waiting_for_callback")
+        raise Conflict(
+            gettext("工单核查通过、等待回访时才能查看上报人完整电话"), code="not_waiting_for_callback"
+        )
     if not allowed(actor, "tickets.call_reporter", ticket):
-        raise Forbidden("只有负责回访的首问负责人或社区工作人员可以查看上报人完整电话")
+        raise Forbidden(gettext("只有负责回访的首问负责人或社区工作人员可以查看上报人完整电话"))
     if duties_separated(handled.district_code):
         refuse_own_work(actor, ticket_workers(handled), what="回访本人处置的工单")
     if not ticket.reporter_phone_encrypted:
-        raise NotFound("上报人未留联系电话")
+        raise NotFound(gettext("上报人未留联系电话"))
     try:
         ratelimit.hit("reveal_user", str(actor.pk))
     except ratelimit.RateLimited as exc:
         limit = ratelimit.limit_of("reveal_user")
         per = f"（每{limit.seconds // 60}分钟最多{limit.count}次）" if limit else ""
         raise ratelimit.RateLimited(
-            exc.retry_after, f"查看完整个人信息过于频繁{per}，请{exc.retry_after}秒后再试"
+            exc.retry_after,
+            gettext("查看完整个人信息过于频繁%(per)s，请%(retry_after)s秒后再试")
+            % {"per": per, "retry_after": exc.retry_after},
         ) from exc
     audit_record(
         actor=actor,

@@ -46,18 +46,21 @@ def _number(value: str, field: str, label: str) -> float | None:
     try:
         return float(value)
     except ValueError:
-        raise ValidationFailed(f"{label}应为数字", fields={field: "应为数字"}) from None
+        raise ValidationFailed(
+            gettext("%(label)s应为数字") % {"label": label}, fields={field: gettext("应为数字")}
+        ) from None
 
 
 def _input(actor: Any, form: dict[str, str]) -> svc.TicketInput:
     if form["channel"] not in {c for c, _l in staff_channels(actor)}:
-        raise ValidationFailed("请选择来源渠道", fields={"channel": "请选择来源渠道"})
+        raise ValidationFailed(gettext("请选择来源渠道"), fields={"channel": gettext("请选择来源渠道")})
     if form["channel"] == Channel.APPOINTMENT and not form["channel_source"]:
         raise ValidationFailed(
-            "书记有约请填写场次名称", fields={"channel_source": "请填写场次，如“银山社区书记有约第12期”"}
+            gettext("书记有约请填写场次名称"),
+            fields={"channel_source": gettext("请填写场次，如“银山社区书记有约第12期”")},
         )
-    lng = _number(form["lng"], "location", "经度")
-    lat = _number(form["lat"], "location", "纬度")
+    lng = _number(form["lng"], "location", gettext("经度"))
+    lat = _number(form["lat"], "location", gettext("纬度"))
     return svc.TicketInput(
         description=form["description"],
         channel=form["channel"],

@@ -126,6 +126,8 @@ def _routing_context(actor: Any, ticket: Ticket, actions: list[str]) -> dict[str
     if suggestion is None:
         return ctx
     ctx["suggestion_level_label"] = RoutingLevel(suggestion.level).label
+    final = suggestion.final_level
+    ctx["final_level_label"] = RoutingLevel(final).label if final in RoutingLevel.values else final
     if "dispatch" in actions:
         level = ROUTING_TO_TICKET_LEVEL.get(
             suggestion.level, Level.GRID if ticket.grid_code else Level.COMMUNITY

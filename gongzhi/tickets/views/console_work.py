@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from gongzhi.core import bounds
@@ -38,7 +39,10 @@ def _day(value: str, field: str, label: str) -> date | None:
     try:
         day = date.fromisoformat(value)
     except ValueError:
-        raise ValidationFailed(f"{label}格式应为 年-月-日", fields={field: "格式应为 年-月-日"}) from None
+        raise ValidationFailed(
+            gettext("%(label)s格式应为 年-月-日") % {"label": label},
+            fields={field: gettext("格式应为 年-月-日")},
+        ) from None
     if not bounds.date_in_range(day):
         raise ValidationFailed(f"{label}{bounds.DATE_MESSAGE}", fields={field: bounds.DATE_MESSAGE})
     return day
@@ -58,11 +62,13 @@ def form_of(query: QueryDict) -> dict[str, Any]:
 def filters_of(form: dict[str, Any]) -> selectors.TicketFilters:
     """The form's values as the selector's filters; dates are local days, ``until`` inclusive.
     A ticket number searches by number (the selector reads "20261201-0000123" in ``q``)."""
-    since = _day(form["since"], "since", "开始日期")
-    until = _day(form["until"], "until", "结束日期")
+    since = _day(form["since"], "since", gettext("开始日期"))
+    until = _day(form["until"], "until", gettext("结束日期"))
     number = form["number"]
     if number and not (number.replace("-", "").isdigit() and len(number) >= 8):
-        raise ValidationFailed("工单编号格式应为 20261201-0000123", fields={"number": "格式不正确"})
+        raise ValidationFailed(
+            gettext("工单编号格式应为 20261201-0000123"), fields={"number": gettext("格式不正确")}
+        )
     return selectors.clean_filters(
         inbox=form["inbox"],
         status=form["status"],

@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.core import ratelimit
@@ -37,37 +38,37 @@ PAGE_SIZE = 20
 S = TicketStatus
 
 # The status as a resident reads it: what is happening, not which desk holds it.
-RESIDENT_STATUS: dict[str, str] = {
-    S.REPORTED: "待受理",
-    S.ACCEPTED: "已受理，正在安排处置",
-    S.ESCALATED: "已上报上级协调",
-    S.RETURNED: "正在重新安排处置",
-    S.DISPATCHED: "处置中",
-    S.IN_PROGRESS: "处置中",
-    S.HANDLED: "已处置，待现场核查",
-    S.VERIFIED: "待您评价",
-    S.CALLED_BACK: "已评价，待办结",
-    S.CLOSED: "已办结",
-    S.DECLINED: "不予受理",
-    S.MERGED: "已合并办理",
+RESIDENT_STATUS: dict[str, Any] = {
+    S.REPORTED: gettext_lazy("待受理"),
+    S.ACCEPTED: gettext_lazy("已受理，正在安排处置"),
+    S.ESCALATED: gettext_lazy("已上报上级协调"),
+    S.RETURNED: gettext_lazy("正在重新安排处置"),
+    S.DISPATCHED: gettext_lazy("处置中"),
+    S.IN_PROGRESS: gettext_lazy("处置中"),
+    S.HANDLED: gettext_lazy("已处置，待现场核查"),
+    S.VERIFIED: gettext_lazy("待您评价"),
+    S.CALLED_BACK: gettext_lazy("已评价，待办结"),
+    S.CLOSED: gettext_lazy("已办结"),
+    S.DECLINED: gettext_lazy("不予受理"),
+    S.MERGED: gettext_lazy("已合并办理"),
 }
 # A short heading for each public step of the timeline.
-STEP_TITLE: dict[str, str] = {
-    Move.REPORT: "提交反映",
-    Move.ACCEPT: "已受理",
-    Move.DECLINE: "不予受理",
-    Move.MERGE: "合并办理",
-    Move.DISPATCH: "已派遣",
-    Move.ESCALATE: "上报协调",
-    Move.RESPOND: "处置单位已接单",
-    Move.RETURN: "重新安排",
-    Move.HANDLE: "已处置",
-    Move.VERIFY: "现场核查",
-    Move.CALLBACK: "回访评价",
-    Move.CLOSE: "已办结",
-    Move.EXTEND: "办理期限调整",
-    Move.SUPERVISE: "督办",
-    Move.NOTE: "补充说明",
+STEP_TITLE: dict[str, Any] = {
+    Move.REPORT: gettext_lazy("提交反映"),
+    Move.ACCEPT: gettext_lazy("已受理"),
+    Move.DECLINE: gettext_lazy("不予受理"),
+    Move.MERGE: gettext_lazy("合并办理"),
+    Move.DISPATCH: gettext_lazy("已派遣"),
+    Move.ESCALATE: gettext_lazy("上报协调"),
+    Move.RESPOND: gettext_lazy("处置单位已接单"),
+    Move.RETURN: gettext_lazy("重新安排"),
+    Move.HANDLE: gettext_lazy("已处置"),
+    Move.VERIFY: gettext_lazy("现场核查"),
+    Move.CALLBACK: gettext_lazy("回访评价"),
+    Move.CLOSE: gettext_lazy("已办结"),
+    Move.EXTEND: gettext_lazy("办理期限调整"),
+    Move.SUPERVISE: gettext_lazy("督办"),
+    Move.NOTE: gettext_lazy("补充说明"),
 }
 # Fields of the report form that show their own message; any other refusal shows at the top only.
 REPORT_FIELDS = ("description", "category", "photos", "location", "address")
@@ -78,7 +79,7 @@ def _actor(request: HttpRequest) -> User:
 
 
 def resident_status(status: str) -> str:
-    return RESIDENT_STATUS.get(status, str(S(status).label) if status in S.values else status)
+    return str(RESIDENT_STATUS.get(status, S(status).label if status in S.values else status))
 
 
 def _own_ticket(actor: User, ticket_id: int) -> Ticket:
@@ -262,7 +263,7 @@ def _step(event: TicketEvent, *, photos: bool = True) -> Step:
     text = event.public_note
     return Step(
         at=event.at,
-        title=STEP_TITLE.get(event.move, str(Move(event.move).label) if event.move in Move.values else ""),
+        title=str(STEP_TITLE.get(event.move, Move(event.move).label if event.move in Move.values else "")),
         text=text,
         photos=list(event.photos.all()) if photos else [],
     )
@@ -340,7 +341,7 @@ def rate(request: HttpRequest, ticket_id: int) -> HttpResponse:
     satisfaction = form.text("satisfaction")
     try:
         if satisfaction not in Satisfaction.values:
-            raise field_error("satisfaction", "请选择满意、基本满意或不满意")
+            raise field_error("satisfaction", _("请选择满意、基本满意或不满意"))
         svc.ticket_callback(
             actor=actor, ticket_id=ticket.pk, satisfaction=satisfaction, note=form.text("note")
         )

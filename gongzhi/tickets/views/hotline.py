@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gongzhi.core.access import actor_of
@@ -36,7 +37,7 @@ def hotline_page(request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get("file")
         try:
             if upload is None:
-                raise ApplicationError("请选择要上传的文件")
+                raise ApplicationError(gettext("请选择要上传的文件"))
             hs.check_upload(upload.name or "", upload.size or 0)
             if (upload.size or 0) > settings.JOBS_IMPORT_SYNC_BYTES:
                 # A large file goes to the background: the job's page shows its progress.

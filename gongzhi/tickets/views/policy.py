@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from gongzhi.core.access import actor_of, console_login_required
@@ -47,7 +48,7 @@ def policy_page(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             error = exc
         else:
-            messages.success(request, "已保存工单办理设置")
+            messages.success(request, gettext("已保存工单办理设置"))
             return redirect("tickets:policy")
     rows = [{"district": d, "policy": ticket_policy_of(d.code)} for d in _districts(actor)]
     return render(

@@ -9,6 +9,7 @@ from typing import Any, cast
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from gongzhi.core.http import int_or_none
@@ -16,7 +17,7 @@ from gongzhi.places.models import Community
 from gongzhi.tickets.selectors import public as selectors
 from gongzhi.tickets.views.h5 import map_settings
 
-STATES = {"": "全部", "open": "处理中", "closed": "已办结"}
+STATES = {"": gettext_lazy("全部"), "open": gettext_lazy("处理中"), "closed": gettext_lazy("已办结")}
 
 
 @require_GET
