@@ -177,11 +177,11 @@ def indicator_list(request: HttpRequest):
     return [
         {
             "key": i.key,
-            "label": i.label,
-            "unit": i.unit,
+            "label": str(i.label),
+            "unit": str(i.unit),
             "direction": i.direction,
             "kinds": sorted(i.kinds),
-            "how": i.how,
+            "how": str(i.how),
         }
         for i in indicators.CATALOGUE.values()
     ]

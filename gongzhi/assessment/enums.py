@@ -3,14 +3,15 @@ and the states of a run."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SubjectKind(models.TextChoices):
     """Who an indicator set assesses (the “five fixes”: 定考核 of communities, grids and grid workers)."""
 
-    COMMUNITY = "community", _("社区")
-    GRID = "grid", _("网格")
-    WORKER = "worker", _("网格员")
+    COMMUNITY = "community", pgettext_lazy("assessed", "社区")
+    GRID = "grid", pgettext_lazy("assessed", "网格")
+    WORKER = "worker", pgettext_lazy("assessed", "网格员")
 
 
 class Direction(models.TextChoices):

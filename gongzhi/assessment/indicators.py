@@ -19,12 +19,16 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from gongzhi.assessment.enums import Direction, SubjectKind
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 K = SubjectKind
 ALL_KINDS = frozenset({K.COMMUNITY, K.GRID, K.WORKER})
@@ -77,11 +81,11 @@ Compute = Callable[[str, list[Subject], Span], dict[str, Figure]]
 @dataclass(frozen=True)
 class Indicator:
     key: str
-    label: str
-    unit: str
+    label: StrOrPromise
+    unit: StrOrPromise
     direction: str
     kinds: frozenset[str]
-    how: str
+    how: StrOrPromise
     compute: Compute
 
 
@@ -386,58 +390,58 @@ CATALOGUE: dict[str, Indicator] = {
     for i in [
         Indicator(
             "patrol_coverage",
-            "巡查覆盖率",
+            _("巡查覆盖率"),
             "%",
             H,
             ALL_KINDS,
-            "有巡查记录的天数 ÷ 考核期内（截至今日）的工作日数；社区按所辖网格合计",
+            _("有巡查记录的天数 ÷ 考核期内（截至今日）的工作日数；社区按所辖网格合计"),
             _patrol_coverage,
         ),
         Indicator(
             "tickets_found",
-            "巡查发现上报工单",
-            "件",
+            _("巡查发现上报工单"),
+            _("件"),
             H,
             ALL_KINDS,
-            "考核期内网格员巡查上报的工单数（网格员：本人上报的工单）",
+            _("考核期内网格员巡查上报的工单数（网格员：本人上报的工单）"),
             _found,
         ),
         Indicator(
             "tickets_on_time",
-            "按期办结工单",
-            "件",
+            _("按期办结工单"),
+            _("件"),
             H,
             ALL_KINDS,
-            "考核期内按处置时限办结的工单数（网格、社区取工单统计日汇总；网格员：本人处置的工单）",
+            _("考核期内按处置时限办结的工单数（网格、社区取工单统计日汇总；网格员：本人处置的工单）"),
             _ticket_figure(lambda c: count(c["on_time"]), lambda c: count(c.get("on_time", 0))),
         ),
         Indicator(
             "on_time_rate",
-            "按期处置率",
+            _("按期处置率"),
             "%",
             H,
             ALL_KINDS,
-            "按期办结数 ÷ 应办结数",
+            _("按期办结数 ÷ 应办结数"),
             _ticket_figure(
                 lambda c: rate(c["on_time"], c["due"]), lambda c: rate(c.get("on_time", 0), c.get("due", 0))
             ),
         ),
         Indicator(
             "rework_count",
-            "返工次数",
-            "次",
+            _("返工次数"),
+            _("次"),
             L,
             ALL_KINDS,
-            "考核期内核查不通过、退回重办的次数（越少越好）",
+            _("考核期内核查不通过、退回重办的次数（越少越好）"),
             _ticket_figure(lambda c: count(c["reworked"]), lambda c: count(c.get("reworked", 0))),
         ),
         Indicator(
             "satisfaction_rate",
-            "群众满意率",
+            _("群众满意率"),
             "%",
             H,
             ALL_KINDS,
-            "回访评价为满意或基本满意的工单数 ÷ 回访工单数",
+            _("回访评价为满意或基本满意的工单数 ÷ 回访工单数"),
             _ticket_figure(
                 lambda c: rate(c["satisfied"], c["callbacks"]),
                 lambda c: rate(c.get("satisfied", 0), c.get("callbacks", 0)),
@@ -445,57 +449,59 @@ CATALOGUE: dict[str, Indicator] = {
         ),
         Indicator(
             "care_visits",
-            "重点人群走访完成率",
+            _("重点人群走访完成率"),
             "%",
             H,
             ALL_KINDS,
-            "已完成走访 ÷ 按走访频次应走访次数（每人每周期至少一次，超出不计）；网格员按其包联对象",
+            _("已完成走访 ÷ 按走访频次应走访次数（每人每周期至少一次，超出不计）；网格员按其包联对象"),
             _care_visits,
         ),
-        Indicator("party_members", "在册党员", "人", H, PLACES, "截至计算时在册的党员人数", _party_members),
+        Indicator(
+            "party_members", _("在册党员"), _("人"), H, PLACES, _("截至计算时在册的党员人数"), _party_members
+        ),
         Indicator(
             "dual_registered",
-            "双报到在职党员",
-            "人",
+            _("双报到在职党员"),
+            _("人"),
             H,
             PLACES,
-            "截至计算时已接收的在职党员报到人数",
+            _("截至计算时已接收的在职党员报到人数"),
             _dual_registered,
         ),
         Indicator(
             "member_service",
-            "党员服务记录",
-            "次",
+            _("党员服务记录"),
+            _("次"),
             H,
             PLACES,
-            "考核期内已确认的党员（报到党员）服务记录数",
+            _("考核期内已确认的党员（报到党员）服务记录数"),
             _member_service,
         ),
         Indicator(
             "volunteer_hours",
-            "志愿服务时长",
-            "小时",
+            _("志愿服务时长"),
+            _("小时"),
             H,
             PLACES,
-            "考核期内已确认的志愿服务时长合计",
+            _("考核期内已确认的志愿服务时长合计"),
             _volunteer_hours,
         ),
         Indicator(
             "mediation_closed",
-            "调解结案",
-            "件",
+            _("调解结案"),
+            _("件"),
             H,
             PLACES,
-            "考核期内结案的人民调解案件数",
+            _("考核期内结案的人民调解案件数"),
             _mediation_closed,
         ),
         Indicator(
             "points_claims",
-            "积分申报通过",
-            "件",
+            _("积分申报通过"),
+            _("件"),
             H,
             PLACES,
-            "考核期内评议通过的居民积分申报数",
+            _("考核期内评议通过的居民积分申报数"),
             _points_claims,
         ),
     ]

@@ -4,6 +4,7 @@ from the rollup rows and scoped like the page (a place outside the actor's scope
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from gongzhi.cockpit.selectors.figures import cockpit_figures_for_actor
@@ -84,5 +85,5 @@ class CockpitFiguresOut(Schema):
 def cockpit_figures(request: HttpRequest, place: str = ""):
     actor = actor_of(request)
     if not allowed(actor, "cockpit.view_cockpit"):
-        raise NotFound("区划不存在或无权查看")
+        raise NotFound(_("区划不存在或无权查看"))
     return cockpit_figures_for_actor(actor=actor, code=place[:15])

@@ -15,15 +15,25 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 LEVELS = ("district", "subdistrict", "community", "grid")
 CHILD = {"district": "subdistrict", "subdistrict": "community", "community": "grid"}
-LEVEL_LABELS = {"district": "区县", "subdistrict": "街道", "community": "社区", "grid": "网格"}
+LEVEL_LABELS: dict[str, StrOrPromise] = {
+    "district": pgettext_lazy("place level", "区县"),
+    "subdistrict": pgettext_lazy("place level", "街道"),
+    "community": pgettext_lazy("place level", "社区"),
+    "grid": pgettext_lazy("place level", "网格"),
+}
 
 
 def level_of(code: str) -> str:
@@ -67,9 +77,9 @@ def months_back(today: dt.date, n: int) -> list[dt.date]:
 @dataclass(frozen=True)
 class Figure:
     key: str
-    label: str
-    group: str
-    unit: str
+    label: StrOrPromise
+    group: StrOrPromise
+    unit: StrOrPromise
     # the module's queryset of what is counted (``today`` for the figures that depend on the date)
     source: Callable[[dt.date], QuerySet[Any]]
     # a flow figure: the date or datetime field whose month it counts in; "" for a stock figure
@@ -339,52 +349,52 @@ def _socialorgs(today: dt.date) -> QuerySet[Any]:
 
 F = Figure
 FIGURES: list[Figure] = [
-    F("persons", "实有人口", "人口与关爱", "人", _persons, link="people:search"),
-    F("households", "登记住户", "人口与关爱", "户", _households),
-    F("care_members", "重点人群", "人口与关爱", "人", _care_members, link="care:roster"),
-    F("care_overdue", "应访未访", "人口与关爱", "人", _care_overdue, link="care:overdue"),
-    F("care_visits", "走访", "人口与关爱", "次", _care_visits, when="visited_on", link="care:visits"),
-    F("party_members", "社区党员", "党建引领", "人", _party_members, link="party:member_list"),
-    F("party_branches", "网格（联合）党支部", "党建引领", "个", _party_branches, link="party:org_tree"),
-    F("grids_covered", "党组织覆盖网格", "党建引领", "个", _grids_covered),
-    F("units_registered", "报到驻区单位", "党建引领", "家", _units_registered, link="party:units"),
-    F("members_registered", "报到在职党员", "党建引领", "人", _members_registered, link="party:registrations"),
-    F("tickets_overdue", "超期工单", "网格事件", "件", _tickets_overdue, link="tickets:inbox"),
-    F("red_cards", "红牌督办", "网格事件", "件", _red_cards, link="tickets:supervision"),
-    F("needs", "群众需求", "三张清单与志愿服务", "件", _needs, when="created_at", link="cobuild:needs"),
-    F("needs_fulfilled", "解决需求", "三张清单与志愿服务", "件", _needs_fulfilled, when="fulfilled_at"),
-    F("resources", "资源", "三张清单与志愿服务", "项", _resources, link="cobuild:resources"),
-    F("projects_signed", "签约项目", "三张清单与志愿服务", "个", _projects_signed, link="cobuild:projects"),
-    F("volunteers", "志愿者", "三张清单与志愿服务", "人", _volunteers, link="volunteers:teams"),
-    F("service_hours", "志愿服务时长", "三张清单与志愿服务", "小时", _hours, when="served_on", total="hours",
+    F("persons", _("实有人口"), _("人口与关爱"), _("人"), _persons, link="people:search"),
+    F("households", _("登记住户"), _("人口与关爱"), _("户"), _households),
+    F("care_members", _("重点人群"), _("人口与关爱"), _("人"), _care_members, link="care:roster"),
+    F("care_overdue", _("应访未访"), _("人口与关爱"), _("人"), _care_overdue, link="care:overdue"),
+    F("care_visits", _("走访"), _("人口与关爱"), _("次"), _care_visits, when="visited_on", link="care:visits"),
+    F("party_members", _("社区党员"), _("党建引领"), _("人"), _party_members, link="party:member_list"),
+    F("party_branches", _("网格（联合）党支部"), _("党建引领"), _("个"), _party_branches, link="party:org_tree"),
+    F("grids_covered", _("党组织覆盖网格"), _("党建引领"), _("个"), _grids_covered),
+    F("units_registered", _("报到驻区单位"), _("党建引领"), _("家"), _units_registered, link="party:units"),
+    F("members_registered", _("报到在职党员"), _("党建引领"), _("人"), _members_registered, link="party:registrations"),
+    F("tickets_overdue", _("超期工单"), _("网格事件"), _("件"), _tickets_overdue, link="tickets:inbox"),
+    F("red_cards", _("红牌督办"), _("网格事件"), _("件"), _red_cards, link="tickets:supervision"),
+    F("needs", _("群众需求"), _("三张清单与志愿服务"), _("件"), _needs, when="created_at", link="cobuild:needs"),
+    F("needs_fulfilled", _("解决需求"), _("三张清单与志愿服务"), _("件"), _needs_fulfilled, when="fulfilled_at"),
+    F("resources", _("资源"), _("三张清单与志愿服务"), _("项"), _resources, link="cobuild:resources"),
+    F("projects_signed", _("签约项目"), _("三张清单与志愿服务"), _("个"), _projects_signed, link="cobuild:projects"),
+    F("volunteers", _("志愿者"), _("三张清单与志愿服务"), _("人"), _volunteers, link="volunteers:teams"),
+    F("service_hours", _("志愿服务时长"), _("三张清单与志愿服务"), _("小时"), _hours, when="served_on", total="hours",
       link="volunteers:hours"),
-    F("topics", "议题", "协商议事与书记有约", "个", _topics, when="created_at", link="councils:list"),
-    F("resolutions", "决议", "协商议事与书记有约", "项", _resolutions, when="created_at",
+    F("topics", _("议题"), _("协商议事与书记有约"), _("个"), _topics, when="created_at", link="councils:list"),
+    F("resolutions", _("决议"), _("协商议事与书记有约"), _("项"), _resolutions, when="created_at",
       link="councils:resolutions"),
-    F("milestones_overdue", "决议节点超期", "协商议事与书记有约", "个", _milestones_overdue, prefix="resolution__",
+    F("milestones_overdue", _("决议节点超期"), _("协商议事与书记有约"), _("个"), _milestones_overdue, prefix="resolution__",
       link="councils:resolutions"),
-    F("appointment_sessions", "书记有约接待", "协商议事与书记有约", "场", _appointment_sessions, when="date",
+    F("appointment_sessions", _("书记有约接待"), _("协商议事与书记有约"), _("场"), _appointment_sessions, when="date",
       link="councils:appointments"),
-    F("property_ratings", "物业评价", "红色物业", "份", _ratings, when="created_at", link="property:assessment"),
-    F("property_score_sum", "物业评分合计", "红色物业", "分", _ratings, when="created_at", total="company_score"),
-    F("cases", "调解案件", "人民调解", "件", _cases, when="registered_on", link="mediation:cases"),
-    F("cases_concluded", "调结案件", "人民调解", "件", _cases_concluded, when="registered_on"),
-    F("cases_agreed", "达成协议", "人民调解", "件", _cases_agreed, when="registered_on"),
-    F("warnings_open", "未化解预警", "人民调解", "条", _warnings_open, link="mediation:warnings"),
-    F("point_claims", "积分申报", "积分制管理", "件", _point_claims, when="created_at", link="points:claims"),
-    F("points_awarded", "发放积分", "积分制管理", "分", _points_awarded, when="posting__posted_at",
+    F("property_ratings", _("物业评价"), _("红色物业"), _("份"), _ratings, when="created_at", link="property:assessment"),
+    F("property_score_sum", _("物业评分合计"), _("红色物业"), _("分"), _ratings, when="created_at", total="company_score"),
+    F("cases", _("调解案件"), _("人民调解"), _("件"), _cases, when="registered_on", link="mediation:cases"),
+    F("cases_concluded", _("调结案件"), _("人民调解"), _("件"), _cases_concluded, when="registered_on"),
+    F("cases_agreed", _("达成协议"), _("人民调解"), _("件"), _cases_agreed, when="registered_on"),
+    F("warnings_open", _("未化解预警"), _("人民调解"), _("条"), _warnings_open, link="mediation:warnings"),
+    F("point_claims", _("积分申报"), _("积分制管理"), _("件"), _point_claims, when="created_at", link="points:claims"),
+    F("points_awarded", _("发放积分"), _("积分制管理"), _("分"), _points_awarded, when="posting__posted_at",
       prefix="account__", total="amount", link="points:accounts"),
-    F("venues", "服务阵地", "服务阵地与网格学院", "处", _venues, link="venues:list"),
-    F("bookings", "阵地预约", "服务阵地与网格学院", "次", _bookings, when="starts_at", link="venues:list"),
-    F("training_sessions", "培训场次", "服务阵地与网格学院", "场", _training_sessions, when="starts_at",
+    F("venues", _("服务阵地"), _("服务阵地与网格学院"), _("处"), _venues, link="venues:list"),
+    F("bookings", _("阵地预约"), _("服务阵地与网格学院"), _("次"), _bookings, when="starts_at", link="venues:list"),
+    F("training_sessions", _("培训场次"), _("服务阵地与网格学院"), _("场"), _training_sessions, when="starts_at",
       link="training:plans"),
-    F("trainees", "在册学员", "服务阵地与网格学院", "人", _trainees, link="training:trainees"),
-    F("devices", "智慧设备", "智慧社区设备", "台", _devices, link="devices:registry"),
-    F("devices_offline", "离线设备", "智慧社区设备", "台", _devices_offline, link="devices:offline"),
-    F("device_events", "设备事件", "智慧社区设备", "条", _device_events, when="occurred_at", link="devices:events"),
-    F("stairwells", "文明楼道", "楼道、行动与社会组织", "个", _stairwells, link="stairwells:list"),
-    F("campaigns", "联合行动与巡查", "楼道、行动与社会组织", "项", _campaigns, link="campaigns:list"),
-    F("socialorgs", "社会组织", "楼道、行动与社会组织", "家", _socialorgs, link="socialorgs:list"),
+    F("trainees", _("在册学员"), _("服务阵地与网格学院"), _("人"), _trainees, link="training:trainees"),
+    F("devices", _("智慧设备"), _("智慧社区设备"), _("台"), _devices, link="devices:registry"),
+    F("devices_offline", _("离线设备"), _("智慧社区设备"), _("台"), _devices_offline, link="devices:offline"),
+    F("device_events", _("设备事件"), _("智慧社区设备"), _("条"), _device_events, when="occurred_at", link="devices:events"),
+    F("stairwells", _("文明楼道"), _("楼道、行动与社会组织"), _("个"), _stairwells, link="stairwells:list"),
+    F("campaigns", _("联合行动与巡查"), _("楼道、行动与社会组织"), _("项"), _campaigns, link="campaigns:list"),
+    F("socialorgs", _("社会组织"), _("楼道、行动与社会组织"), _("家"), _socialorgs, link="socialorgs:list"),
 ]  # fmt: skip
 BY_KEY = {f.key: f for f in FIGURES}
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gongzhi.audit.services import audit_record_about
 from gongzhi.cockpit import rollups
@@ -27,7 +28,7 @@ def _clean_place(place: str | None) -> str:
     if not place:
         return ""
     if not place.isdigit() or not rollups.level_of(place):
-        raise field_error("place", "区划代码应为6位区县、12位街道或社区、15位网格代码")
+        raise field_error("place", _("区划代码应为6位区县、12位街道或社区、15位网格代码"))
     return place[:6]
 
 
@@ -48,7 +49,7 @@ def rollup_rebuild(
     today = timezone.localdate()
     if month is not None:
         if month > today:
-            raise field_error("month", "不能统计未来的月份")
+            raise field_error("month", _("不能统计未来的月份"))
         months = [rollups.month_start(month)]
     else:
         months = rollups.months_back(today, MONTHS)

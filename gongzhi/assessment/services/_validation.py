@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from gongzhi.assessment import indicators
 from gongzhi.assessment.enums import Direction, Rule, SubjectKind
 from gongzhi.core import bounds
@@ -59,9 +61,9 @@ def clean_year(value: Any) -> int:
     try:
         year = int(str(value).strip())
     except (TypeError, ValueError):
-        raise field_error("year", "年度应为四位数字") from None
+        raise field_error("year", _("年度应为四位数字")) from None
     if not 2000 <= year <= 2100:
-        raise field_error("year", "年度应在2000年到2100年之间")
+        raise field_error("year", _("年度应在2000年到2100年之间"))
     return year
 
 
@@ -69,7 +71,7 @@ def clean_set(data: SetInput) -> tuple[str, int, str, str, list[CleanLine]]:
     errors: dict[str, str] = {}
     name = bounds.clean_text(data.name or "").strip()[:100]
     if not name:
-        errors["name"] = "请填写方案名称"
+        errors["name"] = _("请填写方案名称")
     try:
         year = clean_year(data.year)
     except ValidationFailed as exc:
@@ -77,46 +79,68 @@ def clean_set(data: SetInput) -> tuple[str, int, str, str, list[CleanLine]]:
         year = 0
     kind = data.subject_kind
     if kind not in SubjectKind.values:
-        errors["subject_kind"] = "请选择考核对象（社区、网格或网格员）"
+        errors["subject_kind"] = _("请选择考核对象（社区、网格或网格员）")
     lines: list[CleanLine] = []
     if not data.lines:
-        errors["lines"] = "请至少选择一项考核指标"
+        errors["lines"] = _("请至少选择一项考核指标")
     if len(data.lines) > MAX_LINES:
-        errors["lines"] = f"一个方案最多{MAX_LINES}项指标"
+        errors["lines"] = _("一个方案最多%(max)s项指标") % {"max": MAX_LINES}
     seen: set[str] = set()
     for n, line in enumerate(data.lines[:MAX_LINES], start=1):
         ind = indicators.CATALOGUE.get(line.indicator)
         where = f"lines.{n}"
         if ind is None:
-            errors[f"{where}.indicator"] = f"第{n}项：指标无法识别"
+            errors[f"{where}.indicator"] = _("第%(n)s项：指标无法识别") % {"n": n}
             continue
         if kind in SubjectKind.values and kind not in ind.kinds:
-            errors[f"{where}.indicator"] = f"第{n}项：“{ind.label}”不适用于{SubjectKind(kind).label}考核"
+            errors[f"{where}.indicator"] = _("第%(n)s项：“%(label)s”不适用于%(kind)s考核") % {
+                "n": n,
+                "label": ind.label,
+                "kind": SubjectKind(kind).label,
+            }
             continue
         if ind.key in seen:
-            errors[f"{where}.indicator"] = f"第{n}项：“{ind.label}”重复"
+            errors[f"{where}.indicator"] = _("第%(n)s项：“%(label)s”重复") % {"n": n, "label": ind.label}
             continue
         seen.add(ind.key)
         weight, target, floor = _number(line.weight), _number(line.target), _number(line.floor or 0)
         rule = line.rule or Rule.LINEAR
         if weight is None or weight <= 0 or weight > 100:
-            errors[f"{where}.weight"] = f"第{n}项“{ind.label}”的权重应为大于0、不超过100的数字"
+            errors[f"{where}.weight"] = _("第%(n)s项“%(label)s”的权重应为大于0、不超过100的数字") % {
+                "n": n,
+                "label": ind.label,
+            }
             continue
         if weight != weight.quantize(Decimal("0.01")):
-            errors[f"{where}.weight"] = f"第{n}项“{ind.label}”的权重最多两位小数"
+            errors[f"{where}.weight"] = _("第%(n)s项“%(label)s”的权重最多两位小数") % {
+                "n": n,
+                "label": ind.label,
+            }
             continue
         if target is None or floor is None:
-            errors[f"{where}.target"] = f"第{n}项“{ind.label}”的目标值和保底值应为数字"
+            errors[f"{where}.target"] = _("第%(n)s项“%(label)s”的目标值和保底值应为数字") % {
+                "n": n,
+                "label": ind.label,
+            }
             continue
         if rule not in Rule.values:
-            errors[f"{where}.rule"] = f"第{n}项“{ind.label}”的计分方法无法识别"
+            errors[f"{where}.rule"] = _("第%(n)s项“%(label)s”的计分方法无法识别") % {
+                "n": n,
+                "label": ind.label,
+            }
             continue
         if rule == Rule.LINEAR:
             if ind.direction == Direction.HIGHER and target <= floor:
-                errors[f"{where}.target"] = f"第{n}项“{ind.label}”越高越好，目标值应大于保底值"
+                errors[f"{where}.target"] = _("第%(n)s项“%(label)s”越高越好，目标值应大于保底值") % {
+                    "n": n,
+                    "label": ind.label,
+                }
                 continue
             if ind.direction == Direction.LOWER and target >= floor:
-                errors[f"{where}.target"] = f"第{n}项“{ind.label}”越低越好，目标值应小于保底值"
+                errors[f"{where}.target"] = _("第%(n)s项“%(label)s”越低越好，目标值应小于保底值") % {
+                    "n": n,
+                    "label": ind.label,
+                }
                 continue
         lines.append(
             CleanLine(
@@ -126,7 +150,9 @@ def clean_set(data: SetInput) -> tuple[str, int, str, str, list[CleanLine]]:
     if not errors:
         total = sum((line.weight for line in lines), Decimal(0))
         if total != 100:
-            errors["lines"] = f"各项指标权重之和应为100，当前为{total.normalize():f}"
+            errors["lines"] = _("各项指标权重之和应为100，当前为%(total)s") % {
+                "total": f"{total.normalize():f}"
+            }
     _raise_all(errors)
     return name, year, kind, (data.note or "").strip()[:500], lines
 
@@ -135,10 +161,10 @@ def clean_period(start: dt.date | None, end: dt.date | None, year: int) -> tuple
     """The run's period: by default the set's year (so far); inside 1900–2100, start before end."""
     start = start or dt.date(year, 1, 1)
     if not bounds.date_in_range(start) or (end is not None and not bounds.date_in_range(end)):
-        raise field_error("period_start", "考核期日期超出范围")
+        raise field_error("period_start", _("考核期日期超出范围"))
     end = end or dt.date(year, 12, 31)
     if start > end:
-        raise field_error("period_end", "考核期结束日期不能早于开始日期")
+        raise field_error("period_end", _("考核期结束日期不能早于开始日期"))
     if (end - start).days > 366:
-        raise field_error("period_end", "考核期不能超过一年")
+        raise field_error("period_end", _("考核期不能超过一年"))
     return start, end

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongzhi.assessment import indicators, scoring
 from gongzhi.assessment.enums import RUN_COMPUTED, RUN_PUBLISHED, RunStatus
@@ -32,14 +34,21 @@ from gongzhi.core.workflow import check_move
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
 
-_RUNNERS_ONLY = "只有区级管理员或本街道工作人员可以计算和发布考核结果"
+_RUNNERS_ONLY = gettext_noop("只有区级管理员或本街道工作人员可以计算和发布考核结果")
 
 
 def _refusal(actor: Actor | None, obj: Any) -> Exception:
     """Forbidden for a reader of the set's place who may not act on it; 404 for anyone else."""
     from gongzhi.assessment.selectors import set_visible_to
 
-    return Forbidden(_RUNNERS_ONLY) if set_visible_to(actor, obj) else NotFound()
+    return Forbidden(_(_RUNNERS_ONLY)) if set_visible_to(actor, obj) else NotFound()
+
+
+def source_text(text: Any) -> str:
+    """A catalogue text in the code's language (Chinese): a run keeps its lines as computed, in one
+    language whoever computed it; the pages translate them back (``indicators.line_texts``)."""
+    with translation.override("zh-hans"):
+        return str(text)
 
 
 def snapshot_lines(s: IndicatorSet) -> list[dict[str, Any]]:
@@ -52,10 +61,10 @@ def snapshot_lines(s: IndicatorSet) -> list[dict[str, Any]]:
         out.append(
             {
                 "indicator": ind.key,
-                "label": ind.label,
-                "unit": ind.unit,
+                "label": source_text(ind.label),
+                "unit": source_text(ind.unit),
                 "direction": ind.direction,
-                "how": ind.how,
+                "how": source_text(ind.how),
                 "weight": str(line.weight),
                 "rule": line.rule,
                 "floor": str(line.floor),

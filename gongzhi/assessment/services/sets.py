@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gongzhi.assessment.enums import SET_CREATED, SET_UPDATED
 from gongzhi.assessment.models import IndicatorLine, IndicatorSet
@@ -18,7 +20,7 @@ from gongzhi.core.permissions import require
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
 
-_MANAGERS_ONLY = "只有区级管理员或本街道工作人员可以制定考核方案"
+_MANAGERS_ONLY = gettext_noop("只有区级管理员或本街道工作人员可以制定考核方案")
 
 
 def place_for_code(code: str) -> Any:
@@ -32,7 +34,7 @@ def place_for_code(code: str) -> Any:
     elif len(code) == 12 and code.isdigit():
         place = Subdistrict.objects.filter(code=code).first()
     if place is None:
-        raise NotFound("区县或街道不存在")
+        raise NotFound(_("区县或街道不存在"))
     return place
 
 
@@ -67,7 +69,7 @@ def _write_lines(s: IndicatorSet, lines: list[CleanLine]) -> list[dict[str, Any]
 @transaction.atomic
 def indicator_set_create(*, actor: Actor | None, place_code: str, data: SetInput) -> IndicatorSet:
     place = place_for_code(place_code)
-    require(actor, "assessment.manage_set", place, error=Forbidden(_MANAGERS_ONLY))
+    require(actor, "assessment.manage_set", place, error=Forbidden(_(_MANAGERS_ONLY)))
     name, year, kind, note, lines = clean_set(data)
     s = IndicatorSet(
         name=name,

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.http import Http404
+from django.utils import dateformat
+from django.utils.translation import gettext as _
 
 from gongzhi.core.errors import NotFound
 from gongzhi.core.permissions import allowed
@@ -49,3 +51,41 @@ def place_label(obj: Any) -> str:
         District.objects.filter(code=obj.district_code).values_list("name", flat=True).first()
         or obj.district_code
     )
+
+
+def shown_lines(run: Any) -> list[dict[str, Any]]:
+    """The run's lines with the catalogue's texts in the page's language: a run keeps them in Chinese
+    (``services.runs.source_text``); a text changed in the catalogue since then stays as it was kept."""
+    from gongzhi.assessment import indicators
+    from gongzhi.assessment.services.runs import source_text
+
+    out = []
+    for x in run.lines:
+        ind = indicators.CATALOGUE.get(x["indicator"])
+        line = dict(x)
+        if ind is not None:
+            for name in ("label", "unit", "how"):
+                text = getattr(ind, name)
+                if x.get(name) == source_text(text):
+                    line[name] = str(text)
+        out.append(line)
+    return out
+
+
+def page_period(run: Any) -> str:
+    """The run's period on a page: “2026年01月01日至2026年12月31日”, in English “1 Jan 2026 – 31 Dec 2026”."""
+    fmt = _("Y年m月d日")
+    return _("%(start)s至%(end)s") % {
+        "start": dateformat.format(run.period_start, fmt),
+        "end": dateformat.format(run.period_end, fmt),
+    }
+
+
+def page_title(run: Any) -> str:
+    s = run.indicator_set
+    return _("%(year)s年%(name)s考核结果（第%(version)s版·%(status)s）") % {
+        "year": s.year,
+        "name": s.name,
+        "version": run.version,
+        "status": run.get_status_display(),
+    }

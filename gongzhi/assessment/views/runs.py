@@ -6,15 +6,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.assessment import documents, selectors
 from gongzhi.assessment.enums import RunStatus
-from gongzhi.assessment.exports import period_label, run_xlsx, title_of
+from gongzhi.assessment.exports import run_xlsx
 from gongzhi.assessment.models import Result, Run
 from gongzhi.assessment.services import runs
 from gongzhi.assessment.services.downloads import run_downloaded
-from gongzhi.assessment.views._common import or_404, place_label
+from gongzhi.assessment.views._common import or_404, page_period, page_title, place_label, shown_lines
 from gongzhi.core.access import actor_of, console_login_required
 from gongzhi.core.errors import ApplicationError
 from gongzhi.core.http import pdf_response, refused, xlsx_response
@@ -23,7 +24,7 @@ from gongzhi.core.permissions import allowed
 
 def _line_cells(run: Run, result: Result) -> list[dict[str, object]]:
     out = []
-    for x in run.lines:
+    for x in shown_lines(run):
         v = result.values.get(x["indicator"], {})
         out.append({**x, **v})
     return out
@@ -43,8 +44,9 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         {
             "run": run,
             "place": place_label(run),
-            "period": period_label(run),
-            "title": title_of(run),
+            "period": page_period(run),
+            "title": page_title(run),
+            "lines": shown_lines(run),
             "rows": rows,
             "versions": versions,
             "can_publish": run.status == RunStatus.DRAFT and allowed(actor, "assessment.publish_run", run),
@@ -59,7 +61,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 def run_publish(request: HttpRequest, run_id: int) -> HttpResponse:
     try:
         run = runs.assessment_run_publish(actor=actor_of(request), run_id=run_id)
-        messages.success(request, f"已发布第{run.version}版考核结果，结果已冻结")
+        messages.success(request, _("已发布第%(version)s版考核结果，结果已冻结") % {"version": run.version})
     except ApplicationError as exc:
         refused(request, exc)
     return redirect("assessment:run", run_id=run_id)
@@ -98,7 +100,7 @@ def result_detail(request: HttpRequest, result_id: int) -> HttpResponse:
         {
             "r": r,
             "run": r.run,
-            "period": period_label(r.run),
+            "period": page_period(r.run),
             "cells": _line_cells(r.run, r),
             "can_see_run": allowed(actor, "assessment.view_assessment"),
         },
@@ -129,6 +131,6 @@ def my_sheets(request: HttpRequest) -> HttpResponse:
             "sheets": sheets,
             "latest": latest,
             "cells": _line_cells(latest.run, latest) if latest else [],
-            "period": period_label(latest.run) if latest else "",
+            "period": page_period(latest.run) if latest else "",
         },
     )

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gongzhi.assessment import indicators, selectors
@@ -95,6 +96,7 @@ def _editor(request: HttpRequest, *, s: IndicatorSet | None, posted: dict[str, s
             "places": writable_places(actor) if s is None else [],
             "place": place_label(s) if s else "",
             "kinds": SubjectKind.choices,
+            "kinds_sep": _("、"),
             "rules": Rule.choices,
             "can_manage": s is None or allowed(actor, "assessment.manage_set", s),
         },
@@ -116,7 +118,7 @@ def set_new(request: HttpRequest) -> HttpResponse:
     except ApplicationError as exc:
         refused(request, exc)
         return _editor(request, s=None, posted={k: f.text(k) for k in f.fields})
-    messages.success(request, "已保存考核方案")
+    messages.success(request, _("已保存考核方案"))
     return redirect("assessment:set", set_id=s.pk)
 
 
@@ -133,7 +135,7 @@ def set_detail(request: HttpRequest, set_id: int) -> HttpResponse:
     except ApplicationError as exc:
         refused(request, exc)
         return _editor(request, s=s, posted={k: f.text(k) for k in f.fields})
-    messages.success(request, "已保存考核方案，重新计算后生效（已发布的结果不变）")
+    messages.success(request, _("已保存考核方案，重新计算后生效（已发布的结果不变）"))
     return redirect("assessment:set", set_id=s.pk)
 
 
@@ -149,5 +151,7 @@ def run_compute(request: HttpRequest, set_id: int) -> HttpResponse:
     except ApplicationError as exc:
         refused(request, exc)
         return redirect("assessment:sets")
-    messages.success(request, f"已计算第{run.version}版考核结果（草稿，发布后冻结）")
+    messages.success(
+        request, _("已计算第%(version)s版考核结果（草稿，发布后冻结）") % {"version": run.version}
+    )
     return redirect("assessment:run", run_id=run.pk)

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongzhi.cockpit import rollups
 from gongzhi.cockpit.models import FigureRollup
@@ -54,11 +56,11 @@ RANK_KEYS = (
     "volunteers",
 )
 RATE_LABELS = {
-    "closure_rate": "结案率",
-    "on_time_rate": "按时办结率",
-    "rework_rate": "返工率",
-    "satisfaction_rate": "满意率",
-    "mediation_success_rate": "调解成功率",
+    "closure_rate": gettext_lazy("结案率"),
+    "on_time_rate": gettext_lazy("按时办结率"),
+    "rework_rate": gettext_lazy("返工率"),
+    "satisfaction_rate": gettext_lazy("满意率"),
+    "mediation_success_rate": gettext_lazy("调解成功率"),
 }
 UNREACHABLE = "#"
 
@@ -72,7 +74,7 @@ class Place:
 
     @property
     def level_label(self) -> str:
-        return rollups.LEVEL_LABELS[self.level]
+        return str(rollups.LEVEL_LABELS[self.level])
 
     @property
     def child_level(self) -> str:
@@ -112,7 +114,7 @@ def default_place_code(actor: Actor) -> str:
         first = District.objects.order_by("code").values_list("code", flat=True).first()
         if first:
             return first
-    raise NotFound("您的账号没有可查看驾驶舱的区划")
+    raise NotFound(_("您的账号没有可查看驾驶舱的区划"))
 
 
 def cockpit_place_for_actor(*, actor: Actor, code: str = "") -> Place:
@@ -121,10 +123,10 @@ def cockpit_place_for_actor(*, actor: Actor, code: str = "") -> Place:
     level = rollups.level_of(code) if code.isdigit() else ""
     scope = scope_of(actor)
     if not level or not _covered_by(scope, code):
-        raise NotFound("区划不存在或无权查看")
+        raise NotFound(_("区划不存在或无权查看"))
     name = _name(level, code)
     if name is None:
-        raise NotFound("区划不存在或无权查看")
+        raise NotFound(_("区划不存在或无权查看"))
     trail = []
     for up in _ancestors(code):
         if _covered_by(scope, up):
@@ -209,8 +211,8 @@ def cockpit_figures_for_actor(*, actor: Actor, code: str = "") -> dict[str, Any]
     for f in rollups.FIGURES:
         if f.key == "property_score_sum":
             continue
-        groups.setdefault(f.group, []).append(
-            {"key": f.key, "label": f.label, "unit": f.unit, "value": figures[f.key], "link": _link(f.link),
+        groups.setdefault(str(f.group), []).append(
+            {"key": f.key, "label": str(f.label), "unit": str(f.unit), "value": figures[f.key], "link": _link(f.link),
              "flow": bool(f.when)}
         )  # fmt: skip
     return {
@@ -227,13 +229,13 @@ def cockpit_figures_for_actor(*, actor: Actor, code: str = "") -> dict[str, Any]
         "figures": figures,
         "tickets": {c: figures[f"tickets.{c}"] for c in rollups.TICKET_COUNTERS},
         "rates": {
-            k: {**r.as_dict(), "label": RATE_LABELS[k], "percent": r.percent} for k, r in rates.items()
+            k: {**r.as_dict(), "label": str(RATE_LABELS[k]), "percent": r.percent} for k, r in rates.items()
         },
         "groups": [{"title": t, "items": items} for t, items in groups.items()],
         "attention": [
             {
                 "key": k,
-                "label": rollups.BY_KEY[k].label,
+                "label": str(rollups.BY_KEY[k].label),
                 "value": figures[k],
                 "link": _link(rollups.BY_KEY[k].link),
             }
@@ -275,4 +277,4 @@ def _children(place: Place, since: dt.date, year: int) -> dict[str, Any]:
             }
         )  # fmt: skip
     out.sort(key=lambda r: (-r["tickets_reported"], r["code"]))
-    return {"level": level, "level_label": rollups.LEVEL_LABELS[level], "rows": out}
+    return {"level": level, "level_label": str(rollups.LEVEL_LABELS[level]), "rows": out}

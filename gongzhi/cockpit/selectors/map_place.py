@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Avg, Q
+from django.utils.translation import gettext as _
 
 from gongzhi.core.codes import common_place, place_chain
 from gongzhi.core.errors import Forbidden, NotFound
@@ -94,14 +95,14 @@ def map_place_for_actor(*, actor: Actor, code: str = "") -> MapPlace:
     """The place the map shows: ``code``, or the smallest place holding all of the actor's places.
     Forbidden for an account that reads no place's map; NotFound for a place outside the actor's reach."""
     if not map_reader(actor):
-        raise Forbidden("一张图仅供网格、社区、街道和区级工作人员查看")
+        raise Forbidden(_("一张图仅供网格、社区、街道和区级工作人员查看"))
     code = (code or "").strip()[:15] or _default_code(actor)
     level = level_of(code)
     if not level or not _reaches(actor, code):
-        raise NotFound("该区域不存在或不在您的管辖范围内")
+        raise NotFound(_("该区域不存在或不在您的管辖范围内"))
     row = MODELS[level].objects.filter(code=code).values_list("name", flat=True).first()
     if row is None:
-        raise NotFound("该区域不存在或不在您的管辖范围内")
+        raise NotFound(_("该区域不存在或不在您的管辖范围内"))
     above = [c for c in place_chain(code)[:-1] if _reaches(actor, c)]
     names: dict[str, str] = {}
     for c in above:

@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from gongzhi.cockpit import rollups
-from gongzhi.cockpit.views.cockpit import figures_or_404
+from gongzhi.cockpit.views.cockpit import chart_labels, figures_or_404
 from gongzhi.core.access import console_login_required
 
 REFRESH_SECONDS = 60
@@ -38,6 +38,7 @@ def screen_data(data: dict[str, Any]) -> dict[str, Any]:
             for r in data["children"]["rows"]
         ],
         "refresh_seconds": REFRESH_SECONDS,
+        "labels": chart_labels(),
     }
 
 

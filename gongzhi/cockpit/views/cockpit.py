@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.cockpit import services
@@ -21,6 +22,11 @@ def _map_url() -> str:
         return reverse("cockpit:map")
     except NoReverseMatch:
         return ""
+
+
+def chart_labels() -> dict[str, str]:
+    """The words of the charts (the scripts hold none): the two trend lines and the ranking's axis."""
+    return {"reported": _("受理"), "closed": _("结案"), "axis": _("受理事件")}
 
 
 def figures_or_404(request: HttpRequest) -> dict:
@@ -44,6 +50,7 @@ def index(request: HttpRequest) -> HttpResponse:
             for r in data["children"]["rows"]
         ],
         "child_label": data["children"]["level_label"],
+        "labels": chart_labels(),
     }
     return render(
         request,
@@ -66,5 +73,7 @@ def rebuild(request: HttpRequest) -> HttpResponse:
     except ApplicationError as exc:
         refused(request, exc)
         return redirect("cockpit:index")
-    messages.success(request, f"驾驶舱指标重算已交给后台任务 #{job.pk}，完成后刷新本页即可看到新数字")
+    messages.success(
+        request, _("驾驶舱指标重算已交给后台任务 #%(job)s，完成后刷新本页即可看到新数字") % {"job": job.pk}
+    )
     return redirect("jobs:detail", job_id=job.pk)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from gongzhi.cockpit import rollups
 from gongzhi.cockpit.selectors.map_layers import LAYERS
 from gongzhi.cockpit.selectors.map_place import MapPlace, map_place_for_actor
 from gongzhi.core.access import actor_of, console_login_required
@@ -30,7 +31,36 @@ LAYER_LABELS: list[tuple[str, Any, bool]] = [
     ("warnings", _("矛盾纠纷预警"), False),
     ("care", _("重点人群密度（仅人数）"), False),
 ]
-LEVEL_LABELS = {"district": _("区县"), "subdistrict": _("街道"), "community": _("社区"), "grid": _("网格")}
+LEVEL_LABELS = rollups.LEVEL_LABELS
+# The texts map.js writes (passed with json_script, so the script holds no words): %(name)s placeholders
+MAP_TEXTS: dict[str, Any] = {
+    "view": _("查看 ›"),
+    "open_ticket": _("打开工单 ›"),
+    "venue_detail": _("阵地详情 ›"),
+    "warning_list": _("预警列表 ›"),
+    "count": _("（%(count)s）"),
+    "overdue_in": _("（超期%(overdue)s）"),
+    "cluster_title": _("%(count)s件办理中，其中超期%(overdue)s件"),
+    "overdue_suffix": _("，已超期"),
+    "tickets_count": _("（%(count)s，超期%(overdue)s）"),
+    "unit_grid": _("联系网格：%(grid)s"),
+    "unit_unpaired": _("尚未结对网格"),
+    "units_count": _("（%(count)s，已结对%(paired)s）"),
+    "venue_walk": _("步行15分钟约%(metres)s米（直线估算）"),
+    "device_title": _("%(place)s 设备%(total)s台"),
+    "device_states": _("在线%(online)s · 离线%(offline)s · 故障%(faulty)s"),
+    "devices_count": _("（在线%(online)s，离线%(offline)s，故障%(faulty)s）"),
+    "warning_line": _("%(week)s周 · %(count)s次 · %(status)s"),
+    "ticket_heat_tip": _("%(name)s：%(count)s件"),
+    "ticket_heat_total": _("（%(count)s件）"),
+    "care_tip": _("%(name)s：%(count)s人"),
+    "care_total": _("（%(count)s人）"),
+    "loading": _("（加载中…）"),
+    "load_failed": _("（加载失败：%(error)s）"),
+    "grids_total": _("共%(count)s个网格"),
+    "no_grids": _("该区域没有已绘制边界的网格"),
+    "loading_grids": _("正在加载网格…"),
+}
 
 
 def _place(request: HttpRequest) -> MapPlace:
@@ -67,6 +97,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
             "child_label": LEVEL_LABELS.get(place.child_level, ""),
             "layers": layers,
             "kinds": kinds,
+            "texts": {k: str(v) for k, v in MAP_TEXTS.items()},
         },
     )
 

@@ -13,6 +13,7 @@
   var trend = window.echarts.init(document.getElementById("screen-trend"), null, { renderer: "svg" });
   var ranking = window.echarts.init(document.getElementById("screen-ranking"), null, { renderer: "svg" });
   var rows = [];
+  var labels = JSON.parse(source.textContent).labels || {}; // the words, translated by the page
 
   function tiles(holder, items, withUnit) {
     if (!holder) { return; }
@@ -45,9 +46,9 @@
       xAxis: { type: "category", data: data.trend.months, axisLabel: axis },
       yAxis: { type: "value", minInterval: 1, axisLabel: axis, splitLine: { lineStyle: { color: "#1d4b78" } } },
       series: [
-        { name: "受理", type: "line", smooth: true, lineStyle: { width: 4 }, data: data.trend.reported,
+        { name: labels.reported, type: "line", smooth: true, lineStyle: { width: 4 }, data: data.trend.reported,
           itemStyle: { color: "#ffd36b" } },
-        { name: "结案", type: "line", smooth: true, lineStyle: { width: 4 }, data: data.trend.closed,
+        { name: labels.closed, type: "line", smooth: true, lineStyle: { width: 4 }, data: data.trend.closed,
           itemStyle: { color: "#7dffb0" } }
       ]
     });

@@ -8,6 +8,7 @@
     return;
   }
   var data = JSON.parse(source.textContent);
+  var labels = data.labels || {}; // the words, translated by the page
   var font = getComputedStyle(document.body).fontFamily;
   var charts = [];
 
@@ -22,8 +23,8 @@
       xAxis: { type: "category", data: data.trend.months },
       yAxis: { type: "value", minInterval: 1 },
       series: [
-        { name: "受理", type: "line", smooth: true, data: data.trend.reported, itemStyle: { color: "#c0392b" } },
-        { name: "结案", type: "line", smooth: true, data: data.trend.closed, itemStyle: { color: "#2f6fb3" } }
+        { name: labels.reported, type: "line", smooth: true, data: data.trend.reported, itemStyle: { color: "#c0392b" } },
+        { name: labels.closed, type: "line", smooth: true, data: data.trend.closed, itemStyle: { color: "#2f6fb3" } }
       ]
     });
     charts.push(trend);
@@ -43,7 +44,7 @@
         axisLabel: { interval: 0, rotate: rows.length > 6 ? 30 : 0 },
         triggerEvent: true
       },
-      yAxis: { type: "value", minInterval: 1, name: "受理事件" },
+      yAxis: { type: "value", minInterval: 1, name: labels.axis },
       series: [{
         type: "bar",
         barMaxWidth: 40,

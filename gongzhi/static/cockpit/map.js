@@ -13,6 +13,14 @@
     return;
   }
   var data = el.dataset;
+  // The words come from the page (json_script "onemap-text", translated there); %(name)s are filled in.
+  var textHolder = document.getElementById("onemap-text");
+  var TEXT = textHolder ? JSON.parse(textHolder.textContent) : {};
+  function t(key, values) {
+    return String(TEXT[key] || key).replace(/%\((\w+)\)s/g, function (all, name) {
+      return values && values[name] !== undefined && values[name] !== null ? String(values[name]) : "";
+    });
+  }
   var statusEl = document.getElementById("onemap-status");
   var kindColours = {};
   document.querySelectorAll("#onemap-kinds [data-kind]").forEach(function (item) {
@@ -104,7 +112,7 @@
       box.appendChild(node(i === 0 ? "strong" : "div", line));
     });
     if (href) {
-      var a = node("a", linkText || "查看 ›");
+      var a = node("a", linkText || t("view"));
       a.href = href;
       box.appendChild(a);
     }
@@ -150,11 +158,11 @@
         });
       },
     });
-    setCount("grids", "（" + fc.features.length + "）");
+    setCount("grids", t("count", { count: fc.features.length }));
     return layer;
   }
 
-  function choropleth(key, colour, unit) {
+  function choropleth(key, colour) {
     return function (fc) {
       var max = fc.meta.max || 1;
       var layer = L.geoJSON(fc, {
@@ -169,9 +177,9 @@
           };
         },
         onEachFeature: function (f, l) {
-          var text = f.properties.name + "：" + f.properties.count + unit;
+          var text = t(key + "_tip", { name: f.properties.name, count: f.properties.count });
           if (f.properties.overdue) {
-            text += "（超期" + f.properties.overdue + "）";
+            text += t("overdue_in", { overdue: f.properties.overdue });
           }
           l.bindTooltip(text, { sticky: true });
           l.on("click", function () {
@@ -179,7 +187,7 @@
           });
         },
       });
-      setCount(key, "（" + fc.meta.total + unit + "）");
+      setCount(key, t(key + "_total", { count: fc.meta.total }));
       return layer;
     };
   }
@@ -197,18 +205,18 @@
           className: "onemap-cluster" + (late ? " onemap-cluster-late" : ""),
           iconSize: [size, size],
         });
-        var m = L.marker(latlng, { icon: icon, title: p.count + "件办理中，其中超期" + p.overdue + "件" });
+        var m = L.marker(latlng, { icon: icon, title: t("cluster_title", { count: p.count, overdue: p.overdue }) });
         m.on("click", function () {
           map.setView(latlng, Math.min(map.getZoom() + 2, 18));
         });
         m.addTo(group);
       } else {
         var d = dot(latlng, p.overdue ? COLOURS.overdue : COLOURS.open, p.overdue ? "onemap-ticket onemap-ticket-overdue" : "onemap-ticket", p.overdue ? 7 : 5);
-        d.bindPopup(popup([p.number + " " + p.title, p.status + (p.overdue ? "，已超期" : "")], p.url, "打开工单 ›"));
+        d.bindPopup(popup([p.number + " " + p.title, p.status + (p.overdue ? t("overdue_suffix") : "")], p.url, t("open_ticket")));
         d.addTo(group);
       }
     });
-    setCount("tickets", "（" + fc.meta.count + "，超期" + fc.meta.overdue + "）");
+    setCount("tickets", t("tickets_count", { count: fc.meta.count, overdue: fc.meta.overdue }));
     return group;
   }
 
@@ -229,10 +237,10 @@
       }
       var latlng = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
       dot(latlng, COLOURS.unit, "onemap-unit", 6)
-        .bindPopup(popup([p.name, p.kind, p.grid_name ? "联系网格：" + p.grid_name : "尚未结对网格"]))
+        .bindPopup(popup([p.name, p.kind, p.grid_name ? t("unit_grid", { grid: p.grid_name }) : t("unit_unpaired")]))
         .addTo(group);
     });
-    setCount("units", "（" + fc.meta.count + "，已结对" + fc.meta.paired + "）");
+    setCount("units", t("units_count", { count: fc.meta.count, paired: fc.meta.paired }));
     return group;
   }
 
@@ -250,10 +258,10 @@
         interactive: false,
       }).addTo(group);
       dot(latlng, COLOURS.venue, "onemap-venue", 6)
-        .bindPopup(popup([p.name, p.kind_label, "步行15分钟约" + p.radius_m + "米（直线估算）"], p.url, "阵地详情 ›"))
+        .bindPopup(popup([p.name, p.kind_label, t("venue_walk", { metres: p.radius_m })], p.url, t("venue_detail")))
         .addTo(group);
     });
-    setCount("venues", "（" + fc.meta.count + "）");
+    setCount("venues", t("count", { count: fc.meta.count }));
     return group;
   }
 
@@ -263,10 +271,13 @@
       var p = f.properties;
       var latlng = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
       dot(latlng, COLOURS[p.status] || FALLBACK, "onemap-device onemap-device-" + p.status, 7)
-        .bindPopup(popup([(p.grid || p.community) + " 设备" + p.total + "台", "在线" + p.online + " · 离线" + p.offline + " · 故障" + p.faulty]))
+        .bindPopup(popup([
+          t("device_title", { place: p.grid || p.community, total: p.total }),
+          t("device_states", { online: p.online, offline: p.offline, faulty: p.faulty }),
+        ]))
         .addTo(group);
     });
-    setCount("devices", "（在线" + fc.meta.online + "，离线" + fc.meta.offline + "，故障" + fc.meta.faulty + "）");
+    setCount("devices", t("devices_count", { online: fc.meta.online, offline: fc.meta.offline, faulty: fc.meta.faulty }));
     return group;
   }
 
@@ -276,22 +287,22 @@
       var p = f.properties;
       var latlng = [f.geometry.coordinates[1], f.geometry.coordinates[0]];
       dot(latlng, COLOURS.warning, "onemap-warning", 7)
-        .bindPopup(popup([p.kind_label, p.week + "周 · " + p.count + "次 · " + p.status], fc.meta.url, "预警列表 ›"))
+        .bindPopup(popup([p.kind_label, t("warning_line", { week: p.week, count: p.count, status: p.status })], fc.meta.url, t("warning_list")))
         .addTo(group);
     });
-    setCount("warnings", "（" + fc.meta.count + "）");
+    setCount("warnings", t("count", { count: fc.meta.count }));
     return group;
   }
 
   var BUILDERS = {
     grids: grids,
     tickets: tickets,
-    ticket_heat: choropleth("ticket_heat", COLOURS.heat, "件"),
+    ticket_heat: choropleth("ticket_heat", COLOURS.heat),
     units: units,
     venues: venues,
     devices: devices,
     warnings: warnings,
-    care: choropleth("care", COLOURS.care, "人"),
+    care: choropleth("care", COLOURS.care),
   };
 
   function layerUrl(key) {
@@ -318,7 +329,7 @@
   function load(key) {
     var token = (tokens[key] || 0) + 1;
     tokens[key] = token;
-    setCount(key, "（加载中…）");
+    setCount(key, t("loading"));
     return fetch(layerUrl(key), { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) {
         if (!r.ok) {
@@ -337,7 +348,7 @@
             fitted = true;
             map.fitBounds(layer.getBounds(), { padding: [16, 16] });
           }
-          status(fc.features.length ? "共" + fc.features.length + "个网格" : "该区域没有已绘制边界的网格");
+          status(fc.features.length ? t("grids_total", { count: fc.features.length }) : t("no_grids"));
         }
         if (!boxes[key].checked) {
           return null;
@@ -350,7 +361,7 @@
         return layer;
       })
       .catch(function (err) {
-        setCount(key, "（加载失败：" + err.message + "）");
+        setCount(key, t("load_failed", { error: err.message }));
       });
   }
 
@@ -386,7 +397,7 @@
   });
 
   // The grids first (they fit the view), then the other layers asked for.
-  status("正在加载网格…");
+  status(t("loading_grids"));
   var first = boxes.grids ? load("grids") : Promise.resolve();
   first.then(function () {
     fitted = true;
