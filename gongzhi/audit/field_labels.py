@@ -374,4 +374,9 @@ FIELD_LABELS: dict[str, Any] = {
     "word": _("词"),
     "year": _("年度"),
     "year_end": _("年末"),
+    "lines": _("指标行"),
+    "replaced_draft_results": _("替换的草稿结果数"),
+    "set": _("考核方案"),
+    "subjects": _("考核对象数"),
+    "superseded": _("被取代的版本"),
 }
