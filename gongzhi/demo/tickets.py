@@ -382,8 +382,6 @@ class TicketSeeder:
         for d in (2, 3):
             add(d, grid_cat, Channel.RESIDENT, "verify")
         add(4, grid_cat, Channel.HOTLINE, "callback")
-        # handled by the community, not the grid worker: the grid worker may call it back (core.duties)
-        add(5, comm_cat, Channel.RESIDENT, "callback")
         add(0.4, grid_cat, Channel.RESIDENT, "", decline=True)
         add(0.6, grid_cat, Channel.RESIDENT, "", merge=True)
         for d in (1, 2):
