@@ -53,7 +53,10 @@ def target_fingerprints():
         move._close_target()
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="the move's source is SQLite (make test)")
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="the move's source is SQLite: make test-move runs it on the SQLite test database",
+)
 def test_small_district_moved_to_postgres_with_identical_fingerprints(fresh_target, tmp_path):
     district = build_small_district()
     resident = district.user("resident")
@@ -92,7 +95,10 @@ def test_small_district_moved_to_postgres_with_identical_fingerprints(fresh_targ
     assert target_fingerprints() == before
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="the move's source is SQLite (make test)")
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="the move's source is SQLite: make test-move runs it on the SQLite test database",
+)
 def test_move_refuses_a_target_that_is_not_postgres(tmp_path):
     with pytest.raises(CommandError, match="迁移目标必须是 PostgreSQL"):
         call_command("move_database", "--to", f"sqlite:///{tmp_path}/x.sqlite3")
