@@ -16,6 +16,23 @@ def pytest_collection_modifyitems(config, items):
     from gongzhi.testing.worlds import share_the_district
 
     items[:] = share_the_district(items)
+    # The data migrations' rows, put back where a test finds them gone (gongzhi.testing.reference):
+    # first among the fixtures, before the test's own transaction.
+    for item in items:
+        if hasattr(item, "fixturenames"):
+            item.fixturenames.insert(0, "_reference_data")
+
+
+@pytest.fixture
+def _reference_data(request, django_db_blocker):
+    from gongzhi.testing.reference import put_back_if_missing
+
+    if request.node.get_closest_marker("django_db") or {"db", "transactional_db", "live_server"} & set(
+        request.fixturenames
+    ):
+        request.getfixturevalue("django_db_setup")  # the test database, before the first test uses it
+        with django_db_blocker.unblock():
+            put_back_if_missing()
 
 
 @pytest.fixture(autouse=True)

@@ -110,7 +110,10 @@ def shared_world(
     from django.db import connection, transaction
     from django.test.utils import override_settings
 
+    from gongzhi.testing.reference import put_back_if_missing
+
     with django_db_blocker.unblock(), override_settings(**per_test_settings(media_root)):
+        put_back_if_missing()  # before the world's transaction, which would roll them back
         if committed_on_postgresql and connection.vendor == "postgresql":
             with _put_back_afterwards(connection):
                 yield

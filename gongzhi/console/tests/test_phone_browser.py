@@ -40,10 +40,8 @@ def _in_view(page, selector: str) -> bool:
 
 
 def test_a_grid_workers_day_on_a_phone(phone, district):
-    from gongzhi.tickets.tests.conftest import ensure_taxonomy
     from gongzhi.tickets.tests.helpers import report
 
-    ensure_taxonomy()
     page, errors, base = phone
     lamp = report(district, "resident", "小区门口路灯不亮了，晚上很黑", category_code="101018")
     report(district, "resident", "楼道里堆放杂物，堵住了消防通道")
