@@ -244,6 +244,7 @@ def run_job(job_id: int) -> dict[str, Any]:
         raise
     finally:
         beat.stop.set()
+        ctx._wake.set()  # the beat waits on the progress event: wake it to see the stop at once
         beat.join(timeout=5)
     services.job_end(job_id=job_id, ok=True, result=result)
     return {"job": job_id, "ok": True}
