@@ -2033,7 +2033,8 @@ class Writer:
                 ))  # fmt: skip
             n = int(DEVICE_EVENTS + rng.random())  # 0.86 a device on average
             for _ in range(n):
-                at = now - dt.timedelta(minutes=rng.randint(1, 30 * 24 * 60))
+                # an offline device was last heard two days ago: its events are older
+                at = now - dt.timedelta(minutes=rng.randint(3 * 24 * 60 if down else 1, 30 * 24 * 60))
                 event_no[pid] += 1
                 choices = kinds_of[kind]
                 events.append((
