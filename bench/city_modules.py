@@ -87,10 +87,12 @@ stairwells_stairwell (stairwells)     every entrance, 7 % named                 
 campaigns_campaign (+ departments)    4 / 3 = 1.33 a subdistrict                   192 (576 links)
 ====================================  ===========================================  ===================
 
-About 6.8 M rows at scale 1; at scale 0.02 (200,000 persons) the step writes 160,000 rows in 12 s on
-PostgreSQL (5 s of them generating and copying, the rest rebuilding indexes and ANALYZE) on a loaded
-2-core machine: some 5–10 minutes at scale 1. The points ledger is written valid: every posting has its two legs summing to
-zero (the household's award and the community issuer's debit), the hash chain of each community is
+About 6.7 M rows at scale 1. At scale 0.02 (200,000 persons) the step writes 158,000 rows in 12–17 s on
+PostgreSQL, on a 2-core machine at load 6–7 (5–8 s reading, generating and copying, the rest rebuilding
+the dropped indexes and ANALYZE): 5–15 minutes at scale 1 by that measure.
+
+The points ledger is written valid, postings and legs included: every posting has its two legs summing
+to zero (the household's award and the community issuer's debit), the hash chain of each community is
 computed with ``points.ledger.posting_hash`` (``points_verify`` passes), the ledger head holds the last
 sequence and hash, and the accounts' balances are the sums of their legs. Left out (no cockpit figure
 reads them): care visits of the 慰问 register, service posts and records of in-service members, matching
