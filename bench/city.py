@@ -1,11 +1,15 @@
 """A city on PostgreSQL (or a small one on SQLite), generated with COPY, and the city-scale benchmarks.
 
     python -m bench.city [--scale 1.0] [--sqlite] [--keep] [--db gz_city] [--generate-only] [--quick]
+    python -m bench.city --resume-modules [--db gz_city | --sqlite]
 
 Full size (``--scale 1``): 12 districts, 144 subdistricts, 2,016 communities, 20,000 grids, 3,500,000
 households, 10,000,000 persons and 5,000,000 tickets over two years with their assignments, supervision
 cards, a sample of timelines and the DailyStat rollup, and one account per grid, community, subdistrict,
-district and department (plus a city admin holding the district admin role in all 12 districts).
+district and department (plus a city admin holding the district admin role in all 12 districts); then the
+newer modules (care, party, the three lists, volunteers, councils, property, mediation, points, venues,
+training, devices, stairwells, campaigns, social organisations) at volumes proportional to the demo district
+(bench/city_modules.py, which lists them). ``--resume-modules`` adds those to a city kept from before.
 ``--sqlite`` writes 1/100 of that (or ``--scale``) into var/bench/city.sqlite3. ``--keep`` keeps the
 database and reuses it on the next run at the same scale. Prints ONE JSON document: how long each step
 took, the row counts, and (unless ``--generate-only``) the benchmarks of bench/city_bench.py.
@@ -59,7 +63,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--seconds", default="", help="with --resume-tickets: the stopped load's step times (JSON)"
     )
+    p.add_argument(
+        "--resume-modules",
+        action="store_true",
+        help="a kept city (--db, or --sqlite): add the newer modules' rows (bench/city_modules.py), no benchmarks",
+    )
     a = p.parse_args(argv)
+    if a.resume_modules and a.resume_tickets:
+        p.error("--resume-modules and --resume-tickets: one at a time")
     a.scale = a.scale or (0.01 if a.sqlite else 1.0)
     if not 0 < a.scale <= 1:
         p.error("--scale must be in (0, 1]")
@@ -77,6 +88,10 @@ def open_database(args: argparse.Namespace) -> dict[str, Any] | None:
         os.environ.pop("DATABASE_URL", None)
         os.environ["SQLITE_PATH"] = str(path)
         meta_file = path.with_suffix(".json")
+        if getattr(args, "resume_modules", False):
+            if not path.exists():
+                raise SystemExit(f"--resume-modules: no city at {path}")
+            return None  # the kept city, as it is
         if args.keep and path.exists() and meta_file.exists():
             meta = json.loads(meta_file.read_text())
             if meta.get("scale") == args.scale:
@@ -87,8 +102,8 @@ def open_database(args: argparse.Namespace) -> dict[str, Any] | None:
     if not args.db.startswith("gz_city") or not args.db.replace("_", "").isalnum():
         raise SystemExit("--db: the city bench only creates databases named gz_city* (letters, digits, _)")
     os.environ["DATABASE_URL"] = f"{args.pg.rstrip('/')}/{args.db}"
-    if getattr(args, "resume_tickets", False):
-        return None  # the stopped load's database, as it is
+    if getattr(args, "resume_tickets", False) or getattr(args, "resume_modules", False):
+        return None  # the stopped load's (or the kept city's) database, as it is
     import psycopg
 
     with psycopg.connect(f"{args.pg.rstrip('/')}/postgres", autocommit=True) as admin:
@@ -102,7 +117,7 @@ def open_database(args: argparse.Namespace) -> dict[str, Any] | None:
     return None
 
 
-def _stored_meta(args: argparse.Namespace) -> dict[str, Any] | None:
+def _stored_meta(args: argparse.Namespace, any_scale: bool = False) -> dict[str, Any] | None:
     import psycopg
 
     try:
@@ -110,7 +125,7 @@ def _stored_meta(args: argparse.Namespace) -> dict[str, Any] | None:
             row = db.execute("SELECT value FROM bench_meta WHERE key = %s", [META]).fetchone()
     except psycopg.Error:
         return None
-    return row[0] if row and row[0].get("scale") == args.scale else None
+    return row[0] if row and (any_scale or row[0].get("scale") == args.scale) else None
 
 
 def save_meta(args: argparse.Namespace, meta: dict[str, Any]) -> None:
@@ -199,7 +214,28 @@ def generate(args: argparse.Namespace, log: Callable[[str], None] = progress) ->
     n = getattr(args, "tickets", None) or size["tickets"]
     rows.update(load_city_tickets(args, sink, plan, places, staff, departments, now, n, seconds, log))
     step("tickets", t)
+
+    t = time.perf_counter()
+    rows.update(load_city_modules(args, sink, now, log))
+    step("modules", t)
     return finish(args, size, plan, staff, departments, people, rows, seconds)
+
+
+def load_city_modules(
+    args: argparse.Namespace, sink: Any, now: dt.datetime, log: Callable[[str], None]
+) -> dict[str, int]:
+    """The newer modules' rows (bench/city_modules.py), on a connection of their own on PostgreSQL (the
+    tickets' load closed the first)."""
+    from bench import city_load as cl
+    from bench import city_modules
+
+    if isinstance(sink, cl.PgSink):
+        sink = cl.PgSink(os.environ["DATABASE_URL"])
+        try:
+            return city_modules.load_modules(sink, now, getattr(args, "seed", 1), log)
+        finally:
+            sink.close()
+    return city_modules.load_modules(sink, now, getattr(args, "seed", 1), log)
 
 
 def load_city_tickets(
@@ -254,7 +290,7 @@ def finish(
 
 def resume_tickets(args: argparse.Namespace, log: Callable[[str], None] = progress) -> dict[str, Any]:
     """A load stopped after the persons (PostgreSQL): the places, staff and persons are there and their
-    ids follow from the plan; load ``--tickets`` tickets and write the metadata. ``--seconds`` carries
+    ids follow from the plan; load ``--tickets`` tickets and the modules, and write the metadata. ``--seconds`` carries
     the stopped load's step times (JSON) into it."""
     from django.db import connection
 
@@ -286,7 +322,48 @@ def resume_tickets(args: argparse.Namespace, log: Callable[[str], None] = progre
     sink = cl.PgSink(os.environ["DATABASE_URL"])
     rows.update(load_city_tickets(args, sink, plan, places, staff, departments, now, n, seconds, log))
     seconds["tickets"] = round(time.perf_counter() - t, 1)
+    t = time.perf_counter()
+    rows.update(load_city_modules(args, sink, now, log))
+    seconds["modules"] = round(time.perf_counter() - t, 1)
     return finish(args, size, plan, staff, departments, people, rows, seconds)
+
+
+def resume_modules(args: argparse.Namespace, log: Callable[[str], None] = progress) -> dict[str, Any]:
+    """A kept city (PostgreSQL ``--db`` or ``--sqlite``): brought to the code's schema, then the newer modules'
+    rows added (refused, nothing written, when it has some already). Its stored metadata, when there is
+    one, gets the rows and the step's seconds; returns them."""
+    from bench import city_load as cl
+    from bench import city_modules
+
+    migrated = migrate_reused(log)
+    stored = _sqlite_meta(args) if args.sqlite else _stored_meta(args, any_scale=True)
+    sink: Any = cl.DjangoSink() if args.sqlite else cl.PgSink(os.environ["DATABASE_URL"])
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    t = time.perf_counter()
+    try:
+        rows = city_modules.load_modules(sink, now, args.seed, log)
+    except city_modules.ModulesPresent as exc:
+        raise SystemExit(f"--resume-modules: {exc}") from None
+    finally:
+        if isinstance(sink, cl.PgSink):
+            sink.close()
+    seconds = round(time.perf_counter() - t, 1)
+    log(f"modules: {seconds} s")
+    out: dict[str, Any] = {"rows": rows, "seconds": {"modules": seconds}, "migrated_on_reuse": migrated}
+    if stored is not None:
+        stored["rows"] = {**stored.get("rows", {}), **rows}
+        stored_seconds = {k: v for k, v in stored.get("seconds", {}).items() if k != "total"}
+        stored_seconds["modules"] = seconds
+        stored_seconds["total"] = round(sum(v for v in stored_seconds.values() if isinstance(v, float)), 1)
+        stored["seconds"] = stored_seconds
+        save_meta(args, stored)
+        out["metadata_updated"] = True
+    return out
+
+
+def _sqlite_meta(args: argparse.Namespace) -> dict[str, Any] | None:
+    meta_file = Path(args.sqlite_path).with_suffix(".json")
+    return json.loads(meta_file.read_text()) if meta_file.exists() else None
 
 
 def pick_logins(plan: Any, staff: Any, departments: dict) -> dict[str, str]:
@@ -353,11 +430,19 @@ def migrate_reused(log: Callable[[str], None]) -> dict[str, float]:
 def run(args: argparse.Namespace, log: Callable[[str], None] = progress) -> dict[str, Any]:
     """Generate (or reuse) the city, benchmark it unless ``generate_only``, drop it unless ``keep``."""
     started = time.perf_counter()
+    if args.resume_modules:
+        args.keep = True  # a kept city is added to, never dropped
     reused = open_database(args)
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     import django
 
     django.setup()
+    if args.resume_modules:
+        return {
+            "benchmark": "city",
+            "modules": resume_modules(args),
+            "wall_seconds": round(time.perf_counter() - started, 1),
+        }
     try:
         if reused is not None:
             migrated = migrate_reused(log)

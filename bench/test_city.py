@@ -94,3 +94,56 @@ def test_generated_city_is_valid_for_the_product(generated):
     assert tickets and {t.grid_code for t in tickets} == {grid}
     district_admin = User.objects.get(username=generated["logins"]["district_admin"])
     assert not person_list_for_actor(actor=district_admin).exclude(district_code=grid[:6]).exists()
+
+
+# Read from the tickets the city bench generates (bench/ticket_rows.py), not from the modules: an open red
+# card needs a ticket still being handled two limits past its deadline, which 2,500 tickets do not have.
+TICKET_FIGURES = {"tickets_overdue", "red_cards"}
+TICKET_LAYERS = {"tickets", "ticket_heat"}
+
+
+def test_generated_city_feeds_every_cockpit_figure_and_map_layer(generated):
+    """The modules' rows (bench/city_modules.py): every figure of the cockpit non-zero in every district
+    and every layer of the one-map drawn for every district's admin (the tickets' figures and layers: in
+    the city, they are the ticket generator's), the points ledger's chains and balances whole, and a
+    second load refused."""
+    from django.utils import timezone
+
+    from bench import city_load, city_modules
+    from gongzhi.accounts.models import User
+    from gongzhi.cockpit import rollups
+    from gongzhi.cockpit.selectors import map_layers
+    from gongzhi.cockpit.selectors.map_place import map_place_for_actor
+    from gongzhi.points.ledger import balance_differences, verify_chain
+    from gongzhi.points.models import LedgerHead
+
+    assert generated["rows"]["modules.care_caremembership"] > 0 and "modules" in generated["seconds"]
+    today = timezone.localdate()
+    values = rollups.compute_all(rollups.months_back(today, 12), today)
+    totals: dict[str, dict[str, float]] = {}
+    for (_month, code), figures in values.items():
+        if len(code) == 6:
+            for key, value in figures.items():
+                mine = totals.setdefault(code, {})
+                mine[key] = mine.get(key, 0.0) + float(value)
+    assert sorted(totals) == generated["districts"]
+    for district, summed in totals.items():
+        missing = [f.key for f in rollups.FIGURES if f.key not in TICKET_FIGURES and not summed.get(f.key)]
+        assert not missing, (district, missing)
+    assert sum(t.get("tickets_overdue", 0) for t in totals.values()) > 0
+
+    drawn: dict[str, int] = dict.fromkeys(map_layers.LAYERS, 0)
+    for district in generated["districts"]:
+        admin = User.objects.get(username=f"qu-{district}")
+        place = map_place_for_actor(actor=admin, code=district)
+        for name, layer in map_layers.LAYERS.items():
+            features = len(layer(actor=admin, place=place)["features"])
+            assert features or name in TICKET_LAYERS, (district, name)
+            drawn[name] += features
+    assert all(drawn.values()), drawn  # the ticket layers: in some district (open tickets with a point)
+
+    for head in LedgerHead.objects.all():
+        assert verify_chain(head.community_code, head.seq, head.hash).ok
+    assert balance_differences()[1] == {}
+    with pytest.raises(city_modules.ModulesPresent):
+        city_modules.load_modules(city_load.DjangoSink(), timezone.now(), log=lambda _m: None)
