@@ -58,7 +58,9 @@ def _setup(args: argparse.Namespace) -> str:
     return connection.vendor
 
 
-def _admin() -> Any:
+def _admin() -> tuple[Any, str]:
+    """The first active district admin and their district's code (or a superuser made for the run, and
+    no code: every place)."""
     from gongzhi.accounts.models import RoleAssignment, User
     from gongzhi.core.roles import Role
 
@@ -69,20 +71,25 @@ def _admin() -> Any:
         .first()
     )
     if ra is not None:
-        return ra.user
+        return ra.user, ra.place_code
     user, _ = User.objects.get_or_create(username="bench-cockpit", defaults={"is_superuser": True})
-    return user
+    return user, ""
 
 
-def _places(n: int) -> dict[str, list[str]]:
+def _places(n: int, within: str = "") -> dict[str, list[str]]:
+    """Up to ``n`` places of each level inside ``within`` (a district's code; "" for all)."""
     from gongzhi.places.models import Community, District, Grid, Subdistrict
 
-    return {
-        "district": list(District.objects.order_by("code").values_list("code", flat=True)[:n]),
-        "subdistrict": list(Subdistrict.objects.order_by("code").values_list("code", flat=True)[:n]),
-        "community": list(Community.objects.order_by("code").values_list("code", flat=True)[:n]),
-        "grid": list(Grid.objects.order_by("code").values_list("code", flat=True)[:n]),
-    }
+    out = {}
+    for level, model in (
+        ("district", District),
+        ("subdistrict", Subdistrict),
+        ("community", Community),
+        ("grid", Grid),
+    ):
+        qs = model.objects.filter(code__startswith=within) if within else model.objects.all()
+        out[level] = list(qs.order_by("code").values_list("code", flat=True)[:n])
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -114,8 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         t = time.perf_counter()
         out = rollup_rebuild(actor=None)
         rebuild = {"seconds": round(time.perf_counter() - t, 2), **out}
-    admin = _admin()
-    places = _places(args.places)
+    admin, district = _admin()
+    places = _places(args.places, district)
     # the queries of each URL, counted once per place through the test client (same views, no socket)
     client = Client()
     client.force_login(admin)
