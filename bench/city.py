@@ -9,7 +9,7 @@ cards, a sample of timelines and the DailyStat rollup, and one account per grid,
 district and department (plus a city admin holding the district admin role in all 12 districts); then the
 newer modules (care, party, the three lists, volunteers, councils, property, mediation, points, venues,
 training, devices, stairwells, campaigns, social organisations) at volumes proportional to the demo district
-(bench/city_modules.py, which lists them). ``--resume-modules`` adds those to a city kept from before.
+(bench/city_modules/, which lists them). ``--resume-modules`` adds those to a city kept from before.
 ``--sqlite`` writes 1/100 of that (or ``--scale``) into var/bench/city.sqlite3. ``--keep`` keeps the
 database and reuses it on the next run at the same scale. Prints ONE JSON document: how long each step
 took, the row counts, and (unless ``--generate-only``) the benchmarks of bench/city_bench.py.
@@ -66,7 +66,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--resume-modules",
         action="store_true",
-        help="a kept city (--db, or --sqlite): add the newer modules' rows (bench/city_modules.py), no benchmarks",
+        help="a kept city (--db, or --sqlite): add the newer modules' rows (bench/city_modules/), no benchmarks",
     )
     a = p.parse_args(argv)
     if a.resume_modules and a.resume_tickets:
@@ -224,7 +224,7 @@ def generate(args: argparse.Namespace, log: Callable[[str], None] = progress) ->
 def load_city_modules(
     args: argparse.Namespace, sink: Any, now: dt.datetime, log: Callable[[str], None]
 ) -> dict[str, int]:
-    """The newer modules' rows (bench/city_modules.py), on a connection of their own on PostgreSQL (the
+    """The newer modules' rows (bench/city_modules/), on a connection of their own on PostgreSQL (the
     tickets' load closed the first)."""
     from bench import city_load as cl
     from bench import city_modules

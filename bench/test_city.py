@@ -103,7 +103,7 @@ TICKET_LAYERS = {"tickets", "ticket_heat"}
 
 
 def test_generated_city_feeds_every_cockpit_figure_and_map_layer(generated):
-    """The modules' rows (bench/city_modules.py): every figure of the cockpit non-zero in every district
+    """The modules' rows (bench/city_modules/): every figure of the cockpit non-zero in every district
     and every layer of the one-map drawn for every district's admin (the tickets' figures and layers: in
     the city, they are the ticket generator's), the points ledger's chains and balances whole, and a
     second load refused."""
