@@ -24,7 +24,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a string for the catalogue (makemessages knows the name). Django's own reads its settings,
+    and this module is imported without them (bench/cobuild_plan.py, run by ``make bench-quick``)."""
+    return message
+
 
 GENERAL = "general"
 W_CATEGORY, W_DISTANCE, W_SCHEDULE = 50.0, 30.0, 20.0
