@@ -298,13 +298,9 @@ def org_patch(request: HttpRequest, org_id: int, payload: PartyOrgPatch) -> Any:
     org = selectors.org_list_for_actor(actor=actor).filter(pk=org_id).first()
     if org is None:
         raise NotFound()
-    if payload.name is None and payload.secretary_name is None:
-        raise ValidationFailed(gettext("请填写新名称或书记姓名"), fields={"name": gettext("请填写")})
-    if payload.name is not None:
-        org = orgs.org_rename(actor=actor, org_id=org.pk, name=payload.name)
-    if payload.secretary_name is not None:
-        org = orgs.org_set_secretary(actor=actor, org_id=org.pk, secretary_name=payload.secretary_name)
-    return org
+    return orgs.org_update(
+        actor=actor, org_id=org.pk, name=payload.name, secretary_name=payload.secretary_name
+    )
 
 
 @router.get(
