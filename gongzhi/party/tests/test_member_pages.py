@@ -117,6 +117,9 @@ def test_transfer_pages_record_then_someone_else_accepts(client, district):
     assert PartyMember.objects.filter(person__in=others, kind=MemberKind.COMMUNITY_MANAGED).count() == 3
     r = client.get("/api/v1/overview").json()["party"]
     assert (r["members_community_managed"], r["transfers_in"]) == (4, 4)
+    public = client.get("/overview/").content.decode()  # the public page shows them too
+    assert "<dt>社区管理党员（自管）</dt><dd>4人</dd>" in public
+    assert "<dt>组织关系转入（累计）</dt><dd>4人</dd>" in public
 
 
 def test_import_page_and_template(client, district):
