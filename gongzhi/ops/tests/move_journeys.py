@@ -71,7 +71,7 @@ def tickets_journey() -> str:
         .first()
     )
     _check(ra is not None, "the demo has no resident account")
-    assert ra is not None
+    assert ra is not None and ra.household_id is not None
     household = Household.objects.select_related("grid").get(pk=ra.household_id)
     grid: Grid = household.grid
     point = shape(grid.boundary).representative_point()
