@@ -207,9 +207,13 @@ def import_members(
 
 @router.patch("/members/{member_id}", response={200: PartyMemberOut, **ERRORS}, summary="修改自管党员")
 def member_patch(request: HttpRequest, member_id: int, payload: PartyMemberPatch) -> Any:
+    """Changes the fields the request names; the others keep their values (``organization_id: null``
+    takes the member out of their organisation, a field left out leaves it as it is)."""
     actor = actor_of(request)
     m = _member(actor, member_id)
-    return ms.member_update(actor=actor, member_id=m.pk, data=ms.MemberEdit(**payload.dict()))
+    data = {"organization_id": m.organization_id, "joined_on": m.joined_on, "hub_household": m.hub_household}
+    data.update(payload.dict(exclude_unset=True))
+    return ms.member_update(actor=actor, member_id=m.pk, data=ms.MemberEdit(**data))
 
 
 @router.post("/members/{member_id}/end", response={200: PartyMemberOut, **ERRORS}, summary="党员离册")
