@@ -335,7 +335,9 @@ def raw_copy(rows: list[list[str]], *, into: str = "temp") -> dict[str, Any]:
             cur.execute("CREATE TEMP TABLE bench_household (LIKE places_household INCLUDING ALL)")
             cur.execute("CREATE TEMP TABLE bench_person (LIKE people_person INCLUDING ALL)")
         t = time.perf_counter()
-        for table, cols, data in zip(tables, (HOUSEHOLD_COLUMNS, PERSON_COLUMNS), (h_rows, p_rows), strict=True):
+        for table, cols, data in zip(
+            tables, (HOUSEHOLD_COLUMNS, PERSON_COLUMNS), (h_rows, p_rows), strict=True
+        ):
             with cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as cp:
                 for row in data:
                     cp.write_row(row)
