@@ -134,6 +134,8 @@ PUBLIC_FIGURES: list[tuple[str, list[tuple[str, str, str]]]] = [
             ("party.residential_grids_covered", gettext_noop("党组织覆盖的居民网格"), "个"),
             ("party.units_registered", gettext_noop("报到驻区单位"), "家"),
             ("party.members_registered", gettext_noop("报到在职党员"), "人"),
+            ("party.members_community_managed", gettext_noop("社区管理党员（自管）"), "人"),
+            ("party.transfers_in", gettext_noop("组织关系转入（累计）"), "人"),
         ],
     ),
     (

@@ -207,9 +207,13 @@ def import_members(
 
 @router.patch("/members/{member_id}", response={200: PartyMemberOut, **ERRORS}, summary="修改自管党员")
 def member_patch(request: HttpRequest, member_id: int, payload: PartyMemberPatch) -> Any:
+    """Changes the fields the request names; the others keep their values (``organization_id: null``
+    takes the member out of their organisation, a field left out leaves it as it is)."""
     actor = actor_of(request)
     m = _member(actor, member_id)
-    return ms.member_update(actor=actor, member_id=m.pk, data=ms.MemberEdit(**payload.dict()))
+    data = {"organization_id": m.organization_id, "joined_on": m.joined_on, "hub_household": m.hub_household}
+    data.update(payload.dict(exclude_unset=True))
+    return ms.member_update(actor=actor, member_id=m.pk, data=ms.MemberEdit(**data))
 
 
 @router.post("/members/{member_id}/end", response={200: PartyMemberOut, **ERRORS}, summary="党员离册")
@@ -298,13 +302,9 @@ def org_patch(request: HttpRequest, org_id: int, payload: PartyOrgPatch) -> Any:
     org = selectors.org_list_for_actor(actor=actor).filter(pk=org_id).first()
     if org is None:
         raise NotFound()
-    if payload.name is None and payload.secretary_name is None:
-        raise ValidationFailed(gettext("请填写新名称或书记姓名"), fields={"name": gettext("请填写")})
-    if payload.name is not None:
-        org = orgs.org_rename(actor=actor, org_id=org.pk, name=payload.name)
-    if payload.secretary_name is not None:
-        org = orgs.org_set_secretary(actor=actor, org_id=org.pk, secretary_name=payload.secretary_name)
-    return org
+    return orgs.org_update(
+        actor=actor, org_id=org.pk, name=payload.name, secretary_name=payload.secretary_name
+    )
 
 
 @router.get(

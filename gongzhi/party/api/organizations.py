@@ -113,11 +113,15 @@ def branch_proposal(request: HttpRequest, code: str) -> dict[str, Any]:
 @router.post(
     "/communities/{code}/branch-layout", response={200: list[OrgOut], **ERRORS}, summary="应用网格党支部设置"
 )
-def branch_layout(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+def branch_layout(request: HttpRequest, code: str, fingerprint: str = "") -> list[dict[str, Any]]:
+    """``fingerprint``: the ``branch-diff`` the secretary looked at; when the members changed since, nothing
+    is applied and a 409 (``stale_proposal``) asks to look again. Without it the proposal of now applies."""
     actor = actor_of(request)
     community = selectors.org_community_get_for_actor(actor=actor, code=code)
     require(actor, "party.apply_branchlayout", community)
-    created = services.branch_layout_apply(actor=actor, community_id=community.pk)
+    created = services.branch_layout_apply(
+        actor=actor, community_id=community.pk, fingerprint=fingerprint[:32]
+    )
     return selectors.org_rows(created)
 
 

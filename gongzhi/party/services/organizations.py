@@ -55,6 +55,9 @@ from gongzhi.party.services.tree import (
     org_set_secretary as org_set_secretary,
 )
 from gongzhi.party.services.tree import (
+    org_update as org_update,
+)
+from gongzhi.party.services.tree import (
     working_committee_create as working_committee_create,
 )
 from gongzhi.places.enums import GridKind

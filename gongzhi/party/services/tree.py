@@ -201,3 +201,21 @@ def org_rename(*, actor: Actor | None, org_id: int, name: str) -> PartyOrganizat
         org.save(update_fields=["name", "updated_at"])
         audit_record(actor=actor, target=org, event="party.org_renamed", data={"from": old, "to": new})
     return org
+
+
+@transaction.atomic
+def org_update(
+    *, actor: Actor | None, org_id: int, name: str | None = None, secretary_name: str | None = None
+) -> PartyOrganization:
+    """Renames an organisation and/or sets its secretary in one transaction: both are written or neither
+    (a refused secretary's name leaves the old name too). Each change leaves its own audit row."""
+    if name is None and secretary_name is None:
+        raise ValidationFailed(gettext("请填写新名称或书记姓名"), fields={"name": gettext("请填写")})
+    org = PartyOrganization.objects.filter(pk=org_id, active=True).first()
+    if org is None:
+        raise NotFound()
+    if name is not None:
+        org = org_rename(actor=actor, org_id=org.pk, name=name)
+    if secretary_name is not None:
+        org = org_set_secretary(actor=actor, org_id=org.pk, secretary_name=secretary_name)
+    return org

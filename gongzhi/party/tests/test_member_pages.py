@@ -8,6 +8,7 @@ import io
 from typing import Any
 
 import openpyxl
+import pytest
 
 from gongzhi.party.enums import MemberKind, OrgKind, TransferStatus
 from gongzhi.party.models import MemberTransfer, PartyMember, PartyOrganization
@@ -116,6 +117,9 @@ def test_transfer_pages_record_then_someone_else_accepts(client, district):
     assert PartyMember.objects.filter(person__in=others, kind=MemberKind.COMMUNITY_MANAGED).count() == 3
     r = client.get("/api/v1/overview").json()["party"]
     assert (r["members_community_managed"], r["transfers_in"]) == (4, 4)
+    public = client.get("/overview/").content.decode()  # the public page shows them too
+    assert "<dt>社区管理党员（自管）</dt><dd>4人</dd>" in public
+    assert "<dt>组织关系转入（累计）</dt><dd>4人</dd>" in public
 
 
 def test_import_page_and_template(client, district):
@@ -218,8 +222,6 @@ def test_proposal_page_shows_the_diff_and_the_coverage_table_downloads(client, d
 
 
 def test_transfer_dates_are_never_in_the_future(district):
-    import pytest
-
     from gongzhi.core.errors import ValidationFailed
 
     with pytest.raises(ValidationFailed):
@@ -281,3 +283,61 @@ def test_the_api_enters_lists_transfers_and_edits_the_tree(client, district):
         client.get(f"/api/v1/party/communities/{district.communities['B1'].code}/branch-diff").status_code
         == 404
     )
+
+
+def _joint_in_a1(district) -> PartyOrganization:
+    """A1's two grids (2 + 1 members, sharing an edge) under one joint branch with a secretary."""
+    from gongzhi.party.services.organizations import org_set_secretary
+
+    add_members(district.grids["g1"], 2)
+    add_members(district.grids["g2"], 1)
+    [joint] = branch_layout_apply(actor=None, community_id=district.communities["A1"].pk)
+    assert joint.kind == OrgKind.JOINT_BRANCH
+    return org_set_secretary(actor=None, org_id=joint.pk, secretary_name="李书记")
+
+
+def test_the_coverage_xlsx_lists_the_figures_and_the_joint_branch_with_the_grids_it_covers(client, district):
+    joint = _joint_in_a1(district)
+    g1, g2 = district.grids["g1"], district.grids["g2"]
+    login(client, district, "community_secretary")
+    r = client.get(f"/console/party/communities/{district.communities['A1'].code}/coverage.xlsx")
+    assert r.status_code == 200
+    sheet: Any = openpyxl.load_workbook(io.BytesIO(r.content)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0][0] == "济阳街道银山社区网格党组织覆盖情况表"
+    figures = {row[0]: row[1] for row in rows if row[0] and isinstance(row[1], int)}
+    assert figures == {
+        "居民网格": 2,
+        "独立网格党支部": 0,
+        "联合党支部": 1,
+        "联合党支部覆盖网格": 2,
+        "已覆盖居民网格": 2,
+    }
+    grid_rows = {row[0]: row for row in rows if row[0] in (g1.code, g2.code)}
+    assert grid_rows[g1.code][2:5] == [2, joint.name, "是"] and grid_rows[g2.code][2:5] == [
+        1,
+        joint.name,
+        "是",
+    ]
+    [joint_row] = [row for row in rows if row[0] == joint.name]
+    assert joint_row[1:4] == ["李书记", f"{g1.name}、{g2.name}", 3]
+
+
+@pytest.mark.pdf
+def test_the_coverage_pdf_prints_the_same_table(client, district):
+    import shutil
+    import subprocess
+
+    joint = _joint_in_a1(district)
+    login(client, district, "community_secretary")
+    r = client.get(f"/console/party/communities/{district.communities['A1'].code}/coverage.pdf")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    pdftotext = shutil.which("pdftotext")
+    assert pdftotext, "poppler-utils is required"
+    text = subprocess.run(  # noqa: S603 (fixed argv, the PDF on stdin)
+        [pdftotext, "-", "-"], input=r.content, check=True, capture_output=True
+    ).stdout.decode()
+    compact = "".join(text.split())
+    assert "银山社区网格党组织覆盖情况表" in compact and "联合党支部及覆盖网格" in compact
+    assert "".join(joint.name.split()) in compact and "李书记" in compact
+    assert district.grids["g1"].name in compact and district.grids["g2"].name in compact

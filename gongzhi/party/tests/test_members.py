@@ -1,6 +1,8 @@
 """Community-managed members kept by people: enter, edit, end; transfers in and out (pending → accepted /
 returned, decided by someone else); a dissolved organisation's 50 members in one step; and the branch
-proposal re-run against the branches in force (hand-made cases), through the services."""
+proposal re-run against the branches in force after members come and go (hand-made cases: a grid gaining
+its 3rd member, a joint branch splitting, two branches merging, a branch dissolved when a member transfers
+out), through the services."""
 
 from __future__ import annotations
 
@@ -342,6 +344,55 @@ def test_a_merge_and_an_unchanged_branch_keeps_its_secretary(district, c3):
     assert own.pk in {o.pk for o in after}
     own.refresh_from_db()
     assert own.active and own.secretary_name == "李书记"
+
+
+def test_two_branches_whose_members_leave_are_merged_into_a_joint_branch(district, c3):
+    community, grids = c3
+    cw = district.user("district_admin")
+    one, two = add_members(grids[0], 3), add_members(grids[1], 3)
+    first = branch_layout_apply(actor=None, community_id=community.pk)
+    assert [o.kind for o in first] == [OrgKind.GRID_BRANCH, OrgKind.GRID_BRANCH]
+    ms.member_end(actor=cw, member_id=one[0].pk, ended_on=YESTERDAY, reason="去世")
+    ms.member_end(actor=cw, member_id=two[0].pk, ended_on=YESTERDAY, reason="去世")
+    diff = branch_layout_diff(community_id=community.pk)  # 2 + 2 on neighbouring grids: one joint branch
+    assert [(c.change, c.kind, c.grid_codes, c.from_names) for c in diff.changes] == [
+        ("merged", OrgKind.JOINT_BRANCH, [grids[0].code, grids[1].code], [o.name for o in first])
+    ]
+    assert diff.dissolved == [] and diff.counts()["merged"] == 1
+    assert diff.members_moving_count == 4 and {m["to"] for m in diff.members_moving} == {diff.changes[0].name}
+    [joint] = branch_layout_apply(actor=None, community_id=community.pk, fingerprint=diff.fingerprint)
+    assert not PartyOrganization.objects.filter(pk__in=[o.pk for o in first], active=True).exists()
+    assert sorted(joint.grids.values_list("code", flat=True)) == [grids[0].code, grids[1].code]
+    on_register = PartyMember.objects.filter(community_code=community.code, status=MemberStatus.ACTIVE)
+    assert set(on_register.values_list("organization_id", flat=True)) == {joint.pk}
+
+
+def test_a_branch_whose_member_transfers_out_is_dissolved(district, c3):
+    community, grids = c3
+    admin = district.user("district_admin")
+    secretary = user_create(
+        actor=None, username="hx_sj", password=PASSWORD, display_name="汇鑫书记", validate_password=False
+    )
+    role_assign(actor=None, user=secretary, role=Role.COMMUNITY_SECRETARY, place_code=community.code)
+    members = add_members(grids[3], 3)  # far from the other grids: no joint branch to join
+    [branch] = branch_layout_apply(actor=None, community_id=community.pk)
+    t = ms.transfer_out_record(actor=admin, member_id=members[0].pk, data=transfer_data(name="外省某党支部"))
+    assert not branch_layout_diff(community_id=community.pk).changed  # pending: still on the register
+    ms.transfer_accept(actor=secretary, transfer_id=t.pk)
+    diff = branch_layout_diff(community_id=community.pk)
+    assert diff.changes == [] and [(c.change, c.org_id, c.grid_codes) for c in diff.dissolved] == [
+        ("dissolved", branch.pk, [grids[3].code])
+    ]
+    assert diff.members_moving_count == 2 and {(m["from"], m["to"]) for m in diff.members_moving} == {
+        (branch.name, "")
+    }
+    assert branch_layout_apply(actor=secretary, community_id=community.pk, fingerprint=diff.fingerprint) == []
+    branch.refresh_from_db()
+    assert not branch.active
+    on_register = PartyMember.objects.filter(community_code=community.code, status=MemberStatus.ACTIVE)
+    assert on_register.count() == 2 and not on_register.filter(organization__isnull=False).exists()
+    _t, per = branch_coverage_for_actor(actor=admin)
+    assert per[community.code].residential_grids_covered == 0
 
 
 def test_member_entered_proposal_changes_applied_and_coverage_updated(district, c3):

@@ -45,3 +45,56 @@ def test_console_pages(client, district):
     assert (
         "应用</button>" not in client.get(f"/console/party/communities/{a1.code}/branches/").content.decode()
     )
+
+
+def test_the_api_applies_only_the_diff_the_secretary_saw(client, district):
+    from gongzhi.party.enums import BRANCH_KINDS
+    from gongzhi.party.models import PartyOrganization
+
+    a1 = district.communities["A1"]
+    add_members(district.grids["g1"], 3)
+    login(client, district, "community_secretary")
+    seen = client.get(f"/api/v1/party/communities/{a1.code}/branch-diff").json()
+    assert seen["counts"]["new"] == 1 and seen["members_moving_count"] == 3
+    add_members(district.grids["g2"], 3)  # the register changes after the secretary looked
+    url = f"/api/v1/party/communities/{a1.code}/branch-layout"
+    r = client.post(f"{url}?fingerprint={seen['fingerprint']}")
+    assert r.status_code == 409 and r.json()["code"] == "stale_proposal" and "重新查看" in r.json()["message"]
+    assert not PartyOrganization.objects.filter(kind__in=BRANCH_KINDS).exists()
+    now = client.get(f"/api/v1/party/communities/{a1.code}/branch-diff").json()
+    assert now["fingerprint"] != seen["fingerprint"] and now["counts"]["new"] == 2
+    r = client.post(f"{url}?fingerprint={now['fingerprint']}")
+    assert r.status_code == 200 and [o["kind"] for o in r.json()] == ["grid_branch", "grid_branch"]
+    assert client.get(f"/api/v1/party/communities/{a1.code}/branch-diff").json()["changed"] is False
+
+
+def test_the_api_renames_and_sets_the_secretary_both_or_neither(client, district):
+    from gongzhi.audit.models import AuditEvent
+    from gongzhi.party.models import PartyOrganization
+
+    a1 = district.communities["A1"]
+    add_members(district.grids["g1"], 3)
+    [branch] = branch_layout_apply(actor=None, community_id=a1.pk)
+    login(client, district, "community_secretary")
+    url = f"/api/v1/party/organizations/{branch.pk}"
+    r = client.patch(
+        url, {"name": "银山第一网格党支部", "secretary_name": "王" * 51}, content_type="application/json"
+    )
+    assert r.status_code == 400 and "书记姓名" in r.json()["fields"]["name"]
+    branch.refresh_from_db()
+    assert branch.name != "银山第一网格党支部" and branch.secretary_name == ""  # the rename was not kept
+    assert not AuditEvent.objects.filter(event_type="party.org_renamed").exists()
+    r = client.patch(url, {}, content_type="application/json")
+    assert r.status_code == 400
+    r = client.patch(
+        url, {"name": "银山第一网格党支部", "secretary_name": "王书记"}, content_type="application/json"
+    )
+    assert r.status_code == 200 and (r.json()["name"], r.json()["secretary_name"]) == (
+        "银山第一网格党支部",
+        "王书记",
+    )
+    assert PartyOrganization.objects.get(pk=branch.pk).secretary_name == "王书记"
+    assert {e.event_type for e in AuditEvent.objects.filter(target_id=str(branch.pk))} >= {
+        "party.org_renamed",
+        "party.secretary_set",
+    }

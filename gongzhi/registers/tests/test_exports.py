@@ -146,3 +146,44 @@ def test_console_and_api_downloads_are_audited_and_refused_to_others(district, c
     client.force_login(district.user("resident"))
     assert client.get("/console/registers/export/roster.xlsx").status_code in (302, 403)
     assert client.get("/api/v1/registers/roster.xlsx").status_code == 403
+
+
+def test_the_ticket_indicators_and_patrol_registers_hold_the_records(district):
+    from django.utils import timezone
+
+    from gongzhi.tickets import services as svc
+    from gongzhi.tickets.services.patrols import patrol_check_in, patrol_end, patrol_start
+    from gongzhi.tickets.tests.helpers import G1_POINT
+
+    g1, g2 = district.grids["g1"], district.grids["g2"]
+    svc.ticket_report(
+        actor=district.user("resident"),
+        data=svc.TicketInput(description="楼道路灯不亮", lng=G1_POINT[0], lat=G1_POINT[1]),
+    )
+    worker = district.user("grid_worker")
+    patrol = patrol_start(actor=worker, grid_code=g1.code)
+    patrol_check_in(actor=worker, patrol_id=patrol.pk, lng=G1_POINT[0], lat=G1_POINT[1])
+    patrol_end(actor=worker, patrol_id=patrol.pk, note="巡查正常")
+    cw = district.user("community_worker")
+
+    _name, content = register_export(actor=cw, key="indicators")
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+    header = [c.value for c in sheet[2]]
+    rows = {r[0]: r for r in ([c.value for c in r] for r in sheet.iter_rows(min_row=3))}
+    reported = header.index("上报")
+    assert rows[district.communities["A1"].code][1] == "银山社区"
+    assert rows[district.communities["A1"].code][reported] == 1  # the place itself, then its grids
+    assert (rows[g1.code][reported], rows[g2.code][reported]) == (1, 0)
+    _no_full_phone_or_id(content)
+
+    month = f"{timezone.localdate():%Y-%m}"
+    _name, content = register_export(actor=cw, key="patrols", month=month)
+    wb = load_workbook(io.BytesIO(content))
+    header = [c.value for c in wb["按网格"][2]]
+    grids = {r[0]: r for r in ([c.value for c in r] for r in wb["按网格"].iter_rows(min_row=3))}
+    counted = [grids[g1.code][header.index(h)] for h in ("巡查天数", "巡查次数", "打卡次数")]
+    assert counted == [1, 1, 1]
+    assert g2.code not in grids or grids[g2.code][header.index("巡查次数")] == 0
+    communities = {r[0].value: r for r in wb["按社区"].iter_rows(min_row=3)}
+    assert communities[district.communities["A1"].code][header.index("巡查次数")].value == 1
+    assert f"{timezone.localdate():%Y年%m月}" in str(wb["按网格"]["A1"].value)
