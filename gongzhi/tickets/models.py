@@ -3,6 +3,8 @@ extension requests, patrols, and the daily rollups the indicators read."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -70,6 +72,13 @@ class Category(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+def ticket_number(pk: int | None, created_at: datetime | None) -> str:
+    """工单编号 of a ticket from its id and report time (``Ticket.number``), for lists read as values
+    without building a model per row."""
+    created = timezone.localtime(created_at) if created_at else timezone.localtime()
+    return f"{created:%Y%m%d}-{pk or 0:07d}"
 
 
 class Ticket(PlacedModel):
@@ -217,8 +226,7 @@ class Ticket(PlacedModel):
     @property
     def number(self) -> str:
         """工单编号: the local date it was reported and its id, e.g. 20261201-0000123."""
-        created = timezone.localtime(self.created_at) if self.created_at else timezone.localtime()
-        return f"{created:%Y%m%d}-{self.pk or 0:07d}"
+        return ticket_number(self.pk, self.created_at)
 
     @property
     def is_overdue(self) -> bool:

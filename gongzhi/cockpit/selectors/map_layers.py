@@ -143,7 +143,6 @@ def tickets_layer(
     """Open tickets with a point: clusters (count, overdue) below ``CLUSTER_BELOW_ZOOM``, else points, within
     ``bbox`` ("west,south,east,north") when given. Staff with ticket scope see exact points."""
     from gongzhi.tickets.enums import TicketStatus
-    from gongzhi.tickets.models import Ticket
 
     at = now or timezone.now()
     overdue = _overdue_q(at)
@@ -171,6 +170,7 @@ def tickets_layer(
             overdue=sum(f["properties"]["overdue"] for f in features),
         )
     from gongzhi.tickets.enums import HANDLING
+    from gongzhi.tickets.models import ticket_number
 
     rows = list(
         qs.order_by("-id").values_list("pk", "created_at", "lng", "lat", "status", "title", "deadline")[
@@ -178,6 +178,9 @@ def tickets_layer(
         ]
     )
     cut = len(rows) > MAX_POINTS
+    # 2,000 points: the number and URL from the values, no model or reverse() per row (a quarter second)
+    url_of = reverse("tickets:detail", args=[0]).rsplit("0/", 1)[0] + "{}/"
+    labels = {str(s): str(s.label) for s in TicketStatus}
     features = []
     for pk, created_at, lng, lat, status, title, deadline in rows[:MAX_POINTS]:
         late = bool(deadline and status in HANDLING and deadline < at)
@@ -186,11 +189,11 @@ def tickets_layer(
                 lng,
                 lat,
                 id=pk,
-                number=Ticket(pk=pk, created_at=created_at).number,
+                number=ticket_number(pk, created_at),
                 title=title,
-                status=str(TicketStatus(status).label),
+                status=labels[str(status)],
                 overdue=late,
-                url=reverse("tickets:detail", args=[pk]),
+                url=url_of.format(pk),
             )
         )
     return _collection(
