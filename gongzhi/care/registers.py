@@ -13,14 +13,11 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from gongzhi.care.models import CareMembership, CareVisit, Visit
 from gongzhi.core.cells import new_workbook
-
-FONT = "STSong-Light"
+from gongzhi.core.pdf import chinese_font as _font
 
 
 @dataclass
@@ -138,12 +135,6 @@ def to_xlsx(register: Register) -> bytes:
         ws.column_dimensions[chr(ord("A") + i)].width = max(6, width * 1.6)
     ws.freeze_panes = "A4"
     return wb.to_bytes()
-
-
-def _font() -> str:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
 
 
 def to_pdf(register: Register) -> bytes:

@@ -10,28 +10,20 @@ from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from gongzhi.cobuild.enums import PUBLIC_PROJECT_STATUSES
 from gongzhi.cobuild.selectors import project_get_for_actor
 from gongzhi.cobuild.services.downloads import agreement_downloaded
 from gongzhi.core.errors import Conflict
+from gongzhi.core.pdf import chinese_font as _font
 
 if TYPE_CHECKING:
     from gongzhi.cobuild.models import Project
     from gongzhi.core.types import Actor
 
-FONT = "STSong-Light"
 TITLE = "共驻共建协议书"
 PARTY_RED = colors.HexColor("#b52a1f")
-
-
-def _font() -> str:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
 
 
 def _wrap(text: str, width: int) -> list[str]:

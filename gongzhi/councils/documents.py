@@ -13,25 +13,17 @@ from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from gongzhi.core.errors import Conflict
 from gongzhi.core.masking import mask_public_text
+from gongzhi.core.pdf import chinese_font as _font
 
 if TYPE_CHECKING:
     from gongzhi.councils.models import Meeting, Resolution
 
-FONT = "STSong-Light"
 PARTY_RED = colors.HexColor("#b52a1f")
 WIDTH, HEIGHT = A4
-
-
-def _font() -> str:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
 
 
 def _wrap(text: str, width: int) -> list[str]:

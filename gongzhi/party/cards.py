@@ -13,11 +13,10 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A5, landscape
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from gongzhi.core.errors import Conflict
+from gongzhi.core.pdf import chinese_font as _font
 from gongzhi.party.enums import RegistrationStatus, skill_labels
 from gongzhi.party.selectors.registration import registration_get_for_actor
 from gongzhi.party.services.downloads import registration_card_downloaded
@@ -26,15 +25,8 @@ if TYPE_CHECKING:
     from gongzhi.core.types import Actor
     from gongzhi.party.models import MemberRegistration
 
-FONT = "STSong-Light"
 TITLE = "在职党员报到证"
 PARTY_RED = colors.HexColor("#b52a1f")
-
-
-def _font() -> str:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
 
 
 def _lines(text: str, width: int) -> list[str]:

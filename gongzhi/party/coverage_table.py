@@ -139,9 +139,9 @@ def coverage_pdf(t: CoverageTable) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    from gongzhi.party.exports import _FONT, _register_font
+    from gongzhi.core.pdf import chinese_font
 
-    _register_font()
+    _FONT = chinese_font()
     body = ParagraphStyle("body", fontName=_FONT, fontSize=10, leading=14, wordWrap="CJK")
     title = ParagraphStyle("title", parent=body, fontSize=16, leading=24, alignment=1)
     h2 = ParagraphStyle("h2", parent=body, fontSize=12, leading=18, spaceBefore=6)

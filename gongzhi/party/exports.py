@@ -80,17 +80,6 @@ def letters_workbook(letters: Iterable[FeedbackLetter]) -> bytes:
     return _save(wb)
 
 
-_FONT = "STSong-Light"
-
-
-def _register_font() -> None:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-    if _FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(_FONT))
-
-
 def letter_pdf(letter: FeedbackLetter) -> bytes:
     """The printable letter (反馈函), with reportlab's built-in Chinese CID font: no font files needed."""
     from xml.sax.saxutils import escape
@@ -101,7 +90,9 @@ def letter_pdf(letter: FeedbackLetter) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    _register_font()
+    from gongzhi.core.pdf import chinese_font
+
+    _FONT = chinese_font()
     s = letter.summary or {}
     body = ParagraphStyle("body", fontName=_FONT, fontSize=11.5, leading=19, wordWrap="CJK")
     title = ParagraphStyle("title", parent=body, fontSize=18, leading=26, alignment=1)

@@ -10,10 +10,9 @@ from typing import TYPE_CHECKING, Any
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from gongzhi.core.pdf import chinese_font as _font
 from gongzhi.training.services.downloads import training_certificate_downloaded
 
 if TYPE_CHECKING:
@@ -21,15 +20,8 @@ if TYPE_CHECKING:
     from gongzhi.jobs.models import Job
     from gongzhi.training.models import CompletionCertificate
 
-FONT = "STSong-Light"
 TITLE = "结业证书"
 RED = colors.HexColor("#b52a1f")
-
-
-def _font() -> str:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
 
 
 def certificate_pdf_download(*, actor: Actor, certificate: CompletionCertificate) -> bytes:

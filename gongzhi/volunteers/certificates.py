@@ -14,10 +14,9 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from gongzhi.core.pdf import chinese_font as _font
 from gongzhi.volunteers.models import Certificate
 from gongzhi.volunteers.services.downloads import certificate_downloaded
 from gongzhi.volunteers.services.hours import star_label
@@ -25,15 +24,8 @@ from gongzhi.volunteers.services.hours import star_label
 if TYPE_CHECKING:
     from gongzhi.core.types import Actor
 
-FONT = "STSong-Light"
 TITLE = "志愿服务证明"
 RED = colors.HexColor("#b52a1f")
-
-
-def _font() -> str:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
 
 
 def certificate_download(*, actor: Actor, certificate: Certificate, verify_url: str) -> bytes:

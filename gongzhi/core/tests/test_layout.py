@@ -55,6 +55,7 @@ DOMAIN_MODULES: dict[str, dict[str, str]] = {
         "bounds": "the input edges: 64-bit integers, 1900–2100 dates, list sizes, control characters",
         "bulk": "fast inserts and the one-statement Batch",
         "cells": "the one safe writer of xlsx and csv cells (no formulas, no control characters)",
+        "pdf": "the one Chinese font of every PDF (reportlab's CID font, registered once)",
         "sweeps": "the registry of the supervision sweep's parts that apps above tickets add",
         "checks": "Django system checks",
         "codes": "GB/T 2260, statistical and grid codes",
